@@ -1,0 +1,224 @@
+// NodeFacts: everything podpath knows about one node, the only input of rules.
+// Every section is optional (absent = not collected, and `missing` says why) and names where it came from.
+import { z } from 'zod';
+
+export const NODE_FACTS_SCHEMA_VERSION = 1;
+
+/** Where a piece of evidence came from: a bundle-relative path (`sos_commands/networking/ip_-s_-d_link`) or a file path. */
+export const SourceRef = z.string();
+
+/** A quoted line of evidence, with where it came from: what a finding shows the user. */
+export const EvidenceLine = z.object({ source: SourceRef, text: z.string() });
+export type EvidenceLine = z.infer<typeof EvidenceLine>;
+
+const Counters = z.record(z.string(), z.number());
+
+export const KernelFacts = z.object({
+  source: SourceRef,
+  /** `uname -r`, e.g. 4.19.90-52.49.v2207.ky10.x86_64 */
+  release: z.string(),
+  /** `uname -v`, e.g. `#3 SMP Thu Jul 24 02:43:35 CST 2025` */
+  version: z.string().optional(),
+  arch: z.string().optional(),
+  hostname: z.string().optional(),
+  uname: z.string(),
+});
+
+export const OsFacts = z.object({
+  source: SourceRef,
+  id: z.string(),
+  versionId: z.string().optional(),
+  prettyName: z.string().optional(),
+  idLike: z.array(z.string()).default([]),
+});
+
+export const PackageEvent = z.object({
+  time: z.string().optional(),
+  /** install, upgrade, upgraded (the old one replaced), erase */
+  action: z.string(),
+  name: z.string(),
+  version: z.string().optional(),
+  line: z.string(),
+  source: SourceRef,
+});
+
+export const KernelPackages = z.object({
+  /** Kernel-related package events from dnf/yum/apt logs, oldest first. */
+  history: z.array(PackageEvent),
+  /** Installed kernel packages (`rpm -qa 'kernel*'`, dpkg), name-version strings. */
+  installed: z.array(z.string()),
+  sources: z.array(SourceRef),
+});
+
+export const BootFacts = z.object({
+  source: SourceRef,
+  entries: z.array(z.object({ index: z.number(), title: z.string(), kernel: z.string().optional() })),
+  defaultIndex: z.number().optional(),
+  defaultKernel: z.string().optional(),
+});
+
+export const VxlanInfo = z.object({
+  id: z.number(),
+  port: z.number().optional(),
+  local: z.string().optional(),
+  dev: z.string().optional(),
+  learning: z.boolean().optional(),
+  /** `udpcsum` / `noudpcsum` as `ip -d link` prints it. */
+  udpCsum: z.boolean().optional(),
+});
+
+export const LinkStats = z.object({
+  rxBytes: z.number(), rxPackets: z.number(), rxErrors: z.number(), rxDropped: z.number(),
+  txBytes: z.number(), txPackets: z.number(), txErrors: z.number(), txDropped: z.number(),
+});
+
+export const Address = z.object({ family: z.enum(['inet', 'inet6']), address: z.string(), prefixLen: z.number(), scope: z.string().optional() });
+
+export const Link = z.object({
+  name: z.string(),
+  index: z.number().optional(),
+  /** Kind from `ip -d link` (vxlan, bridge, veth, ...), or `device` for a plain NIC. */
+  kind: z.string(),
+  mtu: z.number(),
+  mac: z.string().optional(),
+  state: z.string().optional(),
+  flags: z.array(z.string()).default([]),
+  master: z.string().optional(),
+  /** The peer/parent named after `@` (veth peer, vlan parent). */
+  parent: z.string().optional(),
+  netnsId: z.number().optional(),
+  vxlan: VxlanInfo.optional(),
+  stats: LinkStats.optional(),
+  addresses: z.array(Address).default([]),
+  source: SourceRef,
+});
+
+export const Route = z.object({
+  /** `default`, or a prefix (`10.244.1.0/24`), or a host. */
+  dst: z.string(),
+  type: z.string().default('unicast'),
+  via: z.string().optional(),
+  dev: z.string().optional(),
+  table: z.string().default('main'),
+  proto: z.string().optional(),
+  scope: z.string().optional(),
+  src: z.string().optional(),
+  metric: z.number().optional(),
+  onlink: z.boolean().default(false),
+  line: z.string(),
+});
+
+export const RouteGet = z.object({
+  target: z.string(),
+  /** `local`, `unicast`, `unreachable`, ... as `ip route get` prints it first */
+  type: z.string(),
+  dev: z.string().optional(),
+  via: z.string().optional(),
+  src: z.string().optional(),
+  line: z.string(),
+  source: SourceRef,
+});
+
+export const Neighbour = z.object({ address: z.string(), dev: z.string(), lladdr: z.string().optional(), states: z.array(z.string()), line: z.string() });
+export const FdbEntry = z.object({ mac: z.string(), dev: z.string(), dst: z.string().optional(), self: z.boolean(), permanent: z.boolean(), line: z.string() });
+
+export const Feature = z.object({ on: z.boolean(), fixed: z.boolean(), requested: z.boolean().optional() });
+export const Nic = z.object({
+  name: z.string(),
+  driver: z.string().optional(),
+  driverVersion: z.string().optional(),
+  firmwareVersion: z.string().optional(),
+  busInfo: z.string().optional(),
+  /** `ethtool -k` features by their long name (`large-receive-offload`, `tx-checksum-ip-generic`). */
+  features: z.record(z.string(), Feature).default({}),
+  sources: z.array(SourceRef),
+});
+
+export const KernelLogMatch = z.object({
+  /** Pattern id from the kernel-log pattern table (`skb-warn-bad-offload`, `udp-bad-checksum`, ...). */
+  pattern: z.string(),
+  line: z.string(),
+  source: SourceRef,
+});
+
+export const NetworkManagerFacts = z.object({
+  running: z.boolean().optional(),
+  /** `nmcli -t device`: DEVICE:TYPE:STATE:CONNECTION */
+  devices: z.array(z.object({ device: z.string(), type: z.string(), state: z.string(), connection: z.string().optional() })).default([]),
+  /** unmanaged-devices specs from NetworkManager.conf and conf.d, e.g. `interface-name:flannel*`. */
+  unmanagedSpecs: z.array(z.object({ spec: z.string(), source: SourceRef })).default([]),
+  sources: z.array(SourceRef),
+});
+
+export const IptablesChain = z.object({ name: z.string(), policy: z.string().optional(), rules: z.array(z.string()) });
+export const PacketFilterFacts = z.object({
+  /** iptables-save, by table name, then chain name. */
+  iptables: z.record(z.string(), z.record(z.string(), IptablesChain)).optional(),
+  /** nft list ruleset: tables with their chains and the rule lines. */
+  nft: z.array(z.object({
+    family: z.string(), name: z.string(),
+    chains: z.array(z.object({ name: z.string(), hook: z.string().optional(), policy: z.string().optional(), rules: z.array(z.string()) })),
+  })).optional(),
+  sources: z.array(SourceRef),
+});
+
+export const CniFacts = z.object({
+  configs: z.array(z.object({ file: z.string(), name: z.string().optional(), type: z.string().optional(), plugins: z.array(z.string()).default([]), mtu: z.number().optional() })).default([]),
+  /** /run/flannel/subnet.env */
+  flannelSubnetEnv: z.object({ network: z.string().optional(), subnet: z.string().optional(), mtu: z.number().optional(), ipmasq: z.boolean().optional(), source: SourceRef }).optional(),
+  /** flannel net-conf.json when visible (Backend.Type, Backend.Port). */
+  flannelNetConf: z.object({ network: z.string().optional(), backendType: z.string().optional(), port: z.number().optional(), source: SourceRef }).optional(),
+  /** What the node runs: flannel, calico, canal, unknown; versions when visible. */
+  plugin: z.string().optional(),
+  versions: z.record(z.string(), z.string()).default({}),
+  kubeProxyMode: z.string().optional(),
+  sources: z.array(SourceRef),
+});
+
+export const NodeFacts = z.object({
+  schemaVersion: z.literal(NODE_FACTS_SCHEMA_VERSION),
+  collectedAt: z.string(),
+  origin: z.object({ kind: z.enum(['live', 'bundle', 'fixture']), path: z.string().optional() }),
+  /** Evidence that could not be had, and why (not installed, not permitted, absent from the bundle). */
+  missing: z.array(z.object({ evidence: z.string(), reason: z.string() })).default([]),
+  kernel: KernelFacts.optional(),
+  os: OsFacts.optional(),
+  kernelPackages: KernelPackages.optional(),
+  boot: BootFacts.optional(),
+  links: z.object({ items: z.array(Link), source: SourceRef }).optional(),
+  routes: z.object({ items: z.array(Route), source: SourceRef }).optional(),
+  /** `ip route get` for the local overlay address and each peer's pod subnet. */
+  routeGets: z.array(RouteGet).optional(),
+  neighbours: z.object({ items: z.array(Neighbour), source: SourceRef }).optional(),
+  fdb: z.object({ items: z.array(FdbEntry), source: SourceRef }).optional(),
+  nics: z.array(Nic).optional(),
+  /** /proc/net/snmp as `{ Udp: { InErrors: n, ... }, Ip: {...} }`. */
+  snmp: z.object({ tables: z.record(z.string(), Counters), source: SourceRef }).optional(),
+  /** nstat -zas / /proc/net/netstat counters by name (IPReversePathFilter, TcpExt*, ...). */
+  netstat: z.object({ counters: Counters, source: SourceRef }).optional(),
+  /** /proc/net/dev counters by interface. */
+  netdev: z.object({ interfaces: z.record(z.string(), LinkStats), source: SourceRef }).optional(),
+  conntrack: z.object({
+    count: z.number().optional(), max: z.number().optional(),
+    /** conntrack -S summed over CPUs: found, invalid, insert_failed, drop, early_drop, ... */
+    stats: Counters.default({}),
+    sources: z.array(SourceRef),
+  }).optional(),
+  /** sysctl values by dotted name (net.ipv4.ip_forward, net.ipv4.conf.eth0.rp_filter, ...). */
+  sysctls: z.object({ values: z.record(z.string(), z.string()), sources: z.array(SourceRef) }).optional(),
+  kernelLog: z.object({ matches: z.array(KernelLogMatch), linesScanned: z.number(), sources: z.array(SourceRef) }).optional(),
+  modules: z.object({ loaded: z.array(z.string()), source: SourceRef }).optional(),
+  networkManager: NetworkManagerFacts.optional(),
+  packetFilter: PacketFilterFacts.optional(),
+  cni: CniFacts.optional(),
+  /** Results of probes to peers (issue: probes); rules read them like any other evidence. */
+  probes: z.array(z.record(z.string(), z.unknown())).optional(),
+});
+
+export type NodeFacts = z.infer<typeof NodeFacts>;
+export type Link = z.infer<typeof Link>;
+export type Route = z.infer<typeof Route>;
+export type Nic = z.infer<typeof Nic>;
+
+/** The names of NodeFacts sections: what a rule declares it needs. */
+export type EvidenceKey = Exclude<keyof NodeFacts, 'schemaVersion' | 'collectedAt' | 'origin' | 'missing'>;
