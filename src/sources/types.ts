@@ -1,0 +1,53 @@
+// The contract of evidence sources: a source reads raw text through a HostReader (the live host
+// or a bundle), parses it with pure functions, and returns the NodeFacts sections it provides.
+import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
+
+/** A command as a source runs it, and where a sosreport keeps its output. */
+export interface CommandSpec {
+  /** argv, e.g. ['ip', '-s', '-d', 'link']. */
+  argv: string[];
+  /** sosreport plugin folder: the output lives at sos_commands/<plugin>/<argv joined by '_'>. */
+  plugin: string;
+}
+
+export interface CommandOutput {
+  stdout: string;
+  /** Where the text came from: the bundle-relative path, or the command line when live. */
+  source: string;
+}
+
+export interface FileContent {
+  text: string;
+  source: string;
+}
+
+/** Reads the raw text of a node: implemented for the live host and for bundles/sosreports. */
+export interface HostReader {
+  readonly kind: 'live' | 'bundle';
+  /** A file by its absolute path on the node (`/etc/os-release`, `/proc/net/snmp`); undefined if absent. */
+  readFile(path: string): Promise<FileContent | undefined>;
+  /** Files matching a directory listing (`/etc/NetworkManager/conf.d`), absolute paths. */
+  listDir(path: string): Promise<string[]>;
+  /** Runs (live) or finds (bundle) a command's output; undefined when unavailable. */
+  run(cmd: CommandSpec): Promise<CommandOutput | undefined>;
+}
+
+/** Sections a source produced, and what it could not get. */
+export type FactsPart = Partial<Omit<NodeFacts, 'schemaVersion' | 'collectedAt' | 'origin' | 'missing'>> & {
+  missing?: { evidence: string; reason: string }[];
+};
+
+export interface EvidenceSource {
+  /** kebab-case id, also the folder name under src/sources/. */
+  id: string;
+  /** NodeFacts sections this source fills. */
+  provides: EvidenceKey[];
+  /** Raw commands and files it reads: `collect --script` and bundle writers use this list. */
+  commands: CommandSpec[];
+  files: string[];
+  /**
+   * Reads and parses. `facts` holds what sources earlier in the list produced (e.g. link names,
+   * so ethtool can be run per NIC, or peers' pod subnets for `ip route get`).
+   */
+  read(host: HostReader, facts: FactsPart): Promise<FactsPart>;
+}
