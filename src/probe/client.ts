@@ -1,0 +1,118 @@
+// A UDP socket that sends probes to one peer and matches the replies by session and sequence.
+import dgram from 'node:dgram';
+import { decodeProbe, encodeProbe, newSessionId, ProbeType, MIN_PROBE_LEN, type ProbeHeader } from './wire.js';
+
+export interface Reply { seq: number; rttMs: number; bytes: number }
+
+export class ProbeClient {
+  readonly session = newSessionId();
+  private readonly socket: dgram.Socket;
+  private readonly waiting = new Map<number, { sentAt: number; resolve: (r: Reply | undefined) => void; timer: NodeJS.Timeout }>();
+  private tallyWaiter?: (t: { packets: number; bytes: number }) => void;
+  private seq = 0;
+  /** Errors from send (EMSGSIZE, EHOSTUNREACH...) by code. */
+  readonly sendErrors = new Map<string, number>();
+
+  private constructor(private readonly key: Buffer, private readonly host: string, private readonly port: number, source?: string) {
+    this.socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    this.socket.on('message', (msg) => this.onMessage(msg));
+    this.socket.on('error', () => { /* counted per send */ });
+    if (source) this.socket.bind(0, source);
+  }
+
+  static async open(key: Buffer, host: string, port: number, source?: string): Promise<ProbeClient> {
+    const c = new ProbeClient(key, host, port, source);
+    if (!source) await new Promise<void>((r) => c.socket.bind(0, r));
+    else await new Promise<void>((r) => c.socket.once('listening', r));
+    try { c.socket.setSendBufferSize(4 * 1024 * 1024); } catch { /* capped by wmem_max */ }
+    return c;
+  }
+
+  nextSeq(): number {
+    this.seq = (this.seq + 1) >>> 0;
+    return this.seq;
+  }
+
+  /** Sends one echo request of `size` bytes and waits up to `timeoutMs` for its reply. */
+  echo(size: number, timeoutMs: number, flags = 0): Promise<Reply | undefined> {
+    const seq = this.nextSeq();
+    const header: ProbeHeader = { type: ProbeType.EchoRequest, flags, session: this.session, seq, sentMs: Date.now() };
+    const buf = encodeProbe(this.key, header, Math.max(size, MIN_PROBE_LEN));
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(seq);
+        resolve(undefined);
+      }, timeoutMs);
+      this.waiting.set(seq, { sentAt: performance.now(), resolve, timer });
+      this.socket.send(buf, this.port, this.host, (err) => {
+        if (err) this.countError(err);
+      });
+    });
+  }
+
+  /** Sends without waiting (rate ramps); resolves when the kernel took the datagram. */
+  sendRaw(buf: Buffer): Promise<void> {
+    return new Promise((resolve) => {
+      this.socket.send(buf, this.port, this.host, (err) => {
+        if (err) this.countError(err);
+        resolve();
+      });
+    });
+  }
+
+  /** Asks the responder how many datagrams of this session it received. */
+  async tally(timeoutMs: number, attempts = 3): Promise<{ packets: number; bytes: number } | undefined> {
+    for (let i = 0; i < attempts; i++) {
+      const result = await new Promise<{ packets: number; bytes: number } | undefined>((resolve) => {
+        const timer = setTimeout(() => {
+          this.tallyWaiter = undefined;
+          resolve(undefined);
+        }, timeoutMs);
+        this.tallyWaiter = (t) => {
+          clearTimeout(timer);
+          this.tallyWaiter = undefined;
+          resolve(t);
+        };
+        const buf = encodeProbe(this.key, { type: ProbeType.TallyRequest, flags: 0, session: this.session, seq: this.nextSeq(), sentMs: Date.now() }, MIN_PROBE_LEN);
+        this.socket.send(buf, this.port, this.host, (err) => {
+          if (err) this.countError(err);
+        });
+      });
+      if (result) return result;
+    }
+    return undefined;
+  }
+
+  encode(size: number, flags: number): Buffer {
+    return encodeProbe(this.key, { type: ProbeType.EchoRequest, flags, session: this.session, seq: this.nextSeq(), sentMs: Date.now() }, Math.max(size, MIN_PROBE_LEN));
+  }
+
+  close(): void {
+    for (const w of this.waiting.values()) {
+      clearTimeout(w.timer);
+      w.resolve(undefined);
+    }
+    this.waiting.clear();
+    this.socket.close();
+  }
+
+  private countError(err: NodeJS.ErrnoException): void {
+    const code = err.code ?? 'ERROR';
+    this.sendErrors.set(code, (this.sendErrors.get(code) ?? 0) + 1);
+  }
+
+  private onMessage(msg: Buffer): void {
+    const d = decodeProbe(this.key, msg);
+    if (!d.ok || d.header.session !== this.session) return;
+    if (d.header.type === ProbeType.TallyReply) {
+      this.tallyWaiter?.({ packets: d.header.seq, bytes: d.header.sentMs });
+      return;
+    }
+    if (d.header.type !== ProbeType.EchoReply) return;
+    const w = this.waiting.get(d.header.seq);
+    if (!w) return;
+    this.waiting.delete(d.header.seq);
+    clearTimeout(w.timer);
+    w.resolve({ seq: d.header.seq, rttMs: performance.now() - w.sentAt, bytes: msg.length });
+  }
+}

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import dgram from 'node:dgram';
+import { randomBytes } from 'node:crypto';
+import { UdpResponder } from './responder.js';
+import { encodeProbe, decodeProbe, ProbeType, MIN_PROBE_LEN, FLAG_SHORT_REPLY, newSessionId } from './wire.js';
+import { udpEcho } from './udp-echo.js';
+import { sizeSweep } from './size-sweep.js';
+import { rateRamp } from './rate-ramp.js';
+
+const key = Buffer.from('0123456789abcdef-test-key');
+let responder: UdpResponder;
+let port: number;
+
+beforeAll(async () => {
+  responder = new UdpResponder({ key, port: 0, addresses: ['127.0.0.1'], repliesPerSecond: 100_000, replyBurst: 10_000 });
+  await responder.start();
+  port = responder.boundPort;
+});
+afterAll(async () => {
+  await responder.stop();
+});
+
+function exchange(buf: Buffer, timeoutMs = 300): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    const t = setTimeout(() => { s.close(); resolve(undefined); }, timeoutMs);
+    s.on('message', (m) => { clearTimeout(t); s.close(); resolve(m); });
+    s.send(buf, port, '127.0.0.1');
+  });
+}
+
+describe('wire format', () => {
+  it('round-trips a header and refuses a tampered datagram', () => {
+    const h = { type: ProbeType.EchoRequest, flags: 1, session: 42n, seq: 7, sentMs: 1234.5 };
+    const buf = encodeProbe(key, h, 100);
+    expect(buf.length).toBe(100);
+    expect(decodeProbe(key, buf)).toEqual({ ok: true, header: h });
+    buf[30] ^= 1;
+    expect(decodeProbe(key, buf)).toEqual({ ok: false, reason: 'bad-mac' });
+    expect(decodeProbe(Buffer.from('another-key-0123456789'), encodeProbe(key, h))).toEqual({ ok: false, reason: 'bad-mac' });
+  });
+});
+
+describe('UdpResponder', () => {
+  it('echoes a valid probe with the same size, and a short reply when asked', async () => {
+    const session = newSessionId();
+    const full = await exchange(encodeProbe(key, { type: ProbeType.EchoRequest, flags: 0, session, seq: 1, sentMs: Date.now() }, 1200));
+    expect(full?.length).toBe(1200);
+    const short = await exchange(encodeProbe(key, { type: ProbeType.EchoRequest, flags: FLAG_SHORT_REPLY, session, seq: 2, sentMs: Date.now() }, 1200));
+    expect(short?.length).toBe(MIN_PROBE_LEN);
+  });
+
+  it('answers nothing to junk, wrong keys or stale probes, and counts each', async () => {
+    const before = { ...responder.counters };
+    expect(await exchange(Buffer.from('hello'))).toBeUndefined();
+    expect(await exchange(randomBytes(200))).toBeUndefined();
+    const wrongKey = Buffer.from('not-the-right-key-at-all');
+    expect(await exchange(encodeProbe(wrongKey, { type: ProbeType.EchoRequest, flags: 0, session: 1n, seq: 1, sentMs: Date.now() }))).toBeUndefined();
+    expect(await exchange(encodeProbe(key, { type: ProbeType.EchoRequest, flags: 0, session: 1n, seq: 1, sentMs: Date.now() - 3_600_000 }))).toBeUndefined();
+    const c = responder.counters;
+    expect(c.tooShort - before.tooShort).toBe(1);
+    expect(c.badMagic - before.badMagic).toBe(1);
+    expect(c.badMac - before.badMac).toBe(1);
+    expect(c.stale - before.stale).toBe(1);
+  });
+
+  it('survives a bounded fuzz of random datagrams, keeps memory bounded and still answers valid probes', async () => {
+    const s = dgram.createSocket('udp4');
+    for (let i = 0; i < 3000; i++) {
+      const len = (i * 7919) % 1500;
+      s.send(randomBytes(len), port, '127.0.0.1');
+      if (i % 200 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    s.close();
+    expect(responder.memory.sessions).toBeLessThanOrEqual(1024);
+    const r = await udpEcho({ key, host: '127.0.0.1', port, count: 5, intervalMs: 1 });
+    expect(r.received).toBe(5);
+  });
+});
+
+describe('probes on loopback', () => {
+  it('udp echo reports no loss and the peer tally', async () => {
+    const r = await udpEcho({ key, host: '127.0.0.1', port, count: 10, intervalMs: 1, size: 300 });
+    expect(r).toMatchObject({ sent: 10, received: 10, lossPct: 0, arrivedAtPeer: 10 });
+    expect(r.rttMs!.min).toBeGreaterThan(0);
+  });
+
+  it('udp echo to a port with no responder loses everything', async () => {
+    const r = await udpEcho({ key, host: '127.0.0.1', port: 9, count: 3, intervalMs: 1, timeoutMs: 200 });
+    expect(r.received).toBe(0);
+    expect(r.lossPct).toBe(100);
+  });
+
+  it('size sweep reaches the maximum on loopback', async () => {
+    const r = await sizeSweep({ key, host: '127.0.0.1', port, max: 9000 });
+    expect(r.largestPassing).toBe(9000);
+  });
+
+  it('rate ramp stays under its default cap and reports no loss on loopback', async () => {
+    const r = await rateRamp({ key, host: '127.0.0.1', port, stepMs: 150, factor: 2, maxRateBps: 4_000_000 });
+    expect(r.stoppedBy).toBe('max-rate');
+    expect(r.steps.at(-1)!.rateBps).toBe(4_000_000);
+    expect(r.steps.every((s) => s.lossPct === 0 && s.arrived === s.sent)).toBe(true);
+  });
+});

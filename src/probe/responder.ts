@@ -1,0 +1,154 @@
+// The UDP side of the agent: answers valid, fresh probes, counts everything else, and keeps
+// per-session arrival tallies so a sender can learn what reached this node.
+import dgram from 'node:dgram';
+import { EventEmitter } from 'node:events';
+import {
+  decodeProbe, encodeProbe, FLAG_NO_REPLY, FLAG_SHORT_REPLY, MIN_PROBE_LEN, ProbeType,
+} from './wire.js';
+import { SourceRateLimiter } from './rate-limit.js';
+
+export interface ResponderOptions {
+  key: Buffer;
+  port: number;
+  /** Addresses to bind; the agent never binds to all addresses unless told to. */
+  addresses: string[];
+  /** Probes older or newer than this (ms) are refused: bounds replays and tolerates clock offset. */
+  maxSkewMs?: number;
+  /** Replies per second per source, and burst. */
+  repliesPerSecond?: number;
+  replyBurst?: number;
+  now?: () => number;
+}
+
+export interface ResponderCounters {
+  received: number;
+  answered: number;
+  tallied: number;
+  tooShort: number;
+  badMagic: number;
+  badType: number;
+  badMac: number;
+  stale: number;
+  rateLimited: number;
+  sendErrors: number;
+}
+
+interface Tally { packets: number; bytes: number; firstMs: number; lastMs: number }
+
+const MAX_SESSIONS = 1024;
+
+export class UdpResponder extends EventEmitter {
+  readonly counters: ResponderCounters = {
+    received: 0, answered: 0, tallied: 0, tooShort: 0, badMagic: 0, badType: 0, badMac: 0, stale: 0, rateLimited: 0, sendErrors: 0,
+  };
+  private readonly sockets: dgram.Socket[] = [];
+  private readonly tallies = new Map<bigint, Tally>();
+  private readonly limiter: SourceRateLimiter;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: ResponderOptions) {
+    super();
+    this.limiter = new SourceRateLimiter(opts.repliesPerSecond ?? 5000, opts.replyBurst ?? 1000);
+    this.now = opts.now ?? Date.now;
+  }
+
+  async start(): Promise<void> {
+    for (const address of this.opts.addresses) {
+      const socket = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
+      socket.on('message', (msg, rinfo) => this.onMessage(socket, msg, rinfo));
+      socket.on('error', (e) => this.emit('error', e));
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.bind(this.opts.port, address, () => {
+          socket.off('error', reject);
+          resolve();
+        });
+      });
+      // A large receive buffer so rate ramps measure the network, not this socket.
+      try { socket.setRecvBufferSize(8 * 1024 * 1024); } catch { /* capped by rmem_max: fine */ }
+      this.sockets.push(socket);
+    }
+  }
+
+  /** The port actually bound (useful with port 0 in tests). */
+  get boundPort(): number {
+    return this.sockets[0]?.address().port ?? this.opts.port;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    this.sockets.length = 0;
+  }
+
+  private onMessage(socket: dgram.Socket, msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    const c = this.counters;
+    c.received++;
+    const decoded = decodeProbe(this.opts.key, msg);
+    if (!decoded.ok) {
+      if (decoded.reason === 'too-short') c.tooShort++;
+      else if (decoded.reason === 'bad-magic') c.badMagic++;
+      else if (decoded.reason === 'bad-type') c.badType++;
+      else c.badMac++;
+      return;
+    }
+    const h = decoded.header;
+    const now = this.now();
+    if (!Number.isFinite(h.sentMs) || Math.abs(now - h.sentMs) > (this.opts.maxSkewMs ?? 120_000)) {
+      c.stale++;
+      return;
+    }
+    if (h.type === ProbeType.EchoRequest) {
+      this.tally(h.session, msg.length, now);
+      if (h.flags & FLAG_NO_REPLY) return;
+      if (!this.limiter.allow(rinfo.address, now)) {
+        c.rateLimited++;
+        return;
+      }
+      // Never more bytes than were received: no amplification.
+      const length = h.flags & FLAG_SHORT_REPLY ? MIN_PROBE_LEN : msg.length;
+      const reply = encodeProbe(this.opts.key, { ...h, type: ProbeType.EchoReply }, length);
+      this.send(socket, reply, rinfo);
+      return;
+    }
+    if (h.type === ProbeType.TallyRequest) {
+      if (!this.limiter.allow(rinfo.address, now)) {
+        c.rateLimited++;
+        return;
+      }
+      const t = this.tallies.get(h.session);
+      // The tally travels in the header fields: seq = packets, sentMs = bytes (both fit).
+      const reply = encodeProbe(this.opts.key, {
+        type: ProbeType.TallyReply, flags: 0, session: h.session, seq: t?.packets ?? 0, sentMs: t?.bytes ?? 0,
+      }, MIN_PROBE_LEN);
+      if (msg.length >= reply.length) this.send(socket, reply, rinfo);
+    }
+  }
+
+  private tally(session: bigint, bytes: number, now: number): void {
+    this.counters.tallied++;
+    let t = this.tallies.get(session);
+    if (!t) {
+      if (this.tallies.size >= MAX_SESSIONS) {
+        const oldest = this.tallies.keys().next().value;
+        if (oldest !== undefined) this.tallies.delete(oldest);
+      }
+      t = { packets: 0, bytes: 0, firstMs: now, lastMs: now };
+      this.tallies.set(session, t);
+    }
+    t.packets++;
+    t.bytes += bytes;
+    t.lastMs = now;
+  }
+
+  private send(socket: dgram.Socket, buf: Buffer, rinfo: dgram.RemoteInfo): void {
+    socket.send(buf, rinfo.port, rinfo.address, (err) => {
+      if (err) this.counters.sendErrors++;
+      else this.counters.answered++;
+    });
+  }
+
+  /** For tests and /metrics: how many sessions and sources are remembered (both bounded). */
+  get memory(): { sessions: number; sources: number } {
+    return { sessions: this.tallies.size, sources: this.limiter.size };
+  }
+}

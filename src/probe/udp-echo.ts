@@ -1,0 +1,55 @@
+// UDP echo: loss and round-trip time to a peer's responder.
+import { ProbeClient } from './client.js';
+
+export interface EchoResult {
+  kind: 'udp-echo';
+  target: string;
+  size: number;
+  sent: number;
+  received: number;
+  lossPct: number;
+  rttMs?: { min: number; avg: number; max: number; p50: number };
+  lostSeqs: number[];
+  sendErrors: Record<string, number>;
+  /** Datagrams the responder counted: tells lost-on-the-way-there from lost-on-the-way-back. */
+  arrivedAtPeer?: number;
+}
+
+export async function udpEcho(opts: {
+  key: Buffer; host: string; port: number; count?: number; intervalMs?: number; timeoutMs?: number; size?: number; source?: string;
+}): Promise<EchoResult> {
+  const count = opts.count ?? 20;
+  const size = opts.size ?? 64;
+  const client = await ProbeClient.open(opts.key, opts.host, opts.port, opts.source);
+  try {
+    const pending: Promise<{ i: number; rtt?: number }>[] = [];
+    const firstSeq = client.nextSeq() + 1;
+    for (let i = 0; i < count; i++) {
+      pending.push(client.echo(size, opts.timeoutMs ?? 1000).then((r) => ({ i, rtt: r?.rttMs })));
+      if (opts.intervalMs ?? 20) await new Promise((r) => setTimeout(r, opts.intervalMs ?? 20));
+    }
+    const results = await Promise.all(pending);
+    const rtts = results.filter((r) => r.rtt !== undefined).map((r) => r.rtt as number).sort((a, b) => a - b);
+    const tally = await client.tally(500);
+    return {
+      kind: 'udp-echo',
+      target: `${opts.host}:${opts.port}`,
+      size,
+      sent: count,
+      received: rtts.length,
+      lossPct: round(((count - rtts.length) / count) * 100),
+      rttMs: rtts.length
+        ? { min: round(rtts[0]!), avg: round(rtts.reduce((a, b) => a + b, 0) / rtts.length), max: round(rtts[rtts.length - 1]!), p50: round(rtts[Math.floor(rtts.length / 2)]!) }
+        : undefined,
+      lostSeqs: results.filter((r) => r.rtt === undefined).map((r) => firstSeq + r.i),
+      sendErrors: Object.fromEntries(client.sendErrors),
+      arrivedAtPeer: tally?.packets,
+    };
+  } finally {
+    client.close();
+  }
+}
+
+export function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
