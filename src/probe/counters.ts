@@ -1,0 +1,92 @@
+// Kernel counters read before and after a probe, to say where a packet died.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface CounterSnapshot {
+  atMs: number;
+  /** /proc/net/snmp Udp: InDatagrams, NoPorts, InErrors, RcvbufErrors, InCsumErrors... */
+  udp: Record<string, number>;
+  /** /proc/net/netstat IpExt/TcpExt counters that explain drops (IPReversePathFilter is in TcpExt). */
+  netstat: Record<string, number>;
+  /** /proc/net/dev rx/tx packets and drops by interface. */
+  interfaces: Record<string, { rxPackets: number; rxDropped: number; rxErrors: number; txPackets: number; txDropped: number }>;
+  conntrack?: { count: number; max?: number };
+}
+
+/** Parses the "Name: keys / Name: values" pairs of /proc/net/snmp and /proc/net/netstat. */
+export function parseProcPairs(text: string): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  const lines = text.split('\n').filter((l) => l.includes(':'));
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    const [name, keys] = splitOnce(lines[i]!);
+    const [name2, values] = splitOnce(lines[i + 1]!);
+    if (name !== name2) {
+      i -= 1; // out of step: resynchronise on the next line
+      continue;
+    }
+    const k = keys.trim().split(/\s+/);
+    const v = values.trim().split(/\s+/);
+    const table: Record<string, number> = {};
+    k.forEach((key, j) => {
+      const n = Number(v[j]);
+      if (Number.isFinite(n)) table[key] = n;
+    });
+    out[name] = { ...(out[name] ?? {}), ...table };
+  }
+  return out;
+}
+
+function splitOnce(line: string): [string, string] {
+  const i = line.indexOf(':');
+  return [line.slice(0, i).trim(), line.slice(i + 1)];
+}
+
+export function parseProcNetDev(text: string): CounterSnapshot['interfaces'] {
+  const out: CounterSnapshot['interfaces'] = {};
+  for (const line of text.split('\n')) {
+    const m = /^\s*([^:\s]+):\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const f = m[2]!.trim().split(/\s+/).map(Number);
+    if (f.length < 16) continue;
+    out[m[1]!] = { rxPackets: f[1]!, rxErrors: f[2]!, rxDropped: f[3]!, txPackets: f[9]!, txDropped: f[11]! };
+  }
+  return out;
+}
+
+export async function readCounters(procRoot = '/proc'): Promise<CounterSnapshot> {
+  const read = (p: string) => readFile(join(procRoot, p), 'utf8').catch(() => '');
+  const [snmp, netstat, dev, ctCount, ctMax] = await Promise.all([
+    read('net/snmp'), read('net/netstat'), read('net/dev'),
+    read('sys/net/netfilter/nf_conntrack_count'), read('sys/net/netfilter/nf_conntrack_max'),
+  ]);
+  const ns = parseProcPairs(netstat);
+  return {
+    atMs: Date.now(),
+    udp: parseProcPairs(snmp).Udp ?? {},
+    netstat: { ...(ns.TcpExt ?? {}), ...(ns.IpExt ?? {}) },
+    interfaces: parseProcNetDev(dev),
+    conntrack: ctCount.trim() ? { count: Number(ctCount.trim()), max: ctMax.trim() ? Number(ctMax.trim()) : undefined } : undefined,
+  };
+}
+
+export interface CounterDelta {
+  udp: Record<string, number>;
+  netstat: Record<string, number>;
+  interfaces: Record<string, { rxPackets: number; rxDropped: number; rxErrors: number; txPackets: number; txDropped: number }>;
+}
+
+/** What changed between two snapshots: only non-zero differences. */
+export function diffCounters(before: CounterSnapshot, after: CounterSnapshot): CounterDelta {
+  const d = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.fromEntries(Object.keys(b).map((k) => [k, (b[k] ?? 0) - (a[k] ?? 0)]).filter(([, v]) => v !== 0));
+  const interfaces: CounterDelta['interfaces'] = {};
+  for (const [name, b] of Object.entries(after.interfaces)) {
+    const a = before.interfaces[name];
+    if (!a) continue;
+    interfaces[name] = {
+      rxPackets: b.rxPackets - a.rxPackets, rxDropped: b.rxDropped - a.rxDropped, rxErrors: b.rxErrors - a.rxErrors,
+      txPackets: b.txPackets - a.txPackets, txDropped: b.txDropped - a.txDropped,
+    };
+  }
+  return { udp: d(before.udp, after.udp), netstat: d(before.netstat, after.netstat), interfaces };
+}

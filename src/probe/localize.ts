@@ -1,0 +1,90 @@
+// Where did the packet die? Combines what the sender sent, what the receiver's responder counted,
+// and both kernels' counter deltas into one placed verdict with the lines that prove it.
+import type { CounterDelta } from './counters.js';
+
+export type LossPlace =
+  | 'delivered'
+  | 'sender-kernel'
+  | 'underlay'
+  | 'receiver-kernel-checksum'
+  | 'receiver-rp-filter'
+  | 'receiver-no-socket'
+  | 'receiver-socket-buffer'
+  | 'receiver-decap'
+  | 'receiver-kernel'
+  | 'return-path';
+
+export interface LossVerdict {
+  place: LossPlace;
+  sent: number;
+  lost: number;
+  summary: string;
+  evidence: string[];
+}
+
+export interface LocalizeInput {
+  from: string;
+  to: string;
+  sent: number;
+  echoed: number;
+  /** What the receiving responder counted (undefined when its tally could not be read). */
+  arrived?: number;
+  sendErrors?: Record<string, number>;
+  sender?: CounterDelta;
+  receiver?: CounterDelta;
+  /** The receiver's underlay NIC and its VXLAN device, to read their rx counters. */
+  receiverNic?: string;
+  receiverOverlayDev?: string;
+}
+
+export function localizeLoss(i: LocalizeInput): LossVerdict {
+  const lost = i.sent - i.echoed;
+  const base = { sent: i.sent, lost };
+  if (lost <= 0) return { ...base, place: 'delivered', summary: `all ${i.sent} probes from ${i.from} to ${i.to} came back`, evidence: [] };
+  const evidence: string[] = [];
+  const sendErr = Object.entries(i.sendErrors ?? {}).filter(([, n]) => n > 0);
+  if (sendErr.length) {
+    evidence.push(...sendErr.map(([code, n]) => `${i.from}: sendto() failed ${n}x with ${code}`));
+    return { ...base, place: 'sender-kernel', summary: `refused by ${i.from}'s own kernel before leaving (${sendErr[0]![0]})`, evidence };
+  }
+  if (i.arrived !== undefined && i.arrived >= i.sent) {
+    evidence.push(`${i.to}: the responder counted ${i.arrived} of ${i.sent} probes`);
+    return { ...base, place: 'return-path', summary: `reached ${i.to}'s socket; the echoes were lost on the way back to ${i.from}`, evidence };
+  }
+  const missing = i.sent - (i.arrived ?? 0);
+  if (i.arrived !== undefined) evidence.push(`${i.to}: the responder counted ${i.arrived} of ${i.sent} probes`);
+  const udp = i.receiver?.udp ?? {};
+  const ns = i.receiver?.netstat ?? {};
+  const nic = i.receiverNic ? i.receiver?.interfaces[i.receiverNic] : undefined;
+  const overlay = i.receiverOverlayDev ? i.receiver?.interfaces[i.receiverOverlayDev] : undefined;
+  const near = (n: number | undefined) => n !== undefined && n > 0 && n >= missing * 0.5;
+  if (near(udp.InCsumErrors)) {
+    evidence.push(`${i.to}: /proc/net/snmp Udp InCsumErrors +${udp.InCsumErrors}, InErrors +${udp.InErrors ?? 0}`);
+    return { ...base, place: 'receiver-kernel-checksum', summary: `reached ${i.to}'s NIC, dropped by ${i.to}'s kernel: InCsumErrors +${udp.InCsumErrors} = bad UDP checksum`, evidence };
+  }
+  if (near(ns.IPReversePathFilter)) {
+    evidence.push(`${i.to}: /proc/net/netstat IPReversePathFilter +${ns.IPReversePathFilter}`);
+    return { ...base, place: 'receiver-rp-filter', summary: `reached ${i.to}'s NIC, dropped by ${i.to}'s reverse-path filter (rp_filter)`, evidence };
+  }
+  if (near(udp.RcvbufErrors)) {
+    evidence.push(`${i.to}: /proc/net/snmp Udp RcvbufErrors +${udp.RcvbufErrors}`);
+    return { ...base, place: 'receiver-socket-buffer', summary: `reached ${i.to}'s socket, dropped because its receive buffer was full`, evidence };
+  }
+  if (near(udp.NoPorts)) {
+    evidence.push(`${i.to}: /proc/net/snmp Udp NoPorts +${udp.NoPorts}`);
+    return { ...base, place: 'receiver-no-socket', summary: `reached ${i.to}'s kernel, but nothing listens on the port (for VXLAN: no device on that UDP port)`, evidence };
+  }
+  if (nic) {
+    evidence.push(`${i.to}: ${i.receiverNic} rx_packets +${nic.rxPackets}, rx_dropped +${nic.rxDropped}`);
+    if (nic.rxPackets < missing * 0.5) {
+      return { ...base, place: 'underlay', summary: `left ${i.from}'s socket; never reached ${i.to}'s NIC (underlay)`, evidence };
+    }
+    if (overlay) {
+      evidence.push(`${i.to}: ${i.receiverOverlayDev} rx_packets +${overlay.rxPackets}`);
+      if (overlay.rxPackets < missing * 0.5) {
+        return { ...base, place: 'receiver-decap', summary: `reached ${i.to}'s NIC, but not ${i.receiverOverlayDev}: dropped before decapsulation (checksum, port, or a filter on the VXLAN port)`, evidence };
+      }
+    }
+  }
+  return { ...base, place: 'receiver-kernel', summary: `reached ${i.to}'s NIC, dropped inside ${i.to}'s kernel with no counter to say why (a packet filter?)`, evidence };
+}
