@@ -44,6 +44,11 @@ export interface Report {
 export interface RuleContext {
   facts: NodeFacts;
   report(r: Report): void;
+  /**
+   * Says the rule cannot judge this node although its sections are present (e.g. the overlay
+   * device was never asked about): the engine reports it `skipped` with this reason, never passed.
+   */
+  skip(reason: string): void;
 }
 
 export interface Rule {

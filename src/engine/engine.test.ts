@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { formatMessage, placeholdersOf, resolveLang, unfilledPlaceholders } from './i18n.js';
+import { checkInvalidCase, checkSkippedCase, checkValidCase, makeFacts } from './rule-tester.js';
+import { evidenceFor, runRules } from './run-rules.js';
+import { defineRule, type Rule } from './types.js';
+import { validateRuleMeta } from './validate-meta.js';
+
+// A small real-shaped rule: fires when Udp InCsumErrors is non-zero.
+const probe: Rule = defineRule({
+  meta: {
+    id: 'test-csum',
+    title: { en: 'checksum errors', zh: '校验和错误' },
+    severity: 'error',
+    needs: ['snmp'],
+    uses: ['kernel'],
+    messages: { nonZero: { en: 'InCsumErrors = {n}', zh: 'InCsumErrors = {n}(非零)' } },
+    explanation: { en: 'x', zh: 'x' },
+    remediation: [{ description: { en: 'look at {n}', zh: '看 {n}' }, commands: ['echo {n}'], undo: ['true'] }],
+    references: ['seed 000'],
+  },
+  check(ctx) {
+    const n = ctx.facts.snmp?.tables.Udp?.InCsumErrors;
+    if (n === undefined) return ctx.skip('no Udp table');
+    if (n > 0) ctx.report({ messageId: 'nonZero', data: { n }, evidence: [{ source: ctx.facts.snmp?.source ?? '', text: `Udp: InCsumErrors ${n}` }] });
+  },
+});
+
+const snmp = (n: number) => ({ snmp: { tables: { Udp: { InErrors: n, InCsumErrors: n } }, source: '/proc/net/snmp' } });
+
+describe('i18n', () => {
+  it('fills placeholders and leaves unknown ones visible', () => {
+    expect(formatMessage('{a} and {b}', { a: 1 })).toBe('1 and {b}');
+    expect(placeholdersOf('{a} {b} {a}')).toEqual(['a', 'b']);
+    expect(unfilledPlaceholders('{a} {b}', { a: 'x' })).toEqual(['b']);
+  });
+  it('picks the language from --lang, then LC_ALL, LC_MESSAGES, LANG', () => {
+    expect(resolveLang('zh', {})).toBe('zh');
+    expect(resolveLang('en', { LANG: 'zh_CN.UTF-8' })).toBe('en');
+    expect(resolveLang(undefined, { LANG: 'zh_CN.UTF-8' })).toBe('zh');
+    expect(resolveLang(undefined, { LC_ALL: 'en_US.UTF-8', LANG: 'zh_CN.UTF-8' })).toBe('en');
+    expect(resolveLang(undefined, { LC_ALL: 'zh_TW.UTF-8' })).toBe('zh');
+    expect(resolveLang(undefined, {})).toBe('en');
+    expect(() => resolveLang('fr', {})).toThrow(/E_BAD_LANG|unknown language/);
+  });
+});
+
+describe('runRules', () => {
+  it('skips a rule whose evidence is absent, or present but listed as missing', () => {
+    const absent = runRules([probe], makeFacts({}));
+    expect(absent.results[0]).toMatchObject({ status: 'skipped', reason: 'no snmp' });
+    const listed = runRules([probe], makeFacts({ ...snmp(0), missing: [{ evidence: 'snmp', reason: 'permission denied' }] }));
+    expect(listed.results[0]).toMatchObject({ status: 'skipped', reason: 'no snmp (permission denied)' });
+  });
+  it('passes, fails and skips by what the rule says', () => {
+    expect(runRules([probe], makeFacts(snmp(0))).results[0]?.status).toBe('pass');
+    const out = runRules([probe], makeFacts(snmp(7)), { lang: 'zh' });
+    expect(out.results[0]?.status).toBe('fail');
+    expect(out.findings[0]).toMatchObject({ ruleId: 'test-csum', message: 'InCsumErrors = 7(非零)', title: '校验和错误' });
+    expect(out.findings[0]?.remediation[0]).toEqual({ description: '看 7', commands: ['echo 7'], undo: ['true'] });
+    const noUdp = runRules([probe], makeFacts({ snmp: { tables: {}, source: 's' } }));
+    expect(noUdp.results[0]).toMatchObject({ status: 'skipped', reason: 'no Udp table' });
+  });
+  it('never passes a rule that throws', () => {
+    const broken = defineRule({ ...probe, meta: { ...probe.meta, id: 'broken' }, check: () => { throw new Error('boom'); } });
+    expect(runRules([broken], makeFacts(snmp(1))).results[0]).toMatchObject({ status: 'skipped', reason: 'internal error: boom' });
+  });
+  it('refuses an unknown --only id, and lists what the rules need', () => {
+    expect(() => runRules([probe], makeFacts({}), { only: ['nope'] })).toThrow(/unknown rule id: nope/);
+    expect(evidenceFor([probe])).toEqual(['kernel', 'snmp']);
+  });
+});
+
+describe('RuleTester checks', () => {
+  it('accepts a correct valid and invalid case', () => {
+    expect(() => checkValidCase(probe, { name: 'zero', facts: snmp(0) })).not.toThrow();
+    expect(() => checkInvalidCase(probe, { name: 'seven', facts: snmp(7), errors: [{ messageId: 'nonZero', data: { n: 7 }, evidence: [/InCsumErrors 7/] }] })).not.toThrow();
+  });
+  it('refuses an invalid case that reports nothing', () => {
+    expect(() => checkInvalidCase(probe, { name: 'x', facts: snmp(0), errors: [{ messageId: 'nonZero' }] })).toThrow(/should report 1 but reported 0/);
+  });
+  it('refuses another messageId, a wrong count, unknown ids and wrong data', () => {
+    const other = defineRule({ ...probe, meta: { ...probe.meta, messages: { ...probe.meta.messages, other: { en: 'o', zh: 'o' } } } });
+    expect(() => checkInvalidCase(other, { name: 'x', facts: snmp(7), errors: [{ messageId: 'other' }] })).toThrow(/not the expected "other"/);
+    expect(() => checkInvalidCase(probe, { name: 'x', facts: snmp(7), errors: [{ messageId: 'missing' }] })).toThrow(/not in meta.messages/);
+    expect(() => checkInvalidCase(probe, { name: 'x', facts: snmp(7), errors: [{ messageId: 'nonZero' }, { messageId: 'nonZero' }] })).toThrow(/should report 2/);
+    expect(() => checkInvalidCase(probe, { name: 'x', facts: snmp(7), errors: [{ messageId: 'nonZero', data: { n: 8 } }] })).toThrow(/data.n/);
+  });
+  it('refuses a valid case that is skipped or reports', () => {
+    expect(() => checkValidCase(probe, { name: 'x', facts: {} })).toThrow(/skipped/);
+    expect(() => checkValidCase(probe, { name: 'x', facts: snmp(1) })).toThrow(/should report nothing/);
+  });
+  it('refuses reports with unfilled placeholders or no evidence', () => {
+    const sloppy = defineRule({ ...probe, check: (ctx) => ctx.report({ messageId: 'nonZero', evidence: [] }) });
+    expect(() => checkInvalidCase(sloppy, { name: 'x', facts: snmp(7), errors: [{ messageId: 'nonZero' }] })).toThrow(/no data for \{n\}.*no evidence/);
+  });
+  it('validates fixtures with the schema', () => {
+    expect(() => checkValidCase(probe, { name: 'x', facts: { snmp: { tables: { Udp: { InCsumErrors: 'many' } }, source: 's' } } as never })).toThrow(/E_FACTS_INVALID|NodeFacts schema/);
+  });
+  it('checks skip reasons', () => {
+    expect(() => checkSkippedCase(probe, { name: 'x', facts: {}, reason: 'no snmp' })).not.toThrow();
+    expect(() => checkSkippedCase(probe, { name: 'x', facts: snmp(0), reason: 'no snmp' })).toThrow(/should be skipped/);
+  });
+});
+
+describe('validateRuleMeta', () => {
+  it('finds missing languages, placeholder drift and fixes without undo', () => {
+    const bad = defineRule({
+      ...probe,
+      meta: { ...probe.meta, id: 'Bad_Id', messages: { m: { en: '{a}', zh: '{b}' } }, remediation: [{ description: { en: 'd', zh: '' }, commands: ['x'], undo: [] }], references: [] },
+    });
+    const problems = validateRuleMeta(bad).join('\n');
+    expect(problems).toMatch(/kebab-case/);
+    expect(problems).toMatch(/placeholders differ/);
+    expect(problems).toMatch(/no undo/);
+    expect(problems).toMatch(/description.zh is empty/);
+    expect(problems).toMatch(/references is empty/);
+    expect(validateRuleMeta(probe)).toEqual([]);
+  });
+});

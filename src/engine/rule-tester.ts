@@ -1,0 +1,148 @@
+// RuleTester over evidence fixtures, after ESLint's: `valid` cases must be judged and report
+// nothing (a skip is a failure: a rule with missing evidence is never "passed"); `invalid` cases
+// must report exactly the expected messageIds, with every placeholder filled in both languages and
+// evidence quoted. Built on vitest's describe/it, so each case is one test.
+import { describe, expect, it } from 'vitest';
+import type { NodeFacts } from '../evidence/node-facts.js';
+import { makeFacts, type PartialFacts } from './facts.js';
+import { unfilledPlaceholders, type MessageData } from './i18n.js';
+import { runRule } from './run-rules.js';
+import type { Report, Rule } from './types.js';
+import { validateRuleMeta } from './validate-meta.js';
+
+export { makeFacts };
+export type { PartialFacts };
+
+type CaseFacts = PartialFacts | NodeFacts;
+
+export interface ValidCase {
+  name: string;
+  facts: CaseFacts;
+}
+
+export interface ExpectedError {
+  messageId: string;
+  /** When given, the report's data must hold these values (others may be present). */
+  data?: MessageData;
+  /** Each must occur in some evidence line's text (string: substring; RegExp: match). */
+  evidence?: (string | RegExp)[];
+}
+
+export interface InvalidCase {
+  name: string;
+  facts: CaseFacts;
+  errors: ExpectedError[];
+}
+
+export interface SkippedCase {
+  name: string;
+  facts: CaseFacts;
+  /** The skip reason must contain this (e.g. `no kernel`). */
+  reason: string | RegExp;
+}
+
+export interface RuleTests {
+  valid: ValidCase[];
+  invalid: InvalidCase[];
+  skipped?: SkippedCase[];
+}
+
+function toFacts(f: CaseFacts): NodeFacts {
+  // Always through the schema: a hand-written fixture is checked like a collected one.
+  return makeFacts(f as PartialFacts);
+}
+
+function describeReports(reports: Report[]): string {
+  return reports.length === 0 ? '(none)' : reports.map((r) => `${r.messageId} ${JSON.stringify(r.data ?? {})}`).join('; ');
+}
+
+/** Problems with one report: unknown messageId, unfilled placeholders, no evidence. */
+export function reportProblems(rule: Rule, r: Report): string[] {
+  const problems: string[] = [];
+  const template = rule.meta.messages[r.messageId];
+  if (!template) return [`messageId "${r.messageId}" is not in meta.messages (${Object.keys(rule.meta.messages).join(', ')})`];
+  for (const lang of ['en', 'zh'] as const) {
+    const left = unfilledPlaceholders(template[lang], r.data);
+    if (left.length > 0) problems.push(`${r.messageId}.${lang}: no data for {${left.join('}, {')}}`);
+  }
+  rule.meta.remediation.forEach((step, i) => {
+    for (const cmd of [...step.commands, ...step.undo]) {
+      const left = unfilledPlaceholders(cmd, r.data);
+      if (left.length > 0) problems.push(`remediation[${i}] "${cmd}": no data for {${left.join('}, {')}}`);
+    }
+    for (const lang of ['en', 'zh'] as const) {
+      const left = unfilledPlaceholders(step.description[lang], r.data);
+      if (left.length > 0) problems.push(`remediation[${i}].description.${lang}: no data for {${left.join('}, {')}}`);
+    }
+  });
+  if (r.evidence.length === 0) problems.push(`${r.messageId}: no evidence lines (a finding must show what proves it)`);
+  for (const e of r.evidence) if (e.source.trim() === '' || e.text.trim() === '') problems.push(`${r.messageId}: evidence line without source or text`);
+  return problems;
+}
+
+function matches(text: string, want: string | RegExp): boolean {
+  return typeof want === 'string' ? text.includes(want) : want.test(text);
+}
+
+/** Throws unless a valid case is judged and reports nothing. */
+export function checkValidCase(rule: Rule, c: ValidCase): void {
+  const { result, reports } = runRule(rule, toFacts(c.facts));
+  if (result.status === 'skipped') throw new Error(`valid case was skipped (${result.reason ?? ''}): a valid case must be judged, not skipped`);
+  if (reports.length > 0) throw new Error(`should report nothing but reported ${reports.length}: ${describeReports(reports)}`);
+}
+
+/** Throws unless an invalid case reports exactly the expected errors, each well formed. */
+export function checkInvalidCase(rule: Rule, c: InvalidCase): void {
+  if (c.errors.length === 0) throw new Error('an invalid case must expect at least one error');
+  for (const e of c.errors) {
+    if (!rule.meta.messages[e.messageId]) throw new Error(`expected messageId "${e.messageId}" is not in meta.messages`);
+  }
+  const { result, reports } = runRule(rule, toFacts(c.facts));
+  if (result.status === 'skipped') throw new Error(`invalid case was skipped (${result.reason ?? ''})`);
+  if (reports.length !== c.errors.length) {
+    throw new Error(`should report ${c.errors.length} but reported ${reports.length}: ${describeReports(reports)}`);
+  }
+  reports.forEach((r, i) => {
+    const want = c.errors[i] as ExpectedError;
+    if (r.messageId !== want.messageId) throw new Error(`report ${i}: messageId "${r.messageId}" is not the expected "${want.messageId}"`);
+    const problems = reportProblems(rule, r);
+    if (problems.length > 0) throw new Error(`report ${i}: ${problems.join('; ')}`);
+    for (const [k, v] of Object.entries(want.data ?? {})) {
+      if (r.data?.[k] !== v) throw new Error(`report ${i}: data.${k} is ${JSON.stringify(r.data?.[k])}, expected ${JSON.stringify(v)}`);
+    }
+    for (const ev of want.evidence ?? []) {
+      if (!r.evidence.some((l) => matches(l.text, ev))) throw new Error(`report ${i}: no evidence line matches ${String(ev)}: ${r.evidence.map((l) => l.text).join(' | ')}`);
+    }
+  });
+}
+
+/** Throws unless the case is skipped with a reason matching the expected one. */
+export function checkSkippedCase(rule: Rule, c: SkippedCase): void {
+  const { result } = runRule(rule, toFacts(c.facts));
+  if (result.status !== 'skipped') throw new Error(`should be skipped but was ${result.status}`);
+  if (!matches(result.reason ?? '', c.reason)) throw new Error(`skip reason "${result.reason ?? ''}" does not match ${String(c.reason)}`);
+}
+
+export class RuleTester {
+  run(rule: Rule, tests: RuleTests): void {
+    describe(rule.meta.id, () => {
+      it('has valid meta and both kinds of cases', () => {
+        expect(validateRuleMeta(rule)).toEqual([]);
+        // ESLint refuses an empty suite; so do we: a rule needs both healthy and broken cases.
+        expect(tests.valid.length, 'at least one valid case').toBeGreaterThan(0);
+        expect(tests.invalid.length, 'at least one invalid case').toBeGreaterThan(0);
+      });
+      describe('valid', () => {
+        for (const c of tests.valid) it(c.name, () => checkValidCase(rule, c));
+      });
+      describe('invalid', () => {
+        for (const c of tests.invalid) it(c.name, () => checkInvalidCase(rule, c));
+      });
+      if (tests.skipped && tests.skipped.length > 0) {
+        describe('skipped', () => {
+          for (const c of tests.skipped ?? []) it(c.name, () => checkSkippedCase(rule, c));
+        });
+      }
+    });
+  }
+}

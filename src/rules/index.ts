@@ -1,0 +1,22 @@
+// The rule registry: the seed rules (one file each) and the knowledge-base rules (kb-rules.ts),
+// sorted by id. `doctor`, `rules`, the docs generator and the docs test all read this list.
+import type { Rule } from '../engine/types.js';
+import { kbRules } from './kb-rules.js';
+
+/** Rules for the five field reports in shared/seeds. */
+export const seedRules: Rule[] = [];
+
+function sortedUnique(rules: Rule[]): Rule[] {
+  const seen = new Set<string>();
+  for (const r of rules) {
+    if (seen.has(r.meta.id)) throw new Error(`two rules share the id ${r.meta.id}`);
+    seen.add(r.meta.id);
+  }
+  return [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
+}
+
+export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules]);
+
+export function ruleById(id: string): Rule | undefined {
+  return allRules.find((r) => r.meta.id === id);
+}
