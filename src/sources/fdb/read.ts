@@ -1,0 +1,29 @@
+// fdb: the forwarding entries of the VXLAN devices (`MAC dev flannel.1 dst PEER self permanent`),
+// which say where each peer VTEP's MAC is sent. Bridge and multicast entries are left out.
+import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
+import type { z } from 'zod';
+import type { FdbEntry } from '../../evidence/node-facts.js';
+import { parseBridgeFdb } from './parse.js';
+
+const BRIDGE_FDB: CommandSpec = { argv: ['bridge', 'fdb', 'show'], plugin: 'networking' };
+/** What sosreport >= 4.x runs instead; the same lines with `used`/`updated` timers added. */
+const BRIDGE_FDB_SOS: CommandSpec = { argv: ['bridge', '-s', '-s', '-d', '-t', 'fdb', 'show'], plugin: 'networking' };
+
+/** VXLAN entries: on a known VXLAN device, or (links unknown) any entry with a remote `dst`. */
+export function vxlanEntries(entries: z.infer<typeof FdbEntry>[], vxlanDevs: Set<string> | undefined): z.infer<typeof FdbEntry>[] {
+  return entries.filter((e) => (vxlanDevs ? vxlanDevs.has(e.dev) : e.dst !== undefined));
+}
+
+export const fdbSource: EvidenceSource = {
+  id: 'fdb',
+  provides: ['fdb'],
+  commands: [BRIDGE_FDB, BRIDGE_FDB_SOS],
+  files: [],
+  async read(host, facts): Promise<FactsPart> {
+    const out = (await host.run(BRIDGE_FDB)) ?? (await host.run(BRIDGE_FDB_SOS));
+    if (!out) return { missing: [{ evidence: 'fdb', reason: '`bridge fdb show` not available' }] };
+    const links = facts.links?.items;
+    const vxlanDevs = links ? new Set(links.filter((l) => l.kind === 'vxlan').map((l) => l.name)) : undefined;
+    return { fdb: { items: vxlanEntries(parseBridgeFdb(out.stdout), vxlanDevs), source: out.source } };
+  },
+};

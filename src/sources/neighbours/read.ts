@@ -1,0 +1,19 @@
+// neighbours: `ip -s -s neigh show` (the sosreport command): flannel's permanent entries for each
+// peer's VTEP, and the states of the underlay neighbours.
+import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
+import { parseIpNeigh } from './parse.js';
+
+const IP_NEIGH: CommandSpec = { argv: ['ip', '-s', '-s', 'neigh', 'show'], plugin: 'networking' };
+
+export const neighboursSource: EvidenceSource = {
+  id: 'neighbours',
+  provides: ['neighbours'],
+  commands: [IP_NEIGH],
+  files: [],
+  async read(host): Promise<FactsPart> {
+    const out = await host.run(IP_NEIGH);
+    // An empty table is a real answer (a node that has talked to nobody), not missing evidence.
+    if (!out) return { missing: [{ evidence: 'neighbours', reason: '`ip -s -s neigh show` not available' }] };
+    return { neighbours: { items: parseIpNeigh(out.stdout), source: out.source } };
+  },
+};
