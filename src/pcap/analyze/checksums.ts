@@ -1,0 +1,254 @@
+// Checksum verdicts per layer, and the bad ones grouped by cause, sender and destination port:
+// "one sender's datagrams arrive with bad checksums" (seed 000) is a per-sender statement.
+import type { ChecksumVerdict, DecodedPacket, PacketLayers } from '../types.js';
+import { FrameSet, type FrameSetJson } from './frame-set.js';
+import { makeFinding, type Finding } from './findings.js';
+import { ipField, layerLabel, scopes, type Scope } from './layers.js';
+
+export type Cause = 'wire' | 'offload' | 'lco' | 'unknown';
+export const CAUSES: Cause[] = ['wire', 'offload', 'lco', 'unknown'];
+
+export interface LayerCounts {
+  layer: string;
+  ok: number;
+  bad: number;
+  none: number;
+  unverifiable: number;
+  badByCause: Record<Cause, number>;
+}
+
+export interface BadGroup {
+  layer: string;
+  cause: Cause;
+  src: string;
+  dst: string;
+  dstPort?: number;
+  count: number;
+  /** One example: the value in the packet and the right one. */
+  example: { frame: number; got: number; expected?: number };
+  frames: FrameSetJson;
+}
+
+export interface ChecksumSummary {
+  layers: LayerCounts[];
+  badGroups: BadGroup[];
+  /** Outer UDP sums of a tunnel packet equal to 0xffff and bad (seed 004's NAT + offload bug). */
+  tunnelFfff: { count: number; frames: FrameSetJson; srcs: string[] };
+}
+
+interface GroupState extends Omit<BadGroup, 'frames'> {
+  frames: FrameSet;
+}
+
+function emptyCounts(layer: string): LayerCounts {
+  return { layer, ok: 0, bad: 0, none: 0, unverifiable: 0, badByCause: { wire: 0, offload: 0, lco: 0, unknown: 0 } };
+}
+
+export class ChecksumAccumulator {
+  private readonly counts = new Map<string, LayerCounts>();
+  private readonly groups = new Map<string, GroupState>();
+  /** ok/bad per layer and sender: who else sends the same kind of packet without trouble. */
+  private readonly perSender = new Map<string, { ok: number; bad: number }>();
+  private readonly ffffFrames = new FrameSet();
+  private readonly ffffSrcs = new Set<string>();
+
+  add(pkt: DecodedPacket): void {
+    for (const { scope, layers } of scopes(pkt)) {
+      const ip = layers.ip;
+      if (!ip) continue;
+      if (ip.headerChecksum) this.record(pkt, scope, 'ipv4', ip.headerChecksum, layers);
+      const l4 = layers.l4;
+      if (l4?.checksum && l4.kind !== 'other') {
+        const ffff = scope === 'outer' && l4.kind === 'udp' && pkt.tunnel !== undefined && l4.checksum.status === 'bad' && l4.checksum.got === 0xffff;
+        if (ffff) {
+          this.ffffFrames.add(pkt.frameNumber);
+          this.ffffSrcs.add(ip.src);
+        }
+        this.record(pkt, scope, l4.kind, l4.checksum, layers, ffff);
+      }
+    }
+  }
+
+  private record(pkt: DecodedPacket, scope: Scope, proto: string, v: ChecksumVerdict, layers: PacketLayers, ffff = false): void {
+    const layer = `${scope}-${proto}`;
+    let c = this.counts.get(layer);
+    if (!c) this.counts.set(layer, (c = emptyCounts(layer)));
+    c[v.status]++;
+    const ip = layers.ip!;
+    const senderKey = `${layer}|${ip.src}`;
+    let s = this.perSender.get(senderKey);
+    if (!s) this.perSender.set(senderKey, (s = { ok: 0, bad: 0 }));
+    if (v.status === 'ok') s.ok++;
+    if (v.status !== 'bad') return;
+    s.bad++;
+    const cause: Cause = v.cause ?? 'unknown';
+    c.badByCause[cause]++;
+    if (ffff) return; // reported by its own finding, not twice
+    const dstPort = proto === 'ipv4' ? undefined : layers.l4?.dstPort;
+    const key = `${layer}|${cause}|${ip.src}|${ip.dst}|${dstPort ?? ''}`;
+    let g = this.groups.get(key);
+    if (!g) {
+      g = { layer, cause, src: ip.src, dst: ip.dst, dstPort, count: 0, example: { frame: pkt.frameNumber, got: v.got, expected: v.expected }, frames: new FrameSet() };
+      this.groups.set(key, g);
+    }
+    g.count++;
+    g.frames.add(pkt.frameNumber);
+  }
+
+  /** Senders of `layer` packets and how many of theirs were ok / bad. */
+  senders(layer: string): Map<string, { ok: number; bad: number }> {
+    const out = new Map<string, { ok: number; bad: number }>();
+    for (const [k, v] of this.perSender) {
+      const [l, src] = k.split('|', 2);
+      if (l === layer && src !== undefined) out.set(src, v);
+    }
+    return out;
+  }
+
+  finish(): ChecksumSummary {
+    const order = ['outer-ipv4', 'outer-udp', 'outer-tcp', 'outer-icmp', 'outer-icmpv6', 'inner-ipv4', 'inner-udp', 'inner-tcp', 'inner-icmp', 'inner-icmpv6'];
+    const layers = [...this.counts.values()].sort((a, b) => order.indexOf(a.layer) - order.indexOf(b.layer));
+    const badGroups = [...this.groups.values()].map((g) => ({ ...g, frames: g.frames.toJSON() })).sort((a, b) => b.count - a.count);
+    return { layers, badGroups, tunnelFfff: { count: this.ffffFrames.count, frames: this.ffffFrames.toJSON(), srcs: [...this.ffffSrcs] } };
+  }
+}
+
+const MEANING: Record<Cause, string> = {
+  wire: 'the field is simply wrong as it travels',
+  offload: 'the field holds only the pseudo-header sum: the NIC fills it in after the capture point (tx checksum offload)',
+  lco: 'the outer VXLAN sum was computed as if the inner checksum were final (local checksum offload)',
+  unknown: 'wrong, and neither an offload nor an LCO pattern explains it',
+};
+
+function counterFor(layer: string): string {
+  if (layer.endsWith('-udp')) return 'Udp: InCsumErrors in /proc/net/snmp';
+  if (layer.endsWith('-tcp')) return 'Tcp: InCsumErrors in /proc/net/snmp';
+  if (layer.endsWith('-ipv4')) return 'Ip: InHdrErrors in /proc/net/snmp';
+  return 'the protocol error counters in /proc/net/snmp';
+}
+
+function portPhrase(groups: BadGroup[]): string {
+  const ports = [...new Set(groups.map((g) => g.dstPort).filter((p): p is number => p !== undefined))];
+  if (ports.length === 0) return '';
+  return ports.length === 1 ? ` to port ${ports[0]}` : ` to ports ${ports.slice(0, 4).join(', ')}${ports.length > 4 ? ', ...' : ''}`;
+}
+
+function senderPhrase(groups: BadGroup[], senders: Map<string, { ok: number; bad: number }>): string {
+  const bySrc = new Map<string, number>();
+  for (const g of groups) bySrc.set(g.src, (bySrc.get(g.src) ?? 0) + g.count);
+  const clean = [...senders].filter(([src, s]) => s.bad === 0 && s.ok > 0 && !bySrc.has(src)).map(([src]) => src);
+  const list = [...bySrc].sort((a, b) => b[1] - a[1]);
+  const cleanNote = clean.length ? ` (${clean.length} other sender${clean.length > 1 ? 's' : ''} fine: ${clean.slice(0, 3).join(', ')}${clean.length > 3 ? ', ...' : ''})` : '';
+  if (list.length === 1) return `seen from sender ${list[0]![0]} only${cleanNote}`;
+  return `from ${list.length} senders: ${list.slice(0, 4).map(([s, n]) => `${s} (${n})`).join(', ')}${list.length > 4 ? ', ...' : ''}${cleanNote}`;
+}
+
+/** A field filter for when the frame list is too long to spell out (needs checksum checks on). */
+function fieldFilter(layer: string, groups: BadGroup[]): string | undefined {
+  const [scope, proto] = layer.split('-', 2);
+  if (scope !== 'outer' || !proto) return undefined;
+  const field = proto === 'ipv4' ? 'ip' : proto;
+  const srcs = [...new Set(groups.map((g) => g.src))];
+  const src = srcs.length === 1 ? ` && ${ipField(srcs[0]!)}.src == ${srcs[0]}` : '';
+  return `${field}.checksum.status == "Bad"${src}`;
+}
+
+function mergeFrames(groups: BadGroup[]): FrameSetJson {
+  const ranges = groups.flatMap((g) => g.frames.ranges).sort((a, b) => a.from - b.from);
+  const merged: { from: number; to: number }[] = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
+    else merged.push({ ...r });
+  }
+  return { count: groups.reduce((n, g) => n + g.count, 0), ranges: merged, truncated: groups.some((g) => g.frames.truncated) };
+}
+
+export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator, file?: string): Finding[] {
+  const findings: Finding[] = [];
+  const totalBad = sum.layers.reduce((n, l) => n + l.bad, 0);
+  const artefacts = sum.layers.reduce((n, l) => n + l.badByCause.offload + l.badByCause.lco, 0);
+
+  if (sum.tunnelFfff.count > 0) {
+    findings.push(
+      makeFinding({
+        id: 'checksum-vxlan-ffff',
+        severity: 'error',
+        file,
+        message: `${sum.tunnelFfff.count} outer VXLAN UDP checksums are 0xffff and wrong (from ${sum.tunnelFfff.srcs.slice(0, 3).join(', ')}): the kernel bug where a NATed VXLAN packet on a device with tx checksum offload gets a bad outer sum; the receiver drops it`,
+        detail:
+          'Known kernel bug (fixed in 5.6.13, 5.4.41, 4.19.123, 4.14.181): shows as ~63 s delays to Services across nodes. Workaround: `ethtool --offload vxlan.calico rx off tx off` on the sending node (Calico >= 3.20 does it); permanent: upgrade the kernel.',
+        frames: sum.tunnelFfff.frames,
+        fallbackFilter: 'udp.checksum == 0xffff && vxlan',
+      }),
+    );
+  }
+
+  if (totalBad > 0 && artefacts === totalBad - sum.tunnelFfff.count && sum.tunnelFfff.count === 0) {
+    const frames = mergeFrames(sum.badGroups);
+    findings.push(
+      makeFinding({
+        id: 'checksum-artefacts-only',
+        severity: 'info',
+        file,
+        message: `all ${totalBad} bad checksums are offload artefacts: this capture was taken on the sending host, they prove nothing`,
+        detail: `${MEANING.offload}; or ${MEANING.lco}. Only a capture on the receiving host (or its ${counterFor('outer-udp')}) can show real checksum errors.`,
+        frames,
+      }),
+    );
+    return findings;
+  }
+
+  for (const layerCounts of sum.layers) {
+    for (const cause of CAUSES) {
+      const groups = sum.badGroups.filter((g) => g.layer === layerCounts.layer && g.cause === cause);
+      if (groups.length === 0) continue;
+      const n = groups.reduce((k, g) => k + g.count, 0);
+      const what = `${n} ${layerLabel(layerCounts.layer)} checksum${n > 1 ? 's' : ''}${portPhrase(groups)}`;
+      const who = senderPhrase(groups, acc.senders(layerCounts.layer));
+      const ex = groups[0]!.example;
+      const exText = `e.g. frame ${ex.frame}: 0x${ex.got.toString(16).padStart(4, '0')}${ex.expected !== undefined ? ` -> 0x${ex.expected.toString(16).padStart(4, '0')}` : ''}`;
+      const frames = mergeFrames(groups);
+      const fallbackFilter = fieldFilter(layerCounts.layer, groups);
+      if (cause === 'wire') {
+        findings.push(
+          makeFinding({
+            id: 'checksum-wire',
+            severity: 'error',
+            file,
+            message: `${what} are wrong on the wire: the receiver's kernel drops them (${counterFor(layerCounts.layer)}); ${who} (${exText})`,
+            detail:
+              'Not an offload pattern: the sending host (its kernel build or NIC) or a device on the path wrote a wrong sum. Capture on the sender too (`podpath pcap diff`), compare its kernel build and offloads with a healthy node.',
+            frames,
+            fallbackFilter,
+          }),
+        );
+      } else if (cause === 'unknown') {
+        findings.push(
+          makeFinding({
+            id: 'checksum-unknown',
+            severity: 'warning',
+            file,
+            message: `${what} are wrong, and no offload pattern explains it; ${who} (${exText})`,
+            detail: `If this capture was taken on the receiving host these packets are dropped (${counterFor(layerCounts.layer)}); if on the sender, capture on the receiver to tell.`,
+            frames,
+            fallbackFilter,
+          }),
+        );
+      } else {
+        findings.push(
+          makeFinding({
+            id: cause === 'offload' ? 'checksum-offload' : 'checksum-lco',
+            severity: 'info',
+            file,
+            message: `${what} are ${cause === 'offload' ? 'tx offload' : 'local checksum offload (LCO)'} artefacts, ${who}: captured on the sending host, they prove nothing`,
+            detail: `${MEANING[cause]}.`,
+            frames,
+            fallbackFilter,
+          }),
+        );
+      }
+    }
+  }
+  return findings;
+}

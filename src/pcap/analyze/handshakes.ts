@@ -1,0 +1,272 @@
+// TCP handshakes per connection, outer and inside tunnels: SYN and SYN-ACK retransmissions with
+// their intervals, and whether the handshake completed. The kernel retries a SYN after 1, 2, 4,
+// 8, 16, 32 s (tcp_syn_retries = 6, ~63 s in all): seeing that sequence names the symptom.
+import { TCP_ACK, TCP_RST, TCP_SYN, type DecodedPacket, type PacketLayers } from '../types.js';
+import { endpoint, scopes, tsOf, type Scope } from './layers.js';
+import { frameSetOf, makeFinding, type Finding } from './findings.js';
+
+export type HandshakeState = 'completed' | 'reset' | 'no-synack' | 'synack-no-ack';
+
+export interface Handshake {
+  scope: Scope;
+  client: string;
+  server: string;
+  state: HandshakeState;
+  /** Timestamps relative to the first SYN, in seconds. */
+  syns: number[];
+  synAcks: number[];
+  /** Seconds between successive SYNs (then between successive SYN-ACKs). */
+  synIntervals: number[];
+  synAckIntervals: number[];
+  /** The SYN retransmissions follow the kernel's doubling back-off. */
+  backoff: boolean;
+  /** Seconds from the first SYN to the client's ACK, when it completed. */
+  completedAfter?: number;
+  /** SYNs whose enclosing packet had a bad outer checksum (not an offload artefact). */
+  synsWithBadOuterChecksum: number;
+  /** The last SYN came less than one retry before the end of the capture. */
+  inProgressAtEnd: boolean;
+  frames: number[];
+}
+
+export interface HandshakeSummary {
+  /** Connections whose SYN was seen. */
+  total: number;
+  completed: number;
+  completedFirstTry: number;
+  /** Connections worth a look: retransmissions, or not completed (capped). */
+  notable: Handshake[];
+  notableTruncated: boolean;
+}
+
+const MAX_EVENTS = 20;
+const MAX_TRACKED = 100_000;
+const MAX_NOTABLE = 500;
+
+interface Conn {
+  scope: Scope;
+  client: string;
+  server: string;
+  isn: number;
+  t0: number;
+  syns: number[];
+  synAcks: number[];
+  frames: number[];
+  badOuter: number;
+  completedAt?: number;
+  reset: boolean;
+}
+
+function hasBadOuterChecksum(pkt: DecodedPacket): boolean {
+  const bad = (c?: { status: string; cause?: string }) => c?.status === 'bad' && c.cause !== 'offload' && c.cause !== 'lco';
+  return bad(pkt.ip?.headerChecksum) || bad(pkt.l4?.checksum);
+}
+
+/**
+ * True when intervals look like the doubling retransmission timer: the first near 1 s (or the
+ * initial RTO), each next one about twice the one before. Jitter of a few hundred ms is normal.
+ */
+export function isExponentialBackoff(intervals: number[]): boolean {
+  if (intervals.length < 3) return false;
+  const first = intervals[0]!;
+  if (first < 0.7 || first > 3.5) return false;
+  for (let i = 1; i < intervals.length; i++) {
+    const r = intervals[i]! / intervals[i - 1]!;
+    if (r < 1.6 || r > 2.5) return false;
+  }
+  return true;
+}
+
+export class HandshakeAccumulator {
+  private readonly conns = new Map<string, Conn>();
+  private readonly done: Handshake[] = [];
+  private total = 0;
+  private completed = 0;
+  private completedFirstTry = 0;
+  private notableTruncated = false;
+  private lastTs = 0;
+
+  add(pkt: DecodedPacket): void {
+    const ts = tsOf(pkt);
+    if (ts > this.lastTs) this.lastTs = ts;
+    for (const { scope, layers } of scopes(pkt)) {
+      if (layers.l4?.kind === 'tcp' && layers.l4.tcp && layers.ip) this.tcp(pkt, scope, layers, ts);
+    }
+  }
+
+  private tcp(pkt: DecodedPacket, scope: Scope, layers: PacketLayers, ts: number): void {
+    const ip = layers.ip!;
+    const l4 = layers.l4!;
+    const tcp = l4.tcp!;
+    const a = endpoint(ip.src, l4.srcPort);
+    const b = endpoint(ip.dst, l4.dstPort);
+    const syn = (tcp.flags & TCP_SYN) !== 0;
+    const ack = (tcp.flags & TCP_ACK) !== 0;
+    const rst = (tcp.flags & TCP_RST) !== 0;
+    if (syn && !ack) {
+      const key = `${scope}|${a}|${b}`;
+      let c = this.conns.get(key);
+      if (c && c.isn !== tcp.seq) {
+        this.close(key, c); // same ports, new connection
+        c = undefined;
+      }
+      if (!c) {
+        if (this.conns.size >= MAX_TRACKED) return;
+        c = { scope, client: a, server: b, isn: tcp.seq, t0: ts, syns: [], synAcks: [], frames: [], badOuter: 0, reset: false };
+        this.conns.set(key, c);
+        this.total++;
+      }
+      if (c.completedAt !== undefined) return;
+      if (c.syns.length < MAX_EVENTS) {
+        c.syns.push(ts - c.t0);
+        c.frames.push(pkt.frameNumber);
+      }
+      if (scope === 'inner' && hasBadOuterChecksum(pkt)) c.badOuter++;
+      return;
+    }
+    // From the server: SYN-ACK or RST; from the client: the ACK that completes it.
+    const fromServer = this.conns.get(`${scope}|${b}|${a}`);
+    if (fromServer && fromServer.completedAt === undefined) {
+      if (syn && ack && fromServer.synAcks.length < MAX_EVENTS) {
+        fromServer.synAcks.push(ts - fromServer.t0);
+        fromServer.frames.push(pkt.frameNumber);
+      } else if (rst) {
+        fromServer.reset = true;
+        fromServer.frames.push(pkt.frameNumber);
+        this.close(`${scope}|${b}|${a}`, fromServer);
+      } else if (fromServer.synAcks.length > 0 && !syn) {
+        // The server sending more than a SYN-ACK means the client's ACK reached it.
+        fromServer.completedAt = ts - fromServer.t0;
+        this.close(`${scope}|${b}|${a}`, fromServer);
+      }
+      return;
+    }
+    const fromClient = this.conns.get(`${scope}|${a}|${b}`);
+    if (fromClient && fromClient.completedAt === undefined && ack && !syn && !rst) {
+      fromClient.completedAt = ts - fromClient.t0;
+      fromClient.frames.push(pkt.frameNumber);
+      this.close(`${scope}|${a}|${b}`, fromClient);
+    }
+  }
+
+  private close(key: string, c: Conn): void {
+    this.conns.delete(key);
+    const h = toHandshake(c, this.lastTs);
+    if (h.state === 'completed') {
+      this.completed++;
+      if (h.syns.length <= 1 && h.synAcks.length <= 1) {
+        this.completedFirstTry++;
+        return;
+      }
+    }
+    if (this.done.length < MAX_NOTABLE) this.done.push(h);
+    else this.notableTruncated = true;
+  }
+
+  finish(): HandshakeSummary {
+    for (const [key, c] of [...this.conns]) this.close(key, c);
+    return { total: this.total, completed: this.completed, completedFirstTry: this.completedFirstTry, notable: this.done, notableTruncated: this.notableTruncated };
+  }
+}
+
+function intervals(ts: number[]): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < ts.length; i++) out.push(round3(ts[i]! - ts[i - 1]!));
+  return out;
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+function toHandshake(c: Conn, lastTs: number): Handshake {
+  const state: HandshakeState = c.completedAt !== undefined ? 'completed' : c.reset ? 'reset' : c.synAcks.length > 0 ? 'synack-no-ack' : 'no-synack';
+  const synIntervals = intervals(c.syns);
+  const lastSyn = c.syns[c.syns.length - 1] ?? 0;
+  const nextRetry = Math.max(1, 2 * (synIntervals[synIntervals.length - 1] ?? 0.5));
+  return {
+    scope: c.scope,
+    client: c.client,
+    server: c.server,
+    state,
+    syns: c.syns.map(round3),
+    synAcks: c.synAcks.map(round3),
+    synIntervals,
+    synAckIntervals: intervals(c.synAcks),
+    backoff: isExponentialBackoff(synIntervals),
+    completedAfter: c.completedAt === undefined ? undefined : round3(c.completedAt),
+    synsWithBadOuterChecksum: c.badOuter,
+    inProgressAtEnd: state !== 'completed' && state !== 'reset' && lastTs - (c.t0 + lastSyn) < nextRetry,
+    frames: c.frames,
+  };
+}
+
+const secs = (xs: number[]) => xs.map((x) => (x >= 10 ? x.toFixed(0) : x.toFixed(1).replace(/\.0$/, ''))).join(', ');
+
+function describe(h: Handshake): string {
+  const parts = [`SYN x${h.syns.length}`];
+  if (h.synIntervals.length) parts.push(`retries after ${secs(h.synIntervals)} s`);
+  if (h.synAcks.length) parts.push(`SYN-ACK x${h.synAcks.length}`);
+  if (h.backoff) {
+    const total = h.syns[h.syns.length - 1]!;
+    parts.push(`exponential back-off, ${total.toFixed(0)} s in all`);
+  }
+  return parts.join(', ');
+}
+
+export function handshakeFindings(sum: HandshakeSummary, file?: string): Finding[] {
+  const findings: Finding[] = [];
+  const group = (pred: (h: Handshake) => boolean) => sum.notable.filter(pred);
+  const example = (hs: Handshake[]) => {
+    const h = hs[0]!;
+    const more = hs.length > 1 ? ` (and ${hs.length - 1} more)` : '';
+    return `${h.scope === 'inner' ? 'inner ' : ''}${h.client} -> ${h.server}: ${describe(h)}${more}`;
+  };
+  const frames = (hs: Handshake[]) => frameSetOf(hs.flatMap((h) => h.frames));
+
+  const synackNoAck = group((h) => h.state === 'synack-no-ack' && !(h.inProgressAtEnd && h.synAcks.length < 2));
+  if (synackNoAck.length) {
+    findings.push(
+      makeFinding({
+        id: 'handshake-synack-no-ack',
+        severity: 'error',
+        file,
+        message: `${synackNoAck.length} TCP handshake${synackNoAck.length > 1 ? 's' : ''} never completed: the server answered with SYN-ACK but no ACK came back; ${example(synackNoAck)}`,
+        detail:
+          'Repeated SYN-ACKs with repeated SYNs mean the server\'s answers do not reach the client (return path: routes on the client node, e.g. NetworkManager managing flannel.1/cni0, or rp_filter). On the client, `ip route get <server>` must not say `local`.',
+        frames: frames(synackNoAck),
+      }),
+    );
+  }
+  const noAnswer = group((h) => h.state === 'no-synack' && !(h.inProgressAtEnd && h.syns.length < 2));
+  if (noAnswer.length) {
+    const backoff = noAnswer.filter((h) => h.backoff);
+    findings.push(
+      makeFinding({
+        id: 'handshake-no-answer',
+        severity: 'error',
+        file,
+        message: `${noAnswer.length} TCP handshake${noAnswer.length > 1 ? 's' : ''} never completed: SYN without any answer${backoff.length ? ` (kernel back-off 1, 2, 4, 8... s seen on ${backoff.length})` : ''}; ${example(backoff.length ? backoff : noAnswer)}`,
+        detail:
+          'Nothing answered the SYN within the capture: it is dropped on the way (or at the server, e.g. a bad outer checksum or a firewall), or the answer is. Capture on the server node too and run `podpath pcap diff`.',
+        frames: frames(noAnswer),
+      }),
+    );
+  }
+  const slow = group((h) => h.state === 'completed' && h.syns.length > 1);
+  if (slow.length) {
+    const backoff = slow.filter((h) => h.backoff);
+    const bad = slow.filter((h) => h.synsWithBadOuterChecksum > 0);
+    const badNote = bad.length ? `; the retried SYNs of ${bad.length} were carried in packets with a bad outer checksum` : '';
+    findings.push(
+      makeFinding({
+        id: 'handshake-slow',
+        severity: 'warning',
+        file,
+        message: `${slow.length} TCP handshake${slow.length > 1 ? 's' : ''} completed only after SYN retransmissions${backoff.length ? ` (exponential back-off: ${backoff.length})` : ''}; ${example(backoff.length ? backoff : slow)}, completed after ${(backoff[0] ?? slow[0]!).completedAfter?.toFixed(1)} s${badNote}`,
+        detail:
+          'Each lost SYN costs the next retry (1, 2, 4, 8, 16, 32 s): a first request that takes ~63 s is six lost SYNs. Find out why the first SYNs are dropped (bad outer checksum: see the checksum findings).',
+        frames: frames(slow),
+      }),
+    );
+  }
+  return findings;
+}

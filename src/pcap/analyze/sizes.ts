@@ -1,0 +1,128 @@
+// Packets by size bucket per flow, and the largest packet of each flow, so that "nothing above
+// N bytes ever appears" can be said. Sizes are IP total lengths (what an MTU limits).
+import type { DecodedPacket } from '../types.js';
+import { makeFinding, type Finding } from './findings.js';
+import { FrameSet, type FrameSetJson } from './frame-set.js';
+
+/**
+ * Upper bounds of the buckets, in bytes of IP total length. The edges that matter:
+ * 1450 = VXLAN overlay MTU (1500 - 50), 1472 = 1500 - 28 (the largest ICMP/UDP payload at
+ * MTU 1500, so an IP length of 1472 is a ping -s 1444), 1500 = Ethernet MTU, 9000 = jumbo.
+ */
+export const SIZE_BUCKETS = [128, 512, 1024, 1400, 1450, 1472, 1500, 9000] as const;
+export const SIZE_BUCKET_LABELS = [...SIZE_BUCKETS.map((b) => `<=${b}`), '>9000'];
+const NOTABLE_EDGES = [1400, 1450, 1472, 1480, 1500, 8950, 9000];
+const MAX_FLOWS = 10_000;
+
+export interface FlowSizes {
+  /** `src > dst proto/port`: port is the tunnel or the lower (service) port. */
+  flow: string;
+  src: string;
+  dst: string;
+  proto: string;
+  port?: number;
+  packets: number;
+  bytes: number;
+  buckets: number[];
+  maxIpLength: number;
+  maxFrame: number;
+  /** Largest UDP length field (a first fragment carries the whole datagram's). */
+  maxUdpLength?: number;
+  /** Packets at exactly maxIpLength. */
+  atMax: number;
+  fragments: number;
+}
+
+export interface SizeSummary {
+  bucketLabels: string[];
+  flows: FlowSizes[];
+  /** Flows past the cap, lumped together. */
+  otherFlows: number;
+  fragmentFrames: FrameSetJson;
+}
+
+export function bucketIndex(len: number): number {
+  for (let i = 0; i < SIZE_BUCKETS.length; i++) if (len <= SIZE_BUCKETS[i]!) return i;
+  return SIZE_BUCKETS.length;
+}
+
+const TUNNEL_PORTS = new Set([4789, 8472, 6081]);
+
+export class SizeAccumulator {
+  private readonly flows = new Map<string, FlowSizes>();
+  private otherFlows = 0;
+  private readonly fragments = new FrameSet();
+
+  add(pkt: DecodedPacket): void {
+    const ip = pkt.ip;
+    if (!ip) return;
+    const l4 = pkt.l4;
+    const proto = l4 && l4.kind !== 'other' ? l4.kind : `ip${ip.proto}`;
+    let port: number | undefined;
+    if (l4?.dstPort !== undefined && l4.srcPort !== undefined) {
+      port = pkt.tunnel || TUNNEL_PORTS.has(l4.dstPort) ? l4.dstPort : Math.min(l4.srcPort, l4.dstPort);
+    }
+    const flowName = `${ip.src} > ${ip.dst} ${proto}${port !== undefined ? `/${port}` : ''}`;
+    let f = this.flows.get(flowName);
+    if (!f) {
+      if (this.flows.size >= MAX_FLOWS) {
+        this.otherFlows++;
+        return;
+      }
+      f = { flow: flowName, src: ip.src, dst: ip.dst, proto, port, packets: 0, bytes: 0, buckets: new Array<number>(SIZE_BUCKETS.length + 1).fill(0), maxIpLength: 0, maxFrame: 0, atMax: 0, fragments: 0 };
+      this.flows.set(flowName, f);
+    }
+    const len = ip.totalLength;
+    f.packets++;
+    f.bytes += len;
+    f.buckets[bucketIndex(len)]!++;
+    if (len > f.maxIpLength) {
+      f.maxIpLength = len;
+      f.maxFrame = pkt.frameNumber;
+      f.atMax = 1;
+    } else if (len === f.maxIpLength) f.atMax++;
+    if (l4?.kind === 'udp' && (f.maxUdpLength === undefined || l4.length > f.maxUdpLength)) f.maxUdpLength = l4.length;
+    if (ip.fragment) {
+      f.fragments++;
+      this.fragments.add(pkt.frameNumber);
+    }
+  }
+
+  finish(): SizeSummary {
+    const flows = [...this.flows.values()].sort((a, b) => b.packets - a.packets);
+    return { bucketLabels: SIZE_BUCKET_LABELS, flows, otherFlows: this.otherFlows, fragmentFrames: this.fragments.toJSON() };
+  }
+}
+
+export function sizeFindings(sum: SizeSummary, file?: string): Finding[] {
+  const findings: Finding[] = [];
+  // A flow that keeps hitting the same ceiling at an MTU edge: the path or the sender caps it.
+  for (const f of sum.flows) {
+    if (f.packets < 20 || !NOTABLE_EDGES.includes(f.maxIpLength)) continue;
+    if (f.atMax < Math.max(3, f.packets * 0.05)) continue;
+    findings.push(
+      makeFinding({
+        id: 'size-ceiling',
+        severity: 'info',
+        file,
+        message: `${f.flow}: nothing above ${f.maxIpLength} bytes (IP) ever appears, and ${f.atMax} of ${f.packets} packets are exactly that size: something caps this flow at ${f.maxIpLength} (MTU ${f.maxIpLength}${f.proto === 'udp' ? `, UDP payload ${f.maxIpLength - 28}` : ''})`,
+        detail: 'If larger packets are sent and never arrive, compare with a capture on the sender (`podpath pcap diff`): a device dropping larger packets shows there as loss above this size.',
+        filter: f.src.includes(":") ? `ipv6.src == ${f.src} && ipv6.dst == ${f.dst} && ipv6.plen == ${f.maxIpLength - 40}` : `ip.src == ${f.src} && ip.dst == ${f.dst} && ip.len == ${f.maxIpLength}`,
+      }),
+    );
+  }
+  if (sum.fragmentFrames.count > 0) {
+    const flows = sum.flows.filter((f) => f.fragments > 0);
+    findings.push(
+      makeFinding({
+        id: 'size-fragments',
+        severity: 'info',
+        file,
+        message: `${sum.fragmentFrames.count} IP fragments (${flows.slice(0, 3).map((f) => f.flow).join('; ')}): datagrams larger than the path MTU; a device that drops fragments or large UDP loses these datagrams whole`,
+        frames: sum.fragmentFrames,
+        fallbackFilter: 'ip.flags.mf == 1 || ip.frag_offset > 0',
+      }),
+    );
+  }
+  return findings;
+}
