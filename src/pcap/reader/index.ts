@@ -1,0 +1,125 @@
+// readCapture: streams a pcap or pcapng capture and hands each frame to a callback. The input is
+// read in large chunks into one reusable buffer; a record cut by a chunk boundary is moved to the
+// front and completed by the next read, so memory stays at one chunk (or one maximal record)
+// whatever the file size. Bad input never throws: the summary carries an error with a stable
+// code and the byte offset, after every good frame before it was delivered.
+import type { RawFrame, ReadSummary } from '../types.js';
+import { E_ABORTED, E_INPUT, E_PCAP_BAD_MAGIC, E_PCAP_EMPTY, E_PCAP_TRUNCATED, type ReadError } from './codes.js';
+import { ClassicPcapParser, classicMagic } from './pcap-classic.js';
+import { PcapngParser, PCAPNG_SHB } from './pcapng.js';
+import type { RecordParser } from './parser.js';
+import { openFileSource, streamSource, type ByteSource } from './source.js';
+import { u32 } from './bytes.js';
+
+export * from './codes.js';
+export { MAXIMUM_SNAPLEN, maxSnaplenFor } from './limits.js';
+
+export interface ReadOptions {
+  signal?: AbortSignal;
+  /** Read size in bytes (default 4 MiB). */
+  chunkSize?: number;
+}
+
+const DEFAULT_CHUNK = 4 * 1024 * 1024;
+
+export async function readCapture(
+  input: string | NodeJS.ReadableStream,
+  onFrame: (frame: RawFrame) => void,
+  opts: ReadOptions = {},
+): Promise<ReadSummary> {
+  const summary: ReadSummary = { format: 'pcap', frames: 0, bytesRead: 0, linkTypes: [] };
+  let source: ByteSource;
+  try {
+    source =
+      typeof input === 'string' ? (input === '-' ? streamSource(process.stdin) : await openFileSource(input)) : streamSource(input);
+  } catch (e) {
+    summary.error = inputError(e, 0);
+    return summary;
+  }
+  try {
+    await pump(source, onFrame, opts, summary);
+  } finally {
+    await source.close().catch(() => undefined);
+  }
+  return summary;
+}
+
+async function pump(source: ByteSource, onFrame: (frame: RawFrame) => void, opts: ReadOptions, summary: ReadSummary): Promise<void> {
+  let buf = new Uint8Array(Math.max(64 * 1024, opts.chunkSize ?? DEFAULT_CHUNK));
+  let start = 0;
+  let end = 0;
+  /** Input offset of buf[0]. */
+  let base = 0;
+  let eof = false;
+  let parser: RecordParser | undefined;
+  let error: ReadError | undefined;
+
+  while (true) {
+    if (opts.signal?.aborted) {
+      error = { code: E_ABORTED, message: 'reading was aborted', offset: base + start };
+      break;
+    }
+    if (parser === undefined && (end - start >= 4 || eof)) {
+      if (end - start < 4) {
+        error =
+          end - start === 0
+            ? { code: E_PCAP_EMPTY, message: 'the capture is empty', offset: 0 }
+            : { code: E_PCAP_TRUNCATED, message: 'the capture is shorter than a file header', offset: 0 };
+        break;
+      }
+      if (u32(buf, start, true) === PCAPNG_SHB) {
+        summary.format = 'pcapng';
+        parser = new PcapngParser(onFrame);
+      } else if (classicMagic(buf, start)) {
+        parser = new ClassicPcapParser(onFrame);
+      } else {
+        error = { code: E_PCAP_BAD_MAGIC, message: 'not a pcap or pcapng capture (unknown magic number)', offset: 0 };
+        break;
+      }
+    }
+    let need = 4;
+    if (parser !== undefined) {
+      start = parser.parse(buf, start, end, base, eof);
+      if (parser.error) {
+        error = parser.error;
+        break;
+      }
+      if (eof) break;
+      need = parser.need;
+    } else if (eof) break;
+
+    // Keep the unparsed tail, at the front, and read more after it.
+    if (start > 0) {
+      if (end > start) buf.copyWithin(0, start, end);
+      base += start;
+      end -= start;
+      start = 0;
+    }
+    if (need > buf.length) {
+      const bigger = new Uint8Array(need);
+      bigger.set(buf.subarray(0, end));
+      buf = bigger;
+    }
+    let n: number;
+    try {
+      n = await source.readInto(buf, end, buf.length - end);
+    } catch (e) {
+      error = inputError(e, base + end);
+      break;
+    }
+    if (n === 0) eof = true;
+    end += n;
+    summary.bytesRead += n;
+  }
+  if (parser) {
+    summary.frames = parser.frames;
+    summary.linkTypes = parser.linkTypes;
+  }
+  if (error) summary.error = error;
+}
+
+function inputError(e: unknown, offset: number): ReadError {
+  const err = e as NodeJS.ErrnoException;
+  const what = err && typeof err.code === 'string' ? `${err.code}: ` : '';
+  return { code: E_INPUT, message: `cannot read the capture: ${what}${err instanceof Error ? err.message : String(e)}`, offset };
+}

@@ -1,0 +1,50 @@
+// Where capture bytes come from: a file read with positioned reads straight into the reader's
+// buffer (no intermediate copies), or any readable stream (standard input, a pipe, a socket).
+import { open, type FileHandle } from 'node:fs/promises';
+
+export interface ByteSource {
+  /** Reads up to `length` bytes into `buf` at `offset`; 0 means the end of the input. */
+  readInto(buf: Uint8Array, offset: number, length: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function openFileSource(path: string): Promise<ByteSource> {
+  const fh: FileHandle = await open(path, 'r');
+  // A position we keep ourselves, as a double: files beyond 2 GiB (or 4 GiB) are fine.
+  let position = 0;
+  return {
+    async readInto(buf, offset, length) {
+      const { bytesRead } = await fh.read(buf, offset, length, position);
+      position += bytesRead;
+      return bytesRead;
+    },
+    close: () => fh.close(),
+  };
+}
+
+export function streamSource(stream: NodeJS.ReadableStream): ByteSource {
+  const it = (stream as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
+  let pending: Uint8Array | undefined;
+  let done = false;
+  return {
+    async readInto(buf, offset, length) {
+      while (!pending || pending.length === 0) {
+        if (done) return 0;
+        const next = await it.next();
+        if (next.done) {
+          done = true;
+          return 0;
+        }
+        const v = next.value;
+        pending = typeof v === 'string' ? Buffer.from(v, 'latin1') : v;
+      }
+      const n = Math.min(length, pending.length);
+      buf.set(n === pending.length ? pending : pending.subarray(0, n), offset);
+      pending = n === pending.length ? undefined : pending.subarray(n);
+      return n;
+    },
+    async close() {
+      if (!done && typeof it.return === 'function') await it.return();
+    },
+  };
+}

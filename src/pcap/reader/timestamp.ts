@@ -1,0 +1,45 @@
+// pcapng timestamps: a 64-bit count of units (if_tsresol: 10^-n or 2^-n seconds) split into two
+// 32-bit halves. Converted to seconds + nanoseconds exactly without BigInt on the common paths
+// (long division in base 2^16 keeps every intermediate below 2^53).
+
+export interface TsResolution {
+  /** Units per second. */
+  unitsPerSecond: number;
+  /** Nanoseconds per unit when that is a whole number (10^-n, n <= 9), else 0. */
+  nsPerUnit: number;
+  /** Exact BigInt divisor for resolutions beyond 2^32 units per second. */
+  big?: bigint;
+}
+
+export const MICROSECONDS: TsResolution = { unitsPerSecond: 1e6, nsPerUnit: 1000 };
+
+/** Decodes the if_tsresol option byte: high bit set means a power of two, else of ten. */
+export function tsResolution(option: number): TsResolution {
+  const exp = option & 0x7f;
+  const pow2 = (option & 0x80) !== 0;
+  if (!pow2 && exp <= 9) return { unitsPerSecond: 10 ** exp, nsPerUnit: 10 ** (9 - exp) };
+  const big = pow2 ? 1n << BigInt(exp) : 10n ** BigInt(exp);
+  if (big <= 0xffffffffn) return { unitsPerSecond: Number(big), nsPerUnit: 0 };
+  return { unitsPerSecond: Number(big), nsPerUnit: 0, big };
+}
+
+/** Splits hi:lo units into whole seconds and nanoseconds; writes them into `out`. */
+export function splitTimestamp(hi: number, lo: number, res: TsResolution, offsetSec: number, out: { sec: number; nsec: number }): void {
+  if (res.big !== undefined) {
+    const units = (BigInt(hi) << 32n) | BigInt(lo);
+    out.sec = Number(units / res.big) + offsetSec;
+    out.nsec = Number(((units % res.big) * 1_000_000_000n) / res.big);
+    return;
+  }
+  const d = res.unitsPerSecond;
+  const qa = Math.floor(hi / d);
+  let r = hi - qa * d;
+  let x = r * 65536 + (lo >>> 16);
+  const qb = Math.floor(x / d);
+  r = x - qb * d;
+  x = r * 65536 + (lo & 0xffff);
+  const qc = Math.floor(x / d);
+  r = x - qc * d;
+  out.sec = qa * 4294967296 + qb * 65536 + qc + offsetSec;
+  out.nsec = res.nsPerUnit !== 0 ? r * res.nsPerUnit : Math.floor((r * 1e9) / d);
+}
