@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseIpLinkText } from '../links/parse.js';
+import { parseEthtoolDriver, parseEthtoolFeatures } from './parse.js';
+import { ethtoolDevices } from './read.js';
+
+const fixture = (p: string): string => readFileSync(new URL(`../../../test/fixtures/sources/net/${p}`, import.meta.url), 'utf8');
+
+describe('parseEthtoolFeatures', () => {
+  it('reads flannel.1 features, nested ones included', () => {
+    const f = parseEthtoolFeatures(fixture('flannel-a/ethtool_-k_flannel.1'));
+    expect(f['tx-checksum-ip-generic']).toEqual({ on: true, fixed: false });
+    expect(f['large-receive-offload']).toEqual({ on: false, fixed: true });
+    expect(f['tx-checksumming']).toEqual({ on: true, fixed: false });
+    expect(Object.keys(f).length).toBeGreaterThan(40);
+  });
+
+  it('reads the real virtio_net NIC of this machine', () => {
+    const f = parseEthtoolFeatures(fixture('host/ethtool_-k_eth0'));
+    expect(f['rx-checksumming']).toEqual({ on: true, fixed: true });
+    expect(f['large-receive-offload']?.fixed).toBe(true);
+  });
+
+  it('reads `[requested on]` from seed 004', () => {
+    const f = parseEthtoolFeatures(fixture('seeds/seed004_ethtool_--offload_vxlan.calico_rx_off_tx_off'));
+    expect(f['tx-tcp-segmentation']).toEqual({ on: false, fixed: false, requested: true });
+    expect(f['tx-checksum-ip-generic']).toEqual({ on: false, fixed: false });
+    expect(Object.keys(f)).toHaveLength(9);
+  });
+
+  it('skips junk', () => {
+    expect(parseEthtoolFeatures('Cannot get device udp-fragmentation-offload settings: Operation not supported\nfoo: maybe\n')).toEqual({});
+  });
+});
+
+describe('parseEthtoolDriver', () => {
+  it('reads driver, version, firmware and bus of the real NIC, and vxlan', () => {
+    expect(parseEthtoolDriver(fixture('host/ethtool_-i_eth0'))).toEqual({ driver: 'virtio_net', driverVersion: '1.0.0', busInfo: '0000:00:03.0' });
+    expect(parseEthtoolDriver(fixture('flannel-a/ethtool_-i_flannel.1'))).toEqual({ driver: 'vxlan', driverVersion: '0.1' });
+    expect(parseEthtoolDriver('Cannot get driver information: No such device')).toEqual({});
+  });
+});
+
+describe('ethtoolDevices', () => {
+  it('picks the VXLAN device and plain NICs, not veth, bridge or lo', () => {
+    expect(ethtoolDevices(parseIpLinkText(fixture('flannel-a/ip_-s_-d_link'), 's'))).toEqual(['flannel.1']);
+    expect(ethtoolDevices(parseIpLinkText(fixture('seeds/centos7_ip_-s_link'), 's'))).toEqual(['eth0']);
+  });
+});

@@ -1,0 +1,43 @@
+// ethtool: offload features and driver of every physical NIC and every VXLAN device, the devices
+// whose offloads break overlays (LRO on a forwarding NIC, tx checksum offload on flannel.1/vxlan.calico).
+import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
+import type { Link, Nic } from '../../evidence/node-facts.js';
+import { parseEthtoolDriver, parseEthtoolFeatures } from './parse.js';
+
+export const ethtoolFeaturesCommand = (dev: string): CommandSpec => ({ argv: ['ethtool', '-k', dev], plugin: 'networking' });
+export const ethtoolDriverCommand = (dev: string): CommandSpec => ({ argv: ['ethtool', '-i', dev], plugin: 'networking' });
+
+/** Plain NICs (no kind: real hardware or a VM's virtio/vmxnet3) and VXLAN devices. */
+export function ethtoolDevices(links: Link[]): string[] {
+  return links.filter((l) => l.kind === 'device' || l.kind === 'vxlan').map((l) => l.name);
+}
+
+export const ethtoolSource: EvidenceSource = {
+  id: 'ethtool',
+  provides: ['nics'],
+  commands: [],
+  files: [],
+  async read(host, facts): Promise<FactsPart> {
+    const links = facts.links?.items;
+    if (!links) return { missing: [{ evidence: 'nics', reason: 'no links known: cannot tell which NICs to ask ethtool about' }] };
+    const nics: Nic[] = [];
+    const missing: { evidence: string; reason: string }[] = [];
+    for (const dev of ethtoolDevices(links)) {
+      const k = await host.run(ethtoolFeaturesCommand(dev));
+      const i = await host.run(ethtoolDriverCommand(dev));
+      const features = k ? parseEthtoolFeatures(k.stdout) : {};
+      const driver = i ? parseEthtoolDriver(i.stdout) : {};
+      if (Object.keys(features).length === 0 && !driver.driver) {
+        missing.push({ evidence: 'nics', reason: `\`ethtool -k ${dev}\` / \`ethtool -i ${dev}\` not available` });
+        continue;
+      }
+      if (Object.keys(features).length === 0) missing.push({ evidence: 'nics', reason: `\`ethtool -k ${dev}\` not available: no offload features for ${dev}` });
+      nics.push({ name: dev, ...driver, features, sources: [k?.source, i?.source].filter((s): s is string => s !== undefined) });
+    }
+    const part: FactsPart = {};
+    if (nics.length > 0) part.nics = nics;
+    else if (missing.length === 0) missing.push({ evidence: 'nics', reason: 'no physical NIC or VXLAN device among the links' });
+    if (missing.length > 0) part.missing = missing;
+    return part;
+  },
+};
