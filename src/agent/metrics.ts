@@ -6,7 +6,7 @@ export function createMetrics(responder: UdpResponder): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'podpath_agent_' });
   const datagrams = new Gauge({
-    name: 'podpath_agent_datagrams_total',
+    name: 'podpath_agent_datagrams',
     help: 'Datagrams seen by the probe responder, by outcome',
     labelNames: ['outcome'] as const,
     registers: [registry],

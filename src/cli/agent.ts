@@ -1,4 +1,39 @@
 import type { Command } from 'commander';
+import { startAgent, DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../agent/server.js';
+import { loadApiToken, loadProbeKey } from '../agent/secrets.js';
+import { PodpathError } from '../util/errors.js';
 
-/** Placeholder: the `agent` command is wired here by the issue that builds it. */
-export function registerAgent(_program: Command): void {}
+export function registerAgent(program: Command): void {
+  program
+    .command('agent')
+    .description('run the node agent: authenticated UDP/TCP probe responder, HTTP API and /metrics')
+    .requiredOption('--listen <addresses>', 'comma-separated addresses to bind (node IP, overlay address); never all addresses by default')
+    .option('--port <n>', 'UDP and TCP probe port', String(DEFAULT_PROBE_PORT))
+    .option('--api-port <n>', 'HTTP API port', String(DEFAULT_API_PORT))
+    .option('--key-file <file>', 'shared probe key (else $PODPATH_KEY)')
+    .option('--token-file <file>', 'HTTP API bearer token (else $PODPATH_TOKEN)')
+    .action(async (o: { listen: string; port: string; apiPort: string; keyFile?: string; tokenFile?: string }) => {
+      const addresses = o.listen.split(',').map((s) => s.trim()).filter(Boolean);
+      if (!addresses.length) throw new PodpathError('E_USAGE', '--listen needs at least one address');
+      const agent = await startAgent({
+        key: loadProbeKey(o.keyFile), token: loadApiToken(o.tokenFile), addresses,
+        probePort: toPort(o.port), apiPort: toPort(o.apiPort),
+      }).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'EADDRINUSE' || e.code === 'EADDRNOTAVAIL' || e.code === 'EACCES') {
+          throw new PodpathError('E_BIND', `cannot bind ${addresses.join(',')}: ${e.code}`);
+        }
+        throw e;
+      });
+      await new Promise<void>((resolve) => {
+        const stop = () => { agent.stop().then(resolve, resolve); };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+    });
+}
+
+export function toPort(s: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new PodpathError('E_USAGE', `not a port: ${s}`);
+  return n;
+}

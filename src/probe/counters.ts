@@ -1,6 +1,7 @@
 // Kernel counters read before and after a probe, to say where a packet died.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { networkInterfaces } from 'node:os';
 
 export interface CounterSnapshot {
   atMs: number;
@@ -11,6 +12,19 @@ export interface CounterSnapshot {
   /** /proc/net/dev rx/tx packets and drops by interface. */
   interfaces: Record<string, { rxPackets: number; rxDropped: number; rxErrors: number; txPackets: number; txDropped: number }>;
   conntrack?: { count: number; max?: number };
+  /** IPv4/IPv6 addresses by interface: tells which interface a probe's target address lives on. */
+  addresses?: Record<string, string[]>;
+}
+
+export function interfaceAddresses(): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, list] of Object.entries(networkInterfaces())) out[name] = (list ?? []).map((a) => a.address);
+  return out;
+}
+
+export function interfaceOf(snapshot: CounterSnapshot | undefined, address: string): string | undefined {
+  for (const [name, list] of Object.entries(snapshot?.addresses ?? {})) if (list.includes(address)) return name;
+  return undefined;
 }
 
 /** Parses the "Name: keys / Name: values" pairs of /proc/net/snmp and /proc/net/netstat. */
@@ -65,6 +79,7 @@ export async function readCounters(procRoot = '/proc'): Promise<CounterSnapshot>
     udp: parseProcPairs(snmp).Udp ?? {},
     netstat: { ...(ns.TcpExt ?? {}), ...(ns.IpExt ?? {}) },
     interfaces: parseProcNetDev(dev),
+    addresses: interfaceAddresses(),
     conntrack: ctCount.trim() ? { count: Number(ctCount.trim()), max: ctMax.trim() ? Number(ctMax.trim()) : undefined } : undefined,
   };
 }

@@ -40,7 +40,8 @@ export async function rateRamp(opts: {
   const base = { kind: 'rate-ramp' as const, target: `${opts.host}:${opts.port}`, steps, maxRateBps: maxRate };
   try {
     let arrivedBefore = (await client.tally(500))?.packets ?? 0;
-    let rate = Math.min(opts.startRateBps ?? 1_000_000, maxRate);
+    // Start low enough to find the onset, high enough to reach the cap in ~20 steps.
+    let rate = Math.min(opts.startRateBps ?? Math.max(500_000, Math.round(maxRate / 64)), maxRate);
     let lastClean: number | undefined;
     while (true) {
       if (Date.now() + stepMs > deadline) return { ...base, lastCleanBps: lastClean, stoppedBy: 'max-duration' };

@@ -1,0 +1,147 @@
+// `podpath probe PEER`: probes the underlay and the overlay in both directions, reads both nodes'
+// counters around each run, and places every loss.
+import { UdpResponder } from './responder.js';
+import { readCounters, diffCounters, interfaceOf, type CounterSnapshot } from './counters.js';
+import { runProbeSuite, type ProbeRequest, type ProbeSuiteResult } from './suite.js';
+import { localizeLoss, type LossVerdict } from './localize.js';
+import { PodpathError } from '../util/errors.js';
+
+export interface PeerProbeOptions {
+  key: Buffer;
+  token: string;
+  /** The peer's underlay (node) address, where its agent API listens. */
+  peer: string;
+  /** The peer's overlay address (flannel.1 / vxlan.calico address or a pod running the agent). */
+  peerOverlay?: string;
+  /** This node's addresses, so the peer can probe back and replies come to the right place. */
+  source?: string;
+  overlaySource?: string;
+  port: number;
+  apiPort: number;
+  echoCount?: number;
+  sweep?: boolean;
+  sweepMax?: number;
+  /** Without it there is no rate ramp: podpath never floods unless told how far it may go. */
+  maxRateBps?: number;
+  rampDurationMs?: number;
+  recoveryWatchMs?: number;
+  tcpPort?: number;
+  dns?: { server: string; name: string; port?: number };
+  reverse?: boolean;
+}
+
+export interface DirectionReport {
+  from: string;
+  to: string;
+  label: 'underlay' | 'overlay';
+  result: ProbeSuiteResult;
+  echoVerdict?: LossVerdict;
+}
+
+export interface PeerProbeReport {
+  schemaVersion: 1;
+  peer: string;
+  startedAt: string;
+  directions: DirectionReport[];
+  errors: string[];
+}
+
+class AgentApi {
+  constructor(private readonly base: string, private readonly token: string) {}
+  async get<T>(path: string): Promise<T> {
+    return this.call<T>('GET', path);
+  }
+  async post<T>(path: string, body: unknown): Promise<T> {
+    return this.call<T>('POST', path, body);
+  }
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(180_000),
+      });
+    } catch (e) {
+      throw new PodpathError('E_AGENT_UNREACHABLE', `no answer from the agent at ${this.base} (${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message}): is \`podpath agent\` running there?`);
+    }
+    if (res.status === 401) throw new PodpathError('E_AGENT_UNAUTHORIZED', `the agent at ${this.base} refused the token`);
+    if (!res.ok) throw new PodpathError('E_AGENT', `the agent at ${this.base} answered ${res.status} to ${method} ${path}`);
+    return (await res.json()) as T;
+  }
+}
+
+export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
+  const host = o.peer.includes(':') ? `[${o.peer}]` : o.peer;
+  const api = new AgentApi(`http://${host}:${o.apiPort}`, o.token);
+  const report: PeerProbeReport = { schemaVersion: 1, peer: o.peer, startedAt: new Date().toISOString(), directions: [], errors: [] };
+  await api.get('/v1/counters'); // fails early, with a clear error, when there is no agent
+
+  const reverse = o.reverse !== false && o.source !== undefined;
+  const localAddrs = [o.source, o.overlaySource].filter((a): a is string => !!a);
+  let responder: UdpResponder | undefined;
+  if (reverse && localAddrs.length) {
+    responder = new UdpResponder({ key: o.key, port: o.port, addresses: localAddrs });
+    // An agent already running here answers instead.
+    await responder.start().catch(() => { responder = undefined; });
+  }
+  const paths: { label: 'underlay' | 'overlay'; remote: string; local?: string }[] = [{ label: 'underlay', remote: o.peer, local: o.source }];
+  if (o.peerOverlay) paths.push({ label: 'overlay', remote: o.peerOverlay, local: o.overlaySource });
+
+  const request = (target: string, source: string | undefined, label: string, ramp: boolean): ProbeRequest => ({
+    host: target, port: o.port, source, label,
+    echo: { count: o.echoCount ?? 20, size: 64 },
+    sweep: o.sweep === false ? undefined : { max: o.sweepMax ?? 9000, repeats: 3 },
+    ramp: ramp && o.maxRateBps ? { maxRateBps: o.maxRateBps, maxDurationMs: o.rampDurationMs ?? 30_000, recoveryWatchMs: o.recoveryWatchMs ?? 30_000, stepMs: 500 } : undefined,
+    tcp: o.tcpPort ? { port: o.tcpPort, attempts: 3 } : undefined,
+    dns: o.dns,
+  });
+
+  try {
+    for (const p of paths) {
+      // A to B: we send, the peer's agent answers.
+      report.directions.push(await measured('local', p.label, p.remote, () => runProbeSuite(o.key, request(p.remote, p.local, p.label, false)), api, o.peer, o.source));
+      if (reverse && p.local && responder) {
+        report.directions.push(await measured('peer', p.label, p.local, () => api.post<ProbeSuiteResult>('/v1/probe', request(p.local!, p.remote, p.label, false)), api, o.peer, o.source));
+      }
+    }
+    // The ramp comes last: if it trips a blackhole, every other measurement is already done.
+    if (o.maxRateBps) {
+      const p = paths[0]!;
+      report.directions.push(await measured('local', p.label, p.remote, () => runProbeSuite(o.key, { ...request(p.remote, p.local, p.label, true), echo: undefined, sweep: undefined, tcp: undefined, dns: undefined }), api, o.peer, o.source));
+    }
+  } catch (e) {
+    report.errors.push(e instanceof Error ? e.message : String(e));
+  } finally {
+    await responder?.stop();
+  }
+  return report;
+}
+
+async function measured(
+  sender: 'local' | 'peer', label: 'underlay' | 'overlay', target: string,
+  run: () => Promise<ProbeSuiteResult>, api: AgentApi, peerAddress: string, localAddress?: string,
+): Promise<DirectionReport> {
+  const snap = async () => Promise.all([readCounters(), api.get<CounterSnapshot>('/v1/counters')]);
+  const [localBefore, remoteBefore] = await snap();
+  const result = await run();
+  const [localAfter, remoteAfter] = await snap();
+  const localDelta = diffCounters(localBefore, localAfter);
+  const remoteDelta = diffCounters(remoteBefore, remoteAfter);
+  const [from, to] = sender === 'local' ? ['this node', peerAddress] : [peerAddress, 'this node'];
+  const receiverSnap = sender === 'local' ? remoteAfter : localAfter;
+  const underlayAddr = sender === 'local' ? peerAddress : localAddress;
+  const echoVerdict = result.echo
+    ? localizeLoss({
+      from, to,
+      sent: result.echo.sent, echoed: result.echo.received, arrived: result.echo.arrivedAtPeer, sendErrors: result.echo.sendErrors,
+      sender: sender === 'local' ? localDelta : remoteDelta,
+      receiver: sender === 'local' ? remoteDelta : localDelta,
+      receiverNic: underlayAddr ? interfaceOf(receiverSnap, underlayAddr) : undefined,
+      receiverOverlayDev: label === 'overlay' ? interfaceOf(receiverSnap, target) : undefined,
+    })
+    : undefined;
+  return { from, to, label, result, echoVerdict };
+}
+

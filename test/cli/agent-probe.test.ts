@@ -1,0 +1,78 @@
+// The agent and `podpath probe` as a user runs them: separate processes, real sockets on loopback.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const env = { ...process.env, PODPATH_KEY: 'agent-test-key-0123456789', PODPATH_TOKEN: 'agent-test-token-0123456789' };
+const cli = ['--import', 'tsx', 'src/cli/main.ts'];
+let agent: ChildProcess;
+const PROBE_PORT = 27946;
+const API_PORT = 27947;
+
+beforeAll(async () => {
+  agent = spawn(process.execPath, [...cli, 'agent', '--listen', '127.0.0.1', '--port', String(PROBE_PORT), '--api-port', String(API_PORT)], { env });
+  await new Promise<void>((resolve, reject) => {
+    agent.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('agent.started')) resolve(); });
+    agent.once('exit', (code) => reject(new Error(`agent exited ${code}`)));
+  });
+});
+afterAll(() => {
+  agent.kill('SIGTERM');
+});
+
+describe('podpath agent', () => {
+  it('refuses the API without the bearer token and serves it with one', async () => {
+    const base = `http://127.0.0.1:${API_PORT}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/v1/counters`)).status).toBe(401);
+    expect((await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789ab' } })).status).toBe(401);
+    const res = await fetch(`${base}/v1/counters`, { headers: { authorization: `Bearer ${env.PODPATH_TOKEN}` } });
+    const body = (await res.json()) as { udp: Record<string, number> };
+    expect(body.udp).toHaveProperty('InDatagrams');
+    const metrics = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${env.PODPATH_TOKEN}` } })).text();
+    expect(metrics).toContain('podpath_agent_datagrams{outcome="received"}');
+  });
+
+  it('refuses to start without a key, with a one-line error and exit 2', async () => {
+    const e = await run(process.execPath, [...cli, 'agent', '--listen', '127.0.0.1'], { env: { ...process.env, PODPATH_KEY: '', PODPATH_TOKEN: 'x' } }).catch((err: { code: number; stderr: string }) => err);
+    expect(e).toMatchObject({ code: 2 });
+    expect((e as { stderr: string }).stderr.trim()).toMatch(/^podpath: E_NO_KEY: /);
+  });
+});
+
+describe('podpath probe', () => {
+  it('probes both directions on loopback and reports every path delivered', async () => {
+    const { stdout } = await run(process.execPath, [...cli, 'probe', '127.0.0.1', '--source', '127.0.0.3', '--port', String(PROBE_PORT), '--api-port', String(API_PORT), '--count', '5', '--sweep-max', '2000', '--json'], { env });
+    const report = JSON.parse(stdout) as { directions: { from: string; echoVerdict: { place: string }; result: { sweep: { largestPassing: number } } }[] };
+    expect(report.directions.map((d) => d.from)).toEqual(['this node', '127.0.0.1']);
+    for (const d of report.directions) {
+      expect(d.echoVerdict.place).toBe('delivered');
+      expect(d.result.sweep.largestPassing).toBe(2000);
+    }
+  });
+
+  it('says clearly when no agent answers', async () => {
+    const e = await run(process.execPath, [...cli, 'probe', '127.0.0.1', '--api-port', '1'], { env }).catch((err: { code: number; stderr: string }) => err);
+    expect((e as { stderr: string }).stderr.trim()).toMatch(/^podpath: E_AGENT_UNREACHABLE: /);
+  });
+});
+
+describe('podpath echo', () => {
+  it('echoes piped lines like the seed 000 script', async () => {
+    const server = spawn(process.execPath, [...cli, 'echo', 'server', '27950', '--listen', '127.0.0.1']);
+    try {
+      await new Promise<void>((resolve) => server.stdout.on('data', (d: Buffer) => { if (d.toString().includes('listening')) resolve(); }));
+      const client = spawn(process.execPath, [...cli, 'echo', 'client', '127.0.0.1:27950']);
+      client.stdin.end('123\nhello\n');
+      let out = '';
+      client.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      const code = await new Promise<number | null>((r) => client.on('exit', r));
+      expect(code).toBe(0);
+      expect(out).toContain('server echoed: "123"');
+      expect(out).toContain('2 echoed, 0 without echo');
+    } finally {
+      server.kill('SIGTERM');
+    }
+  });
+});
