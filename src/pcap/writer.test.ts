@@ -8,21 +8,9 @@ import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { missingRequirement } from '../../test/helpers/env.js';
 import {
-  buildFrame, captureToStream, encodeCapture, internetChecksum, LINKTYPE_RAW, parseIpv6,
+  buildFrame, captureToStream, encodeCapture, internetChecksum, LINKTYPE_RAW, parseIpv6, seededRandom,
   type BuiltChecksum, type CaptureFormat, type FrameRecord, type FrameSpec,
 } from './writer.js';
-
-/** A seeded generator, so 'wire' values are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const innerTcp = (checksum: 'correct' | 'offload' | 'wire'): FrameSpec => ({
   eth: { src: '0a:58:0a:f4:01:02', dst: '0a:58:0a:f4:02:03' },
@@ -62,7 +50,7 @@ interface Built {
 }
 
 function buildAll(): Built[] {
-  const random = mulberry32(2026);
+  const random = seededRandom(2026);
   return SPECS.map((spec) => {
     const report: BuiltChecksum[] = [];
     const data = buildFrame(spec, { random, report });

@@ -51,6 +51,18 @@ function pseudoHeaderSum(b: Uint8Array, srcOff: number, addrLen: number, proto: 
   return acc;
 }
 
+/** A small seeded generator (mulberry32), so generated 'wire' values and traffic repeat run after run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Addresses
 
