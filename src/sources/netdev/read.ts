@@ -1,0 +1,18 @@
+// netdev: per-interface counters from /proc/net/dev (RX 0 on flannel.1 was seed 000's first clue).
+import type { EvidenceSource, FactsPart } from '../types.js';
+import { parseProcNetDev } from './parse.js';
+
+const PROC_NET_DEV = '/proc/net/dev';
+
+export const netdevSource: EvidenceSource = {
+  id: 'netdev',
+  provides: ['netdev'],
+  commands: [],
+  files: [PROC_NET_DEV],
+  async read(host): Promise<FactsPart> {
+    const f = await host.readFile(PROC_NET_DEV);
+    const interfaces = f ? parseProcNetDev(f.text) : {};
+    if (!f || Object.keys(interfaces).length === 0) return { missing: [{ evidence: 'netdev', reason: `${PROC_NET_DEV} not available or empty` }] };
+    return { netdev: { interfaces, source: f.source } };
+  },
+};
