@@ -4,7 +4,8 @@
 // evidence quoted. Built on vitest's describe/it, so each case is one test.
 import { describe, expect, it } from 'vitest';
 import type { NodeFacts } from '../evidence/node-facts.js';
-import { makeFacts, type PartialFacts } from './facts.js';
+import { fileURLToPath } from 'node:url';
+import { loadFactsFile, makeFacts, type PartialFacts } from './facts.js';
 import { unfilledPlaceholders, type MessageData } from './i18n.js';
 import { runRule } from './run-rules.js';
 import type { Report, Rule } from './types.js';
@@ -145,4 +146,10 @@ export class RuleTester {
       }
     });
   }
+}
+
+/** A NodeFacts fixture from test/fixtures/evidence/, validated; `patch` replaces whole sections. */
+export function loadFixture(name: string, patch: Partial<PartialFacts> = {}): NodeFacts {
+  const path = fileURLToPath(new URL(`../../test/fixtures/evidence/${name}`, import.meta.url));
+  return makeFacts({ ...(loadFactsFile(path) as PartialFacts), ...patch } as PartialFacts);
 }
