@@ -1,0 +1,124 @@
+// Collects one node's facts: from the live host (optionally under a root prefix) or from a bundle,
+// running only the sources that provide the evidence asked for, and validating every section.
+import { readFile } from 'node:fs/promises';
+import { NODE_FACTS_SCHEMA_VERSION, NodeFacts, type EvidenceKey } from '../evidence/node-facts.js';
+import { PodpathError } from '../util/errors.js';
+import type { EvidenceSource, FactsPart } from './types.js';
+import type { ExplainingHostReader } from './host/types.js';
+import { bundleHost } from './host/bundle.js';
+import { liveHost } from './host/live.js';
+import { allSources } from './registry.js';
+
+export interface CollectOptions {
+  /** A bundle directory or tarball, a sosreport, or a NodeFacts .json file. Absent: the live host. */
+  from?: string;
+  /** Live only: prefix for file paths (a lab node's root directory). */
+  root?: string;
+  /** Only the sources providing these sections run. Absent: all of them. */
+  needs?: EvidenceKey[];
+}
+
+/**
+ * Sections whose source reads other sections first (`ip route get` targets come from links and
+ * routes; ethtool runs per link): asking for the first also runs the sources of the others.
+ */
+const EVIDENCE_DEPENDENCIES: Partial<Record<EvidenceKey, EvidenceKey[]>> = {
+  routeGets: ['links', 'routes'],
+  nics: ['links'],
+};
+
+export async function collectNodeFacts(opts: CollectOptions = {}): Promise<NodeFacts> {
+  if (opts.from && /\.json$/i.test(opts.from)) return readFactsFile(opts.from);
+  const host = opts.from ? await bundleHost(opts.from) : liveHost({ root: opts.root });
+  try {
+    return await collectFromHost(host, { needs: opts.needs });
+  } finally {
+    await host.close();
+  }
+}
+
+/** Runs the chosen sources over a host (live, bundle, or a recording wrapper of either). */
+export async function collectFromHost(
+  host: ExplainingHostReader,
+  opts: { needs?: EvidenceKey[]; sources?: EvidenceSource[] } = {},
+): Promise<NodeFacts> {
+  const sources = selectSources(opts.sources ?? allSources(), opts.needs);
+  const part: FactsPart = {};
+  const missing: { evidence: string; reason: string }[] = [];
+  for (const source of sources) {
+    let got: FactsPart;
+    try {
+      got = await source.read(host, part);
+    } catch (e) {
+      const reason = `${source.id} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+      for (const key of source.provides) missing.push({ evidence: key, reason });
+      continue;
+    }
+    for (const m of got.missing ?? []) missing.push(m);
+    for (const [key, value] of Object.entries(got)) {
+      if (key === 'missing' || value === undefined) continue;
+      const k = key as EvidenceKey;
+      if (part[k] !== undefined) continue;
+      const schema = NodeFacts.shape[k];
+      const checked = schema.safeParse(value);
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        missing.push({ evidence: k, reason: `${source.id} produced an invalid ${k}: ${issue?.path.join('.')} ${issue?.message}` });
+        continue;
+      }
+      (part as Record<string, unknown>)[k] = checked.data;
+    }
+  }
+  const gaps = [...missing];
+  for (const key of opts.needs ?? []) {
+    if ((part as Record<string, unknown>)[key] === undefined && !gaps.some((m) => m.evidence === key)) {
+      gaps.push({ evidence: key, reason: sources.some((s) => s.provides.includes(key)) ? 'not found' : 'no source collects it' });
+    }
+  }
+  const { missing: _ignored, ...sections } = part;
+  return NodeFacts.parse({
+    schemaVersion: NODE_FACTS_SCHEMA_VERSION,
+    collectedAt: new Date().toISOString(),
+    origin: host.origin,
+    missing: dedupe(gaps),
+    ...sections,
+  });
+}
+
+export function selectSources(sources: EvidenceSource[], needs: EvidenceKey[] | undefined): EvidenceSource[] {
+  if (!needs || needs.length === 0) return sources;
+  const wanted = new Set<EvidenceKey>(needs);
+  for (const key of needs) for (const dep of EVIDENCE_DEPENDENCIES[key] ?? []) wanted.add(dep);
+  return sources.filter((s) => s.provides.some((k) => wanted.has(k)));
+}
+
+async function readFactsFile(file: string): Promise<NodeFacts> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new PodpathError('E_BUNDLE_NOT_FOUND', `no such facts file: ${file}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new PodpathError('E_FACTS_INVALID', `${file} is not JSON: ${(e as Error).message}`);
+  }
+  const parsed = NodeFacts.safeParse(doc);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new PodpathError('E_FACTS_INVALID', `${file} is not podpath node facts: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  return { ...parsed.data, origin: { kind: 'fixture', path: file } };
+}
+
+function dedupe(items: { evidence: string; reason: string }[]): { evidence: string; reason: string }[] {
+  const seen = new Set<string>();
+  return items.filter((m) => {
+    const k = `${m.evidence}\u0000${m.reason}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,22 @@
+// What our HostReader implementations add to the contract: why something could not be had, and
+// where the host came from. Sources ask `whyMissing` to fill NodeFacts.missing with a real reason.
+import type { HostReader } from '../types.js';
+
+export interface ExplainingHostReader extends HostReader {
+  /** The reason the last attempt at this command line or file path came back empty, if known. */
+  explain(what: string): string | undefined;
+  readonly origin: { kind: 'live' | 'bundle'; path?: string };
+  /** Releases temporary files (an extracted tarball). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+function isExplaining(host: HostReader): host is ExplainingHostReader {
+  return typeof (host as Partial<ExplainingHostReader>).explain === 'function';
+}
+
+/** A one-line reason for a missing command output or file, for NodeFacts.missing. */
+export function whyMissing(host: HostReader, what: string): string {
+  const reason = isExplaining(host) ? host.explain(what) : undefined;
+  if (reason) return reason;
+  return host.kind === 'bundle' ? `${what}: not in the bundle` : `${what}: unavailable`;
+}
