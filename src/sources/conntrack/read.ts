@@ -1,0 +1,51 @@
+// conntrack: table fill (count/max: `nf_conntrack: table full`) and the per-CPU statistics whose
+// insert_failed/drop counters reveal the DNS insert race, from `conntrack -S` or /proc.
+import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
+import { parseConntrackStats, parseIntFile, parseProcConntrackStat } from './parse.js';
+
+const CONNTRACK_S: CommandSpec = { argv: ['conntrack', '-S'], plugin: 'conntrack' };
+const COUNT = '/proc/sys/net/netfilter/nf_conntrack_count';
+const MAX = '/proc/sys/net/netfilter/nf_conntrack_max';
+const STAT = '/proc/net/stat/nf_conntrack';
+
+export const conntrackSource: EvidenceSource = {
+  id: 'conntrack',
+  provides: ['conntrack'],
+  commands: [CONNTRACK_S],
+  files: [COUNT, MAX, STAT],
+  async read(host): Promise<FactsPart> {
+    const sources: string[] = [];
+    const missing: { evidence: string; reason: string }[] = [];
+    const countFile = await host.readFile(COUNT);
+    const maxFile = await host.readFile(MAX);
+    let count = countFile ? parseIntFile(countFile.text) : undefined;
+    const max = maxFile ? parseIntFile(maxFile.text) : undefined;
+    if (count !== undefined && countFile) sources.push(countFile.source);
+    if (max !== undefined && maxFile) sources.push(maxFile.source);
+
+    let stats: Record<string, number> = {};
+    const cmd = await host.run(CONNTRACK_S);
+    if (cmd) {
+      stats = parseConntrackStats(cmd.stdout);
+      if (Object.keys(stats).length > 0) sources.push(cmd.source);
+    }
+    if (Object.keys(stats).length === 0) {
+      // conntrack-tools is often not installed; the kernel's own table has the same counters.
+      const stat = await host.readFile(STAT);
+      if (stat) {
+        const parsed = parseProcConntrackStat(stat.text);
+        stats = parsed.stats;
+        count ??= parsed.entries;
+        if (Object.keys(stats).length > 0) sources.push(stat.source);
+      }
+    }
+    if (sources.length === 0) {
+      return { missing: [{ evidence: 'conntrack', reason: 'no nf_conntrack count, max or statistics (module not loaded, or not collected)' }] };
+    }
+    if (Object.keys(stats).length === 0) missing.push({ evidence: 'conntrack', reason: '`conntrack -S` and /proc/net/stat/nf_conntrack not available: no insert_failed/drop counters' });
+    if (max === undefined) missing.push({ evidence: 'conntrack', reason: `${MAX} not available` });
+    const part: FactsPart = { conntrack: { stats, sources, ...(count !== undefined ? { count } : {}), ...(max !== undefined ? { max } : {}) } };
+    if (missing.length > 0) part.missing = missing;
+    return part;
+  },
+};
