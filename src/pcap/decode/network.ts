@@ -1,0 +1,364 @@
+// Ethernet (with VLAN stacks), IPv4, IPv6 (extension headers), UDP, TCP, ICMP, ICMPv6 and the
+// VXLAN / Geneve tunnels, decoded in place from the frame bytes. Every length is checked
+// against two ends: `end` (bytes captured) and `wireEnd` (bytes the packet had on the wire),
+// so a segment is verified only when it was captured whole, as tcpdump does.
+import type { ChecksumVerdict, IpInfo, L4Info, PacketLayers } from '../types.js';
+import { isPartial, matchesLco, pseudoSum4, pseudoSum6, sumWords, unverifiable, verdict } from '../checksum/index.js';
+import { ipv4String, ipv6String } from './addr.js';
+import { TUNNEL_GENEVE, TUNNEL_VXLAN } from './ports.js';
+
+export const ETH_IPV4 = 0x0800;
+export const ETH_IPV6 = 0x86dd;
+const ETH_VLAN = 0x8100;
+const ETH_QINQ = 0x88a8;
+const ETH_QINQ_OLD = 0x9100;
+const ETH_TEB = 0x6558;
+
+const PROTO_ICMP = 1;
+const PROTO_TCP = 6;
+const PROTO_UDP = 17;
+const PROTO_ICMPV6 = 58;
+
+const MAX_TUNNEL_DEPTH = 4;
+const MAX_VLAN_TAGS = 8;
+const MAX_IPV6_EXT = 16;
+
+/** Decoding state shared along one frame. */
+export interface DecodeContext {
+  checksums: boolean;
+  ports: Uint8Array;
+  truncated: boolean;
+  note?: string;
+  depth: number;
+  /**
+   * Set by an L4 decode whose checksum holds a partial (offloaded) sum: where the field is and
+   * its right value, for the LCO check of the enclosing tunnel's outer UDP.
+   */
+  partialAt: number;
+  partialGot: number;
+  partialRight: number;
+}
+
+function u16(b: Uint8Array, p: number): number {
+  return (b[p] << 8) | b[p + 1];
+}
+
+function stop(ctx: DecodeContext, note: string, truncated: boolean): void {
+  if (truncated) ctx.truncated = true;
+  ctx.note ??= note;
+}
+
+export function decodeEthernet(b: Uint8Array, off: number, end: number, wireEnd: number, layers: PacketLayers, ctx: DecodeContext): void {
+  if (end - off < 14) return stop(ctx, 'Ethernet header truncated', true);
+  let type = u16(b, off + 12);
+  off += 14;
+  let tags = 0;
+  while ((type === ETH_VLAN || type === ETH_QINQ || type === ETH_QINQ_OLD) && tags < MAX_VLAN_TAGS) {
+    if (end - off < 4) return stop(ctx, 'VLAN tag truncated', true);
+    layers.vlanIds.push(u16(b, off) & 0x0fff);
+    type = u16(b, off + 2);
+    off += 4;
+    tags++;
+  }
+  // Values up to 1500 are an IEEE 802.3 length (LLC follows), not an EtherType.
+  if (type < 0x0600) return;
+  decodeNetwork(b, off, end, wireEnd, type, layers, ctx);
+}
+
+export function decodeNetwork(
+  b: Uint8Array,
+  off: number,
+  end: number,
+  wireEnd: number,
+  etherType: number,
+  layers: PacketLayers,
+  ctx: DecodeContext,
+): void {
+  layers.etherType = etherType;
+  if (etherType === ETH_IPV4) decodeIpv4(b, off, end, wireEnd, layers, ctx);
+  else if (etherType === ETH_IPV6) decodeIpv6(b, off, end, wireEnd, layers, ctx);
+}
+
+function decodeIpv4(b: Uint8Array, off: number, end: number, wireEnd: number, layers: PacketLayers, ctx: DecodeContext): void {
+  if (end - off < 20) return stop(ctx, 'IPv4 header truncated', true);
+  const vihl = b[off];
+  if (vihl >> 4 !== 4) return stop(ctx, `IP version ${vihl >> 4} where IPv4 was announced`, false);
+  const hl = (vihl & 0x0f) * 4;
+  if (hl < 20) return stop(ctx, `bad IPv4 header length ${hl}`, false);
+  if (end - off < hl) return stop(ctx, 'IPv4 options truncated', true);
+  const headerTotal = u16(b, off + 2);
+  // A total length of 0 is TSO / BIG TCP: the length is what the capture saw on the wire.
+  const total = headerTotal === 0 ? wireEnd - off : headerTotal;
+  const frag = u16(b, off + 6);
+  const fragOffset = (frag & 0x1fff) * 8;
+  const more = (frag & 0x2000) !== 0;
+  const proto = b[off + 9];
+  const ip: IpInfo = {
+    version: 4,
+    src: ipv4String(b, off + 12),
+    dst: ipv4String(b, off + 16),
+    proto,
+    ttl: b[off + 8],
+    id: u16(b, off + 4),
+    totalLength: total,
+    headerLength: hl,
+    dontFragment: (frag & 0x4000) !== 0,
+  };
+  if (fragOffset !== 0 || more) ip.fragment = { offset: fragOffset, more };
+  if (ctx.checksums) {
+    const hv = verdict(u16(b, off + 10), sumWords(b, off, off + hl));
+    if (hv.status === 'bad') hv.cause = 'wire';
+    ip.headerChecksum = hv;
+  }
+  layers.ip = ip;
+  if (total < hl) return stop(ctx, `IPv4 total length ${total} < header length ${hl}`, false);
+  // Only the first fragment carries the L4 header.
+  if (fragOffset !== 0) return;
+  const l4WireEnd = off + total;
+  decodeL4(b, off + hl, end < l4WireEnd ? end : l4WireEnd, l4WireEnd, proto, more, 4, off + 12, off + 16, layers, ctx);
+}
+
+function decodeIpv6(b: Uint8Array, off: number, end: number, wireEnd: number, layers: PacketLayers, ctx: DecodeContext): void {
+  if (end - off < 40) return stop(ctx, 'IPv6 header truncated', true);
+  if (b[off] >> 4 !== 6) return stop(ctx, `IP version ${b[off] >> 4} where IPv6 was announced`, false);
+  const payload = u16(b, off + 4);
+  // Payload length 0 is a jumbogram / BIG TCP: take the length seen on the wire.
+  const payloadLength = payload === 0 ? wireEnd - off - 40 : payload;
+  let next = b[off + 6];
+  let p = off + 40;
+  const l3End = off + 40 + payloadLength;
+  let dstAt = off + 24;
+  let fragmented = false;
+  let firstFragment = true;
+  const ip: IpInfo = {
+    version: 6,
+    src: ipv6String(b, off + 8),
+    dst: ipv6String(b, off + 24),
+    proto: next,
+    ttl: b[off + 7],
+    totalLength: payloadLength + 40,
+    headerLength: 40,
+  };
+  layers.ip = ip;
+  for (let n = 0; n < MAX_IPV6_EXT; n++) {
+    if (next === 0 || next === 43 || next === 60 || next === 51) {
+      if (end - p < 8) {
+        ip.proto = next;
+        return stop(ctx, 'IPv6 extension header truncated', true);
+      }
+      const len = next === 51 ? (b[p + 1] + 2) * 4 : (b[p + 1] + 1) * 8;
+      // Routing types 0 and 2 name the final destination last; the pseudo-header uses it.
+      if (next === 43 && (b[p + 2] === 0 || b[p + 2] === 2) && b[p + 1] >= 2 && p + len <= end) {
+        dstAt = p + 8 + (Math.floor(b[p + 1] / 2) - 1) * 16;
+      }
+      next = b[p];
+      p += len;
+    } else if (next === 44) {
+      if (end - p < 8) {
+        ip.proto = next;
+        return stop(ctx, 'IPv6 fragment header truncated', true);
+      }
+      const fo = u16(b, p + 2);
+      const offset = fo & 0xfff8;
+      const more = (fo & 1) !== 0;
+      ip.fragment = { offset, more };
+      ip.id = ((b[p + 4] << 24) | (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7]) >>> 0;
+      fragmented = more || offset !== 0;
+      firstFragment = offset === 0;
+      next = b[p];
+      p += 8;
+    } else break;
+  }
+  ip.proto = next;
+  ip.headerLength = p - off;
+  if (p > l3End) return stop(ctx, 'IPv6 extension headers beyond the payload length', false);
+  if (!firstFragment || next === 59) return;
+  decodeL4(b, p, end < l3End ? end : l3End, l3End, next, fragmented, 6, off + 8, dstAt, layers, ctx);
+}
+
+function decodeL4(
+  b: Uint8Array,
+  off: number,
+  end: number,
+  wireEnd: number,
+  proto: number,
+  fragmented: boolean,
+  ipVersion: 4 | 6,
+  srcAt: number,
+  dstAt: number,
+  layers: PacketLayers,
+  ctx: DecodeContext,
+): void {
+  const segLen = wireEnd - off;
+  const whole = wireEnd <= end;
+  const checks = ctx.checksums;
+  if (proto === PROTO_UDP) {
+    if (end - off < 8) {
+      layers.l4 = { kind: 'udp', length: segLen };
+      return stop(ctx, 'UDP header truncated', true);
+    }
+    const srcPort = u16(b, off);
+    const dstPort = u16(b, off + 2);
+    const ulenField = u16(b, off + 4);
+    const got = u16(b, off + 6);
+    const ulen = ulenField === 0 && segLen >= 8 ? segLen : ulenField;
+    const l4: L4Info = { kind: 'udp', srcPort, dstPort, length: ulenField };
+    layers.l4 = l4;
+    const badLength = ulen < 8 || ulen > segLen;
+    const udpEnd = off + (badLength ? segLen : ulen);
+    let pseudo = 0;
+    let total = 0;
+    if (checks) {
+      if (ipVersion === 4 && got === 0) l4.checksum = { status: 'none', got };
+      else if (fragmented || badLength || !whole) l4.checksum = unverifiable(got);
+      else {
+        pseudo = ipVersion === 4 ? pseudoSum4(b, srcAt, PROTO_UDP, ulen) : pseudoSum6(b, srcAt, dstAt, PROTO_UDP, ulen);
+        total = pseudo + sumWords(b, off, udpEnd);
+        l4.checksum = verdict(got, total);
+      }
+    }
+    if (badLength && !fragmented) stop(ctx, `bad UDP length ${ulenField}`, false);
+    ctx.partialAt = -1;
+    let tunnel = fragmented || badLength ? 0 : ctx.ports[dstPort];
+    if (tunnel === 0 && !fragmented && !badLength && ctx.ports[srcPort] !== 0 && looksLikeVxlan(b, off + 8, end)) tunnel = ctx.ports[srcPort];
+    if (tunnel !== 0 && ctx.depth < MAX_TUNNEL_DEPTH) {
+      ctx.depth++;
+      decodeTunnel(b, off + 8, end < udpEnd ? end : udpEnd, udpEnd, tunnel, layers, ctx);
+      ctx.depth--;
+    }
+    const v = l4.checksum;
+    if (v !== undefined && v.status === 'bad') {
+      v.cause = classifyUdp(v, pseudo, total, off, layers, ctx);
+    }
+    // The partial marker from the inner packet served this UDP; now report this one's own.
+    ctx.partialAt = v !== undefined && v.cause === 'offload' ? off + 6 : -1;
+    if (ctx.partialAt >= 0) {
+      ctx.partialGot = got;
+      ctx.partialRight = v?.expected ?? 0;
+    }
+    return;
+  }
+  if (proto === PROTO_TCP) {
+    if (end - off < 20) {
+      layers.l4 = { kind: 'tcp', length: segLen };
+      return stop(ctx, 'TCP header truncated', true);
+    }
+    const doff = (b[off + 12] >> 4) * 4;
+    const got = u16(b, off + 16);
+    const l4: L4Info = {
+      kind: 'tcp',
+      srcPort: u16(b, off),
+      dstPort: u16(b, off + 2),
+      length: segLen - doff > 0 ? segLen - doff : 0,
+      tcp: {
+        flags: b[off + 13] | ((b[off + 12] & 1) << 8),
+        seq: ((b[off + 4] << 24) | (b[off + 5] << 16) | (b[off + 6] << 8) | b[off + 7]) >>> 0,
+        ack: ((b[off + 8] << 24) | (b[off + 9] << 16) | (b[off + 10] << 8) | b[off + 11]) >>> 0,
+        window: u16(b, off + 14),
+        payloadLength: segLen - doff > 0 ? segLen - doff : 0,
+      },
+    };
+    layers.l4 = l4;
+    if (doff < 20) stop(ctx, `bad TCP data offset ${doff}`, false);
+    if (checks) l4.checksum = segmentVerdict(b, off, wireEnd, got, PROTO_TCP, fragmented, whole, ipVersion, srcAt, dstAt, ctx, 16);
+    return;
+  }
+  if (proto === PROTO_ICMP || proto === PROTO_ICMPV6) {
+    const kind = proto === PROTO_ICMP ? 'icmp' : 'icmpv6';
+    if (end - off < 4) {
+      layers.l4 = { kind, length: segLen };
+      return stop(ctx, `${kind.toUpperCase()} header truncated`, true);
+    }
+    const l4: L4Info = { kind, length: segLen, icmp: { type: b[off], code: b[off + 1] } };
+    layers.l4 = l4;
+    if (checks) {
+      const got = u16(b, off + 2);
+      if (proto === PROTO_ICMP) {
+        // ICMP has no pseudo-header and is never offloaded: a bad sum is the packet's own.
+        l4.checksum = fragmented || !whole ? unverifiable(got) : verdict(got, sumWords(b, off, wireEnd));
+        if (l4.checksum.status === 'bad') l4.checksum.cause = 'wire';
+      } else {
+        l4.checksum = segmentVerdict(b, off, wireEnd, got, PROTO_ICMPV6, fragmented, whole, ipVersion, srcAt, dstAt, ctx, 2);
+      }
+    }
+    return;
+  }
+  layers.l4 = { kind: 'other', length: segLen };
+}
+
+/** TCP / ICMPv6: a pseudo-header sum plus the segment; a bad sum is offload or wire. */
+function segmentVerdict(
+  b: Uint8Array,
+  off: number,
+  wireEnd: number,
+  got: number,
+  proto: number,
+  fragmented: boolean,
+  whole: boolean,
+  ipVersion: 4 | 6,
+  srcAt: number,
+  dstAt: number,
+  ctx: DecodeContext,
+  fieldAt: number,
+): ChecksumVerdict {
+  ctx.partialAt = -1;
+  if (fragmented || !whole) return unverifiable(got);
+  const len = wireEnd - off;
+  const pseudo = ipVersion === 4 ? pseudoSum4(b, srcAt, proto, len) : pseudoSum6(b, srcAt, dstAt, proto, len);
+  const v = verdict(got, pseudo + sumWords(b, off, wireEnd));
+  if (v.status === 'bad') {
+    if (isPartial(got, pseudo)) {
+      v.cause = 'offload';
+      ctx.partialAt = off + fieldAt;
+      ctx.partialGot = got;
+      ctx.partialRight = v.expected ?? 0;
+    } else v.cause = 'wire';
+  }
+  return v;
+}
+
+/**
+ * Why a UDP sum is bad (the precise algorithm; B's analyzers rely on it):
+ * 1. offload: the field is the pseudo-header sum alone (CHECKSUM_PARTIAL left by the sender).
+ * 2. lco: this UDP carries a tunnel whose inner L4 sum is partial (1.), and this outer sum is
+ *    right once that inner field holds its right value (local checksum offload computed the
+ *    outer sum for the finished inner packet).
+ * 3. unknown: the inner sum is partial but the outer one does not match LCO either: offload is
+ *    involved in a way we cannot explain from the packet.
+ * 4. wire: anything else. This includes an outer VXLAN sum of 0xffff where none (0) was sent
+ *    and a NAT rewrite turned it into 0xffff (seed 004: `[bad udp cksum 0xffff -> 0x3af0!]`);
+ *    recognise that case by `cause === 'wire' && got === 0xffff` on a tunnel's outer UDP.
+ */
+function classifyUdp(v: ChecksumVerdict, pseudo: number, total: number, udpAt: number, layers: PacketLayers, ctx: DecodeContext): ChecksumVerdict['cause'] {
+  if (isPartial(v.got, pseudo)) return 'offload';
+  if (layers.tunnel !== undefined && ctx.partialAt >= 0) {
+    const odd = (ctx.partialAt - udpAt) % 2 !== 0;
+    return matchesLco(v.got, total, ctx.partialGot, ctx.partialRight, odd) ? 'lco' : 'unknown';
+  }
+  return 'wire';
+}
+
+/** A VXLAN header has the I flag and zero reserved bytes; used before trusting a source port. */
+function looksLikeVxlan(b: Uint8Array, off: number, end: number): boolean {
+  return end - off >= 8 && (b[off] & 0x08) !== 0 && b[off + 1] === 0 && b[off + 2] === 0 && b[off + 3] === 0 && b[off + 7] === 0;
+}
+
+function decodeTunnel(b: Uint8Array, off: number, end: number, wireEnd: number, tunnel: number, layers: PacketLayers, ctx: DecodeContext): void {
+  if (end - off < 8) return stop(ctx, `${tunnel === TUNNEL_VXLAN ? 'VXLAN' : 'Geneve'} header truncated`, true);
+  const vni = (b[off + 4] << 16) | (b[off + 5] << 8) | b[off + 6];
+  const inner: PacketLayers = { vlanIds: [] };
+  if (tunnel === TUNNEL_VXLAN) {
+    layers.tunnel = { kind: 'vxlan', vni, inner };
+    decodeEthernet(b, off + 8, end, wireEnd, inner, ctx);
+    return;
+  }
+  if (tunnel === TUNNEL_GENEVE) {
+    const hl = 8 + (b[off] & 0x3f) * 4;
+    const proto = u16(b, off + 2);
+    layers.tunnel = { kind: 'geneve', vni, inner };
+    if (end - off < hl) return stop(ctx, 'Geneve options truncated', true);
+    if (proto === ETH_TEB) decodeEthernet(b, off + hl, end, wireEnd, inner, ctx);
+    else decodeNetwork(b, off + hl, end, wireEnd, proto, inner, ctx);
+  }
+}
+
