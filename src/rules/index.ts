@@ -2,9 +2,13 @@
 // sorted by id. `doctor`, `rules`, the docs generator and the docs test all read this list.
 import type { Rule } from '../engine/types.js';
 import { kbRules } from './kb-rules.js';
+import kernelBadUdpChecksum from './kernel-bad-udp-checksum.js';
+import overlayRxZero from './overlay-rx-zero.js';
+import udpCsumErrors from './udp-csum-errors.js';
+import vxlanNatChecksum from './vxlan-nat-checksum.js';
 
 /** Rules for the five field reports in shared/seeds. */
-export const seedRules: Rule[] = [];
+export const seedRules: Rule[] = [kernelBadUdpChecksum, vxlanNatChecksum, udpCsumErrors, overlayRxZero];
 
 function sortedUnique(rules: Rule[]): Rule[] {
   const seen = new Set<string>();

@@ -1,0 +1,28 @@
+import { RuleTester, loadFixture } from '../engine/rule-tester.js';
+import rule from './udp-csum-errors.js';
+
+const healthy = loadFixture('healthy-flannel-node.json');
+const seed = loadFixture('seed-000-kylin-bad-udp-checksum.json');
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: 'healthy node: InCsumErrors 0', facts: healthy },
+    { name: 'non-zero since boot, but no rise during probes', facts: { ...seed, probes: [{ counter: 'Udp.InCsumErrors', delta: 0, seconds: 10 }] } },
+  ],
+  invalid: [
+    {
+      name: 'seed 000 lab reproduction: receiver counted 5 (one snapshot)',
+      facts: seed,
+      errors: [{ messageId: 'sinceBoot', data: { count: 5, inErrors: 5, port: 8472 }, evidence: ['Udp: InErrors 5 InCsumErrors 5'] }],
+    },
+    {
+      name: 'rising during probes',
+      facts: { ...healthy, probes: [{ counter: 'Udp.InCsumErrors', delta: 12, seconds: 10, source: 'probe udp 8472 -> 172.31.250.2' }] },
+      errors: [{ messageId: 'rising', data: { delta: 12, seconds: 10 } }],
+    },
+  ],
+  skipped: [
+    { name: 'no /proc/net/snmp', facts: {}, reason: 'no snmp' },
+    { name: 'snmp without a Udp table', facts: { snmp: { tables: { Ip: { Forwarding: 1 } }, source: '/proc/net/snmp' } }, reason: 'no Udp InCsumErrors' },
+  ],
+});
