@@ -34,7 +34,8 @@ export function parseGrubCfg(text: string): { entries: BootEntry[]; setDefault?:
       entries.push(current);
     } else if (current) {
       const linux = /^(?:linux|linux16|linuxefi|kernel)\s+(\S+)/.exec(line);
-      if (linux && current.kernel === undefined) current.kernel = kernelFromImage(linux[1]!);
+      // Only the entry's own kernel line, not those of entries nested in a submenu.
+      if (linux && current.kernel === undefined && depth === currentDepth + 1) current.kernel = kernelFromImage(linux[1]!);
     }
     for (const ch of stripQuoted(line)) {
       if (ch === '{') depth++;

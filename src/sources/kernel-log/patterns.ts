@@ -18,8 +18,8 @@ export const KERNEL_LOG_PATTERNS: readonly KernelLogPattern[] = [
     reason: 'The kernel was handed a packet whose offload state (GSO/checksum) the output device cannot handle, e.g. LRO-merged packets being forwarded; the packet is dropped.',
     follow: {
       // `virtio_net: caps=(0x..., 0x...) len=... gso_type=... ip_summed=...` and the trace frames that name the path.
-      regex: /caps=\(|gso_type=|ip_summed=|__skb_gso_segment|skb_gso_segment|ip_forward|ip_finish_output|dev_hard_start_xmit|validate_xmit_skb|br_forward|vxlan|virtio_net|start_xmit|Call Trace/,
-      maxLines: 40,
+      regex: /caps=\(|gso_type=|ip_summed=|Call Trace|\b(?:__skb_gso_segment|skb_gso_segment|skb_mac_gso_segment|ip_forward|ip_finish_output2?|dev_hard_start_xmit|validate_xmit_skb\S*|br_forward\S*|br_dev_queue_push_xmit|vxlan_\w+|udp_tunnel\w*|virtnet_poll|start_xmit|napi_gro_receive)\+0x/,
+      maxLines: 60,
     },
   },
   {
@@ -33,7 +33,7 @@ export const KERNEL_LOG_PATTERNS: readonly KernelLogPattern[] = [
     // netdev_rx_csum_fault(): "%s: hw csum failure\n"
     regex: /hw csum failure/,
     reason: 'A NIC reported a receive checksum (CHECKSUM_COMPLETE) that the kernel found wrong: a driver or offload bug.',
-    follow: { regex: /Call Trace|netdev_rx_csum_fault|__skb_checksum_complete|udp|vxlan|tcp_v4_rcv/, maxLines: 30 },
+    follow: { regex: /Call Trace|\b(?:netdev_rx_csum_fault|__skb_checksum_complete\w*|udp\w*|vxlan_\w+|tcp_v4_rcv)\+0x/, maxLines: 40 },
   },
   {
     id: 'failed-to-disable-lro',
@@ -78,7 +78,7 @@ export const KERNEL_LOG_PATTERNS: readonly KernelLogPattern[] = [
   {
     id: 'nic-link-down',
     regex: /\b(?:NIC )?Link is Down\b/,
-    reason: 'A NIC lost its link.',
+    reason: 'A NIC lost its link: every flow through it stops until it comes back.',
   },
   {
     id: 'tcp-out-of-memory',
