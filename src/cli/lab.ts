@@ -1,4 +1,162 @@
-import type { Command } from 'commander';
+// `podpath lab`: a real flannel / Calico VXLAN overlay in network namespaces, and every known
+// fault on demand. Wiring only: the work is in src/lab/.
+import { spawn } from 'node:child_process';
+import { Command, Option } from 'commander';
+import { PodpathError } from '../util/errors.js';
+import { FAULTS, healFaults, injectFault } from '../lab/faults/index.js';
+import { existingLabs, labDown, labUp } from '../lab/lifecycle.js';
+import { validateLabName } from '../lab/names.js';
+import { requireRoot } from '../lab/run.js';
+import { formatSelftest, runSelftest } from '../lab/selftest.js';
+import { readState } from '../lab/state.js';
+import { formatStatus, labStatus } from '../lab/status.js';
+import { DEFAULT_OPTIONS, type Cni, type Underlay } from '../lab/topology.js';
 
-/** Placeholder: the `lab` command is wired here by the issue that builds it. */
-export function registerLab(_program: Command): void {}
+const out = (s: string): void => {
+  process.stdout.write(s);
+};
+
+function intArg(name: string) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v)) throw new PodpathError('E_LAB_OPTION', `--${name} must be an integer, got "${v}"`);
+    return Number(v);
+  };
+}
+
+const nameOption = () => new Option('--name <lab>', 'lab name (namespaces pplab-<lab>-*)').default(DEFAULT_OPTIONS.name);
+
+export function registerLab(program: Command): void {
+  const lab = program.command('lab').description('network-namespace lab: a flannel/Calico VXLAN overlay, and known faults on demand (root)');
+
+  lab.command('up')
+    .description('build the lab: node namespaces on an underlay, VXLAN device, neighbours, fdb, routes, pods')
+    .addOption(nameOption())
+    .option('--nodes <n>', 'number of nodes', intArg('nodes'), DEFAULT_OPTIONS.nodes)
+    .addOption(new Option('--cni <cni>', 'overlay flavour').choices(['flannel', 'calico-vxlan']).default(DEFAULT_OPTIONS.cni))
+    .addOption(new Option('--underlay <kind>', 'a bridge in a switch namespace, or one veth between two nodes').choices(['bridge', 'veth']).default(DEFAULT_OPTIONS.underlay))
+    .option('--pods <k>', 'pods per node', intArg('pods'), DEFAULT_OPTIONS.pods)
+    .option('--mtu <bytes>', 'underlay MTU (the overlay gets 50 less)', intArg('mtu'), DEFAULT_OPTIONS.mtu)
+    .option('--service', 'kube-proxy rules for ClusterIP 10.96.0.10 (udp/53, tcp/53, tcp/80) backed by a pod on the last node', false)
+    .option('--json', 'print the state as JSON', false)
+    .action(async (o: { name: string; nodes: number; cni: Cni; underlay: Underlay; pods: number; mtu: number; service: boolean; json: boolean }) => {
+      const { state, ms } = await labUp({ name: o.name, nodes: o.nodes, cni: o.cni, underlay: o.underlay, pods: o.pods, mtu: o.mtu, service: o.service });
+      if (o.json) {
+        out(JSON.stringify({ ...state, ms: Math.round(ms) }, null, 2) + '\n');
+        return;
+      }
+      out(`lab ${o.name} up in ${Math.round(ms)} ms\n`);
+      out(formatStatus(await labStatus(o.name)));
+    });
+
+  lab.command('down')
+    .description('remove the lab: every pplab-<lab>-* namespace (with or without state) and its state directory')
+    .addOption(nameOption())
+    .option('--all', 'remove every pplab- lab', false)
+    .action(async (o: { name: string; all: boolean }) => {
+      const labs = o.all ? await existingLabs() : [validateLabName(o.name)];
+      for (const l of labs) {
+        const r = await labDown(l);
+        out(`lab ${l} down in ${Math.round(r.ms)} ms: ${r.removed.length} namespace(s) removed\n`);
+      }
+      if (labs.length === 0) out('no pplab- lab found\n');
+    });
+
+  lab.command('status')
+    .description('what exists: nodes, addresses, devices, active faults')
+    .addOption(nameOption())
+    .option('--json', 'JSON output', false)
+    .action(async (o: { name: string; json: boolean }) => {
+      requireRoot();
+      const s = await labStatus(validateLabName(o.name));
+      out(o.json ? JSON.stringify(s, null, 2) + '\n' : formatStatus(s));
+    });
+
+  lab.command('exec')
+    .description('run a command inside a node (n1), pod (n1p1) or switch (sw) namespace; PODPATH_ROOT names the node root')
+    .addOption(nameOption())
+    .argument('<target>', 'n1, n1p1, sw')
+    .argument('<cmd...>', 'the command (after --)')
+    .allowUnknownOption()
+    .action(async (target: string, cmd: string[], o: { name: string }) => {
+      requireRoot();
+      const state = await readState(validateLabName(o.name));
+      if (!state) throw new PodpathError('E_LAB_MISSING', `no lab "${o.name}"`);
+      const plan = state.plan;
+      const node = plan.nodes.find((n) => n.name === target);
+      const pod = plan.nodes.flatMap((n) => n.pods.map((p) => ({ p, n }))).find((x) => x.p.name === target);
+      const ns = node?.ns ?? pod?.p.ns ?? (target === 'sw' ? plan.switchNs : undefined);
+      if (!ns) throw new PodpathError('E_LAB_NODE', `no "${target}" in lab ${o.name}`);
+      const root = node?.root ?? pod?.n.root;
+      const env = { ...process.env, ...(root ? { PODPATH_ROOT: root } : {}) };
+      const child = spawn('ip', ['netns', 'exec', ns, ...cmd], { stdio: 'inherit', env });
+      const code = await new Promise<number>((resolve) => {
+        child.on('error', () => resolve(127));
+        child.on('close', (c) => resolve(c ?? 1));
+      });
+      process.exitCode = code;
+    });
+
+  const fault = lab.command('fault')
+    .description('inject a known fault with real kernel mechanisms (see `podpath lab faults`)')
+    .addOption(nameOption())
+    .argument('<fault>', 'fault name')
+    .option('--node <node>', 'node the fault sits on (default depends on the fault)')
+    .option('--peer <node>', 'the other node, for faults involving a pair')
+    .option('--json', 'JSON output', false);
+  const faultOptions = new Map<string, string>();
+  for (const f of FAULTS) {
+    for (const [key, opt] of Object.entries(f.options)) {
+      if (faultOptions.has(key)) continue;
+      const option = new Option(`--${key} <value>`, `${opt.help} (${f.name})`);
+      faultOptions.set(option.attributeName(), key);
+      fault.addOption(option);
+    }
+  }
+  fault.action(async (name: string, o: Record<string, string | boolean | undefined>) => {
+    requireRoot();
+    const options: Record<string, string> = {};
+    for (const [attr, key] of faultOptions) if (typeof o[attr] === 'string') options[key] = o[attr] as string;
+    const applied = await injectFault(validateLabName(String(o.name)), name, { node: o.node as string | undefined, peer: o.peer as string | undefined, options });
+    if (o.json) {
+      out(JSON.stringify(applied, null, 2) + '\n');
+      return;
+    }
+    out(`fault ${applied.name} injected${applied.node ? ` on ${applied.node}` : ''}${applied.peer ? ` (peer ${applied.peer})` : ''}\n`);
+    for (const n of applied.notes) out(`  ${n}\n`);
+  });
+
+  lab.command('heal')
+    .description('remove one injected fault (or all): exactly what inject added')
+    .addOption(nameOption())
+    .argument('[fault]', 'fault name; all when omitted')
+    .action(async (name: string | undefined, o: { name: string }) => {
+      requireRoot();
+      const healed = await healFaults(validateLabName(o.name), name);
+      out(healed.length ? `healed: ${healed.join(', ')}\n` : 'no fault was injected\n');
+    });
+
+  lab.command('faults')
+    .description('list the faults the lab can inject')
+    .option('--json', 'JSON output', false)
+    .action((o: { json: boolean }) => {
+      if (o.json) {
+        out(JSON.stringify(FAULTS.map(({ inject: _i, ...f }) => f), null, 2) + '\n');
+        return;
+      }
+      for (const f of FAULTS) {
+        out(`${f.name.padEnd(24)} ${f.summary}\n${' '.repeat(25)}reproduces: ${f.reproduces}; --node: ${f.nodeRole}${f.peerRole ? `; --peer: ${f.peerRole}` : ''}\n`);
+        for (const [k, opt] of Object.entries(f.options)) out(`${' '.repeat(25)}--${k} (${opt.default || 'auto'}): ${opt.help}\n`);
+      }
+    });
+
+  lab.command('selftest')
+    .description('build a small lab and send real traffic over the paths broken kernels get wrong; report delivered / corrupted / dropped per path')
+    .option('--name <lab>', 'lab name for the selftest', 'selftest')
+    .option('--count <n>', 'datagrams per path', intArg('count'), 5)
+    .option('--keep', 'leave the lab up afterwards', false)
+    .option('--json', 'JSON output', false)
+    .action(async (o: { name: string; count: number; keep: boolean; json: boolean }) => {
+      const report = await runSelftest({ name: validateLabName(o.name), count: o.count, keep: o.keep });
+      out(o.json ? JSON.stringify(report, null, 2) + '\n' : formatSelftest(report));
+    });
+}

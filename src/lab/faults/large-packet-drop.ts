@@ -1,0 +1,25 @@
+// Seed 002's effect: on a node that forwards, packets above a size vanish between the VXLAN
+// device and the pods (there it was LRO-merged frames the kernel could not re-segment). Here an
+// nftables rule on the node's forward path drops them: the effect is real, its cause is not LRO.
+import { intOption, addNftTable } from './common.js';
+import type { FaultDef } from './types.js';
+
+export const largePacketDrop: FaultDef = {
+  name: 'large-packet-drop',
+  summary: 'packets larger than --size bytes (IP length) are dropped where the node forwards from the overlay to its pods',
+  reproduces: 'seed 002 (effect only: small packets pass, large ones vanish on a forwarding hop)',
+  where: 'node',
+  nodeRole: 'the receiving node that forwards to its pods',
+  defaultNode: 'last',
+  options: { size: { default: '1000', help: 'largest IP packet that still passes' } },
+  async inject({ node, options }, tx) {
+    const size = intOption(options, 'size', 68, 65535);
+    await addNftTable(tx, node.ns, 'ip', 'pplab_large_packet_drop', [
+      '  chain forward_large {',
+      '    type filter hook forward priority 0; policy accept;',
+      `    iifname "${node.vtep.dev}" ip length > ${size} counter drop`,
+      '  }',
+    ].join('\n'));
+    return [`${node.name}: packets from ${node.vtep.dev} longer than ${size} bytes are dropped on the forward path (nft table ip pplab_large_packet_drop)`];
+  },
+};

@@ -1,0 +1,28 @@
+// kb 5: the nodes' eth0 says --mtu (1500) and flannel derives 1450 from it, but the underlay path
+// carries less: frames above --path-mtu are dropped on the way (a veth drops frames larger than
+// the MTU of the device that receives them).
+import { intOption } from './common.js';
+import type { FaultDef } from './types.js';
+
+export const mtuMismatch: FaultDef = {
+  name: 'mtu-mismatch',
+  summary: "the underlay path carries less than the nodes' eth0 MTU: full-size VXLAN frames vanish",
+  reproduces: 'kb 5 (overlay MTU derived from a NIC MTU the path does not carry)',
+  where: 'switch',
+  nodeRole: 'veth underlay only: the node whose frames are dropped on the way to --peer',
+  defaultNode: 'first',
+  peerRole: 'veth underlay: the receiving node whose eth0 gets the smaller MTU',
+  options: { 'path-mtu': { default: '', help: 'MTU of the path (default: the lab MTU - 50)' } },
+  async inject({ plan, peer, options }, tx) {
+    const pathMtu = options['path-mtu'] ? intOption(options, 'path-mtu', 576, 9000) : plan.options.mtu - 50;
+    const mtu = String(plan.options.mtu);
+    if (plan.switchNs) {
+      for (const n of plan.nodes) {
+        await tx.do({ ns: plan.switchNs, argv: ['ip', 'link', 'set', n.switchPort!, 'mtu', String(pathMtu)] }, { ns: plan.switchNs, argv: ['ip', 'link', 'set', n.switchPort!, 'mtu', mtu] });
+      }
+      return [`switch ${plan.switchNs}: every port's MTU lowered to ${pathMtu} while the nodes' eth0 stay at ${mtu} (flannel MTU ${plan.nodes[0]!.vtep.mtu})`];
+    }
+    await tx.do({ ns: peer.ns, argv: ['ip', 'link', 'set', 'eth0', 'mtu', String(pathMtu)] }, { ns: peer.ns, argv: ['ip', 'link', 'set', 'eth0', 'mtu', mtu] });
+    return [`${peer.name} eth0 MTU lowered to ${pathMtu}: frames from its peer larger than that are dropped (one direction only on a veth underlay)`];
+  },
+};

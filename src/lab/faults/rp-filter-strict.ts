@@ -1,0 +1,30 @@
+// kb 6: strict reverse-path filtering with an asymmetric path. The receiving node routes back to
+// the sender's pod subnet straight over the underlay (as flannel's DirectRouting or a host-gw
+// route would), while the sender still sends through the VXLAN device: with rp_filter = 1 the
+// receiver drops what arrives on the VXLAN device; with 0 or 2 it would pass.
+import { setSysctl } from './common.js';
+import type { FaultDef } from './types.js';
+
+export const rpFilterStrict: FaultDef = {
+  name: 'rp-filter-strict',
+  summary: 'strict rp_filter on the receiver, whose route back to the sender\'s pods goes over eth0 instead of the VXLAN device',
+  reproduces: 'kb 6 (strict rp_filter with asymmetric paths)',
+  where: 'node',
+  nodeRole: 'the receiver with strict rp_filter and the asymmetric route',
+  defaultNode: 'last',
+  peerRole: 'the sender whose pod subnet is routed back asymmetrically',
+  options: {},
+  async inject({ node, peer }, tx) {
+    const dev = node.vtep.dev;
+    await tx.do(
+      { ns: node.ns, argv: ['ip', 'route', 'replace', peer.podCidr, 'via', peer.eth0Ip, 'dev', 'eth0'] },
+      { ns: node.ns, argv: ['ip', 'route', 'replace', peer.podCidr, 'via', peer.vtep.ip, 'dev', dev, 'onlink'] },
+    );
+    await setSysctl(tx, node.ns, 'net.ipv4.conf.all.rp_filter', '1');
+    await setSysctl(tx, node.ns, `net.ipv4.conf.${dev}.rp_filter`, '1');
+    return [
+      `${node.name}: route to ${peer.podCidr} now via ${peer.eth0Ip} dev eth0 (asymmetric: ${peer.name} still sends through ${dev})`,
+      `${node.name}: rp_filter = 1 on all and ${dev}: packets from ${peer.podCidr} arriving on ${dev} fail the reverse-path check (IPReversePathFilter rises)`,
+    ];
+  },
+};

@@ -1,0 +1,43 @@
+// FaultTx: runs a fault's steps and keeps the exact undo list; heal runs it.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { PodpathError } from '../../util/errors.js';
+import { describeStep, run, runRaw } from '../run.js';
+import type { UndoStep } from '../state.js';
+import type { Step } from '../topology.js';
+import type { FaultTxLike } from './types.js';
+
+export class FaultTx implements FaultTxLike {
+  /** in the order heal must run them */
+  readonly undo: UndoStep[] = [];
+
+  async do(step: Step, undo?: UndoStep | UndoStep[]): Promise<string> {
+    const out = await run(step);
+    if (undo) this.undo.unshift(...(Array.isArray(undo) ? undo : [undo]));
+    return out;
+  }
+
+  async writeFile(path: string, text: string): Promise<void> {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+    this.undo.unshift({ argv: [], removeFile: path });
+  }
+
+  read(step: Step): Promise<string> {
+    return run(step);
+  }
+}
+
+/** Runs undo steps in order; keeps going past failures and reports them all at the end. */
+export async function runUndo(steps: UndoStep[]): Promise<void> {
+  const errors: string[] = [];
+  for (const s of steps) {
+    if (s.removeFile) {
+      await rm(s.removeFile, { force: true });
+      continue;
+    }
+    const r = await runRaw(s);
+    if (r.code !== 0 && !s.optional) errors.push(`${describeStep(s)}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+  }
+  if (errors.length > 0) throw new PodpathError('E_LAB_HEAL', `heal left work undone: ${errors.join('; ')}`);
+}

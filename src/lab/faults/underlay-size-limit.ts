@@ -1,0 +1,25 @@
+// Seed 003, first half: a device between the nodes drops UDP datagrams larger than 1472 bytes of
+// payload. In the switch namespace, a bridge-family nftables table hooked at forward.
+import { addNftTable, intOption, requireSwitch } from './common.js';
+import type { FaultDef } from './types.js';
+
+export const underlaySizeLimit: FaultDef = {
+  name: 'underlay-size-limit',
+  summary: 'the underlay switch drops UDP datagrams whose UDP length exceeds --max (1480: 1472-byte payloads pass, 1473 do not)',
+  reproduces: 'seed 003 (network device dropping UDP > 1472 bytes); kb 5',
+  where: 'switch',
+  nodeRole: 'unused: every node behind the switch is affected',
+  defaultNode: 'first',
+  options: { max: { default: '1480', help: 'largest UDP length (header + payload) that still passes' } },
+  async inject({ plan, options }, tx) {
+    const sw = requireSwitch(plan, 'underlay-size-limit');
+    const max = intOption(options, 'max', 8, 65535);
+    await addNftTable(tx, sw, 'bridge', 'pplab_underlay_size', [
+      '  chain forward_size {',
+      '    type filter hook forward priority 0; policy accept;',
+      `    udp length > ${max} counter drop`,
+      '  }',
+    ].join('\n'));
+    return [`switch ${sw}: UDP datagrams with UDP length > ${max} (payload > ${max - 8} bytes) are dropped (nft table bridge pplab_underlay_size)`];
+  },
+};
