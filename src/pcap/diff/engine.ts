@@ -1,0 +1,237 @@
+// Matches the packets of two captures of the same traffic (sender side, receiver side).
+//
+// Memory: the receiver's capture is indexed first, ~90 bytes a packet (typed-array columns plus
+// one Map entry per distinct key), up to MAX_INDEXED packets; the sender's capture is then
+// streamed, and only its unmatched packets are kept (~50 bytes each, up to MAX_UNMATCHED) plus
+// bounded per-address counters. So memory grows with the receiver's capture and with the loss,
+// never with the sender's capture: give the smaller capture as RECEIVER when one is huge.
+import type { DecodedPacket } from '../types.js';
+import { tsOf } from '../analyze/layers.js';
+import { AddressTable, Column, RateMeter } from './columns.js';
+import { alteredFields, datagramSize, hash2, invariantsOf, keyString, type KeyOptions } from './key.js';
+
+export const MAX_INDEXED = 20_000_000;
+export const MAX_UNMATCHED = 2_000_000;
+const RESERVOIR = 10_001;
+
+export interface SideCounts {
+  frames: number;
+  ip: number;
+  first?: number;
+  last?: number;
+}
+
+class Receiver {
+  n = 0;
+  readonly ts = new Column(Float64Array);
+  readonly frame = new Column(Uint32Array);
+  readonly h2 = new Column(Uint32Array);
+  readonly next = new Column(Int32Array);
+  readonly matched = new Column(Uint8Array);
+  readonly src = new Column(Uint32Array);
+  readonly dst = new Column(Uint32Array);
+  readonly l4Checksum = new Column(Int32Array);
+  readonly l4Bad = new Column(Uint8Array);
+  readonly innerIp = new Column(Int32Array);
+  readonly innerL4 = new Column(Int32Array);
+  readonly innerArtefact = new Column(Uint8Array);
+  readonly innerTtl = new Column(Int16Array);
+  readonly heads = new Map<number, number>();
+  truncated = false;
+}
+
+/** A sender packet with no copy at the receiver. */
+class Unmatched {
+  n = 0;
+  truncated = 0;
+  readonly ts = new Column(Float64Array);
+  readonly frame = new Column(Uint32Array);
+  readonly size = new Column(Uint32Array);
+  readonly src = new Column(Uint32Array);
+  readonly dst = new Column(Uint32Array);
+  /** Sender's rate over the last second when this packet left (bit/s). */
+  readonly rate = new Column(Float64Array);
+  /** The highest such rate at which a packet of this source still got through, before this one. */
+  readonly rateOkBefore = new Column(Float64Array);
+  /** Matched packets of the same address pair before this one: equal values = one loss run. */
+  readonly matchedBefore = new Column(Uint32Array);
+  /** When the next packet of the pair got through (NaN: never, within the capture). */
+  readonly resumeTs = new Column(Float64Array);
+}
+
+export interface AlteredPacket {
+  senderFrame: number;
+  receiverFrame: number;
+  fields: string[];
+}
+
+export class DiffEngine {
+  readonly addrs = new AddressTable();
+  readonly recv = new Receiver();
+  readonly lost = new Unmatched();
+  readonly senderCounts: SideCounts = { frames: 0, ip: 0 };
+  readonly receiverCounts: SideCounts = { frames: 0, ip: 0 };
+  /** How often each address appears, per side: the busiest one is that side's host. */
+  readonly senderAddrHits = new Map<number, number>();
+  readonly receiverAddrHits = new Map<number, number>();
+  readonly rates = new Map<number, RateMeter>();
+  /** Per source: the highest 1 s rate at which its packets still got through. */
+  private readonly rateOk = new Map<number, number>();
+  /** Per address pair (src * 2^20 + dst) on the sender side: matched packets, largest delivered size, sizes seen. */
+  readonly pairMatched = new Map<number, number>();
+  readonly pairMaxDelivered = new Map<number, number>();
+  readonly pairSent = new Map<number, number>();
+  private readonly pairLastLost = new Map<number, number>();
+  /** Receiver ts - sender ts of matched pairs (reservoir sample). */
+  readonly deltas: number[] = [];
+  private matchedCount = 0;
+  readonly altered: AlteredPacket[] = [];
+  alteredCount = 0;
+  readonly alteredFieldCounts = new Map<string, number>();
+  private seed = 1;
+
+  constructor(private readonly keyOpts: KeyOptions = {}) {}
+
+  static pair(src: number, dst: number): number {
+    return src * 1048576 + dst;
+  }
+
+  private hit(map: Map<number, number>, id: number): void {
+    map.set(id, (map.get(id) ?? 0) + 1);
+  }
+
+  private count(side: SideCounts, ts: number, ip: boolean): void {
+    side.frames++;
+    if (ip) side.ip++;
+    if (side.first === undefined || ts < side.first) side.first = ts;
+    if (side.last === undefined || ts > side.last) side.last = ts;
+  }
+
+  /** Phase 1: every packet of the receiver's capture. */
+  addReceiver(pkt: DecodedPacket): void {
+    const ts = tsOf(pkt);
+    this.count(this.receiverCounts, ts, pkt.ip !== undefined);
+    const key = keyString(pkt, this.keyOpts);
+    if (key === undefined || !pkt.ip) return;
+    const r = this.recv;
+    if (r.n >= MAX_INDEXED) {
+      r.truncated = true;
+      return;
+    }
+    const [h1, h2] = hash2(key);
+    const i = r.n++;
+    for (const c of [r.ts, r.frame, r.h2, r.next, r.matched, r.src, r.dst, r.l4Checksum, r.l4Bad, r.innerIp, r.innerL4, r.innerArtefact, r.innerTtl]) c.ensure(r.n);
+    const src = this.addrs.id(pkt.ip.src);
+    const dst = this.addrs.id(pkt.ip.dst);
+    this.hit(this.receiverAddrHits, src);
+    this.hit(this.receiverAddrHits, dst);
+    const inv = invariantsOf(pkt);
+    r.ts.data[i] = ts;
+    r.frame.data[i] = pkt.frameNumber;
+    r.h2.data[i] = h2;
+    r.src.data[i] = src;
+    r.dst.data[i] = dst;
+    r.l4Checksum.data[i] = inv.l4Checksum;
+    r.l4Bad.data[i] = inv.l4Bad;
+    r.innerIp.data[i] = inv.innerIpChecksum;
+    r.innerL4.data[i] = inv.innerL4Checksum;
+    r.innerArtefact.data[i] = inv.innerArtefact ? 1 : 0;
+    r.innerTtl.data[i] = inv.innerTtl;
+    // Newest first; lookups take the oldest unmatched, so duplicates pair up in order.
+    r.next.data[i] = r.heads.get(h1) ?? -1;
+    r.heads.set(h1, i);
+  }
+
+  private findOldest(h1: number, h2: number): number {
+    const r = this.recv;
+    let found = -1;
+    for (let i = r.heads.get(h1) ?? -1; i >= 0; i = r.next.data[i]!) {
+      if (r.h2.data[i] === h2 && r.matched.data[i] === 0) found = i;
+    }
+    return found;
+  }
+
+  /** Phase 2: the sender's capture, streamed. */
+  addSender(pkt: DecodedPacket): void {
+    const ts = tsOf(pkt);
+    this.count(this.senderCounts, ts, pkt.ip !== undefined);
+    const key = keyString(pkt, this.keyOpts);
+    if (key === undefined || !pkt.ip) return;
+    const src = this.addrs.id(pkt.ip.src);
+    const dst = this.addrs.id(pkt.ip.dst);
+    this.hit(this.senderAddrHits, src);
+    this.hit(this.senderAddrHits, dst);
+    let meter = this.rates.get(src);
+    if (!meter) this.rates.set(src, (meter = new RateMeter()));
+    const rate = meter.add(ts, pkt.origLen * 8);
+    const pair = DiffEngine.pair(src, dst);
+    this.pairSent.set(pair, (this.pairSent.get(pair) ?? 0) + 1);
+    const size = datagramSize(pkt);
+
+    const [h1, h2] = hash2(key);
+    const i = this.findOldest(h1, h2);
+    if (i >= 0) {
+      const r = this.recv;
+      r.matched.data[i] = 1;
+      if (rate > (this.rateOk.get(src) ?? 0)) this.rateOk.set(src, rate);
+      this.sampleDelta(r.ts.data[i]! - ts);
+      const before = this.pairMatched.get(pair) ?? 0;
+      this.pairMatched.set(pair, before + 1);
+      if (size > (this.pairMaxDelivered.get(pair) ?? 0)) this.pairMaxDelivered.set(pair, size);
+      const lastLost = this.pairLastLost.get(pair);
+      if (lastLost !== undefined && Number.isNaN(this.lost.resumeTs.data[lastLost]!)) this.lost.resumeTs.data[lastLost] = ts;
+      this.checkAltered(pkt, i);
+      return;
+    }
+    const u = this.lost;
+    if (u.n >= MAX_UNMATCHED) {
+      u.truncated++;
+      return;
+    }
+    const j = u.n++;
+    for (const c of [u.ts, u.frame, u.size, u.src, u.dst, u.rate, u.rateOkBefore, u.matchedBefore, u.resumeTs]) c.ensure(u.n);
+    u.ts.data[j] = ts;
+    u.frame.data[j] = pkt.frameNumber;
+    u.size.data[j] = size;
+    u.src.data[j] = src;
+    u.dst.data[j] = dst;
+    u.rate.data[j] = rate;
+    u.rateOkBefore.data[j] = this.rateOk.get(src) ?? 0;
+    u.matchedBefore.data[j] = this.pairMatched.get(pair) ?? 0;
+    u.resumeTs.data[j] = NaN;
+    this.pairLastLost.set(pair, j);
+  }
+
+  private checkAltered(pkt: DecodedPacket, i: number): void {
+    const r = this.recv;
+    const got = {
+      l4Checksum: r.l4Checksum.data[i]!,
+      l4Bad: r.l4Bad.data[i]!,
+      innerIpChecksum: r.innerIp.data[i]!,
+      innerL4Checksum: r.innerL4.data[i]!,
+      innerArtefact: r.innerArtefact.data[i] === 1,
+      innerTtl: r.innerTtl.data[i]!,
+    };
+    const fields = alteredFields(invariantsOf(pkt), got);
+    if (fields.length === 0) return;
+    this.alteredCount++;
+    for (const f of fields) this.alteredFieldCounts.set(f, (this.alteredFieldCounts.get(f) ?? 0) + 1);
+    if (this.altered.length < 10_000) this.altered.push({ senderFrame: pkt.frameNumber, receiverFrame: r.frame.data[i]!, fields });
+  }
+
+  private sampleDelta(d: number): void {
+    this.matchedCount++;
+    if (this.deltas.length < RESERVOIR) {
+      this.deltas.push(d);
+      return;
+    }
+    // Reservoir sampling with a small deterministic PRNG: same input, same output.
+    this.seed = (Math.imul(this.seed, 1103515245) + 12345) >>> 0;
+    const k = this.seed % this.matchedCount;
+    if (k < RESERVOIR) this.deltas[k] = d;
+  }
+
+  get matched(): number {
+    return this.matchedCount;
+  }
+}

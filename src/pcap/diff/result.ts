@@ -1,0 +1,231 @@
+// Turns a DiffEngine's state into the verdicts: clock offset, capture overlap, loss per
+// direction, and whether the loss depends on size, on time or on rate (a blackhole).
+import { FrameSet, type FrameSetJson } from '../analyze/frame-set.js';
+import { DiffEngine, type AlteredPacket } from './engine.js';
+
+export interface CaptureSide {
+  file: string;
+  frames: number;
+  ipPackets: number;
+  /** Own clock, seconds since the epoch. */
+  first?: number;
+  last?: number;
+  seconds: number;
+  /** The busiest address: this side's host. */
+  host?: string;
+  error?: { code: string; message: string; offset: number };
+}
+
+export interface LossRun {
+  kind: 'size' | 'blackhole' | 'window' | 'burst';
+  /** Sender clock, seconds since the epoch. */
+  start: number;
+  end: number;
+  /** From the first lost packet until the next packet of the pair got through (or the end). */
+  seconds: number;
+  /** True when nothing got through after it, within the overlap. */
+  untilEnd: boolean;
+  packets: number;
+  smallest: number;
+  largest: number;
+  firstFrame: number;
+  lastFrame: number;
+  /** The sender's rate over the second before the first lost packet (bit/s). */
+  rateAtStart: number;
+  /** The highest rate at which the sender's packets still got through before (bit/s). */
+  rateOkBefore: number;
+}
+
+export interface Direction {
+  from: string;
+  to: string;
+  /** Packets from `from` to `to` in the overlap, in the capture where they start. */
+  sent: number;
+  delivered: number;
+  lost: number;
+  /** Frame numbers in the capture of `from`. */
+  lostFrames: FrameSetJson;
+}
+
+export interface ForwardDirection extends Direction {
+  /** Not judged: sent while the receiver was not capturing. */
+  outsideOverlap: number;
+  maxDeliveredSize?: number;
+  size?: { threshold: number; lostAbove: number; sentAbove: number; lostAtOrBelow: number; lostAtOrBelowOutsideRuns: number };
+  runs: LossRun[];
+  runsTruncated: boolean;
+  /** Highest and average rate of the sender's host (bit/s). */
+  peakRate: number;
+  meanRate: number;
+}
+
+export interface DiffResult {
+  sender: CaptureSide;
+  receiver: CaptureSide;
+  /** Receiver clock minus sender clock (s), median over matched pairs; includes the one-way delay. */
+  clock: { offset: number; basis: 'matched' | 'assumed-zero'; pairs: number; spread: number };
+  overlap: { start: number; end: number; seconds: number; ofSender: number; ofReceiver: number };
+  matched: number;
+  forward: ForwardDirection;
+  reverse: Direction;
+  altered: { count: number; fields: Record<string, number>; examples: AlteredPacket[]; senderFrames: FrameSetJson };
+  /** Receiver packets from the sender's host with no copy in the sender's capture. */
+  receiverOnly: number;
+  limits: { receiverIndexTruncated: boolean; unmatchedDropped: number };
+}
+
+export interface FinishOptions {
+  senderFile: string;
+  receiverFile: string;
+  senderHost?: string;
+  receiverHost?: string;
+}
+
+function busiest(hits: Map<number, number>, exclude?: number): number | undefined {
+  let best: number | undefined;
+  let n = -1;
+  for (const [id, c] of hits) if (id !== exclude && c > n) [best, n] = [id, c];
+  return best;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Margin around the overlap: a packet in flight at a capture's edge is not lost. */
+const EDGE = 0.2;
+
+export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
+  const a = e.senderCounts;
+  const b = e.receiverCounts;
+  const hostA = opts.senderHost !== undefined ? e.addrs.id(opts.senderHost) : busiest(e.senderAddrHits);
+  const hostB = opts.receiverHost !== undefined ? e.addrs.id(opts.receiverHost) : busiest(e.receiverAddrHits, hostA);
+  const name = (id: number | undefined) => (id === undefined ? '?' : e.addrs.names[id]!);
+
+  const basis = e.deltas.length > 0 ? 'matched' : 'assumed-zero';
+  const offset = basis === 'matched' ? median(e.deltas) : 0;
+  const spread = basis === 'matched' ? median(e.deltas.map((d) => Math.abs(d - offset))) : 0;
+
+  const aFirst = a.first ?? 0;
+  const aLast = a.last ?? 0;
+  const bFirst = (b.first ?? 0) - offset;
+  const bLast = (b.last ?? 0) - offset;
+  const oStart = Math.max(aFirst, bFirst);
+  const oEnd = Math.min(aLast, bLast);
+  const overlapSeconds = Math.max(0, oEnd - oStart);
+  const inOverlap = (t: number) => t >= oStart - EDGE && t <= oEnd + EDGE;
+
+  // Forward: the sender's unmatched packets from its host to the receiver's host.
+  const u = e.lost;
+  const fwdPair = hostA !== undefined && hostB !== undefined ? DiffEngine.pair(hostA, hostB) : -1;
+  const delivered = e.pairMatched.get(fwdPair) ?? 0;
+  const maxDelivered = e.pairMaxDelivered.get(fwdPair);
+  const lostFrames = new FrameSet();
+  const lostIdx: number[] = [];
+  let outside = 0;
+  for (let j = 0; j < u.n; j++) {
+    if (u.src.data[j] !== hostA || u.dst.data[j] !== hostB) continue;
+    if (!inOverlap(u.ts.data[j]!)) {
+      outside++;
+      continue;
+    }
+    lostIdx.push(j);
+    lostFrames.add(u.frame.data[j]!);
+  }
+  // Loss runs: consecutive lost packets with nothing of the pair delivered in between.
+  const runs: LossRun[] = [];
+  const meter = hostA === undefined ? undefined : e.rates.get(hostA);
+  const peakRate = meter?.peak ?? 0;
+  const meanRate = meter && a.last !== undefined && a.first !== undefined && a.last > a.first ? meter.totalBits / (a.last - a.first) : 0;
+  let runsTruncated = false;
+  for (let k = 0; k < lostIdx.length; ) {
+    const j0 = lostIdx[k]!;
+    let k2 = k;
+    let smallest = Infinity;
+    let largest = 0;
+    while (k2 < lostIdx.length && u.matchedBefore.data[lostIdx[k2]!] === u.matchedBefore.data[j0]) {
+      const s = u.size.data[lostIdx[k2]!]!;
+      smallest = Math.min(smallest, s);
+      largest = Math.max(largest, s);
+      k2++;
+    }
+    const jl = lostIdx[k2 - 1]!;
+    const resume = u.resumeTs.data[jl]!;
+    const untilEnd = Number.isNaN(resume);
+    const start = u.ts.data[j0]!;
+    const end = u.ts.data[jl]!;
+    const seconds = (untilEnd ? Math.min(oEnd, Math.max(end, start)) : resume) - start;
+    const rateAtStart = u.rate.data[j0]!;
+    const packets = k2 - k;
+    let kind: LossRun['kind'];
+    if (maxDelivered !== undefined && smallest > maxDelivered) kind = 'size';
+    else if (packets >= 5 && seconds >= 0.5) kind = rateAtStart >= 3 * meanRate ? 'blackhole' : 'window';
+    else kind = 'burst';
+    if (runs.length < 10_000) runs.push({ kind, start, end, seconds: round(seconds), untilEnd, packets, smallest, largest, firstFrame: u.frame.data[j0]!, lastFrame: u.frame.data[jl]!, rateAtStart: Math.round(rateAtStart), rateOkBefore: Math.round(u.rateOkBefore.data[j0]!) });
+    else runsTruncated = true;
+    k = k2;
+  }
+  let size: ForwardDirection['size'];
+  if (maxDelivered !== undefined) {
+    let lostAbove = 0;
+    let lostAtOrBelow = 0;
+    for (const j of lostIdx) if (u.size.data[j]! > maxDelivered) lostAbove++;
+    else lostAtOrBelow++;
+    const inLongRuns = runs.filter((r) => r.kind === 'blackhole' || r.kind === 'window').reduce((n, r) => n + r.packets, 0);
+    if (lostAbove > 0) size = { threshold: maxDelivered, lostAbove, sentAbove: lostAbove, lostAtOrBelow, lostAtOrBelowOutsideRuns: Math.max(0, lostAtOrBelow - inLongRuns) };
+  }
+
+  // Reverse: the receiver's unmatched packets from its host to the sender's host.
+  const r = e.recv;
+  const revFrames = new FrameSet();
+  let revSent = 0;
+  let revLost = 0;
+  let receiverOnly = 0;
+  for (let i = 0; i < r.n; i++) {
+    const t = r.ts.data[i]! - offset;
+    if (!inOverlap(t)) continue;
+    const s = r.src.data[i];
+    const d = r.dst.data[i];
+    if (s === hostB && d === hostA) {
+      revSent++;
+      if (r.matched.data[i] === 0) {
+        revLost++;
+        revFrames.add(r.frame.data[i]!);
+      }
+    } else if (s === hostA && d === hostB && r.matched.data[i] === 0) receiverOnly++;
+  }
+
+  const senderFrames = new FrameSet();
+  for (const x of e.altered) senderFrames.add(x.senderFrame);
+  return {
+    sender: { file: opts.senderFile, frames: a.frames, ipPackets: a.ip, first: a.first, last: a.last, seconds: round(aLast - aFirst), host: name(hostA) },
+    receiver: { file: opts.receiverFile, frames: b.frames, ipPackets: b.ip, first: b.first, last: b.last, seconds: round((b.last ?? 0) - (b.first ?? 0)), host: name(hostB) },
+    clock: { offset: round(offset), basis, pairs: e.matched, spread: round(spread) },
+    overlap: { start: oStart, end: oEnd, seconds: round(overlapSeconds), ofSender: ratio(overlapSeconds, aLast - aFirst), ofReceiver: ratio(overlapSeconds, bLast - bFirst) },
+    matched: e.matched,
+    forward: {
+      from: name(hostA),
+      to: name(hostB),
+      sent: delivered + lostIdx.length,
+      delivered,
+      lost: lostIdx.length,
+      lostFrames: lostFrames.toJSON(),
+      outsideOverlap: outside,
+      maxDeliveredSize: maxDelivered,
+      size,
+      runs,
+      runsTruncated,
+      peakRate: Math.round(peakRate),
+      meanRate: Math.round(meanRate),
+    },
+    reverse: { from: name(hostB), to: name(hostA), sent: revSent, delivered: revSent - revLost, lost: revLost, lostFrames: revFrames.toJSON() },
+    altered: { count: e.alteredCount, fields: Object.fromEntries(e.alteredFieldCounts), examples: e.altered.slice(0, 20), senderFrames: senderFrames.toJSON() },
+    receiverOnly,
+    limits: { receiverIndexTruncated: r.truncated, unmatchedDropped: u.truncated },
+  };
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+const ratio = (x: number, of: number) => (of > 0 ? Math.round((x / of) * 1000) / 1000 : 1);

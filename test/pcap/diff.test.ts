@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { DiffEngine } from '../../src/pcap/diff/engine.js';
+import { finishDiff } from '../../src/pcap/diff/result.js';
+import { diffFindings } from '../../src/pcap/diff/findings.js';
+import { diffJson, diffJsonSchema } from '../../src/pcap/diff/json.js';
+import { RateMeter } from '../../src/pcap/diff/columns.js';
+import { datagramSize, keyString } from '../../src/pcap/diff/key.js';
+import { TCP_SYN, type DecodedPacket } from '../../src/pcap/types.js';
+import { layers, pkt, type PktSpec } from './helpers/packets.js';
+
+const A = '10.0.0.1';
+const B = '10.0.0.2';
+
+/** One packet as both captures see it: the receiver's clock is `offset` ahead, 1 ms later. */
+function both(spec: PktSpec, offset: number, recvFrame: number, arrives: boolean, change?: Partial<PktSpec>) {
+  const s = pkt(spec);
+  const r = arrives ? pkt({ ...spec, ...change, frame: recvFrame, t: spec.t + offset + 0.001, ttl: (spec.ttl ?? 64) - 1 }) : undefined;
+  return { s, r };
+}
+
+function run(senderPkts: DecodedPacket[], receiverPkts: DecodedPacket[]) {
+  const e = new DiffEngine();
+  for (const p of receiverPkts) e.addReceiver(p);
+  for (const p of senderPkts) e.addSender(p);
+  const d = finishDiff(e, { senderFile: 'a.pcap', receiverFile: 'b.pcap' });
+  return { d, findings: diffFindings(d) };
+}
+
+describe('diff building blocks', () => {
+  it('keys ignore TTL and, for VXLAN, the NATed outer ports and addresses', () => {
+    const inner = layers({ src: '10.244.1.2', dst: '10.244.2.3', proto: 'tcp', sport: 1000, dport: 80, flags: TCP_SYN, seq: 7 });
+    const a = pkt({ frame: 1, t: 0, src: A, dst: B, sport: 40000, dport: 4789, ttl: 64, inner, id: 9 });
+    const b = pkt({ frame: 5, t: 9, src: '192.168.9.9', dst: B, sport: 51111, dport: 4789, ttl: 60, inner, id: 9 });
+    expect(keyString(a)).toBe(keyString(b));
+    const c = pkt({ frame: 1, t: 0, src: A, dst: B, id: 10 });
+    const c2 = pkt({ frame: 1, t: 0, src: A, dst: B, id: 10, sport: 1234 });
+    expect(keyString(c)).not.toBe(keyString(c2));
+    expect(keyString(c, { nat: true })).toBe(keyString(c2, { nat: true }));
+  });
+
+  it('sizes a first fragment by its whole datagram', () => {
+    const first = pkt({ frame: 1, t: 0, src: A, dst: B, len: 1500, fragment: { offset: 0, more: true } });
+    first.l4!.length = 1481;
+    expect(datagramSize(first)).toBe(1501);
+    const last = pkt({ frame: 2, t: 0, src: A, dst: B, len: 21, fragment: { offset: 1480, more: false } });
+    expect(datagramSize(last)).toBe(1501);
+  });
+
+  it('measures the rate over the last second', () => {
+    const m = new RateMeter();
+    for (let i = 0; i < 10; i++) m.add(i * 0.1, 1000);
+    expect(m.add(0.95, 1000)).toBe(11000);
+    expect(m.add(2.5, 8)).toBe(8);
+    expect(m.peak).toBe(11000);
+  });
+});
+
+describe('diff verdicts', () => {
+  it('finds size loss, a rate blackhole, one-way loss and the clock offset', () => {
+    const offset = 5.25;
+    const sender: DecodedPacket[] = [];
+    const receiver: DecodedPacket[] = [];
+    let sf = 0;
+    let rf = 0;
+    let id = 0;
+    const add = (spec: Omit<PktSpec, 'frame' | 'id'>, arrives: boolean) => {
+      const { s, r } = both({ ...spec, frame: ++sf, id: ++id }, offset, rf + 1, arrives);
+      sender.push(s);
+      if (r) {
+        rf++;
+        receiver.push(r);
+      }
+    };
+    // 0..10 s: small packets both ways at 10/s, and one 1600-byte datagram a second that never arrives.
+    for (let i = 0; i < 100; i++) {
+      const t = i * 0.1;
+      add({ t, src: A, dst: B, len: 200 }, true);
+      add({ t: t + 0.01, src: B, dst: A, len: 200 }, true);
+      if (i % 10 === 5) add({ t: t + 0.02, src: A, dst: B, len: 1600 }, false);
+    }
+    // 10..11 s: a burst of 300 x 1400 bytes; after the 60th everything from A is dropped until 14 s.
+    for (let i = 0; i < 300; i++) add({ t: 10 + i / 300, src: A, dst: B, len: 1400 }, i < 60);
+    for (let i = 0; i < 90; i++) {
+      const t = 11 + i * 0.1;
+      add({ t, src: A, dst: B, len: 200 }, t >= 14);
+      add({ t: t + 0.01, src: B, dst: A, len: 200 }, true);
+    }
+    const { d, findings } = run(sender, receiver);
+    expect(d.sender.host).toBe(A);
+    expect(d.receiver.host).toBe(B);
+    expect(d.clock.offset).toBeCloseTo(offset + 0.001, 6);
+    expect(d.forward.maxDeliveredSize).toBe(1400);
+    expect(d.forward.size).toMatchObject({ threshold: 1400, lostAbove: 10, lostAtOrBelowOutsideRuns: 0 });
+    const bh = d.forward.runs.filter((r) => r.kind === 'blackhole');
+    expect(bh).toHaveLength(1);
+    expect(bh[0]!.packets).toBe(240 + 30);
+    expect(bh[0]!.seconds).toBeCloseTo(14 - (10 + 60 / 300), 3);
+    expect(bh[0]!.rateAtStart).toBeGreaterThan(bh[0]!.rateOkBefore * 0.9);
+    expect(d.reverse).toMatchObject({ lost: 0, sent: 190 });
+    const ids = findings.map((f) => f.id);
+    expect(ids).toEqual(expect.arrayContaining(['diff-loss-size', 'diff-loss-rate', 'diff-one-way']));
+    expect(ids).not.toContain('diff-loss');
+    expect(ids).not.toContain('diff-capture-overlap');
+    expect(findings.find((f) => f.id === 'diff-loss-size')!.message).toContain('larger than 1400 bytes (IP; UDP payload 1372) was lost: 10 of 10; 270 smaller ones were lost, all inside the loss window(s) reported separately');
+    expect(findings.find((f) => f.id === 'diff-loss-rate')!.message).toMatch(/^from \+10\.2 s everything 10\.0\.0\.1 -> 10\.0\.0\.2 was lost for 3\.8 s: 270 packets of all sizes \(200-1400 bytes\)/);
+    const doc = diffJson(d, findings, 1, 'test');
+    expect(() => diffJsonSchema.parse(doc)).not.toThrow();
+  });
+
+  it('does not call packets outside the receiver window lost, and says the captures overlap badly (seed 003: 90 s vs 33 s)', () => {
+    const sender: DecodedPacket[] = [];
+    const receiver: DecodedPacket[] = [];
+    for (let i = 0; i < 90; i++) {
+      const fwd = pkt({ frame: sender.length + 1, t: i, src: A, dst: B, id: i + 1 });
+      sender.push(fwd);
+      if (i >= 30 && i < 63) receiver.push(pkt({ frame: receiver.length + 1, t: i + 0.002, src: A, dst: B, id: i + 1 }));
+    }
+    const { d, findings } = run(sender, receiver);
+    expect(d.forward.lost).toBe(0);
+    expect(d.forward.outsideOverlap).toBe(57);
+    const f = findings.find((x) => x.id === 'diff-capture-overlap')!;
+    expect(f.message).toContain('overlap for 32.0 s only: sender 89.0 s, receiver 32.0 s');
+  });
+
+  it('reports scattered loss, loss both ways, and packets altered on the way', () => {
+    const sender: DecodedPacket[] = [];
+    const receiver: DecodedPacket[] = [];
+    for (let i = 0; i < 100; i++) {
+      const s = pkt({ frame: sender.length + 1, t: i * 0.5, src: A, dst: B, id: i + 1 });
+      sender.push(s);
+      if (i % 10 !== 3) receiver.push(pkt({ frame: receiver.length + 1, t: i * 0.5, src: A, dst: B, id: i + 1, csum: i === 50 ? { status: 'bad', got: 0x1234, expected: 0x4321, cause: 'wire' } : undefined }));
+      const back = pkt({ frame: receiver.length + 1, t: i * 0.5 + 0.2, src: B, dst: A, id: 1000 + i });
+      receiver.push(back);
+      if (i % 20 !== 7) sender.push({ ...back, frameNumber: sender.length + 1 });
+    }
+    const { d, findings } = run(sender, receiver);
+    expect(d.forward).toMatchObject({ sent: 100, lost: 10, delivered: 90 });
+    expect(d.forward.lostFrames.count).toBe(10);
+    expect(d.reverse).toMatchObject({ lost: 5 });
+    expect(d.altered.count).toBe(1);
+    const ids = findings.map((f) => f.id);
+    expect(ids).toEqual(expect.arrayContaining(['diff-loss', 'diff-reverse-loss', 'diff-altered']));
+    expect(findings.find((f) => f.id === 'diff-altered')!.message).toContain('outer checksum (sent right, arrived wrong) (1)');
+  });
+});
