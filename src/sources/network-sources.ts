@@ -1,4 +1,18 @@
-// Placeholder until the network sources land (their engineer overwrites this file).
+// The network evidence sources, in the order they must run: links first (routes, fdb and ethtool
+// read the link list from `facts`), then the rest.
 import type { EvidenceSource } from './types.js';
+import { linksSource } from './links/read.js';
+import { routesSource } from './routes/read.js';
+import { neighboursSource } from './neighbours/read.js';
+import { fdbSource } from './fdb/read.js';
+import { ethtoolSource } from './ethtool/read.js';
+import { snmpSource } from './snmp/read.js';
+import { netstatSource } from './netstat/read.js';
+import { netdevSource } from './netdev/read.js';
+import { conntrackSource } from './conntrack/read.js';
+import { packetFilterSource } from './packet-filter/read.js';
 
-export const networkSources: EvidenceSource[] = [];
+export const networkSources: EvidenceSource[] = [
+  linksSource, routesSource, neighboursSource, fdbSource, ethtoolSource,
+  snmpSource, netstatSource, netdevSource, conntrackSource, packetFilterSource,
+];

@@ -42,8 +42,8 @@ export const conntrackSource: EvidenceSource = {
     if (sources.length === 0) {
       return { missing: [{ evidence: 'conntrack', reason: 'no nf_conntrack count, max or statistics (module not loaded, or not collected)' }] };
     }
-    if (Object.keys(stats).length === 0) missing.push({ evidence: 'conntrack', reason: '`conntrack -S` and /proc/net/stat/nf_conntrack not available: no insert_failed/drop counters' });
-    if (max === undefined) missing.push({ evidence: 'conntrack', reason: `${MAX} not available` });
+    if (Object.keys(stats).length === 0) missing.push({ evidence: 'conntrack.stats', reason: 'no insert_failed/drop counters: neither `conntrack -S` nor /proc/net/stat/nf_conntrack' });
+    if (max === undefined) missing.push({ evidence: 'conntrack.max', reason: `${MAX} not available` });
     const part: FactsPart = { conntrack: { stats, sources, ...(count !== undefined ? { count } : {}), ...(max !== undefined ? { max } : {}) } };
     if (missing.length > 0) part.missing = missing;
     return part;

@@ -2,6 +2,8 @@
 // whose offloads break overlays (LRO on a forwarding NIC, tx checksum offload on flannel.1/vxlan.calico).
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import type { Link, Nic } from '../../evidence/node-facts.js';
+import { whyMissing } from '../host/types.js';
+import { commandLine } from '../host/sos-names.js';
 import { parseEthtoolDriver, parseEthtoolFeatures } from './parse.js';
 
 export const ethtoolFeaturesCommand = (dev: string): CommandSpec => ({ argv: ['ethtool', '-k', dev], plugin: 'networking' });
@@ -28,15 +30,15 @@ export const ethtoolSource: EvidenceSource = {
       const features = k ? parseEthtoolFeatures(k.stdout) : {};
       const driver = i ? parseEthtoolDriver(i.stdout) : {};
       if (Object.keys(features).length === 0 && !driver.driver) {
-        missing.push({ evidence: 'nics', reason: `\`ethtool -k ${dev}\` / \`ethtool -i ${dev}\` not available` });
+        missing.push({ evidence: 'nics.partial', reason: `${dev}: ${whyMissing(host, commandLine(ethtoolFeaturesCommand(dev).argv))}` });
         continue;
       }
-      if (Object.keys(features).length === 0) missing.push({ evidence: 'nics', reason: `\`ethtool -k ${dev}\` not available: no offload features for ${dev}` });
+      if (Object.keys(features).length === 0) missing.push({ evidence: 'nics.partial', reason: `${dev} has no offload features: ${whyMissing(host, commandLine(ethtoolFeaturesCommand(dev).argv))}` });
       nics.push({ name: dev, ...driver, features, sources: [k?.source, i?.source].filter((s): s is string => s !== undefined) });
     }
     const part: FactsPart = {};
     if (nics.length > 0) part.nics = nics;
-    else if (missing.length === 0) missing.push({ evidence: 'nics', reason: 'no physical NIC or VXLAN device among the links' });
+    else missing.push({ evidence: 'nics', reason: missing.length > 0 ? missing.map((m) => m.reason).join('; ') : 'no physical NIC or VXLAN device among the links' });
     if (missing.length > 0) part.missing = missing;
     return part;
   },

@@ -3,6 +3,8 @@
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import type { z } from 'zod';
 import type { FdbEntry } from '../../evidence/node-facts.js';
+import { whyMissing } from '../host/types.js';
+import { commandLine } from '../host/sos-names.js';
 import { parseBridgeFdb } from './parse.js';
 
 const BRIDGE_FDB: CommandSpec = { argv: ['bridge', 'fdb', 'show'], plugin: 'networking' };
@@ -21,7 +23,13 @@ export const fdbSource: EvidenceSource = {
   files: [],
   async read(host, facts): Promise<FactsPart> {
     const out = (await host.run(BRIDGE_FDB)) ?? (await host.run(BRIDGE_FDB_SOS));
-    if (!out) return { missing: [{ evidence: 'fdb', reason: '`bridge fdb show` not available' }] };
+    if (!out) {
+      const line = commandLine(BRIDGE_FDB.argv);
+      const reason = whyMissing(host, line);
+      // No entries at all is an answer (and a finding for a VXLAN node), not missing evidence.
+      if (reason.endsWith('printed nothing')) return { fdb: { items: [], source: line } };
+      return { missing: [{ evidence: 'fdb', reason }] };
+    }
     const links = facts.links?.items;
     const vxlanDevs = links ? new Set(links.filter((l) => l.kind === 'vxlan').map((l) => l.name)) : undefined;
     return { fdb: { items: vxlanEntries(parseBridgeFdb(out.stdout), vxlanDevs), source: out.source } };

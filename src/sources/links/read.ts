@@ -2,6 +2,8 @@
 // addresses of `ip -d address` merged into each link.
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import type { Link } from '../../evidence/node-facts.js';
+import { whyMissing } from '../host/types.js';
+import { commandLine } from '../host/sos-names.js';
 import { mergeAddresses, parseIpAddressText, parseIpLinkJson, parseIpLinkText } from './parse.js';
 
 const IP_LINK_JSON: CommandSpec = { argv: ['ip', '-j', '-s', '-d', 'link'], plugin: 'networking' };
@@ -37,10 +39,11 @@ export const linksSource: EvidenceSource = {
       if (parsed.length > 0) { links = parsed; source = addr.source; }
     }
     if (!links || !source) {
-      return { missing: [{ evidence: 'links', reason: '`ip -s -d link` and `ip -d address` gave no interfaces (not available or not collected)' }] };
+      return { missing: [{ evidence: 'links', reason: `no interfaces (${whyMissing(host, commandLine(IP_LINK.argv))}; ${whyMissing(host, commandLine(IP_ADDRESS.argv))})` }] };
     }
     const part: FactsPart = { links: { items: addresses ? mergeAddresses(links, addresses) : links, source } };
-    if (!addresses) part.missing = [{ evidence: 'links', reason: '`ip -d address` not available: links have no addresses' }];
+    // Keyed apart from `links`, which is there: rules that need links still run.
+    if (!addresses) part.missing = [{ evidence: 'links.addresses', reason: `links have no addresses: ${whyMissing(host, commandLine(IP_ADDRESS.argv))}` }];
     return part;
   },
 };

@@ -1,6 +1,8 @@
 // neighbours: `ip -s -s neigh show` (the sosreport command): flannel's permanent entries for each
 // peer's VTEP, and the states of the underlay neighbours.
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
+import { whyMissing } from '../host/types.js';
+import { commandLine } from '../host/sos-names.js';
 import { parseIpNeigh } from './parse.js';
 
 const IP_NEIGH: CommandSpec = { argv: ['ip', '-s', '-s', 'neigh', 'show'], plugin: 'networking' };
@@ -11,9 +13,12 @@ export const neighboursSource: EvidenceSource = {
   commands: [IP_NEIGH],
   files: [],
   async read(host): Promise<FactsPart> {
+    const line = commandLine(IP_NEIGH.argv);
     const out = await host.run(IP_NEIGH);
+    if (out) return { neighbours: { items: parseIpNeigh(out.stdout), source: out.source } };
+    const reason = whyMissing(host, line);
     // An empty table is a real answer (a node that has talked to nobody), not missing evidence.
-    if (!out) return { missing: [{ evidence: 'neighbours', reason: '`ip -s -s neigh show` not available' }] };
-    return { neighbours: { items: parseIpNeigh(out.stdout), source: out.source } };
+    if (reason.endsWith('printed nothing')) return { neighbours: { items: [], source: line } };
+    return { missing: [{ evidence: 'neighbours', reason }] };
   },
 };

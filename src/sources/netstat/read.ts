@@ -1,6 +1,7 @@
 // netstat: kernel counters by nstat name (IPReversePathFilter drops, SYN retransmits, ...) from
 // `nstat -zas`, or from /proc/net/netstat where nstat is missing.
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
+import { whyMissing } from '../host/types.js';
 import { parseNstat, parseProcNetstatAsNstat } from './parse.js';
 
 const NSTAT: CommandSpec = { argv: ['nstat', '-zas'], plugin: 'networking' };
@@ -22,6 +23,6 @@ export const netstatSource: EvidenceSource = {
       const counters = parseProcNetstatAsNstat(f.text);
       if (Object.keys(counters).length > 0) return { netstat: { counters, source: f.source } };
     }
-    return { missing: [{ evidence: 'netstat', reason: `\`nstat -zas\` and ${PROC_NET_NETSTAT} not available` }] };
+    return { missing: [{ evidence: 'netstat', reason: `${whyMissing(host, 'nstat -zas')}; ${whyMissing(host, PROC_NET_NETSTAT)}` }] };
   },
 };

@@ -1,10 +1,20 @@
 // packet-filter: the iptables ruleset (`iptables-save`: KUBE-POSTROUTING's pre-fix and fixed forms,
 // FORWARD policy DROP) and the nftables ruleset (iptables-nft rules appear there too).
-import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
+import type { CommandOutput, CommandSpec, EvidenceSource, FactsPart, HostReader } from '../types.js';
+import { whyMissing } from '../host/types.js';
+import { commandLine } from '../host/sos-names.js';
 import { parseIptablesSave, parseNftRuleset } from './parse.js';
 
 const IPTABLES_SAVE: CommandSpec = { argv: ['iptables-save'], plugin: 'firewall_tables' };
 const NFT_RULESET: CommandSpec = { argv: ['nft', 'list', 'ruleset'], plugin: 'firewall_tables' };
+
+/** A command whose empty output is an answer (no rules at all), told apart from one that failed. */
+async function runAllowingEmpty(host: HostReader, cmd: CommandSpec): Promise<CommandOutput | undefined> {
+  const out = await host.run(cmd);
+  if (out) return out;
+  const line = commandLine(cmd.argv);
+  return whyMissing(host, line).endsWith('printed nothing') ? { stdout: '', source: line } : undefined;
+}
 
 export const packetFilterSource: EvidenceSource = {
   id: 'packet-filter',
@@ -15,21 +25,23 @@ export const packetFilterSource: EvidenceSource = {
     const sources: string[] = [];
     const missing: { evidence: string; reason: string }[] = [];
     const part: FactsPart = {};
-    const ipt = await host.run(IPTABLES_SAVE);
+    const ipt = await runAllowingEmpty(host, IPTABLES_SAVE);
     if (ipt) {
       // An empty output is a real answer: no iptables rules at all.
       part.packetFilter = { iptables: parseIptablesSave(ipt.stdout), sources };
       sources.push(ipt.source);
     } else {
-      missing.push({ evidence: 'packetFilter', reason: '`iptables-save` not available' });
+      missing.push({ evidence: 'packetFilter.iptables', reason: whyMissing(host, commandLine(IPTABLES_SAVE.argv)) });
     }
-    const nft = await host.run(NFT_RULESET);
+    const nft = await runAllowingEmpty(host, NFT_RULESET);
     if (nft) {
       part.packetFilter = { ...part.packetFilter, nft: parseNftRuleset(nft.stdout), sources };
       sources.push(nft.source);
     } else {
-      missing.push({ evidence: 'packetFilter', reason: '`nft list ruleset` not available' });
+      missing.push({ evidence: 'packetFilter.nft', reason: whyMissing(host, commandLine(NFT_RULESET.argv)) });
     }
+    // Neither: the section is absent, and says so under its own name.
+    if (!part.packetFilter) missing.push({ evidence: 'packetFilter', reason: missing.map((m) => m.reason).join('; ') });
     if (missing.length > 0) part.missing = missing;
     return part;
   },

@@ -85,9 +85,11 @@ export function parseIpRouteGet(text: string, target: string, source: string): R
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === '' || line.startsWith('cache')) continue;
-    if (line.startsWith('RTNETLINK answers:') || line.startsWith('Error:')) {
-      const hit = ERRORS.find(([re]) => re.test(line));
-      return hit ? { target, type: hit[1], line, source } : undefined;
+    // The error may come alone or inside a reason line (`ip route get X: exit 2: RTNETLINK answers: ...`).
+    const err = /(RTNETLINK answers:.*|^Error:.*)$/.exec(line)?.[1];
+    if (err) {
+      const hit = ERRORS.find(([re]) => re.test(err));
+      return hit ? { target, type: hit[1], line: err, source } : undefined;
     }
     const tokens = line.split(/\s+/);
     let i = 0;

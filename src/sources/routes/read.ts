@@ -1,9 +1,12 @@
 // routes: `ip route show table all`, then `ip route get` for the local overlay address(es) and for
 // every route target behind a VXLAN device: the questions seed 001 answered by hand (a flannel
-// address that resolves to `local ... dev lo` means something rewrote the routes).
+// address that resolves to `local ... dev lo` while cni0 holds the subnet's network address means
+// something rewrote the routes).
 import type { z } from 'zod';
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import type { Link, Route, RouteGet } from '../../evidence/node-facts.js';
+import { whyMissing } from '../host/types.js';
+import { commandLine } from '../host/sos-names.js';
 import { parseIpRouteGet, parseIpRoutes } from './parse.js';
 
 const IP_ROUTE: CommandSpec = { argv: ['ip', 'route', 'show', 'table', 'all'], plugin: 'networking' };
@@ -38,21 +41,30 @@ export const routesSource: EvidenceSource = {
     const out = await host.run(IP_ROUTE);
     const routes = out ? parseIpRoutes(out.stdout) : [];
     if (out && routes.length > 0) part.routes = { items: routes, source: out.source };
-    else missing.push({ evidence: 'routes', reason: '`ip route show table all` not available or empty' });
+    else missing.push({ evidence: 'routes', reason: out ? `${out.source}: no routes in the output` : whyMissing(host, commandLine(IP_ROUTE.argv)) });
 
     const links = facts.links?.items ?? [];
     const targets = routeGetTargets(links, routes);
-    if (targets.length === 0) {
+    const gets: z.infer<typeof RouteGet>[] = [];
+    const failed: string[] = [];
+    for (const t of targets) {
+      const cmd = routeGetCommand(t);
+      const res = await host.run(cmd);
+      // Live, `ip route get` of an unreachable/blackhole target prints its answer as an error:
+      // the host's reason for the empty output carries it.
+      const reason = res ? undefined : whyMissing(host, commandLine(cmd.argv));
+      const g = res ? parseIpRouteGet(res.stdout, t, res.source) : parseIpRouteGet(reason ?? '', t, commandLine(cmd.argv));
+      if (g) gets.push(g);
+      else failed.push(`${t} (${reason ?? 'unreadable answer'})`);
+    }
+    if (gets.length > 0) {
+      part.routeGets = gets;
+      // Keyed apart from `routeGets`: a rule can still judge the answers there are.
+      if (failed.length > 0) missing.push({ evidence: 'routeGets.partial', reason: `no answer for ${failed.join(', ')}` });
+    } else if (targets.length === 0) {
       missing.push({ evidence: 'routeGets', reason: links.length === 0 ? 'no links known: cannot tell the overlay addresses' : 'no VXLAN device with an IPv4 address or route: nothing to ask `ip route get` about' });
     } else {
-      const gets: z.infer<typeof RouteGet>[] = [];
-      for (const t of targets) {
-        const res = await host.run(routeGetCommand(t));
-        const g = res ? parseIpRouteGet(res.stdout, t, res.source) : undefined;
-        if (g) gets.push(g);
-        else missing.push({ evidence: 'routeGets', reason: `\`ip route get ${t}\` gave no answer` });
-      }
-      if (gets.length > 0) part.routeGets = gets;
+      missing.push({ evidence: 'routeGets', reason: `\`ip route get\` gave no answer for ${failed.join(', ')}` });
     }
     if (missing.length > 0) part.missing = missing;
     return part;
