@@ -8,7 +8,7 @@
 // for quick runs; by default every tool reads the same file.
 import { spawn, execFileSync } from 'node:child_process';
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -193,7 +193,7 @@ const badText = (b: BadCounts | undefined): string => (b ? LAYERS.map((l) => `${
 
 function machine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  return `${cpus().length} cores (${cpu.trim()}), ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, Node ${process.version}`;
+  return `${cpus().length} cores (${cpu.trim()}), ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
 }
 
 function toolVersion(cmd: string, args: string[]): string {
@@ -225,6 +225,8 @@ async function main(): Promise<void> {
     throw new Error('--packets and --peer-packets must be positive integers');
   }
   mkdirSync(OUT, { recursive: true });
+  // Wall times mean little on a busy machine: say so up front.
+  if (loadavg()[0] > cpus().length) console.warn(`warning: load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores; figures will be pessimistic`);
 
   if (values.build || !existsSync(PODPATH)) {
     console.log(values.build ? 'npm run build' : `${PODPATH} is missing: npm run build`);

@@ -242,11 +242,13 @@ interface BuildContext {
   report?: BuiltChecksum[];
 }
 
+// A pattern, not zeros: zeros would hide byte-order mistakes in checksums.
+const FILLER = Uint8Array.from({ length: 65536 }, (_, i) => (i * 7 + 0x41) & 0xff);
+
 function writePayload(buf: Uint8Array, off: number, p: Payload | undefined): number {
   if (p === undefined) return off;
   if (typeof p === 'number') {
-    // A pattern, not zeros: zeros would hide byte-order mistakes in checksums.
-    for (let i = 0; i < p; i++) buf[off + i] = (i * 7 + 0x41) & 0xff;
+    buf.set(FILLER.subarray(0, p), off);
     return off + p;
   }
   buf.set(p, off);
