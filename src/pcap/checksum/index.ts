@@ -33,9 +33,13 @@ export function fold(s: number): number {
   return s;
 }
 
-/** Pseudo-header sum for IPv4 (unfolded): addresses at a[srcAt], a[srcAt+4], protocol, L4 length. */
+/**
+ * Pseudo-header sum for IPv4 (unfolded): addresses at b[srcAt], b[srcAt+4], protocol, L4 length.
+ * The length field is 16 bits: a BIG TCP segment's length is taken modulo 2^16, as tcpdump and
+ * Wireshark do.
+ */
 export function pseudoSum4(b: Uint8Array, srcAt: number, proto: number, length: number): number {
-  return sumWords(b, srcAt, srcAt + 8) + proto + length;
+  return sumWords(b, srcAt, srcAt + 8) + proto + (length & 0xffff);
 }
 
 /** Pseudo-header sum for IPv6; `dstAt` is the final destination (after a routing header). */

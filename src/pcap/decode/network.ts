@@ -147,9 +147,11 @@ function decodeIpv6(b: Uint8Array, off: number, end: number, wireEnd: number, la
         return stop(ctx, 'IPv6 extension header truncated', true);
       }
       const len = next === 51 ? (b[p + 1] + 2) * 4 : (b[p + 1] + 1) * 8;
-      // Routing types 0 and 2 name the final destination last; the pseudo-header uses it.
-      if (next === 43 && (b[p + 2] === 0 || b[p + 2] === 2) && b[p + 1] >= 2 && p + len <= end) {
-        dstAt = p + 8 + (Math.floor(b[p + 1] / 2) - 1) * 16;
+      // The pseudo-header uses the final destination: last in routing types 0 and 2, first in
+      // a segment routing header (type 4, segments in reverse order).
+      if (next === 43 && b[p + 1] >= 2 && p + len <= end) {
+        if (b[p + 2] === 0 || b[p + 2] === 2) dstAt = p + 8 + (Math.floor(b[p + 1] / 2) - 1) * 16;
+        else if (b[p + 2] === 4) dstAt = p + 8;
       }
       next = b[p];
       p += len;
@@ -307,7 +309,8 @@ function segmentVerdict(
   const pseudo = ipVersion === 4 ? pseudoSum4(b, srcAt, proto, len) : pseudoSum6(b, srcAt, dstAt, proto, len);
   const v = verdict(got, pseudo + sumWords(b, off, wireEnd));
   if (v.status === 'bad') {
-    if (isPartial(got, pseudo)) {
+    // BIG TCP over IPv4: the kernel's partial sum used the full length, beyond 16 bits.
+    if (isPartial(got, pseudo) || (len > 0xffff && ipVersion === 4 && isPartial(got, pseudo - (len & 0xffff) + len))) {
       v.cause = 'offload';
       ctx.partialAt = off + fieldAt;
       ctx.partialGot = got;
