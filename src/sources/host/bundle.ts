@@ -113,6 +113,7 @@ async function openDirectory(root: string, shownPath: string, tmp: string | unde
   return {
     kind: 'bundle',
     origin: { kind: 'bundle', path: shownPath },
+    extractedTo: tmp,
     explain: (what) => reasons.get(what),
     async close() {
       if (closed) return;

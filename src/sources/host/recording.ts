@@ -2,6 +2,7 @@
 // the inputs the parsers saw (including commands decided at run time, such as ethtool per NIC).
 import type { CommandOutput, CommandSpec, FileContent, HostReader } from '../types.js';
 import type { ExplainingHostReader } from './types.js';
+import { commandLine } from './sos-names.js';
 
 export interface RecordedRaw {
   files: Map<string, string>;
@@ -26,6 +27,9 @@ export function recordingHost(inner: ExplainingHostReader): ExplainingHostReader
     async run(spec: CommandSpec): Promise<CommandOutput | undefined> {
       const out = await host.run(spec);
       if (out) recorded.commands.push({ spec, stdout: out.stdout });
+      // A command that ran and printed nothing (no iptables rules) is an answer too: keep it as
+      // an empty file, as sos does.
+      else if (/: printed nothing$/.test(inner.explain(commandLine(spec.argv)) ?? '')) recorded.commands.push({ spec, stdout: '' });
       return out;
     },
   };

@@ -6,6 +6,8 @@ export interface ExplainingHostReader extends HostReader {
   /** The reason the last attempt at this command line or file path came back empty, if known. */
   explain(what: string): string | undefined;
   readonly origin: { kind: 'live' | 'bundle'; path?: string };
+  /** Where a tarball was extracted (removed by close()). */
+  readonly extractedTo?: string;
   /** Releases temporary files (an extracted tarball). Safe to call twice. */
   close(): Promise<void>;
 }
