@@ -7,7 +7,7 @@ import type { NodeFacts } from '../evidence/node-facts.js';
 import { fileURLToPath } from 'node:url';
 import { loadFactsFile, makeFacts, type PartialFacts } from './facts.js';
 import { unfilledPlaceholders, type MessageData } from './i18n.js';
-import { runRule } from './run-rules.js';
+import { SEVERITY_ORDER, runRule } from './run-rules.js';
 import type { Report, Rule } from './types.js';
 import { validateRuleMeta } from './validate-meta.js';
 
@@ -76,6 +76,7 @@ export function reportProblems(rule: Rule, r: Report): string[] {
       if (left.length > 0) problems.push(`remediation[${i}].description.${lang}: no data for {${left.join('}, {')}}`);
     }
   });
+  if (r.severity !== undefined && !SEVERITY_ORDER.includes(r.severity)) problems.push(`${r.messageId}: severity "${String(r.severity)}" is not one of ${SEVERITY_ORDER.join(', ')}`);
   if (r.evidence.length === 0) problems.push(`${r.messageId}: no evidence lines (a finding must show what proves it)`);
   for (const e of r.evidence) if (e.source.trim() === '' || e.text.trim() === '') problems.push(`${r.messageId}: evidence line without source or text`);
   return problems;

@@ -41,7 +41,7 @@ export function toFinding(rule: Rule, r: Report, lang: Lang): Finding {
   }
   return {
     ruleId: meta.id,
-    severity: meta.severity,
+    severity: r.severity ?? meta.severity,
     title: localize(meta.title, lang, r.data),
     messageId: r.messageId,
     message: localize(template, lang, r.data),

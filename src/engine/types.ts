@@ -39,6 +39,8 @@ export interface Report {
   data?: Record<string, string | number>;
   /** The lines that prove it, each with where it came from. */
   evidence: EvidenceLine[];
+  /** Overrides meta.severity for this finding (a rule whose cases differ in weight). */
+  severity?: Severity;
 }
 
 export interface RuleContext {

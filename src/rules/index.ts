@@ -3,12 +3,27 @@
 import type { Rule } from '../engine/types.js';
 import { kbRules } from './kb-rules.js';
 import kernelBadUdpChecksum from './kernel-bad-udp-checksum.js';
+import kernelLogBadOffload from './kernel-log-bad-offload.js';
+import lroOnForwardingHost from './lro-on-forwarding-host.js';
+import networkmanagerManagesCni from './networkmanager-manages-cni.js';
+import overlayAddressMisrouted from './overlay-address-misrouted.js';
 import overlayRxZero from './overlay-rx-zero.js';
+import peerPodRoutesMissing from './peer-pod-routes-missing.js';
 import udpCsumErrors from './udp-csum-errors.js';
 import vxlanNatChecksum from './vxlan-nat-checksum.js';
 
 /** Rules for the five field reports in shared/seeds. */
-export const seedRules: Rule[] = [kernelBadUdpChecksum, vxlanNatChecksum, udpCsumErrors, overlayRxZero];
+export const seedRules: Rule[] = [
+  kernelBadUdpChecksum,
+  vxlanNatChecksum,
+  udpCsumErrors,
+  overlayRxZero,
+  networkmanagerManagesCni,
+  overlayAddressMisrouted,
+  peerPodRoutesMissing,
+  lroOnForwardingHost,
+  kernelLogBadOffload,
+];
 
 function sortedUnique(rules: Rule[]): Rule[] {
   const seen = new Set<string>();
