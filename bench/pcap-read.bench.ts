@@ -1,0 +1,71 @@
+// In-process timing of the capture pipeline, stage by stage, on the benchmark capture: the
+// reader alone, reader + decoder, and reader + decoder + analyzer (the stages that exist). It
+// tells where `podpath pcap analyze` spends its time without process start-up or JSON output.
+//
+//   npx tsx bench/pcap-read.bench.ts [--packets N] [--format pcap|pcapng]
+//
+// Stages are loaded by path at run time, so this harness runs whatever has been built so far.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { DecodedPacket, RawFrame, ReadSummary } from '../src/pcap/types.js';
+import { generateCapture, type ExpectedCounts } from './gen-capture.js';
+
+type ReadCapture = (input: string, onFrame: (f: RawFrame) => void) => Promise<ReadSummary>;
+type DecodeFrame = (f: RawFrame) => DecodedPacket;
+interface Analyzer {
+  add(p: DecodedPacket): void;
+}
+
+async function load<T>(path: string, name: string): Promise<T | undefined> {
+  const url = new URL(path, import.meta.url);
+  if (!existsSync(url.pathname.replace(/\.js$/, '.ts'))) return undefined;
+  const mod = (await import(url.href)) as Record<string, unknown>;
+  return mod[name] as T | undefined;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { packets: { type: 'string', default: '1000000' }, format: { type: 'string', default: 'pcap' } } });
+  const packets = Number(values.packets);
+  const format = values.format === 'pcapng' ? 'pcapng' : 'pcap';
+  const file = join('bench/out', `capture-${packets}.${format}`);
+  const expected: ExpectedCounts = existsSync(`${file}.expected.json`)
+    ? (JSON.parse(readFileSync(`${file}.expected.json`, 'utf8')) as ExpectedCounts)
+    : generateCapture({ packets, out: file, seed: 1, format });
+
+  const readCapture = await load<ReadCapture>('../src/pcap/reader/index.js', 'readCapture');
+  const decodeFrame = await load<DecodeFrame>('../src/pcap/decode/index.js', 'decodeFrame');
+  const Analyzer = await load<new (...args: unknown[]) => Analyzer>('../src/pcap/analyze/checksums.js', 'ChecksumAccumulator');
+  if (!readCapture) throw new Error('src/pcap/reader/index.ts is missing');
+
+  const stage = async (name: string, onFrame: (f: RawFrame) => void): Promise<void> => {
+    const rss0 = process.memoryUsage.rss();
+    const t0 = process.hrtime.bigint();
+    const s = await readCapture(file, onFrame);
+    const sec = Number(process.hrtime.bigint() - t0) / 1e9;
+    const rss = (process.memoryUsage.rss() - rss0) / 2 ** 20;
+    const ok = s.frames === expected.packets && !s.error ? '' : ` (read ${s.frames} frames, error ${s.error?.code ?? 'none'})`;
+    console.log(`${name.padEnd(28)} ${sec.toFixed(2).padStart(6)} s  ${Math.round(s.frames / sec).toLocaleString('en-US').padStart(10)} packets/s  ${(expected.fileBytes / 1e6 / sec).toFixed(0).padStart(5)} MB/s  RSS +${rss.toFixed(0)} MB${ok}`);
+  };
+
+  console.log(`${file}: ${expected.packets} packets, ${(expected.fileBytes / 1e6).toFixed(0)} MB`);
+  let n = 0;
+  await stage('read', () => {
+    n++;
+  });
+  if (decodeFrame) {
+    let bad = 0;
+    await stage('read + decode', (f) => {
+      const p = decodeFrame(f);
+      if (p.l4?.checksum?.status === 'bad') bad++;
+    });
+    if (Analyzer) {
+      const acc = new Analyzer();
+      await stage('read + decode + checksums', (f) => acc.add(decodeFrame(f)));
+    }
+    void bad;
+  }
+  void n;
+}
+
+await main();
