@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { fold, isPartial, matchesLco, shouldBe, sumWords, verdict } from './index.js';
+
+function naive(b: Uint8Array, start: number, end: number): number {
+  let s = 0;
+  for (let i = start; i < end; i += 2) s += (b[i] << 8) + (i + 1 < end ? b[i + 1] : 0);
+  return fold(s);
+}
+
+describe('internet checksum', () => {
+  it('sums 16-bit words like the naive loop for every length and odd or even start', () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    const b = Uint8Array.from({ length: 3000 }, rnd);
+    for (let start = 0; start < 3; start++) for (let len = 0; len < 300; len++) expect(fold(sumWords(b, start, start + len))).toBe(naive(b, start, start + len));
+    expect(fold(sumWords(b, 0, 3000))).toBe(naive(b, 0, 3000));
+  });
+
+  it('folds large sums exactly', () => {
+    expect(fold(0xffff)).toBe(0xffff);
+    expect(fold(0x1_0000)).toBe(1);
+    expect(fold(0xffff * 200_000)).toBe(0xffff);
+  });
+
+  it('gives tcpdump\'s in_cksum_shouldbe value for a bad field', () => {
+    // RFC 1071 example words 0001 f203 f4f5 f6f7: sum 0xddf2, checksum 0x220d.
+    const data = Uint8Array.from([0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7]);
+    const s = sumWords(data, 0, 8);
+    expect(fold(s)).toBe(0xddf2);
+    expect(verdict(0x220d, s + 0x220d)).toEqual({ status: 'ok', got: 0x220d });
+    expect(verdict(0x1234, s + 0x1234)).toEqual({ status: 'bad', got: 0x1234, expected: 0x220d });
+    expect(shouldBe(0, s)).toBe(0x220d);
+  });
+
+  it('recognises a partial (pseudo-header only) field, complemented or not', () => {
+    expect(isPartial(0x1627, 0x1627)).toBe(true);
+    expect(isPartial(~0x1627 & 0xffff, 0x1627)).toBe(true);
+    expect(isPartial(0x1628, 0x1627)).toBe(false);
+  });
+
+  it('accepts an outer sum that is right once the inner field is filled in (LCO)', () => {
+    // Outer data: [inner field = partial P][rest]; the outer sum was computed with the right C.
+    const P = 0x1627;
+    const C = 0x7231;
+    const rest = 0x4321;
+    const outerRight = ~fold(C + rest) & 0xffff;
+    const totalAsFound = P + rest + outerRight;
+    expect(fold(totalAsFound)).not.toBe(0xffff); // bad as captured
+    expect(matchesLco(outerRight, totalAsFound, P, C, false)).toBe(true);
+    expect(matchesLco(outerRight ^ 1, totalAsFound ^ 1, P, C, false)).toBe(false);
+  });
+});
