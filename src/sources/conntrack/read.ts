@@ -13,15 +13,24 @@ export const conntrackSource: EvidenceSource = {
   provides: ['conntrack'],
   commands: [CONNTRACK_S],
   files: [COUNT, MAX, STAT],
-  async read(host): Promise<FactsPart> {
+  async read(host, facts): Promise<FactsPart> {
     const sources: string[] = [];
     const missing: { evidence: string; reason: string }[] = [];
     const countFile = await host.readFile(COUNT);
     const maxFile = await host.readFile(MAX);
     let count = countFile ? parseIntFile(countFile.text) : undefined;
-    const max = maxFile ? parseIntFile(maxFile.text) : undefined;
+    let max = maxFile ? parseIntFile(maxFile.text) : undefined;
     if (count !== undefined && countFile) sources.push(countFile.source);
     if (max !== undefined && maxFile) sources.push(maxFile.source);
+    // A sosreport has no /proc/sys copy, but the sysctl source read `sysctl -a`, which has both.
+    const sysctl = facts.sysctls;
+    if (sysctl && (count === undefined || max === undefined)) {
+      const c = parseIntFile(sysctl.values['net.netfilter.nf_conntrack_count'] ?? '');
+      const m = parseIntFile(sysctl.values['net.netfilter.nf_conntrack_max'] ?? '');
+      if (count === undefined && c !== undefined) count = c;
+      if (max === undefined && m !== undefined) max = m;
+      if (c !== undefined || m !== undefined) sources.push(...sysctl.sources);
+    }
 
     let stats: Record<string, number> = {};
     const cmd = await host.run(CONNTRACK_S);
@@ -44,7 +53,7 @@ export const conntrackSource: EvidenceSource = {
     }
     if (Object.keys(stats).length === 0) missing.push({ evidence: 'conntrack.stats', reason: 'no insert_failed/drop counters: neither `conntrack -S` nor /proc/net/stat/nf_conntrack' });
     if (max === undefined) missing.push({ evidence: 'conntrack.max', reason: `${MAX} not available` });
-    const part: FactsPart = { conntrack: { stats, sources, ...(count !== undefined ? { count } : {}), ...(max !== undefined ? { max } : {}) } };
+    const part: FactsPart = { conntrack: { stats, sources: [...new Set(sources)], ...(count !== undefined ? { count } : {}), ...(max !== undefined ? { max } : {}) } };
     if (missing.length > 0) part.missing = missing;
     return part;
   },

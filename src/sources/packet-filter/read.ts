@@ -7,10 +7,13 @@ import { parseIptablesSave, parseNftRuleset } from './parse.js';
 
 const IPTABLES_SAVE: CommandSpec = { argv: ['iptables-save'], plugin: 'firewall_tables' };
 const NFT_RULESET: CommandSpec = { argv: ['nft', 'list', 'ruleset'], plugin: 'firewall_tables' };
+/** Older sosreports (sos <= 4.0) keep both under the networking plugin. */
+const IPTABLES_SAVE_NET: CommandSpec = { argv: ['iptables-save'], plugin: 'networking' };
+const NFT_RULESET_NET: CommandSpec = { argv: ['nft', 'list', 'ruleset'], plugin: 'networking' };
 
 /** A command whose empty output is an answer (no rules at all), told apart from one that failed. */
-async function runAllowingEmpty(host: HostReader, cmd: CommandSpec): Promise<CommandOutput | undefined> {
-  const out = await host.run(cmd);
+async function runAllowingEmpty(host: HostReader, cmd: CommandSpec, bundleAlternative: CommandSpec): Promise<CommandOutput | undefined> {
+  const out = (await host.run(cmd)) ?? (host.kind === 'bundle' ? await host.run(bundleAlternative) : undefined);
   if (out) return out;
   const line = commandLine(cmd.argv);
   return whyMissing(host, line).endsWith('printed nothing') ? { stdout: '', source: line } : undefined;
@@ -20,12 +23,13 @@ export const packetFilterSource: EvidenceSource = {
   id: 'packet-filter',
   provides: ['packetFilter'],
   commands: [IPTABLES_SAVE, NFT_RULESET],
+  // (IPTABLES_SAVE_NET and NFT_RULESET_NET are only looked for in bundles, never collected.)
   files: [],
   async read(host): Promise<FactsPart> {
     const sources: string[] = [];
     const missing: { evidence: string; reason: string }[] = [];
     const part: FactsPart = {};
-    const ipt = await runAllowingEmpty(host, IPTABLES_SAVE);
+    const ipt = await runAllowingEmpty(host, IPTABLES_SAVE, IPTABLES_SAVE_NET);
     if (ipt) {
       // An empty output is a real answer: no iptables rules at all.
       part.packetFilter = { iptables: parseIptablesSave(ipt.stdout), sources };
@@ -33,7 +37,7 @@ export const packetFilterSource: EvidenceSource = {
     } else {
       missing.push({ evidence: 'packetFilter.iptables', reason: whyMissing(host, commandLine(IPTABLES_SAVE.argv)) });
     }
-    const nft = await runAllowingEmpty(host, NFT_RULESET);
+    const nft = await runAllowingEmpty(host, NFT_RULESET, NFT_RULESET_NET);
     if (nft) {
       part.packetFilter = { ...part.packetFilter, nft: parseNftRuleset(nft.stdout), sources };
       sources.push(nft.source);
