@@ -13,7 +13,7 @@ export class ProbeClient {
   /** Errors from send (EMSGSIZE, EHOSTUNREACH...) by code. */
   readonly sendErrors = new Map<string, number>();
 
-  private constructor(private readonly key: Buffer, private readonly host: string, private readonly port: number, source?: string) {
+  private constructor(private readonly key: Buffer, host: string, source?: string) {
     this.socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
     this.socket.on('message', (msg) => this.onMessage(msg));
     this.socket.on('error', () => { /* counted per send */ });
@@ -21,9 +21,17 @@ export class ProbeClient {
   }
 
   static async open(key: Buffer, host: string, port: number, source?: string): Promise<ProbeClient> {
-    const c = new ProbeClient(key, host, port, source);
+    const c = new ProbeClient(key, host, source);
     if (!source) await new Promise<void>((r) => c.socket.bind(0, r));
     else await new Promise<void>((r) => c.socket.once('listening', r));
+    // Connected: no address lookup per send, and only the peer's datagrams are received.
+    await new Promise<void>((resolve, reject) => {
+      c.socket.once('error', reject);
+      c.socket.connect(port, host, () => {
+        c.socket.off('error', reject);
+        resolve();
+      });
+    });
     try { c.socket.setSendBufferSize(4 * 1024 * 1024); } catch { /* capped by wmem_max */ }
     return c;
   }
@@ -44,7 +52,7 @@ export class ProbeClient {
         resolve(undefined);
       }, timeoutMs);
       this.waiting.set(seq, { sentAt: performance.now(), resolve, timer });
-      this.socket.send(buf, this.port, this.host, (err) => {
+      this.socket.send(buf, (err) => {
         if (err) this.countError(err);
       });
     });
@@ -53,10 +61,17 @@ export class ProbeClient {
   /** Sends without waiting (rate ramps); resolves when the kernel took the datagram. */
   sendRaw(buf: Buffer): Promise<void> {
     return new Promise((resolve) => {
-      this.socket.send(buf, this.port, this.host, (err) => {
+      this.socket.send(buf, (err) => {
         if (err) this.countError(err);
         resolve();
       });
+    });
+  }
+
+  /** Fire and forget, for the bulk of a paced batch. */
+  sendNoWait(buf: Buffer): void {
+    this.socket.send(buf, (err) => {
+      if (err) this.countError(err);
     });
   }
 
@@ -74,7 +89,7 @@ export class ProbeClient {
           resolve(t);
         };
         const buf = encodeProbe(this.key, { type: ProbeType.TallyRequest, flags: 0, session: this.session, seq: this.nextSeq(), sentMs: Date.now() }, MIN_PROBE_LEN);
-        this.socket.send(buf, this.port, this.host, (err) => {
+        this.socket.send(buf, (err) => {
           if (err) this.countError(err);
         });
       });
