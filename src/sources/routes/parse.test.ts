@@ -66,3 +66,15 @@ describe('routeGetTargets', () => {
     expect(routeGetTargets([], routes)).toEqual([]);
   });
 });
+
+describe('a Calico-style node (vxlan.calico, VNI 4096, UDP 4789)', () => {
+  it('reads the device, its route, and where the kernel sends the peer', () => {
+    const links = mergeAddresses(parseIpLinkText(fixture('calico/ip_-s_-d_link'), 'l'), parseIpAddressText(fixture('calico/ip_-d_address'), 'a'));
+    const v = links.find((l) => l.name === 'vxlan.calico');
+    expect(v).toMatchObject({ kind: 'vxlan', mtu: 1410, vxlan: { id: 4096, port: 4789, local: '10.10.72.11', dev: 'eth0', learning: false } });
+    expect(links.find((l) => l.name === 'cali1a2b3c4d5e')?.kind).toBe('veth');
+    const routes = parseIpRoutes(fixture('calico/ip_route_show_table_all'));
+    expect(routeGetTargets(links, routes)).toEqual(['166.166.104.10', '166.166.166.175']);
+    expect(parseIpRouteGet(fixture('calico/ip_route_get_166.166.166.175'), '166.166.166.175', 's')).toMatchObject({ type: 'unicast', dev: 'vxlan.calico', via: '166.166.166.175', src: '166.166.104.10' });
+  });
+});
