@@ -8,6 +8,8 @@ import type { LabPlan, Step } from './topology.js';
 export interface UndoStep extends Step {
   /** when set, heal removes this file instead of running argv */
   removeFile?: string;
+  /** when set, heal removes this directory if it is empty (one a fault created) */
+  removeDir?: string;
   /** heal goes on if this step fails (e.g. a table the user already deleted) */
   optional?: boolean;
 }

@@ -21,7 +21,8 @@ export const rpFilterStrict: FaultDef = {
       { ns: node.ns, argv: ['ip', 'route', 'replace', peer.podCidr, 'via', peer.vtep.ip, 'dev', dev, 'onlink'] },
     );
     await setSysctl(tx, node.ns, 'net.ipv4.conf.all.rp_filter', '1');
-    await setSysctl(tx, node.ns, `net.ipv4.conf.${dev}.rp_filter`, '1');
+    // slash form: the device name contains a dot
+    await setSysctl(tx, node.ns, `net/ipv4/conf/${dev}/rp_filter`, '1');
     return [
       `${node.name}: route to ${peer.podCidr} now via ${peer.eth0Ip} dev eth0 (asymmetric: ${peer.name} still sends through ${dev})`,
       `${node.name}: rp_filter = 1 on all and ${dev}: packets from ${peer.podCidr} arriving on ${dev} fail the reverse-path check (IPReversePathFilter rises)`,

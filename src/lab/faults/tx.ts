@@ -1,5 +1,5 @@
 // FaultTx: runs a fault's steps and keeps the exact undo list; heal runs it.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PodpathError } from '../../util/errors.js';
 import { describeStep, run, runRaw } from '../run.js';
@@ -18,9 +18,15 @@ export class FaultTx implements FaultTxLike {
   }
 
   async writeFile(path: string, text: string): Promise<void> {
+    // Directories this creates are removed again at heal (deepest first), if still empty.
+    const created: string[] = [];
+    for (let d = dirname(path); d !== dirname(d); d = dirname(d)) {
+      if (await stat(d).then(() => true, () => false)) break;
+      created.push(d);
+    }
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text);
-    this.undo.unshift({ argv: [], removeFile: path });
+    this.undo.unshift({ argv: [], removeFile: path }, ...created.map((d) => ({ argv: [], removeDir: d })));
   }
 
   read(step: Step): Promise<string> {
@@ -34,6 +40,10 @@ export async function runUndo(steps: UndoStep[]): Promise<void> {
   for (const s of steps) {
     if (s.removeFile) {
       await rm(s.removeFile, { force: true });
+      continue;
+    }
+    if (s.removeDir) {
+      await rmdir(s.removeDir).catch(() => undefined);
       continue;
     }
     const r = await runRaw(s);
