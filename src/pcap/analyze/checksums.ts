@@ -161,7 +161,10 @@ function mergeFrames(groups: BadGroup[]): FrameSetJson {
     if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
     else merged.push({ ...r });
   }
-  return { count: groups.reduce((n, g) => n + g.count, 0), ranges: merged, truncated: groups.some((g) => g.frames.truncated) };
+  const truncated = groups.some((g) => g.frames.truncated);
+  // One frame can carry several bad layers: count frames, not verdicts, when all were kept.
+  const frames = merged.reduce((n, r) => n + r.to - r.from + 1, 0);
+  return { count: truncated ? groups.reduce((n, g) => n + g.count, 0) : frames, ranges: merged, truncated };
 }
 
 export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator, file?: string): Finding[] {
@@ -191,7 +194,7 @@ export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator,
         id: 'checksum-artefacts-only',
         severity: 'info',
         file,
-        message: `all ${totalBad} bad checksums are offload artefacts: this capture was taken on the sending host, they prove nothing`,
+        message: `all ${totalBad} bad checksums are offload artefacts: this capture was taken on the sending host (or behind a veth), they prove nothing`,
         detail: `${MEANING.offload}; or ${MEANING.lco}. Only a capture on the receiving host (or its ${counterFor('outer-udp')}) can show real checksum errors.`,
         frames,
       }),

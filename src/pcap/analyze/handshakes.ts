@@ -63,18 +63,23 @@ function hasBadOuterChecksum(pkt: DecodedPacket): boolean {
 }
 
 /**
- * True when intervals look like the doubling retransmission timer: the first near 1 s (or the
- * initial RTO), each next one about twice the one before. Jitter of a few hundred ms is normal.
+ * True when intervals look like the kernel's retransmission timer: each about twice the one
+ * before, from a first one near 1 s (the initial RTO). Kernels >= 6.7 first retry linearly
+ * (net.ipv4.tcp_syn_linear_timeouts, default 4): a run of equal intervals may come first.
+ * Jitter of a few hundred ms is normal.
  */
 export function isExponentialBackoff(intervals: number[]): boolean {
-  if (intervals.length < 3) return false;
-  const first = intervals[0]!;
-  if (first < 0.7 || first > 3.5) return false;
-  for (let i = 1; i < intervals.length; i++) {
+  const first = intervals[0];
+  if (first === undefined || first < 0.7 || first > 3.5) return false;
+  let k = 1;
+  while (k < intervals.length && k < 8 && Math.abs(intervals[k]! / first - 1) < 0.25) k++;
+  let doublings = 0;
+  for (let i = k; i < intervals.length; i++) {
     const r = intervals[i]! / intervals[i - 1]!;
     if (r < 1.6 || r > 2.5) return false;
+    doublings++;
   }
-  return true;
+  return doublings >= 2;
 }
 
 export class HandshakeAccumulator {

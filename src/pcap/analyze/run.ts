@@ -1,0 +1,17 @@
+// Reads one capture (path, `-` for stdin, or a stream), decodes each frame while its bytes are
+// valid, and feeds the analyzers: one pass, memory bounded by the accumulators' caps.
+import { readCapture } from '../reader/index.js';
+import { decodeFrame } from '../decode/index.js';
+import type { DecodeOptions } from '../types.js';
+import { CaptureAnalyzer, type FileAnalysis } from './capture-analysis.js';
+
+export interface AnalyzeOptions {
+  vxlanPorts?: number[];
+}
+
+export async function analyzeCapture(input: string | NodeJS.ReadableStream, label: string, opts: AnalyzeOptions = {}): Promise<FileAnalysis> {
+  const analyzer = new CaptureAnalyzer();
+  const decode: DecodeOptions = { vxlanPorts: opts.vxlanPorts };
+  const summary = await readCapture(input, (frame) => analyzer.add(decodeFrame(frame, decode)));
+  return analyzer.finish(label, summary);
+}

@@ -1,0 +1,36 @@
+// `pcap diff`: index the receiver's capture, then stream the sender's through the index.
+import { readCapture } from '../reader/index.js';
+import { decodeFrame } from '../decode/index.js';
+import type { DecodeOptions, ReadSummary } from '../types.js';
+import type { Finding } from '../analyze/findings.js';
+import { DiffEngine } from './engine.js';
+import { finishDiff, type DiffResult } from './result.js';
+import { diffFindings } from './findings.js';
+
+export interface DiffOptions {
+  vxlanPorts?: number[];
+  /** NAT between the two capture points: leave addresses and ports of plain packets out of the key. */
+  nat?: boolean;
+  senderHost?: string;
+  receiverHost?: string;
+}
+
+export interface DiffOutcome {
+  result: DiffResult;
+  findings: Finding[];
+  errors: { file: string; error: NonNullable<ReadSummary['error']> }[];
+}
+
+export async function diffCaptures(sender: string, receiver: string, opts: DiffOptions = {}): Promise<DiffOutcome> {
+  const engine = new DiffEngine({ nat: opts.nat });
+  const decode: DecodeOptions = { vxlanPorts: opts.vxlanPorts };
+  const errors: DiffOutcome['errors'] = [];
+  const r = await readCapture(receiver, (frame) => engine.addReceiver(decodeFrame(frame, decode)));
+  if (r.error) errors.push({ file: receiver, error: r.error });
+  const s = await readCapture(sender, (frame) => engine.addSender(decodeFrame(frame, decode)));
+  if (s.error) errors.push({ file: sender, error: s.error });
+  const result = finishDiff(engine, { senderFile: sender, receiverFile: receiver, senderHost: opts.senderHost, receiverHost: opts.receiverHost });
+  if (s.error) result.sender.error = s.error;
+  if (r.error) result.receiver.error = r.error;
+  return { result, findings: diffFindings(result), errors };
+}
