@@ -5,7 +5,10 @@ import { scanKernelLog } from './parse.js';
 
 const DMESG = { argv: ['dmesg'], plugin: 'kernel' };
 const JOURNAL = { argv: ['journalctl', '--no-pager', '-k'], plugin: 'logs' };
-const LOG_FILES = ['/var/log/messages', '/var/log/kern.log'];
+/** What sos's logs plugin keeps of this boot's journal (kernel lines included); read from bundles only, it is the whole journal. */
+const SOS_JOURNAL = { argv: ['journalctl', '--no-pager', '--catalog', '--boot'], plugin: 'logs' };
+/** /var/log/dmesg: the boot-time ring buffer CentOS 7 saves (sos copies it). */
+const LOG_FILES = ['/var/log/messages', '/var/log/kern.log', '/var/log/dmesg'];
 
 export const kernelLogSource: EvidenceSource = {
   id: 'kernel-log',
@@ -18,6 +21,7 @@ export const kernelLogSource: EvidenceSource = {
     let linesScanned = 0;
     const texts = [];
     for (const cmd of [DMESG, JOURNAL]) texts.push(await host.run(cmd));
+    if (host.kind === 'bundle' && !texts[1]) texts.push(await host.run(SOS_JOURNAL));
     for (const file of LOG_FILES) {
       const f = await host.readFile(file);
       texts.push(f && { stdout: f.text, source: f.source });
