@@ -45,7 +45,10 @@ export async function readCapture(
 }
 
 async function pump(source: ByteSource, onFrame: (frame: RawFrame) => void, opts: ReadOptions, summary: ReadSummary): Promise<void> {
-  let buf = new Uint8Array(Math.max(64 * 1024, opts.chunkSize ?? DEFAULT_CHUNK));
+  // Not zero-filled: every byte is written by a read before the parser looks at it.
+  const chunk = Math.max(64 * 1024, opts.chunkSize ?? DEFAULT_CHUNK);
+  // Streams start small and grow to the chunk size while they keep the buffer full.
+  let buf: Uint8Array = Buffer.allocUnsafe(Math.min(chunk, Math.max(64 * 1024, source.sizeHint ?? 0)));
   let start = 0;
   let end = 0;
   /** Input offset of buf[0]. */
@@ -95,8 +98,10 @@ async function pump(source: ByteSource, onFrame: (frame: RawFrame) => void, opts
       end -= start;
       start = 0;
     }
-    if (need > buf.length) {
-      const bigger = new Uint8Array(need);
+    // A record larger than the buffer: grow by doubling, and only once the bytes are really
+    // there, so a lying length on a short input cannot make us allocate what it claims.
+    if (end === buf.length && (need > buf.length || buf.length < chunk)) {
+      const bigger = Buffer.allocUnsafe(Math.max(Math.min(need, buf.length * 2), Math.min(chunk, buf.length * 2)));
       bigger.set(buf.subarray(0, end));
       buf = bigger;
     }

@@ -6,10 +6,19 @@ export interface ByteSource {
   /** Reads up to `length` bytes into `buf` at `offset`; 0 means the end of the input. */
   readInto(buf: Uint8Array, offset: number, length: number): Promise<number>;
   close(): Promise<void>;
+  /** Size of the input when known (a regular file), to size the first buffer. */
+  sizeHint?: number;
 }
 
 export async function openFileSource(path: string): Promise<ByteSource> {
   const fh: FileHandle = await open(path, 'r');
+  let sizeHint: number | undefined;
+  try {
+    const st = await fh.stat();
+    if (st.isFile()) sizeHint = st.size;
+  } catch {
+    // No size: the default buffer will do.
+  }
   // A position we keep ourselves, as a double: files beyond 2 GiB (or 4 GiB) are fine.
   let position = 0;
   return {
@@ -19,6 +28,7 @@ export async function openFileSource(path: string): Promise<ByteSource> {
       return bytesRead;
     },
     close: () => fh.close(),
+    sizeHint,
   };
 }
 
