@@ -1,7 +1,7 @@
 // The network sources end to end: over a flannel-style node built in network namespaces (every
 // command really runs inside it), and over a real sosreport.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +161,27 @@ describe('network sources on bundles', () => {
       expect(facts.missing.find((m) => m.evidence === 'routeGets')?.reason).toMatch(/not in the bundle/);
     } finally {
       await host.close();
+    }
+  });
+
+  it('read iptables listings when a sosreport has no iptables-save', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ppd2-listing-'));
+    try {
+      mkdirSync(path.join(dir, 'sos_commands', 'firewall_tables'), { recursive: true });
+      writeFileSync(path.join(dir, 'version.txt'), 'sosreport: 4.5\n');
+      for (const f of ['iptables_-t_nat_-nvL', 'iptables_-t_filter_-nvL']) {
+        writeFileSync(path.join(dir, 'sos_commands', 'firewall_tables', f), readFileSync(fileURLToPathSafe(`../../test/fixtures/sources/net/flannel-a/${f}`)));
+      }
+      const host = await bundleHost(dir);
+      const facts = await collectFromHost(host, { sources: networkSources, needs: ['packetFilter'] });
+      await host.close();
+      expect(facts.packetFilter?.iptables?.nat?.['KUBE-POSTROUTING']?.rules).toEqual([
+        '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -m mark --mark 0x4000/0x4000 -j MASQUERADE --random-fully',
+      ]);
+      expect(facts.packetFilter?.sources).toEqual(['sos_commands/firewall_tables/iptables_-t_filter_-nvL', 'sos_commands/firewall_tables/iptables_-t_nat_-nvL']);
+      expect(facts.missing.map((m) => m.evidence)).toEqual(['packetFilter.nft']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

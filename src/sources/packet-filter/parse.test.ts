@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PacketFilterFacts } from '../../evidence/node-facts.js';
 import { parseIptablesSave, parseNftRuleset } from './parse.js';
+import { parseIptablesListing } from './listing.js';
 
 const fixture = (p: string): string => readFileSync(new URL(`../../../test/fixtures/sources/net/${p}`, import.meta.url), 'utf8');
 
@@ -75,5 +76,39 @@ describe('parseNftRuleset', () => {
       'ip saddr @allowed counter accept',
     ] }] }]);
     expect(parseNftRuleset('')).toEqual([]);
+  });
+});
+
+describe('parseIptablesListing (iptables -t TABLE -nvL, as sosreports hold it)', () => {
+  it('rewrites both nodes\' listings into exactly what iptables-save printed', () => {
+    for (const node of ['flannel-a', 'flannel-b']) {
+      const save = parseIptablesSave(fixture(`${node}/iptables-save`));
+      expect(parseIptablesListing(fixture(`${node}/iptables_-t_nat_-nvL`))).toEqual(save.nat);
+      expect(parseIptablesListing(fixture(`${node}/iptables_-t_filter_-nvL`))).toEqual(save.filter);
+      expect(parseIptablesListing(fixture(`${node}/iptables_-vnxL`))).toEqual(save.filter);
+    }
+  });
+
+  it('reads old layouts (`all` protocol, -nL without counters), ports, interfaces, empty targets, and keeps unknown words', () => {
+    expect(parseIptablesListing('Chain X (0 references)\n 0 0 ACCEPT all -- * * 0.0.0.0/0 0.0.0.0/0 owner UID match 0').X?.rules).toEqual(['-A X owner UID match 0 -j ACCEPT']);
+    const t = [
+      'Chain INPUT (policy DROP)',
+      'target     prot opt source               destination',
+      'ACCEPT     udp  --  10.0.0.2             0.0.0.0/0            udp dpt:8472',
+      '',
+      'Chain KUBE-SVC-X (1 references)',
+      ' pkts bytes target     prot opt in     out     source               destination',
+      '   10   600 DNAT       tcp  --  !eth0  *       0.0.0.0/0            10.96.0.1            /* default/kubernetes */ tcp dpt:443 statistic mode random probability 0.5 to:192.168.1.5:6443',
+      '    0     0            all  --  *      flannel.1  0.0.0.0/0        0.0.0.0/0',
+      'not a rule at all',
+    ].join('\n');
+    expect(parseIptablesListing(t)).toEqual({
+      INPUT: { name: 'INPUT', policy: 'DROP', rules: ['-A INPUT -s 10.0.0.2/32 -p udp -m udp --dport 8472 -j ACCEPT'] },
+      'KUBE-SVC-X': { name: 'KUBE-SVC-X', rules: [
+        '-A KUBE-SVC-X -d 10.96.0.1/32 ! -i eth0 -p tcp -m comment --comment "default/kubernetes" -m tcp --dport 443 -m statistic --mode random --probability 0.5 -j DNAT --to-destination 192.168.1.5:6443',
+        '-A KUBE-SVC-X -o flannel.1',
+      ] },
+    });
+    expect(parseIptablesListing('')).toEqual({});
   });
 });

@@ -4,12 +4,38 @@ import type { CommandOutput, CommandSpec, EvidenceSource, FactsPart, HostReader 
 import { whyMissing } from '../host/types.js';
 import { commandLine } from '../host/sos-names.js';
 import { parseIptablesSave, parseNftRuleset } from './parse.js';
+import { parseIptablesListing } from './listing.js';
 
 const IPTABLES_SAVE: CommandSpec = { argv: ['iptables-save'], plugin: 'firewall_tables' };
 const NFT_RULESET: CommandSpec = { argv: ['nft', 'list', 'ruleset'], plugin: 'firewall_tables' };
 /** Older sosreports (sos <= 4.0) keep both under the networking plugin. */
 const IPTABLES_SAVE_NET: CommandSpec = { argv: ['iptables-save'], plugin: 'networking' };
 const NFT_RULESET_NET: CommandSpec = { argv: ['nft', 'list', 'ruleset'], plugin: 'networking' };
+
+const LISTED_TABLES = ['filter', 'nat', 'mangle', 'raw'];
+const listingCommands = (table: string): CommandSpec[] => {
+  const specs = ['firewall_tables', 'networking'].map((plugin) => ({ argv: ['iptables', '-t', table, '-nvL'], plugin }));
+  return table === 'filter' ? [...specs, { argv: ['iptables', '-vnxL'], plugin: 'firewall_tables' }] : specs;
+};
+
+/**
+ * A sosreport without iptables-save: the per-table listings it holds instead, rewritten into
+ * iptables-save form. Undefined when there are none.
+ */
+async function readListings(host: HostReader): Promise<{ tables: Record<string, ReturnType<typeof parseIptablesListing>>; sources: string[] } | undefined> {
+  const tables: Record<string, ReturnType<typeof parseIptablesListing>> = {};
+  const sources: string[] = [];
+  for (const table of LISTED_TABLES) {
+    for (const cmd of listingCommands(table)) {
+      const out = await host.run(cmd);
+      if (!out) continue;
+      tables[table] = parseIptablesListing(out.stdout);
+      sources.push(out.source);
+      break;
+    }
+  }
+  return sources.length > 0 ? { tables, sources } : undefined;
+}
 
 /** A command whose empty output is an answer (no rules at all), told apart from one that failed. */
 async function runAllowingEmpty(host: HostReader, cmd: CommandSpec, bundleAlternative: CommandSpec): Promise<CommandOutput | undefined> {
@@ -35,7 +61,13 @@ export const packetFilterSource: EvidenceSource = {
       part.packetFilter = { iptables: parseIptablesSave(ipt.stdout), sources };
       sources.push(ipt.source);
     } else {
-      missing.push({ evidence: 'packetFilter.iptables', reason: whyMissing(host, commandLine(IPTABLES_SAVE.argv)) });
+      const listed = host.kind === 'bundle' ? await readListings(host) : undefined;
+      if (listed) {
+        part.packetFilter = { iptables: listed.tables, sources };
+        sources.push(...listed.sources);
+      } else {
+        missing.push({ evidence: 'packetFilter.iptables', reason: whyMissing(host, commandLine(IPTABLES_SAVE.argv)) });
+      }
     }
     const nft = await runAllowingEmpty(host, NFT_RULESET, NFT_RULESET_NET);
     if (nft) {
