@@ -1,0 +1,67 @@
+// Renders a node diff: grouped text for a terminal (picocolors; colour only on a TTY) and JSON.
+import pc from 'picocolors';
+import { CATEGORIES, type Category, type NodeDiff } from './types.js';
+
+const TITLES: Record<Category, string> = {
+  kernel: 'Kernel build and history',
+  os: 'Operating system',
+  nic: 'NIC drivers',
+  offload: 'Offload features',
+  mtu: 'MTUs',
+  vxlan: 'VXLAN devices',
+  sysctl: 'Sysctls',
+  routes: 'Routes (normalised)',
+  'packet-filter': 'Packet filter',
+  'network-manager': 'NetworkManager',
+  cni: 'CNI',
+  modules: 'Kernel modules',
+};
+
+export interface RenderOptions {
+  labelA: string;
+  labelB: string;
+  /** Show low-relevance differences too. */
+  all?: boolean;
+  colors?: boolean;
+  /** Evidence lines under each difference. */
+  evidence?: boolean;
+}
+
+export function renderDiffText(diff: NodeDiff, opts: RenderOptions): string {
+  const c = pc.createColors(opts.colors ?? false);
+  const shown = diff.differences.filter((d) => opts.all || d.relevance !== 'low');
+  const hidden = diff.differences.length - shown.length;
+  const out: string[] = [];
+  out.push(`${c.bold('podpath diff')}  A = ${opts.labelA} (healthy)   B = ${opts.labelB} (broken)`);
+  if (shown.length === 0) out.push(c.green(diff.relevantCount === 0 ? 'No relevant difference.' : ''));
+  const byCategory = CATEGORIES.map((cat) => ({ cat, items: shown.filter((d) => d.category === cat) })).filter((g) => g.items.length > 0);
+  // Groups in the order of their most relevant difference, then the fixed category order.
+  const firstRank = (items: typeof shown) => Math.min(...items.map((d) => ['high', 'medium', 'low'].indexOf(d.relevance)));
+  byCategory.sort((x, y) => firstRank(x.items) - firstRank(y.items) || CATEGORIES.indexOf(x.cat) - CATEGORIES.indexOf(y.cat));
+  for (const { cat, items } of byCategory) {
+    out.push('');
+    out.push(c.bold(TITLES[cat]));
+    for (const d of items) {
+      const mark = d.relevance === 'high' ? c.red('!!') : d.relevance === 'medium' ? c.yellow(' !') : c.dim(' .');
+      out.push(`${mark} ${d.key}`);
+      out.push(`     A: ${d.a ?? c.dim('(absent)')}`);
+      out.push(`     B: ${d.b ?? c.dim('(absent)')}`);
+      if (d.note) out.push(c.dim(`     ${d.note}`));
+      if (opts.evidence) {
+        for (const e of d.evidence.a) out.push(c.dim(`       A ${e.source}: ${e.text}`));
+        for (const e of d.evidence.b) out.push(c.dim(`       B ${e.source}: ${e.text}`));
+      }
+    }
+  }
+  out.push('');
+  const high = diff.differences.filter((d) => d.relevance === 'high').length;
+  out.push(`${diff.relevantCount} relevant difference(s) (${high} high)${hidden > 0 ? `, ${hidden} of low relevance not shown (--all)` : ''}.`);
+  if (diff.notCompared.length > 0) {
+    out.push(c.dim(`Not compared (missing): ${diff.notCompared.map((n) => `${n.section} on ${n.missingOn.join('+').toUpperCase()}`).join(', ')}`));
+  }
+  return out.join('\n') + '\n';
+}
+
+export function renderDiffJson(diff: NodeDiff, opts: { labelA: string; labelB: string }): string {
+  return JSON.stringify({ schemaVersion: 1, a: opts.labelA, b: opts.labelB, relevantCount: diff.relevantCount, differences: diff.differences, notCompared: diff.notCompared }, null, 2) + '\n';
+}
