@@ -14,6 +14,17 @@ import { commandLine } from './host/sos-names.js';
 import type { ExplainingHostReader } from './host/types.js';
 import { networkSources } from './network-sources.js';
 import { sysctlSource } from './sysctl/read.js';
+import { mergeAddresses, parseIpAddressText, parseIpLinkJson, parseIpLinkText } from './links/parse.js';
+import { parseIpRouteGet, parseIpRoutes } from './routes/parse.js';
+import { parseIpNeigh } from './neighbours/parse.js';
+import { parseBridgeFdb } from './fdb/parse.js';
+import { parseEthtoolDriver, parseEthtoolFeatures } from './ethtool/parse.js';
+import { parseProcNetPairs } from './snmp/parse.js';
+import { parseNstat, parseProcNetstatAsNstat } from './netstat/parse.js';
+import { parseProcNetDev } from './netdev/parse.js';
+import { parseConntrackStats, parseIntFile, parseProcConntrackStat } from './conntrack/parse.js';
+import { parseIptablesSave, parseNftRuleset } from './packet-filter/parse.js';
+import { parseIptablesListing } from './packet-filter/listing.js';
 
 const NS_A = 'ppd2-la';
 const NS_B = 'ppd2-lb';
@@ -206,3 +217,31 @@ describe('network sources on bundles', () => {
 function fileURLToPathSafe(rel: string): string {
   return new URL(rel, import.meta.url).pathname;
 }
+
+describe('the network parsers on damaged input', () => {
+  const parsers: ((t: string) => unknown)[] = [
+    (t) => mergeAddresses(parseIpLinkText(t, 's'), parseIpAddressText(t, 's')), (t) => parseIpLinkJson(t, 's'),
+    parseIpRoutes, (t) => parseIpRouteGet(t, '10.0.0.1', 's'), (t) => parseIpNeigh(t), (t) => parseBridgeFdb(t),
+    parseEthtoolFeatures, parseEthtoolDriver, parseProcNetPairs, parseNstat, parseProcNetstatAsNstat, parseProcNetDev,
+    parseConntrackStats, parseIntFile, parseProcConntrackStat, parseIptablesSave, parseNftRuleset, parseIptablesListing,
+  ];
+  const dir = fileURLToPathSafe('../../test/fixtures/sources/net/flannel-a/');
+  const samples = ['ip_-s_-d_link', 'ip_-j_-s_-d_link', 'ip_route_show_table_all', 'nft_list_ruleset', 'iptables-save', 'iptables_-t_nat_-nvL', 'proc_net_snmp', 'proc_net_stat_nf_conntrack']
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'));
+
+  it('never throw on truncated, shuffled or random text, whichever parser gets it', () => {
+    let seed = 42;
+    const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const inputs: string[] = ['', '\n\n', '{', '[{"ifname":"x","linkinfo":{"info_kind":"vxlan","info_data":null},"stats64":{"rx":1}}]'];
+    for (const text of samples) {
+      for (let k = 0; k < 20; k++) inputs.push(text.slice(0, rand(text.length)));
+      const lines = text.split('\n');
+      inputs.push(lines.map((_, i) => lines[rand(lines.length)] ?? String(i)).join('\n'));
+      inputs.push(lines.map((l) => l.split(/\s+/).filter(() => rand(4) > 0).join(' ')).join('\n'));
+    }
+    inputs.push(Array.from({ length: 2000 }, () => String.fromCharCode(rand(128))).join(''));
+    let calls = 0;
+    for (const input of inputs) for (const parse of parsers) { expect(() => parse(input)).not.toThrow(); calls++; }
+    expect(calls).toBe(inputs.length * parsers.length);
+  });
+});
