@@ -53,6 +53,15 @@ describe('parseIpLinkJson', () => {
   });
 });
 
+describe('this machine (a VM): a virtio NIC and ifb devices', () => {
+  it('types the NIC as a plain device in text and JSON', () => {
+    const text = parseIpLinkText(fixture('host/ip_-s_-d_link'), 's');
+    expect(text.map((l) => [l.name, l.kind])).toEqual([['lo', 'loopback'], ['ifb0', 'ifb'], ['ifb1', 'ifb'], ['eth0', 'device']]);
+    expect(text[3]).toMatchObject({ mtu: 1400, mac: '02:fc:00:00:00:01', state: 'UP' });
+    expect(parseIpLinkJson(fixture('host/ip_-j_-s_-d_link'), 's')?.map((l) => [l.name, l.kind])).toEqual(text.map((l) => [l.name, l.kind]));
+  });
+});
+
 describe('old and odd layouts', () => {
   it('reads iproute2 3.10 counters (RX: bytes packets errors dropped overrun mcast)', () => {
     const links = parseIpLinkText(fixture('seeds/centos7_ip_-s_link'), 's');
