@@ -1,0 +1,46 @@
+// The reporters' own words, in both languages.
+import type { Lang, Severity } from '../engine/types.js';
+
+const LABELS = {
+  title: { en: 'podpath doctor', zh: 'podpath 诊断' },
+  node: { en: 'node', zh: '节点' },
+  kernel: { en: 'kernel', zh: '内核' },
+  from: { en: 'evidence from', zh: '证据来源' },
+  notK8s: {
+    en: 'This host does not look like a Kubernetes node (no CNI config, no flannel/calico device): only the host rules can find anything.',
+    zh: '本主机看起来不是 Kubernetes 节点(没有 CNI 配置,也没有 flannel/calico 设备):只有主机层面的规则可能发现问题。',
+  },
+  evidence: { en: 'Evidence', zh: '证据' },
+  fix: { en: 'Fix', zh: '修复' },
+  undo: { en: 'Undo', zh: '撤销' },
+  references: { en: 'References', zh: '参考' },
+  skipped: { en: 'Skipped', zh: '已跳过' },
+  noFindings: { en: 'No problems found.', zh: '未发现问题。' },
+  passed: { en: 'passed', zh: '通过' },
+  findings: { en: 'findings', zh: '个问题' },
+  rules: { en: 'rules', zh: '条规则' },
+  missing: { en: 'Evidence not collected', zh: '未能采集的证据' },
+  severity: { en: 'severity', zh: '严重程度' },
+  needs: { en: 'needs', zh: '需要' },
+  uses: { en: 'uses', zh: '可选' },
+  explanation: { en: 'Explanation', zh: '说明' },
+  messages: { en: 'Messages', zh: '消息' },
+  unconfirmed: { en: 'Unconfirmed', zh: '未确认' },
+} satisfies Record<string, Record<Lang, string>>;
+
+export type LabelKey = keyof typeof LABELS;
+
+export function label(key: LabelKey, lang: Lang): string {
+  return LABELS[key][lang];
+}
+
+const SEVERITY: Record<Severity, Record<Lang, string>> = {
+  critical: { en: 'CRITICAL', zh: '严重' },
+  error: { en: 'ERROR', zh: '错误' },
+  warning: { en: 'WARNING', zh: '警告' },
+  info: { en: 'INFO', zh: '提示' },
+};
+
+export function severityLabel(s: Severity, lang: Lang): string {
+  return SEVERITY[s][lang];
+}

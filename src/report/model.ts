@@ -1,0 +1,65 @@
+// The doctor report: what every reporter (text, json, markdown) renders. Versioned: the JSON form
+// is a contract for scripts (`schema` + `schemaVersion`; fields are only ever added).
+import type { NodeFacts } from '../evidence/node-facts.js';
+import type { RunOutcome } from '../engine/run-rules.js';
+import { SEVERITY_ORDER } from '../engine/run-rules.js';
+import type { Finding, Lang, RuleResult, Severity } from '../engine/types.js';
+import { looksLikeKubernetesNode } from '../rules/overlay.js';
+
+export const DOCTOR_REPORT_SCHEMA = 'podpath.doctor';
+export const DOCTOR_REPORT_VERSION = 1;
+
+export interface DoctorReport {
+  schema: typeof DOCTOR_REPORT_SCHEMA;
+  schemaVersion: typeof DOCTOR_REPORT_VERSION;
+  podpathVersion: string;
+  generatedAt: string;
+  lang: Lang;
+  node: {
+    hostname?: string;
+    kernel?: string;
+    os?: string;
+    origin: NodeFacts['origin'];
+    collectedAt: string;
+    /** False when the host shows no CNI config and no flannel/calico device. */
+    kubernetesNode: boolean;
+  };
+  summary: {
+    rules: number;
+    failed: number;
+    passed: number;
+    skipped: number;
+    findings: number;
+    bySeverity: Record<Severity, number>;
+  };
+  /** Most severe first. */
+  findings: Finding[];
+  results: Pick<RuleResult, 'ruleId' | 'status' | 'reason'>[];
+  /** Evidence the sources could not get, and why. */
+  missing: NodeFacts['missing'];
+}
+
+export function buildReport(facts: NodeFacts, outcome: RunOutcome, opts: { lang: Lang; version: string; now?: Date }): DoctorReport {
+  const bySeverity = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of outcome.findings) bySeverity[f.severity]++;
+  const count = (status: RuleResult['status']) => outcome.results.filter((r) => r.status === status).length;
+  return {
+    schema: DOCTOR_REPORT_SCHEMA,
+    schemaVersion: DOCTOR_REPORT_VERSION,
+    podpathVersion: opts.version,
+    generatedAt: (opts.now ?? new Date()).toISOString(),
+    lang: opts.lang,
+    node: {
+      hostname: facts.kernel?.hostname,
+      kernel: facts.kernel?.release,
+      os: facts.os?.prettyName ?? facts.os?.id,
+      origin: facts.origin,
+      collectedAt: facts.collectedAt,
+      kubernetesNode: looksLikeKubernetesNode(facts),
+    },
+    summary: { rules: outcome.results.length, failed: count('fail'), passed: count('pass'), skipped: count('skipped'), findings: outcome.findings.length, bySeverity },
+    findings: outcome.findings,
+    results: outcome.results.map((r) => (r.reason === undefined ? { ruleId: r.ruleId, status: r.status } : { ruleId: r.ruleId, status: r.status, reason: r.reason })),
+    missing: facts.missing,
+  };
+}
