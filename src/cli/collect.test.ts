@@ -56,6 +56,12 @@ describe('podpath collect', { timeout: 60_000 }, () => {
     expect(again.stderr).toMatch(/^podpath: E_OUTPUT_EXISTS: /);
   });
 
+  it('refuses --root with --from', async () => {
+    const r = await podpath(['collect', '--from', SOS, '--root', tmp]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^podpath: E_USAGE: --root .* cannot be combined with --from\n$/);
+  });
+
   it('prints the collection script', async () => {
     const r = await podpath(['collect', '--script']);
     expect(r.code).toBe(0);

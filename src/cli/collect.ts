@@ -8,6 +8,7 @@ import { liveHost } from '../sources/host/live.js';
 import { recordingHost } from '../sources/host/recording.js';
 import { writeBundle } from '../sources/bundle/writer.js';
 import { collectNodeFacts } from '../sources/collect.js';
+import { PodpathError } from '../util/errors.js';
 
 interface CollectCliOptions {
   output?: string;
@@ -30,6 +31,9 @@ export function registerCollect(program: Command): void {
       if (opts.script) {
         process.stdout.write(collectScript());
         return;
+      }
+      if (opts.from && opts.root) {
+        throw new PodpathError('E_USAGE', '--root reads the live host under a directory; it cannot be combined with --from');
       }
       if (!opts.output) {
         const facts = await collectNodeFacts({ from: opts.from, root: opts.root });
