@@ -8,6 +8,7 @@ import { createMetrics } from './metrics.js';
 import { jsonLogger, type LogFn } from './log.js';
 import { readCounters } from '../probe/counters.js';
 import { runProbeSuite, ProbeRequest } from '../probe/suite.js';
+import { collectNodeFacts } from '../sources/collect.js';
 
 export const DEFAULT_PROBE_PORT = 7946;
 export const DEFAULT_API_PORT = 7947;
@@ -21,6 +22,8 @@ export interface AgentOptions {
   apiPort?: number;
   /** Where /proc is (tests and the lab may point elsewhere). */
   procRoot?: string;
+  /** Root directory for the node's files (a lab node), for /v1/facts. */
+  root?: string;
   log?: LogFn;
 }
 
@@ -40,6 +43,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   await tcp.start();
   const registry = createMetrics(udp);
   let busy = false;
+  let collecting = false;
 
   const authorized = (req: http.IncomingMessage): boolean => {
     const h = req.headers.authorization ?? '';
@@ -62,6 +66,17 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     }
     if (req.method === 'GET' && url.pathname === '/metrics') return send(200, await registry.metrics(), registry.contentType);
     if (req.method === 'GET' && url.pathname === '/v1/counters') return send(200, await readCounters(opts.procRoot));
+    if (req.method === 'GET' && url.pathname === '/v1/facts') {
+      // The peer's own evidence, so `doctor --peer` can judge both ends (a firewall on the
+      // receiver shows only there). One collection at a time.
+      if (collecting) return send(409, { error: 'E_BUSY', message: 'already collecting' });
+      collecting = true;
+      try {
+        return send(200, await collectNodeFacts({ root: opts.root }));
+      } finally {
+        collecting = false;
+      }
+    }
     if (req.method === 'GET' && url.pathname === '/v1/responder') return send(200, { counters: udp.counters, memory: udp.memory });
     if (req.method === 'POST' && url.pathname === '/v1/probe') {
       if (busy) return send(409, { error: 'E_BUSY', message: 'a probe is already running from this agent' });

@@ -12,12 +12,13 @@ export function registerAgent(program: Command): void {
     .option('--api-port <n>', 'HTTP API port', String(DEFAULT_API_PORT))
     .option('--key-file <file>', 'shared probe key (else $PODPATH_KEY)')
     .option('--token-file <file>', 'HTTP API bearer token (else $PODPATH_TOKEN)')
-    .action(async (o: { listen: string; port: string; apiPort: string; keyFile?: string; tokenFile?: string }) => {
+    .option('--root <dir>', "read the node's files under this root (a lab node), for /v1/facts")
+    .action(async (o: { listen: string; port: string; apiPort: string; keyFile?: string; tokenFile?: string; root?: string }) => {
       const addresses = o.listen.split(',').map((s) => s.trim()).filter(Boolean);
       if (!addresses.length) throw new PodpathError('E_USAGE', '--listen needs at least one address');
       const agent = await startAgent({
         key: loadProbeKey(o.keyFile), token: loadApiToken(o.tokenFile), addresses,
-        probePort: toPort(o.port), apiPort: toPort(o.apiPort),
+        probePort: toPort(o.port), apiPort: toPort(o.apiPort), root: o.root,
       }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE' || e.code === 'EADDRNOTAVAIL' || e.code === 'EACCES') {
           throw new PodpathError('E_BIND', `cannot bind ${addresses.join(',')}: ${e.code}`);

@@ -34,6 +34,13 @@ describe('podpath agent', () => {
     expect(metrics).toContain('podpath_agent_datagrams{outcome="received"}');
   });
 
+  it("serves this node's evidence to a peer's doctor", async () => {
+    const res = await fetch(`http://127.0.0.1:${API_PORT}/v1/facts`, { headers: { authorization: `Bearer ${env.PODPATH_TOKEN}` } });
+    const facts = (await res.json()) as { schemaVersion: number; kernel?: { release: string } };
+    expect(facts.schemaVersion).toBe(1);
+    expect(facts.kernel?.release).toMatch(/^\d+\.\d+/);
+  });
+
   it('refuses to start without a key, with a one-line error and exit 2', async () => {
     const e = await run(process.execPath, [...cli, 'agent', '--listen', '127.0.0.1'], { env: { ...process.env, PODPATH_KEY: '', PODPATH_TOKEN: 'x' } }).catch((err: { code: number; stderr: string }) => err);
     expect(e).toMatchObject({ code: 2 });
