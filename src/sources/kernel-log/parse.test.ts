@@ -44,6 +44,14 @@ describe('scanKernelLog', () => {
     ]);
   });
 
+  it('keeps only the latest lines of a flooded pattern', () => {
+    const log = Array.from({ length: 500 }, (_, i) => `[${i}.000000] nf_conntrack: nf_conntrack: table full, dropping packet`).join('\n');
+    const { hits, lines } = scanKernelLog(log, KERNEL_LOG_PATTERNS, 10);
+    expect(lines).toBe(500);
+    expect(hits).toHaveLength(10);
+    expect(hits[9]!.line).toMatch(/^\[499\.0/);
+  });
+
   it('has unique pattern ids with reasons', () => {
     const ids = KERNEL_LOG_PATTERNS.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);

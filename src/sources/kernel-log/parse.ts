@@ -6,8 +6,15 @@ export interface KernelLogHit {
   line: string;
 }
 
+/** A flooded log (conntrack full every second) must not flood the evidence: the latest lines per pattern are enough. */
+export const MAX_HITS_PER_PATTERN = 200;
+
 /** Scans log text line by line; a matched pattern with `follow` also keeps its explanatory lines. */
-export function scanKernelLog(text: string, patterns: readonly KernelLogPattern[] = KERNEL_LOG_PATTERNS): { hits: KernelLogHit[]; lines: number } {
+export function scanKernelLog(
+  text: string,
+  patterns: readonly KernelLogPattern[] = KERNEL_LOG_PATTERNS,
+  maxPerPattern = MAX_HITS_PER_PATTERN,
+): { hits: KernelLogHit[]; lines: number } {
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const hits: KernelLogHit[] = [];
@@ -32,5 +39,16 @@ export function scanKernelLog(text: string, patterns: readonly KernelLogPattern[
       if (/---\[ end trace/.test(line)) following = undefined;
     }
   }
-  return { hits, lines: lines.length };
+  return { hits: keepLatest(hits, maxPerPattern), lines: lines.length };
+}
+
+function keepLatest(hits: KernelLogHit[], max: number): KernelLogHit[] {
+  const seen = new Map<string, number>();
+  const kept: KernelLogHit[] = [];
+  for (let i = hits.length - 1; i >= 0; i--) {
+    const n = (seen.get(hits[i]!.pattern) ?? 0) + 1;
+    seen.set(hits[i]!.pattern, n);
+    if (n <= max) kept.push(hits[i]!);
+  }
+  return kept.reverse();
 }
