@@ -40,7 +40,7 @@ export function compareSystem(sink: DiffSink, a: NodeContext, b: NodeContext): v
   const pa = a.facts.kernelPackages;
   const pb = b.facts.kernelPackages;
   if (pa && pb) {
-    sink.sets('kernel', 'kernel.installed-packages', pa.installed, pb.installed, 'low', { note: 'kernel packages installed (the older builds a node can boot back into)', sourceA: pa.sources[0], sourceB: pb.sources[0] });
+    sink.sets('kernel', 'kernel.installed-packages', pa.installed, pb.installed, 'low', { note: 'kernel packages installed (the older builds a node can boot back into)', sourceA: pa.sources.find((x) => /rpm|dpkg/.test(x)) ?? pa.sources[0], sourceB: pb.sources.find((x) => /rpm|dpkg/.test(x)) ?? pb.sources[0] });
   }
   const ba = a.facts.boot;
   const bb = b.facts.boot;
