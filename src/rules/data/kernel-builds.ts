@@ -44,7 +44,7 @@ export const NAT_CHECKSUM_MAINLINE: [number, number, number] = [5, 7, 0];
 
 export interface FixVerdict {
   fixed: boolean | undefined;
-  /** Why, in one phrase (English; rules put it in data). */
+  /** Why, as a comparison (`4.19.90 < 4.19.123`): language-neutral, rules put it into messages. */
   basis: string;
   /** A distribution build may carry a backport the version number does not show. */
   backportPossible: boolean;
@@ -55,7 +55,7 @@ export function natChecksumFix(release: string): FixVerdict {
   if (!k) return { fixed: undefined, basis: `cannot read kernel release "${release}"`, backportPossible: false };
   const [maj, min, patch] = k.upstream;
   const backportPossible = k.build !== '';
-  if (compareUpstream(k.upstream, NAT_CHECKSUM_MAINLINE) >= 0) return { fixed: true, basis: `${maj}.${min} >= 5.7 (mainline fix)`, backportPossible };
+  if (compareUpstream(k.upstream, NAT_CHECKSUM_MAINLINE) >= 0) return { fixed: true, basis: `${maj}.${min}.${patch} >= 5.7`, backportPossible };
   const stable = NAT_CHECKSUM_FIXED.find((s) => s.series[0] === maj && s.series[1] === min);
   if (stable) {
     const v = `${maj}.${min}.${stable.fromPatch}`;
@@ -64,5 +64,6 @@ export function natChecksumFix(release: string): FixVerdict {
     }
     return { fixed: false, basis: `${maj}.${min}.${patch} < ${v}`, backportPossible };
   }
-  return { fixed: false, basis: `${maj}.${min}.${patch}: no fixed stable release in the ${maj}.${min} series, and < 5.7`, backportPossible };
+  // No stable series of this line got the fix: only 5.7 counts. Kept symbolic: it goes into both languages.
+  return { fixed: false, basis: `${maj}.${min}.${patch} < 5.7`, backportPossible };
 }
