@@ -60,6 +60,16 @@ describe('this machine (a VM): a virtio NIC and ifb devices', () => {
     expect(text[3]).toMatchObject({ mtu: 1400, mac: '02:fc:00:00:00:01', state: 'UP' });
     expect(parseIpLinkJson(fixture('host/ip_-j_-s_-d_link'), 's')?.map((l) => [l.name, l.kind])).toEqual(text.map((l) => [l.name, l.kind]));
   });
+
+  it('reads `-s -s` output: the RX/TX errors rows do not replace the main counters', () => {
+    const raw = fixture('host/ip_-s_-s_-d_link_show_eth0');
+    const [l] = parseIpLinkText(raw, 's');
+    const rows = raw.split('\n').map((x) => x.trim());
+    const rx = (rows[rows.findIndex((x) => x.startsWith('RX:')) + 1] ?? '').split(/\s+/).map(Number);
+    const tx = (rows[rows.findIndex((x) => x.startsWith('TX:')) + 1] ?? '').split(/\s+/).map(Number);
+    expect(rows.some((x) => x.startsWith('RX errors:'))).toBe(true);
+    expect(l?.stats).toEqual({ rxBytes: rx[0], rxPackets: rx[1], rxErrors: rx[2], rxDropped: rx[3], txBytes: tx[0], txPackets: tx[1], txErrors: tx[2], txDropped: tx[3] });
+  });
 });
 
 describe('old and odd layouts', () => {
