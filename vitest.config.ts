@@ -10,7 +10,7 @@ export default defineConfig({
     projects: [
       {
         define,
-        test: { name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**', 'node_modules/**'] },
+        test: { name: 'unit', testTimeout: 60_000, hookTimeout: 120_000, include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**', 'node_modules/**'] },
       },
       {
         define,

@@ -22,7 +22,7 @@ export function registerEcho(program: Command): void {
         s.once('error', (e: NodeJS.ErrnoException) => reject(new PodpathError('E_BIND', `cannot bind ${o.listen}:${port}: ${e.code}`)));
         s.bind(toPort(port), o.listen, () => resolve());
       });
-      log(`server listening on UDP ${o.listen}:${port}`);
+      log(`server listening on UDP ${o.listen}:${s.address().port}`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => { s.close(); resolve(); });
         process.once('SIGTERM', () => { s.close(); resolve(); });

@@ -67,10 +67,16 @@ describe('podpath probe', () => {
 
 describe('podpath echo', () => {
   it('echoes piped lines like the seed 000 script', async () => {
-    const server = spawn(process.execPath, [...cli, 'echo', 'server', '27950', '--listen', '127.0.0.1']);
+    const server = spawn(process.execPath, [...cli, 'echo', 'server', '0', '--listen', '127.0.0.1']);
     try {
-      await new Promise<void>((resolve) => server.stdout.on('data', (d: Buffer) => { if (d.toString().includes('listening')) resolve(); }));
-      const client = spawn(process.execPath, [...cli, 'echo', 'client', '127.0.0.1:27950']);
+      const port = await new Promise<string>((resolve, reject) => {
+        server.stdout.on('data', (d: Buffer) => {
+          const m = /listening on UDP 127\.0\.0\.1:(\d+)/.exec(d.toString());
+          if (m) resolve(m[1]!);
+        });
+        server.once('exit', (code) => reject(new Error(`echo server exited ${code}`)));
+      });
+      const client = spawn(process.execPath, [...cli, 'echo', 'client', `127.0.0.1:${port}`]);
       client.stdin.end('123\nhello\n');
       let out = '';
       client.stdout.on('data', (d: Buffer) => { out += d.toString(); });
