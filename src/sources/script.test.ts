@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
 import { collectNodeFacts } from './collect.js';
+import { missingRequirement } from '../../test/helpers/env.js';
 import { collectScript } from './script.js';
 import { hostSources } from './registry.js';
 
@@ -62,5 +63,45 @@ describe('collect --script', () => {
     expect(viaScript.cni?.plugin).toBe('calico');
     expect(viaScript.kernel?.source).toBe('sos_commands/kernel/uname_-a');
     expect(hostSources.length).toBeGreaterThan(5);
+  });
+
+  it('inside a namespace with a flannel-style VXLAN device, also gathers ethtool per NIC and ip route get per overlay target', async () => {
+    if (missingRequirement({ root: true, tools: ['ip', 'ethtool'] })) return;
+    const ns = `ppd1-sc${process.pid % 10000}`;
+    const peer = `ppd1-sh${process.pid % 10000}`;
+    const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const cleanup = () => {
+      for (const args of [['netns', 'del', ns], ['link', 'del', peer]]) {
+        try {
+          ip(...args);
+        } catch {
+          // already gone
+        }
+      }
+    };
+    try {
+      cleanup();
+      ip('netns', 'add', ns);
+      ip('link', 'add', peer, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
+      ip('-n', ns, 'addr', 'add', '192.168.78.2/24', 'dev', 'eth0');
+      ip('-n', ns, 'link', 'set', 'eth0', 'up');
+      ip('-n', ns, 'link', 'add', 'flannel.1', 'type', 'vxlan', 'id', '1', 'local', '192.168.78.2', 'dev', 'eth0', 'dstport', '8472', 'nolearning');
+      ip('-n', ns, 'link', 'set', 'flannel.1', 'mtu', '1450', 'up');
+      ip('-n', ns, 'addr', 'add', '10.244.0.0/32', 'dev', 'flannel.1');
+      ip('-n', ns, 'route', 'add', '10.244.1.0/24', 'via', '10.244.1.0', 'dev', 'flannel.1', 'onlink');
+      const out = path.join(tmp, 'ns-out');
+      const scriptFile = path.join(tmp, 'podpath-collect-ns.sh');
+      writeFileSync(scriptFile, collectScript());
+      execFileSync('ip', ['netns', 'exec', ns, 'sh', scriptFile, out], { stdio: ['ignore', 'ignore', 'pipe'] });
+      expect(existsSync(path.join(out, 'sos_commands/networking/ethtool_-k_flannel.1'))).toBe(true);
+      expect(existsSync(path.join(out, 'sos_commands/networking/ip_route_get_10.244.1.0'))).toBe(true);
+      const facts = await collectNodeFacts({ from: out, needs: ['links', 'routeGets'] });
+      expect(facts.links?.items.find((l) => l.name === 'flannel.1')?.vxlan).toMatchObject({ id: 1, port: 8472 });
+      const gets = Object.fromEntries((facts.routeGets ?? []).map((g) => [g.target, g]));
+      expect(gets['10.244.0.0']).toMatchObject({ type: 'local', dev: 'lo' });
+      expect(gets['10.244.1.0']).toMatchObject({ dev: 'flannel.1', source: 'sos_commands/networking/ip_route_get_10.244.1.0' });
+    } finally {
+      cleanup();
+    }
   });
 });

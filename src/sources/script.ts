@@ -59,6 +59,16 @@ export function collectScript(sources: EvidenceSource[] = allSources()): string 
     lines.push(`  pp_cmd ${shq(p.plugin)} ${shq(name)}"$pp_i" ${argv.slice(0, -1).map(shq).join(' ')} "$pp_i"`);
   }
   lines.push('done');
+  // `ip route get` for each VXLAN device's own address and each peer subnet routed through it:
+  // the targets the routes source asks about (seed 001: a flannel address answering `local ... dev lo`).
+  lines.push(
+    "for pp_vx in $(ip -o link show type vxlan 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do",
+    "  for pp_a in $(ip -4 -o addr show dev \"$pp_vx\" 2>/dev/null | awk '{print $4}' | cut -d/ -f1) \\",
+    "      $(ip route show dev \"$pp_vx\" 2>/dev/null | awk '$1 != \"default\" { if ($2 == \"via\") print $3; else { split($1, p, \"/\"); print p[1] } }'); do",
+    '    pp_cmd networking "ip_route_get_$pp_a" ip route get "$pp_a"',
+    '  done',
+    'done',
+  );
   for (const f of files) lines.push(`pp_files ${shGlob(f)}`);
   lines.push('echo "podpath: script" >"$out/version.txt"', 'echo "collected into $out" >&2', '');
   return lines.join('\n');
