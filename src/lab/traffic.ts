@@ -44,14 +44,15 @@ export async function ping(ns: string, ip: string, opts: { size?: number; timeou
 }
 
 /** TCP connect from `ns` to ip:port; true when the handshake completed within timeoutMs. */
-export async function tcpConnect(ns: string, ip: string, port: number, timeoutMs = 1500): Promise<boolean> {
+export async function tcpConnect(ns: string, ip: string, port: number, timeoutMs = 3000): Promise<boolean> {
   const r = await runRaw({ ns, argv: ['timeout', String(timeoutMs / 1000), 'bash', '-c', `exec 3<>/dev/tcp/${ip}/${port}`] });
   return r.code === 0;
 }
 
 /** A TCP listener in a namespace (node's net server: accepts and closes). Stop it with .kill(). */
 export async function startTcpListener(ns: string, port: number): Promise<ChildProcess> {
-  const js = `require('net').createServer((s)=>s.end('ok\\n')).listen(${port},'0.0.0.0',()=>console.log('ready'))`;
+  // errors on accepted sockets (a client that resets) must not end the listener
+  const js = `require('net').createServer((s)=>{s.on('error',()=>{});s.end('ok\\n')}).listen(${port},'0.0.0.0',()=>console.log('ready'))`;
   return startReady(['ip', 'netns', 'exec', ns, process.execPath, '-e', js], /ready/, 'stdout');
 }
 
@@ -129,4 +130,12 @@ export function classifyOuterChecksums(text: string, port: number): OuterUdpVerd
     }
   }
   return v;
+}
+
+/** Sends one datagram and tells whether it reached the UDP layer of `toNs`. */
+export async function udpReaches(fromNs: string, toNs: string, ip: string, port: number, size: number, waitMs = 200): Promise<boolean> {
+  const before = udpArrivals(await readSnmp(toNs));
+  await sendUdp(fromNs, ip, port, size, 1);
+  await new Promise((r) => setTimeout(r, waitMs));
+  return udpArrivals(await readSnmp(toNs)) > before;
 }
