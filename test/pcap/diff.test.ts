@@ -101,7 +101,7 @@ describe('diff verdicts', () => {
     expect(ids).toEqual(expect.arrayContaining(['diff-loss-size', 'diff-loss-rate', 'diff-one-way']));
     expect(ids).not.toContain('diff-loss');
     expect(ids).not.toContain('diff-capture-overlap');
-    expect(findings.find((f) => f.id === 'diff-loss-size')!.message).toContain('larger than 1400 bytes (IP; UDP payload 1372) was lost: 10 of 10; 270 smaller ones were lost, all inside the loss window(s) reported separately');
+    expect(findings.find((f) => f.id === 'diff-loss-size')!.message).toContain('larger than 1400 bytes (IP; UDP payload 1372) was lost: 10 packets of 1401-1600 bytes; 270 smaller ones were lost, all inside the loss window(s) reported separately');
     expect(findings.find((f) => f.id === 'diff-loss-rate')!.message).toMatch(/^from \+10\.2 s everything 10\.0\.0\.1 -> 10\.0\.0\.2 was lost for 3\.8 s: 270 packets of all sizes \(200-1400 bytes\)/);
     const doc = diffJson(d, findings, 1, 'test');
     expect(() => diffJsonSchema.parse(doc)).not.toThrow();

@@ -12,9 +12,9 @@ const FIXTURES = join(ROOT, 'test/fixtures/pcap');
 const CORPUS = resolve(ROOT, '../shared/conformance/tcpdump');
 
 const CODES = new Set(['E_PCAP_BAD_MAGIC', 'E_PCAP_TRUNCATED', 'E_PCAP_BAD_BLOCK', 'E_PCAP_BAD_LENGTH', 'E_PCAP_NO_INTERFACE', 'E_PCAP_EMPTY']);
-const ITERATIONS_PER_CAPTURE = 400;
+const ITERATIONS_PER_CAPTURE = 150;
 /** Bounds the whole run (not an assertion): stop mutating once this much time went by. */
-const TIME_BUDGET_MS = 6000;
+const TIME_BUDGET_MS = 8000;
 
 function mulberry32(seed: number): () => number {
   return () => {
@@ -109,7 +109,7 @@ describe('fuzzing the reader and decoders with mutated real captures', () => {
       }
     }
     console.log(`fuzz: ${runs} mutated captures, ${withError} refused with a code, ${decoded} frames decoded`);
-    expect(runs).toBeGreaterThan(200);
+    expect(runs).toBeGreaterThan(50);
     expect(withError).toBeGreaterThan(0);
     expect(decoded).toBeGreaterThan(1000);
   }, 60_000);

@@ -14,6 +14,13 @@ describe('internet checksum', () => {
     const b = Uint8Array.from({ length: 3000 }, rnd);
     for (let start = 0; start < 3; start++) for (let len = 0; len < 300; len++) expect(fold(sumWords(b, start, start + len))).toBe(naive(b, start, start + len));
     expect(fold(sumWords(b, 0, 3000))).toBe(naive(b, 0, 3000));
+    // Views at every alignment of the underlying buffer, as the reader hands frames out.
+    for (let shift = 0; shift < 4; shift++) {
+      const view = b.subarray(shift + 1, 2900);
+      for (let start = 0; start < 5; start++) for (const len of [31, 32, 33, 64, 65, 67, 1500, 1501]) {
+        expect(fold(sumWords(view, start, start + len))).toBe(naive(view, start, start + len));
+      }
+    }
   });
 
   it('folds large sums exactly', () => {

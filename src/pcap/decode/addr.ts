@@ -1,7 +1,19 @@
 // Address text as tcpdump prints it (IPv6 in RFC 5952 form: lower case, longest zero run as ::).
 
+// A capture holds few distinct addresses: caching their text saves building a string per
+// packet (the hot path). Bounded: the cache is emptied when it grows past CACHE_MAX.
+const CACHE_MAX = 65536;
+const v4Cache = new Map<number, string>();
+
 export function ipv4String(b: Uint8Array, p: number): string {
-  return `${b[p]}.${b[p + 1]}.${b[p + 2]}.${b[p + 3]}`;
+  const key = ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
+  let s = v4Cache.get(key);
+  if (s === undefined) {
+    if (v4Cache.size >= CACHE_MAX) v4Cache.clear();
+    s = `${b[p]}.${b[p + 1]}.${b[p + 2]}.${b[p + 3]}`;
+    v4Cache.set(key, s);
+  }
+  return s;
 }
 
 export function ipv6String(b: Uint8Array, p: number): string {
