@@ -8,7 +8,11 @@ import { compareUpstream, parseKernelRelease } from './data/kernel-version.js';
 import { networkAddress } from './data/ipv4.js';
 import { inetAddresses, overlayDevices } from './overlay.js';
 
-/** Linux < 5.14 adds `broadcast <network address>` for every prefix shorter than /31 (58fee5fc8365 stopped it). */
+/**
+ * Linux before 5.14 adds `broadcast <network address>` for every prefix shorter than /31; "ip: Treat
+ * IPv4 segment's lowest address as unicast" (IPv4 Unicast Extensions) stopped it. The release is
+ * from memory, UNCONFIRMED; measured here: 6.18 adds no such route.
+ */
 const NETWORK_BROADCAST_UNTIL: [number, number, number] = [5, 14, 0];
 
 /** Whether the kernel has a broadcast route for `addr` on `dev`: seen in the local table, or implied by the kernel version. */
@@ -51,8 +55,8 @@ export default defineRule({
         undo: ['nothing to undo: flannel re-creates the same addresses and routes from its subnet lease'],
       },
     ],
-    references: ['seeds/001_0a221eb4beabdda2.txt', 'kernel commit 58fee5fc8365', 'kb:known-failures.md#4'],
-    unconfirmed: 'Whether flannel.1\'s local route shadowing cni0\'s network broadcast route breaks traffic by itself (seed 001) is not proven; the 5.14 boundary is from the kernel history, not measured on a 4.19 kernel here.',
+    references: ['seeds/001_0a221eb4beabdda2.txt', 'Linux "ip: Treat IPv4 segment\'s lowest address as unicast" (5.14, UNCONFIRMED)', 'kb:known-failures.md#4'],
+    unconfirmed: 'Whether flannel.1\'s local route shadowing cni0\'s network broadcast route breaks traffic by itself (seed 001) is not proven; the 5.14 boundary (when the kernel stopped adding a broadcast route for a subnet\'s network address) is not verified; 6.18 was measured here.',
   },
   check(ctx) {
     const { facts } = ctx;
