@@ -12,6 +12,10 @@ new RuleTester().run(rule, {
   valid: [
     { name: 'real node: 1 of 262144', facts: good },
     { name: 'just under 80%', facts: ct(79_999, 100_000) },
+    {
+      name: 'the expectation table filling is another thing (helpers), not the connection table',
+      facts: { ...ct(10, 100_000), kernelLog: { matches: [{ pattern: 'nf-conntrack-expectation-full', line: 'nf_conntrack: expectation table full', source: 'dmesg' }], linesScanned: 10, sources: ['dmesg'] } },
+    },
   ],
   invalid: [
     { name: '90% full', facts: ct(236_000, 262_144), errors: [{ messageId: 'nearFull', data: { percent: 90, suggestedMax: 524_288, max: 262_144 }, evidence: ['nf_conntrack_count 236000 / nf_conntrack_max 262144'] }] },

@@ -48,7 +48,7 @@ export default defineRule({
     const ct = ctx.facts.conntrack;
     if (!ct) return;
     const source = ct.sources[0] ?? '/proc/sys/net/netfilter/nf_conntrack_count';
-    const fullLines = (ctx.facts.kernelLog?.matches ?? []).filter((m) => /conntrack.*full/i.test(m.pattern) || /nf_conntrack: table full/.test(m.line));
+    const fullLines = (ctx.facts.kernelLog?.matches ?? []).filter((m) => m.pattern === 'nf-conntrack-table-full' || /nf_conntrack: table full/.test(m.line));
     const haveRatio = ct.count !== undefined && ct.max !== undefined && ct.max > 0;
     const ratio = haveRatio ? (ct.count ?? 0) / (ct.max ?? 1) : undefined;
     const max = ct.max ?? 0;

@@ -60,7 +60,7 @@ export default defineRule({
       drops.push(`IPReversePathFilter ${rpf}`);
       evidence.push(line(facts.netstat?.source ?? 'nstat', `IPReversePathFilter ${rpf}`));
     }
-    const martians = (facts.kernelLog?.matches ?? []).filter((m) => /martian/i.test(m.pattern) || /martian source/.test(m.line));
+    const martians = (facts.kernelLog?.matches ?? []).filter((m) => m.pattern === 'martian-source' || /martian source/.test(m.line));
     if (martians.length > 0) {
       drops.push(`${martians.length} martian source log line(s)`);
       evidence.push(...martians.slice(0, 3).map((m) => line(m.source, m.line)));
