@@ -61,7 +61,7 @@ export default defineRule({
         undo: ['rm -f /etc/NetworkManager/conf.d/podpath-cni.conf', 'systemctl reload NetworkManager'],
       },
     ],
-    references: ['seeds/001_0a221eb4beabdda2.txt', 'https://docs.tigera.io/calico/latest/operations/troubleshoot/troubleshooting#configure-networkmanager', 'gh:rancher/rke2#786', 'kb:known-failures.md#4'],
+    references: ['seeds/001_0a221eb4beabdda2.txt', 'man NetworkManager.conf (Device List Format: interface-name:GLOB, interface-name:=NAME)', 'gh:rancher/rke2#786', 'kb:known-failures.md#4'],
   },
   check(ctx) {
     const nm = ctx.facts.networkManager;
