@@ -8,6 +8,10 @@ import type { IptablesChain } from '../../evidence/node-facts.js';
 type Chain = z.infer<typeof IptablesChain>;
 
 const OPT = /^(--|-f|!f)$/;
+/** iptables >= 1.8.8 lists protocols by number; iptables-save names them (from /etc/protocols). */
+const PROTOCOL_NAMES: Record<string, string> = {
+  '1': 'icmp', '2': 'igmp', '4': 'ipencap', '6': 'tcp', '17': 'udp', '47': 'gre', '50': 'esp', '51': 'ah', '58': 'ipv6-icmp', '132': 'sctp', '136': 'udplite',
+};
 
 /** One table's listing: chains with their policy and rules in iptables-save form. */
 export function parseIptablesListing(text: string): Record<string, Chain> {
@@ -52,7 +56,8 @@ function listingRuleToSave(chainName: string, t: string[], verbose: boolean): st
   addAddr(out, '-d', dst);
   addValue(out, '-i', inIf, '*');
   addValue(out, '-o', outIf, '*');
-  const p = prot.replace(/^!/, '');
+  const num = prot.replace(/^!/, '');
+  const p = PROTOCOL_NAMES[num] ?? num;
   if (p !== 'all' && p !== '0') out.push(`${prot.startsWith('!') ? '! ' : ''}-p ${p}`);
   if (opt === '-f') out.push('-f');
   else if (opt === '!f') out.push('! -f');

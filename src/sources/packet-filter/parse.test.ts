@@ -54,6 +54,12 @@ describe('parseNftRuleset', () => {
     expect(() => PacketFilterFacts.parse({ nft: tables, sources: ['x'] })).not.toThrow();
   });
 
+  it('reads the kube ruleset as iptables-nft stores it, warnings (as sosreports capture them) skipped', () => {
+    const text = `# Warning: table ip nat is managed by iptables-nft, do not touch!\n${fixture('kube/nft_list_ruleset')}`;
+    const nat = parseNftRuleset(text).find((t) => t.family === 'ip' && t.name === 'nat');
+    expect(nat?.chains.find((c) => c.name === 'KUBE-SVC-TEST0')?.rules).toContainEqual(expect.stringMatching(/dnat to 10\.244\.1\.2:8080/));
+  });
+
   it('skips sets and joins rules spread over lines', () => {
     const t = [
       'table inet "odd" {',
@@ -87,6 +93,14 @@ describe('parseIptablesListing (iptables -t TABLE -nvL, as sosreports hold it)',
       expect(parseIptablesListing(fixture(`${node}/iptables_-t_filter_-nvL`))).toEqual(save.filter);
       expect(parseIptablesListing(fixture(`${node}/iptables_-vnxL`))).toEqual(save.filter);
     }
+  });
+
+  it('rewrites a kube-proxy-like ruleset (numeric protocols, statistic, DNAT, REJECT) exactly', () => {
+    const save = parseIptablesSave(fixture('kube/iptables-save'));
+    expect(Object.keys(save.nat ?? {})).toHaveLength(16); // 4 built-in chains, KUBE-SERVICES, KUBE-MARK-MASQ, 10 services
+    expect(parseIptablesListing(fixture('kube/iptables_-t_nat_-nvL'))).toEqual(save.nat);
+    expect(parseIptablesListing(fixture('kube/iptables_-t_filter_-nvL'))).toEqual(save.filter);
+    expect(save.filter?.INPUT?.rules).toContain('-A INPUT -p ipencap -j ACCEPT');
   });
 
   it('reads old layouts (`all` protocol, -nL without counters), ports, interfaces, empty targets, and keeps unknown words', () => {
