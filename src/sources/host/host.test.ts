@@ -8,6 +8,7 @@ import { c as createTar } from 'tar';
 import { bundleHost } from './bundle.js';
 import { liveHost } from './live.js';
 import { commandLine, mangleCommand } from './sos-names.js';
+import { recordingHost } from './recording.js';
 import { missingRequirement } from '../../../test/helpers/env.js';
 
 const SOS = fileURLToPath(new URL('../../../test/fixtures/bundles/sos-4.0-netns', import.meta.url));
@@ -161,5 +162,22 @@ describe('liveHost', () => {
     expect(f?.text.endsWith('line 999\n')).toBe(true);
     expect(f!.text.length).toBeLessThanOrEqual(100);
     expect(existsSync(big)).toBe(true);
+  });
+});
+
+describe('recordingHost', () => {
+  it('keeps what each command printed, an empty answer as empty, and a failure as its error text (as sos does)', async () => {
+    const host = recordingHost(liveHost());
+    await host.run({ argv: ['echo', 'hello'], plugin: 'a' });
+    await host.run({ argv: ['true'], plugin: 'b' });
+    await host.run({ argv: ['sh', '-c', 'echo RTNETLINK answers: Network is unreachable >&2; exit 2'], plugin: 'c' });
+    await host.run({ argv: ['ppd1-no-such-tool'], plugin: 'd' });
+    await host.readFile('/proc/net/snmp');
+    expect(host.recorded.commands.map((c) => [c.spec.plugin, c.stdout])).toEqual([
+      ['a', 'hello\n'],
+      ['b', ''],
+      ['c', 'RTNETLINK answers: Network is unreachable\n'],
+    ]);
+    expect([...host.recorded.files.keys()]).toEqual(['/proc/net/snmp']);
   });
 });

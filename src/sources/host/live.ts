@@ -24,12 +24,14 @@ export function liveHost(opts: LiveHostOptions = {}): ExplainingHostReader {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const reasons = new Map<string, string>();
+  const failures = new Map<string, string>();
   const onHost = (p: string) => (root ? path.join(root, p) : p);
 
   return {
     kind: 'live',
     origin: root ? { kind: 'live', path: root } : { kind: 'live' },
     explain: (what) => reasons.get(what),
+    failedOutput: (line) => failures.get(line),
     close: async () => {},
 
     async readFile(p: string): Promise<FileContent | undefined> {
@@ -59,6 +61,7 @@ export function liveHost(opts: LiveHostOptions = {}): ExplainingHostReader {
       // (`systemctl is-active` prints `inactive` and exits 3): keep any stdout.
       if (result.stdout.length > 0) return { stdout: result.stdout, source: line };
       reasons.set(line, commandReason(line, cmd.argv[0] ?? '', result));
+      if (typeof result.code === 'number' && result.code !== 0 && !result.timedOut && result.stderr.trim() !== '') failures.set(line, result.stderr);
       return undefined;
     },
   };

@@ -17,6 +17,7 @@ export function recordingHost(inner: ExplainingHostReader): ExplainingHostReader
     origin: inner.origin,
     recorded,
     explain: (what) => inner.explain(what),
+    failedOutput: (line) => inner.failedOutput?.(line),
     close: () => inner.close(),
     listDir: (p) => host.listDir(p),
     async readFile(p: string): Promise<FileContent | undefined> {
@@ -27,9 +28,17 @@ export function recordingHost(inner: ExplainingHostReader): ExplainingHostReader
     async run(spec: CommandSpec): Promise<CommandOutput | undefined> {
       const out = await host.run(spec);
       if (out) recorded.commands.push({ spec, stdout: out.stdout });
-      // A command that ran and printed nothing (no iptables rules) is an answer too: keep it as
-      // an empty file, as sos does.
-      else if (/: printed nothing$/.test(inner.explain(commandLine(spec.argv)) ?? '')) recorded.commands.push({ spec, stdout: '' });
+      else {
+        // As sos does: a command that ran and printed nothing (no iptables rules) is kept as an empty
+        // file, and one that failed keeps its error text (`ip route get` answers
+        // `RTNETLINK answers: Network is unreachable` that way).
+        const line = commandLine(spec.argv);
+        if (/: printed nothing$/.test(inner.explain(line) ?? '')) recorded.commands.push({ spec, stdout: '' });
+        else {
+          const failed = inner.failedOutput?.(line);
+          if (failed !== undefined) recorded.commands.push({ spec, stdout: failed });
+        }
+      }
       return out;
     },
   };

@@ -6,6 +6,11 @@ export interface ExplainingHostReader extends HostReader {
   /** The reason the last attempt at this command line or file path came back empty, if known. */
   explain(what: string): string | undefined;
   readonly origin: { kind: 'live' | 'bundle'; path?: string };
+  /**
+   * Live only: what a command that ran and failed without stdout printed on stderr (sos keeps that
+   * text as the command's file, so a bundle written from the live host does too).
+   */
+  failedOutput?(commandLine: string): string | undefined;
   /** Where a tarball was extracted (removed by close()). */
   readonly extractedTo?: string;
   /** Releases temporary files (an extracted tarball). Safe to call twice. */
