@@ -230,7 +230,13 @@ async function main(): Promise<void> {
 
   if (values.build || !existsSync(PODPATH)) {
     console.log(values.build ? 'npm run build' : `${PODPATH} is missing: npm run build`);
-    execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+    try {
+      execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+    } catch {
+      // tsc fails on anyone's half-done file; the bundle itself needs only esbuild.
+      console.warn('npm run build failed; bundling with esbuild alone (node scripts/bundle.mjs)');
+      execFileSync(process.execPath, ['scripts/bundle.mjs'], { stdio: 'inherit' });
+    }
   }
   const capture = ensureCapture(packets, format);
   const peerCapture = peerPackets === packets ? capture : ensureCapture(peerPackets, format);
