@@ -102,10 +102,9 @@ describe('fuzzing the reader and decoders with mutated real captures', () => {
           expect(CODES.has(summary.error.code), `${path} #${i}: ${summary.error.code}`).toBe(true);
           expect(summary.error.offset).toBeGreaterThanOrEqual(0);
           expect(summary.error.offset).toBeLessThanOrEqual(input.length);
-        } else if (frames === 0) {
-          // Clean end without a frame: only when the mutation cut the packets away.
-          expect(input.length, `${path} #${i}`).toBeLessThan(original.length);
         }
+        // A clean end with no frame is possible (packets cut away, or a packet block turned into
+        // an unknown block type, which pcapng says to skip): nothing more to check then.
       }
     }
     console.log(`fuzz: ${runs} mutated captures, ${withError} refused with a code, ${decoded} frames decoded`);

@@ -6,7 +6,7 @@ import type { ChecksumVerdict } from '../types.js';
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 let wordsOf: ArrayBufferLike | undefined;
-let words = new Uint32Array(0);
+let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
 /** A 32-bit view of the whole buffer, kept while frames come from the same reader buffer. */
 function words32(buffer: ArrayBufferLike): Uint32Array {
