@@ -60,10 +60,18 @@ export default defineRule({
   check(ctx) {
     const { facts } = ctx;
     const linksSource = facts.links?.source ?? 'ip -d link';
-    for (const vx of vxlanLinks(facts)) {
+    const overlays = vxlanLinks(facts);
+    if (overlays.length === 0) {
+      ctx.skip('no VXLAN device among the links');
+      return;
+    }
+    // Something to hold each VXLAN MTU against: an underlay, subnet.env, a CNI config, the pod side.
+    let comparisons = 0;
+    for (const vx of overlays) {
       const vxLine = line(vx.source ?? linksSource, describeLink(vx));
       const under = underlayOf(facts, vx);
       if (under) {
+        comparisons++;
         const overhead = vx.vxlan?.local?.includes(':') ? OVERHEAD.inet6 : OVERHEAD.inet;
         const limit = under.link.mtu - overhead;
         if (vx.mtu > limit) {
@@ -76,20 +84,24 @@ export default defineRule({
       }
       const flavour = overlayFlavour(vx);
       const env = facts.cni?.flannelSubnetEnv;
+      if (flavour === 'flannel' && env?.mtu !== undefined) comparisons++;
       if (flavour === 'flannel' && env?.mtu !== undefined && env.mtu !== vx.mtu) {
         ctx.report({ messageId: 'subnetEnvDiffers', data: { envMtu: env.mtu, vxlan: vx.name, vxlanMtu: vx.mtu }, evidence: [line(env.source, `FLANNEL_MTU=${env.mtu}`), vxLine] });
       }
       for (const conf of facts.cni?.configs ?? []) {
+        if (conf.mtu !== undefined) comparisons++;
         if (conf.mtu !== undefined && conf.mtu > vx.mtu && confMatches(conf, flavour)) {
           ctx.report({ messageId: 'cniConfigAbove', data: { file: conf.file, cniMtu: conf.mtu, vxlan: vx.name, vxlanMtu: vx.mtu }, evidence: [line(conf.file, `"mtu": ${conf.mtu}`), vxLine] });
         }
       }
       for (const l of podSide(facts.links?.items ?? [], flavour)) {
+        comparisons++;
         if (l.mtu > vx.mtu) {
           ctx.report({ messageId: 'podSideAbove', data: { iface: l.name, ifaceMtu: l.mtu, vxlan: vx.name, vxlanMtu: vx.mtu }, evidence: [line(l.source ?? linksSource, describeLink(l)), vxLine] });
         }
       }
     }
+    if (comparisons === 0) ctx.skip(`nothing to hold ${overlays.map((o) => o.name).join(', ')} MTU against (no underlay link, subnet.env, CNI config or pod interface)`);
   },
 });
 

@@ -29,6 +29,7 @@ new RuleTester().run(rule, {
   ],
   skipped: [
     { name: 'no links', facts: { cni: good.cni }, reason: 'no links' },
+    { name: 'no VXLAN device', facts: { links: { source: 'ip link', items: (good.links?.items ?? []).filter((l) => l.kind !== 'vxlan') } }, reason: 'no VXLAN device' },
     { name: 'flannel.1 on a non-default port and net-conf.json not visible', facts: { links: withPort(good, 9999).links }, reason: 'net-conf.json is not visible' },
   ],
 });

@@ -40,7 +40,9 @@ export default defineRule({
   check(ctx) {
     const { facts } = ctx;
     const cni = facts.cni;
-    for (const vx of vxlanLinks(facts)) {
+    const overlays = vxlanLinks(facts);
+    if (overlays.length === 0) ctx.skip('no VXLAN device among the links');
+    for (const vx of overlays) {
       const port = vx.vxlan?.port;
       if (port === undefined) continue;
       const actual = port === 0 ? KERNEL_DEFAULT_PORT : port;
