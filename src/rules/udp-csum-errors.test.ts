@@ -16,6 +16,11 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'sinceBoot', data: { count: 5, inErrors: 5, port: 8472 }, evidence: ['Udp: InErrors 5 InCsumErrors 5'] }],
     },
     {
+      name: 'with the kernel naming the sender (flannel-io/flannel#1279 line form)',
+      facts: { ...seed, kernelLog: { matches: [{ pattern: 'udp-bad-checksum', line: 'UDP: bad checksum. From 172.31.251.1:47873 to 172.31.251.2:8472 ulen 92', source: 'dmesg' }], linesScanned: 40, sources: ['dmesg'] } },
+      errors: [{ messageId: 'sinceBoot', evidence: ['Udp: InErrors 5 InCsumErrors 5', 'UDP: bad checksum. From 172.31.251.1:47873 to 172.31.251.2:8472 ulen 92'] }],
+    },
+    {
       name: 'rising during probes',
       facts: { ...healthy, probes: [{ counter: 'Udp.InCsumErrors', delta: 12, seconds: 10, source: 'probe udp 8472 -> 172.31.250.2' }] },
       errors: [{ messageId: 'rising', data: { delta: 12, seconds: 10 } }],

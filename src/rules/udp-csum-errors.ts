@@ -1,5 +1,6 @@
 // The receiver's side of seeds 000 and 004: the kernel drops UDP datagrams with a wrong checksum and
 // counts them in Udp InCsumErrors. One snapshot says "since boot"; two (from probes) say "rising".
+import type { EvidenceLine, NodeFacts } from '../evidence/node-facts.js';
 import { defineRule } from '../engine/types.js';
 
 /** A probe result carrying a counter delta: `{ counter: 'Udp.InCsumErrors', delta, seconds, source? }`. */
@@ -12,13 +13,18 @@ export function inCsumErrorsDelta(probes: Record<string, unknown>[] | undefined)
   return undefined;
 }
 
+/** `UDP: bad checksum. From A:port to B:8472 ulen 75` lines (net_dbg, when enabled) name the sender. */
+function senderLines(log: NodeFacts['kernelLog']): EvidenceLine[] {
+  return (log?.matches ?? []).filter((m) => m.pattern === 'udp-bad-checksum').slice(0, 3).map((m) => ({ source: m.source, text: m.line }));
+}
+
 export default defineRule({
   meta: {
     id: 'udp-csum-errors',
     title: { en: 'The kernel drops received UDP datagrams with bad checksums', zh: '内核丢弃了校验和错误的 UDP 报文' },
     severity: 'warning',
     needs: ['snmp'],
-    uses: ['probes'],
+    uses: ['probes', 'kernelLog', 'links'],
     messages: {
       sinceBoot: {
         en: 'Udp InCsumErrors = {count} since boot ({inErrors} UDP receive errors in all): this node has received UDP datagrams with a wrong checksum and dropped them. One snapshot cannot say whether it is still happening; run probes (or read /proc/net/snmp twice) to see it rise.',
@@ -57,7 +63,7 @@ export default defineRule({
       ctx.report({
         messageId: 'sinceBoot',
         data: { count: udp.InCsumErrors, inErrors: udp.InErrors ?? '?', port },
-        evidence: [{ source: snmp.source, text: `Udp: InErrors ${udp.InErrors ?? '?'} InCsumErrors ${udp.InCsumErrors}` }],
+        evidence: [{ source: snmp.source, text: `Udp: InErrors ${udp.InErrors ?? '?'} InCsumErrors ${udp.InCsumErrors}` }, ...senderLines(ctx.facts.kernelLog)],
       });
     }
   },
