@@ -15,19 +15,47 @@ const MAX_ROUTE_GETS = 256;
 
 export const routeGetCommand = (target: string): CommandSpec => ({ argv: ['ip', 'route', 'get', target], plugin: 'networking' });
 
-/** The IPv4 addresses to ask `ip route get` about: overlay addresses first, then peers' gateways. */
-export function routeGetTargets(links: Link[], routes: Route[]): string[] {
+/**
+ * The IPv4 addresses to ask `ip route get` about: overlay addresses first, then the gateway of every
+ * route through a VXLAN device, and of every route into the pod network (`overlayNetwork`, flannel's
+ * FLANNEL_NETWORK) through another device (flannel DirectRouting sends same-subnet peers via eth0).
+ */
+export function routeGetTargets(links: Link[], routes: Route[], overlayNetwork?: string): string[] {
   const vxlan = new Set(links.filter((l) => l.kind === 'vxlan').map((l) => l.name));
+  const bridges = new Set(links.filter((l) => l.kind === 'bridge').map((l) => l.name));
+  const inOverlay = overlayNetwork ? cidrContains(overlayNetwork) : () => false;
   const out: string[] = [];
   const add = (a: string | undefined): void => {
     if (a && /^\d+\.\d+\.\d+\.\d+$/.test(a) && !out.includes(a)) out.push(a);
   };
   for (const l of links) if (vxlan.has(l.name)) for (const a of l.addresses) if (a.family === 'inet') add(a.address);
   for (const r of routes) {
-    if (!r.dev || !vxlan.has(r.dev) || r.type !== 'unicast' || r.dst === 'default') continue;
-    add(r.via ?? r.dst.split('/')[0]);
+    if (!r.dev || r.type !== 'unicast' || r.dst === 'default' || r.table !== 'main') continue;
+    const net = r.dst.split('/')[0];
+    if (vxlan.has(r.dev)) add(r.via ?? net);
+    // A peer's pod subnet through the underlay: ask for the subnet's first address (its flannel.1).
+    else if (!bridges.has(r.dev) && net && inOverlay(net)) add(net);
   }
   return out.slice(0, MAX_ROUTE_GETS);
+}
+
+/** A predicate: is this IPv4 address inside `cidr`? Always false for what is not an IPv4 CIDR. */
+export function cidrContains(cidr: string): (addr: string) => boolean {
+  const [base, lenText] = cidr.split('/');
+  const len = Number(lenText ?? '32');
+  const b = ipv4ToInt(base ?? '');
+  if (b === undefined || !Number.isInteger(len) || len < 0 || len > 32) return () => false;
+  const mask = len === 0 ? 0 : (~0 << (32 - len)) >>> 0;
+  return (addr) => {
+    const a = ipv4ToInt(addr);
+    return a !== undefined && ((a & mask) >>> 0) === ((b & mask) >>> 0);
+  };
+}
+
+function ipv4ToInt(s: string): number | undefined {
+  const p = s.split('.');
+  if (p.length !== 4 || !p.every((x) => /^\d{1,3}$/.test(x) && Number(x) <= 255)) return undefined;
+  return p.reduce((n, x) => n * 256 + Number(x), 0);
 }
 
 export const routesSource: EvidenceSource = {
@@ -44,7 +72,7 @@ export const routesSource: EvidenceSource = {
     else missing.push({ evidence: 'routes', reason: out ? `${out.source}: no routes in the output` : whyMissing(host, commandLine(IP_ROUTE.argv)) });
 
     const links = facts.links?.items ?? [];
-    const targets = routeGetTargets(links, routes);
+    const targets = routeGetTargets(links, routes, facts.cni?.flannelSubnetEnv?.network);
     const gets: z.infer<typeof RouteGet>[] = [];
     const failed: string[] = [];
     for (const t of targets) {
