@@ -89,6 +89,19 @@ describe('collectNodeFacts from a real sosreport', () => {
   });
 });
 
+describe('collectNodeFacts on the seed 000 node bundle', () => {
+  it('shows the running kernel is the newest, installed the day of the trouble, with the older builds still bootable', async () => {
+    const facts = await collectNodeFacts({ from: path.join(FIX, 'bundles/seed000-kylin-52.49') });
+    expect(facts.kernel?.release).toBe('4.19.90-52.49.v2207.ky10.x86_64');
+    expect(facts.os).toMatchObject({ id: 'kylin', prettyName: 'Kylin Linux Advanced Server V10 (Lance)' });
+    expect(facts.boot).toMatchObject({ source: 'etc/grub2.cfg', defaultIndex: 0, defaultKernel: facts.kernel?.release });
+    expect(facts.boot?.entries[2]).toEqual({ index: 2, title: 'Kylin Linux Advanced Server (4.19.90-52.22.v2207.ky10.x86_64) V10 (Lance)', kernel: '4.19.90-52.22.v2207.ky10.x86_64' });
+    expect(facts.kernelPackages?.history[0]).toMatchObject({ time: '2025-08-07T01:34:25Z', action: 'install', name: 'kernel', version: facts.kernel?.release, source: 'var/log/dnf.rpm.log' });
+    expect(facts.kernelPackages?.installed).toContain('kernel-4.19.90-52.22.v2207.ky10.x86_64');
+    expect(facts.kernelPackages?.sources).toEqual(['var/log/dnf.rpm.log', 'sos_commands/rpm/rpm_-qa_kernel']);
+  });
+});
+
 describe('collect --root, write a bundle, read it back', () => {
   it('reads the fake Kylin node: kernel history, boot order, NetworkManager, flannel, the seed 002 warning', async () => {
     const facts = await collectNodeFacts({ root: ROOT, needs: ['os', 'kernelPackages', 'boot', 'networkManager', 'cni', 'kernelLog', 'modules'] });
