@@ -122,6 +122,21 @@ describe('diff verdicts', () => {
     expect(f.message).toContain('overlap for 32.0 s only: sender 89.0 s, receiver 32.0 s');
   });
 
+  it('calls an outage at an ordinary rate a time window, not a rate limit', () => {
+    const sender: DecodedPacket[] = [];
+    const receiver: DecodedPacket[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t = i * 0.1;
+      sender.push(pkt({ frame: i + 1, t, src: A, dst: B, id: i + 1, len: 300 }));
+      if (t < 5 || t >= 8) receiver.push(pkt({ frame: receiver.length + 1, t: t + 0.001, src: A, dst: B, id: i + 1, len: 300 }));
+    }
+    const { d, findings } = run(sender, receiver);
+    expect(d.forward.runs.map((r) => r.kind)).toEqual(['window']);
+    const f = findings.find((x) => x.id === 'diff-loss-window')!;
+    expect(f.message).toMatch(/^everything 10\.0\.0\.1 -> 10\.0\.0\.2 was lost between \+5\.0 s and \+8\.0 s \(3\.0 s\): 30 packets, nothing got through in between/);
+    expect(findings.map((x) => x.id)).not.toContain('diff-loss-rate');
+  });
+
   it('reports scattered loss, loss both ways, and packets altered on the way', () => {
     const sender: DecodedPacket[] = [];
     const receiver: DecodedPacket[] = [];

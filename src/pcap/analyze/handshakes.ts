@@ -266,7 +266,7 @@ export function handshakeFindings(sum: HandshakeSummary, file?: string): Finding
         id: 'handshake-slow',
         severity: 'warning',
         file,
-        message: `${slow.length} TCP handshake${slow.length > 1 ? 's' : ''} completed only after SYN retransmissions${backoff.length ? ` (exponential back-off: ${backoff.length})` : ''}; ${example(backoff.length ? backoff : slow)}, completed after ${(backoff[0] ?? slow[0]!).completedAfter?.toFixed(1)} s${badNote}`,
+        message: `${slow.length} TCP handshake${slow.length > 1 ? 's' : ''} completed only after SYN retransmissions${backoff.length ? ` (${backoff.length} with the kernel's exponential back-off)` : ''}; ${example(backoff.length ? backoff : slow)}, completed after ${(backoff[0] ?? slow[0]!).completedAfter?.toFixed(1)} s${badNote}`,
         detail:
           'Each lost SYN costs the next retry (1, 2, 4, 8, 16, 32 s): a first request that takes ~63 s is six lost SYNs. Find out why the first SYNs are dropped (bad outer checksum: see the checksum findings).',
         frames: frames(slow),

@@ -49,6 +49,10 @@ export class RateMeter {
   private bin = -Infinity;
   peak = 0;
   totalBits = 0;
+  /** Bits per whole second since the first packet (for the median rate; 8 bytes a second). */
+  private perSecond = new Float64Array(64);
+  private firstSecond?: number;
+  private lastIndex = -1;
 
   /** Adds a packet and returns the rate (bit/s) over the second ending with it. */
   add(ts: number, bits: number): number {
@@ -60,9 +64,27 @@ export class RateMeter {
     }
     this.bins[((b % 10) + 10) % 10]! += bits;
     this.totalBits += bits;
+    this.firstSecond ??= Math.floor(ts);
+    const k = Math.floor(ts) - this.firstSecond;
+    if (k >= 0 && k < 100_000_000) {
+      if (k >= this.perSecond.length) {
+        const bigger = new Float64Array(Math.max(k + 1, this.perSecond.length * 2));
+        bigger.set(this.perSecond);
+        this.perSecond = bigger;
+      }
+      this.perSecond[k]! += bits;
+      if (k > this.lastIndex) this.lastIndex = k;
+    }
     let sum = 0;
     for (let i = 0; i < 10; i++) sum += this.bins[i]!;
     if (sum > this.peak) this.peak = sum;
     return sum;
+  }
+
+  /** The median of the per-second rates (bit/s) over the span this source was seen. */
+  medianRate(): number {
+    if (this.lastIndex < 0) return 0;
+    const xs = Array.from(this.perSecond.subarray(0, this.lastIndex + 1)).sort((a, b) => a - b);
+    return xs[xs.length >> 1]!;
   }
 }

@@ -71,9 +71,6 @@ export class DiffEngine {
   readonly lost = new Unmatched();
   readonly senderCounts: SideCounts = { frames: 0, ip: 0 };
   readonly receiverCounts: SideCounts = { frames: 0, ip: 0 };
-  /** How often each address appears, per side: the busiest one is that side's host. */
-  readonly senderAddrHits = new Map<number, number>();
-  readonly receiverAddrHits = new Map<number, number>();
   readonly rates = new Map<number, RateMeter>();
   /** Per source: the highest 1 s rate at which its packets still got through. */
   private readonly rateOk = new Map<number, number>();
@@ -82,6 +79,8 @@ export class DiffEngine {
   readonly pairMaxDelivered = new Map<number, number>();
   readonly pairSent = new Map<number, number>();
   private readonly pairLastLost = new Map<number, number>();
+  /** Per address pair: sum and count of (receiver ts - sender ts), to tell the two directions apart. */
+  readonly pairDelta = new Map<number, { sum: number; n: number }>();
   /** Receiver ts - sender ts of matched pairs (reservoir sample). */
   readonly deltas: number[] = [];
   private matchedCount = 0;
@@ -94,10 +93,6 @@ export class DiffEngine {
 
   static pair(src: number, dst: number): number {
     return src * 1048576 + dst;
-  }
-
-  private hit(map: Map<number, number>, id: number): void {
-    map.set(id, (map.get(id) ?? 0) + 1);
   }
 
   private count(side: SideCounts, ts: number, ip: boolean): void {
@@ -123,8 +118,6 @@ export class DiffEngine {
     for (const c of [r.ts, r.frame, r.h2, r.next, r.matched, r.src, r.dst, r.l4Checksum, r.l4Bad, r.innerIp, r.innerL4, r.innerArtefact, r.innerTtl]) c.ensure(r.n);
     const src = this.addrs.id(pkt.ip.src);
     const dst = this.addrs.id(pkt.ip.dst);
-    this.hit(this.receiverAddrHits, src);
-    this.hit(this.receiverAddrHits, dst);
     const inv = invariantsOf(pkt);
     r.ts.data[i] = ts;
     r.frame.data[i] = pkt.frameNumber;
@@ -159,8 +152,6 @@ export class DiffEngine {
     if (key === undefined || !pkt.ip) return;
     const src = this.addrs.id(pkt.ip.src);
     const dst = this.addrs.id(pkt.ip.dst);
-    this.hit(this.senderAddrHits, src);
-    this.hit(this.senderAddrHits, dst);
     let meter = this.rates.get(src);
     if (!meter) this.rates.set(src, (meter = new RateMeter()));
     const rate = meter.add(ts, pkt.origLen * 8);
@@ -177,7 +168,14 @@ export class DiffEngine {
       this.sampleDelta(r.ts.data[i]! - ts);
       const before = this.pairMatched.get(pair) ?? 0;
       this.pairMatched.set(pair, before + 1);
-      if (size > (this.pairMaxDelivered.get(pair) ?? 0)) this.pairMaxDelivered.set(pair, size);
+      // A later fragment getting through says nothing about its datagram (the first may be lost).
+      const laterFragment = (pkt.ip.fragment?.offset ?? 0) > 0;
+      if (!laterFragment && size > (this.pairMaxDelivered.get(pair) ?? 0)) this.pairMaxDelivered.set(pair, size);
+      const dir = this.pairDelta.get(pair);
+      if (dir) {
+        dir.sum += r.ts.data[i]! - ts;
+        dir.n++;
+      } else this.pairDelta.set(pair, { sum: r.ts.data[i]! - ts, n: 1 });
       const lastLost = this.pairLastLost.get(pair);
       if (lastLost !== undefined && Number.isNaN(this.lost.resumeTs.data[lastLost]!)) this.lost.resumeTs.data[lastLost] = ts;
       this.checkAltered(pkt, i);

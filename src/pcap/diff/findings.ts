@@ -1,7 +1,6 @@
 // Findings of `pcap diff`: what was lost, which way, and what the loss depends on.
 import { makeFinding, sortFindings, type Finding } from '../analyze/findings.js';
-import { frameSetOf } from '../analyze/findings.js';
-import type { DiffResult, LossRun } from './result.js';
+import type { DiffResult } from './result.js';
 
 export function formatRate(bps: number): string {
   if (bps >= 1e9) return `${(bps / 1e9).toFixed(2)} Gbit/s`;
@@ -13,9 +12,6 @@ export function formatRate(bps: number): string {
 const rel = (d: DiffResult, t: number) => `+${(t - (d.sender.first ?? t)).toFixed(1)} s`;
 const pct = (n: number, of: number) => (of > 0 ? `${((100 * n) / of).toFixed(n === of ? 0 : 1)}%` : '-');
 
-function runFrames(runs: LossRun[]) {
-  return frameSetOf(runs.flatMap((r) => (r.firstFrame === r.lastFrame ? [r.firstFrame] : [r.firstFrame, r.lastFrame])));
-}
 
 export function diffFindings(d: DiffResult): Finding[] {
   const out: Finding[] = [];
@@ -51,16 +47,15 @@ export function diffFindings(d: DiffResult): Finding[] {
   if (f.size) {
     const s = f.size;
     const below = s.lostAtOrBelow === 0 ? 'none at or below' : `${s.lostAtOrBelow} smaller ones were lost${s.lostAtOrBelowOutsideRuns === 0 ? ', all inside the loss window(s) reported separately' : ` (${s.lostAtOrBelowOutsideRuns} outside any loss window)`}`;
-    const sizeFrames = runFrames(f.runs.filter((r) => r.kind === 'size'));
     out.push(
       makeFinding({
         id: 'diff-loss-size',
         severity: 'error',
         file,
-        message: `every datagram ${dir} larger than ${s.threshold} bytes (IP; UDP payload ${s.threshold - 28}) was lost: ${s.lostAbove} of ${s.sentAbove}; ${below}`,
+        message: `every datagram ${dir} larger than ${s.threshold} bytes (IP; UDP payload ${s.threshold - 28}) was lost: ${s.lostAbove} packets of ${s.threshold + 1}-${s.largestLost} bytes; ${below}`,
         detail: `Something on the path drops packets above ${s.threshold} bytes: an MTU mismatch, or a device dropping large UDP or fragments (seed 003). Check the MTU of every hop; for the overlay, lower the VXLAN MTU below the underlay's by 50.`,
-        frames: sizeFrames.count ? sizeFrames : undefined,
-        filter: `frame.len > ${s.threshold + 14} && ip.src == ${f.from} && ip.dst == ${f.to}`,
+        frames: s.frames,
+        fallbackFilter: `ip.src == ${f.from} && ip.dst == ${f.to} && (ip.len > ${s.threshold} || ip.frag_offset > 0 || ip.flags.mf == 1)`,
       }),
     );
   }
@@ -71,8 +66,8 @@ export function diffFindings(d: DiffResult): Finding[] {
         id: 'diff-loss-rate',
         severity: 'error',
         file,
-        message: `from ${rel(d, r.start)} everything ${dir} was lost for ${r.seconds.toFixed(1)} s${r.untilEnd ? ' (until the end of the overlap)' : ''}: ${r.packets} packets of all sizes (${r.smallest}-${r.largest} bytes), starting when the sender's rate over 1 s reached ${formatRate(r.rateAtStart)} (the most that got through before: ${formatRate(r.rateOkBefore)}; its average: ${formatRate(f.meanRate)}): a rate-triggered blackhole`,
-        detail: 'A device on the path cuts the sending host off once it exceeds a rate, then lets it back after a while (seed 003: ~22 Mbit/s). Take the numbers to the network team; reproduce with `podpath probe` rate ramp.',
+        message: `from ${rel(d, r.start)} everything ${dir} was lost for ${r.seconds.toFixed(1)} s${r.untilEnd ? ' (until the end of the overlap)' : ''}: ${r.packets} packets of all sizes (${r.smallest}-${r.largest} bytes), starting when the sender's rate over 1 s reached ${formatRate(r.rateAtStart)} (the most that got through before: ${formatRate(r.rateOkBefore)}; its usual rate: ${formatRate(f.medianRate)}): a rate-triggered blackhole`,
+        detail: 'The limit lies between the most that got through and the rate at the start (a policer may allow a burst first). A device on the path cuts the sending host off once it exceeds a rate, then lets it back after a while (seed 003: ~22 Mbit/s). Take the numbers to the network team; reproduce with `podpath probe` rate ramp.',
         frames: { count: r.packets, ranges: [{ from: r.firstFrame, to: r.lastFrame }], truncated: false },
         filter: `ip.src == ${f.from} && ip.dst == ${f.to} && frame.number >= ${r.firstFrame} && frame.number <= ${r.lastFrame}`,
       }),

@@ -49,12 +49,13 @@ export const diffResultSchema = z.object({
     outsideOverlap: z.number().int().nonnegative(),
     maxDeliveredSize: z.number().int().optional(),
     size: z
-      .object({ threshold: z.number().int(), lostAbove: z.number().int(), sentAbove: z.number().int(), lostAtOrBelow: z.number().int(), lostAtOrBelowOutsideRuns: z.number().int() })
+      .object({ threshold: z.number().int(), lostAbove: z.number().int(), largestLost: z.number().int(), lostAtOrBelow: z.number().int(), lostAtOrBelowOutsideRuns: z.number().int(), frames: frameSetSchema })
       .optional(),
     runs: z.array(run),
     runsTruncated: z.boolean(),
     peakRate: z.number().nonnegative(),
     meanRate: z.number().nonnegative(),
+    medianRate: z.number().nonnegative(),
   }),
   reverse: direction,
   altered: z.object({

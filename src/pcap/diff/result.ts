@@ -51,12 +51,14 @@ export interface ForwardDirection extends Direction {
   /** Not judged: sent while the receiver was not capturing. */
   outsideOverlap: number;
   maxDeliveredSize?: number;
-  size?: { threshold: number; lostAbove: number; sentAbove: number; lostAtOrBelow: number; lostAtOrBelowOutsideRuns: number };
+  /** Every packet above `threshold` bytes (the largest delivered datagram) was lost. */
+  size?: { threshold: number; lostAbove: number; largestLost: number; lostAtOrBelow: number; lostAtOrBelowOutsideRuns: number; frames: FrameSetJson };
   runs: LossRun[];
   runsTruncated: boolean;
-  /** Highest and average rate of the sender's host (bit/s). */
+  /** Highest, average and median (of 1 s bins) rate of the sender's host (bit/s). */
   peakRate: number;
   meanRate: number;
+  medianRate: number;
 }
 
 export interface DiffResult {
@@ -81,11 +83,42 @@ export interface FinishOptions {
   receiverHost?: string;
 }
 
-function busiest(hits: Map<number, number>, exclude?: number): number | undefined {
-  let best: number | undefined;
-  let n = -1;
-  for (const [id, c] of hits) if (id !== exclude && c > n) [best, n] = [id, c];
-  return best;
+/**
+ * Which address is the sender's host and which the receiver's. The busiest address pair of the
+ * sender's capture is the pair; its orientation comes from the clocks when they can tell (a
+ * packet from the sender's host shows up later at the receiver, one from the receiver's host
+ * earlier: the two directions' mean deltas differ by twice the one-way delay), otherwise from
+ * who sent more of the pair's packets in the sender's capture.
+ */
+function hosts(e: DiffEngine, senderHost?: string, receiverHost?: string): [number | undefined, number | undefined] {
+  const given = (a?: string) => (a === undefined ? undefined : e.addrs.id(a));
+  const a = given(senderHost);
+  const b = given(receiverHost);
+  if (a !== undefined && b !== undefined) return [a, b];
+  const split = (p: number) => [Math.floor(p / 1048576), p % 1048576] as const;
+  let best: [number, number] | undefined;
+  let bestN = -1;
+  for (const [p, n] of e.pairSent) {
+    const [s, d] = split(p);
+    if (s === d) continue;
+    if (a !== undefined && s !== a && d !== a) continue;
+    if (b !== undefined && s !== b && d !== b) continue;
+    const total = n + (e.pairSent.get(DiffEngine.pair(d, s)) ?? 0);
+    if (total > bestN) [best, bestN] = [[s, d], total];
+  }
+  if (!best) return [a, b];
+  const [x, y] = best;
+  if (a !== undefined) return [a, a === x ? y : x];
+  if (b !== undefined) return [b === x ? y : x, b];
+  const fwd = e.pairDelta.get(DiffEngine.pair(x, y));
+  const rev = e.pairDelta.get(DiffEngine.pair(y, x));
+  if (fwd && rev && fwd.n >= 5 && rev.n >= 5) {
+    const diff = fwd.sum / fwd.n - rev.sum / rev.n;
+    if (Math.abs(diff) > 20e-6) return diff > 0 ? [x, y] : [y, x];
+  }
+  const xy = e.pairSent.get(DiffEngine.pair(x, y)) ?? 0;
+  const yx = e.pairSent.get(DiffEngine.pair(y, x)) ?? 0;
+  return xy >= yx ? [x, y] : [y, x];
 }
 
 function median(xs: number[]): number {
@@ -100,8 +133,7 @@ const EDGE = 0.2;
 export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
   const a = e.senderCounts;
   const b = e.receiverCounts;
-  const hostA = opts.senderHost !== undefined ? e.addrs.id(opts.senderHost) : busiest(e.senderAddrHits);
-  const hostB = opts.receiverHost !== undefined ? e.addrs.id(opts.receiverHost) : busiest(e.receiverAddrHits, hostA);
+  const [hostA, hostB] = hosts(e, opts.senderHost, opts.receiverHost);
   const name = (id: number | undefined) => (id === undefined ? '?' : e.addrs.names[id]!);
 
   const basis = e.deltas.length > 0 ? 'matched' : 'assumed-zero';
@@ -138,6 +170,7 @@ export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
   const runs: LossRun[] = [];
   const meter = hostA === undefined ? undefined : e.rates.get(hostA);
   const peakRate = meter?.peak ?? 0;
+  const medianRate = meter?.medianRate() ?? 0;
   const meanRate = meter && a.last !== undefined && a.first !== undefined && a.last > a.first ? meter.totalBits / (a.last - a.first) : 0;
   let runsTruncated = false;
   for (let k = 0; k < lostIdx.length; ) {
@@ -161,7 +194,9 @@ export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
     const packets = k2 - k;
     let kind: LossRun['kind'];
     if (maxDelivered !== undefined && smallest > maxDelivered) kind = 'size';
-    else if (packets >= 5 && seconds >= 0.5) kind = rateAtStart >= 3 * meanRate ? 'blackhole' : 'window';
+    else if (packets >= 5 && seconds >= 0.5) // Rate-triggered: the loss began while the sender ran well above its usual rate, and not
+      // below what had got through before (an outage after a burst is a window, not a limit).
+      kind = rateAtStart >= 2 * medianRate && rateAtStart >= 0.5 * u.rateOkBefore.data[j0]! ? 'blackhole' : 'window';
     else kind = 'burst';
     if (runs.length < 10_000) runs.push({ kind, start, end, seconds: round(seconds), untilEnd, packets, smallest, largest, firstFrame: u.frame.data[j0]!, lastFrame: u.frame.data[jl]!, rateAtStart: Math.round(rateAtStart), rateOkBefore: Math.round(u.rateOkBefore.data[j0]!) });
     else runsTruncated = true;
@@ -171,10 +206,18 @@ export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
   if (maxDelivered !== undefined) {
     let lostAbove = 0;
     let lostAtOrBelow = 0;
-    for (const j of lostIdx) if (u.size.data[j]! > maxDelivered) lostAbove++;
-    else lostAtOrBelow++;
+    let largestLost = 0;
+    const aboveFrames = new FrameSet();
+    for (const j of lostIdx) {
+      const s = u.size.data[j]!;
+      if (s > maxDelivered) {
+        lostAbove++;
+        aboveFrames.add(u.frame.data[j]!);
+      } else lostAtOrBelow++;
+      largestLost = Math.max(largestLost, s);
+    }
     const inLongRuns = runs.filter((r) => r.kind === 'blackhole' || r.kind === 'window').reduce((n, r) => n + r.packets, 0);
-    if (lostAbove > 0) size = { threshold: maxDelivered, lostAbove, sentAbove: lostAbove, lostAtOrBelow, lostAtOrBelowOutsideRuns: Math.max(0, lostAtOrBelow - inLongRuns) };
+    if (lostAbove > 0) size = { threshold: maxDelivered, lostAbove, largestLost, lostAtOrBelow, lostAtOrBelowOutsideRuns: Math.max(0, lostAtOrBelow - inLongRuns), frames: aboveFrames.toJSON() };
   }
 
   // Reverse: the receiver's unmatched packets from its host to the sender's host.
@@ -219,6 +262,7 @@ export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
       runsTruncated,
       peakRate: Math.round(peakRate),
       meanRate: Math.round(meanRate),
+      medianRate: Math.round(medianRate),
     },
     reverse: { from: name(hostB), to: name(hostA), sent: revSent, delivered: revSent - revLost, lost: revLost, lostFrames: revFrames.toJSON() },
     altered: { count: e.alteredCount, fields: Object.fromEntries(e.alteredFieldCounts), examples: e.altered.slice(0, 20), senderFrames: senderFrames.toJSON() },

@@ -38,7 +38,7 @@ export function renderDiff(d: DiffResult, findings: Finding[], c: Colors): strin
   );
   if (f.outsideOverlap) lines.push(c.dim(`${f.outsideOverlap} packets ${f.from} -> ${f.to} were sent outside the overlap (not judged)`));
   if (f.maxDeliveredSize !== undefined) lines.push(`largest datagram delivered ${f.from} -> ${f.to}: ${f.maxDeliveredSize} bytes (IP)`);
-  lines.push(`sender rate: peak ${formatRate(f.peakRate)} over 1 s, average ${formatRate(f.meanRate)}`);
+  lines.push(`sender rate: peak ${formatRate(f.peakRate)} over 1 s, average ${formatRate(f.meanRate)}, median of 1 s bins ${formatRate(f.medianRate)}`);
   const runs = f.runs.filter((x) => x.kind !== 'burst');
   if (runs.length) {
     lines.push('', c.bold('Loss runs') + ' (nothing delivered in between)');
