@@ -23,12 +23,14 @@ export const linksSource: EvidenceSource = {
       const parsed = parseIpLinkJson(json.stdout, json.source);
       if (parsed && parsed.length > 0) { links = parsed; source = json.source; }
     }
-    if (!links) {
+    // A JSON form that names no link kind at all (no linkinfo) may know less than the text: try it.
+    const kindless = links?.every((l) => l.kind === 'device' || l.kind === 'loopback');
+    if (!links || kindless) {
       // iproute2 < 4.14 (CentOS 7) has no -j: the text form is what those nodes give.
       const text = await host.run(IP_LINK);
       if (text) {
         const parsed = parseIpLinkText(text.stdout, text.source);
-        if (parsed.length > 0) { links = parsed; source = text.source; }
+        if (parsed.length > 0 && (!links || parsed.some((l) => l.kind !== 'device' && l.kind !== 'loopback'))) { links = parsed; source = text.source; }
       }
     }
     const addr = await host.run(IP_ADDRESS);
