@@ -18,12 +18,12 @@ export async function bundleHost(bundlePath: string): Promise<ExplainingHostRead
   const abs = path.resolve(bundlePath);
   const st = await stat(abs).catch(() => undefined);
   if (!st) throw new PodpathError('E_BUNDLE_NOT_FOUND', `no such bundle: ${bundlePath}`);
-  if (st.isDirectory()) return openDirectory(await findBundleRoot(abs), abs, undefined);
+  if (st.isDirectory()) return openDirectory(await requireBundleRoot(abs, bundlePath), abs, undefined);
   if (!st.isFile()) throw new PodpathError('E_BUNDLE_FORMAT', `not a directory or a tarball: ${bundlePath}`);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'podpath-bundle-'));
   try {
     await extract(abs, tmp, bundlePath);
-    return await openDirectory(await findBundleRoot(tmp), abs, tmp);
+    return await openDirectory(await requireBundleRoot(tmp, bundlePath), abs, tmp);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
@@ -64,12 +64,24 @@ async function sniffArchive(file: string): Promise<'tar' | 'gzip' | 'xz' | 'bzip
   }
 }
 
+const BUNDLE_MARKERS = ['sos_commands', 'podpath.json', 'proc', 'etc', 'var', 'boot', 'run'];
+
+/** The bundle's root, or a clear error when the directory holds nothing a bundle would. */
+async function requireBundleRoot(dir: string, shownAs: string): Promise<string> {
+  const root = await findBundleRoot(dir);
+  const names = await readdir(root);
+  if (!names.some((n) => BUNDLE_MARKERS.includes(n))) {
+    throw new PodpathError('E_BUNDLE_FORMAT', `${shownAs} is not a bundle or sosreport: no sos_commands/, podpath.json or node files (etc/, proc/, var/) in it`);
+  }
+  return root;
+}
+
 /** A sosreport usually sits one directory down (sosreport-host-date/): descend while that is all there is. */
 async function findBundleRoot(dir: string): Promise<string> {
   let current = dir;
   for (let depth = 0; depth < 3; depth++) {
     const entries = await readdir(current, { withFileTypes: true });
-    if (entries.some((e) => e.name === 'sos_commands' || e.name === 'podpath.json' || e.name === 'proc' || e.name === 'etc')) return current;
+    if (entries.some((e) => BUNDLE_MARKERS.includes(e.name))) return current;
     const dirs = entries.filter((e) => e.isDirectory());
     const others = entries.filter((e) => !e.isDirectory() && !/\.(md5|sha256)$/.test(e.name));
     if (dirs.length !== 1 || others.length > 0) return current;

@@ -116,6 +116,10 @@ describe('bundleHost on tarballs', () => {
     const junk = path.join(tmp, 'junk.tar.gz');
     writeFileSync(junk, 'this is not a tarball\n');
     await expect(bundleHost(junk)).rejects.toMatchObject({ code: 'E_BUNDLE_FORMAT' });
+    const notBundle = path.join(tmp, 'not-a-bundle');
+    mkdirSync(path.join(notBundle, 'photos'), { recursive: true });
+    writeFileSync(path.join(notBundle, 'notes.txt'), 'hello\n');
+    await expect(bundleHost(notBundle)).rejects.toMatchObject({ code: 'E_BUNDLE_FORMAT', message: expect.stringMatching(/not a bundle or sosreport/) });
     const truncated = path.join(tmp, 'truncated.tar.gz');
     writeFileSync(truncated, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00]));
     await expect(bundleHost(truncated)).rejects.toMatchObject({ code: 'E_BUNDLE_FORMAT' });
