@@ -32,7 +32,6 @@ function compareLinks(sink: DiffSink, a: NodeContext, b: NodeContext): void {
   const la = byRole(a);
   const lb = byRole(b);
   if (a.underlay && b.underlay) sink.value('nic', 'underlay.name', a.underlay.name, b.underlay.name, 'low', { note: 'the NIC the overlay runs over' });
-  sink.value('nic', 'underlay.kind', a.underlay?.kind, b.underlay?.kind, 'medium', { note: 'kind of the underlay interface (device, bond, vlan, bridge)' });
   for (const role of new Set([...la.keys(), ...lb.keys()])) {
     const x = la.get(role);
     const y = lb.get(role);
@@ -62,19 +61,21 @@ function compareVxlan(sink: DiffSink, role: string, a: NodeContext, b: NodeConte
   const vy = y.vxlan;
   if (!vx || !vy) return;
   const evs = { evA: ev(x), evB: ev(y) };
+  // A field one side's output did not show (older iproute2, `ip link` without -d) is not a difference.
+  const both = <T>(p: T | undefined, q: T | undefined): [T | undefined, T | undefined] => (p === undefined || q === undefined ? [undefined, undefined] : [p, q]);
   const port = (p: number | undefined) => (p === undefined ? undefined : p === 0 ? '8472 (dstport 0: kernel default)' : String(p));
-  sink.value('vxlan', `vxlan.${role}.dstport`, port(vx.port), port(vy.port), 'high', { note: 'nodes must send VXLAN to the port the others listen on', ...evs });
+  sink.value('vxlan', `vxlan.${role}.dstport`, ...both(port(vx.port), port(vy.port)), 'high', { note: 'nodes must send VXLAN to the port the others listen on', ...evs });
   sink.value('vxlan', `vxlan.${role}.id`, vx.id, vy.id, 'high', { note: 'VNI must match', ...evs });
-  sink.value('vxlan', `vxlan.${role}.udpcsum`, vx.udpCsum, vy.udpCsum, 'high', { note: 'outer UDP checksum on/off', ...evs });
-  sink.value('vxlan', `vxlan.${role}.learning`, vx.learning, vy.learning, 'medium', evs);
+  sink.value('vxlan', `vxlan.${role}.udpcsum`, ...both(vx.udpCsum, vy.udpCsum), 'high', { note: 'outer UDP checksum on/off', ...evs });
+  sink.value('vxlan', `vxlan.${role}.learning`, ...both(vx.learning, vy.learning), 'medium', evs);
   const devRole = (ctx: NodeContext, dev: string | undefined) => (dev === undefined ? undefined : (ctx.roleOf(dev) ?? dev));
-  sink.value('vxlan', `vxlan.${role}.dev`, devRole(a, vx.dev), devRole(b, vy.dev), 'medium', { note: 'the VXLAN device is bound to a different interface role', ...evs });
+  sink.value('vxlan', `vxlan.${role}.dev`, ...both(devRole(a, vx.dev), devRole(b, vy.dev)), 'medium', { note: 'the VXLAN device is bound to a different interface role', ...evs });
   const localRole = (ctx: NodeContext, local: string | undefined) => {
     if (local === undefined) return undefined;
     const holder = ctx.facts.links?.items.find((l) => l.addresses.some((ad) => ad.address === local));
     return holder ? `address of ${ctx.roleOf(holder.name) ?? holder.name}` : 'an address this node does not hold';
   };
-  sink.value('vxlan', `vxlan.${role}.local`, localRole(a, vx.local), localRole(b, vy.local), 'high', { note: 'which interface\'s address VXLAN is sent from', ...evs });
+  sink.value('vxlan', `vxlan.${role}.local`, ...both(localRole(a, vx.local), localRole(b, vy.local)), 'high', { note: 'which interface\'s address VXLAN is sent from', ...evs });
 }
 
 function nicsByRole(ctx: NodeContext): Map<string, Nic> {

@@ -6,12 +6,18 @@ import { isPeerPodAddress, maskText, type NodeContext } from '../context.js';
 import type { DiffSink } from '../sink.js';
 
 function shape(ctx: NodeContext, r: Route): string {
-  const parts = [r.type !== 'unicast' ? r.type : '', r.dst, r.via ? `via ${r.via}` : '', r.dev ? `dev ${ctx.roleOf(r.dev) ?? '<pod-veth>'}` : '', r.table !== 'main' ? `table ${r.table}` : '', r.proto ? `proto ${r.proto}` : '', r.scope ? `scope ${r.scope}` : '', r.src ? `src ${r.src}` : '', r.metric !== undefined ? `metric ${r.metric}` : '', r.onlink ? 'onlink' : ''];
+  // Who added a route (proto), its scope and preferred source follow from the rest: left out.
+  const parts = [r.type !== 'unicast' ? r.type : '', r.dst, r.via ? `via ${r.via}` : '', r.dev ? `dev ${ctx.roleOf(r.dev) ?? '<pod-veth>'}` : '', r.table !== 'main' ? `table ${r.table}` : '', r.metric !== undefined ? `metric ${r.metric}` : '', r.onlink ? 'onlink' : ''];
   let text = maskText(ctx, parts.filter((p) => p !== '').join(' '));
   // The underlay's own subnet and gateway may legitimately differ (nodes in two subnets): masked here, compared below.
-  if (r.proto === 'kernel' && r.dev && ctx.roleOf(r.dev) === '<underlay>') text = text.replace(r.dst, '<underlay-subnet>');
+  if (isUnderlayConnected(ctx, r)) text = text.replace(r.dst, '<underlay-subnet>');
   if (r.dst === 'default' && r.via) text = text.replace(r.via, '<gateway>');
   return text;
+}
+
+/** The underlay's connected subnet: on the underlay, no gateway, not the default (proto kernel, or NetworkManager's copy). */
+function isUnderlayConnected(ctx: NodeContext, r: Route): boolean {
+  return r.dst !== 'default' && r.via === undefined && r.type === 'unicast' && r.dev !== undefined && ctx.roleOf(r.dev) === '<underlay>' && /\//.test(r.dst) && r.table === 'main';
 }
 
 interface Split {
@@ -37,7 +43,7 @@ function split(ctx: NodeContext): Split {
       peerVia.add(maskText(ctx, `dev ${r.dev ? (ctx.roleOf(r.dev) ?? r.dev) : '?'}${r.onlink ? ' onlink' : ''}${r.via ? ' via <peer-vtep>' : ''}`));
       continue;
     }
-    if (r.proto === 'kernel' && r.dev && ctx.roleOf(r.dev) === '<underlay>') underlaySubnet = r.dst;
+    if (isUnderlayConnected(ctx, r)) underlaySubnet = r.dst;
     shapes.push(shape(ctx, r));
   }
   return { shapes, clusterSubnets, peerVia, underlaySubnet };
