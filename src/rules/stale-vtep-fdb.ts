@@ -47,9 +47,9 @@ export default defineRule({
         undo: ['Nothing to undo: the agent rewrites the entries from the cluster; the old ones are saved in /tmp/podpath-{dev}-neigh.before.txt and /tmp/podpath-{dev}-fdb.before.txt'],
       },
       {
-        description: { en: 'Or remove the stale FDB entry by hand', zh: '或手工删除过期的 FDB 条目' },
-        commands: ['bridge fdb del {mac} dev {dev} dst {dst}'],
-        undo: ['bridge fdb append {mac} dev {dev} dst {dst} self permanent'],
+        description: { en: 'Or correct the entry by hand (a missing FDB entry: add it with the peer node IP; a stale one: delete it)', zh: '或手工修正条目(缺失的 FDB 条目:按对端节点 IP 添加;过期条目:删除)' },
+        commands: ['{fixCommand}'],
+        undo: ['{undoCommand}'],
       },
     ],
     references: ['kb:known-failures.md#6 (stale VtepMAC / FDB / neighbour)', 'repo:flannel-io/flannel Documentation/troubleshooting.md'],
@@ -74,13 +74,13 @@ export default defineRule({
       if (!flooding) {
         for (const n of devNeigh) {
           const mac = norm(n.lladdr ?? '');
-          if (!fdbByMac.has(mac)) ctx.report({ messageId: 'neighWithoutFdb', data: { dev, ip: n.address, mac, dst: '<peer-node-ip>' }, evidence: [line(neighSource, n.line), ...devFdb.slice(0, 6).map((f) => line(fdbSource, f.line))] });
+          if (!fdbByMac.has(mac)) ctx.report({ messageId: 'neighWithoutFdb', data: { dev, ip: n.address, mac, ...byHand('append', mac, dev, '<peer-node-ip>') }, evidence: [line(neighSource, n.line), ...devFdb.slice(0, 6).map((f) => line(fdbSource, f.line))] });
         }
       }
       for (const [mac, entries] of fdbByMac) {
         const dsts = [...new Set(entries.map((e) => e.dst ?? ''))];
         if (dsts.length > 1) {
-          ctx.report({ messageId: 'macMultipleDst', data: { dev, mac, dsts: dsts.join(', '), dst: dsts[0] ?? '' }, evidence: entries.map((e) => line(fdbSource, e.line)) });
+          ctx.report({ messageId: 'macMultipleDst', data: { dev, mac, dsts: dsts.join(', '), ...byHand('del', mac, dev, '<the stale one of the destinations>') }, evidence: entries.map((e) => line(fdbSource, e.line)) });
         }
       }
       for (const [dst, entries] of groupBy(devFdb, (f) => f.dst ?? '')) {
@@ -90,7 +90,7 @@ export default defineRule({
         const unused = macs.find((m) => !neighMacs.has(m)) ?? macs[0] ?? '';
         ctx.report({
           messageId: 'duplicateDst',
-          data: { dev, dst, count: macs.length, macs: macs.join(', '), ips: users.map((u) => u.address).join(', ') || 'none', mac: unused },
+          data: { dev, dst, count: macs.length, macs: macs.join(', '), ips: users.map((u) => u.address).join(', ') || 'none', mac: unused, ...byHand('del', unused, dev, dst) },
           evidence: [...entries.map((e) => line(fdbSource, e.line)), ...users.map((u) => line(neighSource, u.line))],
         });
       }
@@ -100,13 +100,20 @@ export default defineRule({
         for (const f of devFdb) {
           if (!neighMacs.has(norm(f.mac)) && !dupDsts.has(f.dst ?? '')) {
             const evidence: EvidenceLine[] = [line(fdbSource, f.line), ...devNeigh.slice(0, 6).map((n) => line(neighSource, n.line))];
-            ctx.report({ messageId: 'fdbWithoutNeigh', data: { dev, mac: norm(f.mac), dst: f.dst ?? '' }, evidence });
+            ctx.report({ messageId: 'fdbWithoutNeigh', data: { dev, mac: norm(f.mac), dst: f.dst ?? '', ...byHand('del', norm(f.mac), dev, f.dst ?? '') }, evidence });
           }
         }
       }
     }
   },
 });
+
+/** The by-hand fix and its undo: add a missing entry, or delete a stale one. */
+function byHand(op: 'append' | 'del', mac: string, dev: string, dst: string): { fixCommand: string; undoCommand: string } {
+  const add = `bridge fdb append ${mac} dev ${dev} dst ${dst} self permanent`;
+  const del = `bridge fdb del ${mac} dev ${dev} dst ${dst}`;
+  return op === 'append' ? { fixCommand: add, undoCommand: del } : { fixCommand: del, undoCommand: add };
+}
 
 function norm(mac: string): string {
   return mac.toLowerCase();
