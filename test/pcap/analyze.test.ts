@@ -46,7 +46,7 @@ describe('checksums', () => {
     expect(f.severity).toBe('error');
     expect(f.message).toContain('5 outer UDP checksums to port 8472 are wrong on the wire');
     expect(f.message).toContain('seen from sender 10.0.0.1 only (1 other sender fine: 10.0.0.2)');
-    expect(f.message).toContain('0x7a0d -> 0x4acd');
+    expect(f.message).toContain('; e.g. frame 1: 0x7a0d -> 0x4acd');
     expect(f.filter).toBe('frame.number in {1, 3, 5, 7, 9}');
     expect(exitCodeFor(a.findings)).toBe(1);
   });

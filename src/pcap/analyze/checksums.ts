@@ -47,7 +47,7 @@ function emptyCounts(layer: string): LayerCounts {
 export class ChecksumAccumulator {
   private readonly counts = new Map<string, LayerCounts>();
   private readonly groups = new Map<string, GroupState>();
-  /** ok/bad per layer and sender: who else sends the same kind of packet without trouble. */
+  /** Per layer and sender: healthy sums (right, absent, artefacts) and really bad ones (wire, unknown). */
   private readonly perSender = new Map<string, { ok: number; bad: number }>();
   private readonly ffffFrames = new FrameSet();
   private readonly ffffSrcs = new Set<string>();
@@ -78,10 +78,11 @@ export class ChecksumAccumulator {
     const senderKey = `${layer}|${ip.src}`;
     let s = this.perSender.get(senderKey);
     if (!s) this.perSender.set(senderKey, (s = { ok: 0, bad: 0 }));
-    if (v.status === 'ok') s.ok++;
-    if (v.status !== 'bad') return;
-    s.bad++;
     const cause: Cause = v.cause ?? 'unknown';
+    // A sender whose sums are right, absent (VXLAN's default) or mere offload artefacts is healthy.
+    if (v.status !== 'bad' || cause === 'offload' || cause === 'lco') s.ok++;
+    else s.bad++;
+    if (v.status !== 'bad') return;
     c.badByCause[cause]++;
     if (ffff) return; // reported by its own finding, not twice
     const dstPort = proto === 'ipv4' ? undefined : layers.l4?.dstPort;
@@ -136,7 +137,10 @@ function portPhrase(groups: BadGroup[]): string {
 function senderPhrase(groups: BadGroup[], senders: Map<string, { ok: number; bad: number }>): string {
   const bySrc = new Map<string, number>();
   for (const g of groups) bySrc.set(g.src, (bySrc.get(g.src) ?? 0) + g.count);
-  const clean = [...senders].filter(([src, s]) => s.bad === 0 && s.ok > 0 && !bySrc.has(src)).map(([src]) => src);
+  const clean = [...senders]
+    .filter(([src, s]) => s.bad === 0 && s.ok > 0 && !bySrc.has(src))
+    .sort((x, y) => y[1].ok - x[1].ok)
+    .map(([src]) => src);
   const list = [...bySrc].sort((a, b) => b[1] - a[1]);
   const cleanNote = clean.length ? ` (${clean.length} other sender${clean.length > 1 ? 's' : ''} fine: ${clean.slice(0, 3).join(', ')}${clean.length > 3 ? ', ...' : ''})` : '';
   if (list.length === 1) return `seen from sender ${list[0]![0]} only${cleanNote}`;
@@ -219,7 +223,7 @@ export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator,
             id: 'checksum-wire',
             severity: 'error',
             file,
-            message: `${what} are wrong on the wire: the receiver's kernel drops them (${counterFor(layerCounts.layer)}); ${who} (${exText})`,
+            message: `${what} are wrong on the wire: the receiver's kernel drops them (${counterFor(layerCounts.layer)}); ${who}; ${exText}`,
             detail:
               'Not an offload pattern: the sending host (its kernel build or NIC) or a device on the path wrote a wrong sum. Capture on the sender too (`podpath pcap diff`), compare its kernel build and offloads with a healthy node.',
             frames,
@@ -232,7 +236,7 @@ export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator,
             id: 'checksum-unknown',
             severity: 'warning',
             file,
-            message: `${what} are wrong, and no offload pattern explains it; ${who} (${exText})`,
+            message: `${what} are wrong, and no offload pattern explains it; ${who}; ${exText}`,
             detail: `If this capture was taken on the receiving host these packets are dropped (${counterFor(layerCounts.layer)}); if on the sender, capture on the receiver to tell.`,
             frames,
             fallbackFilter,
