@@ -27,20 +27,22 @@ export function hostSnapshot(): HostSnapshot {
 /** Everything faults change on a node, without counters. */
 export function nodeSnapshot(ns: string, vtep: string): string {
   const run = (argv: string[]) => sh(['ip', 'netns', 'exec', ns, ...argv]);
+  // Entries re-added in another order are the same state.
+  const sorted = (argv: string[]) => run(argv).split('\n').sort().join('\n');
   return [
     run(['nft', '-s', 'list', 'ruleset']),
-    run(['ip', 'route', 'show', 'table', 'all']),
-    run(['ip', 'neigh', 'show', 'nud', 'permanent']),
-    run(['bridge', 'fdb', 'show', 'dev', vtep]),
-    run(['ip', '-d', 'link', 'show', 'dev', vtep]).replace(/^\d+: /, ''),
-    run(['ip', '-o', 'link', 'show', 'dev', 'eth0']).replace(/^\d+: /, ''),
+    sorted(['ip', 'route', 'show', 'table', 'all']),
+    sorted(['ip', 'neigh', 'show', 'nud', 'permanent']),
+    sorted(['bridge', 'fdb', 'show', 'dev', vtep]),
+    linkConfig(run(['ip', '-d', 'link', 'show', 'dev', vtep])),
+    linkConfig(run(['ip', '-o', 'link', 'show', 'dev', 'eth0'])),
     run(['sysctl', 'net.ipv4.ip_forward', 'net.ipv4.conf.all.rp_filter', `net/ipv4/conf/${vtep}/rp_filter`]),
     run(['ethtool', '-k', 'eth0']).split('\n').filter((l) => /^tx-checksumming/.test(l)).join('\n'),
   ].join('\n----\n');
 }
 
 export function switchSnapshot(ns: string): string {
-  return [sh(['ip', 'netns', 'exec', ns, 'nft', '-s', 'list', 'ruleset']), sh(['ip', '-n', ns, '-o', 'link', 'show']).replace(/^\d+: /gm, '')].join('\n----\n');
+  return [sh(['ip', 'netns', 'exec', ns, 'nft', '-s', 'list', 'ruleset']), linkConfig(sh(['ip', '-n', ns, '-o', 'link', 'show']))].join('\n----\n');
 }
 
 /** Other engineers' test prefixes: their namespaces, links and tables come and go concurrently. */
@@ -49,4 +51,9 @@ const OTHERS = /(^|\s)pp(a|b|d1|d2|e2|g)[-_]/;
 /** Entries present in `after` but not in `before`, other engineers' own entries aside. */
 export function appeared(before: string[], after: string[]): string[] {
   return after.filter((x) => !before.includes(x) && !OTHERS.test(x));
+}
+
+/** A link's configuration without its run-time state (index, flags, operstate settle on their own). */
+function linkConfig(text: string): string {
+  return text.replace(/^\d+: /gm, '').replace(/<[^>]*>/g, '').replace(/ state \S+/g, '');
 }

@@ -32,12 +32,15 @@ export const vxlanNatChecksum: FaultDef = {
       '  chain postrouting_nat_csum {',
       // after srcnat (100): the outer packet has been masqueraded by now
       '    type filter hook postrouting priority 300; policy accept;',
-      `    meta mark & 0x00004000 == 0x00004000 udp dport ${node.vtep.port} udp checksum set ${options.value} counter`,
+      // Only outer flows the NAT really changed (conntrack SNAT), for every packet of such a flow, as
+      // the kernel bug did: not just the first, marked packet.
+      `    ct status snat udp dport ${node.vtep.port} udp checksum set ${options.value} counter`,
       '  }',
     ].join('\n'));
     return [
       `${node.name}: KUBE-POSTROUTING in the pre-v1.17.9 form (MASQUERADE --random-fully on mark 0x4000, mark not cleared): the outer VXLAN packets of node-to-service traffic are masqueraded for real`,
-      `EMULATED: this kernel (>= 5.7) keeps the zero outer checksum after NAT; nft table ip pplab_vxlan_nat_csum writes ${options.value} into marked outer packets as kernels < 5.7 did (eth0 tx offload off so it reaches the wire)`,
+      `EMULATED: this kernel (>= 5.7) keeps the zero outer checksum after NAT; nft table ip pplab_vxlan_nat_csum writes ${options.value} into every packet of an outer flow the NAT changed (ct status snat), as kernels < 5.7 did (eth0 tx offload off so it reaches the wire)`,
+      'kernels that pick a new tx hash on SYN retransmit give the retry a new, un-NATed outer flow: expect a ~1 s delay per connection (kb 1\'s "1-second" form), 63 s on kernels that keep the hash',
     ];
   },
 };
