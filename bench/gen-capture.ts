@@ -23,7 +23,7 @@ type Counts = Record<Layer, number>;
 
 export interface ExpectedCounts {
   generator: 'bench/gen-capture.ts';
-  version: 1;
+  version: 2;
   file: string;
   format: 'pcap' | 'pcapng';
   seed: number;
@@ -85,44 +85,118 @@ export function generateCapture(opts: GenerateOptions): ExpectedCounts {
   };
   const ipChecksum = (): ChecksumMode => (rnd() < P_IP_WIRE ? 'wire' : 'correct');
 
-  const tcp = (): L4Spec => {
-    const r = rnd();
-    const payload = r < 0.4 ? 0 : r < 0.7 ? 1448 : int(1, 1448);
-    return { kind: 'tcp', srcPort: int(32768, 60999), dstPort: pick(TCP_PORTS), seq: int(0, 0xffffffff), ack: int(0, 0xffffffff), flags: payload === 0 ? 0x10 : 0x18, window: int(100, 65535), payload, checksum: l4Checksum(false) };
+  // Traffic is a pool of long-lived flows per kind, as on a real node: each packet belongs to one
+  // of a few hundred connections (seq/ack advancing), and now and then a connection ends and a
+  // new one starts with a SYN / SYN-ACK / ACK handshake. Tools that track flows (tcpdump's
+  // relative sequence numbers, tshark's conversations) then work as they would on a real capture.
+  interface Flow {
+    tcp: boolean;
+    v4: boolean;
+    a: Uint8Array;
+    b: Uint8Array;
+    aPort: number;
+    bPort: number;
+    aSeq: number;
+    bSeq: number;
+    /** 0: SYN next, 1: SYN-ACK next, 2: ACK next, 3: established. */
+    state: number;
+    tunnel?: { port: number; nodeA: Uint8Array; nodeB: Uint8Array; outerPort: number };
+  }
+  const newFlow = (tcpFlow: boolean, v4: boolean, tunnelPort?: number): Flow => {
+    const inPod = tunnelPort !== undefined;
+    const addrs = v4 ? (inPod ? pods4 : nodes4) : inPod ? pods6 : hosts6;
+    return {
+      tcp: tcpFlow, v4, a: pick(addrs), b: pick(addrs), aPort: int(32768, 60999), bPort: pick(tcpFlow ? TCP_PORTS : UDP_PORTS),
+      aSeq: int(0, 0xffffffff), bSeq: int(0, 0xffffffff), state: tcpFlow ? 0 : 3,
+      tunnel: inPod ? { port: tunnelPort, nodeA: pick(nodes4), nodeB: pick(nodes4), outerPort: int(32768, 60999) } : undefined,
+    };
   };
-  const udp = (v4: boolean): L4Spec => ({ kind: 'udp', srcPort: int(32768, 60999), dstPort: pick(UDP_PORTS), payload: int(8, 1400), checksum: l4Checksum(v4) });
-  const inner = (): FrameSpec => {
-    const v4 = rnd() < 0.85;
-    const l4 = rnd() < 0.75 ? tcp() : udp(v4);
+  const pool = (n: number, make: () => Flow): Flow[] => Array.from({ length: n }, make);
+  const POOL = 256;
+  const flows = {
+    tcp4: pool(POOL, () => newFlow(true, true)),
+    tcp6: pool(POOL / 4, () => newFlow(true, false)),
+    udp4: pool(POOL / 2, () => newFlow(false, true)),
+    udp6: pool(POOL / 4, () => newFlow(false, false)),
+    vxlan4789: pool(POOL, () => newFlow(rnd() < 0.75, rnd() < 0.85, 4789)),
+    vxlan8472: pool(POOL, () => newFlow(rnd() < 0.75, rnd() < 0.85, 8472)),
+  };
+  const P_NEW_CONNECTION = 0.002;
+
+  /** The next packet of a random flow of the pool: which way it goes and its L4 header. */
+  const flowPacket = (flowsOfKind: Flow[], maxPayload: number): { flow: Flow; fromA: boolean; l4: L4Spec } => {
+    const i = Math.floor(rnd() * flowsOfKind.length);
+    let flow = flowsOfKind[i];
+    if (flow.tcp && flow.state === 3 && rnd() < P_NEW_CONNECTION) flow = flowsOfKind[i] = newFlow(true, flow.v4, flow.tunnel?.port);
+    if (!flow.tcp) {
+      const fromA = rnd() < 0.6;
+      return { flow, fromA, l4: { kind: 'udp', srcPort: fromA ? flow.aPort : flow.bPort, dstPort: fromA ? flow.bPort : flow.aPort, payload: int(8, Math.min(1400, maxPayload)), checksum: l4Checksum(flow.v4) } };
+    }
+    let fromA: boolean;
+    let flags: number;
+    let payload = 0;
+    if (flow.state < 3) {
+      fromA = flow.state !== 1;
+      flags = flow.state === 0 ? 0x02 : flow.state === 1 ? 0x12 : 0x10;
+      flow.state++;
+    } else {
+      fromA = rnd() < 0.5;
+      const r = rnd();
+      payload = r < 0.4 ? 0 : r < 0.7 ? maxPayload : int(1, maxPayload);
+      flags = payload === 0 ? 0x10 : 0x18;
+    }
+    const seq = fromA ? flow.aSeq : flow.bSeq;
+    const ack = fromA ? flow.bSeq : flow.aSeq;
+    // SYN and FIN take one sequence number, data its length.
+    const advance = (flags & 0x02 ? 1 : 0) + payload;
+    if (fromA) flow.aSeq = (flow.aSeq + advance) >>> 0;
+    else flow.bSeq = (flow.bSeq + advance) >>> 0;
+    return {
+      flow, fromA,
+      l4: { kind: 'tcp', srcPort: fromA ? flow.aPort : flow.bPort, dstPort: fromA ? flow.bPort : flow.aPort, seq, ack: flags === 0x02 ? 0 : ack, flags, window: 502, payload, checksum: l4Checksum(false) },
+    };
+  };
+  const ipv4 = (src: Uint8Array, dst: Uint8Array, ttl = 64): FrameSpec['ip'] => ({ version: 4, src, dst, ttl, id: int(0, 0xffff), headerChecksum: ipChecksum() });
+  const ipOf = (flow: Flow, fromA: boolean, ttl: number): FrameSpec['ip'] => {
+    const [src, dst] = fromA ? [flow.a, flow.b] : [flow.b, flow.a];
+    return flow.v4 ? ipv4(src, dst, ttl) : { version: 6, src, dst, hopLimit: ttl };
+  };
+
+  const plain = (flowsOfKind: Flow[]): FrameSpec => {
+    const { flow, fromA, l4 } = flowPacket(flowsOfKind, 1448);
+    return { eth: {}, ip: ipOf(flow, fromA, 64), l4 };
+  };
+  const tunnelled = (flowsOfKind: Flow[], outerMode: () => ChecksumMode, vni: number): FrameSpec => {
     // Inner packets fit the 1450-byte overlay MTU.
-    if (l4.payload !== undefined && typeof l4.payload === 'number') l4.payload = Math.min(l4.payload, v4 ? 1398 : 1378);
-    return v4
-      ? { eth: {}, ip: { version: 4, src: pick(pods4), dst: pick(pods4), id: int(0, 0xffff), ttl: 63, headerChecksum: ipChecksum() }, l4 }
-      : { eth: {}, ip: { version: 6, src: pick(pods6), dst: pick(pods6), hopLimit: 63 }, l4 };
+    const i = flowPacket(flowsOfKind, 1398);
+    const t = i.flow.tunnel!;
+    if (!i.flow.v4 && typeof i.l4.payload === 'number') i.l4.payload = Math.min(i.l4.payload, 1378);
+    const mode = outerMode();
+    if (mode === 'lco') i.l4.checksum = 'offload';
+    const inner: FrameSpec = { eth: {}, ip: ipOf(i.flow, i.fromA, 63), l4: i.l4 };
+    const [src, dst] = i.fromA ? [t.nodeA, t.nodeB] : [t.nodeB, t.nodeA];
+    return { eth: {}, ip: ipv4(src, dst), l4: { kind: 'udp', srcPort: t.outerPort, dstPort: t.port, checksum: mode, vxlan: { vni, inner } } };
   };
 
   const next = (kind: TrafficKind): FrameSpec => {
     switch (kind) {
       case 'tcp4':
-      case 'udp4':
-        return { eth: {}, ip: { version: 4, src: pick(nodes4), dst: pick(nodes4), id: int(0, 0xffff), headerChecksum: ipChecksum() }, l4: kind === 'tcp4' ? tcp() : udp(true) };
       case 'tcp6':
+      case 'udp4':
       case 'udp6':
-        return { eth: {}, ip: { version: 6, src: pick(hosts6), dst: pick(hosts6) }, l4: kind === 'tcp6' ? tcp() : udp(false) };
+        return plain(flows[kind]);
       case 'icmp4':
-        return { eth: {}, ip: { version: 4, src: pick(nodes4), dst: pick(nodes4), id: int(0, 0xffff), headerChecksum: ipChecksum() }, l4: { kind: 'icmp', type: pick([0, 8]), id: int(0, 0xffff), seq: int(0, 0xffff), payload: 56, checksum: rnd() < P_WIRE ? 'wire' : 'correct' } };
+        return { eth: {}, ip: ipv4(pick(nodes4), pick(nodes4)), l4: { kind: 'icmp', type: pick([0, 8]), id: int(0, 0xffff), seq: int(0, 0xffff), payload: 56, checksum: rnd() < P_WIRE ? 'wire' : 'correct' } };
       case 'icmp6':
         return { eth: {}, ip: { version: 6, src: pick(hosts6), dst: pick(hosts6) }, l4: { kind: 'icmp', type: pick([128, 129]), id: int(0, 0xffff), seq: int(0, 0xffff), payload: 56, checksum: l4Checksum(false) } };
-      case 'vxlan4789': {
-        const r = rnd();
-        const outerMode: ChecksumMode = r < P_LCO ? 'lco' : r < P_LCO + P_NAT_FFFF ? 'nat-ffff' : r < 0.5 ? 'none' : l4Checksum(false);
-        const innerSpec = inner();
-        if (outerMode === 'lco') innerSpec.l4.checksum = 'offload';
-        return { eth: {}, ip: { version: 4, src: pick(nodes4), dst: pick(nodes4), id: int(0, 0xffff), headerChecksum: ipChecksum() }, l4: { kind: 'udp', srcPort: int(32768, 60999), dstPort: 4789, checksum: outerMode, vxlan: { vni: 4096, inner: innerSpec } } };
-      }
+      case 'vxlan4789':
+        return tunnelled(flows.vxlan4789, () => {
+          const r = rnd();
+          return r < P_LCO ? 'lco' : r < P_LCO + P_NAT_FFFF ? 'nat-ffff' : r < 0.5 ? 'none' : l4Checksum(false);
+        }, 4096);
       case 'vxlan8472':
         // flannel sends no outer checksum unless asked; a few carry one, a few of those wrong.
-        return { eth: {}, ip: { version: 4, src: pick(nodes4), dst: pick(nodes4), id: int(0, 0xffff), headerChecksum: ipChecksum() }, l4: { kind: 'udp', srcPort: int(32768, 60999), dstPort: 8472, checksum: rnd() < 0.9 ? 'none' : l4Checksum(false), vxlan: { vni: 1, inner: inner() } } };
+        return tunnelled(flows.vxlan8472, () => (rnd() < 0.9 ? 'none' : l4Checksum(false)), 1);
     }
   };
 
@@ -137,7 +211,7 @@ export function generateCapture(opts: GenerateOptions): ExpectedCounts {
 
   const zero = (): Counts => ({ ip: 0, udp: 0, tcp: 0, icmp: 0, icmpv6: 0 });
   const expected: ExpectedCounts = {
-    generator: 'bench/gen-capture.ts', version: 1, file: opts.out, format, seed, packets: opts.packets, fileBytes: 0, frameBytes: 0,
+    generator: 'bench/gen-capture.ts', version: 2, file: opts.out, format, seed, packets: opts.packets, fileBytes: 0, frameBytes: 0,
     traffic: { tcp4: 0, tcp6: 0, udp4: 0, udp6: 0, icmp4: 0, icmp6: 0, vxlan4789: 0, vxlan8472: 0 },
     bad: zero(), badOuter: zero(), badInner: zero(), fields: {},
   };

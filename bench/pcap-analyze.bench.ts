@@ -172,7 +172,7 @@ function ensureCapture(packets: number, format: 'pcap' | 'pcapng'): ExpectedCoun
   const sidecar = `${file}.expected.json`;
   if (existsSync(file) && existsSync(sidecar)) {
     const e = JSON.parse(readFileSync(sidecar, 'utf8')) as ExpectedCounts;
-    if (e.version === 1 && e.packets === packets && e.seed === 1 && e.format === format && statSync(file).size === e.fileBytes) {
+    if (e.version === 2 && e.packets === packets && e.seed === 1 && e.format === format && statSync(file).size === e.fileBytes) {
       console.log(`reusing ${file} (${(e.fileBytes / 1e6).toFixed(0)} MB)`);
       return e;
     }
