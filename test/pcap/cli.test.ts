@@ -1,0 +1,112 @@
+// The `podpath pcap` commands run as a user runs them: a child process, real files and pipes,
+// exit codes, the one-line error on a cut capture, and `-` for standard input.
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildFrame, encodeCapture, type FrameRecord } from '../../src/pcap/writer.js';
+import { analyzeJsonSchema } from '../../src/pcap/analyze/json.js';
+import { diffJsonSchema } from '../../src/pcap/diff/json.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const fixture = (name: string) => join(root, 'test/fixtures/pcap-analyze', name);
+
+function podpath(args: string[], input?: Buffer) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root, input, encoding: 'buffer', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+}
+
+describe('podpath pcap (child process)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ppb-cli-'));
+  const clean = join(dir, 'clean.pcap');
+  const ffff = join(dir, 'ffff.pcap');
+  const cut = join(dir, 'cut.pcap');
+
+  beforeAll(() => {
+    const udp = (i: number, checksum: 'correct' | 'nat-ffff'): FrameRecord => ({
+      tsSec: 1_700_000_000 + i,
+      tsNsec: 0,
+      data: buildFrame({
+        eth: {},
+        ip: { version: 4, src: '10.10.72.11', dst: '10.10.72.10', id: 100 + i },
+        l4: {
+          kind: 'udp',
+          srcPort: 40000 + i,
+          dstPort: 4789,
+          checksum,
+          vxlan: { vni: 4096, inner: { eth: {}, ip: { version: 4, src: '166.166.104.10', dst: '166.166.166.168' }, l4: { kind: 'udp', srcPort: 5353, dstPort: 53, payload: 40 } } },
+        },
+      }),
+    });
+    writeFileSync(clean, encodeCapture({ format: 'pcap' }, [0, 1, 2, 3].map((i) => udp(i, 'correct'))));
+    writeFileSync(ffff, encodeCapture({ format: 'pcapng' }, [0, 1, 2].map((i) => udp(i, i < 2 ? 'nat-ffff' : 'correct'))));
+    // A real capture cut in the middle of its last record.
+    const whole = readFileSync(fixture('synack-no-ack-server.pcap'));
+    writeFileSync(cut, whole.subarray(0, whole.length - 30));
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 0 with no findings and prints no colour codes when not on a terminal', () => {
+    const r = podpath(['pcap', 'analyze', clean]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('No findings.');
+    expect(r.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it('exits 1 with findings, findings first, and names the 0xffff VXLAN sum (pcapng)', () => {
+    const r = podpath(['pcap', 'analyze', ffff]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^ERROR 2 outer VXLAN UDP checksums are 0xffff and wrong \(from 10\.10\.72\.11\)/);
+    expect(lines[1]).toBe('       frames: 1-2');
+    expect(lines[2]).toBe('       filter: frame.number in {1..2}');
+  });
+
+  it('prints partial results, one error line with the byte offset, and exits 2 on a cut capture', () => {
+    const r = podpath(['pcap', 'analyze', cut]);
+    expect(r.code).toBe(2);
+    const err = r.stderr.trim().split('\n');
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/^podpath: E_PCAP_TRUNCATED: .*cut\.pcap: .* \(at byte \d+\)$/);
+    // The frames before the cut were analyzed: the handshake verdict is still there.
+    expect(r.stdout).toContain('TCP handshake never completed');
+    expect(r.stdout).toMatch(/cut\.pcap: pcap, 15 frames/);
+  });
+
+  it('reads standard input with -, and --json validates against the documented schema', () => {
+    const r = podpath(['pcap', 'analyze', '--json', '-'], readFileSync(fixture('syn-backoff-63s-server.pcap')));
+    expect(r.code).toBe(1);
+    const doc = analyzeJsonSchema.parse(JSON.parse(r.stdout));
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.exitCode).toBe(1);
+    expect(doc.files[0]!.file).toBe('<stdin>');
+    expect(doc.files[0]!.findings.map((f) => f.id)).toContain('handshake-slow');
+  });
+
+  it('--json keeps the read error in the document', () => {
+    const r = podpath(['pcap', 'analyze', '--json', cut]);
+    expect(r.code).toBe(2);
+    const doc = analyzeJsonSchema.parse(JSON.parse(r.stdout));
+    expect(doc.files[0]!.read.error).toMatchObject({ code: 'E_PCAP_TRUNCATED' });
+  });
+
+  it('diff of two captures of the same packets finds nothing lost and exits 0', () => {
+    const r = podpath(['pcap', 'diff', '--json', fixture('syn-backoff-63s-client.pcap'), fixture('syn-backoff-63s-server.pcap')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = diffJsonSchema.parse(JSON.parse(r.stdout));
+    expect(doc.result.forward.lost).toBe(0);
+    expect(doc.result.reverse.lost).toBe(0);
+    expect(doc.result.matched).toBe(doc.result.sender.ipPackets);
+  });
+
+  it('rejects a bad --vxlan-port with a usage error', () => {
+    const r = podpath(['pcap', 'analyze', '--vxlan-port', '70000', clean]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('a UDP port, 1-65535');
+  });
+});
