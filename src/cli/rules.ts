@@ -6,6 +6,13 @@ import { severityLabel } from '../report/labels.js';
 import { allRules, ruleById } from '../rules/index.js';
 import { PodpathError } from '../util/errors.js';
 
+/** Pads to a terminal width: CJK characters take two columns. */
+function padDisplay(text: string, width: number): string {
+  let w = 0;
+  for (const ch of text) w += (ch.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1;
+  return text + ' '.repeat(Math.max(0, width - w));
+}
+
 export function registerRules(program: Command): void {
   program
     .command('rules')
@@ -20,7 +27,7 @@ export function registerRules(program: Command): void {
       }
       const width = Math.max(...allRules.map((r) => r.meta.id.length));
       for (const r of allRules) {
-        process.stdout.write(`${r.meta.id.padEnd(width)}  ${severityLabel(r.meta.severity, lang).padEnd(8)}  ${r.meta.title[lang]}  [${r.meta.needs.join(', ')}]\n`);
+        process.stdout.write(`${r.meta.id.padEnd(width)}  ${padDisplay(severityLabel(r.meta.severity, lang), 8)}  ${r.meta.title[lang]}  [${r.meta.needs.join(', ')}]\n`);
       }
     });
   program
