@@ -1,7 +1,7 @@
 // `podpath probe PEER`: probes the underlay and the overlay in both directions, reads both nodes'
 // counters around each run, and places every loss.
 import { UdpResponder } from './responder.js';
-import { readCounters, diffCounters, interfaceOf, type CounterSnapshot } from './counters.js';
+import { readCounters, diffCounters, interfaceOf, type CounterDelta, type CounterSnapshot } from './counters.js';
 import { runProbeSuite, type ProbeRequest, type ProbeSuiteResult } from './suite.js';
 import { localizeLoss, type LossVerdict } from './localize.js';
 import { PodpathError } from '../util/errors.js';
@@ -36,6 +36,10 @@ export interface DirectionReport {
   label: 'underlay' | 'overlay';
   result: ProbeSuiteResult;
   echoVerdict?: LossVerdict;
+  /** Counter changes on this node and on the peer while the probes ran, and how long that was. */
+  localDelta?: CounterDelta;
+  peerDelta?: CounterDelta;
+  seconds: number;
 }
 
 export interface PeerProbeReport {
@@ -103,7 +107,14 @@ export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
       // A to B: we send, the peer's agent answers.
       report.directions.push(await measured('local', p.label, p.remote, () => runProbeSuite(o.key, request(p.remote, p.local, p.label, false)), api, o.peer, o.source));
       if (reverse && p.local && responder) {
-        report.directions.push(await measured('peer', p.label, p.local, () => api.post<ProbeSuiteResult>('/v1/probe', request(p.local!, p.remote, p.label, false)), api, o.peer, o.source));
+        const local = responder;
+        report.directions.push(await measured('peer', p.label, p.local, async () => {
+          // Our own responder counts what arrived here: the peer's tally request may be lost on
+          // the same broken way back as its echoes.
+          const r = await api.post<ProbeSuiteResult>('/v1/probe', request(p.local!, p.remote, p.label, false));
+          if (r.echo && r.echo.arrivedAtPeer === undefined) r.echo.arrivedAtPeer = local.tallyOf(r.echo.session) ?? 0;
+          return r;
+        }, api, o.peer, o.source));
       }
     }
     // The ramp comes last: if it trips a blackhole, every other measurement is already done.
@@ -125,7 +136,9 @@ async function measured(
 ): Promise<DirectionReport> {
   const snap = async () => Promise.all([readCounters(), api.get<CounterSnapshot>('/v1/counters')]);
   const [localBefore, remoteBefore] = await snap();
+  const started = performance.now();
   const result = await run();
+  const seconds = Math.round((performance.now() - started) / 100) / 10;
   const [localAfter, remoteAfter] = await snap();
   const localDelta = diffCounters(localBefore, localAfter);
   const remoteDelta = diffCounters(remoteBefore, remoteAfter);
@@ -142,6 +155,6 @@ async function measured(
       receiverOverlayDev: label === 'overlay' ? interfaceOf(receiverSnap, target) : undefined,
     })
     : undefined;
-  return { from, to, label, result, echoVerdict };
+  return { from, to, label, result, echoVerdict, localDelta, peerDelta: remoteDelta, seconds };
 }
 

@@ -151,6 +151,15 @@ export class UdpResponder extends EventEmitter {
     });
   }
 
+  /** Datagrams of one session that reached this responder (session as hex, as probes report it). */
+  tallyOf(session: string): number | undefined {
+    try {
+      return this.tallies.get(BigInt(`0x${session}`))?.packets;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** For tests and /metrics: how many sessions and sources are remembered (both bounded). */
   get memory(): { sessions: number; sources: number } {
     return { sessions: this.tallies.size, sources: this.limiter.size };

@@ -13,6 +13,8 @@ export interface EchoResult {
   sendErrors: Record<string, number>;
   /** Datagrams the responder counted: tells lost-on-the-way-there from lost-on-the-way-back. */
   arrivedAtPeer?: number;
+  /** The probe session (hex), so the receiving responder's own tally can be looked up. */
+  session: string;
 }
 
 export async function udpEcho(opts: {
@@ -44,6 +46,7 @@ export async function udpEcho(opts: {
       lostSeqs: results.filter((r) => r.rtt === undefined).map((r) => firstSeq + r.i),
       sendErrors: Object.fromEntries(client.sendErrors),
       arrivedAtPeer: tally?.packets,
+      session: client.session.toString(16),
     };
   } finally {
     client.close();

@@ -2,6 +2,7 @@
 // sorted by id. `doctor`, `rules`, the docs generator and the docs test all read this list.
 import type { Rule } from '../engine/types.js';
 import { kbRules } from './kb-rules.js';
+import { probeRules } from './probe-rules.js';
 import kernelBadUdpChecksum from './kernel-bad-udp-checksum.js';
 import kernelLogBadOffload from './kernel-log-bad-offload.js';
 import lroOnForwardingHost from './lro-on-forwarding-host.js';
@@ -34,7 +35,7 @@ function sortedUnique(rules: Rule[]): Rule[] {
   return [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
 }
 
-export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules]);
+export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules, ...probeRules]);
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.meta.id === id);

@@ -1,0 +1,48 @@
+// Turns a `podpath probe` report into evidence entries for the rules.
+import type { CounterChange, ProbeEvidence } from '../evidence/probe-evidence.js';
+import type { CounterDelta } from './counters.js';
+import type { DirectionReport, PeerProbeReport } from './peer.js';
+
+export function probeEvidence(report: PeerProbeReport): ProbeEvidence[] {
+  return report.directions.map((d) => toEvidence(report.peer, d));
+}
+
+function toEvidence(peer: string, d: DirectionReport): ProbeEvidence {
+  const r = d.result;
+  const source = `probe ${r.target} ${d.label} (${d.from} -> ${d.to})`;
+  return {
+    peer,
+    label: d.label,
+    from: d.from,
+    to: d.to,
+    target: r.target,
+    source,
+    echo: r.echo && d.echoVerdict
+      ? { sent: r.echo.sent, received: r.echo.received, arrivedAtPeer: r.echo.arrivedAtPeer, place: d.echoVerdict.place, summary: d.echoVerdict.summary, evidence: d.echoVerdict.evidence }
+      : undefined,
+    sweep: r.sweep ? { largestPassing: r.sweep.largestPassing, smallestFailing: r.sweep.smallestFailing, maxTried: r.sweep.maxTried } : undefined,
+    ramp: r.ramp
+      ? {
+        maxRateBps: r.ramp.maxRateBps, stoppedBy: r.ramp.stoppedBy, lossOnsetBps: r.ramp.lossOnsetBps, lastCleanBps: r.ramp.lastCleanBps,
+        blackhole: r.ramp.blackhole?.detected ?? false, recoveredAfterMs: r.ramp.blackhole?.recoveredAfterMs, watchedMs: r.ramp.blackhole?.watchedMs,
+      }
+      : undefined,
+    tcp: r.tcp ? { target: r.tcp.target, attempts: r.tcp.attempts, connected: r.tcp.connected, failures: r.tcp.failures } : undefined,
+    dns: r.dns?.map((q) => ({ server: q.server, name: q.name, transport: q.transport, ok: q.ok, rcode: q.rcode, error: q.error })),
+    counters: [...changes('local', d.localDelta, d.seconds, source), ...changes('peer', d.peerDelta, d.seconds, source)],
+  };
+}
+
+/** /proc/net/netstat counters that explain a drop; the rest is noise for the rules. */
+const DROP_COUNTERS = new Set(['IPReversePathFilter', 'InNoRoutes', 'InTruncatedPkts', 'InCsumErrors', 'TCPSynRetrans', 'ListenDrops', 'ListenOverflows']);
+
+function changes(node: 'local' | 'peer', delta: CounterDelta | undefined, seconds: number, source: string): CounterChange[] {
+  if (!delta) return [];
+  const out: CounterChange[] = [];
+  for (const [k, v] of Object.entries(delta.udp)) out.push({ node, counter: `Udp.${k}`, delta: v, seconds, source });
+  for (const [k, v] of Object.entries(delta.netstat)) if (DROP_COUNTERS.has(k)) out.push({ node, counter: `Netstat.${k}`, delta: v, seconds, source });
+  for (const [dev, c] of Object.entries(delta.interfaces)) {
+    for (const [k, v] of Object.entries(c)) if (v !== 0) out.push({ node, counter: `dev.${dev}.${k}`, delta: v, seconds, source });
+  }
+  return out;
+}
