@@ -32,7 +32,19 @@ export function renderRuleDoc(rule: Rule): string {
 }
 
 export function renderRuleIndex(rules: readonly Rule[]): string {
-  const out = ['<!-- generated from src/rules by `npm run docs`: do not edit -->', '# podpath rules', '', '| id | severity | needs | title | 标题 |', '|---|---|---|---|---|'];
+  const out = [
+    '<!-- generated from src/rules by `npm run docs`: do not edit -->',
+    '# podpath rules',
+    '',
+    'Each rule is `src/rules/<id>.ts` (`defineRule({ meta, check })`, a pure function of NodeFacts) with its',
+    '`RuleTester` cases in `src/rules/<id>.test.ts`: valid cases must be judged and report nothing, invalid',
+    'cases must report exactly the expected messageIds. A rule whose `needs` are not collected is skipped,',
+    'never passed. `npm run docs` regenerates these pages; `test/rules/docs-fresh.test.ts` fails when one is stale.',
+    '`podpath rules` lists them, `podpath explain <id>` prints one.',
+    '',
+    '| id | severity | needs | title | 标题 |',
+    '|---|---|---|---|---|',
+  ];
   for (const r of rules) out.push(`| [${r.meta.id}](${r.meta.id}.md) | ${r.meta.severity} | ${r.meta.needs.join(', ')} | ${r.meta.title.en} | ${r.meta.title.zh} |`);
   return out.join('\n') + '\n';
 }
