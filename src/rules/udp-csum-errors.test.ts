@@ -3,11 +3,24 @@ import rule from './udp-csum-errors.js';
 
 const healthy = loadFixture('healthy-flannel-node.json');
 const seed = loadFixture('seed-000-kylin-bad-udp-checksum.json');
+// A probe entry as src/evidence/probe-evidence.ts defines it; only its counters matter here.
+const probe = (delta: number) => ({
+  peer: '172.31.251.1',
+  label: 'underlay',
+  from: '172.31.251.1',
+  to: 'this node',
+  target: '172.31.251.2:8472',
+  source: 'probe 172.31.251.1 underlay (172.31.251.1 -> this node)',
+  counters: [
+    { node: 'peer', counter: 'Udp.OutDatagrams', delta: 20, seconds: 10, source: 'peer /proc/net/snmp' },
+    { node: 'local', counter: 'Udp.InCsumErrors', delta, seconds: 10, source: '/proc/net/snmp before/after probe' },
+  ],
+});
 
 new RuleTester().run(rule, {
   valid: [
     { name: 'healthy node: InCsumErrors 0', facts: healthy },
-    { name: 'non-zero since boot, but no rise during probes', facts: { ...seed, probes: [{ counter: 'Udp.InCsumErrors', delta: 0, seconds: 10 }] } },
+    { name: 'non-zero since boot, but no rise during probes', facts: { ...seed, probes: [probe(0)] } },
   ],
   invalid: [
     {
@@ -22,8 +35,8 @@ new RuleTester().run(rule, {
     },
     {
       name: 'rising during probes',
-      facts: { ...healthy, probes: [{ counter: 'Udp.InCsumErrors', delta: 12, seconds: 10, source: 'probe udp 8472 -> 172.31.250.2' }] },
-      errors: [{ messageId: 'rising', data: { delta: 12, seconds: 10 } }],
+      facts: { ...healthy, probes: [probe(12)] },
+      errors: [{ messageId: 'rising', data: { delta: 12, seconds: 10 }, evidence: ['Udp InCsumErrors +12 in 10 s'] }],
     },
   ],
   skipped: [

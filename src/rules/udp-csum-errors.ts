@@ -2,15 +2,23 @@
 // counts them in Udp InCsumErrors. One snapshot says "since boot"; two (from probes) say "rising".
 import type { EvidenceLine, NodeFacts } from '../evidence/node-facts.js';
 import { defineRule } from '../engine/types.js';
+import { ProbeEvidence } from '../evidence/probe-evidence.js';
 
-/** A probe result carrying a counter delta: `{ counter: 'Udp.InCsumErrors', delta, seconds, source? }`. */
-export function inCsumErrorsDelta(probes: Record<string, unknown>[] | undefined): { delta: number; seconds: number; source: string } | undefined {
-  for (const p of probes ?? []) {
-    if (p.counter === 'Udp.InCsumErrors' && typeof p.delta === 'number' && typeof p.seconds === 'number') {
-      return { delta: p.delta, seconds: p.seconds, source: typeof p.source === 'string' ? p.source : 'probe' };
+/**
+ * How this node's Udp InCsumErrors moved while probes ran (src/evidence/probe-evidence.ts: each probe
+ * lists the counters that moved on either node). Undefined when no probe watched it.
+ */
+export function inCsumErrorsDelta(facts: NodeFacts): { delta: number; seconds: number; source: string } | undefined {
+  let watched: { delta: number; seconds: number; source: string } | undefined;
+  for (const raw of facts.probes ?? []) {
+    const p = ProbeEvidence.safeParse(raw);
+    if (!p.success) continue;
+    for (const c of p.data.counters) {
+      if (c.node !== 'local' || c.counter !== 'Udp.InCsumErrors') continue;
+      if (!watched || c.delta > watched.delta) watched = { delta: c.delta, seconds: c.seconds, source: c.source };
     }
   }
-  return undefined;
+  return watched;
 }
 
 /** `UDP: bad checksum. From A:port to B:8472 ulen 75` lines (net_dbg, when enabled) name the sender. */
@@ -54,7 +62,7 @@ export default defineRule({
     const udp = snmp.tables.Udp;
     if (!udp || udp.InCsumErrors === undefined) return ctx.skip('no Udp InCsumErrors in /proc/net/snmp');
     const port = ctx.facts.links?.items.find((l) => l.vxlan?.port !== undefined)?.vxlan?.port ?? 8472;
-    const delta = inCsumErrorsDelta(ctx.facts.probes);
+    const delta = inCsumErrorsDelta(ctx.facts);
     if (delta) {
       if (delta.delta > 0) ctx.report({ messageId: 'rising', data: { delta: delta.delta, seconds: delta.seconds, port }, evidence: [{ source: delta.source, text: `Udp InCsumErrors +${delta.delta} in ${delta.seconds} s` }] });
       return;
