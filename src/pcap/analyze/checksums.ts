@@ -3,7 +3,7 @@
 import type { ChecksumVerdict, DecodedPacket, PacketLayers } from '../types.js';
 import { FrameSet, type FrameSetJson } from './frame-set.js';
 import { makeFinding, type Finding } from './findings.js';
-import { ipField, layerLabel, scopes, type Scope } from './layers.js';
+import { ipField, layerLabel, type Scope } from './layers.js';
 
 export type Cause = 'wire' | 'offload' | 'lco' | 'unknown';
 export const CAUSES: Cause[] = ['wire', 'offload', 'lco', 'unknown'];
@@ -44,40 +44,48 @@ function emptyCounts(layer: string): LayerCounts {
   return { layer, ok: 0, bad: 0, none: 0, unverifiable: 0, badByCause: { wire: 0, offload: 0, lco: 0, unknown: 0 } };
 }
 
+const LAYER_ORDER = ['outer-ipv4', 'outer-udp', 'outer-tcp', 'outer-icmp', 'outer-icmpv6', 'inner-ipv4', 'inner-udp', 'inner-tcp', 'inner-icmp', 'inner-icmpv6'];
+const PROTO_INDEX: Record<string, number> = { ipv4: 0, udp: 1, tcp: 2, icmp: 3, icmpv6: 4 };
+
 export class ChecksumAccumulator {
-  private readonly counts = new Map<string, LayerCounts>();
+  // Indexed by layer (scope * 5 + protocol): no string is built per packet on the hot path.
+  private readonly counts: (LayerCounts | undefined)[] = [];
   private readonly groups = new Map<string, GroupState>();
   /** Per layer and sender: healthy sums (right, absent, artefacts) and really bad ones (wire, unknown). */
-  private readonly perSender = new Map<string, { ok: number; bad: number }>();
+  private readonly perSender: Map<string, { ok: number; bad: number }>[] = LAYER_ORDER.map(() => new Map());
   private readonly ffffFrames = new FrameSet();
   private readonly ffffSrcs = new Set<string>();
 
   add(pkt: DecodedPacket): void {
-    for (const { scope, layers } of scopes(pkt)) {
-      const ip = layers.ip;
-      if (!ip) continue;
-      if (ip.headerChecksum) this.record(pkt, scope, 'ipv4', ip.headerChecksum, layers);
-      const l4 = layers.l4;
-      if (l4?.checksum && l4.kind !== 'other') {
-        const ffff = scope === 'outer' && l4.kind === 'udp' && pkt.tunnel !== undefined && l4.checksum.status === 'bad' && l4.checksum.got === 0xffff;
-        if (ffff) {
-          this.ffffFrames.add(pkt.frameNumber);
-          this.ffffSrcs.add(ip.src);
-        }
-        this.record(pkt, scope, l4.kind, l4.checksum, layers, ffff);
+    this.addLayers(pkt, 'outer', pkt);
+    if (pkt.tunnel) this.addLayers(pkt, 'inner', pkt.tunnel.inner);
+  }
+
+  private addLayers(pkt: DecodedPacket, scope: Scope, layers: PacketLayers): void {
+    const ip = layers.ip;
+    if (!ip) return;
+    const base = scope === 'outer' ? 0 : 5;
+    if (ip.headerChecksum) this.record(pkt, base, ip.headerChecksum, layers);
+    const l4 = layers.l4;
+    if (l4?.checksum && l4.kind !== 'other') {
+      const ffff = scope === 'outer' && l4.kind === 'udp' && pkt.tunnel !== undefined && l4.checksum.status === 'bad' && l4.checksum.got === 0xffff;
+      if (ffff) {
+        this.ffffFrames.add(pkt.frameNumber);
+        this.ffffSrcs.add(ip.src);
       }
+      this.record(pkt, base + PROTO_INDEX[l4.kind]!, l4.checksum, layers, ffff);
     }
   }
 
-  private record(pkt: DecodedPacket, scope: Scope, proto: string, v: ChecksumVerdict, layers: PacketLayers, ffff = false): void {
-    const layer = `${scope}-${proto}`;
-    let c = this.counts.get(layer);
-    if (!c) this.counts.set(layer, (c = emptyCounts(layer)));
+  private record(pkt: DecodedPacket, li: number, v: ChecksumVerdict, layers: PacketLayers, ffff = false): void {
+    const layer = LAYER_ORDER[li]!;
+    let c = this.counts[li];
+    if (!c) this.counts[li] = c = emptyCounts(layer);
     c[v.status]++;
     const ip = layers.ip!;
-    const senderKey = `${layer}|${ip.src}`;
-    let s = this.perSender.get(senderKey);
-    if (!s) this.perSender.set(senderKey, (s = { ok: 0, bad: 0 }));
+    const senders = this.perSender[li]!;
+    let s = senders.get(ip.src);
+    if (!s) senders.set(ip.src, (s = { ok: 0, bad: 0 }));
     const cause: Cause = v.cause ?? 'unknown';
     // A sender whose sums are right, absent (VXLAN's default) or mere offload artefacts is healthy.
     if (v.status !== 'bad' || cause === 'offload' || cause === 'lco') s.ok++;
@@ -85,7 +93,7 @@ export class ChecksumAccumulator {
     if (v.status !== 'bad') return;
     c.badByCause[cause]++;
     if (ffff) return; // reported by its own finding, not twice
-    const dstPort = proto === 'ipv4' ? undefined : layers.l4?.dstPort;
+    const dstPort = li % 5 === 0 ? undefined : layers.l4?.dstPort;
     const key = `${layer}|${cause}|${ip.src}|${ip.dst}|${dstPort ?? ''}`;
     let g = this.groups.get(key);
     if (!g) {
@@ -98,17 +106,11 @@ export class ChecksumAccumulator {
 
   /** Senders of `layer` packets and how many of theirs were ok / bad. */
   senders(layer: string): Map<string, { ok: number; bad: number }> {
-    const out = new Map<string, { ok: number; bad: number }>();
-    for (const [k, v] of this.perSender) {
-      const [l, src] = k.split('|', 2);
-      if (l === layer && src !== undefined) out.set(src, v);
-    }
-    return out;
+    return this.perSender[LAYER_ORDER.indexOf(layer)] ?? new Map<string, { ok: number; bad: number }>();
   }
 
   finish(): ChecksumSummary {
-    const order = ['outer-ipv4', 'outer-udp', 'outer-tcp', 'outer-icmp', 'outer-icmpv6', 'inner-ipv4', 'inner-udp', 'inner-tcp', 'inner-icmp', 'inner-icmpv6'];
-    const layers = [...this.counts.values()].sort((a, b) => order.indexOf(a.layer) - order.indexOf(b.layer));
+    const layers = this.counts.filter((c): c is LayerCounts => c !== undefined);
     const badGroups = [...this.groups.values()].map((g) => ({ ...g, frames: g.frames.toJSON() })).sort((a, b) => b.count - a.count);
     return { layers, badGroups, tunnelFfff: { count: this.ffffFrames.count, frames: this.ffffFrames.toJSON(), srcs: [...this.ffffSrcs] } };
   }
@@ -212,6 +214,7 @@ export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator,
       if (groups.length === 0) continue;
       const n = groups.reduce((k, g) => k + g.count, 0);
       const what = `${n} ${layerLabel(layerCounts.layer)} checksum${n > 1 ? 's' : ''}${portPhrase(groups)}`;
+      const are = n > 1 ? 'are' : 'is';
       const who = senderPhrase(groups, acc.senders(layerCounts.layer));
       const ex = groups[0]!.example;
       const exText = `e.g. frame ${ex.frame}: 0x${ex.got.toString(16).padStart(4, '0')}${ex.expected !== undefined ? ` -> 0x${ex.expected.toString(16).padStart(4, '0')}` : ''}`;
@@ -223,7 +226,7 @@ export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator,
             id: 'checksum-wire',
             severity: 'error',
             file,
-            message: `${what} are wrong on the wire: the receiver's kernel drops them (${counterFor(layerCounts.layer)}); ${who}; ${exText}`,
+            message: `${what} ${are} wrong on the wire: the receiver's kernel drops them (${counterFor(layerCounts.layer)}); ${who}; ${exText}`,
             detail:
               'Not an offload pattern: the sending host (its kernel build or NIC) or a device on the path wrote a wrong sum. Capture on the sender too (`podpath pcap diff`), compare its kernel build and offloads with a healthy node.',
             frames,
@@ -236,7 +239,7 @@ export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator,
             id: 'checksum-unknown',
             severity: 'warning',
             file,
-            message: `${what} are wrong, and no offload pattern explains it; ${who}; ${exText}`,
+            message: `${what} ${are} wrong, and no offload pattern explains it; ${who}; ${exText}`,
             detail: `If this capture was taken on the receiving host these packets are dropped (${counterFor(layerCounts.layer)}); if on the sender, capture on the receiver to tell.`,
             frames,
             fallbackFilter,
@@ -248,7 +251,7 @@ export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator,
             id: cause === 'offload' ? 'checksum-offload' : 'checksum-lco',
             severity: 'info',
             file,
-            message: `${what} are ${cause === 'offload' ? 'tx offload' : 'local checksum offload (LCO)'} artefacts, ${who}: captured on the sending host, they prove nothing`,
+            message: `${what} ${are} ${cause === 'offload' ? 'tx offload' : 'local checksum offload (LCO)'} artefact${n > 1 ? 's' : ''}, ${who}: captured on the sending host, they prove nothing`,
             detail: `${MEANING[cause]}.`,
             frames,
             fallbackFilter,

@@ -47,6 +47,8 @@ interface Conn {
   scope: Scope;
   client: string;
   server: string;
+  /** Both ports, lower first: the fast-path key. */
+  ports: number;
   isn: number;
   t0: number;
   syns: number[];
@@ -84,6 +86,8 @@ export function isExponentialBackoff(intervals: number[]): boolean {
 
 export class HandshakeAccumulator {
   private readonly conns = new Map<string, Conn>();
+  /** Port pairs of the handshakes in progress, with how many share each. */
+  private readonly portPairs = new Map<number, number>();
   private readonly done: Handshake[] = [];
   private total = 0;
   private completed = 0;
@@ -103,11 +107,16 @@ export class HandshakeAccumulator {
     const ip = layers.ip!;
     const l4 = layers.l4!;
     const tcp = l4.tcp!;
-    const a = endpoint(ip.src, l4.srcPort);
-    const b = endpoint(ip.dst, l4.dstPort);
     const syn = (tcp.flags & TCP_SYN) !== 0;
     const ack = (tcp.flags & TCP_ACK) !== 0;
     const rst = (tcp.flags & TCP_RST) !== 0;
+    // Fast path: most packets belong to no handshake in progress; tell by the port pair alone.
+    const sp = l4.srcPort ?? 0;
+    const dp = l4.dstPort ?? 0;
+    const ports = sp < dp ? sp * 65536 + dp : dp * 65536 + sp;
+    if (!(syn && !ack) && !this.portPairs.has(ports)) return;
+    const a = endpoint(ip.src, l4.srcPort);
+    const b = endpoint(ip.dst, l4.dstPort);
     if (syn && !ack) {
       const key = `${scope}|${a}|${b}`;
       let c = this.conns.get(key);
@@ -117,8 +126,9 @@ export class HandshakeAccumulator {
       }
       if (!c) {
         if (this.conns.size >= MAX_TRACKED) return;
-        c = { scope, client: a, server: b, isn: tcp.seq, t0: ts, syns: [], synAcks: [], frames: [], badOuter: 0, reset: false };
+        c = { scope, client: a, server: b, ports, isn: tcp.seq, t0: ts, syns: [], synAcks: [], frames: [], badOuter: 0, reset: false };
         this.conns.set(key, c);
+        this.portPairs.set(ports, (this.portPairs.get(ports) ?? 0) + 1);
         this.total++;
       }
       if (c.completedAt !== undefined) return;
@@ -156,6 +166,9 @@ export class HandshakeAccumulator {
 
   private close(key: string, c: Conn): void {
     this.conns.delete(key);
+    const n = (this.portPairs.get(c.ports) ?? 1) - 1;
+    if (n > 0) this.portPairs.set(c.ports, n);
+    else this.portPairs.delete(c.ports);
     const h = toHandshake(c, this.lastTs);
     if (h.state === 'completed') {
       this.completed++;

@@ -49,7 +49,10 @@ export function bucketIndex(len: number): number {
 const TUNNEL_PORTS = new Set([4789, 8472, 6081]);
 
 export class SizeAccumulator {
-  private readonly flows = new Map<string, FlowSizes>();
+  // src -> dst -> protocol and port: nested maps on strings the decoder made anyway, so the hot
+  // path builds no key string.
+  private readonly bySrc = new Map<string, Map<string, Map<number, FlowSizes>>>();
+  private readonly flows: FlowSizes[] = [];
   private otherFlows = 0;
   private readonly fragments = new FrameSet();
 
@@ -57,20 +60,26 @@ export class SizeAccumulator {
     const ip = pkt.ip;
     if (!ip) return;
     const l4 = pkt.l4;
-    const proto = l4 && l4.kind !== 'other' ? l4.kind : `ip${ip.proto}`;
     let port: number | undefined;
     if (l4?.dstPort !== undefined && l4.srcPort !== undefined) {
       port = pkt.tunnel || TUNNEL_PORTS.has(l4.dstPort) ? l4.dstPort : Math.min(l4.srcPort, l4.dstPort);
     }
-    const flowName = `${ip.src} > ${ip.dst} ${proto}${port !== undefined ? `/${port}` : ''}`;
-    let f = this.flows.get(flowName);
+    let byDst = this.bySrc.get(ip.src);
+    if (!byDst) this.bySrc.set(ip.src, (byDst = new Map()));
+    let byProto = byDst.get(ip.dst);
+    if (!byProto) byDst.set(ip.dst, (byProto = new Map()));
+    const key = ip.proto * 65537 + (port ?? 65536);
+    let f = byProto.get(key);
     if (!f) {
-      if (this.flows.size >= MAX_FLOWS) {
+      if (this.flows.length >= MAX_FLOWS) {
         this.otherFlows++;
         return;
       }
+      const proto = l4 && l4.kind !== 'other' ? l4.kind : `ip${ip.proto}`;
+      const flowName = `${ip.src} > ${ip.dst} ${proto}${port !== undefined ? `/${port}` : ''}`;
       f = { flow: flowName, src: ip.src, dst: ip.dst, proto, port, packets: 0, bytes: 0, buckets: new Array<number>(SIZE_BUCKETS.length + 1).fill(0), maxIpLength: 0, maxFrame: 0, atMax: 0, fragments: 0 };
-      this.flows.set(flowName, f);
+      byProto.set(key, f);
+      this.flows.push(f);
     }
     const len = ip.totalLength;
     f.packets++;
@@ -89,7 +98,7 @@ export class SizeAccumulator {
   }
 
   finish(): SizeSummary {
-    const flows = [...this.flows.values()].sort((a, b) => b.packets - a.packets);
+    const flows = [...this.flows].sort((a, b) => b.packets - a.packets);
     return { bucketLabels: SIZE_BUCKET_LABELS, flows, otherFlows: this.otherFlows, fragmentFrames: this.fragments.toJSON() };
   }
 }
