@@ -190,6 +190,20 @@ describe('decodeFrame on crafted frames', () => {
     expect(custom.ip?.headerChecksum).toBeUndefined();
   });
 
+  it('calls a bad outer VXLAN sum unknown when the inner sum cannot be verified, wire otherwise', () => {
+    const innerFragment = ipv4(17, udp(7, 9, [1, 2, 3, 4], { src: SRC, dst: DST }), { frag: 0x2000 });
+    const vx = [0x08, 0, 0, 0, 0, 0, 7, 0, ...ETH, 8, 0, ...innerFragment];
+    const outer = ipv4(17, udp(40000, 4789, vx, { src: SRC, dst: DST }));
+    expect(decodeFrame(frame(101, outer)).l4?.checksum?.status).toBe('ok');
+    outer[26] ^= 0x01; // corrupt the outer UDP sum
+    const p = decodeFrame(frame(101, outer));
+    expect(p.tunnel?.inner.l4?.checksum?.status).toBe('unverifiable');
+    expect(p.l4?.checksum).toMatchObject({ status: 'bad', cause: 'unknown' });
+    const whole = ipv4(17, udp(40000, 4789, [0x08, 0, 0, 0, 0, 0, 7, 0, ...ETH, 8, 0, ...ipv4(17, udp(7, 9, [1]))], { src: SRC, dst: DST }));
+    whole[26] ^= 0x01;
+    expect(decodeFrame(frame(101, whole)).l4?.checksum).toMatchObject({ status: 'bad', cause: 'wire' });
+  });
+
   it('decodes TCP fields', () => {
     const tcp = [0x1f, 0x90, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 2, 0x50, 0x12, 0xff, 0xff, 0, 0, 0, 0, 1, 2, 3];
     const p: DecodedPacket = decodeFrame(frame(101, ipv4(6, tcp)));

@@ -321,24 +321,29 @@ function segmentVerdict(
 }
 
 /**
- * Why a UDP sum is bad (the precise algorithm; B's analyzers rely on it):
- * 1. offload: the field is the pseudo-header sum alone (CHECKSUM_PARTIAL left by the sender).
+ * Why a UDP sum is bad (the precise algorithm; the analyzers rely on it):
+ * 1. offload: the field is the pseudo-header sum alone (CHECKSUM_PARTIAL left by the sender),
+ *    folded, complemented or not.
  * 2. lco: this UDP carries a tunnel whose inner L4 sum is partial (1.), and this outer sum is
  *    right once that inner field holds its right value (local checksum offload computed the
  *    outer sum for the finished inner packet).
- * 3. unknown: the inner sum is partial but the outer one does not match LCO either: offload is
- *    involved in a way we cannot explain from the packet.
- * 4. wire: anything else. This includes an outer VXLAN sum of 0xffff where none (0) was sent
- *    and a NAT rewrite turned it into 0xffff (seed 004: `[bad udp cksum 0xffff -> 0x3af0!]`);
- *    recognise that case by `cause === 'wire' && got === 0xffff` on a tunnel's outer UDP.
+ * 3. unknown: a tunnel packet whose inner L4 sum could not be verified (an inner header cut or
+ *    fragmented): a partial inner sum, hence LCO, cannot be ruled out.
+ * 4. wire: anything else, the field is simply wrong. This includes an outer VXLAN sum of 0xffff
+ *    where none (0) was sent and a NAT rewrite turned it into 0xffff (seed 004:
+ *    `[bad udp cksum 0xffff -> 0x3af0!]`); recognise that case by `cause === 'wire' &&
+ *    got === 0xffff` on a tunnel's outer UDP.
  */
 function classifyUdp(v: ChecksumVerdict, pseudo: number, total: number, udpAt: number, layers: PacketLayers, ctx: DecodeContext): ChecksumVerdict['cause'] {
   if (isPartial(v.got, pseudo)) return 'offload';
-  if (layers.tunnel !== undefined && ctx.partialAt >= 0) {
+  const tunnel = layers.tunnel;
+  if (tunnel === undefined) return 'wire';
+  if (ctx.partialAt >= 0) {
     const odd = (ctx.partialAt - udpAt) % 2 !== 0;
-    return matchesLco(v.got, total, ctx.partialGot, ctx.partialRight, odd) ? 'lco' : 'unknown';
+    if (matchesLco(v.got, total, ctx.partialGot, ctx.partialRight, odd)) return 'lco';
+    return 'wire';
   }
-  return 'wire';
+  return tunnel.inner.l4?.checksum?.status === 'unverifiable' ? 'unknown' : 'wire';
 }
 
 /** A VXLAN header has the I flag and zero reserved bytes; used before trusting a source port. */
