@@ -105,6 +105,7 @@ describe('readCapture: classic pcap', () => {
     expect((await collect([])).summary.error).toMatchObject({ code: 'E_PCAP_EMPTY', offset: 0 });
     expect((await collect([...'GET / HTTP/1.1\r\n\r\n'].map((c) => c.charCodeAt(0)))).summary.error?.code).toBe('E_PCAP_BAD_MAGIC');
     expect((await collect('/nonexistent/podpath.pcap')).summary.error).toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('ENOENT') });
+    expect((await collect(FIXTURES)).summary.error).toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('EISDIR') });
   });
 
   it('reads a real LINUX_SLL2 capture made by tcpdump -i any with every frame tcpdump reads', async () => {

@@ -10,6 +10,14 @@ export interface ByteSource {
   sizeHint?: number;
 }
 
+/** Bytes read ahead from a file while the caller parses the previous chunk. */
+const READ_AHEAD = 4 * 1024 * 1024;
+
+/**
+ * A file, read one chunk ahead: each readInto hands over the chunk read in the background and
+ * starts the next read at once, so the disk (or page cache) and the parser work at the same
+ * time instead of taking turns. Costs one memory copy per byte, far less than the wait it saves.
+ */
 export async function openFileSource(path: string): Promise<ByteSource> {
   const fh: FileHandle = await open(path, 'r');
   let sizeHint: number | undefined;
@@ -21,13 +29,38 @@ export async function openFileSource(path: string): Promise<ByteSource> {
   }
   // A position we keep ourselves, as a double: files beyond 2 GiB (or 4 GiB) are fine.
   let position = 0;
-  return {
-    async readInto(buf, offset, length) {
-      const { bytesRead } = await fh.read(buf, offset, length, position);
+  const ahead = new Uint8Array(sizeHint !== undefined ? Math.max(1, Math.min(READ_AHEAD, sizeHint)) : READ_AHEAD);
+  let filled = 0;
+  let taken = 0;
+  let pending: Promise<number> | undefined;
+  const fetch = () => {
+    pending = fh.read(ahead, 0, ahead.length, position).then(({ bytesRead }) => {
       position += bytesRead;
       return bytesRead;
+    });
+    // Errors surface at the next readInto; never as an unhandled rejection meanwhile.
+    pending.catch(() => undefined);
+  };
+  return {
+    async readInto(buf, offset, length) {
+      if (taken === filled) {
+        if (pending === undefined) fetch();
+        filled = await (pending as Promise<number>);
+        taken = 0;
+        pending = undefined;
+        if (filled === 0) return 0;
+      }
+      const n = Math.min(length, filled - taken);
+      buf.set(ahead.subarray(taken, taken + n), offset);
+      taken += n;
+      if (taken === filled) fetch();
+      return n;
     },
-    close: () => fh.close(),
+    async close() {
+      // Never close the descriptor under a read still in flight.
+      if (pending !== undefined) await pending.catch(() => undefined);
+      await fh.close();
+    },
     sizeHint,
   };
 }
