@@ -137,6 +137,21 @@ describe('diff verdicts', () => {
     expect(findings.map((x) => x.id)).not.toContain('diff-loss-rate');
   });
 
+  it('does not call TCP lost when segmentation offload merged it at one end', () => {
+    const sender: DecodedPacket[] = [];
+    const receiver: DecodedPacket[] = [];
+    // The sender's TSO hands tcpdump 2 x 2920-byte segments; the wire and the receiver carry 4.
+    for (let i = 0; i < 2; i++) sender.push(pkt({ frame: i + 1, t: i, src: A, dst: B, proto: 'tcp', id: i + 1, len: 2960, seq: 1000 + i * 2920 }));
+    for (let i = 0; i < 4; i++) receiver.push(pkt({ frame: i + 1, t: i / 2, src: A, dst: B, proto: 'tcp', id: 100 + i, len: 1500, seq: 1000 + i * 1460 }));
+    sender.push(pkt({ frame: 3, t: 3, src: A, dst: B, id: 50 }));
+    receiver.push(pkt({ frame: 5, t: 3, src: A, dst: B, id: 50 }));
+    const { d, findings } = run(sender, receiver);
+    expect(d.segmentationOffload).toEqual({ suspected: true, largestTcpSender: 2960, largestTcpReceiver: 1500 });
+    expect(d.forward).toMatchObject({ lost: 0, notComparable: 2, delivered: 1 });
+    expect(findings.map((f) => f.id)).toContain('diff-segmentation-offload');
+    expect(findings.map((f) => f.id)).not.toContain('diff-loss-size');
+  });
+
   it('reports scattered loss, loss both ways, and packets altered on the way', () => {
     const sender: DecodedPacket[] = [];
     const receiver: DecodedPacket[] = [];

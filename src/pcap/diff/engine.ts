@@ -1,8 +1,8 @@
 // Matches the packets of two captures of the same traffic (sender side, receiver side).
 //
-// Memory: the receiver's capture is indexed first, ~90 bytes a packet (typed-array columns plus
-// one Map entry per distinct key), up to MAX_INDEXED packets; the sender's capture is then
-// streamed, and only its unmatched packets are kept (~50 bytes each, up to MAX_UNMATCHED) plus
+// Memory: the receiver's capture is indexed first, ~100 bytes a packet (typed-array columns plus
+// one Map entry per distinct key; measured: 1M packets add ~95 MB of peak RSS), up to MAX_INDEXED packets; the sender's capture is then
+// streamed, and only its unmatched packets are kept (~55 bytes each, up to MAX_UNMATCHED) plus
 // bounded per-address counters. So memory grows with the receiver's capture and with the loss,
 // never with the sender's capture: give the smaller capture as RECEIVER when one is huge.
 import type { DecodedPacket } from '../types.js';
@@ -36,6 +36,8 @@ class Receiver {
   readonly innerL4 = new Column(Int32Array);
   readonly innerArtefact = new Column(Uint8Array);
   readonly innerTtl = new Column(Int16Array);
+  /** 1 when the packet carries TCP (outer or inner): segmentation offload can merge or split it. */
+  readonly tcp = new Column(Uint8Array);
   readonly heads = new Map<number, number>();
   truncated = false;
 }
@@ -57,6 +59,11 @@ class Unmatched {
   readonly matchedBefore = new Column(Uint32Array);
   /** When the next packet of the pair got through (NaN: never, within the capture). */
   readonly resumeTs = new Column(Float64Array);
+  readonly tcp = new Column(Uint8Array);
+}
+
+function carriesTcp(pkt: DecodedPacket): boolean {
+  return pkt.l4?.kind === 'tcp' || pkt.tunnel?.inner.l4?.kind === 'tcp';
 }
 
 export interface AlteredPacket {
@@ -85,6 +92,8 @@ export class DiffEngine {
   readonly deltas: number[] = [];
   private matchedCount = 0;
   readonly altered: AlteredPacket[] = [];
+  /** Largest IP length of a TCP-carrying packet per side: above the MTU means TSO/GSO or GRO. */
+  readonly largestTcp = { sender: 0, receiver: 0 };
   alteredCount = 0;
   readonly alteredFieldCounts = new Map<string, number>();
   private seed = 1;
@@ -115,7 +124,7 @@ export class DiffEngine {
     }
     const [h1, h2] = hash2(key);
     const i = r.n++;
-    for (const c of [r.ts, r.frame, r.h2, r.next, r.matched, r.src, r.dst, r.l4Checksum, r.l4Bad, r.innerIp, r.innerL4, r.innerArtefact, r.innerTtl]) c.ensure(r.n);
+    for (const c of [r.ts, r.frame, r.h2, r.next, r.matched, r.src, r.dst, r.l4Checksum, r.l4Bad, r.innerIp, r.innerL4, r.innerArtefact, r.innerTtl, r.tcp]) c.ensure(r.n);
     const src = this.addrs.id(pkt.ip.src);
     const dst = this.addrs.id(pkt.ip.dst);
     const inv = invariantsOf(pkt);
@@ -130,6 +139,9 @@ export class DiffEngine {
     r.innerL4.data[i] = inv.innerL4Checksum;
     r.innerArtefact.data[i] = inv.innerArtefact ? 1 : 0;
     r.innerTtl.data[i] = inv.innerTtl;
+    const tcp = carriesTcp(pkt);
+    r.tcp.data[i] = tcp ? 1 : 0;
+    if (tcp && pkt.ip.totalLength > this.largestTcp.receiver) this.largestTcp.receiver = pkt.ip.totalLength;
     // Newest first; lookups take the oldest unmatched, so duplicates pair up in order.
     r.next.data[i] = r.heads.get(h1) ?? -1;
     r.heads.set(h1, i);
@@ -157,6 +169,8 @@ export class DiffEngine {
     const rate = meter.add(ts, pkt.origLen * 8);
     const pair = DiffEngine.pair(src, dst);
     this.pairSent.set(pair, (this.pairSent.get(pair) ?? 0) + 1);
+    const tcp = carriesTcp(pkt);
+    if (tcp && pkt.ip.totalLength > this.largestTcp.sender) this.largestTcp.sender = pkt.ip.totalLength;
     const size = datagramSize(pkt);
 
     const [h1, h2] = hash2(key);
@@ -187,7 +201,7 @@ export class DiffEngine {
       return;
     }
     const j = u.n++;
-    for (const c of [u.ts, u.frame, u.size, u.src, u.dst, u.rate, u.rateOkBefore, u.matchedBefore, u.resumeTs]) c.ensure(u.n);
+    for (const c of [u.ts, u.frame, u.size, u.src, u.dst, u.rate, u.rateOkBefore, u.matchedBefore, u.resumeTs, u.tcp]) c.ensure(u.n);
     u.ts.data[j] = ts;
     u.frame.data[j] = pkt.frameNumber;
     u.size.data[j] = size;
@@ -197,6 +211,7 @@ export class DiffEngine {
     u.rateOkBefore.data[j] = this.rateOk.get(src) ?? 0;
     u.matchedBefore.data[j] = this.pairMatched.get(pair) ?? 0;
     u.resumeTs.data[j] = NaN;
+    u.tcp.data[j] = tcp ? 1 : 0;
     this.pairLastLost.set(pair, j);
   }
 

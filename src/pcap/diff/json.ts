@@ -47,6 +47,7 @@ export const diffResultSchema = z.object({
   matched: z.number().int().nonnegative(),
   forward: direction.extend({
     outsideOverlap: z.number().int().nonnegative(),
+    notComparable: z.number().int().nonnegative(),
     maxDeliveredSize: z.number().int().optional(),
     size: z
       .object({ threshold: z.number().int(), lostAbove: z.number().int(), largestLost: z.number().int(), lostAtOrBelow: z.number().int(), lostAtOrBelowOutsideRuns: z.number().int(), frames: frameSetSchema })
@@ -64,6 +65,7 @@ export const diffResultSchema = z.object({
     examples: z.array(z.object({ senderFrame: z.number().int(), receiverFrame: z.number().int(), fields: z.array(z.string()) })),
     senderFrames: frameSetSchema,
   }),
+  segmentationOffload: z.object({ suspected: z.boolean(), largestTcpSender: z.number().int(), largestTcpReceiver: z.number().int() }),
   receiverOnly: z.number().int().nonnegative(),
   limits: z.object({ receiverIndexTruncated: z.boolean(), unmatchedDropped: z.number().int().nonnegative() }),
 });

@@ -50,6 +50,8 @@ export interface Direction {
 export interface ForwardDirection extends Direction {
   /** Not judged: sent while the receiver was not capturing. */
   outsideOverlap: number;
+  /** Not judged: unmatched TCP while segmentation offload (TSO/GSO, GRO) shows in a capture. */
+  notComparable: number;
   maxDeliveredSize?: number;
   /** Every packet above `threshold` bytes (the largest delivered datagram) was lost. */
   size?: { threshold: number; lostAbove: number; largestLost: number; lostAtOrBelow: number; lostAtOrBelowOutsideRuns: number; frames: FrameSetJson };
@@ -71,6 +73,8 @@ export interface DiffResult {
   forward: ForwardDirection;
   reverse: Direction;
   altered: { count: number; fields: Record<string, number>; examples: AlteredPacket[]; senderFrames: FrameSetJson };
+  /** Largest TCP-carrying packet (IP length) per capture; above 1500 means TSO/GSO (sender) or GRO (receiver). */
+  segmentationOffload: { suspected: boolean; largestTcpSender: number; largestTcpReceiver: number };
   /** Receiver packets from the sender's host with no copy in the sender's capture. */
   receiverOnly: number;
   limits: { receiverIndexTruncated: boolean; unmatchedDropped: number };
@@ -157,10 +161,18 @@ export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
   const lostFrames = new FrameSet();
   const lostIdx: number[] = [];
   let outside = 0;
+  let notComparable = 0;
+  // Segmentation offload merges (GRO) or splits (TSO/GSO) TCP at one capture point only: TCP
+  // packets then have no one-to-one copy, and their absence proves nothing.
+  const gso = e.largestTcp.sender > 1500 || e.largestTcp.receiver > 1500;
   for (let j = 0; j < u.n; j++) {
     if (u.src.data[j] !== hostA || u.dst.data[j] !== hostB) continue;
     if (!inOverlap(u.ts.data[j]!)) {
       outside++;
+      continue;
+    }
+    if (gso && u.tcp.data[j] === 1) {
+      notComparable++;
       continue;
     }
     lostIdx.push(j);
@@ -231,6 +243,7 @@ export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
     if (!inOverlap(t)) continue;
     const s = r.src.data[i];
     const d = r.dst.data[i];
+    if (gso && r.tcp.data[i] === 1 && r.matched.data[i] === 0) continue;
     if (s === hostB && d === hostA) {
       revSent++;
       if (r.matched.data[i] === 0) {
@@ -256,6 +269,7 @@ export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
       lost: lostIdx.length,
       lostFrames: lostFrames.toJSON(),
       outsideOverlap: outside,
+      notComparable,
       maxDeliveredSize: maxDelivered,
       size,
       runs,
@@ -266,6 +280,7 @@ export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
     },
     reverse: { from: name(hostB), to: name(hostA), sent: revSent, delivered: revSent - revLost, lost: revLost, lostFrames: revFrames.toJSON() },
     altered: { count: e.alteredCount, fields: Object.fromEntries(e.alteredFieldCounts), examples: e.altered.slice(0, 20), senderFrames: senderFrames.toJSON() },
+    segmentationOffload: { suspected: gso, largestTcpSender: e.largestTcp.sender, largestTcpReceiver: e.largestTcp.receiver },
     receiverOnly,
     limits: { receiverIndexTruncated: r.truncated, unmatchedDropped: u.truncated },
   };
