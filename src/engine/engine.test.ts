@@ -84,6 +84,7 @@ describe('RuleTester checks', () => {
     expect(() => checkInvalidCase(probe, { name: 'x', facts: snmp(7), errors: [{ messageId: 'missing' }] })).toThrow(/not in meta.messages/);
     expect(() => checkInvalidCase(probe, { name: 'x', facts: snmp(7), errors: [{ messageId: 'nonZero' }, { messageId: 'nonZero' }] })).toThrow(/should report 2/);
     expect(() => checkInvalidCase(probe, { name: 'x', facts: snmp(7), errors: [{ messageId: 'nonZero', data: { n: 8 } }] })).toThrow(/data.n/);
+    expect(() => checkInvalidCase(probe, { name: 'x', facts: snmp(7), errors: [{ messageId: 'nonZero', severity: 'warning' }] })).toThrow(/severity error, expected warning/);
   });
   it('refuses a valid case that is skipped or reports', () => {
     expect(() => checkValidCase(probe, { name: 'x', facts: {} })).toThrow(/skipped/);
@@ -115,5 +116,23 @@ describe('validateRuleMeta', () => {
     expect(problems).toMatch(/description.zh is empty/);
     expect(problems).toMatch(/references is empty/);
     expect(validateRuleMeta(probe)).toEqual([]);
+  });
+});
+
+describe('facts files', () => {
+  it('refuses a file that is not JSON, or not NodeFacts, with stable codes', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { loadFactsFile } = await import('./facts.js');
+    const dir = mkdtempSync(`${tmpdir()}/ppe1-facts-`);
+    try {
+      writeFileSync(`${dir}/bad.json`, '{"schemaVersion": 1,');
+      writeFileSync(`${dir}/wrong.json`, JSON.stringify({ schemaVersion: 2, collectedAt: 'x', origin: { kind: 'live' } }));
+      expect(() => loadFactsFile(`${dir}/bad.json`)).toThrow(expect.objectContaining({ code: 'E_FACTS_JSON' }));
+      expect(() => loadFactsFile(`${dir}/wrong.json`)).toThrow(expect.objectContaining({ code: 'E_FACTS_INVALID', message: expect.stringMatching(/schemaVersion/) }));
+      expect(() => loadFactsFile(`${dir}/absent.json`)).toThrow(expect.objectContaining({ code: 'E_FACTS_READ' }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { loadFactsFile, makeFacts, type PartialFacts } from './facts.js';
 import { unfilledPlaceholders, type MessageData } from './i18n.js';
 import { SEVERITY_ORDER, runRule } from './run-rules.js';
-import type { Report, Rule } from './types.js';
+import type { Report, Rule, Severity } from './types.js';
 import { validateRuleMeta } from './validate-meta.js';
 
 export { makeFacts };
@@ -27,6 +27,8 @@ export interface ExpectedError {
   data?: MessageData;
   /** Each must occur in some evidence line's text (string: substring; RegExp: match). */
   evidence?: (string | RegExp)[];
+  /** The finding's severity (the report's own, else the rule's). */
+  severity?: Severity;
 }
 
 export interface InvalidCase {
@@ -112,6 +114,8 @@ export function checkInvalidCase(rule: Rule, c: InvalidCase): void {
     for (const [k, v] of Object.entries(want.data ?? {})) {
       if (r.data?.[k] !== v) throw new Error(`report ${i}: data.${k} is ${JSON.stringify(r.data?.[k])}, expected ${JSON.stringify(v)}`);
     }
+    const severity = r.severity ?? rule.meta.severity;
+    if (want.severity !== undefined && severity !== want.severity) throw new Error(`report ${i}: severity ${severity}, expected ${want.severity}`);
     for (const ev of want.evidence ?? []) {
       if (!r.evidence.some((l) => matches(l.text, ev))) throw new Error(`report ${i}: no evidence line matches ${String(ev)}: ${r.evidence.map((l) => l.text).join(' | ')}`);
     }

@@ -18,12 +18,12 @@ new RuleTester().run(rule, {
     {
       name: 'seed 001 broken: `local 10.187.0.0 dev lo` on 4.19 with cni0 10.187.0.1/24',
       facts: seed,
-      errors: [{ messageId: 'shadowsBridge', data: { addr: '10.187.0.0', dev: 'flannel.1', bridge: 'cni0', how: 'kernel 4.19.90 < 5.14' }, evidence: ['local 10.187.0.0 dev lo src 10.187.0.0 uid 0', 'inet 10.187.0.0/32 scope global flannel.1'] }],
+      errors: [{ messageId: 'shadowsBridge', severity: 'warning', data: { addr: '10.187.0.0', dev: 'flannel.1', bridge: 'cni0', how: 'kernel 4.19.90 < 5.14' }, evidence: ['local 10.187.0.0 dev lo src 10.187.0.0 uid 0', 'inet 10.187.0.0/32 scope global flannel.1'] }],
     },
     {
       name: 'the overlay address routed out of the node (address gone, default route wins)',
       facts: { ...healthy, routeGets: [{ target: '10.244.1.0', type: 'unicast', via: '172.31.250.2', dev: 'eth0', src: '172.31.250.1', line: '10.244.1.0 via 172.31.250.2 dev eth0 src 172.31.250.1 uid 0', source: 'ip route get 10.244.1.0' }] },
-      errors: [{ messageId: 'routedAway', data: { addr: '10.244.1.0', answer: '10.244.1.0 via 172.31.250.2 dev eth0 src 172.31.250.1 uid 0' } }],
+      errors: [{ messageId: 'routedAway', severity: 'error', data: { addr: '10.244.1.0', answer: '10.244.1.0 via 172.31.250.2 dev eth0 src 172.31.250.1 uid 0' } }],
     },
   ],
   skipped: [

@@ -45,17 +45,17 @@ new RuleTester().run(rule, {
     {
       name: 'seed 004: Calico VXLAN, kernel without the fix, offload on, no iptables evidence',
       facts: seed004,
-      errors: [{ messageId: 'triggerUnknown', data: { dev: 'vxlan.calico', release: '3.10.0-1160.el7.x86_64' }, evidence: ['tx-checksum-ip-generic: on'] }],
+      errors: [{ messageId: 'triggerUnknown', severity: 'error', data: { dev: 'vxlan.calico', release: '3.10.0-1160.el7.x86_64' }, evidence: ['tx-checksum-ip-generic: on'] }],
     },
     {
       name: 'flannel node on Kylin 4.19.90 with the pre-fix KUBE-POSTROUTING (lab iptables-save of flannel-a)',
       facts: oldKernel(healthy, '4.19.90-17.ky10.aarch64'),
-      errors: [{ messageId: 'preFixMasquerade', data: { dev: 'flannel.1', basis: '4.19.90 < 4.19.123' }, evidence: [/-m mark --mark 0x4000\/0x4000 -j MASQUERADE --random-fully/] }],
+      errors: [{ messageId: 'preFixMasquerade', severity: 'error', data: { dev: 'flannel.1', basis: '4.19.90 < 4.19.123' }, evidence: [/-m mark --mark 0x4000\/0x4000 -j MASQUERADE --random-fully/] }],
     },
     {
       name: 'fixed KUBE-POSTROUTING does not clear the kernel side (seed 004 ran v1.21)',
       facts: fixedPostrouting(oldKernel(healthy, '5.4.40')),
-      errors: [{ messageId: 'triggerNotSeen', data: { basis: '5.4.40 < 5.4.41' }, evidence: [/! --mark 0x4000\/0x4000 -j RETURN/] }],
+      errors: [{ messageId: 'triggerNotSeen', severity: 'warning', data: { basis: '5.4.40 < 5.4.41' }, evidence: [/! --mark 0x4000\/0x4000 -j RETURN/] }],
     },
   ],
   skipped: [
