@@ -1,6 +1,6 @@
 // lab up / lab down: build the plan's namespaces and devices, write node roots and state; remove
 // every `pplab-<lab>-*` namespace (with or without state) and the state directory.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PodpathError } from '../util/errors.js';
 import { isLabNamespace, labDir, labsOf } from './names.js';
@@ -36,6 +36,10 @@ async function writeNodeRoots(plan: LabPlan): Promise<void> {
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, text);
     }
+    // /proc and /sys as the node sees them: under `ip netns exec` they are the namespace's own, so a
+    // tool reading files under the root (`doctor --root`) finds /proc/net/snmp, /proc/sys/... there.
+    await symlink('/proc', join(n.root, 'proc'));
+    await symlink('/sys', join(n.root, 'sys'));
   }
 }
 
