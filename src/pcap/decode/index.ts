@@ -21,6 +21,12 @@ export const LINKTYPE_LINUX_SLL2 = 276;
 const LINKTYPE_RAW_OLD_12 = 12;
 const LINKTYPE_RAW_OLD_14 = 14;
 
+/**
+ * The per-frame decoding state, reused: decodeFrame is synchronous and never re-entered, and one
+ * object fewer per frame is measurable at a million frames.
+ */
+const ctx: DecodeContext = { checksums: true, ports: tunnelPorts(undefined), truncated: false, depth: 0, partialAt: -1, partialGot: 0, partialRight: 0 };
+
 export function decodeFrame(frame: RawFrame, opts?: DecodeOptions): DecodedPacket {
   const b = frame.data;
   const end = b.length;
@@ -36,15 +42,12 @@ export function decodeFrame(frame: RawFrame, opts?: DecodeOptions): DecodedPacke
     truncated: frame.capLen < frame.origLen,
     vlanIds: [],
   };
-  const ctx: DecodeContext = {
-    checksums: opts?.checksums !== false,
-    ports: tunnelPorts(opts),
-    truncated: false,
-    depth: 0,
-    partialAt: -1,
-    partialGot: 0,
-    partialRight: 0,
-  };
+  ctx.checksums = opts?.checksums !== false;
+  ctx.ports = tunnelPorts(opts);
+  ctx.truncated = false;
+  ctx.note = undefined;
+  ctx.depth = 0;
+  ctx.partialAt = -1;
   switch (frame.linkType) {
     case LINKTYPE_ETHERNET:
       decodeEthernet(b, 0, end, wireEnd, pkt, ctx);
