@@ -14,12 +14,12 @@ new RuleTester().run(rule, {
     {
       name: 'seed 002: WARNING with __skb_gso_segment, ip_forward, virtio_net',
       facts: seed,
-      errors: [{ messageId: 'forwarded', data: { count: 1, frames: '__skb_gso_segment, ip_forward', driverNote: '; driver virtio_net' }, evidence: [/caps=\(0x00003021001b5889/, /WARNING: CPU: 1 PID: 0 at net\/core\/dev.c:2496 skb_warn_bad_offload/] }],
+      errors: [{ messageId: 'forwarded', data: { count: 1, frames: '__skb_gso_segment, ip_forward', driver: 'virtio_net' }, evidence: [/caps=\(0x00003021001b5889/, /WARNING: CPU: 1 PID: 0 at net\/core\/dev.c:2496 skb_warn_bad_offload/] }],
     },
     {
       name: 'the WARNING line alone (no trace collected)',
       facts: { kernelLog: { ...log, matches: log.matches.slice(0, 1) } },
-      errors: [{ messageId: 'local', data: { frames: 'no call trace', driverNote: '' } }],
+      errors: [{ messageId: 'local', data: { frames: '-', driver: '?' } }],
     },
   ],
   skipped: [{ name: 'kernel log not readable', facts: { kernelLog: log, missing: [{ evidence: 'kernelLog', reason: 'dmesg: Operation not permitted' }] }, reason: 'no kernelLog (dmesg: Operation not permitted)' }],

@@ -14,12 +14,12 @@ export default defineRule({
     uses: ['nics'],
     messages: {
       forwarded: {
-        en: 'The kernel logged skb_warn_bad_offload {count} time(s) on the forwarding path ({frames}){driverNote}: packets merged on receive (LRO) cannot be segmented again when forwarded, and are dropped. Turn LRO off on the receiving NIC.',
-        zh: '内核在转发路径上记录了 {count} 次 skb_warn_bad_offload({frames}){driverNote}:接收时被合并(LRO)的报文在转发时无法重新分段,被丢弃。请关闭接收网卡的 LRO。',
+        en: 'The kernel logged skb_warn_bad_offload {count} time(s) on the forwarding path ({frames}; driver {driver}): packets merged on receive (LRO) cannot be segmented again when forwarded, and are dropped. Turn LRO off on the receiving NIC.',
+        zh: '内核在转发路径上记录了 {count} 次 skb_warn_bad_offload({frames};驱动 {driver}):接收时被合并(LRO)的报文在转发时无法重新分段,被丢弃。请关闭接收网卡的 LRO。',
       },
       local: {
-        en: 'The kernel logged skb_warn_bad_offload {count} time(s) ({frames}){driverNote}: a packet reached a device with a GSO/checksum state it cannot handle and was dropped. Compare the offloads (ethtool -k) of the devices in the trace.',
-        zh: '内核记录了 {count} 次 skb_warn_bad_offload({frames}){driverNote}:报文到达设备时的 GSO/校验和状态该设备无法处理,被丢弃。比较调用栈中各设备的 offload(ethtool -k)。',
+        en: 'The kernel logged skb_warn_bad_offload {count} time(s) ({frames}; driver {driver}): a packet reached a device with a GSO/checksum state it cannot handle and was dropped. Compare the offloads (ethtool -k) of the devices in the trace.',
+        zh: '内核记录了 {count} 次 skb_warn_bad_offload({frames};驱动 {driver}):报文到达设备时的 GSO/校验和状态该设备无法处理,被丢弃。比较调用栈中各设备的 offload(ethtool -k)。',
       },
     },
     explanation: {
@@ -49,7 +49,7 @@ export default defineRule({
     const evidence: EvidenceLine[] = matches.slice(0, 8).map((m) => ({ source: m.source, text: m.line }));
     ctx.report({
       messageId: forwarded ? 'forwarded' : 'local',
-      data: { count, frames: frames.length > 0 ? frames.join(', ') : 'no call trace', driverNote: driver ? `; driver ${driver}` : '' },
+      data: { count, frames: frames.length > 0 ? frames.join(', ') : '-', driver: driver ?? '?' },
       evidence,
     });
   },
