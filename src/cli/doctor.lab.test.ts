@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingRequirement } from '../../test/helpers/env.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const A = 'ppe1-lab-a';
-const B = 'ppe1-lab-b';
+// Per process, so two test runs at once (several engineers share this host) never meet.
+const A = `ppe1-${process.pid}-a`;
+const B = `ppe1-${process.pid}-b`;
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'ethtool', 'bridge', 'ping'] });
 
 function sh(...argv: string[]): string {
