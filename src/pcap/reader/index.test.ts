@@ -201,6 +201,14 @@ describe('readCapture: pcapng', () => {
     expect([frames[0].tsSec, frames[0].tsNsec]).toEqual([1_700_000_000, 123_456_789]);
   });
 
+  it('adds the interface if_tsoffset (signed seconds) to its timestamps', async () => {
+    const le = true;
+    const opts = [...u16(14, le), ...u16(8, le), ...u32(0xfffffff6, le), ...u32(0xffffffff, le), ...u16(0, le), ...u16(0, le)]; // -10 s
+    const idbWithOffset = block(1, [...u16(1, le), ...u16(0, le), ...u32(0, le), ...opts], le);
+    const { frames } = await collect([...shb(), ...idbWithOffset, ...epb(0, [1], le, [0, 100_000_250])]);
+    expect([frames[0].tsSec, frames[0].tsNsec]).toEqual([90, 250_000]);
+  });
+
   it('refuses lying block lengths with E_PCAP_BAD_BLOCK after the good frames', async () => {
     const good = [...shb(), ...idb(1), ...epb(0, [1, 2, 3, 4])];
     const cases: [string, number[]][] = [
