@@ -29,6 +29,8 @@ interface Measured {
   packets: number;
   fileBytes: number;
   wallSec: number;
+  /** User + system CPU seconds: steadier than wall time on a shared machine. */
+  cpuSec: number;
   peakRssMb: number;
   exitCode: number;
   bad?: BadCounts;
@@ -39,11 +41,11 @@ interface Measured {
 // Running a tool and measuring it
 
 /** Runs cmd with stdout to a file; wall time from here, peak RSS from GNU time (or VmHWM polling). */
-async function measure(cmd: string, args: string[], stdoutFile: string): Promise<{ wallSec: number; peakRssKb: number; exitCode: number }> {
+async function measure(cmd: string, args: string[], stdoutFile: string): Promise<{ wallSec: number; cpuSec: number; peakRssKb: number; exitCode: number }> {
   const out = openSync(stdoutFile, 'w');
   const timeFile = `${stdoutFile}.time`;
   const useTime = existsSync(TIME);
-  const [exe, argv] = useTime ? [TIME, ['-f', '%M', '-o', timeFile, cmd, ...args]] : [cmd, args];
+  const [exe, argv] = useTime ? [TIME, ['-f', '%M %U %S', '-o', timeFile, cmd, ...args]] : [cmd, args];
   const t0 = process.hrtime.bigint();
   const child = spawn(exe, argv, { stdio: ['ignore', out, 'pipe'] });
   let stderr = '';
@@ -51,12 +53,17 @@ async function measure(cmd: string, args: string[], stdoutFile: string): Promise
     if (stderr.length < 4000) stderr += c.toString();
   });
   let polledKb = 0;
+  let polledCpu = 0;
   const poll = useTime
     ? undefined
     : setInterval(() => {
         try {
           const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
           if (m) polledKb = Math.max(polledKb, Number(m[1]));
+          // utime and stime, fields 14 and 15, in clock ticks (100 a second on Linux).
+          const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+          const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          polledCpu = (Number(f[11]) + Number(f[12])) / 100;
         } catch {
           // The process has just exited.
         }
@@ -69,14 +76,17 @@ async function measure(cmd: string, args: string[], stdoutFile: string): Promise
   if (poll) clearInterval(poll);
   closeSync(out);
   let peakRssKb = polledKb;
+  let cpuSec = polledCpu;
   if (useTime) {
-    // GNU time prints "Command exited with non-zero status N" before the figure when the tool fails.
+    // GNU time prints "Command exited with non-zero status N" before the figures when the tool fails.
     const lines = readFileSync(timeFile, 'utf8').trim().split('\n');
-    peakRssKb = Number(lines[lines.length - 1]);
+    const [rss, user, sys] = lines[lines.length - 1].split(' ').map(Number);
+    peakRssKb = rss;
+    cpuSec = user + sys;
     rmSync(timeFile, { force: true });
   }
   if (exitCode !== 0 && stderr) process.stderr.write(`${cmd}: exit ${exitCode}: ${stderr.trim().split('\n').slice(-3).join(' | ')}\n`);
-  return { wallSec, peakRssKb, exitCode };
+  return { wallSec, cpuSec, peakRssKb, exitCode };
 }
 
 async function forEachLine(file: string, f: (line: string) => void): Promise<void> {
@@ -106,7 +116,7 @@ async function runTshark(file: string, capture: ExpectedCounts, outFile: string)
       for (const v of col.split(',')) if (v === '0') bad[LAYERS[i]]++;
     }
   });
-  return { tool: 'tshark', file, packets: capture.packets, fileBytes: capture.fileBytes, wallSec: m.wallSec, peakRssMb: m.peakRssKb / 1024, exitCode: m.exitCode, bad };
+  return { tool: 'tshark', file, packets: capture.packets, fileBytes: capture.fileBytes, wallSec: m.wallSec, cpuSec: m.cpuSec, peakRssMb: m.peakRssKb / 1024, exitCode: m.exitCode, bad };
 }
 
 // tcpdump -vv verifies IP, TCP, UDP, ICMP and ICMPv6 sums when the packet is whole.
@@ -128,7 +138,7 @@ async function runTcpdump(file: string, capture: ExpectedCounts, outFile: string
       while (re.exec(line)) bad[layer]++;
     }
   });
-  return { tool: 'tcpdump', file, packets: capture.packets, fileBytes: capture.fileBytes, wallSec: m.wallSec, peakRssMb: m.peakRssKb / 1024, exitCode: m.exitCode, bad };
+  return { tool: 'tcpdump', file, packets: capture.packets, fileBytes: capture.fileBytes, wallSec: m.wallSec, cpuSec: m.cpuSec, peakRssMb: m.peakRssKb / 1024, exitCode: m.exitCode, bad };
 }
 
 /** podpath's JSON: files[].checksums.layers[] = { layer: 'outer-ipv4' | 'inner-udp' | ..., bad }. */
@@ -156,7 +166,7 @@ async function runPodpath(file: string, capture: ExpectedCounts, outFile: string
     note = `no JSON on stdout (${e instanceof Error ? e.message : String(e)})`;
   }
   // podpath exits 1 when it has findings (bad checksums are findings); 2 and above is a failure.
-  return { tool: 'podpath', file, packets: capture.packets, fileBytes: capture.fileBytes, wallSec: m.wallSec, peakRssMb: m.peakRssKb / 1024, exitCode: m.exitCode, bad, note };
+  return { tool: 'podpath', file, packets: capture.packets, fileBytes: capture.fileBytes, wallSec: m.wallSec, cpuSec: m.cpuSec, peakRssMb: m.peakRssKb / 1024, exitCode: m.exitCode, bad, note };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,6 +199,7 @@ function ensureCapture(packets: number, format: 'pcap' | 'pcapng'): ExpectedCoun
 const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const pps = (m: Measured): number => m.packets / m.wallSec;
 const mbps = (m: Measured): number => m.fileBytes / 1e6 / m.wallSec;
+const ppcs = (m: Measured): number => m.packets / m.cpuSec;
 const badText = (b: BadCounts | undefined): string => (b ? LAYERS.map((l) => `${l} ${b[l]}`).join(', ') : 'n/a');
 
 function machine(): string {
@@ -265,14 +276,14 @@ async function main(): Promise<void> {
   // Agreement: each tool against the generator's count for the file it read.
   const expectedFor = (m: Measured): ExpectedCounts => (m.file === capture.file ? capture : peerCapture);
   console.log('');
-  console.log(`| tool | packets | wall s | packets/s | MB/s | peak RSS MB | bad checksums (${LAYERS.join('/')}) | agrees with generator |`);
-  console.log('|---|---:|---:|---:|---:|---:|---|---|');
+  console.log(`| tool | packets | wall s | packets/s | MB/s | CPU s | packets/CPU-s | peak RSS MB | bad checksums (${LAYERS.join('/')}) | agrees with generator |`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|---|');
   let allAgree = true;
   for (const m of results) {
     const want = expectedFor(m).bad;
     const agrees = m.bad !== undefined && LAYERS.every((l) => m.bad![l] === want[l]);
     allAgree &&= agrees;
-    console.log(`| ${m.tool} | ${fmt(m.packets)} | ${fmt(m.wallSec, 2)} | ${fmt(pps(m))} | ${fmt(mbps(m), 1)} | ${fmt(m.peakRssMb, 1)} | ${m.bad ? LAYERS.map((l) => m.bad![l]).join('/') : 'n/a'} | ${agrees ? 'yes' : `NO (want ${LAYERS.map((l) => want[l]).join('/')})`}${m.note ? `; ${m.note}` : ''} |`);
+    console.log(`| ${m.tool} | ${fmt(m.packets)} | ${fmt(m.wallSec, 2)} | ${fmt(pps(m))} | ${fmt(mbps(m), 1)} | ${fmt(m.cpuSec, 2)} | ${fmt(ppcs(m))} | ${fmt(m.peakRssMb, 1)} | ${m.bad ? LAYERS.map((l) => m.bad![l]).join('/') : 'n/a'} | ${agrees ? 'yes' : `NO (want ${LAYERS.map((l) => want[l]).join('/')})`}${m.note ? `; ${m.note}` : ''} |`);
   }
   console.log('');
   const pod = results[0];
@@ -290,6 +301,9 @@ async function main(): Promise<void> {
     [`peak RSS < ${GOALS.rssMb} MB`, ...goal(pod, () => pod.peakRssMb < GOALS.rssMb, () => `${fmt(pod.peakRssMb, 1)} MB`)],
     ['the three agree on bad IP/UDP/TCP/ICMP checksums (and with the generator)', allAgree, allAgree ? 'yes' : 'no'],
   ];
+  for (const peer of [ts, td]) {
+    if (podRan && peer) console.log(`packets per CPU-second, podpath / ${peer.tool}: ${fmt(ppcs(pod) / ppcs(peer), 1)}x (wall-clock ratio ${fmt(pps(pod) / pps(peer), 1)}x)`);
+  }
   for (const [goal, met, value] of goals) console.log(`${met === undefined ? '[ -- ]' : met ? '[ met ]' : '[ NOT ]'} ${goal}: ${value}`);
   if (peerPackets !== packets) console.log(`(peers read the first ${fmt(peerPackets)} packets; ratios compare packets/s)`);
   console.log('');
@@ -298,7 +312,7 @@ async function main(): Promise<void> {
 
   const report = {
     date: new Date().toISOString(), machine: machine(), packets, peerPackets, format, runs,
-    results: results.map((m) => ({ ...m, packetsPerSec: pps(m), mbPerSec: mbps(m) })),
+    results: results.map((m) => ({ ...m, packetsPerSec: pps(m), mbPerSec: mbps(m), packetsPerCpuSec: ppcs(m) })),
     goals: goals.map(([goal, met, value]) => ({ goal, met: met ?? null, value })),
   };
   writeFileSync(values.json ?? join(OUT, 'pcap-analyze.result.json'), JSON.stringify(report, null, 2) + '\n');
