@@ -42,8 +42,11 @@ describe('parseEthtoolDriver', () => {
 });
 
 describe('ethtoolDevices', () => {
-  it('picks the VXLAN device and plain NICs, not veth, bridge or lo', () => {
+  it('picks the VXLAN device, plain NICs and bonds/VLANs on them, not veth, bridge, ifb or lo', () => {
     expect(ethtoolDevices(parseIpLinkText(fixture('flannel-a/ip_-s_-d_link'), 's'))).toEqual(['flannel.1']);
     expect(ethtoolDevices(parseIpLinkText(fixture('seeds/centos7_ip_-s_link'), 's'))).toEqual(['eth0']);
+    expect(ethtoolDevices(parseIpLinkText(fixture('host/ip_-s_-d_link'), 's'))).toEqual(['eth0']); // not lo, not ifb
+    const stacked = '5: bond0: <UP> mtu 1500\n    bond mode 802.3ad\n6: bond0.100@bond0: <UP> mtu 1500\n    vlan protocol 802.1Q id 100\n';
+    expect(ethtoolDevices(parseIpLinkText(stacked, 's'))).toEqual(['bond0', 'bond0.100']);
   });
 });

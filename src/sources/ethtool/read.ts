@@ -9,9 +9,11 @@ import { parseEthtoolDriver, parseEthtoolFeatures } from './parse.js';
 export const ethtoolFeaturesCommand = (dev: string): CommandSpec => ({ argv: ['ethtool', '-k', dev], plugin: 'networking' });
 export const ethtoolDriverCommand = (dev: string): CommandSpec => ({ argv: ['ethtool', '-i', dev], plugin: 'networking' });
 
-/** Plain NICs (no kind: real hardware or a VM's virtio/vmxnet3) and VXLAN devices. */
+/** Link kinds whose offloads matter: plain NICs (real hardware, a VM's virtio/vmxnet3), what is stacked on them, and VXLAN. */
+const ETHTOOL_KINDS = new Set(['device', 'bond', 'team', 'vlan', 'vxlan']);
+
 export function ethtoolDevices(links: Link[]): string[] {
-  return links.filter((l) => l.kind === 'device' || l.kind === 'vxlan').map((l) => l.name);
+  return links.filter((l) => ETHTOOL_KINDS.has(l.kind)).map((l) => l.name);
 }
 
 export const ethtoolSource: EvidenceSource = {
