@@ -10,6 +10,7 @@ export const DEFAULT_VXLAN_PORTS = [4789, 8472];
 export const DEFAULT_GENEVE_PORTS = [6081];
 
 const cache = new WeakMap<DecodeOptions, Uint8Array>();
+const byValue = new Map<string, Uint8Array>();
 let defaultTable: Uint8Array | undefined;
 
 function build(vxlan: number[], geneve: number[]): Uint8Array {
@@ -25,7 +26,14 @@ export function tunnelPorts(opts: DecodeOptions | undefined): Uint8Array {
   }
   let t = cache.get(opts);
   if (!t) {
-    t = build([...DEFAULT_VXLAN_PORTS, ...(opts.vxlanPorts ?? [])], [...DEFAULT_GENEVE_PORTS, ...(opts.genevePorts ?? [])]);
+    // Also by value, so a caller building a fresh options object per frame stays fast.
+    const key = `${opts.vxlanPorts?.join(',') ?? ''}|${opts.genevePorts?.join(',') ?? ''}`;
+    t = byValue.get(key);
+    if (!t) {
+      t = build([...DEFAULT_VXLAN_PORTS, ...(opts.vxlanPorts ?? [])], [...DEFAULT_GENEVE_PORTS, ...(opts.genevePorts ?? [])]);
+      if (byValue.size >= 16) byValue.clear();
+      byValue.set(key, t);
+    }
     cache.set(opts, t);
   }
   return t;
