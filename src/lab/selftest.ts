@@ -4,6 +4,7 @@
 // VXLAN device. Real datagrams are sent; the receiver's eth0 is captured (tcpdump -w, read back
 // with tcpdump -vv) and its /proc/net/snmp read; each path gets delivered / corrupted / dropped.
 import { join } from 'node:path';
+import { outerUdpFromPcap, type OuterUdpFromPcap } from './capture.js';
 import { labDown, labUp } from './lifecycle.js';
 import { run, runRaw } from './run.js';
 import { kubePostroutingRules, fdbLines, peerRouteLines, vtepCreateLines, type LabPlan, type NodePlan } from './topology.js';
@@ -27,8 +28,10 @@ export interface PathResult {
   dropped: number;
   corrupted: number;
   verdict: 'delivered' | 'corrupted' | 'dropped' | 'partial';
-  /** how: the outer UDP checksums the receiver saw */
-  outer: OuterUdpVerdicts;
+  /** how: the outer UDP checksums the receiver saw (podpath's pcap reader, with the cause of bad sums) */
+  outer: OuterUdpFromPcap;
+  /** the same capture as tcpdump -vv judges it (a peer tool, to cross-check) */
+  tcpdump: Pick<OuterUdpVerdicts, 'packets' | 'ok' | 'zero' | 'bad'>;
   /** the capture's checksum verdicts explained: wire error, offload artefact, zero sum, ok */
   how: string;
   receiver: { udpInCsumErrors: number; udpInErrors: number };
@@ -109,8 +112,8 @@ async function measurePath(
   await new Promise((r) => setTimeout(r, 300));
   const [nodeAfter, podAfter, masqAfter] = await Promise.all([readSnmp(receiver.ns), readSnmp(pod.ns), masqueradeCount(sender.ns)]);
   await stopProcess(cap);
-  const text = (await runRaw({ argv: ['tcpdump', '-r', file, '-nn', '-vv'] })).stdout;
-  const outer = classifyOuterChecksums(text, port);
+  const outer = await outerUdpFromPcap(file, port);
+  const peer = classifyOuterChecksums((await runRaw({ argv: ['tcpdump', '-r', file, '-nn', '-vv'] })).stdout, port);
   const delivered = Math.min(count, udpArrivals(podAfter) - udpArrivals(podBefore));
   const inCsum = (nodeAfter['Udp:InCsumErrors'] ?? 0) - (nodeBefore['Udp:InCsumErrors'] ?? 0);
   const inErr = (nodeAfter['Udp:InErrors'] ?? 0) - (nodeBefore['Udp:InErrors'] ?? 0);
@@ -121,6 +124,7 @@ async function measurePath(
   const verdict: PathResult['verdict'] = delivered === count ? 'delivered' : corrupted > 0 ? 'corrupted' : delivered === 0 ? 'dropped' : 'partial';
   return {
     path: p.path, sent: count, delivered, dropped, corrupted, verdict, outer, how: explain(outer, inCsum, delivered, count),
+    tcpdump: { packets: peer.packets, ok: peer.ok, zero: peer.zero, bad: peer.bad },
     receiver: { udpInCsumErrors: inCsum, udpInErrors: inErr },
     masqueraded: p.path === 'node-to-service' ? masqAfter - masqBefore : undefined,
     capture: file,
@@ -141,16 +145,17 @@ export function formatSelftest(r: SelftestReport): string {
   return lines.join('\n') + '\n';
 }
 
-function explain(outer: OuterUdpVerdicts, inCsum: number, delivered: number, sent: number): string {
+function explain(outer: OuterUdpFromPcap, inCsum: number, delivered: number, sent: number): string {
   if (outer.packets === 0) return 'no VXLAN packet reached the receiver';
   const parts: string[] = [];
   if (outer.zero > 0) parts.push(`${outer.zero} with outer sum 0 (no cksum)`);
   if (outer.ok > 0) parts.push(`${outer.ok} with outer sum ok`);
   if (outer.bad > 0) {
     const values = [...new Set(outer.badValues.map((v) => v.split(' ')[0]))].slice(0, 3).join(', ');
+    const causes = Object.entries(outer.causes).map(([c, n]) => `${n} ${c}`).join(', ');
     parts.push(inCsum > 0
-      ? `${outer.bad} with a bad outer UDP sum on the wire (${values}): wire error, the receiver dropped ${inCsum}`
-      : `${outer.bad} shown as bad (${values}) yet delivered ${delivered}/${sent} with InCsumErrors +0: offload artefact (partial sum across a veth)`);
+      ? `${outer.bad} with a bad outer UDP sum (${values}; ${causes}): the receiver dropped ${inCsum} (InCsumErrors)`
+      : `${outer.bad} with a bad-looking outer sum (${values}; podpath's classifier: ${causes}) yet ${delivered}/${sent} delivered, InCsumErrors +0 (a veth hands partial-checksum packets over unverified)`);
   }
   return parts.join('; ');
 }

@@ -67,3 +67,15 @@ describe('traffic evidence parsers (real output)', () => {
     expect(namespacedArgv({ argv: ['ip', 'netns', 'list'] })).toEqual(['ip', 'netns', 'list']);
   });
 });
+
+describe('outer checksums with podpath\'s own pcap reader (real capture)', () => {
+  it('agrees with tcpdump -vv on the receiver capture of vxlan-nat-checksum, and calls 0xffff a wire error', async () => {
+    const { outerUdpFromPcap } = await import('../../src/lab/capture.js');
+    const file = new URL('../fixtures/lab/vxlan-nat-checksum-receiver.pcap', import.meta.url).pathname;
+    const v = await outerUdpFromPcap(file, 8472);
+    const peer = classifyOuterChecksums(fixture('tcpdump-vv-vxlan-nat-checksum.txt'), 8472);
+    expect(v).toMatchObject({ packets: peer.packets, bad: peer.bad, zero: peer.zero, ok: peer.ok, sourcePorts: peer.sourcePorts });
+    expect(v.badValues).toEqual(peer.badValues);
+    expect(v.causes).toEqual({ wire: 2 });
+  });
+});
