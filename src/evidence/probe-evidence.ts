@@ -39,6 +39,9 @@ export const ProbeEvidence = z.object({
     blackhole: z.boolean(),
     recoveredAfterMs: z.number().optional(),
     watchedMs: z.number().optional(),
+    /** The policer's sustained rate and burst, estimated from two holds that tripped it. */
+    estimatedLimitBps: z.number().optional(),
+    estimatedBurstBytes: z.number().optional(),
   }).optional(),
   tcp: z.object({ target: z.string(), attempts: z.number(), connected: z.number(), failures: z.record(z.string(), z.number()) }).optional(),
   dns: z.array(z.object({ server: z.string(), name: z.string(), transport: z.string(), ok: z.boolean(), rcode: z.number().optional(), error: z.string().optional() })).optional(),

@@ -25,6 +25,7 @@ function toEvidence(peer: string, d: DirectionReport): ProbeEvidence {
       ? {
         maxRateBps: r.ramp.maxRateBps, stoppedBy: r.ramp.stoppedBy, lossOnsetBps: r.ramp.lossOnsetBps, lastCleanBps: r.ramp.lastCleanBps,
         blackhole: r.ramp.blackhole?.detected ?? false, recoveredAfterMs: r.ramp.blackhole?.recoveredAfterMs, watchedMs: r.ramp.blackhole?.watchedMs,
+        estimatedLimitBps: r.ramp.estimate?.limitBps, estimatedBurstBytes: r.ramp.estimate?.burstBytes,
       }
       : undefined,
     tcp: r.tcp ? { target: r.tcp.target, attempts: r.tcp.attempts, connected: r.tcp.connected, failures: r.tcp.failures } : undefined,

@@ -35,6 +35,9 @@ export interface LocalizeInput {
   /** The receiver's underlay NIC and its VXLAN device, to read their rx counters. */
   receiverNic?: string;
   receiverOverlayDev?: string;
+  /** The sender's own NIC and VXLAN device: where the answers died when they did. */
+  senderNic?: string;
+  senderOverlayDev?: string;
 }
 
 export function localizeLoss(i: LocalizeInput): LossVerdict {
@@ -47,17 +50,28 @@ export function localizeLoss(i: LocalizeInput): LossVerdict {
     evidence.push(...sendErr.map(([code, n]) => `${i.from}: sendto() failed ${n}x with ${code}`));
     return { ...base, place: 'sender-kernel', summary: `refused by ${i.from}'s own kernel before leaving (${sendErr[0]![0]})`, evidence };
   }
-  if (i.arrived !== undefined && i.arrived >= i.sent) {
-    evidence.push(`${i.to}: the responder counted ${i.arrived} of ${i.sent} probes`);
-    return { ...base, place: 'return-path', summary: `reached ${i.to}'s socket; the echoes were lost on the way back to ${i.from}`, evidence };
-  }
   const missing = i.sent - (i.arrived ?? 0);
+  const near = (n: number | undefined) => n !== undefined && n > 0 && n >= missing * 0.5;
+  const rx = (delta: CounterDelta | undefined, dev: string | undefined) => (dev ? delta?.interfaces[dev]?.rxPackets : undefined);
+  // The requests arrived when the responder counted them, or (its tally lost too) when the
+  // receiver's UDP stack or VXLAN device took in about as many datagrams as were missing.
+  const arrivedByCounters = i.arrived === undefined && (near(i.receiver?.udp.InDatagrams) || near(rx(i.receiver, i.receiverOverlayDev)));
+  if ((i.arrived !== undefined && i.arrived >= i.sent) || arrivedByCounters) {
+    evidence.push(i.arrived !== undefined
+      ? `${i.to}: the responder counted ${i.arrived} of ${i.sent} probes`
+      : `${i.to}: Udp InDatagrams +${i.receiver?.udp.InDatagrams ?? 0}${i.receiverOverlayDev ? `, ${i.receiverOverlayDev} rx_packets +${rx(i.receiver, i.receiverOverlayDev) ?? 0}` : ''}`);
+    const back = rx(i.sender, i.senderNic);
+    if (back !== undefined) evidence.push(`${i.from}: ${i.senderNic} rx_packets +${back}${i.senderOverlayDev ? `, ${i.senderOverlayDev} rx_packets +${rx(i.sender, i.senderOverlayDev) ?? 0}` : ''}`);
+    const where = back !== undefined && near(back) && i.senderOverlayDev && !near(rx(i.sender, i.senderOverlayDev))
+      ? `the answers reached ${i.from}'s NIC and died there before decapsulation (a firewall on the VXLAN port?)`
+      : back !== undefined && !near(back) ? `the answers never reached ${i.from}'s NIC` : `the echoes were lost on the way back to ${i.from}`;
+    return { ...base, place: 'return-path', summary: `reached ${i.to}; ${where}`, evidence };
+  }
   if (i.arrived !== undefined) evidence.push(`${i.to}: the responder counted ${i.arrived} of ${i.sent} probes`);
   const udp = i.receiver?.udp ?? {};
   const ns = i.receiver?.netstat ?? {};
   const nic = i.receiverNic ? i.receiver?.interfaces[i.receiverNic] : undefined;
   const overlay = i.receiverOverlayDev ? i.receiver?.interfaces[i.receiverOverlayDev] : undefined;
-  const near = (n: number | undefined) => n !== undefined && n > 0 && n >= missing * 0.5;
   if (near(udp.InCsumErrors)) {
     evidence.push(`${i.to}: /proc/net/snmp Udp InCsumErrors +${udp.InCsumErrors}, InErrors +${udp.InErrors ?? 0}`);
     return { ...base, place: 'receiver-kernel-checksum', summary: `reached ${i.to}'s NIC, dropped by ${i.to}'s kernel: InCsumErrors +${udp.InCsumErrors} = bad UDP checksum`, evidence };

@@ -105,7 +105,7 @@ export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
   try {
     for (const p of paths) {
       // A to B: we send, the peer's agent answers.
-      report.directions.push(await measured('local', p.label, p.remote, () => runProbeSuite(o.key, request(p.remote, p.local, p.label, false)), api, o.peer, o.source));
+      report.directions.push(await measured('local', p.label, p.remote, () => runProbeSuite(o.key, request(p.remote, p.local, p.label, false)), api, o.peer, o.source, o.overlaySource, o.peerOverlay));
       if (reverse && p.local && responder) {
         const local = responder;
         report.directions.push(await measured('peer', p.label, p.local, async () => {
@@ -114,13 +114,13 @@ export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
           const r = await api.post<ProbeSuiteResult>('/v1/probe', request(p.local!, p.remote, p.label, false));
           if (r.echo && r.echo.arrivedAtPeer === undefined) r.echo.arrivedAtPeer = local.tallyOf(r.echo.session) ?? 0;
           return r;
-        }, api, o.peer, o.source));
+        }, api, o.peer, o.source, o.overlaySource, o.peerOverlay));
       }
     }
     // The ramp comes last: if it trips a blackhole, every other measurement is already done.
     if (o.maxRateBps) {
       const p = paths[0]!;
-      report.directions.push(await measured('local', p.label, p.remote, () => runProbeSuite(o.key, { ...request(p.remote, p.local, p.label, true), echo: undefined, sweep: undefined, tcp: undefined, dns: undefined }), api, o.peer, o.source));
+      report.directions.push(await measured('local', p.label, p.remote, () => runProbeSuite(o.key, { ...request(p.remote, p.local, p.label, true), echo: undefined, sweep: undefined, tcp: undefined, dns: undefined }), api, o.peer, o.source, o.overlaySource, o.peerOverlay));
     }
   } catch (e) {
     report.errors.push(e instanceof Error ? e.message : String(e));
@@ -133,6 +133,7 @@ export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
 async function measured(
   sender: 'local' | 'peer', label: 'underlay' | 'overlay', target: string,
   run: () => Promise<ProbeSuiteResult>, api: AgentApi, peerAddress: string, localAddress?: string,
+  localOverlay?: string, peerOverlay?: string,
 ): Promise<DirectionReport> {
   const snap = async () => Promise.all([readCounters(), api.get<CounterSnapshot>('/v1/counters')]);
   const [localBefore, remoteBefore] = await snap();
@@ -144,6 +145,8 @@ async function measured(
   const remoteDelta = diffCounters(remoteBefore, remoteAfter);
   const [from, to] = sender === 'local' ? ['this node', peerAddress] : [peerAddress, 'this node'];
   const receiverSnap = sender === 'local' ? remoteAfter : localAfter;
+  const senderSnap = sender === 'local' ? localAfter : remoteAfter;
+  const senderAddrs = sender === 'local' ? { underlay: localAddress, overlay: localOverlay } : { underlay: peerAddress, overlay: peerOverlay };
   const underlayAddr = sender === 'local' ? peerAddress : localAddress;
   const echoVerdict = result.echo
     ? localizeLoss({
@@ -153,6 +156,8 @@ async function measured(
       receiver: sender === 'local' ? remoteDelta : localDelta,
       receiverNic: underlayAddr ? interfaceOf(receiverSnap, underlayAddr) : undefined,
       receiverOverlayDev: label === 'overlay' ? interfaceOf(receiverSnap, target) : undefined,
+      senderNic: senderAddrs.underlay ? interfaceOf(senderSnap, senderAddrs.underlay) : undefined,
+      senderOverlayDev: label === 'overlay' && senderAddrs.overlay ? interfaceOf(senderSnap, senderAddrs.overlay) : undefined,
     })
     : undefined;
   return { from, to, label, result, echoVerdict, localDelta, peerDelta: remoteDelta, seconds };

@@ -26,6 +26,7 @@ export function renderPeerReport(r: PeerProbeReport, color = false): string {
       if (rr.lossOnsetBps === undefined) out.push(`  ${c.green('ok ')} rate ramp: no loss up to ${formatRate(rr.steps.at(-1)?.rateBps ?? 0)} (stopped by ${rr.stoppedBy})`);
       else {
         out.push(`  ${c.red('LOSS')} rate ramp: loss starts between ${formatRate(rr.lastCleanBps ?? 0)} and ${formatRate(rr.lossOnsetBps)}`);
+        if (rr.estimate) out.push(`       policer: sustained limit about ${formatRate(rr.estimate.limitBps)}, burst about ${Math.round(rr.estimate.burstBytes / 1000)} kB (holds at ${rr.estimate.holds.map((h) => `${formatRate(h.rateBps)} tripped after ${(h.tripMs / 1000).toFixed(2)} s`).join(', ')})`);
         if (rr.blackhole?.detected) {
           out.push(`       ${c.red('blackhole')}: then nothing at all crossed; ${rr.blackhole.recoveredAfterMs !== undefined ? `recovered after ${(rr.blackhole.recoveredAfterMs / 1000).toFixed(1)} s` : `not recovered after ${(rr.blackhole.watchedMs / 1000).toFixed(0)} s`}`);
         }

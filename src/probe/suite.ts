@@ -8,7 +8,7 @@ import { dnsQuery, type DnsResult } from './dns.js';
 
 /** Hard caps that no request can lift: a probe is a diagnosis, never a load test. */
 export const HARD_MAX_RATE_BPS = 1_000_000_000;
-export const HARD_MAX_DURATION_MS = 60_000;
+export const HARD_MAX_DURATION_MS = 120_000;
 
 export const ProbeRequest = z.object({
   host: z.string().min(1).max(255),

@@ -6,11 +6,12 @@ new RuleTester().run(rule, {
   valid: [{ name: 'healthy lab', facts: probeFacts('healthy') }],
   invalid: [
     {
-      name: 'lab firewall-vxlan-port on n2: VXLAN reaches its NIC, never flannel.1; its answers to our probes die the same way',
+      name: 'lab firewall-vxlan-port on n1 (this node): the answers die at our NIC before flannel.1; the peer\'s probes die in our kernel',
       facts: probeFacts('firewall-vxlan-port'),
       errors: [
-        { messageId: 'receiver', data: { to: '192.168.77.12', label: 'overlay' }, evidence: [/flannel\.1 rx_packets \+0/] },
-        { messageId: 'returnPath', data: { from: '192.168.77.12', to: 'this node', label: 'overlay' } },
+        { messageId: 'receiver', data: { from: '192.168.77.12', to: 'this node', label: 'underlay' } },
+        { messageId: 'returnPath', data: { from: 'this node', label: 'overlay' }, evidence: [/this node: eth0 rx_packets \+\d+, flannel\.1 rx_packets \+0/] },
+        { messageId: 'receiver', data: { from: '192.168.77.12', to: 'this node', label: 'overlay' }, evidence: [/flannel\.1 rx_packets \+0/] },
       ],
     },
     {

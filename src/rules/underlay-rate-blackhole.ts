@@ -14,6 +14,10 @@ export default defineRule({
         en: 'Once {from} sent UDP to {to} faster than {onset} (clean at {clean}), everything from it was dropped, ping included; it came back after {recovery}: a policer or storm control in the underlay blackholes the host',
         zh: '{from} 向 {to} 发送 UDP 超过 {onset}(在 {clean} 时无丢包)后,它的所有流量(包括 ping)都被丢弃;{recovery} 后恢复:底层网络中的限速或风暴抑制把该主机黑洞了',
       },
+      blackholeEstimated: {
+        en: 'UDP from {from} to {to} above about {limit} (burst about {burst}) cuts {from} off entirely, ping included, for {recovery}: a policer or storm control in the underlay blackholes the host (the ramp first tripped it at {onset})',
+        zh: '{from} 到 {to} 的 UDP 超过约 {limit}(突发约 {burst})后,{from} 被完全隔断(包括 ping),持续 {recovery}:底层网络中的限速或风暴抑制把该主机黑洞了(逐级加速时在 {onset} 首次触发)',
+      },
       rateLimit: {
         en: 'UDP from {from} to {to} is lost above {onset} (clean at {clean}): something in the path limits UDP to about that rate',
         zh: '{from} 到 {to} 的 UDP 超过 {onset} 时出现丢包(在 {clean} 时无丢包):路径上有设备把 UDP 限制在该速率附近',
@@ -42,7 +46,12 @@ export default defineRule({
       const evidence = [probeLine(p, `rate ramp ${p.from} -> ${p.to}: clean at ${rate(r.lastCleanBps ?? 0)}, loss at ${rate(r.lossOnsetBps)}${r.blackhole ? `, then nothing crossed${r.recoveredAfterMs !== undefined ? ` for ${(r.recoveredAfterMs / 1000).toFixed(1)} s` : ` for at least ${((r.watchedMs ?? 0) / 1000).toFixed(0)} s`}` : ''}`)];
       if (r.blackhole) {
         const recovery = r.recoveredAfterMs !== undefined ? `${(r.recoveredAfterMs / 1000).toFixed(1)} s` : `more than ${((r.watchedMs ?? 0) / 1000).toFixed(0)} s (not yet)`;
-        ctx.report({ messageId: 'blackhole', data: { ...data, recovery }, evidence });
+        if (r.estimatedLimitBps !== undefined) {
+          evidence.push(probeLine(p, `two holds that tripped it: sustained limit ≈ ${rate(r.estimatedLimitBps)}, burst ≈ ${Math.round((r.estimatedBurstBytes ?? 0) / 1000)} kB`));
+          ctx.report({ messageId: 'blackholeEstimated', data: { ...data, recovery, limit: rate(r.estimatedLimitBps), burst: `${Math.round((r.estimatedBurstBytes ?? 0) / 1000)} kB` }, evidence });
+        } else {
+          ctx.report({ messageId: 'blackhole', data: { ...data, recovery }, evidence });
+        }
       } else {
         ctx.report({ messageId: 'rateLimit', severity: 'warning', data, evidence });
       }
