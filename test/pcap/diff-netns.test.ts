@@ -9,6 +9,8 @@ import { missingRequirement } from '../helpers/env.js';
 import { Lab, udpSchedule } from './helpers/netns.js';
 import { diffCaptures, type DiffOutcome } from '../../src/pcap/diff/run.js';
 import { diffJson, diffJsonSchema } from '../../src/pcap/diff/json.js';
+import { renderDiff } from '../../src/pcap/diff/text.js';
+import { colors } from '../../src/pcap/analyze/text.js';
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'tcpdump'] });
 const A = '10.98.0.1';
@@ -33,6 +35,8 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
   const senderFile = join(dir, 'sender.pcap');
   const receiverFile = join(dir, 'receiver.pcap');
   let out: DiffOutcome;
+  /** The human report, shown when an assertion fails. */
+  let report = '';
 
   beforeAll(async () => {
     try {
@@ -68,6 +72,7 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
       await lab.stop(capA);
       await lab.stop(capB);
       out = await diffCaptures(senderFile, receiverFile);
+      report = renderDiff(out.result, out.findings, colors(false));
     } catch (e) {
       lab.cleanup();
       throw e;
@@ -94,10 +99,10 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
 
   it('says every datagram above 1500 bytes (UDP payload 1472) was lost, none below', () => {
     const d = out.result;
-    expect(d.forward.maxDeliveredSize).toBe(1500);
+    expect(d.forward.maxDeliveredSize, report).toBe(1500);
     // 1473 x2, 1500 and 2000-byte payloads: at least their first fragments (the UDP header is
     // there); the bridge may defragment and drop the later fragments too.
-    expect(d.forward.size).toMatchObject({ threshold: 1500, lostAtOrBelowOutsideRuns: 0, largestLost: 2028 });
+    expect(d.forward.size, report).toMatchObject({ threshold: 1500, lostAtOrBelowOutsideRuns: 0, largestLost: 2028 });
     expect(d.forward.size!.lostAbove).toBeGreaterThanOrEqual(4);
     const f = out.findings.find((x) => x.id === 'diff-loss-size')!;
     expect(f.severity).toBe('error');
@@ -108,7 +113,7 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
 
   it('names the rate-triggered blackhole with its rate and duration', () => {
     const runs = out.result.forward.runs.filter((r) => r.kind === 'blackhole');
-    expect(runs).toHaveLength(1);
+    expect(runs, report).toHaveLength(1);
     const r = runs[0]!;
     expect(r.smallest).toBeLessThan(200); // small datagrams too: the sender is cut off
     expect(r.seconds).toBeGreaterThan(1.5); // the set entry lives 2 s
@@ -124,11 +129,11 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
   it('sees that the other way lost nothing, nothing was altered, and all loss is explained', () => {
     const d = out.result;
     expect(d.reverse.sent).toBeGreaterThan(60);
-    expect(d.reverse.lost).toBe(0);
+    expect(d.reverse.lost, report).toBe(0);
     expect(d.altered.count).toBe(0);
     const ids = out.findings.map((f) => f.id);
     expect(ids).toContain('diff-one-way');
-    expect(ids).not.toContain('diff-loss');
+    expect(ids, report).not.toContain('diff-loss');
     expect(() => diffJsonSchema.parse(diffJson(d, out.findings, 1, 'test'))).not.toThrow();
   });
 });

@@ -4,7 +4,8 @@ import { finishDiff } from '../../src/pcap/diff/result.js';
 import { diffFindings } from '../../src/pcap/diff/findings.js';
 import { diffJson, diffJsonSchema } from '../../src/pcap/diff/json.js';
 import { RateMeter } from '../../src/pcap/diff/columns.js';
-import { datagramSize, keyString } from '../../src/pcap/diff/key.js';
+import { datagramSize, KeyHasher, type KeyOptions } from '../../src/pcap/diff/key.js';
+import { AddressTable } from '../../src/pcap/diff/columns.js';
 import { TCP_SYN, type DecodedPacket } from '../../src/pcap/types.js';
 import { layers, pkt, type PktSpec } from './helpers/packets.js';
 
@@ -26,16 +27,25 @@ function run(senderPkts: DecodedPacket[], receiverPkts: DecodedPacket[]) {
   return { d, findings: diffFindings(d) };
 }
 
+const addrs = new AddressTable();
+function keyOf(p: DecodedPacket, opts?: KeyOptions): string {
+  const h = new KeyHasher((a) => addrs.id(a), opts);
+  expect(h.hash(p)).toBe(true);
+  return `${h.h1}/${h.h2}`;
+}
+
 describe('diff building blocks', () => {
   it('keys ignore TTL and, for VXLAN, the NATed outer ports and addresses', () => {
     const inner = layers({ src: '10.244.1.2', dst: '10.244.2.3', proto: 'tcp', sport: 1000, dport: 80, flags: TCP_SYN, seq: 7 });
     const a = pkt({ frame: 1, t: 0, src: A, dst: B, sport: 40000, dport: 4789, ttl: 64, inner, id: 9 });
     const b = pkt({ frame: 5, t: 9, src: '192.168.9.9', dst: B, sport: 51111, dport: 4789, ttl: 60, inner, id: 9 });
-    expect(keyString(a)).toBe(keyString(b));
+    expect(keyOf(a)).toBe(keyOf(b));
+    expect(keyOf({ ...a, tunnel: { ...a.tunnel!, inner: { ...inner, ip: { ...inner.ip!, ttl: 3, id: 77 } } } })).not.toBe(keyOf(a));
     const c = pkt({ frame: 1, t: 0, src: A, dst: B, id: 10 });
     const c2 = pkt({ frame: 1, t: 0, src: A, dst: B, id: 10, sport: 1234 });
-    expect(keyString(c)).not.toBe(keyString(c2));
-    expect(keyString(c, { nat: true })).toBe(keyString(c2, { nat: true }));
+    expect(keyOf(c)).not.toBe(keyOf(c2));
+    expect(keyOf(c, { nat: true })).toBe(keyOf(c2, { nat: true }));
+    expect(keyOf({ ...c, ip: { ...c.ip!, ttl: 9 } })).toBe(keyOf(c));
   });
 
   it('sizes a first fragment by its whole datagram', () => {

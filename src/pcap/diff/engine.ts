@@ -8,7 +8,7 @@
 import type { DecodedPacket } from '../types.js';
 import { tsOf } from '../analyze/layers.js';
 import { AddressTable, Column, RateMeter } from './columns.js';
-import { alteredFields, datagramSize, hash2, invariantsOf, keyString, type KeyOptions } from './key.js';
+import { alteredFields, datagramSize, invariantsOf, KeyHasher, type KeyOptions } from './key.js';
 
 export const MAX_INDEXED = 20_000_000;
 export const MAX_UNMATCHED = 2_000_000;
@@ -62,8 +62,10 @@ class Unmatched {
   readonly tcp = new Column(Uint8Array);
 }
 
-function carriesTcp(pkt: DecodedPacket): boolean {
-  return pkt.l4?.kind === 'tcp' || pkt.tunnel?.inner.l4?.kind === 'tcp';
+/** The IP length of the TCP packet a frame carries (inner for a tunnel), or 0 without TCP. */
+function tcpLength(pkt: DecodedPacket): number {
+  const l = pkt.tunnel ? pkt.tunnel.inner : pkt;
+  return l.l4?.kind === 'tcp' ? (l.ip?.totalLength ?? 0) : 0;
 }
 
 export interface AlteredPacket {
@@ -92,13 +94,17 @@ export class DiffEngine {
   readonly deltas: number[] = [];
   private matchedCount = 0;
   readonly altered: AlteredPacket[] = [];
-  /** Largest IP length of a TCP-carrying packet per side: above the MTU means TSO/GSO or GRO. */
+  /** Largest TCP packet (inner one for a tunnel) per side: above the MTU means TSO/GSO or GRO. */
   readonly largestTcp = { sender: 0, receiver: 0 };
   alteredCount = 0;
   readonly alteredFieldCounts = new Map<string, number>();
   private seed = 1;
 
-  constructor(private readonly keyOpts: KeyOptions = {}) {}
+  private readonly hasher: KeyHasher;
+
+  constructor(keyOpts: KeyOptions = {}) {
+    this.hasher = new KeyHasher((a) => this.addrs.id(a), keyOpts);
+  }
 
   static pair(src: number, dst: number): number {
     return src * 1048576 + dst;
@@ -115,16 +121,17 @@ export class DiffEngine {
   addReceiver(pkt: DecodedPacket): void {
     const ts = tsOf(pkt);
     this.count(this.receiverCounts, ts, pkt.ip !== undefined);
-    const key = keyString(pkt, this.keyOpts);
-    if (key === undefined || !pkt.ip) return;
+    if (!pkt.ip || !this.hasher.hash(pkt)) return;
     const r = this.recv;
     if (r.n >= MAX_INDEXED) {
       r.truncated = true;
       return;
     }
-    const [h1, h2] = hash2(key);
+    const { h1, h2 } = this.hasher;
     const i = r.n++;
-    for (const c of [r.ts, r.frame, r.h2, r.next, r.matched, r.src, r.dst, r.l4Checksum, r.l4Bad, r.innerIp, r.innerL4, r.innerArtefact, r.innerTtl, r.tcp]) c.ensure(r.n);
+    if (r.n > r.ts.data.length) {
+      for (const c of [r.ts, r.frame, r.h2, r.next, r.matched, r.src, r.dst, r.l4Checksum, r.l4Bad, r.innerIp, r.innerL4, r.innerArtefact, r.innerTtl, r.tcp]) c.ensure(r.n);
+    }
     const src = this.addrs.id(pkt.ip.src);
     const dst = this.addrs.id(pkt.ip.dst);
     const inv = invariantsOf(pkt);
@@ -139,9 +146,9 @@ export class DiffEngine {
     r.innerL4.data[i] = inv.innerL4Checksum;
     r.innerArtefact.data[i] = inv.innerArtefact ? 1 : 0;
     r.innerTtl.data[i] = inv.innerTtl;
-    const tcp = carriesTcp(pkt);
-    r.tcp.data[i] = tcp ? 1 : 0;
-    if (tcp && pkt.ip.totalLength > this.largestTcp.receiver) this.largestTcp.receiver = pkt.ip.totalLength;
+    const tcp = tcpLength(pkt);
+    r.tcp.data[i] = tcp > 0 ? 1 : 0;
+    if (tcp > this.largestTcp.receiver) this.largestTcp.receiver = tcp;
     // Newest first; lookups take the oldest unmatched, so duplicates pair up in order.
     r.next.data[i] = r.heads.get(h1) ?? -1;
     r.heads.set(h1, i);
@@ -160,8 +167,8 @@ export class DiffEngine {
   addSender(pkt: DecodedPacket): void {
     const ts = tsOf(pkt);
     this.count(this.senderCounts, ts, pkt.ip !== undefined);
-    const key = keyString(pkt, this.keyOpts);
-    if (key === undefined || !pkt.ip) return;
+    if (!pkt.ip || !this.hasher.hash(pkt)) return;
+    const { h1, h2 } = this.hasher;
     const src = this.addrs.id(pkt.ip.src);
     const dst = this.addrs.id(pkt.ip.dst);
     let meter = this.rates.get(src);
@@ -169,11 +176,10 @@ export class DiffEngine {
     const rate = meter.add(ts, pkt.origLen * 8);
     const pair = DiffEngine.pair(src, dst);
     this.pairSent.set(pair, (this.pairSent.get(pair) ?? 0) + 1);
-    const tcp = carriesTcp(pkt);
-    if (tcp && pkt.ip.totalLength > this.largestTcp.sender) this.largestTcp.sender = pkt.ip.totalLength;
+    const tcp = tcpLength(pkt);
+    if (tcp > this.largestTcp.sender) this.largestTcp.sender = tcp;
     const size = datagramSize(pkt);
 
-    const [h1, h2] = hash2(key);
     const i = this.findOldest(h1, h2);
     if (i >= 0) {
       const r = this.recv;
@@ -201,7 +207,9 @@ export class DiffEngine {
       return;
     }
     const j = u.n++;
-    for (const c of [u.ts, u.frame, u.size, u.src, u.dst, u.rate, u.rateOkBefore, u.matchedBefore, u.resumeTs, u.tcp]) c.ensure(u.n);
+    if (u.n > u.ts.data.length) {
+      for (const c of [u.ts, u.frame, u.size, u.src, u.dst, u.rate, u.rateOkBefore, u.matchedBefore, u.resumeTs, u.tcp]) c.ensure(u.n);
+    }
     u.ts.data[j] = ts;
     u.frame.data[j] = pkt.frameNumber;
     u.size.data[j] = size;
@@ -211,7 +219,7 @@ export class DiffEngine {
     u.rateOkBefore.data[j] = this.rateOk.get(src) ?? 0;
     u.matchedBefore.data[j] = this.pairMatched.get(pair) ?? 0;
     u.resumeTs.data[j] = NaN;
-    u.tcp.data[j] = tcp ? 1 : 0;
+    u.tcp.data[j] = tcp > 0 ? 1 : 0;
     this.pairLastLost.set(pair, j);
   }
 

@@ -118,14 +118,14 @@ export function diffFindings(d: DiffResult): Finding[] {
       }),
     );
   }
-  if (d.segmentationOffload.suspected) {
+  if (d.segmentationOffload.suspected && f.notComparable > 0) {
     const so = d.segmentationOffload;
     out.push(
       makeFinding({
         id: 'diff-segmentation-offload',
         severity: 'info',
         file,
-        message: `TCP packets larger than 1500 bytes in the captures (sender ${so.largestTcpSender}, receiver ${so.largestTcpReceiver}): segmentation offload (TSO/GSO on the sender, GRO on the receiver) merges TCP at the capture point, so ${f.notComparable} unmatched TCP packets ${dir} were not counted as lost`,
+        message: `TCP packets larger than 1500 bytes (IP; inner for VXLAN) in the captures (sender ${so.largestTcpSender}, receiver ${so.largestTcpReceiver}): segmentation offload (TSO/GSO on the sender, GRO on the receiver) merges TCP at the capture point, so ${f.notComparable} unmatched TCP packets ${dir} were not counted as lost`,
         detail: 'Judge loss by UDP, or capture with offloads off on both ends (`ethtool -K IFACE tso off gso off gro off`).',
       }),
     );

@@ -9,43 +9,73 @@ export interface KeyOptions {
   nat?: boolean;
 }
 
-function innerPart(l: PacketLayers, withAddrs: boolean, withPorts: boolean): string {
-  const ip = l.ip;
-  if (!ip) return '-';
-  const frag = ip.fragment ? `${ip.fragment.offset}${ip.fragment.more ? '+' : ''}` : '';
-  const addrs = withAddrs ? `${ip.src}>${ip.dst}` : '';
-  let s = `${ip.version}|${ip.proto}|${ip.id ?? ''}|${ip.totalLength}|${frag}|${addrs}`;
-  const l4 = l.l4;
-  if (l4 && !(ip.fragment && ip.fragment.offset > 0)) {
-    if (withPorts) s += `|${l4.srcPort ?? ''}>${l4.dstPort ?? ''}`;
-    s += `|${l4.length}`;
-    if (l4.tcp) s += `|${l4.tcp.seq}|${l4.tcp.ack}|${l4.tcp.flags}`;
-    if (l4.icmp) s += `|${l4.icmp.type}.${l4.icmp.code}`;
-  }
-  return s;
-}
+/**
+ * Two independent 32-bit hashes of a packet's identity, mixed from numbers (no key string is
+ * built: this runs for every packet of both captures). The first indexes, the second confirms.
+ * Addresses enter as ids from `addrId` (an interning table shared by both captures).
+ */
+export class KeyHasher {
+  h1 = 0;
+  h2 = 0;
 
-/** The identity of a packet as a string; undefined for non-IP frames. */
-export function keyString(pkt: DecodedPacket, opts: KeyOptions = {}): string | undefined {
-  if (!pkt.ip) return undefined;
-  if (pkt.tunnel) {
-    // Outer: only what the sender set and NAT keeps (IP ID, length); the inner packet whole.
-    return `T|${innerPart(pkt, false, false)}|${pkt.tunnel.vni}|${innerPart(pkt.tunnel.inner, true, true)}`;
-  }
-  return `P|${innerPart(pkt, !opts.nat, !opts.nat)}`;
-}
+  constructor(
+    private readonly addrId: (addr: string) => number,
+    private readonly opts: KeyOptions = {},
+  ) {}
 
-/** Two independent 32-bit FNV-1a hashes: the first indexes, the second confirms. */
-export function hash2(s: string): [number, number] {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
+  private mix(x: number): void {
+    this.h1 = Math.imul(this.h1 ^ x, 0x01000193);
+    this.h1 ^= this.h1 >>> 13;
+    this.h2 = Math.imul(this.h2 ^ x, 0x5bd1e995);
+    this.h2 ^= this.h2 >>> 15;
   }
-  return [h1 >>> 0, h2 >>> 0];
+
+  private layers(l: PacketLayers, withAddrs: boolean, withPorts: boolean): void {
+    const ip = l.ip;
+    if (!ip) {
+      this.mix(0x7fff0001);
+      return;
+    }
+    this.mix(ip.version * 256 + ip.proto);
+    this.mix(ip.id ?? -1);
+    this.mix(ip.totalLength);
+    this.mix(ip.fragment ? ip.fragment.offset * 2 + (ip.fragment.more ? 1 : 0) : -1);
+    if (withAddrs) {
+      this.mix(this.addrId(ip.src));
+      this.mix(this.addrId(ip.dst));
+    }
+    const l4 = l.l4;
+    if (l4 && !(ip.fragment && ip.fragment.offset > 0)) {
+      if (withPorts) this.mix((l4.srcPort ?? 0) * 65536 + (l4.dstPort ?? 0));
+      this.mix(l4.length);
+      if (l4.tcp) {
+        this.mix(l4.tcp.seq);
+        this.mix(l4.tcp.ack);
+        this.mix(l4.tcp.flags);
+      }
+      if (l4.icmp) this.mix(l4.icmp.type * 256 + l4.icmp.code);
+    }
+  }
+
+  /** Hashes the packet into h1/h2; false for non-IP frames. */
+  hash(pkt: DecodedPacket): boolean {
+    if (!pkt.ip) return false;
+    this.h1 = 0x811c9dc5;
+    this.h2 = 0x01000193;
+    if (pkt.tunnel) {
+      // Outer: only what the sender set and NAT keeps (IP ID, length); the inner packet whole.
+      this.mix(1);
+      this.layers(pkt, false, false);
+      this.mix(pkt.tunnel.vni);
+      this.layers(pkt.tunnel.inner, true, true);
+    } else {
+      this.mix(2);
+      this.layers(pkt, !this.opts.nat, !this.opts.nat);
+    }
+    this.h1 >>>= 0;
+    this.h2 >>>= 0;
+    return true;
+  }
 }
 
 /**

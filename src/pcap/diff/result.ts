@@ -73,7 +73,7 @@ export interface DiffResult {
   forward: ForwardDirection;
   reverse: Direction;
   altered: { count: number; fields: Record<string, number>; examples: AlteredPacket[]; senderFrames: FrameSetJson };
-  /** Largest TCP-carrying packet (IP length) per capture; above 1500 means TSO/GSO (sender) or GRO (receiver). */
+  /** Largest TCP packet (IP length, inner for a tunnel) per capture; above 1500 means TSO/GSO (sender) or GRO (receiver). */
   segmentationOffload: { suspected: boolean; largestTcpSender: number; largestTcpReceiver: number };
   /** Receiver packets from the sender's host with no copy in the sender's capture. */
   receiverOnly: number;

@@ -37,7 +37,8 @@ export class Lab {
 
   /** Starts tcpdump writing `file`; resolves once it listens. */
   async capture(ns: string, iface: string, file: string, filter = 'ip'): Promise<ChildProcess> {
-    const p = spawn('ip', ['netns', 'exec', this.ns(ns), 'tcpdump', '-i', iface, '-U', '-n', '-w', file, filter], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // -B: a 16 MB kernel buffer, so a burst on a busy machine is not dropped by the capture.
+    const p = spawn('ip', ['netns', 'exec', this.ns(ns), 'tcpdump', '-i', iface, '-B', '16384', '-U', '-n', '-w', file, filter], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.procs.push(p);
     await new Promise<void>((resolve, reject) => {
       let err = '';
