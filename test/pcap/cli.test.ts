@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { buildFrame, encodeCapture, type FrameRecord } from '../../src/pcap/writer.js';
 import { analyzeJsonSchema } from '../../src/pcap/analyze/json.js';
 import { diffJsonSchema } from '../../src/pcap/diff/json.js';
+import { missingRequirement } from '../helpers/env.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (name: string) => join(root, 'test/fixtures/pcap-analyze', name);
@@ -85,6 +86,14 @@ describe('podpath pcap (child process)', () => {
     expect(doc.exitCode).toBe(1);
     expect(doc.files[0]!.file).toBe('<stdin>');
     expect(doc.files[0]!.findings.map((f) => f.id)).toContain('handshake-slow');
+  });
+
+  it.skipIf(missingRequirement({ tools: ['tcpdump'] }))('reads a live pipe: tcpdump -w - | podpath pcap analyze -', () => {
+    const cmd = `tcpdump -r ${fixture('synack-no-ack-client.pcap')} -w - 2>/dev/null | ${process.execPath} --import tsx ${join(root, 'src/cli/main.ts')} pcap analyze -`;
+    const r = spawnSync('sh', ['-c', cmd], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^ERROR 1 TCP handshake never completed/);
+    expect(r.stdout).toContain('<stdin>: pcap, 16 frames');
   });
 
   it('--json keeps the read error in the document', () => {
