@@ -4,7 +4,7 @@ import { FrameSet, formatFrames, frameFilter } from '../../src/pcap/analyze/fram
 import { isExponentialBackoff } from '../../src/pcap/analyze/handshakes.js';
 import { analyzeJson, analyzeJsonSchema } from '../../src/pcap/analyze/json.js';
 import { exitCodeFor } from '../../src/pcap/analyze/findings.js';
-import { TCP_ACK, TCP_SYN, type DecodedPacket } from '../../src/pcap/types.js';
+import { TCP_ACK, TCP_RST, TCP_SYN, type DecodedPacket } from '../../src/pcap/types.js';
 import { layers, pkt } from './helpers/packets.js';
 
 const READ = { format: 'pcap' as const, frames: 0, bytesRead: 0, linkTypes: [1] };
@@ -117,6 +117,20 @@ describe('handshakes', () => {
     expect(f.message).toContain('10.187.0.0:45920 -> 10.187.1.24:9153: SYN x3');
     expect(f.message).toContain('SYN-ACK x5');
     expect(f.frames?.count).toBe(8);
+  });
+});
+
+describe('refused handshakes', () => {
+  it('says a connection was refused, as information', () => {
+    const a = analyze([
+      pkt({ frame: 1, t: 0, src: '10.0.0.1', dst: '10.0.0.2', proto: 'tcp', sport: 40000, dport: 81, flags: TCP_SYN, seq: 5 }),
+      pkt({ frame: 2, t: 0.001, src: '10.0.0.2', dst: '10.0.0.1', proto: 'tcp', sport: 81, dport: 40000, flags: TCP_RST | TCP_ACK, seq: 0, ack: 6 }),
+    ]);
+    expect(a.handshakes.notable[0]!.state).toBe('reset');
+    const f = a.findings.find((x) => x.id === 'handshake-refused')!;
+    expect(f.severity).toBe('info');
+    expect(f.message).toBe('1 TCP connection attempt was refused (RST to the SYN); 10.0.0.1:40000 -> 10.0.0.2:81: SYN x1');
+    expect(f.filter).toBe('frame.number in {1..2}');
   });
 });
 

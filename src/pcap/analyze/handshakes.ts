@@ -269,6 +269,19 @@ export function handshakeFindings(sum: HandshakeSummary, file?: string): Finding
       }),
     );
   }
+  const refused = group((h) => h.state === 'reset');
+  if (refused.length) {
+    findings.push(
+      makeFinding({
+        id: 'handshake-refused',
+        severity: 'info',
+        file,
+        message: `${refused.length} TCP connection attempt${refused.length > 1 ? 's were' : ' was'} refused (RST to the SYN); ${example(refused)}`,
+        detail: 'The path works; nothing listens on that port, or a firewall rejects (kube-proxy rejects Services without endpoints).',
+        frames: frames(refused),
+      }),
+    );
+  }
   const slow = group((h) => h.state === 'completed' && h.syns.length > 1);
   if (slow.length) {
     const backoff = slow.filter((h) => h.backoff);
