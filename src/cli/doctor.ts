@@ -3,6 +3,10 @@ import type { Command } from 'commander';
 import { runDoctor } from '../engine/doctor.js';
 import { resolveLang } from '../engine/i18n.js';
 import { parseFormat, render } from '../report/index.js';
+import { loadApiToken, loadProbeKey } from '../agent/secrets.js';
+import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../agent/server.js';
+import { parseDuration, parseRate } from '../util/units.js';
+import { toPort } from './agent.js';
 
 interface DoctorCliOptions {
   from?: string;
@@ -12,6 +16,21 @@ interface DoctorCliOptions {
   output: string;
   only?: string;
   color?: boolean;
+  peer?: string;
+  overlay?: string;
+  source?: string;
+  overlaySource?: string;
+  port: string;
+  apiPort: string;
+  keyFile?: string;
+  tokenFile?: string;
+  maxRate?: string;
+  rampDuration: string;
+  recoveryWatch: string;
+  tcpPort?: string;
+  dns?: string;
+  dnsName: string;
+  sweep: boolean;
 }
 
 export function registerDoctor(program: Command): void {
@@ -25,11 +44,37 @@ export function registerDoctor(program: Command): void {
     .option('-o, --output <format>', 'text, json or markdown', 'text')
     .option('--only <ids>', 'run only these rules (comma-separated ids, see `podpath rules`)')
     .option('--no-color', 'plain text even on a terminal')
+    .option('--peer <address>', "also probe this peer (running `podpath agent`) both ways over the underlay and the overlay, and judge the peer's own evidence")
+    .option('--overlay <address>', "the peer's overlay address (default: its VXLAN device's, from its agent)")
+    .option('--source <address>', "this node's underlay address (default: the VXLAN device's local address)")
+    .option('--overlay-source <address>', "this node's overlay address (default: the VXLAN device's address)")
+    .option('--port <n>', 'probe port', String(DEFAULT_PROBE_PORT))
+    .option('--api-port <n>', "the peer agent's API port", String(DEFAULT_API_PORT))
+    .option('--key-file <file>', 'shared probe key (else $PODPATH_KEY)')
+    .option('--token-file <file>', 'agent API token (else $PODPATH_TOKEN)')
+    .option('--max-rate <rate>', 'with --peer: also ramp UDP up to this rate (e.g. 30mbit); never without it')
+    .option('--ramp-duration <d>', 'cap on the ramp time', '60s')
+    .option('--recovery-watch <d>', 'how long to wait for a blackholed path to come back', '30s')
+    .option('--tcp-port <n>', 'with --peer: time TCP handshakes to this port on the peer')
+    .option('--dns <server>', 'with --peer: query this DNS server over UDP and TCP')
+    .option('--dns-name <name>', 'name to resolve', 'kubernetes.default.svc.cluster.local')
+    .option('--no-sweep', 'with --peer: skip the datagram size sweep')
     .action(async (opts: DoctorCliOptions) => {
       const format = parseFormat(opts.output);
       const lang = resolveLang(opts.lang);
       const only = opts.only?.split(',').map((s) => s.trim()).filter(Boolean);
-      const { report, exitCode } = await runDoctor({ from: opts.from, root: opts.root, facts: opts.facts, lang, only });
+      const peer = opts.peer
+        ? {
+          peer: opts.peer, key: loadProbeKey(opts.keyFile), token: loadApiToken(opts.tokenFile),
+          peerOverlay: opts.overlay, source: opts.source, overlaySource: opts.overlaySource,
+          port: toPort(opts.port), apiPort: toPort(opts.apiPort), echoCount: 20, sweep: opts.sweep !== false,
+          maxRateBps: opts.maxRate ? parseRate(opts.maxRate) : undefined,
+          rampDurationMs: parseDuration(opts.rampDuration), recoveryWatchMs: parseDuration(opts.recoveryWatch),
+          tcpPort: opts.tcpPort ? toPort(opts.tcpPort) : undefined,
+          dns: opts.dns ? { server: opts.dns, name: opts.dnsName } : undefined,
+        }
+        : undefined;
+      const { report, exitCode } = await runDoctor({ from: opts.from, root: opts.root, facts: opts.facts, lang, only, peer });
       const color = opts.color !== false && format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR;
       process.stdout.write(render(report, format, { color }));
       process.exitCode = exitCode;

@@ -24,7 +24,8 @@ describe('runDoctor', () => {
         return { schemaVersion: 1, collectedAt: 'now', origin: { kind: 'live' }, missing: [], snmp: { tables: { Udp: { InCsumErrors: 3, InErrors: 3 } }, source: '/proc/net/snmp' } };
       },
     });
-    expect(asked).toEqual(['cni', 'kernel', 'kernelLog', 'links', 'os', 'probes', 'snmp']);
+    // Probes come from --peer, never from the collector.
+    expect(asked).toEqual(['cni', 'kernel', 'kernelLog', 'links', 'os', 'snmp']);
     expect(exitCode).toBe(1);
     expect(report.findings.map((f) => f.messageId)).toEqual(['sinceBoot']);
     expect(report.node.kubernetesNode).toBe(false);

@@ -9,6 +9,7 @@ import { loadFactsFile } from './facts.js';
 import { evidenceFor, runRules } from './run-rules.js';
 import type { Lang, Rule } from './types.js';
 import { PodpathError } from '../util/errors.js';
+import { checkPeer, type PeerCheckOptions } from '../probe/doctor-peer.js';
 
 export interface DoctorOptions {
   from?: string;
@@ -20,7 +21,13 @@ export interface DoctorOptions {
   rules?: readonly Rule[];
   /** Replaces collection (tests). */
   collect?: (opts: { from?: string; root?: string; needs: EvidenceKey[] }) => Promise<NodeFacts>;
+  /** Probe this peer (its agent) and judge its own evidence too. */
+  peer?: PeerCheckOptions;
 }
+
+/** The probes were run from the other end: on the peer's report the probe rules have nothing of their own. */
+const NO_PROBES_ON_PEER = { evidence: 'probes', reason: 'the probes ran from the other node: see its report' };
+const NO_PROBES = { evidence: 'probes', reason: 'no peer was probed (run `podpath doctor --peer NODE_IP` with `podpath agent` running there)' };
 
 /** What doctor reads besides the rules' needs: enough to tell whether this is a Kubernetes node. */
 const ALWAYS: EvidenceKey[] = ['kernel', 'os', 'links', 'cni'];
@@ -29,10 +36,28 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
   const rules = opts.rules ?? allRules;
   if (opts.facts && (opts.from || opts.root)) throw new PodpathError('E_USAGE', '--facts cannot be combined with --from or --root');
   const chosen = opts.only && opts.only.length > 0 ? rules.filter((r) => opts.only?.includes(r.meta.id)) : rules;
-  const needs = [...new Set([...evidenceFor(chosen), ...ALWAYS])].sort();
+  // Probes are not read from the node: they come from --peer, or stay missing with a reason.
+  const needs = [...new Set([...evidenceFor(chosen), ...ALWAYS])].filter((k) => k !== 'probes').sort();
   const collect = opts.collect ?? collectNodeFacts;
-  const facts = opts.facts ? loadFactsFile(opts.facts) : await collect({ from: opts.from, root: opts.root, needs });
+  let facts = opts.facts ? loadFactsFile(opts.facts) : await collect({ from: opts.from, root: opts.root, needs });
+  let peerReport: DoctorReport | undefined;
+  let peerError: string | undefined;
+  if (opts.peer) {
+    if (opts.from || opts.facts) throw new PodpathError('E_USAGE', '--peer probes from this host: it cannot be combined with --from or --facts');
+    const check = await checkPeer(facts, opts.peer);
+    facts = { ...facts, probes: [...(facts.probes ?? []), ...check.probes], missing: facts.missing.filter((m) => m.evidence !== 'probes') };
+    if (check.peerFacts) {
+      const peerOutcome = runRules(rules, { ...check.peerFacts, missing: [...check.peerFacts.missing.filter((m) => m.evidence !== 'probes'), NO_PROBES_ON_PEER] }, { lang: opts.lang, only: opts.only });
+      peerReport = buildReport(check.peerFacts, peerOutcome, { lang: opts.lang, version: VERSION });
+    } else {
+      peerError = check.peerFactsError;
+    }
+  } else if (!facts.probes) {
+    facts = { ...facts, missing: [...facts.missing.filter((m) => m.evidence !== 'probes'), NO_PROBES] };
+  }
   const outcome = runRules(rules, facts, { lang: opts.lang, only: opts.only });
   const report = buildReport(facts, outcome, { lang: opts.lang, version: VERSION });
-  return { report, exitCode: outcome.findings.length > 0 ? 1 : 0 };
+  if (opts.peer) report.peer = { address: opts.peer.peer, report: peerReport, error: peerError };
+  const anyFindings = outcome.findings.length > 0 || (peerReport?.findings.length ?? 0) > 0;
+  return { report, exitCode: anyFindings ? 1 : 0 };
 }

@@ -50,8 +50,12 @@ export interface PeerProbeReport {
   errors: string[];
 }
 
-class AgentApi {
-  constructor(private readonly base: string, private readonly token: string) {}
+export class AgentApi {
+  private readonly base: string;
+
+  constructor(host: string, port: number, private readonly token: string) {
+    this.base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  }
   async get<T>(path: string): Promise<T> {
     return this.call<T>('GET', path);
   }
@@ -77,8 +81,7 @@ class AgentApi {
 }
 
 export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
-  const host = o.peer.includes(':') ? `[${o.peer}]` : o.peer;
-  const api = new AgentApi(`http://${host}:${o.apiPort}`, o.token);
+  const api = new AgentApi(o.peer, o.apiPort, o.token);
   const report: PeerProbeReport = { schemaVersion: 1, peer: o.peer, startedAt: new Date().toISOString(), directions: [], errors: [] };
   await api.get('/v1/counters'); // fails early, with a clear error, when there is no agent
 

@@ -15,6 +15,7 @@ const LABELS = {
   undo: { en: 'Undo', zh: '撤销' },
   references: { en: 'References', zh: '参考' },
   skipped: { en: 'Skipped', zh: '已跳过' },
+  peer: { en: 'Peer (its own evidence, from its agent):', zh: '对端(其自身证据,来自其 agent):' },
   noFindings: { en: 'No problems found.', zh: '未发现问题。' },
   passed: { en: 'passed', zh: '通过' },
   findings: { en: 'findings', zh: '个问题' },

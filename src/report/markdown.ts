@@ -39,5 +39,6 @@ export function renderMarkdown(r: DoctorReport): string {
     out.push('');
   }
   out.push(`${label('passed', lang)}: ${r.summary.passed}/${r.summary.rules} ${label('rules', lang)}; ${r.summary.findings} ${label('findings', lang)}`, '');
+  if (r.peer) out.push('', `## ${label('peer', lang)} ${r.peer.address}`, '', r.peer.report ? renderMarkdown(r.peer.report).replace(/^# /gm, '### ') : `> ${r.peer.error ?? '?'}`);
   return out.join('\n');
 }

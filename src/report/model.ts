@@ -37,6 +37,8 @@ export interface DoctorReport {
   results: Pick<RuleResult, 'ruleId' | 'status' | 'reason'>[];
   /** Evidence the sources could not get, and why. */
   missing: NodeFacts['missing'];
+  /** With `doctor --peer`: the peer's own report (its evidence, judged by the same rules), or why there is none. */
+  peer?: { address: string; report?: DoctorReport; error?: string };
 }
 
 export function buildReport(facts: NodeFacts, outcome: RunOutcome, opts: { lang: Lang; version: string; now?: Date }): DoctorReport {

@@ -54,5 +54,9 @@ export function renderText(r: DoctorReport, opts: { color?: boolean } = {}): str
     for (const x of skipped) lines.push(c.dim(`  - ${x.ruleId}: ${x.reason ?? ''}`));
   }
   lines.push(`${label('passed', lang)}: ${r.summary.passed}/${r.summary.rules} ${label('rules', lang)}; ${r.summary.findings} ${label('findings', lang)}`);
+  if (r.peer) {
+    lines.push('', c.bold(`${label('peer', lang)} ${r.peer.address}`));
+    lines.push(r.peer.report ? renderText(r.peer.report, opts).trimEnd() : c.yellow(r.peer.error ?? '?'));
+  }
   return lines.join('\n') + '\n';
 }

@@ -1,0 +1,57 @@
+// `doctor --peer`: probe one peer from this node, and fetch the peer's own evidence through its
+// agent, so the rules judge both ends and the probes together. Addresses default to what the
+// evidence says (the VXLAN device's local address and its overlay address on each side).
+import type { NodeFacts } from '../evidence/node-facts.js';
+import type { ProbeEvidence } from '../evidence/probe-evidence.js';
+import { AgentApi, probePeer, type PeerProbeOptions, type PeerProbeReport } from './peer.js';
+import { probeEvidence } from './evidence.js';
+import { parseFacts } from '../engine/facts.js';
+
+export type PeerCheckOptions = Omit<PeerProbeOptions, 'source' | 'overlaySource' | 'peerOverlay'> & {
+  source?: string;
+  overlaySource?: string;
+  peerOverlay?: string;
+};
+
+export interface PeerCheck {
+  report: PeerProbeReport;
+  probes: ProbeEvidence[];
+  /** The peer's facts, when its agent could collect them. */
+  peerFacts?: NodeFacts;
+  peerFactsError?: string;
+}
+
+/** The VXLAN device of a node: its underlay (`local`) address and its own overlay IPv4 address. */
+export function overlayAddresses(facts: NodeFacts | undefined): { underlay?: string; overlay?: string } {
+  const vx = facts?.links?.items.find((l) => l.vxlan !== undefined);
+  return { underlay: vx?.vxlan?.local, overlay: vx?.addresses.find((a) => a.family === 'inet')?.address };
+}
+
+export async function checkPeer(local: NodeFacts, o: PeerCheckOptions): Promise<PeerCheck> {
+  const api = new AgentApi(o.peer, o.apiPort, o.token);
+  let peerFacts: NodeFacts | undefined;
+  let peerFactsError: string | undefined;
+  try {
+    peerFacts = parseFacts(await api.get<unknown>('/v1/facts'), `the facts of ${o.peer}`);
+  } catch (e) {
+    peerFactsError = e instanceof Error ? e.message : String(e);
+    if ((e as { code?: string }).code === 'E_AGENT_UNREACHABLE' || (e as { code?: string }).code === 'E_AGENT_UNAUTHORIZED') throw e;
+  }
+  const mine = overlayAddresses(local);
+  const theirs = overlayAddresses(peerFacts);
+  const report = await probePeer({
+    ...o,
+    source: o.source ?? mine.underlay,
+    overlaySource: o.overlaySource ?? mine.overlay,
+    peerOverlay: o.peerOverlay ?? theirs.overlay,
+  });
+  // Judge the peer on what it looks like after the probes: its counters now include them.
+  if (peerFacts) {
+    try {
+      peerFacts = parseFacts(await api.get<unknown>('/v1/facts'), `the facts of ${o.peer}`);
+    } catch {
+      /* keep the first collection */
+    }
+  }
+  return { report, probes: probeEvidence(report), peerFacts, peerFactsError };
+}
