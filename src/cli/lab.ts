@@ -123,6 +123,9 @@ export function registerLab(program: Command): void {
     }
     out(`fault ${applied.name} injected${applied.node ? ` on ${applied.node}` : ''}${applied.peer ? ` (peer ${applied.peer})` : ''}\n`);
     for (const n of applied.notes) out(`  ${n}\n`);
+    out(applied.doctor
+      ? `  check: ${applied.doctor.command}   (expect ${applied.doctor.rule} first)\n`
+      : '  check: not visible in one node\'s evidence; probe across the underlay\n');
   });
 
   lab.command('heal')
@@ -146,6 +149,7 @@ export function registerLab(program: Command): void {
       for (const f of FAULTS) {
         out(`${f.name.padEnd(24)} ${f.summary}\n${' '.repeat(25)}reproduces: ${f.reproduces}; --node: ${f.nodeRole}${f.peerRole ? `; --peer: ${f.peerRole}` : ''}\n`);
         for (const [k, opt] of Object.entries(f.options)) out(`${' '.repeat(25)}--${k} (${opt.default || 'auto'}): ${opt.help}\n`);
+        out(`${' '.repeat(25)}doctor: ${f.doctor ? `${f.doctor.rule} (run on the ${f.doctor.on === 'node' ? 'fault\'s node' : 'peer / receiver'})` : 'not visible on one node (needs probes)'}\n`);
       }
     });
 

@@ -23,6 +23,8 @@ export interface AppliedFault {
   /** What the fault does, and what is emulated rather than natural. */
   notes: string[];
   undo: UndoStep[];
+  /** `podpath doctor` on this node should name this rule first (absent: not visible on one node) */
+  doctor?: { node: string; rule: string; command: string };
 }
 
 export interface LabState {

@@ -24,7 +24,7 @@ export interface LabStatus {
   switchNs?: string;
   service?: { clusterIp: string; backend: string };
   nodes: NodeStatus[];
-  faults: { name: string; node?: string; peer?: string; options: Record<string, string>; notes: string[] }[];
+  faults: { name: string; node?: string; peer?: string; options: Record<string, string>; notes: string[]; doctor?: { node: string; rule: string; command: string } }[];
 }
 
 interface IpAddrJson {
@@ -50,7 +50,7 @@ export async function labStatus(lab: string): Promise<LabStatus> {
   st.underlay = plan.options.underlay;
   st.switchNs = plan.switchNs;
   if (plan.service) st.service = { clusterIp: plan.service.clusterIp, backend: `${plan.service.backend.pod} ${plan.service.backend.ip}` };
-  st.faults = state.faults.map((f) => ({ name: f.name, node: f.node, peer: f.peer, options: f.options, notes: f.notes }));
+  st.faults = state.faults.map((f) => ({ name: f.name, node: f.node, peer: f.peer, options: f.options, notes: f.notes, doctor: f.doctor }));
   st.nodes = await Promise.all(plan.nodes.map(async (n) => {
     const present = namespaces.includes(n.ns);
     const ns: NodeStatus = {

@@ -8,7 +8,8 @@ import { missingRequirement } from '../helpers/env.js';
 import { appeared, hostSnapshot } from '../lab/helpers.js';
 import { labDown, labUp } from '../../src/lab/lifecycle.js';
 import { DEFAULT_OPTIONS, type LabPlan } from '../../src/lab/topology.js';
-import { ping, startTcpListener, stopProcess, tcpConnect, udpReaches } from '../../src/lab/traffic.js';
+import { ping, readSnmp, startTcpListener, stopProcess, tcpConnect, udpReaches } from '../../src/lab/traffic.js';
+import { healFaults, injectFault } from '../../src/lab/faults/index.js';
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'tcpdump', 'ping', 'bridge', 'iptables', 'ethtool'] });
 const pexec = promisify(execFile);
@@ -65,6 +66,19 @@ describe.skipIf(skip)('lab lifecycle', () => {
     expect(exec.stdout).toContain(up.plan.nodes[0]!.root);
     expect(exec.stdout).toContain('10.244.1.0/32');
     await expect(cli(['up', '--name', LAB, '--nodes', '2', '--underlay', 'veth'])).rejects.toMatchObject({ stderr: expect.stringContaining('E_LAB_EXISTS') });
+
+    // fault / status / heal through the CLI, option parsing included.
+    const fault = (await cli(['fault', 'stale-vtep-mac', '--name', LAB, '--node', 'n2', '--mac', '0e:00:00:00:00:42'])).stdout;
+    expect(fault).toMatch(/fault stale-vtep-mac injected on n2/);
+    expect(fault).toMatch(/0e:00:00:00:00:42/);
+    expect(fault).toMatch(/check: not visible/);
+    const withFault = JSON.parse((await cli(['status', '--name', LAB, '--json'])).stdout) as { faults: { name: string; node: string }[]; nodes: { vtep: { mac: string } }[] };
+    expect(withFault.faults).toMatchObject([{ name: 'stale-vtep-mac', node: 'n2' }]);
+    expect(withFault.nodes[1]!.vtep.mac).toBe('0e:00:00:00:00:42');
+    await expect(cli(['fault', 'underlay-size-limit', '--name', LAB])).rejects.toMatchObject({ stderr: expect.stringContaining('E_LAB_FAULT_UNDERLAY') });
+    await expect(cli(['fault', 'ip-forward-off', '--name', LAB, '--rate', '1mbit'])).rejects.toMatchObject({ stderr: expect.stringContaining('E_LAB_OPTION') });
+    expect((await cli(['heal', '--name', LAB])).stdout).toBe('healed: stale-vtep-mac\n');
+    expect((JSON.parse((await cli(['status', '--name', LAB, '--json'])).stdout) as { nodes: { vtep: { mac: string } }[] }).nodes[1]!.vtep.mac).toBe(up.plan.nodes[1]!.vtep.mac);
     await expect(cli(['up', '--name', 'Bad-Name'])).rejects.toMatchObject({ stderr: expect.stringContaining('E_LAB_NAME') });
 
     // A crashed run: namespaces without state. Another engineer's namespace must survive.
@@ -97,6 +111,17 @@ describe.skipIf(skip)('lab lifecycle', () => {
     } finally {
       await stopProcess(srv, 'SIGTERM');
     }
+    // Faults follow the CNI: Calico's port 4789 and vxlan.calico.
+    const before = (await readSnmp(n2!.ns))['Udp:InCsumErrors'] ?? 0;
+    await injectFault(CAL, 'bad-udp-checksum');
+    expect(await ping(n1!.pods[0]!.ns, n2!.pods[0]!.ip)).toBe(false);
+    expect((await readSnmp(n2!.ns))['Udp:InCsumErrors']).toBeGreaterThan(before);
+    await healFaults(CAL);
+    const mismatch = await injectFault(CAL, 'vxlan-port-mismatch');
+    expect(mismatch.notes.join(' ')).toMatch(/vxlan\.calico recreated with dstport 8472/);
+    expect(await ping(n1!.pods[0]!.ns, n2!.pods[0]!.ip)).toBe(false);
+    await healFaults(CAL);
+    expect(await ping(n1!.pods[0]!.ns, n2!.pods[0]!.ip)).toBe(true);
     await labDown(CAL);
   });
 });

@@ -12,6 +12,7 @@ export const badUdpChecksum: FaultDef = {
   where: 'node',
   nodeRole: 'the sender whose "kernel" writes bad checksums',
   defaultNode: 'first',
+  doctor: { on: 'peer', rule: 'udp-csum-errors' },
   options: { value: { default: '0x1234', help: 'the checksum value written on the wire' } },
   async inject({ node, options }, tx) {
     await txChecksumOff(tx, node.ns, 'eth0');

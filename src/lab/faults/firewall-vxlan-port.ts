@@ -10,6 +10,7 @@ export const firewallVxlanPort: FaultDef = {
   where: 'node',
   nodeRole: 'the node whose firewall drops the tunnel',
   defaultNode: 'first',
+  doctor: { on: 'node', rule: 'firewall-vxlan-port' },
   options: {},
   async inject({ node }, tx) {
     await addNftTable(tx, node.ns, 'inet', 'pplab_firewall', [

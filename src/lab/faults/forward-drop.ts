@@ -9,6 +9,7 @@ export const forwardDrop: FaultDef = {
   where: 'node',
   nodeRole: 'the node whose FORWARD chain drops',
   defaultNode: 'first',
+  doctor: { on: 'node', rule: 'forward-policy-drop' },
   options: {},
   async inject({ node }, tx) {
     const tables = await tx.read({ ns: node.ns, argv: ['nft', 'list', 'tables'] });

@@ -78,10 +78,15 @@ export async function injectFault(lab: string, name: string, req: InjectRequest 
   const applied: AppliedFault = {
     name, node: fault.where === 'node' || fault.peerRole ? node.name : undefined, peer: fault.peerRole ? peer.name : undefined,
     options, injectedAt: new Date().toISOString(), notes, undo: tx.undo,
+    doctor: fault.doctor ? doctorHint(fault.doctor.on === 'node' ? node : peer, fault.doctor.rule) : undefined,
   };
   state.faults.push(applied);
   await writeState(state);
   return applied;
+}
+
+function doctorHint(n: NodePlan, rule: string): { node: string; rule: string; command: string } {
+  return { node: n.name, rule, command: `ip netns exec ${n.ns} podpath doctor --root ${n.root}` };
 }
 
 /** Heals one fault, or all of them (latest first) when no name is given. */

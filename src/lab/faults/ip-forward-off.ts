@@ -9,6 +9,7 @@ export const ipForwardOff: FaultDef = {
   where: 'node',
   nodeRole: 'the node that stops forwarding',
   defaultNode: 'first',
+  doctor: { on: 'node', rule: 'ip-forward-off' },
   options: {},
   async inject({ node }, tx) {
     await setSysctl(tx, node.ns, 'net.ipv4.ip_forward', '0');

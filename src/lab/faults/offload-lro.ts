@@ -27,6 +27,7 @@ export const offloadLro: FaultDef = {
   where: 'node',
   nodeRole: 'the receiving node that forwards to its pods',
   defaultNode: 'last',
+  doctor: { on: 'node', rule: 'kernel-log-bad-offload' },
   options: { size: { default: '1000', help: 'largest IP packet that still passes' } },
   async inject({ node, options }, tx) {
     const size = intOption(options, 'size', 68, 65535);

@@ -13,6 +13,7 @@ export const routeHijack: FaultDef = {
   where: 'node',
   nodeRole: 'the node whose routes NetworkManager rewrote',
   defaultNode: 'first',
+  doctor: { on: 'node', rule: 'peer-pod-routes-missing' },
   options: {},
   async inject({ plan, node }, tx) {
     const dev = node.vtep.dev;

@@ -13,6 +13,8 @@ export const rpFilterStrict: FaultDef = {
   nodeRole: 'the receiver with strict rp_filter and the asymmetric route',
   defaultNode: 'last',
   peerRole: 'the sender whose pod subnet is routed back asymmetrically',
+  // doctor names the asymmetric route first (peer-pod-routes-missing), rp-filter-strict after it
+  doctor: { on: 'node', rule: 'peer-pod-routes-missing' },
   options: {},
   async inject({ node, peer }, tx) {
     const dev = node.vtep.dev;

@@ -30,8 +30,11 @@ export interface FaultDef {
   defaultNode: 'first' | 'last';
   peerRole?: string;
   options: Record<string, FaultOption>;
-  /** the rule id doctor should name as its top finding, when one exists */
-  expectedRule?: string;
+  /**
+   * What `podpath doctor` run on one node should name first: on the fault's node, or on its peer
+   * (the receiver). Absent when one node's evidence cannot show it (underlay faults need probes).
+   */
+  doctor?: { on: 'node' | 'peer'; rule: string };
   /** Applies the fault; returns notes for the user (what is natural, what is emulated). */
   inject(ctx: FaultContext, tx: FaultTxLike): Promise<string[]>;
 }

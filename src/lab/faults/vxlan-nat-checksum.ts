@@ -20,6 +20,7 @@ export const vxlanNatChecksum: FaultDef = {
   where: 'node',
   nodeRole: 'the node that calls the Service (its outer packets are NATed)',
   defaultNode: 'first',
+  doctor: { on: 'peer', rule: 'udp-csum-errors' },
   options: { value: { default: '0xffff', help: 'outer checksum the "broken kernel" writes' } },
   async inject({ plan, node, options }, tx) {
     if (!plan.service) throw new PodpathError('E_LAB_FAULT_NEEDS', 'vxlan-nat-checksum needs the kube-proxy rules: build the lab with --service');

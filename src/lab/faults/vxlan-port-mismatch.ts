@@ -11,6 +11,7 @@ export const vxlanPortMismatch: FaultDef = {
   where: 'node',
   nodeRole: 'the node whose VXLAN device gets the other port',
   defaultNode: 'first',
+  doctor: { on: 'node', rule: 'vxlan-port-mismatch' },
   options: { port: { default: '', help: 'the wrong port (default: 4789 for flannel, 8472 for Calico)' } },
   async inject({ plan, node, options }, tx) {
     const port = options.port ? intOption(options, 'port', 1, 65535) : node.vtep.port === 8472 ? 4789 : 8472;
