@@ -1,6 +1,7 @@
 // NodeFacts: everything podpath knows about one node, the only input of rules.
 // Every section is optional (absent = not collected, and `missing` says why) and names where it came from.
 import { z } from 'zod';
+import { ProbeEvidence } from './probe-evidence.js';
 
 export const NODE_FACTS_SCHEMA_VERSION = 1;
 
@@ -212,7 +213,7 @@ export const NodeFacts = z.object({
   packetFilter: PacketFilterFacts.optional(),
   cni: CniFacts.optional(),
   /** Results of probes to peers (issue: probes); rules read them like any other evidence. */
-  probes: z.array(z.record(z.string(), z.unknown())).optional(),
+  probes: z.array(ProbeEvidence).optional(),
 });
 
 export type NodeFacts = z.infer<typeof NodeFacts>;

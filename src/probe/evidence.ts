@@ -37,9 +37,13 @@ function toEvidence(peer: string, d: DirectionReport): ProbeEvidence {
 /** /proc/net/netstat counters that explain a drop; the rest is noise for the rules. */
 const DROP_COUNTERS = new Set(['IPReversePathFilter', 'InNoRoutes', 'InTruncatedPkts', 'InCsumErrors', 'TCPSynRetrans', 'ListenDrops', 'ListenOverflows']);
 
+const WATCHED_UDP = ['InErrors', 'InCsumErrors', 'RcvbufErrors', 'NoPorts'];
+
 function changes(node: 'local' | 'peer', delta: CounterDelta | undefined, seconds: number, source: string): CounterChange[] {
   if (!delta) return [];
   const out: CounterChange[] = [];
+  // The drop counters are always listed, zero included: "did not rise while probing" is evidence too.
+  for (const k of WATCHED_UDP) if (!(k in delta.udp)) out.push({ node, counter: `Udp.${k}`, delta: 0, seconds, source });
   for (const [k, v] of Object.entries(delta.udp)) out.push({ node, counter: `Udp.${k}`, delta: v, seconds, source });
   for (const [k, v] of Object.entries(delta.netstat)) if (DROP_COUNTERS.has(k)) out.push({ node, counter: `Netstat.${k}`, delta: v, seconds, source });
   for (const [dev, c] of Object.entries(delta.interfaces)) {

@@ -1,16 +1,11 @@
 // Helpers for the rules that judge probe results (podpath probe / doctor --peer).
-import { ProbeEvidence } from '../evidence/probe-evidence.js';
+import type { ProbeEvidence } from '../evidence/probe-evidence.js';
 import type { EvidenceLine, NodeFacts } from '../evidence/node-facts.js';
 import { formatRate } from '../util/units.js';
 
 /** The probe entries of a node's facts. */
 export function probesOf(facts: NodeFacts): ProbeEvidence[] {
-  const out: ProbeEvidence[] = [];
-  for (const p of facts.probes ?? []) {
-    const parsed = ProbeEvidence.safeParse(p);
-    if (parsed.success) out.push(parsed.data);
-  }
-  return out;
+  return facts.probes ?? [];
 }
 
 export function probeLine(p: ProbeEvidence, text: string): EvidenceLine {

@@ -6,14 +6,14 @@ const seed = loadFixture('seed-000-kylin-bad-udp-checksum.json');
 // A probe entry as src/evidence/probe-evidence.ts defines it; only its counters matter here.
 const probe = (delta: number) => ({
   peer: '172.31.251.1',
-  label: 'underlay',
+  label: 'underlay' as const,
   from: '172.31.251.1',
   to: 'this node',
   target: '172.31.251.2:8472',
   source: 'probe 172.31.251.1 underlay (172.31.251.1 -> this node)',
   counters: [
-    { node: 'peer', counter: 'Udp.OutDatagrams', delta: 20, seconds: 10, source: 'peer /proc/net/snmp' },
-    { node: 'local', counter: 'Udp.InCsumErrors', delta, seconds: 10, source: '/proc/net/snmp before/after probe' },
+    { node: 'peer' as const, counter: 'Udp.OutDatagrams', delta: 20, seconds: 10, source: 'peer /proc/net/snmp' },
+    { node: 'local' as const, counter: 'Udp.InCsumErrors', delta, seconds: 10, source: '/proc/net/snmp before/after probe' },
   ],
 });
 
