@@ -1,11 +1,13 @@
 // The node diff: pure function of two NodeFacts (A healthy, B broken) -> differences ranked by how
 // much they can matter for cross-node traffic. Noise (timestamps, counters, MACs, ifindexes,
-// each node's own addresses and pod subnet) is left out by construction: only configuration is compared.
+// each node's own addresses and pod subnet) is left out by construction: only configuration is
+// compared, except in each node's view of the other (peers), where MACs and addresses are the point.
 import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
 import { nodeContext } from './context.js';
 import { compareCni } from './sections/cni.js';
 import { compareInterfaces } from './sections/interfaces.js';
 import { comparePacketFilter } from './sections/packet-filter.js';
+import { comparePeers } from './sections/peers.js';
 import { compareRoutes } from './sections/routes.js';
 import { compareSysctls } from './sections/sysctls.js';
 import { compareSystem } from './sections/system.js';
@@ -14,7 +16,7 @@ import { CATEGORIES, RELEVANCE_ORDER, type Difference, type NodeDiff } from './t
 
 /** Sections the diff reads; counters (snmp, netstat, netdev, conntrack) are deliberately absent. */
 export const COMPARED_SECTIONS: EvidenceKey[] = [
-  'kernel', 'kernelPackages', 'boot', 'os', 'modules', 'links', 'nics', 'routes', 'routeGets', 'sysctls', 'packetFilter', 'networkManager', 'cni',
+  'kernel', 'kernelPackages', 'boot', 'os', 'modules', 'links', 'nics', 'routes', 'routeGets', 'neighbours', 'fdb', 'sysctls', 'packetFilter', 'networkManager', 'cni',
 ];
 
 export function rankDifferences(diffs: Difference[]): Difference[] {
@@ -32,6 +34,7 @@ export function diffNodes(a: NodeFacts, b: NodeFacts): NodeDiff {
   const sink = new DiffSink();
   compareSystem(sink, ca, cb);
   compareInterfaces(sink, ca, cb);
+  comparePeers(sink, ca, cb);
   compareSysctls(sink, ca, cb);
   compareRoutes(sink, ca, cb);
   comparePacketFilter(sink, ca, cb);

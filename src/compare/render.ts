@@ -9,6 +9,7 @@ const TITLES: Record<Category, string> = {
   offload: 'Offload features',
   mtu: 'MTUs',
   vxlan: 'VXLAN devices',
+  peers: 'Each node\'s view of the other (neighbour, FDB, route)',
   sysctl: 'Sysctls',
   routes: 'Routes (normalised)',
   'packet-filter': 'Packet filter',

@@ -4,7 +4,7 @@ import type { EvidenceLine } from '../evidence/node-facts.js';
 
 /** Groups, in the order they are shown: what breaks cross-node traffic most often comes first. */
 export const CATEGORIES = [
-  'kernel', 'os', 'nic', 'offload', 'mtu', 'vxlan', 'sysctl', 'routes', 'packet-filter', 'network-manager', 'cni', 'modules',
+  'kernel', 'os', 'nic', 'offload', 'mtu', 'vxlan', 'peers', 'sysctl', 'routes', 'packet-filter', 'network-manager', 'cni', 'modules',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 

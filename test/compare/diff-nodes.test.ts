@@ -90,8 +90,9 @@ describe('normalisation', () => {
     const swap = (text: string) =>
       text.replace(/10\.244\.([12])\./g, (_m, n: string) => `10.244.${n === '1' ? '2' : '1'}.`).replace(/172\.31\.251\.([12])\b/g, (_m, n: string) => `172.31.251.${n === '1' ? '2' : '1'}`).replace(/\beth0\b/g, 'ens192');
     const masq = (subnet: string) => readIptablesSave(`*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s ${subnet} -d 10.244.0.0/16 -j RETURN\nCOMMIT\n`);
-    const a = makeFacts({ ...good, packetFilter: { iptables: masq('10.244.1.0/24'), sources: ['iptables-save'] } });
-    const b = makeFacts({ ...(JSON.parse(swap(JSON.stringify(good))) as NodeFacts), packetFilter: { iptables: masq('10.244.2.0/24'), sources: ['iptables-save'] } });
+    // (Neighbour and FDB tables left out: swapped copies cannot hold each other's real MACs.)
+    const a = makeFacts({ ...good, neighbours: undefined, fdb: undefined, packetFilter: { iptables: masq('10.244.1.0/24'), sources: ['iptables-save'] } });
+    const b = makeFacts({ ...(JSON.parse(swap(JSON.stringify(good))) as NodeFacts), neighbours: undefined, fdb: undefined, packetFilter: { iptables: masq('10.244.2.0/24'), sources: ['iptables-save'] } });
     expect(b.cni?.flannelSubnetEnv?.subnet).toBe('10.244.2.1/24');
     const d = diffNodes(a, b);
     expect(relevant(d.differences)).toEqual([]);
@@ -111,6 +112,35 @@ describe('normalisation', () => {
     const nic = (on: boolean): NonNullable<NodeFacts['nics']> => [{ name: 'flannel.1', driver: 'vxlan', features: { 'tx-checksum-ip-generic': { on, fixed: false } }, sources: ['ethtool -k flannel.1'] }];
     const d = diffNodes(makeFacts({ ...good, nics: nic(false) }), makeFacts({ ...good, nics: nic(true) }));
     expect(d.differences[0]).toMatchObject({ key: 'offload.flannel.1.tx-checksum-ip-generic', a: 'off', b: 'on', relevance: 'high' });
+  });
+});
+
+describe('each node\'s view of the other', () => {
+  const good = loadKbNode('good');
+  const bad = loadKbNode('bad');
+  const vtepMac = (f: NodeFacts) => f.links?.items.find((l) => l.name === 'flannel.1')?.mac ?? '';
+
+  it('the real pair agrees: good\'s neighbour and fdb for bad\'s VTEP match bad\'s flannel.1, and the reverse', () => {
+    expect(diffNodes(good, bad).differences.filter((d) => d.category === 'peers')).toEqual([]);
+  });
+
+  it('B recreated flannel.1 with a new MAC: A\'s neighbour entry is stale', () => {
+    const recreated = makeFacts({ ...bad, links: { source: 'ip -d link', items: (bad.links?.items ?? []).map((l) => (l.name === 'flannel.1' ? { ...l, mac: '0e:99:99:99:99:99' } : l)) } });
+    const d = diffNodes(good, recreated).differences.filter((x) => x.category === 'peers');
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ key: 'peers.A-view-of-B.vtep-mac', a: `neighbour 10.244.2.0 -> ${vtepMac(bad)}`, b: 'flannel.1 MAC 0e:99:99:99:99:99', relevance: 'high' });
+    expect(d[0]?.evidence.a[0]?.text).toMatch(/^10\.244\.2\.0 dev flannel\.1 lladdr/);
+  });
+
+  it('A encapsulates to an address B does not send from; A lacks a route to B\'s pod subnet', () => {
+    const wrongDst = makeFacts({
+      ...good,
+      fdb: { source: 'bridge fdb show', items: (good.fdb?.items ?? []).map((f) => (f.dst === '172.31.251.2' ? { ...f, dst: '192.168.9.2' } : f)) },
+      routes: { source: 'ip route', items: (good.routes?.items ?? []).filter((r) => r.dst !== '10.244.2.0/24') },
+    });
+    const d = diffNodes(wrongDst, bad).differences;
+    expect(d.find((x) => x.key === 'peers.A-view-of-B.fdb-dst')).toMatchObject({ a: `fdb ${vtepMac(bad)} -> 192.168.9.2`, b: 'flannel.1 local 172.31.251.2' });
+    expect(d.find((x) => x.key === 'peers.A-view-of-B.route')).toMatchObject({ a: 'no route', b: '10.244.2.0/24 (its pod subnet)' });
   });
 });
 
