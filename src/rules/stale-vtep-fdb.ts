@@ -34,8 +34,8 @@ export default defineRule({
       },
     },
     explanation: {
-      en: 'flannel (and Calico VXLAN) program each peer as a permanent neighbour entry on the VXLAN device (peer overlay address -> peer VTEP MAC) and a permanent FDB entry (VTEP MAC -> peer node IP). When a peer\'s VTEP MAC changes (flannel.1 recreated; systemd >= 242 MACAddressPolicy=persistent assigning a new MAC) and the agent does not update every node, the entries disagree: a neighbour whose MAC has no FDB entry is undeliverable; an FDB MAC that no neighbour uses, or two MACs for one node, is a leftover. From one node podpath can judge only this internal consistency. That the neighbour MAC equals the peer\'s real flannel.1 MAC (and its flannel.alpha.coreos.com/backend-data VtepMAC annotation) needs the peer\'s facts or cluster data: compare `ip -d link show flannel.1` on the peer with `ip neigh show dev flannel.1` here, or run `podpath diff`.',
-      zh: 'flannel(以及 Calico VXLAN)为每个对端在 VXLAN 设备上写入永久邻居条目(对端 overlay 地址 -> 对端 VTEP MAC)和永久 FDB 条目(VTEP MAC -> 对端节点 IP)。对端 VTEP MAC 变化(flannel.1 被重建;systemd >= 242 的 MACAddressPolicy=persistent 分配了新 MAC)而 agent 没有更新所有节点时,条目就不一致:邻居的 MAC 没有 FDB 条目则无法投递;没有邻居使用的 FDB MAC、或同一节点有两个 MAC,则是残留。单个节点上 podpath 只能判断这种内部一致性。邻居中的 MAC 是否等于对端 flannel.1 的真实 MAC(及其 flannel.alpha.coreos.com/backend-data 注解中的 VtepMAC)需要对端数据或集群数据:对比对端的 `ip -d link show flannel.1` 与本节点的 `ip neigh show dev flannel.1`,或运行 `podpath diff`。',
+      en: 'flannel (and Calico VXLAN) program each peer as a permanent neighbour entry on the VXLAN device (peer overlay address -> peer VTEP MAC) and a permanent FDB entry (VTEP MAC -> peer node IP). When a peer\'s VTEP MAC changes (flannel.1 recreated; systemd >= 242 MACAddressPolicy=persistent assigning a new MAC) and the agent does not update every node, the entries disagree: a neighbour whose MAC has no FDB entry is undeliverable; an FDB MAC that no neighbour uses, or two MACs for one node, is a leftover. From one node podpath can judge only this internal consistency. That the neighbour MAC equals the peer\'s real flannel.1 MAC (and its flannel.alpha.coreos.com/backend-data VtepMAC annotation) needs the peer\'s facts or cluster data: `podpath diff <this node> <peer>` compares this node\'s neighbour and FDB entries for the peer with the peer\'s real flannel.1 MAC and local address (peers.*-view-of-* differences), or compare `ip -d link show flannel.1` on the peer with `ip neigh show dev flannel.1` here by hand.',
+      zh: 'flannel(以及 Calico VXLAN)为每个对端在 VXLAN 设备上写入永久邻居条目(对端 overlay 地址 -> 对端 VTEP MAC)和永久 FDB 条目(VTEP MAC -> 对端节点 IP)。对端 VTEP MAC 变化(flannel.1 被重建;systemd >= 242 的 MACAddressPolicy=persistent 分配了新 MAC)而 agent 没有更新所有节点时,条目就不一致:邻居的 MAC 没有 FDB 条目则无法投递;没有邻居使用的 FDB MAC、或同一节点有两个 MAC,则是残留。单个节点上 podpath 只能判断这种内部一致性。邻居中的 MAC 是否等于对端 flannel.1 的真实 MAC(及其 flannel.alpha.coreos.com/backend-data 注解中的 VtepMAC)需要对端数据或集群数据:`podpath diff <本节点> <对端>` 会把本节点为对端保存的邻居与 FDB 条目和对端真实的 flannel.1 MAC 及 local 地址相比较(peers.*-view-of-* 差异),也可手工对比对端的 `ip -d link show flannel.1` 与本节点的 `ip neigh show dev flannel.1`。',
     },
     remediation: [
       {
@@ -53,7 +53,7 @@ export default defineRule({
       },
     ],
     references: ['kb:known-failures.md#6 (stale VtepMAC / FDB / neighbour)', 'repo:flannel-io/flannel Documentation/troubleshooting.md'],
-    unconfirmed: 'Whether a neighbour MAC matches the peer\'s current VtepMAC (backend-data annotation) cannot be judged from one node; only the neighbour/FDB consistency is.',
+    unconfirmed: 'Whether a neighbour MAC matches the peer\'s current VtepMAC (backend-data annotation) cannot be judged from one node; only the neighbour/FDB consistency is (podpath diff with the peer judges the rest).',
   },
   check(ctx) {
     const { facts } = ctx;
