@@ -299,7 +299,7 @@ async function main(): Promise<void> {
     [`>= ${GOALS.vsTcpdump}x tcpdump packets/s`, ...goal(td, () => pps(pod) / pps(td!) >= GOALS.vsTcpdump, () => `${fmt(pps(pod) / pps(td!), 1)}x`)],
     [`>= ${GOALS.mbPerSec} MB/s`, ...goal(pod, () => mbps(pod) >= GOALS.mbPerSec, () => `${fmt(mbps(pod), 1)} MB/s`)],
     [`peak RSS < ${GOALS.rssMb} MB`, ...goal(pod, () => pod.peakRssMb < GOALS.rssMb, () => `${fmt(pod.peakRssMb, 1)} MB`)],
-    ['the three agree on bad IP/UDP/TCP/ICMP checksums (and with the generator)', allAgree, allAgree ? 'yes' : 'no'],
+    ['every tool agrees on the bad IP/UDP/TCP/ICMP/ICMPv6 checksums, and with the generator', allAgree, allAgree ? 'yes' : 'no'],
   ];
   for (const peer of [ts, td]) {
     if (podRan && peer) console.log(`packets per CPU-second, podpath / ${peer.tool}: ${fmt(ppcs(pod) / ppcs(peer), 1)}x (wall-clock ratio ${fmt(pps(pod) / pps(peer), 1)}x)`);
