@@ -32,11 +32,11 @@ export default defineRule({
     remediation: [
       {
         description: { en: 'Take the numbers to the network team: the device between the nodes must pass UDP (and fragments) up to the MTU', zh: '把这些数字交给网络团队:节点之间的设备必须放行直到 MTU 大小的 UDP(及分片)' },
-        commands: ['ping -M do -s {largest} -c 3 {to}  # passes', 'ping -M dont -s {smallest} -c 3 {to}  # lost: the limit'],
+        commands: ['ping -M do -s {largest} -c 3 {target}  # on {from}: passes', 'ping -M dont -s {smallest} -c 3 {target}  # on {from}: lost, the limit'],
         undo: ['nothing to undo: read-only checks'],
       },
       {
-        description: { en: 'Meanwhile, lower the overlay MTU so that no VXLAN packet exceeds the limit (flannel: net-conf.json "Backend" MTU / Calico: veth_mtu), then restart the CNI agents and pods', zh: '在此之前,降低 overlay MTU,使 VXLAN 报文不超过上限(flannel:net-conf.json 的 MTU / Calico:veth_mtu),然后重启 CNI 组件和 Pod' },
+        description: { en: 'If full-size pod traffic is lost too, keep every VXLAN packet under the limit meanwhile: overlay MTU at most {overlayMtu} (flannel: net-conf.json "MTU" / Calico: veth_mtu), then restart the CNI agents and pods', zh: '如果满长的 Pod 流量也丢失,在此之前让所有 VXLAN 报文低于上限:overlay MTU 不超过 {overlayMtu}(flannel:net-conf.json 的 "MTU" / Calico:veth_mtu),然后重启 CNI 组件和 Pod' },
         commands: ['kubectl -n kube-flannel edit configmap kube-flannel-cfg  # set "MTU": {overlayMtu} in net-conf.json, then restart the flannel pods'],
         undo: ['kubectl -n kube-flannel edit configmap kube-flannel-cfg  # remove the "MTU" line again, then restart the flannel pods'],
       },
@@ -50,7 +50,7 @@ export default defineRule({
     for (const p of probes) {
       const s = p.sweep!;
       if (s.largestPassing === undefined || s.smallestFailing === undefined) continue;
-      const data = { from: p.from, to: p.to, label: p.label, largest: s.largestPassing, smallest: s.smallestFailing, overlayMtu: s.largestPassing + 28 - 50 };
+      const data = { from: p.from, to: p.to, target: p.target, label: p.label, largest: s.largestPassing, smallest: s.smallestFailing, overlayMtu: s.largestPassing + 28 - 50 };
       const evidence = [probeLine(p, `size sweep ${p.from} -> ${p.to} (${p.label}): ${s.largestPassing} bytes cross, ${s.smallestFailing} bytes never arrive (tried up to ${s.maxTried})`)];
       if (mtu !== undefined && p.label === 'underlay') {
         evidence.push({ source: ctx.facts.links?.source ?? 'ip link', text: `underlay MTU ${mtu}` });
