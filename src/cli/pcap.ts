@@ -9,6 +9,7 @@ import { diffJson } from '../pcap/diff/json.js';
 import { renderDiff } from '../pcap/diff/text.js';
 import { formatError, PodpathError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
+import { resolveLang } from '../engine/i18n.js';
 
 function port(value: string, previous: number[] = []): number[] {
   const n = Number(value);
@@ -33,14 +34,16 @@ export function registerPcap(program: Command): void {
     .argument('<files...>', 'capture files (pcap or pcapng); - reads standard input (tcpdump -w - | podpath pcap analyze -)')
     .option('--vxlan-port <port>', 'also decode this UDP port as VXLAN (repeatable; 4789 and 8472 always are)', port, [])
     .option('--json', 'print the versioned JSON document (docs/pcap-json.md)')
-    .action(async (files: string[], opts: { vxlanPort: number[]; json?: boolean }) => {
+    .option('--lang <zh|en>', 'language of the findings (default: from LC_ALL / LANG)')
+    .action(async (files: string[], opts: { vxlanPort: number[]; json?: boolean; lang?: string }) => {
+      const lang = resolveLang(opts.lang);
       if (files.filter((f) => f === '-').length > 1) throw new PodpathError('E_USAGE', 'standard input (-) can be read only once');
       const analyses = [];
       for (const file of files) analyses.push(await analyzeCapture(file, file === '-' ? '<stdin>' : file, { vxlanPorts: opts.vxlanPort }));
       const errors = analyses.filter((a) => a.read.error);
       const code = errors.length ? 2 : exitCodeFor(analyses.flatMap((a) => a.findings));
       if (opts.json) process.stdout.write(JSON.stringify(analyzeJson(analyses, code, VERSION), null, 2) + '\n');
-      else process.stdout.write(renderAnalyze(analyses, colors(useColor())));
+      else process.stdout.write(renderAnalyze(analyses, colors(useColor()), lang));
       for (const a of errors) process.stderr.write(readErrorLine(a.read.error!, a.file) + '\n');
       process.exitCode = code;
     });
@@ -55,12 +58,14 @@ export function registerPcap(program: Command): void {
     .option('--sender-host <addr>', "the sending node's address (default: the busiest address of the sender capture)")
     .option('--receiver-host <addr>', "the receiving node's address (default: the busiest other address of the receiver capture)")
     .option('--json', 'print the versioned JSON document (docs/pcap-json.md)')
-    .action(async (sender: string, receiver: string, opts: { vxlanPort: number[]; nat?: boolean; senderHost?: string; receiverHost?: string; json?: boolean }) => {
+    .option('--lang <zh|en>', 'language of the findings (default: from LC_ALL / LANG)')
+    .action(async (sender: string, receiver: string, opts: { vxlanPort: number[]; nat?: boolean; senderHost?: string; receiverHost?: string; json?: boolean; lang?: string }) => {
+      const lang = resolveLang(opts.lang);
       if (sender === '-' && receiver === '-') throw new PodpathError('E_USAGE', 'standard input (-) can be read only once');
       const out = await diffCaptures(sender, receiver, { vxlanPorts: opts.vxlanPort, nat: opts.nat, senderHost: opts.senderHost, receiverHost: opts.receiverHost });
       const code = out.errors.length ? 2 : exitCodeFor(out.findings);
       if (opts.json) process.stdout.write(JSON.stringify(diffJson(out.result, out.findings, code, VERSION), null, 2) + '\n');
-      else process.stdout.write(renderDiff(out.result, out.findings, colors(useColor())));
+      else process.stdout.write(renderDiff(out.result, out.findings, colors(useColor()), lang));
       for (const e of out.errors) process.stderr.write(readErrorLine(e.error, e.file) + '\n');
       process.exitCode = code;
     });

@@ -15,7 +15,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (name: string) => join(root, 'test/fixtures/pcap-analyze', name);
 
 function podpath(args: string[], input?: Buffer) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root, input, encoding: 'buffer', timeout: 60_000 });
+  // A fixed locale: the language follows LANG when --lang is not given.
+  const env = { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANG: 'C' };
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root, input, env, encoding: 'buffer', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 
@@ -111,6 +113,16 @@ describe('podpath pcap (child process)', () => {
     expect(doc.result.forward.lost).toBe(0);
     expect(doc.result.reverse.lost).toBe(0);
     expect(doc.result.matched).toBe(doc.result.sender.ipPackets);
+  });
+
+  it('speaks Chinese with --lang zh, and refuses an unknown language', () => {
+    const r = podpath(['pcap', 'analyze', '--lang', 'zh', fixture('synack-no-ack-server.pcap')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')[0]).toMatch(/^错误 {2}1 个 TCP 握手始终未完成：服务端回了 SYN-ACK，但客户端的 ACK 始终没有回来；内层 10\.244\.0\.1:\d+ -> 10\.244\.0\.2:9153/);
+    expect(r.stdout).toContain('帧号： 1-2, 5-16');
+    const bad = podpath(['pcap', 'analyze', '--lang', 'fr', clean]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('podpath: E_BAD_LANG: unknown language "fr": use zh or en');
   });
 
   it('rejects a bad --vxlan-port with a usage error', () => {

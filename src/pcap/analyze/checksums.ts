@@ -149,6 +149,22 @@ function senderPhrase(groups: BadGroup[], senders: Map<string, { ok: number; bad
   return `from ${list.length} senders: ${list.slice(0, 4).map(([s, n]) => `${s} (${n})`).join(', ')}${list.length > 4 ? ', ...' : ''}${cleanNote}`;
 }
 
+function senderPhraseZh(groups: BadGroup[], senders: Map<string, { ok: number; bad: number }>): string {
+  const bySrc = new Map<string, number>();
+  for (const g of groups) bySrc.set(g.src, (bySrc.get(g.src) ?? 0) + g.count);
+  const clean = [...senders].filter(([src, s]) => s.bad === 0 && s.ok > 0 && !bySrc.has(src)).map(([src]) => src);
+  const list = [...bySrc].sort((a, b) => b[1] - a[1]);
+  const cleanNote = clean.length ? `（另有 ${clean.length} 个发送方正常：${clean.slice(0, 3).join('、')}${clean.length > 3 ? '等' : ''}）` : '';
+  if (list.length === 1) return `只来自发送方 ${list[0]![0]}${cleanNote}`;
+  return `来自 ${list.length} 个发送方：${list.slice(0, 4).map(([s, n]) => `${s}（${n}）`).join('、')}${list.length > 4 ? '等' : ''}${cleanNote}`;
+}
+
+const LAYER_ZH: Record<string, string> = { outer: '外层', inner: '内层' };
+function layerZh(layer: string): string {
+  const [scope, proto] = layer.split('-', 2);
+  return `${LAYER_ZH[scope ?? ''] ?? scope} ${proto === 'ipv4' ? 'IPv4 头' : (proto ?? '').toUpperCase()}`;
+}
+
 /** A field filter for when the frame list is too long to spell out (needs checksum checks on). */
 function fieldFilter(layer: string, groups: BadGroup[]): string | undefined {
   const [scope, proto] = layer.split('-', 2);
@@ -189,6 +205,10 @@ export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator,
           'Known kernel bug (fixed in 5.6.13, 5.4.41, 4.19.123, 4.14.181): shows as ~63 s delays to Services across nodes. Workaround: `ethtool --offload vxlan.calico rx off tx off` on the sending node (Calico >= 3.20 does it); permanent: upgrade the kernel.',
         frames: sum.tunnelFfff.frames,
         fallbackFilter: 'udp.checksum == 0xffff && vxlan',
+        zh: {
+          message: `${sum.tunnelFfff.count} 个外层 VXLAN UDP 校验和为 0xffff 且错误（来自 ${sum.tunnelFfff.srcs.slice(0, 3).join('、')}）：VXLAN 报文经过 NAT 且设备开启发送校验和卸载时的内核缺陷，接收端会丢弃`,
+          detail: '已知内核缺陷（5.6.13、5.4.41、4.19.123、4.14.181 修复），表现为跨节点访问 Service 延迟约 63 秒。临时规避：在发送节点执行 `ethtool --offload vxlan.calico rx off tx off`（Calico >= 3.20 会自动关闭）；根治：升级内核。',
+        },
       }),
     );
   }
@@ -203,6 +223,10 @@ export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator,
         message: `all ${totalBad} bad checksums are offload artefacts: this capture was taken on the sending host (or behind a veth), they prove nothing`,
         detail: `${MEANING.offload}; or ${MEANING.lco}. Only a capture on the receiving host (or its ${counterFor('outer-udp')}) can show real checksum errors.`,
         frames,
+        zh: {
+          message: `全部 ${totalBad} 个错误校验和都是卸载造成的假象：此抓包在发送端（或 veth 之后）抓取，说明不了问题`,
+          detail: '发送端开启校验和卸载时，抓包点看到的校验和字段只含伪首部和，由网卡稍后填写；VXLAN 外层校验和按本地校验和卸载（LCO）计算。只有接收端的抓包（或其 /proc/net/snmp 中的 Udp: InCsumErrors）才能证明真正的校验和错误。',
+        },
       }),
     );
     return findings;
@@ -216,8 +240,13 @@ export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator,
       const what = `${n} ${layerLabel(layerCounts.layer)} checksum${n > 1 ? 's' : ''}${portPhrase(groups)}`;
       const are = n > 1 ? 'are' : 'is';
       const who = senderPhrase(groups, acc.senders(layerCounts.layer));
+      const whoZh = senderPhraseZh(groups, acc.senders(layerCounts.layer));
+      const ports = [...new Set(groups.map((g) => g.dstPort).filter((p): p is number => p !== undefined))];
+      const whatZh = `${n} 个${ports.length ? `发往端口 ${ports.slice(0, 4).join('、')} 的` : ''}${layerZh(layerCounts.layer)}校验和`;
       const ex = groups[0]!.example;
-      const exText = `e.g. frame ${ex.frame}: 0x${ex.got.toString(16).padStart(4, '0')}${ex.expected !== undefined ? ` -> 0x${ex.expected.toString(16).padStart(4, '0')}` : ''}`;
+      const exValue = `0x${ex.got.toString(16).padStart(4, '0')}${ex.expected !== undefined ? ` -> 0x${ex.expected.toString(16).padStart(4, '0')}` : ''}`;
+      const exText = `e.g. frame ${ex.frame}: ${exValue}`;
+      const exZh = `例如第 ${ex.frame} 帧：${exValue}`;
       const frames = mergeFrames(groups);
       const fallbackFilter = fieldFilter(layerCounts.layer, groups);
       if (cause === 'wire') {
@@ -231,6 +260,10 @@ export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator,
               'Not an offload pattern: the sending host (its kernel build or NIC) or a device on the path wrote a wrong sum. Capture on the sender too (`podpath pcap diff`), compare its kernel build and offloads with a healthy node.',
             frames,
             fallbackFilter,
+            zh: {
+              message: `${whatZh}在线路上就是错的：接收端内核会丢弃它们（${counterFor(layerCounts.layer)}）；${whoZh}；${exZh}`,
+              detail: '不是卸载造成的：发送主机（内核版本或网卡）或路径上的设备写入了错误的校验和。请在发送端也抓包（`podpath pcap diff`），并与正常节点对比内核版本和卸载设置。',
+            },
           }),
         );
       } else if (cause === 'unknown') {
@@ -243,6 +276,7 @@ export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator,
             detail: `If this capture was taken on the receiving host these packets are dropped (${counterFor(layerCounts.layer)}); if on the sender, capture on the receiver to tell.`,
             frames,
             fallbackFilter,
+            zh: { message: `${whatZh}是错的，且不符合任何卸载模式；${whoZh}；${exZh}`, detail: `若此抓包在接收端抓取，这些报文会被丢弃（${counterFor(layerCounts.layer)}）；若在发送端抓取，请到接收端抓包确认。` },
           }),
         );
       } else {
@@ -255,6 +289,7 @@ export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator,
             detail: `${MEANING[cause]}.`,
             frames,
             fallbackFilter,
+            zh: { message: `${whatZh}是${cause === 'offload' ? '发送校验和卸载' : '本地校验和卸载（LCO）'}造成的假象，${whoZh}：在发送端抓取，说明不了问题` },
           }),
         );
       }

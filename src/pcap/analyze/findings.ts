@@ -19,6 +19,8 @@ export interface Finding {
   frames?: FrameSetJson;
   /** A Wireshark display filter showing the frames. */
   filter?: string;
+  /** The same message (and detail) in Chinese, for `--lang zh`. */
+  zh?: { message: string; detail?: string };
 }
 
 export function makeFinding(f: Omit<Finding, 'filter'> & { filter?: string; fallbackFilter?: string }): Finding {

@@ -230,6 +230,14 @@ function describe(h: Handshake): string {
   return parts.join(', ');
 }
 
+function describeZh(h: Handshake): string {
+  const parts = [`SYN ${h.syns.length} 次`];
+  if (h.synIntervals.length) parts.push(`重传间隔 ${secs(h.synIntervals)} 秒`);
+  if (h.synAcks.length) parts.push(`SYN-ACK ${h.synAcks.length} 次`);
+  if (h.backoff) parts.push(`指数退避，共 ${h.syns[h.syns.length - 1]!.toFixed(0)} 秒`);
+  return parts.join('，');
+}
+
 export function handshakeFindings(sum: HandshakeSummary, file?: string): Finding[] {
   const findings: Finding[] = [];
   const group = (pred: (h: Handshake) => boolean) => sum.notable.filter(pred);
@@ -237,6 +245,10 @@ export function handshakeFindings(sum: HandshakeSummary, file?: string): Finding
     const h = hs[0]!;
     const more = hs.length > 1 ? ` (and ${hs.length - 1} more)` : '';
     return `${h.scope === 'inner' ? 'inner ' : ''}${h.client} -> ${h.server}: ${describe(h)}${more}`;
+  };
+  const exampleZh = (hs: Handshake[]) => {
+    const h = hs[0]!;
+    return `${h.scope === 'inner' ? '内层 ' : ''}${h.client} -> ${h.server}：${describeZh(h)}${hs.length > 1 ? `（另有 ${hs.length - 1} 个）` : ''}`;
   };
   const frames = (hs: Handshake[]) => frameSetOf(hs.flatMap((h) => h.frames));
 
@@ -251,6 +263,10 @@ export function handshakeFindings(sum: HandshakeSummary, file?: string): Finding
         detail:
           'Repeated SYN-ACKs with repeated SYNs mean the server\'s answers do not reach the client (return path: routes on the client node, e.g. NetworkManager managing flannel.1/cni0, or rp_filter). On the client, `ip route get <server>` must not say `local`.',
         frames: frames(synackNoAck),
+        zh: {
+          message: `${synackNoAck.length} 个 TCP 握手始终未完成：服务端回了 SYN-ACK，但客户端的 ACK 始终没有回来；${exampleZh(synackNoAck)}`,
+          detail: 'SYN 与 SYN-ACK 反复重传，说明服务端的应答到不了客户端（回程路径：客户端节点的路由，例如 NetworkManager 接管了 flannel.1/cni0，或 rp_filter）。在客户端执行 `ip route get <服务端>`，结果不应是 `local`。',
+        },
       }),
     );
   }
@@ -266,6 +282,10 @@ export function handshakeFindings(sum: HandshakeSummary, file?: string): Finding
         detail:
           'Nothing answered the SYN within the capture: it is dropped on the way (or at the server, e.g. a bad outer checksum or a firewall), or the answer is. Capture on the server node too and run `podpath pcap diff`.',
         frames: frames(noAnswer),
+        zh: {
+          message: `${noAnswer.length} 个 TCP 握手始终未完成：SYN 没有任何应答${backoff.length ? `（其中 ${backoff.length} 个呈内核 1、2、4、8... 秒退避）` : ''}；${exampleZh(backoff.length ? backoff : noAnswer)}`,
+          detail: '抓包期间没有任何应答：SYN 在路上（或在服务端，例如外层校验和错误、防火墙）被丢弃，或应答被丢弃。请在服务端节点同时抓包并运行 `podpath pcap diff`。',
+        },
       }),
     );
   }
@@ -279,6 +299,7 @@ export function handshakeFindings(sum: HandshakeSummary, file?: string): Finding
         message: `${refused.length} TCP connection attempt${refused.length > 1 ? 's were' : ' was'} refused (RST to the SYN); ${example(refused)}`,
         detail: 'The path works; nothing listens on that port, or a firewall rejects (kube-proxy rejects Services without endpoints).',
         frames: frames(refused),
+        zh: { message: `${refused.length} 个 TCP 连接被拒绝（SYN 收到 RST）；${exampleZh(refused)}`, detail: '路径是通的；该端口无人监听，或被防火墙拒绝（kube-proxy 会拒绝没有 endpoint 的 Service）。' },
       }),
     );
   }
@@ -296,6 +317,10 @@ export function handshakeFindings(sum: HandshakeSummary, file?: string): Finding
         detail:
           'Each lost SYN costs the next retry (1, 2, 4, 8, 16, 32 s): a first request that takes ~63 s is six lost SYNs. Find out why the first SYNs are dropped (bad outer checksum: see the checksum findings).',
         frames: frames(slow),
+        zh: {
+          message: `${slow.length} 个 TCP 握手在 SYN 重传之后才完成${backoff.length ? `（${backoff.length} 个呈内核指数退避）` : ''}；${exampleZh(backoff.length ? backoff : slow)}，${(backoff[0] ?? slow[0]!).completedAfter?.toFixed(1)} 秒后完成${bad.length ? `；其中 ${bad.length} 个的重传 SYN 所在报文外层校验和错误` : ''}`,
+          detail: '每丢一个 SYN 就要等下一次重传（1、2、4、8、16、32 秒）：首个请求约 63 秒才返回，就是丢了六个 SYN。请查明前几个 SYN 为何被丢弃（外层校验和错误：见校验和结论）。',
+        },
       }),
     );
   }

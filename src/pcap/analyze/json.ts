@@ -20,6 +20,7 @@ export const findingSchema = z.object({
   file: z.string().optional(),
   frames: frameSetSchema.optional(),
   filter: z.string().optional(),
+  zh: z.object({ message: z.string(), detail: z.string().optional() }).optional(),
 });
 
 export const readErrorSchema = z.object({ code: z.string().regex(/^E_[A-Z0-9_]+$/), message: z.string(), offset: z.number().int().nonnegative() });

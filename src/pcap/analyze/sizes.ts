@@ -116,6 +116,10 @@ export function sizeFindings(sum: SizeSummary, file?: string): Finding[] {
         file,
         message: `${f.flow}: nothing above ${f.maxIpLength} bytes (IP) ever appears, and ${f.atMax} of ${f.packets} packets are exactly that size: something caps this flow at ${f.maxIpLength} (MTU ${f.maxIpLength}${f.proto === 'udp' ? `, UDP payload ${f.maxIpLength - 28}` : ''})`,
         detail: 'If larger packets are sent and never arrive, compare with a capture on the sender (`podpath pcap diff`): a device dropping larger packets shows there as loss above this size.',
+        zh: {
+          message: `${f.flow}：从未出现大于 ${f.maxIpLength} 字节（IP）的报文，${f.packets} 个中有 ${f.atMax} 个正好是这个大小：有东西把该流限制在 ${f.maxIpLength} 字节`,
+          detail: '若发送了更大的报文却始终收不到，请与发送端的抓包对比（`podpath pcap diff`）：丢弃大包的设备会表现为超过该大小的报文全部丢失。',
+        },
         filter: f.src.includes(":") ? `ipv6.src == ${f.src} && ipv6.dst == ${f.dst} && ipv6.plen == ${f.maxIpLength - 40}` : `ip.src == ${f.src} && ip.dst == ${f.dst} && ip.len == ${f.maxIpLength}`,
       }),
     );
@@ -130,6 +134,7 @@ export function sizeFindings(sum: SizeSummary, file?: string): Finding[] {
         message: `${sum.fragmentFrames.count} IP fragments (${flows.slice(0, 3).map((f) => f.flow).join('; ')}): datagrams larger than the path MTU; a device that drops fragments or large UDP loses these datagrams whole`,
         frames: sum.fragmentFrames,
         fallbackFilter: 'ip.flags.mf == 1 || ip.frag_offset > 0',
+        zh: { message: `${sum.fragmentFrames.count} 个 IP 分片：数据报大于路径 MTU；丢弃分片或大 UDP 的设备会让这些数据报整个丢失` },
       }),
     );
   }

@@ -11,24 +11,38 @@ export function colors(enabled: boolean): Colors {
   return pc.createColors(enabled);
 }
 
-const SEVERITY_TAG: Record<Severity, string> = { error: 'ERROR', warning: 'WARN ', info: 'info ' };
+export type Lang = 'en' | 'zh';
 
-export function severityTag(s: Severity, c: Colors): string {
-  const tag = SEVERITY_TAG[s];
+const SEVERITY_TAG: Record<Lang, Record<Severity, string>> = {
+  en: { error: 'ERROR', warning: 'WARN ', info: 'info ' },
+  zh: { error: '错误 ', warning: '警告 ', info: '信息 ' },
+};
+
+const WORDS = {
+  en: { none: 'No findings.', frames: 'frames:', filter: 'filter:' },
+  zh: { none: '没有发现问题。', frames: '帧号：', filter: '过滤器：' },
+};
+
+export function severityTag(s: Severity, c: Colors, lang: Lang = 'en'): string {
+  const tag = SEVERITY_TAG[lang][s];
   return s === 'error' ? c.red(c.bold(tag)) : s === 'warning' ? c.yellow(tag) : c.cyan(tag);
 }
 
-export function renderFindings(findings: Finding[], c: Colors, showFile: boolean): string[] {
+export function renderFindings(findings: Finding[], c: Colors, showFile: boolean, lang: Lang = 'en'): string[] {
   const lines: string[] = [];
+  const w = WORDS[lang];
   if (findings.length === 0) {
-    lines.push(c.green('No findings.'));
+    lines.push(c.green(w.none));
     return lines;
   }
   for (const f of sortFindings(findings)) {
-    lines.push(`${severityTag(f.severity, c)} ${f.message}${showFile && f.file ? c.dim(` [${f.file}]`) : ''}`);
-    if (f.frames && f.frames.count > 0) lines.push(`       ${c.dim('frames:')} ${formatFrames(f.frames)}`);
-    if (f.filter) lines.push(`       ${c.dim('filter:')} ${f.filter}`);
-    if (f.detail) lines.push(`       ${c.dim(f.detail)}`);
+    // Chinese when asked and written; the English text otherwise (never a half-empty line).
+    const message = lang === 'zh' && f.zh ? f.zh.message : f.message;
+    const detail = lang === 'zh' && f.zh ? (f.zh.detail ?? f.detail) : f.detail;
+    lines.push(`${severityTag(f.severity, c, lang)} ${message}${showFile && f.file ? c.dim(` [${f.file}]`) : ''}`);
+    if (f.frames && f.frames.count > 0) lines.push(`       ${c.dim(w.frames)} ${formatFrames(f.frames)}`);
+    if (f.filter) lines.push(`       ${c.dim(w.filter)} ${f.filter}`);
+    if (detail) lines.push(`       ${c.dim(detail)}`);
   }
   return lines;
 }
@@ -97,9 +111,9 @@ export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10): stri
   return out;
 }
 
-export function renderAnalyze(files: FileAnalysis[], c: Colors): string {
+export function renderAnalyze(files: FileAnalysis[], c: Colors, lang: Lang = 'en'): string {
   const findings = files.flatMap((f) => f.findings);
-  const lines = [...renderFindings(findings, c, files.length > 1)];
+  const lines = [...renderFindings(findings, c, files.length > 1, lang)];
   for (const f of files) lines.push('', ...renderFileTables(f, c));
   return lines.join('\n') + '\n';
 }

@@ -29,6 +29,10 @@ export function diffFindings(d: DiffResult): Finding[] {
         file,
         message: `the captures overlap for ${d.overlap.seconds.toFixed(1)} s only: sender ${d.sender.seconds.toFixed(1)} s, receiver ${d.receiver.seconds.toFixed(1)} s (clock offset ${d.clock.offset.toFixed(3)} s${d.clock.basis === 'assumed-zero' ? ', assumed: nothing matched' : ''}); ${f.outsideOverlap} packets sent outside the overlap are not counted as lost`,
         detail: 'A shorter capture on one side is not loss by itself (seed 003: 90 s against 33 s). Start both captures before the test and stop them after it.',
+        zh: {
+          message: `两个抓包只重叠了 ${d.overlap.seconds.toFixed(1)} 秒：发送端 ${d.sender.seconds.toFixed(1)} 秒，接收端 ${d.receiver.seconds.toFixed(1)} 秒（时钟差 ${d.clock.offset.toFixed(3)} 秒${d.clock.basis === 'assumed-zero' ? '，无匹配报文，按 0 计' : ''}）；重叠之外发送的 ${f.outsideOverlap} 个报文不算丢失`,
+          detail: '一端抓包时间短本身不等于丢包（种子 003：90 秒对 33 秒）。请在测试前同时开始、测试后再停止两端抓包。',
+        },
       }),
     );
   }
@@ -39,6 +43,7 @@ export function diffFindings(d: DiffResult): Finding[] {
         severity: 'warning',
         file,
         message: `no packet of the sender's capture was found in the receiver's: different traffic, no time overlap, or NAT between them (try --nat)`,
+        zh: { message: '发送端抓包中的报文在接收端一个都没找到：流量不同、时间不重叠，或中间有 NAT（试试 --nat）' },
       }),
     );
   }
@@ -54,6 +59,10 @@ export function diffFindings(d: DiffResult): Finding[] {
         file,
         message: `every datagram ${dir} larger than ${s.threshold} bytes (IP; UDP payload ${s.threshold - 28}) was lost: ${s.lostAbove} packets of ${s.threshold + 1}-${s.largestLost} bytes; ${below}`,
         detail: `Something on the path drops packets above ${s.threshold} bytes: an MTU mismatch, or a device dropping large UDP or fragments (seed 003). Check the MTU of every hop; for the overlay, lower the VXLAN MTU below the underlay's by 50.`,
+        zh: {
+          message: `${dir} 所有大于 ${s.threshold} 字节（IP；UDP 载荷 ${s.threshold - 28}）的数据报全部丢失：${s.lostAbove} 个 ${s.threshold + 1}-${s.largestLost} 字节的报文；${s.lostAtOrBelow === 0 ? '不大于该值的一个未丢' : `较小的丢了 ${s.lostAtOrBelow} 个${s.lostAtOrBelowOutsideRuns === 0 ? '，全部在另行报告的丢包时间窗内' : `（${s.lostAtOrBelowOutsideRuns} 个不在任何丢包时间窗内）`}`}`,
+          detail: `路径上有设备丢弃大于 ${s.threshold} 字节的报文：MTU 不一致，或设备丢弃大 UDP 报文/分片（种子 003）。请检查每一跳的 MTU；overlay 的 VXLAN MTU 应比 underlay 小 50。`,
+        },
         frames: s.frames,
         fallbackFilter: `ip.src == ${f.from} && ip.dst == ${f.to} && (ip.len > ${s.threshold} || ip.frag_offset > 0 || ip.flags.mf == 1)`,
       }),
@@ -68,6 +77,10 @@ export function diffFindings(d: DiffResult): Finding[] {
         file,
         message: `from ${rel(d, r.start)} everything ${dir} was lost for ${r.seconds.toFixed(1)} s${r.untilEnd ? ' (until the end of the overlap)' : ''}: ${r.packets} packets of all sizes (${r.smallest}-${r.largest} bytes), starting when the sender's rate over 1 s reached ${formatRate(r.rateAtStart)} (the most that got through before: ${formatRate(r.rateOkBefore)}; its usual rate: ${formatRate(f.medianRate)}): a rate-triggered blackhole`,
         detail: 'The limit lies between the most that got through and the rate at the start (a policer may allow a burst first). A device on the path cuts the sending host off once it exceeds a rate, then lets it back after a while (seed 003: ~22 Mbit/s). Take the numbers to the network team; reproduce with `podpath probe` rate ramp.',
+        zh: {
+          message: `从 ${rel(d, r.start)} 起 ${dir} 的所有流量丢失 ${r.seconds.toFixed(1)} 秒${r.untilEnd ? '（直到重叠结束）' : ''}：${r.packets} 个各种大小的报文（${r.smallest}-${r.largest} 字节），开始时发送端 1 秒速率达到 ${formatRate(r.rateAtStart)}（此前能通过的最高速率：${formatRate(r.rateOkBefore)}；平时速率：${formatRate(f.medianRate)}）：速率触发的黑洞`,
+          detail: '限速值介于此前能通过的最高速率与开始丢包时的速率之间（限速器可能先放过一个突发）。路径上的设备在发送主机超过某速率后把它整个切断，过一段时间再放行（种子 003：约 22 Mbit/s）。请把这些数字交给网络团队；可用 `podpath probe` 速率爬升复现。',
+        },
         frames: { count: r.packets, ranges: [{ from: r.firstFrame, to: r.lastFrame }], truncated: false },
         filter: `ip.src == ${f.from} && ip.dst == ${f.to} && frame.number >= ${r.firstFrame} && frame.number <= ${r.lastFrame}`,
       }),
@@ -82,6 +95,10 @@ export function diffFindings(d: DiffResult): Finding[] {
         file,
         message: `everything ${dir} was lost between ${rel(d, r.start)} and ${rel(d, r.start + r.seconds)} (${r.seconds.toFixed(1)} s${r.untilEnd ? ', until the end of the overlap' : ''}): ${r.packets} packets, nothing got through in between; the rate then was ordinary (${formatRate(r.rateAtStart)})`,
         detail: 'A time-bound outage of the path (link flap, route change, device reboot): compare with logs of the nodes and the network for that window.',
+        zh: {
+          message: `${dir} 在 ${rel(d, r.start)} 到 ${rel(d, r.start + r.seconds)} 之间全部丢失（${r.seconds.toFixed(1)} 秒${r.untilEnd ? '，直到重叠结束' : ''}）：${r.packets} 个报文，其间一个也没到；当时速率正常（${formatRate(r.rateAtStart)}）`,
+          detail: '路径在这段时间中断（链路抖动、路由变化、设备重启）：请对照该时间窗内节点和网络设备的日志。',
+        },
         frames: { count: r.packets, ranges: [{ from: r.firstFrame, to: r.lastFrame }], truncated: false },
         filter: `ip.src == ${f.from} && ip.dst == ${f.to} && frame.number >= ${r.firstFrame} && frame.number <= ${r.lastFrame}`,
       }),
@@ -97,6 +114,7 @@ export function diffFindings(d: DiffResult): Finding[] {
         file,
         message: `${f.lost} of ${f.sent} packets ${dir} were lost (${pct(f.lost, f.sent)})${explained ? `, ${rest} of them not explained by size or a loss window` : ', scattered: neither size nor time explains it'}`,
         detail: 'Scattered loss: congestion, a policer without blackhole, or a bad link; check interface error counters along the path.',
+        zh: { message: `${dir} 丢失 ${f.lost}/${f.sent} 个报文（${pct(f.lost, f.sent)}）${explained ? `，其中 ${rest} 个无法用大小或时间窗解释` : '，零散丢失：与大小和时间都无关'}`, detail: '零散丢包：拥塞、不切断的限速器或链路质量差；请检查沿途接口的错误计数。' },
         frames: f.lostFrames,
       }),
     );
@@ -115,6 +133,13 @@ export function diffFindings(d: DiffResult): Finding[] {
             ? `nothing ${rv.from} -> ${rv.to} in the overlap: cannot tell whether the other way works`
             : `${rv.lost} of ${rv.sent} packets ${rv.from} -> ${rv.to} were lost too (${pct(rv.lost, rv.sent)}; frames of the receiver's capture)`,
         frames: rv.lost > 0 ? rv.lostFrames : undefined,
+        zh: {
+          message: oneWay
+            ? `丢包是单向的：${rv.from} -> ${rv.to} 的 ${rv.sent} 个报文全部到达`
+            : rv.sent === 0
+              ? `重叠期间没有 ${rv.from} -> ${rv.to} 的报文：无法判断反方向是否正常`
+              : `${rv.from} -> ${rv.to} 也丢失 ${rv.lost}/${rv.sent} 个报文（${pct(rv.lost, rv.sent)}；帧号为接收端抓包的）`,
+        },
       }),
     );
   }
@@ -127,6 +152,7 @@ export function diffFindings(d: DiffResult): Finding[] {
         file,
         message: `TCP packets larger than 1500 bytes (IP; inner for VXLAN) in the captures (sender ${so.largestTcpSender}, receiver ${so.largestTcpReceiver}): segmentation offload (TSO/GSO on the sender, GRO on the receiver) merges TCP at the capture point, so ${f.notComparable} unmatched TCP packets ${dir} were not counted as lost`,
         detail: 'Judge loss by UDP, or capture with offloads off on both ends (`ethtool -K IFACE tso off gso off gro off`).',
+        zh: { message: `抓包中有大于 1500 字节的 TCP 报文（发送端 ${so.largestTcpSender}，接收端 ${so.largestTcpReceiver}）：分段卸载（发送端 TSO/GSO、接收端 GRO）在抓包点合并了 TCP，因此 ${f.notComparable} 个未匹配的 TCP 报文不计为丢失`, detail: '请用 UDP 判断丢包，或两端关闭卸载后再抓包（`ethtool -K 网卡 tso off gso off gro off`）。' },
       }),
     );
   }
@@ -140,6 +166,7 @@ export function diffFindings(d: DiffResult): Finding[] {
         file,
         message: `${d.altered.count} packets arrived altered: ${fields}; e.g. sender frame ${ex.senderFrame} = receiver frame ${ex.receiverFrame}`,
         detail: 'Fields that no router changes differ between the two copies: corruption on the path or a middlebox rewriting packets.',
+        zh: { message: `${d.altered.count} 个报文到达时被改动：${fields}；例如发送端第 ${ex.senderFrame} 帧 = 接收端第 ${ex.receiverFrame} 帧`, detail: '路由器不会修改的字段在两端不一致：路径上有损坏，或有中间设备改写报文。' },
         frames: d.altered.senderFrames,
       }),
     );

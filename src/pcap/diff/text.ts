@@ -1,14 +1,14 @@
 // Human output of `pcap diff`: findings first, then the numbers behind them.
 import { formatFrames } from '../analyze/frame-set.js';
-import { renderFindings, table, type Colors } from '../analyze/text.js';
+import { renderFindings, table, type Colors, type Lang } from '../analyze/text.js';
 import type { Finding } from '../analyze/findings.js';
 import type { DiffResult } from './result.js';
 import { formatRate } from './findings.js';
 
 const iso = (t: number | undefined) => (t === undefined ? '-' : new Date(t * 1000).toISOString());
 
-export function renderDiff(d: DiffResult, findings: Finding[], c: Colors): string {
-  const lines = renderFindings(findings, c, false);
+export function renderDiff(d: DiffResult, findings: Finding[], c: Colors, lang: Lang = 'en'): string {
+  const lines = renderFindings(findings, c, false, lang);
   lines.push('', c.bold('Captures'));
   lines.push(
     ...table(
