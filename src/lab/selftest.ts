@@ -140,7 +140,7 @@ export function formatSelftest(r: SelftestReport): string {
       lines.push(`  flannel.1 ${variant}`);
     }
     const masq = x.masqueraded !== undefined ? `; MASQUERADE hits ${x.masqueraded} (${x.masqueraded > x.sent ? 'outer header NATed too' : 'inner only'})` : '';
-    lines.push(`    ${x.path.padEnd(16)} ${x.verdict.padEnd(9)} ${x.delivered}/${x.sent} delivered, corrupted ${x.corrupted}, dropped ${x.dropped}; ${x.how}; receiver InCsumErrors +${x.receiver.udpInCsumErrors}${masq}`);
+    lines.push(`    ${x.path.padEnd(16)} ${x.verdict.toUpperCase().padEnd(9)} ${x.delivered}/${x.sent} delivered, corrupted ${x.corrupted}, dropped ${x.dropped}; ${x.how}; receiver InCsumErrors +${x.receiver.udpInCsumErrors}${masq}`);
   }
   return lines.join('\n') + '\n';
 }

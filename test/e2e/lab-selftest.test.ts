@@ -41,6 +41,6 @@ describe.skipIf(skip)('lab selftest', () => {
     }
     const text = formatSelftest(r);
     expect(text).toMatch(/flannel\.1 noudpcsum, tx offload on/);
-    expect(text).toMatch(/node-to-service +delivered 3\/3/);
+    expect(text).toMatch(/node-to-service +DELIVERED 3\/3/);
   });
 });
