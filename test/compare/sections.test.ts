@@ -89,6 +89,15 @@ describe('sysctls and modules', () => {
 });
 
 describe('packet filter', () => {
+  it('a filter table on B only: its FORWARD DROP is compared with the built-in ACCEPT of A (lab forward-drop)', () => {
+    const nat = { POSTROUTING: { name: 'POSTROUTING', policy: 'ACCEPT', rules: [] } };
+    const a = makeFacts({ ...good, packetFilter: { iptables: { nat }, sources: ['iptables-save'] } });
+    const b = makeFacts({ ...good, packetFilter: { iptables: { nat, filter: { INPUT: { name: 'INPUT', policy: 'ACCEPT', rules: [] }, FORWARD: { name: 'FORWARD', policy: 'DROP', rules: [] }, OUTPUT: { name: 'OUTPUT', policy: 'ACCEPT', rules: [] } } }, sources: ['iptables-save'] } });
+    const d = diffNodes(a, b).differences;
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ key: 'iptables.filter.FORWARD.policy', a: 'ACCEPT (no such table: built-in default)', b: 'DROP', relevance: 'high' });
+  });
+
   it('kube-proxy per-service chains are counted, not listed', () => {
     const pf = (n: number): NodeFacts['packetFilter'] => ({
       iptables: { nat: Object.fromEntries(Array.from({ length: n }, (_, i) => [`KUBE-SVC-${'ABCDEFGHIJKLMNOP'.slice(0, 8)}${i}`, { name: `KUBE-SVC-${i}`, rules: [`-A KUBE-SVC-${i} -j KUBE-SEP-${i}`] }])) },

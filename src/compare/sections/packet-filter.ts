@@ -8,6 +8,13 @@ import type { Relevance } from '../types.js';
 /** Chains kube-proxy writes per Service/endpoint: their names are hashes, their rules follow endpoints. */
 const PER_SERVICE = /^KUBE-(SVC|SEP|FW|XLB|EXT|SVL)-/;
 
+const BUILTIN: Record<string, string[]> = {
+  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
+  raw: ['PREROUTING', 'OUTPUT'],
+};
+
 function stripCounters(rule: string): string {
   return rule.replace(/\s*counter packets \d+ bytes \d+/g, ' counter').replace(/^\[\d+:\d+\]\s*/, '').replace(/\s+/g, ' ').trim();
 }
@@ -37,13 +44,19 @@ export function comparePacketFilter(sink: DiffSink, a: NodeContext, b: NodeConte
           serviceB += cb[chain] ? 1 : 0;
           continue;
         }
-        const x = ca[chain];
-        const y = cb[chain];
+        // A built-in chain of a table a node does not have accepts everything: compare it as such.
+        const builtin = BUILTIN[table]?.includes(chain) ?? false;
+        const implicit = { name: chain, policy: 'ACCEPT (no such table: built-in default)', rules: [] as string[] };
+        const x = ca[chain] ?? (builtin && !pa.iptables[table] ? implicit : undefined);
+        const y = cb[chain] ?? (builtin && !pb.iptables[table] ? implicit : undefined);
         const rel = chainRelevance(table, chain);
         if (!x || !y) {
-          sink.value('packet-filter', `iptables.${table}.${chain}`, x ? `present (${x.rules.length} rules)` : undefined, y ? `present (${y.rules.length} rules)` : undefined, rel, { note: 'chain on one node only' });
+          const shown = (c: typeof x) => (c ? `present (${c.policy ? `policy ${c.policy}, ` : ''}${c.rules.length} rules)` : undefined);
+          sink.value('packet-filter', `iptables.${table}.${chain}`, shown(x), shown(y), rel, { note: 'chain on one node only' });
           continue;
         }
+        const policyOf = (c: typeof x) => c.policy?.replace(/ \(.*\)$/, '');
+        if (policyOf(x) === policyOf(y) && x.rules.length === 0 && y.rules.length === 0) continue;
         sink.value('packet-filter', `iptables.${table}.${chain}.policy`, x.policy, y.policy, rel === 'low' ? 'low' : 'high', {
           evA: x.policy ? [{ source: srcA ?? 'iptables-save', text: `:${chain} ${x.policy}` }] : [],
           evB: y.policy ? [{ source: srcB ?? 'iptables-save', text: `:${chain} ${y.policy}` }] : [],
@@ -76,7 +89,8 @@ export function comparePacketFilter(sink: DiffSink, a: NodeContext, b: NodeConte
         if (PER_SERVICE.test(chainName)) continue;
         const rel: Relevance = (cx ?? cy)?.hook ? 'high' : 'medium';
         if (!cx || !cy) {
-          sink.value('packet-filter', `nft.${name}.${chainName}`, cx ? 'present' : undefined, cy ? 'present' : undefined, rel);
+          const shown = (c: typeof cx) => (c ? `present${c.hook ? ` (hook ${c.hook}${c.policy ? `, policy ${c.policy}` : ''})` : ''}` : undefined);
+          sink.value('packet-filter', `nft.${name}.${chainName}`, shown(cx), shown(cy), rel);
           continue;
         }
         sink.value('packet-filter', `nft.${name}.${chainName}.policy`, cx.policy, cy.policy, 'high', { note: cx.hook ? `hook ${cx.hook}` : undefined });
