@@ -117,6 +117,20 @@ describe('diff verdicts', () => {
     expect(() => diffJsonSchema.parse(doc)).not.toThrow();
   });
 
+  it('finds the two nodes among many peers: the pair both captures share', () => {
+    const sender: DecodedPacket[] = [];
+    const receiver: DecodedPacket[] = [];
+    // The sender talks mostly to a third node the receiver never sees.
+    for (let i = 0; i < 50; i++) sender.push(pkt({ frame: sender.length + 1, t: i * 0.1, src: A, dst: '10.0.0.9', id: 500 + i }));
+    for (let i = 0; i < 10; i++) {
+      sender.push(pkt({ frame: sender.length + 1, t: i * 0.1 + 0.05, src: A, dst: B, id: i + 1 }));
+      if (i !== 4) receiver.push(pkt({ frame: receiver.length + 1, t: i * 0.1 + 0.051, src: A, dst: B, id: i + 1 }));
+    }
+    const { d } = run(sender, receiver);
+    expect([d.sender.host, d.receiver.host]).toEqual([A, B]);
+    expect(d.forward).toMatchObject({ sent: 10, lost: 1 });
+  });
+
   it('does not call packets outside the receiver window lost, and says the captures overlap badly (seed 003: 90 s vs 33 s)', () => {
     const sender: DecodedPacket[] = [];
     const receiver: DecodedPacket[] = [];

@@ -88,8 +88,8 @@ export interface FinishOptions {
 }
 
 /**
- * Which address is the sender's host and which the receiver's. The busiest address pair of the
- * sender's capture is the pair; its orientation comes from the clocks when they can tell (a
+ * Which address is the sender's host and which the receiver's. The address pair with the most
+ * packets found in both captures is the pair (the sender's busiest pair when none matched); its orientation comes from the clocks when they can tell (a
  * packet from the sender's host shows up later at the receiver, one from the receiver's host
  * earlier: the two directions' mean deltas differ by twice the one-way delay), otherwise from
  * who sent more of the pair's packets in the sender's capture.
@@ -102,12 +102,15 @@ function hosts(e: DiffEngine, senderHost?: string, receiverHost?: string): [numb
   const split = (p: number) => [Math.floor(p / 1048576), p % 1048576] as const;
   let best: [number, number] | undefined;
   let bestN = -1;
-  for (const [p, n] of e.pairSent) {
+  // Pairs seen at both ends first (a node talks to many peers; the pair both captures share is
+  // the one between the two nodes), the sender's busiest pair when nothing matched at all.
+  const counts = [...e.pairMatched.values()].some((n) => n > 0) ? e.pairMatched : e.pairSent;
+  for (const [p, n] of counts) {
     const [s, d] = split(p);
     if (s === d) continue;
     if (a !== undefined && s !== a && d !== a) continue;
     if (b !== undefined && s !== b && d !== b) continue;
-    const total = n + (e.pairSent.get(DiffEngine.pair(d, s)) ?? 0);
+    const total = n + (counts.get(DiffEngine.pair(d, s)) ?? 0);
     if (total > bestN) [best, bestN] = [[s, d], total];
   }
   if (!best) return [a, b];
