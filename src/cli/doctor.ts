@@ -1,15 +1,21 @@
 // `podpath doctor`: collects what the rules need, runs them, prints findings by severity.
 import type { Command } from 'commander';
 import { runDoctor } from '../engine/doctor.js';
+import type { Lang } from '../engine/types.js';
 import { resolveLang } from '../engine/i18n.js';
-import { parseFormat, render } from '../report/index.js';
+import { parseFormat, render, type ReportFormat } from '../report/index.js';
 import { loadApiToken, loadProbeKey } from '../agent/secrets.js';
 import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../agent/server.js';
 import { parseDuration, parseRate } from '../util/units.js';
 import { toPort } from './agent.js';
+import { DEFAULT_FLEET_CONCURRENCY, listBundleDir, runFleet } from '../engine/fleet.js';
+import { renderFleet } from '../report/fleet.js';
+import { PodpathError } from '../util/errors.js';
 
 interface DoctorCliOptions {
-  from?: string;
+  from: string[];
+  fromDir: string[];
+  concurrency: string;
   root?: string;
   facts?: string;
   lang?: string;
@@ -37,7 +43,9 @@ export function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description('Diagnose this node (or a bundle / facts file): findings with evidence, fix and undo')
-    .option('--from <path>', 'read a bundle, sosreport (directory or tarball) or facts .json instead of this host')
+    .option('--from <path>', 'read a bundle, sosreport (directory or tarball) or facts .json instead of this host; repeat it to judge several nodes (fleet mode)', collectValues, [])
+    .option('--from-dir <dir>', 'fleet mode: judge every bundle in this directory (each subdirectory and .tar/.tar.gz/.tgz/.tar.xz/.json file), by name; repeatable', collectValues, [])
+    .option('--concurrency <n>', 'fleet mode: bundles read at once', String(DEFAULT_FLEET_CONCURRENCY))
     .option('--root <dir>', 'live only: read files under this root directory (a lab node)')
     .option('--facts <file.json>', 'judge a NodeFacts JSON file (as `podpath collect --json` prints it)')
     .option('--lang <zh|en>', 'language of the report (default: from LC_ALL / LANG)')
@@ -59,10 +67,16 @@ export function registerDoctor(program: Command): void {
     .option('--dns <server>', 'with --peer: query this DNS server over UDP and TCP')
     .option('--dns-name <name>', 'name to resolve', 'kubernetes.default.svc.cluster.local')
     .option('--no-sweep', 'with --peer: skip the datagram size sweep')
+    .addHelpText('after', FLEET_HELP)
     .action(async (opts: DoctorCliOptions) => {
       const format = parseFormat(opts.output);
       const lang = resolveLang(opts.lang);
       const only = opts.only?.split(',').map((s) => s.trim()).filter(Boolean);
+      const color = opts.color !== false && format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR;
+      if (opts.from.length > 1 || opts.fromDir.length > 0) {
+        process.exitCode = await runFleetCli(opts, { format, lang, only, color });
+        return;
+      }
       const peer = opts.peer
         ? {
           peer: opts.peer, key: loadProbeKey(opts.keyFile), token: loadApiToken(opts.tokenFile),
@@ -74,9 +88,35 @@ export function registerDoctor(program: Command): void {
           dns: opts.dns ? { server: opts.dns, name: opts.dnsName } : undefined,
         }
         : undefined;
-      const { report, exitCode } = await runDoctor({ from: opts.from, root: opts.root, facts: opts.facts, lang, only, peer });
-      const color = opts.color !== false && format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR;
+      const { report, exitCode } = await runDoctor({ from: opts.from[0], root: opts.root, facts: opts.facts, lang, only, peer });
       process.stdout.write(render(report, format, { color }));
       process.exitCode = exitCode;
     });
+}
+
+const FLEET_HELP = `
+Fleet mode (several nodes in one run): give --from more than once, or --from-dir DIR (or both).
+Each bundle is judged as \`doctor --from\` judges one, a few at a time (--concurrency). Text output
+starts with one line per node (node, bundle, kernel, findings by severity, top finding), then each
+node's report; -o json prints an array of the per-node reports (an unreadable bundle is an entry
+{"schema":"podpath.doctor.error","from":...,"error":{"code","message"}} and its line goes to stderr).
+Exit code: 0 all healthy, 1 any findings, 2 any bundle unreadable (the others are still reported).`;
+
+function collectValues(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function runFleetCli(opts: DoctorCliOptions, how: { format: ReportFormat; lang: Lang; only?: string[]; color: boolean }): Promise<number> {
+  for (const [flag, set] of [['--peer', opts.peer], ['--root', opts.root], ['--facts', opts.facts]] as const) {
+    if (set !== undefined) throw new PodpathError('E_USAGE', `${flag} judges one node: it cannot be combined with several --from or --from-dir`);
+  }
+  const concurrency = Number(opts.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new PodpathError('E_USAGE', `--concurrency takes a whole number >= 1, got "${opts.concurrency}"`);
+  const listed = [...opts.from];
+  for (const dir of opts.fromDir) listed.push(...(await listBundleDir(dir)));
+  const sources = [...new Set(listed)];
+  const { entries, exitCode } = await runFleet({ sources, lang: how.lang, only: how.only, concurrency });
+  for (const e of entries) if ('error' in e) process.stderr.write(`podpath: ${e.error.code}: ${e.error.message}\n`);
+  process.stdout.write(renderFleet(entries, how.format, { lang: how.lang, color: how.color }));
+  return exitCode;
 }

@@ -1,0 +1,147 @@
+// Reports over many nodes (`podpath doctor --from A --from B`, `--from-dir`): a one-line-per-node
+// summary table first (node, kernel, findings by severity, top finding), then each node's own report.
+// JSON: an array of the per-node reports, unreadable bundles as error entries in their place.
+import pc from 'picocolors';
+import { SEVERITY_ORDER } from '../engine/run-rules.js';
+import type { Lang, Severity } from '../engine/types.js';
+import type { FleetEntry } from '../engine/fleet.js';
+import type { ReportFormat } from './index.js';
+import { severityLabel } from './labels.js';
+import { renderMarkdown } from './markdown.js';
+import { renderText } from './text.js';
+
+/** The JSON form of a bundle that could not be read (a report entry has schema `podpath.doctor`). */
+export const FLEET_ERROR_SCHEMA = 'podpath.doctor.error';
+
+const WORDS = {
+  heading: { en: 'podpath doctor: {n} nodes', zh: 'podpath 诊断:{n} 个节点' },
+  node: { en: 'NODE', zh: '节点' },
+  from: { en: 'FROM', zh: '来源' },
+  kernel: { en: 'KERNEL', zh: '内核' },
+  top: { en: 'TOP FINDING', zh: '最严重的问题' },
+  unreadable: { en: 'unreadable', zh: '无法读取' },
+  totals: { en: '{healthy} healthy, {findings} with findings, {unreadable} unreadable', zh: '{healthy} 个正常,{findings} 个有问题,{unreadable} 个无法读取' },
+} satisfies Record<string, Record<Lang, string>>;
+
+function word(key: keyof typeof WORDS, lang: Lang, vars: Record<string, string | number> = {}): string {
+  return WORDS[key][lang].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+}
+
+export interface FleetRow {
+  node: string;
+  from: string;
+  kernel: string;
+  counts?: Record<Severity, number>;
+  /** The most severe finding's rule id, or the bundle's error as `CODE: message`. */
+  top: string;
+  status: 'healthy' | 'findings' | 'unreadable';
+}
+
+export function fleetRows(entries: FleetEntry[]): FleetRow[] {
+  return entries.map((e) => {
+    if ('error' in e) return { node: '?', from: e.from, kernel: '', top: `${e.error.code}: ${e.error.message}`, status: 'unreadable' };
+    const r = e.report;
+    return {
+      node: r.node.hostname ?? '?',
+      from: e.from,
+      kernel: r.node.kernel ?? '?',
+      counts: r.summary.bySeverity,
+      top: r.findings[0]?.ruleId ?? '-',
+      status: r.findings.length > 0 ? 'findings' : 'healthy',
+    };
+  });
+}
+
+export function fleetTotals(rows: FleetRow[]): Record<FleetRow['status'], number> {
+  const totals = { healthy: 0, findings: 0, unreadable: 0 };
+  for (const r of rows) totals[r.status]++;
+  return totals;
+}
+
+export function renderFleet(entries: FleetEntry[], format: ReportFormat, opts: { lang: Lang; color?: boolean }): string {
+  if (format === 'json') return renderFleetJson(entries);
+  if (format === 'markdown') return renderFleetMarkdown(entries, opts.lang);
+  return renderFleetText(entries, opts);
+}
+
+export function renderFleetJson(entries: FleetEntry[]): string {
+  const docs = entries.map((e) => ('error' in e ? { schema: FLEET_ERROR_SCHEMA, schemaVersion: 1, from: e.from, error: e.error } : e.report));
+  return JSON.stringify(docs, null, 2) + '\n';
+}
+
+/** Terminal columns a string takes: East Asian wide characters take two (the Chinese headings). */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    const wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6);
+    w += wide ? 2 : 1;
+  }
+  return w;
+}
+
+const padEnd = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - displayWidth(s)));
+const padStart = (s: string, w: number) => ' '.repeat(Math.max(0, w - displayWidth(s))) + s;
+
+/** The summary table as plain cells (header first); the text reporter pads and paints them. */
+function tableCells(rows: FleetRow[], lang: Lang): string[][] {
+  const header = [word('node', lang), word('from', lang), word('kernel', lang), ...SEVERITY_ORDER.map((s) => severityLabel(s, lang)), word('top', lang)];
+  const body = rows.map((r) => [r.node, r.from, r.kernel, ...SEVERITY_ORDER.map((s) => (r.counts ? String(r.counts[s]) : '-')), r.status === 'unreadable' ? `${word('unreadable', lang)}: ${r.top}` : r.top]);
+  return [header, ...body];
+}
+
+export function renderFleetText(entries: FleetEntry[], opts: { lang: Lang; color?: boolean }): string {
+  const c = pc.createColors(opts.color ?? false);
+  const { lang } = opts;
+  const rows = fleetRows(entries);
+  const cells = tableCells(rows, lang);
+  const widths = cells[0]!.map((_, col) => Math.max(...cells.map((row) => displayWidth(row[col] ?? ''))));
+  const numeric = (col: number) => col >= 3 && col < 3 + SEVERITY_ORDER.length;
+  const last = cells[0]!.length - 1;
+  const lines: string[] = [c.bold(word('heading', lang, { n: rows.length })), ''];
+  cells.forEach((row, i) => {
+    const padded = row.map((cell, col) => (col === last ? cell : numeric(col) ? padStart(cell, widths[col]!) : padEnd(cell, widths[col]!)));
+    const line = padded.join('  ').trimEnd();
+    const status = i === 0 ? undefined : rows[i - 1]!.status;
+    lines.push(i === 0 ? c.bold(line) : status === 'unreadable' ? c.red(line) : status === 'findings' ? c.yellow(line) : line);
+  });
+  const totals = fleetTotals(rows);
+  lines.push('', word('totals', lang, totals));
+  entries.forEach((e) => {
+    lines.push('', c.dim(`── ${e.from} ${'─'.repeat(Math.max(3, 72 - displayWidth(e.from)))}`));
+    lines.push('error' in e ? c.red(`podpath: ${e.error.code}: ${e.error.message}`) : renderText(e.report, { color: opts.color }).trimEnd());
+  });
+  return lines.join('\n') + '\n';
+}
+
+/** Keeps table cells on one row: pipes escaped, no line breaks. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+/** One level deeper for every heading outside code fences: a node's `#` becomes `##` under the fleet's `#`. */
+function demoteHeadings(md: string): string {
+  let fenced = false;
+  return md
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('```')) fenced = !fenced;
+      return !fenced && line.startsWith('#') ? `#${line}` : line;
+    })
+    .join('\n');
+}
+
+export function renderFleetMarkdown(entries: FleetEntry[], lang: Lang): string {
+  const rows = fleetRows(entries);
+  const [header, ...body] = tableCells(rows, lang);
+  const out: string[] = [`# ${word('heading', lang, { n: rows.length })}`, ''];
+  out.push(`| ${header!.map(cell).join(' | ')} |`);
+  out.push(`|${header!.map((_, col) => (col >= 3 && col < 3 + SEVERITY_ORDER.length ? '---:' : '---')).join('|')}|`);
+  for (const row of body) out.push(`| ${row.map(cell).join(' | ')} |`);
+  out.push('', word('totals', lang, fleetTotals(rows)), '');
+  for (const e of entries) {
+    if ('error' in e) out.push(`## ${cell(e.from)}`, '', `\`podpath: ${e.error.code}: ${e.error.message}\``, '');
+    else out.push(demoteHeadings(renderMarkdown(e.report).trimEnd()), '');
+  }
+  return out.join('\n');
+}
