@@ -132,6 +132,12 @@ describe('each node\'s view of the other', () => {
     expect(d[0]?.evidence.a[0]?.text).toMatch(/^10\.244\.2\.0 dev flannel\.1 lladdr/);
   });
 
+  it('A encapsulates to another of B\'s own addresses: the wrong interface, high', () => {
+    const other = makeFacts({ ...bad, links: { source: 'ip -d link', items: (bad.links?.items ?? []).map((l) => (l.name === 'cni0' ? { ...l, addresses: [...l.addresses, { family: 'inet' as const, address: '192.168.9.2', prefixLen: 24 }] } : l)) } });
+    const wrong = makeFacts({ ...good, fdb: { source: 'bridge fdb show', items: (good.fdb?.items ?? []).map((f) => (f.dst === '172.31.251.2' ? { ...f, dst: '192.168.9.2' } : f)) } });
+    expect(diffNodes(wrong, other).differences.find((x) => x.key === 'peers.A-view-of-B.fdb-dst')?.relevance).toBe('high');
+  });
+
   it('A encapsulates to an address B does not send from; A lacks a route to B\'s pod subnet', () => {
     const wrongDst = makeFacts({
       ...good,
@@ -139,7 +145,7 @@ describe('each node\'s view of the other', () => {
       routes: { source: 'ip route', items: (good.routes?.items ?? []).filter((r) => r.dst !== '10.244.2.0/24') },
     });
     const d = diffNodes(wrongDst, bad).differences;
-    expect(d.find((x) => x.key === 'peers.A-view-of-B.fdb-dst')).toMatchObject({ a: `fdb ${vtepMac(bad)} -> 192.168.9.2`, b: 'flannel.1 local 172.31.251.2' });
+    expect(d.find((x) => x.key === 'peers.A-view-of-B.fdb-dst')).toMatchObject({ a: `fdb ${vtepMac(bad)} -> 192.168.9.2`, b: 'flannel.1 local 172.31.251.2', relevance: 'medium' });
     expect(d.find((x) => x.key === 'peers.A-view-of-B.route')).toMatchObject({ a: 'no route', b: '10.244.2.0/24 (its pod subnet)' });
   });
 });

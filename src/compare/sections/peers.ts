@@ -13,11 +13,11 @@ export function comparePeers(sink: DiffSink, a: NodeContext, b: NodeContext): vo
 
 /** What `x` (named X) holds about `y` (named Y). */
 function view(sink: DiffSink, x: NodeContext, y: NodeContext, X: 'A' | 'B', Y: 'A' | 'B'): void {
-  const put = (key: string, seen: string | undefined, real: string | undefined, note: string, evSeen: { source: string; text: string }[], evReal: { source: string; text: string }[]) => {
+  const put = (key: string, seen: string | undefined, real: string | undefined, note: string, evSeen: { source: string; text: string }[], evReal: { source: string; text: string }[], relevance: 'high' | 'medium' = 'high') => {
     // Values go on the side they were read from: X's view on X's side, Y's truth on Y's side.
     const [va, vb] = X === 'A' ? [seen, real] : [real, seen];
     const [ea, eb] = X === 'A' ? [evSeen, evReal] : [evReal, evSeen];
-    sink.items.push({ category: 'peers', key, a: va, b: vb, relevance: 'high', note, evidence: { a: ea, b: eb } });
+    sink.items.push({ category: 'peers', key, a: va, b: vb, relevance, note, evidence: { a: ea, b: eb } });
   };
   for (const vy of y.overlays) {
     const vx = x.overlays.find((o) => o.name === vy.name);
@@ -36,7 +36,20 @@ function view(sink: DiffSink, x: NodeContext, y: NodeContext, X: 'A' | 'B', Y: '
       const mac = neigh?.lladdr?.toLowerCase() ?? yMac;
       const entries = fdb.items.filter((f) => f.dev === vx.name && f.mac.toLowerCase() === mac && f.dst !== undefined);
       if (entries.length > 0 && !entries.some((f) => f.dst === local)) {
-        put(`peers.${X}-view-of-${Y}.fdb-dst`, `fdb ${mac} -> ${entries.map((f) => f.dst).join(', ')}`, `${vy.name} local ${local}`, `${X} encapsulates traffic for ${Y} to an address that is not ${Y}'s VXLAN source (wrong public-ip / interface)`, entries.map((f) => ({ source: fdb.source, text: f.line })), [yLine]);
+        // An address Y holds on another interface: flannel picked the wrong interface (high). Not
+        // Y's at all: a stale IP, or a public-ip-overwrite behind NAT that one node cannot confirm.
+        const held = entries.some((f) => f.dst !== undefined && y.ownAddresses.has(f.dst));
+        put(
+          `peers.${X}-view-of-${Y}.fdb-dst`,
+          `fdb ${mac} -> ${entries.map((f) => f.dst).join(', ')}`,
+          `${vy.name} local ${local}`,
+          held
+            ? `${X} encapsulates traffic for ${Y} to another of ${Y}'s addresses than its VXLAN source (flannel picked the wrong interface)`
+            : `${X} encapsulates traffic for ${Y} to an address ${Y} does not hold: stale, or a public-ip-overwrite behind NAT (check the node annotation)`,
+          entries.map((f) => ({ source: fdb.source, text: f.line })),
+          [yLine],
+          held ? 'high' : 'medium',
+        );
       }
     }
     const routes = x.facts.routes;
