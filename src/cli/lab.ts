@@ -56,7 +56,7 @@ export function registerLab(program: Command): void {
       const labs = o.all ? await existingLabs() : [validateLabName(o.name)];
       for (const l of labs) {
         const r = await labDown(l);
-        out(`lab ${l} down in ${Math.round(r.ms)} ms: ${r.removed.length} namespace(s) removed\n`);
+        out(`lab ${l} down in ${Math.round(r.ms)} ms: ${r.removed.length} namespace(s) removed${r.killed.length ? `, ${r.killed.length} process(es) inside ended` : ''}\n`);
       }
       if (labs.length === 0) out('no pplab- lab found\n');
     });

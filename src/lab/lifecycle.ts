@@ -44,10 +44,13 @@ async function writeNodeRoots(plan: LabPlan): Promise<void> {
 }
 
 /** Idempotent: removes what exists, says what it removed. */
-export async function labDown(lab: string): Promise<{ removed: string[]; ms: number }> {
+export async function labDown(lab: string): Promise<{ removed: string[]; killed: number[]; ms: number }> {
   requireRoot();
   const t0 = performance.now();
   const mine = (await listNamespaces()).filter((ns) => isLabNamespace(ns, lab));
+  // A process left inside keeps its namespace (and the links in it) alive after `netns del`:
+  // end the lab's processes first, so nothing of the lab survives unseen.
+  const killed = await endProcessesIn(mine);
   if (mine.length > 0) {
     // -force: keep deleting the others if one vanished meanwhile.
     await run({ argv: ['ip', '-force', '-batch', '-'], stdin: mine.map((ns) => `netns del ${ns}`).join('\n') + '\n' }).catch(() => undefined);
@@ -55,7 +58,24 @@ export async function labDown(lab: string): Promise<{ removed: string[]; ms: num
     if (left.length > 0) throw new PodpathError('E_LAB_DOWN', `could not delete namespaces: ${left.join(', ')}`);
   }
   await rm(labDir(lab), { recursive: true, force: true });
-  return { removed: mine, ms: performance.now() - t0 };
+  return { removed: mine, killed, ms: performance.now() - t0 };
+}
+
+async function endProcessesIn(namespaces: string[]): Promise<number[]> {
+  const pids = (await Promise.all(namespaces.map((ns) => run({ argv: ['ip', 'netns', 'pids', ns] }).catch(() => ''))))
+    .flatMap((out) => out.split('\n').map((l) => Number(l.trim())).filter((n) => Number.isInteger(n) && n > 1 && n !== process.pid));
+  const signal = (sig: NodeJS.Signals | 0) => pids.filter((pid) => {
+    try {
+      process.kill(pid, sig);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (signal('SIGTERM').length === 0) return pids;
+  for (let i = 0; i < 20 && signal(0).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  signal('SIGKILL');
+  return pids;
 }
 
 export async function existingLabs(): Promise<string[]> {
