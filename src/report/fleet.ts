@@ -14,7 +14,7 @@ import { renderText } from './text.js';
 export const FLEET_ERROR_SCHEMA = 'podpath.doctor.error';
 
 const WORDS = {
-  heading: { en: 'podpath doctor: {n} nodes', zh: 'podpath 诊断:{n} 个节点' },
+  heading: { en: 'podpath doctor: {n} node{s}', zh: 'podpath 诊断:{n} 个节点' },
   node: { en: 'NODE', zh: '节点' },
   from: { en: 'FROM', zh: '来源' },
   kernel: { en: 'KERNEL', zh: '内核' },
@@ -25,6 +25,10 @@ const WORDS = {
 
 function word(key: keyof typeof WORDS, lang: Lang, vars: Record<string, string | number> = {}): string {
   return WORDS[key][lang].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+}
+
+function heading(n: number, lang: Lang): string {
+  return word('heading', lang, { n, s: n === 1 ? '' : 's' });
 }
 
 export interface FleetRow {
@@ -98,7 +102,7 @@ export function renderFleetText(entries: FleetEntry[], opts: { lang: Lang; color
   const widths = cells[0]!.map((_, col) => Math.max(...cells.map((row) => displayWidth(row[col] ?? ''))));
   const numeric = (col: number) => col >= 3 && col < 3 + SEVERITY_ORDER.length;
   const last = cells[0]!.length - 1;
-  const lines: string[] = [c.bold(word('heading', lang, { n: rows.length })), ''];
+  const lines: string[] = [c.bold(heading(rows.length, lang)), ''];
   cells.forEach((row, i) => {
     const padded = row.map((cell, col) => (col === last ? cell : numeric(col) ? padStart(cell, widths[col]!) : padEnd(cell, widths[col]!)));
     const line = padded.join('  ').trimEnd();
@@ -134,7 +138,7 @@ function demoteHeadings(md: string): string {
 export function renderFleetMarkdown(entries: FleetEntry[], lang: Lang): string {
   const rows = fleetRows(entries);
   const [header, ...body] = tableCells(rows, lang);
-  const out: string[] = [`# ${word('heading', lang, { n: rows.length })}`, ''];
+  const out: string[] = [`# ${heading(rows.length, lang)}`, ''];
   out.push(`| ${header!.map(cell).join(' | ')} |`);
   out.push(`|${header!.map((_, col) => (col >= 3 && col < 3 + SEVERITY_ORDER.length ? '---:' : '---')).join('|')}|`);
   for (const row of body) out.push(`| ${row.map(cell).join(' | ')} |`);
