@@ -7,6 +7,12 @@ const good = loadKbNode('good');
 const bad = loadKbNode('bad');
 const withCni = (f: NodeFacts, cni: Partial<NonNullable<NodeFacts['cni']>>): NodeFacts => ({ ...f, cni: { ...(f.cni ?? { configs: [], versions: {}, sources: [] }), ...cni } as NonNullable<NodeFacts['cni']> });
 const links = (f: NodeFacts) => f.links?.items ?? [];
+// The underlay size sweep doctor --peer recorded in the lab with the switch ports at MTU 1450
+// (`podpath lab fault mtu-mismatch`): 1422 bytes cross, 1423 never arrive.
+const sweep = (largestPassing: number, smallestFailing: number): NonNullable<NodeFacts['probes']>[number] => ({
+  peer: '192.168.77.12', label: 'underlay', from: 'this node', to: '192.168.77.12', target: '192.168.77.12',
+  source: 'probe 192.168.77.12 underlay (this node -> 192.168.77.12)', sweep: { largestPassing, smallestFailing, maxTried: 9000 }, counters: [],
+});
 
 new RuleTester().run(rule, {
   valid: [
@@ -16,8 +22,14 @@ new RuleTester().run(rule, {
       name: 'pod side smaller than the tunnel is fine',
       facts: { links: { source: 'ip -d link', items: links(good).map((l) => (l.name === 'cni0' || l.kind === 'veth' && l.master === 'cni0' ? { ...l, mtu: 1400 } : l)) } },
     },
+    { name: 'probes: the path carries the full 1500 (1472 cross; larger ones are fragments, underlay-size-limit\'s case)', facts: { ...good, probes: [sweep(1472, 1473)] } },
   ],
   invalid: [
+    {
+      name: 'probes: eth0 says 1500, the path carries 1450 (1422-byte payloads), flannel.1 1450 was derived from 1500',
+      facts: { ...good, probes: [sweep(1422, 1423)] },
+      errors: [{ messageId: 'pathBelowUnderlay', data: { pathMtu: 1450, largest: 1422, underlayMtu: 1500, vxlanMtu: 1450, frame: 1500, limit: 1400 }, evidence: ['1422 bytes cross', 'eth0', 'flannel.1'] }],
+    },
     {
       name: 'broken node (real): underlay lowered to 1400 under flannel.1 1450, cni0/veth 1500',
       facts: bad,

@@ -1,6 +1,6 @@
 // MTU mismatch: the overlay, the pods and the CNI configuration must agree with the underlay MTU
 // less the VXLAN overhead, or large packets vanish while small ones (ping, DNS) pass.
-import { defineRule } from '../engine/types.js';
+import { defineRule, type RuleContext } from '../engine/types.js';
 import type { Link } from '../evidence/node-facts.js';
 import { describeLink, line, overlayFlavour, underlayOf, vxlanLinks } from './kb-shared.js';
 
@@ -13,11 +13,15 @@ export default defineRule({
     title: { en: 'Overlay MTU does not fit the underlay', zh: 'overlay MTU 与底层网络不匹配' },
     severity: 'error',
     needs: ['links'],
-    uses: ['cni', 'routes'],
+    uses: ['cni', 'routes', 'probes'],
     messages: {
       vxlanAboveUnderlay: {
         en: '{vxlan} MTU {vxlanMtu} is larger than {underlay} MTU {underlayMtu} - {overhead} (VXLAN overhead) = {limit}: full-size pod packets are too big for the underlay once encapsulated',
         zh: '{vxlan} 的 MTU {vxlanMtu} 大于 {underlay} 的 MTU {underlayMtu} - {overhead}(VXLAN 开销)= {limit}:满长的 Pod 报文封装后超过底层网络 MTU',
+      },
+      pathBelowUnderlay: {
+        en: 'The underlay path from {from} to {to} carries {pathMtu}-byte packets at most (size sweep: {largest}-byte UDP payloads cross, {smallest} never arrive), less than the {underlay} MTU {underlayMtu} that {vxlan} MTU {vxlanMtu} was derived from: full-size pod packets become {frame}-byte VXLAN packets the path drops. The overlay MTU must be at most {limit}.',
+        zh: '{from} 到 {to} 的底层路径最多只能承载 {pathMtu} 字节的报文(大小探测:{largest} 字节的 UDP 载荷能通过,{smallest} 字节始终无法到达),小于 {vxlan} MTU {vxlanMtu} 所依据的 {underlay} MTU {underlayMtu}:满长的 Pod 报文封装后为 {frame} 字节,被路径丢弃。overlay MTU 最多应为 {limit}。',
       },
       subnetEnvDiffers: {
         en: 'FLANNEL_MTU={envMtu} in subnet.env differs from {vxlan} MTU {vxlanMtu}: pods get an MTU that does not match the tunnel',
@@ -82,6 +86,7 @@ export default defineRule({
           });
         }
       }
+      if (under) pathBelowUnderlay(ctx, vx, under.link);
       const flavour = overlayFlavour(vx);
       const env = facts.cni?.flannelSubnetEnv;
       if (flavour === 'flannel' && env?.mtu !== undefined) comparisons++;
@@ -104,6 +109,34 @@ export default defineRule({
     if (comparisons === 0) ctx.skip(`nothing to hold ${overlays.map((o) => o.name).join(', ')} MTU against (no underlay link, subnet.env, CNI config or pod interface)`);
   },
 });
+
+/**
+ * The NIC says one MTU, the path carries less (kb 5: OpenStack 1450, a VPN, a switch port): one
+ * node's links cannot show it, an underlay size sweep can. A sweep limit of exactly MTU - 28 is not
+ * this (the path carries the full MTU; larger datagrams are fragments, which underlay-size-limit judges).
+ */
+function pathBelowUnderlay(ctx: RuleContext, vx: Link, under: Link): void {
+  const overhead = vx.vxlan?.local?.includes(':') ? OVERHEAD.inet6 : OVERHEAD.inet;
+  const ipUdp = vx.vxlan?.local?.includes(':') ? 48 : 28;
+  for (const p of ctx.facts.probes ?? []) {
+    const s = p.sweep;
+    if (p.label !== 'underlay' || s?.largestPassing === undefined || s.smallestFailing === undefined) continue;
+    const pathMtu = s.largestPassing + ipUdp;
+    if (pathMtu >= under.mtu || vx.mtu + overhead <= pathMtu) continue;
+    ctx.report({
+      messageId: 'pathBelowUnderlay',
+      data: {
+        from: p.from, to: p.to, pathMtu, largest: s.largestPassing, smallest: s.smallestFailing, underlay: under.name, underlayMtu: under.mtu,
+        vxlan: vx.name, vxlanMtu: vx.mtu, frame: vx.mtu + overhead, limit: pathMtu - overhead,
+      },
+      evidence: [
+        { source: p.source, text: `size sweep ${p.from} -> ${p.to} (underlay): ${s.largestPassing} bytes cross, ${s.smallestFailing} bytes never arrive` },
+        line(under.source ?? ctx.facts.links?.source ?? 'ip -d link', describeLink(under)),
+        line(vx.source ?? ctx.facts.links?.source ?? 'ip -d link', describeLink(vx)),
+      ],
+    });
+  }
+}
 
 /** A CNI config file that feeds this overlay (flannel's conflist for flannel.1, calico's for vxlan.calico). */
 function confMatches(conf: { name?: string; type?: string; plugins: string[] }, flavour: string): boolean {
