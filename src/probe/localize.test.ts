@@ -24,6 +24,12 @@ describe('localizeLoss', () => {
   it('says return path when the responder counted every probe', () => {
     expect(localizeLoss({ from: 'A', to: 'B', sent: 5, echoed: 0, arrived: 5 }).place).toBe('return-path');
   });
+  it('names the sender\'s reverse-path filter when the answers came back and IPReversePathFilter rose there', () => {
+    const v = localizeLoss({ from: 'A', to: 'B', sent: 20, echoed: 0, arrived: 20, sender: { ...none, netstat: { IPReversePathFilter: 20 } } });
+    expect(v.place).toBe('return-path');
+    expect(v.summary).toContain("A's reverse-path filter");
+    expect(v.evidence).toContain('A: /proc/net/netstat IPReversePathFilter +20');
+  });
   it('says sender kernel when sendto failed', () => {
     expect(localizeLoss({ from: 'A', to: 'B', sent: 5, echoed: 0, sendErrors: { EMSGSIZE: 5 } }).place).toBe('sender-kernel');
   });

@@ -62,6 +62,11 @@ export function localizeLoss(i: LocalizeInput): LossVerdict {
       : `${i.to}: Udp InDatagrams +${i.receiver?.udp.InDatagrams ?? 0}${i.receiverOverlayDev ? `, ${i.receiverOverlayDev} rx_packets +${rx(i.receiver, i.receiverOverlayDev) ?? 0}` : ''}`);
     const back = rx(i.sender, i.senderNic);
     if (back !== undefined) evidence.push(`${i.from}: ${i.senderNic} rx_packets +${back}${i.senderOverlayDev ? `, ${i.senderOverlayDev} rx_packets +${rx(i.sender, i.senderOverlayDev) ?? 0}` : ''}`);
+    const rpf = i.sender?.netstat.IPReversePathFilter;
+    if (near(rpf)) {
+      evidence.push(`${i.from}: /proc/net/netstat IPReversePathFilter +${rpf}`);
+      return { ...base, place: 'return-path', summary: `reached ${i.to}; the answers reached ${i.from} and were dropped by ${i.from}'s reverse-path filter (rp_filter)`, evidence };
+    }
     const where = back !== undefined && near(back) && i.senderOverlayDev && !near(rx(i.sender, i.senderOverlayDev))
       ? `the answers reached ${i.from}'s NIC and died there before decapsulation (a firewall on the VXLAN port?)`
       : back !== undefined && !near(back) ? `the answers never reached ${i.from}'s NIC` : `the echoes were lost on the way back to ${i.from}`;

@@ -14,6 +14,21 @@ new RuleTester().run(rule, {
   ],
   invalid: [
     {
+      name: 'probes (lab rp-filter-strict on this node): the peer\'s answers dropped here, IPReversePathFilter +26 while probing',
+      facts: {
+        ...withSysctl(good, { 'net.ipv4.conf.all.rp_filter': '1' }),
+        probes: [{
+          peer: '192.168.77.12', label: 'overlay', from: 'this node', to: '192.168.77.12', target: '10.244.2.0', source: 'probe 10.244.2.0 overlay (this node -> 192.168.77.12)',
+          echo: { sent: 20, received: 0, arrivedAtPeer: 20, place: 'return-path', summary: "reached 192.168.77.12; the answers reached this node and were dropped by this node's reverse-path filter (rp_filter)", evidence: [] },
+          counters: [
+            { node: 'local', counter: 'Netstat.IPReversePathFilter', delta: 26, seconds: 1.2, source: 'probe 10.244.2.0 overlay (this node -> 192.168.77.12)' },
+            { node: 'peer', counter: 'Netstat.IPReversePathFilter', delta: 0, seconds: 1.2, source: 'probe 10.244.2.0 overlay (this node -> 192.168.77.12)' },
+          ],
+        }],
+      },
+      errors: [{ messageId: 'dropsProbes', severity: 'critical', data: { rpf: 26, peer: '192.168.77.12' }, evidence: ['IPReversePathFilter +26', "this node's reverse-path filter", 'net.ipv4.conf.all.rp_filter = 1'] }],
+    },
+    {
       name: 'broken node (real): eth0 = 1 under flannel.1',
       facts: bad,
       errors: [{ messageId: 'strict', data: { sysctlArgs: 'net.ipv4.conf.eth0.rp_filter=2' }, evidence: ['net.ipv4.conf.eth0.rp_filter = 1'] }],

@@ -10,11 +10,15 @@ export default defineRule({
     title: { en: 'Strict reverse-path filter on overlay interfaces', zh: 'overlay 相关接口启用了严格反向路径过滤' },
     severity: 'warning',
     needs: ['sysctls'],
-    uses: ['links', 'routes', 'netstat', 'kernelLog'],
+    uses: ['links', 'routes', 'netstat', 'kernelLog', 'probes'],
     messages: {
       strict: {
         en: 'rp_filter is strict (1) on {ifaces}: packets arriving on an interface other than the one the reply would leave by are dropped (asymmetric routes, several NICs)',
         zh: '{ifaces} 上 rp_filter 为严格模式(1):从“回程不会经过的接口”进入的报文会被丢弃(非对称路由、多网卡)',
+      },
+      dropsProbes: {
+        en: 'rp_filter is strict (1) on {ifaces} and it dropped the overlay probes: IPReversePathFilter +{rpf} while probing {peer} ({lost}), because the route back to their source does not leave by the interface they came in on',
+        zh: '{ifaces} 上的 rp_filter 为严格模式(1),并且丢弃了 overlay 探测报文:探测 {peer} 期间 IPReversePathFilter +{rpf}({lost}),因为回到其源地址的路由不从它们进入的接口离开',
       },
       strictAndDropping: {
         en: 'rp_filter is strict (1) on {ifaces} and the kernel is dropping packets for it ({drops}): some of them are likely overlay traffic',
@@ -66,6 +70,16 @@ export default defineRule({
       evidence.push(...martians.slice(0, 3).map((m) => line(m.source, m.line)));
     }
     const data = { ifaces, sysctlArgs, sysctlUndoArgs, allBefore: all, drops: drops.join(', ') };
+    // Measured: this node's reverse-path filter dropped probe traffic while the probes ran.
+    const probed = (facts.probes ?? []).flatMap((p) => p.counters.filter((c) => c.node === 'local' && c.counter === 'Netstat.IPReversePathFilter' && c.delta > 0).map((c) => ({ p, c })));
+    if (probed.length > 0) {
+      const worst = probed.reduce((a, b) => (b.c.delta > a.c.delta ? b : a));
+      const lossy = (facts.probes ?? []).filter((p) => p.echo && p.echo.received < p.echo.sent);
+      const lost = lossy.map((p) => `${p.echo!.sent - p.echo!.received}/${p.echo!.sent} echoes lost ${p.from} -> ${p.to} ${p.label}`).join('; ') || 'no echo lost';
+      const probeLines = [line(worst.c.source, `IPReversePathFilter +${worst.c.delta} in ${worst.c.seconds} s`), ...lossy.map((p) => line(p.source, p.echo!.summary))];
+      ctx.report({ messageId: 'dropsProbes', severity: 'critical', data: { ...data, rpf: worst.c.delta, peer: worst.p.peer, lost }, evidence: [...probeLines, ...evidence] });
+      return;
+    }
     ctx.report({ messageId: drops.length > 0 ? 'strictAndDropping' : 'strict', data, evidence });
   },
 });
