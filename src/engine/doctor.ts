@@ -1,6 +1,7 @@
 // `podpath doctor` without the CLI: gather the evidence the chosen rules need (live, a bundle, or a
 // facts file), run the rules, build the report. Exit code: 0 healthy, 1 findings (2: errors, thrown).
 import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
+import type { ProbeEvidence } from '../evidence/probe-evidence.js';
 import { collectNodeFacts } from '../sources/collect.js';
 import { buildReport, type DoctorReport } from '../report/model.js';
 import { allRules } from '../rules/index.js';
@@ -29,6 +30,12 @@ export interface DoctorOptions {
 const NO_PROBES_ON_PEER = { evidence: 'probes', reason: 'the probes ran from the other node: see its report' };
 const NO_PROBES = { evidence: 'probes', reason: 'no peer was probed (run `podpath doctor --peer NODE_IP` with `podpath agent` running there)' };
 
+/** A probe as the peer saw it: its counters are `local` there, ours are its `peer`'s. */
+function asSeenByPeer(p: ProbeEvidence): ProbeEvidence {
+  const flip = (n: 'local' | 'peer'): 'local' | 'peer' => (n === 'local' ? 'peer' : 'local');
+  return { ...p, counters: p.counters.map((c) => ({ ...c, node: flip(c.node) })) };
+}
+
 /** What doctor reads besides the rules' needs: enough to tell whether this is a Kubernetes node. */
 const ALWAYS: EvidenceKey[] = ['kernel', 'os', 'links', 'cni'];
 
@@ -47,7 +54,10 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
     const check = await checkPeer(facts, opts.peer);
     facts = { ...facts, probes: [...(facts.probes ?? []), ...check.probes], missing: facts.missing.filter((m) => m.evidence !== 'probes') };
     if (check.peerFacts) {
-      const peerOutcome = runRules(rules, { ...check.peerFacts, missing: [...check.peerFacts.missing.filter((m) => m.evidence !== 'probes'), NO_PROBES_ON_PEER] }, { lang: opts.lang, only: opts.only });
+      // The rules that need probes stay here (they judged the probes already); the peer's other rules
+      // read the peer's own counter changes while probing, e.g. InCsumErrors rising or not since boot.
+      const peerFacts = { ...check.peerFacts, probes: check.probes.map(asSeenByPeer), missing: [...check.peerFacts.missing.filter((m) => m.evidence !== 'probes'), NO_PROBES_ON_PEER] };
+      const peerOutcome = runRules(rules, peerFacts, { lang: opts.lang, only: opts.only });
       peerReport = buildReport(check.peerFacts, peerOutcome, { lang: opts.lang, version: VERSION });
     } else {
       peerError = check.peerFactsError;
