@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const seed000 = 'test/fixtures/bundles/seed000-kylin-52.49';
-const sos = 'test/fixtures/bundles/sos-4.0-netns';
 const healthy = 'test/fixtures/evidence/healthy-flannel-node.json';
 
 function podpath(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
