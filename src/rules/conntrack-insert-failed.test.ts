@@ -13,11 +13,11 @@ const stats = (text: string): Pick<NodeFacts, 'conntrack'> => ({ conntrack: { st
 new RuleTester().run(rule, {
   valid: [{ name: 'real node: insert_failed 0 on every CPU', facts: good }],
   invalid: [
-    { name: 'insert_failed summed over CPUs (1939)', facts: stats(racy), errors: [{ messageId: 'insertFailed', data: { insertFailed: 1939, drop: 1939 }, evidence: ['insert_failed=1939'] }] },
+    { name: 'insert_failed summed over CPUs (1939)', facts: stats(racy), errors: [{ messageId: 'insertFailed', severity: 'warning', data: { insertFailed: 1939, drop: 1939 }, evidence: ['insert_failed=1939'] }] },
     {
       name: 'a few insert failures: the milder message',
       facts: { ...stats('cpu=0 found=0 invalid=0 insert=0 insert_failed=3 drop=3 early_drop=0 error=0 search_restart=0\n'), kernel: { source: 'uname -a', release: '4.19.90-52.22.v2207.ky10.x86_64', uname: 'Linux n1 4.19.90-52.22.v2207.ky10.x86_64' } },
-      errors: [{ messageId: 'insertFailedFew', data: { insertFailed: 3 }, evidence: ['kernel 4.19.90-52.22'] }],
+      errors: [{ messageId: 'insertFailedFew', severity: 'info', data: { insertFailed: 3 }, evidence: ['kernel 4.19.90-52.22'] }],
     },
   ],
   skipped: [

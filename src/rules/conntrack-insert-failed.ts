@@ -25,8 +25,8 @@ export default defineRule({
       },
     },
     explanation: {
-      en: 'glibc sends the A and AAAA queries of one lookup in parallel from the same UDP socket. When both are NATed (pod -> DNS Service) on different CPUs, both try to insert a conntrack entry for the same tuple; the second insertion fails, the packet is dropped, and `insert_failed` rises. The resolver retries after its 5 s timeout: pods see DNS take 5 s now and then. Kernel fixes: ed07d9a021df (in 4.19) and 4e35c1cb9460 (in 5.0) resolve most clashes; workarounds are `options single-request-reopen` (or use-vc) in the pod\'s resolv.conf and NodeLocal DNSCache. The counter is cumulative since boot, so a small value may be old: compare two readings.',
-      zh: 'glibc 从同一个 UDP socket 并行发出一次解析的 A 与 AAAA 查询。两者都经过 NAT(Pod -> DNS Service)且在不同 CPU 上处理时,会为同一元组插入 conntrack 条目;第二次插入失败,报文被丢弃,`insert_failed` 增加。解析器在 5 秒超时后重试:Pod 的 DNS 时不时耗时 5 秒。内核修复:ed07d9a021df(4.19)与 4e35c1cb9460(5.0)解决了大部分冲突;规避方法是在 Pod 的 resolv.conf 中加 `options single-request-reopen`(或 use-vc),或使用 NodeLocal DNSCache。该计数从开机起累计,数值小可能是旧的:请对比两次读数。',
+      en: 'glibc sends the A and AAAA queries of one lookup in parallel from the same UDP socket. When both are NATed (pod -> DNS Service) on different CPUs, both try to insert a conntrack entry for the same tuple; the second insertion fails, the packet is dropped, and `insert_failed` rises. The resolver retries after its 5 s timeout: pods see DNS take 5 s now and then. Kernel fixes: ed07d9a021df (in 4.19) and 4e35c1cb9460 (in 5.0) resolve most clashes; workarounds are `options single-request-reopen` (or use-vc) in the pod\'s resolv.conf and NodeLocal DNSCache. The counter is cumulative since boot, so a small value (under 100) may be old and is reported as info: compare two readings.',
+      zh: 'glibc 从同一个 UDP socket 并行发出一次解析的 A 与 AAAA 查询。两者都经过 NAT(Pod -> DNS Service)且在不同 CPU 上处理时,会为同一元组插入 conntrack 条目;第二次插入失败,报文被丢弃,`insert_failed` 增加。解析器在 5 秒超时后重试:Pod 的 DNS 时不时耗时 5 秒。内核修复:ed07d9a021df(4.19)与 4e35c1cb9460(5.0)解决了大部分冲突;规避方法是在 Pod 的 resolv.conf 中加 `options single-request-reopen`(或 use-vc),或使用 NodeLocal DNSCache。该计数从开机起累计,数值小(低于 100)可能是旧的,只作为提示报告:请对比两次读数。',
     },
     remediation: [
       {
@@ -55,6 +55,7 @@ export default defineRule({
     const drop = ct.stats.drop ?? 0;
     const evidence = [line(source, `insert_failed=${insertFailed} drop=${drop}${ct.stats.clash_resolve !== undefined ? ` clash_resolve=${ct.stats.clash_resolve}` : ''} (summed over CPUs)`)];
     if (ctx.facts.kernel) evidence.push(line(ctx.facts.kernel.source, `kernel ${ctx.facts.kernel.release}`));
-    ctx.report({ messageId: insertFailed < SMALL ? 'insertFailedFew' : 'insertFailed', data: { insertFailed, drop }, evidence });
+    if (insertFailed < SMALL) ctx.report({ messageId: 'insertFailedFew', severity: 'info', data: { insertFailed, drop }, evidence });
+    else ctx.report({ messageId: 'insertFailed', data: { insertFailed, drop }, evidence });
   },
 });

@@ -18,12 +18,12 @@ new RuleTester().run(rule, {
     },
   ],
   invalid: [
-    { name: '90% full', facts: ct(236_000, 262_144), errors: [{ messageId: 'nearFull', data: { percent: 90, suggestedMax: 524_288, max: 262_144 }, evidence: ['nf_conntrack_count 236000 / nf_conntrack_max 262144'] }] },
-    { name: '80% full', facts: ct(80_000, 100_000), errors: [{ messageId: 'filling', data: { percent: 80 } }] },
+    { name: '90% full', facts: ct(236_000, 262_144), errors: [{ messageId: 'nearFull', severity: 'error', data: { percent: 90, suggestedMax: 524_288, max: 262_144 }, evidence: ['nf_conntrack_count 236000 / nf_conntrack_max 262144'] }] },
+    { name: '80% full', facts: ct(80_000, 100_000), errors: [{ messageId: 'filling', severity: 'warning', data: { percent: 80 } }] },
     {
       name: 'table full in the kernel log, even though the count has dropped since',
       facts: { ...ct(1_000, 65_536), kernelLog: { matches: [{ pattern: 'nf-conntrack-table-full', line: fullLine, source: 'dmesg' }], linesScanned: 500, sources: ['dmesg'] } },
-      errors: [{ messageId: 'tableFull', data: { times: 1 }, evidence: ['table full, dropping packet', 'nf_conntrack_max 65536'] }],
+      errors: [{ messageId: 'tableFull', severity: 'error', data: { times: 1 }, evidence: ['table full, dropping packet', 'nf_conntrack_max 65536'] }],
     },
   ],
   skipped: [

@@ -29,8 +29,8 @@ export default defineRule({
       },
     },
     explanation: {
-      en: 'Every flow through netfilter, including the VXLAN outer UDP flows between nodes and each pod connection, takes a conntrack entry. When nf_conntrack_count reaches nf_conntrack_max the kernel drops packets that would create a new entry and logs `nf_conntrack: table full, dropping packet`: connections fail at random, DNS and new TCP handshakes first. The log line is proof; a count at 90% of the maximum or more is a warning sign (80% an early one). kube-proxy sizes the table from --conntrack-max-per-core, but a sysctl.d file or a reboot can lower it.',
-      zh: '经过 netfilter 的每条流(包括节点之间的 VXLAN 外层 UDP 流和每个 Pod 连接)都占用一个 conntrack 条目。nf_conntrack_count 达到 nf_conntrack_max 时,内核丢弃需要新建条目的报文,并记录 `nf_conntrack: table full, dropping packet`:连接随机失败,DNS 与新的 TCP 握手首当其冲。这条日志就是证据;计数达到上限的 90% 以上是警告信号(80% 是早期信号)。kube-proxy 按 --conntrack-max-per-core 设置表大小,但 sysctl.d 文件或重启可能把它改小。',
+      en: 'Every flow through netfilter, including the VXLAN outer UDP flows between nodes and each pod connection, takes a conntrack entry. When nf_conntrack_count reaches nf_conntrack_max the kernel drops packets that would create a new entry and logs `nf_conntrack: table full, dropping packet`: connections fail at random, DNS and new TCP handshakes first. The log line is proof (error); a count at 90% of the maximum or more is an error too, 80% a warning. kube-proxy sizes the table from --conntrack-max-per-core, but a sysctl.d file or a reboot can lower it.',
+      zh: '经过 netfilter 的每条流(包括节点之间的 VXLAN 外层 UDP 流和每个 Pod 连接)都占用一个 conntrack 条目。nf_conntrack_count 达到 nf_conntrack_max 时,内核丢弃需要新建条目的报文,并记录 `nf_conntrack: table full, dropping packet`:连接随机失败,DNS 与新的 TCP 握手首当其冲。这条日志就是证据(错误);计数达到上限的 90% 以上同样是错误,80% 为警告。kube-proxy 按 --conntrack-max-per-core 设置表大小,但 sysctl.d 文件或重启可能把它改小。',
     },
     remediation: [
       {
@@ -68,6 +68,6 @@ export default defineRule({
       return;
     }
     if (ratio >= FULL) ctx.report({ messageId: 'nearFull', data, evidence: usageLine });
-    else if (ratio >= FILLING) ctx.report({ messageId: 'filling', data, evidence: usageLine });
+    else if (ratio >= FILLING) ctx.report({ messageId: 'filling', severity: 'warning', data, evidence: usageLine });
   },
 });
