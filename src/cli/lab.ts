@@ -51,7 +51,7 @@ export function registerLab(program: Command): void {
   lab.command('down')
     .description('remove the lab: every pplab-<lab>-* namespace (with or without state) and its state directory')
     .addOption(nameOption())
-    .option('--all', 'remove every pplab- lab', false)
+    .option('--all', 'remove every pplab- lab on this host, other people\'s included', false)
     .action(async (o: { name: string; all: boolean }) => {
       const labs = o.all ? await existingLabs() : [validateLabName(o.name)];
       for (const l of labs) {
@@ -124,7 +124,7 @@ export function registerLab(program: Command): void {
     out(`fault ${applied.name} injected${applied.node ? ` on ${applied.node}` : ''}${applied.peer ? ` (peer ${applied.peer})` : ''}\n`);
     for (const n of applied.notes) out(`  ${n}\n`);
     out(applied.doctor
-      ? `  check: ${applied.doctor.command}   (expect ${applied.doctor.rule} first)\n`
+      ? `  check: ${applied.doctor.command}   (once traffic has crossed: expect ${applied.doctor.rule} first)\n`
       : '  check: not visible in one node\'s evidence; probe across the underlay\n');
   });
 
