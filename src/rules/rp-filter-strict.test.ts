@@ -31,7 +31,7 @@ new RuleTester().run(rule, {
     {
       name: 'broken node (real): eth0 = 1 under flannel.1',
       facts: bad,
-      errors: [{ messageId: 'strict', data: { sysctlArgs: 'net.ipv4.conf.eth0.rp_filter=2' }, evidence: ['net.ipv4.conf.eth0.rp_filter = 1'] }],
+      errors: [{ messageId: 'strict', severity: 'warning', data: { sysctlArgs: 'net.ipv4.conf.eth0.rp_filter=2' }, evidence: ['net.ipv4.conf.eth0.rp_filter = 1'] }],
     },
     {
       name: 'all = 1 makes every interface strict; with drops counted and martians logged',
@@ -40,7 +40,7 @@ new RuleTester().run(rule, {
         netstat: { counters: { IPReversePathFilter: 42 }, source: 'nstat -zas' },
         kernelLog: { matches: [{ pattern: 'martian-source', line: 'IPv4: martian source 10.244.2.5 from 10.244.1.3, on dev flannel.1', source: 'dmesg' }], linesScanned: 100, sources: ['dmesg'] },
       },
-      errors: [{ messageId: 'strictAndDropping', data: { drops: 'IPReversePathFilter 42, 1 martian source log line(s)' }, evidence: ['IPReversePathFilter 42', /martian source/] }],
+      errors: [{ messageId: 'strictAndDropping', severity: 'error', data: { drops: 'IPReversePathFilter 42, 1 martian source log line(s)' }, evidence: ['IPReversePathFilter 42', /martian source/] }],
     },
     {
       name: 'without links: judged on every interface the sysctls name',

@@ -80,7 +80,9 @@ export default defineRule({
       ctx.report({ messageId: 'dropsProbes', severity: 'critical', data: { ...data, rpf: worst.c.delta, peer: worst.p.peer, lost }, evidence: [...probeLines, ...evidence] });
       return;
     }
-    ctx.report({ messageId: drops.length > 0 ? 'strictAndDropping' : 'strict', data, evidence });
+    // Drops counted since boot or martians logged: the filter is biting, not just configured.
+    if (drops.length > 0) ctx.report({ messageId: 'strictAndDropping', severity: 'error', data, evidence });
+    else ctx.report({ messageId: 'strict', data, evidence });
   },
 });
 
