@@ -106,7 +106,8 @@ describe('diff verdicts', () => {
     expect(bh[0]!.packets).toBe(240 + 30);
     expect(bh[0]!.seconds).toBeCloseTo(14 - (10 + 60 / 300), 3);
     expect(bh[0]!.rateAtStart).toBeGreaterThan(bh[0]!.rateOkBefore * 0.9);
-    expect(d.reverse).toMatchObject({ lost: 0, sent: 190 });
+    expect(d.reverse.lost).toBe(0);
+    expect(d.reverse.sent).toBeGreaterThan(180); // 190, less those within 0.2 s of the edges
     const ids = findings.map((f) => f.id);
     expect(ids).toEqual(expect.arrayContaining(['diff-loss-size', 'diff-loss-rate', 'diff-one-way']));
     expect(ids).not.toContain('diff-loss');
@@ -165,13 +166,15 @@ describe('diff verdicts', () => {
     const sender: DecodedPacket[] = [];
     const receiver: DecodedPacket[] = [];
     // The sender's TSO hands tcpdump 2 x 2920-byte segments; the wire and the receiver carry 4.
-    for (let i = 0; i < 2; i++) sender.push(pkt({ frame: i + 1, t: i, src: A, dst: B, proto: 'tcp', id: i + 1, len: 2960, seq: 1000 + i * 2920 }));
-    for (let i = 0; i < 4; i++) receiver.push(pkt({ frame: i + 1, t: i / 2, src: A, dst: B, proto: 'tcp', id: 100 + i, len: 1500, seq: 1000 + i * 1460 }));
-    sender.push(pkt({ frame: 3, t: 3, src: A, dst: B, id: 50 }));
-    receiver.push(pkt({ frame: 5, t: 3, src: A, dst: B, id: 50 }));
+    sender.push(pkt({ frame: 1, t: 0, src: A, dst: B, id: 49 }));
+    receiver.push(pkt({ frame: 1, t: 0, src: A, dst: B, id: 49 }));
+    for (let i = 0; i < 2; i++) sender.push(pkt({ frame: i + 2, t: 1 + i, src: A, dst: B, proto: 'tcp', id: i + 1, len: 2960, seq: 1000 + i * 2920 }));
+    for (let i = 0; i < 4; i++) receiver.push(pkt({ frame: i + 2, t: 1 + i / 2, src: A, dst: B, proto: 'tcp', id: 100 + i, len: 1500, seq: 1000 + i * 1460 }));
+    sender.push(pkt({ frame: 4, t: 3, src: A, dst: B, id: 50 }));
+    receiver.push(pkt({ frame: 6, t: 3, src: A, dst: B, id: 50 }));
     const { d, findings } = run(sender, receiver);
     expect(d.segmentationOffload).toEqual({ suspected: true, largestTcpSender: 2960, largestTcpReceiver: 1500 });
-    expect(d.forward).toMatchObject({ lost: 0, notComparable: 2, delivered: 1 });
+    expect(d.forward).toMatchObject({ lost: 0, notComparable: 2, delivered: 2 });
     expect(findings.map((f) => f.id)).toContain('diff-segmentation-offload');
     expect(findings.map((f) => f.id)).not.toContain('diff-loss-size');
   });

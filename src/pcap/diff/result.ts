@@ -134,7 +134,10 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Margin around the overlap: a packet in flight at a capture's edge is not lost. */
+/**
+ * Packets this close to the edges of the overlap are not judged: a capture's first and last
+ * packets are not when it started and stopped, and a packet in flight then proves nothing.
+ */
 const EDGE = 0.2;
 
 export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
@@ -154,7 +157,7 @@ export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
   const oStart = Math.max(aFirst, bFirst);
   const oEnd = Math.min(aLast, bLast);
   const overlapSeconds = Math.max(0, oEnd - oStart);
-  const inOverlap = (t: number) => t >= oStart - EDGE && t <= oEnd + EDGE;
+  const inOverlap = (t: number) => t >= oStart + EDGE && t <= oEnd - EDGE;
 
   // Forward: the sender's unmatched packets from its host to the receiver's host.
   const u = e.lost;
