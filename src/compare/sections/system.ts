@@ -1,16 +1,32 @@
 // Kernel build (and how it got there), OS, loaded modules.
+import { findBadUdpChecksumBuild, natChecksumFix } from '../../rules/data/kernel-builds.js';
 import type { NodeContext } from '../context.js';
 import type { DiffSink } from '../sink.js';
 
 /** Modules whose presence changes how overlay packets are handled. */
 const NET_MODULE = /^(br_netfilter|bridge|vxlan|udp_tunnel|ip6_udp_tunnel|nf_conntrack|nf_nat|nf_tables|ip_tables|iptable_\w+|ip6table_\w+|xt_\w+|nft_\w+|ipip|ip_vs\w*|virtio_net|vmxnet3|ixgbe|i40e|ice|mlx5_core|bnx2x|bnxt_en|ena|hv_netvsc|overlay|veth|wireguard)$/;
 
+/** What the project's kernel data says about the two releases: a known bad build, the NAT checksum fix. */
+function kernelNote(a: string, b: string): string {
+  const notes: string[] = [];
+  for (const [side, release] of [['A', a], ['B', b]] as const) {
+    const bad = findBadUdpChecksumBuild(release);
+    if (bad) notes.push(`${side} runs a known bad-UDP-checksum build (${bad.release}; known good: ${bad.knownGood.join(', ') || 'none'})`);
+  }
+  const fa = natChecksumFix(a);
+  const fb = natChecksumFix(b);
+  if (fa.fixed !== fb.fixed && fa.fixed !== undefined && fb.fixed !== undefined) {
+    notes.push(`VXLAN/NAT checksum fix ea64d8d6c675: ${fa.fixed ? 'in' : 'not in'} A (${fa.basis}), ${fb.fixed ? 'in' : 'not in'} B (${fb.basis})`);
+  }
+  return notes.length > 0 ? notes.join('; ') : 'different kernel: checksum/offload/NAT behaviour of VXLAN depends on the build';
+}
+
 export function compareSystem(sink: DiffSink, a: NodeContext, b: NodeContext): void {
   const ka = a.facts.kernel;
   const kb = b.facts.kernel;
   if (ka && kb) {
     const ev = (k: typeof ka) => [{ source: k.source, text: k.uname }];
-    sink.value('kernel', 'kernel.release', ka.release, kb.release, 'high', { note: 'different kernel: checksum/offload/NAT behaviour of VXLAN depends on the build', evA: ev(ka), evB: ev(kb) });
+    sink.value('kernel', 'kernel.release', ka.release, kb.release, 'high', { note: kernelNote(ka.release, kb.release), evA: ev(ka), evB: ev(kb) });
     if (ka.release === kb.release) {
       sink.value('kernel', 'kernel.build', ka.version, kb.version, 'high', { note: 'same release, different build: the distribution rebuilt the kernel', evA: ev(ka), evB: ev(kb) });
     }
