@@ -25,7 +25,9 @@ export async function bundleHost(bundlePath: string): Promise<ExplainingHostRead
     await extract(abs, tmp, bundlePath);
     return await openDirectory(await requireBundleRoot(tmp, bundlePath), abs, tmp);
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
+    // Retries: an extraction that failed part-way may still be finishing writes (ENOTEMPTY), and
+    // a failed clean-up must not hide the error that says what is wrong with the bundle.
+    await rm(tmp, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 }).catch(() => undefined);
     throw e;
   }
 }
@@ -34,7 +36,14 @@ async function extract(file: string, dest: string, shownAs: string): Promise<voi
   const kind = await sniffArchive(file);
   try {
     if (kind === 'tar' || kind === 'gzip') {
-      await extractTar({ file, cwd: dest, strict: true });
+      // Not `strict`: that makes every warning fatal, and node-tar warns (TAR_ENTRY_INFO) on each
+      // absolute symlink, which sos keeps as it found it (etc/localtime -> /usr/share/zoneinfo/...).
+      // Every other warning (bad archive, an entry it could not write or that escapes) still fails.
+      const problems: string[] = [];
+      await extractTar({ file, cwd: dest, onwarn: (code, message) => {
+        if (code !== 'TAR_ENTRY_INFO') problems.push(`${code}: ${message instanceof Error ? message.message : String(message)}`);
+      } });
+      if (problems.length > 0) throw new Error(problems[0]);
     } else if (kind === 'xz' || kind === 'bzip2') {
       // No xz in the tar package: the system tar has it wherever sosreports are made.
       await execFileP('tar', [kind === 'xz' ? '-xJf' : '-xjf', file, '-C', dest, '--no-same-owner'], { maxBuffer: 16 * 1024 * 1024 });

@@ -94,6 +94,21 @@ describe('bundleHost on tarballs', () => {
     expect(existsSync(host.extractedTo!)).toBe(false);
   });
 
+  it('opens a .tar.gz holding an absolute symlink (sos keeps them as found), which leads nowhere', async () => {
+    const dir = path.join(tmp, 'abs-link');
+    cpSync(SOS, dir, { recursive: true, verbatimSymlinks: true });
+    symlinkSync('/usr/share/zoneinfo/UTC', path.join(dir, 'etc/localtime'));
+    const file = path.join(tmp, 'abs-link.tar.gz');
+    await createTar({ file, gzip: true, cwd: dir }, ['.']);
+    const host = await bundleHost(file);
+    try {
+      expect((await host.run({ argv: ['uname', '-a'], plugin: 'kernel' }))?.stdout).toMatch(/^Linux vm 6\./);
+      expect(await host.readFile('/etc/localtime')).toBeUndefined();
+    } finally {
+      await host.close();
+    }
+  });
+
   it('opens a .tar.xz (as sos makes them) and a plain .tar', async () => {
     const skip = missingRequirement({ tools: ['tar', 'xz'] });
     if (skip) return;
