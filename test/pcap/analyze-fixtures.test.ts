@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { analyzeCapture } from '../../src/pcap/analyze/run.js';
+import { missingRequirement } from '../helpers/env.js';
+import { tsharkCount } from './helpers/tshark.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/pcap-analyze/${name}`, import.meta.url));
 
@@ -43,5 +45,18 @@ describe('analyze on recorded captures', () => {
     const f = a.findings.find((x) => x.id === 'handshake-synack-no-ack')!;
     expect(f.severity).toBe('error');
     expect(f.message).toMatch(/^1 TCP handshake never completed: the server answered with SYN-ACK but no ACK came back; inner 10\.244\.0\.1:\d+ -> 10\.244\.0\.2:9153/);
+  });
+
+  it.skipIf(missingRequirement({ tools: ['tshark'] }))('prints display filters that tshark accepts and that show exactly the frames of each finding', async () => {
+    let checked = 0;
+    for (const name of ['syn-backoff-63s-server.pcap', 'syn-backoff-linear-client.pcap', 'synack-no-ack-server.pcap']) {
+      const a = await analyzeCapture(fixture(name), name);
+      for (const f of a.findings) {
+        if (!f.filter || !f.frames) continue;
+        expect(tsharkCount(fixture(name), f.filter), `${name}: ${f.id}: ${f.filter}`).toBe(f.frames.count);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(6);
   });
 });

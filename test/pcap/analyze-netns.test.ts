@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { missingRequirement } from '../helpers/env.js';
 import { Lab, udpSchedule } from './helpers/netns.js';
+import { tsharkCount } from './helpers/tshark.js';
 import { analyzeCapture } from '../../src/pcap/analyze/run.js';
 import type { FileAnalysis } from '../../src/pcap/analyze/capture-analysis.js';
 
-const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'tcpdump', 'ethtool', 'bridge'] });
+const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'tcpdump', 'ethtool', 'bridge', 'tshark'] });
 const UNDERLAY = { a: '10.97.0.1', b: '10.97.0.2', c: '10.97.0.3' } as const;
 const OVERLAY = { a: '10.245.0.1', b: '10.245.0.2', c: '10.245.0.3' } as const;
 const MAC = { a: '02:00:00:97:00:01', b: '02:00:00:97:00:02', c: '02:00:00:97:00:03' } as const;
@@ -93,5 +94,6 @@ describe.skipIf(skip)('pcap analyze on a real capture of wrong outer UDP checksu
     expect(f.message).toContain(': 0x1234 -> 0x');
     expect(f.frames!.count).toBe(N);
     expect(f.filter).toMatch(/^frame\.number in \{/);
+    expect(tsharkCount(file, f.filter!)).toBe(N);
   });
 });

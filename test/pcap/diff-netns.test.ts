@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { missingRequirement } from '../helpers/env.js';
 import { Lab, udpSchedule } from './helpers/netns.js';
+import { tsharkCount } from './helpers/tshark.js';
 import { diffCaptures, type DiffOutcome } from '../../src/pcap/diff/run.js';
 import { diffJson, diffJsonSchema } from '../../src/pcap/diff/json.js';
 import { renderDiff } from '../../src/pcap/diff/text.js';
 import { colors } from '../../src/pcap/analyze/text.js';
 
-const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'tcpdump'] });
+const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'tcpdump', 'tshark'] });
 const A = '10.98.0.1';
 const B = '10.98.0.2';
 
@@ -109,6 +110,7 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
     expect(f.severity).toBe('error');
     expect(f.frames!.count).toBe(d.forward.size!.lostAbove);
     expect(f.filter).toMatch(/^frame\.number in \{\d+/);
+    expect(tsharkCount(senderFile, f.filter!)).toBe(f.frames!.count);
     expect(f.message).toMatch(/^every datagram 10\.98\.0\.1 -> 10\.98\.0\.2 larger than 1500 bytes \(IP; UDP payload 1472\) was lost: \d packets of 1501-2028 bytes; /);
   });
 
@@ -125,6 +127,8 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
     expect(f.message).toMatch(/everything 10\.98\.0\.1 -> 10\.98\.0\.2 was lost for \d\.\d s: \d+ packets of all sizes/);
     expect(f.message).toContain('a rate-triggered blackhole');
     expect(f.filter).toMatch(/^ip\.src == 10\.98\.0\.1 && ip\.dst == 10\.98\.0\.2 && frame\.number >= \d+ && frame\.number <= \d+$/);
+    // The filter shows exactly the lost packets of the run in the sender's capture.
+    expect(tsharkCount(senderFile, f.filter!)).toBe(r.packets);
   });
 
   it('sees that the other way lost nothing, nothing was altered, and all loss is explained', () => {
