@@ -2,7 +2,7 @@
 // packet rate against iperf3's on the same link in the same run, and the agent's idle footprint.
 // Run as root: npx tsx bench/probe.bench.ts
 import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { makePair } from './netns.js';
 
 const key = 'bench-key-0123456789abcdef';
@@ -12,12 +12,11 @@ const env = { ...process.env, PODPATH_KEY: key, PODPATH_TOKEN: token };
 async function main(): Promise<void> {
   const pair = makePair('ppg-bench');
   try {
-    // The agent alone (not the whole CLI), as `podpath agent --listen ADDR` starts it.
-    const agent = spawn('ip', ['netns', 'exec', pair.b, process.execPath, '--import', 'tsx', '-e', `
-      import { startAgent } from './src/agent/server.ts';
-      await startAgent({ key: Buffer.from('${key}'), token: '${token}', addresses: ['${pair.addrB}'] });`, 'podpath-bench-agent'], { env });
+    // The agent as users run it: the single-file bundle.
+    if (!existsSync('dist/podpath.mjs')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+    const agent = spawn('ip', ['netns', 'exec', pair.b, process.execPath, 'dist/podpath.mjs', 'agent', '--listen', pair.addrB], { env });
     await new Promise<void>((resolve) => agent.stdout.on('data', (d: Buffer) => { if (d.toString().includes('agent.started')) resolve(); }));
-    const agentPid = findPid('podpath-bench-agent');
+    const agentPid = findPid(`dist/podpath.mjs agent --listen ${pair.addrB}`);
 
     // 1. Size sweep on a healthy link (goal: < 3 s per pair).
     const t0 = performance.now();
@@ -52,8 +51,11 @@ async function main(): Promise<void> {
       const c0 = cpu();
       await new Promise((r) => setTimeout(r, 10_000));
       const ticks = cpu() - c0;
-      const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${agentPid}/status`, 'utf8'))![1]);
-      console.log(`agent idle: RSS ${(rssKb / 1024).toFixed(1)} MB (goal < 30 MB), CPU ${((ticks / 100 / 10) * 100).toFixed(2)} % over 10 s (goal < 1 %)`);
+      const status = readFileSync(`/proc/${agentPid}/status`, 'utf8');
+      const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)![1]) / 1024;
+      // RSS counts the node binary's own mapped pages (RssFile, shared with every node process);
+      // RssAnon is the memory the agent itself uses.
+      console.log(`agent idle: RSS ${kb('VmRSS').toFixed(1)} MB (goal < 30 MB) = RssAnon ${kb('RssAnon').toFixed(1)} MB + RssFile ${kb('RssFile').toFixed(1)} MB; CPU ${((ticks / 100 / 10) * 100).toFixed(2)} % over 10 s (goal < 1 %)`);
     }
     agent.kill('SIGTERM');
   } finally {

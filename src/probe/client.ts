@@ -68,11 +68,12 @@ export class ProbeClient {
     });
   }
 
-  /** Fire and forget, for the bulk of a paced batch. */
+  /**
+   * Fire and forget, for the bulk of a paced batch: no callback, so no closure per datagram (an
+   * error still reaches the socket's 'error' handler, and the batch's last send reports it).
+   */
   sendNoWait(buf: Buffer): void {
-    this.socket.send(buf, (err) => {
-      if (err) this.countError(err);
-    });
+    this.socket.send(buf);
   }
 
   /** Asks the responder how many datagrams of this session it received. */
