@@ -41,7 +41,7 @@ async function extract(file: string, dest: string, shownAs: string): Promise<voi
       // Every other warning (bad archive, an entry it could not write or that escapes) still fails.
       const problems: string[] = [];
       await extractTar({ file, cwd: dest, onwarn: (code, message) => {
-        if (code !== 'TAR_ENTRY_INFO') problems.push(`${code}: ${message instanceof Error ? message.message : String(message)}`);
+        if (code !== 'TAR_ENTRY_INFO') problems.push(`${code}: ${message}`);
       } });
       if (problems.length > 0) throw new Error(problems[0]);
     } else if (kind === 'xz' || kind === 'bzip2') {
