@@ -81,6 +81,7 @@ describe('fleetExitCode and describeError', () => {
     expect(describeError(new PodpathError('E_BUNDLE_FORMAT', 'bad\nsecond line'))).toEqual({ code: 'E_BUNDLE_FORMAT', message: 'bad' });
     expect(describeError(Object.assign(new Error('denied'), { code: 'EACCES' }))).toEqual({ code: 'E_SYSTEM', message: 'EACCES: denied' });
     expect(describeError(new TypeError('oops'))).toEqual({ code: 'E_INTERNAL', message: 'oops' });
+    expect(describeError(Object.assign(new Error("ENOTEMPTY: directory not empty, rmdir '/x'"), { code: 'ENOTEMPTY' }))).toEqual({ code: 'E_SYSTEM', message: "ENOTEMPTY: directory not empty, rmdir '/x'" });
   });
 });
 

@@ -55,7 +55,10 @@ export function describeError(e: unknown): FleetError {
   const firstLine = (s: string) => s.split('\n')[0] ?? '';
   if (isPodpathError(e)) return { code: e.code, message: firstLine(e.message) };
   const err = e as NodeJS.ErrnoException | undefined;
-  if (err && typeof err === 'object' && typeof err.code === 'string') return { code: 'E_SYSTEM', message: firstLine(`${err.code}: ${err.message}`) };
+  if (err && typeof err === 'object' && typeof err.code === 'string') {
+    // Node's messages usually start with the errno code already: say it once.
+    return { code: 'E_SYSTEM', message: firstLine(err.message.startsWith(`${err.code}:`) ? err.message : `${err.code}: ${err.message}`) };
+  }
   return { code: 'E_INTERNAL', message: firstLine(e instanceof Error ? e.message : String(e)) };
 }
 
