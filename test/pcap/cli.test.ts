@@ -115,6 +115,13 @@ describe('podpath pcap (child process)', () => {
     expect(doc.result.matched).toBe(doc.result.sender.ipPackets);
   });
 
+  it('diff prints its results and the error line, and exits 2, when a capture is cut', () => {
+    const r = podpath(['pcap', 'diff', fixture('synack-no-ack-client.pcap'), cut]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^podpath: E_PCAP_TRUNCATED: .*cut\.pcap: .* \(at byte \d+\)$/);
+    expect(r.stdout).toContain('Delivery');
+  });
+
   it('speaks Chinese with --lang zh, and refuses an unknown language', () => {
     const r = podpath(['pcap', 'analyze', '--lang', 'zh', fixture('synack-no-ack-server.pcap')]);
     expect(r.code).toBe(1);
