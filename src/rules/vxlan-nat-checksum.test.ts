@@ -34,14 +34,43 @@ const fixedPostrouting = (facts: NodeFacts): NodeFacts => {
   };
 };
 
+// What doctor --peer measured in the lab with `lab fault vxlan-nat-checksum` on this node (kernel
+// 6.18, pre-fix KUBE-POSTROUTING): DNS to the ClusterIP over UDP timed out, the peer's InCsumErrors
+// rose meanwhile, the overlay (pod-IP) echo came back.
+type Probe = NonNullable<NodeFacts['probes']>[number];
+const src = (label: string, target: string) => `probe ${target} ${label} (this node -> 192.168.77.12)`;
+const overlayEcho = (received: number): Probe => ({
+  peer: '192.168.77.12', label: 'overlay', from: 'this node', to: '192.168.77.12', target: '10.244.2.0', source: src('overlay', '10.244.2.0'),
+  echo: { sent: 20, received, place: received === 20 ? 'delivered' : 'receiver-kernel', summary: '', evidence: [] }, counters: [],
+});
+const serviceDns = (csum: number): Probe => ({
+  peer: '192.168.77.12', label: 'underlay', from: 'this node', to: '192.168.77.12', target: '192.168.77.12', source: src('underlay', '192.168.77.12'),
+  dns: [
+    { server: '10.96.0.10:53', name: 'kubernetes.default.svc.cluster.local', transport: 'udp', ok: false, error: 'TIMEOUT' },
+    { server: '10.96.0.10:53', name: 'kubernetes.default.svc.cluster.local', transport: 'tcp', ok: true, rcode: 0 },
+  ],
+  counters: [{ node: 'peer', counter: 'Udp.InCsumErrors', delta: csum, seconds: 3.1, source: src('underlay', '192.168.77.12') }],
+});
+const probed = (facts: NodeFacts, probes: Probe[]): NodeFacts => ({ ...facts, probes });
+
 new RuleTester().run(rule, {
   valid: [
+    { name: 'probes: service DNS fails but the peer counted no bad checksum (not this fault)', facts: probed(healthy, [overlayEcho(20), serviceDns(0)]) },
+    { name: 'probes: pod-IP probes fail too (the overlay itself is broken: other rules)', facts: probed(healthy, [overlayEcho(0), serviceDns(2)]) },
     { name: 'healthy node: kernel 6.18 has the fix (pre-fix KUBE-POSTROUTING does no harm)', facts: healthy },
     { name: 'old kernel, but tx checksum offload off on flannel.1', facts: txOff(oldKernel(healthy, '4.19.90-17.ky10.aarch64')) },
     { name: 'stable kernel with the fix: 4.19.123', facts: oldKernel(healthy, '4.19.123') },
     { name: 'seed 004 after `ethtool --offload vxlan.calico rx off tx off`', facts: txOff(seed004) },
   ],
   invalid: [
+    {
+      name: 'probes (lab, kernel 6.18): service DNS times out, pod-IP echo passes, peer InCsumErrors +2: measured, and the version does not explain it',
+      facts: probed(healthy, [overlayEcho(20), serviceDns(2)]),
+      errors: [{
+        messageId: 'seenByProbes', severity: 'critical', data: { failures: 'DNS udp to 10.96.0.10:53: TIMEOUT', csum: 2, peer: '192.168.77.12' },
+        evidence: ['20/20 came back', 'DNS udp 10.96.0.10:53', 'InCsumErrors +2'],
+      }],
+    },
     {
       name: 'seed 004: Calico VXLAN, kernel without the fix, offload on, no iptables evidence',
       facts: seed004,

@@ -1,7 +1,8 @@
 // Seed 004 and the "63-second delay": on kernels before ea64d8d6c675, NAT of a VXLAN packet's outer
 // UDP header with tx checksum offload on the VXLAN device puts a wrong checksum (0xffff) on the wire.
 import type { EvidenceLine, NodeFacts } from '../evidence/node-facts.js';
-import { defineRule } from '../engine/types.js';
+import { defineRule, type RuleContext } from '../engine/types.js';
+import { prefixContains } from './data/ipv4.js';
 import { natChecksumFix } from './data/kernel-builds.js';
 import { isOverlayName } from './overlay.js';
 
@@ -35,8 +36,12 @@ export default defineRule({
     title: { en: 'VXLAN outer UDP checksum broken by NAT (kernel bug, tx checksum offload on)', zh: 'NAT 破坏 VXLAN 外层 UDP 校验和(内核缺陷,发送校验和 offload 开启)' },
     severity: 'error',
     needs: ['kernel', 'nics'],
-    uses: ['packetFilter', 'links', 'cni'],
+    uses: ['packetFilter', 'links', 'cni', 'probes'],
     messages: {
+      seenByProbes: {
+        en: 'Service traffic from this node fails ({failures}) while UDP probes to {peer}\'s overlay (pod) address pass, and {peer}\'s kernel dropped datagrams with a bad UDP checksum meanwhile (InCsumErrors +{csum}): the outer VXLAN header of node-to-service traffic arrives corrupted, the seed 004 symptom. {natNote} Kernel {release}: {kernelNote}',
+        zh: '本节点访问 Service 失败({failures}),而到 {peer} overlay(Pod)地址的 UDP 探测正常,同时 {peer} 的内核丢弃了 UDP 校验和错误的报文(InCsumErrors +{csum}):节点到 Service 流量的外层 VXLAN 头到达时已损坏,即种子 004 的现象。{natNote} 内核 {release}:{kernelNote}',
+      },
       preFixMasquerade: {
         en: 'Kernel {release} lacks the NAT checksum fix ({basis}), {dev} has tx-checksum-ip-generic on, and KUBE-POSTROUTING masquerades on mark 0x4000 without clearing it first: service traffic from this node leaves with outer UDP checksum 0xffff, the peer drops it, and connections hang ~63 s (SYN retries).',
         zh: '内核 {release} 不含 NAT 校验和修复({basis}),{dev} 开启了 tx-checksum-ip-generic,且 KUBE-POSTROUTING 按 0x4000 标记做 MASQUERADE 而不先清除标记:本节点发起的 Service 流量外层 UDP 校验和变成 0xffff,对端丢弃,连接卡住约 63 秒(SYN 重传)。',
@@ -82,6 +87,7 @@ export default defineRule({
     const kernel = facts.kernel;
     if (!kernel) return;
     const verdict = natChecksumFix(kernel.release);
+    if (seenByProbes(ctx, kernel, verdict)) return;
     if (verdict.fixed === undefined) return ctx.skip(verdict.basis);
     const overlayLinks = (facts.links?.items ?? []).filter((l) => isOverlayName(l.name)).map((l) => l.name);
     const overlayNics = (facts.nics ?? []).filter((n) => isOverlayName(n.name));
@@ -106,3 +112,56 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * The symptom, measured: node-to-service DNS/TCP from this node failing while pod-IP probes to the
+ * same peer pass, and the peer's InCsumErrors rising during those probes. Judged whatever the
+ * kernel version says: a fixed version does not rule out a build, driver or device that corrupts.
+ */
+function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>, verdict: { fixed?: boolean; basis: string }): boolean {
+  const { facts } = ctx;
+  const network = facts.cni?.flannelSubnetEnv?.network ?? facts.cni?.flannelNetConf?.network;
+  const isPodAddress = (host: string) => network !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(host) && prefixContains(network, host);
+  const mine = (facts.probes ?? []).filter((p) => p.from === 'this node');
+  const podOk = mine.filter((p) => p.label === 'overlay' && p.echo?.place === 'delivered');
+  if (podOk.length === 0) return false;
+  const evidence: EvidenceLine[] = [];
+  const failures: string[] = [];
+  let csum = 0;
+  for (const p of mine) {
+    const dns = (p.dns ?? []).filter((q) => !q.ok && !isPodAddress(q.server) && q.server !== p.peer);
+    const tcp = p.tcp && p.tcp.connected < p.tcp.attempts && !isPodAddress(p.tcp.target.replace(/:\d+$/, '')) ? p.tcp : undefined;
+    if (dns.length === 0 && !tcp) continue;
+    const rise = p.counters.find((c) => c.node === 'peer' && c.counter === 'Udp.InCsumErrors')?.delta ?? 0;
+    if (rise <= 0) continue;
+    csum = Math.max(csum, rise);
+    for (const q of dns) {
+      failures.push(`DNS ${q.transport} to ${q.server}: ${q.error ?? `rcode ${q.rcode}`}`);
+      evidence.push({ source: p.source, text: `DNS ${q.transport} ${q.server} ${q.name}: ${q.error ?? `rcode ${q.rcode}`}` });
+    }
+    if (tcp) {
+      failures.push(`TCP to ${tcp.target}: ${tcp.attempts - tcp.connected}/${tcp.attempts} handshakes failed`);
+      evidence.push({ source: p.source, text: `TCP ${tcp.target}: ${tcp.connected}/${tcp.attempts} handshakes completed` });
+    }
+    evidence.push({ source: p.source, text: `${p.peer}: Udp InCsumErrors +${rise} while probing` });
+  }
+  if (failures.length === 0) return false;
+  const ok = podOk[0]!;
+  evidence.unshift({ source: ok.source, text: `UDP echo this node -> ${ok.target} (overlay): ${ok.echo!.received}/${ok.echo!.sent} came back` });
+  const trigger = kubePostroutingForm(facts);
+  const pfSource = facts.packetFilter?.sources[0] ?? 'iptables-save';
+  if (trigger.kind === 'prefix') evidence.push(...trigger.lines.map((l) => ({ source: pfSource, text: l })));
+  evidence.push({ source: kernel.source, text: kernel.uname });
+  const natNote = trigger.kind === 'prefix'
+    ? 'KUBE-POSTROUTING masquerades on mark 0x4000 without clearing it, so the outer VXLAN packets of service traffic are NATed.'
+    : 'Something NATs or rewrites the outer VXLAN header of service traffic (KUBE-POSTROUTING itself is not of the pre-fix form).';
+  const kernelNote = verdict.fixed
+    ? `the version has the NAT checksum fix (${verdict.basis}), so the version alone does not explain the corruption: look at this build (a missing backport), the VXLAN device's checksum offload and any rule or device that rewrites the outer checksum, and capture on the peer (tcpdump -vv shows "bad udp cksum").`
+    : `the version lacks the NAT checksum fix (${verdict.basis}), which explains it.`;
+  ctx.report({
+    messageId: 'seenByProbes', severity: 'critical',
+    data: { failures: [...new Set(failures)].join('; '), peer: ok.peer, csum, natNote, release: kernel.release, kernelNote, dev: facts.links?.items.find((l) => isOverlayName(l.name))?.name ?? 'flannel.1' },
+    evidence,
+  });
+  return true;
+}
