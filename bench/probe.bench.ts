@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => agent.stdout.on('data', (d: Buffer) => { if (d.toString().includes('agent.started')) resolve(); }));
     const agentPid = findPid(`dist/podpath.mjs agent --listen ${pair.addrB}`);
 
+    const idleStatus = agentPid ? readFileSync(`/proc/${agentPid}/status`, 'utf8') : '';
     // 1. Size sweep on a healthy link (goal: < 3 s per pair).
     const t0 = performance.now();
     const sweep = JSON.parse(execFileSync('ip', ['netns', 'exec', pair.a, process.execPath, '--import', 'tsx', '-e', `
@@ -55,7 +56,9 @@ async function main(): Promise<void> {
       const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)![1]) / 1024;
       // RSS counts the node binary's own mapped pages (RssFile, shared with every node process);
       // RssAnon is the memory the agent itself uses.
-      console.log(`agent idle: RSS ${kb('VmRSS').toFixed(1)} MB (goal < 30 MB) = RssAnon ${kb('RssAnon').toFixed(1)} MB + RssFile ${kb('RssFile').toFixed(1)} MB; CPU ${((ticks / 100 / 10) * 100).toFixed(2)} % over 10 s (goal < 1 %)`);
+      const idleKb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(idleStatus)?.[1] ?? 0) / 1024;
+      console.log(`agent idle after start: RSS ${idleKb('VmRSS').toFixed(1)} MB = RssAnon ${idleKb('RssAnon').toFixed(1)} MB + RssFile ${idleKb('RssFile').toFixed(1)} MB (node itself: ~39 MB, 34 MB of it its own binary)`);
+      console.log(`agent idle after the sweep and a ${Math.round(oursPps)} pkt/s flood: RSS ${kb('VmRSS').toFixed(1)} MB (goal < 30 MB) = RssAnon ${kb('RssAnon').toFixed(1)} MB + RssFile ${kb('RssFile').toFixed(1)} MB; CPU ${((ticks / 100 / 10) * 100).toFixed(2)} % over 10 s (goal < 1 %)`);
     }
     agent.kill('SIGTERM');
   } finally {
