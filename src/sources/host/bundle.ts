@@ -115,7 +115,28 @@ async function openDirectory(root: string, shownPath: string, tmp: string | unde
     }
   }
 
+  // The bundle does not change while open: each directory is listed once. Looking a name up in
+  // these lists first spares a failing realpath() (a thrown error) for every candidate path that
+  // is not there, which was most of the time spent judging a bundle.
+  const listings = new Map<string, Promise<string[]>>();
+  function namesIn(relDir: string): Promise<string[]> {
+    let names = listings.get(relDir);
+    if (!names) {
+      names = listNames(path.join(realRoot, relDir));
+      listings.set(relDir, names);
+    }
+    return names;
+  }
+
+  /** False when the path's directory listing lacks its name; true when it may be there (inside() decides). */
+  async function mayExist(relPath: string): Promise<boolean> {
+    const norm = path.posix.normalize(relPath).replace(/\/+$/, '');
+    if (norm === '.' || norm === '' || norm.startsWith('../')) return true;
+    return (await namesIn(path.posix.dirname(norm))).includes(path.posix.basename(norm));
+  }
+
   async function readInside(relPath: string): Promise<FileContent | undefined> {
+    if (!(await mayExist(relPath))) return undefined;
     const real = await inside(relPath);
     if (!real) return undefined;
     const st = await stat(real);
@@ -123,12 +144,8 @@ async function openDirectory(root: string, shownPath: string, tmp: string | unde
     return { text: await readFile(real, 'utf8'), source: rel(path.join(realRoot, relPath)) };
   }
 
-  async function pluginDirs(): Promise<string[]> {
-    try {
-      return (await readdir(path.join(realRoot, 'sos_commands'))).sort();
-    } catch {
-      return [];
-    }
+  function pluginDirs(): Promise<string[]> {
+    return namesIn('sos_commands');
   }
 
   return {
@@ -149,7 +166,7 @@ async function openDirectory(root: string, shownPath: string, tmp: string | unde
       // sos 4.0 copies /proc/net (a symlink to self/net) as proc/<pid>/net/.
       const procNet = /^proc\/net\/(.+)$/.exec(relPath);
       if (procNet) {
-        for (const pid of await listNames(path.join(realRoot, 'proc'))) {
+        for (const pid of await namesIn('proc')) {
           if (!/^\d+$/.test(pid)) continue;
           const found = await readInside(`proc/${pid}/net/${procNet[1]}`);
           if (found) return found;
@@ -177,7 +194,7 @@ async function openDirectory(root: string, shownPath: string, tmp: string | unde
       }
       // sos sometimes adds options or truncates a long name: take the shortest name that extends ours.
       for (const plugin of [cmd.plugin, ...plugins.filter((p) => p !== cmd.plugin)]) {
-        const names = (await listNames(path.join(realRoot, 'sos_commands', plugin)))
+        const names = (await namesIn(`sos_commands/${plugin}`))
           .filter((n) => n.startsWith(name + '_') || (name.length >= 200 && name.startsWith(n)))
           .sort((a, b) => a.length - b.length);
         for (const n of names) {
