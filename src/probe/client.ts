@@ -1,5 +1,6 @@
 // A UDP socket that sends probes to one peer and matches the replies by session and sequence.
 import dgram from 'node:dgram';
+import { PodpathError } from '../util/errors.js';
 import { decodeProbe, encodeProbe, newSessionId, ProbeType, MIN_PROBE_LEN, type ProbeHeader } from './wire.js';
 
 export interface Reply { seq: number; rttMs: number; bytes: number }
@@ -23,7 +24,17 @@ export class ProbeClient {
   static async open(key: Buffer, host: string, port: number, source?: string): Promise<ProbeClient> {
     const c = new ProbeClient(key, host, source);
     if (!source) await new Promise<void>((r) => c.socket.bind(0, r));
-    else await new Promise<void>((r) => c.socket.once('listening', r));
+    else {
+      // A source address this host does not have fails the bind (EADDRNOTAVAIL): say so, never hang.
+      await new Promise<void>((resolve, reject) => {
+        const failed = (e: NodeJS.ErrnoException) => {
+          c.socket.close();
+          reject(new PodpathError('E_PROBE_SOURCE', `cannot send from ${source}: ${e.code ?? e.message} (not an address of this host?)`));
+        };
+        c.socket.once('error', failed);
+        c.socket.once('listening', () => { c.socket.off('error', failed); resolve(); });
+      });
+    }
     // Connected: no address lookup per send, and only the peer's datagrams are received.
     await new Promise<void>((resolve, reject) => {
       c.socket.once('error', reject);

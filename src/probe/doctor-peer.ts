@@ -7,7 +7,7 @@ import { AgentApi, probePeer, type PeerProbeOptions, type PeerProbeReport } from
 import { probeEvidence } from './evidence.js';
 import { parseFacts } from '../engine/facts.js';
 
-export type PeerCheckOptions = Omit<PeerProbeOptions, 'source' | 'overlaySource' | 'peerOverlay'> & {
+export type PeerCheckOptions = Omit<PeerProbeOptions, 'source' | 'overlaySource' | 'peerOverlay' | 'peerOverlaySource'> & {
   source?: string;
   overlaySource?: string;
   peerOverlay?: string;
@@ -44,6 +44,9 @@ export async function checkPeer(local: NodeFacts, o: PeerCheckOptions): Promise<
     source: o.source ?? mine.underlay,
     overlaySource: o.overlaySource ?? mine.overlay,
     peerOverlay: o.peerOverlay ?? theirs.overlay,
+    // A given overlay target that is not the peer's VXLAN address (a pod there running the agent):
+    // the peer probes back from its own VXLAN address.
+    peerOverlaySource: o.peerOverlay && theirs.overlay && o.peerOverlay !== theirs.overlay ? theirs.overlay : undefined,
   });
   // Judge the peer on what it looks like after the probes: its counters now include them.
   if (peerFacts) {

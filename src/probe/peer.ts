@@ -13,6 +13,11 @@ export interface PeerProbeOptions {
   peer: string;
   /** The peer's overlay address (flannel.1 / vxlan.calico address or a pod running the agent). */
   peerOverlay?: string;
+  /**
+   * The peer's own overlay address to probe back from, when `peerOverlay` is not the peer's (a pod
+   * on the peer running an agent, so the probes cross the peer's forwarding hop into its pods).
+   */
+  peerOverlaySource?: string;
   /** This node's addresses, so the peer can probe back and replies come to the right place. */
   source?: string;
   overlaySource?: string;
@@ -93,8 +98,8 @@ export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
     // An agent already running here answers instead.
     await responder.start().catch(() => { responder = undefined; });
   }
-  const paths: { label: 'underlay' | 'overlay'; remote: string; local?: string }[] = [{ label: 'underlay', remote: o.peer, local: o.source }];
-  if (o.peerOverlay) paths.push({ label: 'overlay', remote: o.peerOverlay, local: o.overlaySource });
+  const paths: { label: 'underlay' | 'overlay'; remote: string; remoteSource?: string; local?: string }[] = [{ label: 'underlay', remote: o.peer, local: o.source }];
+  if (o.peerOverlay) paths.push({ label: 'overlay', remote: o.peerOverlay, remoteSource: o.peerOverlaySource, local: o.overlaySource });
 
   const request = (target: string, source: string | undefined, label: string, ramp: boolean): ProbeRequest => ({
     host: target, port: o.port, source, label,
@@ -114,7 +119,7 @@ export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
         report.directions.push(await measured('peer', p.label, p.local, async () => {
           // Our own responder counts what arrived here: the peer's tally request may be lost on
           // the same broken way back as its echoes.
-          const r = await api.post<ProbeSuiteResult>('/v1/probe', request(p.local!, p.remote, p.label, false));
+          const r = await api.post<ProbeSuiteResult>('/v1/probe', request(p.local!, p.remoteSource ?? p.remote, p.label, false));
           if (r.echo && r.echo.arrivedAtPeer === undefined) r.echo.arrivedAtPeer = local.tallyOf(r.echo.session) ?? 0;
           return r;
         }, api, o.peer, o.source, o.overlaySource, o.peerOverlay));
