@@ -6,6 +6,7 @@ new RuleTester().run(rule, {
   valid: [
     { name: 'healthy lab: every size up to 9000 crosses both ways', facts: probeFacts('healthy') },
     { name: 'a lab with bad checksums but no sweep limit', facts: { ...probeFacts('underlay-size-limit'), probes: probeFacts('healthy').probes } },
+    { name: 'lab large-packet-drop: the overlay limit (972) sits under what the underlay carries (9000): overlay-size-limit\'s', facts: probeFacts('large-packet-drop') },
   ],
   invalid: [
     {

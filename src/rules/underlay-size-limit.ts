@@ -50,6 +50,10 @@ export default defineRule({
     for (const p of probes) {
       const s = p.sweep!;
       if (s.largestPassing === undefined || s.smallestFailing === undefined) continue;
+      // An overlay limit under what the underlay of the same direction carries is not the underlay's:
+      // overlay-size-limit places it after the tunnel.
+      const under = probes.find((u) => u.label === 'underlay' && u.from === p.from && u.to === p.to)?.sweep?.largestPassing;
+      if (p.label === 'overlay' && under !== undefined && under > s.largestPassing + 50) continue;
       const data = { from: p.from, to: p.to, target: p.target, label: p.label, largest: s.largestPassing, smallest: s.smallestFailing, overlayMtu: s.largestPassing + 28 - 50 };
       const evidence = [probeLine(p, `size sweep ${p.from} -> ${p.to} (${p.label}): ${s.largestPassing} bytes cross, ${s.smallestFailing} bytes never arrive (tried up to ${s.maxTried})`)];
       if (mtu !== undefined && p.label === 'underlay') {
