@@ -39,6 +39,9 @@ describe.skipIf(skip)('pcap diff matches VXLAN packets whose outer port was rewr
       }
       // The "NAT": every VXLAN datagram from A leaves the switch with outer source port 40000.
       lab.exec('sw', 'nft -f -', `table bridge ppb {\n chain forward {\n  type filter hook forward priority 0;\n  ip saddr ${UNDERLAY.a} udp dport 8472 udp sport set 40000\n }\n}\n`);
+      // Resolve the underlay neighbours first: the first large datagrams would otherwise wait in
+      // (and overflow) the unresolved-neighbour queue, and the count of what was sent is the test's point.
+      lab.exec('a', `ping -c 1 -W 2 ${UNDERLAY.b} >/dev/null && ping -c 1 -W 2 ${OVERLAY.b} >/dev/null`);
       const capA = await lab.capture('a', 'eth0', senderFile, 'udp port 8472');
       const capB = await lab.capture('b', 'eth0', receiverFile, 'udp port 8472');
       const plan: [number, number, number, number][] = Array.from({ length: N }, (_, i) => [i * 0.02, 100 + i * 10, 7000, 1]);
