@@ -2,6 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { networkInterfaces } from 'node:os';
+import { parseProcNetPairs } from '../sources/snmp/parse.js';
+import { parseProcNetDev } from '../sources/netdev/parse.js';
 
 export interface CounterSnapshot {
   atMs: number;
@@ -27,56 +29,16 @@ export function interfaceOf(snapshot: CounterSnapshot | undefined, address: stri
   return undefined;
 }
 
-/** Parses the "Name: keys / Name: values" pairs of /proc/net/snmp and /proc/net/netstat. */
-export function parseProcPairs(text: string): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  const lines = text.split('\n').filter((l) => l.includes(':'));
-  for (let i = 0; i + 1 < lines.length; i += 2) {
-    const [name, keys] = splitOnce(lines[i]!);
-    const [name2, values] = splitOnce(lines[i + 1]!);
-    if (name !== name2) {
-      i -= 1; // out of step: resynchronise on the next line
-      continue;
-    }
-    const k = keys.trim().split(/\s+/);
-    const v = values.trim().split(/\s+/);
-    const table: Record<string, number> = {};
-    k.forEach((key, j) => {
-      const n = Number(v[j]);
-      if (Number.isFinite(n)) table[key] = n;
-    });
-    out[name] = { ...(out[name] ?? {}), ...table };
-  }
-  return out;
-}
-
-function splitOnce(line: string): [string, string] {
-  const i = line.indexOf(':');
-  return [line.slice(0, i).trim(), line.slice(i + 1)];
-}
-
-export function parseProcNetDev(text: string): CounterSnapshot['interfaces'] {
-  const out: CounterSnapshot['interfaces'] = {};
-  for (const line of text.split('\n')) {
-    const m = /^\s*([^:\s]+):\s*(.*)$/.exec(line);
-    if (!m) continue;
-    const f = m[2]!.trim().split(/\s+/).map(Number);
-    if (f.length < 16) continue;
-    out[m[1]!] = { rxPackets: f[1]!, rxErrors: f[2]!, rxDropped: f[3]!, txPackets: f[9]!, txDropped: f[11]! };
-  }
-  return out;
-}
-
 export async function readCounters(procRoot = '/proc'): Promise<CounterSnapshot> {
   const read = (p: string) => readFile(join(procRoot, p), 'utf8').catch(() => '');
   const [snmp, netstat, dev, ctCount, ctMax] = await Promise.all([
     read('net/snmp'), read('net/netstat'), read('net/dev'),
     read('sys/net/netfilter/nf_conntrack_count'), read('sys/net/netfilter/nf_conntrack_max'),
   ]);
-  const ns = parseProcPairs(netstat);
+  const ns = parseProcNetPairs(netstat);
   return {
     atMs: Date.now(),
-    udp: parseProcPairs(snmp).Udp ?? {},
+    udp: parseProcNetPairs(snmp).Udp ?? {},
     netstat: { ...(ns.TcpExt ?? {}), ...(ns.IpExt ?? {}) },
     interfaces: parseProcNetDev(dev),
     addresses: interfaceAddresses(),

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { localizeLoss } from './localize.js';
-import { diffCounters, parseProcPairs, parseProcNetDev } from './counters.js';
+import { diffCounters } from './counters.js';
+import { parseProcNetPairs } from '../sources/snmp/parse.js';
+import { parseProcNetDev } from '../sources/netdev/parse.js';
 import { readFileSync } from 'node:fs';
 
 const none = { udp: {}, netstat: {}, interfaces: {} };
@@ -37,7 +39,7 @@ describe('localizeLoss', () => {
 
 describe('counters', () => {
   it('parses the real /proc/net/snmp and /proc/net/dev of this host and diffs snapshots', () => {
-    const snmp = parseProcPairs(readFileSync('/proc/net/snmp', 'utf8'));
+    const snmp = parseProcNetPairs(readFileSync('/proc/net/snmp', 'utf8'));
     expect(snmp.Udp).toHaveProperty('InCsumErrors');
     const dev = parseProcNetDev(readFileSync('/proc/net/dev', 'utf8'));
     expect(dev.lo).toBeDefined();

@@ -72,33 +72,9 @@ export function sysctlSource(facts: NodeFacts): string {
 
 // ---------------------------------------------------------------- addresses
 
-function ipv4ToInt(ip: string): number | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return undefined;
-  let n = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return undefined;
-    n = n * 256 + Number(p);
-  }
-  return n;
-}
-
-export function parseCidr(cidr: string): { base: number; len: number } | undefined {
-  const [ip, lenText] = cidr.split('/');
-  const base = ipv4ToInt(ip ?? '');
-  const len = lenText === undefined ? 32 : Number(lenText);
-  if (base === undefined || !Number.isInteger(len) || len < 0 || len > 32) return undefined;
-  return { base, len };
-}
-
-/** Whether CIDR `outer` contains all of `inner` (IPv4 only; anything else: false). */
-export function cidrContains(outer: string, inner: string): boolean {
-  const o = parseCidr(outer);
-  const i = parseCidr(inner);
-  if (!o || !i || o.len > i.len) return false;
-  const mask = o.len === 0 ? 0 : (0xffffffff << (32 - o.len)) >>> 0;
-  return ((o.base & mask) >>> 0) === ((i.base & mask) >>> 0);
-}
+// One implementation of prefix arithmetic for all rules (src/rules/data/ipv4.ts), under the names the
+// KB rules and the node diff use.
+export { parsePrefix as parseCidr, prefixContains as cidrContains } from './data/ipv4.js';
 
 /** The pod network of the cluster when the node shows it (flannel subnet.env / net-conf). */
 export function podNetwork(facts: NodeFacts): string | undefined {
