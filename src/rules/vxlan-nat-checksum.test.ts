@@ -72,6 +72,11 @@ new RuleTester().run(rule, {
       }],
     },
     {
+      name: 'probes on a kernel without the fix (4.19): the same symptom, and the version explains it',
+      facts: probed(oldKernel(healthy, '4.19.90-17.ky10.aarch64'), [overlayEcho(20), serviceDns(2)]),
+      errors: [{ messageId: 'seenByProbesOldKernel', severity: 'critical', data: { csum: 2 } }],
+    },
+    {
       name: 'seed 004: Calico VXLAN, kernel without the fix, offload on, no iptables evidence',
       facts: seed004,
       errors: [{ messageId: 'triggerUnknown', severity: 'error', data: { dev: 'vxlan.calico', release: '3.10.0-1160.el7.x86_64' }, evidence: ['tx-checksum-ip-generic: on'] }],

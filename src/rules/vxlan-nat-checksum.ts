@@ -39,8 +39,12 @@ export default defineRule({
     uses: ['packetFilter', 'links', 'cni', 'probes'],
     messages: {
       seenByProbes: {
-        en: 'Service traffic from this node fails ({failures}) while UDP probes to {peer}\'s overlay (pod) address pass, and {peer}\'s kernel dropped datagrams with a bad UDP checksum meanwhile (InCsumErrors +{csum}): the outer VXLAN header of node-to-service traffic arrives corrupted, the seed 004 symptom. {natNote} Kernel {release}: {kernelNote}',
-        zh: '本节点访问 Service 失败({failures}),而到 {peer} overlay(Pod)地址的 UDP 探测正常,同时 {peer} 的内核丢弃了 UDP 校验和错误的报文(InCsumErrors +{csum}):节点到 Service 流量的外层 VXLAN 头到达时已损坏,即种子 004 的现象。{natNote} 内核 {release}:{kernelNote}',
+        en: 'Service traffic from this node fails ({failures}) while UDP probes to {peer}\'s overlay address pass, and {peer}\'s kernel dropped datagrams with a bad UDP checksum meanwhile (InCsumErrors +{csum}): the outer VXLAN header of node-to-service traffic arrives corrupted, the seed 004 symptom ({nat}). Kernel {release} has the NAT checksum fix ({basis}), so the version alone does not explain it: look at this build (a missing backport), the checksum offload of {dev} and anything that rewrites the outer checksum, and capture on {peer} (tcpdump -vv shows "bad udp cksum").',
+        zh: '本节点访问 Service 失败({failures}),而到 {peer} overlay 地址的 UDP 探测正常,同时 {peer} 的内核丢弃了 UDP 校验和错误的报文(InCsumErrors +{csum}):节点到 Service 流量的外层 VXLAN 头到达时已损坏,即种子 004 的现象({nat})。内核 {release} 已包含 NAT 校验和修复({basis}),仅凭版本无法解释:检查该内核构建(是否缺少回移补丁)、{dev} 的校验和卸载以及任何改写外层校验和的规则或设备,并在 {peer} 上抓包(tcpdump -vv 显示 "bad udp cksum")。',
+      },
+      seenByProbesOldKernel: {
+        en: 'Service traffic from this node fails ({failures}) while UDP probes to {peer}\'s overlay address pass, and {peer}\'s kernel dropped datagrams with a bad UDP checksum meanwhile (InCsumErrors +{csum}): the outer VXLAN header of node-to-service traffic arrives corrupted, the seed 004 symptom ({nat}). Kernel {release} lacks the NAT checksum fix ({basis}), which explains it.',
+        zh: '本节点访问 Service 失败({failures}),而到 {peer} overlay 地址的 UDP 探测正常,同时 {peer} 的内核丢弃了 UDP 校验和错误的报文(InCsumErrors +{csum}):节点到 Service 流量的外层 VXLAN 头到达时已损坏,即种子 004 的现象({nat})。内核 {release} 缺少 NAT 校验和修复({basis}),这解释了该现象。',
       },
       preFixMasquerade: {
         en: 'Kernel {release} lacks the NAT checksum fix ({basis}), {dev} has tx-checksum-ip-generic on, and KUBE-POSTROUTING masquerades on mark 0x4000 without clearing it first: service traffic from this node leaves with outer UDP checksum 0xffff, the peer drops it, and connections hang ~63 s (SYN retries).',
@@ -152,15 +156,11 @@ function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>
   const pfSource = facts.packetFilter?.sources[0] ?? 'iptables-save';
   if (trigger.kind === 'prefix') evidence.push(...trigger.lines.map((l) => ({ source: pfSource, text: l })));
   evidence.push({ source: kernel.source, text: kernel.uname });
-  const natNote = trigger.kind === 'prefix'
-    ? 'KUBE-POSTROUTING masquerades on mark 0x4000 without clearing it, so the outer VXLAN packets of service traffic are NATed.'
-    : 'Something NATs or rewrites the outer VXLAN header of service traffic (KUBE-POSTROUTING itself is not of the pre-fix form).';
-  const kernelNote = verdict.fixed
-    ? `the version has the NAT checksum fix (${verdict.basis}), so the version alone does not explain the corruption: look at this build (a missing backport), the VXLAN device's checksum offload and any rule or device that rewrites the outer checksum, and capture on the peer (tcpdump -vv shows "bad udp cksum").`
-    : `the version lacks the NAT checksum fix (${verdict.basis}), which explains it.`;
+  // The NAT rule in iptables' own words (the full line is in the evidence), so no prose is passed in.
+  const nat = { prefix: 'KUBE-POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE', fixed: 'KUBE-POSTROUTING -j RETURN, MARK, MASQUERADE', absent: 'KUBE-POSTROUTING -', unknown: 'iptables-save -' }[trigger.kind];
   ctx.report({
-    messageId: 'seenByProbes', severity: 'critical',
-    data: { failures: [...new Set(failures)].join('; '), peer: ok.peer, csum, natNote, release: kernel.release, kernelNote, dev: facts.links?.items.find((l) => isOverlayName(l.name))?.name ?? 'flannel.1' },
+    messageId: verdict.fixed ? 'seenByProbes' : 'seenByProbesOldKernel', severity: 'critical',
+    data: { failures: [...new Set(failures)].join('; '), peer: ok.peer, csum, nat, release: kernel.release, basis: verdict.basis, dev: facts.links?.items.find((l) => isOverlayName(l.name))?.name ?? 'flannel.1' },
     evidence,
   });
   return true;
