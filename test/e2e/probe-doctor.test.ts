@@ -1,8 +1,10 @@
 // `podpath doctor --peer` in a real lab: for every fault the probes can see, the fault's rule is the
 // top finding, with the place the probes put the loss and the numbers they measured; the healthy lab
 // and the healed lab report nothing on either side. One 2-node lab for every case (faults healed in
-// between); the agent runs inside n2, doctor inside n1 (n1 is the node that sees each fault: faults
-// on a node are injected on n1, faults in the switch affect both).
+// between); the agent runs inside n2, doctor inside n1. Node faults are injected on n1, the node that
+// sees them, so the local report names them; switch faults affect both ends. Two cases put the
+// fault on the peer: large-packet-drop (n2's forwarding hop, seen by this node's sweep) and
+// rp-filter-strict on n2 (named on the peer's report, from the peer's counters).
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -190,6 +192,17 @@ const cases: Case[] = [
       expect(top.severity).toBe('critical');
       expect(text(top)).toMatch(/IPReversePathFilter \+[1-9]/);
       expect(text(top)).toContain("dropped by this node's reverse-path filter");
+    },
+  },
+  {
+    // The same fault on the peer (n2 filters strictly and routes n1's pods back over eth0): this
+    // node's report only sees the echoes lost (probe-path-loss); the peer's report, judged on the
+    // peer's own counters while probing, names rp-filter-strict first with n2's IPReversePathFilter.
+    fault: 'rp-filter-strict', inject: { node: 'n2', peer: 'n1' }, doctorArgs: ['--no-sweep'], side: 'peer', rule: 'rp-filter-strict', messageId: 'dropsProbes',
+    check: (top, r) => {
+      expect(top.severity).toBe('critical');
+      expect(text(top)).toMatch(/IPReversePathFilter \+[1-9]/);
+      expect(ids(r.findings).some((x) => x.startsWith('probe-path-loss/'))).toBe(true);
     },
   },
 ];
