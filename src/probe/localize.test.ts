@@ -32,6 +32,14 @@ describe('localizeLoss', () => {
     expect(v.summary).toContain("A's reverse-path filter");
     expect(v.evidence).toContain('A: /proc/net/netstat IPReversePathFilter +20');
   });
+  it('does not take the tunnel\'s own InDatagrams for arrival when the receiver\'s rp_filter dropped as many (tally lost too)', () => {
+    // lab rp-filter-strict on the receiver: flannel.1 rx and Udp InDatagrams (the outer VXLAN) +23, IPReversePathFilter +23
+    const v = localizeLoss({
+      from: 'A', to: 'B', sent: 20, echoed: 0, receiverOverlayDev: 'flannel.1',
+      receiver: { ...none, udp: { InDatagrams: 23 }, netstat: { IPReversePathFilter: 23 }, interfaces: { 'flannel.1': { rxPackets: 23, rxDropped: 0, rxErrors: 0, txPackets: 0, txDropped: 0 } } },
+    });
+    expect(v.place).toBe('receiver-rp-filter');
+  });
   it('says sender kernel when sendto failed', () => {
     expect(localizeLoss({ from: 'A', to: 'B', sent: 5, echoed: 0, sendErrors: { EMSGSIZE: 5 } }).place).toBe('sender-kernel');
   });

@@ -55,7 +55,10 @@ export function localizeLoss(i: LocalizeInput): LossVerdict {
   const rx = (delta: CounterDelta | undefined, dev: string | undefined) => (dev ? delta?.interfaces[dev]?.rxPackets : undefined);
   // The requests arrived when the responder counted them, or (its tally lost too) when the
   // receiver's UDP stack or VXLAN device took in about as many datagrams as were missing.
-  const arrivedByCounters = i.arrived === undefined && (near(i.receiver?.udp.InDatagrams) || near(rx(i.receiver, i.receiverOverlayDev)));
+  // Udp InDatagrams also counts the outer VXLAN datagrams the tunnel took in, so it proves nothing
+  // when the receiver's kernel says it dropped about as many (bad checksum, reverse-path filter).
+  const droppedOnArrival = near(i.receiver?.udp.InCsumErrors) || near(i.receiver?.netstat.IPReversePathFilter);
+  const arrivedByCounters = i.arrived === undefined && !droppedOnArrival && (near(i.receiver?.udp.InDatagrams) || near(rx(i.receiver, i.receiverOverlayDev)));
   if ((i.arrived !== undefined && i.arrived >= i.sent) || arrivedByCounters) {
     evidence.push(i.arrived !== undefined
       ? `${i.to}: the responder counted ${i.arrived} of ${i.sent} probes`
