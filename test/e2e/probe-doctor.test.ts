@@ -253,7 +253,7 @@ describe.skipIf(skip)('doctor --peer in the lab', () => {
       counters: Record<string, number>; memory: { sessions: number; sources: number };
     };
     const before = { rss: rss(), ...(await responder()) };
-    // From n1, to the agent's two addresses only: 20,000 random datagrams (0-1500 bytes, some with
+    // From n1, to the agent's two addresses only, per round: 20,000 random datagrams (0-1500 bytes, some with
     // the probe magic and type so they reach the MAC check), then 6,000 valid probes, each of a new
     // session, as fast as the socket takes them. Bounded by count and by a 20 s timeout.
     const FLOOD = `
@@ -269,18 +269,22 @@ describe.skipIf(skip)('doctor --peer in the lab', () => {
       }
       for (let i = 0; i < 6000; i++) await send(encodeProbe(key, { type: 1, flags: 2, session: newSessionId(), seq: i, sentMs: Date.now() }, 64), i);
       s.close();`;
-    await pexec('ip', ['netns', 'exec', n1.ns, process.execPath, '--import', 'tsx', '--input-type=module', '-e', FLOOD], { env: ENV, timeout: 20_000 });
+    // Twice: V8 sizes its heap up during the first round (~+20 MB measured), a bounded responder
+    // grows little more in the second (measured: 109 -> 132 -> 146 -> 152 -> 152 MB under tsx).
+    for (let round = 0; round < 2; round++) {
+      await pexec('ip', ['netns', 'exec', n1.ns, process.execPath, '--import', 'tsx', '--input-type=module', '-e', FLOOD], { env: ENV, timeout: 20_000 });
+    }
     await new Promise((r) => setTimeout(r, 500));
     const after = { rss: rss(), ...(await responder()) };
     const junk = (c: Record<string, number>) => (c.tooShort ?? 0) + (c.badMagic ?? 0) + (c.badType ?? 0) + (c.badMac ?? 0);
     // Everything sent was received and sorted: the junk counted and dropped, the valid ones tallied.
-    expect(junk(after.counters) - junk(before.counters)).toBeGreaterThan(15_000);
-    expect(after.counters.tallied! - before.counters.tallied!).toBeGreaterThan(5_000);
+    expect(junk(after.counters) - junk(before.counters)).toBeGreaterThan(30_000);
+    expect(after.counters.tallied! - before.counters.tallied!).toBeGreaterThan(10_000);
     expect(after.counters.answered! - before.counters.answered!).toBeLessThan(100); // junk and no-reply probes get no answer
     // Remembered state is capped (1024 sessions, 4096 sources), whatever came in.
     expect(after.memory.sessions).toBeLessThanOrEqual(1024);
     expect(after.memory.sources).toBeLessThanOrEqual(4096);
-    expect(after.rss - before.rss, `RSS ${before.rss} -> ${after.rss}`).toBeLessThan(40 << 20);
+    expect(after.rss - before.rss, `RSS ${before.rss} -> ${after.rss}`).toBeLessThan(64 << 20);
     expect(agent.exitCode).toBeNull();
   }, 60_000);
 
