@@ -13,6 +13,7 @@ export function registerProbe(program: Command): void {
     .option('--overlay <address>', "the peer's overlay address (its flannel.1 / vxlan.calico address)")
     .option('--source <address>', "this node's underlay address (needed for the reverse direction)")
     .option('--overlay-source <address>', "this node's overlay address")
+    .option('--peer-overlay-source <address>', "when --overlay is a pod on the peer: the peer's own VXLAN address, which its reverse probes leave from")
     .option('--port <n>', 'probe port', String(DEFAULT_PROBE_PORT))
     .option('--api-port <n>', "the peer agent's API port", String(DEFAULT_API_PORT))
     .option('--key-file <file>', 'shared probe key (else $PODPATH_KEY)')
@@ -36,6 +37,7 @@ export function registerProbe(program: Command): void {
         peerOverlay: o.overlay as string | undefined,
         source: o.source as string | undefined,
         overlaySource: o.overlaySource as string | undefined,
+        peerOverlaySource: o.peerOverlaySource as string | undefined,
         port: toPort(o.port as string),
         apiPort: toPort(o.apiPort as string),
         echoCount: Number(o.count),
