@@ -5,7 +5,8 @@ import { ChecksumAccumulator, checksumFindings, type ChecksumSummary } from './c
 import { HandshakeAccumulator, handshakeFindings, type HandshakeSummary } from './handshakes.js';
 import { SizeAccumulator, sizeFindings, type SizeSummary } from './sizes.js';
 import { sortFindings, type Finding } from './findings.js';
-import { tsOf } from './layers.js';
+import { FlatPacket, fromDecoded } from '../decode/flat.js';
+import { AddressTable } from './addresses.js';
 
 export interface PacketCounts {
   frames: number;
@@ -29,29 +30,43 @@ export interface FileAnalysis {
 }
 
 export class CaptureAnalyzer {
-  private readonly checksums = new ChecksumAccumulator();
-  private readonly handshakes = new HandshakeAccumulator();
-  private readonly sizes = new SizeAccumulator();
+  /** Address ids shared by the accumulators: each address is looked up once per packet. */
+  private readonly addrs = new AddressTable();
+  private readonly checksums = new ChecksumAccumulator(this.addrs);
+  private readonly handshakes = new HandshakeAccumulator(this.addrs);
+  private readonly sizes = new SizeAccumulator(this.addrs);
   private readonly counts: PacketCounts = { frames: 0, ip: 0, tunnel: 0, truncated: 0, notes: {} };
-  private first?: number;
-  private last?: number;
+  private first = Infinity;
+  private last = -Infinity;
+  private scratch: FlatPacket | undefined;
 
+  /** A packet in the documented object form (slower: converted to the flat form first). */
   add(pkt: DecodedPacket): void {
+    this.addFlat(fromDecoded(pkt, (this.scratch ??= new FlatPacket())));
+  }
+
+  /** A packet as decodeFlat left it, while its frame's bytes are still valid. */
+  addFlat(f: FlatPacket): void {
     this.counts.frames++;
-    const ts = tsOf(pkt);
-    if (this.first === undefined || ts < this.first) this.first = ts;
-    if (this.last === undefined || ts > this.last) this.last = ts;
-    if (pkt.truncated) this.counts.truncated++;
-    if (pkt.note) {
+    const ts = f.tsSec + f.tsNsec / 1e9;
+    if (ts < this.first) this.first = ts;
+    if (ts > this.last) this.last = ts;
+    if (f.truncated) this.counts.truncated++;
+    const note = f.note;
+    if (note !== undefined) {
       const notes = this.counts.notes;
-      if (notes[pkt.note] !== undefined || Object.keys(notes).length < 20) notes[pkt.note] = (notes[pkt.note] ?? 0) + 1;
+      if (notes[note] !== undefined || Object.keys(notes).length < 20) notes[note] = (notes[note] ?? 0) + 1;
     }
-    if (!pkt.ip) return;
+    if (f.ipVersion[0] === 0) return;
     this.counts.ip++;
-    if (pkt.tunnel) this.counts.tunnel++;
-    this.checksums.add(pkt);
-    this.handshakes.add(pkt);
-    this.sizes.add(pkt);
+    const tunnel = f.tunnelKind[0] !== 0;
+    if (tunnel) this.counts.tunnel++;
+    const src = this.addrs.idAt(f, 0, false);
+    const dst = this.addrs.idAt(f, 0, true);
+    const innerSrc = tunnel && f.ipVersion[1] !== 0 ? this.addrs.idAt(f, 1, false) : -1;
+    this.checksums.add(f, src, innerSrc);
+    this.handshakes.add(f);
+    this.sizes.add(f, src, dst);
   }
 
   finish(file: string, read: ReadSummary): FileAnalysis {
@@ -64,7 +79,7 @@ export class CaptureAnalyzer {
       ...sizeFindings(sizes, file),
     ]);
     const window =
-      this.first === undefined || this.last === undefined
+      this.counts.frames === 0 || !Number.isFinite(this.first)
         ? undefined
         : { first: this.first, last: this.last, seconds: Math.round((this.last - this.first) * 1e6) / 1e6 };
     return { file, read: { ...read }, packets: this.counts, window, checksums, handshakes, sizes, findings };

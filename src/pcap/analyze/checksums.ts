@@ -1,9 +1,10 @@
 // Checksum verdicts per layer, and the bad ones grouped by cause, sender and destination port:
 // "one sender's datagrams arrive with bad checksums" (seed 000) is a per-sender statement.
-import type { ChecksumVerdict, DecodedPacket, PacketLayers } from '../types.js';
+import { CK_ABSENT, CK_BAD, CK_NONE, CK_OK, CK_UNVERIFIABLE, F_L4_HEADER, L4_OTHER, L4_TCP, L4_UDP, type FlatPacket } from '../decode/flat.js';
+import { AddressTable } from './addresses.js';
 import { FrameSet, type FrameSetJson } from './frame-set.js';
 import { makeFinding, type Finding } from './findings.js';
-import { ipField, layerLabel, type Scope } from './layers.js';
+import { ipField, layerLabel } from './layers.js';
 
 export type Cause = 'wire' | 'offload' | 'lco' | 'unknown';
 export const CAUSES: Cause[] = ['wire', 'offload', 'lco', 'unknown'];
@@ -45,72 +46,94 @@ function emptyCounts(layer: string): LayerCounts {
 }
 
 const LAYER_ORDER = ['outer-ipv4', 'outer-udp', 'outer-tcp', 'outer-icmp', 'outer-icmpv6', 'inner-ipv4', 'inner-udp', 'inner-tcp', 'inner-icmp', 'inner-icmpv6'];
-const PROTO_INDEX: Record<string, number> = { ipv4: 0, udp: 1, tcp: 2, icmp: 3, icmpv6: 4 };
+
+const CAUSE_OF: (Cause | undefined)[] = [undefined, 'wire', 'offload', 'lco', 'unknown'];
 
 export class ChecksumAccumulator {
-  // Indexed by layer (scope * 5 + protocol): no string is built per packet on the hot path.
-  private readonly counts: (LayerCounts | undefined)[] = [];
+  // Indexed by layer (scope * 5 + protocol) and status / cause code: no string, no object per
+  // packet on the hot path.
+  private readonly seen = new Uint8Array(LAYER_ORDER.length);
+  private readonly byStatus = new Float64Array(LAYER_ORDER.length * 5);
+  private readonly byCause = new Float64Array(LAYER_ORDER.length * 5);
   private readonly groups = new Map<string, GroupState>();
-  /** Per layer and sender: healthy sums (right, absent, artefacts) and really bad ones (wire, unknown). */
-  private readonly perSender: Map<string, { ok: number; bad: number }>[] = LAYER_ORDER.map(() => new Map());
+  /** Per layer and sender id: healthy sums (right, absent, artefacts) and really bad ones (wire, unknown). */
+  private readonly perSender: Map<number, { ok: number; bad: number }>[] = LAYER_ORDER.map(() => new Map());
   private readonly ffffFrames = new FrameSet();
   private readonly ffffSrcs = new Set<string>();
 
-  add(pkt: DecodedPacket): void {
-    this.addLayers(pkt, 'outer', pkt);
-    if (pkt.tunnel) this.addLayers(pkt, 'inner', pkt.tunnel.inner);
+  constructor(private readonly addrs: AddressTable = new AddressTable()) {}
+
+  /** One decoded packet; `srcIds` are its outer and inner source address ids. */
+  add(f: FlatPacket, outerSrc: number, innerSrc: number): void {
+    this.addLevel(f, 0, outerSrc);
+    if (f.tunnelKind[0] !== 0 && f.ipVersion[1] !== 0) this.addLevel(f, 1, innerSrc);
   }
 
-  private addLayers(pkt: DecodedPacket, scope: Scope, layers: PacketLayers): void {
-    const ip = layers.ip;
-    if (!ip) return;
-    const base = scope === 'outer' ? 0 : 5;
-    if (ip.headerChecksum) this.record(pkt, base, ip.headerChecksum, layers);
-    const l4 = layers.l4;
-    if (l4?.checksum && l4.kind !== 'other') {
-      const ffff = scope === 'outer' && l4.kind === 'udp' && pkt.tunnel !== undefined && l4.checksum.status === 'bad' && l4.checksum.got === 0xffff;
+  private addLevel(f: FlatPacket, l: number, src: number): void {
+    const base = l === 0 ? 0 : 5;
+    if (f.ipCkStatus[l] !== CK_ABSENT) this.record(f, l, base, f.ipCkStatus[l]!, f.ipCkGot[l]!, f.ipCkExpected[l]!, f.ipCkCause[l]!, src, false);
+    const kind = f.l4Kind[l]!;
+    const status = f.l4CkStatus[l]!;
+    if (kind !== 0 && kind !== L4_OTHER && status !== CK_ABSENT) {
+      const got = f.l4CkGot[l]!;
+      const ffff = l === 0 && kind === L4_UDP && f.tunnelKind[0] !== 0 && status === CK_BAD && got === 0xffff;
       if (ffff) {
-        this.ffffFrames.add(pkt.frameNumber);
-        this.ffffSrcs.add(ip.src);
+        this.ffffFrames.add(f.frameNumber);
+        this.ffffSrcs.add(this.addrs.text(src));
       }
-      this.record(pkt, base + PROTO_INDEX[l4.kind]!, l4.checksum, layers, ffff);
+      // L4 kinds are numbered as PROTO_INDEX: udp 1, tcp 2, icmp 3, icmpv6 4.
+      this.record(f, l, base + kind, status, got, f.l4CkExpected[l]!, f.l4CkCause[l]!, src, ffff);
     }
   }
 
-  private record(pkt: DecodedPacket, li: number, v: ChecksumVerdict, layers: PacketLayers, ffff = false): void {
-    const layer = LAYER_ORDER[li]!;
-    let c = this.counts[li];
-    if (!c) this.counts[li] = c = emptyCounts(layer);
-    c[v.status]++;
-    const ip = layers.ip!;
+  private record(f: FlatPacket, l: number, li: number, status: number, got: number, expected: number, causeCode: number, src: number, ffff: boolean): void {
+    this.seen[li] = 1;
+    this.byStatus[li * 5 + status]!++;
     const senders = this.perSender[li]!;
-    let s = senders.get(ip.src);
-    if (!s) senders.set(ip.src, (s = { ok: 0, bad: 0 }));
-    const cause: Cause = v.cause ?? 'unknown';
+    let s = senders.get(src);
+    if (!s) senders.set(src, (s = { ok: 0, bad: 0 }));
+    const cause: Cause = CAUSE_OF[causeCode] ?? 'unknown';
     // A sender whose sums are right, absent (VXLAN's default) or mere offload artefacts is healthy.
-    if (v.status !== 'bad' || cause === 'offload' || cause === 'lco') s.ok++;
+    if (status !== CK_BAD || cause === 'offload' || cause === 'lco') s.ok++;
     else s.bad++;
-    if (v.status !== 'bad') return;
-    c.badByCause[cause]++;
+    if (status !== CK_BAD) return;
+    this.byCause[li * 5 + CAUSES.indexOf(cause)]!++;
     if (ffff) return; // reported by its own finding, not twice
-    const dstPort = li % 5 === 0 ? undefined : layers.l4?.dstPort;
-    const key = `${layer}|${cause}|${ip.src}|${ip.dst}|${dstPort ?? ''}`;
+    const layer = LAYER_ORDER[li]!;
+    const kind = f.l4Kind[l]!;
+    const dstPort = li % 5 === 0 || (kind !== L4_UDP && kind !== L4_TCP) || (f.flags[l]! & F_L4_HEADER) === 0 ? undefined : f.dstPort[l]!;
+    const dst = this.addrs.idAt(f, l, true);
+    const key = `${li}|${cause}|${src}|${dst}|${dstPort ?? ''}`;
     let g = this.groups.get(key);
     if (!g) {
-      g = { layer, cause, src: ip.src, dst: ip.dst, dstPort, count: 0, example: { frame: pkt.frameNumber, got: v.got, expected: v.expected }, frames: new FrameSet() };
+      const example = { frame: f.frameNumber, got, expected };
+      g = { layer, cause, src: this.addrs.text(src), dst: this.addrs.text(dst), dstPort, count: 0, example, frames: new FrameSet() };
       this.groups.set(key, g);
     }
     g.count++;
-    g.frames.add(pkt.frameNumber);
+    g.frames.add(f.frameNumber);
   }
 
   /** Senders of `layer` packets and how many of theirs were ok / bad. */
   senders(layer: string): Map<string, { ok: number; bad: number }> {
-    return this.perSender[LAYER_ORDER.indexOf(layer)] ?? new Map<string, { ok: number; bad: number }>();
+    const out = new Map<string, { ok: number; bad: number }>();
+    const byId = this.perSender[LAYER_ORDER.indexOf(layer)];
+    if (byId) for (const [id, s] of byId) out.set(this.addrs.text(id), s);
+    return out;
   }
 
   finish(): ChecksumSummary {
-    const layers = this.counts.filter((c): c is LayerCounts => c !== undefined);
+    const layers: LayerCounts[] = [];
+    for (let li = 0; li < LAYER_ORDER.length; li++) {
+      if (!this.seen[li]) continue;
+      const c = emptyCounts(LAYER_ORDER[li]!);
+      c.ok = this.byStatus[li * 5 + CK_OK]!;
+      c.bad = this.byStatus[li * 5 + CK_BAD]!;
+      c.none = this.byStatus[li * 5 + CK_NONE]!;
+      c.unverifiable = this.byStatus[li * 5 + CK_UNVERIFIABLE]!;
+      CAUSES.forEach((cause, i) => (c.badByCause[cause] = this.byCause[li * 5 + i]!));
+      layers.push(c);
+    }
     const badGroups = [...this.groups.values()].map((g) => ({ ...g, frames: g.frames.toJSON() })).sort((a, b) => b.count - a.count);
     return { layers, badGroups, tunnelFfff: { count: this.ffffFrames.count, frames: this.ffffFrames.toJSON(), srcs: [...this.ffffSrcs] } };
   }

@@ -1,8 +1,10 @@
 // TCP handshakes per connection, outer and inside tunnels: SYN and SYN-ACK retransmissions with
 // their intervals, and whether the handshake completed. The kernel retries a SYN after 1, 2, 4,
 // 8, 16, 32 s (tcp_syn_retries = 6, ~63 s in all): seeing that sequence names the symptom.
-import { TCP_ACK, TCP_RST, TCP_SYN, type DecodedPacket, type PacketLayers } from '../types.js';
-import { endpoint, scopes, tsOf, type Scope } from './layers.js';
+import { TCP_ACK, TCP_RST, TCP_SYN } from '../types.js';
+import { CAUSE_LCO, CAUSE_OFFLOAD, CK_BAD, F_L4_HEADER, L4_TCP, type FlatPacket } from '../decode/flat.js';
+import { AddressTable } from './addresses.js';
+import { endpoint, type Scope } from './layers.js';
 import { frameSetOf, makeFinding, type Finding } from './findings.js';
 
 export type HandshakeState = 'completed' | 'reset' | 'no-synack' | 'synack-no-ack';
@@ -59,9 +61,11 @@ interface Conn {
   reset: boolean;
 }
 
-function hasBadOuterChecksum(pkt: DecodedPacket): boolean {
-  const bad = (c?: { status: string; cause?: string }) => c?.status === 'bad' && c.cause !== 'offload' && c.cause !== 'lco';
-  return bad(pkt.ip?.headerChecksum) || bad(pkt.l4?.checksum);
+/** The frame's outer IP or L4 sum is bad, and not an offload artefact. */
+function hasBadOuterChecksum(f: FlatPacket): boolean {
+  const ipBad = f.ipCkStatus[0] === CK_BAD && f.ipCkCause[0] !== CAUSE_OFFLOAD && f.ipCkCause[0] !== CAUSE_LCO;
+  const l4Bad = f.l4Kind[0] !== 0 && f.l4CkStatus[0] === CK_BAD && f.l4CkCause[0] !== CAUSE_OFFLOAD && f.l4CkCause[0] !== CAUSE_LCO;
+  return ipBad || l4Bad;
 }
 
 /**
@@ -95,38 +99,39 @@ export class HandshakeAccumulator {
   private notableTruncated = false;
   private lastTs = 0;
 
-  add(pkt: DecodedPacket): void {
-    const ts = tsOf(pkt);
+  constructor(private readonly addrs: AddressTable = new AddressTable()) {}
+
+  add(f: FlatPacket): void {
+    const ts = f.tsSec + f.tsNsec / 1e9;
     if (ts > this.lastTs) this.lastTs = ts;
-    for (const { scope, layers } of scopes(pkt)) {
-      if (layers.l4?.kind === 'tcp' && layers.l4.tcp && layers.ip) this.tcp(pkt, scope, layers, ts);
-    }
+    if (f.l4Kind[0] === L4_TCP && (f.flags[0]! & F_L4_HEADER) !== 0) this.tcp(f, 0, 'outer', ts);
+    if (f.tunnelKind[0] !== 0 && f.l4Kind[1] === L4_TCP && (f.flags[1]! & F_L4_HEADER) !== 0) this.tcp(f, 1, 'inner', ts);
   }
 
-  private tcp(pkt: DecodedPacket, scope: Scope, layers: PacketLayers, ts: number): void {
-    const ip = layers.ip!;
-    const l4 = layers.l4!;
-    const tcp = l4.tcp!;
-    const syn = (tcp.flags & TCP_SYN) !== 0;
-    const ack = (tcp.flags & TCP_ACK) !== 0;
-    const rst = (tcp.flags & TCP_RST) !== 0;
+  private tcp(f: FlatPacket, l: number, scope: Scope, ts: number): void {
+    const flags = f.tcpFlags[l]!;
+    const syn = (flags & TCP_SYN) !== 0;
+    const ack = (flags & TCP_ACK) !== 0;
+    const rst = (flags & TCP_RST) !== 0;
     // Fast path: most packets belong to no handshake in progress; tell by the port pair alone.
-    const sp = l4.srcPort ?? 0;
-    const dp = l4.dstPort ?? 0;
+    const sp = f.srcPort[l]!;
+    const dp = f.dstPort[l]!;
     const ports = sp < dp ? sp * 65536 + dp : dp * 65536 + sp;
     if (!(syn && !ack) && !this.portPairs.has(ports)) return;
-    const a = endpoint(ip.src, l4.srcPort);
-    const b = endpoint(ip.dst, l4.dstPort);
+    const a = endpoint(this.addrs.text(this.addrs.idAt(f, l, false)), sp);
+    const b = endpoint(this.addrs.text(this.addrs.idAt(f, l, true)), dp);
+    const frameNumber = f.frameNumber;
     if (syn && !ack) {
+      const seq = f.tcpSeq[l]!;
       const key = `${scope}|${a}|${b}`;
       let c = this.conns.get(key);
-      if (c && c.isn !== tcp.seq) {
+      if (c && c.isn !== seq) {
         this.close(key, c); // same ports, new connection
         c = undefined;
       }
       if (!c) {
         if (this.conns.size >= MAX_TRACKED) return;
-        c = { scope, client: a, server: b, ports, isn: tcp.seq, t0: ts, syns: [], synAcks: [], frames: [], badOuter: 0, reset: false };
+        c = { scope, client: a, server: b, ports, isn: seq, t0: ts, syns: [], synAcks: [], frames: [], badOuter: 0, reset: false };
         this.conns.set(key, c);
         this.portPairs.set(ports, (this.portPairs.get(ports) ?? 0) + 1);
         this.total++;
@@ -134,9 +139,9 @@ export class HandshakeAccumulator {
       if (c.completedAt !== undefined) return;
       if (c.syns.length < MAX_EVENTS) {
         c.syns.push(ts - c.t0);
-        c.frames.push(pkt.frameNumber);
+        c.frames.push(frameNumber);
       }
-      if (scope === 'inner' && hasBadOuterChecksum(pkt)) c.badOuter++;
+      if (scope === 'inner' && hasBadOuterChecksum(f)) c.badOuter++;
       return;
     }
     // From the server: SYN-ACK or RST; from the client: the ACK that completes it.
@@ -144,10 +149,10 @@ export class HandshakeAccumulator {
     if (fromServer && fromServer.completedAt === undefined) {
       if (syn && ack && fromServer.synAcks.length < MAX_EVENTS) {
         fromServer.synAcks.push(ts - fromServer.t0);
-        fromServer.frames.push(pkt.frameNumber);
+        fromServer.frames.push(frameNumber);
       } else if (rst) {
         fromServer.reset = true;
-        fromServer.frames.push(pkt.frameNumber);
+        fromServer.frames.push(frameNumber);
         this.close(`${scope}|${b}|${a}`, fromServer);
       } else if (fromServer.synAcks.length > 0 && !syn) {
         // The server sending more than a SYN-ACK means the client's ACK reached it.
@@ -159,7 +164,7 @@ export class HandshakeAccumulator {
     const fromClient = this.conns.get(`${scope}|${a}|${b}`);
     if (fromClient && fromClient.completedAt === undefined && ack && !syn && !rst) {
       fromClient.completedAt = ts - fromClient.t0;
-      fromClient.frames.push(pkt.frameNumber);
+      fromClient.frames.push(frameNumber);
       this.close(`${scope}|${a}|${b}`, fromClient);
     }
   }

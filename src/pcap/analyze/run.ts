@@ -1,7 +1,8 @@
 // Reads one capture (path, `-` for stdin, or a stream), decodes each frame while its bytes are
-// valid, and feeds the analyzers: one pass, memory bounded by the accumulators' caps.
+// valid, and feeds the analyzers: one pass, memory bounded by the accumulators' caps. The frame
+// is decoded into one reused flat record (no object graph, no address string per packet).
 import { readCapture } from '../reader/index.js';
-import { decodeFrame } from '../decode/index.js';
+import { decodeFlat, FlatPacket } from '../decode/index.js';
 import type { DecodeOptions } from '../types.js';
 import { CaptureAnalyzer, type FileAnalysis } from './capture-analysis.js';
 
@@ -12,6 +13,7 @@ export interface AnalyzeOptions {
 export async function analyzeCapture(input: string | NodeJS.ReadableStream, label: string, opts: AnalyzeOptions = {}): Promise<FileAnalysis> {
   const analyzer = new CaptureAnalyzer();
   const decode: DecodeOptions = { vxlanPorts: opts.vxlanPorts };
-  const summary = await readCapture(input, (frame) => analyzer.add(decodeFrame(frame, decode)));
+  const flat = new FlatPacket();
+  const summary = await readCapture(input, (frame) => analyzer.addFlat(decodeFlat(frame, decode, flat)));
   return analyzer.finish(label, summary);
 }

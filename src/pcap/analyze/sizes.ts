@@ -1,6 +1,7 @@
 // Packets by size bucket per flow, and the largest packet of each flow, so that "nothing above
 // N bytes ever appears" can be said. Sizes are IP total lengths (what an MTU limits).
-import type { DecodedPacket } from '../types.js';
+import { F_FRAGMENT, F_L4_HEADER, L4_NAME, L4_OTHER, L4_TCP, L4_UDP, type FlatPacket } from '../decode/flat.js';
+import { AddressTable, MAX_ADDRESSES } from './addresses.js';
 import { makeFinding, type Finding } from './findings.js';
 import { FrameSet, type FrameSetJson } from './frame-set.js';
 
@@ -46,54 +47,70 @@ export function bucketIndex(len: number): number {
   return SIZE_BUCKETS.length;
 }
 
-const TUNNEL_PORTS = new Set([4789, 8472, 6081]);
+const TUNNEL_PORTS = new Uint8Array(65536);
+for (const p of [4789, 8472, 6081]) TUNNEL_PORTS[p] = 1;
 
 export class SizeAccumulator {
-  // src -> dst -> protocol and port: nested maps on strings the decoder made anyway, so the hot
-  // path builds no key string.
-  private readonly bySrc = new Map<string, Map<string, Map<number, FlowSizes>>>();
+  // (src id, dst id) -> protocol and port -> flow: numeric keys, no string per packet.
+  private readonly byPair = new Map<number, Map<number, FlowSizes>>();
   private readonly flows: FlowSizes[] = [];
   private otherFlows = 0;
   private readonly fragments = new FrameSet();
+  /** The last flow seen and its keys: packets come in bursts of one flow. */
+  private lastPair = -1;
+  private lastKey = -1;
+  private lastFlow: FlowSizes | undefined;
 
-  add(pkt: DecodedPacket): void {
-    const ip = pkt.ip;
-    if (!ip) return;
-    const l4 = pkt.l4;
-    let port: number | undefined;
-    if (l4?.dstPort !== undefined && l4.srcPort !== undefined) {
-      port = pkt.tunnel || TUNNEL_PORTS.has(l4.dstPort) ? l4.dstPort : Math.min(l4.srcPort, l4.dstPort);
+  constructor(private readonly addrs: AddressTable = new AddressTable()) {}
+
+  /** The outer packet of a decoded frame (with IP), its source and destination address ids. */
+  add(f: FlatPacket, src: number, dst: number): void {
+    const kind = f.l4Kind[0]!;
+    let port = 65536;
+    if ((kind === L4_UDP || kind === L4_TCP) && (f.flags[0]! & F_L4_HEADER) !== 0) {
+      const sp = f.srcPort[0]!;
+      const dp = f.dstPort[0]!;
+      port = f.tunnelKind[0] !== 0 || TUNNEL_PORTS[dp] !== 0 ? dp : sp < dp ? sp : dp;
     }
-    let byDst = this.bySrc.get(ip.src);
-    if (!byDst) this.bySrc.set(ip.src, (byDst = new Map()));
-    let byProto = byDst.get(ip.dst);
-    if (!byProto) byDst.set(ip.dst, (byProto = new Map()));
-    const key = ip.proto * 65537 + (port ?? 65536);
-    let f = byProto.get(key);
-    if (!f) {
-      if (this.flows.length >= MAX_FLOWS) {
-        this.otherFlows++;
-        return;
+    const ipProto = f.proto[0]!;
+    const pair = src * MAX_ADDRESSES + dst;
+    const key = ipProto * 65537 + port;
+    let fl: FlowSizes | undefined;
+    if (pair === this.lastPair && key === this.lastKey) fl = this.lastFlow!;
+    else {
+      let byProto = this.byPair.get(pair);
+      if (!byProto) this.byPair.set(pair, (byProto = new Map()));
+      fl = byProto.get(key);
+      if (!fl) {
+        if (this.flows.length >= MAX_FLOWS) {
+          this.otherFlows++;
+          return;
+        }
+        const proto = kind !== 0 && kind !== L4_OTHER ? L4_NAME[kind]! : `ip${ipProto}`;
+        const srcText = this.addrs.text(src);
+        const dstText = this.addrs.text(dst);
+        const flowName = `${srcText} > ${dstText} ${proto}${port !== 65536 ? `/${port}` : ''}`;
+        fl = { flow: flowName, src: srcText, dst: dstText, proto, port: port !== 65536 ? port : undefined, packets: 0, bytes: 0, buckets: new Array<number>(SIZE_BUCKETS.length + 1).fill(0), maxIpLength: 0, maxFrame: 0, atMax: 0, fragments: 0 };
+        byProto.set(key, fl);
+        this.flows.push(fl);
       }
-      const proto = l4 && l4.kind !== 'other' ? l4.kind : `ip${ip.proto}`;
-      const flowName = `${ip.src} > ${ip.dst} ${proto}${port !== undefined ? `/${port}` : ''}`;
-      f = { flow: flowName, src: ip.src, dst: ip.dst, proto, port, packets: 0, bytes: 0, buckets: new Array<number>(SIZE_BUCKETS.length + 1).fill(0), maxIpLength: 0, maxFrame: 0, atMax: 0, fragments: 0 };
-      byProto.set(key, f);
-      this.flows.push(f);
+      this.lastPair = pair;
+      this.lastKey = key;
+      this.lastFlow = fl;
     }
-    const len = ip.totalLength;
-    f.packets++;
-    f.bytes += len;
-    f.buckets[bucketIndex(len)]!++;
-    if (len > f.maxIpLength) {
-      f.maxIpLength = len;
-      f.maxFrame = pkt.frameNumber;
-      f.atMax = 1;
-    } else if (len === f.maxIpLength) f.atMax++;
-    if (l4?.kind === 'udp' && (f.maxUdpLength === undefined || l4.length > f.maxUdpLength)) f.maxUdpLength = l4.length;
-    if (ip.fragment) {
-      f.fragments++;
-      this.fragments.add(pkt.frameNumber);
+    const len = f.totalLength[0]!;
+    fl.packets++;
+    fl.bytes += len;
+    fl.buckets[bucketIndex(len)]!++;
+    if (len > fl.maxIpLength) {
+      fl.maxIpLength = len;
+      fl.maxFrame = f.frameNumber;
+      fl.atMax = 1;
+    } else if (len === fl.maxIpLength) fl.atMax++;
+    if (kind === L4_UDP && (fl.maxUdpLength === undefined || f.l4Length[0]! > fl.maxUdpLength)) fl.maxUdpLength = f.l4Length[0]!;
+    if (f.flags[0]! & F_FRAGMENT) {
+      fl.fragments++;
+      this.fragments.add(f.frameNumber);
     }
   }
 

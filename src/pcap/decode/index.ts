@@ -1,10 +1,14 @@
 // decodeFrame: from a captured frame to its layers (link, VLANs, IP, L4, tunnel and the inner
-// packet), with checksum verdicts. Pure: reads the frame bytes in place and keeps only what
-// DecodedPacket needs (numbers and address strings). Never throws on bad bytes: decoding stops
-// with `note` (and `truncated` when a header ran past the captured bytes).
+// packet), with checksum verdicts. Reads the frame bytes in place: decodeFlat fills a reused
+// record of numbers (the analyzers' fast path), decodeFrame turns it into a DecodedPacket. Never
+// throws on bad bytes: decoding stops with `note` (and `truncated` when a header ran past the
+// captured bytes).
 import type { DecodedPacket, DecodeOptions, RawFrame } from '../types.js';
 import { decodeEthernet, decodeNetwork, ETH_IPV4, ETH_IPV6, type DecodeContext } from './network.js';
 import { tunnelPorts } from './ports.js';
+import { FlatPacket, toDecodedPacket } from './flat.js';
+
+export { FlatPacket } from './flat.js';
 
 export { DEFAULT_GENEVE_PORTS, DEFAULT_VXLAN_PORTS } from './ports.js';
 export { ipv4String, ipv6String } from './addr.js';
@@ -22,26 +26,37 @@ const LINKTYPE_RAW_OLD_12 = 12;
 const LINKTYPE_RAW_OLD_14 = 14;
 
 /**
- * The per-frame decoding state, reused: decodeFrame is synchronous and never re-entered, and one
+ * The per-frame decoding state, reused: decoding is synchronous and never re-entered, and one
  * object fewer per frame is measurable at a million frames.
  */
 const ctx: DecodeContext = { checksums: true, ports: tunnelPorts(undefined), truncated: false, depth: 0, partialAt: -1, partialGot: 0, partialRight: 0 };
+const shared = new FlatPacket();
 
+/** Decodes a frame into the documented object form. */
 export function decodeFrame(frame: RawFrame, opts?: DecodeOptions): DecodedPacket {
+  return toDecodedPacket(decodeFlat(frame, opts, shared));
+}
+
+/**
+ * Decodes a frame into `into` (reused from frame to frame), which stays valid until the next
+ * call and refers to the frame's bytes: the fast path of the analyzers.
+ */
+export function decodeFlat(frame: RawFrame, opts: DecodeOptions | undefined, into: FlatPacket): FlatPacket {
   const b = frame.data;
   const end = b.length;
   // Bytes the frame had on the wire (a TSO length of 0 inside is resolved against it).
   const wireEnd = frame.origLen > end ? frame.origLen : end;
-  const pkt: DecodedPacket = {
-    frameNumber: frame.frameNumber,
-    tsSec: frame.tsSec,
-    tsNsec: frame.tsNsec,
-    linkType: frame.linkType,
-    capLen: frame.capLen,
-    origLen: frame.origLen,
-    truncated: frame.capLen < frame.origLen,
-    vlanIds: [],
-  };
+  const pkt = into;
+  pkt.data = b;
+  pkt.frameNumber = frame.frameNumber;
+  pkt.tsSec = frame.tsSec;
+  pkt.tsNsec = frame.tsNsec;
+  pkt.linkType = frame.linkType;
+  pkt.capLen = frame.capLen;
+  pkt.origLen = frame.origLen;
+  pkt.truncated = frame.capLen < frame.origLen;
+  pkt.note = undefined;
+  pkt.resetLevel(0);
   ctx.checksums = opts?.checksums !== false;
   ctx.ports = tunnelPorts(opts);
   ctx.truncated = false;
@@ -50,31 +65,31 @@ export function decodeFrame(frame: RawFrame, opts?: DecodeOptions): DecodedPacke
   ctx.partialAt = -1;
   switch (frame.linkType) {
     case LINKTYPE_ETHERNET:
-      decodeEthernet(b, 0, end, wireEnd, pkt, ctx);
+      decodeEthernet(b, 0, end, wireEnd, pkt, 0, ctx);
       break;
     case LINKTYPE_LINUX_SLL:
       // pkttype, ARPHRD type, address length, 8 address bytes, protocol.
       if (end < 16) ctx.note = 'Linux cooked header truncated';
-      else if (((b[14] << 8) | b[15]) >= 0x0600) decodeNetwork(b, 16, end, wireEnd, (b[14] << 8) | b[15], pkt, ctx);
+      else if (((b[14] << 8) | b[15]) >= 0x0600) decodeNetwork(b, 16, end, wireEnd, (b[14] << 8) | b[15], pkt, 0, ctx);
       break;
     case LINKTYPE_LINUX_SLL2:
       // protocol, reserved, ifindex, ARPHRD type, pkttype, address length, 8 address bytes.
       if (end < 20) ctx.note = 'Linux cooked v2 header truncated';
-      else if (((b[0] << 8) | b[1]) >= 0x0600) decodeNetwork(b, 20, end, wireEnd, (b[0] << 8) | b[1], pkt, ctx);
+      else if (((b[0] << 8) | b[1]) >= 0x0600) decodeNetwork(b, 20, end, wireEnd, (b[0] << 8) | b[1], pkt, 0, ctx);
       break;
     case LINKTYPE_RAW:
     case LINKTYPE_RAW_OLD_12:
     case LINKTYPE_RAW_OLD_14:
       if (end < 1) ctx.note = 'empty frame';
-      else if (b[0] >> 4 === 4) decodeNetwork(b, 0, end, wireEnd, ETH_IPV4, pkt, ctx);
-      else if (b[0] >> 4 === 6) decodeNetwork(b, 0, end, wireEnd, ETH_IPV6, pkt, ctx);
+      else if (b[0] >> 4 === 4) decodeNetwork(b, 0, end, wireEnd, ETH_IPV4, pkt, 0, ctx);
+      else if (b[0] >> 4 === 6) decodeNetwork(b, 0, end, wireEnd, ETH_IPV6, pkt, 0, ctx);
       else ctx.note = `raw IP frame with IP version ${b[0] >> 4}`;
       break;
     case LINKTYPE_IPV4:
-      decodeNetwork(b, 0, end, wireEnd, ETH_IPV4, pkt, ctx);
+      decodeNetwork(b, 0, end, wireEnd, ETH_IPV4, pkt, 0, ctx);
       break;
     case LINKTYPE_IPV6:
-      decodeNetwork(b, 0, end, wireEnd, ETH_IPV6, pkt, ctx);
+      decodeNetwork(b, 0, end, wireEnd, ETH_IPV6, pkt, 0, ctx);
       break;
     case LINKTYPE_NULL:
     case LINKTYPE_LOOP:
@@ -93,7 +108,7 @@ export function decodeFrame(frame: RawFrame, opts?: DecodeOptions): DecodedPacke
  * orders are tried) and in network order for LOOP. AF_INET is 2 everywhere; AF_INET6 is 10
  * (Linux), 24 (NetBSD, OpenBSD), 28 (FreeBSD) or 30 (macOS).
  */
-function decodeLoopback(b: Uint8Array, end: number, wireEnd: number, networkOrder: boolean, pkt: DecodedPacket, ctx: DecodeContext): void {
+function decodeLoopback(b: Uint8Array, end: number, wireEnd: number, networkOrder: boolean, pkt: FlatPacket, ctx: DecodeContext): void {
   if (end < 4) {
     ctx.note = 'loopback header truncated';
     ctx.truncated = true;
@@ -102,7 +117,7 @@ function decodeLoopback(b: Uint8Array, end: number, wireEnd: number, networkOrde
   const be = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
   const le = ((b[3] << 24) | (b[2] << 16) | (b[1] << 8) | b[0]) >>> 0;
   const af = networkOrder || be <= 0xffff ? be : le;
-  if (af === 2) decodeNetwork(b, 4, end, wireEnd, ETH_IPV4, pkt, ctx);
-  else if (af === 10 || af === 24 || af === 28 || af === 30) decodeNetwork(b, 4, end, wireEnd, ETH_IPV6, pkt, ctx);
+  if (af === 2) decodeNetwork(b, 4, end, wireEnd, ETH_IPV4, pkt, 0, ctx);
+  else if (af === 10 || af === 24 || af === 28 || af === 30) decodeNetwork(b, 4, end, wireEnd, ETH_IPV6, pkt, 0, ctx);
   else ctx.note = `loopback address family ${af}`;
 }
