@@ -1,6 +1,6 @@
 // Checksum verdicts per layer, and the bad ones grouped by cause, sender and destination port:
 // "one sender's datagrams arrive with bad checksums" (seed 000) is a per-sender statement.
-import { CK_ABSENT, CK_BAD, CK_NONE, CK_OK, CK_UNVERIFIABLE, F_L4_HEADER, L4_OTHER, L4_TCP, L4_UDP, type FlatPacket } from '../decode/flat.js';
+import { CAUSE_LCO, CAUSE_OFFLOAD, CK_ABSENT, CK_BAD, CK_NONE, CK_OK, CK_UNVERIFIABLE, F_L4_HEADER, L4_OTHER, L4_TCP, L4_UDP, type FlatPacket } from '../decode/flat.js';
 import { AddressTable } from './addresses.js';
 import { FrameSet, type FrameSetJson } from './frame-set.js';
 import { makeFinding, type Finding } from './findings.js';
@@ -56,8 +56,13 @@ export class ChecksumAccumulator {
   private readonly byStatus = new Float64Array(LAYER_ORDER.length * 5);
   private readonly byCause = new Float64Array(LAYER_ORDER.length * 5);
   private readonly groups = new Map<string, GroupState>();
-  /** Per layer and sender id: healthy sums (right, absent, artefacts) and really bad ones (wire, unknown). */
-  private readonly perSender: Map<number, { ok: number; bad: number }>[] = LAYER_ORDER.map(() => new Map());
+  /**
+   * Per layer and sender id: healthy sums (right, absent, artefacts) and really bad ones (wire,
+   * unknown), as arrays indexed by address id, with the senders in order of first sight.
+   */
+  private readonly senderOk: number[][] = LAYER_ORDER.map(() => []);
+  private readonly senderBad: number[][] = LAYER_ORDER.map(() => []);
+  private readonly senderOrder: number[][] = LAYER_ORDER.map(() => []);
   private readonly ffffFrames = new FrameSet();
   private readonly ffffSrcs = new Set<string>();
 
@@ -89,14 +94,24 @@ export class ChecksumAccumulator {
   private record(f: FlatPacket, l: number, li: number, status: number, got: number, expected: number, causeCode: number, src: number, ffff: boolean): void {
     this.seen[li] = 1;
     this.byStatus[li * 5 + status]!++;
-    const senders = this.perSender[li]!;
-    let s = senders.get(src);
-    if (!s) senders.set(src, (s = { ok: 0, bad: 0 }));
-    const cause: Cause = CAUSE_OF[causeCode] ?? 'unknown';
+    const ok = this.senderOk[li]!;
+    const bad = this.senderBad[li]!;
+    if (ok[src] === undefined) {
+      // Filled up to src first, so the arrays stay packed (fast elements).
+      for (let k = ok.length; k <= src; k++) {
+        ok.push(-1);
+        bad.push(0);
+      }
+    }
+    if (ok[src]! < 0) {
+      ok[src] = 0;
+      this.senderOrder[li]!.push(src);
+    }
     // A sender whose sums are right, absent (VXLAN's default) or mere offload artefacts is healthy.
-    if (status !== CK_BAD || cause === 'offload' || cause === 'lco') s.ok++;
-    else s.bad++;
+    if (status !== CK_BAD || causeCode === CAUSE_OFFLOAD || causeCode === CAUSE_LCO) ok[src]!++;
+    else bad[src]!++;
     if (status !== CK_BAD) return;
+    const cause: Cause = CAUSE_OF[causeCode] ?? 'unknown';
     this.byCause[li * 5 + CAUSES.indexOf(cause)]!++;
     if (ffff) return; // reported by its own finding, not twice
     const layer = LAYER_ORDER[li]!;
@@ -117,8 +132,9 @@ export class ChecksumAccumulator {
   /** Senders of `layer` packets and how many of theirs were ok / bad. */
   senders(layer: string): Map<string, { ok: number; bad: number }> {
     const out = new Map<string, { ok: number; bad: number }>();
-    const byId = this.perSender[LAYER_ORDER.indexOf(layer)];
-    if (byId) for (const [id, s] of byId) out.set(this.addrs.text(id), s);
+    const li = LAYER_ORDER.indexOf(layer);
+    if (li < 0) return out;
+    for (const id of this.senderOrder[li]!) out.set(this.addrs.text(id), { ok: this.senderOk[li]![id]!, bad: this.senderBad[li]![id]! });
     return out;
   }
 

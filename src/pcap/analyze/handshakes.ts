@@ -49,7 +49,7 @@ interface Conn {
   scope: Scope;
   client: string;
   server: string;
-  /** Both ports, lower first: the fast-path key. */
+  /** Hash of both ports, lower first: the fast-path key (see portPairs). */
   ports: number;
   isn: number;
   t0: number;
@@ -90,8 +90,11 @@ export function isExponentialBackoff(intervals: number[]): boolean {
 
 export class HandshakeAccumulator {
   private readonly conns = new Map<string, Conn>();
-  /** Port pairs of the handshakes in progress, with how many share each. */
-  private readonly portPairs = new Map<number, number>();
+  /**
+   * Handshakes in progress per hash of their port pair: a zero says at once that a packet
+   * belongs to none (a collision only sends it to the exact lookup by addresses and ports).
+   */
+  private readonly portPairs = new Int32Array(1 << 16);
   private readonly done: Handshake[] = [];
   private total = 0;
   private completed = 0;
@@ -116,8 +119,8 @@ export class HandshakeAccumulator {
     // Fast path: most packets belong to no handshake in progress; tell by the port pair alone.
     const sp = f.srcPort[l]!;
     const dp = f.dstPort[l]!;
-    const ports = sp < dp ? sp * 65536 + dp : dp * 65536 + sp;
-    if (!(syn && !ack) && !this.portPairs.has(ports)) return;
+    const ports = (sp < dp ? Math.imul(sp, 40503) ^ dp : Math.imul(dp, 40503) ^ sp) & 0xffff;
+    if (!(syn && !ack) && this.portPairs[ports] === 0) return;
     const a = endpoint(this.addrs.text(this.addrs.idAt(f, l, false)), sp);
     const b = endpoint(this.addrs.text(this.addrs.idAt(f, l, true)), dp);
     const frameNumber = f.frameNumber;
@@ -133,7 +136,7 @@ export class HandshakeAccumulator {
         if (this.conns.size >= MAX_TRACKED) return;
         c = { scope, client: a, server: b, ports, isn: seq, t0: ts, syns: [], synAcks: [], frames: [], badOuter: 0, reset: false };
         this.conns.set(key, c);
-        this.portPairs.set(ports, (this.portPairs.get(ports) ?? 0) + 1);
+        this.portPairs[ports]!++;
         this.total++;
       }
       if (c.completedAt !== undefined) return;
@@ -171,9 +174,7 @@ export class HandshakeAccumulator {
 
   private close(key: string, c: Conn): void {
     this.conns.delete(key);
-    const n = (this.portPairs.get(c.ports) ?? 1) - 1;
-    if (n > 0) this.portPairs.set(c.ports, n);
-    else this.portPairs.delete(c.ports);
+    this.portPairs[c.ports]!--;
     const h = toHandshake(c, this.lastTs);
     if (h.state === 'completed') {
       this.completed++;

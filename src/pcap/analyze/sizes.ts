@@ -1,7 +1,7 @@
 // Packets by size bucket per flow, and the largest packet of each flow, so that "nothing above
 // N bytes ever appears" can be said. Sizes are IP total lengths (what an MTU limits).
 import { F_FRAGMENT, F_L4_HEADER, L4_NAME, L4_OTHER, L4_TCP, L4_UDP, type FlatPacket } from '../decode/flat.js';
-import { AddressTable, MAX_ADDRESSES } from './addresses.js';
+import { AddressTable } from './addresses.js';
 import { makeFinding, type Finding } from './findings.js';
 import { FrameSet, type FrameSetJson } from './frame-set.js';
 
@@ -50,16 +50,32 @@ export function bucketIndex(len: number): number {
 const TUNNEL_PORTS = new Uint8Array(65536);
 for (const p of [4789, 8472, 6081]) TUNNEL_PORTS[p] = 1;
 
+/** Open-addressing slots for the flow index: a power of two, at least twice MAX_FLOWS. */
+const SLOTS = 1 << 15;
+const BUCKETS = SIZE_BUCKETS.length + 1;
+
+/**
+ * Per-flow counters as columns (flow index -> value) and a fixed hash index from (source id,
+ * destination id, protocol and port) to the flow: no object, no Map lookup per packet. The table
+ * holds at most MAX_FLOWS flows; packets of further flows are only counted (`otherFlows`).
+ */
 export class SizeAccumulator {
-  // (src id, dst id) -> protocol and port -> flow: numeric keys, no string per packet.
-  private readonly byPair = new Map<number, Map<number, FlowSizes>>();
-  private readonly flows: FlowSizes[] = [];
+  private readonly slotSrc = new Int32Array(SLOTS);
+  private readonly slotDst = new Int32Array(SLOTS);
+  private readonly slotKey = new Int32Array(SLOTS).fill(-1);
+  private readonly slotFlow = new Int32Array(SLOTS);
+  private readonly names: { src: number; dst: number; proto: string; port?: number }[] = [];
+  private readonly packets = new Float64Array(MAX_FLOWS);
+  private readonly bytes = new Float64Array(MAX_FLOWS);
+  private readonly buckets = new Float64Array(MAX_FLOWS * BUCKETS);
+  private readonly maxIp = new Float64Array(MAX_FLOWS);
+  private readonly maxFrame = new Float64Array(MAX_FLOWS);
+  private readonly atMax = new Float64Array(MAX_FLOWS);
+  /** -1: no UDP packet seen. */
+  private readonly maxUdp = new Float64Array(MAX_FLOWS).fill(-1);
+  private readonly fragmentCount = new Float64Array(MAX_FLOWS);
   private otherFlows = 0;
   private readonly fragments = new FrameSet();
-  /** The last flow seen and its keys: packets come in bursts of one flow. */
-  private lastPair = -1;
-  private lastKey = -1;
-  private lastFlow: FlowSizes | undefined;
 
   constructor(private readonly addrs: AddressTable = new AddressTable()) {}
 
@@ -72,50 +88,70 @@ export class SizeAccumulator {
       const dp = f.dstPort[0]!;
       port = f.tunnelKind[0] !== 0 || TUNNEL_PORTS[dp] !== 0 ? dp : sp < dp ? sp : dp;
     }
-    const ipProto = f.proto[0]!;
-    const pair = src * MAX_ADDRESSES + dst;
-    const key = ipProto * 65537 + port;
-    let fl: FlowSizes | undefined;
-    if (pair === this.lastPair && key === this.lastKey) fl = this.lastFlow!;
-    else {
-      let byProto = this.byPair.get(pair);
-      if (!byProto) this.byPair.set(pair, (byProto = new Map()));
-      fl = byProto.get(key);
-      if (!fl) {
-        if (this.flows.length >= MAX_FLOWS) {
+    const key = f.proto[0]! * 65537 + port;
+    let slot = (Math.imul(src, 0x9e3779b1) ^ Math.imul(dst, 0x85ebca6b) ^ Math.imul(key, 0xc2b2ae35)) >>> (32 - 15);
+    let i: number;
+    while (true) {
+      const k = this.slotKey[slot]!;
+      if (k === key && this.slotSrc[slot] === src && this.slotDst[slot] === dst) {
+        i = this.slotFlow[slot]!;
+        break;
+      }
+      if (k === -1) {
+        if (this.names.length >= MAX_FLOWS) {
           this.otherFlows++;
           return;
         }
-        const proto = kind !== 0 && kind !== L4_OTHER ? L4_NAME[kind]! : `ip${ipProto}`;
-        const srcText = this.addrs.text(src);
-        const dstText = this.addrs.text(dst);
-        const flowName = `${srcText} > ${dstText} ${proto}${port !== 65536 ? `/${port}` : ''}`;
-        fl = { flow: flowName, src: srcText, dst: dstText, proto, port: port !== 65536 ? port : undefined, packets: 0, bytes: 0, buckets: new Array<number>(SIZE_BUCKETS.length + 1).fill(0), maxIpLength: 0, maxFrame: 0, atMax: 0, fragments: 0 };
-        byProto.set(key, fl);
-        this.flows.push(fl);
+        i = this.names.length;
+        const proto = kind !== 0 && kind !== L4_OTHER ? L4_NAME[kind]! : `ip${f.proto[0]!}`;
+        this.names.push({ src, dst, proto, port: port !== 65536 ? port : undefined });
+        this.slotKey[slot] = key;
+        this.slotSrc[slot] = src;
+        this.slotDst[slot] = dst;
+        this.slotFlow[slot] = i;
+        break;
       }
-      this.lastPair = pair;
-      this.lastKey = key;
-      this.lastFlow = fl;
+      slot = (slot + 1) & (SLOTS - 1);
     }
     const len = f.totalLength[0]!;
-    fl.packets++;
-    fl.bytes += len;
-    fl.buckets[bucketIndex(len)]!++;
-    if (len > fl.maxIpLength) {
-      fl.maxIpLength = len;
-      fl.maxFrame = f.frameNumber;
-      fl.atMax = 1;
-    } else if (len === fl.maxIpLength) fl.atMax++;
-    if (kind === L4_UDP && (fl.maxUdpLength === undefined || f.l4Length[0]! > fl.maxUdpLength)) fl.maxUdpLength = f.l4Length[0]!;
+    this.packets[i]!++;
+    this.bytes[i]! += len;
+    this.buckets[i * BUCKETS + bucketIndex(len)]!++;
+    const max = this.maxIp[i]!;
+    if (len > max) {
+      this.maxIp[i] = len;
+      this.maxFrame[i] = f.frameNumber;
+      this.atMax[i] = 1;
+    } else if (len === max) this.atMax[i]!++;
+    if (kind === L4_UDP && f.l4Length[0]! > this.maxUdp[i]!) this.maxUdp[i] = f.l4Length[0]!;
     if (f.flags[0]! & F_FRAGMENT) {
-      fl.fragments++;
+      this.fragmentCount[i]!++;
       this.fragments.add(f.frameNumber);
     }
   }
 
   finish(): SizeSummary {
-    const flows = [...this.flows].sort((a, b) => b.packets - a.packets);
+    const all: FlowSizes[] = this.names.map((n, i) => {
+      const src = this.addrs.text(n.src);
+      const dst = this.addrs.text(n.dst);
+      const flow: FlowSizes = {
+        flow: `${src} > ${dst} ${n.proto}${n.port !== undefined ? `/${n.port}` : ''}`,
+        src,
+        dst,
+        proto: n.proto,
+        port: n.port,
+        packets: this.packets[i]!,
+        bytes: this.bytes[i]!,
+        buckets: Array.from(this.buckets.subarray(i * BUCKETS, (i + 1) * BUCKETS)),
+        maxIpLength: this.maxIp[i]!,
+        maxFrame: this.maxFrame[i]!,
+        atMax: this.atMax[i]!,
+        fragments: this.fragmentCount[i]!,
+      };
+      if (this.maxUdp[i]! >= 0) flow.maxUdpLength = this.maxUdp[i]!;
+      return flow;
+    });
+    const flows = all.sort((a, b) => b.packets - a.packets);
     return { bucketLabels: SIZE_BUCKET_LABELS, flows, otherFlows: this.otherFlows, fragmentFrames: this.fragments.toJSON() };
   }
 }
