@@ -1,7 +1,7 @@
 // `podpath pcap analyze FILE...` and `podpath pcap diff SENDER RECEIVER`: wiring only.
 import { Command, InvalidArgumentError } from 'commander';
 import { analyzeCapture } from '../pcap/analyze/run.js';
-import { analyzeJson } from '../pcap/analyze/json.js';
+import { analyzeJsonText } from '../pcap/analyze/json.js';
 import { renderAnalyze, colors } from '../pcap/analyze/text.js';
 import { exitCodeFor } from '../pcap/analyze/findings.js';
 import { diffCaptures } from '../pcap/diff/run.js';
@@ -42,7 +42,11 @@ export function registerPcap(program: Command): void {
       for (const file of files) analyses.push(await analyzeCapture(file, file === '-' ? '<stdin>' : file, { vxlanPorts: opts.vxlanPort }));
       const errors = analyses.filter((a) => a.read.error);
       const code = errors.length ? 2 : exitCodeFor(analyses.flatMap((a) => a.findings));
-      if (opts.json) process.stdout.write(JSON.stringify(analyzeJson(analyses, code, VERSION), null, 2) + '\n');
+      if (opts.json) {
+        // Two writes: appending the newline would copy the whole (multi-megabyte) text once more.
+        process.stdout.write(analyzeJsonText(analyses, code, VERSION));
+        process.stdout.write('\n');
+      }
       else process.stdout.write(renderAnalyze(analyses, colors(useColor()), lang));
       for (const a of errors) process.stderr.write(readErrorLine(a.read.error!, a.file) + '\n');
       process.exitCode = code;

@@ -137,3 +137,13 @@ export function analyzeJson(files: FileAnalysis[], exitCode: number, version: st
     files: JSON.parse(JSON.stringify(files)) as AnalyzeJson['files'],
   };
 }
+
+/**
+ * The printed document (`--json`): the same text as JSON.stringify(analyzeJson(...), null, 2),
+ * without building the intermediate copy of every analysis (a million-packet capture's frame
+ * ranges are megabytes of small objects, and peak memory counts).
+ */
+export function analyzeJsonText(files: FileAnalysis[], exitCode: number, version: string): string {
+  const doc = { schemaVersion: PCAP_JSON_SCHEMA_VERSION, command: 'pcap analyze', tool: { name: 'podpath', version }, exitCode, files };
+  return JSON.stringify(doc, null, 2);
+}
