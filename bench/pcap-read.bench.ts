@@ -1,5 +1,5 @@
 // In-process timing of the capture pipeline, stage by stage, on the benchmark capture: the
-// reader alone, reader + decoder, and reader + decoder + analyzer (the stages that exist). It
+// reader alone, reader + decoder (object and flat), and reader + flat decoder + all analyzers. It
 // tells where `podpath pcap analyze` spends its time without process start-up or JSON output.
 //
 //   npx tsx bench/pcap-read.bench.ts [--packets N] [--format pcap|pcapng] [--runs K (default 3, best of)]
@@ -36,10 +36,10 @@ async function main(): Promise<void> {
 
   const readCapture = await load<ReadCapture>('../src/pcap/reader/index.js', 'readCapture');
   const decodeFrame = await load<DecodeFrame>('../src/pcap/decode/index.js', 'decodeFrame');
-  const Checksums = await load<new () => Analyzer>('../src/pcap/analyze/checksums.js', 'ChecksumAccumulator');
-  const Handshakes = await load<new () => Analyzer>('../src/pcap/analyze/handshakes.js', 'HandshakeAccumulator');
-  const Sizes = await load<new () => Analyzer>('../src/pcap/analyze/sizes.js', 'SizeAccumulator');
   const Whole = await load<new () => Analyzer>('../src/pcap/analyze/capture-analysis.js', 'CaptureAnalyzer');
+  // The flat path `pcap analyze` uses since 4ea71cb: one reused record of numbers, no object graph.
+  const decodeFlat = await load<(f: RawFrame, o: object, into: object) => object>('../src/pcap/decode/index.js', 'decodeFlat');
+  const FlatPacket = await load<new () => object>('../src/pcap/decode/index.js', 'FlatPacket');
   if (!readCapture) throw new Error('src/pcap/reader/index.ts is missing');
 
   // Best of `runs` (a shared machine makes single runs noisy); each run gets fresh state from make().
@@ -66,19 +66,26 @@ async function main(): Promise<void> {
   });
   if (decodeFrame) {
     let bad = 0;
-    await stage('read + decode', () => (f) => {
+    await stage('read + decodeFrame (objects)', () => (f) => {
       const p = decodeFrame(f);
       if (p.l4?.checksum?.status === 'bad') bad++;
     });
-    // Each analyzer alone on top of read + decode, then all of them as `pcap analyze` runs them.
-    for (const [name, A] of [['checksums', Checksums], ['handshakes', Handshakes], ['sizes', Sizes], ['all analyzers', Whole]] as const) {
-      if (!A) continue;
-      await stage(`read + decode + ${name}`, () => {
-        const acc = new A();
-        return (f) => acc.add(decodeFrame(f));
+    void bad;
+  }
+  if (decodeFlat && FlatPacket) {
+    await stage('read + decodeFlat', () => {
+      const flat = new FlatPacket();
+      return (f) => decodeFlat(f, {}, flat);
+    });
+    // All analyzers as `pcap analyze` runs them. (The single accumulators take address ids
+    // from the CaptureAnalyzer's shared table, so they are not timed alone here.)
+    if (Whole && 'addFlat' in Whole.prototype) {
+      await stage('read + decodeFlat + all analyzers', () => {
+        const flat = new FlatPacket();
+        const acc = new Whole() as unknown as { addFlat(p: object): void };
+        return (f) => acc.addFlat(decodeFlat(f, {}, flat));
       });
     }
-    void bad;
   }
   void n;
 }
