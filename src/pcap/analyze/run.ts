@@ -1,8 +1,8 @@
 // Reads one capture (path, `-` for stdin, or a stream), decodes each frame while its bytes are
 // valid, and feeds the analyzers: one pass, memory bounded by the accumulators' caps. The frame
 // is decoded into one reused flat record (no object graph, no address string per packet).
-import { readCapture } from '../reader/index.js';
-import { decodeFlat, FlatPacket } from '../decode/index.js';
+import { readRecords } from '../reader/index.js';
+import { decodeRecord, FlatPacket } from '../decode/index.js';
 import type { DecodeOptions } from '../types.js';
 import { CaptureAnalyzer, type FileAnalysis } from './capture-analysis.js';
 
@@ -14,6 +14,7 @@ export async function analyzeCapture(input: string | NodeJS.ReadableStream, labe
   const analyzer = new CaptureAnalyzer();
   const decode: DecodeOptions = { vxlanPorts: opts.vxlanPorts };
   const flat = new FlatPacket();
-  const summary = await readCapture(input, (frame) => analyzer.addFlat(decodeFlat(frame, decode, flat)));
+  // Records straight from the reader's buffer: no object, no subarray per frame.
+  const summary = await readRecords(input, (rec) => analyzer.addFlat(decodeRecord(rec, rec.buf, rec.at, rec.capLen, decode, flat)));
   return analyzer.finish(label, summary);
 }

@@ -42,10 +42,17 @@ export function decodeFrame(frame: RawFrame, opts?: DecodeOptions): DecodedPacke
  * call and refers to the frame's bytes: the fast path of the analyzers.
  */
 export function decodeFlat(frame: RawFrame, opts: DecodeOptions | undefined, into: FlatPacket): FlatPacket {
-  const b = frame.data;
-  const end = b.length;
+  return decodeRecord(frame, frame.data, 0, frame.data.length, opts, into);
+}
+
+/**
+ * decodeFlat on a frame whose bytes are b[at, at + length) (the reader's buffer, no
+ * subarray): offsets in `into` are then offsets in b.
+ */
+export function decodeRecord(frame: Omit<RawFrame, 'data'>, b: Uint8Array, at: number, length: number, opts: DecodeOptions | undefined, into: FlatPacket): FlatPacket {
+  const end = at + length;
   // Bytes the frame had on the wire (a TSO length of 0 inside is resolved against it).
-  const wireEnd = frame.origLen > end ? frame.origLen : end;
+  const wireEnd = at + frame.origLen > end ? at + frame.origLen : end;
   const pkt = into;
   pkt.data = b;
   pkt.frameNumber = frame.frameNumber;
@@ -65,35 +72,35 @@ export function decodeFlat(frame: RawFrame, opts: DecodeOptions | undefined, int
   ctx.partialAt = -1;
   switch (frame.linkType) {
     case LINKTYPE_ETHERNET:
-      decodeEthernet(b, 0, end, wireEnd, pkt, 0, ctx);
+      decodeEthernet(b, at, end, wireEnd, pkt, 0, ctx);
       break;
     case LINKTYPE_LINUX_SLL:
       // pkttype, ARPHRD type, address length, 8 address bytes, protocol.
-      if (end < 16) ctx.note = 'Linux cooked header truncated';
-      else if (((b[14] << 8) | b[15]) >= 0x0600) decodeNetwork(b, 16, end, wireEnd, (b[14] << 8) | b[15], pkt, 0, ctx);
+      if (end - at < 16) ctx.note = 'Linux cooked header truncated';
+      else if (((b[at + 14] << 8) | b[at + 15]) >= 0x0600) decodeNetwork(b, at + 16, end, wireEnd, (b[at + 14] << 8) | b[at + 15], pkt, 0, ctx);
       break;
     case LINKTYPE_LINUX_SLL2:
       // protocol, reserved, ifindex, ARPHRD type, pkttype, address length, 8 address bytes.
-      if (end < 20) ctx.note = 'Linux cooked v2 header truncated';
-      else if (((b[0] << 8) | b[1]) >= 0x0600) decodeNetwork(b, 20, end, wireEnd, (b[0] << 8) | b[1], pkt, 0, ctx);
+      if (end - at < 20) ctx.note = 'Linux cooked v2 header truncated';
+      else if (((b[at] << 8) | b[at + 1]) >= 0x0600) decodeNetwork(b, at + 20, end, wireEnd, (b[at] << 8) | b[at + 1], pkt, 0, ctx);
       break;
     case LINKTYPE_RAW:
     case LINKTYPE_RAW_OLD_12:
     case LINKTYPE_RAW_OLD_14:
-      if (end < 1) ctx.note = 'empty frame';
-      else if (b[0] >> 4 === 4) decodeNetwork(b, 0, end, wireEnd, ETH_IPV4, pkt, 0, ctx);
-      else if (b[0] >> 4 === 6) decodeNetwork(b, 0, end, wireEnd, ETH_IPV6, pkt, 0, ctx);
-      else ctx.note = `raw IP frame with IP version ${b[0] >> 4}`;
+      if (end - at < 1) ctx.note = 'empty frame';
+      else if (b[at] >> 4 === 4) decodeNetwork(b, at, end, wireEnd, ETH_IPV4, pkt, 0, ctx);
+      else if (b[at] >> 4 === 6) decodeNetwork(b, at, end, wireEnd, ETH_IPV6, pkt, 0, ctx);
+      else ctx.note = `raw IP frame with IP version ${b[at] >> 4}`;
       break;
     case LINKTYPE_IPV4:
-      decodeNetwork(b, 0, end, wireEnd, ETH_IPV4, pkt, 0, ctx);
+      decodeNetwork(b, at, end, wireEnd, ETH_IPV4, pkt, 0, ctx);
       break;
     case LINKTYPE_IPV6:
-      decodeNetwork(b, 0, end, wireEnd, ETH_IPV6, pkt, 0, ctx);
+      decodeNetwork(b, at, end, wireEnd, ETH_IPV6, pkt, 0, ctx);
       break;
     case LINKTYPE_NULL:
     case LINKTYPE_LOOP:
-      decodeLoopback(b, end, wireEnd, frame.linkType === LINKTYPE_LOOP, pkt, ctx);
+      decodeLoopback(b, at, end, wireEnd, frame.linkType === LINKTYPE_LOOP, pkt, ctx);
       break;
     default:
       ctx.note = `unsupported link type ${frame.linkType}`;
@@ -108,16 +115,16 @@ export function decodeFlat(frame: RawFrame, opts: DecodeOptions | undefined, int
  * orders are tried) and in network order for LOOP. AF_INET is 2 everywhere; AF_INET6 is 10
  * (Linux), 24 (NetBSD, OpenBSD), 28 (FreeBSD) or 30 (macOS).
  */
-function decodeLoopback(b: Uint8Array, end: number, wireEnd: number, networkOrder: boolean, pkt: FlatPacket, ctx: DecodeContext): void {
-  if (end < 4) {
+function decodeLoopback(b: Uint8Array, at: number, end: number, wireEnd: number, networkOrder: boolean, pkt: FlatPacket, ctx: DecodeContext): void {
+  if (end - at < 4) {
     ctx.note = 'loopback header truncated';
     ctx.truncated = true;
     return;
   }
-  const be = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
-  const le = ((b[3] << 24) | (b[2] << 16) | (b[1] << 8) | b[0]) >>> 0;
+  const be = ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+  const le = ((b[at + 3] << 24) | (b[at + 2] << 16) | (b[at + 1] << 8) | b[at]) >>> 0;
   const af = networkOrder || be <= 0xffff ? be : le;
-  if (af === 2) decodeNetwork(b, 4, end, wireEnd, ETH_IPV4, pkt, 0, ctx);
-  else if (af === 10 || af === 24 || af === 28 || af === 30) decodeNetwork(b, 4, end, wireEnd, ETH_IPV6, pkt, 0, ctx);
+  if (af === 2) decodeNetwork(b, at + 4, end, wireEnd, ETH_IPV4, pkt, 0, ctx);
+  else if (af === 10 || af === 24 || af === 28 || af === 30) decodeNetwork(b, at + 4, end, wireEnd, ETH_IPV6, pkt, 0, ctx);
   else ctx.note = `loopback address family ${af}`;
 }

@@ -7,7 +7,9 @@ import type { RawFrame, ReadSummary } from '../types.js';
 import { E_ABORTED, E_INPUT, E_PCAP_BAD_MAGIC, E_PCAP_EMPTY, E_PCAP_TRUNCATED, type ReadError } from './codes.js';
 import { ClassicPcapParser, classicMagic } from './pcap-classic.js';
 import { PcapngParser, PCAPNG_SHB } from './pcapng.js';
-import type { RecordParser } from './parser.js';
+import type { RecordParser, RecordSink } from './parser.js';
+
+export type { FrameRecord, RecordSink } from './parser.js';
 import { openFileSource, streamSource, type ByteSource } from './source.js';
 import { u32 } from './bytes.js';
 
@@ -27,6 +29,29 @@ export async function readCapture(
   onFrame: (frame: RawFrame) => void,
   opts: ReadOptions = {},
 ): Promise<ReadSummary> {
+  return readRecords(
+    input,
+    (r) =>
+      onFrame({
+        frameNumber: r.frameNumber,
+        tsSec: r.tsSec,
+        tsNsec: r.tsNsec,
+        linkType: r.linkType,
+        interfaceId: r.interfaceId,
+        capLen: r.capLen,
+        origLen: r.origLen,
+        fileOffset: r.fileOffset,
+        data: r.buf.subarray(r.at, r.at + r.capLen),
+      }),
+    opts,
+  );
+}
+
+/**
+ * readCapture without an object per frame: `onRecord` gets one reused record whose bytes are
+ * rec.buf[rec.at, rec.at + rec.capLen), valid only during the call (the analyzers' fast path).
+ */
+export async function readRecords(input: string | NodeJS.ReadableStream, onRecord: RecordSink, opts: ReadOptions = {}): Promise<ReadSummary> {
   const summary: ReadSummary = { format: 'pcap', frames: 0, bytesRead: 0, linkTypes: [] };
   let source: ByteSource;
   try {
@@ -37,14 +62,14 @@ export async function readCapture(
     return summary;
   }
   try {
-    await pump(source, onFrame, opts, summary);
+    await pump(source, onRecord, opts, summary);
   } finally {
     await source.close().catch(() => undefined);
   }
   return summary;
 }
 
-async function pump(source: ByteSource, onFrame: (frame: RawFrame) => void, opts: ReadOptions, summary: ReadSummary): Promise<void> {
+async function pump(source: ByteSource, onFrame: RecordSink, opts: ReadOptions, summary: ReadSummary): Promise<void> {
   const chunk = Math.max(64 * 1024, opts.chunkSize ?? DEFAULT_CHUNK);
   // Streams start small and grow to the chunk size while they keep the buffer full.
   let buf = allocate(Math.min(chunk, Math.max(64 * 1024, source.sizeHint ?? 0)));

@@ -16,3 +16,19 @@ export interface RecordParser {
 }
 
 export type FrameSink = (frame: RawFrame) => void;
+
+/**
+ * A frame as the parsers hand it out: one object, reused for every frame, whose bytes are
+ * buf[at, at + capLen). Valid only during the call; no allocation per frame. readCapture turns
+ * it into a RawFrame.
+ */
+export interface FrameRecord extends Omit<RawFrame, 'data'> {
+  buf: Uint8Array;
+  at: number;
+}
+
+export type RecordSink = (rec: FrameRecord) => void;
+
+export function newFrameRecord(): FrameRecord {
+  return { frameNumber: 0, tsSec: 0, tsNsec: 0, linkType: 0, interfaceId: 0, capLen: 0, origLen: 0, fileOffset: 0, buf: new Uint8Array(0), at: 0 };
+}

@@ -4,7 +4,7 @@
 import { u16, u32 } from './bytes.js';
 import { E_PCAP_BAD_LENGTH, E_PCAP_BAD_MAGIC, E_PCAP_TRUNCATED, type ReadError } from './codes.js';
 import { adjustSnaplen, linkTypeOf, maxSnaplenFor } from './limits.js';
-import type { FrameSink, RecordParser } from './parser.js';
+import { newFrameRecord, type RecordParser, type RecordSink } from './parser.js';
 
 const MAGIC_USEC = 0xa1b2c3d4;
 const MAGIC_NSEC = 0xa1b23c4d;
@@ -38,7 +38,9 @@ export class ClassicPcapParser implements RecordParser {
   /** Files up to version 2.3 may have caplen and len swapped; libpcap swaps them back. */
   private maybeSwapped = false;
 
-  constructor(private readonly onFrame: FrameSink) {}
+  private readonly rec = newFrameRecord();
+
+  constructor(private readonly onFrame: RecordSink) {}
 
   parse(buf: Uint8Array, pos: number, end: number, base: number, eof: boolean): number {
     if (!this.headerDone) {
@@ -57,6 +59,7 @@ export class ClassicPcapParser implements RecordParser {
     const snaplen = this.snaplen;
     const maxCaplen = this.maxCaplen;
     const onFrame = this.onFrame;
+    const rec = this.rec;
     while (true) {
       const avail = end - pos;
       if (avail < hl) {
@@ -90,17 +93,17 @@ export class ClassicPcapParser implements RecordParser {
       // Beyond the file's snaplen but within the maximum: libpcap keeps the first snaplen bytes.
       const keep = caplen > snaplen ? snaplen : caplen;
       this.frames++;
-      onFrame({
-        frameNumber: this.frames,
-        tsSec: u32(buf, pos, le),
-        tsNsec: u32(buf, pos + 4, le) * nsecFactor,
-        linkType,
-        interfaceId: 0,
-        capLen: keep,
-        origLen: len,
-        fileOffset: base + pos,
-        data: buf.subarray(pos + hl, pos + hl + keep),
-      });
+      rec.frameNumber = this.frames;
+      rec.tsSec = u32(buf, pos, le);
+      rec.tsNsec = u32(buf, pos + 4, le) * nsecFactor;
+      rec.linkType = linkType;
+      rec.interfaceId = 0;
+      rec.capLen = keep;
+      rec.origLen = len;
+      rec.fileOffset = base + pos;
+      rec.buf = buf;
+      rec.at = pos + hl;
+      onFrame(rec);
       pos += total;
     }
   }

@@ -5,7 +5,7 @@
 import { u16, u32 } from './bytes.js';
 import { E_PCAP_BAD_BLOCK, E_PCAP_BAD_LENGTH, E_PCAP_BAD_MAGIC, E_PCAP_NO_INTERFACE, E_PCAP_TRUNCATED, type ReadError } from './codes.js';
 import { adjustSnaplen, MAX_PCAPNG_BLOCK } from './limits.js';
-import type { FrameSink, RecordParser } from './parser.js';
+import { newFrameRecord, type RecordParser, type RecordSink } from './parser.js';
 import { MICROSECONDS, splitTimestamp, tsResolution, type TsResolution } from './timestamp.js';
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
@@ -47,7 +47,9 @@ export class PcapngParser implements RecordParser {
   private interfaces: Interface[] = [];
   private readonly ts = { sec: 0, nsec: 0 };
 
-  constructor(private readonly onFrame: FrameSink) {}
+  private readonly rec = newFrameRecord();
+
+  constructor(private readonly onFrame: RecordSink) {}
 
   parse(buf: Uint8Array, pos: number, end: number, base: number, eof: boolean): number {
     while (!this.error) {
@@ -173,17 +175,18 @@ export class PcapngParser implements RecordParser {
     const keep = caplen > iface.snaplen ? iface.snaplen : caplen;
     splitTimestamp(u32(buf, pos + 12, le), u32(buf, pos + 16, le), iface.res, iface.tsOffset, this.ts);
     this.frames++;
-    this.onFrame({
-      frameNumber: this.frames,
-      tsSec: this.ts.sec,
-      tsNsec: this.ts.nsec,
-      linkType: iface.linkType,
-      interfaceId: ifId,
-      capLen: keep,
-      origLen: u32(buf, pos + 24, le),
-      fileOffset: base + pos,
-      data: buf.subarray(pos + 28, pos + 28 + keep),
-    });
+    const rec = this.rec;
+    rec.frameNumber = this.frames;
+    rec.tsSec = this.ts.sec;
+    rec.tsNsec = this.ts.nsec;
+    rec.linkType = iface.linkType;
+    rec.interfaceId = ifId;
+    rec.capLen = keep;
+    rec.origLen = u32(buf, pos + 24, le);
+    rec.fileOffset = base + pos;
+    rec.buf = buf;
+    rec.at = pos + 28;
+    this.onFrame(rec);
   }
 
   /** SPB: no interface id (interface 0), no timestamp, captured length = min(len, snaplen, room). */
@@ -197,17 +200,18 @@ export class PcapngParser implements RecordParser {
     const room = total - MIN_SPB;
     const keep = Math.min(len, iface.snaplen, room);
     this.frames++;
-    this.onFrame({
-      frameNumber: this.frames,
-      tsSec: 0,
-      tsNsec: 0,
-      linkType: iface.linkType,
-      interfaceId: 0,
-      capLen: keep,
-      origLen: len,
-      fileOffset: base + pos,
-      data: buf.subarray(pos + 12, pos + 12 + keep),
-    });
+    const rec = this.rec;
+    rec.frameNumber = this.frames;
+    rec.tsSec = 0;
+    rec.tsNsec = 0;
+    rec.linkType = iface.linkType;
+    rec.interfaceId = 0;
+    rec.capLen = keep;
+    rec.origLen = len;
+    rec.fileOffset = base + pos;
+    rec.buf = buf;
+    rec.at = pos + 12;
+    this.onFrame(rec);
   }
 
   private fail(code: string, message: string, offset: number): void {
