@@ -21,6 +21,8 @@ export class AddressTable {
   /** A direct-mapped cache in front of the IPv4 map: most packets repeat recent addresses. */
   private readonly cacheKey = new Int32Array(1 << CACHE_BITS);
   private readonly cacheId = new Int32Array(1 << CACHE_BITS).fill(-1);
+  private readonly cache6 = new Int32Array(4 << CACHE_BITS);
+  private readonly cacheId6 = new Int32Array(1 << CACHE_BITS).fill(-1);
   private overflowId = -1;
 
   get size(): number {
@@ -69,7 +71,25 @@ export class AddressTable {
       this.cacheId[h] = id;
       return id;
     }
-    // IPv6: keyed by the 16 bytes as a latin1 string (cheap to build, no formatting).
+    // IPv6: a direct-mapped cache on the four 32-bit words first (no string per packet), then
+    // a map keyed by the 16 bytes as a latin1 string.
+    const w0 = (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
+    const w1 = (b[at + 4]! << 24) | (b[at + 5]! << 16) | (b[at + 6]! << 8) | b[at + 7]!;
+    const w2 = (b[at + 8]! << 24) | (b[at + 9]! << 16) | (b[at + 10]! << 8) | b[at + 11]!;
+    const w3 = (b[at + 12]! << 24) | (b[at + 13]! << 16) | (b[at + 14]! << 8) | b[at + 15]!;
+    const h = (Math.imul(w0 ^ Math.imul(w1, 0x85ebca6b) ^ Math.imul(w2, 0xc2b2ae35) ^ Math.imul(w3, 0x27d4eb2f), 0x9e3779b1) >>> (32 - CACHE_BITS));
+    const c = this.cache6;
+    if (this.cacheId6[h]! >= 0 && c[h * 4] === w0 && c[h * 4 + 1] === w1 && c[h * 4 + 2] === w2 && c[h * 4 + 3] === w3) return this.cacheId6[h]!;
+    const id = this.idOf6(b, at);
+    c[h * 4] = w0;
+    c[h * 4 + 1] = w1;
+    c[h * 4 + 2] = w2;
+    c[h * 4 + 3] = w3;
+    this.cacheId6[h] = id;
+    return id;
+  }
+
+  private idOf6(b: Uint8Array, at: number): number {
     const key = String.fromCharCode(b[at]!, b[at + 1]!, b[at + 2]!, b[at + 3]!, b[at + 4]!, b[at + 5]!, b[at + 6]!, b[at + 7]!, b[at + 8]!, b[at + 9]!, b[at + 10]!, b[at + 11]!, b[at + 12]!, b[at + 13]!, b[at + 14]!, b[at + 15]!);
     let id = this.v6.get(key);
     if (id === undefined) {
