@@ -2,7 +2,7 @@
 // packet inside the first tunnel, ...), filled in place while the frame's bytes are valid. The
 // analyzers read it directly (no object graph, no address strings per packet); decodeFrame turns
 // it into the documented DecodedPacket.
-import type { ChecksumVerdict, DecodedPacket, L4Info, PacketLayers } from '../types.js';
+import type { ChecksumVerdict, DecodedPacket, IpInfo, L4Info, PacketLayers } from '../types.js';
 import { ipv4String, ipv6String } from './addr.js';
 
 /** Layer levels: the outer packet and up to MAX_TUNNEL_DEPTH nested tunnels. */
@@ -130,19 +130,20 @@ function layersAt(f: FlatPacket, l: number, into: PacketLayers): PacketLayers {
   if (ver !== 0) {
     const flags = f.flags[l]!;
     const v4 = ver === 4;
-    into.ip = {
+    const ip: IpInfo = {
       version: v4 ? 4 : 6,
       src: v4 ? ipv4String(b, f.srcAt[l]!) : ipv6String(b, f.srcAt[l]!),
       dst: v4 ? ipv4String(b, f.dstAt[l]!) : ipv6String(b, f.dstAt[l]!),
       proto: f.proto[l]!,
       ttl: f.ttl[l]!,
-      ...(flags & F_HAS_ID ? { id: f.ipId[l]! } : {}),
       totalLength: f.totalLength[l]!,
       headerLength: f.headerLength[l]!,
-      ...(v4 ? { dontFragment: (flags & F_DF) !== 0 } : {}),
     };
-    if (flags & F_FRAGMENT) into.ip.fragment = { offset: f.fragOffset[l]!, more: (flags & F_MORE) !== 0 };
-    if (f.ipCkStatus[l] !== CK_ABSENT) into.ip.headerChecksum = ckVerdict(f.ipCkStatus[l]!, f.ipCkGot[l]!, f.ipCkExpected[l]!, f.ipCkCause[l]!);
+    if (flags & F_HAS_ID) ip.id = f.ipId[l]!;
+    if (v4) ip.dontFragment = (flags & F_DF) !== 0;
+    if (flags & F_FRAGMENT) ip.fragment = { offset: f.fragOffset[l]!, more: (flags & F_MORE) !== 0 };
+    if (f.ipCkStatus[l] !== CK_ABSENT) ip.headerChecksum = ckVerdict(f.ipCkStatus[l]!, f.ipCkGot[l]!, f.ipCkExpected[l]!, f.ipCkCause[l]!);
+    into.ip = ip;
   }
   const kind = f.l4Kind[l]!;
   if (kind !== 0) {
