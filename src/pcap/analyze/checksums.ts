@@ -1,7 +1,10 @@
 // Checksum verdicts per layer, and the bad ones grouped by cause, sender and destination port:
 // "one sender's datagrams arrive with bad checksums" (seed 000) is a per-sender statement.
 import { CAUSE_LCO, CAUSE_OFFLOAD, CK_ABSENT, CK_BAD, CK_NONE, CK_OK, CK_UNVERIFIABLE, F_L4_HEADER, L4_OTHER, L4_TCP, L4_UDP, type FlatPacket } from '../decode/flat.js';
-import { AddressTable } from './addresses.js';
+import { AddressTable, OVERFLOW_TEXT } from './addresses.js';
+
+/** Groups of bad sums kept (each holds a FrameSet); further ones go to one overflow group per layer and cause. */
+const MAX_GROUPS = 10_000;
 import { FrameSet, type FrameSetJson } from './frame-set.js';
 import { makeFinding, type Finding } from './findings.js';
 import { ipField, layerLabel } from './layers.js';
@@ -122,8 +125,15 @@ export class ChecksumAccumulator {
     let g = this.groups.get(key);
     if (!g) {
       const example = { frame: f.frameNumber, got, expected };
-      g = { layer, cause, src: this.addrs.text(src), dst: this.addrs.text(dst), dstPort, count: 0, example, frames: new FrameSet() };
-      this.groups.set(key, g);
+      if (this.groups.size < MAX_GROUPS) {
+        g = { layer, cause, src: this.addrs.text(src), dst: this.addrs.text(dst), dstPort, count: 0, example, frames: new FrameSet() };
+        this.groups.set(key, g);
+      } else {
+        // Past the cap: one group per layer and cause for all further senders and receivers.
+        const other = `${li}|${cause}|other`;
+        g = this.groups.get(other);
+        if (!g) this.groups.set(other, (g = { layer, cause, src: OVERFLOW_TEXT, dst: OVERFLOW_TEXT, count: 0, example, frames: new FrameSet() }));
+      }
     }
     g.count++;
     g.frames.add(f.frameNumber);
