@@ -2,30 +2,39 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../util/version.js';
 import { formatError, isPodpathError } from '../util/errors.js';
-import { registerPcap } from './pcap.js';
-import { registerCollect } from './collect.js';
-import { registerDoctor } from './doctor.js';
-import { registerRules } from './rules.js';
-import { registerDiff } from './diff.js';
-import { registerLab } from './lab.js';
-import { registerProbe } from './probe.js';
-import { registerAgent } from './agent.js';
-import { registerEcho } from './echo.js';
+type Register = (program: Command) => void;
 
-export function buildProgram(): Command {
+/**
+ * Each command's module is loaded only when that command runs (or for --help, all of them): the
+ * single-file bundle then evaluates only what the command needs, so `pcap analyze` or the agent do
+ * not pay for the rules, the lab or the sources at start-up.
+ */
+const COMMANDS: { names: string[]; load: () => Promise<Register> }[] = [
+  { names: ['doctor'], load: async () => (await import('./doctor.js')).registerDoctor },
+  { names: ['collect'], load: async () => (await import('./collect.js')).registerCollect },
+  { names: ['rules', 'explain'], load: async () => (await import('./rules.js')).registerRules },
+  { names: ['diff'], load: async () => (await import('./diff.js')).registerDiff },
+  { names: ['pcap'], load: async () => (await import('./pcap.js')).registerPcap },
+  { names: ['probe'], load: async () => (await import('./probe.js')).registerProbe },
+  { names: ['echo'], load: async () => (await import('./echo.js')).registerEcho },
+  { names: ['agent'], load: async () => (await import('./agent.js')).registerAgent },
+  { names: ['lab'], load: async () => (await import('./lab.js')).registerLab },
+];
+
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('podpath')
     .description('Finds out why pods on different Kubernetes nodes cannot talk, and says what to change.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError(false)
     .exitOverride();
-  for (const register of [registerDoctor, registerCollect, registerRules, registerDiff, registerPcap, registerProbe, registerEcho, registerAgent, registerLab]) {
-    register(program);
-  }
+  const name = argv[2];
+  const chosen = COMMANDS.filter((c) => name !== undefined && c.names.includes(name));
+  for (const c of chosen.length > 0 ? chosen : COMMANDS) (await c.load())(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
