@@ -38,7 +38,9 @@ export class Lab {
   /** Starts tcpdump writing `file`; resolves once it listens. */
   async capture(ns: string, iface: string, file: string, filter = 'ip'): Promise<ChildProcess> {
     // -B: a 16 MB kernel buffer, so a burst on a busy machine is not dropped by the capture.
-    const p = spawn('ip', ['netns', 'exec', this.ns(ns), 'tcpdump', '-i', iface, '-B', '16384', '-U', '-n', '-w', file, filter], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // --immediate-mode: with TPACKET_V3 a block is handed over only when full or after its timeout,
+    // and a capture stopped right after a short burst would lose the whole unretired block.
+    const p = spawn('ip', ['netns', 'exec', this.ns(ns), 'tcpdump', '-i', iface, '-B', '16384', '--immediate-mode', '-U', '-n', '-w', file, filter], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.procs.push(p);
     await new Promise<void>((resolve, reject) => {
       let err = '';
