@@ -158,6 +158,8 @@ function allocate(size: number): Uint8Array {
 
 function inputError(e: unknown, offset: number): ReadError {
   const err = e as NodeJS.ErrnoException;
-  const what = err && typeof err.code === 'string' ? `${err.code}: ` : '';
-  return { code: E_INPUT, message: `cannot read the capture: ${what}${err instanceof Error ? err.message : String(e)}`, offset };
+  const text = err instanceof Error ? err.message : String(e);
+  // Node's messages already start with the code ("ENOENT: no such file..."): do not say it twice.
+  const what = err && typeof err.code === 'string' && !text.startsWith(err.code) ? `${err.code}: ` : '';
+  return { code: E_INPUT, message: `cannot read the capture: ${what}${text}`, offset };
 }
