@@ -4,15 +4,12 @@ import { runDoctor } from '../engine/doctor.js';
 import type { Lang } from '../engine/types.js';
 import { resolveLang } from '../engine/i18n.js';
 import { parseFormat, render, type ReportFormat } from '../report/index.js';
-import { loadApiToken, loadProbeKey } from '../agent/secrets.js';
-import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../agent/server.js';
-import { parseDuration, parseRate } from '../util/units.js';
-import { toPort } from './agent.js';
+import { addProbeOptions, probeOptionsFrom, type ProbeCliOptions } from './probe-options.js';
 import { DEFAULT_FLEET_CONCURRENCY, listBundleDir, runFleet } from '../engine/fleet.js';
 import { renderFleet } from '../report/fleet.js';
 import { PodpathError } from '../util/errors.js';
 
-interface DoctorCliOptions {
+interface DoctorCliOptions extends ProbeCliOptions {
   from: string[];
   fromDir: string[];
   concurrency: string;
@@ -23,24 +20,10 @@ interface DoctorCliOptions {
   only?: string;
   color?: boolean;
   peer?: string;
-  overlay?: string;
-  source?: string;
-  overlaySource?: string;
-  port: string;
-  apiPort: string;
-  keyFile?: string;
-  tokenFile?: string;
-  maxRate?: string;
-  rampDuration: string;
-  recoveryWatch: string;
-  tcpPort?: string;
-  dns?: string;
-  dnsName: string;
-  sweep: boolean;
 }
 
 export function registerDoctor(program: Command): void {
-  program
+  addProbeOptions(program
     .command('doctor')
     .description('Diagnose this node (or a bundle / facts file): findings with evidence, fix and undo')
     .option('--from <path>', 'read a bundle, sosreport (directory or tarball) or facts .json instead of this host; repeat it to judge several nodes (fleet mode)', collectValues, [])
@@ -52,21 +35,8 @@ export function registerDoctor(program: Command): void {
     .option('-o, --output <format>', 'text, json or markdown', 'text')
     .option('--only <ids>', 'run only these rules (comma-separated ids, see `podpath rules`)')
     .option('--no-color', 'plain text even on a terminal')
-    .option('--peer <address>', "also probe this peer (running `podpath agent`) both ways over the underlay and the overlay, and judge the peer's own evidence")
-    .option('--overlay <address>', "the peer's overlay address (default: its VXLAN device's, from its agent)")
-    .option('--source <address>', "this node's underlay address (default: the VXLAN device's local address)")
-    .option('--overlay-source <address>', "this node's overlay address (default: the VXLAN device's address)")
-    .option('--port <n>', 'probe port', String(DEFAULT_PROBE_PORT))
-    .option('--api-port <n>', "the peer agent's API port", String(DEFAULT_API_PORT))
-    .option('--key-file <file>', 'shared probe key (else $PODPATH_KEY)')
-    .option('--token-file <file>', 'agent API token (else $PODPATH_TOKEN)')
-    .option('--max-rate <rate>', 'with --peer: also ramp UDP up to this rate (e.g. 30mbit); never without it')
-    .option('--ramp-duration <d>', 'cap on the ramp time', '60s')
-    .option('--recovery-watch <d>', 'how long to wait for a blackholed path to come back', '30s')
-    .option('--tcp-port <n>', 'with --peer: time TCP handshakes to this port on the peer')
-    .option('--dns <server>', 'with --peer: query this DNS server over UDP and TCP')
-    .option('--dns-name <name>', 'name to resolve', 'kubernetes.default.svc.cluster.local')
-    .option('--no-sweep', 'with --peer: skip the datagram size sweep')
+    .option('--peer <address>', "also probe this peer (running `podpath agent`) both ways over the underlay and the overlay, and judge the peer's own evidence; the probe options below apply")
+)
     .addHelpText('after', FLEET_HELP)
     .action(async (opts: DoctorCliOptions) => {
       const format = parseFormat(opts.output);
@@ -77,17 +47,7 @@ export function registerDoctor(program: Command): void {
         process.exitCode = await runFleetCli(opts, { format, lang, only, color });
         return;
       }
-      const peer = opts.peer
-        ? {
-          peer: opts.peer, key: loadProbeKey(opts.keyFile), token: loadApiToken(opts.tokenFile),
-          peerOverlay: opts.overlay, source: opts.source, overlaySource: opts.overlaySource,
-          port: toPort(opts.port), apiPort: toPort(opts.apiPort), echoCount: 20, sweep: opts.sweep !== false,
-          maxRateBps: opts.maxRate ? parseRate(opts.maxRate) : undefined,
-          rampDurationMs: parseDuration(opts.rampDuration), recoveryWatchMs: parseDuration(opts.recoveryWatch),
-          tcpPort: opts.tcpPort ? toPort(opts.tcpPort) : undefined,
-          dns: opts.dns ? { server: opts.dns, name: opts.dnsName } : undefined,
-        }
-        : undefined;
+      const peer = opts.peer ? probeOptionsFrom(opts.peer, opts) : undefined;
       const { report, exitCode } = await runDoctor({ from: opts.from[0], root: opts.root, facts: opts.facts, lang, only, peer });
       process.stdout.write(render(report, format, { color }));
       process.exitCode = exitCode;

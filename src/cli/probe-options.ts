@@ -1,0 +1,71 @@
+// The probe options `podpath probe` and `podpath doctor --peer` share: one definition, one reading.
+import type { Command } from 'commander';
+import { loadApiToken, loadProbeKey } from '../agent/secrets.js';
+import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../agent/server.js';
+import type { PeerProbeOptions } from '../probe/peer.js';
+import { parseDuration, parseRate } from '../util/units.js';
+import { toPort } from './agent.js';
+
+export interface ProbeCliOptions {
+  overlay?: string;
+  source?: string;
+  overlaySource?: string;
+  peerOverlaySource?: string;
+  port: string;
+  apiPort: string;
+  keyFile?: string;
+  tokenFile?: string;
+  count: string;
+  sweep: boolean;
+  sweepMax: string;
+  maxRate?: string;
+  rampDuration: string;
+  recoveryWatch: string;
+  tcpPort?: string;
+  dns?: string;
+  dnsName: string;
+}
+
+export function addProbeOptions(cmd: Command): Command {
+  return cmd
+    .option('--overlay <address>', "the peer's overlay address (its flannel.1 / vxlan.calico address, or a pod running the agent)")
+    .option('--source <address>', "this node's underlay address (doctor: the VXLAN device's local address by default)")
+    .option('--overlay-source <address>', "this node's overlay address (doctor: the VXLAN device's address by default)")
+    .option('--peer-overlay-source <address>', "when --overlay is a pod on the peer: the peer's own VXLAN address, which its reverse probes leave from")
+    .option('--port <n>', 'probe port', String(DEFAULT_PROBE_PORT))
+    .option('--api-port <n>', "the peer agent's API port", String(DEFAULT_API_PORT))
+    .option('--key-file <file>', 'shared probe key (else $PODPATH_KEY)')
+    .option('--token-file <file>', 'agent API token (else $PODPATH_TOKEN)')
+    .option('--count <n>', 'echo probes per path', '20')
+    .option('--no-sweep', 'skip the datagram size sweep')
+    .option('--sweep-max <bytes>', 'largest payload the sweep tries', '9000')
+    .option('--max-rate <rate>', 'also ramp UDP up to this rate (e.g. 30mbit); no ramp without it')
+    .option('--ramp-duration <d>', 'cap on the ramp time (the policer estimate after a blackhole included)', '60s')
+    .option('--recovery-watch <d>', 'how long to wait for a blackholed path to come back', '30s')
+    .option('--tcp-port <n>', 'time TCP handshakes to this port on the peer')
+    .option('--dns <server>', 'DNS server to query over UDP and TCP (e.g. the cluster DNS service IP)')
+    .option('--dns-name <name>', 'name to resolve', 'kubernetes.default.svc.cluster.local');
+}
+
+/** Reads the shared options (and the key and token) into what probePeer takes. */
+export function probeOptionsFrom(peer: string, o: ProbeCliOptions): PeerProbeOptions {
+  return {
+    peer,
+    key: loadProbeKey(o.keyFile),
+    token: loadApiToken(o.tokenFile),
+    peerOverlay: o.overlay,
+    source: o.source,
+    overlaySource: o.overlaySource,
+    peerOverlaySource: o.peerOverlaySource,
+    port: toPort(o.port),
+    apiPort: toPort(o.apiPort),
+    echoCount: Number(o.count),
+    sweep: o.sweep !== false,
+    sweepMax: Number(o.sweepMax),
+    maxRateBps: o.maxRate ? parseRate(o.maxRate) : undefined,
+    rampDurationMs: parseDuration(o.rampDuration),
+    recoveryWatchMs: parseDuration(o.recoveryWatch),
+    tcpPort: o.tcpPort ? toPort(o.tcpPort) : undefined,
+    dns: o.dns ? { server: o.dns, name: o.dnsName } : undefined,
+  };
+}
