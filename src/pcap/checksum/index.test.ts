@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fold, isPartial, matchesLco, shouldBe, sumWords, verdict } from './index.js';
+import { allocateSummable, summerFor } from './wasm.js';
 
 function naive(b: Uint8Array, start: number, end: number): number {
   let s = 0;
@@ -21,6 +22,27 @@ describe('internet checksum', () => {
         expect(fold(sumWords(view, start, start + len))).toBe(naive(view, start, start + len));
       }
     }
+  });
+
+  it('sums in place with the WebAssembly summer in reader memory, exactly as the JavaScript loop', () => {
+    const mem = allocateSummable(1 << 20);
+    expect(mem, 'WebAssembly with SIMD is available on every supported Node').toBeDefined();
+    expect(summerFor(mem!.buffer)).toBeTypeOf('function');
+    let seed = 11;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    for (let i = 0; i < mem!.length; i++) mem![i] = rnd();
+    const plain = Uint8Array.from(mem!);
+    // Every start alignment, lengths around the 4-, 16- and 64-byte steps, jumbo and 64 KiB frames.
+    for (let start = 0; start < 8; start++) for (let len = 0; len < 200; len++) {
+      expect(sumWords(mem!, start, start + len)).toBe(sumWords(plain, start, start + len));
+    }
+    for (const len of [1499, 1500, 9000, 65535, 65536, 262144, (1 << 20) - 3]) {
+      expect(fold(sumWords(mem!, 3, 3 + len - 3))).toBe(naive(plain, 3, len));
+    }
+    // All 0xff: every lane at its largest, the carries must still fold right.
+    const ones = allocateSummable(1 << 20)!.fill(0xff);
+    expect(fold(sumWords(ones, 0, ones.length))).toBe(0xffff);
+    expect(fold(sumWords(ones, 1, ones.length - 1))).toBe(naive(ones, 1, ones.length - 1));
   });
 
   it('folds large sums exactly', () => {

@@ -3,18 +3,21 @@
 //
 // Sums are kept unfolded in a double (exact below 2^53: no packet comes near) and folded once.
 import type { ChecksumVerdict } from '../types.js';
+import { summerFor, type Sum32 } from './wasm.js';
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 let wordsOf: ArrayBufferLike | undefined;
 let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+let summer: Sum32 | undefined;
 
-/** A 32-bit view of the whole buffer, kept while frames come from the same reader buffer. */
-function words32(buffer: ArrayBufferLike): Uint32Array {
-  if (buffer !== wordsOf) {
-    wordsOf = buffer;
-    words = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
-  }
-  return words;
+/**
+ * Prepares the bulk sum for a buffer, kept while frames come from the same reader buffer: the
+ * WebAssembly summer when the reader allocated it (checksum/wasm.ts), else a 32-bit view.
+ */
+function useBuffer(buffer: ArrayBufferLike): void {
+  wordsOf = buffer;
+  summer = summerFor(buffer);
+  words = summer ? words : new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
 }
 
 /** Byte-by-byte part: a byte at an even distance from `origin` is the high half of its word. */
@@ -46,14 +49,19 @@ export function sumWords(b: Uint8Array, start: number, end: number): number {
   const head = (4 - ((base + start) & 3)) & 3;
   const a0 = start + head;
   const a1 = a0 + ((end - a0) & ~3);
-  const w = words32(b.buffer);
-  let k = (base + a0) >>> 2;
-  const kEnd = (base + a1) >>> 2;
-  const kEnd4 = kEnd - 3;
-  let acc = 0;
-  for (; k < kEnd4; k += 4) acc += w[k] + w[k + 1] + w[k + 2] + w[k + 3];
-  for (; k < kEnd; k++) acc += w[k];
-  let lanes = fold(acc);
+  if (b.buffer !== wordsOf) useBuffer(b.buffer);
+  let lanes: number;
+  if (summer !== undefined) lanes = summer(base + a0, a1 - a0);
+  else {
+    const w = words;
+    let k = (base + a0) >>> 2;
+    const kEnd = (base + a1) >>> 2;
+    const kEnd4 = kEnd - 3;
+    let acc = 0;
+    for (; k < kEnd4; k += 4) acc += w[k] + w[k + 1] + w[k + 2] + w[k + 3];
+    for (; k < kEnd; k++) acc += w[k];
+    lanes = fold(acc);
+  }
   // Little-endian pairs relative to a0; swap to big-endian, unless a0 is at an odd distance
   // from start (then the pairing relative to start is the swapped one already).
   if ((head & 1) === 0) lanes = ((lanes & 0xff) << 8) | (lanes >>> 8);

@@ -14,6 +14,7 @@ import { openFileSource, streamSource, type ByteSource } from './source.js';
 import { u32 } from './bytes.js';
 
 export * from './codes.js';
+import { allocateSummable } from '../checksum/wasm.js';
 export { MAXIMUM_SNAPLEN, maxSnaplenFor } from './limits.js';
 
 export interface ReadOptions {
@@ -152,6 +153,8 @@ async function pump(source: ByteSource, onFrame: RecordSink, opts: ReadOptions, 
  * subarray on a Buffer goes through Buffer's constructor, several times slower per frame.
  */
 function allocate(size: number): Uint8Array {
+  const summable = allocateSummable(size);
+  if (summable !== undefined) return summable;
   const b = Buffer.allocUnsafeSlow(size);
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
