@@ -141,6 +141,39 @@ describe('readCapture: classic pcap', () => {
     }
   });
 
+  it('reads records far larger than a read from a file (D-Bus link type allows 128 MiB), small ones between', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pp-reader-'));
+    try {
+      const sizes = [10, 700_000, 33, 3_000_000, 262_200, 1, 5_000_000, 70_000, 64];
+      const parts = [Buffer.from(pcapHeader({ linkType: 231, snaplen: 0 }))];
+      for (const [i, n] of sizes.entries()) {
+        const data = Buffer.alloc(n, (i * 37 + 5) & 0xff);
+        if (n >= 8) data.writeUInt32BE(n, 0); // a distinct head, where it fits
+        parts.push(Buffer.from(u32(i, true).concat(u32(0, true), u32(n, true), u32(n, true))), data);
+      }
+      const path = join(dir, 'big.pcap');
+      writeFileSync(path, Buffer.concat(parts));
+      for (const chunkSize of [64 * 1024, undefined]) {
+        const seen: number[] = [];
+        let ok = true;
+        const summary = await readCapture(
+          path,
+          (f) => {
+            const i = f.frameNumber - 1;
+            seen.push(f.data.length);
+            ok &&= f.tsSec === i && f.data[f.data.length - 1] === ((i * 37 + 5) & 0xff) && (f.data.length < 8 || Buffer.from(f.data).readUInt32BE(0) === f.data.length);
+          },
+          { chunkSize },
+        );
+        expect(summary.error).toBeUndefined();
+        expect(seen).toEqual(sizes);
+        expect(ok).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps exact offsets beyond 4 GiB (no 32-bit arithmetic)', async () => {
     // 4.3 GB of synthetic 64 KiB records, streamed from one reused 1 MiB chunk.
     const recLen = 65536;

@@ -10,7 +10,7 @@ import { PcapngParser, PCAPNG_SHB } from './pcapng.js';
 import type { RecordParser, RecordSink } from './parser.js';
 
 export type { FrameRecord, RecordSink } from './parser.js';
-import { openFileSource, streamSource, type ByteSource } from './source.js';
+import { openFileWindows, streamSource, type ByteSource, type Window, type WindowSource } from './source.js';
 import { u32 } from './bytes.js';
 
 export * from './codes.js';
@@ -54,10 +54,13 @@ export async function readCapture(
  */
 export async function readRecords(input: string | NodeJS.ReadableStream, onRecord: RecordSink, opts: ReadOptions = {}): Promise<ReadSummary> {
   const summary: ReadSummary = { format: 'pcap', frames: 0, bytesRead: 0, linkTypes: [] };
-  let source: ByteSource;
+  const chunk = Math.max(64 * 1024, opts.chunkSize ?? DEFAULT_CHUNK);
+  let source: WindowSource;
   try {
     source =
-      typeof input === 'string' ? (input === '-' ? streamSource(process.stdin) : await openFileSource(input)) : streamSource(input);
+      typeof input === 'string' && input !== '-'
+        ? await openFileWindows(input, chunk, allocate)
+        : streamWindows(streamSource(input === '-' ? process.stdin : (input as NodeJS.ReadableStream)), chunk);
   } catch (e) {
     summary.error = inputError(e, 0);
     return summary;
@@ -70,10 +73,36 @@ export async function readRecords(input: string | NodeJS.ReadableStream, onRecor
   return summary;
 }
 
-async function pump(source: ByteSource, onFrame: RecordSink, opts: ReadOptions, summary: ReadSummary): Promise<void> {
-  const chunk = Math.max(64 * 1024, opts.chunkSize ?? DEFAULT_CHUNK);
-  // Streams start small and grow to the chunk size while they keep the buffer full.
-  let buf = allocate(Math.min(chunk, Math.max(64 * 1024, source.sizeHint ?? 0)));
+/**
+ * A stream read into one buffer: the unparsed tail moves to the front, more is read after it.
+ * The buffer starts small and grows to the chunk size while the stream keeps it full, and beyond
+ * only for a record larger than that, once its bytes are really there (a lying length on a short
+ * input cannot make us allocate what it claims).
+ */
+function streamWindows(source: ByteSource, chunk: number): WindowSource {
+  let buf = allocate(64 * 1024);
+  return {
+    async refill(_from, start, end, base, need) {
+      if (start > 0) {
+        if (end > start) buf.copyWithin(0, start, end);
+        base += start;
+        end -= start;
+        start = 0;
+      }
+      if (end === buf.length && (need > buf.length || buf.length < chunk)) {
+        const bigger = allocate(Math.max(Math.min(need, buf.length * 2), Math.min(chunk, buf.length * 2)));
+        bigger.set(buf.subarray(0, end));
+        buf = bigger;
+      }
+      const n = await source.readInto(buf, end, buf.length - end);
+      return { buf, start, end: end + n, base, n };
+    },
+    close: () => source.close(),
+  };
+}
+
+async function pump(source: WindowSource, onFrame: RecordSink, opts: ReadOptions, summary: ReadSummary): Promise<void> {
+  let buf: Uint8Array = new Uint8Array(0);
   let start = 0;
   let end = 0;
   /** Input offset of buf[0]. */
@@ -81,12 +110,24 @@ async function pump(source: ByteSource, onFrame: RecordSink, opts: ReadOptions, 
   let eof = false;
   let parser: RecordParser | undefined;
   let error: ReadError | undefined;
+  let need = 4;
 
   while (true) {
     if (opts.signal?.aborted) {
       error = { code: E_ABORTED, message: 'reading was aborted', offset: base + start };
       break;
     }
+    let w: Window;
+    try {
+      w = await source.refill(buf, start, end, base, need);
+    } catch (e) {
+      error = inputError(e, base + end);
+      break;
+    }
+    ({ buf, start, end, base } = w);
+    if (w.n === 0) eof = true;
+    summary.bytesRead += w.n;
+
     if (parser === undefined && (end - start >= 4 || eof)) {
       if (end - start < 4) {
         error =
@@ -105,7 +146,7 @@ async function pump(source: ByteSource, onFrame: RecordSink, opts: ReadOptions, 
         break;
       }
     }
-    let need = 4;
+    need = 4;
     if (parser !== undefined) {
       start = parser.parse(buf, start, end, base, eof);
       if (parser.error) {
@@ -115,31 +156,6 @@ async function pump(source: ByteSource, onFrame: RecordSink, opts: ReadOptions, 
       if (eof) break;
       need = parser.need;
     } else if (eof) break;
-
-    // Keep the unparsed tail, at the front, and read more after it.
-    if (start > 0) {
-      if (end > start) buf.copyWithin(0, start, end);
-      base += start;
-      end -= start;
-      start = 0;
-    }
-    // A record larger than the buffer: grow by doubling, and only once the bytes are really
-    // there, so a lying length on a short input cannot make us allocate what it claims.
-    if (end === buf.length && (need > buf.length || buf.length < chunk)) {
-      const bigger = allocate(Math.max(Math.min(need, buf.length * 2), Math.min(chunk, buf.length * 2)));
-      bigger.set(buf.subarray(0, end));
-      buf = bigger;
-    }
-    let n: number;
-    try {
-      n = await source.readInto(buf, end, buf.length - end);
-    } catch (e) {
-      error = inputError(e, base + end);
-      break;
-    }
-    if (n === 0) eof = true;
-    end += n;
-    summary.bytesRead += n;
   }
   if (parser) {
     summary.frames = parser.frames;
