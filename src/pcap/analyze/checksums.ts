@@ -58,13 +58,17 @@ export class ChecksumAccumulator {
   private readonly seen = new Uint8Array(LAYER_ORDER.length);
   private readonly byStatus = new Float64Array(LAYER_ORDER.length * 5);
   private readonly byCause = new Float64Array(LAYER_ORDER.length * 5);
-  private readonly groups = new Map<string, GroupState>();
+  /** Groups in order of first sight; found by (source, destination) and then (layer, cause, port). */
+  private readonly groups: GroupState[] = [];
+  private readonly groupIndex = new Map<number, Map<number, GroupState>>();
+  /** Past MAX_GROUPS: one group per layer and cause. */
+  private readonly overflowGroups = new Map<number, GroupState>();
   /**
    * Per layer and sender id: healthy sums (right, absent, artefacts) and really bad ones (wire,
-   * unknown), as arrays indexed by address id, with the senders in order of first sight.
+   * unknown), side by side at [2 * id] and [2 * id + 1] (-1 healthy: sender not seen yet), grown
+   * as ids come; with the senders in order of first sight.
    */
-  private readonly senderOk: number[][] = LAYER_ORDER.map(() => []);
-  private readonly senderBad: number[][] = LAYER_ORDER.map(() => []);
+  private readonly senderTally: Float64Array[] = LAYER_ORDER.map(() => new Float64Array(0));
   private readonly senderOrder: number[][] = LAYER_ORDER.map(() => []);
   private readonly ffffFrames = new FrameSet();
   private readonly ffffSrcs = new Set<string>();
@@ -97,46 +101,61 @@ export class ChecksumAccumulator {
   private record(f: FlatPacket, l: number, li: number, status: number, got: number, expected: number, causeCode: number, src: number, ffff: boolean): void {
     this.seen[li] = 1;
     this.byStatus[li * 5 + status]!++;
-    const ok = this.senderOk[li]!;
-    const bad = this.senderBad[li]!;
-    if (ok[src] === undefined) {
-      // Filled up to src first, so the arrays stay packed (fast elements).
-      for (let k = ok.length; k <= src; k++) {
-        ok.push(-1);
-        bad.push(0);
-      }
-    }
-    if (ok[src]! < 0) {
-      ok[src] = 0;
+    let tally = this.senderTally[li]!;
+    const o = src * 2;
+    if (o >= tally.length) tally = this.growTally(li, o);
+    if (tally[o]! < 0) {
+      tally[o] = 0;
       this.senderOrder[li]!.push(src);
     }
     // A sender whose sums are right, absent (VXLAN's default) or mere offload artefacts is healthy.
-    if (status !== CK_BAD || causeCode === CAUSE_OFFLOAD || causeCode === CAUSE_LCO) ok[src]!++;
-    else bad[src]!++;
+    if (status !== CK_BAD || causeCode === CAUSE_OFFLOAD || causeCode === CAUSE_LCO) tally[o]!++;
+    else tally[o + 1]!++;
     if (status !== CK_BAD) return;
     const cause: Cause = CAUSE_OF[causeCode] ?? 'unknown';
-    this.byCause[li * 5 + CAUSES.indexOf(cause)]!++;
+    const ci = CAUSES.indexOf(cause);
+    this.byCause[li * 5 + ci]!++;
     if (ffff) return; // reported by its own finding, not twice
     const layer = LAYER_ORDER[li]!;
     const kind = f.l4Kind[l]!;
     const dstPort = li % 5 === 0 || (kind !== L4_UDP && kind !== L4_TCP) || (f.flags[l]! & F_L4_HEADER) === 0 ? undefined : f.dstPort[l]!;
     const dst = this.addrs.idAt(f, l, true);
-    const key = `${li}|${cause}|${src}|${dst}|${dstPort ?? ''}`;
-    let g = this.groups.get(key);
+    // Numeric keys (ids below 2^19, so the pair is below 2^38): no string built per bad sum.
+    const pair = src * 524288 + dst;
+    const sub = (li * 4 + ci) * 65537 + (dstPort ?? -1) + 1;
+    let inner = this.groupIndex.get(pair);
+    let g = inner?.get(sub);
     if (!g) {
       const example = { frame: f.frameNumber, got, expected };
-      if (this.groups.size < MAX_GROUPS) {
+      if (this.groups.length < MAX_GROUPS) {
         g = { layer, cause, src: this.addrs.text(src), dst: this.addrs.text(dst), dstPort, count: 0, example, frames: new FrameSet() };
-        this.groups.set(key, g);
+        this.groups.push(g);
+        if (!inner) this.groupIndex.set(pair, (inner = new Map()));
+        inner.set(sub, g);
       } else {
         // Past the cap: one group per layer and cause for all further senders and receivers.
-        const other = `${li}|${cause}|other`;
-        g = this.groups.get(other);
-        if (!g) this.groups.set(other, (g = { layer, cause, src: OVERFLOW_TEXT, dst: OVERFLOW_TEXT, count: 0, example, frames: new FrameSet() }));
+        const other = li * 4 + ci;
+        g = this.overflowGroups.get(other);
+        if (!g) {
+          g = { layer, cause, src: OVERFLOW_TEXT, dst: OVERFLOW_TEXT, count: 0, example, frames: new FrameSet() };
+          this.overflowGroups.set(other, g);
+          this.groups.push(g);
+        }
       }
     }
     g.count++;
     g.frames.add(f.frameNumber);
+  }
+
+  private growTally(li: number, o: number): Float64Array {
+    const old = this.senderTally[li]!;
+    let n = Math.max(64, old.length * 2);
+    while (n <= o + 1) n *= 2;
+    const t = new Float64Array(n);
+    t.set(old);
+    for (let k = old.length; k < n; k += 2) t[k] = -1;
+    this.senderTally[li] = t;
+    return t;
   }
 
   /** Senders of `layer` packets and how many of theirs were ok / bad. */
@@ -144,7 +163,8 @@ export class ChecksumAccumulator {
     const out = new Map<string, { ok: number; bad: number }>();
     const li = LAYER_ORDER.indexOf(layer);
     if (li < 0) return out;
-    for (const id of this.senderOrder[li]!) out.set(this.addrs.text(id), { ok: this.senderOk[li]![id]!, bad: this.senderBad[li]![id]! });
+    const tally = this.senderTally[li]!;
+    for (const id of this.senderOrder[li]!) out.set(this.addrs.text(id), { ok: tally[2 * id]!, bad: tally[2 * id + 1]! });
     return out;
   }
 
@@ -160,7 +180,7 @@ export class ChecksumAccumulator {
       CAUSES.forEach((cause, i) => (c.badByCause[cause] = this.byCause[li * 5 + i]!));
       layers.push(c);
     }
-    const badGroups = [...this.groups.values()].map((g) => ({ ...g, frames: g.frames.toJSON() })).sort((a, b) => b.count - a.count);
+    const badGroups = this.groups.map((g) => ({ ...g, frames: g.frames.toJSON() })).sort((a, b) => b.count - a.count);
     return { layers, badGroups, tunnelFfff: { count: this.ffffFrames.count, frames: this.ffffFrames.toJSON(), srcs: [...this.ffffSrcs] } };
   }
 }

@@ -42,9 +42,16 @@ export interface SizeSummary {
   fragmentFrames: FrameSetJson;
 }
 
-export function bucketIndex(len: number): number {
+function bucketBySearch(len: number): number {
   for (let i = 0; i < SIZE_BUCKETS.length; i++) if (len <= SIZE_BUCKETS[i]!) return i;
   return SIZE_BUCKETS.length;
+}
+
+/** Bucket of every length up to the largest edge, looked up in one step. */
+const BUCKET_OF = Uint8Array.from({ length: SIZE_BUCKETS[SIZE_BUCKETS.length - 1] + 1 }, (_, len) => bucketBySearch(len));
+
+export function bucketIndex(len: number): number {
+  return len < BUCKET_OF.length && len >= 0 ? BUCKET_OF[len]! : bucketBySearch(len);
 }
 
 const TUNNEL_PORTS = new Uint8Array(65536);
@@ -54,26 +61,29 @@ for (const p of [4789, 8472, 6081]) TUNNEL_PORTS[p] = 1;
 const SLOTS = 1 << 15;
 const BUCKETS = SIZE_BUCKETS.length + 1;
 
+// Per-flow record layout in `stats` (one flow = 16 doubles = two cache lines, so a packet
+// touches its flow in one place instead of in eight arrays).
+const PACKETS = 0;
+const BYTES = 1;
+const MAX_IP = 2;
+const MAX_FRAME = 3;
+const AT_MAX = 4;
+/** -1: no UDP packet seen. */
+const MAX_UDP = 5;
+const FRAGMENTS = 6;
+const BUCKET0 = 7;
+const STRIDE = BUCKET0 + BUCKETS;
+
 /**
- * Per-flow counters as columns (flow index -> value) and a fixed hash index from (source id,
- * destination id, protocol and port) to the flow: no object, no Map lookup per packet. The table
- * holds at most MAX_FLOWS flows; packets of further flows are only counted (`otherFlows`).
+ * Per-flow counters and a fixed hash index from (source id, destination id, protocol and port)
+ * to the flow: no object, no Map lookup per packet. A slot is 4 words (key, source, destination,
+ * flow) side by side. The table holds at most MAX_FLOWS flows; packets of further flows are only
+ * counted (`otherFlows`).
  */
 export class SizeAccumulator {
-  private readonly slotSrc = new Int32Array(SLOTS);
-  private readonly slotDst = new Int32Array(SLOTS);
-  private readonly slotKey = new Int32Array(SLOTS).fill(-1);
-  private readonly slotFlow = new Int32Array(SLOTS);
+  private readonly slots = new Int32Array(SLOTS * 4).fill(-1);
   private readonly names: { src: number; dst: number; proto: string; port?: number }[] = [];
-  private readonly packets = new Float64Array(MAX_FLOWS);
-  private readonly bytes = new Float64Array(MAX_FLOWS);
-  private readonly buckets = new Float64Array(MAX_FLOWS * BUCKETS);
-  private readonly maxIp = new Float64Array(MAX_FLOWS);
-  private readonly maxFrame = new Float64Array(MAX_FLOWS);
-  private readonly atMax = new Float64Array(MAX_FLOWS);
-  /** -1: no UDP packet seen. */
-  private readonly maxUdp = new Float64Array(MAX_FLOWS).fill(-1);
-  private readonly fragmentCount = new Float64Array(MAX_FLOWS);
+  private readonly stats = new Float64Array(MAX_FLOWS * STRIDE);
   private otherFlows = 0;
   private readonly fragments = new FrameSet();
 
@@ -89,12 +99,13 @@ export class SizeAccumulator {
       port = f.tunnelKind[0] !== 0 || TUNNEL_PORTS[dp] !== 0 ? dp : sp < dp ? sp : dp;
     }
     const key = f.proto[0]! * 65537 + port;
-    let slot = (Math.imul(src, 0x9e3779b1) ^ Math.imul(dst, 0x85ebca6b) ^ Math.imul(key, 0xc2b2ae35)) >>> (32 - 15);
+    const slots = this.slots;
+    let slot = ((Math.imul(src, 0x9e3779b1) ^ Math.imul(dst, 0x85ebca6b) ^ Math.imul(key, 0xc2b2ae35)) >>> (32 - 15)) << 2;
     let i: number;
     while (true) {
-      const k = this.slotKey[slot]!;
-      if (k === key && this.slotSrc[slot] === src && this.slotDst[slot] === dst) {
-        i = this.slotFlow[slot]!;
+      const k = slots[slot]!;
+      if (k === key && slots[slot + 1] === src && slots[slot + 2] === dst) {
+        i = slots[slot + 3]!;
         break;
       }
       if (k === -1) {
@@ -105,50 +116,55 @@ export class SizeAccumulator {
         i = this.names.length;
         const proto = kind !== 0 && kind !== L4_OTHER ? L4_NAME[kind]! : `ip${f.proto[0]!}`;
         this.names.push({ src, dst, proto, port: port !== 65536 ? port : undefined });
-        this.slotKey[slot] = key;
-        this.slotSrc[slot] = src;
-        this.slotDst[slot] = dst;
-        this.slotFlow[slot] = i;
+        slots[slot] = key;
+        slots[slot + 1] = src;
+        slots[slot + 2] = dst;
+        slots[slot + 3] = i;
+        this.stats[i * STRIDE + MAX_UDP] = -1;
         break;
       }
-      slot = (slot + 1) & (SLOTS - 1);
+      slot = (slot + 4) & (SLOTS * 4 - 1);
     }
+    const st = this.stats;
+    const o = i * STRIDE;
     const len = f.totalLength[0]!;
-    this.packets[i]!++;
-    this.bytes[i]! += len;
-    this.buckets[i * BUCKETS + bucketIndex(len)]!++;
-    const max = this.maxIp[i]!;
+    st[o + PACKETS]!++;
+    st[o + BYTES]! += len;
+    st[o + BUCKET0 + bucketIndex(len)]!++;
+    const max = st[o + MAX_IP]!;
     if (len > max) {
-      this.maxIp[i] = len;
-      this.maxFrame[i] = f.frameNumber;
-      this.atMax[i] = 1;
-    } else if (len === max) this.atMax[i]!++;
-    if (kind === L4_UDP && f.l4Length[0]! > this.maxUdp[i]!) this.maxUdp[i] = f.l4Length[0]!;
+      st[o + MAX_IP] = len;
+      st[o + MAX_FRAME] = f.frameNumber;
+      st[o + AT_MAX] = 1;
+    } else if (len === max) st[o + AT_MAX]!++;
+    if (kind === L4_UDP && f.l4Length[0]! > st[o + MAX_UDP]!) st[o + MAX_UDP] = f.l4Length[0]!;
     if (f.flags[0]! & F_FRAGMENT) {
-      this.fragmentCount[i]!++;
+      st[o + FRAGMENTS]!++;
       this.fragments.add(f.frameNumber);
     }
   }
 
   finish(): SizeSummary {
+    const st = this.stats;
     const all: FlowSizes[] = this.names.map((n, i) => {
       const src = this.addrs.text(n.src);
       const dst = this.addrs.text(n.dst);
+      const o = i * STRIDE;
       const flow: FlowSizes = {
         flow: `${src} > ${dst} ${n.proto}${n.port !== undefined ? `/${n.port}` : ''}`,
         src,
         dst,
         proto: n.proto,
         port: n.port,
-        packets: this.packets[i]!,
-        bytes: this.bytes[i]!,
-        buckets: Array.from(this.buckets.subarray(i * BUCKETS, (i + 1) * BUCKETS)),
-        maxIpLength: this.maxIp[i]!,
-        maxFrame: this.maxFrame[i]!,
-        atMax: this.atMax[i]!,
-        fragments: this.fragmentCount[i]!,
+        packets: st[o + PACKETS]!,
+        bytes: st[o + BYTES]!,
+        buckets: Array.from(st.subarray(o + BUCKET0, o + BUCKET0 + BUCKETS)),
+        maxIpLength: st[o + MAX_IP]!,
+        maxFrame: st[o + MAX_FRAME]!,
+        atMax: st[o + AT_MAX]!,
+        fragments: st[o + FRAGMENTS]!,
       };
-      if (this.maxUdp[i]! >= 0) flow.maxUdpLength = this.maxUdp[i]!;
+      if (st[o + MAX_UDP]! >= 0) flow.maxUdpLength = st[o + MAX_UDP]!;
       return flow;
     });
     const flows = all.sort((a, b) => b.packets - a.packets);
