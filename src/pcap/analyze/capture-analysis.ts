@@ -65,7 +65,7 @@ export class CaptureAnalyzer {
     const dst = this.addrs.idAt(f, 0, true);
     const innerSrc = tunnel && f.ipVersion[1] !== 0 ? this.addrs.idAt(f, 1, false) : -1;
     this.checksums.add(f, src, innerSrc);
-    this.handshakes.add(f);
+    this.handshakes.add(f, ts);
     this.sizes.add(f, src, dst);
   }
 

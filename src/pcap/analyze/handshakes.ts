@@ -104,8 +104,8 @@ export class HandshakeAccumulator {
 
   constructor(private readonly addrs: AddressTable = new AddressTable()) {}
 
-  add(f: FlatPacket): void {
-    const ts = f.tsSec + f.tsNsec / 1e9;
+  /** `ts`: the frame's time in seconds, when the caller has it already. */
+  add(f: FlatPacket, ts = f.tsSec + f.tsNsec / 1e9): void {
     if (ts > this.lastTs) this.lastTs = ts;
     if (f.l4Kind[0] === L4_TCP && (f.flags[0]! & F_L4_HEADER) !== 0) this.tcp(f, 0, 'outer', ts);
     if (f.tunnelKind[0] !== 0 && f.l4Kind[1] === L4_TCP && (f.flags[1]! & F_L4_HEADER) !== 0) this.tcp(f, 1, 'inner', ts);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fold, isPartial, matchesLco, shouldBe, sumWords, verdict } from './index.js';
+import { fold, isPartial, matchesLco, pseudoSum4, shouldBe, sumHeader20, sumWords, verdict } from './index.js';
 import { allocateSummable, summerFor } from './wasm.js';
 
 function naive(b: Uint8Array, start: number, end: number): number {
@@ -43,6 +43,30 @@ describe('internet checksum', () => {
     const ones = allocateSummable(1 << 20)!.fill(0xff);
     expect(fold(sumWords(ones, 0, ones.length))).toBe(0xffff);
     expect(fold(sumWords(ones, 1, ones.length - 1))).toBe(naive(ones, 1, ones.length - 1));
+  });
+
+  it('the unrolled IPv4 header and pseudo-header sums equal the general sum', () => {
+    let seed = 3;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    const b = Uint8Array.from({ length: 4000 }, rnd);
+    b.fill(0xff, 100, 140);
+    for (let o = 0; o < 3900; o += 7) {
+      expect(fold(sumHeader20(b, o))).toBe(naive(b, o, o + 20));
+      expect(fold(pseudoSum4(b, o, 17, 1480))).toBe(fold(naive(b, o, o + 8) + 17 + 1480));
+    }
+  });
+
+  it('folds in 32-bit steps exactly as the general loop', () => {
+    const slow = (s: number) => {
+      while (s > 0xffff) s = (s % 65536) + Math.floor(s / 65536);
+      return s;
+    };
+    for (const v of [0, 1, 0xfffe, 0xffff, 0x10000, 0x1fffe, 0x1ffff, 0xfffeffff, 0xffff0000, 0xffffffff, 0x1_0000_0000, 2 ** 40 + 5]) expect(fold(v)).toBe(slow(v));
+    let seed = 5;
+    for (let i = 0; i < 20000; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      expect(fold(seed)).toBe(slow(seed));
+    }
   });
 
   it('folds large sums exactly', () => {

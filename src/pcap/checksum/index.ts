@@ -70,6 +70,11 @@ export function sumWords(b: Uint8Array, start: number, end: number): number {
 
 /** Folds a sum to 16 bits with end-around carry. */
 export function fold(s: number): number {
+  if (s < 0x1_0000_0000) {
+    // The usual case, in 32-bit integer steps: at most 0x1fffe after the first, 0xffff after the second.
+    s = (s >>> 16) + (s & 0xffff);
+    return (s >>> 16) + (s & 0xffff);
+  }
   while (s > 0xffff) s = (s % 65536) + Math.floor(s / 65536);
   return s;
 }
@@ -80,7 +85,24 @@ export function fold(s: number): number {
  * Wireshark do.
  */
 export function pseudoSum4(b: Uint8Array, srcAt: number, proto: number, length: number): number {
-  return sumWords(b, srcAt, srcAt + 8) + proto + (length & 0xffff);
+  const a = srcAt;
+  return ((b[a] << 8) | b[a + 1]) + ((b[a + 2] << 8) | b[a + 3]) + ((b[a + 4] << 8) | b[a + 5]) + ((b[a + 6] << 8) | b[a + 7]) + proto + (length & 0xffff);
+}
+
+/** Unfolded sum of an IPv4 header without options (20 bytes), unrolled: the common case. */
+export function sumHeader20(b: Uint8Array, o: number): number {
+  return (
+    ((b[o] << 8) | b[o + 1]) +
+    ((b[o + 2] << 8) | b[o + 3]) +
+    ((b[o + 4] << 8) | b[o + 5]) +
+    ((b[o + 6] << 8) | b[o + 7]) +
+    ((b[o + 8] << 8) | b[o + 9]) +
+    ((b[o + 10] << 8) | b[o + 11]) +
+    ((b[o + 12] << 8) | b[o + 13]) +
+    ((b[o + 14] << 8) | b[o + 15]) +
+    ((b[o + 16] << 8) | b[o + 17]) +
+    ((b[o + 18] << 8) | b[o + 19])
+  );
 }
 
 /** Pseudo-header sum for IPv6; `dstAt` is the final destination (after a routing header). */

@@ -3,7 +3,7 @@
 // 0 is the outer packet, level n + 1 the packet inside level n's tunnel). Every length is
 // checked against two ends: `end` (bytes captured) and `wireEnd` (bytes the packet had on the
 // wire), so a segment is verified only when it was captured whole, as tcpdump does.
-import { fold, isPartial, matchesLco, pseudoSum4, pseudoSum6, shouldBe, sumWords } from '../checksum/index.js';
+import { fold, isPartial, matchesLco, pseudoSum4, pseudoSum6, shouldBe, sumHeader20, sumWords } from '../checksum/index.js';
 import {
   CAUSE_LCO,
   CAUSE_OFFLOAD,
@@ -118,7 +118,7 @@ function decodeIpv4(b: Uint8Array, off: number, end: number, wireEnd: number, f:
   f.flags[l] = F_HAS_ID | (frag & 0x4000 ? F_DF : 0) | (fragOffset !== 0 || more ? F_FRAGMENT : 0) | (more ? F_MORE : 0);
   if (ctx.checksums) {
     const got = u16(b, off + 10);
-    const sum = sumWords(b, off, off + hl);
+    const sum = hl === 20 ? sumHeader20(b, off) : sumWords(b, off, off + hl);
     f.ipCkGot[l] = got;
     if (fold(sum) === 0xffff) f.ipCkStatus[l] = CK_OK;
     else {
