@@ -34,7 +34,7 @@ describe('internet checksum', () => {
     const plain = Uint8Array.from(mem!);
     // Every start alignment, lengths around the 4-, 16- and 64-byte steps, jumbo and 64 KiB frames.
     for (let start = 0; start < 8; start++) for (let len = 0; len < 200; len++) {
-      expect(sumWords(mem!, start, start + len)).toBe(sumWords(plain, start, start + len));
+      expect(fold(sumWords(mem!, start, start + len))).toBe(fold(sumWords(plain, start, start + len)));
     }
     for (const len of [1499, 1500, 9000, 65535, 65536, 262144, (1 << 20) - 3]) {
       expect(fold(sumWords(mem!, 3, 3 + len - 3))).toBe(naive(plain, 3, len));

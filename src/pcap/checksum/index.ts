@@ -3,12 +3,12 @@
 //
 // Sums are kept unfolded in a double (exact below 2^53: no packet comes near) and folded once.
 import type { ChecksumVerdict } from '../types.js';
-import { summerFor, type Sum32 } from './wasm.js';
+import { summerFor, type Sum16 } from './wasm.js';
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 let wordsOf: ArrayBufferLike | undefined;
 let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
-let summer: Sum32 | undefined;
+let summer: Sum16 | undefined;
 
 /**
  * Prepares the bulk sum for a buffer, kept while frames come from the same reader buffer: the
@@ -17,7 +17,7 @@ let summer: Sum32 | undefined;
 function useBuffer(buffer: ArrayBufferLike): void {
   wordsOf = buffer;
   summer = summerFor(buffer);
-  words = summer ? words : new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+  if (summer === undefined) words = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
 }
 
 /** Byte-by-byte part: a byte at an even distance from `origin` is the high half of its word. */
@@ -39,29 +39,28 @@ function sumPairs(b: Uint8Array, start: number, end: number): number {
 /**
  * Unfolded sum of the big-endian 16-bit words of b[start, end) (a last odd byte is padded).
  *
- * The bulk is summed as aligned 32-bit words in host (little-endian) order: the one's-complement
- * sum does not depend on byte order except for a final byte swap (RFC 1071, 2.B), and folding
- * 32-bit lanes equals summing their 16-bit halves. Four words per turn, no allocation.
+ * In reader memory, the WebAssembly summer does it all (sum.wat). Elsewhere the bulk is summed
+ * as aligned 32-bit words in host (little-endian) order: the one's-complement sum does not
+ * depend on byte order except for a final byte swap (RFC 1071, 2.B), and folding 32-bit lanes
+ * equals summing their 16-bit halves. Four words per turn, no allocation.
  */
 export function sumWords(b: Uint8Array, start: number, end: number): number {
-  if (end - start < 32 || !LITTLE_ENDIAN_HOST) return sumPairs(b, start, end);
+  if (end - start < 32) return sumPairs(b, start, end);
+  if (b.buffer !== wordsOf) useBuffer(b.buffer);
+  if (summer !== undefined) return summer(b.byteOffset + start, end - start);
+  if (!LITTLE_ENDIAN_HOST) return sumPairs(b, start, end);
   const base = b.byteOffset;
   const head = (4 - ((base + start) & 3)) & 3;
   const a0 = start + head;
   const a1 = a0 + ((end - a0) & ~3);
-  if (b.buffer !== wordsOf) useBuffer(b.buffer);
-  let lanes: number;
-  if (summer !== undefined) lanes = summer(base + a0, a1 - a0);
-  else {
-    const w = words;
-    let k = (base + a0) >>> 2;
-    const kEnd = (base + a1) >>> 2;
-    const kEnd4 = kEnd - 3;
-    let acc = 0;
-    for (; k < kEnd4; k += 4) acc += w[k] + w[k + 1] + w[k + 2] + w[k + 3];
-    for (; k < kEnd; k++) acc += w[k];
-    lanes = fold(acc);
-  }
+  const w = words;
+  let k = (base + a0) >>> 2;
+  const kEnd = (base + a1) >>> 2;
+  const kEnd4 = kEnd - 3;
+  let acc = 0;
+  for (; k < kEnd4; k += 4) acc += w[k] + w[k + 1] + w[k + 2] + w[k + 3];
+  for (; k < kEnd; k++) acc += w[k];
+  let lanes = fold(acc);
   // Little-endian pairs relative to a0; swap to big-endian, unless a0 is at an odd distance
   // from start (then the pairing relative to start is the swapped one already).
   if ((head & 1) === 0) lanes = ((lanes & 0xff) << 8) | (lanes >>> 8);

@@ -4,8 +4,8 @@
 // CPU, --jitless, a memory limit), allocation returns undefined and the JavaScript sum is used.
 import { SUM_WASM_BASE64 } from './sum-wasm.js';
 
-/** Sum of the little-endian 32-bit words at [p, p + n) of the memory, folded to 16 bits. */
-export type Sum32 = (p: number, n: number) => number;
+/** Sum of the big-endian 16-bit words of the bytes at [p, p + n) of the memory, folded to 16 bits. */
+export type Sum16 = (p: number, n: number) => number;
 
 /** The part of the WebAssembly API used here (the Node typings declare its types only). */
 interface WasmApi {
@@ -16,7 +16,7 @@ interface WasmApi {
 const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 let compiled: object | null | undefined;
-const summers = new WeakMap<ArrayBufferLike, Sum32>();
+const summers = new WeakMap<ArrayBufferLike, Sum16>();
 
 function summerModule(): object | null {
   if (compiled === undefined) {
@@ -36,7 +36,7 @@ export function allocateSummable(size: number): Uint8Array | undefined {
   try {
     const mem = new wasm.Memory({ initial: Math.max(1, Math.ceil(size / 65536)) });
     const instance = new wasm.Instance(mod, { env: { mem } });
-    summers.set(mem.buffer, instance.exports.sum32 as Sum32);
+    summers.set(mem.buffer, instance.exports.sum16 as Sum16);
     return new Uint8Array(mem.buffer, 0, size);
   } catch {
     return undefined;
@@ -44,6 +44,6 @@ export function allocateSummable(size: number): Uint8Array | undefined {
 }
 
 /** The summer of memory allocated by allocateSummable, else undefined. */
-export function summerFor(buffer: ArrayBufferLike): Sum32 | undefined {
+export function summerFor(buffer: ArrayBufferLike): Sum16 | undefined {
   return summers.get(buffer);
 }
