@@ -36,8 +36,8 @@ export class CaptureAnalyzer {
   private readonly handshakes = new HandshakeAccumulator(this.addrs);
   private readonly sizes = new SizeAccumulator(this.addrs);
   private readonly counts: PacketCounts = { frames: 0, ip: 0, tunnel: 0, truncated: 0, notes: {} };
-  private first = Infinity;
-  private last = -Infinity;
+  /** First and last frame times (a typed array: no heap number per frame, see handshakes.ts). */
+  private readonly span = Float64Array.of(Infinity, -Infinity);
   private scratch: FlatPacket | undefined;
 
   /** A packet in the documented object form (slower: converted to the flat form first). */
@@ -48,9 +48,10 @@ export class CaptureAnalyzer {
   /** A packet as decodeFlat left it, while its frame's bytes are still valid. */
   addFlat(f: FlatPacket): void {
     this.counts.frames++;
+    const span = this.span;
     const ts = f.tsSec + f.tsNsec / 1e9;
-    if (ts < this.first) this.first = ts;
-    if (ts > this.last) this.last = ts;
+    if (ts < span[0]!) span[0] = ts;
+    if (ts > span[1]!) span[1] = ts;
     if (f.truncated) this.counts.truncated++;
     const note = f.note;
     if (note !== undefined) {
@@ -65,7 +66,7 @@ export class CaptureAnalyzer {
     const dst = this.addrs.idAt(f, 0, true);
     const innerSrc = tunnel && f.ipVersion[1] !== 0 ? this.addrs.idAt(f, 1, false) : -1;
     this.checksums.add(f, src, innerSrc);
-    this.handshakes.add(f, ts);
+    this.handshakes.add(f);
     this.sizes.add(f, src, dst);
   }
 
@@ -79,9 +80,9 @@ export class CaptureAnalyzer {
       ...sizeFindings(sizes, file),
     ]);
     const window =
-      this.counts.frames === 0 || !Number.isFinite(this.first)
+      this.counts.frames === 0 || !Number.isFinite(this.span[0])
         ? undefined
-        : { first: this.first, last: this.last, seconds: Math.round((this.last - this.first) * 1e6) / 1e6 };
+        : { first: this.span[0]!, last: this.span[1]!, seconds: Math.round((this.span[1]! - this.span[0]!) * 1e6) / 1e6 };
     return { file, read: { ...read }, packets: this.counts, window, checksums, handshakes, sizes, findings };
   }
 }

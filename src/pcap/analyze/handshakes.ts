@@ -100,18 +100,24 @@ export class HandshakeAccumulator {
   private completed = 0;
   private completedFirstTry = 0;
   private notableTruncated = false;
-  private lastTs = 0;
+  /**
+   * [0] this frame's time, [1] the latest time seen (seconds). Kept in a typed array: a time is a
+   * double beyond the small-integer range, and passing or storing it as a plain value would cost
+   * a heap number per frame.
+   */
+  private readonly time = new Float64Array(2);
 
   constructor(private readonly addrs: AddressTable = new AddressTable()) {}
 
-  /** `ts`: the frame's time in seconds, when the caller has it already. */
-  add(f: FlatPacket, ts = f.tsSec + f.tsNsec / 1e9): void {
-    if (ts > this.lastTs) this.lastTs = ts;
-    if (f.l4Kind[0] === L4_TCP && (f.flags[0]! & F_L4_HEADER) !== 0) this.tcp(f, 0, 'outer', ts);
-    if (f.tunnelKind[0] !== 0 && f.l4Kind[1] === L4_TCP && (f.flags[1]! & F_L4_HEADER) !== 0) this.tcp(f, 1, 'inner', ts);
+  add(f: FlatPacket): void {
+    const time = this.time;
+    time[0] = f.tsSec + f.tsNsec / 1e9;
+    if (time[0]! > time[1]!) time[1] = time[0]!;
+    if (f.l4Kind[0] === L4_TCP && (f.flags[0]! & F_L4_HEADER) !== 0) this.tcp(f, 0, 'outer');
+    if (f.tunnelKind[0] !== 0 && f.l4Kind[1] === L4_TCP && (f.flags[1]! & F_L4_HEADER) !== 0) this.tcp(f, 1, 'inner');
   }
 
-  private tcp(f: FlatPacket, l: number, scope: Scope, ts: number): void {
+  private tcp(f: FlatPacket, l: number, scope: Scope): void {
     const flags = f.tcpFlags[l]!;
     const syn = (flags & TCP_SYN) !== 0;
     const ack = (flags & TCP_ACK) !== 0;
@@ -121,6 +127,7 @@ export class HandshakeAccumulator {
     const dp = f.dstPort[l]!;
     const ports = (sp < dp ? Math.imul(sp, 40503) ^ dp : Math.imul(dp, 40503) ^ sp) & 0xffff;
     if (!(syn && !ack) && this.portPairs[ports] === 0) return;
+    const ts = this.time[0]!;
     const a = endpoint(this.addrs.text(this.addrs.idAt(f, l, false)), sp);
     const b = endpoint(this.addrs.text(this.addrs.idAt(f, l, true)), dp);
     const frameNumber = f.frameNumber;
@@ -175,7 +182,7 @@ export class HandshakeAccumulator {
   private close(key: string, c: Conn): void {
     this.conns.delete(key);
     this.portPairs[c.ports]!--;
-    const h = toHandshake(c, this.lastTs);
+    const h = toHandshake(c, this.time[1]!);
     if (h.state === 'completed') {
       this.completed++;
       if (h.syns.length <= 1 && h.synAcks.length <= 1) {
