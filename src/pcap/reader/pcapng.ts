@@ -45,7 +45,8 @@ export class PcapngParser implements RecordParser {
   private le = true;
   private inSection = false;
   private interfaces: Interface[] = [];
-  private readonly ts = { sec: 0, nsec: 0 };
+  /** Seconds and nanoseconds of the current packet (see splitTimestamp). */
+  private readonly ts = new Float64Array(2);
 
   private readonly rec = newFrameRecord();
 
@@ -177,8 +178,8 @@ export class PcapngParser implements RecordParser {
     this.frames++;
     const rec = this.rec;
     rec.frameNumber = this.frames;
-    rec.tsSec = this.ts.sec;
-    rec.tsNsec = this.ts.nsec;
+    rec.tsSec = this.ts[0]!;
+    rec.tsNsec = this.ts[1]!;
     rec.linkType = iface.linkType;
     rec.interfaceId = ifId;
     rec.capLen = keep;

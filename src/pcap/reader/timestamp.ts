@@ -23,12 +23,16 @@ export function tsResolution(option: number): TsResolution {
   return { unitsPerSecond: Number(big), nsPerUnit: 0, big };
 }
 
-/** Splits hi:lo units into whole seconds and nanoseconds; writes them into `out`. */
-export function splitTimestamp(hi: number, lo: number, res: TsResolution, offsetSec: number, out: { sec: number; nsec: number }): void {
+/**
+ * Splits hi:lo units into whole seconds and nanoseconds, written to out[0] and out[1] (a typed
+ * array: seconds since 2004 are beyond V8's small integers, and a plain field would take a new
+ * heap number per frame).
+ */
+export function splitTimestamp(hi: number, lo: number, res: TsResolution, offsetSec: number, out: Float64Array): void {
   if (res.big !== undefined) {
     const units = (BigInt(hi) << 32n) | BigInt(lo);
-    out.sec = Number(units / res.big) + offsetSec;
-    out.nsec = Number(((units % res.big) * 1_000_000_000n) / res.big);
+    out[0] = Number(units / res.big) + offsetSec;
+    out[1] = Number(((units % res.big) * 1_000_000_000n) / res.big);
     return;
   }
   const d = res.unitsPerSecond;
@@ -40,6 +44,6 @@ export function splitTimestamp(hi: number, lo: number, res: TsResolution, offset
   x = r * 65536 + (lo & 0xffff);
   const qc = Math.floor(x / d);
   r = x - qc * d;
-  out.sec = qa * 4294967296 + qb * 65536 + qc + offsetSec;
-  out.nsec = res.nsPerUnit !== 0 ? r * res.nsPerUnit : Math.floor((r * 1e9) / d);
+  out[0] = qa * 4294967296 + qb * 65536 + qc + offsetSec;
+  out[1] = res.nsPerUnit !== 0 ? r * res.nsPerUnit : Math.floor((r * 1e9) / d);
 }
