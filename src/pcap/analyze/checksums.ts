@@ -83,19 +83,37 @@ export class ChecksumAccumulator {
 
   private addLevel(f: FlatPacket, l: number, src: number): void {
     const base = l === 0 ? 0 : 5;
-    if (f.ipCkStatus[l] !== CK_ABSENT) this.record(f, l, base, f.ipCkStatus[l]!, f.ipCkGot[l]!, f.ipCkExpected[l]!, f.ipCkCause[l]!, src, false);
+    const ipStatus = f.ipCkStatus[l]!;
+    if (ipStatus === CK_OK || ipStatus === CK_NONE || ipStatus === CK_UNVERIFIABLE) this.countHealthy(base, ipStatus, src);
+    else if (ipStatus !== CK_ABSENT) this.record(f, l, base, ipStatus, f.ipCkGot[l]!, f.ipCkExpected[l]!, f.ipCkCause[l]!, src, false);
     const kind = f.l4Kind[l]!;
     const status = f.l4CkStatus[l]!;
-    if (kind !== 0 && kind !== L4_OTHER && status !== CK_ABSENT) {
+    if (kind === 0 || kind === L4_OTHER || status === CK_ABSENT) return;
+    // L4 kinds are numbered as PROTO_INDEX: udp 1, tcp 2, icmp 3, icmpv6 4.
+    if (status !== CK_BAD) this.countHealthy(base + kind, status, src);
+    else {
       const got = f.l4CkGot[l]!;
       const ffff = l === 0 && kind === L4_UDP && f.tunnelKind[0] !== 0 && status === CK_BAD && got === 0xffff;
       if (ffff) {
         this.ffffFrames.add(f.frameNumber);
         this.ffffSrcs.add(this.addrs.text(src));
       }
-      // L4 kinds are numbered as PROTO_INDEX: udp 1, tcp 2, icmp 3, icmpv6 4.
       this.record(f, l, base + kind, status, got, f.l4CkExpected[l]!, f.l4CkCause[l]!, src, ffff);
     }
+  }
+
+  /** The common case, kept small to be inlined: a sum that is right, absent or unverifiable. */
+  private countHealthy(li: number, status: number, src: number): void {
+    this.seen[li] = 1;
+    this.byStatus[li * 5 + status]!++;
+    let tally = this.senderTally[li]!;
+    const o = src * 2;
+    if (o >= tally.length) tally = this.growTally(li, o);
+    if (tally[o]! < 0) {
+      tally[o] = 0;
+      this.senderOrder[li]!.push(src);
+    }
+    tally[o]!++;
   }
 
   private record(f: FlatPacket, l: number, li: number, status: number, got: number, expected: number, causeCode: number, src: number, ffff: boolean): void {
