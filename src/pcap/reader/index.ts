@@ -1,20 +1,22 @@
-// readCapture: streams a pcap or pcapng capture and hands each frame to a callback. The input is
-// read in large chunks into one reusable buffer; a record cut by a chunk boundary is moved to the
-// front and completed by the next read, so memory stays at one chunk (or one maximal record)
-// whatever the file size. Bad input never throws: the summary carries an error with a stable
-// code and the byte offset, after every good frame before it was delivered.
+// readCapture: streams a pcap or pcapng capture and hands each frame to a callback. A file is
+// read in large chunks straight into two buffers in turn (source.ts: the next chunk is read while
+// the parser walks the current one, and a record cut by the boundary is completed in front of
+// the next chunk); a stream into one buffer whose unparsed tail moves to the front. Memory stays
+// at two chunks (or one maximal record) whatever the file size. The buffers are WebAssembly
+// memory when available, so checksums are summed in place (checksum/wasm.ts). Bad input never
+// throws: the summary carries an error with a stable code and the byte offset, after every good
+// frame before it was delivered.
 import type { RawFrame, ReadSummary } from '../types.js';
 import { E_ABORTED, E_INPUT, E_PCAP_BAD_MAGIC, E_PCAP_EMPTY, E_PCAP_TRUNCATED, type ReadError } from './codes.js';
 import { ClassicPcapParser, classicMagic } from './pcap-classic.js';
 import { PcapngParser, PCAPNG_SHB } from './pcapng.js';
 import type { RecordParser, RecordSink } from './parser.js';
-
-export type { FrameRecord, RecordSink } from './parser.js';
 import { openFileWindows, streamSource, type ByteSource, type Window, type WindowSource } from './source.js';
 import { u32 } from './bytes.js';
-
-export * from './codes.js';
 import { allocateSummable } from '../checksum/wasm.js';
+
+export type { FrameRecord, RecordSink } from './parser.js';
+export * from './codes.js';
 export { MAXIMUM_SNAPLEN, maxSnaplenFor } from './limits.js';
 
 export interface ReadOptions {
@@ -165,8 +167,9 @@ async function pump(source: WindowSource, onFrame: RecordSink, opts: ReadOptions
 }
 
 /**
- * Uninitialised memory (every byte is read in before it is parsed), seen as a plain Uint8Array:
- * subarray on a Buffer goes through Buffer's constructor, several times slower per frame.
+ * Memory for the reader: WebAssembly memory, so checksums are summed in place (checksum/wasm.ts),
+ * else uninitialised memory (every byte is read in before it is parsed). Either way a plain
+ * Uint8Array: subarray on a Buffer goes through Buffer's constructor, several times slower per frame.
  */
 function allocate(size: number): Uint8Array {
   const summable = allocateSummable(size);
