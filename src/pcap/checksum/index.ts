@@ -6,18 +6,22 @@ import type { ChecksumVerdict } from '../types.js';
 import { summerFor, type Sum16 } from './wasm.js';
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-let wordsOf: ArrayBufferLike | undefined;
+let viewOf: Uint8Array | undefined;
+let viewOffset = 0;
 let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 let summer: Sum16 | undefined;
 
 /**
- * Prepares the bulk sum for a buffer, kept while frames come from the same reader buffer: the
- * WebAssembly summer when the reader allocated it (checksum/wasm.ts), else a 32-bit view.
+ * Prepares the bulk sum for the array `b`, kept while frames come from the same reader buffer
+ * (keyed by the array itself: its .buffer and .byteOffset getters cost more than the sum of a
+ * small packet): the WebAssembly summer when the reader allocated the memory (checksum/wasm.ts),
+ * else a 32-bit view of the whole buffer.
  */
-function useBuffer(buffer: ArrayBufferLike): void {
-  wordsOf = buffer;
-  summer = summerFor(buffer);
-  if (summer === undefined) words = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+function useView(b: Uint8Array): void {
+  viewOf = b;
+  viewOffset = b.byteOffset;
+  summer = summerFor(b.buffer);
+  if (summer === undefined) words = new Uint32Array(b.buffer, 0, b.buffer.byteLength >>> 2);
 }
 
 /** Byte-by-byte part: a byte at an even distance from `origin` is the high half of its word. */
@@ -46,10 +50,10 @@ function sumPairs(b: Uint8Array, start: number, end: number): number {
  */
 export function sumWords(b: Uint8Array, start: number, end: number): number {
   if (end - start < 32) return sumPairs(b, start, end);
-  if (b.buffer !== wordsOf) useBuffer(b.buffer);
-  if (summer !== undefined) return summer(b.byteOffset + start, end - start);
+  if (b !== viewOf) useView(b);
+  if (summer !== undefined) return summer(viewOffset + start, end - start);
   if (!LITTLE_ENDIAN_HOST) return sumPairs(b, start, end);
-  const base = b.byteOffset;
+  const base = viewOffset;
   const head = (4 - ((base + start) & 3)) & 3;
   const a0 = start + head;
   const a1 = a0 + ((end - a0) & ~3);
