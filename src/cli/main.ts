@@ -51,6 +51,13 @@ export async function main(argv: string[]): Promise<number> {
 
 const invokedDirectly = process.argv[1] !== undefined && /podpath(\.mjs)?$|main\.(ts|js)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  // A reader that stops early (`podpath pcap analyze x | head`) closes the pipe: end quietly, as
+  // other command-line tools do, instead of a stack trace for the EPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    process.stderr.write(formatError(e) + '\n');
+    process.exit(2);
+  });
   main(process.argv).then(
     (code) => {
       process.exitCode = code;

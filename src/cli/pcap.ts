@@ -42,6 +42,8 @@ export function registerPcap(program: Command): void {
       for (const file of files) analyses.push(await analyzeCapture(file, file === '-' ? '<stdin>' : file, { vxlanPorts: opts.vxlanPort }));
       const errors = analyses.filter((a) => a.read.error);
       const code = errors.length ? 2 : exitCodeFor(analyses.flatMap((a) => a.findings));
+      // Set before writing: a reader that closes the pipe early (| head) ends us in the write.
+      process.exitCode = code;
       if (opts.json) {
         // Two writes: appending the newline would copy the whole (multi-megabyte) text once more.
         process.stdout.write(analyzeJsonText(analyses, code, VERSION));
@@ -68,6 +70,7 @@ export function registerPcap(program: Command): void {
       if (sender === '-' && receiver === '-') throw new PodpathError('E_USAGE', 'standard input (-) can be read only once');
       const out = await diffCaptures(sender, receiver, { vxlanPorts: opts.vxlanPort, nat: opts.nat, senderHost: opts.senderHost, receiverHost: opts.receiverHost });
       const code = out.errors.length ? 2 : exitCodeFor(out.findings);
+      process.exitCode = code;
       if (opts.json) process.stdout.write(JSON.stringify(diffJson(out.result, out.findings, code, VERSION), null, 2) + '\n');
       else process.stdout.write(renderDiff(out.result, out.findings, colors(useColor()), lang));
       for (const e of out.errors) process.stderr.write(readErrorLine(e.error, e.file) + '\n');

@@ -10,6 +10,7 @@ import { buildFrame, encodeCapture, type FrameRecord } from '../../src/pcap/writ
 import { analyzeJsonSchema } from '../../src/pcap/analyze/json.js';
 import { diffJsonSchema } from '../../src/pcap/diff/json.js';
 import { missingRequirement } from '../helpers/env.js';
+import { generateCapture } from '../../bench/gen-capture.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (name: string) => join(root, 'test/fixtures/pcap-analyze', name);
@@ -96,6 +97,16 @@ describe('podpath pcap (child process)', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^ERROR 1 TCP handshake never completed/);
     expect(r.stdout).toContain('<stdin>: pcap, 16 frames');
+  });
+
+  it('ends quietly with its own exit code when the reader closes the pipe early (| head)', () => {
+    // 20,000 generated packets: the document is far larger than a pipe's buffer, so the write
+    // meets the closed pipe.
+    const big = join(dir, 'big.pcap');
+    generateCapture({ packets: 20_000, out: big, seed: 3, format: 'pcap' });
+    const cmd = `${process.execPath} --import tsx ${join(root, 'src/cli/main.ts')} pcap analyze --json ${big} | head -c 20 >/dev/null; echo "podpath exit \${PIPESTATUS[0]}" >&2`;
+    const r = spawnSync('bash', ['-c', cmd], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('podpath exit 1\n'); // findings, as without the pipe; no stack trace
   });
 
   it('--json keeps the read error in the document', () => {
