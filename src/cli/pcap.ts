@@ -58,7 +58,7 @@ export function registerPcap(program: Command): void {
     .command('diff')
     .description('Match the packets of two captures of the same traffic (sender side, receiver side): what was lost, which way, and whether loss depends on size, time or rate')
     .argument('<sender>', "capture taken on the sending node (streamed; - for standard input)")
-    .argument('<receiver>', "capture taken on the receiving node (indexed in memory, ~100 bytes a packet)")
+    .argument('<receiver>', "capture taken on the receiving node (indexed in memory, ~110 bytes a packet)")
     .option('--vxlan-port <port>', 'also decode this UDP port as VXLAN (repeatable)', port, [])
     .option('--nat', 'NAT between the capture points: match plain packets without addresses and ports')
     .option('--sender-host <addr>', "the sending node's address (default: the busiest address of the sender capture)")

@@ -36,8 +36,11 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
   const senderFile = join(dir, 'sender.pcap');
   const receiverFile = join(dir, 'receiver.pcap');
   let out: DiffOutcome;
-  /** The human report, shown when an assertion fails. */
+  /** The same captures the other way round: B's as SENDER, so A -> B is the reverse direction. */
+  let reversed: DiffOutcome;
+  /** The human reports, shown when an assertion fails. */
   let report = '';
+  let backReport = '';
 
   beforeAll(async () => {
     try {
@@ -75,6 +78,8 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
       await lab.stop(capB);
       out = await diffCaptures(senderFile, receiverFile);
       report = renderDiff(out.result, out.findings, colors(false));
+      reversed = await diffCaptures(receiverFile, senderFile, { senderHost: B, receiverHost: A });
+      backReport = renderDiff(reversed.result, reversed.findings, colors(false));
     } catch (e) {
       lab.cleanup();
       throw e;
@@ -140,5 +145,40 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
     expect(ids).toContain('diff-one-way');
     expect(ids, report).not.toContain('diff-loss');
     expect(() => diffJsonSchema.parse(diffJson(d, out.findings, 1, 'test'))).not.toThrow();
+  });
+
+  it('judges the other direction as fully: the same size limit and blackhole seen as reverse loss, frames of the receiver capture', () => {
+    const d = reversed.result;
+    expect(d.sender.host).toBe(B);
+    expect(d.forward.lost, backReport).toBe(0);
+    const rv = d.reverse;
+    expect(rv.from).toBe(A);
+    expect(rv.to).toBe(B);
+    // Same packets, same verdicts as when A's capture was the sender's.
+    expect(rv.lost, backReport).toBe(out.result.forward.lost);
+    expect(rv.maxDeliveredSize).toBe(1500);
+    expect(rv.size, backReport).toMatchObject({ threshold: 1500, lostAbove: out.result.forward.size!.lostAbove, largestLost: 2028, lostAtOrBelowOutsideRuns: 0 });
+    const holes = rv.runs.filter((r) => r.kind === 'blackhole');
+    expect(holes, backReport).toHaveLength(1);
+    const fwdHole = out.result.forward.runs.find((r) => r.kind === 'blackhole')!;
+    expect(holes[0]!.packets).toBe(fwdHole.packets);
+    // Times on the sender's clock (B's here): within the clock offset of what A's capture said.
+    expect(Math.abs(holes[0]!.start - fwdHole.start)).toBeLessThan(0.05);
+    expect(holes[0]!.rateAtStart).toBeGreaterThan(3.5e6);
+
+    const size = reversed.findings.find((f) => f.id === 'diff-loss-size')!;
+    expect(size.file).toBe(senderFile); // A's capture: the receiver's in this diff
+    expect(size.message).toMatch(/^every datagram 10\.98\.0\.1 -> 10\.98\.0\.2 larger than 1500 bytes .*\(frames of the receiver's capture\)$/);
+    expect(tsharkCount(senderFile, size.filter!)).toBe(size.frames!.count);
+    const rate = reversed.findings.find((f) => f.id === 'diff-loss-rate')!;
+    expect(rate.file).toBe(senderFile);
+    expect(rate.message).toContain('starting when the rate of 10.98.0.1 over 1 s reached');
+    expect(tsharkCount(senderFile, rate.filter!)).toBe(holes[0]!.packets);
+    // All of the reverse loss is explained: no generic "lost too" line, and no forward loss line.
+    const ids = reversed.findings.map((f) => f.id);
+    expect(ids, backReport).not.toContain('diff-reverse-loss');
+    expect(ids).not.toContain('diff-loss');
+    expect(backReport).toMatch(/10\.98\.0\.1 -> 10\.98\.0\.2 +blackhole +\+\d/);
+    expect(() => diffJsonSchema.parse(diffJson(d, reversed.findings, 1, 'test'))).not.toThrow();
   });
 });

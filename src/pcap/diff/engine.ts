@@ -1,7 +1,7 @@
 // Matches the packets of two captures of the same traffic (sender side, receiver side).
 //
-// Memory: the receiver's capture is indexed first, ~100 bytes a packet (typed-array columns plus
-// one Map entry per distinct key; measured: 1M packets add ~95 MB of peak RSS), up to MAX_INDEXED packets; the sender's capture is then
+// Memory: the receiver's capture is indexed first, ~110 bytes a packet (typed-array columns plus
+// one Map entry per distinct key; measured: 1M packets 247 MB peak RSS, 100k 106 MB), up to MAX_INDEXED packets; the sender's capture is then
 // streamed, and only its unmatched packets are kept (~55 bytes each, up to MAX_UNMATCHED) plus
 // bounded per-address counters. So memory grows with the receiver's capture and with the loss,
 // never with the sender's capture: give the smaller capture as RECEIVER when one is huge.
@@ -38,12 +38,16 @@ class Receiver {
   readonly innerTtl = new Column(Int16Array);
   /** 1 when the packet carries TCP (outer or inner): segmentation offload can merge or split it. */
   readonly tcp = new Column(Uint8Array);
+  /** For the reverse direction's verdicts: datagram size, frame length, a later fragment. */
+  readonly size = new Column(Uint32Array);
+  readonly wireLength = new Column(Uint32Array);
+  readonly laterFragment = new Column(Uint8Array);
   readonly heads = new Map<number, number>();
   truncated = false;
 }
 
-/** A sender packet with no copy at the receiver. */
-class Unmatched {
+/** A packet with no copy at the other end (the sender's, or for the reverse direction the receiver's). */
+export class Unmatched {
   n = 0;
   truncated = 0;
   readonly ts = new Column(Float64Array);
@@ -60,6 +64,29 @@ class Unmatched {
   /** When the next packet of the pair got through (NaN: never, within the capture). */
   readonly resumeTs = new Column(Float64Array);
   readonly tcp = new Column(Uint8Array);
+
+  /** Records one; returns its index, or -1 past MAX_UNMATCHED (then only counted). */
+  push(ts: number, frame: number, size: number, src: number, dst: number, rate: number, rateOkBefore: number, matchedBefore: number, tcp: boolean): number {
+    if (this.n >= MAX_UNMATCHED) {
+      this.truncated++;
+      return -1;
+    }
+    const j = this.n++;
+    if (this.n > this.ts.data.length) {
+      for (const c of [this.ts, this.frame, this.size, this.src, this.dst, this.rate, this.rateOkBefore, this.matchedBefore, this.resumeTs, this.tcp]) c.ensure(this.n);
+    }
+    this.ts.data[j] = ts;
+    this.frame.data[j] = frame;
+    this.size.data[j] = size;
+    this.src.data[j] = src;
+    this.dst.data[j] = dst;
+    this.rate.data[j] = rate;
+    this.rateOkBefore.data[j] = rateOkBefore;
+    this.matchedBefore.data[j] = matchedBefore;
+    this.resumeTs.data[j] = NaN;
+    this.tcp.data[j] = tcp ? 1 : 0;
+    return j;
+  }
 }
 
 /** The IP length of the TCP packet a frame carries (inner for a tunnel), or 0 without TCP. */
@@ -130,7 +157,7 @@ export class DiffEngine {
     const { h1, h2 } = this.hasher;
     const i = r.n++;
     if (r.n > r.ts.data.length) {
-      for (const c of [r.ts, r.frame, r.h2, r.next, r.matched, r.src, r.dst, r.l4Checksum, r.l4Bad, r.innerIp, r.innerL4, r.innerArtefact, r.innerTtl, r.tcp]) c.ensure(r.n);
+      for (const c of [r.ts, r.frame, r.h2, r.next, r.matched, r.src, r.dst, r.l4Checksum, r.l4Bad, r.innerIp, r.innerL4, r.innerArtefact, r.innerTtl, r.tcp, r.size, r.wireLength, r.laterFragment]) c.ensure(r.n);
     }
     const src = this.addrs.id(pkt.ip.src);
     const dst = this.addrs.id(pkt.ip.dst);
@@ -149,6 +176,9 @@ export class DiffEngine {
     const tcp = tcpLength(pkt);
     r.tcp.data[i] = tcp > 0 ? 1 : 0;
     if (tcp > this.largestTcp.receiver) this.largestTcp.receiver = tcp;
+    r.size.data[i] = datagramSize(pkt);
+    r.wireLength.data[i] = pkt.origLen;
+    r.laterFragment.data[i] = (pkt.ip.fragment?.offset ?? 0) > 0 ? 1 : 0;
     // Newest first; lookups take the oldest unmatched, so duplicates pair up in order.
     r.next.data[i] = r.heads.get(h1) ?? -1;
     r.heads.set(h1, i);
@@ -201,26 +231,8 @@ export class DiffEngine {
       this.checkAltered(pkt, i);
       return;
     }
-    const u = this.lost;
-    if (u.n >= MAX_UNMATCHED) {
-      u.truncated++;
-      return;
-    }
-    const j = u.n++;
-    if (u.n > u.ts.data.length) {
-      for (const c of [u.ts, u.frame, u.size, u.src, u.dst, u.rate, u.rateOkBefore, u.matchedBefore, u.resumeTs, u.tcp]) c.ensure(u.n);
-    }
-    u.ts.data[j] = ts;
-    u.frame.data[j] = pkt.frameNumber;
-    u.size.data[j] = size;
-    u.src.data[j] = src;
-    u.dst.data[j] = dst;
-    u.rate.data[j] = rate;
-    u.rateOkBefore.data[j] = this.rateOk.get(src) ?? 0;
-    u.matchedBefore.data[j] = this.pairMatched.get(pair) ?? 0;
-    u.resumeTs.data[j] = NaN;
-    u.tcp.data[j] = tcp > 0 ? 1 : 0;
-    this.pairLastLost.set(pair, j);
+    const j = this.lost.push(ts, pkt.frameNumber, size, src, dst, rate, this.rateOk.get(src) ?? 0, this.pairMatched.get(pair) ?? 0, tcp > 0);
+    if (j >= 0) this.pairLastLost.set(pair, j);
   }
 
   private checkAltered(pkt: DecodedPacket, i: number): void {

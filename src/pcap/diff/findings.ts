@@ -1,6 +1,6 @@
 // Findings of `pcap diff`: what was lost, which way, and what the loss depends on.
 import { makeFinding, sortFindings, type Finding } from '../analyze/findings.js';
-import type { DiffResult } from './result.js';
+import type { DiffResult, ForwardDirection } from './result.js';
 
 export function formatRate(bps: number): string {
   if (bps >= 1e9) return `${(bps / 1e9).toFixed(2)} Gbit/s`;
@@ -12,6 +12,74 @@ export function formatRate(bps: number): string {
 const rel = (d: DiffResult, t: number) => `+${(t - (d.sender.first ?? t)).toFixed(1)} s`;
 const pct = (n: number, of: number) => (of > 0 ? `${((100 * n) / of).toFixed(n === of ? 0 : 1)}%` : '-');
 
+
+/**
+ * Size, rate and time findings of one direction; returns how many of its lost packets they
+ * explain. Frames refer to `file`, the capture where the direction starts (`side`).
+ */
+function lossFindings(d: DiffResult, f: ForwardDirection, file: string, side: 'sender' | 'receiver', out: Finding[]): number {
+  const dir = `${f.from} -> ${f.to}`;
+  // The reverse direction's frames are the receiver's: say so, the forward ones need no note.
+  const where = side === 'sender' ? '' : " (frames of the receiver's capture)";
+  const whereZh = side === 'sender' ? '' : '（帧号为接收端抓包的）';
+  const sizeExplained = f.size && f.size.lostAtOrBelowOutsideRuns === 0 ? f.size.lostAbove : 0;
+  if (f.size) {
+    const s = f.size;
+    const below = s.lostAtOrBelow === 0 ? 'none at or below' : `${s.lostAtOrBelow} smaller ones were lost${s.lostAtOrBelowOutsideRuns === 0 ? ', all inside the loss window(s) reported separately' : ` (${s.lostAtOrBelowOutsideRuns} outside any loss window)`}`;
+    out.push(
+      makeFinding({
+        id: 'diff-loss-size',
+        severity: 'error',
+        file,
+        message: `every datagram ${dir} larger than ${s.threshold} bytes (IP; UDP payload ${s.threshold - 28}) was lost: ${s.lostAbove} packets of ${s.threshold + 1}-${s.largestLost} bytes; ${below}${where}`,
+        detail: `Something on the path drops packets above ${s.threshold} bytes: an MTU mismatch, or a device dropping large UDP or fragments (seed 003). Check the MTU of every hop; for the overlay, lower the VXLAN MTU below the underlay's by 50.`,
+        zh: {
+          message: `${dir} 所有大于 ${s.threshold} 字节（IP；UDP 载荷 ${s.threshold - 28}）的数据报全部丢失：${s.lostAbove} 个 ${s.threshold + 1}-${s.largestLost} 字节的报文；${s.lostAtOrBelow === 0 ? '不大于该值的一个未丢' : `较小的丢了 ${s.lostAtOrBelow} 个${s.lostAtOrBelowOutsideRuns === 0 ? '，全部在另行报告的丢包时间窗内' : `（${s.lostAtOrBelowOutsideRuns} 个不在任何丢包时间窗内）`}`}${whereZh}`,
+          detail: `路径上有设备丢弃大于 ${s.threshold} 字节的报文：MTU 不一致，或设备丢弃大 UDP 报文/分片（种子 003）。请检查每一跳的 MTU；overlay 的 VXLAN MTU 应比 underlay 小 50。`,
+        },
+        frames: s.frames,
+        fallbackFilter: `ip.src == ${f.from} && ip.dst == ${f.to} && (ip.len > ${s.threshold} || ip.frag_offset > 0 || ip.flags.mf == 1)`,
+      }),
+    );
+  }
+  const blackholes = f.runs.filter((r) => r.kind === 'blackhole');
+  for (const r of blackholes.slice(0, 3)) {
+    out.push(
+      makeFinding({
+        id: 'diff-loss-rate',
+        severity: 'error',
+        file,
+        message: `from ${rel(d, r.start)} everything ${dir} was lost for ${r.seconds.toFixed(1)} s${r.untilEnd ? ' (until the end of the overlap)' : ''}: ${r.packets} packets of all sizes (${r.smallest}-${r.largest} bytes), starting when the rate of ${f.from} over 1 s reached ${formatRate(r.rateAtStart)} (the most that got through before: ${formatRate(r.rateOkBefore)}; its usual rate: ${formatRate(f.medianRate)}): a rate-triggered blackhole${where}`,
+        detail: 'The limit lies between the most that got through and the rate at the start (a policer may allow a burst first). A device on the path cuts the sending host off once it exceeds a rate, then lets it back after a while (seed 003: ~22 Mbit/s). Take the numbers to the network team; reproduce with `podpath probe` rate ramp.',
+        zh: {
+          message: `从 ${rel(d, r.start)} 起 ${dir} 的所有流量丢失 ${r.seconds.toFixed(1)} 秒${r.untilEnd ? '（直到重叠结束）' : ''}：${r.packets} 个各种大小的报文（${r.smallest}-${r.largest} 字节），开始时 ${f.from} 的 1 秒速率达到 ${formatRate(r.rateAtStart)}（此前能通过的最高速率：${formatRate(r.rateOkBefore)}；平时速率：${formatRate(f.medianRate)}）：速率触发的黑洞${whereZh}`,
+          detail: '限速值介于此前能通过的最高速率与开始丢包时的速率之间（限速器可能先放过一个突发）。路径上的设备在发送主机超过某速率后把它整个切断，过一段时间再放行（种子 003：约 22 Mbit/s）。请把这些数字交给网络团队；可用 `podpath probe` 速率爬升复现。',
+        },
+        frames: { count: r.packets, ranges: [{ from: r.firstFrame, to: r.lastFrame }], truncated: false },
+        filter: `ip.src == ${f.from} && ip.dst == ${f.to} && frame.number >= ${r.firstFrame} && frame.number <= ${r.lastFrame}`,
+      }),
+    );
+  }
+  const windows = f.runs.filter((r) => r.kind === 'window');
+  for (const r of windows.slice(0, 3)) {
+    out.push(
+      makeFinding({
+        id: 'diff-loss-window',
+        severity: 'error',
+        file,
+        message: `everything ${dir} was lost between ${rel(d, r.start)} and ${rel(d, r.start + r.seconds)} (${r.seconds.toFixed(1)} s${r.untilEnd ? ', until the end of the overlap' : ''}): ${r.packets} packets, nothing got through in between; the rate then was ordinary (${formatRate(r.rateAtStart)})${where}`,
+        detail: 'A time-bound outage of the path (link flap, route change, device reboot): compare with logs of the nodes and the network for that window.',
+        zh: {
+          message: `${dir} 在 ${rel(d, r.start)} 到 ${rel(d, r.start + r.seconds)} 之间全部丢失（${r.seconds.toFixed(1)} 秒${r.untilEnd ? '，直到重叠结束' : ''}）：${r.packets} 个报文，其间一个也没到；当时速率正常（${formatRate(r.rateAtStart)}）${whereZh}`,
+          detail: '路径在这段时间中断（链路抖动、路由变化、设备重启）：请对照该时间窗内节点和网络设备的日志。',
+        },
+        frames: { count: r.packets, ranges: [{ from: r.firstFrame, to: r.lastFrame }], truncated: false },
+        filter: `ip.src == ${f.from} && ip.dst == ${f.to} && frame.number >= ${r.firstFrame} && frame.number <= ${r.lastFrame}`,
+      }),
+    );
+  }
+  return sizeExplained + blackholes.reduce((n, r) => n + r.packets, 0) + windows.reduce((n, r) => n + r.packets, 0);
+}
 
 export function diffFindings(d: DiffResult): Finding[] {
   const out: Finding[] = [];
@@ -48,97 +116,45 @@ export function diffFindings(d: DiffResult): Finding[] {
     );
   }
 
-  const sizeExplained = f.size && f.size.lostAtOrBelowOutsideRuns === 0 ? f.size.lostAbove : 0;
-  if (f.size) {
-    const s = f.size;
-    const below = s.lostAtOrBelow === 0 ? 'none at or below' : `${s.lostAtOrBelow} smaller ones were lost${s.lostAtOrBelowOutsideRuns === 0 ? ', all inside the loss window(s) reported separately' : ` (${s.lostAtOrBelowOutsideRuns} outside any loss window)`}`;
-    out.push(
-      makeFinding({
-        id: 'diff-loss-size',
-        severity: 'error',
-        file,
-        message: `every datagram ${dir} larger than ${s.threshold} bytes (IP; UDP payload ${s.threshold - 28}) was lost: ${s.lostAbove} packets of ${s.threshold + 1}-${s.largestLost} bytes; ${below}`,
-        detail: `Something on the path drops packets above ${s.threshold} bytes: an MTU mismatch, or a device dropping large UDP or fragments (seed 003). Check the MTU of every hop; for the overlay, lower the VXLAN MTU below the underlay's by 50.`,
-        zh: {
-          message: `${dir} 所有大于 ${s.threshold} 字节（IP；UDP 载荷 ${s.threshold - 28}）的数据报全部丢失：${s.lostAbove} 个 ${s.threshold + 1}-${s.largestLost} 字节的报文；${s.lostAtOrBelow === 0 ? '不大于该值的一个未丢' : `较小的丢了 ${s.lostAtOrBelow} 个${s.lostAtOrBelowOutsideRuns === 0 ? '，全部在另行报告的丢包时间窗内' : `（${s.lostAtOrBelowOutsideRuns} 个不在任何丢包时间窗内）`}`}`,
-          detail: `路径上有设备丢弃大于 ${s.threshold} 字节的报文：MTU 不一致，或设备丢弃大 UDP 报文/分片（种子 003）。请检查每一跳的 MTU；overlay 的 VXLAN MTU 应比 underlay 小 50。`,
-        },
-        frames: s.frames,
-        fallbackFilter: `ip.src == ${f.from} && ip.dst == ${f.to} && (ip.len > ${s.threshold} || ip.frag_offset > 0 || ip.flags.mf == 1)`,
-      }),
-    );
-  }
-  const blackholes = f.runs.filter((r) => r.kind === 'blackhole');
-  for (const r of blackholes.slice(0, 3)) {
-    out.push(
-      makeFinding({
-        id: 'diff-loss-rate',
-        severity: 'error',
-        file,
-        message: `from ${rel(d, r.start)} everything ${dir} was lost for ${r.seconds.toFixed(1)} s${r.untilEnd ? ' (until the end of the overlap)' : ''}: ${r.packets} packets of all sizes (${r.smallest}-${r.largest} bytes), starting when the sender's rate over 1 s reached ${formatRate(r.rateAtStart)} (the most that got through before: ${formatRate(r.rateOkBefore)}; its usual rate: ${formatRate(f.medianRate)}): a rate-triggered blackhole`,
-        detail: 'The limit lies between the most that got through and the rate at the start (a policer may allow a burst first). A device on the path cuts the sending host off once it exceeds a rate, then lets it back after a while (seed 003: ~22 Mbit/s). Take the numbers to the network team; reproduce with `podpath probe` rate ramp.',
-        zh: {
-          message: `从 ${rel(d, r.start)} 起 ${dir} 的所有流量丢失 ${r.seconds.toFixed(1)} 秒${r.untilEnd ? '（直到重叠结束）' : ''}：${r.packets} 个各种大小的报文（${r.smallest}-${r.largest} 字节），开始时发送端 1 秒速率达到 ${formatRate(r.rateAtStart)}（此前能通过的最高速率：${formatRate(r.rateOkBefore)}；平时速率：${formatRate(f.medianRate)}）：速率触发的黑洞`,
-          detail: '限速值介于此前能通过的最高速率与开始丢包时的速率之间（限速器可能先放过一个突发）。路径上的设备在发送主机超过某速率后把它整个切断，过一段时间再放行（种子 003：约 22 Mbit/s）。请把这些数字交给网络团队；可用 `podpath probe` 速率爬升复现。',
-        },
-        frames: { count: r.packets, ranges: [{ from: r.firstFrame, to: r.lastFrame }], truncated: false },
-        filter: `ip.src == ${f.from} && ip.dst == ${f.to} && frame.number >= ${r.firstFrame} && frame.number <= ${r.lastFrame}`,
-      }),
-    );
-  }
-  const windows = f.runs.filter((r) => r.kind === 'window');
-  for (const r of windows.slice(0, 3)) {
-    out.push(
-      makeFinding({
-        id: 'diff-loss-window',
-        severity: 'error',
-        file,
-        message: `everything ${dir} was lost between ${rel(d, r.start)} and ${rel(d, r.start + r.seconds)} (${r.seconds.toFixed(1)} s${r.untilEnd ? ', until the end of the overlap' : ''}): ${r.packets} packets, nothing got through in between; the rate then was ordinary (${formatRate(r.rateAtStart)})`,
-        detail: 'A time-bound outage of the path (link flap, route change, device reboot): compare with logs of the nodes and the network for that window.',
-        zh: {
-          message: `${dir} 在 ${rel(d, r.start)} 到 ${rel(d, r.start + r.seconds)} 之间全部丢失（${r.seconds.toFixed(1)} 秒${r.untilEnd ? '，直到重叠结束' : ''}）：${r.packets} 个报文，其间一个也没到；当时速率正常（${formatRate(r.rateAtStart)}）`,
-          detail: '路径在这段时间中断（链路抖动、路由变化、设备重启）：请对照该时间窗内节点和网络设备的日志。',
-        },
-        frames: { count: r.packets, ranges: [{ from: r.firstFrame, to: r.lastFrame }], truncated: false },
-        filter: `ip.src == ${f.from} && ip.dst == ${f.to} && frame.number >= ${r.firstFrame} && frame.number <= ${r.lastFrame}`,
-      }),
-    );
-  }
-  const explained = sizeExplained + blackholes.reduce((n, r) => n + r.packets, 0) + windows.reduce((n, r) => n + r.packets, 0);
-  const rest = f.lost - explained;
+  const fwdExplained = lossFindings(d, f, file, 'sender', out);
+  const rest = f.lost - fwdExplained;
   if (rest > 0) {
     out.push(
       makeFinding({
         id: 'diff-loss',
         severity: rest >= Math.max(3, f.sent * 0.01) ? 'error' : 'warning',
         file,
-        message: `${f.lost} of ${f.sent} packets ${dir} were lost (${pct(f.lost, f.sent)})${explained ? `, ${rest} of them not explained by size or a loss window` : ', scattered: neither size nor time explains it'}`,
+        message: `${f.lost} of ${f.sent} packets ${dir} were lost (${pct(f.lost, f.sent)})${fwdExplained ? `, ${rest} of them not explained by size or a loss window` : ', scattered: neither size nor time explains it'}`,
         detail: 'Scattered loss: congestion, a policer without blackhole, or a bad link; check interface error counters along the path.',
-        zh: { message: `${dir} 丢失 ${f.lost}/${f.sent} 个报文（${pct(f.lost, f.sent)}）${explained ? `，其中 ${rest} 个无法用大小或时间窗解释` : '，零散丢失：与大小和时间都无关'}`, detail: '零散丢包：拥塞、不切断的限速器或链路质量差；请检查沿途接口的错误计数。' },
+        zh: { message: `${dir} 丢失 ${f.lost}/${f.sent} 个报文（${pct(f.lost, f.sent)}）${fwdExplained ? `，其中 ${rest} 个无法用大小或时间窗解释` : '，零散丢失：与大小和时间都无关'}`, detail: '零散丢包：拥塞、不切断的限速器或链路质量差；请检查沿途接口的错误计数。' },
         frames: f.lostFrames,
       }),
     );
   }
-  if (f.lost > 0 || d.reverse.lost > 0) {
-    const rv = d.reverse;
+  // The other way, judged the same way from the receiver's capture.
+  const rv = d.reverse;
+  const revExplained = lossFindings(d, rv, d.receiver.file, 'receiver', out);
+  const revRest = rv.lost - revExplained;
+  // Loss both ways is said here only for what the reverse findings above do not explain.
+  if ((f.lost > 0 && rv.lost === 0) || revRest > 0) {
     const oneWay = rv.lost === 0 && rv.sent > 0;
     out.push(
       makeFinding({
         id: oneWay ? 'diff-one-way' : 'diff-reverse-loss',
-        severity: oneWay ? 'info' : rv.lost > 0 ? 'error' : 'info',
+        severity: oneWay ? 'info' : revRest > 0 ? (revRest >= Math.max(3, rv.sent * 0.01) ? 'error' : 'warning') : 'info',
         file: d.receiver.file,
         message: oneWay
           ? `the loss is one-way: ${rv.sent} packets ${rv.from} -> ${rv.to} all arrived`
           : rv.sent === 0
             ? `nothing ${rv.from} -> ${rv.to} in the overlap: cannot tell whether the other way works`
-            : `${rv.lost} of ${rv.sent} packets ${rv.from} -> ${rv.to} were lost too (${pct(rv.lost, rv.sent)}; frames of the receiver's capture)`,
-        frames: rv.lost > 0 ? rv.lostFrames : undefined,
+            : `${rv.lost} of ${rv.sent} packets ${rv.from} -> ${rv.to} were lost too (${pct(rv.lost, rv.sent)}; frames of the receiver's capture)${revExplained ? `, ${revRest} of them not explained by size or a loss window` : ''}`,
+        frames: revRest > 0 ? rv.lostFrames : undefined,
         zh: {
           message: oneWay
             ? `丢包是单向的：${rv.from} -> ${rv.to} 的 ${rv.sent} 个报文全部到达`
             : rv.sent === 0
               ? `重叠期间没有 ${rv.from} -> ${rv.to} 的报文：无法判断反方向是否正常`
-              : `${rv.from} -> ${rv.to} 也丢失 ${rv.lost}/${rv.sent} 个报文（${pct(rv.lost, rv.sent)}；帧号为接收端抓包的）`,
+              : `${rv.from} -> ${rv.to} 也丢失 ${rv.lost}/${rv.sent} 个报文（${pct(rv.lost, rv.sent)}；帧号为接收端抓包的）${revExplained ? `，其中 ${revRest} 个无法用大小或时间窗解释` : ''}`,
         },
       }),
     );

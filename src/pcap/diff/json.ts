@@ -39,26 +39,29 @@ const run = z.object({
   rateOkBefore: z.number().nonnegative(),
 });
 
+/** A direction judged in full (forward from the sender's capture, reverse from the receiver's). */
+const judgedDirection = direction.extend({
+  outsideOverlap: z.number().int().nonnegative(),
+  notComparable: z.number().int().nonnegative(),
+  maxDeliveredSize: z.number().int().optional(),
+  size: z
+    .object({ threshold: z.number().int(), lostAbove: z.number().int(), largestLost: z.number().int(), lostAtOrBelow: z.number().int(), lostAtOrBelowOutsideRuns: z.number().int(), frames: frameSetSchema })
+    .optional(),
+  runs: z.array(run),
+  runsTruncated: z.boolean(),
+  peakRate: z.number().nonnegative(),
+  meanRate: z.number().nonnegative(),
+  medianRate: z.number().nonnegative(),
+});
+
 export const diffResultSchema = z.object({
   sender: side,
   receiver: side,
   clock: z.object({ offset: z.number(), basis: z.enum(['matched', 'assumed-zero']), pairs: z.number().int(), spread: z.number() }),
   overlap: z.object({ start: z.number(), end: z.number(), seconds: z.number().nonnegative(), ofSender: z.number(), ofReceiver: z.number() }),
   matched: z.number().int().nonnegative(),
-  forward: direction.extend({
-    outsideOverlap: z.number().int().nonnegative(),
-    notComparable: z.number().int().nonnegative(),
-    maxDeliveredSize: z.number().int().optional(),
-    size: z
-      .object({ threshold: z.number().int(), lostAbove: z.number().int(), largestLost: z.number().int(), lostAtOrBelow: z.number().int(), lostAtOrBelowOutsideRuns: z.number().int(), frames: frameSetSchema })
-      .optional(),
-    runs: z.array(run),
-    runsTruncated: z.boolean(),
-    peakRate: z.number().nonnegative(),
-    meanRate: z.number().nonnegative(),
-    medianRate: z.number().nonnegative(),
-  }),
-  reverse: direction,
+  forward: judgedDirection,
+  reverse: judgedDirection,
   altered: z.object({
     count: z.number().int().nonnegative(),
     fields: z.record(z.number().int()),

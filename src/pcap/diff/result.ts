@@ -1,7 +1,8 @@
 // Turns a DiffEngine's state into the verdicts: clock offset, capture overlap, loss per
 // direction, and whether the loss depends on size, on time or on rate (a blackhole).
 import { FrameSet, type FrameSetJson } from '../analyze/frame-set.js';
-import { DiffEngine, type AlteredPacket } from './engine.js';
+import { DiffEngine, Unmatched, type AlteredPacket } from './engine.js';
+import { RateMeter } from './columns.js';
 
 export interface CaptureSide {
   file: string;
@@ -47,6 +48,7 @@ export interface Direction {
   lostFrames: FrameSetJson;
 }
 
+/** A direction judged in full: loss by size, by time and by rate. */
 export interface ForwardDirection extends Direction {
   /** Not judged: sent while the receiver was not capturing. */
   outsideOverlap: number;
@@ -71,7 +73,8 @@ export interface DiffResult {
   overlap: { start: number; end: number; seconds: number; ofSender: number; ofReceiver: number };
   matched: number;
   forward: ForwardDirection;
-  reverse: Direction;
+  /** Judged as the forward direction, from the receiver's capture (its frames; times on the sender's clock). */
+  reverse: ForwardDirection;
   altered: { count: number; fields: Record<string, number>; examples: AlteredPacket[]; senderFrames: FrameSetJson };
   /** Largest TCP packet (IP length, inner for a tunnel) per capture; above 1500 means TSO/GSO (sender) or GRO (receiver). */
   segmentationOffload: { suspected: boolean; largestTcpSender: number; largestTcpReceiver: number };
@@ -159,25 +162,113 @@ export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
   const overlapSeconds = Math.max(0, oEnd - oStart);
   const inOverlap = (t: number) => t >= oStart + EDGE && t <= oEnd - EDGE;
 
+  // Segmentation offload merges (GRO) or splits (TSO/GSO) TCP at one capture point only: TCP
+  // packets then have no one-to-one copy, and their absence proves nothing.
+  const gso = e.largestTcp.sender > 1500 || e.largestTcp.receiver > 1500;
+  const judge = (side: DirectionLosses, from: number | undefined, to: number | undefined, seconds: number): ForwardDirection =>
+    judgeDirection(side, name(from), name(to), { from, to, inOverlap, gso, overlapEnd: oEnd, seconds });
+
   // Forward: the sender's unmatched packets from its host to the receiver's host.
-  const u = e.lost;
   const fwdPair = hostA !== undefined && hostB !== undefined ? DiffEngine.pair(hostA, hostB) : -1;
-  const delivered = e.pairMatched.get(fwdPair) ?? 0;
-  const maxDelivered = e.pairMaxDelivered.get(fwdPair);
+  const forward = judge(
+    { u: e.lost, delivered: e.pairMatched.get(fwdPair) ?? 0, maxDelivered: e.pairMaxDelivered.get(fwdPair), meter: hostA === undefined ? undefined : e.rates.get(hostA) },
+    hostA,
+    hostB,
+    aLast - aFirst,
+  );
+  // Reverse: the receiver's unmatched packets from its host to the sender's host.
+  const reverseSide = reverseLosses(e, hostA, hostB, offset);
+  const reverse = judge(reverseSide, hostB, hostA, bLast - bFirst);
+  const r = e.recv;
+  let receiverOnly = 0;
+  for (let i = 0; i < r.n; i++) {
+    if (r.src.data[i] === hostA && r.dst.data[i] === hostB && r.matched.data[i] === 0 && inOverlap(r.ts.data[i]! - offset) && !(gso && r.tcp.data[i] === 1)) receiverOnly++;
+  }
+
+  const senderFrames = new FrameSet();
+  for (const x of e.altered) senderFrames.add(x.senderFrame);
+  return {
+    sender: { file: opts.senderFile, frames: a.frames, ipPackets: a.ip, first: a.first, last: a.last, seconds: round(aLast - aFirst), host: name(hostA) },
+    receiver: { file: opts.receiverFile, frames: b.frames, ipPackets: b.ip, first: b.first, last: b.last, seconds: round((b.last ?? 0) - (b.first ?? 0)), host: name(hostB) },
+    clock: { offset: round(offset), basis, pairs: e.matched, spread: round(spread) },
+    overlap: { start: oStart, end: oEnd, seconds: round(overlapSeconds), ofSender: ratio(overlapSeconds, aLast - aFirst), ofReceiver: ratio(overlapSeconds, bLast - bFirst) },
+    matched: e.matched,
+    forward,
+    reverse,
+    altered: { count: e.alteredCount, fields: Object.fromEntries(e.alteredFieldCounts), examples: e.altered.slice(0, 20), senderFrames: senderFrames.toJSON() },
+    segmentationOffload: { suspected: gso, largestTcpSender: e.largestTcp.sender, largestTcpReceiver: e.largestTcp.receiver },
+    receiverOnly,
+    limits: { receiverIndexTruncated: r.truncated, unmatchedDropped: e.lost.truncated + reverseSide.u.truncated },
+  };
+}
+
+/** One direction's packets with no copy at the other end, and what got through. */
+interface DirectionLosses {
+  u: Unmatched;
+  delivered: number;
+  /** The largest datagram delivered (a later fragment never counts). */
+  maxDelivered?: number;
+  /** The sending host's rate meter, all its packets. */
+  meter?: RateMeter;
+}
+
+/**
+ * The reverse direction's losses, built from the receiver's index as addSender builds the
+ * forward ones while streaming: the receiver host's rate over every packet it sent, and for each
+ * of its packets to the sender's host, whether the sender's capture has it. Times are moved to the
+ * sender's clock.
+ */
+function reverseLosses(e: DiffEngine, hostA: number | undefined, hostB: number | undefined, offset: number): DirectionLosses {
+  const u = new Unmatched();
+  const meter = new RateMeter();
+  let delivered = 0;
+  let maxDelivered: number | undefined;
+  if (hostA === undefined || hostB === undefined) return { u, delivered };
+  const r = e.recv;
+  let rateOk = 0;
+  let lastLost = -1;
+  for (let i = 0; i < r.n; i++) {
+    if (r.src.data[i] !== hostB) continue;
+    const t = r.ts.data[i]! - offset;
+    const rate = meter.add(t, r.wireLength.data[i]! * 8);
+    if (r.dst.data[i] !== hostA) continue;
+    if (r.matched.data[i] === 1) {
+      delivered++;
+      if (rate > rateOk) rateOk = rate;
+      if (r.laterFragment.data[i] === 0 && r.size.data[i]! > (maxDelivered ?? 0)) maxDelivered = r.size.data[i]!;
+      if (lastLost >= 0 && Number.isNaN(u.resumeTs.data[lastLost]!)) u.resumeTs.data[lastLost] = t;
+    } else {
+      const j = u.push(t, r.frame.data[i]!, r.size.data[i]!, hostB, hostA, rate, rateOk, delivered, r.tcp.data[i] === 1);
+      if (j >= 0) lastLost = j;
+    }
+  }
+  return { u, delivered, maxDelivered, meter };
+}
+
+interface JudgeContext {
+  from: number | undefined;
+  to: number | undefined;
+  inOverlap: (t: number) => boolean;
+  gso: boolean;
+  overlapEnd: number;
+  /** Span of the sending side's capture (for its mean rate). */
+  seconds: number;
+}
+
+/** Loss of one direction: how much, above which size, in which runs, at what rates. */
+function judgeDirection(side: DirectionLosses, fromName: string, toName: string, cx: JudgeContext): ForwardDirection {
+  const { u, delivered, maxDelivered, meter } = side;
   const lostFrames = new FrameSet();
   const lostIdx: number[] = [];
   let outside = 0;
   let notComparable = 0;
-  // Segmentation offload merges (GRO) or splits (TSO/GSO) TCP at one capture point only: TCP
-  // packets then have no one-to-one copy, and their absence proves nothing.
-  const gso = e.largestTcp.sender > 1500 || e.largestTcp.receiver > 1500;
   for (let j = 0; j < u.n; j++) {
-    if (u.src.data[j] !== hostA || u.dst.data[j] !== hostB) continue;
-    if (!inOverlap(u.ts.data[j]!)) {
+    if (u.src.data[j] !== cx.from || u.dst.data[j] !== cx.to) continue;
+    if (!cx.inOverlap(u.ts.data[j]!)) {
       outside++;
       continue;
     }
-    if (gso && u.tcp.data[j] === 1) {
+    if (cx.gso && u.tcp.data[j] === 1) {
       notComparable++;
       continue;
     }
@@ -186,10 +277,9 @@ export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
   }
   // Loss runs: consecutive lost packets with nothing of the pair delivered in between.
   const runs: LossRun[] = [];
-  const meter = hostA === undefined ? undefined : e.rates.get(hostA);
   const peakRate = meter?.peak ?? 0;
   const medianRate = meter?.medianRate() ?? 0;
-  const meanRate = meter && a.last !== undefined && a.first !== undefined && a.last > a.first ? meter.totalBits / (a.last - a.first) : 0;
+  const meanRate = meter && cx.seconds > 0 ? meter.totalBits / cx.seconds : 0;
   let runsTruncated = false;
   for (let k = 0; k < lostIdx.length; ) {
     const j0 = lostIdx[k]!;
@@ -207,7 +297,7 @@ export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
     const untilEnd = Number.isNaN(resume);
     const start = u.ts.data[j0]!;
     const end = u.ts.data[jl]!;
-    const seconds = (untilEnd ? Math.min(oEnd, Math.max(end, start)) : resume) - start;
+    const seconds = (untilEnd ? Math.min(cx.overlapEnd, Math.max(end, start)) : resume) - start;
     const rateAtStart = u.rate.data[j0]!;
     const packets = k2 - k;
     let kind: LossRun['kind'];
@@ -237,58 +327,22 @@ export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
     const inLongRuns = runs.filter((r) => r.kind === 'blackhole' || r.kind === 'window').reduce((n, r) => n + r.packets, 0);
     if (lostAbove > 0) size = { threshold: maxDelivered, lostAbove, largestLost, lostAtOrBelow, lostAtOrBelowOutsideRuns: Math.max(0, lostAtOrBelow - inLongRuns), frames: aboveFrames.toJSON() };
   }
-
-  // Reverse: the receiver's unmatched packets from its host to the sender's host.
-  const r = e.recv;
-  const revFrames = new FrameSet();
-  let revSent = 0;
-  let revLost = 0;
-  let receiverOnly = 0;
-  for (let i = 0; i < r.n; i++) {
-    const t = r.ts.data[i]! - offset;
-    if (!inOverlap(t)) continue;
-    const s = r.src.data[i];
-    const d = r.dst.data[i];
-    if (gso && r.tcp.data[i] === 1 && r.matched.data[i] === 0) continue;
-    if (s === hostB && d === hostA) {
-      revSent++;
-      if (r.matched.data[i] === 0) {
-        revLost++;
-        revFrames.add(r.frame.data[i]!);
-      }
-    } else if (s === hostA && d === hostB && r.matched.data[i] === 0) receiverOnly++;
-  }
-
-  const senderFrames = new FrameSet();
-  for (const x of e.altered) senderFrames.add(x.senderFrame);
   return {
-    sender: { file: opts.senderFile, frames: a.frames, ipPackets: a.ip, first: a.first, last: a.last, seconds: round(aLast - aFirst), host: name(hostA) },
-    receiver: { file: opts.receiverFile, frames: b.frames, ipPackets: b.ip, first: b.first, last: b.last, seconds: round((b.last ?? 0) - (b.first ?? 0)), host: name(hostB) },
-    clock: { offset: round(offset), basis, pairs: e.matched, spread: round(spread) },
-    overlap: { start: oStart, end: oEnd, seconds: round(overlapSeconds), ofSender: ratio(overlapSeconds, aLast - aFirst), ofReceiver: ratio(overlapSeconds, bLast - bFirst) },
-    matched: e.matched,
-    forward: {
-      from: name(hostA),
-      to: name(hostB),
-      sent: delivered + lostIdx.length,
-      delivered,
-      lost: lostIdx.length,
-      lostFrames: lostFrames.toJSON(),
-      outsideOverlap: outside,
-      notComparable,
-      maxDeliveredSize: maxDelivered,
-      size,
-      runs,
-      runsTruncated,
-      peakRate: Math.round(peakRate),
-      meanRate: Math.round(meanRate),
-      medianRate: Math.round(medianRate),
-    },
-    reverse: { from: name(hostB), to: name(hostA), sent: revSent, delivered: revSent - revLost, lost: revLost, lostFrames: revFrames.toJSON() },
-    altered: { count: e.alteredCount, fields: Object.fromEntries(e.alteredFieldCounts), examples: e.altered.slice(0, 20), senderFrames: senderFrames.toJSON() },
-    segmentationOffload: { suspected: gso, largestTcpSender: e.largestTcp.sender, largestTcpReceiver: e.largestTcp.receiver },
-    receiverOnly,
-    limits: { receiverIndexTruncated: r.truncated, unmatchedDropped: u.truncated },
+    from: fromName,
+    to: toName,
+    sent: delivered + lostIdx.length,
+    delivered,
+    lost: lostIdx.length,
+    lostFrames: lostFrames.toJSON(),
+    outsideOverlap: outside,
+    notComparable,
+    maxDeliveredSize: maxDelivered,
+    size,
+    runs,
+    runsTruncated,
+    peakRate: Math.round(peakRate),
+    meanRate: Math.round(meanRate),
+    medianRate: Math.round(medianRate),
   };
 }
 

@@ -36,16 +36,18 @@ export function renderDiff(d: DiffResult, findings: Finding[], c: Colors, lang: 
       c,
     ),
   );
-  if (f.outsideOverlap) lines.push(c.dim(`${f.outsideOverlap} packets ${f.from} -> ${f.to} were sent outside the overlap (not judged)`));
-  if (f.maxDeliveredSize !== undefined) lines.push(`largest datagram delivered ${f.from} -> ${f.to}: ${f.maxDeliveredSize} bytes (IP)`);
-  lines.push(`sender rate: peak ${formatRate(f.peakRate)} over 1 s, average ${formatRate(f.meanRate)}, median of 1 s bins ${formatRate(f.medianRate)}`);
-  const runs = f.runs.filter((x) => x.kind !== 'burst');
+  for (const [x, side] of [[f, 'sender'], [r, 'receiver']] as const) {
+    if (x.outsideOverlap) lines.push(c.dim(`${x.outsideOverlap} packets ${x.from} -> ${x.to} were sent outside the overlap (not judged)`));
+    if (x.maxDeliveredSize !== undefined) lines.push(`largest datagram delivered ${x.from} -> ${x.to}: ${x.maxDeliveredSize} bytes (IP)`);
+    lines.push(`${x.from} rate (${side}'s capture): peak ${formatRate(x.peakRate)} over 1 s, average ${formatRate(x.meanRate)}, median of 1 s bins ${formatRate(x.medianRate)}`);
+  }
+  const runs = [...f.runs.map((x) => ({ ...x, dir: `${f.from} -> ${f.to}`, capture: 'sender' })), ...r.runs.map((x) => ({ ...x, dir: `${r.from} -> ${r.to}`, capture: 'receiver' }))].filter((x) => x.kind !== 'burst');
   if (runs.length) {
-    lines.push('', c.bold('Loss runs') + ' (nothing delivered in between)');
+    lines.push('', c.bold('Loss runs') + ' (nothing delivered in between; times on the sender\'s clock)');
     lines.push(
       ...table(
-        ['kind', 'start', 'seconds', 'packets', 'sizes', 'rate at start', 'frames'],
-        runs.slice(0, 10).map((x) => [x.kind, `+${(x.start - (d.sender.first ?? 0)).toFixed(2)} s`, x.seconds.toFixed(2), x.packets, `${x.smallest}-${x.largest}`, formatRate(x.rateAtStart), `${x.firstFrame}-${x.lastFrame}`]),
+        ['direction', 'kind', 'start', 'seconds', 'packets', 'sizes', 'rate at start', 'frames'],
+        runs.slice(0, 10).map((x) => [x.dir, x.kind, `+${(x.start - (d.sender.first ?? 0)).toFixed(2)} s`, x.seconds.toFixed(2), x.packets, `${x.smallest}-${x.largest}`, formatRate(x.rateAtStart), `${x.firstFrame}-${x.lastFrame} (${x.capture})`]),
         c,
       ),
     );
