@@ -68,6 +68,7 @@ export class CaptureAnalyzer {
     this.checksums.add(f, src, innerSrc);
     this.handshakes.add(f);
     this.sizes.add(f, src, dst);
+    if (innerSrc >= 0) this.sizes.add(f, innerSrc, this.addrs.idAt(f, 1, true), 1);
   }
 
   finish(file: string, read: ReadSummary): FileAnalysis {

@@ -97,6 +97,7 @@ export const fileAnalysisSchema = z.object({
     flows: z.array(
       z.object({
         flow: z.string(),
+        scope: z.enum(['outer', 'inner']),
         src: z.string(),
         dst: z.string(),
         proto: z.string(),

@@ -18,6 +18,8 @@ const MAX_FLOWS = 10_000;
 export interface FlowSizes {
   /** `src > dst proto/port`: port is the tunnel or the lower (service) port. */
   flow: string;
+  /** `outer`: as on the wire; `inner`: the packet inside a VXLAN/Geneve tunnel (a pod's flow). */
+  scope: 'outer' | 'inner';
   src: string;
   dst: string;
   proto: string;
@@ -57,8 +59,8 @@ export function bucketIndex(len: number): number {
 const TUNNEL_PORTS = new Uint8Array(65536);
 for (const p of [4789, 8472, 6081]) TUNNEL_PORTS[p] = 1;
 
-/** Open-addressing slots for the flow index: a power of two, at least twice MAX_FLOWS. */
-const SLOTS = 1 << 15;
+/** Open-addressing slots for the flow index: a power of two above MAX_FLOWS (at most 61% full). */
+const SLOTS = 1 << 14;
 const BUCKETS = SIZE_BUCKETS.length + 1;
 
 // Per-flow record layout in `stats` (one flow = 16 doubles = two cache lines, so a packet
@@ -82,25 +84,29 @@ const STRIDE = BUCKET0 + BUCKETS;
  */
 export class SizeAccumulator {
   private readonly slots = new Int32Array(SLOTS * 4).fill(-1);
-  private readonly names: { src: number; dst: number; proto: string; port?: number }[] = [];
+  private readonly names: { src: number; dst: number; proto: string; port?: number; scope: 'outer' | 'inner' }[] = [];
   private readonly stats = new Float64Array(MAX_FLOWS * STRIDE);
   private otherFlows = 0;
   private readonly fragments = new FrameSet();
 
   constructor(private readonly addrs: AddressTable = new AddressTable()) {}
 
-  /** The outer packet of a decoded frame (with IP), its source and destination address ids. */
-  add(f: FlatPacket, src: number, dst: number): void {
-    const kind = f.l4Kind[0]!;
+  /**
+   * Level `l` of a decoded frame (0 the outer packet, 1 the one inside its tunnel; with IP), its
+   * source and destination address ids.
+   */
+  add(f: FlatPacket, src: number, dst: number, l = 0): void {
+    const kind = f.l4Kind[l]!;
     let port = 65536;
-    if ((kind === L4_UDP || kind === L4_TCP) && (f.flags[0]! & F_L4_HEADER) !== 0) {
-      const sp = f.srcPort[0]!;
-      const dp = f.dstPort[0]!;
-      port = f.tunnelKind[0] !== 0 || TUNNEL_PORTS[dp] !== 0 ? dp : sp < dp ? sp : dp;
+    if ((kind === L4_UDP || kind === L4_TCP) && (f.flags[l]! & F_L4_HEADER) !== 0) {
+      const sp = f.srcPort[l]!;
+      const dp = f.dstPort[l]!;
+      port = f.tunnelKind[l] !== 0 || TUNNEL_PORTS[dp] !== 0 ? dp : sp < dp ? sp : dp;
     }
-    const key = f.proto[0]! * 65537 + port;
+    // The level is part of the key: an inner flow never merges with an outer one.
+    const key = (l * 256 + f.proto[l]!) * 65537 + port;
     const slots = this.slots;
-    let slot = ((Math.imul(src, 0x9e3779b1) ^ Math.imul(dst, 0x85ebca6b) ^ Math.imul(key, 0xc2b2ae35)) >>> (32 - 15)) << 2;
+    let slot = ((Math.imul(src, 0x9e3779b1) ^ Math.imul(dst, 0x85ebca6b) ^ Math.imul(key, 0xc2b2ae35)) >>> (32 - 14)) << 2;
     let i: number;
     while (true) {
       const k = slots[slot]!;
@@ -114,8 +120,8 @@ export class SizeAccumulator {
           return;
         }
         i = this.names.length;
-        const proto = kind !== 0 && kind !== L4_OTHER ? L4_NAME[kind]! : `ip${f.proto[0]!}`;
-        this.names.push({ src, dst, proto, port: port !== 65536 ? port : undefined });
+        const proto = kind !== 0 && kind !== L4_OTHER ? L4_NAME[kind]! : `ip${f.proto[l]!}`;
+        this.names.push({ src, dst, proto, port: port !== 65536 ? port : undefined, scope: l === 0 ? 'outer' : 'inner' });
         slots[slot] = key;
         slots[slot + 1] = src;
         slots[slot + 2] = dst;
@@ -127,7 +133,7 @@ export class SizeAccumulator {
     }
     const st = this.stats;
     const o = i * STRIDE;
-    const len = f.totalLength[0]!;
+    const len = f.totalLength[l]!;
     st[o + PACKETS]!++;
     st[o + BYTES]! += len;
     st[o + BUCKET0 + bucketIndex(len)]!++;
@@ -137,10 +143,11 @@ export class SizeAccumulator {
       st[o + MAX_FRAME] = f.frameNumber;
       st[o + AT_MAX] = 1;
     } else if (len === max) st[o + AT_MAX]!++;
-    if (kind === L4_UDP && f.l4Length[0]! > st[o + MAX_UDP]!) st[o + MAX_UDP] = f.l4Length[0]!;
-    if (f.flags[0]! & F_FRAGMENT) {
+    if (kind === L4_UDP && f.l4Length[l]! > st[o + MAX_UDP]!) st[o + MAX_UDP] = f.l4Length[l]!;
+    if (f.flags[l]! & F_FRAGMENT) {
       st[o + FRAGMENTS]!++;
-      this.fragments.add(f.frameNumber);
+      // A frame counts once, fragmented outside or inside.
+      if (l === 0 || (f.flags[0]! & F_FRAGMENT) === 0) this.fragments.add(f.frameNumber);
     }
   }
 
@@ -152,6 +159,7 @@ export class SizeAccumulator {
       const o = i * STRIDE;
       const flow: FlowSizes = {
         flow: `${src} > ${dst} ${n.proto}${n.port !== undefined ? `/${n.port}` : ''}`,
+        scope: n.scope,
         src,
         dst,
         proto: n.proto,
@@ -172,6 +180,18 @@ export class SizeAccumulator {
   }
 }
 
+/**
+ * The packets of a flow at its largest size. Inside a tunnel the fields are taken from the second
+ * IP layer (Wireshark >= 4.0's `#2`), so the outer header cannot satisfy them by itself.
+ */
+function sizeFilter(f: FlowSizes): string {
+  const n = f.scope === 'inner' ? '#2' : '';
+  const v6 = f.src.includes(':');
+  // An inner IPv6 packet may sit in an outer IPv4 one: count the IPv6 layers alone then.
+  const k = f.scope === 'inner' && v6 ? '' : n;
+  return v6 ? `ipv6.src${k} == ${f.src} && ipv6.dst${k} == ${f.dst} && ipv6.plen${k} == ${f.maxIpLength - 40}` : `ip.src${n} == ${f.src} && ip.dst${n} == ${f.dst} && ip.len${n} == ${f.maxIpLength}`;
+}
+
 export function sizeFindings(sum: SizeSummary, file?: string): Finding[] {
   const findings: Finding[] = [];
   // A flow that keeps hitting the same ceiling at an MTU edge: the path or the sender caps it.
@@ -183,13 +203,13 @@ export function sizeFindings(sum: SizeSummary, file?: string): Finding[] {
         id: 'size-ceiling',
         severity: 'info',
         file,
-        message: `${f.flow}: nothing above ${f.maxIpLength} bytes (IP) ever appears, and ${f.atMax} of ${f.packets} packets are exactly that size: something caps this flow at ${f.maxIpLength} (MTU ${f.maxIpLength}${f.proto === 'udp' ? `, UDP payload ${f.maxIpLength - 28}` : ''})`,
-        detail: 'If larger packets are sent and never arrive, compare with a capture on the sender (`podpath pcap diff`): a device dropping larger packets shows there as loss above this size.',
+        message: `${f.scope === 'inner' ? 'inner ' : ''}${f.flow}: nothing above ${f.maxIpLength} bytes (IP) ever appears, and ${f.atMax} of ${f.packets} packets are exactly that size: something caps this flow at ${f.maxIpLength} (MTU ${f.maxIpLength}${f.proto === 'udp' ? `, UDP payload ${f.maxIpLength - 28}` : ''})`,
+        detail: `If larger packets are sent and never arrive, compare with a capture on the sender (\`podpath pcap diff\`): a device dropping larger packets shows there as loss above this size.${f.scope === 'inner' ? ' Inside a tunnel, this is the overlay MTU at work (underlay MTU - 50 for VXLAN); in Wireshark, decode flannel\'s port as VXLAN for the filter to see the inner layer (-d udp.port==8472,vxlan).' : ''}`,
         zh: {
-          message: `${f.flow}：从未出现大于 ${f.maxIpLength} 字节（IP）的报文，${f.packets} 个中有 ${f.atMax} 个正好是这个大小：有东西把该流限制在 ${f.maxIpLength} 字节`,
-          detail: '若发送了更大的报文却始终收不到，请与发送端的抓包对比（`podpath pcap diff`）：丢弃大包的设备会表现为超过该大小的报文全部丢失。',
+          message: `${f.scope === 'inner' ? '内层 ' : ''}${f.flow}：从未出现大于 ${f.maxIpLength} 字节（IP）的报文，${f.packets} 个中有 ${f.atMax} 个正好是这个大小：有东西把该流限制在 ${f.maxIpLength} 字节`,
+          detail: `若发送了更大的报文却始终收不到，请与发送端的抓包对比（\`podpath pcap diff\`）：丢弃大包的设备会表现为超过该大小的报文全部丢失。${f.scope === 'inner' ? '在隧道内，这是 overlay MTU 的限制（VXLAN 为 underlay MTU - 50）；在 Wireshark 中需先把 flannel 的端口解码为 VXLAN，过滤器才能看到内层（-d udp.port==8472,vxlan）。' : ''}`,
         },
-        filter: f.src.includes(":") ? `ipv6.src == ${f.src} && ipv6.dst == ${f.dst} && ipv6.plen == ${f.maxIpLength - 40}` : `ip.src == ${f.src} && ip.dst == ${f.dst} && ip.len == ${f.maxIpLength}`,
+        filter: sizeFilter(f),
       }),
     );
   }

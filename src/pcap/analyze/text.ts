@@ -102,7 +102,7 @@ export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10): stri
     out.push(
       ...table(
         ['flow', 'packets', ...a.sizes.bucketLabels, 'max'],
-        a.sizes.flows.slice(0, maxRows).map((f) => [f.flow, f.packets, ...f.buckets, f.maxIpLength]),
+        a.sizes.flows.slice(0, maxRows).map((f) => [f.scope === 'inner' ? `(inner) ${f.flow}` : f.flow, f.packets, ...f.buckets, f.maxIpLength]),
         c,
       ),
     );
