@@ -32,9 +32,9 @@ describe('docs/pcap-json.md', () => {
 
   it('lists every finding id the code can emit', () => {
     const ids = new Set<string>();
-    for (const f of ['analyze/checksums.ts', 'analyze/handshakes.ts', 'analyze/sizes.ts', 'diff/findings.ts']) {
+    for (const f of ['analyze/checksums.ts', 'analyze/handshakes.ts', 'analyze/sizes.ts', 'analyze/icmp.ts', 'diff/findings.ts']) {
       const src = readFileSync(fileURLToPath(new URL(`../../src/pcap/${f}`, import.meta.url)), 'utf8');
-      for (const m of src.matchAll(/'((?:checksum|handshake|size|diff)-[a-z0-9-]+)'/g)) ids.add(m[1]!);
+      for (const m of src.matchAll(/'((?:checksum|handshake|size|icmp|diff)-[a-z0-9-]+)'/g)) ids.add(m[1]!);
     }
     expect(ids.size).toBeGreaterThan(15);
     expect([...ids].filter((id) => !doc.includes(`\`${id}\``))).toEqual([]);

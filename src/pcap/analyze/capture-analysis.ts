@@ -4,8 +4,9 @@ import type { DecodedPacket, ReadSummary } from '../types.js';
 import { ChecksumAccumulator, checksumFindings, type ChecksumSummary } from './checksums.js';
 import { HandshakeAccumulator, handshakeFindings, type HandshakeSummary } from './handshakes.js';
 import { SizeAccumulator, sizeFindings, type SizeSummary } from './sizes.js';
+import { IcmpAccumulator, icmpFindings, type IcmpSummary } from './icmp.js';
 import { sortFindings, type Finding } from './findings.js';
-import { FlatPacket, fromDecoded } from '../decode/flat.js';
+import { FlatPacket, fromDecoded, L4_ICMP, L4_ICMPV6 } from '../decode/flat.js';
 import { AddressTable } from './addresses.js';
 
 export interface PacketCounts {
@@ -26,6 +27,7 @@ export interface FileAnalysis {
   checksums: ChecksumSummary;
   handshakes: HandshakeSummary;
   sizes: SizeSummary;
+  icmp: IcmpSummary;
   findings: Finding[];
 }
 
@@ -35,6 +37,7 @@ export class CaptureAnalyzer {
   private readonly checksums = new ChecksumAccumulator(this.addrs);
   private readonly handshakes = new HandshakeAccumulator(this.addrs);
   private readonly sizes = new SizeAccumulator(this.addrs);
+  private readonly icmp = new IcmpAccumulator();
   private readonly counts: PacketCounts = { frames: 0, ip: 0, tunnel: 0, truncated: 0, notes: {} };
   /** First and last frame times (a typed array: no heap number per frame, see handshakes.ts). */
   private readonly span = Float64Array.of(Infinity, -Infinity);
@@ -69,21 +72,27 @@ export class CaptureAnalyzer {
     this.handshakes.add(f);
     this.sizes.add(f, src, dst);
     if (innerSrc >= 0) this.sizes.add(f, innerSrc, this.addrs.idAt(f, 1, true), 1);
+    // ICMP is rare: tell by the L4 kinds here, without a call per packet.
+    const k0 = f.l4Kind[0];
+    const k1 = tunnel ? f.l4Kind[1] : 0;
+    if (k0 === L4_ICMP || k0 === L4_ICMPV6 || k1 === L4_ICMP || k1 === L4_ICMPV6) this.icmp.add(f);
   }
 
   finish(file: string, read: ReadSummary): FileAnalysis {
     const checksums = this.checksums.finish();
     const handshakes = this.handshakes.finish();
     const sizes = this.sizes.finish();
+    const icmp = this.icmp.finish();
     const findings = sortFindings([
       ...checksumFindings(checksums, this.checksums, file),
       ...handshakeFindings(handshakes, file),
       ...sizeFindings(sizes, file),
+      ...icmpFindings(icmp, file),
     ]);
     const window =
       this.counts.frames === 0 || !Number.isFinite(this.span[0])
         ? undefined
         : { first: this.span[0]!, last: this.span[1]!, seconds: Math.round((this.span[1]! - this.span[0]!) * 1e6) / 1e6 };
-    return { file, read: { ...read }, packets: this.counts, window, checksums, handshakes, sizes, findings };
+    return { file, read: { ...read }, packets: this.counts, window, checksums, handshakes, sizes, icmp, findings };
   }
 }

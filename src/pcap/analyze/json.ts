@@ -115,6 +115,26 @@ export const fileAnalysisSchema = z.object({
     otherFlows: z.number().int(),
     fragmentFrames: frameSetSchema,
   }),
+  icmp: z.object({
+    errors: z.array(
+      z.object({
+        kind: z.enum(['frag-needed', 'admin-prohibited', 'port-unreachable', 'host-unreachable', 'net-unreachable', 'protocol-unreachable', 'unreachable', 'time-exceeded']),
+        version: z.union([z.literal(4), z.literal(6)]),
+        type: z.number().int(),
+        code: z.number().int(),
+        reporter: z.string(),
+        src: z.string(),
+        dst: z.string(),
+        proto: z.number().int(),
+        dstPort: z.number().int().optional(),
+        mtu: z.number().int().optional(),
+        count: z.number().int().positive(),
+        frames: frameSetSchema,
+      }),
+    ),
+    unquoted: z.number().int(),
+    otherGroups: z.number().int(),
+  }),
   findings: z.array(findingSchema),
 });
 

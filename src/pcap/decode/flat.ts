@@ -52,6 +52,8 @@ export class FlatPacket {
   linkType = 0;
   capLen = 0;
   origLen = 0;
+  /** Offset in `data` just past the frame's captured bytes (0 for a packet given as objects). */
+  frameEnd = 0;
   truncated = false;
   note: string | undefined = undefined;
   /** Addresses given as text, when srcAt / dstAt is negative (-1 - index): see fromDecoded. */
@@ -89,6 +91,8 @@ export class FlatPacket {
   readonly tcpWindow = new Uint16Array(LEVELS);
   readonly icmpType = new Uint8Array(LEVELS);
   readonly icmpCode = new Uint8Array(LEVELS);
+  /** Offset of the L4 header in `data` (-1: not known, e.g. a packet given as objects). */
+  readonly l4At = new Int32Array(LEVELS);
   readonly l4CkStatus = new Uint8Array(LEVELS);
   readonly l4CkGot = new Int32Array(LEVELS);
   readonly l4CkExpected = new Int32Array(LEVELS);
@@ -106,6 +110,7 @@ export class FlatPacket {
     this.flags[l] = 0;
     this.ipCkStatus[l] = CK_ABSENT;
     this.l4Kind[l] = 0;
+    this.l4At[l] = -1;
     this.l4CkStatus[l] = CK_ABSENT;
     this.tunnelKind[l] = 0;
   }
@@ -261,6 +266,7 @@ export function fromDecoded(pkt: DecodedPacket, into: FlatPacket = new FlatPacke
   into.linkType = pkt.linkType;
   into.capLen = pkt.capLen;
   into.origLen = pkt.origLen;
+  into.frameEnd = 0;
   into.truncated = pkt.truncated;
   into.note = pkt.note;
   fillLevel(into, 0, pkt);

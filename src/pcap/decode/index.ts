@@ -61,6 +61,7 @@ export function decodeRecord(frame: Omit<RawFrame, 'data'>, b: Uint8Array, at: n
   pkt.linkType = frame.linkType;
   pkt.capLen = frame.capLen;
   pkt.origLen = frame.origLen;
+  pkt.frameEnd = end;
   pkt.truncated = frame.capLen < frame.origLen;
   pkt.note = undefined;
   pkt.resetLevel(0);

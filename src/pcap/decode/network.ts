@@ -210,6 +210,7 @@ function decodeL4(
   const segLen = wireEnd - off;
   const whole = wireEnd <= end;
   const checks = ctx.checksums;
+  f.l4At[l] = off;
   if (proto === PROTO_UDP) {
     f.l4Kind[l] = L4_UDP;
     if (end - off < 8) {
