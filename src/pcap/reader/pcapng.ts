@@ -6,7 +6,7 @@ import { u16, u32 } from './bytes.js';
 import { E_PCAP_BAD_BLOCK, E_PCAP_BAD_LENGTH, E_PCAP_BAD_MAGIC, E_PCAP_NO_INTERFACE, E_PCAP_TRUNCATED, type ReadError } from './codes.js';
 import { adjustSnaplen, MAX_PCAPNG_BLOCK } from './limits.js';
 import { newFrameRecord, type RecordParser, type RecordSink } from './parser.js';
-import { MICROSECONDS, splitTimestamp, tsResolution, type TsResolution } from './timestamp.js';
+import { MICROSECONDS, splitTimestampAfter, tsResolution, type TsResolution } from './timestamp.js';
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -34,6 +34,8 @@ interface Interface {
   tsOffset: number;
   /** Index across the whole file, as reported in ReadSummary.linkTypes. */
   globalId: number;
+  /** The previous packet's timestamp split (see splitTimestampAfter); [2] < 0: none yet. */
+  lastTs: Float64Array;
 }
 
 export class PcapngParser implements RecordParser {
@@ -46,7 +48,7 @@ export class PcapngParser implements RecordParser {
   private inSection = false;
   private interfaces: Interface[] = [];
   /** Seconds and nanoseconds of the current packet (see splitTimestamp). */
-  private readonly ts = new Float64Array(2);
+  private readonly ts = new Float64Array(3);
 
   private readonly rec = newFrameRecord();
 
@@ -133,6 +135,7 @@ export class PcapngParser implements RecordParser {
       res: MICROSECONDS,
       tsOffset: 0,
       globalId: this.linkTypes.length,
+      lastTs: Float64Array.of(0, 0, -1, 0),
     };
     // Options: code, length, value padded to 4 bytes; a malformed list just ends the scan.
     let p = pos + 16;
@@ -174,7 +177,7 @@ export class PcapngParser implements RecordParser {
       return;
     }
     const keep = caplen > iface.snaplen ? iface.snaplen : caplen;
-    splitTimestamp(u32(buf, pos + 12, le), u32(buf, pos + 16, le), iface.res, iface.tsOffset, this.ts);
+    splitTimestampAfter(u32(buf, pos + 12, le), u32(buf, pos + 16, le), iface.res, iface.tsOffset, this.ts, iface.lastTs);
     this.frames++;
     const rec = this.rec;
     rec.frameNumber = this.frames;
