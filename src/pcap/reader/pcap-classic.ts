@@ -1,7 +1,7 @@
 // Classic libpcap files: a 24-byte file header, then records of a 16-byte header (24 for
 // Kuznetzov's "modified" format) and the captured bytes. Both byte orders, microsecond and
 // nanosecond magics, as libpcap's sf-pcap.c reads them.
-import { u16, u32 } from './bytes.js';
+import { u16, u32, viewOf } from './bytes.js';
 import { E_PCAP_BAD_LENGTH, E_PCAP_BAD_MAGIC, E_PCAP_TRUNCATED, type ReadError } from './codes.js';
 import { adjustSnaplen, linkTypeOf, maxSnaplenFor } from './limits.js';
 import { newFrameRecord, type RecordParser, type RecordSink } from './parser.js';
@@ -60,6 +60,7 @@ export class ClassicPcapParser implements RecordParser {
     const maxCaplen = this.maxCaplen;
     const onFrame = this.onFrame;
     const rec = this.rec;
+    const dv = viewOf(buf);
     while (true) {
       const avail = end - pos;
       if (avail < hl) {
@@ -67,8 +68,8 @@ export class ClassicPcapParser implements RecordParser {
         this.need = hl;
         return pos;
       }
-      let caplen = u32(buf, pos + 8, le);
-      let len = u32(buf, pos + 12, le);
+      let caplen = dv.getUint32(pos + 8, le);
+      let len = dv.getUint32(pos + 12, le);
       if (this.maybeSwapped && caplen > len) {
         const t = caplen;
         caplen = len;
@@ -94,8 +95,8 @@ export class ClassicPcapParser implements RecordParser {
       const keep = caplen > snaplen ? snaplen : caplen;
       this.frames++;
       rec.frameNumber = this.frames;
-      rec.tsSec = u32(buf, pos, le);
-      rec.tsNsec = u32(buf, pos + 4, le) * nsecFactor;
+      rec.tsSec = dv.getUint32(pos, le);
+      rec.tsNsec = dv.getUint32(pos + 4, le) * nsecFactor;
       rec.linkType = linkType;
       rec.interfaceId = 0;
       rec.capLen = keep;

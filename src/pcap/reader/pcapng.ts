@@ -2,7 +2,7 @@
 // starts with a Section Header Block that sets its byte order; interfaces (IDB) are numbered
 // per section. Packets come in EPB, SPB and the obsolete PB; every other block is skipped by its
 // length. Checks follow libpcap's sf-pcapng.c, plus the trailing length (as Wireshark checks it).
-import { u16, u32 } from './bytes.js';
+import { u16, u32, viewOf } from './bytes.js';
 import { E_PCAP_BAD_BLOCK, E_PCAP_BAD_LENGTH, E_PCAP_BAD_MAGIC, E_PCAP_NO_INTERFACE, E_PCAP_TRUNCATED, type ReadError } from './codes.js';
 import { adjustSnaplen, MAX_PCAPNG_BLOCK } from './limits.js';
 import { newFrameRecord, type RecordParser, type RecordSink } from './parser.js';
@@ -55,6 +55,7 @@ export class PcapngParser implements RecordParser {
   constructor(private readonly onFrame: RecordSink) {}
 
   parse(buf: Uint8Array, pos: number, end: number, base: number, eof: boolean): number {
+    const dv = viewOf(buf);
     while (!this.error) {
       const avail = end - pos;
       if (avail < MIN_BLOCK) {
@@ -64,7 +65,7 @@ export class PcapngParser implements RecordParser {
       }
       // The SHB block type reads the same in both byte orders; its byte-order magic decides.
       let le = this.le;
-      const isShb = u32(buf, pos, true) === PCAPNG_SHB;
+      const isShb = dv.getUint32(pos, true) === PCAPNG_SHB;
       if (isShb) {
         if (u32(buf, pos + 8, true) === BYTE_ORDER_MAGIC) le = true;
         else if (u32(buf, pos + 8, false) === BYTE_ORDER_MAGIC) le = false;
@@ -76,8 +77,8 @@ export class PcapngParser implements RecordParser {
         this.fail(E_PCAP_BAD_MAGIC, 'not a pcapng file (no section header block first)', base + pos);
         return pos;
       }
-      const type = u32(buf, pos, le);
-      const total = u32(buf, pos + 4, le);
+      const type = dv.getUint32(pos, le);
+      const total = dv.getUint32(pos + 4, le);
       const min = isShb ? MIN_SHB : MIN_BLOCK;
       if (total < min) {
         this.fail(E_PCAP_BAD_BLOCK, `block of type 0x${type.toString(16)} has a length of ${total} < ${min}`, base + pos);
@@ -96,16 +97,16 @@ export class PcapngParser implements RecordParser {
         this.need = total;
         return pos;
       }
-      const trailer = u32(buf, pos + total - 4, le);
+      const trailer = dv.getUint32(pos + total - 4, le);
       if (trailer !== total) {
         this.fail(E_PCAP_BAD_BLOCK, `block length ${total} and trailing length ${trailer} differ`, base + pos);
         return pos;
       }
       if (isShb) this.sectionHeader(buf, pos, le, base);
-      else if (type === BT_EPB) this.packet(buf, pos, total, le, base, false);
+      else if (type === BT_EPB) this.packet(buf, dv, pos, total, le, base, false);
       else if (type === BT_SPB) this.simplePacket(buf, pos, total, le, base);
       else if (type === BT_IDB) this.interfaceDescription(buf, pos, total, le, base);
-      else if (type === BT_PB) this.packet(buf, pos, total, le, base, true);
+      else if (type === BT_PB) this.packet(buf, dv, pos, total, le, base, true);
       if (this.error) return pos;
       pos += total;
     }
@@ -158,26 +159,26 @@ export class PcapngParser implements RecordParser {
   }
 
   /** EPB (or the obsolete PB, whose interface id is 16 bits followed by a drops count). */
-  private packet(buf: Uint8Array, pos: number, total: number, le: boolean, base: number, obsolete: boolean): void {
+  private packet(buf: Uint8Array, dv: DataView, pos: number, total: number, le: boolean, base: number, obsolete: boolean): void {
     const min = obsolete ? MIN_PB : MIN_EPB;
     if (total < min) {
       this.fail(E_PCAP_BAD_BLOCK, `packet block of ${total} bytes (< ${min})`, base + pos);
       return;
     }
-    const ifId = obsolete ? u16(buf, pos + 8, le) : u32(buf, pos + 8, le);
+    const ifId = obsolete ? dv.getUint16(pos + 8, le) : dv.getUint32(pos + 8, le);
     const iface = this.interfaces[ifId];
     if (iface === undefined) {
       this.fail(E_PCAP_NO_INTERFACE, `packet for interface ${ifId}, but the section describes ${this.interfaces.length}`, base + pos);
       return;
     }
-    const caplen = u32(buf, pos + 20, le);
+    const caplen = dv.getUint32(pos + 20, le);
     const room = total - min;
     if (caplen > room) {
       this.fail(E_PCAP_BAD_LENGTH, `captured length ${caplen} is beyond the ${room} bytes of the block`, base + pos);
       return;
     }
     const keep = caplen > iface.snaplen ? iface.snaplen : caplen;
-    splitTimestampAfter(u32(buf, pos + 12, le), u32(buf, pos + 16, le), iface.res, iface.tsOffset, this.ts, iface.lastTs);
+    splitTimestampAfter(dv.getUint32(pos + 12, le), dv.getUint32(pos + 16, le), iface.res, iface.tsOffset, this.ts, iface.lastTs);
     this.frames++;
     const rec = this.rec;
     rec.frameNumber = this.frames;
@@ -186,7 +187,7 @@ export class PcapngParser implements RecordParser {
     rec.linkType = iface.linkType;
     rec.interfaceId = ifId;
     rec.capLen = keep;
-    rec.origLen = u32(buf, pos + 24, le);
+    rec.origLen = dv.getUint32(pos + 24, le);
     rec.fileOffset = base + pos;
     rec.buf = buf;
     rec.at = pos + 28;
