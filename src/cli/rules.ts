@@ -6,12 +6,7 @@ import { severityLabel } from '../report/labels.js';
 import { allRules, ruleById } from '../rules/index.js';
 import { PodpathError } from '../util/errors.js';
 
-/** Pads to a terminal width: CJK characters take two columns. */
-function padDisplay(text: string, width: number): string {
-  let w = 0;
-  for (const ch of text) w += (ch.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1;
-  return text + ' '.repeat(Math.max(0, width - w));
-}
+import { padEndDisplay as padDisplay } from '../util/display-width.js';
 
 export function registerRules(program: Command): void {
   program

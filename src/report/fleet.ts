@@ -9,6 +9,7 @@ import type { ReportFormat } from './index.js';
 import { severityLabel } from './labels.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
+import { displayWidth, padEndDisplay, padStartDisplay } from '../util/display-width.js';
 
 /** The JSON form of a bundle that could not be read (a report entry has schema `podpath.doctor`). */
 export const FLEET_ERROR_SCHEMA = 'podpath.doctor.error';
@@ -73,19 +74,9 @@ export function renderFleetJson(entries: FleetEntry[]): string {
   return JSON.stringify(docs, null, 2) + '\n';
 }
 
-/** Terminal columns a string takes: East Asian wide characters take two (the Chinese headings). */
-export function displayWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    const wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6);
-    w += wide ? 2 : 1;
-  }
-  return w;
-}
-
-const padEnd = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - displayWidth(s)));
-const padStart = (s: string, w: number) => ' '.repeat(Math.max(0, w - displayWidth(s))) + s;
+export { displayWidth } from '../util/display-width.js';
+const padEnd = padEndDisplay;
+const padStart = padStartDisplay;
 
 /** The summary table as plain cells (header first); the text reporter pads and paints them. */
 function tableCells(rows: FleetRow[], lang: Lang): string[][] {

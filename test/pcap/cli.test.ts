@@ -138,6 +138,19 @@ describe('podpath pcap (child process)', () => {
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')[0]).toMatch(/^错误 {2}1 个 TCP 握手始终未完成：服务端回了 SYN-ACK，但客户端的 ACK 始终没有回来；内层 10\.244\.0\.1:\d+ -> 10\.244\.0\.2:9153/);
     expect(r.stdout).toContain('帧号： 1-2, 5-16');
+    // The tables speak Chinese too, and stay aligned (a Chinese character takes two columns).
+    expect(r.stdout).toMatch(/synack-no-ack-server\.pcap：pcap，\d+ 帧（IP \d+ 个，隧道封装 \d+ 个）/);
+    const lines = r.stdout.split('\n');
+    const head = lines.find((l) => l.startsWith('层  '))!;
+    expect(head).toMatch(/^层 +正确 +错误 +无 +无法校验 +线路错误 +卸载 +LCO +未知$/);
+    const row = lines[lines.indexOf(head) + 1]!;
+    expect(row).toMatch(/^外层 IPv4 首部 +\d+/);
+    // Columns line up in terminal columns: the header's last cell ends where the row's does.
+    const width = (t: string) => [...t].reduce((n, ch) => n + ((ch.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1), 0);
+    expect(width(row)).toBe(width(head));
+    expect(r.stdout).toContain('TCP 握手：共 1 个，完成 0 个');
+    expect(r.stdout).toMatch(/（内层）10\.244\.0\.1:\d+ -> 10\.244\.0\.2:9153 +SYN-ACK 无 ACK/);
+    expect(r.stdout).toContain('大小（IP 总长度，各区间的报文数）');
     const bad = podpath(['pcap', 'analyze', '--lang', 'fr', clean]);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe('podpath: E_BAD_LANG: unknown language "fr": use zh or en');

@@ -179,6 +179,12 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
     expect(ids, backReport).not.toContain('diff-reverse-loss');
     expect(ids).not.toContain('diff-loss');
     expect(backReport).toMatch(/10\.98\.0\.1 -> 10\.98\.0\.2 +blackhole +\+\d/);
+    // The same in Chinese: headings, directions and the kind of run.
+    const zh = renderDiff(d, reversed.findings, colors(false), 'zh');
+    expect(zh).toContain('\n送达\n');
+    expect(zh).toMatch(/\n丢包段（其间一个也没送达；时间为发送端时钟）\n/);
+    expect(zh).toMatch(/10\.98\.0\.1 -> 10\.98\.0\.2 +黑洞 +\+\d+\.\d+ 秒/);
+    expect(zh).toMatch(/^错误 {2}10\.98\.0\.1 -> 10\.98\.0\.2 所有大于 1500 字节/m);
     expect(() => diffJsonSchema.parse(diffJson(d, reversed.findings, 1, 'test'))).not.toThrow();
   });
 });

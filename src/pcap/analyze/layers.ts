@@ -33,6 +33,12 @@ export function layerLabel(layer: string): string {
   return `${scope} ${LAYER_LABEL[proto ?? ''] ?? proto}`;
 }
 
+/** `外层 UDP`, `内层 IPv4 首部`. */
+export function layerLabelZh(layer: string): string {
+  const [scope, proto] = layer.split('-', 2);
+  return `${scope === 'inner' ? '内层' : '外层'} ${proto === 'ipv4' ? 'IPv4 首部' : (LAYER_LABEL[proto ?? ''] ?? proto)}`;
+}
+
 export function endpoint(addr: string, port: number | undefined): string {
   if (port === undefined) return addr;
   return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;

@@ -3,7 +3,8 @@ import pc from 'picocolors';
 import type { FileAnalysis } from './capture-analysis.js';
 import { formatFrames } from './frame-set.js';
 import { sortFindings, type Finding, type Severity } from './findings.js';
-import { layerLabel } from './layers.js';
+import { layerLabel, layerLabelZh } from './layers.js';
+import { displayWidth, padEndDisplay, padStartDisplay } from '../../util/display-width.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -47,45 +48,86 @@ export function renderFindings(findings: Finding[], c: Colors, showFile: boolean
   return lines;
 }
 
-/** A plain left-aligned table; numbers right-aligned. */
+/** A plain left-aligned table; numbers right-aligned; Chinese cells count two columns a character. */
 export function table(header: string[], rows: (string | number)[][], c: Colors): string[] {
   const cells = [header, ...rows.map((r) => r.map(String))];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => displayWidth(r[i] ?? ''))));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
-  const fmt = (r: string[]) => r.map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  const fmt = (r: string[]) => r.map((v, i) => (numeric[i] ? padStartDisplay(v, widths[i]!) : padEndDisplay(v, widths[i]!))).join('  ').trimEnd();
   return [c.bold(fmt(header)), ...cells.slice(1).map(fmt)];
 }
 
 const iso = (t: number) => new Date(t * 1000).toISOString();
 
-export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10): string[] {
+/** Headings and table labels of the human output, in both languages. */
+export const TABLE_WORDS = {
+  en: {
+    summary: (format: string, frames: number, ip: number, tunnel: number) => `: ${format}, ${frames} frames (${ip} IP, ${tunnel} tunnelled)`,
+    span: (first: string, last: string, s: string) => `, ${first} .. ${last} (${s} s)`,
+    checksums: 'Checksums',
+    checksumHead: ['layer', 'ok', 'bad', 'none', 'unverifiable', 'wire', 'offload', 'lco', 'unknown'],
+    handshakes: (total: number, completed: number, first: number) => `: ${total} seen, ${completed} completed (${first} at the first try)`,
+    handshakeTitle: 'TCP handshakes',
+    handshakeHead: ['connection', 'state', 'SYNs', 'SYN intervals (s)', 'SYN-ACKs', 'done after (s)'],
+    states: { completed: 'completed', reset: 'reset', 'no-synack': 'no-synack', 'synack-no-ack': 'synack-no-ack' } as Record<string, string>,
+    backoff: ', back-off',
+    inner: '(inner) ',
+    more: (n: number) => `... ${n} more (see --json)`,
+    moreFlows: (n: number) => `... ${n} more flows (see --json)`,
+    sizes: 'Sizes',
+    sizesNote: ' (IP total length, packets per bucket)',
+    sizeHead: ['flow', 'packets'],
+    max: 'max',
+  },
+  zh: {
+    summary: (format: string, frames: number, ip: number, tunnel: number) => `：${format}，${frames} 帧（IP ${ip} 个，隧道封装 ${tunnel} 个）`,
+    span: (first: string, last: string, s: string) => `，${first} .. ${last}（${s} 秒）`,
+    checksums: '校验和',
+    checksumHead: ['层', '正确', '错误', '无', '无法校验', '线路错误', '卸载', 'LCO', '未知'],
+    handshakes: (total: number, completed: number, first: number) => `：共 ${total} 个，完成 ${completed} 个（一次成功 ${first} 个）`,
+    handshakeTitle: 'TCP 握手',
+    handshakeHead: ['连接', '状态', 'SYN 数', 'SYN 间隔（秒）', 'SYN-ACK 数', '完成用时（秒）'],
+    states: { completed: '已完成', reset: '被重置', 'no-synack': '无 SYN-ACK', 'synack-no-ack': 'SYN-ACK 无 ACK' } as Record<string, string>,
+    backoff: '，指数退避',
+    inner: '（内层）',
+    more: (n: number) => `…… 另有 ${n} 个（见 --json）`,
+    moreFlows: (n: number) => `…… 另有 ${n} 个流（见 --json）`,
+    sizes: '大小',
+    sizesNote: '（IP 总长度，各区间的报文数）',
+    sizeHead: ['流', '报文数'],
+    max: '最大',
+  },
+};
+
+export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10, lang: Lang = 'en'): string[] {
   const out: string[] = [];
+  const t = TABLE_WORDS[lang];
   const w = a.window;
   out.push(
     c.bold(`${a.file}`) +
-      `: ${a.read.format}, ${a.read.frames} frames (${a.packets.ip} IP, ${a.packets.tunnel} tunnelled)` +
-      (w ? `, ${iso(w.first)} .. ${iso(w.last)} (${w.seconds.toFixed(1)} s)` : ''),
+      t.summary(a.read.format, a.read.frames, a.packets.ip, a.packets.tunnel) +
+      (w ? t.span(iso(w.first), iso(w.last), w.seconds.toFixed(1)) : ''),
   );
   if (a.checksums.layers.length) {
-    out.push('', c.bold('Checksums'));
+    out.push('', c.bold(t.checksums));
     out.push(
       ...table(
-        ['layer', 'ok', 'bad', 'none', 'unverifiable', 'wire', 'offload', 'lco', 'unknown'],
-        a.checksums.layers.map((l) => [layerLabel(l.layer), l.ok, l.bad, l.none, l.unverifiable, l.badByCause.wire, l.badByCause.offload, l.badByCause.lco, l.badByCause.unknown]),
+        t.checksumHead,
+        a.checksums.layers.map((l) => [lang === 'zh' ? layerLabelZh(l.layer) : layerLabel(l.layer), l.ok, l.bad, l.none, l.unverifiable, l.badByCause.wire, l.badByCause.offload, l.badByCause.lco, l.badByCause.unknown]),
         c,
       ),
     );
   }
   const h = a.handshakes;
   if (h.total > 0) {
-    out.push('', c.bold('TCP handshakes') + `: ${h.total} seen, ${h.completed} completed (${h.completedFirstTry} at the first try)`);
+    out.push('', c.bold(t.handshakeTitle) + t.handshakes(h.total, h.completed, h.completedFirstTry));
     if (h.notable.length) {
       out.push(
         ...table(
-          ['connection', 'state', 'SYNs', 'SYN intervals (s)', 'SYN-ACKs', 'done after (s)'],
+          t.handshakeHead,
           h.notable.slice(0, maxRows).map((x) => [
-            `${x.scope === 'inner' ? '(inner) ' : ''}${x.client} -> ${x.server}`,
-            x.state + (x.backoff ? ', back-off' : ''),
+            `${x.scope === 'inner' ? t.inner : ''}${x.client} -> ${x.server}`,
+            (t.states[x.state] ?? x.state) + (x.backoff ? t.backoff : ''),
             x.syns.length,
             x.synIntervals.join(' ') || '-',
             x.synAcks.length,
@@ -94,19 +136,19 @@ export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10): stri
           c,
         ),
       );
-      if (h.notable.length > maxRows) out.push(c.dim(`... ${h.notable.length - maxRows} more (see --json)`));
+      if (h.notable.length > maxRows) out.push(c.dim(t.more(h.notable.length - maxRows)));
     }
   }
   if (a.sizes.flows.length) {
-    out.push('', c.bold('Sizes') + ' (IP total length, packets per bucket)');
+    out.push('', c.bold(t.sizes) + t.sizesNote);
     out.push(
       ...table(
-        ['flow', 'packets', ...a.sizes.bucketLabels, 'max'],
-        a.sizes.flows.slice(0, maxRows).map((f) => [f.scope === 'inner' ? `(inner) ${f.flow}` : f.flow, f.packets, ...f.buckets, f.maxIpLength]),
+        [...t.sizeHead, ...a.sizes.bucketLabels, t.max],
+        a.sizes.flows.slice(0, maxRows).map((f) => [f.scope === 'inner' ? `${t.inner}${f.flow}` : f.flow, f.packets, ...f.buckets, f.maxIpLength]),
         c,
       ),
     );
-    if (a.sizes.flows.length > maxRows) out.push(c.dim(`... ${a.sizes.flows.length - maxRows} more flows (see --json)`));
+    if (a.sizes.flows.length > maxRows) out.push(c.dim(t.moreFlows(a.sizes.flows.length - maxRows)));
   }
   return out;
 }
@@ -114,6 +156,6 @@ export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10): stri
 export function renderAnalyze(files: FileAnalysis[], c: Colors, lang: Lang = 'en'): string {
   const findings = files.flatMap((f) => f.findings);
   const lines = [...renderFindings(findings, c, files.length > 1, lang)];
-  for (const f of files) lines.push('', ...renderFileTables(f, c));
+  for (const f of files) lines.push('', ...renderFileTables(f, c, 10, lang));
   return lines.join('\n') + '\n';
 }
