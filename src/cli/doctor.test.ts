@@ -40,7 +40,7 @@ describe('podpath doctor (child process)', { timeout: 60_000 }, () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/错误 \(2\)/);
     expect(r.stdout).toMatch(/NetworkManager 正在运行/);
-    expect(r.stdout).toMatch(/已跳过 \(1\):\n {2}- lro-on-forwarding-host: no nics/);
+    expect(r.stdout).toMatch(/已跳过 \(1\):\n {2}- lro-on-forwarding-host: 缺少 nics/);
     expect(r.stdout).toMatch(/通过: 0\/3/);
     expect(r.stdout.includes('\u001b[')).toBe(false);
   });

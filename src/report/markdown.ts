@@ -2,6 +2,7 @@
 import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import { label, severityLabel } from './labels.js';
 import type { DoctorReport } from './model.js';
+import { skipReasonZh } from './skip-reason-zh.js';
 
 /** Keeps a line of evidence from breaking out of its code span. */
 function code(text: string): string {
@@ -35,7 +36,7 @@ export function renderMarkdown(r: DoctorReport): string {
   const skipped = r.results.filter((x) => x.status === 'skipped');
   if (skipped.length > 0) {
     out.push(`## ${label('skipped', lang)} (${skipped.length})`, '');
-    for (const x of skipped) out.push(`- \`${x.ruleId}\`: ${x.reason ?? ''}`);
+    for (const x of skipped) out.push(`- \`${x.ruleId}\`: ${lang === 'zh' ? skipReasonZh(x.reason ?? '') : (x.reason ?? '')}`);
     out.push('');
   }
   out.push(`${label('passed', lang)}: ${r.summary.passed}/${r.summary.rules} ${label('rules', lang)}; ${r.summary.findings} ${label('findings', lang)}`, '');

@@ -6,6 +6,7 @@ import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import type { Finding, Severity } from '../engine/types.js';
 import { label, severityLabel } from './labels.js';
 import type { DoctorReport } from './model.js';
+import { skipReasonZh } from './skip-reason-zh.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -51,7 +52,7 @@ export function renderText(r: DoctorReport, opts: { color?: boolean } = {}): str
   const skipped = r.results.filter((x) => x.status === 'skipped');
   if (skipped.length > 0) {
     lines.push(c.dim(`${label('skipped', lang)} (${skipped.length}):`));
-    for (const x of skipped) lines.push(c.dim(`  - ${x.ruleId}: ${x.reason ?? ''}`));
+    for (const x of skipped) lines.push(c.dim(`  - ${x.ruleId}: ${lang === 'zh' ? skipReasonZh(x.reason ?? '') : (x.reason ?? '')}`));
   }
   lines.push(`${label('passed', lang)}: ${r.summary.passed}/${r.summary.rules} ${label('rules', lang)}; ${r.summary.findings} ${label('findings', lang)}`);
   if (r.peer) {

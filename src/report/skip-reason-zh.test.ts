@@ -1,0 +1,41 @@
+// The skip reasons doctor gives for real bundles (seed 000's Kylin bundle, a real sos 4.0 report),
+// translated: no English connective phrase may remain, the commands and paths must.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { skipReasonZh } from './skip-reason-zh.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+function skipReasons(bundle: string): string[] {
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'doctor', '--from', bundle, '-o', 'json'], { cwd: root, encoding: 'utf8' });
+  } catch (e) {
+    out = (e as { stdout: string }).stdout; // exit 1: findings
+  }
+  const doc = JSON.parse(out) as { results: { status: string; reason?: string }[] };
+  return doc.results.filter((r) => r.status === 'skipped').map((r) => r.reason ?? '');
+}
+
+describe('skip reasons in Chinese', () => {
+  it('translates the phrases of every skip reason of real bundles, keeping commands and paths', () => {
+    const reasons = [...skipReasons('test/fixtures/bundles/seed000-kylin-52.49'), ...skipReasons('test/fixtures/bundles/sos-4.0-netns')];
+    expect(reasons.length).toBeGreaterThan(10);
+    for (const r of reasons) {
+      const zh = skipReasonZh(r);
+      expect(zh, r).not.toMatch(/not in the bundle|cannot tell|module not loaded|peer was probed|\bno [a-z]|unavailable|not found|[Pp]ermission denied/);
+      expect(zh, r).toMatch(/[\u4e00-\u9fff]/);
+      // Every command or path the English names is still there.
+      for (const path of r.match(/sos_commands\/[\w./-]+/g) ?? []) expect(zh).toContain(path);
+    }
+  });
+
+  it('translates the reasons the rules give themselves', () => {
+    expect(skipReasonZh('no ip route get for 10.244.1.0')).toBe('没有 10.244.1.0 的 ip route get');
+    expect(skipReasonZh('nothing to hold flannel.1 MTU against')).toBe('没有可与 flannel.1 的 MTU 对比的值');
+    expect(skipReasonZh('no kernelLog (dmesg: Operation not permitted)')).toBe('缺少 kernelLog (dmesg: 不允许的操作)');
+    expect(skipReasonZh('no snmp (permission denied)')).toBe('缺少 snmp (权限不足)');
+    expect(skipReasonZh('conntrack -S statistics not collected')).toBe('未采集 conntrack -S 统计');
+  });
+});
