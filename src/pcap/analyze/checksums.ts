@@ -102,8 +102,8 @@ export class ChecksumAccumulator {
     }
   }
 
-  /** The common case, kept small to be inlined: a sum that is right, absent or unverifiable. */
-  private countHealthy(li: number, status: number, src: number): void {
+  /** Counts a verdict of layer `li` and gives the sender a tally if new; returns where its tally is. */
+  private count(li: number, status: number, src: number): number {
     this.seen[li] = 1;
     this.byStatus[li * 5 + status]!++;
     let tally = this.senderTally[li]!;
@@ -113,19 +113,18 @@ export class ChecksumAccumulator {
       tally[o] = 0;
       this.senderOrder[li]!.push(src);
     }
-    tally[o]!++;
+    return o;
+  }
+
+  /** The common case, kept small to be inlined: a sum that is right, absent or unverifiable. */
+  private countHealthy(li: number, status: number, src: number): void {
+    const o = this.count(li, status, src); // first: it may replace the tally array
+    this.senderTally[li]![o]!++;
   }
 
   private record(f: FlatPacket, l: number, li: number, status: number, got: number, expected: number, causeCode: number, src: number, ffff: boolean): void {
-    this.seen[li] = 1;
-    this.byStatus[li * 5 + status]!++;
-    let tally = this.senderTally[li]!;
-    const o = src * 2;
-    if (o >= tally.length) tally = this.growTally(li, o);
-    if (tally[o]! < 0) {
-      tally[o] = 0;
-      this.senderOrder[li]!.push(src);
-    }
+    const o = this.count(li, status, src);
+    const tally = this.senderTally[li]!;
     // A sender whose sums are right, absent (VXLAN's default) or mere offload artefacts is healthy.
     if (status !== CK_BAD || causeCode === CAUSE_OFFLOAD || causeCode === CAUSE_LCO) tally[o]!++;
     else tally[o + 1]!++;
