@@ -2,12 +2,12 @@
 // writes a wrong outer UDP checksum (tx offload off, so nothing fixes it later), node C is
 // healthy; tcpdump on the receiver B. `pcap analyze` must call A's sums wire errors, from A
 // only, and B's kernel must indeed have dropped them (Udp: InCsumErrors).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { missingRequirement } from '../helpers/env.js';
-import { Lab, udpSchedule } from './helpers/netns.js';
+import { Lab, udpSchedule, setupLab } from './helpers/netns.js';
 import { tsharkCount } from './helpers/tshark.js';
 import { analyzeCapture } from '../../src/pcap/analyze/run.js';
 import type { FileAnalysis } from '../../src/pcap/analyze/capture-analysis.js';
@@ -32,43 +32,33 @@ describe.skipIf(skip)('pcap analyze on a real capture of wrong outer UDP checksu
   let a: FileAnalysis;
   let dropped = 0;
 
-  beforeAll(async () => {
-    try {
-      lab.addNamespaces('a', 'b', 'c', 'sw');
-      lab.exec('sw', 'ip link add br0 type bridge && ip link set br0 up');
-      for (const n of ['a', 'b', 'c'] as const) {
-        lab.veth(n, 'eth0', 'sw', `p${n}`);
-        lab.exec('sw', `ip link set p${n} master br0`);
-        lab.exec(n, `ip addr add ${UNDERLAY[n]}/24 dev eth0`);
-        lab.exec(n, `ip link add flannel.1 address ${MAC[n]} type vxlan id 1 dstport 8472 local ${UNDERLAY[n]} dev eth0 nolearning`);
-        lab.exec(n, `ip addr add ${OVERLAY[n]}/24 dev flannel.1 && ip link set flannel.1 up`);
-      }
-      // What flannel programs: a static neighbour and an fdb entry per peer.
-      for (const [n, peers] of [['a', ['b']], ['c', ['b']], ['b', ['a', 'c']]] as const) {
-        for (const p of peers) {
-          lab.exec(n, `ip neigh replace ${OVERLAY[p]} lladdr ${MAC[p]} dev flannel.1 nud permanent`);
-          lab.exec(n, `bridge fdb append ${MAC[p]} dev flannel.1 dst ${UNDERLAY[p]}`);
-        }
-      }
-      lab.exec('a', 'ethtool -K eth0 tx off >/dev/null');
-      lab.exec('a', 'nft -f -', 'table inet ppb {\n chain post {\n  type filter hook postrouting priority 0;\n  udp dport 8472 udp checksum set 0x1234\n }\n}\n');
-      const before = csumErrors(lab);
-      const cap = await lab.capture('b', 'eth0', file, 'udp port 8472');
-      const plan: [number, number, number, number][] = Array.from({ length: N }, (_, i) => [i * 0.02, 200, 7000, 1]);
-      await Promise.all([lab.node('a', udpSchedule(OVERLAY.b, plan)), lab.node('c', udpSchedule(OVERLAY.b, plan))]);
-      await new Promise((r) => setTimeout(r, 300));
-      await lab.stop(cap);
-      dropped = csumErrors(lab) - before;
-      a = await analyzeCapture(file, 'receiver.pcap');
-    } catch (e) {
-      lab.cleanup();
-      throw e;
+  setupLab(lab, dir, async () => {
+    lab.addNamespaces('a', 'b', 'c', 'sw');
+    lab.exec('sw', 'ip link add br0 type bridge && ip link set br0 up');
+    for (const n of ['a', 'b', 'c'] as const) {
+      lab.veth(n, 'eth0', 'sw', `p${n}`);
+      lab.exec('sw', `ip link set p${n} master br0`);
+      lab.exec(n, `ip addr add ${UNDERLAY[n]}/24 dev eth0`);
+      lab.exec(n, `ip link add flannel.1 address ${MAC[n]} type vxlan id 1 dstport 8472 local ${UNDERLAY[n]} dev eth0 nolearning`);
+      lab.exec(n, `ip addr add ${OVERLAY[n]}/24 dev flannel.1 && ip link set flannel.1 up`);
     }
-  });
-
-  afterAll(() => {
-    lab.cleanup();
-    rmSync(dir, { recursive: true, force: true });
+    // What flannel programs: a static neighbour and an fdb entry per peer.
+    for (const [n, peers] of [['a', ['b']], ['c', ['b']], ['b', ['a', 'c']]] as const) {
+      for (const p of peers) {
+        lab.exec(n, `ip neigh replace ${OVERLAY[p]} lladdr ${MAC[p]} dev flannel.1 nud permanent`);
+        lab.exec(n, `bridge fdb append ${MAC[p]} dev flannel.1 dst ${UNDERLAY[p]}`);
+      }
+    }
+    lab.exec('a', 'ethtool -K eth0 tx off >/dev/null');
+    lab.exec('a', 'nft -f -', 'table inet ppb {\n chain post {\n  type filter hook postrouting priority 0;\n  udp dport 8472 udp checksum set 0x1234\n }\n}\n');
+    const before = csumErrors(lab);
+    const cap = await lab.capture('b', 'eth0', file, 'udp port 8472');
+    const plan: [number, number, number, number][] = Array.from({ length: N }, (_, i) => [i * 0.02, 200, 7000, 1]);
+    await Promise.all([lab.node('a', udpSchedule(OVERLAY.b, plan)), lab.node('c', udpSchedule(OVERLAY.b, plan))]);
+    await new Promise((r) => setTimeout(r, 300));
+    await lab.stop(cap);
+    dropped = csumErrors(lab) - before;
+    a = await analyzeCapture(file, 'receiver.pcap');
   });
 
   it('the receiving kernel dropped every datagram of A (the fault is real)', () => {

@@ -1,12 +1,12 @@
 // Seed 003 for real: two nodes behind a "switch" namespace whose nftables (bridge family) drops
 // UDP longer than 1480 bytes and blackholes a sender once it exceeds 512 kbyte/s; tcpdump on both
 // nodes; `pcap diff` must find the size limit, the rate blackhole and that loss is one-way.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { missingRequirement } from '../helpers/env.js';
-import { Lab, udpSchedule } from './helpers/netns.js';
+import { Lab, udpSchedule, setupLab } from './helpers/netns.js';
 import { tsharkCount } from './helpers/tshark.js';
 import { diffCaptures, type DiffOutcome } from '../../src/pcap/diff/run.js';
 import { diffJson, diffJsonSchema } from '../../src/pcap/diff/json.js';
@@ -42,55 +42,43 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
   let report = '';
   let backReport = '';
 
-  beforeAll(async () => {
-    try {
-      lab.addNamespaces('a', 'b', 'sw');
-      lab.exec('sw', 'ip link add br0 type bridge && ip link set br0 up');
-      lab.veth('a', 'eth0', 'sw', 'pa');
-      lab.veth('b', 'eth0', 'sw', 'pb');
-      lab.exec('sw', 'ip link set pa master br0 && ip link set pb master br0');
-      lab.exec('a', `ip addr add ${A}/24 dev eth0`);
-      lab.exec('b', `ip addr add ${B}/24 dev eth0`);
-      lab.exec('sw', 'nft -f -', SWITCH_RULES);
-      // Neighbours known up front: ARP must not depend on the blackhole.
-      const mac = (ns: string) => lab.exec(ns, 'cat /sys/class/net/eth0/address').trim();
-      lab.exec('a', `ip neigh replace ${B} lladdr ${mac('b')} dev eth0 nud permanent`);
-      lab.exec('b', `ip neigh replace ${A} lladdr ${mac('a')} dev eth0 nud permanent`);
-      const capA = await lab.capture('a', 'eth0', senderFile, 'udp');
-      const capB = await lab.capture('b', 'eth0', receiverFile, 'udp');
+  setupLab(lab, dir, async () => {
+    lab.addNamespaces('a', 'b', 'sw');
+    lab.exec('sw', 'ip link add br0 type bridge && ip link set br0 up');
+    lab.veth('a', 'eth0', 'sw', 'pa');
+    lab.veth('b', 'eth0', 'sw', 'pb');
+    lab.exec('sw', 'ip link set pa master br0 && ip link set pb master br0');
+    lab.exec('a', `ip addr add ${A}/24 dev eth0`);
+    lab.exec('b', `ip addr add ${B}/24 dev eth0`);
+    lab.exec('sw', 'nft -f -', SWITCH_RULES);
+    // Neighbours known up front: ARP must not depend on the blackhole.
+    const mac = (ns: string) => lab.exec(ns, 'cat /sys/class/net/eth0/address').trim();
+    lab.exec('a', `ip neigh replace ${B} lladdr ${mac('b')} dev eth0 nud permanent`);
+    lab.exec('b', `ip neigh replace ${A} lladdr ${mac('a')} dev eth0 nud permanent`);
+    const capA = await lab.capture('a', 'eth0', senderFile, 'udp');
+    const capB = await lab.capture('b', 'eth0', receiverFile, 'udp');
 
-      // A -> B: small datagrams 10/s; a size sweep around the 1472-byte payload limit at 1-2 s;
-      // a 3 Mbyte/s burst to port 9998 at 2.2-3.4 s (nft's byte limit starts with a full
-      // second of credit, so the blackhole triggers after ~0.2 s, or ~1 s should a busy machine
-      // send at only 1 Mbyte/s); small ones again until 7 s.
-      const plan: [number, number, number, number][] = [];
-      for (let t = 0; t < 1; t += 0.1) plan.push([t, 100, 9999, 1]);
-      [100, 1000, 1400, 1472, 1473, 1500, 2000, 1472, 1473, 600].forEach((size, i) => plan.push([1 + i * 0.1, size, 9999, 1]));
-      for (let t = 2.2; t < 3.4; t += 0.01) plan.push([t, 1200, 9998, 25]);
-      for (let t = 3.4; t < 7; t += 0.1) plan.push([t, 100, 9999, 1]);
-      // B -> A: small datagrams 10/s all along.
-      const back: [number, number, number, number][] = [];
-      for (let t = 0; t < 7; t += 0.1) back.push([t, 80, 9000, 1]);
-      await Promise.all([lab.node('a', udpSchedule(B, plan)), lab.node('b', udpSchedule(A, back))]);
-      await new Promise((r) => setTimeout(r, 300));
-      if (process.env.PPB_KEEP) console.log(lab.exec('sw', 'nft list ruleset'));
-      await lab.stop(capA);
-      await lab.stop(capB);
-      out = await diffCaptures(senderFile, receiverFile);
-      report = renderDiff(out.result, out.findings, colors(false));
-      reversed = await diffCaptures(receiverFile, senderFile, { senderHost: B, receiverHost: A });
-      backReport = renderDiff(reversed.result, reversed.findings, colors(false));
-    } catch (e) {
-      lab.cleanup();
-      throw e;
-    }
-  });
-
-  afterAll(() => {
-    lab.cleanup();
-    // PPB_KEEP=1 keeps the captures for a look with tshark.
-    if (!process.env.PPB_KEEP) rmSync(dir, { recursive: true, force: true });
-    else console.log(`captures kept in ${dir}`);
+    // A -> B: small datagrams 10/s; a size sweep around the 1472-byte payload limit at 1-2 s;
+    // a 3 Mbyte/s burst to port 9998 at 2.2-3.4 s (nft's byte limit starts with a full
+    // second of credit, so the blackhole triggers after ~0.2 s, or ~1 s should a busy machine
+    // send at only 1 Mbyte/s); small ones again until 7 s.
+    const plan: [number, number, number, number][] = [];
+    for (let t = 0; t < 1; t += 0.1) plan.push([t, 100, 9999, 1]);
+    [100, 1000, 1400, 1472, 1473, 1500, 2000, 1472, 1473, 600].forEach((size, i) => plan.push([1 + i * 0.1, size, 9999, 1]));
+    for (let t = 2.2; t < 3.4; t += 0.01) plan.push([t, 1200, 9998, 25]);
+    for (let t = 3.4; t < 7; t += 0.1) plan.push([t, 100, 9999, 1]);
+    // B -> A: small datagrams 10/s all along.
+    const back: [number, number, number, number][] = [];
+    for (let t = 0; t < 7; t += 0.1) back.push([t, 80, 9000, 1]);
+    await Promise.all([lab.node('a', udpSchedule(B, plan)), lab.node('b', udpSchedule(A, back))]);
+    await new Promise((r) => setTimeout(r, 300));
+    if (process.env.PPB_KEEP) console.log(lab.exec('sw', 'nft list ruleset'));
+    await lab.stop(capA);
+    await lab.stop(capB);
+    out = await diffCaptures(senderFile, receiverFile);
+    report = renderDiff(out.result, out.findings, colors(false));
+    reversed = await diffCaptures(receiverFile, senderFile, { senderHost: B, receiverHost: A });
+    backReport = renderDiff(reversed.result, reversed.findings, colors(false));
   });
 
   it('finds the hosts, the clock offset and full overlap', () => {

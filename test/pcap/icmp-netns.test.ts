@@ -3,12 +3,12 @@
 // UDP 9999. A pings with DF too large, sends UDP to the closed port, connects to port 81, pings a
 // host that does not exist and pings with TTL 1; the capture on A must name each error with who
 // sent it and the packet it quotes, and agree with tshark.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { missingRequirement } from '../helpers/env.js';
-import { Lab } from './helpers/netns.js';
+import { Lab, setupLab } from './helpers/netns.js';
 import { tsharkCount } from './helpers/tshark.js';
 import { analyzeCapture } from '../../src/pcap/analyze/run.js';
 import type { FileAnalysis } from '../../src/pcap/analyze/capture-analysis.js';
@@ -26,34 +26,24 @@ describe.skipIf(skip)('ICMP errors from real kernels (namespaces ppb-ic-*)', () 
   const file = join(dir, 'a.pcap');
   let a: FileAnalysis;
 
-  beforeAll(async () => {
-    try {
-      lab.addNamespaces('a', 'r', 'b');
-      lab.veth('a', 'eth0', 'r', 'ra');
-      lab.veth('r', 'rb', 'b', 'eth0');
-      lab.exec('a', `ip addr add ${A}/24 dev eth0 && ip route add default via ${RA}`);
-      lab.exec('r', `ip addr add ${RA}/24 dev ra && ip addr add 10.97.2.254/24 dev rb && ip link set rb mtu 1400 && sysctl -qw net.ipv4.ip_forward=1 net.ipv4.icmp_ratelimit=0`);
-      lab.exec('b', `ip addr add ${B}/24 dev eth0 && ip link set eth0 mtu 1400 && ip route add default via 10.97.2.254 && sysctl -qw net.ipv4.icmp_ratelimit=0`);
-      lab.exec('r', 'nft -f -', 'table inet ppb {\n chain forward {\n  type filter hook forward priority 0; policy accept;\n  tcp dport 81 reject with icmp type admin-prohibited\n }\n}\n');
-      const cap = await lab.capture('a', 'eth0', file, 'icmp or udp or tcp');
-      lab.exec('a', `ping -c 1 -W 2 ${B} >/dev/null`); // the path works
-      lab.exec('a', `ping -M do -s 1450 -c 1 -W 2 ${B} >/dev/null || true`); // 1478 bytes, DF: R says MTU 1400
-      await lab.node('a', `const s = require('dgram').createSocket('udp4'); let n = 0; const t = setInterval(() => { s.send(Buffer.alloc(20), 9999, '${B}'); if (++n === 3) { clearInterval(t); setTimeout(() => s.close(), 300); } }, 50);`);
-      lab.exec('a', `timeout 3 bash -c "echo > /dev/tcp/${B}/81" 2>/dev/null || true`); // R rejects
-      lab.exec('a', `ping -t 1 -c 1 -W 2 ${B} >/dev/null || true`); // TTL runs out at R
-      lab.exec('a', `ping -c 1 -W 6 ${GHOST} >/dev/null || true`); // R's ARP fails: host unreachable
-      await new Promise((r) => setTimeout(r, 300));
-      await lab.stop(cap);
-      a = await analyzeCapture(file, 'a.pcap');
-    } catch (e) {
-      lab.cleanup();
-      throw e;
-    }
-  });
-
-  afterAll(() => {
-    lab.cleanup();
-    rmSync(dir, { recursive: true, force: true });
+  setupLab(lab, dir, async () => {
+    lab.addNamespaces('a', 'r', 'b');
+    lab.veth('a', 'eth0', 'r', 'ra');
+    lab.veth('r', 'rb', 'b', 'eth0');
+    lab.exec('a', `ip addr add ${A}/24 dev eth0 && ip route add default via ${RA}`);
+    lab.exec('r', `ip addr add ${RA}/24 dev ra && ip addr add 10.97.2.254/24 dev rb && ip link set rb mtu 1400 && sysctl -qw net.ipv4.ip_forward=1 net.ipv4.icmp_ratelimit=0`);
+    lab.exec('b', `ip addr add ${B}/24 dev eth0 && ip link set eth0 mtu 1400 && ip route add default via 10.97.2.254 && sysctl -qw net.ipv4.icmp_ratelimit=0`);
+    lab.exec('r', 'nft -f -', 'table inet ppb {\n chain forward {\n  type filter hook forward priority 0; policy accept;\n  tcp dport 81 reject with icmp type admin-prohibited\n }\n}\n');
+    const cap = await lab.capture('a', 'eth0', file, 'icmp or udp or tcp');
+    lab.exec('a', `ping -c 1 -W 2 ${B} >/dev/null`); // the path works
+    lab.exec('a', `ping -M do -s 1450 -c 1 -W 2 ${B} >/dev/null || true`); // 1478 bytes, DF: R says MTU 1400
+    await lab.node('a', `const s = require('dgram').createSocket('udp4'); let n = 0; const t = setInterval(() => { s.send(Buffer.alloc(20), 9999, '${B}'); if (++n === 3) { clearInterval(t); setTimeout(() => s.close(), 300); } }, 50);`);
+    lab.exec('a', `timeout 3 bash -c "echo > /dev/tcp/${B}/81" 2>/dev/null || true`); // R rejects
+    lab.exec('a', `ping -t 1 -c 1 -W 2 ${B} >/dev/null || true`); // TTL runs out at R
+    lab.exec('a', `ping -c 1 -W 6 ${GHOST} >/dev/null || true`); // R's ARP fails: host unreachable
+    await new Promise((r) => setTimeout(r, 300));
+    await lab.stop(cap);
+    a = await analyzeCapture(file, 'a.pcap');
   });
 
   const group = (kind: string) => a.icmp.errors.find((g) => g.kind === kind);

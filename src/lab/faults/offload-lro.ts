@@ -3,7 +3,8 @@
 // node root) and the kernel's skb_warn_bad_offload warning in the root's /var/log/kern.log. The
 // effect (large packets lost where the node forwards, small ones pass) is real, via nftables.
 import { join } from 'node:path';
-import { addNftTable, intOption } from './common.js';
+import { intOption } from './common.js';
+import { dropLargeForwarded } from './large-packet-drop.js';
 import type { FaultDef } from './types.js';
 
 const WARNING = (dev: string) => [
@@ -37,12 +38,8 @@ export const offloadLro: FaultDef = {
     const now = new Date();
     const stamp = now.toUTCString().slice(5, 25).replace(/^(\d+) (\w+) (\d+)/, '$2 $1');
     await tx.writeFile(join(node.root, 'var/log/kern.log'), WARNING('eth0').map((l) => `${stamp} ${node.name} ${l}`).join('\n') + '\n');
-    await addNftTable(tx, node.ns, 'ip', 'pplab_lro_effect', [
-      '  chain forward_lro {',
-      '    type filter hook forward priority 0; policy accept;',
-      `    iifname "${node.vtep.dev}" ip length > ${size} counter drop`,
-      '  }',
-    ].join('\n'));
+    // The effect is large-packet-drop's, in a table of its own name.
+    await dropLargeForwarded(tx, node, size, 'pplab_lro_effect');
     return [
       `EMULATED: a veth cannot do LRO. ${node.root}/sos_commands/networking/ethtool_-k_eth0 says large-receive-offload: on, and ${node.root}/var/log/kern.log holds a skb_warn_bad_offload warning with ip_forward in its trace; the live \`ethtool -k eth0\` still says off [fixed]`,
       `REAL effect: packets from ${node.vtep.dev} longer than ${size} bytes are dropped on ${node.name}'s forward path (nft table ip pplab_lro_effect)`,

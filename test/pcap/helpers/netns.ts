@@ -1,6 +1,8 @@
 // Network namespaces for capture tests: created by the test, removed in afterAll even when the
 // test failed; every name starts with the test's prefix (ppb-...). Traffic stays inside them.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 
 export function sh(cmd: string, input?: string): string {
   return execFileSync('sh', ['-c', cmd], { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -97,6 +99,27 @@ export class Lab {
       }
     }
   }
+}
+
+/**
+ * Runs `setup` before the tests of a describe block; removes the namespaces afterwards, and at once
+ * when setup fails (a half-built lab must not outlive it), and the capture directory unless
+ * PPB_KEEP=1 (then it says where the captures are, for a look with tshark).
+ */
+export function setupLab(lab: Lab, dir: string, setup: () => Promise<void>): void {
+  beforeAll(async () => {
+    try {
+      await setup();
+    } catch (e) {
+      lab.cleanup();
+      throw e;
+    }
+  });
+  afterAll(() => {
+    lab.cleanup();
+    if (process.env.PPB_KEEP) console.log(`captures kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  });
 }
 
 /**
