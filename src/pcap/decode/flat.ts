@@ -195,6 +195,14 @@ const KIND_CODE: Record<string, number> = { udp: L4_UDP, tcp: L4_TCP, icmp: L4_I
 const STATUS_CODE: Record<string, number> = { ok: CK_OK, bad: CK_BAD, none: CK_NONE, unverifiable: CK_UNVERIFIABLE };
 const CAUSE_CODE: Record<string, number> = { wire: CAUSE_WIRE, offload: CAUSE_OFFLOAD, lco: CAUSE_LCO, unknown: CAUSE_UNKNOWN };
 
+/** A verdict of the object form into level `l` of one set of checksum columns (IP header or L4). */
+function setVerdict(v: ChecksumVerdict, l: number, status: Uint8Array, got: Int32Array, expected: Int32Array, cause: Uint8Array): void {
+  status[l] = STATUS_CODE[v.status]!;
+  got[l] = v.got;
+  expected[l] = v.expected ?? 0;
+  cause[l] = v.cause ? CAUSE_CODE[v.cause]! : 0;
+}
+
 function fillLevel(f: FlatPacket, l: number, layers: PacketLayers): void {
   f.resetLevel(l);
   const n = Math.min(layers.vlanIds.length, MAX_VLAN_TAGS);
@@ -214,13 +222,7 @@ function fillLevel(f: FlatPacket, l: number, layers: PacketLayers): void {
     f.headerLength[l] = ip.headerLength;
     f.fragOffset[l] = ip.fragment?.offset ?? 0;
     f.flags[l] = (ip.id !== undefined ? F_HAS_ID : 0) | (ip.dontFragment ? F_DF : 0) | (ip.fragment ? F_FRAGMENT : 0) | (ip.fragment?.more ? F_MORE : 0);
-    const v = ip.headerChecksum;
-    if (v) {
-      f.ipCkStatus[l] = STATUS_CODE[v.status]!;
-      f.ipCkGot[l] = v.got;
-      f.ipCkExpected[l] = v.expected ?? 0;
-      f.ipCkCause[l] = v.cause ? CAUSE_CODE[v.cause]! : 0;
-    }
+    if (ip.headerChecksum) setVerdict(ip.headerChecksum, l, f.ipCkStatus, f.ipCkGot, f.ipCkExpected, f.ipCkCause);
   }
   const l4 = layers.l4;
   if (l4) {
@@ -241,13 +243,7 @@ function fillLevel(f: FlatPacket, l: number, layers: PacketLayers): void {
       f.icmpType[l] = l4.icmp.type;
       f.icmpCode[l] = l4.icmp.code;
     }
-    const v = l4.checksum;
-    if (v) {
-      f.l4CkStatus[l] = STATUS_CODE[v.status]!;
-      f.l4CkGot[l] = v.got;
-      f.l4CkExpected[l] = v.expected ?? 0;
-      f.l4CkCause[l] = v.cause ? CAUSE_CODE[v.cause]! : 0;
-    }
+    if (l4.checksum) setVerdict(l4.checksum, l, f.l4CkStatus, f.l4CkGot, f.l4CkExpected, f.l4CkCause);
   }
   if (layers.tunnel && l + 1 < LEVELS) {
     f.tunnelKind[l] = layers.tunnel.kind === 'vxlan' ? 1 : 2;
