@@ -5,7 +5,7 @@ import { AddressTable, OVERFLOW_TEXT } from './addresses.js';
 
 /** Groups of bad sums kept (each holds a FrameSet); further ones go to one overflow group per layer and cause. */
 const MAX_GROUPS = 10_000;
-import { FrameSet, type FrameSetJson } from './frame-set.js';
+import { FrameSet, mergeFrames, type FrameSetJson } from './frame-set.js';
 import { makeFinding, type Finding } from './findings.js';
 import { ipField, layerLabel } from './layers.js';
 
@@ -259,20 +259,6 @@ function fieldFilter(layer: string, groups: BadGroup[]): string | undefined {
   const srcs = [...new Set(groups.map((g) => g.src))];
   const src = srcs.length === 1 ? ` && ${ipField(srcs[0]!)}.src == ${srcs[0]}` : '';
   return `${field}.checksum.status == "Bad"${src}`;
-}
-
-function mergeFrames(groups: BadGroup[]): FrameSetJson {
-  const ranges = groups.flatMap((g) => g.frames.ranges).sort((a, b) => a.from - b.from);
-  const merged: { from: number; to: number }[] = [];
-  for (const r of ranges) {
-    const last = merged[merged.length - 1];
-    if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
-    else merged.push({ ...r });
-  }
-  const truncated = groups.some((g) => g.frames.truncated);
-  // One frame can carry several bad layers: count frames, not verdicts, when all were kept.
-  const frames = merged.reduce((n, r) => n + r.to - r.from + 1, 0);
-  return { count: truncated ? groups.reduce((n, g) => n + g.count, 0) : frames, ranges: merged, truncated };
 }
 
 export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator, file?: string): Finding[] {

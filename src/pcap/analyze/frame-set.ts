@@ -48,6 +48,23 @@ export class FrameSet {
   }
 }
 
+/**
+ * The frames of several groups as one set (for a finding that covers them all). When every range
+ * was kept the count is of frames (a frame in two groups counts once), else of what was added.
+ */
+export function mergeFrames(groups: { count: number; frames: FrameSetJson }[]): FrameSetJson {
+  const ranges = groups.flatMap((g) => g.frames.ranges).sort((a, b) => a.from - b.from);
+  const merged: FrameRange[] = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
+    else merged.push({ ...r });
+  }
+  const truncated = groups.some((g) => g.frames.truncated);
+  const frames = merged.reduce((n, r) => n + r.to - r.from + 1, 0);
+  return { count: truncated ? groups.reduce((n, g) => n + g.count, 0) : frames, ranges: merged, truncated };
+}
+
 /** `12-14, 18, 20-25 (+312 more)`, at most `maxShown` ranges. */
 export function formatFrames(set: FrameSetJson, maxShown = 12): string {
   const shown = set.ranges.slice(0, maxShown).map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`));

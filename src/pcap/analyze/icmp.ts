@@ -4,7 +4,7 @@
 // REJECT); "host unreachable" a missing route or neighbour; "time exceeded" a loop.
 import { ipv4String, ipv6String } from '../decode/addr.js';
 import { F_L4_HEADER, L4_ICMP, L4_ICMPV6, type FlatPacket } from '../decode/flat.js';
-import { FrameSet, type FrameSetJson } from './frame-set.js';
+import { FrameSet, mergeFrames, type FrameSetJson } from './frame-set.js';
 import { makeFinding, type Finding } from './findings.js';
 
 export type IcmpErrorKind = 'frag-needed' | 'admin-prohibited' | 'port-unreachable' | 'host-unreachable' | 'net-unreachable' | 'protocol-unreachable' | 'unreachable' | 'time-exceeded';
@@ -172,15 +172,6 @@ function listed(groups: IcmpErrorGroup[], show: (g: IcmpErrorGroup) => string): 
   return groups.slice(0, 3).map(show).join('; ') + (groups.length > 3 ? `; and ${groups.length - 3} more` : '');
 }
 
-function merged(groups: IcmpErrorGroup[]): FrameSetJson {
-  const set = new FrameSet();
-  const frames = groups.flatMap((g) => g.frames.ranges).sort((a, b) => a.from - b.from);
-  for (const r of frames) for (let n = r.from; n <= r.to; n++) set.add(n);
-  const truncated = groups.some((g) => g.frames.truncated);
-  const j = set.toJSON();
-  return truncated ? { ...j, count: groups.reduce((n, g) => n + g.count, 0), truncated: true } : j;
-}
-
 interface KindText {
   id: string;
   severity: Finding['severity'];
@@ -266,7 +257,7 @@ export function icmpFindings(sum: IcmpSummary, file?: string): Finding[] {
         message: t.en(n, listed(groups, show)),
         detail: t.detail,
         zh: { message: t.zh(n, listed(groups, showZh)), detail: t.detailZh },
-        frames: merged(groups),
+        frames: mergeFrames(groups),
         fallbackFilter: t.fallbackFilter,
       }),
     );
