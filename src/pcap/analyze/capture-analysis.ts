@@ -69,7 +69,8 @@ export class CaptureAnalyzer {
     const dst = this.addrs.idAt(f, 0, true);
     const innerSrc = tunnel && f.ipVersion[1] !== 0 ? this.addrs.idAt(f, 1, false) : -1;
     this.checksums.add(f, src, innerSrc);
-    this.handshakes.add(f);
+    this.handshakes.time[0] = ts; // the frame's time, computed once
+    this.handshakes.addTimed(f);
     this.sizes.add(f, src, dst);
     if (innerSrc >= 0) this.sizes.add(f, innerSrc, this.addrs.idAt(f, 1, true), 1);
     // ICMP is rare: tell by the L4 kinds here, without a call per packet.

@@ -105,13 +105,18 @@ export class HandshakeAccumulator {
    * double beyond the small-integer range, and passing or storing it as a plain value would cost
    * a heap number per frame.
    */
-  private readonly time = new Float64Array(2);
+  readonly time = new Float64Array(2);
 
   constructor(private readonly addrs: AddressTable = new AddressTable()) {}
 
   add(f: FlatPacket): void {
+    this.time[0] = f.tsSec + f.tsNsec / 1e9;
+    this.addTimed(f);
+  }
+
+  /** A frame whose time (seconds) the caller has already put in `time[0]` (CaptureAnalyzer has it). */
+  addTimed(f: FlatPacket): void {
     const time = this.time;
-    time[0] = f.tsSec + f.tsNsec / 1e9;
     if (time[0]! > time[1]!) time[1] = time[0]!;
     if (f.l4Kind[0] === L4_TCP && (f.flags[0]! & F_L4_HEADER) !== 0) this.tcp(f, 0, 'outer');
     if (f.tunnelKind[0] !== 0 && f.l4Kind[1] === L4_TCP && (f.flags[1]! & F_L4_HEADER) !== 0) this.tcp(f, 1, 'inner');
