@@ -38,4 +38,35 @@ describe('skip reasons in Chinese', () => {
     expect(skipReasonZh('no snmp (permission denied)')).toBe('缺少 snmp (权限不足)');
     expect(skipReasonZh('conntrack -S statistics not collected')).toBe('未采集 conntrack -S 统计');
   });
+
+  it('translates every reason the rules and sources write as a fixed phrase', () => {
+    const reasons = [
+      'NetworkManager state unknown (no nmcli, no systemctl answer)',
+      'conntrack count or max not collected',
+      'no TCP or DNS probe among the probes',
+      'no UDP echo among the probes',
+      'no Udp InCsumErrors in /proc/net/snmp',
+      'no Udp table',
+      'no VXLAN device among the links',
+      'no nmcli device list and no links to compare with unmanaged-devices',
+      'no rate ramp among the probes (run with --max-rate)',
+      'no size sweep among the probes',
+      'no sysctls and no links: cannot tell whether this host forwards',
+      "vxlan.calico uses dstport 4789 and flannel's net-conf.json is not visible",
+      'no counters for flannel.1, eth0',
+      'nothing to hold flannel.1 MTU against (no underlay link, subnet.env, CNI config or pod interface)',
+      'no routeGets (no VXLAN device with an IPv4 address or route: nothing to ask `ip route get` about)',
+      'no grub configuration (/boot/grub2/grub.cfg: unavailable) and no grubby',
+      'no package log or package list (/var/log/dnf.rpm.log: unavailable; rpm and dpkg unavailable)',
+      'modules (/proc/modules: unavailable (kernel without loadable modules?); lsmod: unavailable)',
+      'links have no addresses: ip -d address: unavailable',
+      '/proc/version: not uname -a output',
+    ];
+    for (const r of reasons) {
+      // No English connective word may remain outside backquoted commands.
+      const zh = skipReasonZh(r).replace(/`[^`]*`/g, '');
+      expect(zh, r).not.toMatch(/\b(no|not|and|with|among|cannot|nothing|uses|have|unavailable|run)\b/);
+      expect(zh, r).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
 });
