@@ -2,7 +2,8 @@
 // skipped with the reason, never passed; reports become findings in the chosen language.
 import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
 import { PodpathError } from '../util/errors.js';
-import { formatMessage, localize } from './i18n.js';
+import { localize } from './i18n.js';
+import { fillCommand, refusalNote } from './shell-fill.js';
 import type { Finding, Lang, Report, Rule, RuleResult, Severity } from './types.js';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'error', 'warning', 'info'];
@@ -33,6 +34,12 @@ export function missingEvidence(rule: Rule, facts: NodeFacts): string | undefine
   return reasons.length > 0 ? reasons.join(', ') : undefined;
 }
 
+/** A remediation command filled from the report, or the note that replaces it when a value is unsafe there. */
+export function commandLine(template: string, r: Report, lang: Lang): string {
+  const filled = fillCommand(template, { ...r.data, ...r.commandData });
+  return filled.ok ? filled.text : refusalNote(filled.refusal, lang);
+}
+
 export function toFinding(rule: Rule, r: Report, lang: Lang): Finding {
   const { meta } = rule;
   const template = meta.messages[r.messageId];
@@ -48,8 +55,8 @@ export function toFinding(rule: Rule, r: Report, lang: Lang): Finding {
     evidence: r.evidence,
     remediation: meta.remediation.map((step) => ({
       description: localize(step.description, lang, r.data),
-      commands: step.commands.map((c) => formatMessage(c, r.data)),
-      undo: step.undo.map((c) => formatMessage(c, r.data)),
+      commands: step.commands.map((c) => commandLine(c, r, lang)),
+      undo: step.undo.map((c) => commandLine(c, r, lang)),
     })),
     references: meta.references,
   };
