@@ -1,8 +1,15 @@
 // Entry point of the `podpath` command: wiring only, every command lives in its own file.
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../util/version.js';
-import { formatError, isPodpathError } from '../util/errors.js';
+import { formatError as formatErrorRaw, isPodpathError } from '../util/errors.js';
+import { oneLine } from '../util/terminal-safe.js';
 type Register = (program: Command) => void;
+
+/** Error messages name files and values from the input: one line, no control characters, bounded. */
+function formatError(e: unknown): string {
+  const line = formatErrorRaw(e);
+  return oneLine(line.length > 2000 ? `${line.slice(0, 2000)}… (${line.length - 2000} more characters)` : line);
+}
 
 /**
  * Each command's module is loaded only when that command runs (or for --help, all of them): the
