@@ -1,6 +1,6 @@
 // Renders a node diff: grouped text for a terminal (picocolors; colour only on a TTY) and JSON.
 import pc from 'picocolors';
-import { show } from '../report/safe-text.js';
+import { jsonText, show } from '../report/safe-text.js';
 import { CATEGORIES, type Category, type NodeDiff } from './types.js';
 
 const TITLES: Record<Category, string> = {
@@ -66,5 +66,5 @@ export function renderDiffText(diff: NodeDiff, opts: RenderOptions): string {
 }
 
 export function renderDiffJson(diff: NodeDiff, opts: { labelA: string; labelB: string }): string {
-  return JSON.stringify({ schemaVersion: 1, a: opts.labelA, b: opts.labelB, relevantCount: diff.relevantCount, differences: diff.differences, notCompared: diff.notCompared }, null, 2) + '\n';
+  return jsonText({ schemaVersion: 1, a: opts.labelA, b: opts.labelB, relevantCount: diff.relevantCount, differences: diff.differences, notCompared: diff.notCompared }) + '\n';
 }

@@ -4,6 +4,8 @@ import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
 import { PodpathError } from '../util/errors.js';
 import { localize } from './i18n.js';
 import { fillCommand, refusalNote } from './shell-fill.js';
+import { LIMITS } from '../util/limits.js';
+import { clip } from '../util/terminal-safe.js';
 import type { Finding, Lang, Report, Rule, RuleResult, Severity } from './types.js';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'error', 'warning', 'info'];
@@ -40,21 +42,27 @@ export function commandLine(template: string, r: Report, lang: Lang): string {
   return filled.ok ? filled.text : refusalNote(filled.refusal, lang);
 }
 
+/** Evidence and message values as long as a report shows them (a 300 MiB uname line is not echoed whole). */
+function clipped(text: string): string {
+  return clip(text, LIMITS.evidenceLine.value);
+}
+
 export function toFinding(rule: Rule, r: Report, lang: Lang): Finding {
   const { meta } = rule;
   const template = meta.messages[r.messageId];
   if (!template) {
     throw new PodpathError('E_RULE_MESSAGE', `rule ${meta.id} reported unknown messageId "${r.messageId}"`);
   }
+  const data = Object.fromEntries(Object.entries(r.data ?? {}).map(([k, v]) => [k, typeof v === 'string' ? clipped(v) : v]));
   return {
     ruleId: meta.id,
     severity: r.severity ?? meta.severity,
-    title: localize(meta.title, lang, r.data),
+    title: localize(meta.title, lang, data),
     messageId: r.messageId,
-    message: localize(template, lang, r.data),
-    evidence: r.evidence,
+    message: localize(template, lang, data),
+    evidence: r.evidence.map((e) => ({ ...e, source: clipped(e.source), text: clipped(e.text) })),
     remediation: meta.remediation.map((step) => ({
-      description: localize(step.description, lang, r.data),
+      description: localize(step.description, lang, data),
       commands: step.commands.map((c) => commandLine(c, r, lang)),
       undo: step.undo.map((c) => commandLine(c, r, lang)),
     })),

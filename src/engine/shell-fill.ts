@@ -12,6 +12,7 @@
 // printed half-safe. Control characters are refused everywhere but in comments: ESC[8m could hide
 // the rest of the line on screen while a copy carries it.
 import { shellQuote } from '../util/shell-quote.js';
+import { LIMITS } from '../util/limits.js';
 import { displayLine, oneLine } from '../util/terminal-safe.js';
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/y;
@@ -42,7 +43,7 @@ export interface Refusal {
   value: string;
   context: PlaceholderContext;
   /** Why, in a few English words (the caller localizes). */
-  why: 'control' | 'option' | 'empty' | 'token' | 'missing' | 'shape';
+  why: 'control' | 'option' | 'empty' | 'token' | 'missing' | 'shape' | 'long';
 }
 
 export type FillResult = { ok: true; text: string } | { ok: false; refusal: Refusal };
@@ -162,6 +163,7 @@ function oneWord(name: string, v: string | number | ShellFragment, context: Plac
   if (typeof v === 'number' && !Number.isFinite(v)) refuse(name, String(v), context, 'token');
   const text = asText(v);
   if (context === 'comment') return displayLine(text, 200);
+  if (text.length > LIMITS.evidenceLine.value) refuse(name, text, context, 'long');
   if (oneLine(text) !== text) refuse(name, text, context, 'control');
   if (context === 'word') {
     if (text === '') refuse(name, text, context, 'empty');
@@ -208,6 +210,7 @@ const WHY = {
   token: { en: 'it holds characters that are not safe there (only letters, digits and _ . + @ - are)', zh: '其中含有在该处不安全的字符(只允许字母、数字和 _ . + @ -)' },
   missing: { en: 'the finding did not give it', zh: '该结论没有给出它' },
   shape: { en: 'a list of words cannot go there', zh: '该处不能放入多个词' },
+  long: { en: 'it is longer than any real value', zh: '它比任何真实的值都长' },
 } as const;
 
 /**

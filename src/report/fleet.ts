@@ -10,7 +10,7 @@ import { severityLabel } from './labels.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 import { displayWidth, padEndDisplay, padStartDisplay } from '../util/display-width.js';
-import { demoteHeadings, mdCell, mdCode, mdText, show } from './safe-text.js';
+import { demoteHeadings, jsonText, mdCell, mdCode, mdText, show } from './safe-text.js';
 
 /** The JSON form of a bundle that could not be read (a report entry has schema `podpath.doctor`). */
 export const FLEET_ERROR_SCHEMA = 'podpath.doctor.error';
@@ -72,7 +72,7 @@ export function renderFleet(entries: FleetEntry[], format: ReportFormat, opts: {
 
 export function renderFleetJson(entries: FleetEntry[]): string {
   const docs = entries.map((e) => ('error' in e ? { schema: FLEET_ERROR_SCHEMA, schemaVersion: 1, from: e.from, error: e.error } : e.report));
-  return JSON.stringify(docs, null, 2) + '\n';
+  return jsonText(docs) + '\n';
 }
 
 export { displayWidth } from '../util/display-width.js';

@@ -71,3 +71,12 @@ export function demoteHeadings(md: string, levels: number): string {
     })
     .join('\n');
 }
+
+// JSON.stringify escapes only C0 controls; DEL, C1 (0x9b is a CSI), the line separators and the
+// bidi overrides would still reach a terminal that prints the JSON. Escaped, the values stay the same.
+const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** JSON text with the same values as JSON.stringify, and no character a terminal would act on. */
+export function jsonText(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
