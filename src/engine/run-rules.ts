@@ -4,6 +4,7 @@ import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
 import { PodpathError } from '../util/errors.js';
 import { localize } from './i18n.js';
 import { fillCommand, refusalNote } from './shell-fill.js';
+import { flatReason, missingReason } from './skip-reason.js';
 import { LIMITS } from '../util/limits.js';
 import { clip } from '../util/terminal-safe.js';
 import type { Finding, Lang, Report, Rule, RuleResult, Severity } from './types.js';
@@ -26,14 +27,17 @@ export interface RunOutcome {
   findings: Finding[];
 }
 
-/** Why a rule cannot be judged: `no <evidence>` for each needed section that is absent or missing. */
+/**
+ * Why a rule cannot be judged: `no <evidence name>: <why>` for each needed section that is absent
+ * or missing, joined by `; ` (flat: see skip-reason.ts).
+ */
 export function missingEvidence(rule: Rule, facts: NodeFacts): string | undefined {
   const reasons: string[] = [];
   for (const key of rule.meta.needs) {
     const listed = facts.missing.find((m) => m.evidence === key);
-    if (facts[key as EvidenceKey] === undefined || listed) reasons.push(`no ${key}${listed ? ` (${listed.reason})` : ''}`);
+    if (facts[key as EvidenceKey] === undefined || listed) reasons.push(missingReason(key, listed?.reason));
   }
-  return reasons.length > 0 ? reasons.join(', ') : undefined;
+  return reasons.length > 0 ? reasons.join('; ') : undefined;
 }
 
 /** A remediation command filled from the report, or the note that replaces it when a value is unsafe there. */
@@ -95,7 +99,7 @@ export function runRule(rule: Rule, facts: NodeFacts, lang: Lang = 'en'): { resu
   const findings = reports.map((r) => toFinding(rule, r, lang));
   // A finding outweighs a partial inability to judge: what was found is kept.
   if (findings.length > 0) return { result: { ruleId, status: 'fail', findings }, reports };
-  if (skipReason !== undefined) return { result: { ruleId, status: 'skipped', reason: skipReason, findings: [] }, reports };
+  if (skipReason !== undefined) return { result: { ruleId, status: 'skipped', reason: flatReason(skipReason), findings: [] }, reports };
   return { result: { ruleId, status: 'pass', findings: [] }, reports };
 }
 

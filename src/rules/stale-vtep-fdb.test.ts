@@ -42,5 +42,5 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'macMultipleDst', data: { mac: '0e:00:00:00:02:02', dsts: '172.31.251.2, 172.31.251.3' } }],
     },
   ],
-  skipped: [{ name: 'no fdb', facts: { neighbours: good.neighbours }, reason: 'no fdb' }],
+  skipped: [{ name: 'no fdb', facts: { neighbours: good.neighbours }, reason: 'no FDB entries' }],
 });
