@@ -1,6 +1,7 @@
 // Renders a node diff: grouped text for a terminal (picocolors; colour only on a TTY) and JSON.
 import pc from 'picocolors';
 import { jsonText, show } from '../report/safe-text.js';
+import { evidenceName } from '../evidence/names.js';
 import { CATEGORIES, type Category, type NodeDiff } from './types.js';
 
 const TITLES: Record<Category, string> = {
@@ -60,7 +61,7 @@ export function renderDiffText(diff: NodeDiff, opts: RenderOptions): string {
   const high = diff.differences.filter((d) => d.relevance === 'high').length;
   out.push(`${diff.relevantCount} relevant difference(s) (${high} high)${hidden > 0 ? `, ${hidden} of low relevance not shown (--all)` : ''}.`);
   if (diff.notCompared.length > 0) {
-    out.push(c.dim(`Not compared (missing): ${show(diff.notCompared.map((n) => `${n.section} on ${n.missingOn.join('+').toUpperCase()}`).join(', '), Number.MAX_SAFE_INTEGER)}`));
+    out.push(c.dim(`Not compared (missing): ${show(diff.notCompared.map((n) => `${evidenceName(n.section)} on ${n.missingOn.join('+').toUpperCase()}`).join(', '), Number.MAX_SAFE_INTEGER)}`));
   }
   return out.join('\n') + '\n';
 }
