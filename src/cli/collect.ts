@@ -9,6 +9,7 @@ import { recordingHost } from '../sources/host/recording.js';
 import { writeBundle } from '../sources/bundle/writer.js';
 import { collectNodeFacts } from '../sources/collect.js';
 import { PodpathError } from '../util/errors.js';
+import { evidenceName } from '../evidence/names.js';
 
 interface CollectCliOptions {
   output?: string;
@@ -47,7 +48,7 @@ export function registerCollect(program: Command): void {
         const written = await writeBundle(opts.output, host.recorded, facts);
         process.stderr.write(
           `podpath: wrote ${written.path}: ${written.commands} command outputs, ${written.files} files` +
-            (facts.missing.length > 0 ? `; missing: ${facts.missing.map((m) => m.evidence).join(', ')}` : '') + '\n',
+            (facts.missing.length > 0 ? `; missing: ${facts.missing.map((m) => evidenceName(m.evidence)).join(', ')}` : '') + '\n',
         );
         if (opts.json) process.stdout.write(JSON.stringify(facts, null, 2) + '\n');
       } finally {

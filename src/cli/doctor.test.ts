@@ -24,7 +24,7 @@ describe('podpath doctor (child process)', { timeout: 60_000 }, () => {
     expect(report).toMatchObject({ schema: 'podpath.doctor', schemaVersion: 1 });
     expect(report.findings[0]).toMatchObject({ ruleId: 'kernel-bad-udp-checksum', severity: 'critical' });
     expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(expect.arrayContaining(['overlay-rx-zero', 'udp-csum-errors']));
-    expect(report.results.find((x: { ruleId: string }) => x.ruleId === 'lro-on-forwarding-host')).toMatchObject({ status: 'skipped', reason: 'no nics' });
+    expect(report.results.find((x: { ruleId: string }) => x.ruleId === 'lro-on-forwarding-host')).toMatchObject({ status: 'skipped', reason: 'no NIC offload features' });
   });
   it('healthy facts: exit 0, no findings, skipped rules say why', async () => {
     const r = await podpath(['doctor', '--facts', fixture('healthy-flannel-node.json'), '-o', 'json']);
@@ -40,7 +40,7 @@ describe('podpath doctor (child process)', { timeout: 60_000 }, () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/错误 \(2\)/);
     expect(r.stdout).toMatch(/NetworkManager 正在运行/);
-    expect(r.stdout).toMatch(/已跳过 \(1\):\n {2}- lro-on-forwarding-host: 缺少 nics/);
+    expect(r.stdout).toMatch(/已跳过 \(1\):\n {2}- lro-on-forwarding-host: 缺少 网卡卸载特性/);
     expect(r.stdout).toMatch(/通过: 0\/3/);
     expect(r.stdout.includes('\u001b[')).toBe(false);
   });
@@ -64,7 +64,7 @@ describe('podpath doctor (child process)', { timeout: 60_000 }, () => {
       podpath(['explain', 'nope']),
     ]);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^kernel-bad-udp-checksum\s+CRITICAL\s+Kernel build known to send bad UDP checksums\s+\[kernel\]$/m);
+    expect(list.stdout).toMatch(/^kernel-bad-udp-checksum\s+CRITICAL\s+Kernel build known to send bad UDP checksums\s+\[kernel version\]$/m);
     expect(explain.code).toBe(0);
     expect(explain.stdout).toMatch(/^vxlan-nat-checksum: NAT 破坏 VXLAN 外层 UDP 校验和/);
     expect(explain.stdout).toMatch(/ethtool -K \{dev\} tx-checksum-ip-generic on/);

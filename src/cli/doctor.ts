@@ -8,6 +8,7 @@ import { addProbeOptions, probeOptionsFrom, type ProbeCliOptions } from './probe
 import { DEFAULT_FLEET_CONCURRENCY, listBundleDir, runFleet } from '../engine/fleet.js';
 import { renderFleet } from '../report/fleet.js';
 import { PodpathError } from '../util/errors.js';
+import { show } from '../report/safe-text.js';
 
 interface DoctorCliOptions extends ProbeCliOptions {
   from: string[];
@@ -76,7 +77,7 @@ async function runFleetCli(opts: DoctorCliOptions, how: { format: ReportFormat; 
   for (const dir of opts.fromDir) listed.push(...(await listBundleDir(dir)));
   const sources = [...new Set(listed)];
   const { entries, exitCode } = await runFleet({ sources, lang: how.lang, only: how.only, concurrency });
-  for (const e of entries) if ('error' in e) process.stderr.write(`podpath: ${e.error.code}: ${e.error.message}\n`);
+  for (const e of entries) if ('error' in e) process.stderr.write(`${show(`podpath: ${e.error.code}: ${e.error.message}`, 2000)}\n`);
   process.stdout.write(renderFleet(entries, how.format, { lang: how.lang, color: how.color }));
   return exitCode;
 }

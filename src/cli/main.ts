@@ -1,8 +1,15 @@
 // Entry point of the `podpath` command: wiring only, every command lives in its own file.
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../util/version.js';
-import { formatError, isPodpathError } from '../util/errors.js';
+import { formatError as formatErrorRaw, isPodpathError, PodpathError } from '../util/errors.js';
+import { oneLine } from '../util/terminal-safe.js';
 type Register = (program: Command) => void;
+
+/** Error messages name files and values from the input: one line, no control characters, bounded. */
+function formatError(e: unknown): string {
+  const line = formatErrorRaw(e);
+  return oneLine(line.length > 2000 ? `${line.slice(0, 2000)}… (${line.length - 2000} more characters)` : line);
+}
 
 /**
  * Each command's module is loaded only when that command runs (or for --help, all of them): the
@@ -26,11 +33,35 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
     .description('Finds out why pods on different Kubernetes nodes cannot talk, and says what to change.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError(false)
+    // Commander's own `error: ...` lines are not printed: main() prints them in the README's
+    // `podpath: E_USAGE: ...` form (subcommands inherit this output configuration).
+    .configureOutput({ outputError: () => undefined })
     .exitOverride();
   const name = argv[2];
   const chosen = COMMANDS.filter((c) => name !== undefined && c.names.includes(name));
   for (const c of chosen.length > 0 ? chosen : COMMANDS) (await c.load())(program);
   return program;
+}
+
+/** The subcommand the arguments name (`pcap analyze`), for the `--help` hint. */
+function commandPath(program: Command, argv: string[]): string {
+  const names = ['podpath'];
+  let cmd = program;
+  for (const token of argv.slice(2)) {
+    if (token.startsWith('-')) continue;
+    const sub = cmd.commands.find((c) => c.name() === token || c.aliases().includes(token));
+    if (!sub) break;
+    names.push(sub.name());
+    cmd = sub;
+  }
+  return names.join(' ');
+}
+
+/** A commander usage error as one `podpath: E_USAGE: ...` line with a hint to --help. */
+export function usageError(e: CommanderError, program: Command, argv: string[]): string {
+  // Commander puts its suggestion on a second line; any other line break is the user's argument (escaped by formatError).
+  const message = e.message.replace(/^error: /, '').replace(/\n(?=\(Did you mean)/, ' ').trimEnd().replace(/\.$/, '');
+  return formatError(new PodpathError('E_USAGE', `${message}; see \`${commandPath(program, argv)} --help\``));
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -40,8 +71,10 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // --help and --version end here with code 0; usage errors already printed their line.
-      return e.exitCode === 0 ? 0 : 2;
+      // --help and --version end here with code 0; a missing subcommand has printed the help.
+      if (e.exitCode === 0 || e.code === 'commander.help' || e.code === 'commander.helpDisplayed') return e.exitCode === 0 ? 0 : 2;
+      process.stderr.write(usageError(e, program, argv) + '\n');
+      return 2;
     }
     process.stderr.write(formatError(e) + '\n');
     if (process.env.PODPATH_DEBUG && e instanceof Error) process.stderr.write((e.stack ?? '') + '\n');

@@ -10,6 +10,7 @@ import { renderDiff } from '../pcap/diff/text.js';
 import { formatError, PodpathError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
 import { resolveLang } from '../engine/i18n.js';
+import { show } from '../report/safe-text.js';
 
 function port(value: string, previous: number[] = []): number[] {
   const n = Number(value);
@@ -22,7 +23,7 @@ function useColor(): boolean {
 }
 
 function readErrorLine(e: { code: string; message: string; offset: number }, file: string): string {
-  return formatError(new PodpathError(e.code, `${file}: ${e.message}`, { offset: e.offset }));
+  return show(formatError(new PodpathError(e.code, `${file}: ${e.message}`, { offset: e.offset })), 2000);
 }
 
 export function registerPcap(program: Command): void {

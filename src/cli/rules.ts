@@ -1,7 +1,8 @@
 // `podpath rules` lists the rules; `podpath explain ID` prints one (both registered here).
 import type { Command } from 'commander';
 import { resolveLang } from '../engine/i18n.js';
-import { renderExplain } from '../report/rule-docs.js';
+import { renderExplain, renderExplainText } from '../report/rule-docs.js';
+import { evidenceName } from '../evidence/names.js';
 import { severityLabel } from '../report/labels.js';
 import { allRules, ruleById } from '../rules/index.js';
 import { PodpathError } from '../util/errors.js';
@@ -22,7 +23,7 @@ export function registerRules(program: Command): void {
       }
       const width = Math.max(...allRules.map((r) => r.meta.id.length));
       for (const r of allRules) {
-        process.stdout.write(`${r.meta.id.padEnd(width)}  ${padDisplay(severityLabel(r.meta.severity, lang), 8)}  ${r.meta.title[lang]}  [${r.meta.needs.join(', ')}]\n`);
+        process.stdout.write(`${r.meta.id.padEnd(width)}  ${padDisplay(severityLabel(r.meta.severity, lang), 8)}  ${r.meta.title[lang]}  [${r.meta.needs.map((k) => evidenceName(k, lang)).join(', ')}]\n`);
       }
     });
   program
@@ -30,9 +31,17 @@ export function registerRules(program: Command): void {
     .description('Explain one rule: what it detects, why, the fix and its undo, references')
     .argument('<id>', 'rule id (see `podpath rules`)')
     .option('--lang <zh|en>', 'language (default: from LC_ALL / LANG)')
-    .action((id: string, opts: { lang?: string }) => {
+    .option('--markdown', 'print the Markdown page (as in docs/rules/) instead of text')
+    .action((id: string, opts: { lang?: string; markdown?: boolean }) => {
       const rule = ruleById(id);
       if (!rule) throw new PodpathError('E_UNKNOWN_RULE', `unknown rule id: ${id} (see \`podpath rules\`)`);
-      process.stdout.write(renderExplain(rule, resolveLang(opts.lang)));
+      const lang = resolveLang(opts.lang);
+      if (opts.markdown) {
+        process.stdout.write(renderExplain(rule, lang));
+        return;
+      }
+      // A terminal gets bold headings and wrapped paragraphs; a pipe the same text without escapes.
+      const tty = process.stdout.isTTY === true;
+      process.stdout.write(renderExplainText(rule, lang, { color: tty && !process.env.NO_COLOR, width: tty ? Math.min(process.stdout.columns || 100, 120) : undefined }));
     });
 }

@@ -1,5 +1,7 @@
 // Renders a node diff: grouped text for a terminal (picocolors; colour only on a TTY) and JSON.
 import pc from 'picocolors';
+import { jsonText, show } from '../report/safe-text.js';
+import { evidenceName } from '../evidence/names.js';
 import { CATEGORIES, type Category, type NodeDiff } from './types.js';
 
 const TITLES: Record<Category, string> = {
@@ -33,7 +35,8 @@ export function renderDiffText(diff: NodeDiff, opts: RenderOptions): string {
   const shown = diff.differences.filter((d) => opts.all || d.relevance !== 'low');
   const hidden = diff.differences.length - shown.length;
   const out: string[] = [];
-  out.push(`${c.bold('podpath diff')}  A = ${opts.labelA} (healthy)   B = ${opts.labelB} (broken)`);
+  // Keys, values, notes, evidence and the labels (file names) come from the two bundles: show() each.
+  out.push(`${c.bold('podpath diff')}  A = ${show(opts.labelA)} (healthy)   B = ${show(opts.labelB)} (broken)`);
   if (shown.length === 0) out.push(c.green(diff.relevantCount === 0 ? 'No relevant difference.' : ''));
   const byCategory = CATEGORIES.map((cat) => ({ cat, items: shown.filter((d) => d.category === cat) })).filter((g) => g.items.length > 0);
   // Groups in the order of their most relevant difference, then the fixed category order.
@@ -44,13 +47,13 @@ export function renderDiffText(diff: NodeDiff, opts: RenderOptions): string {
     out.push(c.bold(TITLES[cat]));
     for (const d of items) {
       const mark = d.relevance === 'high' ? c.red('!!') : d.relevance === 'medium' ? c.yellow(' !') : c.dim(' .');
-      out.push(`${mark} ${d.key}`);
-      out.push(`     A: ${d.a ?? c.dim('(absent)')}`);
-      out.push(`     B: ${d.b ?? c.dim('(absent)')}`);
-      if (d.note) out.push(c.dim(`     ${d.note}`));
+      out.push(`${mark} ${show(d.key)}`);
+      out.push(`     A: ${d.a === undefined ? c.dim('(absent)') : show(d.a)}`);
+      out.push(`     B: ${d.b === undefined ? c.dim('(absent)') : show(d.b)}`);
+      if (d.note) out.push(c.dim(`     ${show(d.note)}`));
       if (opts.evidence) {
-        for (const e of d.evidence.a) out.push(c.dim(`       A ${e.source}: ${e.text}`));
-        for (const e of d.evidence.b) out.push(c.dim(`       B ${e.source}: ${e.text}`));
+        for (const e of d.evidence.a) out.push(c.dim(`       A ${show(e.source)}: ${show(e.text)}`));
+        for (const e of d.evidence.b) out.push(c.dim(`       B ${show(e.source)}: ${show(e.text)}`));
       }
     }
   }
@@ -58,11 +61,11 @@ export function renderDiffText(diff: NodeDiff, opts: RenderOptions): string {
   const high = diff.differences.filter((d) => d.relevance === 'high').length;
   out.push(`${diff.relevantCount} relevant difference(s) (${high} high)${hidden > 0 ? `, ${hidden} of low relevance not shown (--all)` : ''}.`);
   if (diff.notCompared.length > 0) {
-    out.push(c.dim(`Not compared (missing): ${diff.notCompared.map((n) => `${n.section} on ${n.missingOn.join('+').toUpperCase()}`).join(', ')}`));
+    out.push(c.dim(`Not compared (missing): ${show(diff.notCompared.map((n) => `${evidenceName(n.section)} on ${n.missingOn.join('+').toUpperCase()}`).join(', '), Number.MAX_SAFE_INTEGER)}`));
   }
   return out.join('\n') + '\n';
 }
 
 export function renderDiffJson(diff: NodeDiff, opts: { labelA: string; labelB: string }): string {
-  return JSON.stringify({ schemaVersion: 1, a: opts.labelA, b: opts.labelB, relevantCount: diff.relevantCount, differences: diff.differences, notCompared: diff.notCompared }, null, 2) + '\n';
+  return jsonText({ schemaVersion: 1, a: opts.labelA, b: opts.labelB, relevantCount: diff.relevantCount, differences: diff.differences, notCompared: diff.notCompared }) + '\n';
 }

@@ -47,9 +47,9 @@ describe('i18n', () => {
 describe('runRules', () => {
   it('skips a rule whose evidence is absent, or present but listed as missing', () => {
     const absent = runRules([probe], makeFacts({}));
-    expect(absent.results[0]).toMatchObject({ status: 'skipped', reason: 'no snmp' });
+    expect(absent.results[0]).toMatchObject({ status: 'skipped', reason: 'no SNMP counters' });
     const listed = runRules([probe], makeFacts({ ...snmp(0), missing: [{ evidence: 'snmp', reason: 'permission denied' }] }));
-    expect(listed.results[0]).toMatchObject({ status: 'skipped', reason: 'no snmp (permission denied)' });
+    expect(listed.results[0]).toMatchObject({ status: 'skipped', reason: 'no SNMP counters: permission denied' });
   });
   it('passes, fails and skips by what the rule says', () => {
     expect(runRules([probe], makeFacts(snmp(0))).results[0]?.status).toBe('pass');
@@ -98,8 +98,8 @@ describe('RuleTester checks', () => {
     expect(() => checkValidCase(probe, { name: 'x', facts: { snmp: { tables: { Udp: { InCsumErrors: 'many' } }, source: 's' } } as never })).toThrow(/E_FACTS_INVALID|NodeFacts schema/);
   });
   it('checks skip reasons', () => {
-    expect(() => checkSkippedCase(probe, { name: 'x', facts: {}, reason: 'no snmp' })).not.toThrow();
-    expect(() => checkSkippedCase(probe, { name: 'x', facts: snmp(0), reason: 'no snmp' })).toThrow(/should be skipped/);
+    expect(() => checkSkippedCase(probe, { name: 'x', facts: {}, reason: 'no SNMP counters' })).not.toThrow();
+    expect(() => checkSkippedCase(probe, { name: 'x', facts: snmp(0), reason: 'no SNMP counters' })).toThrow(/should be skipped/);
   });
 });
 

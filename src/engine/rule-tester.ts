@@ -7,7 +7,8 @@ import type { NodeFacts } from '../evidence/node-facts.js';
 import { fileURLToPath } from 'node:url';
 import { loadFactsFile, makeFacts, type PartialFacts } from './facts.js';
 import { unfilledPlaceholders, type MessageData } from './i18n.js';
-import { SEVERITY_ORDER, runRule } from './run-rules.js';
+import { SEVERITY_ORDER, runRule, toFinding } from './run-rules.js';
+import { placeholderContexts } from './shell-fill.js';
 import type { Report, Rule, Severity } from './types.js';
 import { validateRuleMeta } from './validate-meta.js';
 
@@ -29,6 +30,8 @@ export interface ExpectedError {
   evidence?: (string | RegExp)[];
   /** The finding's severity (the report's own, else the rule's). */
   severity?: Severity;
+  /** Each must be one of the printed fix or undo commands (English), exactly as filled. */
+  commands?: string[];
 }
 
 export interface InvalidCase {
@@ -68,16 +71,26 @@ export function reportProblems(rule: Rule, r: Report): string[] {
     const left = unfilledPlaceholders(template[lang], r.data);
     if (left.length > 0) problems.push(`${r.messageId}.${lang}: no data for {${left.join('}, {')}}`);
   }
+  const commandData = { ...r.data, ...r.commandData };
   rule.meta.remediation.forEach((step, i) => {
     for (const cmd of [...step.commands, ...step.undo]) {
-      const left = unfilledPlaceholders(cmd, r.data);
-      if (left.length > 0) problems.push(`remediation[${i}] "${cmd}": no data for {${left.join('}, {')}}`);
+      const left = placeholderContexts(cmd).map((p) => p.name).filter((n) => !Object.hasOwn(commandData, n));
+      if (left.length > 0) problems.push(`remediation[${i}] "${cmd}": no data for {${[...new Set(left)].join('}, {')}}`);
     }
     for (const lang of ['en', 'zh'] as const) {
       const left = unfilledPlaceholders(step.description[lang], r.data);
       if (left.length > 0) problems.push(`remediation[${i}].description.${lang}: no data for {${left.join('}, {')}}`);
     }
   });
+  // The printed commands: every placeholder filled, none refused (the cases hold ordinary values).
+  for (const lang of ['en', 'zh'] as const) {
+    for (const step of toFinding(rule, r, lang).remediation) {
+      for (const line of [...step.commands, ...step.undo]) {
+        if (/^# (command not shown|未给出该命令)/.test(line)) problems.push(`a command was refused: ${line}`);
+        if (/\{[A-Za-z_][A-Za-z0-9_]*\}/.test(line.replace(/#.*$/, ''))) problems.push(`a placeholder is left in "${line}"`);
+      }
+    }
+  }
   if (r.severity !== undefined && !SEVERITY_ORDER.includes(r.severity)) problems.push(`${r.messageId}: severity "${String(r.severity)}" is not one of ${SEVERITY_ORDER.join(', ')}`);
   if (r.evidence.length === 0) problems.push(`${r.messageId}: no evidence lines (a finding must show what proves it)`);
   for (const e of r.evidence) if (e.source.trim() === '' || e.text.trim() === '') problems.push(`${r.messageId}: evidence line without source or text`);
@@ -113,6 +126,10 @@ export function checkInvalidCase(rule: Rule, c: InvalidCase): void {
     if (problems.length > 0) throw new Error(`report ${i}: ${problems.join('; ')}`);
     for (const [k, v] of Object.entries(want.data ?? {})) {
       if (r.data?.[k] !== v) throw new Error(`report ${i}: data.${k} is ${JSON.stringify(r.data?.[k])}, expected ${JSON.stringify(v)}`);
+    }
+    const printed = toFinding(rule, r, 'en').remediation.flatMap((s) => [...s.commands, ...s.undo]);
+    for (const cmd of want.commands ?? []) {
+      if (!printed.includes(cmd)) throw new Error(`report ${i}: the command "${cmd}" is not printed: ${printed.join(' | ')}`);
     }
     const severity = r.severity ?? rule.meta.severity;
     if (want.severity !== undefined && severity !== want.severity) throw new Error(`report ${i}: severity ${severity}, expected ${want.severity}`);

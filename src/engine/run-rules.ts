@@ -2,7 +2,11 @@
 // skipped with the reason, never passed; reports become findings in the chosen language.
 import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
 import { PodpathError } from '../util/errors.js';
-import { formatMessage, localize } from './i18n.js';
+import { localize } from './i18n.js';
+import { fillCommand, refusalNote } from './shell-fill.js';
+import { flatReason, missingReason } from './skip-reason.js';
+import { LIMITS } from '../util/limits.js';
+import { clip } from '../util/terminal-safe.js';
 import type { Finding, Lang, Report, Rule, RuleResult, Severity } from './types.js';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'error', 'warning', 'info'];
@@ -23,14 +27,28 @@ export interface RunOutcome {
   findings: Finding[];
 }
 
-/** Why a rule cannot be judged: `no <evidence>` for each needed section that is absent or missing. */
+/**
+ * Why a rule cannot be judged: `no <evidence name>: <why>` for each needed section that is absent
+ * or missing, joined by `; ` (flat: see skip-reason.ts).
+ */
 export function missingEvidence(rule: Rule, facts: NodeFacts): string | undefined {
   const reasons: string[] = [];
   for (const key of rule.meta.needs) {
     const listed = facts.missing.find((m) => m.evidence === key);
-    if (facts[key as EvidenceKey] === undefined || listed) reasons.push(`no ${key}${listed ? ` (${listed.reason})` : ''}`);
+    if (facts[key as EvidenceKey] === undefined || listed) reasons.push(missingReason(key, listed?.reason));
   }
-  return reasons.length > 0 ? reasons.join(', ') : undefined;
+  return reasons.length > 0 ? reasons.join('; ') : undefined;
+}
+
+/** A remediation command filled from the report, or the note that replaces it when a value is unsafe there. */
+export function commandLine(template: string, r: Report, lang: Lang): string {
+  const filled = fillCommand(template, { ...r.data, ...r.commandData });
+  return filled.ok ? filled.text : refusalNote(filled.refusal, lang);
+}
+
+/** Evidence and message values as long as a report shows them (a 300 MiB uname line is not echoed whole). */
+function clipped(text: string): string {
+  return clip(text, LIMITS.evidenceLine.value);
 }
 
 export function toFinding(rule: Rule, r: Report, lang: Lang): Finding {
@@ -39,17 +57,18 @@ export function toFinding(rule: Rule, r: Report, lang: Lang): Finding {
   if (!template) {
     throw new PodpathError('E_RULE_MESSAGE', `rule ${meta.id} reported unknown messageId "${r.messageId}"`);
   }
+  const data = Object.fromEntries(Object.entries(r.data ?? {}).map(([k, v]) => [k, typeof v === 'string' ? clipped(v) : v]));
   return {
     ruleId: meta.id,
     severity: r.severity ?? meta.severity,
-    title: localize(meta.title, lang, r.data),
+    title: localize(meta.title, lang, data),
     messageId: r.messageId,
-    message: localize(template, lang, r.data),
-    evidence: r.evidence,
+    message: localize(template, lang, data),
+    evidence: r.evidence.map((e) => ({ ...e, source: clipped(e.source), text: clipped(e.text) })),
     remediation: meta.remediation.map((step) => ({
-      description: localize(step.description, lang, r.data),
-      commands: step.commands.map((c) => formatMessage(c, r.data)),
-      undo: step.undo.map((c) => formatMessage(c, r.data)),
+      description: localize(step.description, lang, data),
+      commands: step.commands.map((c) => commandLine(c, r, lang)),
+      undo: step.undo.map((c) => commandLine(c, r, lang)),
     })),
     references: meta.references,
   };
@@ -80,7 +99,7 @@ export function runRule(rule: Rule, facts: NodeFacts, lang: Lang = 'en'): { resu
   const findings = reports.map((r) => toFinding(rule, r, lang));
   // A finding outweighs a partial inability to judge: what was found is kept.
   if (findings.length > 0) return { result: { ruleId, status: 'fail', findings }, reports };
-  if (skipReason !== undefined) return { result: { ruleId, status: 'skipped', reason: skipReason, findings: [] }, reports };
+  if (skipReason !== undefined) return { result: { ruleId, status: 'skipped', reason: flatReason(skipReason), findings: [] }, reports };
   return { result: { ruleId, status: 'pass', findings: [] }, reports };
 }
 

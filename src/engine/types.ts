@@ -1,5 +1,6 @@
 // The rule contract (modelled on ESLint's { meta, create }): rules are pure functions of NodeFacts.
 import type { EvidenceKey, EvidenceLine, NodeFacts } from '../evidence/node-facts.js';
+import type { CommandValue } from './shell-fill.js';
 
 export type Severity = 'critical' | 'error' | 'warning' | 'info';
 export type Lang = 'en' | 'zh';
@@ -9,9 +10,13 @@ export interface Localized { en: string; zh: string }
 export interface Remediation {
   /** What the step does. */
   description: Localized;
-  /** Commands to run, with `{placeholders}` filled from the report's data. */
+  /**
+   * Commands to run, with `{placeholders}` filled from the report's data (quoted for sh by
+   * where they sit: see engine/shell-fill.ts). A value the user must supply is written as
+   * `"${NAME:?what to set}"`, so a paste without it stops with that message.
+   */
   commands: string[];
-  /** Commands that undo them; every fix has an undo (may be a sentence when a reboot is the undo). */
+  /** Commands that undo them; every fix has an undo (a `# comment` when there is nothing to run). */
   undo: string[];
 }
 
@@ -37,6 +42,11 @@ export interface RuleMeta {
 export interface Report {
   messageId: string;
   data?: Record<string, string | number>;
+  /**
+   * Values only commands use, when one word is not enough: several words (an array) or a
+   * command the rule builds itself (`fragment(template, data)`); they override `data` there.
+   */
+  commandData?: Record<string, CommandValue>;
   /** The lines that prove it, each with where it came from. */
   evidence: EvidenceLine[];
   /** Overrides meta.severity for this finding (a rule whose cases differ in weight). */

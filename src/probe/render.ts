@@ -2,18 +2,20 @@
 import pc from 'picocolors';
 import type { PeerProbeReport } from './peer.js';
 import { formatRate } from '../util/units.js';
+import { show } from '../report/safe-text.js';
 
 export function renderPeerReport(r: PeerProbeReport, color = false): string {
   const c = color ? pc : pc.createColors(false);
-  const out: string[] = [c.bold(`podpath probe ${r.peer}  (${r.startedAt})`)];
+  // Names, errors and evidence lines come from the peer's answers: show() them.
+  const out: string[] = [c.bold(`podpath probe ${show(r.peer)}  (${show(r.startedAt)})`)];
   for (const d of r.directions) {
-    out.push('', c.bold(`${d.label}: ${d.from} -> ${d.to}`));
+    out.push('', c.bold(`${show(d.label)}: ${show(d.from)} -> ${show(d.to)}`));
     const e = d.result.echo;
     if (e && d.echoVerdict) {
       const v = d.echoVerdict;
       const mark = v.place === 'delivered' ? c.green('ok ') : c.red('LOST');
-      out.push(`  ${mark} UDP echo: ${e.received}/${e.sent} back${e.rttMs ? `, rtt avg ${e.rttMs.avg} ms` : ''}; ${v.summary}`);
-      for (const line of v.evidence) out.push(`       ${c.dim(line)}`);
+      out.push(`  ${mark} UDP echo: ${e.received}/${e.sent} back${e.rttMs ? `, rtt avg ${e.rttMs.avg} ms` : ''}; ${show(v.summary)}`);
+      for (const line of v.evidence) out.push(`       ${c.dim(show(line))}`);
     }
     const s = d.result.sweep;
     if (s) {
@@ -33,9 +35,9 @@ export function renderPeerReport(r: PeerProbeReport, color = false): string {
       }
     }
     const t = d.result.tcp;
-    if (t) out.push(`  ${t.connected === t.attempts ? c.green('ok ') : c.red('FAIL')} TCP ${t.target}: ${t.connected}/${t.attempts} handshakes${t.connectMs.length ? `, ${t.connectMs.join('/')} ms` : ''}${Object.keys(t.failures).length ? `; ${JSON.stringify(t.failures)}` : ''}`);
-    for (const q of d.result.dns ?? []) out.push(`  ${q.ok ? c.green('ok ') : c.red('FAIL')} DNS ${q.transport} ${q.server} ${q.name}: ${q.ok ? `rcode ${q.rcode}, ${q.answers} answers, ${q.ms} ms` : q.error ?? `rcode ${q.rcode}`}`);
+    if (t) out.push(`  ${t.connected === t.attempts ? c.green('ok ') : c.red('FAIL')} TCP ${show(t.target)}: ${t.connected}/${t.attempts} handshakes${t.connectMs.length ? `, ${t.connectMs.join('/')} ms` : ''}${Object.keys(t.failures).length ? `; ${show(JSON.stringify(t.failures))}` : ''}`);
+    for (const q of d.result.dns ?? []) out.push(`  ${q.ok ? c.green('ok ') : c.red('FAIL')} DNS ${show(q.transport)} ${show(q.server)} ${show(q.name)}: ${q.ok ? `rcode ${q.rcode}, ${q.answers} answers, ${q.ms} ms` : show(q.error ?? `rcode ${q.rcode}`)}`);
   }
-  for (const e of r.errors) out.push('', c.red(`error: ${e}`));
+  for (const e of r.errors) out.push('', c.red(`error: ${show(e)}`));
   return out.join('\n') + '\n';
 }

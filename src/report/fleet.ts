@@ -10,6 +10,7 @@ import { severityLabel } from './labels.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 import { displayWidth, padEndDisplay, padStartDisplay } from '../util/display-width.js';
+import { demoteHeadings, jsonText, mdCell, mdCode, mdText, show } from './safe-text.js';
 
 /** The JSON form of a bundle that could not be read (a report entry has schema `podpath.doctor`). */
 export const FLEET_ERROR_SCHEMA = 'podpath.doctor.error';
@@ -71,7 +72,7 @@ export function renderFleet(entries: FleetEntry[], format: ReportFormat, opts: {
 
 export function renderFleetJson(entries: FleetEntry[]): string {
   const docs = entries.map((e) => ('error' in e ? { schema: FLEET_ERROR_SCHEMA, schemaVersion: 1, from: e.from, error: e.error } : e.report));
-  return JSON.stringify(docs, null, 2) + '\n';
+  return jsonText(docs) + '\n';
 }
 
 export { displayWidth } from '../util/display-width.js';
@@ -81,7 +82,7 @@ const padStart = padStartDisplay;
 /** The summary table as plain cells (header first); the text reporter pads and paints them. */
 function tableCells(rows: FleetRow[], lang: Lang): string[][] {
   const header = [word('node', lang), word('from', lang), word('kernel', lang), ...SEVERITY_ORDER.map((s) => severityLabel(s, lang)), word('top', lang)];
-  const body = rows.map((r) => [r.node, r.from, r.kernel, ...SEVERITY_ORDER.map((s) => (r.counts ? String(r.counts[s]) : '-')), r.status === 'unreadable' ? `${word('unreadable', lang)}: ${r.top}` : r.top]);
+  const body = rows.map((r) => [show(r.node), show(r.from), show(r.kernel), ...SEVERITY_ORDER.map((s) => (r.counts ? String(r.counts[s]) : '-')), show(r.status === 'unreadable' ? `${word('unreadable', lang)}: ${r.top}` : r.top)]);
   return [header, ...body];
 }
 
@@ -103,27 +104,16 @@ export function renderFleetText(entries: FleetEntry[], opts: { lang: Lang; color
   const totals = fleetTotals(rows);
   lines.push('', word('totals', lang, totals));
   entries.forEach((e) => {
-    lines.push('', c.dim(`── ${e.from} ${'─'.repeat(Math.max(3, 72 - displayWidth(e.from)))}`));
-    lines.push('error' in e ? c.red(`podpath: ${e.error.code}: ${e.error.message}`) : renderText(e.report, { color: opts.color }).trimEnd());
+    const from = show(e.from);
+    lines.push('', c.dim(`── ${from} ${'─'.repeat(Math.max(3, 72 - displayWidth(from)))}`));
+    lines.push('error' in e ? c.red(`podpath: ${show(e.error.code)}: ${show(e.error.message)}`) : renderText(e.report, { color: opts.color }).trimEnd());
   });
   return lines.join('\n') + '\n';
 }
 
-/** Keeps table cells on one row: pipes escaped, no line breaks. */
+/** A table cell: one row, pipes and markup escaped (the cells already went through show()). */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
-}
-
-/** One level deeper for every heading outside code fences: a node's `#` becomes `##` under the fleet's `#`. */
-function demoteHeadings(md: string): string {
-  let fenced = false;
-  return md
-    .split('\n')
-    .map((line) => {
-      if (line.startsWith('```')) fenced = !fenced;
-      return !fenced && line.startsWith('#') ? `#${line}` : line;
-    })
-    .join('\n');
+  return mdCell(text);
 }
 
 export function renderFleetMarkdown(entries: FleetEntry[], lang: Lang): string {
@@ -135,8 +125,8 @@ export function renderFleetMarkdown(entries: FleetEntry[], lang: Lang): string {
   for (const row of body) out.push(`| ${row.map(cell).join(' | ')} |`);
   out.push('', word('totals', lang, fleetTotals(rows)), '');
   for (const e of entries) {
-    if ('error' in e) out.push(`## ${cell(e.from)}`, '', `\`podpath: ${e.error.code}: ${e.error.message}\``, '');
-    else out.push(demoteHeadings(renderMarkdown(e.report).trimEnd()), '');
+    if ('error' in e) out.push(`## ${mdText(e.from)}`, '', mdCode(`podpath: ${e.error.code}: ${e.error.message}`), '');
+    else out.push(demoteHeadings(renderMarkdown(e.report).trimEnd(), 1), '');
   }
   return out.join('\n');
 }

@@ -1,6 +1,7 @@
 // JSON report: the DoctorReport as is (versioned by `schema` and `schemaVersion`).
 import type { DoctorReport } from './model.js';
+import { jsonText } from './safe-text.js';
 
 export function renderJson(r: DoctorReport): string {
-  return JSON.stringify(r, null, 2) + '\n';
+  return jsonText(r) + '\n';
 }

@@ -82,6 +82,6 @@ describe('rule docs', () => {
     expect(doc).toContain('ethtool -K {dev} tx-checksum-ip-generic on');
     expect(doc).toContain('- gh:projectcalico/calico#3145');
     expect(doc).toContain('> **Unconfirmed**: The 5.6.13 stable fix is UNCONFIRMED');
-    expect(renderExplain(rule, 'zh')).toMatch(/^vxlan-nat-checksum: NAT 破坏/);
+    expect(renderExplain(rule, 'zh')).toMatch(/^# vxlan-nat-checksum: NAT 破坏/);
   });
 });

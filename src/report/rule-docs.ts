@@ -1,14 +1,18 @@
 // Rule documentation from rule meta: one Markdown page per rule (docs/rules/<id>.md), an index
 // (docs/rules/README.md), and the same text for `podpath explain ID`. Deterministic: the docs test
 // regenerates it in memory and compares.
+import pc from 'picocolors';
 import { placeholdersOf } from '../engine/i18n.js';
 import type { Lang, Rule } from '../engine/types.js';
+import { evidenceName } from '../evidence/names.js';
 import { label, severityLabel } from './labels.js';
+
+const names = (keys: readonly string[], lang: Lang) => keys.map((k) => evidenceName(k, lang));
 
 function section(rule: Rule, lang: Lang): string[] {
   const m = rule.meta;
   const out: string[] = [];
-  out.push(`**${label('severity', lang)}**: ${severityLabel(m.severity, lang)} · **${label('needs', lang)}**: ${m.needs.map((n) => `\`${n}\``).join(', ')}${m.uses && m.uses.length > 0 ? ` · **${label('uses', lang)}**: ${m.uses.map((n) => `\`${n}\``).join(', ')}` : ''}`, '');
+  out.push(`**${label('severity', lang)}**: ${severityLabel(m.severity, lang)} · **${label('needs', lang)}**: ${names(m.needs, lang).join(', ')}${m.uses && m.uses.length > 0 ? ` · **${label('uses', lang)}**: ${names(m.uses, lang).join(', ')}` : ''}`, '');
   out.push(`### ${label('explanation', lang)}`, '', m.explanation[lang], '');
   if (m.unconfirmed) out.push(`> **${label('unconfirmed', lang)}**: ${m.unconfirmed}`, '');
   out.push(`### ${label('messages', lang)}`, '');
@@ -45,12 +49,57 @@ export function renderRuleIndex(rules: readonly Rule[]): string {
     '| id | severity | needs | title | 标题 |',
     '|---|---|---|---|---|',
   ];
-  for (const r of rules) out.push(`| [${r.meta.id}](${r.meta.id}.md) | ${r.meta.severity} | ${r.meta.needs.join(', ')} | ${r.meta.title.en} | ${r.meta.title.zh} |`);
+  for (const r of rules) out.push(`| [${r.meta.id}](${r.meta.id}.md) | ${r.meta.severity} | ${names(r.meta.needs, 'en').join(', ')} | ${r.meta.title.en} | ${r.meta.title.zh} |`);
   return out.join('\n') + '\n';
 }
 
-/** `podpath explain ID`: the page in one language, for a terminal. */
+/** `podpath explain ID --markdown`: the page in one language, as Markdown. */
 export function renderExplain(rule: Rule, lang: Lang): string {
   const m = rule.meta;
-  return [`${m.id}: ${m.title[lang]}`, '', ...section(rule, lang), `${label('references', lang)}: ${m.references.join(', ')}`, ''].join('\n');
+  return [`# ${m.id}: ${m.title[lang]}`, '', ...section(rule, lang), `${label('references', lang)}: ${m.references.join(', ')}`, ''].join('\n');
+}
+
+/** Words at spaces to `width` columns (a word longer than that keeps its own line). */
+function wrap(text: string, width: number, indent: string): string[] {
+  if (width <= indent.length + 20) return [indent + text];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(indent + line);
+  return lines;
+}
+
+/**
+ * `podpath explain ID` for people: plain text (no Markdown markup) when piped; on a terminal the
+ * same text with bold headings, `code` highlighted and paragraphs wrapped to its width.
+ */
+export function renderExplainText(rule: Rule, lang: Lang, opts: { color?: boolean; width?: number } = {}): string {
+  const m = rule.meta;
+  const c = pc.createColors(opts.color ?? false);
+  const width = opts.width ?? Number.MAX_SAFE_INTEGER;
+  const prose = (text: string, indent: string) => wrap(text, width, indent).map((l) => (opts.color ? l.replace(/`([^`]+)`/g, (_, code: string) => c.cyan(code)) : l));
+  const out: string[] = [c.bold(`${m.id}: ${m.title[lang]}`), ''];
+  out.push(`${label('severity', lang)}: ${severityLabel(m.severity, lang)}`);
+  out.push(`${label('needs', lang)}: ${names(m.needs, lang).join(', ')}`);
+  if (m.uses && m.uses.length > 0) out.push(`${label('uses', lang)}: ${names(m.uses, lang).join(', ')}`);
+  out.push('', c.bold(label('explanation', lang)), ...prose(m.explanation[lang], '  '), '');
+  if (m.unconfirmed) out.push(c.bold(label('unconfirmed', lang)), ...prose(m.unconfirmed, '  '), '');
+  out.push(c.bold(label('messages', lang)));
+  for (const text of Object.values(m.messages)) out.push(...prose(text[lang], '  - ').map((l, i) => (i === 0 ? l : `    ${l.slice(4)}`)));
+  out.push('');
+  for (const step of m.remediation) {
+    out.push(c.bold(`${label('fix', lang)}: `) + step.description[lang]);
+    for (const cmd of step.commands) out.push(`    $ ${cmd}`);
+    out.push(`  ${label('undo', lang)}:`);
+    for (const cmd of step.undo) out.push(`    $ ${cmd}`);
+    out.push('');
+  }
+  out.push(c.bold(`${label('references', lang)}:`));
+  for (const ref of m.references) out.push(`  - ${ref}`);
+  return out.join('\n') + '\n';
 }

@@ -2,9 +2,22 @@
 // English by the sources and the rules (and stay English in JSON, where they are data); here the
 // phrases they are built from are translated, and commands, paths and names are kept as they are.
 
+import { EVIDENCE_NAMES } from '../evidence/names.js';
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `no <evidence name>` (the engine's flat form) for every evidence section, in Chinese. */
+const NAMES: [RegExp, string][] = Object.values(EVIDENCE_NAMES)
+  .sort((a, b) => b.en.length - a.en.length)
+  .map(({ en, zh }) => [new RegExp(`(^|; )no ${escapeRe(en)}(?=:|;|$)`, 'g'), `$1缺少 ${zh}`]);
+
 /** Ordered: longer, more specific phrases first; the bare evidence name last. */
 const PHRASES: [RegExp, string][] = [
   [/^internal error: /, '内部错误：'],
+  ...NAMES,
+  [/(`[^`]+`|\/[^\s,;()]+) is not in the bundle/g, '包中没有 $1'],
+  [/(`[^`]+`) gave no answer for /g, '$1 没有给出结果：'],
+  [/run `podpath doctor --peer NODE_IP` with `podpath agent` running there/g, '在对端运行 `podpath agent`，再执行 `podpath doctor --peer 节点IP`'],
   [/: not in the bundle \(no ([^()]+)\)/g, '：包中没有（缺 $1）'],
   [/: not in the bundle/g, '：包中没有'],
   [/: unavailable/g, '：无法获取'],

@@ -6,6 +6,7 @@ import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import type { Finding, Severity } from '../engine/types.js';
 import { label, severityLabel } from './labels.js';
 import type { DoctorReport } from './model.js';
+import { show } from './safe-text.js';
 import { skipReasonZh } from './skip-reason-zh.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -17,19 +18,20 @@ function paintSeverity(c: Colors, s: Severity, text: string): string {
 function renderFinding(f: Finding, r: DoctorReport, c: Colors): string[] {
   const { lang } = r;
   const out: string[] = [];
-  out.push(`  ${paintSeverity(c, f.severity, '●')} ${c.bold(f.ruleId)}  ${f.title}`);
-  out.push(`    ${f.message}`);
+  // Titles, messages and evidence carry bundle data: every such string goes through show().
+  out.push(`  ${paintSeverity(c, f.severity, '●')} ${c.bold(show(f.ruleId))}  ${show(f.title)}`);
+  out.push(`    ${show(f.message, Number.MAX_SAFE_INTEGER)}`);
   if (f.evidence.length > 0) {
     out.push(`    ${c.dim(label('evidence', lang) + ':')}`);
-    for (const e of f.evidence) out.push(`      ${c.dim(e.source + ':')} ${e.text}`);
+    for (const e of f.evidence) out.push(`      ${c.dim(show(e.source) + ':')} ${show(e.text)}`);
   }
   for (const step of f.remediation) {
-    out.push(`    ${c.green(label('fix', lang) + ':')} ${step.description}`);
-    for (const cmd of step.commands) out.push(`      $ ${cmd}`);
+    out.push(`    ${c.green(label('fix', lang) + ':')} ${show(step.description, Number.MAX_SAFE_INTEGER)}`);
+    for (const cmd of step.commands) out.push(`      $ ${show(cmd, Number.MAX_SAFE_INTEGER)}`);
     out.push(`    ${c.dim(label('undo', lang) + ':')}`);
-    for (const cmd of step.undo) out.push(`      $ ${cmd}`);
+    for (const cmd of step.undo) out.push(`      $ ${show(cmd, Number.MAX_SAFE_INTEGER)}`);
   }
-  if (f.references.length > 0) out.push(`    ${c.dim(label('references', lang) + ': ' + f.references.join(', '))}`);
+  if (f.references.length > 0) out.push(`    ${c.dim(label('references', lang) + ': ' + show(f.references.join(', '), Number.MAX_SAFE_INTEGER))}`);
   return out;
 }
 
@@ -37,8 +39,8 @@ export function renderText(r: DoctorReport, opts: { color?: boolean } = {}): str
   const c = pc.createColors(opts.color ?? false);
   const { lang } = r;
   const lines: string[] = [];
-  const node = [r.node.hostname, r.node.kernel ? `${label('kernel', lang)} ${r.node.kernel}` : undefined, r.node.os].filter(Boolean).join(', ');
-  const origin = r.node.origin.path ? `${r.node.origin.kind} ${r.node.origin.path}` : r.node.origin.kind;
+  const node = [r.node.hostname, r.node.kernel ? `${label('kernel', lang)} ${r.node.kernel}` : undefined, r.node.os].filter(Boolean).map((x) => show(x)).join(', ');
+  const origin = r.node.origin.path ? `${r.node.origin.kind} ${show(r.node.origin.path)}` : r.node.origin.kind;
   lines.push(c.bold(`${label('title', lang)}: ${node || '?'} (${label('from', lang)} ${origin})`));
   if (!r.node.kubernetesNode) lines.push(c.yellow(label('notK8s', lang)));
   lines.push('');
@@ -52,12 +54,12 @@ export function renderText(r: DoctorReport, opts: { color?: boolean } = {}): str
   const skipped = r.results.filter((x) => x.status === 'skipped');
   if (skipped.length > 0) {
     lines.push(c.dim(`${label('skipped', lang)} (${skipped.length}):`));
-    for (const x of skipped) lines.push(c.dim(`  - ${x.ruleId}: ${lang === 'zh' ? skipReasonZh(x.reason ?? '') : (x.reason ?? '')}`));
+    for (const x of skipped) lines.push(c.dim(`  - ${show(x.ruleId)}: ${show(lang === 'zh' ? skipReasonZh(x.reason ?? '') : (x.reason ?? ''), Number.MAX_SAFE_INTEGER)}`));
   }
   lines.push(`${label('passed', lang)}: ${r.summary.passed}/${r.summary.rules} ${label('rules', lang)}; ${r.summary.findings} ${label('findings', lang)}`);
   if (r.peer) {
-    lines.push('', c.bold(`${label('peer', lang)} ${r.peer.address}`));
-    lines.push(r.peer.report ? renderText(r.peer.report, opts).trimEnd() : c.yellow(r.peer.error ?? '?'));
+    lines.push('', c.bold(`${label('peer', lang)} ${show(r.peer.address)}`));
+    lines.push(r.peer.report ? renderText(r.peer.report, opts).trimEnd() : c.yellow(show(r.peer.error ?? '?')));
   }
   return lines.join('\n') + '\n';
 }

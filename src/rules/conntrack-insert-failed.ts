@@ -31,8 +31,8 @@ export default defineRule({
     remediation: [
       {
         description: { en: 'Avoid the race in pods: resolve A and AAAA one after the other (pod dnsConfig)', zh: '在 Pod 中规避竞争:A 与 AAAA 依次解析(Pod 的 dnsConfig)' },
-        commands: ['kubectl patch deployment <name> -p \'{"spec":{"template":{"spec":{"dnsConfig":{"options":[{"name":"single-request-reopen"}]}}}}}\''],
-        undo: ['kubectl patch deployment <name> --type=json -p \'[{"op":"remove","path":"/spec/template/spec/dnsConfig"}]\''],
+        commands: ['kubectl patch deployment "${DEPLOYMENT:?set DEPLOYMENT to the deployment whose DNS lookups time out}" -p \'{"spec":{"template":{"spec":{"dnsConfig":{"options":[{"name":"single-request-reopen"}]}}}}}\''],
+        undo: ['kubectl patch deployment "${DEPLOYMENT:?set DEPLOYMENT to the deployment patched above}" --type=json -p \'[{"op":"remove","path":"/spec/template/spec/dnsConfig"}]\''],
       },
       {
         description: { en: 'Or deploy NodeLocal DNSCache, or upgrade the kernel to one with ed07d9a021df and 4e35c1cb9460', zh: '或部署 NodeLocal DNSCache,或把内核升级到包含 ed07d9a021df 与 4e35c1cb9460 的版本' },

@@ -49,5 +49,5 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'iptablesExplicitDrop', data: { rule: '-A INPUT -p udp -m udp --dport 8472 -j DROP' } }],
     },
   ],
-  skipped: [{ name: 'no packet filter', facts: { links: good.links }, reason: 'no packetFilter' }],
+  skipped: [{ name: 'no packet filter', facts: { links: good.links }, reason: 'no packet filter rules' }],
 });

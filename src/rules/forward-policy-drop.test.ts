@@ -67,5 +67,5 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'iptablesDrop' }],
     },
   ],
-  skipped: [{ name: 'no packet filter', facts: { links: good.links }, reason: 'no packetFilter' }],
+  skipped: [{ name: 'no packet filter', facts: { links: good.links }, reason: 'no packet filter rules' }],
 });

@@ -22,5 +22,5 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'local', data: { frames: '-', driver: '?' } }],
     },
   ],
-  skipped: [{ name: 'kernel log not readable', facts: { kernelLog: log, missing: [{ evidence: 'kernelLog', reason: 'dmesg: Operation not permitted' }] }, reason: 'no kernelLog (dmesg: Operation not permitted)' }],
+  skipped: [{ name: 'kernel log not readable', facts: { kernelLog: log, missing: [{ evidence: 'kernelLog', reason: 'dmesg: Operation not permitted' }] }, reason: 'no kernel log: dmesg: Operation not permitted' }],
 });

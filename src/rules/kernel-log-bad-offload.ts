@@ -30,7 +30,7 @@ export default defineRule({
       {
         description: { en: 'Turn LRO off on every NIC that receives forwarded traffic (see lro-on-forwarding-host)', zh: '关闭所有接收被转发流量的网卡的 LRO(见 lro-on-forwarding-host)' },
         commands: ['for n in $(ls /sys/class/net); do ethtool -k "$n" 2>/dev/null | grep -q "large-receive-offload: on$" && ethtool -K "$n" lro off && echo "$n: lro off"; done'],
-        undo: ['ethtool -K <nic> lro on  # for each NIC printed above'],
+        undo: ['ethtool -K "${NIC:?set NIC to each NIC the fix printed}" lro on'],
       },
     ],
     references: ['seeds/002_0d72c60b7b7623b4.txt', 'https://access.redhat.com/solutions/654283', 'kb:known-failures.md#3'],

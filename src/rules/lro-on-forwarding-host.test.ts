@@ -28,7 +28,7 @@ new RuleTester().run(rule, {
     },
   ],
   skipped: [
-    { name: 'no ethtool output', facts: { sysctls: seed.sysctls }, reason: 'no nics' },
+    { name: 'no ethtool output', facts: { sysctls: seed.sysctls }, reason: 'no NIC offload features' },
     { name: 'LRO on but nothing tells whether the host forwards', facts: { nics: seed.nics }, reason: 'cannot tell whether this host forwards' },
   ],
 });

@@ -54,7 +54,7 @@ export default defineRule({
         description: { en: 'Calico: set the MTU (operator: Installation spec.calicoNetwork.mtu; manifests: veth_mtu in calico-config), then restart calico-node and the pods', zh: 'Calico:设置 MTU(operator:Installation 的 spec.calicoNetwork.mtu;清单安装:calico-config 中的 veth_mtu),然后重启 calico-node 和 Pod' },
         commands: [
           'kubectl get installation default -o yaml > /tmp/calico-installation.backup.yaml',
-          "kubectl patch installation default --type=merge -p '{\"spec\":{\"calicoNetwork\":{\"mtu\":<underlay MTU - 50>}}}'",
+          "kubectl patch installation default --type=merge -p '{\"spec\":{\"calicoNetwork\":{\"mtu\":'\"${MTU:?set MTU to the underlay MTU minus 50}\"'}}}'",
         ],
         undo: ['kubectl apply -f /tmp/calico-installation.backup.yaml'],
       },

@@ -35,7 +35,7 @@ new RuleTester().run(rule, {
     },
   ],
   skipped: [
-    { name: 'no NetworkManager evidence', facts: { links: seed.links }, reason: 'no networkManager' },
+    { name: 'no NetworkManager evidence', facts: { links: seed.links }, reason: 'no NetworkManager state' },
     { name: 'state unknown', facts: { ...seed, networkManager: { ...nm, running: undefined } }, reason: 'NetworkManager state unknown' },
   ],
 });

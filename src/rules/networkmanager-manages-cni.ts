@@ -56,7 +56,7 @@ export default defineRule({
           `printf '[keyfile]\\nunmanaged-devices=${UNMANAGED_SPEC}\\n' > /etc/NetworkManager/conf.d/podpath-cni.conf`,
           'systemctl reload NetworkManager',
           'nmcli -t device | grep -E "flannel|cni0|cali|vxlan|tunl|veth"  # each should say unmanaged',
-          'kubectl -n kube-flannel delete pod --field-selector spec.nodeName=$(hostname) -l app=flannel  # or calico-node',
+          'kubectl -n kube-flannel delete pod --field-selector spec.nodeName="$(hostname)" -l app=flannel  # or calico-node',
         ],
         undo: ['rm -f /etc/NetworkManager/conf.d/podpath-cni.conf', 'systemctl reload NetworkManager'],
       },

@@ -51,8 +51,8 @@ export default defineRule({
     remediation: [
       {
         description: { en: 'Restore flannel\'s addresses and routes: restart NetworkManager only after excluding the CNI devices (networkmanager-manages-cni), then restart flannel on this node', zh: '恢复 flannel 的地址和路由:先排除 CNI 设备(见 networkmanager-manages-cni)再重启 NetworkManager,然后重启本节点的 flannel' },
-        commands: ['ip -4 addr show {dev}; ip -4 addr show {bridge}', 'kubectl -n kube-flannel delete pod --field-selector spec.nodeName=$(hostname) -l app=flannel', 'ip route get {addr}'],
-        undo: ['nothing to undo: flannel re-creates the same addresses and routes from its subnet lease'],
+        commands: ['ip -4 addr show {dev}; ip -4 addr show {bridge}', 'kubectl -n kube-flannel delete pod --field-selector spec.nodeName="$(hostname)" -l app=flannel', 'ip route get {addr}'],
+        undo: ['# nothing to undo: flannel re-creates the same addresses and routes from its subnet lease'],
       },
     ],
     references: ['seeds/001_0a221eb4beabdda2.txt', 'Linux "ip: Treat IPv4 segment\'s lowest address as unicast" (5.14, UNCONFIRMED)', 'kb:known-failures.md#4'],

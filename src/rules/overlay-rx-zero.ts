@@ -23,7 +23,7 @@ export default defineRule({
       {
         description: { en: 'Find where the datagrams die: capture the underlay on both ends while pinging a pod on the peer', zh: '找出报文在哪里丢失:ping 对端 Pod 的同时,在两端底层网卡抓包' },
         commands: ['tcpdump -nn -vv -i any udp port {port}  # on this node and on a peer at the same time', 'grep -A1 "^Udp:" /proc/net/snmp  # on the peer: InCsumErrors'],
-        undo: ['nothing to undo: read-only'],
+        undo: ['# nothing to undo: read-only'],
       },
     ],
     references: ['seeds/000_694fb590af4e1503.txt'],

@@ -29,11 +29,11 @@ export default defineRule({
       {
         description: { en: 'On {to}: find what drops large forwarded packets (LRO, a length filter, a smaller MTU toward the pods)', zh: '在 {to} 上:找出丢弃大的转发报文的原因(LRO、按长度过滤、通往 Pod 的 MTU 更小)' },
         commands: [
-          'ethtool -k <nic> | grep large-receive-offload  # on {to}; if on: ethtool -K <nic> lro off',
+          'ethtool -k "${NIC:?set NIC to the underlay NIC}" | grep large-receive-offload  # on {to}; if on: ethtool -K "$NIC" lro off',
           "nft list ruleset | grep -n -E 'length|forward'  # on {to}",
           'ip -d link show cni0; ip -d link show type veth  # on {to}: MTUs toward the pods',
         ],
-        undo: ['ethtool -K <nic> lro on  # only if it was turned off above'],
+        undo: ['ethtool -K "${NIC:?set NIC to the underlay NIC}" lro on  # only if it was turned off above'],
       },
     ],
     references: ['seeds/002_0d72c60b7b7623b4.txt', 'kb:known-failures.md#3'],

@@ -32,8 +32,8 @@ export default defineRule({
     remediation: [
       {
         description: { en: 'Restart flannel on this node so it writes the routes again (after excluding the CNI devices from NetworkManager)', zh: '重启本节点的 flannel 以重新写入路由(先在 NetworkManager 中排除 CNI 设备)' },
-        commands: ['kubectl -n kube-flannel delete pod --field-selector spec.nodeName=$(hostname) -l app=flannel  # kube-system in older installs', 'ip route show dev {dev}'],
-        undo: ['nothing to undo: the routes come from the cluster\'s subnet leases'],
+        commands: ['kubectl -n kube-flannel delete pod --field-selector spec.nodeName="$(hostname)" -l app=flannel  # kube-system in older installs', 'ip route show dev {dev}'],
+        undo: ['# nothing to undo: the routes come from the cluster\'s subnet leases'],
       },
     ],
     references: ['seeds/001_0a221eb4beabdda2.txt', 'kb:known-failures.md#4'],

@@ -37,7 +37,7 @@ export default defineRule({
       {
         description: { en: 'Look where the verdict points: on the receiver, its firewall for the VXLAN port and its rp_filter; in the network, the security group or firewall between the nodes', zh: '按结论所指检查:接收端的 VXLAN 端口防火墙和 rp_filter;网络中节点之间的安全组或防火墙' },
         commands: ['iptables -S INPUT; nft list ruleset | grep -n -e 8472 -e 4789  # on the receiver', 'sysctl net.ipv4.conf.all.rp_filter  # on the receiver', 'tcpdump -nn -i any udp port 8472 or udp port 4789  # on both ends while probing'],
-        undo: ['nothing to undo: read-only checks'],
+        undo: ['# nothing to undo: read-only checks'],
       },
     ],
     references: ['seeds/003_2b1b2eccaee5794d.txt', 'kb:known-failures.md#6 (firewall or security group blocks the tunnel)'],

@@ -31,7 +31,7 @@ new RuleTester().run(rule, {
     {
       name: 'broken node (real): eth0 = 1 under flannel.1',
       facts: bad,
-      errors: [{ messageId: 'strict', severity: 'warning', data: { sysctlArgs: 'net.ipv4.conf.eth0.rp_filter=2' }, evidence: ['net.ipv4.conf.eth0.rp_filter = 1'] }],
+      errors: [{ messageId: 'strict', severity: 'warning', commands: ['sysctl -w net.ipv4.conf.all.rp_filter=2 net/ipv4/conf/eth0/rp_filter=2'], evidence: ['net.ipv4.conf.eth0.rp_filter = 1'] }],
     },
     {
       name: 'all = 1 makes every interface strict; with drops counted and martians logged',
@@ -45,7 +45,7 @@ new RuleTester().run(rule, {
     {
       name: 'without links: judged on every interface the sysctls name',
       facts: { sysctls: { values: { 'net.ipv4.conf.all.rp_filter': '0', 'net.ipv4.conf.ens3.rp_filter': '1', 'net.ipv4.conf.lo.rp_filter': '1' }, sources: ['sysctl -a'] } },
-      errors: [{ messageId: 'strict', data: { sysctlUndoArgs: 'net.ipv4.conf.ens3.rp_filter=1' } }],
+      errors: [{ messageId: 'strict', commands: ['sysctl -w net.ipv4.conf.all.rp_filter=0 net/ipv4/conf/ens3/rp_filter=1'] }],
     },
   ],
   skipped: [{ name: 'no sysctls', facts: { links: good.links }, reason: 'no sysctls' }],

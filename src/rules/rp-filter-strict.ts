@@ -1,5 +1,6 @@
 // Strict reverse-path filtering on the interfaces overlay traffic uses: with asymmetric paths
 // (several NICs, policy routing) the kernel drops packets whose source it would not route back there.
+import { fragment } from '../engine/shell-fill.js';
 import { defineRule } from '../engine/types.js';
 import type { EvidenceLine } from '../evidence/node-facts.js';
 import { ifaceSysctl, line, sysctlSource, underlayOf, vxlanLinks } from './kb-shared.js';
@@ -56,8 +57,8 @@ export default defineRule({
     if (strict.length === 0) return;
     const evidence: EvidenceLine[] = [line(source, `net.ipv4.conf.all.rp_filter = ${all}`), ...strict.map((s) => line(source, `${s.name} = ${s.value}`))];
     const ifaces = strict.map((s) => `${s.iface} (max(all=${all}, ${s.iface}=${s.value}) = 1)`).join(', ');
-    const sysctlArgs = strict.map((s) => `${s.name}=2`).join(' ');
-    const sysctlUndoArgs = strict.map((s) => `${s.name}=${s.value}`).join(' ');
+    const sysctlArgs = strict.map((s) => sysctlSetting(s.iface, 2));
+    const sysctlUndoArgs = strict.map((s) => sysctlSetting(s.iface, s.value));
     const drops: string[] = [];
     const rpf = facts.netstat?.counters.IPReversePathFilter ?? facts.netstat?.counters.TcpExtIPReversePathFilter;
     if (rpf !== undefined && rpf > 0) {
@@ -69,7 +70,8 @@ export default defineRule({
       drops.push(`${martians.length} martian source log line(s)`);
       evidence.push(...martians.slice(0, 3).map((m) => line(m.source, m.line)));
     }
-    const data = { ifaces, sysctlArgs, sysctlUndoArgs, allBefore: all, drops: drops.join(', ') };
+    const data = { ifaces, allBefore: all, drops: drops.join(', ') };
+    const commandData = { sysctlArgs, sysctlUndoArgs };
     // Measured: this node's reverse-path filter dropped probe traffic while the probes ran.
     const probed = (facts.probes ?? []).flatMap((p) => p.counters.filter((c) => c.node === 'local' && c.counter === 'Netstat.IPReversePathFilter' && c.delta > 0).map((c) => ({ p, c })));
     if (probed.length > 0) {
@@ -77,14 +79,23 @@ export default defineRule({
       const lossy = (facts.probes ?? []).filter((p) => p.echo && p.echo.received < p.echo.sent);
       const lost = lossy.map((p) => `${p.echo!.sent - p.echo!.received}/${p.echo!.sent} echoes lost ${p.from} -> ${p.to} ${p.label}`).join('; ') || 'no echo lost';
       const probeLines = [line(worst.c.source, `IPReversePathFilter +${worst.c.delta} in ${worst.c.seconds} s`), ...lossy.map((p) => line(p.source, p.echo!.summary))];
-      ctx.report({ messageId: 'dropsProbes', severity: 'critical', data: { ...data, rpf: worst.c.delta, peer: worst.p.peer, lost }, evidence: [...probeLines, ...evidence] });
+      ctx.report({ messageId: 'dropsProbes', severity: 'critical', data: { ...data, rpf: worst.c.delta, peer: worst.p.peer, lost }, commandData, evidence: [...probeLines, ...evidence] });
       return;
     }
     // Drops counted since boot or martians logged: the filter is biting, not just configured.
-    if (drops.length > 0) ctx.report({ messageId: 'strictAndDropping', severity: 'error', data, evidence });
-    else ctx.report({ messageId: 'strict', data, evidence });
+    if (drops.length > 0) ctx.report({ messageId: 'strictAndDropping', severity: 'error', data, commandData, evidence });
+    else ctx.report({ messageId: 'strict', data, commandData, evidence });
   },
 });
+
+/**
+ * One `sysctl -w` argument for an interface's rp_filter, in sysctl's slash form: the interface
+ * name is one path element there (dots kept, as in flannel.1), and the filler accepts it only as
+ * a plain token (no `/`, `=` or space that would point the write elsewhere).
+ */
+export function sysctlSetting(iface: string, value: number) {
+  return fragment('net/ipv4/conf/{iface}/rp_filter={value}', { iface, value });
+}
 
 /** The overlay devices, their underlay NICs and the CNI bridge; without links, every interface the sysctls name. */
 function candidateIfaces(facts: Parameters<typeof vxlanLinks>[0]): string[] {

@@ -27,14 +27,14 @@ new RuleTester().run(rule, {
       name: 'broken node (real): 10.244.3.0 has no fdb entry; node 172.31.251.4 has two VTEP MACs',
       facts: bad,
       errors: [
-        { messageId: 'neighWithoutFdb', data: { ip: '10.244.3.0', mac: '0e:00:00:00:03:03', fixCommand: 'bridge fdb append 0e:00:00:00:03:03 dev flannel.1 dst <peer-node-ip> self permanent' } },
+        { messageId: 'neighWithoutFdb', data: { ip: '10.244.3.0', mac: '0e:00:00:00:03:03', }, commands: ['bridge fdb append 0e:00:00:00:03:03 dev flannel.1 dst "${PEER_NODE_IP:?set PEER_NODE_IP to the peer node IP}" self permanent'] },
         { messageId: 'duplicateDst', data: { dst: '172.31.251.4', count: 2, ips: '10.244.4.0', mac: '0e:00:00:00:04:99' }, evidence: ['0e:00:00:00:04:99 dev flannel.1 dst 172.31.251.4'] },
       ],
     },
     {
       name: 'an fdb MAC no neighbour uses (peer recreated flannel.1, neighbour already updated elsewhere)',
       facts: tables('10.244.2.0 dev flannel.1 lladdr 0e:00:00:00:02:02 PERMANENT', '0e:00:00:00:02:02 dev flannel.1 dst 172.31.251.2 self permanent\n0e:00:00:00:09:09 dev flannel.1 dst 172.31.251.9 self permanent'),
-      errors: [{ messageId: 'fdbWithoutNeigh', data: { mac: '0e:00:00:00:09:09', dst: '172.31.251.9', fixCommand: 'bridge fdb del 0e:00:00:00:09:09 dev flannel.1 dst 172.31.251.9', undoCommand: 'bridge fdb append 0e:00:00:00:09:09 dev flannel.1 dst 172.31.251.9 self permanent' } }],
+      errors: [{ messageId: 'fdbWithoutNeigh', data: { mac: '0e:00:00:00:09:09', dst: '172.31.251.9' }, commands: ['bridge fdb del 0e:00:00:00:09:09 dev flannel.1 dst 172.31.251.9', 'bridge fdb append 0e:00:00:00:09:09 dev flannel.1 dst 172.31.251.9 self permanent'] }],
     },
     {
       name: 'one MAC pointing at two nodes',
@@ -42,5 +42,5 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'macMultipleDst', data: { mac: '0e:00:00:00:02:02', dsts: '172.31.251.2, 172.31.251.3' } }],
     },
   ],
-  skipped: [{ name: 'no fdb', facts: { neighbours: good.neighbours }, reason: 'no fdb' }],
+  skipped: [{ name: 'no fdb', facts: { neighbours: good.neighbours }, reason: 'no FDB entries' }],
 });

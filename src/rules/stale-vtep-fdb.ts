@@ -1,6 +1,7 @@
 // Stale VTEP entries: on flannel/Calico VXLAN, each peer is a neighbour entry (peer overlay IP ->
 // VTEP MAC) plus an FDB entry (VTEP MAC -> peer node IP). When the two disagree, traffic to that
 // peer is sent to a MAC nobody answers for, or to the wrong node.
+import { fragment, type ShellFragment } from '../engine/shell-fill.js';
 import { defineRule } from '../engine/types.js';
 import type { EvidenceLine } from '../evidence/node-facts.js';
 import { line, vxlanLinks } from './kb-shared.js';
@@ -42,9 +43,9 @@ export default defineRule({
         description: { en: 'Restart the CNI agent on this node so it reprograms neighbours and FDB from the cluster (upgrade flannel to >= 0.22.3 / 0.24.1)', zh: '重启本节点的 CNI agent,使其按集群数据重写邻居与 FDB(并将 flannel 升级到 >= 0.22.3 / 0.24.1)' },
         commands: [
           'ip neigh show dev {dev} > /tmp/podpath-{dev}-neigh.before.txt; bridge fdb show dev {dev} > /tmp/podpath-{dev}-fdb.before.txt',
-          'kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=$(hostname)',
+          'kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName="$(hostname)"',
         ],
-        undo: ['Nothing to undo: the agent rewrites the entries from the cluster; the old ones are saved in /tmp/podpath-{dev}-neigh.before.txt and /tmp/podpath-{dev}-fdb.before.txt'],
+        undo: ['# nothing to undo: the agent rewrites the entries from the cluster; the old ones are saved in /tmp/podpath-{dev}-neigh.before.txt and /tmp/podpath-{dev}-fdb.before.txt'],
       },
       {
         description: { en: 'Or correct the entry by hand (a missing FDB entry: add it with the peer node IP; a stale one: delete it)', zh: '或手工修正条目(缺失的 FDB 条目:按对端节点 IP 添加;过期条目:删除)' },
@@ -74,13 +75,13 @@ export default defineRule({
       if (!flooding) {
         for (const n of devNeigh) {
           const mac = norm(n.lladdr ?? '');
-          if (!fdbByMac.has(mac)) ctx.report({ messageId: 'neighWithoutFdb', data: { dev, ip: n.address, mac, ...byHand('append', mac, dev, '<peer-node-ip>') }, evidence: [line(neighSource, n.line), ...devFdb.slice(0, 6).map((f) => line(fdbSource, f.line))] });
+          if (!fdbByMac.has(mac)) ctx.report({ messageId: 'neighWithoutFdb', data: { dev, ip: n.address, mac }, commandData: byHand('append', mac, dev, PEER_NODE_IP), evidence: [line(neighSource, n.line), ...devFdb.slice(0, 6).map((f) => line(fdbSource, f.line))] });
         }
       }
       for (const [mac, entries] of fdbByMac) {
         const dsts = [...new Set(entries.map((e) => e.dst ?? ''))];
         if (dsts.length > 1) {
-          ctx.report({ messageId: 'macMultipleDst', data: { dev, mac, dsts: dsts.join(', '), ...byHand('del', mac, dev, '<the stale one of the destinations>') }, evidence: entries.map((e) => line(fdbSource, e.line)) });
+          ctx.report({ messageId: 'macMultipleDst', data: { dev, mac, dsts: dsts.join(', ') }, commandData: byHand('del', mac, dev, STALE_DST), evidence: entries.map((e) => line(fdbSource, e.line)) });
         }
       }
       for (const [dst, entries] of groupBy(devFdb, (f) => f.dst ?? '')) {
@@ -90,7 +91,8 @@ export default defineRule({
         const unused = macs.find((m) => !neighMacs.has(m)) ?? macs[0] ?? '';
         ctx.report({
           messageId: 'duplicateDst',
-          data: { dev, dst, count: macs.length, macs: macs.join(', '), ips: users.map((u) => u.address).join(', ') || 'none', mac: unused, ...byHand('del', unused, dev, dst) },
+          data: { dev, dst, count: macs.length, macs: macs.join(', '), ips: users.map((u) => u.address).join(', ') || 'none', mac: unused },
+          commandData: byHand('del', unused, dev, dst),
           evidence: [...entries.map((e) => line(fdbSource, e.line)), ...users.map((u) => line(neighSource, u.line))],
         });
       }
@@ -100,7 +102,7 @@ export default defineRule({
         for (const f of devFdb) {
           if (!neighMacs.has(norm(f.mac)) && !dupDsts.has(f.dst ?? '')) {
             const evidence: EvidenceLine[] = [line(fdbSource, f.line), ...devNeigh.slice(0, 6).map((n) => line(neighSource, n.line))];
-            ctx.report({ messageId: 'fdbWithoutNeigh', data: { dev, mac: norm(f.mac), dst: f.dst ?? '', ...byHand('del', norm(f.mac), dev, f.dst ?? '') }, evidence });
+            ctx.report({ messageId: 'fdbWithoutNeigh', data: { dev, mac: norm(f.mac), dst: f.dst ?? '' }, commandData: byHand('del', norm(f.mac), dev, f.dst ?? ''), evidence });
           }
         }
       }
@@ -108,10 +110,14 @@ export default defineRule({
   },
 });
 
-/** The by-hand fix and its undo: add a missing entry, or delete a stale one. */
-function byHand(op: 'append' | 'del', mac: string, dev: string, dst: string): { fixCommand: string; undoCommand: string } {
-  const add = `bridge fdb append ${mac} dev ${dev} dst ${dst} self permanent`;
-  const del = `bridge fdb del ${mac} dev ${dev} dst ${dst}`;
+// Destinations only the user can name: a paste without them stops with this message.
+const PEER_NODE_IP = fragment('"${PEER_NODE_IP:?set PEER_NODE_IP to the peer node IP}"');
+const STALE_DST = fragment('"${STALE_DST:?set STALE_DST to the stale one of the destinations}"');
+
+/** The by-hand fix and its undo (add a missing entry, or delete a stale one), each value quoted for sh. */
+export function byHand(op: 'append' | 'del', mac: string, dev: string, dst: string | ShellFragment): { fixCommand: ShellFragment; undoCommand: ShellFragment } {
+  const add = fragment('bridge fdb append {mac} dev {dev} dst {dst} self permanent', { mac, dev, dst });
+  const del = fragment('bridge fdb del {mac} dev {dev} dst {dst}', { mac, dev, dst });
   return op === 'append' ? { fixCommand: add, undoCommand: del } : { fixCommand: del, undoCommand: add };
 }
 

@@ -31,7 +31,7 @@ export default defineRule({
       },
       {
         description: { en: 'If plain UDP from the sender is bad too (underlay), boot the sender\'s previous kernel build (seed 000\'s fix): see `podpath explain kernel-bad-udp-checksum`', zh: '如果发送端的普通 UDP 也有问题(底层),让发送端启动上一个内核版本(种子 000 的修复):见 `podpath explain kernel-bad-udp-checksum`' },
-        commands: ['grubby --default-kernel; awk -F\\\' \'$1=="menuentry " {print i++ " : " $2}\' /etc/grub2.cfg  # on the sender: pick the older entry N', 'grub2-set-default N && reboot'],
+        commands: ['grubby --default-kernel; awk -F\\\' \'$1=="menuentry " {print i++ " : " $2}\' /etc/grub2.cfg  # on the sender: pick the older entry N', 'grub2-set-default "${N:?set N to the number of the older entry}" && reboot'],
         undo: ['grub2-set-default 0 && reboot'],
       },
     ],

@@ -40,7 +40,7 @@ new RuleTester().run(rule, {
     },
   ],
   skipped: [
-    { name: 'no /proc/net/snmp', facts: {}, reason: 'no snmp' },
+    { name: 'no /proc/net/snmp', facts: {}, reason: 'no SNMP counters' },
     { name: 'snmp without a Udp table', facts: { snmp: { tables: { Ip: { Forwarding: 1 } }, source: '/proc/net/snmp' } }, reason: 'no Udp InCsumErrors' },
   ],
 });

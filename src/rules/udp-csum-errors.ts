@@ -51,7 +51,7 @@ export default defineRule({
       {
         description: { en: 'Confirm on this node which sender\'s datagrams are bad', zh: '在本节点确认是哪个发送端的报文有问题' },
         commands: ['grep -A1 "^Udp:" /proc/net/snmp; sleep 10; grep -A1 "^Udp:" /proc/net/snmp', 'tcpdump -nn -vv -i any -c 50 udp port {port} | grep -B1 "bad udp cksum"'],
-        undo: ['nothing to undo: read-only'],
+        undo: ['# nothing to undo: read-only'],
       },
     ],
     references: ['seeds/000_694fb590af4e1503.txt', 'seeds/004_5dd277779bb5bec7.txt', 'gh:flannel-io/flannel#1279', 'gh:projectcalico/calico#3145'],

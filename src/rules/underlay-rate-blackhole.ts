@@ -1,6 +1,7 @@
 // Seed 003: above ~22 Mbit/s of UDP a device cut the sending host off entirely for a while. The
 // rate ramp finds where loss starts and whether everything then stops.
 import { defineRule } from '../engine/types.js';
+import { iperfRate } from '../util/units.js';
 import { probeLine, probesOf, rate } from './probe-shared.js';
 
 export default defineRule({
@@ -30,8 +31,8 @@ export default defineRule({
     remediation: [
       {
         description: { en: 'Give the network team the rate and the duration: the device between the nodes must not police UDP 8472/4789 between cluster nodes (storm control, UDP flood protection)', zh: '把速率和持续时间交给网络团队:节点之间的设备不得对集群节点之间的 UDP 8472/4789 限速(风暴抑制、UDP 洪泛防护)' },
-        commands: ['iperf3 -u -c {to} -b {clean} -t 10  # passes', 'iperf3 -u -c {to} -b {onset} -t 10  # loses, then the host is cut off'],
-        undo: ['nothing to undo: read-only checks (the second one reproduces the outage: warn the owners first)'],
+        commands: ['iperf3 -u -c {to} -b {cleanRate} -t 10  # passes', 'iperf3 -u -c {to} -b {onsetRate} -t 10  # loses, then the host is cut off'],
+        undo: ['# nothing to undo: read-only checks (the second one reproduces the outage: warn the owners first)'],
       },
     ],
     references: ['seeds/003_2b1b2eccaee5794d.txt', 'kb:known-failures.md#6 (underlay rate limit / blackhole)'],
@@ -43,17 +44,20 @@ export default defineRule({
       const r = p.ramp!;
       if (r.lossOnsetBps === undefined) continue;
       const data = { from: p.from, to: p.to, onset: rate(r.lossOnsetBps), clean: rate(r.lastCleanBps ?? 0) };
+      // iperf3 reads `-b` in its own units (14.2M); `-b 0` would mean unlimited, so without a clean
+      // step the "passes" command is left out (the filler prints a note in its place).
+      const commandData = { onsetRate: iperfRate(r.lossOnsetBps), ...(r.lastCleanBps ? { cleanRate: iperfRate(r.lastCleanBps) } : {}) };
       const evidence = [probeLine(p, `rate ramp ${p.from} -> ${p.to}: clean at ${rate(r.lastCleanBps ?? 0)}, loss at ${rate(r.lossOnsetBps)}${r.blackhole ? `, then nothing crossed${r.recoveredAfterMs !== undefined ? ` for ${(r.recoveredAfterMs / 1000).toFixed(1)} s` : ` for at least ${((r.watchedMs ?? 0) / 1000).toFixed(0)} s`}` : ''}`)];
       if (r.blackhole) {
         const recovery = r.recoveredAfterMs !== undefined ? `${(r.recoveredAfterMs / 1000).toFixed(1)} s` : `more than ${((r.watchedMs ?? 0) / 1000).toFixed(0)} s (not yet)`;
         if (r.estimatedLimitBps !== undefined) {
           evidence.push(probeLine(p, `two holds that tripped it: sustained limit ≈ ${rate(r.estimatedLimitBps)}, burst ≈ ${Math.round((r.estimatedBurstBytes ?? 0) / 1000)} kB`));
-          ctx.report({ messageId: 'blackholeEstimated', data: { ...data, recovery, limit: rate(r.estimatedLimitBps), burst: `${Math.round((r.estimatedBurstBytes ?? 0) / 1000)} kB` }, evidence });
+          ctx.report({ messageId: 'blackholeEstimated', data: { ...data, recovery, limit: rate(r.estimatedLimitBps), burst: `${Math.round((r.estimatedBurstBytes ?? 0) / 1000)} kB` }, commandData, evidence });
         } else {
-          ctx.report({ messageId: 'blackhole', data: { ...data, recovery }, evidence });
+          ctx.report({ messageId: 'blackhole', data: { ...data, recovery }, commandData, evidence });
         }
       } else {
-        ctx.report({ messageId: 'rateLimit', severity: 'warning', data, evidence });
+        ctx.report({ messageId: 'rateLimit', severity: 'warning', data, commandData, evidence });
       }
     }
   },

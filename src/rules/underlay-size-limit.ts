@@ -33,7 +33,7 @@ export default defineRule({
       {
         description: { en: 'Take the numbers to the network team: the device between the nodes must pass UDP (and fragments) up to the MTU', zh: '把这些数字交给网络团队:节点之间的设备必须放行直到 MTU 大小的 UDP(及分片)' },
         commands: ['ping -M do -s {largest} -c 3 {target}  # on {from}: passes', 'ping -M dont -s {smallest} -c 3 {target}  # on {from}: lost, the limit'],
-        undo: ['nothing to undo: read-only checks'],
+        undo: ['# nothing to undo: read-only checks'],
       },
       {
         description: { en: 'If full-size pod traffic is lost too, keep every VXLAN packet under the limit meanwhile: overlay MTU at most {overlayMtu} (flannel: net-conf.json "MTU" / Calico: veth_mtu), then restart the CNI agents and pods', zh: '如果满长的 Pod 流量也丢失,在此之前让所有 VXLAN 报文低于上限:overlay MTU 不超过 {overlayMtu}(flannel:net-conf.json 的 "MTU" / Calico:veth_mtu),然后重启 CNI 组件和 Pod' },

@@ -80,7 +80,7 @@ export default defineRule({
       {
         description: { en: 'For good: a kernel with the fix (>= 5.7, 5.4.41, 4.19.123, 4.14.181), kube-proxy >= v1.18.6, Calico >= 3.20', zh: '根本解决:升级到含修复的内核(>= 5.7、5.4.41、4.19.123、4.14.181),kube-proxy >= v1.18.6,Calico >= 3.20' },
         commands: ['uname -r  # then upgrade the kernel package and reboot', 'iptables -t nat -S KUBE-POSTROUTING  # after a kube-proxy upgrade, reboot or flush stale rules'],
-        undo: ['boot the previous kernel from the boot menu (grub2-set-default N; reboot)'],
+        undo: ['# boot the previous kernel from the boot menu (grub2-set-default N; reboot)'],
       },
     ],
     references: ['gh:projectcalico/calico#3145', 'kernel commit ea64d8d6c675', 'gh:kubernetes/kubernetes#92035', 'gh:projectcalico/felix#2811', 'gh:flannel-io/flannel#1279', 'seeds/004_5dd277779bb5bec7.txt', 'kb:known-failures.md#1'],

@@ -29,9 +29,9 @@ export default defineRule({
         commands: [
           'ip -d link show {vxlan} > /tmp/podpath-{vxlan}.before.txt',
           'ip link delete {vxlan}',
-          'kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=$(hostname)   # or calico-node on this node',
+          'kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName="$(hostname)"   # or calico-node on this node',
         ],
-        undo: ['The CNI agent recreates the device from its configuration; to return to the old port, restore the old configuration and restart the agent (the old settings are in /tmp/podpath-{vxlan}.before.txt)'],
+        undo: ['# the CNI agent recreates the device from its configuration; to return to the old port, restore the old configuration and restart the agent (the old settings are in /tmp/podpath-{vxlan}.before.txt)'],
       },
     ],
     references: ['kb:known-failures.md#6 (VXLAN port mismatch between nodes)', 'repo:flannel-io/flannel Documentation/backends.md (vxlan Port)', 'https://docs.tigera.io/calico/latest/reference/resources/felixconfig (vxlanPort)'],

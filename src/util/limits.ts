@@ -12,4 +12,10 @@ export interface Limit {
 }
 
 export const LIMITS = {
+  evidenceLine: {
+    code: 'E_LINE_CLIPPED',
+    value: 400,
+    unit: 'characters',
+    what: 'one line of evidence, or a name or value from the input, as a report shows it (the rest becomes "… (N more characters)")',
+  },
 } as const satisfies Record<string, Limit>;

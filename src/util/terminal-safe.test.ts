@@ -5,6 +5,7 @@ describe('terminal-safe text', () => {
   it('shows escape sequences instead of letting a terminal obey them', () => {
     const hidden = 'eth0\u001b[8m;touch /tmp/PWNED\u001b[0m';
     expect(oneLine(hidden)).toBe('eth0\\x1b[8m;touch /tmp/PWNED\\x1b[0m');
+    // eslint-disable-next-line no-control-regex
     expect(oneLine(hidden)).not.toMatch(/\u001b/);
   });
   it('cannot forge a line: newlines, carriage returns and Unicode separators become escapes', () => {

@@ -21,3 +21,15 @@ export function formatRate(bps: number): string {
   if (bps >= 1e3) return `${(bps / 1e3).toFixed(0)} kbit/s`;
   return `${bps} bit/s`;
 }
+
+/**
+ * A rate as iperf3's `-b` reads it: a number with K, M or G (powers of 1000, bits per second).
+ * `-b 14.2 Mbit/s` is not that: iperf3 takes "14.2" (bit/s) and ignores the rest.
+ */
+export function iperfRate(bps: number): string {
+  const trim = (x: string) => x.replace(/\.0+$/, '');
+  if (bps >= 1e9) return `${trim((bps / 1e9).toFixed(2))}G`;
+  if (bps >= 1e6) return `${trim((bps / 1e6).toFixed(1))}M`;
+  if (bps >= 1e3) return `${Math.round(bps / 1e3)}K`;
+  return `${Math.max(1, Math.round(bps))}`;
+}

@@ -5,6 +5,7 @@ import { formatFrames } from './frame-set.js';
 import { sortFindings, type Finding, type Severity } from './findings.js';
 import { layerLabel, layerLabelZh } from './layers.js';
 import { displayWidth, padEndDisplay, padStartDisplay } from '../../util/display-width.js';
+import { show } from '../../report/safe-text.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -40,17 +41,18 @@ export function renderFindings(findings: Finding[], c: Colors, showFile: boolean
     // Chinese when asked and written; the English text otherwise (never a half-empty line).
     const message = lang === 'zh' && f.zh ? f.zh.message : f.message;
     const detail = lang === 'zh' && f.zh ? (f.zh.detail ?? f.detail) : f.detail;
-    lines.push(`${severityTag(f.severity, c, lang)} ${message}${showFile && f.file ? c.dim(` [${f.file}]`) : ''}`);
+    // File names come from the command line (a directory listing may hold anything): show() them, and the text around them.
+    lines.push(`${severityTag(f.severity, c, lang)} ${show(message, Number.MAX_SAFE_INTEGER)}${showFile && f.file ? c.dim(` [${show(f.file)}]`) : ''}`);
     if (f.frames && f.frames.count > 0) lines.push(`       ${c.dim(w.frames)} ${formatFrames(f.frames)}`);
-    if (f.filter) lines.push(`       ${c.dim(w.filter)} ${f.filter}`);
-    if (detail) lines.push(`       ${c.dim(detail)}`);
+    if (f.filter) lines.push(`       ${c.dim(w.filter)} ${show(f.filter, Number.MAX_SAFE_INTEGER)}`);
+    if (detail) lines.push(`       ${c.dim(show(detail, Number.MAX_SAFE_INTEGER))}`);
   }
   return lines;
 }
 
 /** A plain left-aligned table; numbers right-aligned; Chinese cells count two columns a character. */
 export function table(header: string[], rows: (string | number)[][], c: Colors): string[] {
-  const cells = [header, ...rows.map((r) => r.map(String))];
+  const cells = [header, ...rows.map((r) => r.map((v) => show(v)))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => displayWidth(r[i] ?? ''))));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   const fmt = (r: string[]) => r.map((v, i) => (numeric[i] ? padStartDisplay(v, widths[i]!) : padEndDisplay(v, widths[i]!))).join('  ').trimEnd();
@@ -104,7 +106,7 @@ export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10, lang:
   const t = TABLE_WORDS[lang];
   const w = a.window;
   out.push(
-    c.bold(`${a.file}`) +
+    c.bold(show(a.file)) +
       t.summary(a.read.format, a.read.frames, a.packets.ip, a.packets.tunnel) +
       (w ? t.span(iso(w.first), iso(w.last), w.seconds.toFixed(1)) : ''),
   );
