@@ -7,7 +7,9 @@ import { TcpResponder } from './tcp-responder.js';
 import { createMetrics } from './metrics.js';
 import { jsonLogger, type LogFn } from './log.js';
 import { readCounters } from '../probe/counters.js';
-import { runProbeSuite, ProbeRequest } from '../probe/suite.js';
+import { runProbeSuite } from '../probe/suite.js';
+import { AgentProbeRequest } from './probe-request.js';
+import { isPodpathError } from '../util/errors.js';
 import { collectNodeFacts } from '../sources/collect.js';
 
 export const DEFAULT_PROBE_PORT = 7946;
@@ -82,12 +84,15 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       if (busy) return send(409, { error: 'E_BUSY', message: 'a probe is already running from this agent' });
       const body = await readBody(req);
       if (body === undefined) return send(413, { error: 'E_BODY_TOO_LARGE' });
-      const parsed = ProbeRequest.safeParse(safeJson(body));
+      const parsed = AgentProbeRequest.safeParse(safeJson(body));
       if (!parsed.success) return send(400, { error: 'E_BAD_REQUEST', message: parsed.error.issues[0]?.message });
       busy = true;
       try {
         log('probe.start', { target: parsed.data.host });
-        const result = await runProbeSuite(opts.key, parsed.data);
+        const result = await runProbeSuite(opts.key, parsed.data).catch((e: unknown) => e);
+        // A source this host lacks or a target the kernel refuses is the caller's mistake.
+        if (isPodpathError(result)) return send(400, { error: 'E_BAD_REQUEST', message: `${result.code}: ${result.message}` });
+        if (result instanceof Error) throw result;
         return send(200, result);
       } finally {
         busy = false;

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { startAgent, DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../agent/server.js';
 import { loadApiToken, loadProbeKey } from '../agent/secrets.js';
 import { PodpathError } from '../util/errors.js';
+import { installProcessGuard } from '../agent/guard.js';
+import { jsonLogger } from '../agent/log.js';
 
 export function registerAgent(program: Command): void {
   program
@@ -16,8 +18,9 @@ export function registerAgent(program: Command): void {
     .action(async (o: { listen: string; port: string; apiPort: string; keyFile?: string; tokenFile?: string; root?: string }) => {
       const addresses = o.listen.split(',').map((s) => s.trim()).filter(Boolean);
       if (!addresses.length) throw new PodpathError('E_USAGE', '--listen needs at least one address');
+      const log = jsonLogger();
       const agent = await startAgent({
-        key: loadProbeKey(o.keyFile), token: loadApiToken(o.tokenFile), addresses,
+        key: loadProbeKey(o.keyFile), token: loadApiToken(o.tokenFile), addresses, log,
         probePort: toPort(o.port), apiPort: toPort(o.apiPort), root: o.root,
       }).catch((e: NodeJS.ErrnoException) => {
         if (e.code === 'EADDRINUSE' || e.code === 'EADDRNOTAVAIL' || e.code === 'EACCES') {
@@ -29,6 +32,11 @@ export function registerAgent(program: Command): void {
         const stop = () => { agent.stop().then(resolve, resolve); };
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
+        // No request may end the agent (item 10 of issue 9): see guard.ts for what is kept.
+        installProcessGuard(log, () => {
+          process.exitCode = 2;
+          stop();
+        });
       });
     });
 }

@@ -36,11 +36,18 @@ export class ProbeClient {
       });
     }
     // Connected: no address lookup per send, and only the peer's datagrams are received.
+    // A name that does not resolve comes back as the callback's argument, not as an 'error'
+    // event: without this check the socket stayed unconnected and the first send threw.
     await new Promise<void>((resolve, reject) => {
-      c.socket.once('error', reject);
-      c.socket.connect(port, host, () => {
-        c.socket.off('error', reject);
-        resolve();
+      const failed = (e: NodeJS.ErrnoException) => {
+        c.socket.close();
+        reject(new PodpathError('E_PROBE_TARGET', `cannot send to ${host}:${port}: ${e.code ?? e.message}`));
+      };
+      c.socket.once('error', failed);
+      c.socket.connect(port, host, (err?: Error) => {
+        c.socket.off('error', failed);
+        if (err) failed(err as NodeJS.ErrnoException);
+        else resolve();
       });
     });
     try { c.socket.setSendBufferSize(4 * 1024 * 1024); } catch { /* capped by wmem_max */ }
