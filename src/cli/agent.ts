@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { startAgent, DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../agent/server.js';
-import { loadApiToken, loadProbeKey } from '../agent/secrets.js';
+import { assertDistinctSecrets, loadApiToken, loadProbeKey } from '../agent/secrets.js';
 import { PodpathError } from '../util/errors.js';
 import { installProcessGuard } from '../agent/guard.js';
 import { jsonLogger } from '../agent/log.js';
@@ -19,14 +19,12 @@ export function registerAgent(program: Command): void {
       const addresses = o.listen.split(',').map((s) => s.trim()).filter(Boolean);
       if (!addresses.length) throw new PodpathError('E_USAGE', '--listen needs at least one address');
       const log = jsonLogger();
+      const key = loadProbeKey(o.keyFile);
+      const token = loadApiToken(o.tokenFile);
+      assertDistinctSecrets(key, token);
       const agent = await startAgent({
-        key: loadProbeKey(o.keyFile), token: loadApiToken(o.tokenFile), addresses, log,
+        key, token, addresses, log,
         probePort: toPort(o.port), apiPort: toPort(o.apiPort), root: o.root,
-      }).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'EADDRINUSE' || e.code === 'EADDRNOTAVAIL' || e.code === 'EACCES') {
-          throw new PodpathError('E_BIND', `cannot bind ${addresses.join(',')}: ${e.code}`);
-        }
-        throw e;
       });
       await new Promise<void>((resolve) => {
         const stop = () => { agent.stop().then(resolve, resolve); };

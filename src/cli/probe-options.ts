@@ -1,6 +1,6 @@
 // The probe options `podpath probe` and `podpath doctor --peer` share: one definition, one reading.
 import type { Command } from 'commander';
-import { loadApiToken, loadProbeKey } from '../agent/secrets.js';
+import { assertDistinctSecrets, loadApiToken, loadProbeKey } from '../agent/secrets.js';
 import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../agent/server.js';
 import type { PeerProbeOptions } from '../probe/peer.js';
 import { parseDuration, parseRate } from '../util/units.js';
@@ -49,10 +49,13 @@ export function addProbeOptions(cmd: Command): Command {
 
 /** Reads the shared options (and the key and token) into what probePeer takes. */
 export function probeOptionsFrom(peer: string, o: ProbeCliOptions): PeerProbeOptions {
+  const key = loadProbeKey(o.keyFile);
+  const token = loadApiToken(o.tokenFile);
+  assertDistinctSecrets(key, token);
   return {
     peer,
-    key: loadProbeKey(o.keyFile),
-    token: loadApiToken(o.tokenFile),
+    key,
+    token,
     peerOverlay: o.overlay,
     source: o.source,
     overlaySource: o.overlaySource,

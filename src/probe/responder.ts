@@ -57,14 +57,19 @@ export class UdpResponder extends EventEmitter {
     for (const address of this.opts.addresses) {
       const socket = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
       socket.on('message', (msg, rinfo) => this.onMessage(socket, msg, rinfo));
-      socket.on('error', (e) => this.emit('error', e));
+      // A bind failure rejects start() (and closes this socket); errors after it are emitted.
       await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
+        const failed = (e: Error) => {
+          socket.close();
+          reject(e);
+        };
+        socket.once('error', failed);
         socket.bind(this.opts.port, address, () => {
-          socket.off('error', reject);
+          socket.off('error', failed);
           resolve();
         });
       });
+      socket.on('error', (e) => { if (this.listenerCount('error') > 0) this.emit('error', e); });
       // A large receive buffer so rate ramps measure the network, not this socket.
       try { socket.setRecvBufferSize(8 * 1024 * 1024); } catch { /* capped by rmem_max: fine */ }
       this.sockets.push(socket);

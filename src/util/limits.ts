@@ -12,4 +12,18 @@ export interface Limit {
 }
 
 export const LIMITS = {
+  // ---- the node agent (podpath agent): its secrets, its HTTP API, its probe requests, its responder
+  agentSecretFile: { code: 'E_SECRET_FILE', value: 4096, unit: 'bytes', what: 'a --key-file / --token-file (a regular file; read no further)' },
+  agentTlsFile: { code: 'E_TLS_FILE', value: 65536, unit: 'bytes', what: 'a --tls-cert / --tls-key file (a regular file; read no further)' },
+  agentBody: { code: 'E_BODY_TOO_LARGE', value: 4096, unit: 'bytes', what: 'an API request body (answered 413, then the connection is closed)' },
+  agentHeadersTimeout: { code: 'E_HTTP_TIMEOUT', value: 5, unit: 'seconds', what: "a connection's time to send an authorized request's headers (else closed)" },
+  agentRequestTimeout: { code: 'E_HTTP_TIMEOUT', value: 10, unit: 'seconds', what: 'the time to send a whole API request, body included (else closed)' },
+  agentConnectionsPerSource: { code: 'E_TOO_MANY_CONNECTIONS', value: 8, unit: 'connections', what: 'open API connections from one address (IPv6: one /64); more are closed at once' },
+  agentConnections: { code: 'E_TOO_MANY_CONNECTIONS', value: 256, unit: 'connections', what: 'open API connections in all' },
+  agentUnauthorizedLogLines: { code: 'E_UNAUTHORIZED', value: 10, unit: 'lines', what: 'log lines per minute about refused (unauthenticated) requests; then one "suppressed" line' },
+  agentProbeRequestBytes: { code: 'E_PROBE_BUDGET', value: 128 * 1024 * 1024, unit: 'bytes', what: 'bytes one POST /v1/probe may send (its planned worst case; 429)' },
+  agentProbeMinuteBytes: { code: 'E_PROBE_BUDGET_MINUTE', value: 256 * 1024 * 1024, unit: 'bytes', what: 'bytes all POST /v1/probe requests may send in any 60 s (429)' },
+  agentProbeRequestsPerMinute: { code: 'E_PROBE_RATE', value: 30, unit: 'requests', what: 'POST /v1/probe requests that may start in any 60 s (429)' },
+  responderReplaySessions: { code: 'E_PROBE_REPLAY', value: 4096, unit: 'items', what: "probe sessions whose sequence numbers the responder remembers (oldest forgotten first; a forgotten session's older datagrams count as replayed)" },
+  responderReplayWindow: { code: 'E_PROBE_REPLAY', value: 1024, unit: 'items', what: 'sequence numbers remembered per session (older ones count as replayed)' },
 } as const satisfies Record<string, Limit>;
