@@ -26,9 +26,9 @@ export class MinuteBudget {
   private readonly entries: Entry[] = [];
 
   constructor(
-    private readonly bytesPerMinute = LIMITS.agentProbeMinuteBytes.value,
-    private readonly requestsPerMinute = LIMITS.agentProbeRequestsPerMinute.value,
-    private readonly bytesPerRequest = LIMITS.agentProbeRequestBytes.value,
+    private readonly bytesPerMinute: number = LIMITS.agentProbeMinuteBytes.value,
+    private readonly requestsPerMinute: number = LIMITS.agentProbeRequestsPerMinute.value,
+    private readonly bytesPerRequest: number = LIMITS.agentProbeRequestBytes.value,
     private readonly now: () => number = Date.now,
   ) {}
 

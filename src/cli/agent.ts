@@ -4,6 +4,7 @@ import { assertDistinctSecrets, loadApiToken, loadProbeKey } from '../agent/secr
 import { PodpathError } from '../util/errors.js';
 import { installProcessGuard } from '../agent/guard.js';
 import { jsonLogger } from '../agent/log.js';
+import { AllowList } from '../agent/probe-policy.js';
 
 export function registerAgent(program: Command): void {
   program
@@ -15,7 +16,8 @@ export function registerAgent(program: Command): void {
     .option('--key-file <file>', 'shared probe key (else $PODPATH_KEY)')
     .option('--token-file <file>', 'HTTP API bearer token (else $PODPATH_TOKEN)')
     .option('--root <dir>', "read the node's files under this root (a lab node), for /v1/facts")
-    .action(async (o: { listen: string; port: string; apiPort: string; keyFile?: string; tokenFile?: string; root?: string }) => {
+    .option('--allow-probe <cidrs>', 'addresses or CIDRs (comma-separated, repeatable) that API probe requests may target without proving to be a podpath agent, on any port; DNS queries go only to these', collect, [])
+    .action(async (o: { listen: string; port: string; apiPort: string; keyFile?: string; tokenFile?: string; root?: string; allowProbe: string[] }) => {
       const addresses = o.listen.split(',').map((s) => s.trim()).filter(Boolean);
       if (!addresses.length) throw new PodpathError('E_USAGE', '--listen needs at least one address');
       const log = jsonLogger();
@@ -24,7 +26,7 @@ export function registerAgent(program: Command): void {
       assertDistinctSecrets(key, token);
       const agent = await startAgent({
         key, token, addresses, log,
-        probePort: toPort(o.port), apiPort: toPort(o.apiPort), root: o.root,
+        probePort: toPort(o.port), apiPort: toPort(o.apiPort), root: o.root, allowProbe: AllowList.parse(o.allowProbe),
       });
       await new Promise<void>((resolve) => {
         const stop = () => { agent.stop().then(resolve, resolve); };
@@ -43,4 +45,8 @@ export function toPort(s: string): number {
   const n = Number(s);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new PodpathError('E_USAGE', `not a port: ${s}`);
   return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
