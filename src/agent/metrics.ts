@@ -34,6 +34,7 @@ export function createMetrics(responder: UdpResponder, probeRequests?: ProbeRequ
     collect() {
       this.set({ kind: 'sessions' }, responder.memory.sessions);
       this.set({ kind: 'sources' }, responder.memory.sources);
+      this.set({ kind: 'replaySessions' }, responder.memory.replaySessions);
     },
   });
   const requests = new Gauge({

@@ -126,8 +126,9 @@ export class ProbeClient {
     return undefined;
   }
 
-  encode(size: number, flags: number): Buffer {
-    return encodeProbe(this.key, { type: ProbeType.EchoRequest, flags, session: this.session, seq: this.nextSeq(), sentMs: Date.now() }, Math.max(size, MIN_PROBE_LEN));
+  /** One signed datagram; `copies`: how many times it will be sent (the responder counts that many). */
+  encode(size: number, flags: number, copies = 1): Buffer {
+    return encodeProbe(this.key, { type: ProbeType.EchoRequest, flags, session: this.session, seq: this.nextSeq(), sentMs: Date.now(), copies }, Math.max(size, MIN_PROBE_LEN));
   }
 
   close(): void {

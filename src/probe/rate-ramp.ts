@@ -177,7 +177,7 @@ export async function sendPaced(client: ProbeClient, rateBps: number, size: numb
       // One authenticated datagram per batch, sent `due` times: the responder tallies by session,
       // so the HMAC need not be computed per packet. Datagrams leave in order, so waiting for the
       // last of a batch bounds what is queued.
-      const buf = client.encode(size, FLAG_NO_REPLY);
+      const buf = client.encode(size, FLAG_NO_REPLY, due);
       for (let i = 0; i < due - 1; i++) client.sendNoWait(buf);
       await client.sendRaw(buf);
       sent += due;
