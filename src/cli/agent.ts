@@ -5,6 +5,19 @@ import { PodpathError } from '../util/errors.js';
 import { installProcessGuard } from '../agent/guard.js';
 import { jsonLogger } from '../agent/log.js';
 import { AllowList } from '../agent/probe-policy.js';
+import { loadTlsFiles, selfSignedTls, type TlsMaterial } from '../agent/tls.js';
+
+interface AgentCliOptions {
+  listen: string; port: string; apiPort: string; keyFile?: string; tokenFile?: string; root?: string; allowProbe: string[];
+  tlsCert?: string; tlsKey?: string; tlsSelfSigned?: boolean;
+}
+
+function tlsFrom(o: AgentCliOptions, addresses: string[]): TlsMaterial | undefined {
+  if (o.tlsSelfSigned && (o.tlsCert || o.tlsKey)) throw new PodpathError('E_USAGE', '--tls-self-signed makes its own certificate: give it, or --tls-cert and --tls-key, not both');
+  if (o.tlsSelfSigned) return selfSignedTls(addresses);
+  if (!o.tlsCert !== !o.tlsKey) throw new PodpathError('E_USAGE', '--tls-cert and --tls-key go together');
+  return o.tlsCert && o.tlsKey ? loadTlsFiles(o.tlsCert, o.tlsKey) : undefined;
+}
 
 export function registerAgent(program: Command): void {
   program
@@ -17,15 +30,21 @@ export function registerAgent(program: Command): void {
     .option('--token-file <file>', 'HTTP API bearer token (else $PODPATH_TOKEN)')
     .option('--root <dir>', "read the node's files under this root (a lab node), for /v1/facts")
     .option('--allow-probe <cidrs>', 'addresses or CIDRs (comma-separated, repeatable) that API probe requests may target without proving to be a podpath agent, on any port; DNS queries go only to these', collect, [])
-    .action(async (o: { listen: string; port: string; apiPort: string; keyFile?: string; tokenFile?: string; root?: string; allowProbe: string[] }) => {
+    .option('--tls-cert <file>', 'serve the API over TLS with this PEM certificate (with --tls-key; e.g. from a Kubernetes Secret)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .option('--tls-self-signed', 'serve the API over TLS with a key and self-signed certificate made at start; its SHA-256 fingerprint is logged (agent.tls) for clients to pin with --tls-fingerprint')
+    .action(async (o: AgentCliOptions) => {
       const addresses = o.listen.split(',').map((s) => s.trim()).filter(Boolean);
       if (!addresses.length) throw new PodpathError('E_USAGE', '--listen needs at least one address');
       const log = jsonLogger();
       const key = loadProbeKey(o.keyFile);
       const token = loadApiToken(o.tokenFile);
       assertDistinctSecrets(key, token);
+      const tls = tlsFrom(o, addresses);
+      // Printed before the listeners start, so the fingerprint is known even if binding fails.
+      if (tls) log('agent.tls', { fingerprint256: tls.fingerprint256, selfSigned: tls.selfSigned });
       const agent = await startAgent({
-        key, token, addresses, log,
+        key, token, addresses, log, tls,
         probePort: toPort(o.port), apiPort: toPort(o.apiPort), root: o.root, allowProbe: AllowList.parse(o.allowProbe),
       });
       await new Promise<void>((resolve) => {
