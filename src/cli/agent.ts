@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 import { startAgent, DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../agent/server.js';
 import { assertDistinctSecrets, loadApiToken, loadProbeKey } from '../agent/secrets.js';
 import { PodpathError } from '../util/errors.js';
+import { LIMITS } from '../util/limits.js';
 import { installProcessGuard } from '../agent/guard.js';
 import { jsonLogger } from '../agent/log.js';
 import { AllowList } from '../agent/probe-policy.js';
 import { loadTlsFiles, selfSignedTls, type TlsMaterial } from '../agent/tls.js';
 
 interface AgentCliOptions {
-  listen: string; port: string; apiPort: string; keyFile?: string; tokenFile?: string; root?: string; allowProbe: string[];
+  listen: string; port: string; apiPort: string; keyFile?: string; tokenFile?: string; root?: string; allowProbe?: string[];
   tlsCert?: string; tlsKey?: string; tlsSelfSigned?: boolean;
 }
 
@@ -18,6 +19,15 @@ function tlsFrom(o: AgentCliOptions, addresses: string[]): TlsMaterial | undefin
   if (!o.tlsCert !== !o.tlsKey) throw new PodpathError('E_USAGE', '--tls-cert and --tls-key go together');
   return o.tlsCert && o.tlsKey ? loadTlsFiles(o.tlsCert, o.tlsKey) : undefined;
 }
+
+const mib = (n: number) => `${n / (1024 * 1024)} MiB`;
+const AGENT_HELP = `
+Probe requests (POST /v1/probe) take IP addresses only and go only to another podpath agent,
+proven first by a signed echo (at most 3 datagrams of 44 bytes), or to --allow-probe addresses.
+Limits: ${mib(LIMITS.agentProbeRequestBytes.value)} a request, ${mib(LIMITS.agentProbeMinuteBytes.value)} and ${LIMITS.agentProbeRequestsPerMinute.value} requests a minute (429 ${LIMITS.agentProbeRequestBytes.code},
+${LIMITS.agentProbeMinuteBytes.code}, ${LIMITS.agentProbeRequestsPerMinute.code}); one probe at a time (409 E_BUSY); bodies of ${LIMITS.agentBody.value} bytes (413).
+Connections: ${LIMITS.agentConnectionsPerSource.value} per source address, ${LIMITS.agentConnections.value} in all; an authorized request's headers within
+${LIMITS.agentHeadersTimeout.value} s of connecting, the whole request within ${LIMITS.agentRequestTimeout.value} s, or the connection is closed.`;
 
 export function registerAgent(program: Command): void {
   program
@@ -29,10 +39,11 @@ export function registerAgent(program: Command): void {
     .option('--key-file <file>', 'shared probe key (else $PODPATH_KEY)')
     .option('--token-file <file>', 'HTTP API bearer token (else $PODPATH_TOKEN)')
     .option('--root <dir>', "read the node's files under this root (a lab node), for /v1/facts")
-    .option('--allow-probe <cidrs>', 'addresses or CIDRs (comma-separated, repeatable) that API probe requests may target without proving to be a podpath agent, on any port; DNS queries go only to these', collect, [])
+    .option('--allow-probe <cidrs>', 'addresses or CIDRs (comma-separated, repeatable) that API probe requests may target without proving to be a podpath agent, on any port; DNS queries go only to these', collect)
     .option('--tls-cert <file>', 'serve the API over TLS with this PEM certificate (with --tls-key; e.g. from a Kubernetes Secret)')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .option('--tls-self-signed', 'serve the API over TLS with a key and self-signed certificate made at start; its SHA-256 fingerprint is logged (agent.tls) for clients to pin with --tls-fingerprint')
+    .addHelpText('after', AGENT_HELP)
     .action(async (o: AgentCliOptions) => {
       const addresses = o.listen.split(',').map((s) => s.trim()).filter(Boolean);
       if (!addresses.length) throw new PodpathError('E_USAGE', '--listen needs at least one address');
@@ -45,7 +56,7 @@ export function registerAgent(program: Command): void {
       if (tls) log('agent.tls', { fingerprint256: tls.fingerprint256, selfSigned: tls.selfSigned });
       const agent = await startAgent({
         key, token, addresses, log, tls,
-        probePort: toPort(o.port), apiPort: toPort(o.apiPort), root: o.root, allowProbe: AllowList.parse(o.allowProbe),
+        probePort: toPort(o.port), apiPort: toPort(o.apiPort), root: o.root, allowProbe: AllowList.parse(o.allowProbe ?? []),
       });
       await new Promise<void>((resolve) => {
         const stop = () => { agent.stop().then(resolve, resolve); };
@@ -66,6 +77,6 @@ export function toPort(s: string): number {
   return n;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
