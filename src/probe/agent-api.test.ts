@@ -21,7 +21,7 @@ beforeAll(async () => {
       more();
       return;
     }
-    if (req.url === '/busy') return void res.writeHead(429).end(JSON.stringify({ error: 'E_PROBE_RATE', message: '30 probe requests in the last minute already' }));
+    if (req.url === '/busy') return void res.writeHead(429).end(JSON.stringify({ error: 'E_PROBE_RATE', message: '30 probe requests in the last minute already\u001b[8m hidden\nforged line' }));
     res.writeHead(200).end('<html>not json');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -38,7 +38,8 @@ describe('AgentApi against a hostile peer', () => {
     await expect(api().get('/huge')).rejects.toMatchObject({ code: 'E_AGENT_ANSWER' });
   });
   it("says the agent's own error code", async () => {
-    await expect(api().get('/busy')).rejects.toThrow(/answered 429 to GET \/busy: E_PROBE_RATE 30 probe requests/);
+    // control characters from the peer are shown as escapes, never passed to the terminal
+    await expect(api().get('/busy')).rejects.toThrow('answered 429 to GET /busy: E_PROBE_RATE 30 probe requests in the last minute already\\x1b[8m hidden\\nforged line');
   });
   it('an answer that is not JSON is E_AGENT', async () => {
     await expect(api().get('/x')).rejects.toMatchObject({ code: 'E_AGENT' });

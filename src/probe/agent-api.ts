@@ -7,6 +7,7 @@ import tls from 'node:tls';
 import { isIP } from 'node:net';
 import { PodpathError } from '../util/errors.js';
 import { LIMITS } from '../util/limits.js';
+import { displayLine } from '../util/terminal-safe.js';
 
 export interface AgentTlsOptions {
   /** SHA-256 fingerprint of the agent's certificate, 64 hex digits (normalizeFingerprint). */
@@ -110,7 +111,8 @@ export class AgentApi {
     }
     if (status < 200 || status > 299) {
       const err = json as { error?: unknown; message?: unknown };
-      const why = typeof err.error === 'string' ? `: ${err.error.slice(0, 64)}${typeof err.message === 'string' ? ` ${err.message.slice(0, 300)}` : ''}` : '';
+      // The peer's words reach a terminal: control characters shown as escapes, clipped.
+      const why = typeof err.error === 'string' ? `: ${displayLine(err.error, 64)}${typeof err.message === 'string' ? ` ${displayLine(err.message, 300)}` : ''}` : '';
       throw new PodpathError('E_AGENT', `the agent at ${this.base} answered ${status} to ${method} ${path}${why}`);
     }
     return json as T;

@@ -2,6 +2,7 @@
 import pc from 'picocolors';
 import type { PeerProbeReport } from './peer.js';
 import { formatRate } from '../util/units.js';
+import { displayLine } from '../util/terminal-safe.js';
 
 export function renderPeerReport(r: PeerProbeReport, color = false): string {
   const c = color ? pc : pc.createColors(false);
@@ -35,7 +36,7 @@ export function renderPeerReport(r: PeerProbeReport, color = false): string {
     const t = d.result.tcp;
     if (t) out.push(`  ${t.connected === t.attempts ? c.green('ok ') : c.red('FAIL')} TCP ${t.target}: ${t.connected}/${t.attempts} handshakes${t.connectMs.length ? `, ${t.connectMs.join('/')} ms` : ''}${Object.keys(t.failures).length ? `; ${JSON.stringify(t.failures)}` : ''}`);
     // What the sending agent would not do (its --allow-probe policy), said instead of a silent gap.
-    for (const r of d.result.refused ?? []) out.push(`  ${c.yellow('skip')} ${r.probe === 'all' ? 'probes' : r.probe.toUpperCase()}: ${r.message} (${r.code})`);
+    for (const r of d.result.refused ?? []) out.push(`  ${c.yellow('skip')} ${r.probe === 'all' ? 'probes' : r.probe.toUpperCase()}: ${displayLine(r.message)} (${displayLine(r.code, 32)})`);
     for (const q of d.result.dns ?? []) out.push(`  ${q.ok ? c.green('ok ') : c.red('FAIL')} DNS ${q.transport} ${q.server} ${q.name}: ${q.ok ? `rcode ${q.rcode}, ${q.answers} answers, ${q.ms} ms` : q.error ?? `rcode ${q.rcode}`}`);
   }
   for (const e of r.errors) out.push('', c.red(`error: ${e}`));
