@@ -148,7 +148,7 @@ describe('item 15: the API answers and logs within limits', () => {
       expect(res.status).toBe(401);
     }
     await new Promise((r) => setTimeout(r, 200));
-    expect(before).toBe(0);
-    expect(count()).toBeLessThanOrEqual(10);
+    // (an earlier test's refused request may have logged one line already: the window is shared)
+    expect(count() - before).toBeLessThanOrEqual(10);
   });
 });
