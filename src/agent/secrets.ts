@@ -1,16 +1,12 @@
 // The shared probe key and the API bearer token: from a file (a mounted Kubernetes Secret) or the
 // environment. Both are required: an agent never answers unauthenticated probes.
-import { readFileSync } from 'node:fs';
+import { timingSafeEqual } from 'node:crypto';
 import { PodpathError } from '../util/errors.js';
+import { LIMITS } from '../util/limits.js';
+import { readSmallFile } from './small-file.js';
 
 function fromFileOrEnv(file: string | undefined, envName: string): string | undefined {
-  if (file) {
-    try {
-      return readFileSync(file, 'utf8').trim();
-    } catch (e) {
-      throw new PodpathError('E_SECRET_FILE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
+  if (file) return readSmallFile(file, LIMITS.agentSecretFile.value, LIMITS.agentSecretFile.code).toString('utf8').trim();
   const v = process.env[envName]?.trim();
   return v ? v : undefined;
 }
@@ -27,4 +23,15 @@ export function loadApiToken(file?: string): string {
   if (!token) throw new PodpathError('E_NO_TOKEN', 'no API token: give --token-file FILE or set PODPATH_TOKEN');
   if (token.length < 16) throw new PodpathError('E_WEAK_TOKEN', 'the API token must be at least 16 characters');
   return token;
+}
+
+/**
+ * The key and the token guard different things (who may probe, who may command): one value for
+ * both would let anyone who sniffs the plain-HTTP token forge probes, and the other way round.
+ */
+export function assertDistinctSecrets(key: Buffer, token: string): void {
+  const t = Buffer.from(token);
+  if (t.length === key.length && timingSafeEqual(t, key)) {
+    throw new PodpathError('E_WEAK_SECRET', 'the probe key and the API token are the same: give them different values');
+  }
 }

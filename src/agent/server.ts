@@ -1,18 +1,29 @@
-// The node agent: UDP and TCP responders on the probe port, and an HTTP API (bearer token) that
+// The node agent: UDP and TCP responders on the probe port, and an HTTP(S) API (bearer token) that
 // lets a controller or a peer read this node's counters and run probes from here.
 import http from 'node:http';
+import https from 'node:https';
+import type net from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { UdpResponder } from '../probe/responder.js';
 import { TcpResponder } from './tcp-responder.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type ProbeRequestCounters } from './metrics.js';
 import { jsonLogger, type LogFn } from './log.js';
 import { readCounters } from '../probe/counters.js';
-import { runProbeSuite, ProbeRequest } from '../probe/suite.js';
 import { collectNodeFacts } from '../sources/collect.js';
+import { AgentProbeRequest } from './probe-request.js';
+import { AllowList, plannedBytes } from './probe-policy.js';
+import { runGuardedProbe } from './guarded-probe.js';
+import type { ProbeSuiteResult } from '../probe/suite.js';
+import { MinuteBudget, isRefusal } from './budget.js';
+import { ConnectionGuard } from './connection-guard.js';
+import { LimitedLog } from './log-limit.js';
+import { isPodpathError, PodpathError } from '../util/errors.js';
+import { LIMITS } from '../util/limits.js';
 
 export const DEFAULT_PROBE_PORT = 7946;
 export const DEFAULT_API_PORT = 7947;
-const MAX_BODY = 4096;
+/** How often Node checks the header and request timeouts (its default, 30 s, let slow headers hold a slot for 40 s). */
+const TIMEOUT_CHECK_MS = 500;
 
 export interface AgentOptions {
   key: Buffer;
@@ -24,6 +35,10 @@ export interface AgentOptions {
   procRoot?: string;
   /** Root directory for the node's files (a lab node), for /v1/facts. */
   root?: string;
+  /** Addresses probes may go to without proving to be an agent (--allow-probe); DNS only to these. */
+  allowProbe?: AllowList;
+  /** Serve the API over TLS with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   log?: LogFn;
 }
 
@@ -34,14 +49,66 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the responders and the API; on any failure stops what it already started and throws a
+ * one-line error (E_BIND for an address or port it could not bind).
+ */
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const log = opts.log ?? jsonLogger();
-  const udp = new UdpResponder({ key: opts.key, port: opts.probePort ?? DEFAULT_PROBE_PORT, addresses: opts.addresses });
-  await udp.start();
-  const probePort = udp.boundPort;
-  const tcp = new TcpResponder(probePort, opts.addresses);
-  await tcp.start();
-  const registry = createMetrics(udp);
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const s of started.reverse()) await s.stop().catch(() => {});
+    started.length = 0;
+  };
+  try {
+    const udp = new UdpResponder({ key: opts.key, port: opts.probePort ?? DEFAULT_PROBE_PORT, addresses: opts.addresses });
+    started.push(udp);
+    udp.on('error', (e: Error) => log('responder.error', { message: e.message }));
+    await udp.start().catch((e: unknown) => { throw bindError(e, 'UDP', opts.addresses, opts.probePort ?? DEFAULT_PROBE_PORT); });
+    const probePort = udp.boundPort;
+    const tcp = new TcpResponder(probePort, opts.addresses);
+    started.push(tcp);
+    await tcp.start().catch((e: unknown) => { throw bindError(e, 'TCP', opts.addresses, probePort); });
+    const api = await startApi(opts, udp, log);
+    started.push(api);
+    log('agent.started', { addresses: opts.addresses, probePort, apiPort: api.port, tls: opts.tls !== undefined, allowProbe: opts.allowProbe?.entries ?? [] });
+    return {
+      probePort,
+      apiPort: api.port,
+      udp,
+      async stop() {
+        await stopAll();
+        log('agent.stopped');
+      },
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+function bindError(e: unknown, what: string, addresses: string[], port: number): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES' || code === 'EINVAL') {
+    const address = (e as { address?: string }).address;
+    const where = address ? `${address}:${port}` : `${addresses.join(',')}:${port}`;
+    const hint = code === 'EADDRNOTAVAIL' ? ' (not an address of this host?)' : code === 'EADDRINUSE' ? ' (in use: another agent running?)' : '';
+    return new PodpathError('E_BIND', `cannot bind ${what} ${where}: ${code}${hint}`);
+  }
+  return e;
+}
+
+async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Promise<{ port: number; stop(): Promise<void> }> {
+  const allow = opts.allowProbe ?? AllowList.parse([]);
+  const budgets = new MinuteBudget();
+  const counts: ProbeRequestCounters = { started: 0, busy: 0, badRequest: 0, tooLarge: 0, budget: 0, notAgent: 0, failed: 0 };
+  const registry = createMetrics(udp, counts);
+  const unauthorizedLog = new LimitedLog(log, 'http.unauthorized', LIMITS.agentUnauthorizedLogLines.value);
+  const guard = new ConnectionGuard({
+    perSource: LIMITS.agentConnectionsPerSource.value,
+    total: LIMITS.agentConnections.value,
+    authDeadlineMs: LIMITS.agentHeadersTimeout.value * 1000,
+  });
   let busy = false;
   let collecting = false;
 
@@ -52,18 +119,19 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     return given.length === want.length && timingSafeEqual(given, want);
   };
 
-  const servers: http.Server[] = [];
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const send = (code: number, body: unknown, type = 'application/json') => {
-      res.writeHead(code, { 'content-type': type });
+    const send = (code: number, body: unknown, type = 'application/json', close = false) => {
+      res.writeHead(code, { 'content-type': type, ...(close ? { connection: 'close' } : {}) });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
     const url = new URL(req.url ?? '/', 'http://agent');
-    if (url.pathname === '/healthz') return send(200, 'ok\n', 'text/plain');
+    // Without the token a connection gets one answer and is closed: it never idles here.
+    if (url.pathname === '/healthz') return send(200, 'ok\n', 'text/plain', true);
     if (!authorized(req)) {
-      log('http.unauthorized', { path: url.pathname, from: req.socket.remoteAddress });
-      return send(401, { error: 'E_UNAUTHORIZED' });
+      unauthorizedLog.write({ path: url.pathname.slice(0, 128), from: req.socket.remoteAddress });
+      return send(401, { error: 'E_UNAUTHORIZED' }, 'application/json', true);
     }
+    guard.authorized(req.socket);
     if (req.method === 'GET' && url.pathname === '/metrics') return send(200, await registry.metrics(), registry.contentType);
     if (req.method === 'GET' && url.pathname === '/v1/counters') return send(200, await readCounters(opts.procRoot));
     if (req.method === 'GET' && url.pathname === '/v1/facts') {
@@ -79,70 +147,131 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     }
     if (req.method === 'GET' && url.pathname === '/v1/responder') return send(200, { counters: udp.counters, memory: udp.memory });
     if (req.method === 'POST' && url.pathname === '/v1/probe') {
-      if (busy) return send(409, { error: 'E_BUSY', message: 'a probe is already running from this agent' });
-      const body = await readBody(req);
-      if (body === undefined) return send(413, { error: 'E_BODY_TOO_LARGE' });
-      const parsed = ProbeRequest.safeParse(safeJson(body));
-      if (!parsed.success) return send(400, { error: 'E_BAD_REQUEST', message: parsed.error.issues[0]?.message });
+      const body = await readBody(req, LIMITS.agentBody.value);
+      if (body === undefined) {
+        counts.tooLarge++;
+        return send(413, { error: LIMITS.agentBody.code, message: `a request body is at most ${LIMITS.agentBody.value} bytes` }, 'application/json', true);
+      }
+      const parsed = AgentProbeRequest.safeParse(safeJson(body));
+      if (!parsed.success) {
+        counts.badRequest++;
+        const issue = parsed.error.issues[0];
+        return send(400, { error: 'E_BAD_REQUEST', message: issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'not a probe request' });
+      }
+      // Checked and taken in one step, after the body is read and checked: no await between the
+      // test and the set, so of many requests whose bodies end together exactly one runs.
+      if (busy) {
+        counts.busy++;
+        return send(409, { error: 'E_BUSY', message: 'a probe is already running from this agent' });
+      }
+      const charge = budgets.start(plannedBytes(parsed.data));
+      if (isRefusal(charge)) {
+        counts.budget++;
+        return send(429, { error: charge.code, message: charge.message });
+      }
       busy = true;
+      counts.started++;
       try {
-        log('probe.start', { target: parsed.data.host });
-        const result = await runProbeSuite(opts.key, parsed.data);
+        log('probe.start', { target: parsed.data.host, port: parsed.data.port });
+        const result: ProbeSuiteResult | unknown = await runGuardedProbe(opts.key, parsed.data, allow, charge.budget).catch((e: unknown) => e);
+        // A source this host lacks or a target the kernel refuses is the caller's mistake.
+        if (isPodpathError(result)) {
+          counts.badRequest++;
+          return send(400, { error: 'E_BAD_REQUEST', message: `${result.code}: ${result.message}` });
+        }
+        if (!isSuiteResult(result)) {
+          counts.failed++;
+          throw result;
+        }
+        if (result.verified === false) counts.notAgent++;
+        log('probe.end', { target: parsed.data.host, bytes: charge.budget.spent, verified: result.verified, refused: result.refused?.map((r) => r.probe) });
         return send(200, result);
       } finally {
+        charge.settle();
         busy = false;
       }
     }
     return send(404, { error: 'E_NOT_FOUND' });
   };
-  for (const address of opts.addresses) {
-    const server = http.createServer((req, res) => {
-      handler(req, res).catch((e: unknown) => {
-        log('http.error', { message: (e as Error).message });
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
+
+  const servers: (http.Server | https.Server)[] = [];
+  const serverOptions: http.ServerOptions = {
+    headersTimeout: LIMITS.agentHeadersTimeout.value * 1000,
+    requestTimeout: LIMITS.agentRequestTimeout.value * 1000,
+    connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+    keepAliveTimeout: 5000,
+  };
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    handler(req, res).catch((e: unknown) => {
+      log('http.error', { message: (e as Error).message });
+      if (!res.headersSent) res.writeHead(500, { connection: 'close' });
+      res.end();
+    });
+  };
+  try {
+    for (const address of opts.addresses) {
+      const server = opts.tls
+        ? https.createServer({ ...serverOptions, cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: LIMITS.agentHeadersTimeout.value * 1000 }, onRequest)
+        : http.createServer(serverOptions, onRequest);
+      server.maxConnections = LIMITS.agentConnections.value;
+      server.on('connection', (socket: net.Socket) => guard.admit(socket));
+      server.on('clientError', (_e, socket: net.Socket) => socket.destroy());
+      const port = servers.length === 0 ? opts.apiPort ?? DEFAULT_API_PORT : (servers[0]!.address() as net.AddressInfo).port;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (e) => reject(bindError(e, 'HTTP API', [address], port)));
+        server.listen(port, address, () => resolve());
       });
-    });
-    server.requestTimeout = 120_000;
-    server.headersTimeout = 10_000;
-    server.maxConnections = 64;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(servers.length === 0 ? opts.apiPort ?? DEFAULT_API_PORT : (servers[0]!.address() as { port: number }).port, address, () => resolve());
-    });
-    servers.push(server);
+      servers.push(server);
+    }
+  } catch (e) {
+    await closeAll(servers);
+    throw e;
   }
-  const apiPort = (servers[0]!.address() as { port: number }).port;
-  log('agent.started', { addresses: opts.addresses, probePort, apiPort });
   return {
-    probePort,
-    apiPort,
-    udp,
+    port: (servers[0]!.address() as net.AddressInfo).port,
     async stop() {
-      await Promise.all(servers.map((s) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); })));
-      await tcp.stop();
-      await udp.stop();
-      log('agent.stopped');
+      unauthorizedLog.stop();
+      await closeAll(servers);
     },
   };
 }
 
-function readBody(req: http.IncomingMessage): Promise<string | undefined> {
+function closeAll(servers: (http.Server | https.Server)[]): Promise<unknown> {
+  return Promise.all(servers.map((s) => new Promise<void>((r) => {
+    s.closeAllConnections();
+    s.close(() => r());
+  })));
+}
+
+/**
+ * The body, or undefined when it is larger than `limit` (declared or sent). Reading stops there;
+ * the caller answers 413 with `connection: close`, and Node discards the rest of the body before
+ * closing, so the client reads the answer instead of a reset.
+ */
+function readBody(req: http.IncomingMessage, limit: number): Promise<string | undefined> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     let size = 0;
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
+      if (size > limit) {
+        req.off('data', onData);
+        chunks.length = 0;
         resolve(undefined);
-        req.destroy();
         return;
       }
       chunks.push(c);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', () => resolve(undefined));
   });
+}
+
+function isSuiteResult(x: unknown): x is ProbeSuiteResult {
+  return typeof x === 'object' && x !== null && !(x instanceof Error) && 'target' in x;
 }
 
 function safeJson(s: string): unknown {

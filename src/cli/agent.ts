@@ -1,7 +1,33 @@
 import type { Command } from 'commander';
 import { startAgent, DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../agent/server.js';
-import { loadApiToken, loadProbeKey } from '../agent/secrets.js';
+import { assertDistinctSecrets, loadApiToken, loadProbeKey } from '../agent/secrets.js';
 import { PodpathError } from '../util/errors.js';
+import { LIMITS } from '../util/limits.js';
+import { installProcessGuard } from '../agent/guard.js';
+import { jsonLogger } from '../agent/log.js';
+import { AllowList } from '../agent/probe-policy.js';
+import { loadTlsFiles, selfSignedTls, type TlsMaterial } from '../agent/tls.js';
+
+interface AgentCliOptions {
+  listen: string; port: string; apiPort: string; keyFile?: string; tokenFile?: string; root?: string; allowProbe?: string[];
+  tlsCert?: string; tlsKey?: string; tlsSelfSigned?: boolean;
+}
+
+function tlsFrom(o: AgentCliOptions, addresses: string[]): TlsMaterial | undefined {
+  if (o.tlsSelfSigned && (o.tlsCert || o.tlsKey)) throw new PodpathError('E_USAGE', '--tls-self-signed makes its own certificate: give it, or --tls-cert and --tls-key, not both');
+  if (o.tlsSelfSigned) return selfSignedTls(addresses);
+  if (!o.tlsCert !== !o.tlsKey) throw new PodpathError('E_USAGE', '--tls-cert and --tls-key go together');
+  return o.tlsCert && o.tlsKey ? loadTlsFiles(o.tlsCert, o.tlsKey) : undefined;
+}
+
+const mib = (n: number) => `${n / (1024 * 1024)} MiB`;
+const AGENT_HELP = `
+Probe requests (POST /v1/probe) take IP addresses only and go only to another podpath agent,
+proven first by a signed echo (at most 3 datagrams of 44 bytes), or to --allow-probe addresses.
+Limits: ${mib(LIMITS.agentProbeRequestBytes.value)} a request, ${mib(LIMITS.agentProbeMinuteBytes.value)} and ${LIMITS.agentProbeRequestsPerMinute.value} requests a minute (429 ${LIMITS.agentProbeRequestBytes.code},
+${LIMITS.agentProbeMinuteBytes.code}, ${LIMITS.agentProbeRequestsPerMinute.code}); one probe at a time (409 E_BUSY); bodies of ${LIMITS.agentBody.value} bytes (413).
+Connections: ${LIMITS.agentConnectionsPerSource.value} per source address, ${LIMITS.agentConnections.value} in all; an authorized request's headers within
+${LIMITS.agentHeadersTimeout.value} s of connecting, the whole request within ${LIMITS.agentRequestTimeout.value} s, or the connection is closed.`;
 
 export function registerAgent(program: Command): void {
   program
@@ -13,22 +39,34 @@ export function registerAgent(program: Command): void {
     .option('--key-file <file>', 'shared probe key (else $PODPATH_KEY)')
     .option('--token-file <file>', 'HTTP API bearer token (else $PODPATH_TOKEN)')
     .option('--root <dir>', "read the node's files under this root (a lab node), for /v1/facts")
-    .action(async (o: { listen: string; port: string; apiPort: string; keyFile?: string; tokenFile?: string; root?: string }) => {
+    .option('--allow-probe <cidrs>', 'addresses or CIDRs (comma-separated, repeatable) that API probe requests may target without proving to be a podpath agent, on any port; DNS queries go only to these', collect)
+    .option('--tls-cert <file>', 'serve the API over TLS with this PEM certificate (with --tls-key; e.g. from a Kubernetes Secret)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .option('--tls-self-signed', 'serve the API over TLS with a key and self-signed certificate made at start; its SHA-256 fingerprint is logged (agent.tls) for clients to pin with --tls-fingerprint')
+    .addHelpText('after', AGENT_HELP)
+    .action(async (o: AgentCliOptions) => {
       const addresses = o.listen.split(',').map((s) => s.trim()).filter(Boolean);
       if (!addresses.length) throw new PodpathError('E_USAGE', '--listen needs at least one address');
+      const log = jsonLogger();
+      const key = loadProbeKey(o.keyFile);
+      const token = loadApiToken(o.tokenFile);
+      assertDistinctSecrets(key, token);
+      const tls = tlsFrom(o, addresses);
+      // Printed before the listeners start, so the fingerprint is known even if binding fails.
+      if (tls) log('agent.tls', { fingerprint256: tls.fingerprint256, selfSigned: tls.selfSigned });
       const agent = await startAgent({
-        key: loadProbeKey(o.keyFile), token: loadApiToken(o.tokenFile), addresses,
-        probePort: toPort(o.port), apiPort: toPort(o.apiPort), root: o.root,
-      }).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'EADDRINUSE' || e.code === 'EADDRNOTAVAIL' || e.code === 'EACCES') {
-          throw new PodpathError('E_BIND', `cannot bind ${addresses.join(',')}: ${e.code}`);
-        }
-        throw e;
+        key, token, addresses, log, tls,
+        probePort: toPort(o.port), apiPort: toPort(o.apiPort), root: o.root, allowProbe: AllowList.parse(o.allowProbe ?? []),
       });
       await new Promise<void>((resolve) => {
         const stop = () => { agent.stop().then(resolve, resolve); };
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
+        // No request may end the agent (item 10 of issue 9): see guard.ts for what is kept.
+        installProcessGuard(log, () => {
+          process.exitCode = 2;
+          stop();
+        });
       });
     });
 }
@@ -37,4 +75,8 @@ export function toPort(s: string): number {
   const n = Number(s);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new PodpathError('E_USAGE', `not a port: ${s}`);
   return n;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

@@ -1,10 +1,15 @@
 // The probe options `podpath probe` and `podpath doctor --peer` share: one definition, one reading.
 import type { Command } from 'commander';
-import { loadApiToken, loadProbeKey } from '../agent/secrets.js';
+import { assertDistinctSecrets, loadApiToken, loadProbeKey } from '../agent/secrets.js';
 import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../agent/server.js';
 import type { PeerProbeOptions } from '../probe/peer.js';
 import { parseDuration, parseRate } from '../util/units.js';
 import { toPort } from './agent.js';
+import type { AgentTlsOptions } from '../probe/agent-api.js';
+import { normalizeFingerprint } from '../agent/tls.js';
+import { readSmallFile } from '../agent/small-file.js';
+import { LIMITS } from '../util/limits.js';
+import { PodpathError } from '../util/errors.js';
 
 export interface ProbeCliOptions {
   overlay?: string;
@@ -24,6 +29,9 @@ export interface ProbeCliOptions {
   tcpPort?: string;
   dns?: string;
   dnsName: string;
+  tls?: boolean;
+  tlsFingerprint?: string;
+  tlsCa?: string;
 }
 
 export function addProbeOptions(cmd: Command): Command {
@@ -44,15 +52,21 @@ export function addProbeOptions(cmd: Command): Command {
     .option('--recovery-watch <d>', 'how long to wait for a blackholed path to come back', '30s')
     .option('--tcp-port <n>', 'time TCP handshakes to this port on the peer')
     .option('--dns <server>', 'DNS server to query over UDP and TCP (e.g. the cluster DNS service IP)')
-    .option('--dns-name <name>', 'name to resolve', 'kubernetes.default.svc.cluster.local');
+    .option('--dns-name <name>', 'name to resolve', 'kubernetes.default.svc.cluster.local')
+    .option('--tls', "talk to the peer agent's API over TLS (it runs with --tls-cert/--tls-key or --tls-self-signed)")
+    .option('--tls-fingerprint <sha256>', "with --tls: the SHA-256 fingerprint of the agent's certificate (64 hex digits, colons allowed); checked before the token is sent, a mismatch is E_TLS_PIN")
+    .option('--tls-ca <file>', 'with --tls and no fingerprint: the PEM CA to verify the agent certificate with (else the system CAs)');
 }
 
 /** Reads the shared options (and the key and token) into what probePeer takes. */
 export function probeOptionsFrom(peer: string, o: ProbeCliOptions): PeerProbeOptions {
+  const key = loadProbeKey(o.keyFile);
+  const token = loadApiToken(o.tokenFile);
+  assertDistinctSecrets(key, token);
   return {
     peer,
-    key: loadProbeKey(o.keyFile),
-    token: loadApiToken(o.tokenFile),
+    key,
+    token,
     peerOverlay: o.overlay,
     source: o.source,
     overlaySource: o.overlaySource,
@@ -67,5 +81,18 @@ export function probeOptionsFrom(peer: string, o: ProbeCliOptions): PeerProbeOpt
     recoveryWatchMs: parseDuration(o.recoveryWatch),
     tcpPort: o.tcpPort ? toPort(o.tcpPort) : undefined,
     dns: o.dns ? { server: o.dns, name: o.dnsName } : undefined,
+    tls: tlsClientFrom(o),
+  };
+}
+
+function tlsClientFrom(o: ProbeCliOptions): AgentTlsOptions | undefined {
+  if (!o.tls) {
+    if (o.tlsFingerprint || o.tlsCa) throw new PodpathError('E_USAGE', '--tls-fingerprint and --tls-ca need --tls');
+    return undefined;
+  }
+  const { value, code } = LIMITS.agentTlsFile;
+  return {
+    fingerprint256: o.tlsFingerprint ? normalizeFingerprint(o.tlsFingerprint) : undefined,
+    ca: o.tlsCa ? readSmallFile(o.tlsCa, value, code).toString('utf8') : undefined,
   };
 }

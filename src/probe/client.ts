@@ -5,6 +5,12 @@ import { decodeProbe, encodeProbe, newSessionId, ProbeType, MIN_PROBE_LEN, type 
 
 export interface Reply { seq: number; rttMs: number; bytes: number }
 
+/** Bytes a client may still send (the agent's per-request budget); a send beyond it is skipped. */
+export interface ByteBudget { take(bytes: number): boolean }
+
+/** The send error counted when the budget refused a datagram. */
+export const BUDGET_EXHAUSTED = 'E_PROBE_BUDGET';
+
 export class ProbeClient {
   readonly session = newSessionId();
   private readonly socket: dgram.Socket;
@@ -14,15 +20,15 @@ export class ProbeClient {
   /** Errors from send (EMSGSIZE, EHOSTUNREACH...) by code. */
   readonly sendErrors = new Map<string, number>();
 
-  private constructor(private readonly key: Buffer, host: string, source?: string) {
+  private constructor(private readonly key: Buffer, host: string, source?: string, private readonly budget?: ByteBudget) {
     this.socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
     this.socket.on('message', (msg) => this.onMessage(msg));
     this.socket.on('error', () => { /* counted per send */ });
     if (source) this.socket.bind(0, source);
   }
 
-  static async open(key: Buffer, host: string, port: number, source?: string): Promise<ProbeClient> {
-    const c = new ProbeClient(key, host, source);
+  static async open(key: Buffer, host: string, port: number, source?: string, budget?: ByteBudget): Promise<ProbeClient> {
+    const c = new ProbeClient(key, host, source, budget);
     if (!source) await new Promise<void>((r) => c.socket.bind(0, r));
     else {
       // A source address this host does not have fails the bind (EADDRNOTAVAIL): say so, never hang.
@@ -36,11 +42,18 @@ export class ProbeClient {
       });
     }
     // Connected: no address lookup per send, and only the peer's datagrams are received.
+    // A name that does not resolve comes back as the callback's argument, not as an 'error'
+    // event: without this check the socket stayed unconnected and the first send threw.
     await new Promise<void>((resolve, reject) => {
-      c.socket.once('error', reject);
-      c.socket.connect(port, host, () => {
-        c.socket.off('error', reject);
-        resolve();
+      const failed = (e: NodeJS.ErrnoException) => {
+        c.socket.close();
+        reject(new PodpathError('E_PROBE_TARGET', `cannot send to ${host}:${port}: ${e.code ?? e.message}`));
+      };
+      c.socket.once('error', failed);
+      c.socket.connect(port, host, (err?: Error) => {
+        c.socket.off('error', failed);
+        if (err) failed(err as NodeJS.ErrnoException);
+        else resolve();
       });
     });
     try { c.socket.setSendBufferSize(4 * 1024 * 1024); } catch { /* capped by wmem_max */ }
@@ -57,6 +70,7 @@ export class ProbeClient {
     const seq = this.nextSeq();
     const header: ProbeHeader = { type: ProbeType.EchoRequest, flags, session: this.session, seq, sentMs: Date.now() };
     const buf = encodeProbe(this.key, header, Math.max(size, MIN_PROBE_LEN));
+    if (!this.allowed(buf.length)) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiting.delete(seq);
@@ -71,6 +85,7 @@ export class ProbeClient {
 
   /** Sends without waiting (rate ramps); resolves when the kernel took the datagram. */
   sendRaw(buf: Buffer): Promise<void> {
+    if (!this.allowed(buf.length)) return Promise.resolve();
     return new Promise((resolve) => {
       this.socket.send(buf, (err) => {
         if (err) this.countError(err);
@@ -84,7 +99,7 @@ export class ProbeClient {
    * error still reaches the socket's 'error' handler, and the batch's last send reports it).
    */
   sendNoWait(buf: Buffer): void {
-    this.socket.send(buf);
+    if (this.allowed(buf.length)) this.socket.send(buf);
   }
 
   /** Asks the responder how many datagrams of this session it received. */
@@ -101,6 +116,7 @@ export class ProbeClient {
           resolve(t);
         };
         const buf = encodeProbe(this.key, { type: ProbeType.TallyRequest, flags: 0, session: this.session, seq: this.nextSeq(), sentMs: Date.now() }, MIN_PROBE_LEN);
+        if (!this.allowed(buf.length)) return;
         this.socket.send(buf, (err) => {
           if (err) this.countError(err);
         });
@@ -110,8 +126,9 @@ export class ProbeClient {
     return undefined;
   }
 
-  encode(size: number, flags: number): Buffer {
-    return encodeProbe(this.key, { type: ProbeType.EchoRequest, flags, session: this.session, seq: this.nextSeq(), sentMs: Date.now() }, Math.max(size, MIN_PROBE_LEN));
+  /** One signed datagram; `copies`: how many times it will be sent (the responder counts that many). */
+  encode(size: number, flags: number, copies = 1): Buffer {
+    return encodeProbe(this.key, { type: ProbeType.EchoRequest, flags, session: this.session, seq: this.nextSeq(), sentMs: Date.now(), copies }, Math.max(size, MIN_PROBE_LEN));
   }
 
   close(): void {
@@ -121,6 +138,12 @@ export class ProbeClient {
     }
     this.waiting.clear();
     this.socket.close();
+  }
+
+  private allowed(bytes: number): boolean {
+    if (!this.budget || this.budget.take(bytes)) return true;
+    this.countError({ code: BUDGET_EXHAUSTED } as NodeJS.ErrnoException);
+    return false;
   }
 
   private countError(err: NodeJS.ErrnoException): void {

@@ -28,7 +28,7 @@ export function overlayAddresses(facts: NodeFacts | undefined): { underlay?: str
 }
 
 export async function checkPeer(local: NodeFacts, o: PeerCheckOptions): Promise<PeerCheck> {
-  const api = new AgentApi(o.peer, o.apiPort, o.token);
+  const api = new AgentApi(o.peer, o.apiPort, o.token, o.tls);
   let peerFacts: NodeFacts | undefined;
   let peerFactsError: string | undefined;
   try {

@@ -4,7 +4,9 @@ import { UdpResponder } from './responder.js';
 import { readCounters, diffCounters, interfaceOf, type CounterDelta, type CounterSnapshot } from './counters.js';
 import { runProbeSuite, type ProbeRequest, type ProbeSuiteResult } from './suite.js';
 import { localizeLoss, type LossVerdict } from './localize.js';
-import { PodpathError } from '../util/errors.js';
+import { AgentApi, type AgentTlsOptions } from './agent-api.js';
+
+export { AgentApi } from './agent-api.js';
 
 export interface PeerProbeOptions {
   key: Buffer;
@@ -33,6 +35,8 @@ export interface PeerProbeOptions {
   tcpPort?: number;
   dns?: { server: string; name: string; port?: number };
   reverse?: boolean;
+  /** Talk to the peer's API over TLS (pinned or verified). */
+  tls?: AgentTlsOptions;
 }
 
 export interface DirectionReport {
@@ -55,38 +59,8 @@ export interface PeerProbeReport {
   errors: string[];
 }
 
-export class AgentApi {
-  private readonly base: string;
-
-  constructor(host: string, port: number, private readonly token: string) {
-    this.base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  }
-  async get<T>(path: string): Promise<T> {
-    return this.call<T>('GET', path);
-  }
-  async post<T>(path: string, body: unknown): Promise<T> {
-    return this.call<T>('POST', path, body);
-  }
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(this.base + path, {
-        method,
-        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(180_000),
-      });
-    } catch (e) {
-      throw new PodpathError('E_AGENT_UNREACHABLE', `no answer from the agent at ${this.base} (${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message}): is \`podpath agent\` running there?`);
-    }
-    if (res.status === 401) throw new PodpathError('E_AGENT_UNAUTHORIZED', `the agent at ${this.base} refused the token`);
-    if (!res.ok) throw new PodpathError('E_AGENT', `the agent at ${this.base} answered ${res.status} to ${method} ${path}`);
-    return (await res.json()) as T;
-  }
-}
-
 export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
-  const api = new AgentApi(o.peer, o.apiPort, o.token);
+  const api = new AgentApi(o.peer, o.apiPort, o.token, o.tls);
   const report: PeerProbeReport = { schemaVersion: 1, peer: o.peer, startedAt: new Date().toISOString(), directions: [], errors: [] };
   await api.get('/v1/counters'); // fails early, with a clear error, when there is no agent
 

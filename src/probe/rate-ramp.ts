@@ -2,7 +2,7 @@
 // much arrived, and stops at the first loss. If the peer then stops answering altogether, the
 // path is blackholed (seed 003: a policer cut the host off above ~22 Mbit/s): it watches for
 // recovery and says how long it took. Caps on rate and duration always apply.
-import { ProbeClient } from './client.js';
+import { ProbeClient, type ByteBudget } from './client.js';
 import { FLAG_NO_REPLY } from './wire.js';
 import { round } from './udp-echo.js';
 
@@ -34,7 +34,7 @@ const MAX_BATCH = 256;
 export interface RateRampOptions {
   key: Buffer; host: string; port: number;
   maxRateBps?: number; startRateBps?: number; factor?: number; stepMs?: number; size?: number;
-  maxDurationMs?: number; lossThresholdPct?: number; recoveryWatchMs?: number; source?: string;
+  maxDurationMs?: number; lossThresholdPct?: number; recoveryWatchMs?: number; source?: string; budget?: ByteBudget;
   /** After a blackhole, measure two holds to estimate the policer's rate and burst (default true). */
   refine?: boolean;
   holdMs?: number;
@@ -48,7 +48,7 @@ export async function rateRamp(opts: RateRampOptions): Promise<RateRampResult> {
   const threshold = opts.lossThresholdPct ?? 2;
   const watchMs = opts.recoveryWatchMs ?? 60_000;
   const deadline = Date.now() + (opts.maxDurationMs ?? 30_000);
-  const client = await ProbeClient.open(opts.key, opts.host, opts.port, opts.source);
+  const client = await ProbeClient.open(opts.key, opts.host, opts.port, opts.source, opts.budget);
   const steps: RateStep[] = [];
   const base = { kind: 'rate-ramp' as const, target: `${opts.host}:${opts.port}`, steps, maxRateBps: maxRate };
   let arrivedBefore = (await client.tally(500))?.packets ?? 0;
@@ -177,7 +177,7 @@ export async function sendPaced(client: ProbeClient, rateBps: number, size: numb
       // One authenticated datagram per batch, sent `due` times: the responder tallies by session,
       // so the HMAC need not be computed per packet. Datagrams leave in order, so waiting for the
       // last of a batch bounds what is queued.
-      const buf = client.encode(size, FLAG_NO_REPLY);
+      const buf = client.encode(size, FLAG_NO_REPLY, due);
       for (let i = 0; i < due - 1; i++) client.sendNoWait(buf);
       await client.sendRaw(buf);
       sent += due;

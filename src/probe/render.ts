@@ -36,6 +36,8 @@ export function renderPeerReport(r: PeerProbeReport, color = false): string {
     }
     const t = d.result.tcp;
     if (t) out.push(`  ${t.connected === t.attempts ? c.green('ok ') : c.red('FAIL')} TCP ${show(t.target)}: ${t.connected}/${t.attempts} handshakes${t.connectMs.length ? `, ${t.connectMs.join('/')} ms` : ''}${Object.keys(t.failures).length ? `; ${show(JSON.stringify(t.failures))}` : ''}`);
+    // What the sending agent would not do (its --allow-probe policy), said instead of a silent gap.
+    for (const r of d.result.refused ?? []) out.push(`  ${c.yellow('skip')} ${r.probe === 'all' ? 'probes' : r.probe.toUpperCase()}: ${show(r.message)} (${show(r.code)})`);
     for (const q of d.result.dns ?? []) out.push(`  ${q.ok ? c.green('ok ') : c.red('FAIL')} DNS ${show(q.transport)} ${show(q.server)} ${show(q.name)}: ${q.ok ? `rcode ${q.rcode}, ${q.answers} answers, ${q.ms} ms` : show(q.error ?? `rcode ${q.rcode}`)}`);
   }
   for (const e of r.errors) out.push('', c.red(`error: ${show(e)}`));

@@ -34,7 +34,7 @@ describe('wire format', () => {
     const h = { type: ProbeType.EchoRequest, flags: 1, session: 42n, seq: 7, sentMs: 1234.5 };
     const buf = encodeProbe(key, h, 100);
     expect(buf.length).toBe(100);
-    expect(decodeProbe(key, buf)).toEqual({ ok: true, header: h });
+    expect(decodeProbe(key, buf)).toEqual({ ok: true, header: { ...h, copies: 1 } });
     buf[30] ^= 1;
     expect(decodeProbe(key, buf)).toEqual({ ok: false, reason: 'bad-mac' });
     expect(decodeProbe(Buffer.from('another-key-0123456789'), encodeProbe(key, h))).toEqual({ ok: false, reason: 'bad-mac' });
@@ -102,5 +102,62 @@ describe('probes on loopback', () => {
     expect(r.stoppedBy).toBe('max-rate');
     expect(r.steps.at(-1)!.rateBps).toBe(4_000_000);
     expect(r.steps.every((s) => s.lossPct === 0 && s.arrived === s.sent)).toBe(true);
+  });
+});
+
+describe('replays (issue 9, item 14)', () => {
+  /** A real datagram as the probe client sends it, caught by a socket standing in for the responder. */
+  async function capture(flags = 0): Promise<{ datagram: Buffer; session: string }> {
+    const trap = dgram.createSocket('udp4');
+    await new Promise<void>((r) => trap.bind(0, '127.0.0.1', r));
+    const caught = new Promise<Buffer>((r) => trap.once('message', (m) => r(m)));
+    const { ProbeClient } = await import('./client.js');
+    const client = await ProbeClient.open(key, '127.0.0.1', trap.address().port);
+    void client.echo(64, 50, flags);
+    const datagram = await caught;
+    client.close();
+    trap.close();
+    return { datagram, session: client.session.toString(16) };
+  }
+
+  async function socketOn(): Promise<{ s: dgram.Socket; replies: () => number }> {
+    const s = dgram.createSocket('udp4');
+    let n = 0;
+    s.on('message', () => { n++; });
+    await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+    return { s, replies: () => n };
+  }
+
+  it('a captured datagram sent again 200 times (from a forged source too) is answered once and tallied once', async () => {
+    const { datagram, session } = await capture();
+    const before = { ...responder.counters };
+    const sender = await socketOn();
+    const victim = await socketOn();
+    sender.s.send(datagram, port, '127.0.0.1');
+    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200; i++) {
+      await new Promise<void>((r) => victim.s.send(datagram, port, '127.0.0.1', () => r()));
+      if (i % 50 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    sender.s.close();
+    victim.s.close();
+    expect(sender.replies()).toBe(1);
+    expect(victim.replies()).toBe(0);
+    expect(responder.tallyOf(session)).toBe(1);
+    expect(responder.counters.answered - before.answered).toBe(1);
+    expect(responder.counters.replayed - before.replayed).toBe(200);
+  });
+
+  it('the copies a rate ramp declares are counted; one more is a replay', async () => {
+    const { ProbeClient } = await import('./client.js');
+    const client = await ProbeClient.open(key, '127.0.0.1', port);
+    const before = responder.counters.replayed;
+    const buf = client.encode(100, 0x02 /* no reply */, 5);
+    for (let i = 0; i < 6; i++) await client.sendRaw(buf);
+    const t = await client.tally(300);
+    client.close();
+    expect(t?.packets).toBe(5);
+    expect(responder.counters.replayed - before).toBe(1);
   });
 });

@@ -6,6 +6,7 @@ import {
   decodeProbe, encodeProbe, type DecodeResult, FLAG_NO_REPLY, FLAG_SHORT_REPLY, MIN_PROBE_LEN, ProbeType,
 } from './wire.js';
 import { SourceRateLimiter } from './rate-limit.js';
+import { ReplayGuard } from './replay.js';
 
 export interface ResponderOptions {
   key: Buffer;
@@ -29,6 +30,8 @@ export interface ResponderCounters {
   badType: number;
   badMac: number;
   stale: number;
+  /** Valid and fresh, but a (session, seq) already seen: never answered, never tallied. */
+  replayed: number;
   rateLimited: number;
   sendErrors: number;
 }
@@ -39,11 +42,12 @@ const MAX_SESSIONS = 1024;
 
 export class UdpResponder extends EventEmitter {
   readonly counters: ResponderCounters = {
-    received: 0, answered: 0, tallied: 0, tooShort: 0, badMagic: 0, badType: 0, badMac: 0, stale: 0, rateLimited: 0, sendErrors: 0,
+    received: 0, answered: 0, tallied: 0, tooShort: 0, badMagic: 0, badType: 0, badMac: 0, stale: 0, replayed: 0, rateLimited: 0, sendErrors: 0,
   };
   private readonly sockets: dgram.Socket[] = [];
   private readonly tallies = new Map<bigint, Tally>();
   private readonly limiter: SourceRateLimiter;
+  private readonly replay = new ReplayGuard();
   private readonly now: () => number;
   private last?: { buf: Buffer; result: DecodeResult };
 
@@ -57,14 +61,19 @@ export class UdpResponder extends EventEmitter {
     for (const address of this.opts.addresses) {
       const socket = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
       socket.on('message', (msg, rinfo) => this.onMessage(socket, msg, rinfo));
-      socket.on('error', (e) => this.emit('error', e));
+      // A bind failure rejects start() (and closes this socket); errors after it are emitted.
       await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
+        const failed = (e: Error) => {
+          socket.close();
+          reject(e);
+        };
+        socket.once('error', failed);
         socket.bind(this.opts.port, address, () => {
-          socket.off('error', reject);
+          socket.off('error', failed);
           resolve();
         });
       });
+      socket.on('error', (e) => { if (this.listenerCount('error') > 0) this.emit('error', e); });
       // A large receive buffer so rate ramps measure the network, not this socket.
       try { socket.setRecvBufferSize(8 * 1024 * 1024); } catch { /* capped by rmem_max: fine */ }
       this.sockets.push(socket);
@@ -100,6 +109,13 @@ export class UdpResponder extends EventEmitter {
     if (!Number.isFinite(h.sentMs) || Math.abs(now - h.sentMs) > (this.opts.maxSkewMs ?? 120_000)) {
       c.stale++;
       return;
+    }
+    if (h.type === ProbeType.EchoRequest || h.type === ProbeType.TallyRequest) {
+      // Only requests: a reply is the client's business, and copies are declared by ramps only.
+      if (!this.replay.accept(h.session, h.seq, h.sentMs, h.flags & FLAG_NO_REPLY ? h.copies ?? 1 : 1)) {
+        c.replayed++;
+        return;
+      }
     }
     if (h.type === ProbeType.EchoRequest) {
       this.tally(h.session, msg.length, now);
@@ -161,7 +177,7 @@ export class UdpResponder extends EventEmitter {
   }
 
   /** For tests and /metrics: how many sessions and sources are remembered (both bounded). */
-  get memory(): { sessions: number; sources: number } {
-    return { sessions: this.tallies.size, sources: this.limiter.size };
+  get memory(): { sessions: number; sources: number; replaySessions: number } {
+    return { sessions: this.tallies.size, sources: this.limiter.size, replaySessions: this.replay.size };
   }
 }

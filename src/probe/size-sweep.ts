@@ -1,6 +1,6 @@
 // Finds the largest UDP payload that crosses to a peer, by bisection. Each size is tried several
 // times at once so one lost datagram is not taken for a limit (seed 003: 1472 crossed, 1473 never).
-import { ProbeClient } from './client.js';
+import { ProbeClient, type ByteBudget } from './client.js';
 import { FLAG_SHORT_REPLY, MIN_PROBE_LEN, MAX_PROBE_LEN } from './wire.js';
 
 export interface SizeSweepResult {
@@ -16,13 +16,13 @@ export interface SizeSweepResult {
 }
 
 export async function sizeSweep(opts: {
-  key: Buffer; host: string; port: number; min?: number; max?: number; repeats?: number; timeoutMs?: number; source?: string;
+  key: Buffer; host: string; port: number; min?: number; max?: number; repeats?: number; timeoutMs?: number; source?: string; budget?: ByteBudget;
 }): Promise<SizeSweepResult> {
   const repeats = opts.repeats ?? 3;
   const timeoutMs = opts.timeoutMs ?? 300;
   const min = Math.max(opts.min ?? MIN_PROBE_LEN, MIN_PROBE_LEN);
   const max = Math.min(opts.max ?? 9000, MAX_PROBE_LEN);
-  const client = await ProbeClient.open(opts.key, opts.host, opts.port, opts.source);
+  const client = await ProbeClient.open(opts.key, opts.host, opts.port, opts.source, opts.budget);
   const tries: SizeSweepResult['tries'] = [];
   const passes = async (size: number): Promise<boolean> => {
     // Short replies: the sweep measures the way there; the way back is the peer's own sweep.

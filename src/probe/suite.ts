@@ -5,6 +5,7 @@ import { sizeSweep, type SizeSweepResult } from './size-sweep.js';
 import { rateRamp, type RateRampResult } from './rate-ramp.js';
 import { tcpConnect, type TcpConnectResult } from './tcp-connect.js';
 import { dnsQuery, type DnsResult } from './dns.js';
+import type { ByteBudget } from './client.js';
 
 /** Hard caps that no request can lift: a probe is a diagnosis, never a load test. */
 export const HARD_MAX_RATE_BPS = 1_000_000_000;
@@ -29,10 +30,20 @@ export const ProbeRequest = z.object({
 });
 export type ProbeRequest = z.input<typeof ProbeRequest>;
 
+/** A part of a request an agent would not run (see src/agent/probe-policy.ts). */
+export interface ProbeRefusal { probe: 'all' | 'tcp' | 'dns'; code: 'E_PROBE_NOT_ALLOWED'; message: string }
+
 export interface ProbeSuiteResult {
   label: string;
   target: string;
   source?: string;
+  /**
+   * Set by an agent answering POST /v1/probe: true when the target proved to be a podpath agent
+   * (a signed echo came back) before anything else was sent; false when it did not, and then only
+   * that proof's echo was sent (its result is `echo`). Absent for allow-listed targets.
+   */
+  verified?: boolean;
+  refused?: ProbeRefusal[];
   echo?: EchoResult;
   sweep?: SizeSweepResult;
   ramp?: RateRampResult;
@@ -40,9 +51,9 @@ export interface ProbeSuiteResult {
   dns?: DnsResult[];
 }
 
-export async function runProbeSuite(key: Buffer, input: ProbeRequest): Promise<ProbeSuiteResult> {
+export async function runProbeSuite(key: Buffer, input: ProbeRequest, opts: { budget?: ByteBudget } = {}): Promise<ProbeSuiteResult> {
   const req = ProbeRequest.parse(input);
-  const where = { key, host: req.host, port: req.port, source: req.source };
+  const where = { key, host: req.host, port: req.port, source: req.source, budget: opts.budget };
   const out: ProbeSuiteResult = { label: req.label, target: req.host, source: req.source };
   if (req.echo) out.echo = await udpEcho({ ...where, count: req.echo.count, size: req.echo.size, intervalMs: 10 });
   if (req.sweep) out.sweep = await sizeSweep({ ...where, max: req.sweep.max, repeats: req.sweep.repeats });

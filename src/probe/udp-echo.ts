@@ -1,5 +1,5 @@
 // UDP echo: loss and round-trip time to a peer's responder.
-import { ProbeClient } from './client.js';
+import { ProbeClient, type ByteBudget } from './client.js';
 
 export interface EchoResult {
   kind: 'udp-echo';
@@ -18,11 +18,11 @@ export interface EchoResult {
 }
 
 export async function udpEcho(opts: {
-  key: Buffer; host: string; port: number; count?: number; intervalMs?: number; timeoutMs?: number; size?: number; source?: string;
+  key: Buffer; host: string; port: number; count?: number; intervalMs?: number; timeoutMs?: number; size?: number; source?: string; budget?: ByteBudget;
 }): Promise<EchoResult> {
   const count = opts.count ?? 20;
   const size = opts.size ?? 64;
-  const client = await ProbeClient.open(opts.key, opts.host, opts.port, opts.source);
+  const client = await ProbeClient.open(opts.key, opts.host, opts.port, opts.source, opts.budget);
   try {
     const pending: Promise<{ i: number; rtt?: number }>[] = [];
     const firstSeq = client.nextSeq() + 1;

@@ -1,11 +1,13 @@
 // The probe wire format: small authenticated datagrams (and TCP greetings) between podpath agents.
 //
-//  0      4    5     6       8              16      20               28                  len-16   len
-//  | PPv1 | ty | flg | rsvd  |  session (8)  | seq   | sent ms (f64)  | padding ...       |  HMAC  |
+//  0      4    5     6        8              16      20               28                  len-16   len
+//  | PPv1 | ty | flg | copies |  session (8)  | seq   | sent ms (f64)  | padding ...       |  HMAC  |
 //
 // The HMAC (SHA-256, first 16 bytes) covers everything before it, so a responder answers only
-// peers that hold the shared key, and a timestamp bounds replay. Replies are never longer than
-// the request: the responder cannot be used to amplify traffic.
+// peers that hold the shared key; a timestamp bounds a datagram's age and the responder refuses
+// a (session, seq) it has seen (replay.ts). `copies` says how many identical copies the sender
+// sends (a rate ramp's batch; 0 or 1 for one). Replies are never longer than the request: the
+// responder cannot be used to amplify traffic.
 import { createHmac, timingSafeEqual, randomBytes } from 'node:crypto';
 
 export const MAGIC = 0x50507631; // "PPv1"
@@ -33,6 +35,8 @@ export interface ProbeHeader {
   session: bigint;
   seq: number;
   sentMs: number;
+  /** Identical copies the sender sends of this datagram (counted once each, no more); default 1. */
+  copies?: number;
 }
 
 export function newSessionId(): bigint {
@@ -50,7 +54,7 @@ export function encodeProbe(key: Buffer, header: ProbeHeader, length = MIN_PROBE
   buf.writeUInt32BE(MAGIC, 0);
   buf.writeUInt8(header.type, 4);
   buf.writeUInt8(header.flags, 5);
-  buf.writeUInt16BE(0, 6);
+  buf.writeUInt16BE(Math.min(header.copies ?? 1, 0xffff), 6);
   buf.writeBigUInt64BE(header.session, 8);
   buf.writeUInt32BE(header.seq >>> 0, 16);
   buf.writeDoubleBE(header.sentMs, 20);
@@ -78,6 +82,7 @@ export function decodeProbe(key: Buffer, buf: Buffer): DecodeResult {
       session: buf.readBigUInt64BE(8),
       seq: buf.readUInt32BE(16),
       sentMs: buf.readDoubleBE(20),
+      copies: buf.readUInt16BE(6),
     },
   };
 }

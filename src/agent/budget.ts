@@ -1,0 +1,61 @@
+// What probe requests through the API may send: a byte budget per request, and per minute a
+// byte budget and a number of requests. A request is charged its planned worst case when it
+// starts (so two cannot both fit in what is left) and its real bytes when it ends.
+import { LIMITS } from '../util/limits.js';
+
+export interface BudgetRefusal { code: string; message: string }
+
+/** Bytes one request may still send; every probe socket takes from it before sending. */
+export class SendBudget {
+  private spentBytes = 0;
+  constructor(readonly limit: number) {}
+  /** True when `bytes` may be sent now (and counts them). */
+  take(bytes: number): boolean {
+    if (this.spentBytes + bytes > this.limit) return false;
+    this.spentBytes += bytes;
+    return true;
+  }
+  get spent(): number {
+    return this.spentBytes;
+  }
+}
+
+interface Entry { at: number; bytes: number }
+
+export class MinuteBudget {
+  private readonly entries: Entry[] = [];
+
+  constructor(
+    private readonly bytesPerMinute: number = LIMITS.agentProbeMinuteBytes.value,
+    private readonly requestsPerMinute: number = LIMITS.agentProbeRequestsPerMinute.value,
+    private readonly bytesPerRequest: number = LIMITS.agentProbeRequestBytes.value,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Charges a request that plans to send `planned` bytes, or says why it may not start. The
+   * returned budget bounds what it really sends; `settle()` records what it did send.
+   */
+  start(planned: number): { budget: SendBudget; settle: () => void } | BudgetRefusal {
+    const now = this.now();
+    while (this.entries.length && now - this.entries[0]!.at >= 60_000) this.entries.shift();
+    if (planned > this.bytesPerRequest) {
+      return { code: LIMITS.agentProbeRequestBytes.code, message: `this request could send ${planned} bytes; one request may send ${this.bytesPerRequest}` };
+    }
+    if (this.entries.length >= this.requestsPerMinute) {
+      return { code: LIMITS.agentProbeRequestsPerMinute.code, message: `${this.requestsPerMinute} probe requests in the last minute already; try again later` };
+    }
+    const used = this.entries.reduce((a, e) => a + e.bytes, 0);
+    if (used + planned > this.bytesPerMinute) {
+      return { code: LIMITS.agentProbeMinuteBytes.code, message: `probes sent ${used} bytes in the last minute; this one could send ${planned} more, over the ${this.bytesPerMinute} allowed` };
+    }
+    const entry: Entry = { at: now, bytes: planned };
+    this.entries.push(entry);
+    const budget = new SendBudget(Math.min(this.bytesPerRequest, this.bytesPerMinute - used));
+    return { budget, settle: () => { entry.bytes = budget.spent; } };
+  }
+}
+
+export function isRefusal(x: unknown): x is BudgetRefusal {
+  return typeof x === 'object' && x !== null && 'code' in x && 'message' in x;
+}

@@ -1,0 +1,120 @@
+// The typed client of a peer agent's API: bearer token, plain HTTP or TLS. With a pinned
+// fingerprint the certificate is checked before a byte of the request (the token) is written:
+// a mismatch is E_TLS_PIN and the token never leaves. Without a pin, TLS verifies the chain
+// against --tls-ca (or the system's CAs) and the address as usual.
+import http from 'node:http';
+import tls from 'node:tls';
+import { isIP } from 'node:net';
+import { PodpathError } from '../util/errors.js';
+import { LIMITS } from '../util/limits.js';
+import { displayLine } from '../util/terminal-safe.js';
+
+export interface AgentTlsOptions {
+  /** SHA-256 fingerprint of the agent's certificate, 64 hex digits (normalizeFingerprint). */
+  fingerprint256?: string;
+  /** PEM CA certificate(s) to verify the agent's certificate with (when not pinned). */
+  ca?: string;
+}
+
+const TIMEOUT_MS = 180_000;
+
+export class AgentApi {
+  private readonly base: string;
+
+  constructor(private readonly host: string, private readonly port: number, private readonly token: string, private readonly tlsOptions?: AgentTlsOptions) {
+    this.base = `${tlsOptions ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  }
+
+  async get<T>(path: string): Promise<T> {
+    return this.call<T>('GET', path);
+  }
+
+  async post<T>(path: string, body: unknown): Promise<T> {
+    return this.call<T>('POST', path, body);
+  }
+
+  private unreachable(e: unknown): PodpathError {
+    const err = e as NodeJS.ErrnoException & { cause?: { code?: string } };
+    return new PodpathError('E_AGENT_UNREACHABLE', `no answer from the agent at ${this.base} (${err.cause?.code ?? err.code ?? err.message}): is \`podpath agent\` running there?`);
+  }
+
+  /** A TLS connection whose certificate is already checked (pinned or verified), or an error. */
+  private connectTls(o: AgentTlsOptions): Promise<tls.TLSSocket> {
+    return new Promise((resolve, reject) => {
+      const socket = tls.connect({
+        host: this.host, port: this.port, servername: isIP(this.host) ? undefined : this.host,
+        // With a pin the fingerprint is the check (a self-signed certificate has no chain).
+        rejectUnauthorized: o.fingerprint256 === undefined, ca: o.ca,
+      });
+      const timer = setTimeout(() => socket.destroy(new Error('TIMEOUT')), TIMEOUT_MS);
+      socket.once('secureConnect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        if (o.fingerprint256 !== undefined) {
+          const got = socket.getPeerCertificate().fingerprint256?.replace(/:/g, '').toUpperCase();
+          if (got !== o.fingerprint256) {
+            socket.destroy();
+            reject(new PodpathError('E_TLS_PIN', `the agent at ${this.base} shows a certificate with SHA-256 ${got ?? '(none)'}, not the pinned ${o.fingerprint256}: the token was not sent`));
+            return;
+          }
+        }
+        resolve(socket);
+      });
+      socket.once('error', (e: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        const code = e.code ?? '';
+        if (/CERT|SELF_SIGNED|ERR_TLS_CERT|UNABLE_TO|HOSTNAME|IP_ADDRESS/.test(code) || /certificate|altnames/i.test(e.message)) {
+          reject(new PodpathError('E_TLS', `the agent at ${this.base}: ${e.message}${code ? ` (${code})` : ''}; give --tls-fingerprint (as the agent logged it) or --tls-ca`));
+        } else reject(this.unreachable(e));
+      });
+    });
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const socket = this.tlsOptions ? await this.connectTls(this.tlsOptions) : undefined;
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request({
+        host: this.host, port: this.port, method, path,
+        // No agent with createConnection: an agent would open a plain connection of its own.
+        ...(socket ? { createConnection: () => socket } : { agent: false }),
+        headers: {
+          authorization: `Bearer ${this.token}`, 'content-type': 'application/json', connection: 'close',
+          ...(payload === undefined ? {} : { 'content-length': Buffer.byteLength(payload) }),
+        },
+      }, (res) => {
+        // A peer is hostile input too: its answer is read up to a limit.
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > LIMITS.agentAnswer.value) {
+            req.destroy();
+            reject(new PodpathError(LIMITS.agentAnswer.code, `the agent at ${this.base} answered ${method} ${path} with more than ${LIMITS.agentAnswer.value} bytes`));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', (e) => reject(this.unreachable(e)));
+      });
+      req.setTimeout(TIMEOUT_MS, () => req.destroy(Object.assign(new Error('TIMEOUT'), { code: 'TIMEOUT' })));
+      req.on('error', (e) => reject(this.unreachable(e)));
+      req.end(payload);
+    });
+    if (status === 401) throw new PodpathError('E_AGENT_UNAUTHORIZED', `the agent at ${this.base} refused the token`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new PodpathError('E_AGENT', `the agent at ${this.base} answered ${status} to ${method} ${path}, not with JSON`);
+    }
+    if (status < 200 || status > 299) {
+      const err = json as { error?: unknown; message?: unknown };
+      // The peer's words reach a terminal: control characters shown as escapes, clipped.
+      const why = typeof err.error === 'string' ? `: ${displayLine(err.error, 64)}${typeof err.message === 'string' ? ` ${displayLine(err.message, 300)}` : ''}` : '';
+      throw new PodpathError('E_AGENT', `the agent at ${this.base} answered ${status} to ${method} ${path}${why}`);
+    }
+    return json as T;
+  }
+}
