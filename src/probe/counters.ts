@@ -16,12 +16,30 @@ export interface CounterSnapshot {
   conntrack?: { count: number; max?: number };
   /** IPv4/IPv6 addresses by interface: tells which interface a probe's target address lives on. */
   addresses?: Record<string, string[]>;
+  /** The same addresses with their prefix length (10.0.1.5/24): the subnet a node sits in. */
+  cidrs?: Record<string, string[]>;
 }
 
 export function interfaceAddresses(): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, list] of Object.entries(networkInterfaces())) out[name] = (list ?? []).map((a) => a.address);
   return out;
+}
+
+export function interfaceCidrs(): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, list] of Object.entries(networkInterfaces())) out[name] = (list ?? []).map((a) => a.cidr ?? '').filter(Boolean);
+  return out;
+}
+
+/**
+ * A snapshot cut down to the interfaces that hold an address (the NIC, the VXLAN device, the
+ * bridge, a pod's eth0): on a node with thousands of veths, what a mesh round carries stays small.
+ */
+export function compactSnapshot(s: CounterSnapshot): CounterSnapshot {
+  const keep = (name: string) => (s.addresses?.[name]?.length ?? 0) > 0;
+  const pick = <T>(r: Record<string, T> | undefined) => r && Object.fromEntries(Object.entries(r).filter(([name]) => keep(name)));
+  return { ...s, interfaces: pick(s.interfaces) ?? {}, addresses: pick(s.addresses), cidrs: pick(s.cidrs) };
 }
 
 export function interfaceOf(snapshot: CounterSnapshot | undefined, address: string): string | undefined {
@@ -42,6 +60,7 @@ export async function readCounters(procRoot = '/proc'): Promise<CounterSnapshot>
     netstat: { ...(ns.TcpExt ?? {}), ...(ns.IpExt ?? {}) },
     interfaces: parseProcNetDev(dev),
     addresses: interfaceAddresses(),
+    cidrs: interfaceCidrs(),
     conntrack: ctCount.trim() ? { count: Number(ctCount.trim()), max: ctMax.trim() ? Number(ctMax.trim()) : undefined } : undefined,
   };
 }

@@ -33,4 +33,10 @@ export const LIMITS = {
   agentProbeRequestsPerMinute: { code: 'E_PROBE_RATE', value: 30, unit: 'requests', what: 'POST /v1/probe requests that may start in any 60 s (429)' },
   responderReplaySessions: { code: 'E_PROBE_REPLAY', value: 4096, unit: 'items', what: "probe sessions whose sequence numbers the responder remembers (oldest forgotten first; a forgotten session's older datagrams count as replayed)" },
   responderReplayWindow: { code: 'E_PROBE_REPLAY', value: 1024, unit: 'items', what: 'sequence numbers remembered per session (older ones count as replayed)' },
+  // ---- the mesh (podpath mesh): round plans an agent takes, the coordinator's inputs
+  meshRoundsPerMinute: { code: 'E_MESH_RATE', value: 600, unit: 'requests', what: 'POST /v1/mesh/round requests that may start in any 60 s (429); their bytes count in the same per-minute budget as /v1/probe' },
+  meshPeersPerRound: { code: 'E_MESH_PLAN', value: 32, unit: 'items', what: 'peers one agent probes in one mesh round, and probes it runs at once (k)' },
+  meshAgentsFile: { code: 'E_MESH_AGENTS', value: 16 * 1024 * 1024, unit: 'bytes', what: 'a --agents file (read no further)' },
+  meshNodes: { code: 'E_MESH_AGENTS', value: 20_000, unit: 'items', what: 'nodes in a --agents file or --nodes list' },
+  backgroundPeers: { code: 'E_USAGE', value: 16, unit: 'items', what: 'peers an agent probes in the background (--background-peers): never N^2 series' },
 } as const satisfies Record<string, Limit>;
