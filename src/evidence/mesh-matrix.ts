@@ -116,6 +116,8 @@ export type MeshCounterDelta = z.infer<typeof MeshCounterDelta>;
 
 export const MeshCell = z.object({
   plane: PlanePair,
+  /** `ramp`: the rate-ramp pass (run last, one peer at a time), a cell of its own beside the probes' cell. */
+  stage: z.literal('ramp').optional(),
   round: count,
   from: name,
   to: name,
@@ -202,7 +204,15 @@ export type MeshMatrix = z.infer<typeof MeshMatrix>;
  * plane and probe"): `view.get('n1', 'n2')?.sweep?.largestPassing`.
  */
 export function planeView(m: Pick<MeshMatrix, 'cells'>, plane: PlanePair): { get(from: string, to: string): MeshCell | undefined; cells: MeshCell[] } {
-  const cells = m.cells.filter((c) => c.plane === plane);
-  const byPair = new Map(cells.map((c) => [`${c.from}\u0000${c.to}`, c]));
-  return { cells, get: (from, to) => byPair.get(`${from}\u0000${to}`) };
+  const key = (c: { from: string; to: string }) => `${c.from}\u0000${c.to}`;
+  const byPair = new Map<string, MeshCell>();
+  for (const c of m.cells) if (c.plane === plane && c.stage === undefined) byPair.set(key(c), { ...c });
+  // The ramp pass's numbers join the cell of the same pair.
+  for (const c of m.cells) {
+    if (c.plane !== plane || c.stage !== 'ramp' || !c.ramp) continue;
+    const main = byPair.get(key(c));
+    if (main) main.ramp = c.ramp;
+    else byPair.set(key(c), { ...c });
+  }
+  return { cells: [...byPair.values()], get: (from, to) => byPair.get(`${from}\u0000${to}`) };
 }

@@ -140,7 +140,7 @@ export class UdpResponder extends EventEmitter {
     }
     // A sender is served from its first request until it asks for its tally (the end of an echo
     // run) or falls idle; only requests that passed every check count.
-    this.served(rinfo.address, now, h.type === ProbeType.TallyRequest);
+    if (h.type === ProbeType.EchoRequest || h.type === ProbeType.TallyRequest) this.served(rinfo.address, now, h.type === ProbeType.TallyRequest);
     if (h.type === ProbeType.EchoRequest) {
       this.tally(h.session, msg.length, now);
       if (h.flags & FLAG_NO_REPLY) return;

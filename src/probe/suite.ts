@@ -59,8 +59,10 @@ export async function runProbeSuite(key: Buffer, input: ProbeRequest, opts: { bu
   const req = ProbeRequest.parse(input);
   const where = { key, host: req.host, port: req.port, source: req.source, budget: opts.budget };
   const out: ProbeSuiteResult = { label: req.label, target: req.host, source: req.source };
-  if (req.echo) out.echo = await udpEcho({ ...where, count: req.echo.count, size: req.echo.size, intervalMs: 10 });
+  // The sweep before the echo: the echo ends with the tally request, which tells the peer's
+  // responder this sender is done (its count of senders served at once stays exact).
   if (req.sweep) out.sweep = await sizeSweep({ ...where, max: req.sweep.max, repeats: req.sweep.repeats });
+  if (req.echo) out.echo = await udpEcho({ ...where, count: req.echo.count, size: req.echo.size, intervalMs: 10 });
   if (req.ramp) out.ramp = await rateRamp({ ...where, ...req.ramp });
   if (req.tcp) out.tcp = await tcpConnect({ host: req.host, port: req.tcp.port, attempts: req.tcp.attempts, source: req.source });
   if (req.icmp) out.icmp = await icmpEcho({ host: req.host, count: req.icmp.count, source: req.source });
