@@ -90,7 +90,7 @@ export function registerMesh(program: Command): void {
     .option('--recovery-watch <d>', 'how long to wait for a blackholed path to come back', '30s')
     .option('-o, --out <file>', 'write the matrix (JSON evidence) to this file as it is measured')
     .option('--json', 'write the matrix JSON to stdout instead of lines')
-    .option('--parallel <n>', 'agent API requests the coordinator keeps open at once', '64')
+    .option('--parallel <n>', 'agent API requests the coordinator keeps open at once (a round waits for the slowest wave)', '256')
     .option('--tls', "talk to the agents' API over TLS")
     .option('--tls-fingerprint <sha256>', 'with --tls: pin this certificate for every agent (per agent: tlsFingerprint in the agents file)')
     .option('--tls-ca <file>', 'with --tls: the PEM CA to verify the agents with')

@@ -106,7 +106,7 @@ export async function runMesh(inv: Inventory, opts: CoordinatorOptions, client: 
   let round = 0;
   let cells = 0;
   let peakRunning = 0;
-  const parallel = Math.max(1, opts.parallel ?? 64);
+  const parallel = Math.max(1, opts.parallel ?? 256);
 
   /** One round: every live agent gets its plan (empty for most in small passes); answers by agent. */
   const exec = async (plans: Map<number, MeshRoundRequestInput['targets']>, probes: MeshProbes, concurrency: number) => {

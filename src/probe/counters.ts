@@ -26,10 +26,15 @@ export function interfaceAddresses(): Record<string, string[]> {
   return out;
 }
 
-export function interfaceCidrs(): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [name, list] of Object.entries(networkInterfaces())) out[name] = (list ?? []).map((a) => a.cidr ?? '').filter(Boolean);
-  return out;
+/** Both maps from one look at the interfaces (it is the costly part of a reading). */
+function addressesAndCidrs(): { addresses: Record<string, string[]>; cidrs: Record<string, string[]> } {
+  const addresses: Record<string, string[]> = {};
+  const cidrs: Record<string, string[]> = {};
+  for (const [name, list] of Object.entries(networkInterfaces())) {
+    addresses[name] = (list ?? []).map((a) => a.address);
+    cidrs[name] = (list ?? []).map((a) => a.cidr ?? '').filter(Boolean);
+  }
+  return { addresses, cidrs };
 }
 
 /**
@@ -59,8 +64,7 @@ export async function readCounters(procRoot = '/proc'): Promise<CounterSnapshot>
     udp: parseProcNetPairs(snmp).Udp ?? {},
     netstat: { ...(ns.TcpExt ?? {}), ...(ns.IpExt ?? {}) },
     interfaces: parseProcNetDev(dev),
-    addresses: interfaceAddresses(),
-    cidrs: interfaceCidrs(),
+    ...addressesAndCidrs(),
     conntrack: ctCount.trim() ? { count: Number(ctCount.trim()), max: ctMax.trim() ? Number(ctMax.trim()) : undefined } : undefined,
   };
 }
