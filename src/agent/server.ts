@@ -18,6 +18,7 @@ import { MESH_ROUNDS, MinuteBudget, isRefusal } from './budget.js';
 import { MESH_ROUND_PATH, MeshRoundRequest } from '../mesh/round.js';
 import { roundPlannedBytes, runMeshRound } from './mesh-round.js';
 import { ConnectionGuard } from './connection-guard.js';
+import { BackgroundProber, type BackgroundOptions } from './background.js';
 import { LimitedLog } from './log-limit.js';
 import { isPodpathError, PodpathError } from '../util/errors.js';
 import { LIMITS } from '../util/limits.js';
@@ -41,6 +42,8 @@ export interface AgentOptions {
   allowProbe?: AllowList;
   /** Serve the API over TLS with this certificate and key (PEM). */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Probe these few peers in the background and export their series (opt-in). */
+  background?: BackgroundOptions;
   log?: LogFn;
 }
 
@@ -106,6 +109,8 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
   const counts: ProbeRequestCounters = { started: 0, busy: 0, badRequest: 0, tooLarge: 0, budget: 0, notAgent: 0, failed: 0 };
   const meshCounts: MeshRoundCounters = { started: 0, busy: 0, badRequest: 0, tooLarge: 0, budget: 0, cells: 0, notAgent: 0, failedCells: 0, peakRunning: 0 };
   const registry = createMetrics(udp, counts, meshCounts);
+  // Replies come back to the address the agent listens on (the node's, or the pod's).
+  const background = opts.background?.peers.length ? new BackgroundProber(opts.key, opts.background, allow, budgets, registry, log, opts.addresses[0]) : undefined;
   const unauthorizedLog = new LimitedLog(log, 'http.unauthorized', LIMITS.agentUnauthorizedLogLines.value);
   const guard = new ConnectionGuard({
     perSource: LIMITS.agentConnectionsPerSource.value,
@@ -271,9 +276,11 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
     await closeAll(servers);
     throw e;
   }
+  background?.start();
   return {
     port: (servers[0]!.address() as net.AddressInfo).port,
     async stop() {
+      await background?.stop();
       unauthorizedLog.stop();
       await closeAll(servers);
     },

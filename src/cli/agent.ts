@@ -7,10 +7,13 @@ import { installProcessGuard } from '../agent/guard.js';
 import { jsonLogger } from '../agent/log.js';
 import { AllowList } from '../agent/probe-policy.js';
 import { loadTlsFiles, selfSignedTls, type TlsMaterial } from '../agent/tls.js';
+import { MIN_BACKGROUND_INTERVAL_MS, parseBackgroundPeers } from '../agent/background.js';
+import { parseDuration } from '../util/units.js';
 
 interface AgentCliOptions {
   listen: string; port: string; apiPort: string; keyFile?: string; tokenFile?: string; root?: string; allowProbe?: string[];
   tlsCert?: string; tlsKey?: string; tlsSelfSigned?: boolean;
+  backgroundPeers?: string[]; backgroundInterval: string;
 }
 
 function tlsFrom(o: AgentCliOptions, addresses: string[]): TlsMaterial | undefined {
@@ -43,6 +46,8 @@ export function registerAgent(program: Command): void {
     .option('--tls-cert <file>', 'serve the API over TLS with this PEM certificate (with --tls-key; e.g. from a Kubernetes Secret)')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .option('--tls-self-signed', 'serve the API over TLS with a key and self-signed certificate made at start; its SHA-256 fingerprint is logged (agent.tls) for clients to pin with --tls-fingerprint')
+    .option('--background-peers <peers>', `probe these peers (IP or IP:port, comma-separated, at most ${LIMITS.backgroundPeers.value}) in the background and export podpath_probe_* series for them only`, collect)
+    .option('--background-interval <d>', 'how often each background peer gets its few echoes (a size sweep every 10th time)', '30s')
     .addHelpText('after', AGENT_HELP)
     .action(async (o: AgentCliOptions) => {
       const addresses = o.listen.split(',').map((s) => s.trim()).filter(Boolean);
@@ -54,9 +59,14 @@ export function registerAgent(program: Command): void {
       const tls = tlsFrom(o, addresses);
       // Printed before the listeners start, so the fingerprint is known even if binding fails.
       if (tls) log('agent.tls', { fingerprint256: tls.fingerprint256, selfSigned: tls.selfSigned });
+      const probePort = toPort(o.port);
+      const peers = parseBackgroundPeers(o.backgroundPeers ?? [], probePort || DEFAULT_PROBE_PORT);
+      const intervalMs = parseDuration(o.backgroundInterval);
+      if (peers.length && intervalMs < MIN_BACKGROUND_INTERVAL_MS) throw new PodpathError('E_USAGE', `--background-interval is at least ${MIN_BACKGROUND_INTERVAL_MS / 1000}s`);
       const agent = await startAgent({
         key, token, addresses, log, tls,
-        probePort: toPort(o.port), apiPort: toPort(o.apiPort), root: o.root, allowProbe: AllowList.parse(o.allowProbe ?? []),
+        probePort, apiPort: toPort(o.apiPort), root: o.root, allowProbe: AllowList.parse(o.allowProbe ?? []),
+        ...(peers.length ? { background: { peers, intervalMs } } : {}),
       });
       await new Promise<void>((resolve) => {
         const stop = () => { agent.stop().then(resolve, resolve); };
