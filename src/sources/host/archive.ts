@@ -281,17 +281,22 @@ class ArchiveReader {
 
   /** Called by the parser for each entry's header, before its data: the limits and the tree. Returns whether to keep the data. */
   private onHeader(rawPath: string, entry: ReadEntry): boolean {
-    if (this.failure || this.settled) return false;
+    // After a limit or a damaged header nothing more is taken in (the rest of the chunk may be garbage).
+    if (this.failure || this.settled || this.damage !== undefined) return false;
     this.count(entry);
     if (this.failure) return false;
     const size = entry.size;
-    if (!Number.isSafeInteger(size) || size < 0) {
+    if (!(size >= 0)) {
       this.damage ??= `${oneLine(rawPath)} declares an impossible size (${size})`;
       return false;
     }
     this.declared += size;
     if (this.declared > this.limits.unpackedBytes) {
       this.failure = new PodpathError(LIMITS.BUNDLE_UNPACKED_BYTES.code, `${oneLine(this.shownAs)} unpacks to more than ${this.limits.unpackedBytes} bytes (its entries declare ${this.declared} up to ${oneLine(rawPath)})`);
+      return false;
+    }
+    if (!Number.isSafeInteger(size)) {
+      this.damage ??= `${oneLine(rawPath)} declares an impossible size (${size})`;
       return false;
     }
     if (rawPath.length > this.limits.pathChars) {
@@ -422,7 +427,7 @@ class ArchiveReader {
     if (!done) return;
     this.settled = true;
     this.stopInput();
-    if (this.sawEof) return this.resolve({ kind: this.kind, root: this.root, notes: [] });
+    if (this.sawEof && this.damage === undefined) return this.resolve({ kind: this.kind, root: this.root, notes: [] });
     const v = this.verdict;
     const damaged = this.damage ?? (v && !v.ok && !v.truncated ? v.detail : undefined);
     const where = this.endedInside !== undefined ? `, inside ${oneLine(this.endedInside)}, which is left out` : '';
