@@ -25,8 +25,8 @@ export const LIMITS = {
   BUNDLE_SECONDS: { code: 'E_BUNDLE_TIMEOUT', value: 300, unit: 'seconds', what: 'time to read a tarball' },
   SYMLINK_HOPS: { code: 'E_BUNDLE_LINK_LOOP', value: 40, unit: 'items', what: 'symbolic links followed to resolve one path inside a bundle (never leaving it)' },
   // Every read, from a bundle, a directory, --root or the live host.
-  FILE_BYTES: { code: 'E_FILE_CUT', value: 16 * MiB, unit: 'bytes', what: 'bytes read of one file: the first ones, or the last ones for logs; the evidence is marked as cut' },
-  OUTPUT_BYTES: { code: 'E_OUTPUT_CUT', value: 32 * MiB, unit: 'bytes', what: 'bytes read of one command output (live or sos_commands/): the first ones, or the last ones for dmesg/journalctl; marked as cut' },
+  FILE_BYTES: { code: 'E_FILE_CUT', value: 8 * MiB, unit: 'bytes', what: 'bytes read of one file: the first ones, or the last ones for logs; the evidence is marked as cut' },
+  OUTPUT_BYTES: { code: 'E_OUTPUT_CUT', value: 8 * MiB, unit: 'bytes', what: 'bytes read of one command output (live or sos_commands/): the first ones, or the last ones for dmesg/journalctl; marked as cut' },
   LINE_CHARS: { code: 'E_LINE_CUT', value: 16_384, unit: 'characters', what: 'length of one line before any parser sees it (longer lines are cut; JSON output of `ip -j` is exempt)' },
   FACTS_FILE_BYTES: { code: 'E_FACTS_TOO_BIG', value: 64 * MiB, unit: 'bytes', what: 'size of a NodeFacts .json file (--facts, --from x.json)' },
 } as const satisfies Record<string, Limit>;

@@ -132,3 +132,21 @@ export function minimalBundle(top = 'sosreport-vm'): RawEntry[] {
     { name: `${top}/sos_commands/kernel/uname_-a`, data: 'Linux vm 6.1.0-18-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01) x86_64 GNU/Linux\n' },
   ];
 }
+
+/**
+ * A decompression bomb made in well under a second: the compressed form of 64 MiB of zeros is made
+ * once and repeated (xz, bzip2 and gzip all read concatenated streams), behind tar headers that
+ * declare `files` files of `perFile` bytes each. 16 x 1 GiB in .tar.xz is about 2.5 MB.
+ */
+export function bomb(comp: (b: Buffer) => Buffer, files: number, perFile: number, top = 'sosreport-vm'): Buffer {
+  const block = 64 << 20;
+  if (perFile % block !== 0) throw new Error('perFile must be a multiple of 64 MiB');
+  const zeros = comp(Buffer.alloc(block));
+  const parts: Buffer[] = [comp(tarOf(minimalBundle(top), { end: false }))];
+  for (let f = 0; f < files; f++) {
+    parts.push(comp(tarHeader({ name: `${top}/var/log/big${f}.log`, size: perFile })));
+    for (let i = 0; i < perFile / block; i++) parts.push(zeros);
+  }
+  parts.push(comp(TAR_END));
+  return Buffer.concat(parts);
+}
