@@ -64,6 +64,23 @@ const HOSTILE: RawEntry[] = [
   { name: '/abs/escaped', data: 'outside\n' },
 ];
 
+describe('a tarball whose ./ is 0777 and whose uname is a setuid root file (the local root escalation)', () => {
+  // Exactly what the system tar unpacked into a world-writable temp dir before: no devices, no links.
+  const modes = tarOf(HOSTILE.slice(0, 7));
+  for (const [ext, make] of [['tar.xz', () => xz(modes)], ['tar.bz2', () => bzip2(modes)], ['tar.gz', () => gzip(modes)]] as const) {
+    it(`never reaches the disk (${ext}): TMPDIR stays empty while the bundle is open`, async () => {
+      if (missingRequirement({ tools: ['xz', 'bzip2'] })) return;
+      const host = await bundleHost(write(`modes.${ext}`, make()));
+      try {
+        expect(readdirSync(privateTmp)).toEqual([]);
+        expect((await host.run({ argv: ['uname', '-a'], plugin: 'kernel' }))?.stdout).toBe(UNAME);
+      } finally {
+        await host.close();
+      }
+    });
+  }
+});
+
 describe('a tarball holding setuid files, 0777 directories, devices, FIFOs and hard links out', () => {
   const plain = tarOf(HOSTILE);
   const kinds: [string, () => Buffer][] = [
