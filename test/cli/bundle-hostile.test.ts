@@ -3,77 +3,29 @@
 // names with escape sequences, and podpath killed while it unpacks. Each ends with one line
 // `podpath: E_...: ...` (no stack trace), in bounded memory, with nothing left in TMPDIR and no
 // decompressor left running.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bomb, bzip2, gzip, minimalBundle, TAR_END, tarHeader, tarOf, xz } from '../helpers/tar-craft.js';
 import { missingRequirement } from '../helpers/env.js';
+import { leftInTmp, RSS_BOUND_KIB, runCli as runIn, type CliRun } from '../helpers/cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SOS = path.join(ROOT, 'test/fixtures/bundles/sos-4.0-netns');
-/** The peak memory podpath may use on any of these inputs (the README states it). */
-export const RSS_BOUND_KIB = 512 * 1024;
 const ONE_ERROR_LINE = /^podpath: E_[A-Z_]+: [^\n]*\n$/;
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'pph9-cli-hostile-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+const runCli = (args: string[], opts: Omit<Parameters<typeof runIn>[1], 'dir'> = {}) => runIn(args, { ...opts, dir: tmp });
+
 function write(name: string, data: Buffer | string): string {
   const file = path.join(tmp, name);
   writeFileSync(file, data);
   return file;
-}
-
-interface CliRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  /** Bytes podpath wrote to stdout (only the first MiB is kept in `stdout`). */
-  stdoutBytes: number;
-  stderr: string;
-  /** Peak resident memory of the podpath process, KiB (from the kernel, via PODPATH_MAXRSS_FILE). */
-  rssKiB: number | undefined;
-  /** podpath's own TMPDIR: anything left in it was left by podpath. */
-  tmpdir: string;
-}
-
-let runs = 0;
-/** Runs `podpath <args>` with a TMPDIR of its own; `during` gets the child while it runs. */
-export function runCli(args: string[], opts: { timeoutMs?: number; during?: (pid: number) => Promise<void> } = {}): Promise<CliRun> {
-  const dir = path.join(tmp, `run-${++runs}`);
-  const tmpdir = path.join(dir, 'TMPDIR');
-  mkdirSync(tmpdir, { recursive: true });
-  const rssFile = path.join(dir, 'maxrss');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, TMPDIR: tmpdir, PODPATH_MAXRSS_FILE: rssFile, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stdoutBytes = 0;
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdoutBytes += c.length;
-    if (stdout.length < 1 << 20) stdout += c.toString('utf8');
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    if (stderr.length < 1 << 20) stderr += c.toString('utf8');
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-  const during = opts.during?.(child.pid!);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      void Promise.resolve(during).then(() => {
-        const rssKiB = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : undefined;
-        resolve({ code, signal, stdout, stdoutBytes, stderr, rssKiB, tmpdir });
-      }, reject);
-    });
-  });
 }
 
 /** Processes whose parent is `pid`: [pid, command name]. */
@@ -119,11 +71,6 @@ function expectOneErrorLine(r: CliRun, code: RegExp): void {
   expect(r.stderr).not.toContain('    at ');
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
-}
-
-/** What podpath left in its TMPDIR (tsx, which runs the TypeScript sources in tests, keeps its cache there). */
-export function leftInTmp(tmpdir: string): string[] {
-  return readdirSync(tmpdir).filter((n) => !n.startsWith('tsx-'));
 }
 
 function expectBounded(r: CliRun): void {
