@@ -9,6 +9,7 @@ import { recordingHost } from '../sources/host/recording.js';
 import { writeBundle } from '../sources/bundle/writer.js';
 import { collectNodeFacts } from '../sources/collect.js';
 import { PodpathError } from '../util/errors.js';
+import { oneLine } from '../util/terminal-safe.js';
 
 interface CollectCliOptions {
   output?: string;
@@ -49,6 +50,7 @@ export function registerCollect(program: Command): void {
           `podpath: wrote ${written.path}: ${written.commands} command outputs, ${written.files} files` +
             (facts.missing.length > 0 ? `; missing: ${facts.missing.map((m) => m.evidence).join(', ')}` : '') + '\n',
         );
+        for (const n of facts.notes ?? []) process.stderr.write(`podpath: note: ${n.code}: ${oneLine(n.message)}\n`);
         if (opts.json) process.stdout.write(JSON.stringify(facts, null, 2) + '\n');
       } finally {
         await host.close();

@@ -14,9 +14,10 @@ function code(text: string): string {
 export function renderMarkdown(r: DoctorReport): string {
   const { lang } = r;
   const out: string[] = [];
-  const node = [r.node.hostname, r.node.kernel ? `${label('kernel', lang)} ${r.node.kernel}` : undefined, r.node.os].filter(Boolean).join(', ');
+  // Hostname, kernel and OS come from the node (a bundle): shown with control characters escaped.
+  const node = oneLine([r.node.hostname, r.node.kernel ? `${label('kernel', lang)} ${r.node.kernel}` : undefined, r.node.os].filter(Boolean).join(', '));
   out.push(`# ${label('title', lang)}: ${node || '?'}`, '');
-  out.push(`${label('from', lang)}: ${r.node.origin.kind}${r.node.origin.path ? ` \`${r.node.origin.path}\`` : ''}, ${r.node.collectedAt}`, '');
+  out.push(`${label('from', lang)}: ${r.node.origin.kind}${r.node.origin.path ? ` ${code(oneLine(r.node.origin.path))}` : ''}, ${r.node.collectedAt}`, '');
   for (const n of r.notes ?? []) out.push(`> **${label('note', lang)}**: ${code(n.code)}: ${code(oneLine(n.message))}`, '');
   if (!r.node.kubernetesNode) out.push(`> ${label('notK8s', lang)}`, '');
   if (r.findings.length === 0) out.push(label(isInconclusive(r) ? 'noFindingsIncomplete' : 'noFindings', lang), '');

@@ -38,8 +38,9 @@ export function renderText(r: DoctorReport, opts: { color?: boolean } = {}): str
   const c = pc.createColors(opts.color ?? false);
   const { lang } = r;
   const lines: string[] = [];
-  const node = [r.node.hostname, r.node.kernel ? `${label('kernel', lang)} ${r.node.kernel}` : undefined, r.node.os].filter(Boolean).join(', ');
-  const origin = r.node.origin.path ? `${r.node.origin.kind} ${r.node.origin.path}` : r.node.origin.kind;
+  // Hostname, kernel and OS come from the node (a bundle): shown with control characters escaped.
+  const node = oneLine([r.node.hostname, r.node.kernel ? `${label('kernel', lang)} ${r.node.kernel}` : undefined, r.node.os].filter(Boolean).join(', '));
+  const origin = oneLine(r.node.origin.path ? `${r.node.origin.kind} ${r.node.origin.path}` : r.node.origin.kind);
   lines.push(c.bold(`${label('title', lang)}: ${node || '?'} (${label('from', lang)} ${origin})`));
   for (const n of r.notes ?? []) lines.push(c.yellow(`${label('note', lang)}: ${n.code}: ${oneLine(n.message)}`));
   if (!r.node.kubernetesNode) lines.push(c.yellow(label('notK8s', lang)));

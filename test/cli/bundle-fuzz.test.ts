@@ -3,14 +3,14 @@
 // devices, links out) and their bytes flipped, cut, duplicated. Many go through the bundle reader
 // in process; a sample goes through the real CLI as a child. Seeded: a failure prints its seed
 // (PODPATH_FUZZ_SEED=<seed> replays it).
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFromHost } from '../../src/sources/collect.js';
 import { bundleHost } from '../../src/sources/host/bundle.js';
 import { isPodpathError } from '../../src/util/errors.js';
-import { bzip2, gzip, paxEntry, tarOf, xz, type RawEntry } from '../helpers/tar-craft.js';
+import { bzip2, dirEntries, gzip, paxEntry, tarOf, xz, type RawEntry } from '../helpers/tar-craft.js';
 import { haveTool } from '../helpers/env.js';
 import { leftInTmp, RSS_BOUND_KIB, runCli } from '../helpers/cli.js';
 
@@ -43,25 +43,6 @@ function mulberry32(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** A fixture directory as tar entries (directories, files, symlinks), under `top/`. */
-function entriesOf(dir: string, top: string): RawEntry[] {
-  const out: RawEntry[] = [{ name: `${top}/`, type: '5', mode: 0o755 }];
-  const walk = (abs: string, rel: string) => {
-    for (const name of readdirSync(abs).sort()) {
-      const a = path.join(abs, name);
-      const r = `${rel}/${name}`;
-      const st = lstatSync(a);
-      if (st.isSymbolicLink()) out.push({ name: r, type: '2', linkname: readlinkSync(a) });
-      else if (st.isDirectory()) {
-        out.push({ name: `${r}/`, type: '5', mode: 0o755 });
-        walk(a, r);
-      } else out.push({ name: r, data: readFileSync(a) });
-    }
-  };
-  walk(dir, top);
-  return out;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -174,11 +155,11 @@ function makeCase(rnd: Rnd): Case {
   const file = path.join(tmp, `case-${i}.${ext}`);
   if (rnd() < 0.15) {
     // Only cut short, anywhere before the two end blocks.
-    const whole = tarOf(entriesOf(path.join(FIXTURES, name), top));
+    const whole = tarOf(dirEntries(path.join(FIXTURES, name), top));
     writeFileSync(file, comp(whole.subarray(0, pick(rnd, whole.length - 1024))));
     return { file, cutOnly: true };
   }
-  const entries = mutateEntries(entriesOf(path.join(FIXTURES, name), top), rnd, top);
+  const entries = mutateEntries(dirEntries(path.join(FIXTURES, name), top), rnd, top);
   let bytes = tarOf(entries, { end: rnd() < 0.9 });
   // Mutate before compressing (a damaged tar inside good compression) or after (damaged compression).
   if (rnd() < 0.5) bytes = comp(mutateBytes(bytes, rnd));

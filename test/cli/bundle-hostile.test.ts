@@ -9,7 +9,7 @@ import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bomb, bzip2, gzip, minimalBundle, TAR_END, tarHeader, tarOf, xz } from '../helpers/tar-craft.js';
+import { bomb, bzip2, dirEntries, gzip, minimalBundle, TAR_END, tarHeader, tarOf, xz } from '../helpers/tar-craft.js';
 import { missingRequirement } from '../helpers/env.js';
 import { leftInTmp, RSS_BOUND_KIB, runCli as runIn, type CliRun } from '../helpers/cli.js';
 
@@ -198,6 +198,50 @@ describe('a bundle cut short, random bytes, a bundle with nothing podpath reads'
   });
 });
 
+describe('diff and fleet mode on a bundle cut short', { timeout: 60_000 }, () => {
+  it('diff says so on stderr and exits 3 when nothing relevant differs; fleet mode exits 3 when all else is healthy', async () => {
+    const whole = tarOf(minimalBundle());
+    const cut = write('diff-cut.tar', whole.subarray(0, whole.length - 1024));
+    const fine = write('diff-whole.tar', whole);
+    const r = await runCli(['diff', fine, cut]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`podpath: note: E_BUNDLE_TRUNCATED: B (${cut}): ${cut} is cut short: its tar stream ends at byte ${whole.length - 1024}; only what came before was read\n`);
+    expect((await runCli(['diff', fine, fine])).code).toBe(0);
+    const fleet = await runCli(['doctor', '--from', fine, '--from', cut]);
+    expect(fleet.code).toBe(3);
+    expect(fleet.stdout).toMatch(/2 healthy|1 healthy, 0 with findings, 0 unreadable; 1 incomplete/);
+  });
+});
+
+describe('a sosreport of real size (about 300 MB unpacked) still opens', { timeout: 120_000 }, () => {
+  it('within the memory bound, its logs read from their end, its findings found', async () => {
+    // 16 MiB of log lines, gzipped once and repeated (gzip reads concatenated members): 192 MiB of
+    // /var/log/messages and 96 MiB of journal, plus 20,000 small files no source reads.
+    const block = Buffer.alloc(16 << 20);
+    let at = 0;
+    for (let i = 0; at < block.length; i++) at += block.write(`Jan  1 00:00:${String(i % 60).padStart(2, '0')} vm kernel: [${i}.000000] eth0: link up ${i * 7919}\n`, at);
+    const packed = gzip(block);
+    const top = 'sosreport-vm-2024-01-01-abcdef';
+    const parts = [gzip(tarOf(dirEntries(SOS, top), { end: false }))];
+    for (const [name, n] of [['var/log/messages', 12], ['sos_commands/logs/journalctl_--no-pager_--catalog_--boot', 6]] as const) {
+      parts.push(gzip(tarHeader({ name: `${top}/${name}`, size: n * block.length })));
+      for (let i = 0; i < n; i++) parts.push(packed);
+    }
+    parts.push(gzip(tarOf(Array.from({ length: 20_000 }, (_, i) => ({ name: `${top}/sys/class/net/veth${i >> 4}/statistics/f${i & 15}`, data: `${i}\n` })))));
+    const file = write('sosreport-big.tar.gz', Buffer.concat(parts));
+    const r = await runCli(['doctor', '--from', file, '-o', 'json'], { timeoutMs: 110_000 });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { findings: { ruleId: string }[]; notes?: { code: string; message: string }[] };
+    expect(report.findings.map((f) => f.ruleId)).toContain('ip-forward-off');
+    expect(report.notes?.map((n) => n.message)).toEqual([
+      'sos_commands/logs/journalctl_--no-pager_--catalog_--boot: 96 MiB, only the last 8 MiB read (the evidence from it is cut)',
+      'var/log/messages: 192 MiB, only the last 8 MiB read (the evidence from it is cut)',
+    ]);
+    expectBounded(r);
+  });
+});
+
 describe('huge files inside bundles are read only up to the cap', { timeout: 60_000 }, () => {
   const SNMP = 'Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors\nUdp: 10 0 0 10 0 0 0\n';
   const MiB = 1 << 20;
@@ -259,6 +303,18 @@ describe('inputs that are not files, and names that carry escape sequences', { t
     expectOneErrorLine(await runCli(['doctor', '--facts', fifo], { timeoutMs: 20_000 }), /^podpath: E_FACTS_SPECIAL_FILE: /);
     expectOneErrorLine(await runCli(['doctor', '--facts', '/dev/zero'], { timeoutMs: 20_000 }), /^podpath: E_FACTS_SPECIAL_FILE: /);
     expectOneErrorLine(await runCli(['doctor', '--from', '/dev/zero'], { timeoutMs: 20_000 }), /^podpath: E_BUNDLE_SPECIAL_FILE: /);
+  });
+
+  it('a hostname with escape sequences (from uname in the bundle) is shown escaped in the report header', async () => {
+    const dir = path.join(tmp, 'evil-host');
+    mkdirSync(path.join(dir, 'sos_commands/kernel'), { recursive: true });
+    writeFileSync(path.join(dir, 'sos_commands/kernel/uname_-a'), 'Linux evil\u001b[2J\u001b[8mhidden 6.1.0 #1 SMP x86_64 GNU/Linux\n');
+    for (const format of ['text', 'markdown']) {
+      const r = await runCli(['doctor', '--from', dir, '-o', format]);
+      const title = r.stdout.split('\n')[0]!;
+      expect(title).toContain('evil\\x1b[2J\\x1b[8mhidden');
+      expect(title).not.toContain('\u001b');
+    }
   });
 
   it('a bundle name with ESC[8m and a newline is shown escaped, on one line', async () => {

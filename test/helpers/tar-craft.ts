@@ -2,6 +2,8 @@
 // setuid files, 0777 directories, device nodes, FIFOs, hard links to /etc/shadow, sizes that lie,
 // giant pax headers, names with control characters, 1,100 nested directories.
 import { execFileSync } from 'node:child_process';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 export interface RawEntry {
@@ -149,4 +151,23 @@ export function bomb(comp: (b: Buffer) => Buffer, files: number, perFile: number
   }
   parts.push(comp(TAR_END));
   return Buffer.concat(parts);
+}
+
+/** A directory (a fixture bundle) as tar entries: directories, files and symlinks, under `top/`. */
+export function dirEntries(dir: string, top: string): RawEntry[] {
+  const out: RawEntry[] = [{ name: `${top}/`, type: '5', mode: 0o755 }];
+  const walk = (abs: string, rel: string) => {
+    for (const name of readdirSync(abs).sort()) {
+      const a = path.join(abs, name);
+      const r = `${rel}/${name}`;
+      const st = lstatSync(a);
+      if (st.isSymbolicLink()) out.push({ name: r, type: '2', linkname: readlinkSync(a) });
+      else if (st.isDirectory()) {
+        out.push({ name: `${r}/`, type: '5', mode: 0o755 });
+        walk(a, r);
+      } else out.push({ name: r, data: readFileSync(a) });
+    }
+  };
+  walk(dir, top);
+  return out;
 }
