@@ -223,6 +223,20 @@ describe('a tarball cut short or damaged', () => {
   });
 });
 
+describe('without xz installed', () => {
+  it('a .tar.xz is refused with E_BUNDLE_TOOL, not a stack trace', async () => {
+    if (missingRequirement({ tools: ['xz'] })) return;
+    const file = write('no-xz.tar.xz', xz(tarOf(minimalBundle())));
+    const saved = process.env.PATH;
+    process.env.PATH = path.join(tmp, 'no-such-bin');
+    try {
+      await expect(bundleHost(file)).rejects.toMatchObject({ code: 'E_BUNDLE_TOOL', message: expect.stringMatching(/^xz is not installed/) });
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+});
+
 describe('links inside a tarball', () => {
   it('resolve inside the bundle, a bounded number of hops', async () => {
     const t = tarOf([

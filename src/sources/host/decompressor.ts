@@ -43,10 +43,13 @@ export function startDecompressor(tool: 'xz' | 'bzip2'): Decompressor {
   const child = spawn(tool, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C', LANG: 'C' } });
   live.add(child);
   hook();
-  child.on('close', () => {
+  const done = () => {
     live.delete(child);
     if (live.size === 0) unhook();
-  });
+  };
+  // 'error' alone when it could not start (no xz installed); 'close' once it ran and ended.
+  child.on('error', done);
+  child.on('close', done);
   return child;
 }
 
