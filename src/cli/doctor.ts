@@ -38,7 +38,7 @@ export function registerDoctor(program: Command): void {
     .option('--no-color', 'plain text even on a terminal')
     .option('--peer <address>', "also probe this peer (running `podpath agent`) both ways over the underlay and the overlay, and judge the peer's own evidence; the probe options below apply")
 )
-    .addHelpText('after', FLEET_HELP)
+    .addHelpText('after', EXIT_HELP + FLEET_HELP)
     .action(async (opts: DoctorCliOptions) => {
       const format = parseFormat(opts.output);
       const lang = resolveLang(opts.lang);
@@ -55,13 +55,20 @@ export function registerDoctor(program: Command): void {
     });
 }
 
+const EXIT_HELP = `
+Exit code: 0 no findings, 1 findings, 2 error (one line on stderr: podpath: E_CODE: message),
+3 no findings but the evidence is incomplete: the bundle is cut short (E_BUNDLE_TRUNCATED), damaged
+(E_BUNDLE_DAMAGED) or holds nothing podpath reads (E_BUNDLE_EMPTY); the report's header says which.
+`;
+
 const FLEET_HELP = `
 Fleet mode (several nodes in one run): give --from more than once, or --from-dir DIR (or both).
 Each bundle is judged as \`doctor --from\` judges one, a few at a time (--concurrency). Text output
 starts with one line per node (node, bundle, kernel, findings by severity, top finding), then each
 node's report; -o json prints an array of the per-node reports (an unreadable bundle is an entry
 {"schema":"podpath.doctor.error","from":...,"error":{"code","message"}} and its line goes to stderr).
-Exit code: 0 all healthy, 1 any findings, 2 any bundle unreadable (the others are still reported).`;
+Exit code: 0 all healthy, 1 any findings, 2 any bundle unreadable (the others are still reported),
+3 none of those but a bundle incomplete.`;
 
 function collectValues(value: string, previous: string[]): string[] {
   return [...previous, value];

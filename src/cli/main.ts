@@ -1,4 +1,5 @@
 // Entry point of the `podpath` command: wiring only, every command lives in its own file.
+import { writeFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../util/version.js';
 import { formatError as formatErrorRaw, isPodpathError, PodpathError } from '../util/errors.js';
@@ -84,6 +85,9 @@ export async function main(argv: string[]): Promise<number> {
 
 const invokedDirectly = process.argv[1] !== undefined && /podpath(\.mjs)?$|main\.(ts|js)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  // Tests measure podpath's peak memory from outside: the kernel's figure for this process, in KiB.
+  const rssFile = process.env.PODPATH_MAXRSS_FILE;
+  if (rssFile) process.on('exit', () => writeFileSync(rssFile, String(process.resourceUsage().maxRSS)));
   // A reader that stops early (`podpath pcap analyze x | head`) closes the pipe: end quietly, as
   // other command-line tools do, instead of a stack trace for the EPIPE.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
