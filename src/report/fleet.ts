@@ -10,6 +10,7 @@ import { severityLabel } from './labels.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 import { displayWidth, padEndDisplay, padStartDisplay } from '../util/display-width.js';
+import { maxOf } from '../util/arrays.js';
 
 /** The JSON form of a bundle that could not be read (a report entry has schema `podpath.doctor`). */
 export const FLEET_ERROR_SCHEMA = 'podpath.doctor.error';
@@ -90,7 +91,7 @@ export function renderFleetText(entries: FleetEntry[], opts: { lang: Lang; color
   const { lang } = opts;
   const rows = fleetRows(entries);
   const cells = tableCells(rows, lang);
-  const widths = cells[0]!.map((_, col) => Math.max(...cells.map((row) => displayWidth(row[col] ?? ''))));
+  const widths = cells[0]!.map((_, col) => maxOf(cells.map((row) => displayWidth(row[col] ?? ''))));
   const numeric = (col: number) => col >= 3 && col < 3 + SEVERITY_ORDER.length;
   const last = cells[0]!.length - 1;
   const lines: string[] = [c.bold(heading(rows.length, lang)), ''];
@@ -111,7 +112,8 @@ export function renderFleetText(entries: FleetEntry[], opts: { lang: Lang; color
 
 /** Keeps table cells on one row: pipes escaped, no line breaks. */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+  // (?<!\s): a run of blanks is tried from its start only (from each blank, it was quadratic).
+  return text.replace(/\|/g, '\\|').replace(/(?<!\s)\s*\n\s*/g, ' ');
 }
 
 /** One level deeper for every heading outside code fences: a node's `#` becomes `##` under the fleet's `#`. */

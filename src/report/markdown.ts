@@ -3,6 +3,7 @@ import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import { label, severityLabel } from './labels.js';
 import type { DoctorReport } from './model.js';
 import { skipReasonZh } from './skip-reason-zh.js';
+import { pushAll } from '../util/arrays.js';
 
 /** Keeps a line of evidence from breaking out of its code span. */
 function code(text: string): string {
@@ -28,7 +29,7 @@ export function renderMarkdown(r: DoctorReport): string {
       for (const e of f.evidence) out.push(`- ${code(e.source)}: ${code(e.text)}`);
       out.push('');
       for (const step of f.remediation) {
-        out.push(`**${label('fix', lang)}**: ${step.description}`, '', '```sh', ...step.commands, '```', '', `**${label('undo', lang)}**`, '', '```sh', ...step.undo, '```', '');
+        pushAll(out, [`**${label('fix', lang)}**: ${step.description}`, '', '```sh', ...step.commands, '```', '', `**${label('undo', lang)}**`, '', '```sh', ...step.undo, '```', '']);
       }
       if (f.references.length > 0) out.push(`${label('references', lang)}: ${f.references.join(', ')}`, '');
     }

@@ -4,6 +4,7 @@
 import { placeholdersOf } from '../engine/i18n.js';
 import type { Lang, Rule } from '../engine/types.js';
 import { label, severityLabel } from './labels.js';
+import { pushAll } from '../util/arrays.js';
 
 function section(rule: Rule, lang: Lang): string[] {
   const m = rule.meta;
@@ -15,7 +16,7 @@ function section(rule: Rule, lang: Lang): string[] {
   for (const [id, text] of Object.entries(m.messages)) out.push(`- \`${id}\`: ${text[lang]}`);
   out.push('');
   m.remediation.forEach((step) => {
-    out.push(`### ${label('fix', lang)}: ${step.description[lang]}`, '', '```sh', ...step.commands, '```', '', `${label('undo', lang)}:`, '', '```sh', ...step.undo, '```', '');
+    pushAll(out, [`### ${label('fix', lang)}: ${step.description[lang]}`, '', '```sh', ...step.commands, '```', '', `${label('undo', lang)}:`, '', '```sh', ...step.undo, '```', '']);
   });
   return out;
 }
@@ -23,9 +24,9 @@ function section(rule: Rule, lang: Lang): string[] {
 export function renderRuleDoc(rule: Rule): string {
   const m = rule.meta;
   const out: string[] = [`<!-- generated from src/rules by \`npm run docs\`: do not edit -->`, `# ${m.id}`, '', `${m.title.en} / ${m.title.zh}`, ''];
-  out.push('## English', '', ...section(rule, 'en'));
-  out.push('## 中文', '', ...section(rule, 'zh'));
-  out.push(`## ${label('references', 'en')}`, '', ...m.references.map((r) => `- ${r}`), '');
+  pushAll(out, ['## English', '', ...section(rule, 'en')]);
+  pushAll(out, ['## 中文', '', ...section(rule, 'zh')]);
+  pushAll(out, [`## ${label('references', 'en')}`, '', ...m.references.map((r) => `- ${r}`), '']);
   const placeholders = [...new Set(Object.values(m.messages).flatMap((t) => placeholdersOf(t.en)))].sort();
   if (placeholders.length > 0) out.push(`Placeholders: ${placeholders.map((p) => `\`{${p}}\``).join(', ')}`, '');
   return out.join('\n');

@@ -7,6 +7,7 @@ import type { Finding, Severity } from '../engine/types.js';
 import { label, severityLabel } from './labels.js';
 import type { DoctorReport } from './model.js';
 import { skipReasonZh } from './skip-reason-zh.js';
+import { pushAll } from '../util/arrays.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -47,7 +48,7 @@ export function renderText(r: DoctorReport, opts: { color?: boolean } = {}): str
     const group = r.findings.filter((f) => f.severity === s);
     if (group.length === 0) continue;
     lines.push(paintSeverity(c, s, `${severityLabel(s, lang)} (${group.length})`));
-    for (const f of group) lines.push(...renderFinding(f, r, c), '');
+    for (const f of group) pushAll(lines, renderFinding(f, r, c)).push('');
   }
   const skipped = r.results.filter((x) => x.status === 'skipped');
   if (skipped.length > 0) {

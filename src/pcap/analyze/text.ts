@@ -5,6 +5,7 @@ import { formatFrames } from './frame-set.js';
 import { sortFindings, type Finding, type Severity } from './findings.js';
 import { layerLabel, layerLabelZh } from './layers.js';
 import { displayWidth, padEndDisplay, padStartDisplay } from '../../util/display-width.js';
+import { maxOf, pushAll } from '../../util/arrays.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -51,7 +52,7 @@ export function renderFindings(findings: Finding[], c: Colors, showFile: boolean
 /** A plain left-aligned table; numbers right-aligned; Chinese cells count two columns a character. */
 export function table(header: string[], rows: (string | number)[][], c: Colors): string[] {
   const cells = [header, ...rows.map((r) => r.map(String))];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => displayWidth(r[i] ?? ''))));
+  const widths = header.map((_, i) => maxOf(cells.map((r) => displayWidth(r[i] ?? ''))));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   const fmt = (r: string[]) => r.map((v, i) => (numeric[i] ? padStartDisplay(v, widths[i]!) : padEndDisplay(v, widths[i]!))).join('  ').trimEnd();
   return [c.bold(fmt(header)), ...cells.slice(1).map(fmt)];
@@ -110,8 +111,9 @@ export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10, lang:
   );
   if (a.checksums.layers.length) {
     out.push('', c.bold(t.checksums));
-    out.push(
-      ...table(
+    pushAll(
+      out,
+      table(
         t.checksumHead,
         a.checksums.layers.map((l) => [lang === 'zh' ? layerLabelZh(l.layer) : layerLabel(l.layer), l.ok, l.bad, l.none, l.unverifiable, l.badByCause.wire, l.badByCause.offload, l.badByCause.lco, l.badByCause.unknown]),
         c,
@@ -122,8 +124,9 @@ export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10, lang:
   if (h.total > 0) {
     out.push('', c.bold(t.handshakeTitle) + t.handshakes(h.total, h.completed, h.completedFirstTry));
     if (h.notable.length) {
-      out.push(
-        ...table(
+      pushAll(
+        out,
+        table(
           t.handshakeHead,
           h.notable.slice(0, maxRows).map((x) => [
             `${x.scope === 'inner' ? t.inner : ''}${x.client} -> ${x.server}`,
@@ -141,8 +144,9 @@ export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10, lang:
   }
   if (a.sizes.flows.length) {
     out.push('', c.bold(t.sizes) + t.sizesNote);
-    out.push(
-      ...table(
+    pushAll(
+      out,
+      table(
         [...t.sizeHead, ...a.sizes.bucketLabels, t.max],
         a.sizes.flows.slice(0, maxRows).map((f) => [f.scope === 'inner' ? `${t.inner}${f.flow}` : f.flow, f.packets, ...f.buckets, f.maxIpLength]),
         c,
@@ -156,6 +160,6 @@ export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10, lang:
 export function renderAnalyze(files: FileAnalysis[], c: Colors, lang: Lang = 'en'): string {
   const findings = files.flatMap((f) => f.findings);
   const lines = [...renderFindings(findings, c, files.length > 1, lang)];
-  for (const f of files) lines.push('', ...renderFileTables(f, c, 10, lang));
+  for (const f of files) pushAll(lines, ['', ...renderFileTables(f, c, 10, lang)]);
   return lines.join('\n') + '\n';
 }

@@ -4,6 +4,7 @@ import { renderFindings, table, type Colors, type Lang } from '../analyze/text.j
 import type { Finding } from '../analyze/findings.js';
 import type { DiffResult } from './result.js';
 import { formatRate } from './findings.js';
+import { pushAll } from '../../util/arrays.js';
 
 const iso = (t: number | undefined) => (t === undefined ? '-' : new Date(t * 1000).toISOString());
 
@@ -54,8 +55,9 @@ export function renderDiff(d: DiffResult, findings: Finding[], c: Colors, lang: 
   const w = WORDS[lang];
   const lines = renderFindings(findings, c, false, lang);
   lines.push('', c.bold(w.captures));
-  lines.push(
-    ...table(
+  pushAll(
+    lines,
+    table(
       w.captureHead,
       [
         [w.sender, d.sender.file, d.sender.host ?? '?', d.sender.frames, iso(d.sender.first), iso(d.sender.last), d.sender.seconds.toFixed(1)],
@@ -68,8 +70,9 @@ export function renderDiff(d: DiffResult, findings: Finding[], c: Colors, lang: 
   lines.push('', c.bold(w.delivery));
   const f = d.forward;
   const r = d.reverse;
-  lines.push(
-    ...table(
+  pushAll(
+    lines,
+    table(
       w.deliveryHead,
       [
         [`${f.from} -> ${f.to}`, f.sent, f.delivered, f.lost, f.lost ? formatFrames(f.lostFrames, 6) + w.inCapture(w.sender) : '-'],
@@ -87,8 +90,9 @@ export function renderDiff(d: DiffResult, findings: Finding[], c: Colors, lang: 
   const runs = [...f.runs.map((x) => ({ ...x, dir: `${f.from} -> ${f.to}`, capture: w.sender })), ...r.runs.map((x) => ({ ...x, dir: `${r.from} -> ${r.to}`, capture: w.receiver }))].filter((x) => x.kind !== 'burst');
   if (runs.length) {
     lines.push('', c.bold(w.runs) + w.runsNote);
-    lines.push(
-      ...table(
+    pushAll(
+      lines,
+      table(
         w.runHead,
         runs.slice(0, 10).map((x) => [x.dir, w.kinds[x.kind] ?? x.kind, `+${(x.start - (d.sender.first ?? 0)).toFixed(2)} ${w.secondsUnit}`, x.seconds.toFixed(2), x.packets, `${x.smallest}-${x.largest}`, formatRate(x.rateAtStart), `${x.firstFrame}-${x.lastFrame}${w.inCapture(x.capture)}`]),
         c,
