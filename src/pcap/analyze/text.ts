@@ -79,6 +79,7 @@ export const TABLE_WORDS = {
     sizesNote: ' (IP total length, packets per bucket)',
     sizeHead: ['flow', 'packets'],
     max: 'max',
+    cut: (offset: number, code: string, frames: number) => `cut short at byte ${offset} (${code}): only its first ${frames} frames are summed up below`,
   },
   zh: {
     summary: (format: string, frames: number, ip: number, tunnel: number) => `：${format}，${frames} 帧（IP ${ip} 个，隧道封装 ${tunnel} 个）`,
@@ -97,6 +98,7 @@ export const TABLE_WORDS = {
     sizesNote: '（IP 总长度，各区间的报文数）',
     sizeHead: ['流', '报文数'],
     max: '最大',
+    cut: (offset: number, code: string, frames: number) => `在第 ${offset} 字节处中断（${code}）：以下只统计了前 ${frames} 帧`,
   },
 };
 
@@ -109,6 +111,8 @@ export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10, lang:
       t.summary(a.read.format, a.read.frames, a.packets.ip, a.packets.tunnel) +
       (w ? t.span(iso(w.first), iso(w.last), w.seconds.toFixed(1)) : ''),
   );
+  // A capture read in part: what follows covers the frames before the point where reading stopped.
+  if (a.read.error) out.push(c.yellow(t.cut(a.read.error.offset, a.read.error.code, a.read.frames)));
   if (a.checksums.layers.length) {
     out.push('', c.bold(t.checksums));
     pushAll(

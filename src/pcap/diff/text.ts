@@ -11,6 +11,7 @@ const iso = (t: number | undefined) => (t === undefined ? '-' : new Date(t * 100
 const WORDS = {
   en: {
     captures: 'Captures',
+    cut: (side: string, offset: number, code: string, frames: number) => `the ${side}'s capture was cut short at byte ${offset} (${code}): only its first ${frames} frames are compared`,
     captureHead: ['side', 'file', 'host', 'frames', 'first', 'last', 'seconds'],
     sender: 'sender',
     receiver: 'receiver',
@@ -31,6 +32,7 @@ const WORDS = {
   },
   zh: {
     captures: '抓包',
+    cut: (side: string, offset: number, code: string, frames: number) => `${side}的抓包在第 ${offset} 字节处中断（${code}）：只比较了前 ${frames} 帧`,
     captureHead: ['端', '文件', '主机', '帧数', '开始', '结束', '秒'],
     sender: '发送端',
     receiver: '接收端',
@@ -66,6 +68,9 @@ export function renderDiff(d: DiffResult, findings: Finding[], c: Colors, lang: 
       c,
     ),
   );
+  for (const [x, side] of [[d.sender, w.sender], [d.receiver, w.receiver]] as const) {
+    if (x.error) lines.push(c.yellow(w.cut(side, x.error.offset, x.error.code, x.frames)));
+  }
   lines.push(w.clock(d.clock.offset.toFixed(6), d.clock.basis === 'matched' ? w.matched(d.clock.pairs, d.clock.spread.toFixed(6)) : w.assumed, d.overlap.seconds.toFixed(1)));
   lines.push('', c.bold(w.delivery));
   const f = d.forward;
