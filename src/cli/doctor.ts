@@ -9,6 +9,7 @@ import { DEFAULT_FLEET_CONCURRENCY, listBundleDir, runFleet } from '../engine/fl
 import { renderFleet } from '../report/fleet.js';
 import { PodpathError } from '../util/errors.js';
 import { show } from '../report/safe-text.js';
+import { pushAll } from '../util/arrays.js';
 
 interface DoctorCliOptions extends ProbeCliOptions {
   from: string[];
@@ -81,7 +82,7 @@ async function runFleetCli(opts: DoctorCliOptions, how: { format: ReportFormat; 
   const concurrency = Number(opts.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new PodpathError('E_USAGE', `--concurrency takes a whole number >= 1, got "${opts.concurrency}"`);
   const listed = [...opts.from];
-  for (const dir of opts.fromDir) listed.push(...(await listBundleDir(dir)));
+  for (const dir of opts.fromDir) pushAll(listed, await listBundleDir(dir));
   const sources = [...new Set(listed)];
   const { entries, exitCode } = await runFleet({ sources, lang: how.lang, only: how.only, concurrency });
   for (const e of entries) if ('error' in e) process.stderr.write(`${show(`podpath: ${e.error.code}: ${e.error.message}`, 2000)}\n`);

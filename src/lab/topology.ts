@@ -5,6 +5,7 @@ import { PodpathError } from '../util/errors.js';
 import {
   calicoVethName, labDir, nodeName, nodeNs, nodeRoot, podName, podNs, stableMac, switchNs, validateLabName,
 } from './names.js';
+import { pushAll } from '../util/arrays.js';
 
 export type Cni = 'flannel' | 'calico-vxlan';
 export type Underlay = 'bridge' | 'veth';
@@ -242,7 +243,7 @@ export function nodeIpBatch(plan: LabPlan, n: NodePlan): string[] {
       lines.push(`link set ${p.hostVeth} up`, `route add ${p.ip}/32 dev ${p.hostVeth} scope link`);
     }
   }
-  lines.push(...peerRouteLines(plan, n));
+  pushAll(lines, peerRouteLines(plan, n));
   return lines;
 }
 

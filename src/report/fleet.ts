@@ -12,6 +12,7 @@ import { renderText } from './text.js';
 import { isInconclusive } from './model.js';
 import { displayWidth, padEndDisplay, padStartDisplay } from '../util/display-width.js';
 import { demoteHeadings, jsonText, mdCell, mdCode, mdText, show } from './safe-text.js';
+import { maxOf } from '../util/arrays.js';
 
 /** The JSON form of a bundle that could not be read (a report entry has schema `podpath.doctor`). */
 export const FLEET_ERROR_SCHEMA = 'podpath.doctor.error';
@@ -93,7 +94,7 @@ export function renderFleetText(entries: FleetEntry[], opts: { lang: Lang; color
   const { lang } = opts;
   const rows = fleetRows(entries);
   const cells = tableCells(rows, lang);
-  const widths = cells[0]!.map((_, col) => Math.max(...cells.map((row) => displayWidth(row[col] ?? ''))));
+  const widths = cells[0]!.map((_, col) => maxOf(cells.map((row) => displayWidth(row[col] ?? ''))));
   const numeric = (col: number) => col >= 3 && col < 3 + SEVERITY_ORDER.length;
   const last = cells[0]!.length - 1;
   const lines: string[] = [c.bold(heading(rows.length, lang)), ''];

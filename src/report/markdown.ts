@@ -4,6 +4,7 @@ import { label, severityLabel } from './labels.js';
 import { isInconclusive, type DoctorReport } from './model.js';
 import { demoteHeadings, mdBlock, mdCode, mdText } from './safe-text.js';
 import { skipReasonZh } from './skip-reason-zh.js';
+import { pushAll } from '../util/arrays.js';
 
 const ALL = Number.MAX_SAFE_INTEGER;
 
@@ -27,7 +28,7 @@ export function renderMarkdown(r: DoctorReport): string {
       for (const e of f.evidence) out.push(`- ${mdCode(e.source)}: ${mdCode(e.text)}`);
       out.push('');
       for (const step of f.remediation) {
-        out.push(`**${label('fix', lang)}**: ${mdText(step.description, ALL)}`, '', ...mdBlock('sh', step.commands), '', `**${label('undo', lang)}**`, '', ...mdBlock('sh', step.undo), '');
+        pushAll(out, [`**${label('fix', lang)}**: ${mdText(step.description, ALL)}`, '', ...mdBlock('sh', step.commands), '', `**${label('undo', lang)}**`, '', ...mdBlock('sh', step.undo), '']);
       }
       if (f.references.length > 0) out.push(`${label('references', lang)}: ${mdText(f.references.join(', '), ALL)}`, '');
     }

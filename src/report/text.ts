@@ -8,6 +8,7 @@ import { label, severityLabel } from './labels.js';
 import { isInconclusive, type DoctorReport } from './model.js';
 import { show } from './safe-text.js';
 import { skipReasonZh } from './skip-reason-zh.js';
+import { pushAll } from '../util/arrays.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -50,7 +51,7 @@ export function renderText(r: DoctorReport, opts: { color?: boolean } = {}): str
     const group = r.findings.filter((f) => f.severity === s);
     if (group.length === 0) continue;
     lines.push(paintSeverity(c, s, `${severityLabel(s, lang)} (${group.length})`));
-    for (const f of group) lines.push(...renderFinding(f, r, c), '');
+    for (const f of group) pushAll(lines, renderFinding(f, r, c)).push('');
   }
   const skipped = r.results.filter((x) => x.status === 'skipped');
   if (skipped.length > 0) {

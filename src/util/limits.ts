@@ -50,4 +50,11 @@ export const LIMITS = {
   OUTPUT_BYTES: { code: 'E_OUTPUT_CUT', value: 8 * MiB, unit: 'bytes', what: 'bytes read of one command output (live or sos_commands/): the first ones, or the last ones for dmesg/journalctl; marked as cut' },
   LINE_CHARS: { code: 'E_LINE_CUT', value: 16_384, unit: 'characters', what: 'length of one line before any parser sees it (longer lines are cut; JSON output of `ip -j` is exempt)' },
   FACTS_FILE_BYTES: { code: 'E_FACTS_TOO_BIG', value: 64 * MiB, unit: 'bytes', what: 'size of a NodeFacts .json file (--facts, --from x.json)' },
+  // pcap diff: memory follows packet counts, never the time a capture spans; per-flow tables are
+  // capped. Reaching one is a warning finding (diff-limits) carrying the code, not an error.
+  pcapDiffIndexedPackets: { code: 'E_PCAP_DIFF_LIMIT', value: 20_000_000, unit: 'items', what: "receiver capture's IP packets indexed by pcap diff" },
+  pcapDiffUnmatched: { code: 'E_PCAP_DIFF_LIMIT', value: 2_000_000, unit: 'items', what: 'unmatched packets analyzed per direction by pcap diff' },
+  pcapDiffAddresses: { code: 'E_PCAP_DIFF_LIMIT', value: 262_143, unit: 'items', what: 'distinct addresses told apart by pcap diff' },
+  pcapDiffPairs: { code: 'E_PCAP_DIFF_LIMIT', value: 65_536, unit: 'items', what: 'address pairs counted one by one by pcap diff' },
+  pcapDiffRateSources: { code: 'E_PCAP_DIFF_LIMIT', value: 16_384, unit: 'items', what: 'sources whose send rate pcap diff measures' },
 } as const satisfies Record<string, Limit>;

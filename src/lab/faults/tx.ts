@@ -13,7 +13,9 @@ export class FaultTx implements FaultTxLike {
 
   async do(step: Step, undo?: UndoStep | UndoStep[]): Promise<string> {
     const out = await run(step);
-    if (undo) this.undo.unshift(...(Array.isArray(undo) ? undo : [undo]));
+    // Heal runs newest first: the new steps go in front, in their own order.
+    const steps = undo === undefined ? [] : Array.isArray(undo) ? undo : [undo];
+    for (let i = steps.length - 1; i >= 0; i--) this.undo.unshift(steps[i]!);
     return out;
   }
 
@@ -26,7 +28,8 @@ export class FaultTx implements FaultTxLike {
     }
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text);
-    this.undo.unshift({ argv: [], removeFile: path }, ...created.map((d) => ({ argv: [], removeDir: d })));
+    const steps: UndoStep[] = [{ argv: [], removeFile: path }, ...created.map((d) => ({ argv: [], removeDir: d }))];
+    for (let i = steps.length - 1; i >= 0; i--) this.undo.unshift(steps[i]!);
   }
 
   read(step: Step): Promise<string> {

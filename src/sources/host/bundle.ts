@@ -169,7 +169,7 @@ function openBundle(fs: BundleFs, shownPath: string, archiveNotes: ReadNote[]): 
 
   /** False when the path's directory listing lacks its name; true when it may be there (read() decides). */
   async function mayExist(relPath: string): Promise<boolean> {
-    const norm = path.posix.normalize(relPath).replace(/\/+$/, '');
+    const norm = path.posix.normalize(relPath).replace(/(?<!\/)\/+$/, '');
     if (norm === '.' || norm === '' || norm.startsWith('../')) return true;
     return (await namesIn(path.posix.dirname(norm))).includes(path.posix.basename(norm));
   }
