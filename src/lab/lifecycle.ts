@@ -90,7 +90,7 @@ export async function labDown(lab: string): Promise<DownResult> {
   const recorded = state ? labNamespaces(state.plan).filter((ns) => isLabNamespace(ns, lab)) : [];
   const present = await listNamespaces();
   const mine = recorded.filter((ns) => present.includes(ns));
-  const notRecorded = present.filter((ns) => isLabNamespace(ns, lab) && !recorded.includes(ns));
+  const notRecorded = present.filter((ns) => isLabNamespace(ns, lab) && !recorded.includes(ns)).sort();
   // A process left inside keeps its namespace (and the links in it) alive after `netns del`:
   // end the processes inside the lab's own namespaces first, so nothing of the lab survives unseen.
   const killed = await endProcessesIn(mine);
