@@ -2,6 +2,7 @@
 import { lstat, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PodpathError } from '../util/errors.js';
+import { LIMITS } from '../util/limits.js';
 import { LAB_RUN_DIR, labDir } from './names.js';
 import type { LabPlan, Step } from './topology.js';
 
@@ -40,7 +41,7 @@ export interface LabState {
 export const statePath = (lab: string): string => join(labDir(lab), 'state.json');
 
 /** state.json is a few kB; anything far larger is not one podpath wrote. */
-const MAX_STATE_BYTES = 4 << 20;
+const MAX_STATE_BYTES = LIMITS.labStateBytes.value;
 
 /**
  * The lab's directory, if it exists and is one podpath made: a real directory directly in the

@@ -12,4 +12,5 @@ export interface Limit {
 }
 
 export const LIMITS = {
+  labStateBytes: { code: 'E_LAB_STATE', value: 4 << 20, unit: 'bytes', what: "a lab's state.json (podpath writes a few kB)" },
 } as const satisfies Record<string, Limit>;
