@@ -1,6 +1,9 @@
-// Builds dist/podpath.mjs: one file with every dependency inlined, for air-gapped nodes.
+// Builds dist/podpath.mjs (or the file named as the first argument, for tests): one file with every
+// dependency inlined, for air-gapped nodes.
 import { build } from 'esbuild';
 import { readFileSync, chmodSync } from 'node:fs';
+
+const outfile = process.argv[2] ?? 'dist/podpath.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 await build({
@@ -9,7 +12,7 @@ await build({
   platform: 'node',
   target: 'node18',
   format: 'esm',
-  outfile: 'dist/podpath.mjs',
+  outfile,
   banner: {
     // Some CommonJS dependencies call require(); give the ESM bundle one.
     js: "#!/usr/bin/env node\nimport { createRequire as __ppCreateRequire } from 'node:module';\nconst require = __ppCreateRequire(import.meta.url);",
@@ -18,4 +21,4 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-chmodSync('dist/podpath.mjs', 0o755);
+chmodSync(outfile, 0o755);

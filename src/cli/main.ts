@@ -1,5 +1,6 @@
 // Entry point of the `podpath` command: wiring only, every command lives in its own file.
-import { writeFileSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../util/version.js';
 import { formatError as formatErrorRaw, isPodpathError, PodpathError } from '../util/errors.js';
@@ -83,7 +84,21 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && /podpath(\.mjs)?$|main\.(ts|js)$/.test(process.argv[1]);
+/**
+ * True when node was asked to run this very file (whatever it is called: `podpath-0.1.0.mjs`, a
+ * symlink on PATH, `node ../podpath.mjs`), false when a test imports it. Node runs the main module
+ * from its real path, so both sides are compared as real paths, not by name.
+ */
+export function isMainModule(argv1: string | undefined, moduleUrl: string): boolean {
+  if (argv1 === undefined || !moduleUrl.startsWith('file:')) return false;
+  try {
+    return realpathSync(argv1) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
+}
+
+const invokedDirectly = isMainModule(process.argv[1], import.meta.url);
 if (invokedDirectly) {
   // Tests measure podpath's peak memory from outside: the kernel's figure for this process, in KiB.
   const rssFile = process.env.PODPATH_MAXRSS_FILE;

@@ -57,4 +57,5 @@ export const LIMITS = {
   pcapDiffAddresses: { code: 'E_PCAP_DIFF_LIMIT', value: 262_143, unit: 'items', what: 'distinct addresses told apart by pcap diff' },
   pcapDiffPairs: { code: 'E_PCAP_DIFF_LIMIT', value: 65_536, unit: 'items', what: 'address pairs counted one by one by pcap diff' },
   pcapDiffRateSources: { code: 'E_PCAP_DIFF_LIMIT', value: 16_384, unit: 'items', what: 'sources whose send rate pcap diff measures' },
+  labStateBytes: { code: 'E_LAB_STATE', value: 4 << 20, unit: 'bytes', what: "a lab's state.json (podpath writes a few kB)" },
 } as const satisfies Record<string, Limit>;
