@@ -1,21 +1,17 @@
-// Builds dist/podpath.mjs: one file with every dependency inlined, for air-gapped nodes.
+// Builds dist/podpath.mjs: one file with every dependency inlined, for air-gapped nodes, and
+// dist/kubectl-podpath beside it, the kubectl plugin entry (kubectl runs `kubectl-<name>` on PATH).
 import { build } from 'esbuild';
-import { readFileSync, chmodSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { esmBundleOptions } from './bundle-options.mjs';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-await build({
-  entryPoints: ['src/cli/main.ts'],
-  bundle: true,
-  platform: 'node',
-  target: 'node18',
-  format: 'esm',
-  outfile: 'dist/podpath.mjs',
-  banner: {
-    // Some CommonJS dependencies call require(); give the ESM bundle one.
-    js: "#!/usr/bin/env node\nimport { createRequire as __ppCreateRequire } from 'node:module';\nconst require = __ppCreateRequire(import.meta.url);",
-  },
-  define: { __PODPATH_VERSION__: JSON.stringify(pkg.version) },
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+await build(esmBundleOptions('dist/podpath.mjs'));
 chmodSync('dist/podpath.mjs', 0o755);
+// A shell script, not a JavaScript file: an extensionless .js file is CommonJS or ESM depending
+// on the nearest package.json, which a plugin on a user's PATH does not have.
+writeFileSync(
+  'dist/kubectl-podpath',
+  '#!/bin/sh\n# kubectl plugin entry: `kubectl podpath ARGS` runs this with ARGS.\n' +
+    'here=$(dirname "$(readlink -f "$0")")\n' +
+    'PODPATH_KUBECTL_PLUGIN=1 exec node "$here/podpath.mjs" "$@"\n',
+  { mode: 0o755 },
+);

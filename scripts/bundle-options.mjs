@@ -1,0 +1,38 @@
+// esbuild options of the single-file bundle, shared by scripts/bundle.mjs, scripts/build-sea.mjs
+// and the test that keeps the bundle ConfigMap under the API's 1 MiB object limit.
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+export const version = pkg.version;
+
+/** The ESM bundle `node podpath.mjs` runs (the first way to run podpath). */
+export function esmBundleOptions(outfile) {
+  return {
+    entryPoints: ['src/cli/main.ts'],
+    bundle: true,
+    platform: 'node',
+    target: 'node18',
+    format: 'esm',
+    outfile,
+    banner: {
+      // Some CommonJS dependencies call require(); give the ESM bundle one.
+      js: "#!/usr/bin/env node\nimport { createRequire as __ppCreateRequire } from 'node:module';\nconst require = __ppCreateRequire(import.meta.url);",
+    },
+    define: { __PODPATH_VERSION__: JSON.stringify(pkg.version) },
+    legalComments: 'none',
+    logLevel: 'warning',
+  };
+}
+
+/** The CommonJS bundle a single executable application needs (Node 20/22 cannot start an ESM main). */
+export function cjsBundleOptions(outfile) {
+  const o = esmBundleOptions(outfile);
+  return {
+    ...o,
+    format: 'cjs',
+    target: 'node20',
+    // Dependencies that are ESM use import.meta.url for their own files; none is read in a SEA.
+    define: { ...o.define, 'import.meta.url': '__ppImportMetaUrl' },
+    banner: { js: "const __ppImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  };
+}
