@@ -12,4 +12,12 @@ export interface Limit {
 }
 
 export const LIMITS = {
+  // Kubernetes: dumps read from files and API responses (src/sources/kube/).
+  kubeDumpBytes: { code: 'E_KUBE_DUMP_TOO_LARGE', value: 256 * 1024 * 1024, unit: 'bytes', what: 'one Kubernetes dump file' },
+  kubeDumpFiles: { code: 'E_KUBE_DUMP_TOO_MANY_FILES', value: 10_000, unit: 'files', what: 'dump files under the directories given' },
+  kubeDumpDepth: { code: 'E_KUBE_DUMP_TOO_DEEP', value: 8, unit: 'levels', what: 'directory depth searched for dumps (deeper is not read)' },
+  kubeObjects: { code: 'E_KUBE_TOO_MANY_OBJECTS', value: 500_000, unit: 'items', what: 'Kubernetes objects read, dumps or API' },
+  kubeResponseBytes: { code: 'E_KUBE_RESPONSE_TOO_LARGE', value: 64 * 1024 * 1024, unit: 'bytes', what: 'one API server response (one page of a list)' },
+  kubeListPages: { code: 'E_KUBE_TOO_MANY_PAGES', value: 2_000, unit: 'requests', what: 'pages of one list (limit=500 each)' },
+  kubeRequestSeconds: { code: 'E_KUBE_TIMEOUT', value: 30, unit: 'seconds', what: 'one API request' },
 } as const satisfies Record<string, Limit>;
