@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../util/version.js';
 import { formatError, isPodpathError } from '../util/errors.js';
+import { isSea, programName } from './entry.js';
 type Register = (program: Command) => void;
 
 /**
@@ -19,10 +20,11 @@ const COMMANDS: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['echo'], load: async () => (await import('./echo.js')).registerEcho },
   { names: ['agent'], load: async () => (await import('./agent.js')).registerAgent },
   { names: ['lab'], load: async () => (await import('./lab.js')).registerLab },
+  { names: ['cluster'], load: async () => (await import('./cluster.js')).registerCluster },
 ];
 
 export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
-  const program = new Command('podpath')
+  const program = new Command(programName(argv))
     .description('Finds out why pods on different Kubernetes nodes cannot talk, and says what to change.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError(false)
@@ -49,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && /podpath(\.mjs)?$|main\.(ts|js)$/.test(process.argv[1]);
+const invokedDirectly = isSea() || (process.argv[1] !== undefined && /podpath(\.mjs)?$|main\.(ts|js)$/.test(process.argv[1]));
 if (invokedDirectly) {
   // A reader that stops early (`podpath pcap analyze x | head`) closes the pipe: end quietly, as
   // other command-line tools do, instead of a stack trace for the EPIPE.

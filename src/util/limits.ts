@@ -19,5 +19,7 @@ export const LIMITS = {
   kubeObjects: { code: 'E_KUBE_TOO_MANY_OBJECTS', value: 500_000, unit: 'items', what: 'Kubernetes objects read, dumps or API' },
   kubeResponseBytes: { code: 'E_KUBE_RESPONSE_TOO_LARGE', value: 64 * 1024 * 1024, unit: 'bytes', what: 'one API server response (one page of a list)' },
   kubeListPages: { code: 'E_KUBE_TOO_MANY_PAGES', value: 2_000, unit: 'requests', what: 'pages of one list (limit=500 each)' },
+  clusterBundleBytes: { code: 'E_BUNDLE_TOO_LARGE', value: 1024 * 1024, unit: 'bytes', what: 'the bundle ConfigMap as JSON (the API object limit)' },
+  clusterBundleInputBytes: { code: 'E_BUNDLE_TOO_LARGE', value: 16 * 1024 * 1024, unit: 'bytes', what: 'the podpath.mjs read for --bundle' },
   kubeRequestSeconds: { code: 'E_KUBE_TIMEOUT', value: 30, unit: 'seconds', what: 'one API request' },
 } as const satisfies Record<string, Limit>;
