@@ -34,5 +34,16 @@ export function cjsBundleOptions(outfile) {
     // Dependencies that are ESM use import.meta.url for their own files; none is read in a SEA.
     define: { ...o.define, 'import.meta.url': '__ppImportMetaUrl' },
     banner: { js: "const __ppImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    // A SEA's require() loads built-in modules only, and warns on anything else: node-fetch's
+    // optional `encoding` (required inside a try) becomes an empty module instead.
+    plugins: [
+      {
+        name: 'optional-deps',
+        setup(b) {
+          b.onResolve({ filter: /^encoding$/ }, () => ({ path: 'encoding', namespace: 'pp-empty' }));
+          b.onLoad({ filter: /.*/, namespace: 'pp-empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+        },
+      },
+    ],
   };
 }
