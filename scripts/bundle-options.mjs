@@ -1,6 +1,7 @@
 // esbuild options of the single-file bundle, shared by scripts/bundle.mjs, scripts/build-sea.mjs
 // and the test that keeps the bundle ConfigMap under the API's 1 MiB object limit.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 export const version = pkg.version;
@@ -46,4 +47,19 @@ export function cjsBundleOptions(outfile) {
       },
     ],
   };
+}
+
+/**
+ * The kubectl plugin entry beside podpath.mjs: kubectl runs `kubectl-podpath` from PATH. A shell
+ * script, not a JavaScript file: an extensionless .js file is CommonJS or ESM depending on the
+ * nearest package.json, which a plugin on a user's PATH does not have.
+ */
+export function writePluginWrapper(dir) {
+  writeFileSync(
+    join(dir, 'kubectl-podpath'),
+    '#!/bin/sh\n# kubectl plugin entry: `kubectl podpath ARGS` runs this with ARGS.\n' +
+      'here=$(dirname "$(readlink -f "$0")")\n' +
+      'PODPATH_KUBECTL_PLUGIN=1 exec node "$here/podpath.mjs" "$@"\n',
+    { mode: 0o755 },
+  );
 }
