@@ -6,9 +6,35 @@ import { join } from 'node:path';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 export const version = pkg.version;
 
+/**
+ * podpath uses only @kubernetes/client-node's KubeConfig (kubeconfig, contexts, auth plugins,
+ * TLS options) and makes its own requests. config.js also imports the generated API client
+ * (only for makeApiClient, which podpath never calls: ~0.9 MB) and node-fetch (only for Headers,
+ * in applyToFetchOptions, also never called; it brings tr46/whatwg-url, ~0.4 MB). Both are
+ * replaced by stubs that throw if ever reached, so the bundle ConfigMap keeps its headroom
+ * under the API's 1 MiB object limit.
+ */
+const kubeConfigOnly = {
+  name: 'kube-config-only',
+  setup(b) {
+    const fromConfig = (args) => /@kubernetes[\\/]client-node[\\/]dist[\\/]config\.js$/.test(args.importer);
+    b.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (args) => (fromConfig(args) ? { path: 'gen', namespace: 'pp-kube-stub' } : undefined));
+    b.onResolve({ filter: /^node-fetch$/ }, (args) => (fromConfig(args) ? { path: 'node-fetch', namespace: 'pp-kube-stub' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'pp-kube-stub' }, (args) => ({
+      loader: 'js',
+      contents:
+        args.path === 'gen'
+          ? "const no = () => { throw new Error('podpath does not bundle the generated Kubernetes API client'); };\n" +
+            'export const createConfiguration = no;\nexport class ServerConfiguration { constructor() { no(); } }\n'
+          : 'export const Headers = globalThis.Headers;\nexport default {};\n',
+    }));
+  },
+};
+
 /** The ESM bundle `node podpath.mjs` runs (the first way to run podpath). */
 export function esmBundleOptions(outfile) {
   return {
+    plugins: [kubeConfigOnly],
     entryPoints: ['src/cli/main.ts'],
     bundle: true,
     platform: 'node',
@@ -38,6 +64,7 @@ export function cjsBundleOptions(outfile) {
     // A SEA's require() loads built-in modules only, and warns on anything else: node-fetch's
     // optional `encoding` (required inside a try) becomes an empty module instead.
     plugins: [
+      ...o.plugins,
       {
         name: 'optional-deps',
         setup(b) {
