@@ -100,19 +100,22 @@ export function parseDumpText(text: string, name: string): ParsedDump {
   return { objects, partial, notes };
 }
 
-async function collectFiles(path: string, depth: number, out: string[]): Promise<void> {
+async function collectFiles(path: string, depth: number, out: string[], notes: string[]): Promise<void> {
   const st = await lstat(path).catch((e: NodeJS.ErrnoException) => {
     throw new PodpathError('E_KUBE_DUMP_READ', `cannot read ${oneLine(path)}: ${e.code ?? e.message}`);
   });
   // Links are not followed: a hostile bundle could point anywhere on the node.
   if (st.isSymbolicLink()) return;
   if (st.isDirectory()) {
-    if (depth > LIMITS.kubeDumpDepth.value) return;
+    if (depth > LIMITS.kubeDumpDepth.value) {
+      notes.push(`${LIMITS.kubeDumpDepth.code}: ${oneLine(path)} is more than ${LIMITS.kubeDumpDepth.value} directories deep: not read`);
+      return;
+    }
     const entries = (await readdir(path)).sort();
     for (const e of entries) {
       const p = join(path, e);
       const s = await lstat(p);
-      if (s.isDirectory() || (s.isFile() && DUMP_EXT.test(e))) await collectFiles(p, depth + 1, out);
+      if (s.isDirectory() || (s.isFile() && DUMP_EXT.test(e))) await collectFiles(p, depth + 1, out, notes);
       if (out.length > LIMITS.kubeDumpFiles.value) {
         throw new PodpathError(LIMITS.kubeDumpFiles.code, `more than ${LIMITS.kubeDumpFiles.value} dump files under ${oneLine(path)}`);
       }
@@ -130,8 +133,9 @@ async function collectFiles(path: string, depth: number, out: string[]): Promise
 /** Reads every dump under the given files and directories into an inventory. */
 export async function readKubeDumps(paths: string[]): Promise<KubeInventory> {
   const files: string[] = [];
-  for (const p of paths) await collectFiles(p, 0, files);
-  const inv: KubeInventory = { source: { kind: 'files', files }, objects: [], partial: [], notes: [] };
+  const notes: string[] = [];
+  for (const p of paths) await collectFiles(p, 0, files, notes);
+  const inv: KubeInventory = { source: { kind: 'files', files }, objects: [], partial: [], notes };
   for (const f of files) {
     let parsed: ParsedDump;
     try {

@@ -223,3 +223,33 @@ describe('dumps', () => {
     expect(parseDumpText('{"kind":"NodeList","items":[null,5,{"metadata":{"name":"x"}}]}', 'j').objects.map((o) => o.kind)).toEqual(['Node']);
   });
 });
+
+describe('dump directories', () => {
+  it('reads every dump under a directory, skips links and non-dumps, notes what is too deep', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { readKubeDumps } = await import('./files.js');
+    const dir = mkdtempSync(join(tmpdir(), 'podpath-dumps-'));
+    try {
+      writeFileSync(join(dir, 'nodes.json'), read('api/nodelist-eks-server.json'));
+      mkdirSync(join(dir, 'kube'));
+      writeFileSync(join(dir, 'kube', 'proxy.yaml'), read('api/configmap-kube-proxy.yaml'));
+      writeFileSync(join(dir, 'podpath.json'), '{"schemaVersion": 3, "links": []}');
+      writeFileSync(join(dir, 'broken.json'), '{"kind":');
+      symlinkSync('/etc/passwd', join(dir, 'passwd.json'));
+      let deep = dir;
+      for (let i = 0; i < 10; i++) mkdirSync((deep = join(deep, `d${i}`)));
+      writeFileSync(join(deep, 'deep.json'), read('api/node-minikube.json'));
+      const inv = await readKubeDumps([dir]);
+      const facts = buildClusterFacts(inv);
+      expect(facts.nodes.map((n) => n.name)).toEqual(['duckboat-01', 'duckboat-02']);
+      expect(facts.kubeProxy?.mode.value).toBe('iptables');
+      expect(inv.notes.some((n) => n.includes('E_KUBE_DUMP_TOO_DEEP'))).toBe(true);
+      expect(inv.notes.some((n) => n.includes('broken.json') && n.includes('E_KUBE_DUMP_PARSE') === false)).toBe(true);
+      expect(inv.source.files!.some((f) => f.endsWith('passwd.json'))).toBe(false);
+      await expect(readKubeDumps([join(dir, 'broken.json')])).rejects.toThrow(expect.objectContaining({ code: 'E_KUBE_DUMP_PARSE' }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
