@@ -1,5 +1,7 @@
 import { gzipSync } from 'node:zlib';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -65,6 +67,15 @@ describe('manifests: the install secrets', () => {
     expect(a.hmacKey).not.toBe(b.hmacKey);
   });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 function podSpec(ds: IDaemonSet): IPodSpec {
   return ds.spec!.template.spec!;
@@ -190,5 +201,45 @@ describe('the bundle ConfigMap', () => {
     expect(size).toBeLessThan(1024 * 1024);
     // The object carries exactly the bundle: what the init container unpacks is what was built.
     expect(Buffer.from((cm as { binaryData: Record<string, string> }).binaryData['podpath.mjs.gz']!, 'base64').equals(gz)).toBe(true);
+    // The init container's own command, run on this ConfigMap's content (paths moved to a temp
+    // dir): what it unpacks starts as the agent the DaemonSet runs.
+    const ds = objs.find((o) => o.kind === 'DaemonSet') as IDaemonSet;
+    const unpack = ds.spec!.template.spec!.initContainers![0]!.command!;
+    mkdirSync(join(dir, 'bundle'));
+    mkdirSync(join(dir, 'podpath'));
+    writeFileSync(join(dir, 'bundle', 'podpath.mjs.gz'), Buffer.from((cm as { binaryData: Record<string, string> }).binaryData['podpath.mjs.gz']!, 'base64'));
+    const script = unpack[2]!.replaceAll("'/bundle/", `'${dir}/bundle/`).replaceAll("'/podpath/", `'${dir}/podpath/`);
+    execFileSync(process.execPath, [unpack[1]!, script]);
+    const agent = ds.spec!.template.spec!.containers[0]!;
+    expect(agent.args![0]).toBe('/podpath/podpath.mjs');
+    expect(execFileSync(process.execPath, [join(dir, 'podpath', 'podpath.mjs'), 'agent', '--help'], { encoding: 'utf8' })).toMatch(/--listen/);
   }, 120_000);
+
+  it("the agent container's command line, as Kubernetes expands it, starts an agent that passes the readiness probe", async () => {
+    const ports = { hostProbe: await freePort(), hostApi: await freePort() };
+    const ds = hostDaemonSet({ version: '1', ports });
+    const agent = ds.spec!.template.spec!.containers[0]!;
+    const secretsDir = join(dir, 'secrets');
+    mkdirSync(secretsDir);
+    const s = makeInstallSecrets();
+    writeFileSync(join(secretsDir, 'hmac-key'), s.hmacKey);
+    writeFileSync(join(secretsDir, 'api-token'), s.apiToken);
+    // $(HOST_IP) is expanded by the kubelet from the downward API; mounts moved to the temp dir.
+    const args = agent.args!.map((a) => a.replace('$(HOST_IP)', '127.0.0.1').replace('/etc/podpath/secrets', secretsDir).replace(/^\/podpath\//, `${dir}/podpath/`).replace(/^\/host$/, '/'));
+    const child = spawn(agent.command![0]!, args, { stdio: 'ignore' });
+    try {
+      const probe = agent.readinessProbe!.httpGet!;
+      let body = '';
+      for (let i = 0; i < 100 && body !== 'ok\n'; i++) {
+        body = await fetch(`http://127.0.0.1:${probe.port}${probe.path}`).then((r) => r.text(), () => '');
+        if (body !== 'ok\n') await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(body).toBe('ok\n');
+      // The token in the Secret is the one the agent wants.
+      const metrics = await fetch(`http://127.0.0.1:${ports.hostApi}/metrics`, { headers: { authorization: `Bearer ${s.apiToken}` } });
+      expect(metrics.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
 });
