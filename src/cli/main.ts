@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../util/version.js';
 import { formatError as formatErrorRaw, isPodpathError, PodpathError } from '../util/errors.js';
 import { oneLine } from '../util/terminal-safe.js';
+import { isSea, programName } from './entry.js';
 type Register = (program: Command) => void;
 
 /** Error messages name files and values from the input: one line, no control characters, bounded. */
@@ -28,10 +29,11 @@ const COMMANDS: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['echo'], load: async () => (await import('./echo.js')).registerEcho },
   { names: ['agent'], load: async () => (await import('./agent.js')).registerAgent },
   { names: ['lab'], load: async () => (await import('./lab.js')).registerLab },
+  { names: ['cluster'], load: async () => (await import('./cluster.js')).registerCluster },
 ];
 
 export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
-  const program = new Command('podpath')
+  const program = new Command(programName(argv))
     .description('Finds out why pods on different Kubernetes nodes cannot talk, and says what to change.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError(false)
@@ -98,7 +100,7 @@ export function isMainModule(argv1: string | undefined, moduleUrl: string): bool
   }
 }
 
-const invokedDirectly = isMainModule(process.argv[1], import.meta.url);
+const invokedDirectly = isSea() || isMainModule(process.argv[1], import.meta.url);
 if (invokedDirectly) {
   // Tests measure podpath's peak memory from outside: the kernel's figure for this process, in KiB.
   const rssFile = process.env.PODPATH_MAXRSS_FILE;
