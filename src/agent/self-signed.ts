@@ -24,7 +24,7 @@ const oid = (dotted: string): Buffer => {
   for (const n of rest) {
     const chunk: number[] = [n & 0x7f];
     for (let v = Math.floor(n / 128); v > 0; v = Math.floor(v / 128)) chunk.unshift(0x80 | (v & 0x7f));
-    out.push(...chunk);
+    for (const byte of chunk) out.push(byte);
   }
   return tlv(0x06, Buffer.from(out));
 };

@@ -10,6 +10,7 @@ import { writeBundle } from '../sources/bundle/writer.js';
 import { collectNodeFacts } from '../sources/collect.js';
 import { PodpathError } from '../util/errors.js';
 import { evidenceName } from '../evidence/names.js';
+import { oneLine } from '../util/terminal-safe.js';
 
 interface CollectCliOptions {
   output?: string;
@@ -50,6 +51,7 @@ export function registerCollect(program: Command): void {
           `podpath: wrote ${written.path}: ${written.commands} command outputs, ${written.files} files` +
             (facts.missing.length > 0 ? `; missing: ${facts.missing.map((m) => evidenceName(m.evidence)).join(', ')}` : '') + '\n',
         );
+        for (const n of facts.notes ?? []) process.stderr.write(`podpath: note: ${n.code}: ${oneLine(n.message)}\n`);
         if (opts.json) process.stdout.write(JSON.stringify(facts, null, 2) + '\n');
       } finally {
         await host.close();

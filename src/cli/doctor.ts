@@ -9,6 +9,7 @@ import { DEFAULT_FLEET_CONCURRENCY, listBundleDir, runFleet } from '../engine/fl
 import { renderFleet } from '../report/fleet.js';
 import { PodpathError } from '../util/errors.js';
 import { show } from '../report/safe-text.js';
+import { pushAll } from '../util/arrays.js';
 
 interface DoctorCliOptions extends ProbeCliOptions {
   from: string[];
@@ -38,7 +39,7 @@ export function registerDoctor(program: Command): void {
     .option('--no-color', 'plain text even on a terminal')
     .option('--peer <address>', "also probe this peer (running `podpath agent`) both ways over the underlay and the overlay, and judge the peer's own evidence; the probe options below apply")
 )
-    .addHelpText('after', FLEET_HELP)
+    .addHelpText('after', EXIT_HELP + FLEET_HELP)
     .action(async (opts: DoctorCliOptions) => {
       const format = parseFormat(opts.output);
       const lang = resolveLang(opts.lang);
@@ -55,13 +56,20 @@ export function registerDoctor(program: Command): void {
     });
 }
 
+const EXIT_HELP = `
+Exit code: 0 no findings, 1 findings, 2 error (one line on stderr: podpath: E_CODE: message),
+3 no findings but the evidence is incomplete: the bundle is cut short (E_BUNDLE_TRUNCATED), damaged
+(E_BUNDLE_DAMAGED) or holds nothing podpath reads (E_BUNDLE_EMPTY); the report's header says which.
+`;
+
 const FLEET_HELP = `
 Fleet mode (several nodes in one run): give --from more than once, or --from-dir DIR (or both).
 Each bundle is judged as \`doctor --from\` judges one, a few at a time (--concurrency). Text output
 starts with one line per node (node, bundle, kernel, findings by severity, top finding), then each
 node's report; -o json prints an array of the per-node reports (an unreadable bundle is an entry
 {"schema":"podpath.doctor.error","from":...,"error":{"code","message"}} and its line goes to stderr).
-Exit code: 0 all healthy, 1 any findings, 2 any bundle unreadable (the others are still reported).`;
+Exit code: 0 all healthy, 1 any findings, 2 any bundle unreadable (the others are still reported),
+3 none of those but a bundle incomplete.`;
 
 function collectValues(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -74,7 +82,7 @@ async function runFleetCli(opts: DoctorCliOptions, how: { format: ReportFormat; 
   const concurrency = Number(opts.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new PodpathError('E_USAGE', `--concurrency takes a whole number >= 1, got "${opts.concurrency}"`);
   const listed = [...opts.from];
-  for (const dir of opts.fromDir) listed.push(...(await listBundleDir(dir)));
+  for (const dir of opts.fromDir) pushAll(listed, await listBundleDir(dir));
   const sources = [...new Set(listed)];
   const { entries, exitCode } = await runFleet({ sources, lang: how.lang, only: how.only, concurrency });
   for (const e of entries) if ('error' in e) process.stderr.write(`${show(`podpath: ${e.error.code}: ${e.error.message}`, 2000)}\n`);

@@ -3,10 +3,12 @@
 import { spawn } from 'node:child_process';
 import { Command, Option } from 'commander';
 import { PodpathError } from '../util/errors.js';
+import { displayLine } from '../util/terminal-safe.js';
 import { FAULTS, healFaults, injectFault } from '../lab/faults/index.js';
-import { existingLabs, labDown, labUp } from '../lab/lifecycle.js';
-import { validateLabName } from '../lab/names.js';
-import { requireRoot } from '../lab/run.js';
+import { labDown, labUp, recordedLabs } from '../lab/lifecycle.js';
+import { LAB_RUN_DIR, labDir, validateLabName } from '../lab/names.js';
+import { pathWithShim, writeShim } from '../lab/shim.js';
+import { listNamespaces, requireRoot } from '../lab/run.js';
 import { formatSelftest, runSelftest } from '../lab/selftest.js';
 import { readState } from '../lab/state.js';
 import { formatStatus, labStatus } from '../lab/status.js';
@@ -49,16 +51,23 @@ export function registerLab(program: Command): void {
     });
 
   lab.command('down')
-    .description('remove the lab: every pplab-<lab>-* namespace (with or without state) and its state directory')
+    .description('remove the lab: the namespaces its state recorded, the processes inside them, and its directory in the run dir')
     .addOption(nameOption())
-    .option('--all', 'remove every pplab- lab on this host, other people\'s included', false)
+    .option('--all', `remove every lab recorded in the run dir (${LAB_RUN_DIR}); namespaces no lab there recorded are left alone`, false)
     .action(async (o: { name: string; all: boolean }) => {
-      const labs = o.all ? await existingLabs() : [validateLabName(o.name)];
+      requireRoot();
+      const labs = o.all ? await recordedLabs() : [validateLabName(o.name)];
+      const list = (names: string[]) => names.slice(0, 8).map((n) => displayLine(n, 80)).join(', ') + (names.length > 8 ? `, ... (${names.length} in all)` : '');
       for (const l of labs) {
         const r = await labDown(l);
-        out(`lab ${l} down in ${Math.round(r.ms)} ms: ${r.removed.length} namespace(s) removed${r.killed.length ? `, ${r.killed.length} process(es) inside ended` : ''}\n`);
+        out(`lab ${l} down in ${Math.round(r.ms)} ms: ${r.removed.length} namespace(s) removed${r.killed.length ? `, ${r.killed.length} process(es) inside ended` : ''}${r.recorded ? '' : ` (nothing recorded in ${LAB_RUN_DIR})`}\n`);
+        if (r.notRecorded.length) out(`  left alone, not made by this lab (remove with \`ip netns del NAME\` if yours): ${list(r.notRecorded)}\n`);
       }
-      if (labs.length === 0) out('no pplab- lab found\n');
+      if (o.all) {
+        if (labs.length === 0) out(`no lab recorded in ${LAB_RUN_DIR}\n`);
+        const others = (await listNamespaces()).filter((ns) => ns.startsWith('pplab-')).sort();
+        if (others.length) out(`left alone, not recorded by any lab in ${LAB_RUN_DIR}: ${list(others)}\n`);
+      }
     });
 
   lab.command('status')
@@ -72,7 +81,7 @@ export function registerLab(program: Command): void {
     });
 
   lab.command('exec')
-    .description('run a command inside a node (n1), pod (n1p1) or switch (sw) namespace; PODPATH_ROOT names the node root')
+    .description('run a command inside a node (n1), pod (n1p1) or switch (sw) namespace; `podpath` is on its PATH, PODPATH_ROOT names the node root')
     .addOption(nameOption())
     .argument('<target>', 'n1, n1p1, sw')
     .argument('<cmd...>', 'the command (after --)')
@@ -87,7 +96,9 @@ export function registerLab(program: Command): void {
       const ns = node?.ns ?? pod?.p.ns ?? (target === 'sw' ? plan.switchNs : undefined);
       if (!ns) throw new PodpathError('E_LAB_NODE', `no "${target}" in lab ${o.name}`);
       const root = node?.root ?? pod?.n.root;
-      const env = { ...process.env, ...(root ? { PODPATH_ROOT: root } : {}) };
+      // `podpath` itself on PATH inside the node: the same podpath that runs this command.
+      const bin = await writeShim(labDir(o.name));
+      const env = { ...process.env, PATH: pathWithShim(bin), ...(root ? { PODPATH_ROOT: root } : {}) };
       const child = spawn('ip', ['netns', 'exec', ns, ...cmd], { stdio: 'inherit', env });
       const code = await new Promise<number>((resolve) => {
         child.on('error', () => resolve(127));

@@ -1,8 +1,11 @@
 // Entry point of the `podpath` command: wiring only, every command lives in its own file.
+import { realpathSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../util/version.js';
 import { formatError as formatErrorRaw, isPodpathError, PodpathError } from '../util/errors.js';
 import { oneLine } from '../util/terminal-safe.js';
+import { isSea, programName } from './entry.js';
 type Register = (program: Command) => void;
 
 /** Error messages name files and values from the input: one line, no control characters, bounded. */
@@ -27,10 +30,11 @@ const COMMANDS: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['echo'], load: async () => (await import('./echo.js')).registerEcho },
   { names: ['agent'], load: async () => (await import('./agent.js')).registerAgent },
   { names: ['lab'], load: async () => (await import('./lab.js')).registerLab },
+  { names: ['cluster'], load: async () => (await import('./cluster.js')).registerCluster },
 ];
 
 export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
-  const program = new Command('podpath')
+  const program = new Command(programName(argv))
     .description('Finds out why pods on different Kubernetes nodes cannot talk, and says what to change.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError(false)
@@ -83,8 +87,25 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && /podpath(\.mjs)?$|main\.(ts|js)$/.test(process.argv[1]);
+/**
+ * True when node was asked to run this very file (whatever it is called: `podpath-0.1.0.mjs`, a
+ * symlink on PATH, `node ../podpath.mjs`), false when a test imports it. Node runs the main module
+ * from its real path, so both sides are compared as real paths, not by name.
+ */
+export function isMainModule(argv1: string | undefined, moduleUrl: string): boolean {
+  if (argv1 === undefined || !moduleUrl.startsWith('file:')) return false;
+  try {
+    return realpathSync(argv1) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
+}
+
+const invokedDirectly = isSea() || isMainModule(process.argv[1], import.meta.url);
 if (invokedDirectly) {
+  // Tests measure podpath's peak memory from outside: the kernel's figure for this process, in KiB.
+  const rssFile = process.env.PODPATH_MAXRSS_FILE;
+  if (rssFile) process.on('exit', () => writeFileSync(rssFile, String(process.resourceUsage().maxRSS)));
   // A reader that stops early (`podpath pcap analyze x | head`) closes the pipe: end quietly, as
   // other command-line tools do, instead of a stack trace for the EPIPE.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -26,6 +26,11 @@ function readErrorLine(e: { code: string; message: string; offset: number }, fil
   return show(formatError(new PodpathError(e.code, `${file}: ${e.message}`, { offset: e.offset })), 2000);
 }
 
+/** A capture read without error, or read in part (frames before the error): it has a result. */
+function hasResult(side: { frames: number; error?: unknown }): boolean {
+  return side.error === undefined || side.frames > 0;
+}
+
 export function registerPcap(program: Command): void {
   const pcap = program.command('pcap').description('Read packet captures (pcap, pcapng): checksums, handshakes, sizes, loss between two ends');
 
@@ -42,15 +47,20 @@ export function registerPcap(program: Command): void {
       const analyses = [];
       for (const file of files) analyses.push(await analyzeCapture(file, file === '-' ? '<stdin>' : file, { vxlanPorts: opts.vxlanPort }));
       const errors = analyses.filter((a) => a.read.error);
+      // A capture that could not be opened (no frame read) has no result: printing its empty
+      // summary ("No findings.", "0 frames") would look like one. A capture cut short keeps what
+      // was read, marked as cut. Any read error makes the exit 2.
+      const shown = analyses.filter((a) => hasResult(a.read));
       const code = errors.length ? 2 : exitCodeFor(analyses.flatMap((a) => a.findings));
       // Set before writing: a reader that closes the pipe early (| head) ends us in the write.
       process.exitCode = code;
-      if (opts.json) {
-        // Two writes: appending the newline would copy the whole (multi-megabyte) text once more.
-        process.stdout.write(analyzeJsonText(analyses, code, VERSION));
-        process.stdout.write('\n');
+      if (shown.length > 0) {
+        if (opts.json) {
+          // Two writes: appending the newline would copy the whole (multi-megabyte) text once more.
+          process.stdout.write(analyzeJsonText(shown, code, VERSION));
+          process.stdout.write('\n');
+        } else process.stdout.write(renderAnalyze(shown, colors(useColor()), lang));
       }
-      else process.stdout.write(renderAnalyze(analyses, colors(useColor()), lang));
       for (const a of errors) process.stderr.write(readErrorLine(a.read.error!, a.file) + '\n');
       process.exitCode = code;
     });
@@ -72,8 +82,12 @@ export function registerPcap(program: Command): void {
       const out = await diffCaptures(sender, receiver, { vxlanPorts: opts.vxlanPort, nat: opts.nat, senderHost: opts.senderHost, receiverHost: opts.receiverHost });
       const code = out.errors.length ? 2 : exitCodeFor(out.findings);
       process.exitCode = code;
-      if (opts.json) process.stdout.write(JSON.stringify(diffJson(out.result, out.findings, code, VERSION), null, 2) + '\n');
-      else process.stdout.write(renderDiff(out.result, out.findings, colors(useColor()), lang));
+      // A diff needs both captures: when either could not be opened there is no result to print
+      // (one cut short still gives a diff of what was read, its side marked with the error).
+      if (hasResult(out.result.sender) && hasResult(out.result.receiver)) {
+        if (opts.json) process.stdout.write(JSON.stringify(diffJson(out.result, out.findings, code, VERSION), null, 2) + '\n');
+        else process.stdout.write(renderDiff(out.result, out.findings, colors(useColor()), lang));
+      }
       for (const e of out.errors) process.stderr.write(readErrorLine(e.error, e.file) + '\n');
       process.exitCode = code;
     });

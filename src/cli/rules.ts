@@ -8,6 +8,7 @@ import { allRules, ruleById } from '../rules/index.js';
 import { PodpathError } from '../util/errors.js';
 
 import { padEndDisplay as padDisplay } from '../util/display-width.js';
+import { maxOf } from '../util/arrays.js';
 
 export function registerRules(program: Command): void {
   program
@@ -21,7 +22,7 @@ export function registerRules(program: Command): void {
         process.stdout.write(JSON.stringify(allRules.map((r) => r.meta), null, 2) + '\n');
         return;
       }
-      const width = Math.max(...allRules.map((r) => r.meta.id.length));
+      const width = maxOf(allRules.map((r) => r.meta.id.length));
       for (const r of allRules) {
         process.stdout.write(`${r.meta.id.padEnd(width)}  ${padDisplay(severityLabel(r.meta.severity, lang), 8)}  ${r.meta.title[lang]}  [${r.meta.needs.map((k) => evidenceName(k, lang)).join(', ')}]\n`);
       }

@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import { jsonText, show } from '../report/safe-text.js';
 import { evidenceName } from '../evidence/names.js';
 import { CATEGORIES, type Category, type NodeDiff } from './types.js';
+import { minOf } from '../util/arrays.js';
 
 const TITLES: Record<Category, string> = {
   kernel: 'Kernel build and history',
@@ -40,7 +41,7 @@ export function renderDiffText(diff: NodeDiff, opts: RenderOptions): string {
   if (shown.length === 0) out.push(c.green(diff.relevantCount === 0 ? 'No relevant difference.' : ''));
   const byCategory = CATEGORIES.map((cat) => ({ cat, items: shown.filter((d) => d.category === cat) })).filter((g) => g.items.length > 0);
   // Groups in the order of their most relevant difference, then the fixed category order.
-  const firstRank = (items: typeof shown) => Math.min(...items.map((d) => ['high', 'medium', 'low'].indexOf(d.relevance)));
+  const firstRank = (items: typeof shown) => minOf(items.map((d) => ['high', 'medium', 'low'].indexOf(d.relevance)));
   byCategory.sort((x, y) => firstRank(x.items) - firstRank(y.items) || CATEGORIES.indexOf(x.cat) - CATEGORIES.indexOf(y.cat));
   for (const { cat, items } of byCategory) {
     out.push('');

@@ -1,9 +1,10 @@
 // `podpath doctor` without the CLI: gather the evidence the chosen rules need (live, a bundle, or a
-// facts file), run the rules, build the report. Exit code: 0 healthy, 1 findings (2: errors, thrown).
+// facts file), run the rules, build the report. Exit code: 0 healthy, 1 findings, 3 no findings but
+// the evidence is incomplete (a bundle cut short or empty); 2: errors, thrown.
 import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
 import type { ProbeEvidence } from '../evidence/probe-evidence.js';
 import { collectNodeFacts } from '../sources/collect.js';
-import { buildReport, type DoctorReport } from '../report/model.js';
+import { buildReport, EXIT_INCONCLUSIVE, isInconclusive, type DoctorReport } from '../report/model.js';
 import { allRules } from '../rules/index.js';
 import { VERSION } from '../util/version.js';
 import { loadFactsFile } from './facts.js';
@@ -69,5 +70,6 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
   const report = buildReport(facts, outcome, { lang: opts.lang, version: VERSION });
   if (opts.peer) report.peer = { address: opts.peer.peer, report: peerReport, error: peerError };
   const anyFindings = outcome.findings.length > 0 || (peerReport?.findings.length ?? 0) > 0;
-  return { report, exitCode: anyFindings ? 1 : 0 };
+  // A bundle cut short (or with nothing podpath reads) never passes as healthy.
+  return { report, exitCode: anyFindings ? 1 : isInconclusive(report) ? EXIT_INCONCLUSIVE : 0 };
 }

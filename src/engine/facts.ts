@@ -1,9 +1,10 @@
 // NodeFacts from partial objects (rule fixtures) and from JSON files (`doctor --facts`), always
 // validated with the zod schema so a fixture can never hold what a source could not produce.
-import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { NODE_FACTS_SCHEMA_VERSION, NodeFacts } from '../evidence/node-facts.js';
 import { PodpathError } from '../util/errors.js';
+import { oneLine } from '../util/terminal-safe.js';
+import { readFactsText } from './facts-file.js';
 
 export type NodeFactsInput = z.input<typeof NodeFacts>;
 /** What a fixture may leave out: the envelope is filled in. */
@@ -38,18 +39,12 @@ export function makeFacts(partial: PartialFacts = {}): NodeFacts {
 
 /** Reads a NodeFacts JSON file (as `podpath collect -o json` writes it, or a test fixture). */
 export function loadFactsFile(path: string): NodeFacts {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
-    throw new PodpathError('E_FACTS_READ', `cannot read ${path}: ${code}`, { cause: e });
-  }
+  const text = readFactsText(path, (errno) => new PodpathError('E_FACTS_READ', `cannot read ${oneLine(path)}: ${errno}`));
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new PodpathError('E_FACTS_JSON', `${path} is not JSON: ${(e as Error).message}`, { cause: e });
+    throw new PodpathError('E_FACTS_JSON', `${oneLine(path)} is not JSON: ${oneLine((e as Error).message)}`, { cause: e });
   }
-  return parseFacts(json, path);
+  return parseFacts(json, oneLine(path));
 }

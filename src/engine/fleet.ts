@@ -3,7 +3,7 @@
 // A bundle that cannot be read is kept as an error entry; the others are still judged.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { DoctorReport } from '../report/model.js';
+import { EXIT_INCONCLUSIVE, isInconclusive, type DoctorReport } from '../report/model.js';
 import { isPodpathError, PodpathError } from '../util/errors.js';
 import { runDoctor, type DoctorOptions } from './doctor.js';
 
@@ -26,7 +26,7 @@ export interface FleetOptions extends Pick<DoctorOptions, 'lang' | 'only' | 'rul
 
 export interface FleetOutcome {
   entries: FleetEntry[];
-  /** 2 when any bundle could not be read, else 1 when any has findings, else 0. */
+  /** 2 when any bundle could not be read, else 1 when any has findings, else 3 when any is incomplete, else 0. */
   exitCode: number;
 }
 
@@ -47,7 +47,8 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
 
 export function fleetExitCode(entries: FleetEntry[]): number {
   if (entries.some((e) => 'error' in e)) return 2;
-  return entries.some((e) => 'report' in e && e.report.findings.length > 0) ? 1 : 0;
+  if (entries.some((e) => 'report' in e && e.report.findings.length > 0)) return 1;
+  return entries.some((e) => 'report' in e && isInconclusive(e.report)) ? EXIT_INCONCLUSIVE : 0;
 }
 
 /** The code and one-line message the CLI would print for this error. */

@@ -176,12 +176,21 @@ export const CniFacts = z.object({
   sources: z.array(SourceRef),
 });
 
+/**
+ * How the evidence was read, when the reader must know it: a file cut at a size limit, a bundle
+ * cut short (E_BUNDLE_TRUNCATED), a bundle with nothing podpath reads (E_BUNDLE_EMPTY).
+ */
+export const ReadNote = z.object({ code: z.string(), message: z.string() });
+export type ReadNote = z.infer<typeof ReadNote>;
+
 export const NodeFacts = z.object({
   schemaVersion: z.literal(NODE_FACTS_SCHEMA_VERSION),
   collectedAt: z.string(),
   origin: z.object({ kind: z.enum(['live', 'bundle', 'fixture']), path: z.string().optional() }),
   /** Evidence that could not be had, and why (not installed, not permitted, absent from the bundle). */
   missing: z.array(z.object({ evidence: z.string(), reason: z.string() })).default([]),
+  /** Absent when there is nothing to say. */
+  notes: z.array(ReadNote).optional(),
   kernel: KernelFacts.optional(),
   os: OsFacts.optional(),
   kernelPackages: KernelPackages.optional(),
@@ -222,4 +231,4 @@ export type Route = z.infer<typeof Route>;
 export type Nic = z.infer<typeof Nic>;
 
 /** The names of NodeFacts sections: what a rule declares it needs. */
-export type EvidenceKey = Exclude<keyof NodeFacts, 'schemaVersion' | 'collectedAt' | 'origin' | 'missing'>;
+export type EvidenceKey = Exclude<keyof NodeFacts, 'schemaVersion' | 'collectedAt' | 'origin' | 'missing' | 'notes'>;

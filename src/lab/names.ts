@@ -1,17 +1,25 @@
-// Names of everything a lab creates. Every namespace starts with `pplab-<lab>-` so `lab down` can
-// find and remove exactly the lab's own namespaces, even after a crash, and never another test's.
+// Names of everything a lab creates. Every namespace starts with `pplab-<lab>-`; `lab down` removes
+// only the namespaces the lab's state recorded (written before the first one is made, so a crash
+// is covered), never another namespace that merely looks like a lab's.
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { PodpathError } from '../util/errors.js';
+import { displayLine } from '../util/terminal-safe.js';
 
 export const LAB_PREFIX = 'pplab-';
 /** Where each lab keeps its state.json and the per-node root directories. */
 export const LAB_RUN_DIR = process.env.PODPATH_LAB_RUN_DIR ?? '/run/podpath-lab';
 
+/** A plain name: a path component under the run dir (no `/`, no `..`) and part of every namespace name. */
 const LAB_NAME = /^[a-z0-9]{1,10}$/;
 
+export function isLabName(name: string): boolean {
+  return typeof name === 'string' && LAB_NAME.test(name);
+}
+
 export function validateLabName(name: string): string {
-  if (!LAB_NAME.test(name)) {
-    throw new PodpathError('E_LAB_NAME', `lab name "${name}" must be 1-10 lowercase letters or digits`);
+  if (!isLabName(name)) {
+    throw new PodpathError('E_LAB_NAME', `lab name "${displayLine(String(name), 40)}" must be 1-10 lowercase letters or digits`);
   }
   return name;
 }
@@ -21,7 +29,8 @@ export const podName = (i: number, k: number): string => `n${i}p${k}`;
 export const nodeNs = (lab: string, i: number): string => `${LAB_PREFIX}${lab}-${nodeName(i)}`;
 export const switchNs = (lab: string): string => `${LAB_PREFIX}${lab}-sw`;
 export const podNs = (lab: string, i: number, k: number): string => `${LAB_PREFIX}${lab}-${podName(i, k)}`;
-export const labDir = (lab: string): string => `${LAB_RUN_DIR}/${lab}`;
+/** The lab's own directory: always a direct child of the run dir (the name is checked here too). */
+export const labDir = (lab: string): string => join(LAB_RUN_DIR, validateLabName(lab));
 export const nodeRoot = (lab: string, i: number): string => `${labDir(lab)}/${nodeName(i)}/root`;
 
 /** True for the namespaces of this lab only: `pplab-a-n1` belongs to lab `a`, `pplab-ab-n1` does not. */
@@ -29,7 +38,7 @@ export function isLabNamespace(ns: string, lab: string): boolean {
   return new RegExp(`^${LAB_PREFIX}${lab}-(sw|n\\d+(p\\d+)?)$`).test(ns);
 }
 
-/** Lab names present among namespace names (for `lab down --all` and status). */
+/** Lab names present among namespace names (to name labs that are up but not recorded here). */
 export function labsOf(namespaces: string[]): string[] {
   const labs = new Set<string>();
   for (const ns of namespaces) {

@@ -1,8 +1,9 @@
 // lab selftest: a two-node flannel lab with no injected fault, but with the paths broken kernels
 // get wrong: node-to-service traffic whose outer VXLAN header is masqueraded (kube-proxy's pre-
 // v1.17.9 rules), VXLAN with and without outer UDP checksums, tx checksum offload on and off on the
-// VXLAN device. Real datagrams are sent; the receiver's eth0 is captured (tcpdump -w, read back
-// with tcpdump -vv) and its /proc/net/snmp read; each path gets delivered / corrupted / dropped.
+// VXLAN device. Real datagrams are sent; the receiver's eth0 is captured both ways (tcpdump -w,
+// read back with podpath's analyzer and with tcpdump -vv) and its /proc/net/snmp read; each path
+// gets delivered / corrupted / dropped.
 import { join } from 'node:path';
 import { outerUdpFromPcap, type OuterUdpFromPcap } from './capture.js';
 import { labDown, labUp } from './lifecycle.js';
@@ -61,6 +62,9 @@ export async function runSelftest(o: SelftestOptions): Promise<SelftestReport> {
     // The pre-fix kube-proxy form on the sender: node-to-service traffic keeps mark 0x4000 into
     // the VXLAN device and its outer header is masqueraded too.
     await run({ ns: sender.ns, argv: ['iptables-restore', '--noflush'], stdin: ['*nat', '-F KUBE-POSTROUTING', ...kubePostroutingRules('prefix'), 'COMMIT', ''].join('\n') });
+    // Every datagram to the receiver pod's closed ports is answered (ICMP port unreachable, which
+    // quotes it): no rate limit, so each answer in the capture proves its datagram was taken.
+    await run({ ns: receiver.pods[0]!.ns, argv: ['sysctl', '-q', '-w', 'net.ipv4.icmp_ratelimit=0'] });
     for (const udpcsum of [false, true]) {
       for (const tx of [true, false]) {
         await configureVtep(plan, udpcsum, tx);
@@ -105,15 +109,16 @@ async function measurePath(
 ): Promise<Omit<PathResult, 'variant' | 'udpcsum' | 'vxlanTxOffload'>> {
   const pod = receiver.pods[0]!;
   const port = receiver.vtep.port;
-  // only the sender's VXLAN packets towards the receiver (not the ICMP errors going back)
-  const cap = await startCapture(receiver.ns, 'eth0', file, ['udp', 'dst', 'port', String(port), 'and', 'src', 'host', sender.eth0Ip]);
+  // Both directions: the answers going back (ICMP errors for the datagrams nothing listens to) show
+  // which datagrams the receiver took; the counts below are of the sender's packets only.
+  const cap = await startCapture(receiver.ns, 'eth0', file, ['udp', 'port', String(port)]);
   const [nodeBefore, podBefore, masqBefore] = await Promise.all([readSnmp(receiver.ns), readSnmp(pod.ns), masqueradeCount(sender.ns)]);
   await sendUdp(p.ns, p.dst, p.port, 64, count);
   await new Promise((r) => setTimeout(r, 300));
   const [nodeAfter, podAfter, masqAfter] = await Promise.all([readSnmp(receiver.ns), readSnmp(pod.ns), masqueradeCount(sender.ns)]);
   await stopProcess(cap);
-  const outer = await outerUdpFromPcap(file, port);
-  const peer = classifyOuterChecksums((await runRaw({ argv: ['tcpdump', '-r', file, '-nn', '-vv'] })).stdout, port);
+  const outer = await outerUdpFromPcap(file, port, sender.eth0Ip);
+  const peer = classifyOuterChecksums((await runRaw({ argv: ['tcpdump', '-r', file, '-nn', '-vv'] })).stdout, port, sender.eth0Ip);
   const delivered = Math.min(count, udpArrivals(podAfter) - udpArrivals(podBefore));
   const inCsum = (nodeAfter['Udp:InCsumErrors'] ?? 0) - (nodeBefore['Udp:InCsumErrors'] ?? 0);
   const inErr = (nodeAfter['Udp:InErrors'] ?? 0) - (nodeBefore['Udp:InErrors'] ?? 0);
@@ -152,7 +157,7 @@ function explain(outer: OuterUdpFromPcap, inCsum: number, delivered: number, sen
   if (outer.ok > 0) parts.push(`${outer.ok} with outer sum ok`);
   if (outer.bad > 0) {
     const values = [...new Set(outer.badValues.map((v) => v.split(' ')[0]))].slice(0, 3).join(', ');
-    const causes = Object.entries(outer.causes).map(([c, n]) => `${n} ${c}`).join(', ');
+    const causes = Object.entries(outer.causes).map(([c, n]) => `${n} ${c}`).join(', ') + (outer.answered ? `, ${outer.answered} of them answered` : '');
     parts.push(inCsum > 0
       ? `${outer.bad} with a bad outer UDP sum (${values}; ${causes}): the receiver dropped ${inCsum} (InCsumErrors)`
       : `${outer.bad} with a bad-looking outer sum (${values}; podpath's classifier: ${causes}) yet ${delivered}/${sent} delivered, InCsumErrors +0 (a veth hands partial-checksum packets over unverified)`);

@@ -1,7 +1,9 @@
 // The lab's state.json: its plan and the faults now injected, each with the exact undo steps.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PodpathError } from '../util/errors.js';
-import { labDir } from './names.js';
+import { LIMITS } from '../util/limits.js';
+import { LAB_RUN_DIR, labDir } from './names.js';
 import type { LabPlan, Step } from './topology.js';
 
 /** A file a fault wrote (emulated evidence), removed by heal. */
@@ -30,24 +32,54 @@ export interface AppliedFault {
 export interface LabState {
   version: 1;
   createdAt: string;
+  /** `building` from before the first namespace is made until the lab is complete. */
+  phase?: 'building' | 'up';
   plan: LabPlan;
   faults: AppliedFault[];
 }
 
-export const statePath = (lab: string): string => `${labDir(lab)}/state.json`;
+export const statePath = (lab: string): string => join(labDir(lab), 'state.json');
+
+/** state.json is a few kB; anything far larger is not one podpath wrote. */
+const MAX_STATE_BYTES = LIMITS.labStateBytes.value;
+
+/**
+ * The lab's directory, if it exists and is one podpath made: a real directory directly in the
+ * run dir. A symlink there (or anything else) is refused, never followed: the lab's state, and
+ * what `lab down` removes, are only ever read from and done inside the run dir.
+ */
+export async function ownLabDir(lab: string): Promise<string | undefined> {
+  const dir = labDir(lab);
+  const st = await lstat(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
+  if (!st) return undefined;
+  if (!st.isDirectory()) {
+    throw new PodpathError('E_LAB_STATE', `${dir} is ${st.isSymbolicLink() ? 'a symlink' : 'not a directory'}, not a lab directory podpath made: not read, not removed`);
+  }
+  return dir;
+}
 
 export async function readState(lab: string): Promise<LabState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(statePath(lab), 'utf8');
-  } catch {
-    return undefined;
+  const dir = await ownLabDir(lab);
+  if (!dir) return undefined;
+  const path = join(dir, 'state.json');
+  const st = await lstat(path).catch(() => undefined);
+  if (!st) return undefined;
+  if (!st.isFile() || st.size > MAX_STATE_BYTES) {
+    throw new PodpathError('E_LAB_STATE', `${path} is not a state file podpath wrote (${st.isSymbolicLink() ? 'a symlink' : st.isFile() ? `${st.size} bytes` : 'not a regular file'}); \`podpath lab down --name ${lab}\` removes the directory but no namespace`);
   }
+  let state: LabState;
   try {
-    return JSON.parse(text) as LabState;
+    state = JSON.parse(await readFile(path, 'utf8')) as LabState;
   } catch (e) {
-    throw new PodpathError('E_LAB_STATE', `${statePath(lab)} is not valid JSON (${(e as Error).message}); run \`podpath lab down --name ${lab}\``);
+    throw new PodpathError('E_LAB_STATE', `${path} is not valid JSON (${(e as Error).message}); \`podpath lab down --name ${lab}\` removes the directory but no namespace`);
   }
+  if (state?.version !== 1 || state.plan?.name !== lab || !Array.isArray(state.plan.nodes) || !Array.isArray(state.faults)) {
+    throw new PodpathError('E_LAB_STATE', `${path} is not the state of lab "${lab}"; \`podpath lab down --name ${lab}\` removes the directory but no namespace`);
+  }
+  return state;
 }
 
 export async function requireState(lab: string): Promise<LabState> {
@@ -57,7 +89,9 @@ export async function requireState(lab: string): Promise<LabState> {
 }
 
 export async function writeState(state: LabState): Promise<void> {
-  await mkdir(labDir(state.plan.name), { recursive: true });
+  await mkdir(LAB_RUN_DIR, { recursive: true, mode: 0o755 });
+  await mkdir(labDir(state.plan.name), { recursive: true, mode: 0o755 });
+  await ownLabDir(state.plan.name); // never write through a symlink
   const tmp = statePath(state.plan.name) + '.tmp';
   await writeFile(tmp, JSON.stringify(state, null, 2) + '\n');
   await rename(tmp, statePath(state.plan.name));

@@ -5,6 +5,7 @@ import { PodpathError } from '../util/errors.js';
 import {
   calicoVethName, labDir, nodeName, nodeNs, nodeRoot, podName, podNs, stableMac, switchNs, validateLabName,
 } from './names.js';
+import { pushAll } from '../util/arrays.js';
 
 export type Cni = 'flannel' | 'calico-vxlan';
 export type Underlay = 'bridge' | 'veth';
@@ -150,9 +151,14 @@ export interface Step {
 }
 
 /** The lab's build, in phases; steps inside a phase touch different namespaces and may run in parallel. */
+/** Every namespace of the plan: the switch, the nodes, the pods. */
+export function labNamespaces(plan: LabPlan): string[] {
+  return [...(plan.switchNs ? [plan.switchNs] : []), ...plan.nodes.flatMap((n) => [n.ns, ...n.pods.map((p) => p.ns)])];
+}
+
 export function buildPhases(plan: LabPlan): Step[][] {
   const phases: Step[][] = [];
-  const allNs = [...(plan.switchNs ? [plan.switchNs] : []), ...plan.nodes.flatMap((n) => [n.ns, ...n.pods.map((p) => p.ns)])];
+  const allNs = labNamespaces(plan);
   phases.push([{ argv: ['ip', '-batch', '-'], stdin: allNs.map((ns) => `netns add ${ns}`).join('\n') + '\n' }]);
   // sysctls before any link exists, so every new interface inherits them from `default`.
   phases.push(allNs.map((ns) => ({ ns, argv: ['sysctl', '-q', '-w', ...baseSysctls(plan, ns)] })));
@@ -242,7 +248,7 @@ export function nodeIpBatch(plan: LabPlan, n: NodePlan): string[] {
       lines.push(`link set ${p.hostVeth} up`, `route add ${p.ip}/32 dev ${p.hostVeth} scope link`);
     }
   }
-  lines.push(...peerRouteLines(plan, n));
+  pushAll(lines, peerRouteLines(plan, n));
   return lines;
 }
 

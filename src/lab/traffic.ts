@@ -113,11 +113,13 @@ export interface OuterUdpVerdicts {
 
 /**
  * Classifies the outer UDP checksum of each captured VXLAN packet from `tcpdump -r FILE -nn -vv`
- * text: `[udp sum ok]`, `[no cksum]`, `[bad udp cksum 0xffff -> 0x3af0!]`.
+ * text: `[udp sum ok]`, `[no cksum]`, `[bad udp cksum 0xffff -> 0x3af0!]`; with `from`, only the packets
+ * from that source address.
  */
-export function classifyOuterChecksums(text: string, port: number): OuterUdpVerdicts {
+export function classifyOuterChecksums(text: string, port: number, from?: string): OuterUdpVerdicts {
   const v: OuterUdpVerdicts = { packets: 0, ok: 0, zero: 0, bad: 0, badValues: [], sourcePorts: [] };
-  const re = new RegExp(`^\\s*[\\d.]+\\.(\\d+) > [\\d.]+\\.${port}: (\\[[^\\]]*\\])?`, 'gm');
+  const src = from === undefined ? '[\\d.]+' : from.replace(/\./g, '\\.');
+  const re = new RegExp(`^\\s*${src}\\.(\\d+) > [\\d.]+\\.${port}: (\\[[^\\]]*\\])?`, 'gm');
   for (const m of text.matchAll(re)) {
     v.packets++;
     v.sourcePorts.push(Number(m[1]));

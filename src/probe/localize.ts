@@ -1,6 +1,7 @@
 // Where did the packet die? Combines what the sender sent, what the receiver's responder counted,
 // and both kernels' counter deltas into one placed verdict with the lines that prove it.
 import type { CounterDelta } from './counters.js';
+import { pushAll } from '../util/arrays.js';
 
 export type LossPlace =
   | 'delivered'
@@ -47,7 +48,7 @@ export function localizeLoss(i: LocalizeInput): LossVerdict {
   const evidence: string[] = [];
   const sendErr = Object.entries(i.sendErrors ?? {}).filter(([, n]) => n > 0);
   if (sendErr.length) {
-    evidence.push(...sendErr.map(([code, n]) => `${i.from}: sendto() failed ${n}x with ${code}`));
+    pushAll(evidence, sendErr.map(([code, n]) => `${i.from}: sendto() failed ${n}x with ${code}`));
     return { ...base, place: 'sender-kernel', summary: `refused by ${i.from}'s own kernel before leaving (${sendErr[0]![0]})`, evidence };
   }
   const missing = i.sent - (i.arrived ?? 0);

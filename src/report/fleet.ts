@@ -9,8 +9,10 @@ import type { ReportFormat } from './index.js';
 import { severityLabel } from './labels.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
+import { isInconclusive } from './model.js';
 import { displayWidth, padEndDisplay, padStartDisplay } from '../util/display-width.js';
 import { demoteHeadings, jsonText, mdCell, mdCode, mdText, show } from './safe-text.js';
+import { maxOf } from '../util/arrays.js';
 
 /** The JSON form of a bundle that could not be read (a report entry has schema `podpath.doctor`). */
 export const FLEET_ERROR_SCHEMA = 'podpath.doctor.error';
@@ -23,6 +25,7 @@ const WORDS = {
   top: { en: 'TOP FINDING', zh: '最严重的问题' },
   unreadable: { en: 'unreadable', zh: '无法读取' },
   totals: { en: '{healthy} healthy, {findings} with findings, {unreadable} unreadable', zh: '{healthy} 个正常,{findings} 个有问题,{unreadable} 个无法读取' },
+  incomplete: { en: '{n} incomplete (a bundle cut short or empty: not healthy)', zh: '{n} 个证据不完整(包被截断或为空:不算正常)' },
 } satisfies Record<string, Record<Lang, string>>;
 
 function word(key: keyof typeof WORDS, lang: Lang, vars: Record<string, string | number> = {}): string {
@@ -40,7 +43,7 @@ export interface FleetRow {
   counts?: Record<Severity, number>;
   /** The most severe finding's rule id, or the bundle's error as `CODE: message`. */
   top: string;
-  status: 'healthy' | 'findings' | 'unreadable';
+  status: 'healthy' | 'findings' | 'unreadable' | 'incomplete';
 }
 
 export function fleetRows(entries: FleetEntry[]): FleetRow[] {
@@ -52,14 +55,14 @@ export function fleetRows(entries: FleetEntry[]): FleetRow[] {
       from: e.from,
       kernel: r.node.kernel ?? '?',
       counts: r.summary.bySeverity,
-      top: r.findings[0]?.ruleId ?? '-',
-      status: r.findings.length > 0 ? 'findings' : 'healthy',
+      top: r.findings[0]?.ruleId ?? (isInconclusive(r) ? (r.notes?.find((n) => n.code.startsWith('E_BUNDLE_'))?.code ?? '-') : '-'),
+      status: r.findings.length > 0 ? 'findings' : isInconclusive(r) ? 'incomplete' : 'healthy',
     };
   });
 }
 
 export function fleetTotals(rows: FleetRow[]): Record<FleetRow['status'], number> {
-  const totals = { healthy: 0, findings: 0, unreadable: 0 };
+  const totals = { healthy: 0, findings: 0, unreadable: 0, incomplete: 0 };
   for (const r of rows) totals[r.status]++;
   return totals;
 }
@@ -91,7 +94,7 @@ export function renderFleetText(entries: FleetEntry[], opts: { lang: Lang; color
   const { lang } = opts;
   const rows = fleetRows(entries);
   const cells = tableCells(rows, lang);
-  const widths = cells[0]!.map((_, col) => Math.max(...cells.map((row) => displayWidth(row[col] ?? ''))));
+  const widths = cells[0]!.map((_, col) => maxOf(cells.map((row) => displayWidth(row[col] ?? ''))));
   const numeric = (col: number) => col >= 3 && col < 3 + SEVERITY_ORDER.length;
   const last = cells[0]!.length - 1;
   const lines: string[] = [c.bold(heading(rows.length, lang)), ''];
@@ -99,16 +102,21 @@ export function renderFleetText(entries: FleetEntry[], opts: { lang: Lang; color
     const padded = row.map((cell, col) => (col === last ? cell : numeric(col) ? padStart(cell, widths[col]!) : padEnd(cell, widths[col]!)));
     const line = padded.join('  ').trimEnd();
     const status = i === 0 ? undefined : rows[i - 1]!.status;
-    lines.push(i === 0 ? c.bold(line) : status === 'unreadable' ? c.red(line) : status === 'findings' ? c.yellow(line) : line);
+    lines.push(i === 0 ? c.bold(line) : status === 'unreadable' ? c.red(line) : status === 'findings' || status === 'incomplete' ? c.yellow(line) : line);
   });
   const totals = fleetTotals(rows);
-  lines.push('', word('totals', lang, totals));
+  lines.push('', totalsLine(totals, lang));
   entries.forEach((e) => {
     const from = show(e.from);
     lines.push('', c.dim(`── ${from} ${'─'.repeat(Math.max(3, 72 - displayWidth(from)))}`));
     lines.push('error' in e ? c.red(`podpath: ${show(e.error.code)}: ${show(e.error.message)}`) : renderText(e.report, { color: opts.color }).trimEnd());
   });
   return lines.join('\n') + '\n';
+}
+
+function totalsLine(totals: Record<FleetRow['status'], number>, lang: Lang): string {
+  const line = word('totals', lang, totals);
+  return totals.incomplete > 0 ? `${line}; ${word('incomplete', lang, { n: totals.incomplete })}` : line;
 }
 
 /** A table cell: one row, pipes and markup escaped (the cells already went through show()). */
@@ -123,7 +131,7 @@ export function renderFleetMarkdown(entries: FleetEntry[], lang: Lang): string {
   out.push(`| ${header!.map(cell).join(' | ')} |`);
   out.push(`|${header!.map((_, col) => (col >= 3 && col < 3 + SEVERITY_ORDER.length ? '---:' : '---')).join('|')}|`);
   for (const row of body) out.push(`| ${row.map(cell).join(' | ')} |`);
-  out.push('', word('totals', lang, fleetTotals(rows)), '');
+  out.push('', totalsLine(fleetTotals(rows), lang), '');
   for (const e of entries) {
     if ('error' in e) out.push(`## ${mdText(e.from)}`, '', mdCode(`podpath: ${e.error.code}: ${e.error.message}`), '');
     else out.push(demoteHeadings(renderMarkdown(e.report).trimEnd(), 1), '');

@@ -17,6 +17,11 @@ const LABELS = {
   skipped: { en: 'Skipped', zh: '已跳过' },
   peer: { en: 'Peer (its own evidence, from its agent):', zh: '对端(其自身证据,来自其 agent):' },
   noFindings: { en: 'No problems found.', zh: '未发现问题。' },
+  noFindingsIncomplete: {
+    en: 'No problems found in what could be read, but the evidence is incomplete (see the note above): this is not a clean bill of health.',
+    zh: '在可读取的内容中未发现问题,但证据不完整(见上方说明):这并不表示节点正常。',
+  },
+  note: { en: 'Note', zh: '说明' },
   passed: { en: 'passed', zh: '通过' },
   findings: { en: 'findings', zh: '个问题' },
   rules: { en: 'rules', zh: '条规则' },

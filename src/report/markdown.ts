@@ -1,9 +1,10 @@
 // Markdown report: for tickets and chat; same order as the terminal report.
 import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import { label, severityLabel } from './labels.js';
-import type { DoctorReport } from './model.js';
+import { isInconclusive, type DoctorReport } from './model.js';
 import { demoteHeadings, mdBlock, mdCode, mdText } from './safe-text.js';
 import { skipReasonZh } from './skip-reason-zh.js';
+import { pushAll } from '../util/arrays.js';
 
 const ALL = Number.MAX_SAFE_INTEGER;
 
@@ -14,8 +15,9 @@ export function renderMarkdown(r: DoctorReport): string {
   const node = [r.node.hostname, r.node.kernel ? `${label('kernel', lang)} ${r.node.kernel}` : undefined, r.node.os].filter(Boolean).map((x) => mdText(x)).join(', ');
   out.push(`# ${label('title', lang)}: ${node || '?'}`, '');
   out.push(`${label('from', lang)}: ${r.node.origin.kind}${r.node.origin.path ? ` ${mdCode(r.node.origin.path)}` : ''}, ${mdText(r.node.collectedAt)}`, '');
+  for (const n of r.notes ?? []) out.push(`> **${label('note', lang)}**: ${mdCode(n.code)}: ${mdCode(n.message)}`, '');
   if (!r.node.kubernetesNode) out.push(`> ${label('notK8s', lang)}`, '');
-  if (r.findings.length === 0) out.push(label('noFindings', lang), '');
+  if (r.findings.length === 0) out.push(label(isInconclusive(r) ? 'noFindingsIncomplete' : 'noFindings', lang), '');
   for (const s of SEVERITY_ORDER) {
     const group = r.findings.filter((f) => f.severity === s);
     if (group.length === 0) continue;
@@ -26,7 +28,7 @@ export function renderMarkdown(r: DoctorReport): string {
       for (const e of f.evidence) out.push(`- ${mdCode(e.source)}: ${mdCode(e.text)}`);
       out.push('');
       for (const step of f.remediation) {
-        out.push(`**${label('fix', lang)}**: ${mdText(step.description, ALL)}`, '', ...mdBlock('sh', step.commands), '', `**${label('undo', lang)}**`, '', ...mdBlock('sh', step.undo), '');
+        pushAll(out, [`**${label('fix', lang)}**: ${mdText(step.description, ALL)}`, '', ...mdBlock('sh', step.commands), '', `**${label('undo', lang)}**`, '', ...mdBlock('sh', step.undo), '']);
       }
       if (f.references.length > 0) out.push(`${label('references', lang)}: ${mdText(f.references.join(', '), ALL)}`, '');
     }

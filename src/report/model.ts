@@ -1,6 +1,6 @@
 // The doctor report: what every reporter (text, json, markdown) renders. Versioned: the JSON form
 // is a contract for scripts (`schema` + `schemaVersion`; fields are only ever added).
-import type { NodeFacts } from '../evidence/node-facts.js';
+import type { NodeFacts, ReadNote } from '../evidence/node-facts.js';
 import type { RunOutcome } from '../engine/run-rules.js';
 import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import type { Finding, Lang, RuleResult, Severity } from '../engine/types.js';
@@ -37,6 +37,11 @@ export interface DoctorReport {
   results: Pick<RuleResult, 'ruleId' | 'status' | 'reason'>[];
   /** Evidence the sources could not get, and why. */
   missing: NodeFacts['missing'];
+  /**
+   * How the evidence was read, when it matters (absent otherwise): files cut at a size limit, a
+   * bundle cut short (E_BUNDLE_TRUNCATED), damaged (E_BUNDLE_DAMAGED) or empty (E_BUNDLE_EMPTY).
+   */
+  notes?: ReadNote[];
   /** With `doctor --peer`: the peer's own report (its evidence, judged by the same rules), or why there is none. */
   peer?: { address: string; report?: DoctorReport; error?: string };
 }
@@ -63,5 +68,17 @@ export function buildReport(facts: NodeFacts, outcome: RunOutcome, opts: { lang:
     findings: outcome.findings,
     results: outcome.results.map((r) => (r.reason === undefined ? { ruleId: r.ruleId, status: r.status } : { ruleId: r.ruleId, status: r.status, reason: r.reason })),
     missing: facts.missing,
+    ...(facts.notes && facts.notes.length > 0 ? { notes: facts.notes } : {}),
   };
+}
+
+/** Notes that make "no findings" mean nothing: the evidence is not all there. */
+const INCONCLUSIVE = new Set(['E_BUNDLE_TRUNCATED', 'E_BUNDLE_DAMAGED', 'E_BUNDLE_EMPTY']);
+
+/** Doctor's exit code when nothing was found but the evidence is incomplete. */
+export const EXIT_INCONCLUSIVE = 3;
+
+/** True when the report's evidence is incomplete (a bundle cut short, damaged, or with nothing podpath reads). */
+export function isInconclusive(r: Pick<DoctorReport, 'notes'>): boolean {
+  return r.notes?.some((n) => INCONCLUSIVE.has(n.code)) ?? false;
 }

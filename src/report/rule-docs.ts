@@ -6,6 +6,7 @@ import { placeholdersOf } from '../engine/i18n.js';
 import type { Lang, Rule } from '../engine/types.js';
 import { evidenceName } from '../evidence/names.js';
 import { label, severityLabel } from './labels.js';
+import { pushAll } from '../util/arrays.js';
 
 const names = (keys: readonly string[], lang: Lang) => keys.map((k) => evidenceName(k, lang));
 
@@ -19,7 +20,7 @@ function section(rule: Rule, lang: Lang): string[] {
   for (const [id, text] of Object.entries(m.messages)) out.push(`- \`${id}\`: ${text[lang]}`);
   out.push('');
   m.remediation.forEach((step) => {
-    out.push(`### ${label('fix', lang)}: ${step.description[lang]}`, '', '```sh', ...step.commands, '```', '', `${label('undo', lang)}:`, '', '```sh', ...step.undo, '```', '');
+    pushAll(out, [`### ${label('fix', lang)}: ${step.description[lang]}`, '', '```sh', ...step.commands, '```', '', `${label('undo', lang)}:`, '', '```sh', ...step.undo, '```', '']);
   });
   return out;
 }
@@ -27,9 +28,9 @@ function section(rule: Rule, lang: Lang): string[] {
 export function renderRuleDoc(rule: Rule): string {
   const m = rule.meta;
   const out: string[] = [`<!-- generated from src/rules by \`npm run docs\`: do not edit -->`, `# ${m.id}`, '', `${m.title.en} / ${m.title.zh}`, ''];
-  out.push('## English', '', ...section(rule, 'en'));
-  out.push('## 中文', '', ...section(rule, 'zh'));
-  out.push(`## ${label('references', 'en')}`, '', ...m.references.map((r) => `- ${r}`), '');
+  pushAll(out, ['## English', '', ...section(rule, 'en')]);
+  pushAll(out, ['## 中文', '', ...section(rule, 'zh')]);
+  pushAll(out, [`## ${label('references', 'en')}`, '', ...m.references.map((r) => `- ${r}`), '']);
   const placeholders = [...new Set(Object.values(m.messages).flatMap((t) => placeholdersOf(t.en)))].sort();
   if (placeholders.length > 0) out.push(`Placeholders: ${placeholders.map((p) => `\`{${p}}\``).join(', ')}`, '');
   return out.join('\n');
@@ -87,10 +88,10 @@ export function renderExplainText(rule: Rule, lang: Lang, opts: { color?: boolea
   out.push(`${label('severity', lang)}: ${severityLabel(m.severity, lang)}`);
   out.push(`${label('needs', lang)}: ${names(m.needs, lang).join(', ')}`);
   if (m.uses && m.uses.length > 0) out.push(`${label('uses', lang)}: ${names(m.uses, lang).join(', ')}`);
-  out.push('', c.bold(label('explanation', lang)), ...prose(m.explanation[lang], '  '), '');
-  if (m.unconfirmed) out.push(c.bold(label('unconfirmed', lang)), ...prose(m.unconfirmed, '  '), '');
+  pushAll(out, ['', c.bold(label('explanation', lang)), ...prose(m.explanation[lang], '  '), '']);
+  if (m.unconfirmed) pushAll(out, [c.bold(label('unconfirmed', lang)), ...prose(m.unconfirmed, '  '), '']);
   out.push(c.bold(label('messages', lang)));
-  for (const text of Object.values(m.messages)) out.push(...prose(text[lang], '  - ').map((l, i) => (i === 0 ? l : `    ${l.slice(4)}`)));
+  for (const text of Object.values(m.messages)) pushAll(out, prose(text[lang], '  - ').map((l, i) => (i === 0 ? l : `    ${l.slice(4)}`)));
   out.push('');
   for (const step of m.remediation) {
     out.push(c.bold(`${label('fix', lang)}: `) + step.description[lang]);

@@ -1,6 +1,7 @@
 // What reports print of text they did not write themselves (names, evidence, paths, messages built
 // from bundle data): one line, control characters as visible escapes, clipped; in Markdown also
 // escaped so a name cannot open a heading, a link, HTML, a table cell or a code span of its own.
+import { maxOf } from '../util/arrays.js';
 import { LIMITS } from '../util/limits.js';
 import { oneLine } from '../util/terminal-safe.js';
 
@@ -53,7 +54,7 @@ export function mdCode(text: string | number | undefined, max?: number): string 
 /** A fenced code block whose fence no line inside can close. */
 export function mdBlock(lang: string, lines: readonly string[]): string[] {
   const shown = lines.map((l) => show(l, Number.MAX_SAFE_INTEGER));
-  const fence = '`'.repeat(Math.max(3, ...shown.map((l) => longestRun(l, '`') + 1)));
+  const fence = '`'.repeat(Math.max(3, maxOf(shown.map((l) => longestRun(l, '`') + 1), 0)));
   return [`${fence}${lang}`, ...shown, fence];
 }
 

@@ -5,9 +5,10 @@ import pc from 'picocolors';
 import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import type { Finding, Severity } from '../engine/types.js';
 import { label, severityLabel } from './labels.js';
-import type { DoctorReport } from './model.js';
+import { isInconclusive, type DoctorReport } from './model.js';
 import { show } from './safe-text.js';
 import { skipReasonZh } from './skip-reason-zh.js';
+import { pushAll } from '../util/arrays.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -42,14 +43,15 @@ export function renderText(r: DoctorReport, opts: { color?: boolean } = {}): str
   const node = [r.node.hostname, r.node.kernel ? `${label('kernel', lang)} ${r.node.kernel}` : undefined, r.node.os].filter(Boolean).map((x) => show(x)).join(', ');
   const origin = r.node.origin.path ? `${r.node.origin.kind} ${show(r.node.origin.path)}` : r.node.origin.kind;
   lines.push(c.bold(`${label('title', lang)}: ${node || '?'} (${label('from', lang)} ${origin})`));
+  for (const n of r.notes ?? []) lines.push(c.yellow(`${label('note', lang)}: ${n.code}: ${show(n.message)}`));
   if (!r.node.kubernetesNode) lines.push(c.yellow(label('notK8s', lang)));
   lines.push('');
-  if (r.findings.length === 0) lines.push(c.green(label('noFindings', lang)), '');
+  if (r.findings.length === 0) lines.push(isInconclusive(r) ? c.yellow(label('noFindingsIncomplete', lang)) : c.green(label('noFindings', lang)), '');
   for (const s of SEVERITY_ORDER) {
     const group = r.findings.filter((f) => f.severity === s);
     if (group.length === 0) continue;
     lines.push(paintSeverity(c, s, `${severityLabel(s, lang)} (${group.length})`));
-    for (const f of group) lines.push(...renderFinding(f, r, c), '');
+    for (const f of group) pushAll(lines, renderFinding(f, r, c)).push('');
   }
   const skipped = r.results.filter((x) => x.status === 'skipped');
   if (skipped.length > 0) {

@@ -1,6 +1,7 @@
 // Helpers shared by the knowledge-base rules (src/rules/kb-rules.ts): reading links, sysctls and
 // packet-filter rule sets the same way in every rule. Pure functions of NodeFacts.
 import type { EvidenceLine, Link, NodeFacts } from '../evidence/node-facts.js';
+import { pushAll } from '../util/arrays.js';
 
 export function line(source: string, text: string): EvidenceLine {
   return { source, text };
@@ -151,7 +152,7 @@ export function walkIptables(tables: IptTables, table: string, chain: string, de
   for (const raw of c.rules) {
     const r = parseIptRule(chain, raw);
     out.push(r);
-    if (r.target && chains[r.target]) out.push(...walkIptables(tables, table, r.target, depth + 1, seen));
+    if (r.target && chains[r.target]) pushAll(out, walkIptables(tables, table, r.target, depth + 1, seen));
   }
   return out;
 }
@@ -176,6 +177,18 @@ export function effectiveIptDefault(tables: IptTables, table: string, chain: str
 export type NftTable = NonNullable<NonNullable<NodeFacts['packetFilter']>['nft']>[number];
 export type NftChain = NftTable['chains'][number];
 
+/** Chains of a table by name, built once per table: a scan of every chain per jump was quadratic. */
+const chainsByName = new WeakMap<NftTable, Map<string, NftChain>>();
+function nftChainNamed(table: NftTable, name: string): NftChain | undefined {
+  let byName = chainsByName.get(table);
+  if (!byName) {
+    byName = new Map();
+    for (const c of table.chains) if (!byName.has(c.name)) byName.set(c.name, c);
+    chainsByName.set(table, byName);
+  }
+  return byName.get(name);
+}
+
 /** Rules reachable from a chain through `jump`/`goto` within its table, in order. */
 export function walkNft(table: NftTable, chain: NftChain, depth = 0, seen = new Set<string>()): { chain: string; rule: string }[] {
   if (seen.has(chain.name) || depth > 8) return [];
@@ -184,8 +197,8 @@ export function walkNft(table: NftTable, chain: NftChain, depth = 0, seen = new 
   for (const rule of chain.rules) {
     out.push({ chain: chain.name, rule });
     const m = /\b(?:jump|goto)\s+(\S+)/.exec(rule);
-    const next = m ? table.chains.find((c) => c.name === m[1]) : undefined;
-    if (next) out.push(...walkNft(table, next, depth + 1, seen));
+    const next = m ? nftChainNamed(table, m[1]!) : undefined;
+    if (next) pushAll(out, walkNft(table, next, depth + 1, seen));
   }
   return out;
 }
@@ -199,7 +212,16 @@ export function effectiveNftDefault(chain: NftChain): { verdict: string; text: s
 }
 
 export function nftEstablishedOnly(rule: string): boolean {
-  return /ct state\s+(\{[^}]*\}|\S+)/.test(rule) && !/ct state\s+(\{[^}]*\b(new|untracked)\b[^}]*\}|(new|untracked)\b)/.test(rule) && !/ct state\s+!=/.test(rule);
+  // Each `ct state` value (a word or a `{ set }`) is looked at apart: one regex over the set with
+  // `[^}]*\b(new|untracked)\b[^}]*` was cubic on a long hostile rule.
+  if (/ct state\s+!=/.test(rule)) return false;
+  let any = false;
+  for (const m of rule.matchAll(/ct state\s+(\{[^{}]*\}|\S+)/g)) {
+    any = true;
+    const v = m[1]!;
+    if (v.startsWith('{') && v.endsWith('}') ? /\b(?:new|untracked)\b/.test(v) : /^(?:new|untracked)\b/.test(v)) return false;
+  }
+  return any;
 }
 
 /** iptables-nft writes its tables into nft too; they are judged from iptables-save, not twice. */

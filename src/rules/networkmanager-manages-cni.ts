@@ -7,8 +7,30 @@ const CNI_DEVICE = /^(flannel[.-].+|cni\d+|cali[0-9a-f].*|vxlan\.calico|vxlan-v6
 export const UNMANAGED_SPEC =
   'interface-name:cali*;interface-name:tunl*;interface-name:vxlan.calico;interface-name:vxlan-v6.calico;interface-name:wireguard.cali;interface-name:wg-v6.cali;interface-name:flannel*;interface-name:cni0;interface-name:veth*';
 
-function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+/**
+ * Whether `name` matches a glob of `*` and `?` (NetworkManager's interface-name specs). Matched
+ * by the greedy two-pointer method, at most name x glob steps: the glob comes from the bundle,
+ * and as a regex (`.*` per star) a glob of many stars backtracked exponentially.
+ */
+export function globMatch(glob: string, name: string): boolean {
+  let g = 0;
+  let n = 0;
+  let star = -1;
+  let mark = 0;
+  while (n < name.length) {
+    if (g < glob.length && (glob[g] === '?' || glob[g] === name[n])) {
+      g++;
+      n++;
+    } else if (g < glob.length && glob[g] === '*') {
+      star = g++;
+      mark = n;
+    } else if (star >= 0) {
+      g = star + 1;
+      n = ++mark;
+    } else return false;
+  }
+  while (g < glob.length && glob[g] === '*') g++;
+  return g === glob.length;
 }
 
 /** Whether NetworkManager's unmanaged-devices specs cover an interface (`interface-name:flannel*`, `interface-name:=cni0`). */
@@ -18,7 +40,7 @@ export function coveredBySpecs(name: string, specs: string[]): boolean {
       const item = raw.trim();
       const m = /^interface-name:(=|~)?(.+)$/.exec(item);
       if (!m || m[2] === undefined) continue;
-      if (m[1] === '=' ? m[2] === name : globToRegExp(m[2]).test(name)) return true;
+      if (m[1] === '=' ? m[2] === name : globMatch(m[2], name)) return true;
     }
   }
   return false;

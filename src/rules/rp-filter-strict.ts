@@ -4,6 +4,7 @@ import { fragment } from '../engine/shell-fill.js';
 import { defineRule } from '../engine/types.js';
 import type { EvidenceLine } from '../evidence/node-facts.js';
 import { ifaceSysctl, line, sysctlSource, underlayOf, vxlanLinks } from './kb-shared.js';
+import { pushAll } from '../util/arrays.js';
 
 export default defineRule({
   meta: {
@@ -68,7 +69,7 @@ export default defineRule({
     const martians = (facts.kernelLog?.matches ?? []).filter((m) => m.pattern === 'martian-source' || /martian source/.test(m.line));
     if (martians.length > 0) {
       drops.push(`${martians.length} martian source log line(s)`);
-      evidence.push(...martians.slice(0, 3).map((m) => line(m.source, m.line)));
+      pushAll(evidence, martians.slice(0, 3).map((m) => line(m.source, m.line)));
     }
     const data = { ifaces, allBefore: all, drops: drops.join(', ') };
     const commandData = { sysctlArgs, sysctlUndoArgs };

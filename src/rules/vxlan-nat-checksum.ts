@@ -5,6 +5,7 @@ import { defineRule, type RuleContext } from '../engine/types.js';
 import { prefixContains } from './data/ipv4.js';
 import { natChecksumFix } from './data/kernel-builds.js';
 import { isOverlayName } from './overlay.js';
+import { pushAll } from '../util/arrays.js';
 
 const MARK = /(?:--mark|mark match)\s+0x4000\/0x4000/;
 const NEGATED_MARK = /(?:!\s+--mark|mark match\s+!)\s*0x4000\/0x4000/;
@@ -154,7 +155,7 @@ function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>
   evidence.unshift({ source: ok.source, text: `UDP echo this node -> ${ok.target} (overlay): ${ok.echo!.received}/${ok.echo!.sent} came back` });
   const trigger = kubePostroutingForm(facts);
   const pfSource = facts.packetFilter?.sources[0] ?? 'iptables-save';
-  if (trigger.kind === 'prefix') evidence.push(...trigger.lines.map((l) => ({ source: pfSource, text: l })));
+  if (trigger.kind === 'prefix') pushAll(evidence, trigger.lines.map((l) => ({ source: pfSource, text: l })));
   evidence.push({ source: kernel.source, text: kernel.uname });
   // The NAT rule in iptables' own words (the full line is in the evidence), so no prose is passed in.
   const nat = { prefix: 'KUBE-POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE', fixed: 'KUBE-POSTROUTING -j RETURN, MARK, MASQUERADE', absent: 'KUBE-POSTROUTING -', unknown: 'iptables-save -' }[trigger.kind];

@@ -1,8 +1,9 @@
 // Collects one node's facts: from the live host (optionally under a root prefix) or from a bundle,
 // running only the sources that provide the evidence asked for, and validating every section.
-import { readFile } from 'node:fs/promises';
 import { NODE_FACTS_SCHEMA_VERSION, NodeFacts, type EvidenceKey } from '../evidence/node-facts.js';
+import { readFactsText } from '../engine/facts-file.js';
 import { PodpathError } from '../util/errors.js';
+import { oneLine } from '../util/terminal-safe.js';
 import type { EvidenceSource, FactsPart } from './types.js';
 import type { ExplainingHostReader } from './host/types.js';
 import { bundleHost } from './host/bundle.js';
@@ -76,11 +77,17 @@ export async function collectFromHost(
     }
   }
   const { missing: _ignored, ...sections } = part;
+  const notes = [...(host.notes?.() ?? [])];
+  // A bundle that gave no evidence at all must not read as a healthy node.
+  if (host.kind === 'bundle' && Object.values(sections).every((v) => v === undefined)) {
+    notes.push({ code: 'E_BUNDLE_EMPTY', message: `nothing podpath reads was found in ${oneLine(host.origin.path ?? 'the bundle')} (no command output or node file it knows)` });
+  }
   return NodeFacts.parse({
     schemaVersion: NODE_FACTS_SCHEMA_VERSION,
     collectedAt: new Date().toISOString(),
     origin: host.origin,
     missing: dedupe(gaps),
+    ...(notes.length > 0 ? { notes } : {}),
     ...sections,
   });
 }
@@ -93,22 +100,17 @@ export function selectSources(sources: EvidenceSource[], needs: EvidenceKey[] | 
 }
 
 async function readFactsFile(file: string): Promise<NodeFacts> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new PodpathError('E_BUNDLE_NOT_FOUND', `no such facts file: ${file}`);
-  }
+  const text = readFactsText(file, (errno) => new PodpathError('E_BUNDLE_NOT_FOUND', errno === 'ENOENT' ? `no such facts file: ${oneLine(file)}` : `cannot read ${oneLine(file)}: ${errno}`));
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new PodpathError('E_FACTS_INVALID', `${file} is not JSON: ${(e as Error).message}`);
+    throw new PodpathError('E_FACTS_INVALID', `${oneLine(file)} is not JSON: ${oneLine((e as Error).message)}`);
   }
   const parsed = NodeFacts.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new PodpathError('E_FACTS_INVALID', `${file} is not podpath node facts: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+    throw new PodpathError('E_FACTS_INVALID', `${oneLine(file)} is not podpath node facts: ${oneLine(issue?.path.join('.') || '(root)')}: ${oneLine(issue?.message ?? '')}`);
   }
   return { ...parsed.data, origin: { kind: 'fixture', path: file } };
 }

@@ -8,6 +8,8 @@ export interface CommandSpec {
   argv: string[];
   /** sosreport plugin folder: the output lives at sos_commands/<plugin>/<argv joined by '_'>. */
   plugin: string;
+  /** The output is one JSON document (`ip -j`): its lines are not cut at the line limit (JSON.parse is linear). */
+  json?: boolean;
 }
 
 export interface CommandOutput {
@@ -33,7 +35,7 @@ export interface HostReader {
 }
 
 /** Sections a source produced, and what it could not get. */
-export type FactsPart = Partial<Omit<NodeFacts, 'schemaVersion' | 'collectedAt' | 'origin' | 'missing'>> & {
+export type FactsPart = Partial<Omit<NodeFacts, 'schemaVersion' | 'collectedAt' | 'origin' | 'missing' | 'notes'>> & {
   missing?: { evidence: string; reason: string }[];
 };
 

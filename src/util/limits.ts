@@ -6,10 +6,12 @@ export interface Limit {
   /** Stable error code given when the limit is hit. */
   code: string;
   value: number;
-  unit: 'bytes' | 'files' | 'levels' | 'characters' | 'lines' | 'seconds' | 'items' | 'requests' | 'connections';
+  unit: 'bytes' | 'files' | 'levels' | 'characters' | 'lines' | 'seconds' | 'items' | 'requests' | 'connections' | 'ratio';
   /** What is limited, in a few words. */
   what: string;
 }
+
+const MiB = 1024 * 1024;
 
 export const LIMITS = {
   evidenceLine: {
@@ -33,6 +35,39 @@ export const LIMITS = {
   agentProbeRequestsPerMinute: { code: 'E_PROBE_RATE', value: 30, unit: 'requests', what: 'POST /v1/probe requests that may start in any 60 s (429)' },
   responderReplaySessions: { code: 'E_PROBE_REPLAY', value: 4096, unit: 'items', what: "probe sessions whose sequence numbers the responder remembers (oldest forgotten first; a forgotten session's older datagrams count as replayed)" },
   responderReplayWindow: { code: 'E_PROBE_REPLAY', value: 1024, unit: 'items', what: 'sequence numbers remembered per session (older ones count as replayed)' },
+  // Bundles (tarballs are read as a stream into memory: nothing is written to disk).
+  BUNDLE_UNPACKED_BYTES: { code: 'E_BUNDLE_TOO_BIG', value: 2048 * MiB, unit: 'bytes', what: 'bytes a tarball unpacks to (its entries summed, checked against each header before the data is read)' },
+  BUNDLE_RATIO: { code: 'E_BUNDLE_BOMB', value: 1000, unit: 'ratio', what: 'unpacked bytes per compressed byte read, once more than 64 MiB are unpacked (a decompression bomb)' },
+  BUNDLE_ENTRIES: { code: 'E_BUNDLE_ENTRIES', value: 500_000, unit: 'files', what: 'entries (files, directories, links) in a tarball' },
+  BUNDLE_DEPTH: { code: 'E_BUNDLE_DEPTH', value: 128, unit: 'levels', what: 'directory levels of a path in a tarball' },
+  BUNDLE_PATH_CHARS: { code: 'E_BUNDLE_PATH', value: 4096, unit: 'characters', what: 'length of a path in a tarball (PATH_MAX)' },
+  BUNDLE_NAME_CHARS: { code: 'E_BUNDLE_PATH', value: 255, unit: 'characters', what: 'length of one file name in a tarball (NAME_MAX)' },
+  BUNDLE_KEPT_BYTES: { code: 'E_BUNDLE_MEMORY', value: 256 * MiB, unit: 'bytes', what: 'file contents and names of a tarball kept in memory (only files a podpath source reads keep their contents)' },
+  BUNDLE_SECONDS: { code: 'E_BUNDLE_TIMEOUT', value: 300, unit: 'seconds', what: 'time to read a tarball' },
+  SYMLINK_HOPS: { code: 'E_BUNDLE_LINK_LOOP', value: 40, unit: 'items', what: 'symbolic links followed to resolve one path inside a bundle (never leaving it)' },
+  // Every read, from a bundle, a directory, --root or the live host.
+  FILE_BYTES: { code: 'E_FILE_CUT', value: 8 * MiB, unit: 'bytes', what: 'bytes read of one file: the first ones, or the last ones for logs; the evidence is marked as cut' },
+  OUTPUT_BYTES: { code: 'E_OUTPUT_CUT', value: 8 * MiB, unit: 'bytes', what: 'bytes read of one command output (live or sos_commands/): the first ones, or the last ones for dmesg/journalctl; marked as cut' },
+  LINE_CHARS: { code: 'E_LINE_CUT', value: 16_384, unit: 'characters', what: 'length of one line before any parser sees it (longer lines are cut; JSON output of `ip -j` is exempt)' },
+  FACTS_FILE_BYTES: { code: 'E_FACTS_TOO_BIG', value: 64 * MiB, unit: 'bytes', what: 'size of a NodeFacts .json file (--facts, --from x.json)' },
+  // pcap diff: memory follows packet counts, never the time a capture spans; per-flow tables are
+  // capped. Reaching one is a warning finding (diff-limits) carrying the code, not an error.
+  pcapDiffIndexedPackets: { code: 'E_PCAP_DIFF_LIMIT', value: 20_000_000, unit: 'items', what: "receiver capture's IP packets indexed by pcap diff" },
+  pcapDiffUnmatched: { code: 'E_PCAP_DIFF_LIMIT', value: 2_000_000, unit: 'items', what: 'unmatched packets analyzed per direction by pcap diff' },
+  pcapDiffAddresses: { code: 'E_PCAP_DIFF_LIMIT', value: 262_143, unit: 'items', what: 'distinct addresses told apart by pcap diff' },
+  pcapDiffPairs: { code: 'E_PCAP_DIFF_LIMIT', value: 65_536, unit: 'items', what: 'address pairs counted one by one by pcap diff' },
+  pcapDiffRateSources: { code: 'E_PCAP_DIFF_LIMIT', value: 16_384, unit: 'items', what: 'sources whose send rate pcap diff measures' },
+  labStateBytes: { code: 'E_LAB_STATE', value: 4 << 20, unit: 'bytes', what: "a lab's state.json (podpath writes a few kB)" },
+  // Kubernetes: dumps read from files and API responses (src/sources/kube/).
+  kubeDumpBytes: { code: 'E_KUBE_DUMP_TOO_LARGE', value: 256 * 1024 * 1024, unit: 'bytes', what: 'one Kubernetes dump file' },
+  kubeDumpFiles: { code: 'E_KUBE_DUMP_TOO_MANY_FILES', value: 10_000, unit: 'files', what: 'dump files under the directories given' },
+  kubeDumpDepth: { code: 'E_KUBE_DUMP_TOO_DEEP', value: 8, unit: 'levels', what: 'directory depth searched for dumps (deeper is not read)' },
+  kubeObjects: { code: 'E_KUBE_TOO_MANY_OBJECTS', value: 500_000, unit: 'items', what: 'Kubernetes objects read, dumps or API' },
+  kubeResponseBytes: { code: 'E_KUBE_RESPONSE_TOO_LARGE', value: 64 * 1024 * 1024, unit: 'bytes', what: 'one API server response (one page of a list)' },
+  kubeListPages: { code: 'E_KUBE_TOO_MANY_PAGES', value: 2_000, unit: 'requests', what: 'pages of one list (limit=500 each)' },
+  clusterBundleBytes: { code: 'E_BUNDLE_TOO_LARGE', value: 1024 * 1024, unit: 'bytes', what: 'the bundle ConfigMap as JSON (the API object limit)' },
+  clusterBundleInputBytes: { code: 'E_BUNDLE_TOO_LARGE', value: 16 * 1024 * 1024, unit: 'bytes', what: 'the podpath.mjs read for --bundle' },
+  kubeRequestSeconds: { code: 'E_KUBE_TIMEOUT', value: 30, unit: 'seconds', what: 'one API request' },
   // ---- the mesh (podpath mesh): round plans an agent takes, the coordinator's inputs
   meshRoundsPerMinute: { code: 'E_MESH_RATE', value: 600, unit: 'requests', what: 'POST /v1/mesh/round requests that may start in any 60 s (429); their bytes count in the same per-minute budget as /v1/probe' },
   meshPeersPerRound: { code: 'E_MESH_PLAN', value: 32, unit: 'items', what: 'peers one agent probes in one mesh round, and probes it runs at once (k)' },

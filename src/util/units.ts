@@ -2,14 +2,14 @@
 import { PodpathError } from './errors.js';
 
 export function parseRate(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(bit|bps|b)?(?:\/s)?\s*$/i.exec(text);
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)(bit|bps|b)?(?:\/s)?$/i.exec(text.trim());
   if (!m) throw new PodpathError('E_BAD_RATE', `cannot read the rate "${text}" (examples: 20mbit, 22100K, 1g)`);
   const mult = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
   return Math.round(Number(m[1]) * mult);
 }
 
 export function parseDuration(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/i.exec(text);
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/i.exec(text.trim());
   if (!m) throw new PodpathError('E_BAD_DURATION', `cannot read the duration "${text}" (examples: 500ms, 30s, 2m)`);
   const mult = { ms: 1, s: 1000, m: 60_000 }[(m[2] ?? 's').toLowerCase() as 'ms' | 's' | 'm'];
   return Math.round(Number(m[1]) * mult);

@@ -60,7 +60,7 @@ describe.skipIf(skip)('lab lifecycle', () => {
     // The brief's goals (< 5 s up, < 2 s down) are measured by bench/lab.bench.ts, not asserted here.
   });
 
-  it('drives the lab through the CLI: up --json, status, exec with the node root, refuses a second up, down is idempotent and cleans a crashed run', async () => {
+  it('drives the lab through the CLI: up --json, status, exec with the node root, refuses a second up, down is idempotent and leaves namespaces it has no record of', async () => {
     const up = JSON.parse((await cli(['up', '--name', LAB, '--nodes', '2', '--underlay', 'veth', '--json'])).stdout) as { plan: LabPlan; ms: number };
     expect(up.plan.nodes).toHaveLength(2);
     const status = JSON.parse((await cli(['status', '--name', LAB, '--json'])).stdout) as { nodes: { vtep: { port: number; vni: number; mac: string } }[]; faults: unknown[] };
@@ -83,18 +83,27 @@ describe.skipIf(skip)('lab lifecycle', () => {
     expect((await cli(['heal', '--name', LAB])).stdout).toBe('healed: stale-vtep-mac\n');
     expect((JSON.parse((await cli(['status', '--name', LAB, '--json'])).stdout) as { nodes: { vtep: { mac: string } }[] }).nodes[1]!.vtep.mac).toBe(up.plan.nodes[1]!.vtep.mac);
 
-    // A crashed run: namespaces without state. Another engineer's namespace must survive.
-    await pexec('rm', ['-rf', up.plan.dir]);
+    // Down removes what the state recorded; another engineer's look-alike namespace survives.
     await pexec('ip', ['netns', 'add', `pplab-${LAB}x-n1`]);
     try {
       const down = await cli(['down', '--name', LAB]);
       expect(down.stdout).toMatch(/4 namespace\(s\) removed/);
       expect(hostSnapshot().namespaces).toContain(`pplab-${LAB}x-n1`);
-      expect((await cli(['down', '--name', LAB])).stdout).toMatch(/0 namespace\(s\) removed/);
+      expect((await cli(['down', '--name', LAB])).stdout).toMatch(/0 namespace\(s\) removed \(nothing recorded in /);
     } finally {
       await pexec('ip', ['netns', 'del', `pplab-${LAB}x-n1`]);
     }
     expect(hostSnapshot().namespaces.filter((n) => n.startsWith(`pplab-${LAB}`))).toEqual([]);
+    // Namespaces whose state is gone (its directory deleted by hand) are not the lab's any more:
+    // down leaves them and says so (a lab killed while building keeps its state: lab-down-safety).
+    await cli(['up', '--name', LAB, '--nodes', '2', '--underlay', 'veth', '--pods', '0']);
+    await pexec('rm', ['-rf', up.plan.dir]);
+    try {
+      const orphan = await cli(['down', '--name', LAB]);
+      expect(orphan.stdout).toMatch(/0 namespace\(s\) removed \(nothing recorded in .*\)\n {2}left alone, not made by this lab .*: pplab-e2elc-n1, pplab-e2elc-n2\n/);
+    } finally {
+      for (const ns of [`pplab-${LAB}-n1`, `pplab-${LAB}-n2`]) await pexec('ip', ['netns', 'del', ns]);
+    }
   });
 
   it('builds a Calico VXLAN lab (vxlan.calico, VNI 4096, port 4789, routed /32 pods) over a direct veth', async () => {

@@ -37,6 +37,9 @@ describe.skipIf(skip)('lab selftest', () => {
       if (kernelAtLeast(5, 7)) {
         expect(x.verdict, `${x.variant} ${x.path}`).toBe('delivered');
         expect(x.corrupted).toBe(0);
+        // Delivered and answered: no bad-looking sum may be called a wire error (issue 9, item 25).
+        expect(x.outer.causes.wire ?? 0, `${x.variant} ${x.path}: ${x.how}`).toBe(0);
+        expect(x.outer.causes.unknown ?? 0).toBe(0);
       }
     }
     const text = formatSelftest(r);

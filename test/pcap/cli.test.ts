@@ -133,6 +133,76 @@ describe('podpath pcap (child process)', () => {
     expect(r.stdout).toContain('Delivery');
   });
 
+  describe('a capture that cannot be opened has no result on stdout (issue 9, item 17)', () => {
+    const unreadable = () => {
+      const random = join(dir, 'random.pcap');
+      writeFileSync(random, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) & 255)));
+      const empty = join(dir, 'empty.pcap');
+      writeFileSync(empty, '');
+      const header = join(dir, 'header-cut.pcap');
+      writeFileSync(header, readFileSync(clean).subarray(0, 10));
+      return [
+        { file: join(dir, 'missing.pcap'), code: 'E_INPUT' },
+        { file: random, code: 'E_PCAP_BAD_MAGIC' },
+        { file: empty, code: 'E_PCAP_EMPTY' },
+        { file: header, code: 'E_PCAP_TRUNCATED' },
+      ];
+    };
+    // Every way a result shows: the verdict line, a file's summary, the diff tables.
+    const RESULT = /No findings|frames|Captures|Delivery|"files"|"result"/;
+
+    it('pcap analyze, text and --json: nothing on stdout, one error line naming the file, exit 2', () => {
+      for (const { file, code } of unreadable()) {
+        for (const json of [[], ['--json']]) {
+          const r = podpath(['pcap', 'analyze', ...json, file]);
+          expect(r.code, `${file} ${json}`).toBe(2);
+          expect(r.stdout, `${file} ${json}`).toBe('');
+          expect(r.stderr).toMatch(new RegExp(`^podpath: ${code}: .*${file.split('/').pop()!.replace('.', '\\.')}: [^\\n]*\\n$`));
+        }
+      }
+    });
+
+    it('pcap analyze of several files: the readable ones are reported, each unreadable one named with its code, exit 2', () => {
+      const bad = unreadable();
+      const r = podpath(['pcap', 'analyze', clean, bad[1]!.file, ffff, bad[0]!.file]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(/clean\.pcap: pcap, 4 frames/);
+      expect(r.stdout).toMatch(/ffff\.pcap: pcapng, 3 frames/);
+      expect(r.stdout).not.toMatch(/random\.pcap|missing\.pcap/);
+      const err = r.stderr.trim().split('\n');
+      expect(err).toHaveLength(2);
+      expect(err[0]).toMatch(/^podpath: E_PCAP_BAD_MAGIC: .*random\.pcap: /);
+      expect(err[1]).toMatch(/^podpath: E_INPUT: .*missing\.pcap: /);
+      const j = podpath(['pcap', 'analyze', '--json', clean, bad[1]!.file]);
+      expect(j.code).toBe(2);
+      const doc = analyzeJsonSchema.parse(JSON.parse(j.stdout));
+      expect(doc.exitCode).toBe(2);
+      expect(doc.files.map((f) => f.file)).toEqual([clean]);
+    });
+
+    it('pcap diff, text and --json, with either side unreadable: nothing on stdout, exit 2', () => {
+      for (const { file, code } of unreadable()) {
+        for (const [sender, receiver] of [[file, clean], [clean, file]]) {
+          for (const json of [[], ['--json']]) {
+            const r = podpath(['pcap', 'diff', ...json, sender!, receiver!]);
+            expect(r.code, `${sender} ${receiver} ${json}`).toBe(2);
+            expect(r.stdout, `${sender} ${receiver} ${json}`).not.toMatch(RESULT);
+            expect(r.stdout).toBe('');
+            expect(r.stderr).toMatch(new RegExp(`^podpath: ${code}: `));
+            expect(r.stderr.trim().split('\n')).toHaveLength(1);
+          }
+        }
+      }
+    });
+
+    it('a capture cut after some frames keeps its partial result, marked as cut', () => {
+      const r = podpath(['pcap', 'analyze', cut]);
+      expect(r.stdout).toMatch(/cut short at byte \d+ \(E_PCAP_TRUNCATED\): only its first 15 frames/);
+      const d = podpath(['pcap', 'diff', fixture('synack-no-ack-client.pcap'), cut]);
+      expect(d.stdout).toMatch(/the receiver's capture was cut short at byte \d+ \(E_PCAP_TRUNCATED\)/);
+    });
+  });
+
   it('speaks Chinese with --lang zh, and refuses an unknown language', () => {
     const r = podpath(['pcap', 'analyze', '--lang', 'zh', fixture('synack-no-ack-server.pcap')]);
     expect(r.code).toBe(1);

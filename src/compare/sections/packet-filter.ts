@@ -16,7 +16,7 @@ const BUILTIN: Record<string, string[]> = {
 };
 
 function stripCounters(rule: string): string {
-  return rule.replace(/\s*counter packets \d+ bytes \d+/g, ' counter').replace(/^\[\d+:\d+\]\s*/, '').replace(/\s+/g, ' ').trim();
+  return rule.replace(/(?<!\s)\s*counter packets \d+ bytes \d+/g, ' counter').replace(/^\[\d+:\d+\]\s*/, '').replace(/\s+/g, ' ').trim();
 }
 
 function chainRelevance(table: string, chain: string): Relevance {
@@ -55,7 +55,8 @@ export function comparePacketFilter(sink: DiffSink, a: NodeContext, b: NodeConte
           sink.value('packet-filter', `iptables.${table}.${chain}`, shown(x), shown(y), rel, { note: 'chain on one node only' });
           continue;
         }
-        const policyOf = (c: typeof x) => c.policy?.replace(/ \(.*\)$/, '');
+        // The first ` (` of a policy that ends with `)`: found without a regex (/ \(.*\)$/ was quadratic).
+        const policyOf = (c: typeof x) => (c.policy?.endsWith(')') && c.policy.indexOf(' (') >= 0 ? c.policy.slice(0, c.policy.indexOf(' (')) : c.policy);
         if (policyOf(x) === policyOf(y) && x.rules.length === 0 && y.rules.length === 0) continue;
         sink.value('packet-filter', `iptables.${table}.${chain}.policy`, x.policy, y.policy, rel === 'low' ? 'low' : 'high', {
           evA: x.policy ? [{ source: srcA ?? 'iptables-save', text: `:${chain} ${x.policy}` }] : [],

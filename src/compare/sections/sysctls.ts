@@ -12,7 +12,8 @@ const MEDIUM = /^(net\.|kernel\.unprivileged_bpf|vm\.overcommit)/;
 
 /** `net.ipv4.conf.eth0.rp_filter` -> `net.ipv4.conf.<underlay>.rp_filter`; undefined for pod veths. */
 function normaliseKey(ctx: NodeContext, key: string): string | undefined {
-  const m = /^(net\.ipv[46]\.(?:conf|neigh)\.)([^.]+(?:\/[^.]+)?)(\..+)$/.exec(key);
+  // `[^.]+` already takes a `/` (eth0/100 for eth0.100); `s`: `(\..+)$` cannot fail and backtrack.
+  const m = /^(net\.ipv[46]\.(?:conf|neigh)\.)([^.]+)(\..+)$/s.exec(key);
   if (!m) return key;
   const iface = (m[2] ?? '').replace(/\//g, '.');
   if (['all', 'default'].includes(iface)) return key;

@@ -1,5 +1,6 @@
 // The registry of faults, and inject/heal over the lab state.
 import { PodpathError } from '../../util/errors.js';
+import { labDir } from '../names.js';
 import { readState, requireState, writeState, type AppliedFault } from '../state.js';
 import { findNode, type LabPlan, type NodePlan } from '../topology.js';
 import { badUdpChecksum } from './bad-udp-checksum.js';
@@ -72,7 +73,7 @@ export async function injectFault(lab: string, name: string, req: InjectRequest 
   try {
     notes = await fault.inject({ plan: state.plan, node, peer, options }, tx);
   } catch (e) {
-    await runUndo(tx.undo).catch(() => undefined);
+    await runUndo(tx.undo, labDir(lab)).catch(() => undefined);
     throw e;
   }
   const applied: AppliedFault = {
@@ -98,7 +99,7 @@ export async function healFaults(lab: string, name?: string): Promise<string[]> 
   if (name && targets.length === 0) throw new PodpathError('E_LAB_FAULT_INACTIVE', `${name} is not injected in lab ${lab}`);
   const healed: string[] = [];
   for (const f of targets) {
-    await runUndo(f.undo);
+    await runUndo(f.undo, labDir(lab));
     state.faults = state.faults.filter((x) => x !== f);
     await writeState(state);
     healed.push(f.name);

@@ -1,6 +1,6 @@
 // FaultTx: runs a fault's steps and keeps the exact undo list; heal runs it.
-import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { lstat, mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { PodpathError } from '../../util/errors.js';
 import { describeStep, run, runRaw } from '../run.js';
 import type { UndoStep } from '../state.js';
@@ -13,7 +13,9 @@ export class FaultTx implements FaultTxLike {
 
   async do(step: Step, undo?: UndoStep | UndoStep[]): Promise<string> {
     const out = await run(step);
-    if (undo) this.undo.unshift(...(Array.isArray(undo) ? undo : [undo]));
+    // Heal runs newest first: the new steps go in front, in their own order.
+    const steps = undo === undefined ? [] : Array.isArray(undo) ? undo : [undo];
+    for (let i = steps.length - 1; i >= 0; i--) this.undo.unshift(steps[i]!);
     return out;
   }
 
@@ -26,7 +28,8 @@ export class FaultTx implements FaultTxLike {
     }
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text);
-    this.undo.unshift({ argv: [], removeFile: path }, ...created.map((d) => ({ argv: [], removeDir: d })));
+    const steps: UndoStep[] = [{ argv: [], removeFile: path }, ...created.map((d) => ({ argv: [], removeDir: d }))];
+    for (let i = steps.length - 1; i >= 0; i--) this.undo.unshift(steps[i]!);
   }
 
   read(step: Step): Promise<string> {
@@ -34,10 +37,34 @@ export class FaultTx implements FaultTxLike {
   }
 }
 
-/** Runs undo steps in order; keeps going past failures and reports them all at the end. */
-export async function runUndo(steps: UndoStep[]): Promise<void> {
+/**
+ * True when `path` lies inside `dir` and no directory on the way there is a symlink: the files a
+ * fault wrote are in its lab's node roots, and heal removes nothing else whatever state.json says.
+ */
+export async function insideWithoutSymlinks(path: string, dir: string): Promise<boolean> {
+  const rel = relative(resolve(dir), resolve(path));
+  if (rel === '' || rel.startsWith('..') || rel.startsWith(sep)) return false;
+  let p = resolve(dir);
+  for (const part of rel.split(sep).slice(0, -1)) {
+    p = resolve(p, part);
+    const st = await lstat(p).catch(() => undefined);
+    if (!st || st.isSymbolicLink() || !st.isDirectory()) return false;
+  }
+  return true;
+}
+
+/**
+ * Runs undo steps in order; keeps going past failures and reports them all at the end. Files and
+ * directories are removed only inside `within` (the lab's directory).
+ */
+export async function runUndo(steps: UndoStep[], within: string): Promise<void> {
   const errors: string[] = [];
   for (const s of steps) {
+    const path = s.removeFile ?? s.removeDir;
+    if (path !== undefined && !(await insideWithoutSymlinks(path, within))) {
+      errors.push(`${path} is not inside ${within}: not removed`);
+      continue;
+    }
     if (s.removeFile) {
       await rm(s.removeFile, { force: true });
       continue;

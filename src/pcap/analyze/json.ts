@@ -78,6 +78,7 @@ export const fileAnalysisSchema = z.object({
         src: z.string(),
         dst: z.string(),
         dstPort: z.number().int().optional(),
+        answered: z.literal(true).optional(),
         count: z.number().int().positive(),
         example: z.object({ frame: z.number().int(), got: z.number().int(), expected: z.number().int().optional() }),
         frames: frameSetSchema,

@@ -6,6 +6,7 @@ import { sortFindings, type Finding, type Severity } from './findings.js';
 import { layerLabel, layerLabelZh } from './layers.js';
 import { displayWidth, padEndDisplay, padStartDisplay } from '../../util/display-width.js';
 import { show } from '../../report/safe-text.js';
+import { maxOf, pushAll } from '../../util/arrays.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -53,7 +54,7 @@ export function renderFindings(findings: Finding[], c: Colors, showFile: boolean
 /** A plain left-aligned table; numbers right-aligned; Chinese cells count two columns a character. */
 export function table(header: string[], rows: (string | number)[][], c: Colors): string[] {
   const cells = [header, ...rows.map((r) => r.map((v) => show(v)))];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => displayWidth(r[i] ?? ''))));
+  const widths = header.map((_, i) => maxOf(cells.map((r) => displayWidth(r[i] ?? ''))));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   const fmt = (r: string[]) => r.map((v, i) => (numeric[i] ? padStartDisplay(v, widths[i]!) : padEndDisplay(v, widths[i]!))).join('  ').trimEnd();
   return [c.bold(fmt(header)), ...cells.slice(1).map(fmt)];
@@ -80,6 +81,7 @@ export const TABLE_WORDS = {
     sizesNote: ' (IP total length, packets per bucket)',
     sizeHead: ['flow', 'packets'],
     max: 'max',
+    cut: (offset: number, code: string, frames: number) => `cut short at byte ${offset} (${code}): only its first ${frames} frames are summed up below`,
   },
   zh: {
     summary: (format: string, frames: number, ip: number, tunnel: number) => `：${format}，${frames} 帧（IP ${ip} 个，隧道封装 ${tunnel} 个）`,
@@ -98,6 +100,7 @@ export const TABLE_WORDS = {
     sizesNote: '（IP 总长度，各区间的报文数）',
     sizeHead: ['流', '报文数'],
     max: '最大',
+    cut: (offset: number, code: string, frames: number) => `在第 ${offset} 字节处中断（${code}）：以下只统计了前 ${frames} 帧`,
   },
 };
 
@@ -110,10 +113,13 @@ export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10, lang:
       t.summary(a.read.format, a.read.frames, a.packets.ip, a.packets.tunnel) +
       (w ? t.span(iso(w.first), iso(w.last), w.seconds.toFixed(1)) : ''),
   );
+  // A capture read in part: what follows covers the frames before the point where reading stopped.
+  if (a.read.error) out.push(c.yellow(t.cut(a.read.error.offset, a.read.error.code, a.read.frames)));
   if (a.checksums.layers.length) {
     out.push('', c.bold(t.checksums));
-    out.push(
-      ...table(
+    pushAll(
+      out,
+      table(
         t.checksumHead,
         a.checksums.layers.map((l) => [lang === 'zh' ? layerLabelZh(l.layer) : layerLabel(l.layer), l.ok, l.bad, l.none, l.unverifiable, l.badByCause.wire, l.badByCause.offload, l.badByCause.lco, l.badByCause.unknown]),
         c,
@@ -124,8 +130,9 @@ export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10, lang:
   if (h.total > 0) {
     out.push('', c.bold(t.handshakeTitle) + t.handshakes(h.total, h.completed, h.completedFirstTry));
     if (h.notable.length) {
-      out.push(
-        ...table(
+      pushAll(
+        out,
+        table(
           t.handshakeHead,
           h.notable.slice(0, maxRows).map((x) => [
             `${x.scope === 'inner' ? t.inner : ''}${x.client} -> ${x.server}`,
@@ -143,8 +150,9 @@ export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10, lang:
   }
   if (a.sizes.flows.length) {
     out.push('', c.bold(t.sizes) + t.sizesNote);
-    out.push(
-      ...table(
+    pushAll(
+      out,
+      table(
         [...t.sizeHead, ...a.sizes.bucketLabels, t.max],
         a.sizes.flows.slice(0, maxRows).map((f) => [f.scope === 'inner' ? `${t.inner}${f.flow}` : f.flow, f.packets, ...f.buckets, f.maxIpLength]),
         c,
@@ -158,6 +166,6 @@ export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10, lang:
 export function renderAnalyze(files: FileAnalysis[], c: Colors, lang: Lang = 'en'): string {
   const findings = files.flatMap((f) => f.findings);
   const lines = [...renderFindings(findings, c, files.length > 1, lang)];
-  for (const f of files) lines.push('', ...renderFileTables(f, c, 10, lang));
+  for (const f of files) pushAll(lines, ['', ...renderFileTables(f, c, 10, lang)]);
   return lines.join('\n') + '\n';
 }

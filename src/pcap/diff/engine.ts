@@ -3,15 +3,24 @@
 // Memory: the receiver's capture is indexed first, ~110 bytes a packet (typed-array columns plus
 // one Map entry per distinct key; measured: 1M packets 247 MB peak RSS, 100k 106 MB), up to MAX_INDEXED packets; the sender's capture is then
 // streamed, and only its unmatched packets are kept (~55 bytes each, up to MAX_UNMATCHED) plus
-// bounded per-address counters. So memory grows with the receiver's capture and with the loss,
-// never with the sender's capture: give the smaller capture as RECEIVER when one is huge.
+// per-address and per-pair counters, each table capped (MAX_ADDRESSES, MAX_RATE_SOURCES,
+// MAX_PAIRS) and none sized by the time a capture spans. So memory grows with the receiver's
+// capture and with the loss, never with the sender's capture, its flows or its time span: give
+// the smaller capture as RECEIVER when one is huge. Stated bound (test/pcap/diff-memory.test.ts):
+// peak RSS <= 200 MiB + 0.75 KiB per receiver packet; measured with tsx: 1M-packet bench capture
+// 252 MB, 1M distinct flows 455 MB (was 2.06 GB), 30 packets spanning 10^8 s 91 MB (was 3.9 GB).
 import type { DecodedPacket } from '../types.js';
 import { tsOf } from '../analyze/layers.js';
 import { AddressTable, Column, RateMeter } from './columns.js';
+import { LIMITS } from '../../util/limits.js';
 import { alteredFields, datagramSize, invariantsOf, KeyHasher, type KeyOptions } from './key.js';
 
-export const MAX_INDEXED = 20_000_000;
-export const MAX_UNMATCHED = 2_000_000;
+export const MAX_INDEXED = LIMITS.pcapDiffIndexedPackets.value;
+export const MAX_UNMATCHED = LIMITS.pcapDiffUnmatched.value;
+/** Sources with a rate meter (a few hundred bytes each); packets of later sources get no rate. */
+export const MAX_RATE_SOURCES = LIMITS.pcapDiffRateSources.value;
+/** Address pairs with per-pair counters (matched, sent, largest delivered, clock deltas). */
+export const MAX_PAIRS = LIMITS.pcapDiffPairs.value;
 const RESERVOIR = 10_001;
 
 export interface SideCounts {
@@ -125,6 +134,9 @@ export class DiffEngine {
   readonly largestTcp = { sender: 0, receiver: 0 };
   alteredCount = 0;
   readonly alteredFieldCounts = new Map<string, number>();
+  /** Sender packets past MAX_RATE_SOURCES sources (no rate) and past MAX_PAIRS pairs (no pair counters). */
+  rateSourcesDropped = 0;
+  pairsDropped = 0;
   private seed = 1;
 
   private readonly hasher: KeyHasher;
@@ -202,10 +214,16 @@ export class DiffEngine {
     const src = this.addrs.id(pkt.ip.src);
     const dst = this.addrs.id(pkt.ip.dst);
     let meter = this.rates.get(src);
-    if (!meter) this.rates.set(src, (meter = new RateMeter()));
-    const rate = meter.add(ts, pkt.origLen * 8);
+    if (!meter && this.rates.size < MAX_RATE_SOURCES) this.rates.set(src, (meter = new RateMeter()));
+    if (!meter) this.rateSourcesDropped++;
+    const rate = meter ? meter.add(ts, pkt.origLen * 8) : 0;
     const pair = DiffEngine.pair(src, dst);
-    this.pairSent.set(pair, (this.pairSent.get(pair) ?? 0) + 1);
+    // Per-pair counters for the first MAX_PAIRS pairs only (every other pair map is keyed by a
+    // pair of pairSent): a capture of a million flows must not grow the maps without bound.
+    const sentBefore = this.pairSent.get(pair);
+    const tracked = sentBefore !== undefined || this.pairSent.size < MAX_PAIRS;
+    if (tracked) this.pairSent.set(pair, (sentBefore ?? 0) + 1);
+    else this.pairsDropped++;
     const tcp = tcpLength(pkt);
     if (tcp > this.largestTcp.sender) this.largestTcp.sender = tcp;
     const size = datagramSize(pkt);
@@ -214,8 +232,12 @@ export class DiffEngine {
     if (i >= 0) {
       const r = this.recv;
       r.matched.data[i] = 1;
-      if (rate > (this.rateOk.get(src) ?? 0)) this.rateOk.set(src, rate);
+      if (meter && rate > (this.rateOk.get(src) ?? 0)) this.rateOk.set(src, rate);
       this.sampleDelta(r.ts.data[i]! - ts);
+      if (!tracked) {
+        this.checkAltered(pkt, i);
+        return;
+      }
       const before = this.pairMatched.get(pair) ?? 0;
       this.pairMatched.set(pair, before + 1);
       // A later fragment getting through says nothing about its datagram (the first may be lost).
@@ -232,7 +254,7 @@ export class DiffEngine {
       return;
     }
     const j = this.lost.push(ts, pkt.frameNumber, size, src, dst, rate, this.rateOk.get(src) ?? 0, this.pairMatched.get(pair) ?? 0, tcp > 0);
-    if (j >= 0) this.pairLastLost.set(pair, j);
+    if (j >= 0 && tracked) this.pairLastLost.set(pair, j);
   }
 
   private checkAltered(pkt: DecodedPacket, i: number): void {

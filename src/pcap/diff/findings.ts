@@ -1,6 +1,9 @@
 // Findings of `pcap diff`: what was lost, which way, and what the loss depends on.
 import { makeFinding, sortFindings, type Finding } from '../analyze/findings.js';
 import type { DiffResult, ForwardDirection } from './result.js';
+import { MAX_PAIRS, MAX_RATE_SOURCES } from './engine.js';
+import { MAX_ADDRESSES } from './columns.js';
+import { LIMITS } from '../../util/limits.js';
 
 export function formatRate(bps: number): string {
   if (bps >= 1e9) return `${(bps / 1e9).toFixed(2)} Gbit/s`;
@@ -187,13 +190,21 @@ export function diffFindings(d: DiffResult): Finding[] {
       }),
     );
   }
-  if (d.limits.receiverIndexTruncated || d.limits.unmatchedDropped > 0) {
+  const l = d.limits;
+  if (l.receiverIndexTruncated || l.unmatchedDropped > 0 || l.rateSourcesDropped > 0 || l.pairsDropped > 0 || l.addressesOverflowed > 0) {
+    const parts = [
+      l.receiverIndexTruncated ? 'the receiver capture was indexed only in part' : '',
+      l.unmatchedDropped ? `${l.unmatchedDropped} unmatched sender packets were counted but not analyzed` : '',
+      l.rateSourcesDropped ? `${l.rateSourcesDropped} sender packets came from sources past the ${MAX_RATE_SOURCES} that get a rate` : '',
+      l.pairsDropped ? `${l.pairsDropped} sender packets belong to address pairs past the ${MAX_PAIRS} that are counted per pair` : '',
+      l.addressesOverflowed ? `${l.addressesOverflowed} lookups found the table of ${MAX_ADDRESSES} addresses full` : '',
+    ].filter((x) => x !== '');
     out.push(
       makeFinding({
         id: 'diff-limits',
         severity: 'warning',
         file,
-        message: `memory bound reached: ${d.limits.receiverIndexTruncated ? 'the receiver capture was indexed only in part; ' : ''}${d.limits.unmatchedDropped ? `${d.limits.unmatchedDropped} unmatched sender packets were counted but not analyzed` : ''}`,
+        message: `memory bound reached (${LIMITS.pcapDiffPairs.code}): ${parts.join('; ')}`,
         detail: 'Cut the captures down (editcap -A/-B to the interesting window, or a tcpdump filter) and run again.',
       }),
     );

@@ -70,7 +70,13 @@ export const diffResultSchema = z.object({
   }),
   segmentationOffload: z.object({ suspected: z.boolean(), largestTcpSender: z.number().int(), largestTcpReceiver: z.number().int() }),
   receiverOnly: z.number().int().nonnegative(),
-  limits: z.object({ receiverIndexTruncated: z.boolean(), unmatchedDropped: z.number().int().nonnegative() }),
+  limits: z.object({
+    receiverIndexTruncated: z.boolean(),
+    unmatchedDropped: z.number().int().nonnegative(),
+    rateSourcesDropped: z.number().int().nonnegative(),
+    pairsDropped: z.number().int().nonnegative(),
+    addressesOverflowed: z.number().int().nonnegative(),
+  }),
 });
 
 export const diffJsonSchema = z.object({

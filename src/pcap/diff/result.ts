@@ -80,7 +80,16 @@ export interface DiffResult {
   segmentationOffload: { suspected: boolean; largestTcpSender: number; largestTcpReceiver: number };
   /** Receiver packets from the sender's host with no copy in the sender's capture. */
   receiverOnly: number;
-  limits: { receiverIndexTruncated: boolean; unmatchedDropped: number };
+  limits: {
+    receiverIndexTruncated: boolean;
+    unmatchedDropped: number;
+    /** Sender packets of sources past the rate-meter cap (no rate known for them). */
+    rateSourcesDropped: number;
+    /** Sender packets of address pairs past the pair cap (matched or not, no per-pair counters). */
+    pairsDropped: number;
+    /** Address lookups past the address cap (those addresses share one id, shown as `?`). */
+    addressesOverflowed: number;
+  };
 }
 
 export interface FinishOptions {
@@ -198,7 +207,13 @@ export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
     altered: { count: e.alteredCount, fields: Object.fromEntries(e.alteredFieldCounts), examples: e.altered.slice(0, 20), senderFrames: senderFrames.toJSON() },
     segmentationOffload: { suspected: gso, largestTcpSender: e.largestTcp.sender, largestTcpReceiver: e.largestTcp.receiver },
     receiverOnly,
-    limits: { receiverIndexTruncated: r.truncated, unmatchedDropped: e.lost.truncated + reverseSide.u.truncated },
+    limits: {
+      receiverIndexTruncated: r.truncated,
+      unmatchedDropped: e.lost.truncated + reverseSide.u.truncated,
+      rateSourcesDropped: e.rateSourcesDropped,
+      pairsDropped: e.pairsDropped,
+      addressesOverflowed: e.addrs.overflowed,
+    },
   };
 }
 

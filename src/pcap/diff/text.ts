@@ -4,12 +4,14 @@ import { renderFindings, table, type Colors, type Lang } from '../analyze/text.j
 import type { Finding } from '../analyze/findings.js';
 import type { DiffResult } from './result.js';
 import { formatRate } from './findings.js';
+import { pushAll } from '../../util/arrays.js';
 
 const iso = (t: number | undefined) => (t === undefined ? '-' : new Date(t * 1000).toISOString());
 
 const WORDS = {
   en: {
     captures: 'Captures',
+    cut: (side: string, offset: number, code: string, frames: number) => `the ${side}'s capture was cut short at byte ${offset} (${code}): only its first ${frames} frames are compared`,
     captureHead: ['side', 'file', 'host', 'frames', 'first', 'last', 'seconds'],
     sender: 'sender',
     receiver: 'receiver',
@@ -30,6 +32,7 @@ const WORDS = {
   },
   zh: {
     captures: '抓包',
+    cut: (side: string, offset: number, code: string, frames: number) => `${side}的抓包在第 ${offset} 字节处中断（${code}）：只比较了前 ${frames} 帧`,
     captureHead: ['端', '文件', '主机', '帧数', '开始', '结束', '秒'],
     sender: '发送端',
     receiver: '接收端',
@@ -54,8 +57,9 @@ export function renderDiff(d: DiffResult, findings: Finding[], c: Colors, lang: 
   const w = WORDS[lang];
   const lines = renderFindings(findings, c, false, lang);
   lines.push('', c.bold(w.captures));
-  lines.push(
-    ...table(
+  pushAll(
+    lines,
+    table(
       w.captureHead,
       [
         [w.sender, d.sender.file, d.sender.host ?? '?', d.sender.frames, iso(d.sender.first), iso(d.sender.last), d.sender.seconds.toFixed(1)],
@@ -64,12 +68,16 @@ export function renderDiff(d: DiffResult, findings: Finding[], c: Colors, lang: 
       c,
     ),
   );
+  for (const [x, side] of [[d.sender, w.sender], [d.receiver, w.receiver]] as const) {
+    if (x.error) lines.push(c.yellow(w.cut(side, x.error.offset, x.error.code, x.frames)));
+  }
   lines.push(w.clock(d.clock.offset.toFixed(6), d.clock.basis === 'matched' ? w.matched(d.clock.pairs, d.clock.spread.toFixed(6)) : w.assumed, d.overlap.seconds.toFixed(1)));
   lines.push('', c.bold(w.delivery));
   const f = d.forward;
   const r = d.reverse;
-  lines.push(
-    ...table(
+  pushAll(
+    lines,
+    table(
       w.deliveryHead,
       [
         [`${f.from} -> ${f.to}`, f.sent, f.delivered, f.lost, f.lost ? formatFrames(f.lostFrames, 6) + w.inCapture(w.sender) : '-'],
@@ -87,8 +95,9 @@ export function renderDiff(d: DiffResult, findings: Finding[], c: Colors, lang: 
   const runs = [...f.runs.map((x) => ({ ...x, dir: `${f.from} -> ${f.to}`, capture: w.sender })), ...r.runs.map((x) => ({ ...x, dir: `${r.from} -> ${r.to}`, capture: w.receiver }))].filter((x) => x.kind !== 'burst');
   if (runs.length) {
     lines.push('', c.bold(w.runs) + w.runsNote);
-    lines.push(
-      ...table(
+    pushAll(
+      lines,
+      table(
         w.runHead,
         runs.slice(0, 10).map((x) => [x.dir, w.kinds[x.kind] ?? x.kind, `+${(x.start - (d.sender.first ?? 0)).toFixed(2)} ${w.secondsUnit}`, x.seconds.toFixed(2), x.packets, `${x.smallest}-${x.largest}`, formatRate(x.rateAtStart), `${x.firstFrame}-${x.lastFrame}${w.inCapture(x.capture)}`]),
         c,

@@ -15,7 +15,7 @@ const ARCH = /\.(x86_64|aarch64|arm64|i686|ppc64le|s390x|loongarch64|mips64el|ri
 
 export function parseKernelRelease(release: string): KernelRelease | undefined {
   const raw = release.trim();
-  const m = /^(\d+)\.(\d+)(?:\.(\d+))?(.*)$/.exec(raw);
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?(.*)$/s.exec(raw);
   if (!m) return undefined;
   let rest = m[4] ?? '';
   let arch: string | undefined;

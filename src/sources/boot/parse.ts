@@ -26,7 +26,7 @@ export function parseGrubCfg(text: string): { entries: BootEntry[]; setDefault?:
       if (sd && !sd[1]!.startsWith('$')) setDefault = sd[1];
     }
     if (/^blscfg\b/.test(line)) usesBls = true;
-    const menu = /^(menuentry|submenu)\s+(['"])(.*?)\2(.*)$/.exec(line);
+    const menu = /^(menuentry|submenu)\s+(['"])(.*?)\2(.*)$/s.exec(line);
     if (menu && current === undefined) {
       const id = /\$menuentry_id_option\s+['"]([^'"]+)['"]/.exec(menu[4]!)?.[1];
       current = { index: entries.length, title: menu[3]!, id };
@@ -55,8 +55,9 @@ export function parseGrubCfg(text: string): { entries: BootEntry[]; setDefault?:
 export function parseBlsEntry(id: string, text: string): { id: string; title: string; kernel?: string; version?: string } {
   const fields: Record<string, string> = {};
   for (const line of text.split('\n')) {
-    const m = /^\s*(\w+)\s+(.*?)\s*$/.exec(line);
-    if (m && !(m[1]! in fields)) fields[m[1]!] = m[2]!;
+    // Trimmed in code: `(.*?)\s*$` was quadratic on a long run of blanks.
+    const m = /^\s*(\w+)\s+(.*)$/s.exec(line);
+    if (m && !(m[1]! in fields)) fields[m[1]!] = m[2]!.trimEnd();
   }
   const kernel = fields.linux ? kernelFromImage(fields.linux) : fields.version;
   return { id, title: fields.title ?? id, kernel, version: fields.version };
@@ -130,12 +131,37 @@ function kernelFromImage(image: string): string | undefined {
 }
 
 function kernelFromTitle(title: string): string | undefined {
-  const m = /\((\d+\.\d+[^)\s]*)\)/.exec(title) ?? /\b(\d+\.\d+\.\d+-\S+)/.exec(title);
+  const m = /\((\d+\.\d+(?:[^()\s\d][^()\s]*)?)\)/.exec(title) ?? /\b(\d+\.\d+\.\d+-\S+)/.exec(title);
   return m ? m[1] : undefined;
 }
 
+/**
+ * The line without its quoted parts ('...', and "..." with backslash escapes); a quote that is
+ * never closed stays as it is. One scan: the regex this replaces re-read the rest of the line
+ * from every unclosed quote (quadratic). Once a quote of a kind is found unclosed, no later one of
+ * that kind can close either.
+ */
 function stripQuoted(line: string): string {
-  return line.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '');
+  let out = '';
+  let i = 0;
+  let singleOpen = true;
+  let doubleOpen = true;
+  while (i < line.length) {
+    const ch = line[i]!;
+    if (ch === "'" && singleOpen) {
+      const end = line.indexOf("'", i + 1);
+      if (end >= 0) { i = end + 1; continue; }
+      singleOpen = false;
+    } else if (ch === '"' && doubleOpen) {
+      let j = i + 1;
+      while (j < line.length && line[j] !== '"') j += line[j] === '\\' && j + 1 < line.length ? 2 : 1;
+      if (j < line.length) { i = j + 1; continue; }
+      doubleOpen = false;
+    }
+    out += ch;
+    i++;
+  }
+  return out;
 }
 
 /** rpmvercmp-like: digit runs compare numerically, other runs as text. */

@@ -91,7 +91,7 @@ export function scanWorkloads(texts: string[]): Workloads {
         }
       }
       // crictl images: `docker.io/flannel/flannel   v0.22.0   abc123   ...` (repository and tag in columns).
-      const img = /^\S*?(flannel\/flannel|coreos\/flannel|calico\/node|kube-proxy)\s+v?(\d+\.\d+\.\d+[\w.-]*)\s/.exec(line);
+      const img = /^\S*?(flannel\/flannel|coreos\/flannel|calico\/node|kube-proxy)\s+v?(\d+\.\d+\.\d+(?:[a-zA-Z_.-][\w.-]*)?)\s/.exec(line);
       if (img) {
         const component = img[1]!.includes('flannel') ? 'flannel' : img[1] === 'calico/node' ? 'calico' : 'kube-proxy';
         out.seen.add(component);

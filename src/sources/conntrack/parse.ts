@@ -6,7 +6,8 @@ export function parseConntrackStats(text: string): Record<string, number> {
   const sums: Record<string, number> = {};
   for (const raw of text.split('\n')) {
     if (!/^\s*cpu=\d+/.test(raw)) continue;
-    for (const m of raw.matchAll(/([a-z_]+)=(\d+)/g)) {
+    // A name starts only after a non-name character: a long run of name characters is scanned once.
+    for (const m of raw.matchAll(/(?<![a-z_])([a-z_]+)=(\d+)/g)) {
       const [, k, v] = m;
       if (!k || v === undefined || k === 'cpu') continue;
       sums[k] = (sums[k] ?? 0) + Number(v);

@@ -2,6 +2,7 @@
 // insert_failed/drop counters reveal the DNS insert race, from `conntrack -S` or /proc.
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import { parseConntrackStats, parseIntFile, parseProcConntrackStat } from './parse.js';
+import { pushAll } from '../../util/arrays.js';
 
 const CONNTRACK_S: CommandSpec = { argv: ['conntrack', '-S'], plugin: 'conntrack' };
 const COUNT = '/proc/sys/net/netfilter/nf_conntrack_count';
@@ -29,7 +30,7 @@ export const conntrackSource: EvidenceSource = {
       const m = parseIntFile(sysctl.values['net.netfilter.nf_conntrack_max'] ?? '');
       if (count === undefined && c !== undefined) count = c;
       if (max === undefined && m !== undefined) max = m;
-      if (c !== undefined || m !== undefined) sources.push(...sysctl.sources);
+      if (c !== undefined || m !== undefined) pushAll(sources, sysctl.sources);
     }
 
     let stats: Record<string, number> = {};

@@ -1,163 +1,201 @@
 // A bundle as a host: a directory or a tarball in sosreport layout (ours or a real sosreport).
 // Commands live at sos_commands/<plugin>/<mangled argv>; files at their own path under the root.
-import { execFile } from 'node:child_process';
-import { lstat, mkdtemp, open, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+// A tarball is read into memory (archive.ts), never unpacked to disk; a directory is read in place.
+// Either way every read is capped (read-cap.ts) and symlinks never lead out of the bundle.
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { x as extractTar } from 'tar';
+import type { ReadNote } from '../../evidence/node-facts.js';
 import { PodpathError } from '../../util/errors.js';
+import { oneLine } from '../../util/terminal-safe.js';
 import type { CommandOutput, CommandSpec, FileContent } from '../types.js';
+import { readArchive } from './archive.js';
+import { resolvePath, type MemDir } from './mem-tree.js';
+import { finishText, NotRegularError, policyForPath, readFileCapped, type CappedText } from './read-cap.js';
+import { ROOT_DEPTH } from './source-paths.js';
 import type { ExplainingHostReader } from './types.js';
 import { commandLine, mangleCommand, SOS_ROOT_SYMLINKS } from './sos-names.js';
 
-const execFileP = promisify(execFile);
+/** A read of a bundle path: its (capped) text, or why there is none. */
+type Outcome = CappedText | { missing: string };
 
-/** Opens a bundle directory or a .tar, .tar.gz/.tgz, .tar.xz (or .tar.bz2) file. Call close() when done. */
+/** The two ways a bundle is held: a directory on disk, or a tarball's tree in memory. */
+interface BundleFs {
+  /** Names in a directory inside the bundle, sorted; [] when it is not one. */
+  list(rel: string): Promise<string[]>;
+  /** Entries of a directory without following links: for finding the bundle's root. */
+  entries(rel: string): Promise<{ name: string; dir: boolean }[]>;
+  read(rel: string, opts: { wholeLines: boolean }): Promise<Outcome>;
+  /** The same bundle, rooted at a directory below. */
+  sub(rel: string): Promise<BundleFs>;
+}
+
+/** Opens a bundle directory or a .tar, .tar.gz/.tgz, .tar.xz or .tar.bz2 file. Call close() when done. */
 export async function bundleHost(bundlePath: string): Promise<ExplainingHostReader> {
   const abs = path.resolve(bundlePath);
   const st = await stat(abs).catch(() => undefined);
-  if (!st) throw new PodpathError('E_BUNDLE_NOT_FOUND', `no such bundle: ${bundlePath}`);
-  if (st.isDirectory()) return openDirectory(await requireBundleRoot(abs, bundlePath), abs, undefined);
-  if (!st.isFile()) throw new PodpathError('E_BUNDLE_FORMAT', `not a directory or a tarball: ${bundlePath}`);
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'podpath-bundle-'));
+  if (!st) throw new PodpathError('E_BUNDLE_NOT_FOUND', `no such bundle: ${oneLine(bundlePath)}`);
+  if (st.isDirectory()) {
+    const fs = await diskFs(abs);
+    return openBundle(await requireBundleRoot(fs, bundlePath), abs, []);
+  }
+  if (!st.isFile()) throw new PodpathError('E_BUNDLE_SPECIAL_FILE', `${oneLine(bundlePath)} is not a directory or a regular file (a FIFO, socket or device): refused`);
+  const archive = await readArchive(abs, bundlePath);
   try {
-    await extract(abs, tmp, bundlePath);
-    return await openDirectory(await requireBundleRoot(tmp, bundlePath), abs, tmp);
+    return openBundle(await requireBundleRoot(memFs(archive.root), bundlePath), abs, archive.notes);
   } catch (e) {
-    // Retries: an extraction that failed part-way may still be finishing writes (ENOTEMPTY), and
-    // a failed clean-up must not hide the error that says what is wrong with the bundle.
-    await rm(tmp, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 }).catch(() => undefined);
+    // A tarball cut short before its bundle files says so, rather than "not a bundle".
+    const cut = archive.notes.find((n) => n.code === 'E_BUNDLE_TRUNCATED' || n.code === 'E_BUNDLE_DAMAGED');
+    if (cut && e instanceof PodpathError && e.code === 'E_BUNDLE_FORMAT') throw new PodpathError(cut.code, `${cut.message}; nothing of a bundle came before it`);
     throw e;
-  }
-}
-
-async function extract(file: string, dest: string, shownAs: string): Promise<void> {
-  const kind = await sniffArchive(file);
-  try {
-    if (kind === 'tar' || kind === 'gzip') {
-      // Not `strict`: that makes every warning fatal, and node-tar warns (TAR_ENTRY_INFO) on each
-      // absolute symlink, which sos keeps as it found it (etc/localtime -> /usr/share/zoneinfo/...).
-      // Every other warning (bad archive, an entry it could not write or that escapes) still fails.
-      const problems: string[] = [];
-      await extractTar({ file, cwd: dest, onwarn: (code, message) => {
-        if (code !== 'TAR_ENTRY_INFO') problems.push(`${code}: ${message}`);
-      } });
-      if (problems.length > 0) throw new Error(problems[0]);
-    } else if (kind === 'xz' || kind === 'bzip2') {
-      // No xz in the tar package: the system tar has it wherever sosreports are made.
-      await execFileP('tar', [kind === 'xz' ? '-xJf' : '-xjf', file, '-C', dest, '--no-same-owner'], { maxBuffer: 16 * 1024 * 1024 });
-    } else {
-      throw new PodpathError('E_BUNDLE_FORMAT', `not a directory, tar, tar.gz or tar.xz: ${shownAs}`);
-    }
-  } catch (e) {
-    if (e instanceof PodpathError) throw e;
-    const detail = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new PodpathError('E_BUNDLE_FORMAT', `cannot extract ${shownAs}: ${detail}`, { cause: e });
-  }
-}
-
-/** Decides by content, not by name: a renamed sosreport still opens. */
-async function sniffArchive(file: string): Promise<'tar' | 'gzip' | 'xz' | 'bzip2' | 'unknown'> {
-  const fh = await open(file, 'r');
-  try {
-    const head = Buffer.alloc(512);
-    const { bytesRead } = await fh.read(head, 0, 512, 0);
-    if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-    if (bytesRead >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
-    if (bytesRead >= 3 && head.subarray(0, 3).toString('latin1') === 'BZh') return 'bzip2';
-    if (bytesRead >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar') return 'tar';
-    return 'unknown';
-  } finally {
-    await fh.close();
   }
 }
 
 const BUNDLE_MARKERS = ['sos_commands', 'podpath.json', 'proc', 'etc', 'var', 'boot', 'run'];
 
 /** The bundle's root, or a clear error when the directory holds nothing a bundle would. */
-async function requireBundleRoot(dir: string, shownAs: string): Promise<string> {
-  const root = await findBundleRoot(dir);
-  const names = await readdir(root);
+async function requireBundleRoot(fs: BundleFs, shownAs: string): Promise<BundleFs> {
+  const root = await findBundleRoot(fs);
+  const names = await root.list('.');
   if (!names.some((n) => BUNDLE_MARKERS.includes(n))) {
-    throw new PodpathError('E_BUNDLE_FORMAT', `${shownAs} is not a bundle or sosreport: no sos_commands/, podpath.json or node files (etc/, proc/, var/) in it`);
+    throw new PodpathError('E_BUNDLE_FORMAT', `${oneLine(shownAs)} is not a bundle or sosreport: no sos_commands/, podpath.json or node files (etc/, proc/, var/) in it`);
   }
   return root;
 }
 
 /** A sosreport usually sits one directory down (sosreport-host-date/): descend while that is all there is. */
-async function findBundleRoot(dir: string): Promise<string> {
-  let current = dir;
-  for (let depth = 0; depth < 3; depth++) {
-    const entries = await readdir(current, { withFileTypes: true });
+async function findBundleRoot(fs: BundleFs): Promise<BundleFs> {
+  let current = fs;
+  for (let depth = 0; depth < ROOT_DEPTH; depth++) {
+    const entries = await current.entries('.');
     if (entries.some((e) => BUNDLE_MARKERS.includes(e.name))) return current;
-    const dirs = entries.filter((e) => e.isDirectory());
-    const others = entries.filter((e) => !e.isDirectory() && !/\.(md5|sha256)$/.test(e.name));
+    const dirs = entries.filter((e) => e.dir);
+    const others = entries.filter((e) => !e.dir && !/\.(md5|sha256)$/.test(e.name));
     if (dirs.length !== 1 || others.length > 0) return current;
-    current = path.join(current, dirs[0]!.name);
+    current = await current.sub(dirs[0]!.name);
   }
   return current;
 }
 
-async function openDirectory(root: string, shownPath: string, tmp: string | undefined): Promise<ExplainingHostReader> {
+/** A bundle directory on disk: symlinks are resolved by the kernel, and refused when they leave it. */
+async function diskFs(root: string): Promise<BundleFs> {
   const realRoot = await realpath(root);
-  const reasons = new Map<string, string>();
-  let closed = false;
-  const rel = (abs: string) => path.relative(realRoot, abs).split(path.sep).join('/');
-
-  /** Resolves a bundle-relative path, refusing symlinks that leave the bundle (sos keeps absolute ones). */
-  async function inside(relPath: string): Promise<string | undefined> {
+  async function inside(rel: string): Promise<string | undefined> {
     try {
-      const real = await realpath(path.join(realRoot, relPath));
+      const real = await realpath(path.join(realRoot, rel));
       return real === realRoot || real.startsWith(realRoot + path.sep) ? real : undefined;
     } catch {
       return undefined;
     }
   }
+  return {
+    async list(rel) {
+      const real = await inside(rel);
+      if (!real) return [];
+      try {
+        return (await readdir(real)).sort();
+      } catch {
+        return [];
+      }
+    },
+    async entries(rel) {
+      const real = await inside(rel);
+      if (!real) return [];
+      const found = await readdir(real, { withFileTypes: true }).catch(() => []);
+      return found.map((e) => ({ name: e.name, dir: e.isDirectory() }));
+    },
+    async read(rel, opts) {
+      const real = await inside(rel);
+      if (!real) return { missing: 'not in the bundle, or a link leading out of it' };
+      const policy = policyForPath(path.relative(realRoot, real).split(path.sep).join('/'));
+      try {
+        return finishText(await readFileCapped(real, policy), rel, policy, opts);
+      } catch (e) {
+        if (e instanceof NotRegularError) return { missing: e.code === 'EISDIR' ? 'a directory' : 'not a regular file (a FIFO, socket or device), not read' };
+        return { missing: `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
+      }
+    },
+    async sub(rel) {
+      return diskFs(path.join(realRoot, rel));
+    },
+  };
+}
+
+/** A tarball's tree in memory: contents were capped while reading it; links resolve inside the bundle root. */
+function memFs(root: MemDir): BundleFs {
+  return {
+    async list(rel) {
+      const r = resolvePath(root, rel);
+      return 'node' in r && r.node.kind === 'dir' ? [...r.node.children.keys()].sort() : [];
+    },
+    async entries(rel) {
+      const r = resolvePath(root, rel);
+      if (!('node' in r) || r.node.kind !== 'dir') return [];
+      return [...r.node.children].map(([name, node]) => ({ name, dir: node.kind === 'dir' }));
+    },
+    async read(rel, opts) {
+      const r = resolvePath(root, rel);
+      if ('error' in r) {
+        return { missing: r.error === 'outside' ? 'a link leading out of the bundle' : r.error === 'loop' ? 'a loop of links' : 'not in the bundle' };
+      }
+      const node = r.node;
+      if (node.kind === 'dir') return { missing: 'a directory' };
+      if (!node.data) return { missing: `in the bundle, but ${node.dropped ?? 'not read'}` };
+      return finishText({ data: node.data, size: node.size, cut: node.cut, keep: node.policy.keep }, rel, node.policy, opts);
+    },
+    async sub(rel) {
+      const r = resolvePath(root, rel);
+      return memFs('node' in r && r.node.kind === 'dir' ? r.node : { kind: 'dir', children: new Map() });
+    },
+  };
+}
+
+function openBundle(fs: BundleFs, shownPath: string, archiveNotes: ReadNote[]): ExplainingHostReader {
+  const reasons = new Map<string, string>();
+  const notes = new Map<string, ReadNote>();
+  for (const n of archiveNotes) notes.set(n.message, n);
 
   // The bundle does not change while open: each directory is listed once. Looking a name up in
-  // these lists first spares a failing realpath() (a thrown error) for every candidate path that
-  // is not there, which was most of the time spent judging a bundle.
+  // these lists first spares a failing lookup for every candidate path that is not there, which
+  // was most of the time spent judging a bundle.
   const listings = new Map<string, Promise<string[]>>();
   function namesIn(relDir: string): Promise<string[]> {
     let names = listings.get(relDir);
     if (!names) {
-      names = listNames(path.join(realRoot, relDir));
+      names = fs.list(relDir);
       listings.set(relDir, names);
     }
     return names;
   }
 
-  /** False when the path's directory listing lacks its name; true when it may be there (inside() decides). */
+  /** False when the path's directory listing lacks its name; true when it may be there (read() decides). */
   async function mayExist(relPath: string): Promise<boolean> {
-    const norm = path.posix.normalize(relPath).replace(/\/+$/, '');
+    const norm = path.posix.normalize(relPath).replace(/(?<!\/)\/+$/, '');
     if (norm === '.' || norm === '' || norm.startsWith('../')) return true;
     return (await namesIn(path.posix.dirname(norm))).includes(path.posix.basename(norm));
   }
 
-  async function readInside(relPath: string): Promise<FileContent | undefined> {
-    if (!(await mayExist(relPath))) return undefined;
-    const real = await inside(relPath);
-    if (!real) return undefined;
-    const st = await stat(real);
-    if (!st.isFile()) return undefined;
-    return { text: await readFile(real, 'utf8'), source: rel(path.join(realRoot, relPath)) };
-  }
+  /** Last reason a path could not be read, when it was there in some form. */
+  const unreadable = new Map<string, string>();
 
-  function pluginDirs(): Promise<string[]> {
-    return namesIn('sos_commands');
+  async function readInside(relPath: string, wholeLines = false): Promise<FileContent | undefined> {
+    if (!(await mayExist(relPath))) return undefined;
+    const source = path.posix.normalize(relPath);
+    const got = await fs.read(relPath, { wholeLines });
+    if ('missing' in got) {
+      unreadable.set(source, got.missing);
+      return undefined;
+    }
+    for (const n of got.notes) notes.set(n.message, n);
+    return { text: got.text, source };
   }
 
   return {
     kind: 'bundle',
     origin: { kind: 'bundle', path: shownPath },
-    extractedTo: tmp,
     explain: (what) => reasons.get(what),
-    async close() {
-      if (closed) return;
-      closed = true;
-      if (tmp) await rm(tmp, { recursive: true, force: true });
-    },
+    notes: () => [...notes.values()],
+    // Nothing to release: a tarball's tree goes with the last reference to it.
+    async close() {},
 
     async readFile(p: string): Promise<FileContent | undefined> {
       const relPath = p.replace(/^\/+/, '');
@@ -172,24 +210,24 @@ async function openDirectory(root: string, shownPath: string, tmp: string | unde
           if (found) return found;
         }
       }
-      reasons.set(p, `${p}: not in the bundle`);
+      const why = unreadable.get(path.posix.normalize(relPath));
+      reasons.set(p, `${oneLine(p)}: ${why ?? 'not in the bundle'}`);
       return undefined;
     },
 
     async listDir(p: string): Promise<string[]> {
-      const real = await inside(p.replace(/^\/+/, ''));
-      if (!real) return [];
-      return (await listNames(real)).map((n) => path.posix.join(p, n));
+      return (await fs.list(p.replace(/^\/+/, '') || '.')).map((n) => path.posix.join(p, n));
     },
 
     async run(cmd: CommandSpec): Promise<CommandOutput | undefined> {
       const name = mangleCommand(cmd.argv);
+      const wholeLines = cmd.json === true;
       const candidates = [`sos_commands/${cmd.plugin}/${name}`];
-      const plugins = await pluginDirs();
+      const plugins = await namesIn('sos_commands');
       for (const plugin of plugins) if (plugin !== cmd.plugin) candidates.push(`sos_commands/${plugin}/${name}`);
       for (const alias of SOS_ROOT_SYMLINKS[name] ?? []) candidates.push(alias);
       for (const c of candidates) {
-        const found = await readInside(c);
+        const found = await readInside(c, wholeLines);
         if (found) return { stdout: found.text, source: found.source };
       }
       // sos sometimes adds options or truncates a long name: take the shortest name that extends ours.
@@ -198,22 +236,12 @@ async function openDirectory(root: string, shownPath: string, tmp: string | unde
           .filter((n) => n.startsWith(name + '_') || (name.length >= 200 && name.startsWith(n)))
           .sort((a, b) => a.length - b.length);
         for (const n of names) {
-          const found = await readInside(`sos_commands/${plugin}/${n}`);
+          const found = await readInside(`sos_commands/${plugin}/${n}`, wholeLines);
           if (found) return { stdout: found.text, source: found.source };
         }
       }
-      reasons.set(commandLine(cmd.argv), `${commandLine(cmd.argv)}: not in the bundle (no sos_commands/${cmd.plugin}/${name})`);
+      reasons.set(commandLine(cmd.argv), `${commandLine(cmd.argv)}: not in the bundle (no sos_commands/${oneLine(cmd.plugin)}/${oneLine(name)})`);
       return undefined;
     },
   };
-}
-
-async function listNames(dir: string): Promise<string[]> {
-  try {
-    const st = await lstat(dir).catch(() => undefined);
-    if (!st) return [];
-    return (await readdir(dir)).sort();
-  } catch {
-    return [];
-  }
 }

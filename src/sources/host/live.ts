@@ -1,43 +1,52 @@
 // The live host: runs commands without a shell (argv as given, C locale, a timeout each) and reads
 // files, optionally under a root prefix (the lab gives each fake node its own root directory).
-import { execFile } from 'node:child_process';
-import { open, readdir, stat } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { ReadNote } from '../../evidence/node-facts.js';
 import type { CommandOutput, CommandSpec, FileContent } from '../types.js';
 import type { ExplainingHostReader } from './types.js';
 import { commandLine } from './sos-names.js';
+import { CappedCollector, finishText, NotRegularError, policyForCommand, policyForPath, readFileCapped, type ReadPolicy } from './read-cap.js';
 
 export interface LiveHostOptions {
   /** Prefix for file paths (not for commands): `/tmp/lab/node1` makes `/etc/os-release` read `/tmp/lab/node1/etc/os-release`. */
   root?: string;
   /** Per-command timeout in milliseconds. */
   timeoutMs?: number;
-  /** Files larger than this are read from their tail only (logs can be huge). */
+  /** Replaces the byte cap of every file read (LIMITS.FILE_BYTES): tests. */
   maxFileBytes?: number;
+  /** Replaces the byte cap of every command output (LIMITS.OUTPUT_BYTES): tests. */
+  maxOutputBytes?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
+/** What is kept of a command's stderr: its first line is all a reason shows. */
+const STDERR_BYTES = 64 * 1024;
 
 export function liveHost(opts: LiveHostOptions = {}): ExplainingHostReader {
   const root = opts.root ? path.resolve(opts.root) : undefined;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const reasons = new Map<string, string>();
   const failures = new Map<string, string>();
+  const notes = new Map<string, ReadNote>();
   const onHost = (p: string) => (root ? path.join(root, p) : p);
+  const withCap = (policy: ReadPolicy, max: number | undefined): ReadPolicy => (max === undefined ? policy : { ...policy, maxBytes: max });
 
   return {
     kind: 'live',
     origin: root ? { kind: 'live', path: root } : { kind: 'live' },
     explain: (what) => reasons.get(what),
     failedOutput: (line) => failures.get(line),
+    notes: () => [...notes.values()],
     close: async () => {},
 
     async readFile(p: string): Promise<FileContent | undefined> {
       try {
-        const text = await readCapped(onHost(p), maxFileBytes);
-        return { text, source: p };
+        const policy = withCap(policyForPath(p), opts.maxFileBytes);
+        const got = finishText(await readFileCapped(onHost(p), policy), p, policy);
+        for (const n of got.notes) notes.set(n.message, n);
+        return { text: got.text, source: p };
       } catch (e) {
         reasons.set(p, fileReason(p, e));
         return undefined;
@@ -56,10 +65,15 @@ export function liveHost(opts: LiveHostOptions = {}): ExplainingHostReader {
 
     async run(cmd: CommandSpec): Promise<CommandOutput | undefined> {
       const line = commandLine(cmd.argv);
-      const result = await runCommand(cmd.argv, timeoutMs);
+      const policy = withCap(policyForCommand(cmd.argv), opts.maxOutputBytes);
+      const result = await runCommand(cmd.argv, timeoutMs, policy);
       // Some commands answer through their exit code and still print the answer
       // (`systemctl is-active` prints `inactive` and exits 3): keep any stdout.
-      if (result.stdout.length > 0) return { stdout: result.stdout, source: line };
+      if (result.stdout.data.length > 0) {
+        const got = finishText(result.stdout, line, policy, { wholeLines: cmd.json === true });
+        for (const n of got.notes) notes.set(n.message, n);
+        return { stdout: got.text, source: line };
+      }
       reasons.set(line, commandReason(line, cmd.argv[0] ?? '', result));
       if (typeof result.code === 'number' && result.code !== 0 && !result.timedOut && result.stderr.trim() !== '') failures.set(line, result.stderr);
       return undefined;
@@ -68,24 +82,47 @@ export function liveHost(opts: LiveHostOptions = {}): ExplainingHostReader {
 }
 
 interface RunResult {
-  stdout: string;
+  stdout: ReturnType<CappedCollector['result']>;
   stderr: string;
   code?: number | string | null;
   timedOut: boolean;
 }
 
-function runCommand(argv: readonly string[], timeoutMs: number): Promise<RunResult> {
+/**
+ * Runs argv without a shell, keeping at most the output cap: the first bytes (then the command is
+ * stopped: the rest would be thrown away), or the last ones for logs (dmesg, journalctl).
+ */
+function runCommand(argv: readonly string[], timeoutMs: number, policy: ReadPolicy): Promise<RunResult> {
   const [file, ...args] = argv;
   return new Promise((resolve) => {
-    execFile(
-      file ?? 'true',
-      args,
-      { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C', LANG: 'C' }, encoding: 'utf8' },
-      (err, stdout, stderr) => {
-        const e = err as (NodeJS.ErrnoException & { killed?: boolean; signal?: string }) | null;
-        resolve({ stdout: stdout ?? '', stderr: stderr ?? '', code: e?.code ?? 0, timedOut: !!e?.killed && e.signal === 'SIGTERM' });
-      },
-    );
+    const child = spawn(file ?? 'true', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C', LANG: 'C' } });
+    // A command that ignores SIGTERM gets SIGKILL a moment later: podpath never waits on it forever.
+    let killTimer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      child.kill('SIGTERM');
+      killTimer ??= setTimeout(() => child.kill('SIGKILL'), 2000);
+    };
+    const out = new CappedCollector(policy, stop);
+    const err = new CappedCollector({ maxBytes: STDERR_BYTES, keep: 'head', code: '' });
+    let timedOut = false;
+    let spawnError: string | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, timeoutMs);
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      spawnError = e.code ?? e.message;
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      const stderr = err.result().data.toString('utf8');
+      // Stopped at the output cap: the command did its part.
+      const exit = spawnError ?? (out.full ? 0 : code);
+      resolve({ stdout: out.result(), stderr, code: exit, timedOut });
+    });
   });
 }
 
@@ -99,26 +136,9 @@ function commandReason(line: string, exe: string, r: RunResult): string {
 }
 
 function fileReason(p: string, e: unknown): string {
+  if (e instanceof NotRegularError) return `${p}: ${e.message}`;
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return `${p}: absent`;
   if (code === 'EACCES' || code === 'EPERM') return `${p}: permission denied`;
   return `${p}: ${code ?? String(e)}`;
-}
-
-/** Reads a whole file, or only its last `max` bytes (cut at a line start) when it is bigger. */
-async function readCapped(file: string, max: number): Promise<string> {
-  const st = await stat(file);
-  if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-  const fh = await open(file, 'r');
-  try {
-    // /proc and /sys files report size 0: read them to EOF.
-    if (st.size <= max) return (await fh.readFile()).toString('utf8');
-    const buf = Buffer.alloc(max);
-    const { bytesRead } = await fh.read(buf, 0, max, st.size - max);
-    const text = buf.subarray(0, bytesRead).toString('utf8');
-    const nl = text.indexOf('\n');
-    return nl >= 0 ? text.slice(nl + 1) : text;
-  } finally {
-    await fh.close();
-  }
 }

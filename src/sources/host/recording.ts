@@ -18,6 +18,7 @@ export function recordingHost(inner: ExplainingHostReader): ExplainingHostReader
     recorded,
     explain: (what) => inner.explain(what),
     failedOutput: (line) => inner.failedOutput?.(line),
+    notes: () => inner.notes?.() ?? [],
     close: () => inner.close(),
     listDir: (p) => host.listDir(p),
     async readFile(p: string): Promise<FileContent | undefined> {

@@ -1,5 +1,6 @@
 // What our HostReader implementations add to the contract: why something could not be had, and
 // where the host came from. Sources ask `whyMissing` to fill NodeFacts.missing with a real reason.
+import type { ReadNote } from '../../evidence/node-facts.js';
 import type { HostReader } from '../types.js';
 
 export interface ExplainingHostReader extends HostReader {
@@ -11,9 +12,12 @@ export interface ExplainingHostReader extends HostReader {
    * text as the command's file, so a bundle written from the live host does too).
    */
   failedOutput?(commandLine: string): string | undefined;
-  /** Where a tarball was extracted (removed by close()). */
-  readonly extractedTo?: string;
-  /** Releases temporary files (an extracted tarball). Safe to call twice. */
+  /**
+   * How the reads went, when the reader must know: files cut at a limit, a tarball cut short
+   * (E_BUNDLE_TRUNCATED). Each note once, in the order they arose.
+   */
+  notes?(): ReadNote[];
+  /** Releases what the host holds. Safe to call twice. */
   close(): Promise<void>;
 }
 

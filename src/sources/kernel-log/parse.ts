@@ -21,7 +21,8 @@ export function scanKernelLog(
   let followUntil = -1;
   let following: KernelLogPattern | undefined;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\s+$/, '');
+    // trimEnd, not /\s+$/: that regex is quadratic on a long run of blanks (issue 9, item 5).
+    const line = lines[i]!.trimEnd();
     const matched = patterns.find((p) => p.regex.test(line));
     if (matched) {
       hits.push({ pattern: matched.id, line });

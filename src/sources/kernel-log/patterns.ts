@@ -18,7 +18,7 @@ export const KERNEL_LOG_PATTERNS: readonly KernelLogPattern[] = [
     reason: 'The kernel was handed a packet whose offload state (GSO/checksum) the output device cannot handle, e.g. LRO-merged packets being forwarded; the packet is dropped.',
     follow: {
       // `virtio_net: caps=(0x..., 0x...) len=... gso_type=... ip_summed=...` and the trace frames that name the path.
-      regex: /caps=\(|gso_type=|ip_summed=|Call Trace|\b(?:__skb_gso_segment|skb_gso_segment|skb_mac_gso_segment|ip_forward|ip_finish_output2?|dev_hard_start_xmit|validate_xmit_skb\S*|br_forward\S*|br_dev_queue_push_xmit|vxlan_\w+|udp_tunnel\w*|virtnet_poll|start_xmit|napi_gro_receive)\+0x/,
+      regex: /caps=\(|gso_type=|ip_summed=|Call Trace|\b(?:__skb_gso_segment|skb_gso_segment|skb_mac_gso_segment|ip_forward|ip_finish_output2?|dev_hard_start_xmit|validate_xmit_skb[\w.]{0,64}|br_forward[\w.]{0,64}|br_dev_queue_push_xmit|vxlan_\w+|udp_tunnel\w*|virtnet_poll|start_xmit|napi_gro_receive)\+0x/,
       maxLines: 60,
     },
   },
@@ -72,7 +72,9 @@ export const KERNEL_LOG_PATTERNS: readonly KernelLogPattern[] = [
   {
     id: 'netdev-watchdog-timeout',
     // "NETDEV WATCHDOG: eth0 (virtio_net): transmit queue 0 timed out"
-    regex: /NETDEV WATCHDOG: .* transmit queue \d+ timed out/,
+    // and 6.x: "NETDEV WATCHDOG: CPU: 1: transmit queue 0 timed out 5376 ms". No `.*` gap: from
+    // each repeat of the prefix it re-read the rest of the line (quadratic, issue 9 item 5).
+    regex: /NETDEV WATCHDOG: [^:]*(?::[^:]*)?: transmit queue \d+ timed out/,
     reason: 'A NIC transmit queue stalled: the driver or the device stopped sending.',
   },
   {
@@ -93,7 +95,9 @@ export const KERNEL_LOG_PATTERNS: readonly KernelLogPattern[] = [
   {
     id: 'vxlan-error',
     // e.g. "vxlan: non-ECT from 10.0.0.2 with TOS=0x2", "vxlan: cannot ..."; flannel.1 / vxlan.calico device messages.
-    regex: /\bvxlan(?:\.calico)?:|flannel\.\d+: .*(?:error|fail)/i,
+    // The first `flannel.N: ` is taken atomically (lookahead + backreference): `flannel\.\d+: .*error`
+    // re-read the rest of the line from every repeat of the prefix (quadratic).
+    regex: /\bvxlan(?:\.calico)?:|^(?=(.*?flannel\.\d+: ))\1.*(?:error|fail)/is,
     reason: 'The VXLAN driver reported a problem with a received or sent packet.',
   },
 ];

@@ -69,7 +69,7 @@ export function parseUnmanagedDevices(text: string): string[] {
       continue;
     }
     if (section !== 'keyfile') continue;
-    const kv = /^unmanaged-devices\s*([+-]?)=\s*(.*)$/.exec(line);
+    const kv = /^unmanaged-devices\s*([+-]?)=\s*(.*)$/s.exec(line);
     if (!kv || kv[1] === '-') continue;
     for (const spec of kv[2]!.split(/[;,]/)) if (spec.trim() !== '') specs.push(spec.trim());
   }

@@ -1,6 +1,7 @@
 import type { EvidenceSource, FactsPart } from '../types.js';
 import { whyMissing } from '../host/types.js';
 import { parseIsActive, parseNmcliDevices, parseUnmanagedDevices, processListHas } from './parse.js';
+import { pushAll } from '../../util/arrays.js';
 
 const IS_ACTIVE = { argv: ['systemctl', 'is-active', 'NetworkManager'], plugin: 'networkmanager' };
 const NMCLI_TERSE = { argv: ['nmcli', '-t', 'device'], plugin: 'networkmanager' };
@@ -38,7 +39,7 @@ export const networkManagerSource: EvidenceSource = {
 
     const unmanagedSpecs: { spec: string; source: string }[] = [];
     const confFiles = [MAIN_CONF];
-    for (const dir of CONF_DIRS) confFiles.push(...(await host.listDir(dir)).filter((p) => p.endsWith('.conf')));
+    for (const dir of CONF_DIRS) pushAll(confFiles, (await host.listDir(dir)).filter((p) => p.endsWith('.conf')));
     for (const file of confFiles) {
       const f = await host.readFile(file);
       if (!f) continue;

@@ -68,15 +68,19 @@ export function parseAptHistory(text: string, kernelOnly = true): PackageEventVa
   let time: string | undefined;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
-    const start = /^Start-Date:\s*(.+)$/.exec(line);
+    // The `s` flag: `.` takes every character, so `(.*)$` cannot fail and backtrack (a \r or
+    // U+2028 made these quadratic).
+    const start = /^Start-Date:\s*(.+)$/s.exec(line);
     if (start) {
       time = start[1]!.trim();
       continue;
     }
-    const m = /^(Install|Upgrade|Remove|Purge|Reinstall|Downgrade):\s*(.*)$/.exec(line);
+    const m = /^(Install|Upgrade|Remove|Purge|Reinstall|Downgrade):\s*(.*)$/s.exec(line);
     if (!m) continue;
     const action = { Install: 'install', Upgrade: 'upgrade', Remove: 'erase', Purge: 'erase', Reinstall: 'reinstall', Downgrade: 'downgrade' }[m[1]!]!;
-    for (const item of m[2]!.matchAll(/([^\s,()]+)\s+\(([^)]*)\)/g)) {
+    // A name starts after a separator only, and the version list stops at the next parenthesis:
+    // every character is then scanned a bounded number of times.
+    for (const item of m[2]!.matchAll(/(?<![^\s,()])([^\s,()]+)\s+\(([^()]*)\)/g)) {
       const name = item[1]!.replace(/:[\w-]+$/, '');
       if (kernelOnly && !isKernelPackage(name)) continue;
       const versions = item[2]!.split(',').map((v) => v.replace(/automatic/, '').trim()).filter(Boolean);

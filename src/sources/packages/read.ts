@@ -1,6 +1,7 @@
 import type { EvidenceSource, FactsPart, HostReader } from '../types.js';
 import { whyMissing } from '../host/types.js';
 import { parseAptHistory, parseDnfRpmLog, parseDpkgL, parseRpmQa, parseYumLog, type PackageEventValue } from './parse.js';
+import { pushAll } from '../../util/arrays.js';
 
 /** Package logs and their rotated copies (logrotate numbers them, or dates them with dateext); gzip ones are skipped. */
 const LOGS: { dir: string; name: RegExp; parse: (text: string) => PackageEventValue[] }[] = [
@@ -31,12 +32,12 @@ export const packagesSource: EvidenceSource = {
     const rpm = await host.run(RPM);
     if (rpm) {
       sources.push(rpm.source);
-      installed.push(...parseRpmQa(rpm.stdout));
+      pushAll(installed, parseRpmQa(rpm.stdout));
     }
     const dpkg = await host.run(DPKG);
     if (dpkg) {
       sources.push(dpkg.source);
-      installed.push(...parseDpkgL(dpkg.stdout));
+      pushAll(installed, parseDpkgL(dpkg.stdout));
     }
     if (sources.length === 0) {
       return { missing: [{ evidence: 'kernelPackages', reason: `no package log or package list (${whyMissing(host, '/var/log/dnf.rpm.log')}; rpm and dpkg unavailable)` }] };

@@ -4,6 +4,7 @@
 // flannel and Calico use, so rules judge one format; words it cannot translate are kept as they are.
 import type { z } from 'zod';
 import type { IptablesChain } from '../../evidence/node-facts.js';
+import { pushAll } from '../../util/arrays.js';
 
 type Chain = z.infer<typeof IptablesChain>;
 
@@ -21,7 +22,7 @@ export function parseIptablesListing(text: string): Record<string, Chain> {
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === '') continue;
-    const head = /^Chain\s+(\S+)\s+\((?:policy\s+(\S+)[^)]*|\d+\s+references?)\)/.exec(line);
+    const head = /^Chain\s+(\S+)\s+\((?:policy\s+(\w+)(?:\s[^)]*)?|\d+\s+references?)\)/.exec(line);
     if (head && head[1]) {
       chain = chains[head[1]] ??= { name: head[1], rules: [] };
       if (head[2]) chain.policy = head[2];
@@ -62,9 +63,9 @@ function listingRuleToSave(chainName: string, t: string[], verbose: boolean): st
   if (opt === '-f') out.push('-f');
   else if (opt === '!f') out.push('! -f');
   const { matches, targetOpts } = translateExtras(t.slice(i).join(' '), target);
-  out.push(...matches);
+  pushAll(out, matches);
   if (target) out.push(`-j ${target}`);
-  out.push(...targetOpts);
+  pushAll(out, targetOpts);
   return out.join(' ');
 }
 
@@ -90,9 +91,25 @@ function translateExtras(rest: string, target: string | undefined): { matches: s
     if (m) s = s.slice(m[0].length).trim();
     return m;
   };
+  // `/* comment */` is found with indexOf, and once no `*/` is left none is looked for again: the
+  // regex /^\/\*\s?(.*?)\s?\*\// re-read the rest of the line at every `/*` (quadratic).
+  let commentEnds = true;
+  const comment = (): string | undefined => {
+    if (!commentEnds || !s.startsWith('/*')) return undefined;
+    const from = /^\s/.test(s.slice(2, 3)) ? 3 : 2;
+    const end = s.indexOf('*/', from);
+    if (end < 0) {
+      commentEnds = false;
+      return undefined;
+    }
+    const body = s.slice(from, end);
+    s = s.slice(end + 2).trim();
+    return /\s$/.test(body) ? body.slice(0, -1) : body;
+  };
   while (s !== '') {
     let m: RegExpExecArray | null;
-    if ((m = take(/^\/\*\s?(.*?)\s?\*\//))) matches.push(`-m comment --comment "${m[1] ?? ''}"`);
+    let text: string | undefined;
+    if ((text = comment()) !== undefined) matches.push(`-m comment --comment "${text}"`);
     else if ((m = take(/^mark match (! )?(\S+)/))) matches.push(`-m mark ${m[1] ? '! ' : ''}--mark ${m[2]}`);
     else if ((m = take(/^ctstate (! )?(\S+)/))) matches.push(`-m conntrack ${m[1] ? '! ' : ''}--ctstate ${m[2]}`);
     else if ((m = take(/^state (! )?(\S+)/))) matches.push(`-m state ${m[1] ? '! ' : ''}--state ${m[2]}`);

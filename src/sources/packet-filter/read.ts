@@ -5,6 +5,7 @@ import { whyMissing } from '../host/types.js';
 import { commandLine } from '../host/sos-names.js';
 import { parseIptablesSave, parseNftRuleset } from './parse.js';
 import { parseIptablesListing } from './listing.js';
+import { pushAll } from '../../util/arrays.js';
 
 const IPTABLES_SAVE: CommandSpec = { argv: ['iptables-save'], plugin: 'firewall_tables' };
 const NFT_RULESET: CommandSpec = { argv: ['nft', 'list', 'ruleset'], plugin: 'firewall_tables' };
@@ -64,7 +65,7 @@ export const packetFilterSource: EvidenceSource = {
       const listed = host.kind === 'bundle' ? await readListings(host) : undefined;
       if (listed) {
         part.packetFilter = { iptables: listed.tables, sources };
-        sources.push(...listed.sources);
+        pushAll(sources, listed.sources);
       } else {
         missing.push({ evidence: 'packetFilter.iptables', reason: whyMissing(host, commandLine(IPTABLES_SAVE.argv)) });
       }

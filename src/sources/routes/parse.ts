@@ -86,7 +86,7 @@ export function parseIpRouteGet(text: string, target: string, source: string): R
     const line = raw.trim();
     if (line === '' || line.startsWith('cache')) continue;
     // The error may come alone or inside a reason line (`ip route get X: exit 2: RTNETLINK answers: ...`).
-    const err = /(RTNETLINK answers:.*|^Error:.*)$/.exec(line)?.[1];
+    const err = /(RTNETLINK answers:.*|^Error:.*)$/s.exec(line)?.[1];
     if (err) {
       const hit = ERRORS.find(([re]) => re.test(err));
       return hit ? { target, type: hit[1], line: err, source } : undefined;

@@ -22,7 +22,7 @@ export function parseProcNetPairs(text: string): Record<string, Record<string, n
 }
 
 function splitRow(line: string): { table: string; cells: string[] } | undefined {
-  const m = /^\s*([A-Za-z][A-Za-z0-9]*):\s*(.*)$/.exec(line);
+  const m = /^\s*([A-Za-z][A-Za-z0-9]*):\s*(.*)$/s.exec(line);
   if (!m) return undefined;
   const rest = (m[2] ?? '').trim();
   return { table: m[1] ?? '', cells: rest === '' ? [] : rest.split(/\s+/) };

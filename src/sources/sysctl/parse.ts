@@ -9,7 +9,7 @@ export function procPathToName(p: string): string {
 export function parseSysctlA(text: string, keep: (name: string) => boolean = () => true): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split('\n')) {
-    const m = /^([\w./-]+)\s*=\s*(.*)$/.exec(line);
+    const m = /^([\w./-]+)\s*=\s*(.*)$/s.exec(line);
     if (m && keep(m[1]!)) out[m[1]!] = m[2]!.trim().replace(/\s+/g, ' ');
   }
   return out;

@@ -1,0 +1,152 @@
+// A small Kubernetes API client: @kubernetes/client-node reads the kubeconfig (contexts, exec and
+// OIDC plugins, client certificates) or the in-cluster service account and sets up TLS and
+// credentials; the requests themselves are plain node:https, so podpath controls paging, sizes,
+// time-outs and error codes. Every response is untrusted JSON.
+import http from 'node:http';
+import https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { LIMITS } from '../../util/limits.js';
+import { PodpathError } from '../../util/errors.js';
+import { clip, oneLine } from '../../util/terminal-safe.js';
+import { get, str } from './objects.js';
+
+export interface KubeConnectOptions {
+  /** A kubeconfig file; absent: $KUBECONFIG, ~/.kube/config, then the in-cluster service account. */
+  kubeconfig?: string;
+  context?: string;
+}
+
+export interface KubeResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface KubeRequest {
+  method?: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  contentType?: string;
+}
+
+/** API Status reasons to podpath's stable codes. */
+const CODE_BY_STATUS: Record<number, string> = {
+  401: 'E_KUBE_UNAUTHORIZED',
+  403: 'E_KUBE_FORBIDDEN',
+  404: 'E_KUBE_NOT_FOUND',
+  409: 'E_KUBE_CONFLICT',
+  410: 'E_KUBE_EXPIRED',
+  422: 'E_KUBE_INVALID',
+};
+
+export function statusCode(status: number): string {
+  return CODE_BY_STATUS[status] ?? 'E_KUBE_HTTP';
+}
+
+/** One line from an API error response: the Status message when there is one. */
+export function statusMessage(res: KubeResponse): string {
+  const msg = str(get(res.body, 'message'));
+  const reason = str(get(res.body, 'reason'));
+  return clip(oneLine(msg ? `${reason ? `${reason}: ` : ''}${msg}` : `HTTP ${res.status}`), 400);
+}
+
+export function statusError(res: KubeResponse, what: string): PodpathError {
+  return new PodpathError(statusCode(res.status), `${what}: ${statusMessage(res)}`);
+}
+
+export class KubeClient {
+  readonly server: string;
+  readonly context: string;
+  readonly defaultNamespace: string;
+  private readonly kc: KubeConfig;
+
+  constructor(kc: KubeConfig) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new PodpathError('E_KUBE_CONFIG', 'no cluster in the kubeconfig for the current context');
+    this.kc = kc;
+    this.server = cluster.server;
+    this.context = kc.getCurrentContext();
+    this.defaultNamespace = kc.getContextObject(this.context)?.namespace ?? 'default';
+  }
+
+  async request(path: string, req: KubeRequest = {}): Promise<KubeResponse> {
+    const url = new URL(this.server.replace(/\/+$/, '') + path);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const opts: https.RequestOptions = { method: req.method ?? 'GET', headers: { Accept: 'application/json' } };
+    try {
+      await this.kc.applyToHTTPSOptions(opts);
+    } catch (e) {
+      // client-node refuses an http:// server unless insecure-skip-tls-verify is set, and an
+      // exec/OIDC credential plugin can fail: both are configuration problems.
+      throw new PodpathError('E_KUBE_CONFIG', `${oneLine(this.server)}: ${clip(oneLine((e as Error).message), 300)}`);
+    }
+    const headers = (opts.headers ?? {}) as Record<string, string>;
+    // As kubectl does: credentials never go over plain http.
+    if (url.protocol === 'http:') delete headers.Authorization;
+    const payload = req.body === undefined ? undefined : Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
+    if (payload) {
+      headers['Content-Type'] = req.contentType ?? 'application/json';
+      headers['Content-Length'] = String(payload.length);
+    }
+    const mod = url.protocol === 'http:' ? http : https;
+    return new Promise<KubeResponse>((resolve, reject) => {
+      const r = mod.request(url, { ...opts, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > LIMITS.kubeResponseBytes.value) {
+            r.destroy(new PodpathError(LIMITS.kubeResponseBytes.code, `${url.pathname}: response over ${LIMITS.kubeResponseBytes.value} bytes`));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          try {
+            body = text ? JSON.parse(text) : undefined;
+          } catch {
+            // Not JSON (a proxy's HTML page): kept as text, the caller sees the status.
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+        res.on('error', reject);
+      });
+      r.setTimeout(LIMITS.kubeRequestSeconds.value * 1000, () => {
+        r.destroy(new PodpathError(LIMITS.kubeRequestSeconds.code, `${url.pathname}: no answer from ${this.server} in ${LIMITS.kubeRequestSeconds.value} s`));
+      });
+      r.on('error', (e: NodeJS.ErrnoException) => {
+        if (e instanceof PodpathError) return reject(e);
+        reject(new PodpathError('E_KUBE_CONNECT', `cannot reach ${oneLine(this.server)}: ${e.code ?? ''} ${clip(oneLine(e.message), 200)}`.trim()));
+      });
+      if (payload) r.write(payload);
+      r.end();
+    });
+  }
+
+  /** GET that must succeed (2xx), else a coded error. */
+  async getJson(path: string, what: string, query?: Record<string, string | undefined>): Promise<unknown> {
+    const res = await this.request(path, { query });
+    if (res.status < 200 || res.status > 299) throw statusError(res, what);
+    return res.body;
+  }
+}
+
+export function loadKubeConfig(o: KubeConnectOptions): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (o.kubeconfig) kc.loadFromFile(o.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (e) {
+    throw new PodpathError('E_KUBE_CONFIG', `cannot load the kubeconfig${o.kubeconfig ? ` ${oneLine(o.kubeconfig)}` : ''}: ${clip(oneLine((e as Error).message), 200)}`);
+  }
+  if (o.context) {
+    if (!kc.getContextObject(o.context)) throw new PodpathError('E_KUBE_CONFIG', `no context ${JSON.stringify(o.context)} in the kubeconfig`);
+    kc.setCurrentContext(o.context);
+  }
+  return kc;
+}
+
+export function connectKube(o: KubeConnectOptions): KubeClient {
+  return new KubeClient(loadKubeConfig(o));
+}
