@@ -39,9 +39,10 @@ export function registerLab(program: Command): void {
     .option('--pods <k>', 'pods per node', intArg('pods'), DEFAULT_OPTIONS.pods)
     .option('--mtu <bytes>', 'underlay MTU (the overlay gets 50 less)', intArg('mtu'), DEFAULT_OPTIONS.mtu)
     .option('--service', 'kube-proxy rules for ClusterIP 10.96.0.10 (udp/53, tcp/53, tcp/80) backed by a pod on the last node', false)
+    .option('--subnets <n>', '2: two underlay segments (192.168.77.0/24, 192.168.78.0/24) joined by a router namespace (pplab-<lab>-rt); the first half of the nodes on the first', intArg('subnets'), 1)
     .option('--json', 'print the state as JSON', false)
-    .action(async (o: { name: string; nodes: number; cni: Cni; underlay: Underlay; pods: number; mtu: number; service: boolean; json: boolean }) => {
-      const { state, ms } = await labUp({ name: o.name, nodes: o.nodes, cni: o.cni, underlay: o.underlay, pods: o.pods, mtu: o.mtu, service: o.service });
+    .action(async (o: { name: string; nodes: number; cni: Cni; underlay: Underlay; pods: number; mtu: number; service: boolean; subnets: number; json: boolean }) => {
+      const { state, ms } = await labUp({ name: o.name, nodes: o.nodes, cni: o.cni, underlay: o.underlay, pods: o.pods, mtu: o.mtu, service: o.service, subnets: o.subnets });
       if (o.json) {
         out(JSON.stringify({ ...state, ms: Math.round(ms) }, null, 2) + '\n');
         return;
@@ -83,7 +84,7 @@ export function registerLab(program: Command): void {
   lab.command('exec')
     .description('run a command inside a node (n1), pod (n1p1) or switch (sw) namespace; `podpath` is on its PATH, PODPATH_ROOT names the node root')
     .addOption(nameOption())
-    .argument('<target>', 'n1, n1p1, sw')
+    .argument('<target>', 'n1, n1p1, sw, rt')
     .argument('<cmd...>', 'the command (after --)')
     .allowUnknownOption()
     .action(async (target: string, cmd: string[], o: { name: string }) => {
@@ -93,7 +94,7 @@ export function registerLab(program: Command): void {
       const plan = state.plan;
       const node = plan.nodes.find((n) => n.name === target);
       const pod = plan.nodes.flatMap((n) => n.pods.map((p) => ({ p, n }))).find((x) => x.p.name === target);
-      const ns = node?.ns ?? pod?.p.ns ?? (target === 'sw' ? plan.switchNs : undefined);
+      const ns = node?.ns ?? pod?.p.ns ?? (target === 'sw' ? plan.switchNs : target === 'rt' ? plan.router?.ns : undefined);
       if (!ns) throw new PodpathError('E_LAB_NODE', `no "${target}" in lab ${o.name}`);
       const root = node?.root ?? pod?.n.root;
       // `podpath` itself on PATH inside the node: the same podpath that runs this command.
