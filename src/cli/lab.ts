@@ -10,6 +10,7 @@ import { LAB_RUN_DIR, labDir, validateLabName } from '../lab/names.js';
 import { pathWithShim, writeShim } from '../lab/shim.js';
 import { listNamespaces, requireRoot } from '../lab/run.js';
 import { formatSelftest, runSelftest } from '../lab/selftest.js';
+import { labAgentsDown, labAgentsUp } from '../lab/agents.js';
 import { readState } from '../lab/state.js';
 import { formatStatus, labStatus } from '../lab/status.js';
 import { DEFAULT_OPTIONS, type Cni, type Underlay } from '../lab/topology.js';
@@ -139,6 +140,24 @@ export function registerLab(program: Command): void {
       ? `  check: ${applied.doctor.command}   (once traffic has crossed: expect ${applied.doctor.rule} first)\n`
       : '  check: not visible in one node\'s evidence; probe across the underlay\n');
   });
+
+  const agents = lab.command('agents').description('podpath agents in every node (host plane, on eth0) and every node\'s first pod (pod plane), for `podpath mesh`');
+  agents.command('up')
+    .description('start them, with a key and token made for the lab; writes the agents file podpath mesh reads')
+    .addOption(nameOption())
+    .action(async (o: { name: string }) => {
+      requireRoot();
+      const { agents: started, files } = await labAgentsUp(validateLabName(o.name));
+      out(`${started.length} agents up in lab ${o.name}: ${started.map((a) => `${a.node}/${a.plane} ${a.address}`).join(', ')}\n`);
+      out(`  mesh: podpath lab exec --name ${o.name} n1 -- podpath mesh --agents ${files.agents} --token-file ${files.token}\n`);
+    });
+  agents.command('down')
+    .description('end the agents lab agents up started (only those very processes)')
+    .addOption(nameOption())
+    .action(async (o: { name: string }) => {
+      requireRoot();
+      out(`${await labAgentsDown(validateLabName(o.name))} agents ended\n`);
+    });
 
   lab.command('heal')
     .description('remove one injected fault (or all): exactly what inject added')

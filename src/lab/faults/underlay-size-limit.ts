@@ -3,12 +3,17 @@
 import { addNftTable, intOption, requireSwitch } from './common.js';
 import type { FaultDef } from './types.js';
 
-/** The chain that drops UDP datagrams whose UDP length exceeds `max`, at the forward hook. */
+/**
+ * The chain that drops UDP datagrams whose UDP length exceeds `max`, at the forward hook. Only the
+ * first fragment (or an unfragmented datagram) holds the UDP header: on a later fragment
+ * `udp length` would read two bytes of payload, and this kernel matches them (a pod's 1423-byte
+ * datagram, fragmented at its 1450 MTU, lost its tail that way though its UDP length was 1431).
+ */
 export function udpSizeChain(max: number): string {
   return [
     '  chain forward_size {',
     '    type filter hook forward priority 0; policy accept;',
-    `    udp length > ${max} counter drop`,
+    `    ip frag-off & 0x1fff == 0 udp length > ${max} counter drop`,
     '  }',
   ].join('\n');
 }
