@@ -117,6 +117,34 @@ describe('podpath mesh coordinator', () => {
     expect(seen[0]).not.toEqual(seen[1]);
   });
 
+  it('with consent (--max-rate) ramps host->host last, one peer at a time, as cells of their own that join the probes\' cells', async () => {
+    const inv = inventory();
+    inv.nodes = inv.nodes.slice(0, 3);
+    const out = new PassThrough();
+    const text = collect(out);
+    const outcome = await runMeshCommand({
+      inventory: inv, token, matrix: out,
+      coordinator: options({ planes: ['host->host'], probes: { echo: { count: 2 } }, ramp: { maxRateBps: 1_000_000, maxDurationMs: 1500, recoveryWatchMs: 0, stepMs: 200 } }),
+    });
+    out.end();
+    const m = MeshMatrix.parse(JSON.parse(await text));
+    expect(outcome.errors).toEqual([]);
+    const ramps = m.cells.filter((c) => c.stage === 'ramp');
+    expect(ramps).toHaveLength(6);
+    // after every probe cell: the ramp comes last
+    expect(m.cells.findIndex((c) => c.stage === 'ramp')).toBe(6);
+    for (const c of ramps) {
+      expect(c.ramp?.lossOnsetBps, `${c.from}->${c.to}`).toBeUndefined();
+      expect(c.ramp?.steps.length).toBeGreaterThan(0);
+      expect(c.udp).toBeUndefined();
+    }
+    // k = 1 for the ramp: 2 peers each, 2 rounds
+    expect(outcome.rounds).toBe(1 + 1 + 2 + 1);
+    const v = planeView(m, 'host->host');
+    expect(v.cells).toHaveLength(6);
+    expect(v.get('n1', 'n2')).toMatchObject({ udp: { received: 2 }, ramp: { maxRateBps: 1_000_000 } });
+  });
+
   it('records an agent that does not answer, and one that answers nonsense, and measures the rest', async () => {
     // a fake "agent" whose API answers 200 with a malformed round
     const liar = http.createServer((_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ round: 'x', cells: [{ host: '\u001b[31mred' }] })); });
