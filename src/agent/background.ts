@@ -11,7 +11,7 @@ import type { LogFn } from './log.js';
 import { AgentProbeRequest } from './probe-request.js';
 import { plannedBytes, type AllowList } from './probe-policy.js';
 import { runGuardedProbe } from './guarded-probe.js';
-import { isRefusal, type MinuteBudget, type RequestKind } from './budget.js';
+import { isRefusal, type MinuteBudget, type ProofLimiter, type RequestKind } from './budget.js';
 
 export interface BackgroundPeer { host: string; port: number }
 
@@ -68,6 +68,7 @@ export class BackgroundProber {
     registry: Registry,
     private readonly log: LogFn,
     private readonly source?: string,
+    private readonly proofs?: ProofLimiter,
   ) {
     const registers = [registry];
     const labelNames = ['peer'] as const;
@@ -128,7 +129,7 @@ export class BackgroundProber {
       return;
     }
     try {
-      const r = await runGuardedProbe(this.key, request, this.allow, charge.budget);
+      const r = await runGuardedProbe(this.key, request, this.allow, charge.budget, this.proofs);
       const e = r.echo;
       if (e) {
         this.sent.inc({ peer }, e.sent);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESH_ROUNDS, MinuteBudget, SendBudget, isRefusal } from './budget.js';
+import { MESH_ROUNDS, MinuteBudget, ProofLimiter, SendBudget, isRefusal } from './budget.js';
 import { UdpResponder } from '../probe/responder.js';
 import { udpEcho } from '../probe/udp-echo.js';
 import { AllowList, plannedBytes } from './probe-policy.js';
@@ -51,6 +51,25 @@ describe('MinuteBudget: mesh rounds', () => {
     expect(b.start(600, { ...rounds, perMinute: 100 })).toMatchObject({ code: 'E_PROBE_BUDGET_MINUTE' });
     now = 60_000;
     expect(isRefusal(b.start(600, rounds))).toBe(false);
+  });
+});
+
+describe('ProofLimiter', () => {
+  it('allows so many failed proofs a minute, counting those under way, and forgets them after 60 s', () => {
+    let now = 0;
+    const p = new ProofLimiter(3, () => now);
+    expect(p.begin()).toBe(true);
+    expect(p.begin()).toBe(true);
+    p.end(true); // proven: not counted
+    expect(p.begin()).toBe(true);
+    expect(p.begin()).toBe(true);
+    expect(p.begin()).toBe(false); // three under way
+    p.end(false);
+    p.end(false);
+    p.end(false);
+    expect(p.begin()).toBe(false);
+    now = 60_000;
+    expect(p.begin()).toBe(true);
   });
 });
 

@@ -70,3 +70,33 @@ export class MinuteBudget {
 export function isRefusal(x: unknown): x is BudgetRefusal {
   return typeof x === 'object' && x !== null && 'code' in x && 'message' in x;
 }
+
+/**
+ * Targets that failed to prove to be an agent, per minute. A mesh round names up to k targets and
+ * rounds come fast: without this, a token holder could make an agent send its 3 proof datagrams
+ * to thousands of addresses a minute. Proofs under way count until they succeed.
+ */
+export class ProofLimiter {
+  private readonly failures: number[] = [];
+  private pending = 0;
+
+  constructor(private readonly perMinute: number = LIMITS.meshFailedProofsPerMinute.value, private readonly now: () => number = Date.now) {}
+
+  get limit(): number {
+    return this.perMinute;
+  }
+
+  /** True when one more unproven target may be tried now (then `end` must follow). */
+  begin(): boolean {
+    const t = this.now();
+    while (this.failures.length && t - this.failures[0]! >= 60_000) this.failures.shift();
+    if (this.failures.length + this.pending >= this.perMinute) return false;
+    this.pending++;
+    return true;
+  }
+
+  end(proven: boolean): void {
+    this.pending--;
+    if (!proven) this.failures.push(this.now());
+  }
+}

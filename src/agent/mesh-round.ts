@@ -10,6 +10,7 @@ import type { MeshRoundRequest } from '../mesh/round.js';
 import { AgentProbeRequest } from './probe-request.js';
 import { plannedBytes, type AllowList } from './probe-policy.js';
 import { runGuardedProbe } from './guarded-probe.js';
+import type { ProofLimiter } from './budget.js';
 
 export interface MeshCellResult {
   host: string;
@@ -64,7 +65,7 @@ class Slots {
 }
 
 export async function runMeshRound(
-  key: Buffer, r: MeshRoundRequest, allow: AllowList, budget: ByteBudget, opts: { procRoot?: string } = {},
+  key: Buffer, r: MeshRoundRequest, allow: AllowList, budget: ByteBudget, opts: { procRoot?: string; proofs?: ProofLimiter } = {},
 ): Promise<MeshRoundResult> {
   const counters = compactSnapshot(await readCounters(opts.procRoot));
   const slots = new Slots(r.concurrency);
@@ -79,7 +80,7 @@ export async function runMeshRound(
     const ms = () => Math.round((performance.now() - started) * 10) / 10;
     try {
       if (t.delayMs > 0) await new Promise((res) => setTimeout(res, t.delayMs));
-      const result = await runGuardedProbe(key, cellRequest(r, t), allow, budget);
+      const result = await runGuardedProbe(key, cellRequest(r, t), allow, budget, opts.proofs);
       return { ...base, ms: ms(), result };
     } catch (e) {
       // One peer's failure (a source this host lacks, a target the kernel refuses) is that cell's.

@@ -14,7 +14,7 @@ import { AgentProbeRequest } from './probe-request.js';
 import { AllowList, plannedBytes } from './probe-policy.js';
 import { runGuardedProbe } from './guarded-probe.js';
 import type { ProbeSuiteResult } from '../probe/suite.js';
-import { MESH_ROUNDS, MinuteBudget, isRefusal } from './budget.js';
+import { MESH_ROUNDS, MinuteBudget, ProofLimiter, isRefusal } from './budget.js';
 import { MESH_ROUND_PATH, MeshRoundRequest } from '../mesh/round.js';
 import { roundPlannedBytes, runMeshRound } from './mesh-round.js';
 import { ConnectionGuard } from './connection-guard.js';
@@ -106,11 +106,13 @@ function bindError(e: unknown, what: string, addresses: string[], port: number):
 async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Promise<{ port: number; stop(): Promise<void> }> {
   const allow = opts.allowProbe ?? AllowList.parse([]);
   const budgets = new MinuteBudget();
+  // Mesh rounds and background probes name many targets: their failed proofs are counted.
+  const proofs = new ProofLimiter();
   const counts: ProbeRequestCounters = { started: 0, busy: 0, badRequest: 0, tooLarge: 0, budget: 0, notAgent: 0, failed: 0 };
   const meshCounts: MeshRoundCounters = { started: 0, busy: 0, badRequest: 0, tooLarge: 0, budget: 0, cells: 0, notAgent: 0, failedCells: 0, peakRunning: 0 };
   const registry = createMetrics(udp, counts, meshCounts);
   // Replies come back to the address the agent listens on (the node's, or the pod's).
-  const background = opts.background?.peers.length ? new BackgroundProber(opts.key, opts.background, allow, budgets, registry, log, opts.addresses[0]) : undefined;
+  const background = opts.background?.peers.length ? new BackgroundProber(opts.key, opts.background, allow, budgets, registry, log, opts.addresses[0], proofs) : undefined;
   const unauthorizedLog = new LimitedLog(log, 'http.unauthorized', LIMITS.agentUnauthorizedLogLines.value);
   const guard = new ConnectionGuard({
     perSource: LIMITS.agentConnectionsPerSource.value,
@@ -180,7 +182,7 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
       busy = 'mesh';
       meshCounts.started++;
       try {
-        const r = await runMeshRound(opts.key, parsed.data, allow, charge.budget, { procRoot: opts.procRoot });
+        const r = await runMeshRound(opts.key, parsed.data, allow, charge.budget, { procRoot: opts.procRoot, proofs });
         const notAgent = r.cells.filter((c) => c.result?.verified === false).length;
         const failed = r.cells.filter((c) => c.error).length;
         meshCounts.cells += r.cells.length;

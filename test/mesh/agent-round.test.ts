@@ -86,6 +86,34 @@ describe('POST /v1/mesh/round', () => {
     }
   });
 
+  it('cannot sweep addresses: after 120 targets a minute failed to prove to be agents, an unproven target gets nothing', async () => {
+    // 32 silent UDP sockets, named 4 times: 128 proofs would fail; 120 are tried, 3 datagrams each
+    const victims = await Promise.all(Array.from({ length: 32 }, async (_, i) => {
+      const s = dgram.createSocket('udp4');
+      let seen = 0;
+      s.on('message', () => { seen++; });
+      await new Promise<void>((r) => s.bind(0, `127.0.11.${i + 1}`, r));
+      return { s, seen: () => seen, target: { host: `127.0.11.${i + 1}`, port: s.address().port } };
+    }));
+    try {
+      const refused: string[] = [];
+      for (let round = 0; round < 4; round++) {
+        const { status, json } = await post(3, { round, concurrency: 32, probes: { echo: { count: 1 } }, targets: victims.map((v) => v.target) });
+        expect(status).toBe(200);
+        for (const c of MeshRoundAnswer.parse(json).cells) {
+          expect(c.result?.verified).toBe(false);
+          if (c.result?.echo === undefined) refused.push(c.result?.refused?.[0]?.message ?? '');
+        }
+      }
+      expect(refused).toHaveLength(8);
+      expect(refused[0]).toMatch(/^120 targets failed to prove to be agents in the last minute: nothing was sent to 127\.0\.11\.\d+:\d+$/);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(victims.reduce((a, v) => a + v.seen(), 0)).toBe(120 * 3);
+    } finally {
+      for (const v of victims) v.s.close();
+    }
+  });
+
   it('answers an empty plan with the counters only', async () => {
     const a = MeshRoundAnswer.parse((await post(4, { round: 9, concurrency: 1, probes: {}, targets: [] })).json);
     expect(a.cells).toEqual([]);
