@@ -30,7 +30,10 @@ proven first by a signed echo (at most 3 datagrams of 44 bytes), or to --allow-p
 Limits: ${mib(LIMITS.agentProbeRequestBytes.value)} a request, ${mib(LIMITS.agentProbeMinuteBytes.value)} and ${LIMITS.agentProbeRequestsPerMinute.value} requests a minute (429 ${LIMITS.agentProbeRequestBytes.code},
 ${LIMITS.agentProbeMinuteBytes.code}, ${LIMITS.agentProbeRequestsPerMinute.code}); one probe at a time (409 E_BUSY); bodies of ${LIMITS.agentBody.value} bytes (413).
 Connections: ${LIMITS.agentConnectionsPerSource.value} per source address, ${LIMITS.agentConnections.value} in all; an authorized request's headers within
-${LIMITS.agentHeadersTimeout.value} s of connecting, the whole request within ${LIMITS.agentRequestTimeout.value} s, or the connection is closed.`;
+${LIMITS.agentHeadersTimeout.value} s of connecting, the whole request within ${LIMITS.agentRequestTimeout.value} s, or the connection is closed.
+Mesh rounds (POST /v1/mesh/round, from \`podpath mesh\`): at most ${LIMITS.meshPeersPerRound.value} peers, k of them at once, each proven
+first; ${LIMITS.meshRoundsPerMinute.value} rounds a minute (429 ${LIMITS.meshRoundsPerMinute.code}) within the same byte budgets; at most ${LIMITS.meshFailedProofsPerMinute.value} targets a
+minute may fail to prove to be agents (then nothing is sent to an unproven one). The lock above covers them.`;
 
 export function registerAgent(program: Command): void {
   program
