@@ -110,7 +110,7 @@ async function main(): Promise<void> {
       rows.push(row);
       console.log(`N=${n}: ${m.cells.length}/${pairs} cells (${complete} with every echo back) in ${m.summary.rounds} rounds, ${c.wallSec.toFixed(1)} s wall (mesh ${row.meshSec} s)${n * (n - 1) === 39_800 ? ` (goal < ${GOAL_SEC} s: ${c.wallSec < GOAL_SEC ? 'met' : 'MISSED'})` : ''}`);
       console.log(`  coordinator peak RSS ${row.coordinatorPeakRssMb} MB; most senders one agent served at once: ${peakServed} (k = ${K}); most probes one agent ran at once: ${peakRunning}`);
-      console.log(`  each node sent ${meshPerNode} datagrams for the whole matrix (${row.meshDatagramsPerNodePerSec}/s while it ran); goldpinger's scheme at N=${n}: ${goldpingerPerSec.toFixed(2)} HTTP pings/s per node, every second, for ever (${(n - 1)} pings each ${GOLDPINGER_INTERVAL_SEC} s)`);
+      console.log(`  each node sent ${meshPerNode} datagrams for the whole matrix (${row.meshDatagramsPerNodePerSec}/s while it ran; ${(meshPerNode / GOLDPINGER_INTERVAL_SEC).toFixed(1)}/s if the matrix were repeated every ${GOLDPINGER_INTERVAL_SEC} s); goldpinger's scheme at N=${n}: ${goldpingerPerSec.toFixed(2)} HTTP pings/s per node, every second, for ever (${(n - 1)} GET /ping each ${GOLDPINGER_INTERVAL_SEC} s, each a request and a response on a kept-alive TCP connection)`);
     } finally {
       for (const w of workers) w.kill('SIGTERM');
       await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.once('exit', r)))));
