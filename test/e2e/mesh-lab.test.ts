@@ -35,12 +35,11 @@ afterAll(async () => {
   if (!skip) await labDown(LAB);
 });
 
-async function mesh(): Promise<MeshMatrix> {
+async function mesh(args: string[] = ['-k', String(K), '--count', '5', '--sweep-max', String(SWEEP_MAX)]): Promise<MeshMatrix> {
   const f = labAgentFiles(LAB);
   const n1 = plan.nodes[0]!;
   const { stdout } = await pexec('ip', [
-    'netns', 'exec', n1.ns, process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'mesh', '--agents', f.agents, '--token-file', f.token,
-    '-k', String(K), '--count', '5', '--sweep-max', String(SWEEP_MAX), '--json',
+    'netns', 'exec', n1.ns, process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'mesh', '--agents', f.agents, '--token-file', f.token, '--json', ...args,
   ], { maxBuffer: 64 << 20, timeout: 170_000 }).catch((e: { stdout?: string; stderr?: string; code?: number }) => {
     // exit 1: some cell is short, the matrix is on stdout all the same
     if (e.code === 1 && e.stdout) return { stdout: e.stdout };
@@ -120,4 +119,26 @@ describe.skipIf(skip)('podpath mesh in a two-subnet lab', () => {
       await healFaults(LAB, 'router-size-limit');
     }
   });
+
+  it("seed 003's rate blackhole on the router: with --max-rate, host ramps across the subnets lose and those within do not", async () => {
+    await injectFault(LAB, 'router-rate-blackhole', { options: { rate: '4mbit', timeout: '3s' } });
+    try {
+      const m = await mesh([
+        '--planes', 'host->host', '--count', '2', '--no-sweep', '--no-tcp', '--no-icmp',
+        '--max-rate', '30mbit', '--ramp-duration', '10s', '--recovery-watch', '8s',
+      ]);
+      expect(m.errors).toEqual([]);
+      const ramps = m.cells.filter((c) => c.stage === 'ramp');
+      expect(ramps).toHaveLength(12);
+      for (const c of ramps) {
+        const where = `${c.from}->${c.to}`;
+        if (subnetOf(c.from) === subnetOf(c.to)) expect(c.ramp, where).toMatchObject({ stoppedBy: 'max-rate' });
+        else expect(c.ramp?.lossOnsetBps, where).toBeGreaterThan(0);
+      }
+      // somewhere across, the cut was total for a while: a blackhole, not plain loss
+      expect(ramps.some((c) => subnetOf(c.from) !== subnetOf(c.to) && c.ramp?.blackhole)).toBe(true);
+    } finally {
+      await healFaults(LAB, 'router-rate-blackhole');
+    }
+  }, 170_000);
 });
