@@ -9,6 +9,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { maxOf } from '../src/util/arrays.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -95,8 +96,8 @@ async function main(): Promise<void> {
       const pairs = n * (n - 1);
       const complete = m.cells.filter((x) => x.udp && x.udp.received === x.udp.sent).length;
       const reads = await Promise.all(agents.map(responder));
-      const peakServed = Math.max(...reads.map((r) => r.senders.peak));
-      const peakRunning = Math.max(...reads.map((r) => r.mesh.peakRunning));
+      const peakServed = maxOf(reads.map((r) => r.senders.peak));
+      const peakRunning = maxOf(reads.map((r) => r.mesh.peakRunning));
       // What each node sends: per pair one proof echo, COUNT echoes and one tally request (all to the
       // peer's responder); goldpinger: one HTTP GET /ping to every other node every 30 s.
       const meshPerNode = (n - 1) * (COUNT + 2);

@@ -2,6 +2,7 @@
 // failure names the case that broke it).
 import { describe, expect, it } from 'vitest';
 import { MeshSchedule } from './schedule.js';
+import { maxOf, minOf } from '../util/arrays.js';
 
 const SIZES = [2, 3, 4, 5, 7, 8, 9, 16, 17, 31, 50, 64, 101];
 const KS = [1, 2, 3, 8, 16, 200];
@@ -85,8 +86,8 @@ describe('sampled schedule (--sample m)', () => {
           const inn = Array.from({ length: n }, () => new Set<number>());
           for (let r = 0; r < s.rounds; r++) {
             const d = degrees(s, r);
-            expect(Math.max(...d.out), `n=${n} m=${m} k=${k}`).toBeLessThanOrEqual(k);
-            expect(Math.max(...d.in), `n=${n} m=${m} k=${k}`).toBeLessThanOrEqual(k);
+            expect(maxOf(d.out), `n=${n} m=${m} k=${k}`).toBeLessThanOrEqual(k);
+            expect(maxOf(d.in), `n=${n} m=${m} k=${k}`).toBeLessThanOrEqual(k);
             for (const p of s.pairs(r)) {
               out[p.from]!.add(p.to);
               inn[p.to]!.add(p.from);
@@ -130,8 +131,8 @@ describe('jitter', () => {
   it('delays each probe by a fixed amount in [0, jitterMs), spread out, the same for the same seed', () => {
     const s = new MeshSchedule({ n: 30, k: 8, seed: 11, jitterMs: 200 });
     const delays = [...s.pairs(0)].map((p) => p.delayMs);
-    expect(Math.min(...delays)).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...delays)).toBeLessThan(200);
+    expect(minOf(delays)).toBeGreaterThanOrEqual(0);
+    expect(maxOf(delays)).toBeLessThan(200);
     expect(new Set(delays).size).toBeGreaterThan(50);
     expect([...new MeshSchedule({ n: 30, k: 8, seed: 11, jitterMs: 200 }).pairs(0)].map((p) => p.delayMs)).toEqual(delays);
     expect([...new MeshSchedule({ n: 30, k: 8, seed: 11 }).pairs(0)].every((p) => p.delayMs === 0)).toBe(true);

@@ -11,6 +11,7 @@ import { runMeshCommand } from '../../src/app/mesh.js';
 import { MeshMatrix, planeView, PLANE_PAIRS } from '../../src/evidence/mesh-matrix.js';
 import type { CoordinatorOptions } from '../../src/mesh/coordinator.js';
 import type { Inventory } from '../../src/mesh/inventory.js';
+import { maxOf } from '../../src/util/arrays.js';
 
 const key = Buffer.from('mesh-coordinator-key-0123456789');
 const token = 'mesh-coordinator-token-0123456789';
@@ -49,12 +50,16 @@ describe('podpath mesh coordinator', () => {
     const out = new PassThrough();
     const text = collect(out);
     const streamed: string[] = [];
-    const outcome = await runMeshCommand({ inventory: inventory(), token, coordinator: options(), matrix: out, onCell: (c) => streamed.push(`${c.plane} ${c.from}>${c.to}`) }, undefined);
+    const totals: number[] = [];
+    const outcome = await runMeshCommand({
+      inventory: inventory(), token, coordinator: options(), matrix: out, onCell: (c) => streamed.push(`${c.plane} ${c.from}>${c.to}`), onProgress: (p) => totals.push(p.totalCells),
+    }, undefined);
     out.end();
     const m = MeshMatrix.parse(JSON.parse(await text));
     expect(outcome.errors).toEqual([]);
     expect(m.cells).toHaveLength(4 * N * (N - 1));
     expect(streamed).toHaveLength(m.cells.length);
+    expect(new Set(totals)).toEqual(new Set([m.cells.length]));
     // 2 rounds of k=2 per plane combination (N-1 = 4 peers), a hello and a closing round
     expect(outcome.rounds).toBe(1 + 4 * 2 + 1);
     for (const plane of PLANE_PAIRS) {
@@ -94,9 +99,9 @@ describe('podpath mesh coordinator', () => {
       const outcome = await runMeshCommand({ inventory: inv, token, coordinator: options({ k: 3, planes: ['host->host'], probes: { echo: { count: 20, size: 64 } } }) });
       expect(outcome.cells).toBe(9 * 8);
       const peaks = fresh.map((a) => a.udp.senders.peak);
-      expect(Math.max(...peaks)).toBeLessThanOrEqual(3);
+      expect(maxOf(peaks)).toBeLessThanOrEqual(3);
       // and the bound was reached: the schedule does use k at once
-      expect(Math.max(...peaks)).toBeGreaterThanOrEqual(2);
+      expect(maxOf(peaks)).toBeGreaterThanOrEqual(2);
       expect(outcome.peakRunning).toBe(3);
     } finally {
       for (const a of fresh) await a.stop();
@@ -151,12 +156,13 @@ describe('podpath mesh coordinator', () => {
     await new Promise<void>((r) => liar.listen(0, '127.0.23.1', r));
     try {
       const inv = inventory();
-      inv.nodes = inv.nodes.slice(0, 3).map((n) => ({ ...n, pod: undefined }));
+      inv.nodes = inv.nodes.slice(0, 3).map((n, i) => ({ ...n, pod: i === 0 ? n.pod : undefined }));
       inv.nodes.push({ name: 'dead', labels: {}, host: { address: '127.0.23.2', port: 9, apiPort: 9 } });
       inv.nodes.push({ name: 'liar', labels: {}, host: { address: '127.0.23.1', port: 9, apiPort: (liar.address() as net.AddressInfo).port } });
       const out = new PassThrough();
       const text = collect(out);
-      const outcome = await runMeshCommand({ inventory: inv, token, matrix: out, coordinator: options({ k: 4, planes: ['host->host'], probes: { echo: { count: 2 } } }) });
+      const totals: number[] = [];
+      const outcome = await runMeshCommand({ inventory: inv, token, matrix: out, onProgress: (p) => totals.push(p.totalCells), coordinator: options({ k: 4, planes: ['host->host', 'host->pod'], probes: { echo: { count: 2 } } }) });
       out.end();
       const m = MeshMatrix.parse(JSON.parse(await text));
       expect(outcome.errors.map((e) => `${e.where.split(' ')[0]} ${e.code}`)).toEqual(expect.arrayContaining(['dead/host E_AGENT_UNREACHABLE', 'liar/host E_MESH_ANSWER']));
@@ -166,7 +172,9 @@ describe('podpath mesh coordinator', () => {
       expect(v.get('n1', 'dead')).toMatchObject({ verified: false, udp: { received: 0 } });
       expect(v.get('liar', 'n2')?.error).toMatchObject({ code: 'E_MESH_ANSWER', message: expect.stringContaining('the agent failed the first round: not a round answer: round: Expected number') });
       expect(v.get('n1', 'n2')).toMatchObject({ verified: true, udp: { sent: 2, received: 2 } });
-      expect(m.cells).toHaveLength(5 * 4);
+      // host->host: 5 x 4; host->pod: only n1 has a pod agent, probed by the 4 others
+      expect(m.cells).toHaveLength(5 * 4 + 4);
+      expect(new Set(totals)).toEqual(new Set([24]));
     } finally {
       liar.close();
     }
