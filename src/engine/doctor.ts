@@ -1,6 +1,7 @@
 // `podpath doctor` without the CLI: gather the evidence the chosen rules need (live, a bundle, or a
 // facts file), run the rules, build the report. Exit code: 0 healthy, 1 findings, 3 no findings but
 // the evidence is incomplete (a bundle cut short or empty); 2: errors, thrown.
+import { isNodeSection } from '../evidence/evidence.js';
 import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
 import type { ProbeEvidence } from '../evidence/probe-evidence.js';
 import { collectNodeFacts } from '../sources/collect.js';
@@ -45,7 +46,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
   if (opts.facts && (opts.from || opts.root)) throw new PodpathError('E_USAGE', '--facts cannot be combined with --from or --root');
   const chosen = opts.only && opts.only.length > 0 ? rules.filter((r) => opts.only?.includes(r.meta.id)) : rules;
   // Probes are not read from the node: they come from --peer, or stay missing with a reason.
-  const needs = [...new Set([...evidenceFor(chosen), ...ALWAYS])].filter((k) => k !== 'probes').sort();
+  const needs = [...new Set([...evidenceFor(chosen).filter(isNodeSection), ...ALWAYS])].filter((k) => k !== 'probes').sort();
   const collect = opts.collect ?? collectNodeFacts;
   let facts = opts.facts ? loadFactsFile(opts.facts) : await collect({ from: opts.from, root: opts.root, needs });
   let peerReport: DoctorReport | undefined;
@@ -58,7 +59,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
       // The rules that need probes stay here (they judged the probes already); the peer's other rules
       // read the peer's own counter changes while probing, e.g. InCsumErrors rising or not since boot.
       const peerFacts = { ...check.peerFacts, probes: check.probes.map(asSeenByPeer), missing: [...check.peerFacts.missing.filter((m) => m.evidence !== 'probes'), NO_PROBES_ON_PEER] };
-      const peerOutcome = runRules(rules, peerFacts, { lang: opts.lang, only: opts.only });
+      const peerOutcome = runRules(rules, { node: peerFacts }, { lang: opts.lang, only: opts.only });
       peerReport = buildReport(check.peerFacts, peerOutcome, { lang: opts.lang, version: VERSION });
     } else {
       peerError = check.peerFactsError;
@@ -66,7 +67,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
   } else if (!facts.probes) {
     facts = { ...facts, missing: [...facts.missing.filter((m) => m.evidence !== 'probes'), NO_PROBES] };
   }
-  const outcome = runRules(rules, facts, { lang: opts.lang, only: opts.only });
+  const outcome = runRules(rules, { node: facts }, { lang: opts.lang, only: opts.only });
   const report = buildReport(facts, outcome, { lang: opts.lang, version: VERSION });
   if (opts.peer) report.peer = { address: opts.peer.peer, report: peerReport, error: peerError };
   const anyFindings = outcome.findings.length > 0 || (peerReport?.findings.length ?? 0) > 0;

@@ -8,6 +8,7 @@ const KEY = 'net.bridge.bridge-nf-call-iptables';
 export default defineRule({
   meta: {
     id: 'br-netfilter-missing',
+    kind: 'node',
     title: { en: 'Bridged pod traffic bypasses iptables (br_netfilter)', zh: '桥接的 Pod 流量绕过 iptables(br_netfilter)' },
     severity: 'error',
     needs: ['links', 'sysctls'],

@@ -10,6 +10,7 @@ const SMALL = 100;
 export default defineRule({
   meta: {
     id: 'conntrack-insert-failed',
+    kind: 'node',
     title: { en: 'conntrack insert races dropped packets (DNS 5 s timeouts)', zh: 'conntrack 插入竞争导致丢包(DNS 5 秒超时)' },
     severity: 'warning',
     needs: ['conntrack'],
@@ -23,6 +24,9 @@ export default defineRule({
         en: 'conntrack -S shows insert_failed = {insertFailed}: a few packets lost to the conntrack insert race (occasional 5 s DNS delays); watch whether it rises',
         zh: 'conntrack -S 显示 insert_failed = {insertFailed}:少量报文因 conntrack 插入竞争丢失(偶发 DNS 5 秒延迟);观察是否持续增长',
       },
+    },
+    reasons: {
+      noStats: { en: '`conntrack -S` statistics not collected', zh: '未采集 `conntrack -S` 统计' },
     },
     explanation: {
       en: 'glibc sends the A and AAAA queries of one lookup in parallel from the same UDP socket. When both are NATed (pod -> DNS Service) on different CPUs, both try to insert a conntrack entry for the same tuple; the second insertion fails, the packet is dropped, and `insert_failed` rises. The resolver retries after its 5 s timeout: pods see DNS take 5 s now and then. Kernel fixes: ed07d9a021df (in 4.19) and 4e35c1cb9460 (in 5.0) resolve most clashes; workarounds are `options single-request-reopen` (or use-vc) in the pod\'s resolv.conf and NodeLocal DNSCache. The counter is cumulative since boot, so a small value (under 100) may be old and is reported as info: compare two readings.',
@@ -47,7 +51,7 @@ export default defineRule({
     if (!ct) return;
     const insertFailed = ct.stats.insert_failed;
     if (insertFailed === undefined) {
-      ctx.skip('conntrack -S statistics not collected');
+      ctx.skip('noStats');
       return;
     }
     if (insertFailed <= 0) return;

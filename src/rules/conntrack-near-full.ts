@@ -10,6 +10,7 @@ const FILLING = 0.8;
 export default defineRule({
   meta: {
     id: 'conntrack-near-full',
+    kind: 'node',
     title: { en: 'Connection-tracking table full or nearly full', zh: '连接跟踪表已满或接近满' },
     severity: 'error',
     needs: ['conntrack'],
@@ -27,6 +28,9 @@ export default defineRule({
         en: 'Conntrack table at {percent}% ({count} of {max}): close to the point where new flows are dropped',
         zh: '连接跟踪表已用 {percent}%({count}/{max}):接近开始丢弃新连接的程度',
       },
+    },
+    reasons: {
+      noCountOrMax: { en: 'conntrack count or max not collected', zh: '未采集 conntrack 当前数或上限' },
     },
     explanation: {
       en: 'Every flow through netfilter, including the VXLAN outer UDP flows between nodes and each pod connection, takes a conntrack entry. When nf_conntrack_count reaches nf_conntrack_max the kernel drops packets that would create a new entry and logs `nf_conntrack: table full, dropping packet`: connections fail at random, DNS and new TCP handshakes first. The log line is proof (error); a count at 90% of the maximum or more is an error too, 80% a warning. kube-proxy sizes the table from --conntrack-max-per-core, but a sysctl.d file or a reboot can lower it.',
@@ -64,7 +68,7 @@ export default defineRule({
       return;
     }
     if (ratio === undefined) {
-      ctx.skip('conntrack count or max not collected');
+      ctx.skip('noCountOrMax');
       return;
     }
     if (ratio >= FULL) ctx.report({ messageId: 'nearFull', data, evidence: usageLine });

@@ -10,6 +10,7 @@ import {
 export default defineRule({
   meta: {
     id: 'firewall-vxlan-port',
+    kind: 'node',
     title: { en: 'Host firewall does not let the VXLAN port in', zh: '主机防火墙未放行 VXLAN 端口' },
     severity: 'critical',
     needs: ['packetFilter'],

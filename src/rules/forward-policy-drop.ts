@@ -11,6 +11,7 @@ const POD_IFACE = /^(cni\d*|cbr\d+|flannel\.\d+|flannel-v6\.\d+|vxlan\.calico|vx
 export default defineRule({
   meta: {
     id: 'forward-policy-drop',
+    kind: 'node',
     title: { en: 'Forwarded pod traffic is dropped by the packet filter', zh: '包过滤丢弃了被转发的 Pod 流量' },
     severity: 'critical',
     needs: ['packetFilter'],

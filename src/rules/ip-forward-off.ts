@@ -5,6 +5,7 @@ import { ifaceSysctl, line, sysctlSource, vxlanLinks } from './kb-shared.js';
 export default defineRule({
   meta: {
     id: 'ip-forward-off',
+    kind: 'node',
     title: { en: 'IPv4 forwarding is off', zh: 'IPv4 转发未开启' },
     severity: 'critical',
     needs: ['sysctls'],

@@ -44,6 +44,7 @@ export function installHistory(facts: NodeFacts, running: string): { installedAt
 export default defineRule({
   meta: {
     id: 'kernel-bad-udp-checksum',
+    kind: 'node',
     title: { en: 'Kernel build known to send bad UDP checksums', zh: '内核版本已知会发出错误的 UDP 校验和' },
     severity: 'critical',
     needs: ['kernel'],

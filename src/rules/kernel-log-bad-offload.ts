@@ -8,6 +8,7 @@ const DRIVER_IN_TRACE = /\[(virtio_net|ixgbe|i40e|ice|mlx5_core|mlx4_en|bnx2x|bn
 export default defineRule({
   meta: {
     id: 'kernel-log-bad-offload',
+    kind: 'node',
     title: { en: 'Kernel dropped packets with a bad offload state (skb_warn_bad_offload)', zh: '内核因 offload 状态异常丢包(skb_warn_bad_offload)' },
     severity: 'error',
     needs: ['kernelLog'],

@@ -24,6 +24,7 @@ export function forwardingReason(facts: NodeFacts): { why: string; line: Evidenc
 export default defineRule({
   meta: {
     id: 'lro-on-forwarding-host',
+    kind: 'node',
     title: { en: 'Large receive offload on a host that forwards packets', zh: '转发主机的网卡开启了 LRO(大包接收合并)' },
     severity: 'error',
     needs: ['nics'],
@@ -37,6 +38,9 @@ export default defineRule({
         en: '{nic} ({driver}) has large-receive-offload on [fixed] while this host forwards ({why}): ethtool cannot turn it off; the driver must (module option, firmware or driver update).',
         zh: '{nic}({driver})的 large-receive-offload 为 on [fixed],而本主机在转发报文({why}):ethtool 无法关闭,需要从驱动层面处理(模块参数、固件或驱动升级)。',
       },
+    },
+    reasons: {
+      forwardingUnknown: { en: 'no sysctls and no links: cannot tell whether this host forwards', zh: '没有 sysctl 参数也没有网络接口:无法判断本机是否转发' },
     },
     explanation: {
       en: 'LRO merges received TCP segments into one large frame before the stack sees it. A host that routes or bridges must send those frames on unchanged, and a merged frame cannot be re-segmented correctly: the kernel drops it, sometimes with `WARNING: ... skb_warn_bad_offload` and `__skb_gso_segment` / `ip_forward` in the call trace (seed 002, CentOS 7, virtio_net, a NodePort whose backend was on another node). The kernel disables LRO when forwarding is turned on (dev_disable_lro()), but not for every driver (`failed to disable LRO!`), and virtio_net made LRO configurable in 2018 (a02e8964eaf9) until it became GRO_HW (dbcf24d15388, 2021). Intel\'s ixgbe README: LRO is incompatible with routing, forwarding and bridging.',
@@ -63,7 +67,7 @@ export default defineRule({
     if (withLro.length === 0) return;
     const fwd = forwardingReason(facts);
     if (!fwd) {
-      if (!facts.sysctls && !facts.links) ctx.skip('no sysctls and no links: cannot tell whether this host forwards');
+      if (!facts.sysctls && !facts.links) ctx.skip('forwardingUnknown');
       return;
     }
     for (const nic of withLro) {

@@ -10,6 +10,7 @@ const OVERHEAD = { inet: 50, inet6: 70 } as const;
 export default defineRule({
   meta: {
     id: 'mtu-mismatch',
+    kind: 'node',
     title: { en: 'Overlay MTU does not fit the underlay', zh: 'overlay MTU 与底层网络不匹配' },
     severity: 'error',
     needs: ['links'],
@@ -35,6 +36,10 @@ export default defineRule({
         en: '{iface} MTU {ifaceMtu} is larger than {vxlan} MTU {vxlanMtu}: pod packets up to {ifaceMtu} bytes are dropped or fragmented at the tunnel',
         zh: '{iface} 的 MTU {ifaceMtu} 大于 {vxlan} 的 MTU {vxlanMtu}:Pod 发出的最长 {ifaceMtu} 字节报文会在隧道处被丢弃或分片',
       },
+    },
+    reasons: {
+      noVxlanDevice: { en: 'no VXLAN device among the links', zh: '接口中没有 VXLAN 设备' },
+      nothingToCompare: { en: 'nothing to hold {devices} MTU against (no underlay link, subnet.env, CNI config or pod interface)', zh: '没有可与 {devices} 的 MTU 对比的值(没有底层接口、subnet.env、CNI 配置或 Pod 接口)' },
     },
     explanation: {
       en: 'VXLAN adds 50 bytes over IPv4 (70 over IPv6). flannel sets flannel.1 MTU = external interface MTU - 50 and writes it as FLANNEL_MTU to /run/flannel/subnet.env, from which the CNI plugin sets cni0 and the pods\' eth0; Calico sets vxlan.calico and the cali* veths from its configured MTU. When any of these numbers is larger than the one below it (underlay - overhead >= VXLAN device >= cni0, veths, CNI config), packets near the full size are dropped: ping and DNS work, TCP transfers, TLS handshakes and large responses hang. A NIC that says 1500 while the real path is smaller (OpenStack 1450, GCE 1460, VPN) cannot be seen from one node: probe with `ping -M do -s 1422 <peer>` and larger sizes.',
@@ -66,7 +71,7 @@ export default defineRule({
     const linksSource = facts.links?.source ?? 'ip -d link';
     const overlays = vxlanLinks(facts);
     if (overlays.length === 0) {
-      ctx.skip('no VXLAN device among the links');
+      ctx.skip('noVxlanDevice');
       return;
     }
     // Something to hold each VXLAN MTU against: an underlay, subnet.env, a CNI config, the pod side.
@@ -106,7 +111,7 @@ export default defineRule({
         }
       }
     }
-    if (comparisons === 0) ctx.skip(`nothing to hold ${overlays.map((o) => o.name).join(', ')} MTU against (no underlay link, subnet.env, CNI config or pod interface)`);
+    if (comparisons === 0) ctx.skip('nothingToCompare', { devices: overlays.map((o) => o.name).join(', ') });
   },
 });
 

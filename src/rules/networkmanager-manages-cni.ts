@@ -53,6 +53,7 @@ function cniLinkNames(facts: NodeFacts): string[] {
 export default defineRule({
   meta: {
     id: 'networkmanager-manages-cni',
+    kind: 'node',
     title: { en: 'NetworkManager manages the CNI\'s interfaces', zh: 'NetworkManager 接管了 CNI 的网络接口' },
     severity: 'error',
     needs: ['networkManager'],
@@ -66,6 +67,10 @@ export default defineRule({
         en: 'NetworkManager is running and no unmanaged-devices setting covers {devices}: it may take them over and rewrite their addresses and routes (seed 001).',
         zh: 'NetworkManager 正在运行,且没有 unmanaged-devices 配置覆盖 {devices}:它可能接管这些接口并改写地址和路由(种子 001)。',
       },
+    },
+    reasons: {
+      nmStateUnknown: { en: 'NetworkManager state unknown (no nmcli, no systemctl answer)', zh: 'NetworkManager 状态未知(没有 nmcli,systemctl 也没有回答)' },
+      nothingToCompare: { en: 'no nmcli device list and no links to compare with unmanaged-devices', zh: '没有 nmcli 设备列表,也没有可与 unmanaged-devices 对比的接口' },
     },
     explanation: {
       en: 'NetworkManager configures every interface it considers managed. CNI plugins create their own (flannel.1, cni0, cali*, vxlan.calico, tunl0, veth*) and program addresses and routes on them; when NetworkManager reacts to those interfaces it can remove or re-add addresses, and removing an address deletes the routes through it. In seed 001 (Kylin V10 arm64, flannel VXLAN) pods failed DNS; `ip route get 10.187.0.0` answered `local ... dev lo`, and after restarting NetworkManager the routes to the other nodes\' pod subnets through flannel.1 were gone until flannel was restarted. Calico\'s documentation asks for the same exclusion; on RHEL 8.4 nm-cloud-setup adds a routing table that interferes too (rancher/rke2#786).',
@@ -102,8 +107,8 @@ export default defineRule({
       });
       return;
     }
-    if (nm.running === undefined) return ctx.skip('NetworkManager state unknown (no nmcli, no systemctl answer)');
-    if (!ctx.facts.links) return ctx.skip('no nmcli device list and no links to compare with unmanaged-devices');
+    if (nm.running === undefined) return ctx.skip('nmStateUnknown');
+    if (!ctx.facts.links) return ctx.skip('nothingToCompare');
     const uncovered = cniLinkNames(ctx.facts).filter((n) => !coveredBySpecs(n, specs));
     if (uncovered.length === 0) return;
     ctx.report({

@@ -28,6 +28,6 @@ new RuleTester().run(rule, {
   ],
   skipped: [
     { name: 'no ip route get at all', facts: { links: seed.links }, reason: 'no `ip route get` answers' },
-    { name: 'ip route get for peers only', facts: { ...healthy, routeGets: healthy.routeGets!.filter((g) => g.target !== '10.244.1.0') }, reason: 'no ip route get for 10.244.1.0' },
+    { name: 'ip route get for peers only', facts: { ...healthy, routeGets: healthy.routeGets!.filter((g) => g.target !== '10.244.1.0') }, reason: 'no `ip route get` for 10.244.1.0' },
   ],
 });

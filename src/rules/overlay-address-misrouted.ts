@@ -30,6 +30,7 @@ export function networkBroadcastRoute(facts: NodeFacts, addr: string, dev: strin
 export default defineRule({
   meta: {
     id: 'overlay-address-misrouted',
+    kind: 'node',
     title: { en: 'The node\'s own overlay address is routed wrongly', zh: '本节点的 overlay 地址路由异常' },
     severity: 'error',
     needs: ['routeGets', 'links'],
@@ -43,6 +44,9 @@ export default defineRule({
         en: '`ip route get {addr}` answers `{answer}`: {dev}\'s local route for {addr} shadows the broadcast route {bridge} has for its subnet\'s network address ({how}). This is the answer seed 001\'s broken node gave; after NetworkManager and flannel were restarted it answered `broadcast {addr} dev {bridge}` and traffic worked. The route order depends on which interface got its address first.',
         zh: '`ip route get {addr}` 返回 `{answer}`:{dev} 上 {addr} 的本地路由遮住了 {bridge} 为其网段网络地址设置的广播路由({how})。种子 001 中故障节点给出的正是这个结果;重启 NetworkManager 和 flannel 后变为 `broadcast {addr} dev {bridge}`,流量恢复。路由顺序取决于哪个接口先获得地址。',
       },
+    },
+    reasons: {
+      noRouteGet: { en: 'no `ip route get` for {addresses}', zh: '没有 {addresses} 的 `ip route get`' },
     },
     explanation: {
       en: 'flannel gives flannel.1 the network address of the node\'s pod subnet as a /32 (10.187.0.0/32) and cni0 the first host address of the same /24 (10.187.0.1/24). Traffic the node itself sends into the overlay leaves with source 10.187.0.0, so the replies must be delivered locally. On a healthy node `ip route get 10.187.0.0` answers `local 10.187.0.0 dev lo` (measured here on kernel 6.18) or, on kernels before 5.14 where cni0 also gets `broadcast 10.187.0.0`, whichever of the two routes was added first. An answer through another device (a gateway on the underlay, `unreachable`) means the address was removed from the node, e.g. by NetworkManager. Seed 001 (kernel 4.19, NetworkManager managing flannel.1/cni0) answered `local 10.187.0.0 dev lo` while broken and `broadcast 10.187.0.0 dev cni0` once repaired; that the route order itself broke traffic is UNCONFIRMED, so that case is a warning.',
@@ -87,7 +91,7 @@ export default defineRule({
     }
     if (asked.length === 0) {
       const devs = overlayDevices(facts).filter((d) => inetAddresses(d).length > 0);
-      if (devs.length > 0) ctx.skip(`no ip route get for ${devs.flatMap((d) => inetAddresses(d).map((a) => a.address)).join(', ')}`);
+      if (devs.length > 0) ctx.skip('noRouteGet', { addresses: devs.flatMap((d) => inetAddresses(d).map((a) => a.address)).join(', ') });
     }
   },
 });

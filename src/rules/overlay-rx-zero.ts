@@ -5,6 +5,7 @@ import { overlayDevices } from './overlay.js';
 export default defineRule({
   meta: {
     id: 'overlay-rx-zero',
+    kind: 'node',
     title: { en: 'The overlay device sends but has never received', zh: 'overlay 设备只发不收' },
     severity: 'error',
     needs: ['links'],
@@ -14,6 +15,9 @@ export default defineRule({
         en: '{dev} has sent {txPackets} packets and received none: nothing from the other nodes arrives through the overlay. Either peers\' VXLAN datagrams never reach this node (UDP {port} blocked, wrong underlay address) or they arrive and are dropped (bad UDP checksum, see Udp InCsumErrors).',
         zh: '{dev} 已发送 {txPackets} 个报文,一个也没收到:其他节点经 overlay 发来的流量全都没有到达。要么对端的 VXLAN 报文根本没到本节点(UDP {port} 被拦截、底层地址错误),要么到了但被丢弃(UDP 校验和错误,见 Udp InCsumErrors)。',
       },
+    },
+    reasons: {
+      noCounters: { en: 'no counters for {devices}', zh: '没有 {devices} 的计数' },
     },
     explanation: {
       en: 'On a working overlay every node both sends and receives on its VXLAN device (flannel.1, vxlan.calico): replies to its own traffic alone make RX grow. RX 0 with TX growing means the return direction is dead for every peer. In seed 000 the new nodes showed exactly this; the customer blamed a UDP firewall, but the cause was a kernel build whose UDP checksums were wrong, so receivers dropped every datagram. Check the peers\' Udp InCsumErrors, and capture UDP on the underlay of both ends.',
@@ -43,6 +47,6 @@ export default defineRule({
         });
       }
     }
-    if (devs.length > 0 && devs.every((d) => !d.stats && !facts.netdev?.interfaces[d.name])) ctx.skip(`no counters for ${devs.map((d) => d.name).join(', ')}`);
+    if (devs.length > 0 && devs.every((d) => !d.stats && !facts.netdev?.interfaces[d.name])) ctx.skip('noCounters', { devices: devs.map((d) => d.name).join(', ') });
   },
 });

@@ -11,6 +11,7 @@ const VXLAN_OVERHEAD = 50;
 export default defineRule({
   meta: {
     id: 'overlay-size-limit',
+    kind: 'probe',
     title: { en: 'Large packets are lost on the overlay though the underlay carries them', zh: '大报文在 overlay 上丢失,而底层网络能承载' },
     severity: 'error',
     needs: ['probes'],
@@ -20,6 +21,9 @@ export default defineRule({
         en: 'UDP datagrams from {from} to {target} over the overlay larger than {largest} bytes never arrive ({smallest} bytes and more are lost), while the underlay between the same nodes carries {underlayLargest}-byte datagrams: they are lost after the tunnel, in {to}\'s kernel between its VXLAN device and {target} (a forwarding hop to the pods: seed 002, LRO-merged frames it could not forward; or a filter on packet length)',
         zh: '{from} 经 overlay 发往 {target} 的大于 {largest} 字节的 UDP 报文始终无法到达({smallest} 字节及以上全部丢失),而同一对节点之间的底层网络能承载 {underlayLargest} 字节的报文:报文在隧道之后丢失,位于 {to} 内核中 VXLAN 设备与 {target} 之间(转发到 Pod 的一跳:种子 002 中是无法转发的 LRO 合并帧;或按报文长度过滤的规则)',
       },
+    },
+    reasons: {
+      noSizeSweep: { en: 'no size sweep among the probes', zh: '探测结果中没有大小扫描' },
     },
     explanation: {
       en: 'doctor --peer sweeps datagram sizes over the underlay (node addresses) and the overlay (the peer\'s VXLAN address, or a pod on the peer running the agent with `--overlay POD_IP`). When the underlay carries large datagrams and the overlay in the same direction loses everything above a size well below that, the loss is not in the network between the nodes and not the tunnel MTU: it is on the receiving node after decapsulation. In seed 002 a NIC with LRO on merged received frames that the forwarding path could not re-segment, so small pod traffic passed and large transfers stalled; a packet filter that drops by length, or a bridge or veth with a smaller MTU on the way to the pods, look the same. Check there: `ethtool -k <nic> | grep large-receive-offload`, the forward chains (`nft list ruleset`, `iptables-save`) and the MTUs of cni0 and the pod veths.',
@@ -40,7 +44,7 @@ export default defineRule({
   },
   check(ctx) {
     const probes = probesOf(ctx.facts).filter((p) => p.sweep);
-    if (probes.length === 0) return ctx.skip('no size sweep among the probes');
+    if (probes.length === 0) return ctx.skip('noSizeSweep');
     for (const p of probes) {
       const s = p.sweep!;
       if (p.label !== 'overlay' || s.largestPassing === undefined || s.smallestFailing === undefined) continue;

@@ -11,6 +11,7 @@ function viaOverlay(routes: Route[], dev: string): Route[] {
 export default defineRule({
   meta: {
     id: 'peer-pod-routes-missing',
+    kind: 'node',
     title: { en: 'Routes to other nodes\' pod subnets are missing', zh: '缺少到其他节点 Pod 网段的路由' },
     severity: 'error',
     needs: ['routes', 'links'],

@@ -8,6 +8,7 @@ const SPECIFIC = new Set(['delivered', 'receiver-kernel-checksum']);
 export default defineRule({
   meta: {
     id: 'probe-path-loss',
+    kind: 'probe',
     title: { en: 'Probes between the nodes are lost', zh: '节点之间的探测报文丢失' },
     severity: 'error',
     needs: ['probes'],
@@ -29,6 +30,9 @@ export default defineRule({
         zh: '{from} 到 {to}({label})的 UDP 探测没有发出:{summary}',
       },
     },
+    reasons: {
+      noUdpEcho: { en: 'no UDP echo among the probes', zh: '探测结果中没有 UDP 回显' },
+    },
     explanation: {
       en: 'Around each probe podpath reads both nodes\' counters (/proc/net/snmp Udp, /proc/net/netstat, /proc/net/dev of the NIC and the VXLAN device) and the receiving agent counts what reached its socket. Together they place the loss: never reached the receiver\'s NIC (the underlay: a firewall, a security group, a switch), reached the NIC but not the VXLAN device (dropped before decapsulation: a host firewall on UDP 8472/4789, a VXLAN port mismatch), dropped by the receiver\'s reverse-path filter, no socket on the port, a full socket buffer, or reached the socket with the answer lost on the way back (a one-way fault, as in seed 003 where ping worked one way only). Overlay loss with a clean underlay points at the nodes\' overlay configuration; underlay loss points at the network.',
       zh: '每次探测前后,podpath 读取两端节点的计数器(/proc/net/snmp 的 Udp、/proc/net/netstat、网卡与 VXLAN 设备的 /proc/net/dev),接收端 agent 也会统计到达其套接字的报文。两者结合即可定位丢包:未到达接收端网卡(底层:防火墙、安全组、交换机)、到达网卡但未到达 VXLAN 设备(解封装前被丢弃:主机防火墙拦截 UDP 8472/4789、VXLAN 端口不一致)、被接收端反向路径过滤丢弃、端口上没有套接字、套接字缓冲区满,或到达了套接字但应答在返回途中丢失(单向故障,如种子 003 中 ping 只有单向可通)。底层正常而 overlay 丢包,指向节点的 overlay 配置;底层丢包,指向网络。',
@@ -44,7 +48,7 @@ export default defineRule({
   },
   check(ctx) {
     const probes = probesOf(ctx.facts).filter((p) => p.echo);
-    if (probes.length === 0) return ctx.skip('no UDP echo among the probes');
+    if (probes.length === 0) return ctx.skip('noUdpEcho');
     for (const p of probes) {
       const e = p.echo!;
       if (SPECIFIC.has(e.place)) continue;

@@ -9,6 +9,7 @@ import { pushAll } from '../util/arrays.js';
 export default defineRule({
   meta: {
     id: 'rp-filter-strict',
+    kind: 'node',
     title: { en: 'Strict reverse-path filter on overlay interfaces', zh: 'overlay 相关接口启用了严格反向路径过滤' },
     severity: 'warning',
     needs: ['sysctls'],

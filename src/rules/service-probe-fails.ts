@@ -6,6 +6,7 @@ import { probeLine, probesOf } from './probe-shared.js';
 export default defineRule({
   meta: {
     id: 'service-probe-fails',
+    kind: 'probe',
     title: { en: 'TCP handshakes or DNS queries across the nodes fail', zh: '跨节点的 TCP 握手或 DNS 查询失败' },
     severity: 'error',
     needs: ['probes'],
@@ -18,6 +19,9 @@ export default defineRule({
         en: 'DNS query for {name} to {server} over {transport} failed: {error}',
         zh: '通过 {transport} 向 {server} 查询 {name} 失败:{error}',
       },
+    },
+    reasons: {
+      noServiceProbe: { en: 'no TCP or DNS probe among the probes', zh: '探测结果中没有 TCP 或 DNS 探测' },
     },
     explanation: {
       en: 'A TIMEOUT means no answer came back to the SYN: the SYN or the SYN-ACK was lost (seed 001: SYN and SYN-ACK repeated on both ends because the node routed the answers wrongly; seed 004: the first SYNs carried a corrupted outer VXLAN checksum and the client waited 1, 2, 4, 8, 16, 32 s: about 63 s). ECONNREFUSED means the packet arrived and nothing listens. A DNS query over UDP that times out while TCP works points at UDP-only loss (checksums, conntrack races); both failing points at the path or the DNS pod. Read the other findings: they usually name the cause; a capture on both ends (`podpath pcap analyze`) shows the handshake.',
@@ -34,7 +38,7 @@ export default defineRule({
   },
   check(ctx) {
     const probes = probesOf(ctx.facts).filter((p) => p.tcp || p.dns);
-    if (probes.length === 0) return ctx.skip('no TCP or DNS probe among the probes');
+    if (probes.length === 0) return ctx.skip('noServiceProbe');
     for (const p of probes) {
       if (p.tcp && p.tcp.connected < p.tcp.attempts) {
         const causes = Object.entries(p.tcp.failures).map(([k, v]) => `${k} x${v}`).join(', ') || 'unknown';

@@ -12,6 +12,7 @@ const ZERO_MAC = '00:00:00:00:00:00';
 export default defineRule({
   meta: {
     id: 'stale-vtep-fdb',
+    kind: 'node',
     title: { en: 'VXLAN neighbour and FDB entries disagree (stale VTEP)', zh: 'VXLAN 邻居表与 FDB 表不一致(VTEP 条目过期)' },
     severity: 'error',
     needs: ['fdb', 'neighbours'],

@@ -6,6 +6,7 @@ import { echoLines, probesOf } from './probe-shared.js';
 export default defineRule({
   meta: {
     id: 'udp-checksum-drop',
+    kind: 'probe',
     title: { en: 'The receiver drops probes for a bad UDP checksum', zh: '接收端因 UDP 校验和错误丢弃探测报文' },
     severity: 'critical',
     needs: ['probes'],
@@ -18,6 +19,9 @@ export default defineRule({
         en: 'Overlay (VXLAN) traffic from {from} reaches {to} with a wrong outer UDP checksum and {to} drops it, while the underlay is clean: {summary}',
         zh: '{from} 发出的 overlay(VXLAN)流量到达 {to} 时外层 UDP 校验和错误,被 {to} 丢弃,而底层网络正常:{summary}',
       },
+    },
+    reasons: {
+      noUdpEcho: { en: 'no UDP echo among the probes', zh: '探测结果中没有 UDP 回显' },
     },
     explanation: {
       en: 'The probe placed the loss by the receiver\'s counters: the datagrams reached its NIC, and its /proc/net/snmp Udp InCsumErrors rose by about the number lost. The sender emits UDP with a wrong checksum. On the underlay (plain UDP between nodes) this is the sending kernel or NIC: seed 000, a Kylin kernel build whose UDP checksums were wrong while nc\'s were right. On the overlay only, it is the outer VXLAN header: seed 004, where the outer UDP header of node-to-service traffic was masqueraded on a kernel that then wrote 0xffff into a zero checksum with tx checksum offload on the VXLAN device. Look at the sender\'s kernel build (rule kernel-bad-udp-checksum), its VXLAN device offloads and KUBE-POSTROUTING (rule vxlan-nat-checksum); `tcpdump -vv` on the receiver shows `bad udp cksum`.',
@@ -39,7 +43,7 @@ export default defineRule({
   },
   check(ctx) {
     const probes = probesOf(ctx.facts).filter((p) => p.echo);
-    if (probes.length === 0) return ctx.skip('no UDP echo among the probes');
+    if (probes.length === 0) return ctx.skip('noUdpEcho');
     const bad = probes.filter((p) => p.echo!.place === 'receiver-kernel-checksum');
     for (const p of bad) {
       // Overlay-only when the underlay between the same two ends delivered.

@@ -29,6 +29,7 @@ function senderLines(log: NodeFacts['kernelLog']): EvidenceLine[] {
 export default defineRule({
   meta: {
     id: 'udp-csum-errors',
+    kind: 'node',
     title: { en: 'The kernel drops received UDP datagrams with bad checksums', zh: '内核丢弃了校验和错误的 UDP 报文' },
     severity: 'warning',
     needs: ['snmp'],
@@ -42,6 +43,9 @@ export default defineRule({
         en: 'Udp InCsumErrors rose by {delta} in {seconds} s while probing: UDP datagrams (VXLAN too) arriving at this node now carry wrong checksums and are dropped. Find the sender (capture on this node: `tcpdump -nn -vv -i any udp port {port}` shows `bad udp cksum`).',
         zh: '探测期间 {seconds} 秒内 Udp InCsumErrors 上涨了 {delta}:到达本节点的 UDP 报文(包括 VXLAN)当前就带着错误的校验和并被丢弃。找出发送端(在本节点抓包:`tcpdump -nn -vv -i any udp port {port}` 会显示 `bad udp cksum`)。',
       },
+    },
+    reasons: {
+      noInCsumErrors: { en: 'no Udp InCsumErrors in /proc/net/snmp', zh: '/proc/net/snmp 中没有 Udp InCsumErrors' },
     },
     explanation: {
       en: 'The receiving kernel verifies UDP checksums and silently drops datagrams whose checksum is wrong, counting them in /proc/net/snmp `Udp: InCsumErrors` (and `InErrors`). For a VXLAN overlay this means encapsulated pod traffic vanishes: flannel.1 shows RX 0 or few packets. Seen in seed 000 (a kernel build that sends bad checksums) and seed 004 (NAT of the outer header with tx checksum offload). A capture on the *sender* shows "bad" checksums for good packets (offload fills them in later), so only the receiver\'s counter or a receiver-side capture proves a wire error. The counter is cumulative since boot: a non-zero value may be old; a rise during a probe is current.',
@@ -60,7 +64,7 @@ export default defineRule({
     const snmp = ctx.facts.snmp;
     if (!snmp) return;
     const udp = snmp.tables.Udp;
-    if (!udp || udp.InCsumErrors === undefined) return ctx.skip('no Udp InCsumErrors in /proc/net/snmp');
+    if (!udp || udp.InCsumErrors === undefined) return ctx.skip('noInCsumErrors');
     const port = ctx.facts.links?.items.find((l) => l.vxlan?.port !== undefined)?.vxlan?.port ?? 8472;
     const delta = inCsumErrorsDelta(ctx.facts);
     if (delta) {

@@ -7,6 +7,7 @@ import { probeLine, probesOf, rate } from './probe-shared.js';
 export default defineRule({
   meta: {
     id: 'underlay-rate-blackhole',
+    kind: 'probe',
     title: { en: 'UDP above a fixed rate is dropped, or cuts the host off', zh: '超过固定速率的 UDP 被丢弃,或导致主机被隔断' },
     severity: 'critical',
     needs: ['probes'],
@@ -24,6 +25,9 @@ export default defineRule({
         zh: '{from} 到 {to} 的 UDP 超过 {onset} 时出现丢包(在 {clean} 时无丢包):路径上有设备把 UDP 限制在该速率附近',
       },
     },
+    reasons: {
+      noRateRamp: { en: 'no rate ramp among the probes (run with --max-rate)', zh: '探测结果中没有速率爬升(加 --max-rate 运行)' },
+    },
     explanation: {
       en: 'podpath raises its UDP send rate to the peer agent step by step (never above --max-rate), learns from the peer how many datagrams arrived, and stops at the first loss. If the peer then stops answering altogether, even small probes, the path is blackholed: it watches until the peer answers again and reports how long it took. VXLAN carries all pod traffic of a node as UDP between two hosts, so a switch or firewall that polices UDP per source (storm control, DDoS protection) cuts off every pod of the node once the node is busy: the cluster dies intermittently under load, etcd loses its leader, and ping works one way only (seed 003, where ~22 Mbit/s was the limit). This is an underlay fault: no change on the node fixes it.',
       zh: 'podpath 逐步提高发往对端 agent 的 UDP 速率(绝不超过 --max-rate),从对端得知到达了多少报文,并在首次丢包时停止。如果随后对端完全不再应答(连小探测也不应答),说明路径被黑洞:podpath 会持续观察直到对端恢复,并报告用时。VXLAN 把一个节点的所有 Pod 流量作为两台主机之间的 UDP 承载,所以按源地址限速 UDP 的交换机或防火墙(风暴抑制、DDoS 防护)会在节点繁忙时切断该节点的所有 Pod:集群在负载下间歇性瘫痪,etcd 丢失 leader,ping 单向可通(种子 003,阈值约 22 Mbit/s)。这是底层网络故障,节点上的修改无法解决。',
@@ -39,7 +43,7 @@ export default defineRule({
   },
   check(ctx) {
     const ramps = probesOf(ctx.facts).filter((p) => p.ramp);
-    if (ramps.length === 0) return ctx.skip('no rate ramp among the probes (run with --max-rate)');
+    if (ramps.length === 0) return ctx.skip('noRateRamp');
     for (const p of ramps) {
       const r = p.ramp!;
       if (r.lossOnsetBps === undefined) continue;

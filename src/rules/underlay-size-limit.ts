@@ -7,6 +7,7 @@ import { probeLine, probesOf, underlayMtu } from './probe-shared.js';
 export default defineRule({
   meta: {
     id: 'underlay-size-limit',
+    kind: 'probe',
     title: { en: 'Large UDP datagrams do not cross between the nodes', zh: '大 UDP 报文无法在节点之间通过' },
     severity: 'error',
     needs: ['probes'],
@@ -24,6 +25,9 @@ export default defineRule({
         en: 'UDP datagrams from {from} to {to} ({label}) larger than {largest} bytes never arrive ({smallest} bytes and more are lost)',
         zh: '{from} 到 {to}({label})大于 {largest} 字节的 UDP 报文始终无法到达({smallest} 字节及以上全部丢失)',
       },
+    },
+    reasons: {
+      noSizeSweep: { en: 'no size sweep among the probes', zh: '探测结果中没有大小扫描' },
     },
     explanation: {
       en: 'podpath sends UDP datagrams of growing size to the peer agent, each size several times at once, and bisects to the largest payload that arrives. On an Ethernet underlay with a 1500-byte MTU the hosts send payloads up to 1472 bytes whole and fragment larger ones; a limit of exactly 1472 means fragments (or UDP above that size) are dropped on the way: seed 003, where a device between two subnets dropped UDP over 1472 bytes and the cluster died intermittently. A limit below MTU - 28 means the path MTU is smaller than the NIC says (a tunnel, a VPN, an OpenStack or cloud network): full-size VXLAN frames (pod MTU + 50) are lost. Pod traffic then works for small requests and stalls for large ones.',
@@ -45,7 +49,7 @@ export default defineRule({
   },
   check(ctx) {
     const probes = probesOf(ctx.facts).filter((p) => p.sweep);
-    if (probes.length === 0) return ctx.skip('no size sweep among the probes');
+    if (probes.length === 0) return ctx.skip('noSizeSweep');
     const mtu = underlayMtu(ctx.facts);
     for (const p of probes) {
       const s = p.sweep!;

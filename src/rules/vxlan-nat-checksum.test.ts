@@ -94,6 +94,6 @@ new RuleTester().run(rule, {
   ],
   skipped: [
     { name: 'no ethtool output at all', facts: { kernel: seed004.kernel }, reason: 'no NIC offload features' },
-    { name: 'ethtool was not run on the overlay device', facts: { ...oldKernel(healthy, '4.19.90'), nics: healthy.nics?.filter((n) => n.name !== 'flannel.1') }, reason: 'no ethtool -k for flannel.1' },
+    { name: 'ethtool was not run on the overlay device', facts: { ...oldKernel(healthy, '4.19.90'), nics: healthy.nics?.filter((n) => n.name !== 'flannel.1') }, reason: 'no `ethtool -k` for flannel.1' },
   ],
 });

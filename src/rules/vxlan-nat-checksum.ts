@@ -34,6 +34,7 @@ export function kubePostroutingForm(facts: NodeFacts): Trigger {
 export default defineRule({
   meta: {
     id: 'vxlan-nat-checksum',
+    kind: 'node',
     title: { en: 'VXLAN outer UDP checksum broken by NAT (kernel bug, tx checksum offload on)', zh: 'NAT 破坏 VXLAN 外层 UDP 校验和(内核缺陷,发送校验和 offload 开启)' },
     severity: 'error',
     needs: ['kernel', 'nics'],
@@ -59,6 +60,10 @@ export default defineRule({
         en: 'Kernel {release} lacks the NAT checksum fix ({basis}) and {dev} has tx-checksum-ip-generic on: if anything NATs the outer VXLAN header (kube-proxy before v1.18.6/v1.17.9, Calico NAT), the outer UDP checksum on the wire is wrong. iptables rules were not collected.',
         zh: '内核 {release} 不含 NAT 校验和修复({basis}),且 {dev} 开启了 tx-checksum-ip-generic:只要外层 VXLAN 头被 NAT(v1.18.6/v1.17.9 之前的 kube-proxy、Calico 的 NAT),线上的外层 UDP 校验和就是错的。未采集到 iptables 规则。',
       },
+    },
+    reasons: {
+      unreadableRelease: { en: 'cannot read kernel release "{release}"', zh: '无法解析内核版本“{release}”' },
+      noOffloadFeatures: { en: 'no `ethtool -k` for {devices}', zh: '没有 {devices} 的 `ethtool -k`' },
     },
     explanation: {
       en: 'The VXLAN device sends with UDP checksum 0 (the RFC default) and leaves the rest to tx checksum offload. When netfilter NATs the outer UDP header (kube-proxy\'s mark 0x4000 survives encapsulation, so KUBE-POSTROUTING masquerades the outer packet too; with --random-fully the source port changes), udp_manip_pkt() "updates" the zero checksum and the wire carries an invalid one. The receiver drops the packet: tcpdump there shows `[bad udp cksum 0xffff -> 0x3af0!] VXLAN`, Udp InCsumErrors rises. From a node or hostNetwork pod, a Service whose backend is on another node answers after ~63 s (SYN at +1, +3, +7, +15, +31, +63 s); pod IP to pod IP works. Fixed in the kernel by ea64d8d6c675 ("netfilter: nat: never update the UDP checksum when it\'s 0", 5.7; stable 5.4.41, 4.19.123, 4.14.181; 5.6.13 UNCONFIRMED); distribution kernels may carry a backport the version does not show. Kubernetes PR #92035 (v1.18.6, v1.17.9) unmarks packets before masquerading; Calico >= 3.19.2/3.20 turns the offload off itself.',
@@ -93,12 +98,12 @@ export default defineRule({
     if (!kernel) return;
     const verdict = natChecksumFix(kernel.release);
     if (seenByProbes(ctx, kernel, verdict)) return;
-    if (verdict.fixed === undefined) return ctx.skip(verdict.basis);
+    if (verdict.fixed === undefined) return ctx.skip('unreadableRelease', { release: kernel.release });
     const overlayLinks = (facts.links?.items ?? []).filter((l) => isOverlayName(l.name)).map((l) => l.name);
     const overlayNics = (facts.nics ?? []).filter((n) => isOverlayName(n.name));
     const unasked = overlayLinks.filter((name) => !overlayNics.some((n) => n.name === name));
     if (verdict.fixed) return;
-    if (overlayNics.length === 0 && unasked.length > 0) return ctx.skip(`no ethtool -k for ${unasked.join(', ')}`);
+    if (overlayNics.length === 0 && unasked.length > 0) return ctx.skip('noOffloadFeatures', { devices: unasked.join(', ') });
     const trigger = kubePostroutingForm(facts);
     const pfSource = facts.packetFilter?.sources[0] ?? 'iptables-save';
     for (const nic of overlayNics) {

@@ -9,6 +9,7 @@ const KERNEL_DEFAULT_PORT = 8472;
 export default defineRule({
   meta: {
     id: 'vxlan-port-mismatch',
+    kind: 'node',
     title: { en: 'VXLAN device uses another UDP port than the CNI expects', zh: 'VXLAN 设备的 UDP 端口与 CNI 预期不一致' },
     severity: 'critical',
     needs: ['links'],
@@ -18,6 +19,10 @@ export default defineRule({
         en: '{vxlan} sends to UDP {actual}, but {cni} expects {expected} ({why}): peers listening on {expected} drop every encapsulated packet',
         zh: '{vxlan} 发往 UDP {actual},但 {cni} 预期 {expected}({why}):监听 {expected} 的对端会丢弃所有封装报文',
       },
+    },
+    reasons: {
+      noVxlanDevice: { en: 'no VXLAN device among the links', zh: '接口中没有 VXLAN 设备' },
+      noNetConf: { en: '{dev} uses dstport {port} and flannel\'s net-conf.json is not visible', zh: '{dev} 使用 dstport {port},且看不到 flannel 的 net-conf.json' },
     },
     explanation: {
       en: 'Every node must send VXLAN to the port the others listen on. flannel uses the kernel default 8472 unless net-conf.json sets Backend.Port; Calico and Canal use 4789 unless FelixConfiguration vxlanPort says otherwise. `ip -d link show` prints the device\'s `dstport`; iproute2 on old kernels (CentOS 7) prints `dstport 0` for a device created without a port, which means the kernel default 8472 (module parameter udp_port). A device left over from an earlier configuration, or a node whose net-conf differs, shows as a port other than the expected one. This rule compares one node with what its CNI configuration says; `podpath diff` compares the ports of two nodes directly.',
@@ -41,7 +46,7 @@ export default defineRule({
     const { facts } = ctx;
     const cni = facts.cni;
     const overlays = vxlanLinks(facts);
-    if (overlays.length === 0) ctx.skip('no VXLAN device among the links');
+    if (overlays.length === 0) ctx.skip('noVxlanDevice');
     for (const vx of overlays) {
       const port = vx.vxlan?.port;
       if (port === undefined) continue;
@@ -55,7 +60,7 @@ export default defineRule({
         const conf = cni?.flannelNetConf;
         if (!conf) {
           // Backend.Port may legitimately be anything: without net-conf.json only `podpath diff` can tell.
-          if (actual !== KERNEL_DEFAULT_PORT) ctx.skip(`${vx.name} uses dstport ${port} and flannel's net-conf.json is not visible`);
+          if (actual !== KERNEL_DEFAULT_PORT) ctx.skip('noNetConf', { dev: vx.name, port });
           continue;
         }
         expected = conf.port !== undefined && conf.port !== 0 ? conf.port : KERNEL_DEFAULT_PORT;

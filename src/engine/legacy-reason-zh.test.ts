@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { skipReasonZh } from './skip-reason-zh.js';
+import { legacyReasonZh } from './legacy-reason-zh.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -23,7 +23,7 @@ describe('skip reasons in Chinese', () => {
     const reasons = [...skipReasons('test/fixtures/bundles/seed000-kylin-52.49'), ...skipReasons('test/fixtures/bundles/sos-4.0-netns')];
     expect(reasons.length).toBeGreaterThan(10);
     for (const r of reasons) {
-      const zh = skipReasonZh(r);
+      const zh = legacyReasonZh(r);
       expect(zh, r).not.toMatch(/not in the bundle|cannot tell|module not loaded|peer was probed|\bno [a-z]|unavailable|not found|[Pp]ermission denied/);
       expect(zh, r).toMatch(/[\u4e00-\u9fff]/);
       // Every command or path the English names is still there.
@@ -32,11 +32,11 @@ describe('skip reasons in Chinese', () => {
   });
 
   it('translates the reasons the rules give themselves', () => {
-    expect(skipReasonZh('no ip route get for 10.244.1.0')).toBe('没有 10.244.1.0 的 ip route get');
-    expect(skipReasonZh('nothing to hold flannel.1 MTU against')).toBe('没有可与 flannel.1 的 MTU 对比的值');
-    expect(skipReasonZh('no kernelLog (dmesg: Operation not permitted)')).toBe('缺少 kernelLog (dmesg: 不允许的操作)');
-    expect(skipReasonZh('no snmp (permission denied)')).toBe('缺少 snmp (权限不足)');
-    expect(skipReasonZh('conntrack -S statistics not collected')).toBe('未采集 conntrack -S 统计');
+    expect(legacyReasonZh('no ip route get for 10.244.1.0')).toBe('没有 10.244.1.0 的 ip route get');
+    expect(legacyReasonZh('nothing to hold flannel.1 MTU against')).toBe('没有可与 flannel.1 的 MTU 对比的值');
+    expect(legacyReasonZh('no kernelLog (dmesg: Operation not permitted)')).toBe('缺少 kernelLog (dmesg: 不允许的操作)');
+    expect(legacyReasonZh('no snmp (permission denied)')).toBe('缺少 snmp (权限不足)');
+    expect(legacyReasonZh('conntrack -S statistics not collected')).toBe('未采集 conntrack -S 统计');
   });
 
   it('translates every reason the rules and sources write as a fixed phrase', () => {
@@ -64,7 +64,7 @@ describe('skip reasons in Chinese', () => {
     ];
     for (const r of reasons) {
       // No English connective word may remain outside backquoted commands.
-      const zh = skipReasonZh(r).replace(/`[^`]*`/g, '');
+      const zh = legacyReasonZh(r).replace(/`[^`]*`/g, '');
       expect(zh, r).not.toMatch(/\b(no|not|and|with|among|cannot|nothing|uses|have|unavailable|run)\b/);
       expect(zh, r).toMatch(/[\u4e00-\u9fff]/);
     }

@@ -78,7 +78,7 @@ const PHRASES: [RegExp, string][] = [
   [/(^|, |; |\()no ([A-Za-z][A-Za-z0-9 ]*?)(?=$|,|;| \(|\))/g, '$1缺少 $2'],
 ];
 
-export function skipReasonZh(reason: string): string {
+export function legacyReasonZh(reason: string): string {
   let s = reason;
   for (const [re, to] of PHRASES) s = s.replace(re, to);
   return s;
