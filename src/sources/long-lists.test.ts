@@ -15,7 +15,7 @@ import { parseIptablesSave, parseNftRuleset } from './packet-filter/parse.js';
 import { parseIptablesListing } from './packet-filter/listing.js';
 import { parseBridgeFdb } from './fdb/parse.js';
 import { parseIpNeigh } from './neighbours/parse.js';
-import { walkIptables, walkNft } from '../rules/kb-shared.js';
+import { walkIptables, walkNft } from '../rules/shared/kb-shared.js';
 import { maxOf, minOf, pushAll } from '../util/arrays.js';
 
 const N = 150_000;
