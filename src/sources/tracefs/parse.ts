@@ -6,6 +6,7 @@ export {
   type KfreeSkbEvent, type LineContext, type LineResult, type Location, type MarkerEvent, type NetifReceiveSkbEvent, type TraceEvent,
 } from './trace-line.js';
 export { parseKallsyms, formatSymbol, type KallsymsResolver, type ResolvedSymbol } from './kallsyms.js';
+export { parseTraceOptions } from './options.js';
 export { parseNftTraceLine, type NftPacket, type NftTraceLine } from './nft-trace.js';
 export {
   parseIptablesSave, parseIptablesTraceLine, traceTarget, type IptablesChain, type IptablesRuleset, type IptablesTraceLine,
