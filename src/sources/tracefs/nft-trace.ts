@@ -13,6 +13,8 @@ export interface NftPacket {
   protocol?: string;
   sport?: number;
   dport?: number;
+  /** IPv4 ID: the trace id is not unique per packet (it derives from the reused skb). */
+  ipId?: number;
 }
 
 export interface NftTraceLine {
@@ -70,6 +72,7 @@ function parsePacket(text: string): NftPacket {
       if (next === 'saddr') p.saddr = v;
       else if (next === 'daddr') p.daddr = v;
       else if (next === 'protocol' || next === 'nexthdr') p.protocol = v;
+      else if (next === 'id' && /^\d{1,5}$/.test(v)) p.ipId = Number(v);
     } else if ((w === 'udp' || w === 'tcp') && i + 2 < words.length) {
       const v = Number(words[i + 2]);
       if (next === 'sport' && Number.isInteger(v)) p.sport = v;
