@@ -19,6 +19,7 @@ const COMMANDS: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['echo'], load: async () => (await import('./echo.js')).registerEcho },
   { names: ['agent'], load: async () => (await import('./agent.js')).registerAgent },
   { names: ['lab'], load: async () => (await import('./lab.js')).registerLab },
+  { names: ['trace'], load: async () => (await import('./trace.js')).registerTrace },
 ];
 
 export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
