@@ -8,6 +8,7 @@ import { DropAggregator, markerText, type WindowLabel } from '../sources/tracefs
 import { ChangeLog, type ChangeListener } from '../sources/tracefs/changes.js';
 import { DEFAULT_FILTER, deviceFilter, parseFilter, renderFilter } from '../sources/tracefs/filter.js';
 import { kfreeSkbLayout, parseEventFormat } from '../sources/tracefs/format.js';
+import { Journal, restoreDeadJournals } from '../sources/tracefs/journal.js';
 import {
   findTracefs, netnsOfDevice, ownNetnsInode, removeDeadInstances, TraceInstance, type TracePipe,
 } from '../sources/tracefs/instance.js';
@@ -111,10 +112,11 @@ export async function runTrace(opts: TraceOptions): Promise<DropTrace> {
   const devFilter = deviceFilter(devGlob);
   const devices = opts.devices !== undefined && opts.devices !== false;
   const tag = `podpath-${process.pid}`;
-  const log = new ChangeLog(opts.onChange);
+  const log = new ChangeLog(opts.onChange, new Journal());
   const notes: TraceNote[] = [];
   let result: Omit<DropTrace, 'changes' | 'leftovers' | 'notes'> | undefined;
   try {
+    restoreDeadJournals(log);
     const root = await findTracefs(log);
     removeDeadInstances(root, log);
     const formatPath = `${root}/events/skb/kfree_skb/format`;

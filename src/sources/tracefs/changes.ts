@@ -5,6 +5,7 @@
 import type { HostChange, LeftoverRemoved } from '../../evidence/drop-trace.js';
 import { shellQuote } from '../../util/shell-quote.js';
 import { oneLine } from '../../util/terminal-safe.js';
+import type { Journal, JournalEntry } from './journal.js';
 
 export type ChangeEvent =
   | { type: 'did'; did: string; undo: string }
@@ -14,7 +15,7 @@ export type ChangeEvent =
 
 export type ChangeListener = (e: ChangeEvent) => void;
 
-interface Step { record?: HostChange; undo: () => void }
+interface Step { record?: HostChange; undo: () => void; journal?: JournalEntry }
 
 export class ChangeLog {
   readonly records: HostChange[] = [];
@@ -22,16 +23,20 @@ export class ChangeLog {
   private readonly steps: Step[] = [];
   private readonly exitHandler = () => this.undoAll();
 
-  constructor(private readonly listener: ChangeListener = () => undefined) {
+  constructor(private readonly listener: ChangeListener = () => undefined, private readonly journal?: Journal) {
     process.once('exit', this.exitHandler);
   }
 
-  /** Makes a change (`apply`), then records it with its undo. A failed change is not recorded. */
-  async change(did: string, undo: string, apply: () => Promise<void> | void, revert: () => void): Promise<void> {
+  /**
+   * Makes a change (`apply`), then records it with its undo. A failed change is not recorded.
+   * `journal`: how another process undoes it after a crash, for changes not found by name.
+   */
+  async change(did: string, undo: string, apply: () => Promise<void> | void, revert: () => void, journal?: JournalEntry): Promise<void> {
     await apply();
     const record: HostChange = { did, undo, at: new Date().toISOString(), state: 'done' };
     this.records.push(record);
-    this.steps.push({ record, undo: revert });
+    this.steps.push({ record, undo: revert, journal });
+    if (journal) this.journal?.add(journal);
     this.listener({ type: 'did', did, undo });
   }
 
@@ -51,6 +56,7 @@ export class ChangeLog {
       const step = this.steps.pop()!;
       try {
         step.undo();
+        if (step.journal) this.journal?.remove(step.journal);
         if (step.record) {
           step.record.state = 'undone';
           this.listener({ type: 'undone', undo: step.record.undo });

@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import { PodpathError } from '../../util/errors.js';
 import { shellJoin, shellQuote } from '../../util/shell-quote.js';
 import { ChangeLog, echoTo, errorText } from './changes.js';
+import { currentMntns, inInitMntns } from './journal.js';
 
 export const INSTANCE_PREFIX = 'podpath-';
 
 /** The usual places; /proc/mounts is read for any other. */
-const TRACEFS = '/sys/kernel/tracing';
-const DEBUGFS = '/sys/kernel/debug';
+const TRACEFS = '/sys/kernel/tracing' as const;
+const DEBUGFS = '/sys/kernel/debug' as const;
 
 /** Tracing directories mounted now, best first: tracefs mounts, then debugfs/tracing (3.10, 4.0). */
 export function tracingDirsFromMounts(mounts: string): string[] {
@@ -41,7 +42,7 @@ function isTracingDir(dir: string): boolean {
 export async function findTracefs(log: ChangeLog): Promise<string> {
   const mounts = await readFile('/proc/mounts', 'utf8').catch(() => '');
   for (const dir of tracingDirsFromMounts(mounts)) if (isTracingDir(dir)) return dir;
-  const tries: { type: string; target: string; dir: string }[] = [
+  const tries: { type: string; target: typeof TRACEFS | typeof DEBUGFS; dir: string }[] = [
     { type: 'tracefs', target: TRACEFS, dir: TRACEFS },
     { type: 'debugfs', target: DEBUGFS, dir: join(DEBUGFS, 'tracing') },
   ];
@@ -51,10 +52,14 @@ export async function findTracefs(log: ChangeLog): Promise<string> {
     // Mounted already (e.g. debugfs without tracing in it): not ours to mount again.
     if (mounts.split('\n').some((l) => l.split(' ')[1] === t.target)) continue;
     const argv = ['mount', '-t', t.type, 'nodev', t.target];
+    const mntns = currentMntns();
+    // Journalled only in the host's mount namespace: a private one (ip netns exec) dies with us.
+    const journal = mntns !== undefined && inInitMntns() ? { kind: 'umount' as const, target: t.target, mntns } : undefined;
     try {
       await log.change(shellJoin(argv), shellJoin(['umount', t.target]),
         () => { execFileSync(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] }); },
-        () => { execFileSync('umount', [t.target], { stdio: ['ignore', 'ignore', 'pipe'] }); });
+        () => { execFileSync('umount', [t.target], { stdio: ['ignore', 'ignore', 'pipe'] }); },
+        journal);
     } catch (e) {
       errors.push(`${shellJoin(argv)}: ${errorText(e)}`);
       continue;

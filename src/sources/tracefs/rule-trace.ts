@@ -279,7 +279,9 @@ export class RuleTracer {
     if (before === undefined) throw new PodpathError('E_RULE_TRACE', `cannot read ${path}`);
     if (before === value) return;
     const back = restore ?? before;
-    await this.log.change(echoTo(value, path), echoTo(back, path), () => writeText(path, value), () => writeText(path, back));
+    // nf_log_all_netns is global: a crash must not leave it on for every namespace.
+    const journal = path === '/proc/sys/net/netfilter/nf_log_all_netns' ? { kind: 'write' as const, path, value: back } : undefined;
+    await this.log.change(echoTo(value, path), echoTo(back, path), () => writeText(path, value), () => writeText(path, back), journal);
   }
 
   /** /dev/kmsg from now on: what is already in the ring is read past first. */
