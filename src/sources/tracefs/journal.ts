@@ -3,13 +3,14 @@
 // one is killed outright (SIGKILL leaves no chance to clean up). Named things (the tracefs
 // instance, the nft table, the TRACE rules) are found by their names instead. /run is cleared at
 // boot, as is every change recorded here.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { shellJoin } from '../../util/shell-quote.js';
 import type { ChangeLog } from './changes.js';
 import { echoTo, errorText } from './changes.js';
+import { hostSysctlArgv, inInitNs, nsInode, writeHostSysctl } from './ns.js';
 
 export const JOURNAL_DIR = process.env.PODPATH_TRACE_JOURNAL_DIR ?? '/run/podpath';
 
@@ -20,25 +21,13 @@ const Entry = z.discriminatedUnion('kind', [
 export type JournalEntry = z.infer<typeof Entry>;
 const File = z.object({ pid: z.number(), entries: z.array(Entry) });
 
-function ns(kind: 'mnt'): number | undefined {
-  try {
-    return statSync(`/proc/self/ns/${kind}`).ino;
-  } catch {
-    return undefined;
-  }
-}
-
 export function currentMntns(): number | undefined {
-  return ns('mnt');
+  return nsInode('mnt');
 }
 
 /** True in the host's mount namespace: the only one whose mounts outlive a killed process for sure. */
 export function inInitMntns(): boolean {
-  try {
-    return statSync('/proc/1/ns/mnt').ino === currentMntns();
-  } catch {
-    return false;
-  }
+  return inInitNs('mnt') === true;
 }
 
 export class Journal {
@@ -118,11 +107,13 @@ export function restoreDeadJournals(log: ChangeLog, self = process.pid, dir = JO
           log.leftover(`tracefs mounted by process ${pid} (gone)`, shellJoin(argv), errorText(err));
         }
       } else {
+        const argv = hostSysctlArgv(e.path, e.value);
+        const did = argv ? shellJoin(argv) : echoTo(e.value, e.path);
         try {
-          writeFileSync(e.path, e.value);
-          log.leftover(`${e.path} changed by process ${pid} (gone)`, echoTo(e.value, e.path));
+          writeHostSysctl(e.path, e.value);
+          log.leftover(`${e.path} changed by process ${pid} (gone)`, did);
         } catch (err) {
-          log.leftover(`${e.path} changed by process ${pid} (gone)`, echoTo(e.value, e.path), errorText(err));
+          log.leftover(`${e.path} changed by process ${pid} (gone)`, did, errorText(err));
         }
       }
     }

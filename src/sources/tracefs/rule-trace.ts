@@ -4,7 +4,7 @@
 // the raw table (comment `podpath-trace-<pid>`), read from the kernel log. Everything is removed
 // afterwards through the ChangeLog, and what a crashed run left is removed at the next start.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, constants, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import type { RuleTrace } from '../../evidence/drop-trace.js';
 import { PodpathError } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
@@ -13,11 +13,14 @@ import { ChangeLog, echoTo, errorText } from './changes.js';
 import { parseIptablesSave, parseIptablesTraceLine, type IptablesRuleset } from './iptables-trace.js';
 import { parseNftTraceLine } from './nft-trace.js';
 import { VerdictTally } from './rule-verdicts.js';
+import { hostSysctlArgv, inInitNs, readHostSysctl, writeHostSysctl } from './ns.js';
 
 export const NFT_TABLE_PREFIX = 'podpath_trace_';
 export const IPT_COMMENT_PREFIX = 'podpath-trace-';
 
 export type RuleTraceMode = 'nft' | 'iptables-legacy';
+
+const NF_LOG_ALL_NETNS = '/proc/sys/net/netfilter/nf_log_all_netns';
 
 /** `8472,4789` -> ports; refuses anything else. */
 export function parsePorts(text: string): number[] {
@@ -263,7 +266,8 @@ export class RuleTracer {
       throw new PodpathError('E_RULE_TRACE_TOOL', `iptables-legacy-save failed: ${errorText(e)}`);
     }
     // A namespace other than the host's logs TRACE lines only with nf_log_all_netns=1 (global).
-    if (!inInitNetns()) await this.setIfNot('/proc/sys/net/netfilter/nf_log_all_netns', '1');
+    // Unknown counts as another namespace: the change is printed and undone either way.
+    if (inInitNs('net') !== true) await this.setIfNot(NF_LOG_ALL_NETNS, '1');
     const logger = readText('/proc/sys/net/netfilter/nf_log/2');
     if (logger === 'NONE') await this.setIfNot('/proc/sys/net/netfilter/nf_log/2', 'nf_log_ipv4', 'NONE');
     this.openKmsg();
@@ -275,13 +279,18 @@ export class RuleTracer {
   }
 
   private async setIfNot(path: string, value: string, restore?: string): Promise<void> {
-    const before = readText(path);
+    const global = path === NF_LOG_ALL_NETNS;
+    const before = global ? readHostSysctl(path) : readText(path);
     if (before === undefined) throw new PodpathError('E_RULE_TRACE', `cannot read ${path}`);
     if (before === value) return;
     const back = restore ?? before;
-    // nf_log_all_netns is global: a crash must not leave it on for every namespace.
-    const journal = path === '/proc/sys/net/netfilter/nf_log_all_netns' ? { kind: 'write' as const, path, value: back } : undefined;
-    await this.log.change(echoTo(value, path), echoTo(back, path), () => writeText(path, value), () => writeText(path, back), journal);
+    if (global) {
+      // nf_log_all_netns is global: a crash must not leave it on for every namespace.
+      const print = (v: string) => { const argv = hostSysctlArgv(path, v); return argv ? shellJoin(argv) : echoTo(v, path); };
+      await this.log.change(print(value), print(back), () => writeGlobal(path, value), () => writeGlobal(path, back), { kind: 'write', path, value: back });
+      return;
+    }
+    await this.log.change(echoTo(value, path), echoTo(back, path), () => writeText(path, value), () => writeText(path, back));
   }
 
   /** /dev/kmsg from now on: what is already in the ring is read past first. */
@@ -345,19 +354,20 @@ export class RuleTracer {
   }
 }
 
-function inInitNetns(): boolean {
-  try {
-    return statSync('/proc/self/ns/net').ino === statSync('/proc/1/ns/net').ino;
-  } catch {
-    return true;
-  }
-}
 
 function readText(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8').trim();
   } catch {
     return undefined;
+  }
+}
+
+function writeGlobal(path: string, value: string): void {
+  try {
+    writeHostSysctl(path, value);
+  } catch (e) {
+    throw new PodpathError('E_RULE_TRACE', `${echoTo(value, path)}: ${errorText(e)}`);
   }
 }
 
