@@ -7,7 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { DropRow, DropTrace } from '../../src/evidence/drop-trace.js';
+import { DropTrace, type DropRow } from '../../src/evidence/drop-trace.js';
 import { missingRequirement } from '../helpers/env.js';
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'iptables-legacy', 'iptables-legacy-save', 'ethtool', 'unshare'] });
@@ -86,7 +86,7 @@ async function traceAround(args: string[], act: () => void, ns?: string): Promis
   run.child.kill('SIGINT');
   const { code, stdout, stderr } = await run.done;
   expect(stdout, stderr).not.toBe('');
-  return { trace: JSON.parse(stdout) as DropTrace, stderr, code };
+  return { trace: DropTrace.parse(JSON.parse(stdout)), stderr, code };
 }
 
 const mainRows = (t: DropTrace) => t.windows.find((w) => w.label === 'main')!.drops;
@@ -142,7 +142,7 @@ describe.skipIf(skip !== undefined)('podpath trace on real drops (namespaces ppt
     sendUdp(NS.a, B, 33401, 3);
     const { code, stdout, stderr } = await run.done;
     expect(code, stderr).toBe(0);
-    const t = JSON.parse(stdout) as DropTrace;
+    const t = DropTrace.parse(JSON.parse(stdout));
     expect(t.windows.map((w) => w.label)).toEqual(['baseline', 'main']);
     expect(onDevice(mainRows(t), 'NO_SOCKET', '__udp4_lib_rcv', 'pptrb0')).toBe(3);
     expect(onDevice(t.windows[0]!.drops, 'NO_SOCKET', '__udp4_lib_rcv', 'pptrb0')).toBe(0);
@@ -230,7 +230,7 @@ describe.skipIf(skip !== undefined)('podpath trace on real drops (namespaces ppt
     const next = startTrace(['--for', '0.5s', '--baseline', '0']);
     const { code, stdout, stderr } = await next.done;
     expect(code, stderr).toBe(0);
-    const t = JSON.parse(stdout) as DropTrace;
+    const t = DropTrace.parse(JSON.parse(stdout));
     expect(t.leftovers).toContainEqual({ what: `tracefs instance podpath-${pid} (process ${pid} is gone)`, did: `rmdir /sys/kernel/tracing/instances/podpath-${pid}` });
     if (!mountedBefore) expect(t.leftovers).toContainEqual({ what: `tracefs mounted by process ${pid} (gone)`, did: 'umount /sys/kernel/tracing' });
     expect(stderr).toContain(`removed what a crashed run left: tracefs instance podpath-${pid}`);
@@ -245,7 +245,7 @@ describe.skipIf(skip !== undefined)('podpath trace on real drops (namespaces ppt
     await run.done;
     expect(inNs(NS.r, 'nft list tables')).toContain(`table inet podpath_trace_${pid}`);
     const next = await startTrace(['--for', '0.3s', '--baseline', '0', '--trace-rules', '33406'], NS.r).done;
-    const t = JSON.parse(next.stdout) as DropTrace;
+    const t = DropTrace.parse(JSON.parse(next.stdout));
     expect(t.leftovers.map((l) => l.did)).toContain(`nft delete table inet podpath_trace_${pid}`);
     expect(inNs(NS.r, 'nft list tables')).not.toContain('podpath_trace_');
 
@@ -260,7 +260,7 @@ describe.skipIf(skip !== undefined)('podpath trace on real drops (namespaces ppt
       expect(inNs(NS.r, 'iptables-legacy-save -t raw')).toContain(`--comment podpath-trace-${pid2} -j TRACE`);
       if (nfLogBefore === '0') expect(readFileSync(NF_LOG, 'utf8').trim()).toBe('1');
       const next2 = await startTrace(['--for', '0.3s', '--baseline', '0', '--trace-rules', '33407'], NS.r).done;
-      const t2 = JSON.parse(next2.stdout) as DropTrace;
+      const t2 = DropTrace.parse(JSON.parse(next2.stdout));
       expect(t2.leftovers.filter((l) => l.did.startsWith('iptables-legacy -t raw -D'))).toHaveLength(4);
       if (nfLogBefore === '0') expect(t2.leftovers.find((l) => l.what === `${NF_LOG} changed by process ${pid2} (gone)`)?.did).toMatch(/nf_log_all_netns.*0$/);
     } finally {
