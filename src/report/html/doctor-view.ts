@@ -88,8 +88,11 @@ export function nodeTitle(r: DoctorReport): string {
   return show(r.node.hostname ?? '?');
 }
 
-/** The node's report; `prefix` makes its ids (`n0`), `level` is its heading's level. */
-export function doctorView(node: DoctorNode, prefix: string, level: number, ids: Ids): SafeHtml {
+/**
+ * The node's report; `prefix` makes its ids (`n0`), `level` is its heading's level. In a fleet the
+ * skipped rules are listed once for all nodes (`skippedAt`: that table's id) instead of per node.
+ */
+export function doctorView(node: DoctorNode, prefix: string, level: number, ids: Ids, opts: { skippedAt?: string } = {}): SafeHtml {
   const r = node.report;
   const tl = node.translation;
   const lang = r.lang;
@@ -105,7 +108,7 @@ export function doctorView(node: DoctorNode, prefix: string, level: number, ids:
   const none = r.findings.length > 0 ? '' : isInconclusive(r) ? html`<p class="verdict v-inconclusive">${tr(lbl('noFindingsIncomplete'))}</p>` : html`<p class="verdict v-healthy">${tr(lbl('noFindings'))}</p>`;
   const findings = r.findings.map((f, i) => findingView(f, twin(f, i, tl), lang, `${prefix}-f${i}`, level + 2, ids));
   const skipped = r.results.map((x, i) => ({ x, i })).filter(({ x }) => x.status === 'skipped');
-  const skippedView = skipped.length === 0 ? '' : html`<details class="skipped"><summary>${tr(fill(w('skippedHeading'), { n: skipped.length }))}</summary><table><thead><tr><th scope="col">${tr(w('rule'))}</th><th scope="col">${tr(w('reason'))}</th></tr></thead><tbody>${skipped.map(({ x, i }) => {
+  const skippedView = skipped.length === 0 ? '' : opts.skippedAt ? html`<p class="skipped-ref"><a href="#${opts.skippedAt}">${tr(fill(w('skippedHeading'), { n: skipped.length }))}</a>: ${tr(w('skippedInFleet'))}</p>` : html`<details class="skipped"><summary>${tr(fill(w('skippedHeading'), { n: skipped.length }))}</summary><table><thead><tr><th scope="col">${tr(w('rule'))}</th><th scope="col">${tr(w('reason'))}</th></tr></thead><tbody>${skipped.map(({ x, i }) => {
     const alt = tl?.results[i]?.ruleId === x.ruleId ? tl.results[i]?.reason : undefined;
     return html`<tr id="${prefix}-s${i}"><th scope="row" class="mono">${show(x.ruleId)}</th><td>${t(x.reason ?? '', alt)}</td></tr>`;
   })}</tbody></table></details>`;

@@ -42,22 +42,20 @@ interface RuleCell {
   status: RuleResult['status'];
   severity?: Severity;
   title?: Text;
-  reason?: Text;
-  anchor: string;
+  /** Where the cell leads: the finding, or the skip reason. */
+  anchor?: string;
 }
 
-function ruleCells(n: DoctorNode, anchor: string): Map<string, RuleCell> {
+/** Each rule's result on one node (a failed rule: its most severe finding). */
+function ruleCells(n: DoctorNode, anchor: string, skipAnchor: (ruleId: string) => string | undefined): Map<string, RuleCell> {
   const cells = new Map<string, RuleCell>();
   const r = n.report;
-  r.results.forEach((x, i) => {
-    const alt = n.translation?.results[i]?.ruleId === x.ruleId ? n.translation.results[i] : undefined;
-    cells.set(x.ruleId, { status: x.status, anchor: `${anchor}-s${i}`, ...(x.reason !== undefined ? { reason: paired(r.lang, x.reason, alt?.reason) } : {}) });
-  });
+  for (const x of r.results) cells.set(x.ruleId, { status: x.status, ...(x.status === 'skipped' ? { anchor: skipAnchor(x.ruleId) } : {}) });
   r.findings.forEach((f, i) => {
-    const c = cells.get(f.ruleId) ?? { status: 'fail' as const, anchor: '' };
-    if (c.severity === undefined || WEIGHT[f.severity] > WEIGHT[c.severity]) {
+    const c = cells.get(f.ruleId);
+    if (c?.severity === undefined || WEIGHT[f.severity] > WEIGHT[c.severity]) {
       const g = n.translation?.findings[i];
-      cells.set(f.ruleId, { ...c, status: 'fail', severity: f.severity, title: paired(r.lang, f.title, g?.ruleId === f.ruleId ? g.title : undefined), anchor: `${anchor}-f${i}` });
+      cells.set(f.ruleId, { status: 'fail', severity: f.severity, title: paired(r.lang, f.title, g?.ruleId === f.ruleId ? g.title : undefined), anchor: `${anchor}-f${i}` });
     }
   });
   return cells;
@@ -69,11 +67,39 @@ function textIn(t: Text | undefined, lang: 'en' | 'zh'): string {
   return 'en' in t ? t[lang] : t.text;
 }
 
+interface Readable {
+  e: DoctorNode;
+  /** Its index among all nodes (its anchor's). */
+  i: number;
+}
+
+/** The skipped rules of every node, each (rule, reason) once with the nodes it applies to. */
+export interface SkipGroup {
+  id: string;
+  ruleId: string;
+  reason: Text;
+  nodes: number[];
+}
+
+export function skipGroups(readable: readonly Readable[]): SkipGroup[] {
+  const groups = new Map<string, SkipGroup>();
+  for (const { e, i } of readable) {
+    e.report.results.forEach((x, k) => {
+      if (x.status !== 'skipped') return;
+      const alt = e.translation?.results[k]?.ruleId === x.ruleId ? e.translation.results[k]?.reason : undefined;
+      const reason = paired(e.report.lang, x.reason ?? '', alt);
+      const key = JSON.stringify([x.ruleId, reason]);
+      const g = groups.get(key) ?? { id: `sk${groups.size}`, ruleId: x.ruleId, reason, nodes: [] };
+      g.nodes.push(i);
+      groups.set(key, g);
+    });
+  }
+  return [...groups.values()].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+}
+
 /** The rules' results of every readable node as a heatmap, cells linking to the finding or the skip reason. */
-export function ruleHeatmap(nodes: readonly NodeEntry[], anchors: readonly string[], lang: 'en' | 'zh'): SafeHtml | '' {
-  const readable = nodes.map((e, i) => ({ e, i })).filter((x): x is { e: DoctorNode; i: number } => !isUnreadable(x.e));
+function ruleHeatmap(readable: readonly Readable[], cells: readonly Map<string, RuleCell>[], lang: 'en' | 'zh'): SafeHtml | '' {
   if (readable.length === 0) return '';
-  const cells = readable.map(({ e, i }) => ruleCells(e, anchors[i]!));
   const ruleIds = [...new Set(cells.flatMap((m) => [...m.keys()]))].sort();
   const statusWord: Record<RuleResult['status'], Localized> = { pass: w('pass'), fail: w('fail'), skipped: w('skip') };
   const chart = heatmap({
@@ -89,12 +115,13 @@ export function ruleHeatmap(nodes: readonly NodeEntry[], anchors: readonly strin
       if (!cell) return undefined;
       const node = nodeTitle(readable[r]!.e.report);
       const rule = show(ruleIds[c]!, 64);
-      const label = inBoth((l) => {
-        const what = cell.status === 'fail' && cell.severity ? `${sev(cell.severity)[l]}: ${show(textIn(cell.title, l), 160)}` : cell.status === 'skipped' ? `${statusWord.skipped[l]}: ${show(textIn(cell.reason, l), 160)}` : statusWord[cell.status][l];
-        return `${node} · ${rule}: ${what}`;
-      });
       const value = cell.status === 'skipped' ? null : cell.status === 'fail' ? WEIGHT[cell.severity ?? 'info'] : 0;
-      return { value, label, ...(cell.status === 'fail' ? { mark: '✗' } : {}), ...(cell.status !== 'pass' && cell.anchor ? { href: `#${cell.anchor}` } : {}) };
+      // A finding is a link named by its node, rule and title; a pass or a skip is only its word
+      // (the click panel adds the node and the rule, the skip reason is one more click away):
+      // a thousand cells, a few bytes each.
+      if (cell.status !== 'fail') return { value, label: statusWord[cell.status], ...(cell.anchor ? { goto: `#${cell.anchor}` } : {}) };
+      const label = inBoth((l) => `${node} · ${rule}: ${sev(cell.severity ?? 'error')[l]}: ${show(textIn(cell.title, l), 100)}`);
+      return { value, label, mark: '✗', ...(cell.anchor ? { href: `#${cell.anchor}` } : {}) };
     },
   });
   return html`<figure class="heatmap">${chart}<figcaption>${tr(w('heatmapDesc'))}</figcaption><div class="cell-detail" aria-live="polite"><p>${tr(w('cellHint'))}</p></div><a class="go" hidden href="#main">${tr(w('goToFinding'))}</a></figure>`;
@@ -102,54 +129,83 @@ export function ruleHeatmap(nodes: readonly NodeEntry[], anchors: readonly strin
 
 interface FactRow {
   label: Text;
-  values: Text[];
+  values: (Text | StatusCell)[];
   mono?: boolean;
 }
 
-function key(t: Text): string {
+/** A rule's result in the facts table: a symbol, and its word from the style sheet (both languages, a few bytes a cell). */
+interface StatusCell {
+  status: 'pass' | 'skip' | 'none' | Severity;
+}
+
+const SYMBOL: Record<StatusCell['status'], string> = { pass: '✓', skip: '–', none: '·', critical: '✗', error: '✗', warning: '!', info: 'i' };
+
+function isStatus(v: Text | StatusCell): v is StatusCell {
+  return typeof v === 'object' && 'status' in v;
+}
+
+function key(t: Text | StatusCell): string {
+  if (isStatus(t)) return `status:${t.status}`;
   return typeof t === 'string' ? t : 'en' in t ? t.en : t.text;
 }
 
+function cellHtml(v: Text | StatusCell): SafeHtml {
+  return isStatus(v) ? html`<td class="st s-${v.status}">${SYMBOL[v.status]}</td>` : html`<td>${tr(v)}</td>`;
+}
+
 /** The nodes' facts side by side: one column per readable node, rows where they differ marked. */
-export function factsTable(nodes: readonly NodeEntry[]): SafeHtml | '' {
-  const readable = nodes.filter((e): e is DoctorNode => !isUnreadable(e));
-  if (readable.length < 2) return '';
+function factsTable(readable: readonly Readable[], cells: readonly Map<string, RuleCell>[]): SafeHtml {
   const yesNo = (b: boolean): Localized => (b ? w('yes') : w('no'));
   const rows: FactRow[] = [
-    { label: w('kernel'), values: readable.map((e) => show(e.report.node.kernel ?? '?')), mono: true },
-    { label: w('os'), values: readable.map((e) => show(e.report.node.os ?? '?')) },
-    { label: w('k8sNode'), values: readable.map((e) => yesNo(e.report.node.kubernetesNode)) },
-    { label: w('origin'), values: readable.map((e) => e.report.node.origin.kind) },
-    { label: w('collected'), values: readable.map((e) => show(e.report.node.collectedAt)), mono: true },
-    { label: w('readNotes'), values: readable.map((e) => (e.report.notes ?? []).map((n) => show(n.code)).join(', ') || '-'), mono: true },
+    { label: w('kernel'), values: readable.map(({ e }) => show(e.report.node.kernel ?? '?')), mono: true },
+    { label: w('os'), values: readable.map(({ e }) => show(e.report.node.os ?? '?')) },
+    { label: w('k8sNode'), values: readable.map(({ e }) => yesNo(e.report.node.kubernetesNode)) },
+    { label: w('origin'), values: readable.map(({ e }) => e.report.node.origin.kind) },
+    { label: w('collected'), values: readable.map(({ e }) => show(e.report.node.collectedAt)), mono: true },
+    { label: w('readNotes'), values: readable.map(({ e }) => (e.report.notes ?? []).map((n) => show(n.code)).join(', ') || '-'), mono: true },
   ];
-  const perNode = readable.map((e) => ruleCells(e, ''));
-  const ruleIds = [...new Set(perNode.flatMap((m) => [...m.keys()]))].sort();
+  const ruleIds = [...new Set(cells.flatMap((m) => [...m.keys()]))].sort();
   for (const id of ruleIds) {
     rows.push({
       label: show(id, 64),
       mono: true,
-      values: perNode.map((m) => {
+      values: cells.map((m): StatusCell => {
         const c = m.get(id);
-        if (!c) return w('notRun');
-        if (c.status === 'fail' && c.severity) return sev(c.severity);
-        return c.status === 'pass' ? w('pass') : w('skip');
+        if (!c) return { status: 'none' };
+        if (c.status === 'fail') return { status: c.severity ?? 'error' };
+        return { status: c.status === 'pass' ? 'pass' : 'skip' };
       }),
     });
   }
-  const head = html`<tr><th scope="col">${tr(w('fact'))}</th>${readable.map((e) => html`<th scope="col">${nodeTitle(e.report)}</th>`)}</tr>`;
+  const head = html`<tr><th scope="col">${tr(w('fact'))}</th>${readable.map(({ e }) => html`<th scope="col">${nodeTitle(e.report)}</th>`)}</tr>`;
   const body = rows.map((row) => {
     const differs = new Set(row.values.map(key)).size > 1;
-    return html`<tr${differs ? html` class="differs" data-differs="true"` : ''}><th scope="row"${row.mono ? html` class="mono"` : ''}>${tr(row.label)}${differs ? html`<span class="vh"> (${tr(w('differs'))})</span>` : ''}</th>${row.values.map((v) => html`<td>${tr(v)}</td>`)}</tr>`;
+    return html`<tr${differs ? html` class="differs" data-differs="true"` : ''}><th scope="row"${row.mono ? html` class="mono"` : ''}>${tr(row.label)}${differs ? html`<span class="vh"> (${tr(w('differs'))})</span>` : ''}</th>${row.values.map(cellHtml)}</tr>`;
   });
   return html`<div class="scroll"><table class="facts"><caption>${tr(w('factsCaption'))}</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
 }
 
-export function fleetView(nodes: readonly NodeEntry[], anchors: readonly string[], lang: 'en' | 'zh'): SafeHtml {
-  return html`<section class="fleet" aria-labelledby="fleet-h"><h2 id="fleet-h">${tr(w('fleetHeading'))} (${nodes.length})</h2>${fleetTable(nodes, anchors)}${ruleHeatmap(nodes, anchors, lang)}</section>${readableCount(nodes) >= 2 ? html`<section class="facts" aria-labelledby="facts-h"><h2 id="facts-h">${tr(w('factsHeading'))}</h2>${factsTable(nodes)}</section>` : ''}`;
+function skippedTable(groups: readonly SkipGroup[], nodes: readonly NodeEntry[]): SafeHtml {
+  const name = (i: number) => { const e = nodes[i]!; return isUnreadable(e) ? show(e.from) : nodeTitle(e.report); };
+  const rows = groups.map((g) => html`<tr id="${g.id}"><th scope="row" class="mono">${show(g.ruleId)}</th><td>${tr(g.reason, (x) => show(x, Number.MAX_SAFE_INTEGER))}</td><td>${g.nodes.length === nodes.length ? tr(w('allNodes')) : g.nodes.map(name).join(', ')}</td></tr>`);
+  return html`<details class="skipped"><summary>${tr(w('fleetSkippedHeading'))} (${groups.length})</summary><table><caption>${tr(w('fleetSkippedCaption'))}</caption><thead><tr><th scope="col">${tr(w('rule'))}</th><th scope="col">${tr(w('reason'))}</th><th scope="col">${tr(w('nodesCol'))}</th></tr></thead><tbody>${rows}</tbody></table></details>`;
 }
 
-function readableCount(nodes: readonly NodeEntry[]): number {
-  return nodes.filter((e) => !isUnreadable(e)).length;
+export interface FleetViews {
+  /** The table, the heatmap, the facts side by side and the skipped rules. */
+  body: SafeHtml;
+  /** The id of the skipped rules' table, for the nodes' sections to point at. */
+  skippedAt?: string;
 }
 
+export function fleetView(nodes: readonly NodeEntry[], anchors: readonly string[], lang: 'en' | 'zh'): FleetViews {
+  const readable: Readable[] = nodes.map((e, i) => ({ e, i })).filter((x): x is Readable => !isUnreadable(x.e));
+  const groups = skipGroups(readable);
+  const groupOf = new Map<string, string>();
+  for (const g of groups) for (const i of g.nodes) groupOf.set(`${i}\u0000${g.ruleId}`, g.id);
+  const cells = readable.map(({ e, i }) => ruleCells(e, anchors[i]!, (ruleId) => groupOf.get(`${i}\u0000${ruleId}`)));
+  const table = html`<section class="fleet" aria-labelledby="fleet-h"><h2 id="fleet-h">${tr(w('fleetHeading'))} (${nodes.length})</h2>${fleetTable(nodes, anchors)}${ruleHeatmap(readable, cells, lang)}</section>`;
+  const facts = readable.length >= 2 ? html`<section class="facts" aria-labelledby="facts-h"><h2 id="facts-h">${tr(w('factsHeading'))}</h2>${factsTable(readable, cells)}</section>` : '';
+  const skipped = groups.length > 0 ? html`<section class="fleet-skipped" id="skipped" aria-labelledby="skipped-h"><h2 id="skipped-h">${tr(w('fleetSkippedHeading'))}</h2>${skippedTable(groups, nodes)}</section>` : '';
+  return { body: html`${table}${facts}${skipped}`, ...(groups.length > 0 ? { skippedAt: 'skipped' } : {}) };
+}

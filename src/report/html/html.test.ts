@@ -53,6 +53,7 @@ describe('both languages in one file', () => {
     const t = { en: '<b>"x"</b>', zh: "</title><script>'" };
     expect(tr(t).toString()).not.toMatch(/<b>|<script>/);
     const title = swapped('title', t, 'en').toString();
-    expect(title).toBe('<title data-en="&lt;b&gt;&quot;x&quot;&lt;/b&gt;" data-zh="&lt;/title&gt;&lt;script&gt;&#39;">&lt;b&gt;&quot;x&quot;&lt;/b&gt;</title>');
+    expect(title).toBe('<title data-zh="&lt;/title&gt;&lt;script&gt;&#39;">&lt;b&gt;&quot;x&quot;&lt;/b&gt;</title>');
+    expect(swapped('title', t, 'zh').toString()).toBe('<title data-en="&lt;b&gt;&quot;x&quot;&lt;/b&gt;">&lt;/title&gt;&lt;script&gt;&#39;</title>');
   });
 });

@@ -39,13 +39,15 @@ export function inLang(t: Text, lang: Lang): string {
 
 /**
  * An element whose text content the page script swaps on a language switch (where spans cannot
- * go: SVG <title>, <option>): it starts in the document's language and carries both in data-en/data-zh.
+ * go: SVG <title>): it holds the document's language and carries the other in `data-en`/`data-zh`
+ * (the script keeps the text it replaces in the attribute of its own language, to switch back).
  */
 export function swapped(tag: 'title' | 'span', t: Text, lang: Lang, attrs: HtmlValue = ''): SafeHtml {
   const open = new SafeHtml(`<${tag}`);
   const close = new SafeHtml(`</${tag}>`);
   if (!isLocalized(t) || t.en === t.zh) return html`${open}${attrs}>${inLang(t, lang)}${close}`;
-  return html`${open}${attrs} data-en="${t.en}" data-zh="${t.zh}">${t[lang]}${close}`;
+  const other: Lang = lang === 'en' ? 'zh' : 'en';
+  return html`${open}${attrs} ${new SafeHtml(`data-${other}`)}="${t[other]}">${t[lang]}${close}`;
 }
 
 /**

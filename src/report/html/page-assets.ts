@@ -1,6 +1,22 @@
+import { sev, w } from './words.js';
+import type { Localized } from '../../engine/types.js';
+
 // The page's only style sheet and script, inline (the file must work from file:// with the network
 // off, under a CSP that allows nothing to be fetched). Constants of this code base: no input goes in.
 // The script reads everything it needs from the document, so no data is ever written into it.
+
+/**
+ * The words of a rule's result in the facts table come from the style sheet (a cell holds only
+ * its symbol: a 50-node table has a thousand of them); both languages, chosen by <html lang>.
+ */
+function statusWords(): string {
+  const words: Record<string, Localized> = { pass: w('pass'), skip: w('skip'), none: w('notRun'), critical: sev('critical'), error: sev('error'), warning: sev('warning'), info: sev('info') };
+  const css = (t: string) => {
+    if (/["\\\n<]/.test(t)) throw new Error(`a word for CSS content must not hold quotes or backslashes: ${t}`);
+    return `" ${t}"`;
+  };
+  return Object.entries(words).map(([k, t]) => `.s-${k}::after{content:${css(t.en)}}html[lang="zh"] .s-${k}::after{content:${css(t.zh)}}`).join('\n');
+}
 
 export const CSS = `
 :root{color-scheme:light;--fg:#1b1b1b;--muted:#4a4a4a;--line:#c9c9c9;--bg2:#f4f5f7;--link:#0b4f9c;
@@ -73,8 +89,11 @@ svg.chart .cell:focus rect,svg.chart .cell.sel rect{stroke:#000;stroke-width:2}
 svg.chart .lane-line{stroke:#bdbdbd}
 svg.chart .gap{font-size:10px;fill:#4a4a4a}
 .cell-detail{border:1px dashed var(--line);border-radius:4px;padding:.4rem .7rem;min-height:2.2rem;font-size:.9rem}
+td.st{white-space:nowrap}
+.s-critical,.s-error{color:var(--critical);font-weight:700}.s-warning{color:var(--warning);font-weight:700}
+${statusWords()}
 @media print{
-.js-only,button,.switch,.skip,.cell-detail{display:none!important}
+html.js .js-only,.js-only,button,.switch,.skip,.cell-detail{display:none!important}
 details::details-content{content-visibility:visible;display:contents}
 details>summary{list-style:none}
 body{max-width:none;padding:0}
@@ -93,8 +112,12 @@ var SAID={en:{copied:'Copied',selected:'Selected: press Ctrl+C'},zh:{copied:'已
 function all(s,root){return Array.prototype.slice.call((root||d).querySelectorAll(s));}
 function setLang(l){
  if(l!=='en'&&l!=='zh')return;
+ var cur=h.lang;if(cur===l)return;
+ all('[data-en],[data-zh]').forEach(function(e){
+  if(!e.hasAttribute('data-'+cur))e.setAttribute('data-'+cur,e.textContent);
+  if(e.hasAttribute('data-'+l))e.textContent=e.getAttribute('data-'+l);
+ });
  h.lang=l;
- all('[data-en][data-zh]').forEach(function(e){e.textContent=e.getAttribute('data-'+l);});
  all('button[data-lang]').forEach(function(b){b.setAttribute('aria-pressed',String(b.getAttribute('data-lang')===l));});
 }
 function say(btn,key){
@@ -118,9 +141,13 @@ function cell(c){
  var id=c.getAttribute('data-detail'),src=id&&d.getElementById(id);
  out.textContent='';
  if(src){out.appendChild(src.cloneNode(true)).removeAttribute('id');out.lastChild.hidden=false;}
- else{var t=c.querySelector('title');var p=d.createElement('p');p.className='cell-text';p.textContent=t?t.textContent:'';out.appendChild(p);}
- var href=c.getAttribute('href');
- var g=fig.querySelector('a.go');
+ else{
+  var t=c.querySelector('title'),txt=t?t.textContent:'';
+  var rl=fig.querySelector('.rl[data-r="'+c.getAttribute('data-r')+'"] title'),cl=fig.querySelector('.cl[data-c="'+c.getAttribute('data-c')+'"] title');
+  if(rl&&cl&&txt.indexOf(rl.textContent)!==0)txt=rl.textContent+' · '+cl.textContent+': '+txt;
+  var p=d.createElement('p');p.className='cell-text';p.textContent=txt;out.appendChild(p);
+ }
+ var href=c.getAttribute('href')||c.getAttribute('data-goto'),g=fig.querySelector('a.go');
  if(href&&g){var a=g.cloneNode(true);a.setAttribute('href',href);a.hidden=false;out.appendChild(a);}
 }
 d.addEventListener('click',function(ev){

@@ -131,3 +131,17 @@ describe('hostile input', () => {
     expect(page).toContain('admin\\u202egnp.exe\\u2066hidden\\u2069');
   });
 });
+
+describe('size', () => {
+  it('a fleet of 50 nodes made of the fixture reports stays well under 1 MB (the bound of a 50-node mesh with every finding)', () => {
+    const entries = Array.from({ length: 50 }, (_, i) => {
+      const e = fleet[i % fleet.length]!;
+      const rename = (r: typeof e.report) => ({ ...r, node: { ...r.node, hostname: `node-${String(i).padStart(2, '0')}` } });
+      return { from: `bundles/node-${i}.tgz`, report: rename(e.report), translation: rename(e.translation!) };
+    });
+    const bytes = Buffer.byteLength(renderFleetHtml(entries, { lang: 'en', version: '1' }));
+    const findings = entries.reduce((n, e) => n + e.report.findings.length, 0);
+    console.log(`html bytes: 50-node fleet of the fixture reports (${findings} findings, both languages): ${bytes}`);
+    expect(bytes).toBeLessThan(800 * 1024);
+  });
+});

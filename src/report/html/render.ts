@@ -37,11 +37,11 @@ function unreadableView(e: Extract<NodeEntry, { error: unknown }>, anchor: strin
 function doctorPartView(part: DoctorPart, ctx: ViewContext): { summary: SafeHtml; body: SafeHtml; subject: Text } {
   const anchors = nodeAnchors(part, ctx.prefix);
   const summary = summaryView(summarize(part.nodes, anchors), `${ctx.prefix}summary`);
-  const nodes = part.nodes.map((e, i) => (isUnreadable(e) ? unreadableView(e, anchors[i]!) : doctorView(e, anchors[i]!, 2, ctx.ids)));
-  const fleet = part.nodes.length > 1 ? fleetView(part.nodes, anchors, ctx.lang) : '';
+  const fleet = part.nodes.length > 1 ? fleetView(part.nodes, anchors, ctx.lang) : undefined;
+  const nodes = part.nodes.map((e, i) => (isUnreadable(e) ? unreadableView(e, anchors[i]!) : doctorView(e, anchors[i]!, 2, ctx.ids, { skippedAt: fleet?.skippedAt })));
   const only = part.nodes.length === 1 ? part.nodes[0]! : undefined;
   const subject: Text = only ? (isUnreadable(only) ? show(only.from) : nodeTitle(only.report)) : fill(w('nNodes'), { n: part.nodes.length });
-  return { summary, body: join([fleet, ...nodes]), subject };
+  return { summary, body: join([fleet?.body, ...nodes]), subject };
 }
 
 export function renderHtmlReport(input: HtmlReportInput): string {

@@ -24,6 +24,12 @@ export interface HeatmapCell {
   href?: string;
   /** The id of an element the page's script shows when the cell is clicked. */
   detail?: string;
+  /**
+   * An in-page anchor the click shows a link to, the cell itself not being a link (no tab stop):
+   * for the many cells whose detail is elsewhere in the page. Its title may then be short (the
+   * click panel says the row and the column before it).
+   */
+  goto?: string;
 }
 
 export interface HeatmapOptions extends ChartFrame {
@@ -79,10 +85,10 @@ export function heatmap(o: HeatmapOptions): SafeHtml {
   const top = Math.ceil(colChars * CHAR_W * 0.71) + 10;
   const width = left + cols.length * size + Math.ceil(colChars * CHAR_W * 0.71) + 4;
   const height = top + rows.length * size + 4;
-  const rowLabels = rows.map((r, i) => html`<text class="rl" x="${left - 6}" y="${num(top + i * size + size * 0.7)}" text-anchor="end"><title>${o.rows[r]!.label}</title>${shorten(o.rows[r]!.label, LABEL_CHARS)}</text>`);
+  const rowLabels = rows.map((r, i) => html`<text class="rl" data-r="${r}" x="${left - 6}" y="${num(top + i * size + size * 0.7)}" text-anchor="end"><title>${o.rows[r]!.label}</title>${shorten(o.rows[r]!.label, LABEL_CHARS)}</text>`);
   const colLabels = cols.map((c, j) => {
     const x = left + j * size + size * 0.6;
-    return html`<text class="cl" transform="translate(${num(x)} ${top - 4}) rotate(-45)"><title>${o.cols[c]!.label}</title>${shorten(o.cols[c]!.label, LABEL_CHARS)}</text>`;
+    return html`<text class="cl" data-c="${c}" transform="translate(${num(x)} ${top - 4}) rotate(-45)"><title>${o.cols[c]!.label}</title>${shorten(o.cols[c]!.label, LABEL_CHARS)}</text>`;
   });
   const body: SafeHtml[] = [];
   rows.forEach((r, i) => {
@@ -93,11 +99,14 @@ export function heatmap(o: HeatmapOptions): SafeHtml {
       const y = top + i * size;
       const fill = cell.value === null ? `url(#${id}-na)` : checkColor(o.color(cell.value));
       const mark = cell.mark ? html`<text class="mk" x="${num(x + size / 2)}" y="${num(y + size * 0.7)}" text-anchor="middle" aria-hidden="true">${cell.mark}</text>` : '';
-      const attrs = html` class="cell" data-r="${r}" data-c="${c}"${cell.value === null ? '' : html` data-v="${num(cell.value)}"`}${cell.detail ? html` data-detail="${checkId(cell.detail)}"` : ''}`;
+      const attrs = html` class="cell" data-r="${r}" data-c="${c}"${cell.value === null ? '' : html` data-v="${num(cell.value)}"`}${cell.detail ? html` data-detail="${checkId(cell.detail)}"` : ''}${cell.goto ? html` data-goto="${checkAnchor(cell.goto)}"` : ''}`;
       const shape = html`${swapped('title', cell.label, o.lang)}<rect x="${x}" y="${y}" width="${size - 1}" height="${size - 1}" fill="${fill}"/>${mark}`;
       body.push(cell.href
         ? html`<a href="${checkAnchor(cell.href)}"${attrs}>${shape}</a>`
-        : html`<g${attrs} tabindex="0" role="button">${shape}</g>`);
+        : cell.detail
+          ? html`<g${attrs} tabindex="0" role="button">${shape}</g>`
+          // Nothing more to show than its title: no tab stop (a 50 x 50 matrix is not 2,500 of them).
+          : html`<g${attrs}>${shape}</g>`);
     });
   });
   const defs = html`<defs><pattern id="${id}-na" width="4" height="4" patternUnits="userSpaceOnUse"><rect width="4" height="4" fill="#f2f2f2"/><path d="M0 4L4 0" stroke="#9a9a9a" stroke-width="1"/></pattern></defs>`;

@@ -48,7 +48,7 @@ describe('heatmap', () => {
   it('is well-formed SVG with an accessible name and a description', () => {
     wellFormed(svg);
     expect(svg).toMatch(/^<svg [^>]*role="group" aria-labelledby="hm-t hm-d"/);
-    expect(svg).toContain('<title id="hm-t" data-en="Results" data-zh="结果">Results</title>');
+    expect(svg).toContain('<title id="hm-t" data-zh="结果">Results</title>');
     expect(svg).toContain('<title id="hm-d" class="desc">rows are nodes</title>');
   });
   it('sorts rows and columns worst first, stable otherwise', () => {
@@ -60,11 +60,12 @@ describe('heatmap', () => {
   });
   it('gives every cell a title, its row, column and value; links, marks and the click hook where asked', () => {
     expect(count(svg, /class="cell"/g)).toBe(12);
-    expect(count(svg, /<title data-en="node-[abc] r\d en"/g)).toBe(12);
+    expect(count(svg, /<title data-zh="node-[abc] r\d zh">node-[abc] r\d en<\/title>/g)).toBe(12);
     expect(svg).toContain('<a href="#f-1-3" class="cell" data-r="1" data-c="3" data-v="4">');
     expect(svg).toContain('<g class="cell" data-r="0" data-c="0" data-v="0" data-detail="pair-0-0" tabindex="0" role="button">');
     // Not measured: hatched, no value.
-    expect(svg).toMatch(/<g class="cell" data-r="1" data-c="1" tabindex="0" role="button"><title[^>]*>[^<]*<\/title><rect [^>]*fill="url\(#hm-na\)"/);
+    expect(svg).toMatch(/<g class="cell" data-r="1" data-c="1"><title[^>]*>[^<]*<\/title><rect [^>]*fill="url\(#hm-na\)"/);
+    expect(svg).toContain('<g class="cell" data-r="2" data-c="0" data-v="0"><title');
     expect(count(svg, />✗<\/text>/g)).toBe(3);
   });
   it('refuses ids, links and colours that did not come from podpath', () => {
@@ -95,7 +96,7 @@ describe('curve', () => {
   it('draws each series with a point title per finite value, a legend and the mark', () => {
     wellFormed(svg);
     expect(svg).toMatch(/^<svg [^>]*role="img" aria-labelledby="sweep-t"/);
-    expect(svg).toContain('data-zh="大小扫描"');
+    expect(svg).toContain('<title id="sweep-t" data-en="Size sweep">大小扫描</title>');
     expect(count(svg, /<g class="series"/g)).toBe(2);
     expect(count(svg, /<circle /g)).toBe(6 + 3);
     expect(svg).toContain('<title>A → B: 1,472 B → 100 %</title>');
