@@ -16,6 +16,12 @@ import { runCli } from '../helpers/cli.js';
 import { missingRequirement } from '../helpers/env.js';
 import { BUNDLES, hostileReport } from '../helpers/html-report.js';
 import type { DoctorReport } from '../../src/report/model.js';
+import { page as htmlPage } from '../../src/report/html/page.js';
+import { html } from '../../src/report/html/html.js';
+import { curve } from '../../src/report/html/svg/curve.js';
+import { binValues, histogram } from '../../src/report/html/svg/histogram.js';
+import { timeline } from '../../src/report/html/svg/timeline.js';
+import { heatmap } from '../../src/report/html/svg/heatmap.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts/html');
@@ -26,6 +32,7 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'pp-html-'));
 const file = (name: string) => path.join(tmp, name);
 
 interface Pages {
+  charts: string;
   one: string;
   fleet: string;
   joined: string;
@@ -64,7 +71,8 @@ beforeAll(async () => {
     cli(['report', file('fleet.json'), file('one-zh.json')], file('joined.html')),
     cli(['report', file('hostile.json')], file('hostile.html')),
   ]);
-  pages = { one: file('one.html'), fleet: file('fleet.html'), joined: file('joined.html'), hostile: file('hostile.html') };
+  writeFileSync(file('charts.html'), chartGallery());
+  pages = { charts: file('charts.html'), one: file('one.html'), fleet: file('fleet.html'), joined: file('joined.html'), hostile: file('hostile.html') };
   oneEn = JSON.parse(readFileSync(file('one-en.json'), 'utf8')) as DoctorReport;
   oneZh = JSON.parse(readFileSync(file('one-zh.json'), 'utf8')) as DoctorReport;
   fleetJson = JSON.parse(readFileSync(file('fleet.json'), 'utf8')) as DoctorReport[];
@@ -106,6 +114,18 @@ async function open(p: string, lang?: 'en' | 'zh'): Promise<{ page: Page; errors
 
 const severities = ['critical', 'error', 'warning', 'info'] as const;
 
+/** Every chart on one page, as the mesh and capture views will use them (a pair's details behind a cell). */
+function chartGallery(): string {
+  const lang = 'en' as const;
+  const nodes = ['a', 'b', 'c'];
+  const body = html`<h2>Charts</h2>
+<figure>${heatmap({ id: 'hm', lang, title: { en: 'Loss by pair', zh: '各节点对的丢包' }, rows: nodes.map((label) => ({ label })), cols: nodes.map((label) => ({ label })), color: (v) => (v === 0 ? '#cfe8d3' : '#6e0000'), cell: (r, c) => (r === c ? undefined : { value: r === 2 ? 1 : 0, label: `${nodes[r]} → ${nodes[c]}: ${r === 2 ? '100%' : '0%'} loss`, detail: `pair-${r}-${c}` }) })}<div class="cell-detail" aria-live="polite"></div>${nodes.flatMap((_, r) => nodes.map((__, c) => html`<div id="pair-${r}-${c}" hidden><p class="pair">pair ${r}-${c}: sent 100, received ${r === 2 ? 0 : 100}</p></div>`))}</figure>
+<figure>${curve({ id: 'sweep', lang, title: { en: 'Size sweep', zh: '大小扫描' }, desc: 'share delivered by datagram size', x: { label: 'size', unit: 'B' }, y: { label: 'delivered', unit: '%', min: 0, max: 100 }, series: [{ name: 'a → b', points: [[64, 100], [1472, 100], [1473, 0], [9000, 0]] }, { name: 'b → a', points: [[64, 100], [1472, 100], [1473, 0]] }], marks: [{ x: 1472, label: 'largest' }] })}</figure>
+<figure>${histogram({ id: 'hist', lang, title: 'Packet sizes', x: { label: 'size', unit: 'B' }, y: { label: 'packets' }, bins: binValues([60, 74, 1514, 1514, 9014], 5) })}</figure>
+<figure>${timeline({ id: 'syn', lang, title: { en: 'SYN back-off', zh: 'SYN 退避' }, axis: { en: 'time', zh: '时间' }, lanes: [{ label: 'a:40000 → b:80', events: [0, 1, 3, 7].map((t, i) => ({ t, label: i === 0 ? 'SYN' : 'SYN again', kind: i === 0 ? 'send' as const : 'retry' as const })) }] })}</figure>`;
+  return htmlPage({ lang, generatedAt: '2026-01-01T00:00:00Z', version: 'test', subject: 'charts', body }).toString();
+}
+
 async function summaryCounts(page: Page): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const s of severities) out[s] = Number(await page.locator(`#summary li[data-severity="${s}"] .n`).textContent());
@@ -120,6 +140,27 @@ async function axeViolations(page: Page): Promise<{ id: string; impact: string; 
 }
 
 describe.skipIf(skip)('HTML report in chromium', () => {
+  it('charts: accessible names, a click on a matrix cell shows that pair, no axe violation', async () => {
+    const { page, errors } = await open(pages.charts);
+    for (const [id, name] of [['hm', 'Loss by pair'], ['sweep', 'Size sweep share delivered by datagram size'], ['hist', 'Packet sizes'], ['syn', 'SYN back-off']]) {
+      expect(await page.evaluate(`document.getElementById('${id}').getAttribute('aria-labelledby').split(' ').map((i) => document.getElementById(i).textContent).join(' ')`)).toBe(name);
+    }
+    await page.locator('#hm .cell[data-r="2"][data-c="0"]').click();
+    await expect.poll(() => page.locator('.cell-detail .pair').innerText()).toBe('pair 2-0: sent 100, received 0');
+    await page.locator('#hm .cell[data-r="0"][data-c="1"]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.cell-detail .pair').innerText()).toBe('pair 0-1: sent 100, received 100');
+    await page.click('button[data-lang="zh"]');
+    expect(await page.locator('#sweep-t').textContent()).toBe('大小扫描');
+    expect(await page.locator('#syn text.at tspan[lang="zh"]').first().isVisible()).toBe(true);
+    expect(await page.locator('#syn text.at tspan[lang="en"]').first().isVisible()).toBe(false);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'charts.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.close();
+  });
+
   it('doctor (one node): no console error, no request, the summary equals the JSON, both languages', async () => {
     const { page, errors } = await open(pages.one);
     expect(await summaryCounts(page)).toEqual(oneEn.summary.bySeverity);

@@ -130,7 +130,10 @@ function ruleHeatmap(readable: readonly Readable[], cells: readonly Map<string, 
 interface FactRow {
   label: Text;
   values: (Text | StatusCell)[];
+  /** The values are code-like (kernel releases, times). */
   mono?: boolean;
+  /** The label is (a rule id). */
+  monoLabel?: boolean;
 }
 
 /** A rule's result in the facts table: a symbol, and its word from the style sheet (both languages, a few bytes a cell). */
@@ -149,8 +152,8 @@ function key(t: Text | StatusCell): string {
   return typeof t === 'string' ? t : 'en' in t ? t.en : t.text;
 }
 
-function cellHtml(v: Text | StatusCell): SafeHtml {
-  return isStatus(v) ? html`<td class="st s-${v.status}">${SYMBOL[v.status]}</td>` : html`<td>${tr(v)}</td>`;
+function cellHtml(v: Text | StatusCell, mono?: boolean): SafeHtml {
+  return isStatus(v) ? html`<td class="st s-${v.status}">${SYMBOL[v.status]}</td>` : html`<td${mono ? html` class="mono"` : ''}>${tr(v)}</td>`;
 }
 
 /** The nodes' facts side by side: one column per readable node, rows where they differ marked. */
@@ -168,7 +171,7 @@ function factsTable(readable: readonly Readable[], cells: readonly Map<string, R
   for (const id of ruleIds) {
     rows.push({
       label: show(id, 64),
-      mono: true,
+      monoLabel: true,
       values: cells.map((m): StatusCell => {
         const c = m.get(id);
         if (!c) return { status: 'none' };
@@ -180,7 +183,7 @@ function factsTable(readable: readonly Readable[], cells: readonly Map<string, R
   const head = html`<tr><th scope="col">${tr(w('fact'))}</th>${readable.map(({ e }) => html`<th scope="col">${nodeTitle(e.report)}</th>`)}</tr>`;
   const body = rows.map((row) => {
     const differs = new Set(row.values.map(key)).size > 1;
-    return html`<tr${differs ? html` class="differs" data-differs="true"` : ''}><th scope="row"${row.mono ? html` class="mono"` : ''}>${tr(row.label)}${differs ? html`<span class="vh"> (${tr(w('differs'))})</span>` : ''}</th>${row.values.map(cellHtml)}</tr>`;
+    return html`<tr${differs ? html` class="differs" data-differs="true"` : ''}><th scope="row"${row.monoLabel ? html` class="mono"` : ''}>${tr(row.label)}${differs ? html`<span class="vh"> (${tr(w('differs'))})</span>` : ''}</th>${row.values.map((v) => cellHtml(v, row.mono))}</tr>`;
   });
   return html`<div class="scroll"><table class="facts"><caption>${tr(w('factsCaption'))}</caption><thead>${head}</thead><tbody>${body}</tbody></table></div>`;
 }

@@ -82,7 +82,7 @@ figcaption{color:var(--muted);font-size:.85rem}
 svg.chart{max-width:100%;height:auto;display:block}
 svg.chart text{font-size:11px;fill:#1b1b1b}
 svg.chart .axis line{stroke:#5a5a5a}
-svg.chart .grid{stroke:#e2e2e2}
+svg.chart .axis .grid{stroke:#e2e2e2}
 svg.chart .mk{font-size:12px;fill:#fff;font-weight:700;pointer-events:none}
 svg.chart .cell{cursor:pointer}
 svg.chart .cell:focus rect,svg.chart .cell.sel rect{stroke:#000;stroke-width:2}

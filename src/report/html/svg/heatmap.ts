@@ -82,7 +82,7 @@ export function heatmap(o: HeatmapOptions): SafeHtml {
   const colChars = Math.min(LABEL_CHARS, Math.max(1, maxOf(o.cols.map((a) => [...a.label].length), 1)));
   const left = Math.ceil(rowChars * CHAR_W) + 8;
   // Column labels stand at -45°: they need about 0.71 of their length in height and width.
-  const top = Math.ceil(colChars * CHAR_W * 0.71) + 10;
+  const top = Math.max(24, Math.ceil(colChars * CHAR_W * 0.71) + 10);
   const width = left + cols.length * size + Math.ceil(colChars * CHAR_W * 0.71) + 4;
   const height = top + rows.length * size + 4;
   const rowLabels = rows.map((r, i) => html`<text class="rl" data-r="${r}" x="${left - 6}" y="${num(top + i * size + size * 0.7)}" text-anchor="end"><title>${o.rows[r]!.label}</title>${shorten(o.rows[r]!.label, LABEL_CHARS)}</text>`);
