@@ -22,13 +22,14 @@ describe('html template tag', () => {
       expect(m, out).not.toBeNull();
       expect(m![1]).toBe(m![2]);
       // eslint-disable-next-line no-control-regex
-      expect(out).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+      expect(out).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\u061c\ufeff]/);
       expect(out).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
     }
   });
   it('shows control characters as visible escapes, as the terminal report does', () => {
     expect(escapeText('a\u001b[31mb\nc')).toBe('a\\x1b[31mb\\nc');
     expect(escapeText('x\u202ey')).toBe('x\\u202ey');
+    expect(escapeText('a\u200fb\u200bc\u061cd\ufeff')).toBe('a\\u200fb\\u200bc\\u061cd\\ufeff');
     expect(escapeText('&lt;')).toBe('&amp;lt;');
   });
   it('keeps its own markup, arrays and nested templates; drops undefined, null and false', () => {

@@ -16,13 +16,19 @@ const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;',
 
 // Lone surrogates would become U+FFFD on output anyway; said here so the text is what the file holds.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// Beyond what oneLine escapes: the invisible bidi marks (LRM, RLM, ALM), which still reorder
+// neutral characters around them, and the zero-width characters that hide text inside a name.
+const INVISIBLE = /[\u061c\u200b-\u200f\u2060\ufeff]/g;
 
 /**
  * Text for an HTML text node or a double-quoted attribute value: control characters as visible
  * escapes, then the five characters that mean something in markup as entities.
  */
 export function escapeText(text: string | number): string {
-  return oneLine(String(text)).replace(LONE_SURROGATE, '\ufffd').replace(/[&<>"']/g, (c) => ENTITY[c]!);
+  return oneLine(String(text))
+    .replace(LONE_SURROGATE, '\ufffd')
+    .replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/[&<>"']/g, (c) => ENTITY[c]!);
 }
 
 export type HtmlValue = SafeHtml | string | number | undefined | null | false | readonly HtmlValue[];

@@ -126,9 +126,9 @@ describe('hostile input', () => {
   });
   it('shows control characters and bidi marks as visible escapes, never raw', () => {
     // eslint-disable-next-line no-control-regex
-    expect(page.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+    expect(page.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\u061c\ufeff]/);
     expect(page).toContain('line\\x00one\\x1b[2J\\r\\nforged: line\\x07');
-    expect(page).toContain('admin\\u202egnp.exe\\u2066hidden\\u2069');
+    expect(page).toContain('admin\\u202egnp.exe\\u2066hidden\\u2069\\u200f');
   });
 });
 
