@@ -118,6 +118,7 @@ function setLang(l){
   if(e.hasAttribute('data-'+l))e.textContent=e.getAttribute('data-'+l);
  });
  h.lang=l;
+ all('.copied').forEach(function(e){e.textContent='';});
  all('button[data-lang]').forEach(function(b){b.setAttribute('aria-pressed',String(b.getAttribute('data-lang')===l));});
 }
 function say(btn,key){
