@@ -23,8 +23,9 @@ import { LimitedLog } from './log-limit.js';
 import { isPodpathError, PodpathError } from '../util/errors.js';
 import { LIMITS } from '../util/limits.js';
 
-export const DEFAULT_PROBE_PORT = 7946;
-export const DEFAULT_API_PORT = 7947;
+import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../probe/ports.js';
+
+export { DEFAULT_API_PORT, DEFAULT_PROBE_PORT };
 /** How often Node checks the header and request timeouts (its default, 30 s, let slow headers hold a slot for 40 s). */
 const TIMEOUT_CHECK_MS = 500;
 

@@ -7,7 +7,6 @@ import { runMesh, type AgentRef, type CoordinatorOptions, type MeshAgentClient, 
 import type { Inventory } from '../mesh/inventory.js';
 import { MatrixWriter } from '../mesh/matrix-writer.js';
 import { MESH_ROUND_PATH, type MeshRoundRequestInput } from '../mesh/round.js';
-import { normalizeFingerprint } from '../agent/tls.js';
 
 export interface MeshRunRequest {
   inventory: Inventory;
@@ -24,7 +23,8 @@ export interface MeshRunRequest {
 export function apiClient(token: string, tls?: AgentTlsOptions): MeshAgentClient {
   return {
     round(a: AgentRef, body: MeshRoundRequestInput) {
-      const pin = a.tlsFingerprint ? normalizeFingerprint(a.tlsFingerprint) : tls?.fingerprint256;
+      // Per-agent pins come normalized from the CLI (as the agent logged them, colons or not).
+      const pin = a.tlsFingerprint ?? tls?.fingerprint256;
       return new AgentApi(a.address, a.apiPort, token, tls ? { ...tls, fingerprint256: pin } : undefined).post(MESH_ROUND_PATH, body);
     },
   };

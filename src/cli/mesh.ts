@@ -14,6 +14,7 @@ import { LIMITS } from '../util/limits.js';
 import { parseDuration, parseRate } from '../util/units.js';
 import { toPort } from './agent.js';
 import { tlsClientFrom } from './probe-options.js';
+import { normalizeFingerprint } from '../agent/tls.js';
 
 interface MeshCliOptions {
   agents?: string; nodes?: string; port: string; apiPort: string; tokenFile?: string;
@@ -97,6 +98,9 @@ export function registerMesh(program: Command): void {
     .action(async (o: MeshCliOptions) => {
       if (!o.agents && !o.nodes) throw new PodpathError('E_USAGE', 'give --agents FILE or --nodes LIST');
       const inventory = o.agents ? readAgentsFile(o.agents) : inventoryFromList(o.nodes!, { port: toPort(o.port), apiPort: toPort(o.apiPort) });
+      for (const n of inventory.nodes) {
+        for (const a of [n.host, n.pod]) if (a?.tlsFingerprint) a.tlsFingerprint = normalizeFingerprint(a.tlsFingerprint);
+      }
       if (inventory.nodes.length > LIMITS.meshNodes.value) throw new PodpathError(LIMITS.meshNodes.code, `more than ${LIMITS.meshNodes.value} nodes`);
       const coordinator = coordinatorOptions(o, inventory);
       const token = loadApiToken(o.tokenFile);

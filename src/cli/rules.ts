@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { resolveLang } from '../engine/i18n.js';
 import { renderExplain, renderExplainText } from '../report/rule-docs.js';
-import { evidenceName } from '../evidence/names.js';
+import { RULE_KINDS } from '../evidence/evidence.js';
+import { evidenceName, RULE_KIND_NAMES } from '../evidence/names.js';
 import { severityLabel } from '../report/labels.js';
 import { allRules, ruleById } from '../rules/index.js';
 import { PodpathError } from '../util/errors.js';
@@ -22,10 +23,16 @@ export function registerRules(program: Command): void {
         process.stdout.write(JSON.stringify(allRules.map((r) => r.meta), null, 2) + '\n');
         return;
       }
+      // Grouped by what they judge: the node, probes, captures, the cluster, the matrix, drops.
       const width = maxOf(allRules.map((r) => r.meta.id.length));
-      for (const r of allRules) {
-        process.stdout.write(`${r.meta.id.padEnd(width)}  ${padDisplay(severityLabel(r.meta.severity, lang), 8)}  ${r.meta.title[lang]}  [${r.meta.needs.map((k) => evidenceName(k, lang)).join(', ')}]\n`);
+      const out: string[] = [];
+      for (const kind of RULE_KINDS) {
+        const group = allRules.filter((r) => r.meta.kind === kind);
+        if (group.length === 0) continue;
+        out.push(`${out.length > 0 ? '\n' : ''}${RULE_KIND_NAMES[kind][lang]} (${group.length})`);
+        for (const r of group) out.push(`  ${r.meta.id.padEnd(width)}  ${padDisplay(severityLabel(r.meta.severity, lang), 8)}  ${r.meta.title[lang]}  [${r.meta.needs.map((k) => evidenceName(k, lang)).join(', ')}]`);
       }
+      process.stdout.write(out.join('\n') + '\n');
     });
   program
     .command('explain')

@@ -1,7 +1,7 @@
 // What is node-specific on each side (its own addresses, its pod subnet, which NIC is the underlay)
 // so that values can be compared by their role instead of their literal text.
 import type { Link, NodeFacts } from '../evidence/node-facts.js';
-import { cidrContains, parseCidr, podNetwork, underlayOf, vxlanLinks } from '../rules/kb-shared.js';
+import { cidrContains, parseCidr, podNetwork, underlayOf, vxlanLinks } from '../rules/shared/kb-shared.js';
 
 export interface NodeContext {
   facts: NodeFacts;

@@ -10,17 +10,19 @@ const probe: Rule = defineRule({
   meta: {
     id: 'test-csum',
     title: { en: 'checksum errors', zh: '校验和错误' },
+    kind: 'node',
     severity: 'error',
     needs: ['snmp'],
     uses: ['kernel'],
     messages: { nonZero: { en: 'InCsumErrors = {n}', zh: 'InCsumErrors = {n}(非零)' } },
+    reasons: { noUdpTable: { en: 'no Udp table', zh: '没有 Udp 表' } },
     explanation: { en: 'x', zh: 'x' },
     remediation: [{ description: { en: 'look at {n}', zh: '看 {n}' }, commands: ['echo {n}'], undo: ['true'] }],
     references: ['seed 000'],
   },
   check(ctx) {
     const n = ctx.facts.snmp?.tables.Udp?.InCsumErrors;
-    if (n === undefined) return ctx.skip('no Udp table');
+    if (n === undefined) return ctx.skip('noUdpTable');
     if (n > 0) ctx.report({ messageId: 'nonZero', data: { n }, evidence: [{ source: ctx.facts.snmp?.source ?? '', text: `Udp: InCsumErrors ${n}` }] });
   },
 });
@@ -46,27 +48,55 @@ describe('i18n', () => {
 
 describe('runRules', () => {
   it('skips a rule whose evidence is absent, or present but listed as missing', () => {
-    const absent = runRules([probe], makeFacts({}));
+    const absent = runRules([probe], { node: makeFacts({}) });
     expect(absent.results[0]).toMatchObject({ status: 'skipped', reason: 'no SNMP counters' });
-    const listed = runRules([probe], makeFacts({ ...snmp(0), missing: [{ evidence: 'snmp', reason: 'permission denied' }] }));
+    const listed = runRules([probe], { node: makeFacts({ ...snmp(0), missing: [{ evidence: 'snmp', reason: 'permission denied' }] }) });
     expect(listed.results[0]).toMatchObject({ status: 'skipped', reason: 'no SNMP counters: permission denied' });
   });
   it('passes, fails and skips by what the rule says', () => {
-    expect(runRules([probe], makeFacts(snmp(0))).results[0]?.status).toBe('pass');
-    const out = runRules([probe], makeFacts(snmp(7)), { lang: 'zh' });
+    expect(runRules([probe], { node: makeFacts(snmp(0)) }).results[0]?.status).toBe('pass');
+    const out = runRules([probe], { node: makeFacts(snmp(7)) }, { lang: 'zh' });
     expect(out.results[0]?.status).toBe('fail');
     expect(out.findings[0]).toMatchObject({ ruleId: 'test-csum', message: 'InCsumErrors = 7(非零)', title: '校验和错误' });
     expect(out.findings[0]?.remediation[0]).toEqual({ description: '看 7', commands: ['echo 7'], undo: ['true'] });
-    const noUdp = runRules([probe], makeFacts({ snmp: { tables: {}, source: 's' } }));
+    const noUdp = runRules([probe], { node: makeFacts({ snmp: { tables: {}, source: 's' } }) });
     expect(noUdp.results[0]).toMatchObject({ status: 'skipped', reason: 'no Udp table' });
   });
   it('never passes a rule that throws', () => {
     const broken = defineRule({ ...probe, meta: { ...probe.meta, id: 'broken' }, check: () => { throw new Error('boom'); } });
-    expect(runRules([broken], makeFacts(snmp(1))).results[0]).toMatchObject({ status: 'skipped', reason: 'internal error: boom' });
+    expect(runRules([broken], { node: makeFacts(snmp(1)) }).results[0]).toMatchObject({ status: 'skipped', reason: 'internal error: boom' });
   });
   it('refuses an unknown --only id, and lists what the rules need', () => {
-    expect(() => runRules([probe], makeFacts({}), { only: ['nope'] })).toThrow(/unknown rule id: nope/);
+    expect(() => runRules([probe], { node: makeFacts({}) }, { only: ['nope'] })).toThrow(/unknown rule id: nope/);
     expect(evidenceFor([probe])).toEqual(['kernel', 'snmp']);
+  });
+});
+
+describe('reasons and sufficient evidence', () => {
+  it('gives a skip reason as a code with data, in the run\'s language from the rule\'s own catalogue', () => {
+    const en = runRules([probe], { node: makeFacts({ snmp: { tables: {}, source: 's' } }) }).results[0];
+    expect(en).toMatchObject({ status: 'skipped', reason: 'no Udp table', reasons: [{ code: 'noUdpTable' }] });
+    const zh = runRules([probe], { node: makeFacts({ snmp: { tables: {}, source: 's' } }) }, { lang: 'zh' }).results[0];
+    expect(zh?.reason).toBe('没有 Udp 表');
+    const absent = runRules([probe], { node: makeFacts({}) }).results[0];
+    expect(absent?.reasons).toEqual([{ code: 'missingEvidence', data: { evidence: 'snmp' } }]);
+  });
+  it('refuses a skip with a code the rule does not declare (a reason with no translation)', () => {
+    const sloppy: Rule = { ...probe, check: (ctx) => ctx.skip('undeclared') };
+    expect(() => runRules([sloppy], { node: makeFacts(snmp(0)) })).toThrow(expect.objectContaining({ code: 'E_RULE_REASON' }));
+  });
+  it('runs a rule when one of its sufficient sets is complete, though its needs are not', () => {
+    const either: Rule = defineRule({
+      meta: { ...probe.meta, id: 'test-either', needs: ['snmp'], sufficient: [['kernelLog']] },
+      check(ctx) {
+        const line = ctx.facts.kernelLog?.matches[0];
+        if (line) ctx.report({ messageId: 'nonZero', data: { n: 1 }, evidence: [{ source: line.source, text: line.line }] });
+      },
+    });
+    const log = { kernelLog: { matches: [{ pattern: 'udp-bad-checksum', line: 'UDP: bad checksum. From 10.0.0.2:41000 to 10.0.0.1:8472', source: 'dmesg' }], linesScanned: 1, sources: ['dmesg'] } };
+    expect(runRules([either], { node: makeFacts(log) }).results[0]?.status).toBe('fail');
+    expect(runRules([either], { node: makeFacts({}) }).results[0]?.status).toBe('skipped');
+    expect(evidenceFor([either])).toEqual(['kernel', 'kernelLog', 'snmp']);
   });
 });
 

@@ -13,6 +13,7 @@ const rule = defineRule({
   meta: {
     id: 'test-long',
     title: { en: 'long', zh: '长' },
+    kind: 'node',
     severity: 'error',
     needs: ['kernel'],
     messages: { m: { en: 'kernel {release}', zh: '内核 {release}' } },
@@ -28,7 +29,7 @@ const rule = defineRule({
 describe('a finding is as long as a report can show', () => {
   it('clips evidence and message values, refuses the value in commands', () => {
     const facts = makeFacts({ kernel: { release: 'x'.repeat(8 << 20), uname: huge, hostname: 'node', source: 'uname -a' } } as never);
-    const [f] = runRules([rule], facts).findings;
+    const [f] = runRules([rule], { node: facts }).findings;
     const max = LIMITS.evidenceLine.value;
     expect(f!.evidence[0]!.text.length).toBeLessThan(max + 40);
     expect(f!.evidence[0]!.text).toMatch(new RegExp(`… \\(${huge.length - max} more characters\\)$`));

@@ -87,7 +87,7 @@ export function reportProblems(rule: Rule, r: Report): string[] {
     for (const step of toFinding(rule, r, lang).remediation) {
       for (const line of [...step.commands, ...step.undo]) {
         if (/^# (command not shown|未给出该命令)/.test(line)) problems.push(`a command was refused: ${line}`);
-        if (/\{[A-Za-z_][A-Za-z0-9_]*\}/.test(line.replace(/#.*$/, ''))) problems.push(`a placeholder is left in "${line}"`);
+        if (/\{[A-Za-z_][A-Za-z0-9_]*\}/.test((line.includes('#') ? line.slice(0, line.indexOf('#')) : line))) problems.push(`a placeholder is left in "${line}"`);
       }
     }
   }
@@ -103,7 +103,7 @@ function matches(text: string, want: string | RegExp): boolean {
 
 /** Throws unless a valid case is judged and reports nothing. */
 export function checkValidCase(rule: Rule, c: ValidCase): void {
-  const { result, reports } = runRule(rule, toFacts(c.facts));
+  const { result, reports } = runRule(rule, { node: toFacts(c.facts) });
   if (result.status === 'skipped') throw new Error(`valid case was skipped (${result.reason ?? ''}): a valid case must be judged, not skipped`);
   if (reports.length > 0) throw new Error(`should report nothing but reported ${reports.length}: ${describeReports(reports)}`);
 }
@@ -114,7 +114,7 @@ export function checkInvalidCase(rule: Rule, c: InvalidCase): void {
   for (const e of c.errors) {
     if (!rule.meta.messages[e.messageId]) throw new Error(`expected messageId "${e.messageId}" is not in meta.messages`);
   }
-  const { result, reports } = runRule(rule, toFacts(c.facts));
+  const { result, reports } = runRule(rule, { node: toFacts(c.facts) });
   if (result.status === 'skipped') throw new Error(`invalid case was skipped (${result.reason ?? ''})`);
   if (reports.length !== c.errors.length) {
     throw new Error(`should report ${c.errors.length} but reported ${reports.length}: ${describeReports(reports)}`);
@@ -141,7 +141,7 @@ export function checkInvalidCase(rule: Rule, c: InvalidCase): void {
 
 /** Throws unless the case is skipped with a reason matching the expected one. */
 export function checkSkippedCase(rule: Rule, c: SkippedCase): void {
-  const { result } = runRule(rule, toFacts(c.facts));
+  const { result } = runRule(rule, { node: toFacts(c.facts) });
   if (result.status !== 'skipped') throw new Error(`should be skipped but was ${result.status}`);
   if (!matches(result.reason ?? '', c.reason)) throw new Error(`skip reason "${result.reason ?? ''}" does not match ${String(c.reason)}`);
 }

@@ -1,13 +1,14 @@
-// Runs rules over one node's facts: a rule whose evidence is absent (or listed in facts.missing) is
-// skipped with the reason, never passed; reports become findings in the chosen language.
-import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
+// Runs rules over the evidence of a run: a rule whose evidence is absent (or listed in the node's
+// `missing`) is skipped with the reason, never passed; reports become findings in the chosen language.
+import { evidenceValue, isNodeSection, type Evidence, type NeedKey } from '../evidence/evidence.js';
+import { NODE_FACTS_SCHEMA_VERSION, type NodeFacts } from '../evidence/node-facts.js';
 import { PodpathError } from '../util/errors.js';
 import { localize } from './i18n.js';
 import { fillCommand, refusalNote } from './shell-fill.js';
-import { flatReason, missingReason } from './skip-reason.js';
+import { reasonsText } from './reasons.js';
 import { LIMITS } from '../util/limits.js';
 import { clip } from '../util/terminal-safe.js';
-import type { Finding, Lang, Report, Rule, RuleResult, Severity } from './types.js';
+import type { Finding, Lang, Localized, ReasonRef, Report, Rule, RuleResult, Severity } from './types.js';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'error', 'warning', 'info'];
 
@@ -27,18 +28,31 @@ export interface RunOutcome {
   findings: Finding[];
 }
 
-/**
- * Why a rule cannot be judged: `no <evidence name>: <why>` for each needed section that is absent
- * or missing, joined by `; ` (flat: see skip-reason.ts).
- */
-export function missingEvidence(rule: Rule, facts: NodeFacts): string | undefined {
-  const reasons: string[] = [];
-  for (const key of rule.meta.needs) {
-    const listed = facts.missing.find((m) => m.evidence === key);
-    if (facts[key as EvidenceKey] === undefined || listed) reasons.push(missingReason(key, listed?.reason));
+/** The needs of one set that are absent (or listed missing by their source), as reasons. */
+function gapsIn(keys: readonly NeedKey[], evidence: Evidence): ReasonRef[] {
+  const gaps: ReasonRef[] = [];
+  for (const key of keys) {
+    const listed = isNodeSection(key) ? evidence.node?.missing.find((m) => m.evidence === key) : undefined;
+    if (evidenceValue(evidence, key) === undefined || listed) {
+      gaps.push({ code: 'missingEvidence', data: listed ? { evidence: key, why: listed.reason } : { evidence: key } });
+    }
   }
-  return reasons.length > 0 ? reasons.join('; ') : undefined;
+  return gaps;
 }
+
+/**
+ * Why a rule cannot be judged: the gaps in its `needs`, unless one of its `sufficient` sets is
+ * complete (then it runs and checks for itself which evidence it got). Undefined when it can run.
+ */
+export function missingEvidence(rule: Rule, evidence: Evidence): ReasonRef[] | undefined {
+  const gaps = gapsIn(rule.meta.needs, evidence);
+  if (gaps.length === 0) return undefined;
+  for (const set of rule.meta.sufficient ?? []) if (gapsIn(set, evidence).length === 0) return undefined;
+  return gaps;
+}
+
+/** Facts with no section at all: what rules see as `ctx.facts` in a run without a node. */
+const NO_NODE: NodeFacts = { schemaVersion: NODE_FACTS_SCHEMA_VERSION, collectedAt: '', origin: { kind: 'fixture' }, missing: [] };
 
 /** A remediation command filled from the report, or the note that replaces it when a value is unsafe there. */
 export function commandLine(template: string, r: Report, lang: Lang): string {
@@ -71,39 +85,52 @@ export function toFinding(rule: Rule, r: Report, lang: Lang): Finding {
       undo: step.undo.map((c) => commandLine(c, r, lang)),
     })),
     references: meta.references,
+    ...(r.detailId !== undefined ? { detail: localize(messageOf(rule, r.detailId), lang, data) } : {}),
+    ...(r.location !== undefined ? { location: r.location } : {}),
   };
 }
 
+function messageOf(rule: Rule, id: string): Localized {
+  const m = rule.meta.messages[id];
+  if (!m) throw new PodpathError('E_RULE_MESSAGE', `rule ${rule.meta.id} reported unknown messageId "${id}"`);
+  return m;
+}
+
 /** Runs one rule; a rule that throws is reported as skipped with the error, so it never passes. */
-export function runRule(rule: Rule, facts: NodeFacts, lang: Lang = 'en'): { result: RuleResult; reports: Report[] } {
+export function runRule(rule: Rule, evidence: Evidence, lang: Lang = 'en'): { result: RuleResult; reports: Report[] } {
   const ruleId = rule.meta.id;
-  const missing = missingEvidence(rule, facts);
-  if (missing) return { result: { ruleId, status: 'skipped', reason: missing, findings: [] }, reports: [] };
+  const skipped = (reasons: ReasonRef[]): { result: RuleResult; reports: Report[] } => ({
+    result: { ruleId, status: 'skipped', reason: reasonsText(reasons, lang, rule), reasons, findings: [] },
+    reports: [],
+  });
+  const missing = missingEvidence(rule, evidence);
+  if (missing) return skipped(missing);
   const reports: Report[] = [];
-  let skipReason: string | undefined;
+  let skipReason: ReasonRef | undefined;
   try {
     rule.check({
-      facts,
+      evidence,
+      facts: evidence.node ?? NO_NODE,
       report: (r) => {
         reports.push(r);
       },
-      skip: (reason) => {
-        skipReason ??= reason;
+      skip: (code, data) => {
+        if (!rule.meta.reasons?.[code]) throw new PodpathError('E_RULE_REASON', `rule ${ruleId} skipped with unknown reason "${code}" (add it to meta.reasons)`);
+        skipReason ??= data === undefined ? { code } : { code, data };
       },
     });
   } catch (e) {
-    if (e instanceof PodpathError && e.code === 'E_RULE_MESSAGE') throw e;
-    const msg = e instanceof Error ? e.message : String(e);
-    return { result: { ruleId, status: 'skipped', reason: `internal error: ${msg}`, findings: [] }, reports: [] };
+    if (e instanceof PodpathError && (e.code === 'E_RULE_MESSAGE' || e.code === 'E_RULE_REASON')) throw e;
+    return skipped([{ code: 'internalError', data: { message: e instanceof Error ? e.message : String(e) } }]);
   }
   const findings = reports.map((r) => toFinding(rule, r, lang));
   // A finding outweighs a partial inability to judge: what was found is kept.
   if (findings.length > 0) return { result: { ruleId, status: 'fail', findings }, reports };
-  if (skipReason !== undefined) return { result: { ruleId, status: 'skipped', reason: flatReason(skipReason), findings: [] }, reports };
+  if (skipReason !== undefined) return skipped([skipReason]);
   return { result: { ruleId, status: 'pass', findings: [] }, reports };
 }
 
-export function runRules(rules: readonly Rule[], facts: NodeFacts, opts: RunOptions = {}): RunOutcome {
+export function runRules(rules: readonly Rule[], evidence: Evidence, opts: RunOptions = {}): RunOutcome {
   const lang = opts.lang ?? 'en';
   let chosen = [...rules];
   if (opts.only && opts.only.length > 0) {
@@ -113,16 +140,16 @@ export function runRules(rules: readonly Rule[], facts: NodeFacts, opts: RunOpti
     chosen = chosen.filter((r) => opts.only?.includes(r.meta.id));
   }
   chosen.sort((a, b) => a.meta.id.localeCompare(b.meta.id));
-  const results = chosen.map((r) => runRule(r, facts, lang).result);
+  const results = chosen.map((r) => runRule(r, evidence, lang).result);
   const findings = results
     .flatMap((r) => r.findings)
     .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.ruleId.localeCompare(b.ruleId));
   return { results, findings };
 }
 
-/** Sections the chosen rules need or use: what a collector has to gather. */
-export function evidenceFor(rules: readonly Rule[]): EvidenceKey[] {
-  const keys = new Set<EvidenceKey>();
-  for (const r of rules) for (const k of [...r.meta.needs, ...(r.meta.uses ?? [])]) keys.add(k);
+/** Evidence the chosen rules need, may suffice with, or use: what the collectors have to gather. */
+export function evidenceFor(rules: readonly Rule[]): NeedKey[] {
+  const keys = new Set<NeedKey>();
+  for (const r of rules) for (const k of [...r.meta.needs, ...(r.meta.sufficient ?? []).flat(), ...(r.meta.uses ?? [])]) keys.add(k);
   return [...keys].sort();
 }

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EVIDENCE_NAMES, evidenceName } from '../evidence/names.js';
-import { skipReasonZh } from '../report/skip-reason-zh.js';
+import { legacyReasonZh } from './legacy-reason-zh.js';
 import { flatReason, missingReason } from './skip-reason.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -56,7 +56,7 @@ describe('skip reasons', () => {
     for (const r of reasons) {
       expect(depth(r), r).toBeLessThanOrEqual(1);
       expect(r.replace(/`[^`]*`/g, ''), r).not.toMatch(new RegExp(`\\bno (${KEYS.join('|')})\\b`));
-      const zh = skipReasonZh(r).replace(/`[^`]*`/g, '');
+      const zh = legacyReasonZh(r).replace(/`[^`]*`/g, '');
       expect(zh, r).toMatch(/[\u4e00-\u9fff]/);
       expect(zh, r).not.toMatch(/\b(no|not|is|in|the|bundle|gave|answer|run|with)\b/);
     }

@@ -1,11 +1,22 @@
-// The rule contract (modelled on ESLint's { meta, create }): rules are pure functions of NodeFacts.
-import type { EvidenceKey, EvidenceLine, NodeFacts } from '../evidence/node-facts.js';
+// The rule contract (modelled on ESLint's { meta, create }): rules are pure functions of evidence.
+// Every judgement podpath makes (a node, its probes, a capture, the cluster, the matrix, the
+// kernel's drops) is a rule of this one shape, reporting this one Finding.
+import type { Evidence, NeedKey, RuleKind } from '../evidence/evidence.js';
+import type { EvidenceLine, NodeFacts } from '../evidence/node-facts.js';
 import type { CommandValue } from './shell-fill.js';
 
 export type Severity = 'critical' | 'error' | 'warning' | 'info';
 export type Lang = 'en' | 'zh';
 /** Text in both languages podpath speaks. Placeholders are `{name}`, filled from a report's data. */
 export interface Localized { en: string; zh: string }
+export type MessageData = Record<string, string | number>;
+
+/**
+ * Why something could not be judged or had, as a code with parameters: rendered in either
+ * language through a catalogue (a rule's meta.reasons, engine/reasons.ts, evidence/missing-reasons.ts),
+ * never as free English text that a translator would have to guess at.
+ */
+export interface ReasonRef { code: string; data?: MessageData }
 
 export interface Remediation {
   /** What the step does. */
@@ -25,12 +36,22 @@ export interface RuleMeta {
   id: string;
   title: Localized;
   severity: Severity;
+  /** What it judges: how `podpath rules` groups it and which commands run it. */
+  kind: RuleKind;
   /** Evidence without which the rule cannot judge: the engine skips it (`skipped: no <evidence>`). */
-  needs: EvidenceKey[];
+  needs: NeedKey[];
+  /**
+   * Other sets of evidence that are each enough on their own, when `needs` is not all there (a
+   * kernel log line can prove what the counters would): the rule runs when `needs` or any one of
+   * these sets is complete, and checks for itself which it got.
+   */
+  sufficient?: NeedKey[][];
   /** Evidence it uses when present. */
-  uses?: EvidenceKey[];
+  uses?: NeedKey[];
   /** Messages keyed by id, as ESLint's meta.messages. */
   messages: Record<string, Localized>;
+  /** Why it may decline to judge although its evidence is there (`ctx.skip(code, data)`), keyed by code. */
+  reasons?: Record<string, Localized>;
   explanation: Localized;
   remediation: Remediation[];
   /** Links, `gh:owner/repo#N`, kernel commits, seed file names. */
@@ -41,7 +62,7 @@ export interface RuleMeta {
 
 export interface Report {
   messageId: string;
-  data?: Record<string, string | number>;
+  data?: MessageData;
   /**
    * Values only commands use, when one word is not enough: several words (an array) or a
    * command the rule builds itself (`fragment(template, data)`); they override `data` there.
@@ -51,16 +72,23 @@ export interface Report {
   evidence: EvidenceLine[];
   /** Overrides meta.severity for this finding (a rule whose cases differ in weight). */
   severity?: Severity;
+  /** A second message of meta.messages, filled from the same data: what it means, what to do next. */
+  detailId?: string;
+  /** Where in a capture it points. */
+  location?: FindingLocation;
 }
 
 export interface RuleContext {
+  /** Everything measured for this run. */
+  evidence: Evidence;
+  /** The node's facts (empty sections when the run has no node, as for a capture). */
   facts: NodeFacts;
   report(r: Report): void;
   /**
    * Says the rule cannot judge this node although its sections are present (e.g. the overlay
    * device was never asked about): the engine reports it `skipped` with this reason, never passed.
    */
-  skip(reason: string): void;
+  skip(code: string, data?: MessageData): void;
 }
 
 export interface Rule {
@@ -77,13 +105,26 @@ export interface Finding {
   evidence: EvidenceLine[];
   remediation: { description: string; commands: string[]; undo: string[] }[];
   references: string[];
+  /** What it means and what to do next, when the rule says more than its message. */
+  detail?: string;
+  /** Where in the evidence it points, when that is more than its lines: a capture's frames. */
+  location?: FindingLocation;
+}
+
+/** A place in a capture: the file, the frames, and a Wireshark display filter that shows them. */
+export interface FindingLocation {
+  file?: string;
+  frames?: { count: number; ranges: { from: number; to: number }[]; truncated: boolean };
+  filter?: string;
 }
 
 export interface RuleResult {
   ruleId: string;
   status: 'pass' | 'fail' | 'skipped';
-  /** For skipped rules: `no <evidence>` for each missing piece. */
+  /** For skipped rules, in the report's language: `no <evidence>: <why>`, or the rule's own reason. */
   reason?: string;
+  /** The same reasons as codes with their data (stable for scripts, translatable). */
+  reasons?: ReasonRef[];
   findings: Finding[];
 }
 
@@ -91,4 +132,4 @@ export function defineRule(rule: Rule): Rule {
   return rule;
 }
 
-export type { NodeFacts, EvidenceLine };
+export type { NodeFacts, EvidenceLine, Evidence, NeedKey, RuleKind };

@@ -37,6 +37,7 @@ const PART_NAMES: Record<string, Name> = {
   'links.addresses': { en: 'interface addresses', zh: '接口地址' },
   'conntrack.stats': { en: 'conntrack statistics', zh: 'conntrack 统计' },
   'conntrack.max': { en: 'conntrack maximum', zh: 'conntrack 上限' },
+  mesh: { en: 'the all-pairs matrix (podpath mesh)', zh: '全节点对矩阵(podpath mesh)' },
 };
 
 /** The name of an evidence key (or a `section.part` of one) in the user's language; never a camelCase key. */
@@ -48,3 +49,13 @@ export function evidenceName(key: string, lang: 'en' | 'zh' = 'en'): string {
   const base = (EVIDENCE_NAMES as Record<string, Name>)[head ?? '']?.[lang] ?? (head ?? '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
   return rest.length > 0 ? `${base}: ${rest.join('.').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()}` : base;
 }
+
+/** What each kind of rule judges, as `podpath rules` and the docs index head their groups. */
+export const RULE_KIND_NAMES: Record<import('./evidence.js').RuleKind, Name> = {
+  node: { en: 'the node (its facts: live, a bundle or a transcript)', zh: '节点(其事实:现场、采集包或文字记录)' },
+  probe: { en: 'probes between nodes (underlay and overlay)', zh: '节点间探测(底层网络与覆盖网络)' },
+  capture: { en: 'packet captures (pcap analyze, pcap diff, tcpdump text)', zh: '抓包(pcap analyze、pcap diff、tcpdump 文本)' },
+  cluster: { en: "the cluster's own facts against the nodes'", zh: '集群自身的事实与各节点的对照' },
+  mesh: { en: 'the all-pairs matrix', zh: '全节点对矩阵' },
+  drops: { en: "the kernel's drop reasons", zh: '内核丢包原因' },
+};

@@ -4,8 +4,8 @@
 import { isIP } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { readSmallFile } from '../agent/small-file.js';
-import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../agent/server.js';
+import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../probe/ports.js';
+import { readRegularFileCapped } from '../util/read-capped.js';
 import { PodpathError } from '../util/errors.js';
 import { LIMITS } from '../util/limits.js';
 import { displayLine } from '../util/terminal-safe.js';
@@ -51,8 +51,12 @@ export interface Inventory { nodes: InventoryNode[] }
 
 /** Reads and checks an agents file: `{ nodes: [{ name, labels?, subnet?, host?: { address }, pod?: { address } }] }`. */
 export function readAgentsFile(file: string): Inventory {
-  const { value, code } = LIMITS.meshAgentsFile;
-  const text = readSmallFile(file, value, code).toString('utf8');
+  const { code } = LIMITS.meshAgentsFile;
+  const text = readRegularFileCapped(file, LIMITS.meshAgentsFile, {
+    cannotOpen: (errno) => new PodpathError(code, `cannot read ${displayLine(file, 200)}: ${errno}`),
+    specialCode: code,
+    what: 'an agents file',
+  }).toString('utf8');
   let raw: unknown;
   try {
     raw = /^\s*[{[]/.test(text) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });

@@ -3,7 +3,6 @@ import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import { label, severityLabel } from './labels.js';
 import { isInconclusive, type DoctorReport } from './model.js';
 import { demoteHeadings, mdBlock, mdCode, mdText } from './safe-text.js';
-import { skipReasonZh } from './skip-reason-zh.js';
 import { pushAll } from '../util/arrays.js';
 
 const ALL = Number.MAX_SAFE_INTEGER;
@@ -36,7 +35,7 @@ export function renderMarkdown(r: DoctorReport): string {
   const skipped = r.results.filter((x) => x.status === 'skipped');
   if (skipped.length > 0) {
     out.push(`## ${label('skipped', lang)} (${skipped.length})`, '');
-    for (const x of skipped) out.push(`- ${mdCode(x.ruleId)}: ${mdText(lang === 'zh' ? skipReasonZh(x.reason ?? '') : (x.reason ?? ''), ALL)}`);
+    for (const x of skipped) out.push(`- ${mdCode(x.ruleId)}: ${mdText(x.reason ?? '', ALL)}`);
     out.push('');
   }
   out.push(`${label('passed', lang)}: ${r.summary.passed}/${r.summary.rules} ${label('rules', lang)}; ${r.summary.findings} ${label('findings', lang)}`, '');

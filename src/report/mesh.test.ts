@@ -24,7 +24,7 @@ describe('mesh lines', () => {
     const line = cellLine(hostile);
     expect(hasControl(line)).toBe(false);
     expect(line).toContain('n1\\x1b[2J -> x\\ny');
-    const summary = summaryText({ rounds: 2, cells: 1, errors: [{ where: 'n1\u001b[31m/host', code: 'E_AGENT', message: 'no\u001b[0m' }], errorsDropped: 0, ms: 1000, peakRunning: 1 }, { cells: 1, short: 1, byShortfall: new Map([['error E_AGENT', 1]]) });
+    const summary = summaryText({ rounds: 2, errors: [{ where: 'n1\u001b[31m/host', code: 'E_AGENT', message: 'no\u001b[0m' }], errorsDropped: 0, ms: 1000 }, { cells: 1, short: 1, byShortfall: new Map([['error E_AGENT', 1]]) });
     expect(hasControl(summary.replace(/\n/g, ''))).toBe(false);
   });
 

@@ -3,7 +3,15 @@
 // means is for the rules over the matrix.
 import pc from 'picocolors';
 import type { MeshCell } from '../evidence/mesh-matrix.js';
-import type { MeshOutcome, Progress } from '../mesh/coordinator.js';
+
+/** What the coordinator reports as it goes and at the end (the fields shown here). */
+export interface MeshProgressView { stage: string; round: number; rounds: number; cells: number; totalCells: number }
+export interface MeshOutcomeView {
+  rounds: number;
+  ms: number;
+  errors: { where: string; round?: number; code: string; message: string }[];
+  errorsDropped: number;
+}
 import { formatRate } from '../util/units.js';
 import { show } from './safe-text.js';
 
@@ -38,14 +46,14 @@ export function cellLine(c: MeshCell, color = false): string {
   return `${mark}${parts.join('  ')}`;
 }
 
-export function progressBar(p: Progress, failing: number, width = 30): string {
+export function progressBar(p: MeshProgressView, failing: number, width = 30): string {
   const frac = p.totalCells ? Math.min(1, p.cells / p.totalCells) : 0;
   const filled = Math.round(frac * width);
   const stage = p.stage === 'hello' ? 'asking every agent' : p.stage === 'close' ? 'closing' : `${p.stage} round ${p.round}/${p.rounds}`;
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.cells}/${p.totalCells} cells, ${failing} short  ${stage}`;
 }
 
-export function summaryText(o: MeshOutcome, tally: { cells: number; short: number; byShortfall: Map<string, number> }, out?: string): string {
+export function summaryText(o: MeshOutcomeView, tally: { cells: number; short: number; byShortfall: Map<string, number> }, out?: string): string {
   const lines = [`mesh: ${tally.cells} cells in ${o.rounds} rounds, ${(o.ms / 1000).toFixed(1)} s; ${tally.short} short of complete${tally.short ? ` (${[...tally.byShortfall].map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`];
   if (o.errors.length) {
     lines.push(`${o.errors.length + o.errorsDropped} agent errors:`);

@@ -4,7 +4,7 @@ import type { NodeFacts, ReadNote } from '../evidence/node-facts.js';
 import type { RunOutcome } from '../engine/run-rules.js';
 import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import type { Finding, Lang, RuleResult, Severity } from '../engine/types.js';
-import { looksLikeKubernetesNode } from '../rules/overlay.js';
+import { looksLikeKubernetesNode } from '../rules/shared/overlay.js';
 
 export const DOCTOR_REPORT_SCHEMA = 'podpath.doctor';
 export const DOCTOR_REPORT_VERSION = 1;

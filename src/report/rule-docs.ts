@@ -4,7 +4,8 @@
 import pc from 'picocolors';
 import { placeholdersOf } from '../engine/i18n.js';
 import type { Lang, Rule } from '../engine/types.js';
-import { evidenceName } from '../evidence/names.js';
+import { RULE_KINDS } from '../evidence/evidence.js';
+import { evidenceName, RULE_KIND_NAMES } from '../evidence/names.js';
 import { label, severityLabel } from './labels.js';
 import { pushAll } from '../util/arrays.js';
 
@@ -41,16 +42,18 @@ export function renderRuleIndex(rules: readonly Rule[]): string {
     '<!-- generated from src/rules by `npm run docs`: do not edit -->',
     '# podpath rules',
     '',
-    'Each rule is `src/rules/<id>.ts` (`defineRule({ meta, check })`, a pure function of NodeFacts) with its',
-    '`RuleTester` cases in `src/rules/<id>.test.ts`: valid cases must be judged and report nothing, invalid',
+    'Every judgement podpath makes is a rule: `src/rules/<kind>/<id>.ts` (`defineRule({ meta, check })`, a pure',
+    'function of evidence) with its `RuleTester` cases in `<id>.test.ts` beside it: valid cases must be judged and report nothing, invalid',
     'cases must report exactly the expected messageIds. A rule whose `needs` are not collected is skipped,',
     'never passed. `npm run docs` regenerates these pages; `test/rules/docs-fresh.test.ts` fails when one is stale.',
     '`podpath rules` lists them, `podpath explain <id>` prints one.',
-    '',
-    '| id | severity | needs | title | 标题 |',
-    '|---|---|---|---|---|',
   ];
-  for (const r of rules) out.push(`| [${r.meta.id}](${r.meta.id}.md) | ${r.meta.severity} | ${names(r.meta.needs, 'en').join(', ')} | ${r.meta.title.en} | ${r.meta.title.zh} |`);
+  for (const kind of RULE_KINDS) {
+    const group = rules.filter((r) => r.meta.kind === kind);
+    if (group.length === 0) continue;
+    out.push('', `## ${RULE_KIND_NAMES[kind].en} / ${RULE_KIND_NAMES[kind].zh}`, '', '| id | severity | needs | title | 标题 |', '|---|---|---|---|---|');
+    for (const r of group) out.push(`| [${r.meta.id}](${r.meta.id}.md) | ${r.meta.severity} | ${names(r.meta.needs, 'en').join(', ')} | ${r.meta.title.en} | ${r.meta.title.zh} |`);
+  }
   return out.join('\n') + '\n';
 }
 

@@ -7,7 +7,6 @@ import type { Finding, Severity } from '../engine/types.js';
 import { label, severityLabel } from './labels.js';
 import { isInconclusive, type DoctorReport } from './model.js';
 import { show } from './safe-text.js';
-import { skipReasonZh } from './skip-reason-zh.js';
 import { pushAll } from '../util/arrays.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -56,7 +55,7 @@ export function renderText(r: DoctorReport, opts: { color?: boolean } = {}): str
   const skipped = r.results.filter((x) => x.status === 'skipped');
   if (skipped.length > 0) {
     lines.push(c.dim(`${label('skipped', lang)} (${skipped.length}):`));
-    for (const x of skipped) lines.push(c.dim(`  - ${show(x.ruleId)}: ${show(lang === 'zh' ? skipReasonZh(x.reason ?? '') : (x.reason ?? ''), Number.MAX_SAFE_INTEGER)}`));
+    for (const x of skipped) lines.push(c.dim(`  - ${show(x.ruleId)}: ${show(x.reason ?? '', Number.MAX_SAFE_INTEGER)}`));
   }
   lines.push(`${label('passed', lang)}: ${r.summary.passed}/${r.summary.rules} ${label('rules', lang)}; ${r.summary.findings} ${label('findings', lang)}`);
   if (r.peer) {

@@ -3,15 +3,15 @@
 import type { Rule } from '../engine/types.js';
 import { kbRules } from './kb-rules.js';
 import { probeRules } from './probe-rules.js';
-import kernelBadUdpChecksum from './kernel-bad-udp-checksum.js';
-import kernelLogBadOffload from './kernel-log-bad-offload.js';
-import lroOnForwardingHost from './lro-on-forwarding-host.js';
-import networkmanagerManagesCni from './networkmanager-manages-cni.js';
-import overlayAddressMisrouted from './overlay-address-misrouted.js';
-import overlayRxZero from './overlay-rx-zero.js';
-import peerPodRoutesMissing from './peer-pod-routes-missing.js';
-import udpCsumErrors from './udp-csum-errors.js';
-import vxlanNatChecksum from './vxlan-nat-checksum.js';
+import kernelBadUdpChecksum from './node/kernel-bad-udp-checksum.js';
+import kernelLogBadOffload from './node/kernel-log-bad-offload.js';
+import lroOnForwardingHost from './node/lro-on-forwarding-host.js';
+import networkmanagerManagesCni from './node/networkmanager-manages-cni.js';
+import overlayAddressMisrouted from './node/overlay-address-misrouted.js';
+import overlayRxZero from './node/overlay-rx-zero.js';
+import peerPodRoutesMissing from './node/peer-pod-routes-missing.js';
+import udpCsumErrors from './node/udp-csum-errors.js';
+import vxlanNatChecksum from './node/vxlan-nat-checksum.js';
 
 /** Rules for the five field reports in shared/seeds. */
 export const seedRules: Rule[] = [

@@ -24,8 +24,8 @@ import { parseIptablesSave, parseNftRuleset } from './packet-filter/parse.js';
 import { parseIpRouteGet, parseIpRoutes } from './routes/parse.js';
 import { parseProcNetPairs } from './snmp/parse.js';
 import { parseSysctlA } from './sysctl/parse.js';
-import { coveredBySpecs } from '../rules/networkmanager-manages-cni.js';
-import { nftEstablishedOnly, walkNft } from '../rules/kb-shared.js';
+import { coveredBySpecs } from '../rules/node/networkmanager-manages-cni.js';
+import { nftEstablishedOnly, walkNft } from '../rules/shared/kb-shared.js';
 import { parseKernelRelease } from '../rules/data/kernel-version.js';
 
 const SIZE = 200_000;

@@ -57,6 +57,8 @@ export const LIMITS = {
   pcapDiffAddresses: { code: 'E_PCAP_DIFF_LIMIT', value: 262_143, unit: 'items', what: 'distinct addresses told apart by pcap diff' },
   pcapDiffPairs: { code: 'E_PCAP_DIFF_LIMIT', value: 65_536, unit: 'items', what: 'address pairs counted one by one by pcap diff' },
   pcapDiffRateSources: { code: 'E_PCAP_DIFF_LIMIT', value: 16_384, unit: 'items', what: 'sources whose send rate pcap diff measures' },
+  // podpath report: the JSON results it joins into one HTML file.
+  reportInputBytes: { code: 'E_REPORT_INPUT_TOO_BIG', value: 64 * MiB, unit: 'bytes', what: 'JSON results read by `podpath report`, all files together (`-`, standard input, included)' },
   labStateBytes: { code: 'E_LAB_STATE', value: 4 << 20, unit: 'bytes', what: "a lab's state.json (podpath writes a few kB)" },
   // Kubernetes: dumps read from files and API responses (src/sources/kube/).
   kubeDumpBytes: { code: 'E_KUBE_DUMP_TOO_LARGE', value: 256 * 1024 * 1024, unit: 'bytes', what: 'one Kubernetes dump file' },
@@ -68,6 +70,18 @@ export const LIMITS = {
   clusterBundleBytes: { code: 'E_BUNDLE_TOO_LARGE', value: 1024 * 1024, unit: 'bytes', what: 'the bundle ConfigMap as JSON (the API object limit)' },
   clusterBundleInputBytes: { code: 'E_BUNDLE_TOO_LARGE', value: 16 * 1024 * 1024, unit: 'bytes', what: 'the podpath.mjs read for --bundle' },
   kubeRequestSeconds: { code: 'E_KUBE_TIMEOUT', value: 30, unit: 'seconds', what: 'one API request' },
+  // podpath trace (kernel drop tracer, src/sources/tracefs/)
+  traceSeconds: { code: 'E_TRACE_DURATION', value: 3600, unit: 'seconds', what: 'length of each `podpath trace` window (--for, --baseline)' },
+  traceEvents: { code: 'E_TRACE_EVENTS', value: 2_000_000, unit: 'items', what: 'trace events read in one `podpath trace` run (reading stops, the result says so)' },
+  traceBytes: { code: 'E_TRACE_BYTES', value: 512 * 1024 * 1024, unit: 'bytes', what: 'text read from trace_pipe in one run (reading stops, the result says so)' },
+  traceLine: { code: 'E_TRACE_LINE', value: 4096, unit: 'characters', what: 'one trace_pipe, kernel log or nft monitor line (longer lines are skipped and counted)' },
+  traceKeys: { code: 'E_TRACE_KEYS', value: 1024, unit: 'items', what: 'distinct drop reason/location pairs kept per window (more are counted together as "other")' },
+  traceJoin: { code: 'E_TRACE_JOIN', value: 65_536, unit: 'items', what: 'packet addresses remembered per CPU to name the device a dropped packet entered' },
+  traceFilter: { code: 'E_TRACE_FILTER', value: 256, unit: 'characters', what: '`podpath trace --filter` expression' },
+  traceFormat: { code: 'E_TRACE_FORMAT', value: 1024 * 1024, unit: 'bytes', what: 'a tracefs event `format` file' },
+  kallsyms: { code: 'E_KALLSYMS_SIZE', value: 64 * 1024 * 1024, unit: 'bytes', what: '/proc/kallsyms read to name raw drop locations' },
+  ruleTraceLines: { code: 'E_RULE_TRACE_LINES', value: 200_000, unit: 'lines', what: 'nft monitor or kernel log lines read by `--trace-rules` (reading stops, the result says so)' },
+  ruleTracePorts: { code: 'E_RULE_TRACE_PORTS', value: 16, unit: 'items', what: 'ports given to `--trace-rules`' },
   // ---- the mesh (podpath mesh): round plans an agent takes, the coordinator's inputs
   meshRoundsPerMinute: { code: 'E_MESH_RATE', value: 600, unit: 'requests', what: 'POST /v1/mesh/round requests that may start in any 60 s (429); their bytes count in the same per-minute budget as /v1/probe' },
   meshFailedProofsPerMinute: { code: 'E_PROBE_NOT_ALLOWED', value: 120, unit: 'items', what: 'mesh or background targets per 60 s that may fail to prove to be an agent; beyond it an unproven target gets no datagram at all (a round cannot sweep addresses)' },

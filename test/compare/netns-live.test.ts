@@ -89,7 +89,7 @@ describe.skipIf(skip !== undefined)('diff of two live-collected namespace nodes'
   });
 
   it('the KB rules see the same faults on the broken node and none on the healthy one', () => {
-    const failing = (f: NodeFacts) => runRules(kbRules, f).results.filter((r) => r.status === 'fail').map((r) => r.ruleId);
+    const failing = (f: NodeFacts) => runRules(kbRules, { node: f }).results.filter((r) => r.status === 'fail').map((r) => r.ruleId);
     expect(failing(b)).toEqual(expect.arrayContaining(['ip-forward-off', 'mtu-mismatch', 'rp-filter-strict']));
     for (const id of ['ip-forward-off', 'mtu-mismatch', 'rp-filter-strict', 'vxlan-port-mismatch', 'forward-policy-drop']) expect(failing(a)).not.toContain(id);
   });

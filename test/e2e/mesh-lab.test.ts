@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingRequirement } from '../helpers/env.js';
-import { labAgentsUp, labAgentFiles } from '../../src/lab/agents.js';
+import { labAgentsDown, labAgentsUp, labAgentFiles } from '../../src/lab/agents.js';
 import { healFaults, injectFault } from '../../src/lab/faults/index.js';
 import { labDown, labUp } from '../../src/lab/lifecycle.js';
 import { readState } from '../../src/lab/state.js';
@@ -148,4 +148,21 @@ describe.skipIf(skip)('podpath mesh in a two-subnet lab', () => {
       await healFaults(LAB, 'router-rate-blackhole');
     }
   }, 170_000);
+
+  it('lab agents down ends exactly the agents it started, and only once', async () => {
+    const pids = (await readState(LAB))!.agents!.map((a) => a.pid);
+    expect(pids).toHaveLength(8);
+    expect(await labAgentsDown(LAB)).toBe(8);
+    const alive = pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+    expect(await labAgentsDown(LAB)).toBe(0);
+    expect((await readState(LAB))!.agents).toEqual([]);
+  });
 });

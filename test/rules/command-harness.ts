@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fillCommand, placeholderContexts, ShellFragment, type CommandValue, type FillResult, type PlaceholderContext } from '../../src/engine/shell-fill.js';
 import { allRules } from '../../src/rules/index.js';
-import { sysctlSetting } from '../../src/rules/rp-filter-strict.js';
-import { byHand } from '../../src/rules/stale-vtep-fdb.js';
+import { sysctlSetting } from '../../src/rules/node/rp-filter-strict.js';
+import { byHand } from '../../src/rules/node/stale-vtep-fdb.js';
 
 export interface Template {
   ruleId: string;

@@ -16,8 +16,8 @@ import { makeFacts } from '../../src/engine/facts.js';
 import { runRules } from '../../src/engine/run-rules.js';
 import { fillCommand, placeholderContexts, type CommandValue } from '../../src/engine/shell-fill.js';
 import { allRules } from '../../src/rules/index.js';
-import { sysctlSetting } from '../../src/rules/rp-filter-strict.js';
-import { byHand } from '../../src/rules/stale-vtep-fdb.js';
+import { sysctlSetting } from '../../src/rules/node/rp-filter-strict.js';
+import { byHand } from '../../src/rules/node/stale-vtep-fdb.js';
 import { iperfRate } from '../../src/util/units.js';
 import { probeFacts } from '../fixtures/evidence/probes/load.js';
 import { missingRequirement } from '../helpers/env.js';
@@ -114,7 +114,7 @@ function printedLines(): { from: string; line: string }[] {
     out.set(r.text, `${t.ruleId} ${t.where}`);
   }
   for (const scenario of ['underlay-rate-blackhole', 'underlay-size-limit', 'firewall-vxlan-port', 'large-packet-drop'] as const) {
-    for (const f of runRules(allRules, makeFacts(probeFacts(scenario))).findings) {
+    for (const f of runRules(allRules, { node: makeFacts(probeFacts(scenario)) }).findings) {
       for (const s of f.remediation) for (const c of [...s.commands, ...s.undo]) out.set(c, `${f.ruleId} (lab ${scenario})`);
     }
   }
@@ -201,7 +201,7 @@ describe.skipIf(skip)(`printed commands through the real tools' parsers (namespa
   }
 
   it('the rate-blackhole fix aims iperf3 at the measured rates (lab recording)', async () => {
-    const f = runRules(allRules, makeFacts(probeFacts('underlay-rate-blackhole'))).findings.find((x) => x.ruleId === 'underlay-rate-blackhole');
+    const f = runRules(allRules, { node: makeFacts(probeFacts('underlay-rate-blackhole')) }).findings.find((x) => x.ruleId === 'underlay-rate-blackhole');
     const ramp = makeFacts(probeFacts('underlay-rate-blackhole')).probes!.find((p) => p.ramp)!.ramp!;
     const printed = f!.remediation[0]!.commands;
     const rates: number[] = [];

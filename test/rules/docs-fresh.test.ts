@@ -1,4 +1,4 @@
-// As ESLint's build: every rule has its test file beside it and a doc page generated from its
+// As ESLint's build: every rule is a file of its own with its test file beside it and a doc page generated from its
 // current meta (regenerated here in memory and compared); no page is left for a removed rule.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +19,11 @@ describe('rules are tested and documented', () => {
     it(`${id}: meta is valid`, () => {
       expect(validateRuleMeta(rule)).toEqual([]);
     });
-    it(`${id}: has src/rules/${id}.test.ts`, () => {
-      expect(existsSync(`${root}src/rules/${id}.test.ts`), `src/rules/${id}.test.ts is missing`).toBe(true);
+    // One rule a file, its test beside it, both named by its id, in the folder of its kind.
+    const file = `src/rules/${rule.meta.kind}/${id}`;
+    it(`${id}: is ${file}.ts with ${file}.test.ts`, () => {
+      expect(existsSync(`${root}${file}.ts`), `${file}.ts is missing`).toBe(true);
+      expect(existsSync(`${root}${file}.test.ts`), `${file}.test.ts is missing`).toBe(true);
     });
     it(`${id}: docs/rules/${id}.md is fresh`, () => {
       const path = `${root}docs/rules/${id}.md`;

@@ -1,0 +1,52 @@
+import { RuleTester } from '../../engine/rule-tester.js';
+import type { NodeFacts } from '../../evidence/node-facts.js';
+import { loadKbNode } from '../../../test/fixtures/evidence/kb/load.js';
+import rule from './rp-filter-strict.js';
+
+const good = loadKbNode('good');
+const bad = loadKbNode('bad');
+const withSysctl = (f: NodeFacts, extra: Record<string, string>): NodeFacts => ({ ...f, sysctls: { values: { ...f.sysctls?.values, ...extra }, sources: ['sysctl -a'] } });
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: 'healthy node (real): all = 2, eth0 = 2', facts: good },
+    { name: 'strict only on an interface the overlay does not use (lo)', facts: withSysctl(good, { 'net.ipv4.conf.lo.rp_filter': '1' }) },
+  ],
+  invalid: [
+    {
+      name: 'probes (lab rp-filter-strict on this node): the peer\'s answers dropped here, IPReversePathFilter +26 while probing',
+      facts: {
+        ...withSysctl(good, { 'net.ipv4.conf.all.rp_filter': '1' }),
+        probes: [{
+          peer: '192.168.77.12', label: 'overlay', from: 'this node', to: '192.168.77.12', target: '10.244.2.0', source: 'probe 10.244.2.0 overlay (this node -> 192.168.77.12)',
+          echo: { sent: 20, received: 0, arrivedAtPeer: 20, place: 'return-path', summary: "reached 192.168.77.12; the answers reached this node and were dropped by this node's reverse-path filter (rp_filter)", evidence: [] },
+          counters: [
+            { node: 'local', counter: 'Netstat.IPReversePathFilter', delta: 26, seconds: 1.2, source: 'probe 10.244.2.0 overlay (this node -> 192.168.77.12)' },
+            { node: 'peer', counter: 'Netstat.IPReversePathFilter', delta: 0, seconds: 1.2, source: 'probe 10.244.2.0 overlay (this node -> 192.168.77.12)' },
+          ],
+        }],
+      },
+      errors: [{ messageId: 'dropsProbes', severity: 'critical', data: { rpf: 26, peer: '192.168.77.12' }, evidence: ['IPReversePathFilter +26', "this node's reverse-path filter", 'net.ipv4.conf.all.rp_filter = 1'] }],
+    },
+    {
+      name: 'broken node (real): eth0 = 1 under flannel.1',
+      facts: bad,
+      errors: [{ messageId: 'strict', severity: 'warning', commands: ['sysctl -w net.ipv4.conf.all.rp_filter=2 net/ipv4/conf/eth0/rp_filter=2'], evidence: ['net.ipv4.conf.eth0.rp_filter = 1'] }],
+    },
+    {
+      name: 'all = 1 makes every interface strict; with drops counted and martians logged',
+      facts: {
+        ...withSysctl(good, { 'net.ipv4.conf.all.rp_filter': '1' }),
+        netstat: { counters: { IPReversePathFilter: 42 }, source: 'nstat -zas' },
+        kernelLog: { matches: [{ pattern: 'martian-source', line: 'IPv4: martian source 10.244.2.5 from 10.244.1.3, on dev flannel.1', source: 'dmesg' }], linesScanned: 100, sources: ['dmesg'] },
+      },
+      errors: [{ messageId: 'strictAndDropping', severity: 'error', data: { drops: 'IPReversePathFilter 42, 1 martian source log line(s)' }, evidence: ['IPReversePathFilter 42', /martian source/] }],
+    },
+    {
+      name: 'without links: judged on every interface the sysctls name',
+      facts: { sysctls: { values: { 'net.ipv4.conf.all.rp_filter': '0', 'net.ipv4.conf.ens3.rp_filter': '1', 'net.ipv4.conf.lo.rp_filter': '1' }, sources: ['sysctl -a'] } },
+      errors: [{ messageId: 'strict', commands: ['sysctl -w net.ipv4.conf.all.rp_filter=0 net/ipv4/conf/ens3/rp_filter=1'] }],
+    },
+  ],
+  skipped: [{ name: 'no sysctls', facts: { links: good.links }, reason: 'no sysctls' }],
+});

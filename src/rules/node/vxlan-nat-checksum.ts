@@ -1,0 +1,173 @@
+// Seed 004 and the "63-second delay": on kernels before ea64d8d6c675, NAT of a VXLAN packet's outer
+// UDP header with tx checksum offload on the VXLAN device puts a wrong checksum (0xffff) on the wire.
+import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
+import { defineRule, type RuleContext } from '../../engine/types.js';
+import { prefixContains } from '../data/ipv4.js';
+import { natChecksumFix } from '../data/kernel-builds.js';
+import { isOverlayName } from '../shared/overlay.js';
+import { pushAll } from '../../util/arrays.js';
+
+const MARK = /(?:--mark|mark match)\s+0x4000\/0x4000/;
+const NEGATED_MARK = /(?:!\s+--mark|mark match\s+!)\s*0x4000\/0x4000/;
+
+export type Trigger = { kind: 'prefix'; lines: string[] } | { kind: 'fixed' | 'absent'; lines: string[] } | { kind: 'unknown' };
+
+/**
+ * kube-proxy's KUBE-POSTROUTING before Kubernetes PR #92035 masquerades on mark 0x4000 without
+ * first returning unmarked packets and clearing the mark; the mark survives VXLAN encapsulation,
+ * so the outer packet is masqueraded too.
+ */
+export function kubePostroutingForm(facts: NodeFacts): Trigger {
+  const nat = facts.packetFilter?.iptables?.nat;
+  if (!nat) return { kind: 'unknown' };
+  const chain = nat['KUBE-POSTROUTING'];
+  if (!chain) return { kind: 'absent', lines: [] };
+  const lines: string[] = [];
+  for (const rule of chain.rules) {
+    lines.push(rule);
+    if (/-j RETURN\b/.test(rule) && NEGATED_MARK.test(rule)) return { kind: 'fixed', lines };
+    if (/-j MASQUERADE\b/.test(rule) && MARK.test(rule) && !NEGATED_MARK.test(rule)) return { kind: 'prefix', lines: [rule] };
+  }
+  return { kind: 'fixed', lines };
+}
+
+export default defineRule({
+  meta: {
+    id: 'vxlan-nat-checksum',
+    kind: 'node',
+    title: { en: 'VXLAN outer UDP checksum broken by NAT (kernel bug, tx checksum offload on)', zh: 'NAT 破坏 VXLAN 外层 UDP 校验和(内核缺陷,发送校验和 offload 开启)' },
+    severity: 'error',
+    needs: ['kernel', 'nics'],
+    uses: ['packetFilter', 'links', 'cni', 'probes'],
+    messages: {
+      seenByProbes: {
+        en: 'Service traffic from this node fails ({failures}) while UDP probes to {peer}\'s overlay address pass, and {peer}\'s kernel dropped datagrams with a bad UDP checksum meanwhile (InCsumErrors +{csum}): the outer VXLAN header of node-to-service traffic arrives corrupted, the seed 004 symptom ({nat}). Kernel {release} has the NAT checksum fix ({basis}), so the version alone does not explain it: look at this build (a missing backport), the checksum offload of {dev} and anything that rewrites the outer checksum, and capture on {peer} (tcpdump -vv shows "bad udp cksum").',
+        zh: '本节点访问 Service 失败({failures}),而到 {peer} overlay 地址的 UDP 探测正常,同时 {peer} 的内核丢弃了 UDP 校验和错误的报文(InCsumErrors +{csum}):节点到 Service 流量的外层 VXLAN 头到达时已损坏,即种子 004 的现象({nat})。内核 {release} 已包含 NAT 校验和修复({basis}),仅凭版本无法解释:检查该内核构建(是否缺少回移补丁)、{dev} 的校验和卸载以及任何改写外层校验和的规则或设备,并在 {peer} 上抓包(tcpdump -vv 显示 "bad udp cksum")。',
+      },
+      seenByProbesOldKernel: {
+        en: 'Service traffic from this node fails ({failures}) while UDP probes to {peer}\'s overlay address pass, and {peer}\'s kernel dropped datagrams with a bad UDP checksum meanwhile (InCsumErrors +{csum}): the outer VXLAN header of node-to-service traffic arrives corrupted, the seed 004 symptom ({nat}). Kernel {release} lacks the NAT checksum fix ({basis}), which explains it.',
+        zh: '本节点访问 Service 失败({failures}),而到 {peer} overlay 地址的 UDP 探测正常,同时 {peer} 的内核丢弃了 UDP 校验和错误的报文(InCsumErrors +{csum}):节点到 Service 流量的外层 VXLAN 头到达时已损坏,即种子 004 的现象({nat})。内核 {release} 缺少 NAT 校验和修复({basis}),这解释了该现象。',
+      },
+      preFixMasquerade: {
+        en: 'Kernel {release} lacks the NAT checksum fix ({basis}), {dev} has tx-checksum-ip-generic on, and KUBE-POSTROUTING masquerades on mark 0x4000 without clearing it first: service traffic from this node leaves with outer UDP checksum 0xffff, the peer drops it, and connections hang ~63 s (SYN retries).',
+        zh: '内核 {release} 不含 NAT 校验和修复({basis}),{dev} 开启了 tx-checksum-ip-generic,且 KUBE-POSTROUTING 按 0x4000 标记做 MASQUERADE 而不先清除标记:本节点发起的 Service 流量外层 UDP 校验和变成 0xffff,对端丢弃,连接卡住约 63 秒(SYN 重传)。',
+      },
+      triggerNotSeen: {
+        en: 'Kernel {release} lacks the NAT checksum fix ({basis}) and {dev} has tx-checksum-ip-generic on. KUBE-POSTROUTING is of the fixed form, but any NAT of the outer VXLAN header (seed 004 hit it on Kubernetes v1.21) still corrupts its checksum.',
+        zh: '内核 {release} 不含 NAT 校验和修复({basis}),且 {dev} 开启了 tx-checksum-ip-generic。KUBE-POSTROUTING 已是修复后的形式,但外层 VXLAN 头只要被 NAT(种子 004 在 Kubernetes v1.21 上就遇到了),校验和仍会被破坏。',
+      },
+      triggerUnknown: {
+        en: 'Kernel {release} lacks the NAT checksum fix ({basis}) and {dev} has tx-checksum-ip-generic on: if anything NATs the outer VXLAN header (kube-proxy before v1.18.6/v1.17.9, Calico NAT), the outer UDP checksum on the wire is wrong. iptables rules were not collected.',
+        zh: '内核 {release} 不含 NAT 校验和修复({basis}),且 {dev} 开启了 tx-checksum-ip-generic:只要外层 VXLAN 头被 NAT(v1.18.6/v1.17.9 之前的 kube-proxy、Calico 的 NAT),线上的外层 UDP 校验和就是错的。未采集到 iptables 规则。',
+      },
+    },
+    reasons: {
+      unreadableRelease: { en: 'cannot read kernel release "{release}"', zh: '无法解析内核版本“{release}”' },
+      noOffloadFeatures: { en: 'no `ethtool -k` for {devices}', zh: '没有 {devices} 的 `ethtool -k`' },
+    },
+    explanation: {
+      en: 'The VXLAN device sends with UDP checksum 0 (the RFC default) and leaves the rest to tx checksum offload. When netfilter NATs the outer UDP header (kube-proxy\'s mark 0x4000 survives encapsulation, so KUBE-POSTROUTING masquerades the outer packet too; with --random-fully the source port changes), udp_manip_pkt() "updates" the zero checksum and the wire carries an invalid one. The receiver drops the packet: tcpdump there shows `[bad udp cksum 0xffff -> 0x3af0!] VXLAN`, Udp InCsumErrors rises. From a node or hostNetwork pod, a Service whose backend is on another node answers after ~63 s (SYN at +1, +3, +7, +15, +31, +63 s); pod IP to pod IP works. Fixed in the kernel by ea64d8d6c675 ("netfilter: nat: never update the UDP checksum when it\'s 0", 5.7; stable 5.4.41, 4.19.123, 4.14.181; 5.6.13 UNCONFIRMED); distribution kernels may carry a backport the version does not show. Kubernetes PR #92035 (v1.18.6, v1.17.9) unmarks packets before masquerading; Calico >= 3.19.2/3.20 turns the offload off itself.',
+      zh: 'VXLAN 设备发送时 UDP 校验和为 0(RFC 默认),其余交给发送校验和 offload。当 netfilter 对外层 UDP 头做 NAT 时(kube-proxy 的 0x4000 标记在封装后仍然保留,KUBE-POSTROUTING 于是也对外层报文做 MASQUERADE;带 --random-fully 时源端口也会变),udp_manip_pkt() 会"更新"这个为 0 的校验和,线上就带着错误的校验和。接收端丢弃该报文:在接收端 tcpdump 可见 `[bad udp cksum 0xffff -> 0x3af0!] VXLAN`,Udp InCsumErrors 上涨。从节点或 hostNetwork Pod 访问后端在其他节点的 Service,约 63 秒后才响应(SYN 在 +1、+3、+7、+15、+31、+63 秒重传);Pod IP 直连正常。内核修复提交 ea64d8d6c675(5.7;稳定版 5.4.41、4.19.123、4.14.181;5.6.13 未确认),发行版内核可能已回合修复但版本号看不出来。Kubernetes PR #92035(v1.18.6、v1.17.9)在 MASQUERADE 前清除标记;Calico >= 3.19.2/3.20 会自行关闭该 offload。',
+    },
+    remediation: [
+      {
+        description: { en: 'Turn tx checksum offload off on {dev} (takes effect at once)', zh: '关闭 {dev} 的发送校验和 offload(立即生效)' },
+        commands: ['ethtool -K {dev} tx-checksum-ip-generic off', 'ethtool -k {dev} | grep tx-checksum-ip-generic'],
+        undo: ['ethtool -K {dev} tx-checksum-ip-generic on'],
+      },
+      {
+        description: { en: 'Persist it: the CNI recreates {dev} on restart (flannel: a udev rule; Calico: FelixConfiguration)', zh: '持久化:CNI 重启时会重建 {dev}(flannel:udev 规则;Calico:FelixConfiguration)' },
+        commands: [
+          'echo \'SUBSYSTEM=="net", ACTION=="add", KERNEL=="{dev}", RUN+="/sbin/ethtool -K {dev} tx-checksum-ip-generic off"\' > /etc/udev/rules.d/90-podpath-{dev}-csum.rules',
+          'kubectl patch felixconfiguration default --type merge -p \'{"spec":{"featureDetectOverride":"ChecksumOffloadBroken=true"}}\'  # Calico only',
+        ],
+        undo: ['rm -f /etc/udev/rules.d/90-podpath-{dev}-csum.rules', 'kubectl patch felixconfiguration default --type json -p \'[{"op":"remove","path":"/spec/featureDetectOverride"}]\'  # Calico only'],
+      },
+      {
+        description: { en: 'For good: a kernel with the fix (>= 5.7, 5.4.41, 4.19.123, 4.14.181), kube-proxy >= v1.18.6, Calico >= 3.20', zh: '根本解决:升级到含修复的内核(>= 5.7、5.4.41、4.19.123、4.14.181),kube-proxy >= v1.18.6,Calico >= 3.20' },
+        commands: ['uname -r  # then upgrade the kernel package and reboot', 'iptables -t nat -S KUBE-POSTROUTING  # after a kube-proxy upgrade, reboot or flush stale rules'],
+        undo: ['# boot the previous kernel from the boot menu (grub2-set-default N; reboot)'],
+      },
+    ],
+    references: ['gh:projectcalico/calico#3145', 'kernel commit ea64d8d6c675', 'gh:kubernetes/kubernetes#92035', 'gh:projectcalico/felix#2811', 'gh:flannel-io/flannel#1279', 'seeds/004_5dd277779bb5bec7.txt', 'kb:known-failures.md#1'],
+    unconfirmed: 'The 5.6.13 stable fix is UNCONFIRMED; distribution backports cannot be seen from the version.',
+  },
+  check(ctx) {
+    const { facts } = ctx;
+    const kernel = facts.kernel;
+    if (!kernel) return;
+    const verdict = natChecksumFix(kernel.release);
+    if (seenByProbes(ctx, kernel, verdict)) return;
+    if (verdict.fixed === undefined) return ctx.skip('unreadableRelease', { release: kernel.release });
+    const overlayLinks = (facts.links?.items ?? []).filter((l) => isOverlayName(l.name)).map((l) => l.name);
+    const overlayNics = (facts.nics ?? []).filter((n) => isOverlayName(n.name));
+    const unasked = overlayLinks.filter((name) => !overlayNics.some((n) => n.name === name));
+    if (verdict.fixed) return;
+    if (overlayNics.length === 0 && unasked.length > 0) return ctx.skip('noOffloadFeatures', { devices: unasked.join(', ') });
+    const trigger = kubePostroutingForm(facts);
+    const pfSource = facts.packetFilter?.sources[0] ?? 'iptables-save';
+    for (const nic of overlayNics) {
+      const tx = nic.features['tx-checksum-ip-generic'];
+      if (!tx?.on) continue;
+      const evidence: EvidenceLine[] = [
+        { source: kernel.source, text: kernel.uname },
+        { source: nic.sources[0] ?? `ethtool -k ${nic.name}`, text: `tx-checksum-ip-generic: on${tx.fixed ? ' [fixed]' : ''}` },
+      ];
+      if (trigger.kind !== 'unknown') for (const l of trigger.lines) evidence.push({ source: pfSource, text: l });
+      const messageId = trigger.kind === 'prefix' ? 'preFixMasquerade' : trigger.kind === 'unknown' ? 'triggerUnknown' : 'triggerNotSeen';
+      // Without kube-proxy's pre-fix rule the outer header is NATed only by something else: Calico
+      // did it in seed 004 (v1.21), flannel nodes have no known trigger left, so a warning there.
+      const severity = trigger.kind === 'prefix' || /calico/.test(nic.name) ? 'error' : 'warning';
+      ctx.report({ messageId, severity, data: { release: kernel.release, basis: verdict.basis, dev: nic.name }, evidence });
+    }
+  },
+});
+
+/**
+ * The symptom, measured: node-to-service DNS/TCP from this node failing while pod-IP probes to the
+ * same peer pass, and the peer's InCsumErrors rising during those probes. Judged whatever the
+ * kernel version says: a fixed version does not rule out a build, driver or device that corrupts.
+ */
+function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>, verdict: { fixed?: boolean; basis: string }): boolean {
+  const { facts } = ctx;
+  const network = facts.cni?.flannelSubnetEnv?.network ?? facts.cni?.flannelNetConf?.network;
+  const isPodAddress = (host: string) => network !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(host) && prefixContains(network, host);
+  const mine = (facts.probes ?? []).filter((p) => p.from === 'this node');
+  const podOk = mine.filter((p) => p.label === 'overlay' && p.echo?.place === 'delivered');
+  if (podOk.length === 0) return false;
+  const evidence: EvidenceLine[] = [];
+  const failures: string[] = [];
+  let csum = 0;
+  for (const p of mine) {
+    const dns = (p.dns ?? []).filter((q) => !q.ok && !isPodAddress(q.server) && q.server !== p.peer);
+    const tcp = p.tcp && p.tcp.connected < p.tcp.attempts && !isPodAddress(p.tcp.target.replace(/:\d+$/, '')) ? p.tcp : undefined;
+    if (dns.length === 0 && !tcp) continue;
+    const rise = p.counters.find((c) => c.node === 'peer' && c.counter === 'Udp.InCsumErrors')?.delta ?? 0;
+    if (rise <= 0) continue;
+    csum = Math.max(csum, rise);
+    for (const q of dns) {
+      failures.push(`DNS ${q.transport} to ${q.server}: ${q.error ?? `rcode ${q.rcode}`}`);
+      evidence.push({ source: p.source, text: `DNS ${q.transport} ${q.server} ${q.name}: ${q.error ?? `rcode ${q.rcode}`}` });
+    }
+    if (tcp) {
+      failures.push(`TCP to ${tcp.target}: ${tcp.attempts - tcp.connected}/${tcp.attempts} handshakes failed`);
+      evidence.push({ source: p.source, text: `TCP ${tcp.target}: ${tcp.connected}/${tcp.attempts} handshakes completed` });
+    }
+    evidence.push({ source: p.source, text: `${p.peer}: Udp InCsumErrors +${rise} while probing` });
+  }
+  if (failures.length === 0) return false;
+  const ok = podOk[0]!;
+  evidence.unshift({ source: ok.source, text: `UDP echo this node -> ${ok.target} (overlay): ${ok.echo!.received}/${ok.echo!.sent} came back` });
+  const trigger = kubePostroutingForm(facts);
+  const pfSource = facts.packetFilter?.sources[0] ?? 'iptables-save';
+  if (trigger.kind === 'prefix') pushAll(evidence, trigger.lines.map((l) => ({ source: pfSource, text: l })));
+  evidence.push({ source: kernel.source, text: kernel.uname });
+  // The NAT rule in iptables' own words (the full line is in the evidence), so no prose is passed in.
+  const nat = { prefix: 'KUBE-POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE', fixed: 'KUBE-POSTROUTING -j RETURN, MARK, MASQUERADE', absent: 'KUBE-POSTROUTING -', unknown: 'iptables-save -' }[trigger.kind];
+  ctx.report({
+    messageId: verdict.fixed ? 'seenByProbes' : 'seenByProbesOldKernel', severity: 'critical',
+    data: { failures: [...new Set(failures)].join('; '), peer: ok.peer, csum, nat, release: kernel.release, basis: verdict.basis, dev: facts.links?.items.find((l) => isOverlayName(l.name))?.name ?? 'flannel.1' },
+    evidence,
+  });
+  return true;
+}

@@ -1,0 +1,32 @@
+// Helpers for the rules that judge probe results (podpath probe / doctor --peer).
+import type { ProbeEvidence } from '../../evidence/probe-evidence.js';
+import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
+import { formatRate } from '../../util/units.js';
+
+/** The probe entries of a node's facts. */
+export function probesOf(facts: NodeFacts): ProbeEvidence[] {
+  return facts.probes ?? [];
+}
+
+export function probeLine(p: ProbeEvidence, text: string): EvidenceLine {
+  return { source: p.source, text };
+}
+
+/** The echo evidence lines of a probe: the counted numbers and the counter deltas. */
+export function echoLines(p: ProbeEvidence): EvidenceLine[] {
+  if (!p.echo) return [];
+  return [
+    probeLine(p, `UDP echo ${p.from} -> ${p.to} (${p.label}): ${p.echo.received}/${p.echo.sent} came back${p.echo.arrivedAtPeer !== undefined ? `, ${p.echo.arrivedAtPeer} counted by the receiver` : ''}`),
+    ...p.echo.evidence.map((t) => probeLine(p, t)),
+  ];
+}
+
+export const rate = formatRate;
+
+/** The underlay MTU of this node: the MTU of the NIC under the VXLAN device, else of the default route's device. */
+export function underlayMtu(facts: NodeFacts): number | undefined {
+  const links = facts.links?.items ?? [];
+  const vx = links.find((l) => l.vxlan?.dev);
+  const dev = vx?.vxlan?.dev ?? facts.routes?.items.find((r) => r.dst === 'default' && r.dev)?.dev;
+  return links.find((l) => l.name === dev)?.mtu;
+}
