@@ -40,11 +40,12 @@ const fixedPostrouting = (facts: NodeFacts): NodeFacts => {
 type Probe = NonNullable<NodeFacts['probes']>[number];
 const src = (label: string, target: string) => `probe ${target} ${label} (this node -> 192.168.77.12)`;
 const overlayEcho = (received: number): Probe => ({
-  peer: '192.168.77.12', label: 'overlay', from: 'this node', to: '192.168.77.12', target: '10.244.2.0', source: src('overlay', '10.244.2.0'),
-  echo: { sent: 20, received, place: received === 20 ? 'delivered' : 'receiver-kernel', summary: '', evidence: [] }, counters: [],
+  peer: '192.168.77.12', label: 'overlay', from: 'this node', to: '192.168.77.12', sender: 'local', target: '10.244.2.0', source: src('overlay', '10.244.2.0'),
+  echo: { sent: 20, received, sendErrors: {} }, devices: { local: {}, peer: {} }, counters: [],
 });
 const serviceDns = (csum: number): Probe => ({
-  peer: '192.168.77.12', label: 'underlay', from: 'this node', to: '192.168.77.12', target: '192.168.77.12', source: src('underlay', '192.168.77.12'),
+  peer: '192.168.77.12', label: 'underlay', from: 'this node', to: '192.168.77.12', sender: 'local', target: '192.168.77.12', source: src('underlay', '192.168.77.12'),
+  devices: { local: {}, peer: {} },
   dns: [
     { server: '10.96.0.10:53', name: 'kubernetes.default.svc.cluster.local', transport: 'udp', ok: false, error: 'TIMEOUT' },
     { server: '10.96.0.10:53', name: 'kubernetes.default.svc.cluster.local', transport: 'tcp', ok: true, rcode: 0 },
