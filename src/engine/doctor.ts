@@ -37,10 +37,10 @@ export interface DoctorOptions {
 const NO_PROBES_ON_PEER = { evidence: 'probes', reason: 'the probes ran from the other node: see its report' };
 const NO_PROBES = { evidence: 'probes', reason: 'no peer was probed (run `podpath doctor --peer NODE_IP` with `podpath agent` running there)' };
 
-/** A probe as the peer saw it: its counters are `local` there, ours are its `peer`'s. */
+/** A probe as the peer saw it: its counters, devices and sends are `local` there, ours are its `peer`'s. */
 function asSeenByPeer(p: ProbeEvidence): ProbeEvidence {
   const flip = (n: 'local' | 'peer'): 'local' | 'peer' => (n === 'local' ? 'peer' : 'local');
-  return { ...p, counters: p.counters.map((c) => ({ ...c, node: flip(c.node) })) };
+  return { ...p, sender: flip(p.sender), devices: { local: p.devices.peer, peer: p.devices.local }, counters: p.counters.map((c) => ({ ...c, node: flip(c.node) })) };
 }
 
 /** What doctor reads besides the rules' needs: enough to tell whether this is a Kubernetes node. */
