@@ -114,6 +114,9 @@ export const MeshCounterDelta = z.object({
 });
 export type MeshCounterDelta = z.infer<typeof MeshCounterDelta>;
 
+/** A node's devices on a cell's path (named only when the host agent's counters were read). */
+export const MeshDevices = z.object({ nic: text(64).optional(), overlay: text(64).optional() });
+
 export const MeshCell = z.object({
   plane: PlanePair,
   /** `ramp`: the rate-ramp pass (run last, one peer at a time), a cell of its own beside the probes' cell. */
@@ -148,17 +151,13 @@ export const MeshCell = z.object({
     fromNode: MeshCounterDelta.optional(),
     toNode: MeshCounterDelta.optional(),
   }),
-  /** What localizing a UDP echo loss needs (src/probe/localize.ts takes exactly these). */
-  placement: z.object({
-    sent: count,
-    echoed: count,
-    arrived: count.optional(),
-    sendErrors: boundedRecord(count, 32, 64).default({}),
-    senderNic: text(64).optional(),
-    senderOverlayDev: text(64).optional(),
-    receiverNic: text(64).optional(),
-    receiverOverlayDev: text(64).optional(),
-  }).optional(),
+  /**
+   * The devices the probes crossed on each end (as in probe evidence, `devices.local/peer`): the
+   * node's NIC and, when the path goes through the tunnel (any pod end), its VXLAN device. Their
+   * counters are in `counters.from/fromNode` and `counters.to/toNode`. With `udp`, what placing a
+   * loss needs (`probeEvidenceOf` in mesh-probe.ts hands a cell to src/rules/shared/loss-place.ts).
+   */
+  devices: z.object({ from: MeshDevices.default({}), to: MeshDevices.default({}) }).optional(),
 });
 export type MeshCell = z.infer<typeof MeshCell>;
 

@@ -1,5 +1,5 @@
 // From an agent's round answer to matrix cells: numbers copied, counter windows turned into
-// deltas, and the inputs a loss placement needs. Pure, and measuring only: no verdict here.
+// deltas, and the devices whose counters place a loss. Pure, and measuring only: no verdict here.
 import { isIP } from 'node:net';
 import type { MeshCell, MeshCounterDelta, MeshNode, PlanePair } from '../evidence/mesh-matrix.js';
 import type { CellAnswer, CounterSnapshotAnswer } from './round.js';
@@ -125,20 +125,20 @@ export function toMeshCell(ctx: CellContext, a: CellAnswer | { error: { code: st
   };
   if (r?.verified !== undefined) cell.verified = r.verified;
   if (a.error) cell.error = a.error;
+  if (r) {
+    // The devices on each end: the probes go node to node (host->host) or through
+    // the tunnel (any pod end), so the VXLAN devices matter only then.
+    const overlay = ctx.plane !== 'host->host';
+    cell.devices = {
+      from: { ...opt('nic', ctx.from.devices.nic), ...opt('overlay', overlay ? ctx.from.devices.overlay : undefined) },
+      to: { ...opt('nic', ctx.to.devices.nic), ...opt('overlay', overlay ? ctx.to.devices.overlay : undefined) },
+    };
+  }
   if (r?.echo) {
     const e = r.echo;
     cell.udp = {
       size: e.size, sent: e.sent, received: e.received, lossPct: e.lossPct, sendErrors: e.sendErrors,
       ...(e.arrivedAtPeer !== undefined ? { arrivedAtPeer: e.arrivedAtPeer } : {}), ...(e.rttMs ? { rttMs: e.rttMs } : {}),
-    };
-    // Which device to read on each end: the UDP echo goes node to node (host->host) or through
-    // the tunnel (any pod end), so the receiving overlay device matters only then.
-    const overlay = ctx.plane !== 'host->host';
-    cell.placement = {
-      sent: e.sent, echoed: e.received, sendErrors: e.sendErrors,
-      ...(e.arrivedAtPeer !== undefined ? { arrived: e.arrivedAtPeer } : {}),
-      ...opt('senderNic', ctx.from.devices.nic), ...opt('senderOverlayDev', overlay ? ctx.from.devices.overlay : undefined),
-      ...opt('receiverNic', ctx.to.devices.nic), ...opt('receiverOverlayDev', overlay ? ctx.to.devices.overlay : undefined),
     };
   }
   if (r?.tcp) cell.tcp = { port: 'port' in a ? a.port : 0, attempts: r.tcp.attempts, connected: r.tcp.connected, connectMs: r.tcp.connectMs, failures: r.tcp.failures };

@@ -17,6 +17,8 @@ import { labDown, labUp } from '../../src/lab/lifecycle.js';
 import { readState } from '../../src/lab/state.js';
 import { DEFAULT_OPTIONS, type LabPlan } from '../../src/lab/topology.js';
 import { MeshMatrix, planeView } from '../../src/evidence/mesh-matrix.js';
+import { probeEvidenceOf } from '../../src/evidence/mesh-probe.js';
+import { placeLoss } from '../../src/rules/shared/loss-place.js';
 import { maxOf } from '../../src/util/arrays.js';
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'ping', 'curl'] });
@@ -83,7 +85,8 @@ describe.skipIf(skip)('podpath mesh in a two-subnet lab', () => {
     ]);
     // where a loss would be placed: the receiving node's NIC and VXLAN device, its counters over the round
     const hp = planeView(m, 'host->pod').get('n1', 'n3')!;
-    expect(hp.placement).toMatchObject({ receiverNic: 'eth0', receiverOverlayDev: 'flannel.1', senderNic: 'eth0' });
+    expect(hp.devices).toEqual({ from: { nic: 'eth0', overlay: 'flannel.1' }, to: { nic: 'eth0', overlay: 'flannel.1' } });
+    expect(m.cells.filter((c) => placeLoss(probeEvidenceOf(c)!)?.place !== 'delivered')).toEqual([]);
     expect(hp.counters.toNode?.interfaces['flannel.1']?.rxPackets).toBeGreaterThan(0);
     const peaks = await peakSenders();
     expect(maxOf(peaks)).toBeLessThanOrEqual(K);

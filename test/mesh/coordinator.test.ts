@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type RunningAgent } from '../../src/agent/server.js';
 import { runMeshCommand } from '../../src/app/mesh.js';
 import { MeshMatrix, planeView, PLANE_PAIRS } from '../../src/evidence/mesh-matrix.js';
+import { probeEvidenceOf } from '../../src/evidence/mesh-probe.js';
+import { placeLoss } from '../../src/rules/shared/loss-place.js';
 import type { CoordinatorOptions } from '../../src/mesh/coordinator.js';
 import type { Inventory } from '../../src/mesh/inventory.js';
 import { maxOf } from '../../src/util/arrays.js';
@@ -76,7 +78,8 @@ describe('podpath mesh coordinator', () => {
           expect(c.udp).toMatchObject({ sent: 3, received: 3, arrivedAtPeer: 3 });
           expect(c.tcp).toMatchObject({ attempts: 1, connected: 1 });
           expect(c.sweep?.largestPassing).toBe(1500);
-          expect(c.placement).toMatchObject({ sent: 3, echoed: 3, arrived: 3, receiverNic: 'lo' });
+          expect(c.devices?.to).toMatchObject({ nic: 'lo' });
+          expect(placeLoss(probeEvidenceOf(c)!)?.place).toBe('delivered');
           // the round's counter window: both ends read at this round's start and the next
           expect(c.counters.windowMs).toBeGreaterThan(0);
           expect(c.counters.to?.udp.InDatagrams).toBeGreaterThan(0);
