@@ -59,22 +59,34 @@ async function responder(a: Ready): Promise<{ senders: { peak: number }; counter
   return (await res.json()) as { senders: { peak: number }; counters: { received: number; answered: number }; mesh: { peakRunning: number } };
 }
 
-function runCoordinator(agentsFile: string, matrix: string): { wallSec: number; peakRssMb: number; stderr: string; code: number } {
+/** CPU seconds (user + system) a process has used, from /proc/PID/stat (clock ticks of 1/100 s). */
+function cpuSec(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+function runCoordinator(agentsFile: string, matrix: string): { wallSec: number; peakRssMb: number; cpuSec: number; stderr: string; code: number } {
   const args = ['dist/podpath.mjs', 'mesh', '--agents', agentsFile, '-k', String(K), '--count', String(COUNT), '--no-sweep', '--no-tcp', '--no-icmp', '--jitter', '0ms', '-o', matrix];
   const timeFile = `${matrix}.time`;
   const t0 = process.hrtime.bigint();
   let stderr = '';
   let code = 0;
   try {
-    execFileSync(TIME, ['-f', '%M', '-o', timeFile, process.execPath, ...args], { env: { ...process.env, PODPATH_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+    execFileSync(TIME, ['-f', '%M %U %S', '-o', timeFile, process.execPath, ...args], { env: { ...process.env, PODPATH_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
   } catch (e) {
     code = (e as { status: number }).status;
     stderr = String((e as { stderr: Buffer }).stderr ?? '');
   }
   const wallSec = Number(process.hrtime.bigint() - t0) / 1e9;
-  const kb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1));
+  const [kb, user, sys] = (readFileSync(timeFile, 'utf8').trim().split('\n').at(-1) ?? '').split(' ').map(Number);
   rmSync(timeFile, { force: true });
-  return { wallSec, peakRssMb: kb / 1024, stderr, code };
+  return { wallSec, peakRssMb: (kb ?? 0) / 1024, cpuSec: (user ?? 0) + (sys ?? 0), stderr, code };
 }
 
 async function main(): Promise<void> {
@@ -90,7 +102,10 @@ async function main(): Promise<void> {
       const file = join(OUT, `mesh-agents-${n}.json`);
       writeFileSync(file, JSON.stringify({ nodes: agents.map((a, i) => ({ name: `node-${i}`, host: a })) }));
       const matrix = join(OUT, `mesh-matrix-${n}.json`);
+      // CPU seconds, besides wall time: on a shared machine the wall time is the other tenants' too.
+      const agentCpu0 = workers.reduce((a, w) => a + cpuSec(w.pid), 0);
       const c = runCoordinator(file, matrix);
+      const agentCpuSec = workers.reduce((a, w) => a + cpuSec(w.pid), 0) - agentCpu0;
       if (c.code !== 0 && c.code !== 1) throw new Error(`podpath mesh exited ${c.code}: ${c.stderr.trim().split('\n').slice(-3).join(' | ')}`);
       const m = JSON.parse(readFileSync(matrix, 'utf8')) as { cells: { udp?: { sent: number; received: number } }[]; summary: { rounds: number; ms: number } };
       const pairs = n * (n - 1);
@@ -104,12 +119,14 @@ async function main(): Promise<void> {
       const goldpingerPerSec = (n - 1) / GOLDPINGER_INTERVAL_SEC;
       const row = {
         n, pairs, cells: m.cells.length, complete, rounds: m.summary.rounds, wallSec: +c.wallSec.toFixed(2), meshSec: +(m.summary.ms / 1000).toFixed(2),
+        coordinatorCpuSec: +c.cpuSec.toFixed(1), agentsCpuSec: +agentCpuSec.toFixed(1), load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
         coordinatorPeakRssMb: +c.peakRssMb.toFixed(1), maxSendersServed: peakServed, maxProbesRunning: peakRunning,
         meshDatagramsPerNode: meshPerNode, meshDatagramsPerNodePerSec: +(meshPerNode / c.wallSec).toFixed(1),
         goldpingerPingsPerNodePerSec: +goldpingerPerSec.toFixed(2),
       };
       rows.push(row);
       console.log(`N=${n}: ${m.cells.length}/${pairs} cells (${complete} with every echo back) in ${m.summary.rounds} rounds, ${c.wallSec.toFixed(1)} s wall (mesh ${row.meshSec} s)${n * (n - 1) === 39_800 ? ` (goal < ${GOAL_SEC} s: ${c.wallSec < GOAL_SEC ? 'met' : 'MISSED'})` : ''}`);
+      console.log(`  CPU: coordinator ${row.coordinatorCpuSec} s, all ${n} agents ${row.agentsCpuSec} s (load now ${row.load1})`);
       console.log(`  coordinator peak RSS ${row.coordinatorPeakRssMb} MB; most senders one agent served at once: ${peakServed} (k = ${K}); most probes one agent ran at once: ${peakRunning}`);
       console.log(`  each node sent ${meshPerNode} datagrams for the whole matrix (${row.meshDatagramsPerNodePerSec}/s while it ran; ${(meshPerNode / GOLDPINGER_INTERVAL_SEC).toFixed(1)}/s if the matrix were repeated every ${GOLDPINGER_INTERVAL_SEC} s); goldpinger's scheme at N=${n}: ${goldpingerPerSec.toFixed(2)} HTTP pings/s per node, every second, for ever (${(n - 1)} GET /ping each ${GOLDPINGER_INTERVAL_SEC} s, each a request and a response on a kept-alive TCP connection)`);
     } finally {
