@@ -8,7 +8,7 @@ export default defineRule({
   meta: {
     id: 'udp-checksum-drop',
     kind: 'probe',
-    title: { en: 'The receiver drops probes for a bad UDP checksum', zh: '接收端因 UDP 校验和错误丢弃探测报文' },
+    title: { en: 'Probes or their answers are dropped for a bad UDP checksum', zh: '探测报文或其应答因 UDP 校验和错误被丢弃' },
     severity: 'critical',
     needs: ['probes'],
     messages: {
