@@ -1,7 +1,8 @@
 // What is node-specific on each side (its own addresses, its pod subnet, which NIC is the underlay)
 // so that values can be compared by their role instead of their literal text.
 import type { Link, NodeFacts } from '../evidence/node-facts.js';
-import { cidrContains, parseCidr, podNetwork, underlayOf, vxlanLinks } from '../rules/shared/kb-shared.js';
+import { podNetwork, underlayOf, vxlanLinks } from '../rules/shared/kb-shared.js';
+import { cidrContains, networkPrefix } from '../util/ipv4.js';
 
 export interface NodeContext {
   facts: NodeFacts;
@@ -14,14 +15,6 @@ export interface NodeContext {
   overlays: Link[];
   /** Interface name -> role name used in keys (`<underlay>`, `flannel.1`, `cni0`); undefined = not compared by name. */
   roleOf(name: string): string | undefined;
-}
-
-function networkOf(address: string, prefixLen: number): string | undefined {
-  const c = parseCidr(`${address}/${prefixLen}`);
-  if (!c) return undefined;
-  const mask = prefixLen === 0 ? 0 : (0xffffffff << (32 - prefixLen)) >>> 0;
-  const n = (c.base & mask) >>> 0;
-  return `${[n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')}/${prefixLen}`;
 }
 
 /** Per-pod and per-endpoint interfaces: compared as a group (their MTUs), never by name. */
@@ -39,11 +32,11 @@ export function nodeContext(facts: NodeFacts): NodeContext {
   let ownPodSubnet = facts.cni?.flannelSubnetEnv?.subnet;
   if (ownPodSubnet) {
     const [ip, len] = ownPodSubnet.split('/');
-    ownPodSubnet = networkOf(ip ?? '', Number(len)) ?? ownPodSubnet;
+    ownPodSubnet = networkPrefix(ip ?? '', Number(len)) ?? ownPodSubnet;
   } else {
     const bridge = links.find((l) => l.kind === 'bridge' && /^(cni\d*|cbr\d+)$/.test(l.name));
     const a = bridge?.addresses.find((x) => x.family === 'inet');
-    if (a) ownPodSubnet = networkOf(a.address, a.prefixLen);
+    if (a) ownPodSubnet = networkPrefix(a.address, a.prefixLen);
   }
   const overlayNames = new Set(overlays.map((o) => o.name));
   return {

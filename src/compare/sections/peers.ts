@@ -4,7 +4,7 @@
 // wrong public IP shows here and nowhere else. MACs and addresses are the substance, so not masked.
 import type { NodeContext } from '../context.js';
 import type { DiffSink } from '../sink.js';
-import { cidrContains } from '../../rules/shared/kb-shared.js';
+import { cidrContains } from '../../util/ipv4.js';
 
 export function comparePeers(sink: DiffSink, a: NodeContext, b: NodeContext): void {
   view(sink, a, b, 'A', 'B');

@@ -2,9 +2,10 @@
 // crosses the filter FORWARD chain, and Docker >= 1.13 sets that chain's policy to DROP.
 import { defineRule } from '../../engine/types.js';
 import {
-  cidrContains, effectiveIptDefault, effectiveNftDefault, isIptablesCompatTable, line, nftEstablishedOnly, podNetwork, walkIptables, walkNft,
+  effectiveIptDefault, effectiveNftDefault, isIptablesCompatTable, line, nftEstablishedOnly, podNetwork, walkIptables, walkNft,
   type IptRule,
 } from '../shared/kb-shared.js';
+import { cidrContains } from '../../util/ipv4.js';
 
 const POD_IFACE = /^(cni\d*|cbr\d+|flannel\.\d+|flannel-v6\.\d+|vxlan\.calico|vxlan-v6\.calico|cali\+?.*|tunl0)$/;
 

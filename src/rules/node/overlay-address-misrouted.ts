@@ -5,7 +5,7 @@
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import { defineRule } from '../../engine/types.js';
 import { compareUpstream, parseKernelRelease } from '../data/kernel-version.js';
-import { networkAddress } from '../data/ipv4.js';
+import { networkAddress } from '../../util/ipv4.js';
 import { inetAddresses, overlayDevices } from '../shared/overlay.js';
 
 /**

@@ -2,7 +2,7 @@
 // flannel.1 were gone (`route -n` shows only cni0's own /24) until flannel was restarted.
 import type { EvidenceLine, Route } from '../../evidence/node-facts.js';
 import { defineRule } from '../../engine/types.js';
-import { prefixContains } from '../data/ipv4.js';
+import { cidrContains } from '../../util/ipv4.js';
 
 function viaOverlay(routes: Route[], dev: string): Route[] {
   return routes.filter((r) => r.dev === dev && r.table === 'main' && r.type === 'unicast' && r.dst !== 'default');
@@ -48,7 +48,7 @@ export default defineRule({
     for (const dev of devs) {
       const peers = viaOverlay(routes.items, dev.name);
       const neigh = (facts.neighbours?.items ?? []).filter((n) => n.dev === dev.name && n.lladdr && n.states.includes('PERMANENT'));
-      const uncovered = neigh.filter((n) => !peers.some((r) => prefixContains(r.dst, n.address)));
+      const uncovered = neigh.filter((n) => !peers.some((r) => cidrContains(r.dst, n.address)));
       const devLine: EvidenceLine = { source: dev.source, text: `${dev.name}: ${dev.addresses.map((a) => `${a.address}/${a.prefixLen}`).join(' ')}` };
       if (uncovered.length > 0 && facts.neighbours) {
         ctx.report({

@@ -2,7 +2,7 @@
 // UDP header with tx checksum offload on the VXLAN device puts a wrong checksum (0xffff) on the wire.
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import { defineRule, type RuleContext } from '../../engine/types.js';
-import { prefixContains } from '../data/ipv4.js';
+import { cidrContains } from '../../util/ipv4.js';
 import { natChecksumFix } from '../data/kernel-builds.js';
 import { isOverlayName } from '../shared/overlay.js';
 import { pushAll } from '../../util/arrays.js';
@@ -131,7 +131,7 @@ export default defineRule({
 function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>, verdict: { fixed?: boolean; basis: string }): boolean {
   const { facts } = ctx;
   const network = facts.cni?.flannelSubnetEnv?.network ?? facts.cni?.flannelNetConf?.network;
-  const isPodAddress = (host: string) => network !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(host) && prefixContains(network, host);
+  const isPodAddress = (host: string) => network !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(host) && cidrContains(network, host);
   const mine = (facts.probes ?? []).filter((p) => p.from === 'this node');
   const podOk = mine.filter((p) => p.label === 'overlay' && p.echo?.place === 'delivered');
   if (podOk.length === 0) return false;

@@ -73,10 +73,6 @@ export function sysctlSource(facts: NodeFacts): string {
 
 // ---------------------------------------------------------------- addresses
 
-// One implementation of prefix arithmetic for all rules (src/rules/data/ipv4.ts), under the names the
-// KB rules and the node diff use.
-export { parsePrefix as parseCidr, prefixContains as cidrContains } from '../data/ipv4.js';
-
 /** The pod network of the cluster when the node shows it (flannel subnet.env / net-conf). */
 export function podNetwork(facts: NodeFacts): string | undefined {
   return facts.cni?.flannelSubnetEnv?.network ?? facts.cni?.flannelNetConf?.network;
