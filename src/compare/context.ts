@@ -1,8 +1,8 @@
 // What is node-specific on each side (its own addresses, its pod subnet, which NIC is the underlay)
 // so that values can be compared by their role instead of their literal text.
 import type { Link, NodeFacts } from '../evidence/node-facts.js';
-import { podNetwork, underlayOf, vxlanLinks } from '../rules/shared/kb-shared.js';
-import { cidrContains, networkPrefix } from '../util/ipv4.js';
+import { networkView } from '../evidence/network-view.js';
+import { cidrContains } from '../util/ipv4.js';
 
 export interface NodeContext {
   facts: NodeFacts;
@@ -24,26 +24,15 @@ export function nodeContext(facts: NodeFacts): NodeContext {
   const links = facts.links?.items ?? [];
   const ownAddresses = new Set<string>();
   for (const l of links) for (const a of l.addresses) ownAddresses.add(a.address);
-  const overlays = vxlanLinks(facts);
-  const firstOverlay = overlays[0];
-  const underlay = firstOverlay ? underlayOf(facts, firstOverlay)?.link : undefined;
-  const defaultDev = facts.routes?.items.find((r) => r.dst === 'default' && r.table === 'main')?.dev;
-  const underlayLink = underlay ?? links.find((l) => l.name === defaultDev);
-  let ownPodSubnet = facts.cni?.flannelSubnetEnv?.subnet;
-  if (ownPodSubnet) {
-    const [ip, len] = ownPodSubnet.split('/');
-    ownPodSubnet = networkPrefix(ip ?? '', Number(len)) ?? ownPodSubnet;
-  } else {
-    const bridge = links.find((l) => l.kind === 'bridge' && /^(cni\d*|cbr\d+)$/.test(l.name));
-    const a = bridge?.addresses.find((x) => x.family === 'inet');
-    if (a) ownPodSubnet = networkPrefix(a.address, a.prefixLen);
-  }
+  const view = networkView(facts);
+  const overlays = view.vxlan.map((d) => d.link);
+  const underlayLink = view.underlay?.link;
   const overlayNames = new Set(overlays.map((o) => o.name));
   return {
     facts,
     ownAddresses,
-    ownPodSubnet,
-    podNetwork: podNetwork(facts),
+    ownPodSubnet: view.podSubnet?.cidr,
+    podNetwork: view.podNetwork?.cidr,
     underlay: underlayLink,
     overlays,
     roleOf(name: string) {

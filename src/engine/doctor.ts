@@ -13,6 +13,7 @@ import { evidenceFor, runRules } from './run-rules.js';
 import type { Lang, Rule } from './types.js';
 import { PodpathError } from '../util/errors.js';
 import { checkPeer, type PeerCheckOptions } from '../probe/doctor-peer.js';
+import { networkView } from '../evidence/network-view.js';
 
 export interface DoctorOptions {
   from?: string;
@@ -60,7 +61,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
       // read the peer's own counter changes while probing, e.g. InCsumErrors rising or not since boot.
       const peerFacts = { ...check.peerFacts, probes: check.probes.map(asSeenByPeer), missing: [...check.peerFacts.missing.filter((m) => m.evidence !== 'probes'), NO_PROBES_ON_PEER] };
       const peerOutcome = runRules(rules, { node: peerFacts }, { lang: opts.lang, only: opts.only });
-      peerReport = buildReport(check.peerFacts, peerOutcome, { lang: opts.lang, version: VERSION });
+      peerReport = buildReport(check.peerFacts, peerOutcome, { lang: opts.lang, version: VERSION, kubernetesNode: networkView(check.peerFacts).kubernetesNode.value });
     } else {
       peerError = check.peerFactsError;
     }
@@ -68,7 +69,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
     facts = { ...facts, missing: [...facts.missing.filter((m) => m.evidence !== 'probes'), NO_PROBES] };
   }
   const outcome = runRules(rules, { node: facts }, { lang: opts.lang, only: opts.only });
-  const report = buildReport(facts, outcome, { lang: opts.lang, version: VERSION });
+  const report = buildReport(facts, outcome, { lang: opts.lang, version: VERSION, kubernetesNode: networkView(facts).kubernetesNode.value });
   if (opts.peer) report.peer = { address: opts.peer.peer, report: peerReport, error: peerError };
   const anyFindings = outcome.findings.length > 0 || (peerReport?.findings.length ?? 0) > 0;
   // A bundle cut short (or with nothing podpath reads) never passes as healthy.

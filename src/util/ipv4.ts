@@ -37,8 +37,13 @@ function mask(len: number): number {
 export function cidrContains(outer: string, inner: string): boolean {
   const o = parseCidr(outer);
   const i = parseCidr(inner);
-  if (!o || !i || o.len > i.len) return false;
-  return ((o.base & mask(o.len)) >>> 0) === ((i.base & mask(o.len)) >>> 0);
+  return o !== undefined && i !== undefined && parsedContains(o, i);
+}
+
+/** cidrContains on parsed prefixes: for loops that would otherwise parse the same prefix again and again. */
+export function parsedContains(outer: { base: number; len: number }, inner: { base: number; len: number }): boolean {
+  if (outer.len > inner.len) return false;
+  return ((outer.base & mask(outer.len)) >>> 0) === ((inner.base & mask(outer.len)) >>> 0);
 }
 
 /** The network address of addr/len (`10.187.0.1`, 24 -> `10.187.0.0`). */

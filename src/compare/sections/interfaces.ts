@@ -1,7 +1,7 @@
 // NIC drivers and offloads, MTUs, VXLAN device settings: compared by role (the underlay NIC, each
 // overlay device, the CNI bridge, the pod veths as a group), never by ifindex or MAC.
 import type { EvidenceLine, Link, Nic } from '../../evidence/node-facts.js';
-import { describeLink } from '../../rules/shared/kb-shared.js';
+import { describeLink } from '../../evidence/links.js';
 import { EPHEMERAL_IFACE, type NodeContext } from '../context.js';
 import type { DiffSink } from '../sink.js';
 import type { Relevance } from '../types.js';

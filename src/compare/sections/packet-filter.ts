@@ -1,6 +1,6 @@
 // Packet filter: chain policies (decisive) and rule sets with node-specific addresses masked and
 // counters stripped; kube-proxy's per-service chains are compared as a count (they follow Services).
-import { isIptablesCompatTable } from '../../rules/shared/kb-shared.js';
+import { isIptablesCompatTable } from '../../evidence/packet-filter.js';
 import { maskText, type NodeContext } from '../context.js';
 import type { DiffSink } from '../sink.js';
 import type { Relevance } from '../types.js';

@@ -3,6 +3,7 @@
 import type { EvidenceLine, Route } from '../../evidence/node-facts.js';
 import { defineRule } from '../../engine/types.js';
 import { cidrContains } from '../../util/ipv4.js';
+import { networkView } from '../../evidence/network-view.js';
 
 function viaOverlay(routes: Route[], dev: string): Route[] {
   return routes.filter((r) => r.dev === dev && r.table === 'main' && r.type === 'unicast' && r.dst !== 'default');
@@ -43,8 +44,10 @@ export default defineRule({
     const { facts } = ctx;
     const routes = facts.routes;
     if (!routes) return;
-    const devs = (facts.links?.items ?? []).filter((l) => /^flannel\.\d+$/.test(l.name));
-    const network = facts.cni?.flannelSubnetEnv?.network ?? facts.cni?.flannelNetConf?.network;
+    const view = networkView(facts);
+    // flannel's IPv4 devices: their peers are PERMANENT neighbour entries, one per peer subnet.
+    const devs = view.vxlan.filter((d) => d.cniName && d.flavour === 'flannel' && d.family === 'inet').map((d) => d.link);
+    const network = view.podNetwork?.cidr;
     for (const dev of devs) {
       const peers = viaOverlay(routes.items, dev.name);
       const neigh = (facts.neighbours?.items ?? []).filter((n) => n.dev === dev.name && n.lladdr && n.states.includes('PERMANENT'));

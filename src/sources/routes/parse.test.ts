@@ -71,6 +71,9 @@ describe('routeGetTargets', () => {
     const routes = parseIpRoutes(`${fixture('flannel-a/ip_route_show_table_all')}10.244.3.0/24 via 172.31.250.3 dev eth0\n10.99.0.0/24 via 172.31.250.3 dev eth0\n`);
     expect(routeGetTargets(links, routes, '10.244.0.0/16')).toEqual(['10.244.1.0', '10.244.2.0', '10.244.3.0']);
     expect(routeGetTargets(links, routes)).toEqual(['10.244.1.0', '10.244.2.0']);
+    // `ip link` without -d shows no kind: flannel.1 is still the VXLAN device, by its name.
+    const plain = mergeAddresses(parseIpLinkText(fixture('flannel-a/ip_-s_-d_link').replace(/^ {4}(vxlan|veth|bridge|bridge_slave) .*\n/gm, ''), 'l'), parseIpAddressText(fixture('flannel-a/ip_-d_address'), 'a'));
+    expect(routeGetTargets(plain, routes)).toEqual(['10.244.1.0', '10.244.2.0']);
   });
 });
 

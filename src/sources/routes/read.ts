@@ -9,6 +9,7 @@ import { whyMissing } from '../host/types.js';
 import { commandLine } from '../host/sos-names.js';
 import { parseIpRouteGet, parseIpRoutes } from './parse.js';
 import { cidrContains } from '../../util/ipv4.js';
+import { isVxlanLink, podNetworkOf } from '../../evidence/network-view.js';
 
 const IP_ROUTE: CommandSpec = { argv: ['ip', 'route', 'show', 'table', 'all'], plugin: 'networking' };
 /** Enough for every peer of a large cluster, bounded so a broken node cannot make us run thousands. */
@@ -22,7 +23,7 @@ export const routeGetCommand = (target: string): CommandSpec => ({ argv: ['ip', 
  * FLANNEL_NETWORK) through another device (flannel DirectRouting sends same-subnet peers via eth0).
  */
 export function routeGetTargets(links: Link[], routes: Route[], overlayNetwork?: string): string[] {
-  const vxlan = new Set(links.filter((l) => l.kind === 'vxlan').map((l) => l.name));
+  const vxlan = new Set(links.filter(isVxlanLink).map((l) => l.name));
   const bridges = new Set(links.filter((l) => l.kind === 'bridge').map((l) => l.name));
   const inOverlay = (addr: string): boolean => overlayNetwork !== undefined && cidrContains(overlayNetwork, addr);
   const out: string[] = [];
@@ -54,7 +55,7 @@ export const routesSource: EvidenceSource = {
     else missing.push({ evidence: 'routes', reason: out ? `${out.source}: no routes in the output` : whyMissing(host, commandLine(IP_ROUTE.argv)) });
 
     const links = facts.links?.items ?? [];
-    const targets = routeGetTargets(links, routes, facts.cni?.flannelSubnetEnv?.network);
+    const targets = routeGetTargets(links, routes, podNetworkOf(facts)?.cidr);
     const gets: z.infer<typeof RouteGet>[] = [];
     const failed: string[] = [];
     for (const t of targets) {
