@@ -1,8 +1,8 @@
 // What is node-specific on each side (its own addresses, its pod subnet, which NIC is the underlay)
 // so that values can be compared by their role instead of their literal text.
-import type { Link, NodeFacts } from '../evidence/node-facts.js';
-import { networkView } from '../evidence/network-view.js';
-import { cidrContains } from '../util/ipv4.js';
+import type { Link, NodeFacts } from '../../evidence/node-facts.js';
+import { networkView, type NetworkView } from '../../evidence/network-view.js';
+import { cidrContains } from '../../util/ipv4.js';
 
 export interface NodeContext {
   facts: NodeFacts;
@@ -13,6 +13,8 @@ export interface NodeContext {
   podNetwork?: string;
   underlay?: Link;
   overlays: Link[];
+  /** The node's network view: the VXLAN devices with their ports, the underlay, the pod subnets. */
+  view: NetworkView;
   /** Interface name -> role name used in keys (`<underlay>`, `flannel.1`, `cni0`); undefined = not compared by name. */
   roleOf(name: string): string | undefined;
 }
@@ -35,6 +37,7 @@ export function nodeContext(facts: NodeFacts): NodeContext {
     podNetwork: view.podNetwork?.cidr,
     underlay: underlayLink,
     overlays,
+    view,
     roleOf(name: string) {
       if (underlayLink && name === underlayLink.name) return '<underlay>';
       if (overlayNames.has(name)) return name;
