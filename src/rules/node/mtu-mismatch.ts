@@ -78,11 +78,11 @@ export default defineRule({
     }
     // Something to hold each VXLAN MTU against: an underlay, subnet.env, a CNI config, the pod side.
     let comparisons = 0;
-    for (const { link: vx, underlay: under, flavour } of overlays) {
+    for (const { link: vx, underlay: under, flavour, family } of overlays) {
       const vxLine = line(vx.source ?? linksSource, describeLink(vx));
       if (under) {
         comparisons++;
-        const overhead = vx.vxlan?.local?.includes(':') ? OVERHEAD.inet6 : OVERHEAD.inet;
+        const overhead = OVERHEAD[family];
         const limit = under.link.mtu - overhead;
         if (vx.mtu > limit) {
           ctx.report({
@@ -92,7 +92,7 @@ export default defineRule({
           });
         }
       }
-      if (under) pathBelowUnderlay(ctx, vx, under.link);
+      if (under) pathBelowUnderlay(ctx, vx, under.link, family);
       const env = facts.cni?.flannelSubnetEnv;
       if (flavour === 'flannel' && env?.mtu !== undefined) comparisons++;
       if (flavour === 'flannel' && env?.mtu !== undefined && env.mtu !== vx.mtu) {
@@ -120,9 +120,9 @@ export default defineRule({
  * node's links cannot show it, an underlay size sweep can. A sweep limit of exactly MTU - 28 is not
  * this (the path carries the full MTU; larger datagrams are fragments, which underlay-size-limit judges).
  */
-function pathBelowUnderlay(ctx: RuleContext, vx: Link, under: Link): void {
-  const overhead = vx.vxlan?.local?.includes(':') ? OVERHEAD.inet6 : OVERHEAD.inet;
-  const ipUdp = vx.vxlan?.local?.includes(':') ? 48 : 28;
+function pathBelowUnderlay(ctx: RuleContext, vx: Link, under: Link, family: 'inet' | 'inet6'): void {
+  const overhead = OVERHEAD[family];
+  const ipUdp = family === 'inet6' ? 48 : 28;
   for (const p of ctx.facts.probes ?? []) {
     const s = p.sweep;
     if (p.label !== 'underlay' || s?.largestPassing === undefined || s.smallestFailing === undefined) continue;

@@ -35,7 +35,7 @@ function compareLinks(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void 
   for (const role of new Set([...la.keys(), ...lb.keys()])) {
     const x = la.get(role);
     const y = lb.get(role);
-    const isOverlay = (x ?? y)?.kind === 'vxlan' || (x ?? y)?.vxlan !== undefined;
+    const isOverlay = a.view.vxlan.some((d) => d.link === x) || b.view.vxlan.some((d) => d.link === y);
     const important = role === '<underlay>' || isOverlay || /^(cni\d*|cbr\d+)$/.test(role);
     if (!x || !y) {
       sink.value(isOverlay ? 'vxlan' : 'mtu', `link.${role}`, x ? `present (${x.kind})` : undefined, y ? `present (${y.kind})` : undefined, important ? 'high' : 'low', {
