@@ -4,7 +4,6 @@
 // Pure. Rules, the node diff, `doctor --peer` and the sources read it instead of working it out again;
 // every answer says where it came from, because the facts of a broken node often disagree.
 import type { Link, NodeFacts, Route } from './node-facts.js';
-import { linkByName } from './links.js';
 import { networkPrefix, parseCidr, parsedContains } from '../util/ipv4.js';
 
 /** The names flannel and Calico give their VXLAN devices. */
@@ -122,7 +121,7 @@ const isV6Route = (r: Route): boolean => (r.via ?? r.dst).includes(':');
 function defaultRouteLink(facts: ViewInput, s: Scratch, family: 'inet' | 'inet6'): Link | undefined {
   if (!(family in s.defaultLink)) {
     const r = (facts.routes?.items ?? []).find((x) => x.dst === 'default' && x.table === 'main' && x.dev !== undefined && isV6Route(x) === (family === 'inet6'));
-    s.defaultLink[family] = linkByName(facts, r?.dev);
+    s.defaultLink[family] = named(s, r?.dev);
   }
   return s.defaultLink[family];
 }
@@ -132,10 +131,29 @@ type ParsedRoute = { route: Route; dst: Prefix };
 
 /** What one derivation reads more than once: the main table's IPv4 unicast routes, parsed once; the lookups left. */
 interface Scratch {
+  /** Links by name, and the links holding each address (first one wins, as a lookup in link order). */
+  byName: Map<string, Link>;
+  byAddress: Map<string, Link[]>;
   routes?: ParsedRoute[];
   defaultLink: Partial<Record<'inet' | 'inet6', Link | undefined>>;
   lookups: number;
 }
+
+function scratch(facts: ViewInput): Scratch {
+  const byName = new Map<string, Link>();
+  const byAddress = new Map<string, Link[]>();
+  for (const l of facts.links?.items ?? []) {
+    if (!byName.has(l.name)) byName.set(l.name, l);
+    for (const a of l.addresses) {
+      const holders = byAddress.get(a.address);
+      if (!holders) byAddress.set(a.address, [l]);
+      else if (holders.length < 2 && holders[0] !== l) holders.push(l);
+    }
+  }
+  return { byName, byAddress, lookups: MAX_PEER_LOOKUPS, defaultLink: {} };
+}
+
+const named = (s: Scratch, name: string | undefined): Link | undefined => (name === undefined ? undefined : s.byName.get(name));
 
 function mainRoutes(facts: ViewInput, s: Scratch): ParsedRoute[] {
   if (!s.routes) {
@@ -172,16 +190,16 @@ function addressOn(link: Link, local: string | undefined, family: 'inet' | 'inet
 
 function underlayOfDevice(facts: ViewInput, s: Scratch, vx: Link, family: 'inet' | 'inet6'): Underlay | undefined {
   const local = vx.vxlan?.local;
-  const byDev = linkByName(facts, vx.vxlan?.dev);
+  const byDev = named(s, vx.vxlan?.dev);
   if (byDev) return { link: byDev, address: addressOn(byDev, local, family), from: 'vxlan-dev', how: `dev ${byDev.name}` };
   if (local) {
-    const holder = facts.links?.items.find((l) => l.name !== vx.name && l.addresses.some((a) => a.address === local));
+    const holder = s.byAddress.get(local)?.find((l) => l.name !== vx.name);
     if (holder) return { link: holder, address: local, from: 'vxlan-local', how: `holds local ${local}` };
   }
   // Where this device sends encapsulated packets: the FDB's peer VTEPs, as the routes reach them.
   const dsts = s.lookups > 0 ? [...new Set((facts.fdb?.items ?? []).filter((f) => f.dev === vx.name && f.dst !== undefined).map((f) => f.dst!))].slice(0, s.lookups) : [];
   const toPeer = routeToAny(facts, s, dsts, vx.name);
-  const peerLink = linkByName(facts, toPeer?.route.dev);
+  const peerLink = named(s, toPeer?.route.dev);
   if (toPeer && peerLink) return { link: peerLink, address: addressOn(peerLink, local, family), from: 'peer-route', how: `route to peer ${toPeer.target}` };
   const viaDefault = defaultRouteLink(facts, s, family);
   if (viaDefault && viaDefault.name !== vx.name) return { link: viaDefault, address: addressOn(viaDefault, local, family), from: 'default-route', how: 'default route' };
@@ -267,7 +285,7 @@ export function networkView(facts: ViewInput): NetworkView {
   const from = [facts.links, facts.routes, facts.fdb, facts.cni];
   const known = views.get(facts);
   if (known && known.from.every((x, i) => x === from[i])) return known.view;
-  const s: Scratch = { lookups: MAX_PEER_LOOKUPS, defaultLink: {} };
+  const s = scratch(facts);
   const vxlan = (facts.links?.items ?? []).filter(isVxlanLink).map((l) => deviceOf(facts, s, l));
   const primary = vxlan.find((d) => d.link.vxlan !== undefined) ?? vxlan[0];
   const podNetwork = podNetworkOf(facts);
@@ -290,7 +308,7 @@ export function networkView(facts: ViewInput): NetworkView {
 /** Without a VXLAN device: the NIC that routes to peers' pod subnets through a gateway (host-gw), else the default route's. */
 function nodeUnderlay(facts: ViewInput, s: Scratch, peerRoutes: Route[], vxNames: Set<string>): Underlay | undefined {
   const viaGateway = peerRoutes.find((r) => r.via !== undefined && r.dev !== undefined && !vxNames.has(r.dev));
-  const link = linkByName(facts, viaGateway?.dev);
+  const link = named(s, viaGateway?.dev);
   if (viaGateway && link) return { link, address: addressOn(link, undefined, 'inet'), from: 'peer-route', how: `route to peer ${viaGateway.via}` };
   const viaDefault = defaultRouteLink(facts, s, 'inet');
   return viaDefault ? { link: viaDefault, address: addressOn(viaDefault, undefined, 'inet'), from: 'default-route', how: 'default route' } : undefined;

@@ -143,4 +143,11 @@ describe('a view follows its facts', () => {
     expect(v.vxlan).toHaveLength(2000);
     expect(v.vxlan.filter((d) => d.underlay?.from === 'peer-route')).toHaveLength(16);
   }, 60_000);
+  it('finishes on 20,000 links, each VXLAN device naming its NIC by address and by dev', () => {
+    const nics = Array.from({ length: 10_000 }, (_, i) => link(`nic${i}`, { addresses: [{ family: 'inet', address: `10.${(i >> 8) & 255}.${i & 255}.1`, prefixLen: 24 }] }));
+    const devs = Array.from({ length: 10_000 }, (_, i) => link(`vx${i}`, { kind: 'vxlan', vxlan: { id: i, local: `10.${(i >> 8) & 255}.${i & 255}.1`, ...(i % 2 ? { dev: `nic${i}` } : {}) } }));
+    const v = networkView({ links: { items: [...nics, ...devs], source: 'x' } });
+    expect(v.vxlan.filter((d) => d.underlay?.link.name === `nic${d.vni}`)).toHaveLength(10_000);
+    expect(v.vxlan.filter((d) => d.underlay?.from === 'vxlan-local')).toHaveLength(5000);
+  }, 60_000);
 });
