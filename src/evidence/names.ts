@@ -37,6 +37,7 @@ const PART_NAMES: Record<string, Name> = {
   'links.addresses': { en: 'interface addresses', zh: '接口地址' },
   'conntrack.stats': { en: 'conntrack statistics', zh: 'conntrack 统计' },
   'conntrack.max': { en: 'conntrack maximum', zh: 'conntrack 上限' },
+  mesh: { en: 'the all-pairs matrix (podpath mesh)', zh: '全节点对矩阵(podpath mesh)' },
 };
 
 /** The name of an evidence key (or a `section.part` of one) in the user's language; never a camelCase key. */
