@@ -21,7 +21,7 @@ describe('runDoctor', () => {
       only: ['udp-csum-errors'],
       collect: async ({ needs }) => {
         asked = needs;
-        return { schemaVersion: 1, collectedAt: 'now', origin: { kind: 'live' }, missing: [], snmp: { tables: { Udp: { InCsumErrors: 3, InErrors: 3 } }, source: '/proc/net/snmp' } };
+        return { schemaVersion: 2, collectedAt: 'now', origin: { kind: 'live' }, missing: [], snmp: { tables: { Udp: { InCsumErrors: 3, InErrors: 3 } }, source: '/proc/net/snmp' } };
       },
     });
     // Probes come from --peer, never from the collector.

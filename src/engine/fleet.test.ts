@@ -51,7 +51,7 @@ describe('runFleet', () => {
   it('reads with the given bound', async () => {
     let inFlight = 0;
     let peak = 0;
-    const facts = (): NodeFacts => ({ schemaVersion: 1, collectedAt: 'now', origin: { kind: 'bundle' }, missing: [] });
+    const facts = (): NodeFacts => ({ schemaVersion: 2, collectedAt: 'now', origin: { kind: 'bundle' }, missing: [] });
     const { entries } = await runFleet({
       sources: Array.from({ length: 9 }, (_, i) => `b${i}`),
       lang: 'en',

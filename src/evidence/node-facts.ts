@@ -2,8 +2,10 @@
 // Every section is optional (absent = not collected, and `missing` says why) and names where it came from.
 import { z } from 'zod';
 import { ProbeEvidence } from './probe-evidence.js';
+import { MissingEvidence } from './missing-reasons.js';
 
-export const NODE_FACTS_SCHEMA_VERSION = 1;
+/** 2: `missing[]` entries carry a code and data (see missing-reasons.ts); version 1 files are upgraded on reading. */
+export const NODE_FACTS_SCHEMA_VERSION = 2;
 
 /** Where a piece of evidence came from: a bundle-relative path (`sos_commands/networking/ip_-s_-d_link`) or a file path. */
 export const SourceRef = z.string();
@@ -187,8 +189,11 @@ export const NodeFacts = z.object({
   schemaVersion: z.literal(NODE_FACTS_SCHEMA_VERSION),
   collectedAt: z.string(),
   origin: z.object({ kind: z.enum(['live', 'bundle', 'fixture']), path: z.string().optional() }),
-  /** Evidence that could not be had, and why (not installed, not permitted, absent from the bundle). */
-  missing: z.array(z.object({ evidence: z.string(), reason: z.string() })).default([]),
+  /**
+   * Evidence that could not be had, and why (not installed, not permitted, absent from the bundle):
+   * one entry per reason, as a code with data (evidence/missing-reasons.ts) and its English text.
+   */
+  missing: z.array(MissingEvidence).default([]),
   /** Absent when there is nothing to say. */
   notes: z.array(ReadNote).optional(),
   kernel: KernelFacts.optional(),
@@ -232,3 +237,22 @@ export type Nic = z.infer<typeof Nic>;
 
 /** The names of NodeFacts sections: what a rule declares it needs. */
 export type EvidenceKey = Exclude<keyof NodeFacts, 'schemaVersion' | 'collectedAt' | 'origin' | 'missing' | 'notes'>;
+
+/**
+ * A facts document of an older schema, brought to this one before it is validated: version 1's
+ * `missing: [{ evidence, reason }]` (free English text) becomes `{ evidence, code: 'recordedText',
+ * data: { text }, reason }`. Anything else is returned as it is, for the schema to judge.
+ */
+export function upgradeNodeFacts(doc: unknown): unknown {
+  if (typeof doc !== 'object' || doc === null || (doc as { schemaVersion?: unknown }).schemaVersion !== 1) return doc;
+  const v1 = doc as { missing?: unknown };
+  const missing = Array.isArray(v1.missing)
+    ? v1.missing.map((m: unknown) => {
+        const e = m as { evidence?: unknown; reason?: unknown };
+        return typeof e === 'object' && e !== null && typeof e.reason === 'string'
+          ? { evidence: e.evidence, code: 'recordedText', data: { text: e.reason }, reason: e.reason }
+          : m;
+      })
+    : v1.missing;
+  return { ...doc, schemaVersion: NODE_FACTS_SCHEMA_VERSION, ...(missing !== undefined ? { missing } : {}) };
+}

@@ -353,14 +353,14 @@ class ArchiveReader {
     const keepLen = Math.min(size, policy.maxBytes);
     const node: MemFile = { kind: 'file', size, policy, cut: size > policy.maxBytes };
     const wanted = this.keepContent(parts);
-    if (!wanted) node.dropped = 'no podpath source reads it, so its contents were not kept';
+    if (!wanted) node.dropped = 'unwanted';
     if (!this.charge(NODE_COST * putNode(this.root, parts, node) + nameCost + (wanted ? keepLen : 0))) return false;
     if (!wanted) return false;
     if (size === 0) {
       node.data = Buffer.alloc(0);
       return false;
     }
-    node.dropped = 'the archive ends inside it';
+    node.dropped = 'cut';
     this.pending.set(entry, { node, path, buf: Buffer.allocUnsafe(keepLen), from: policy.keep === 'tail' ? size - keepLen : 0, seen: 0 });
     return true;
   }
