@@ -53,7 +53,7 @@ export interface RuleMeta {
   /** Links, `gh:owner/repo#N`, kernel commits, seed file names. */
   references: string[];
   /** Set when the rule rests on something the knowledge base marks UNCONFIRMED. */
-  unconfirmed?: string;
+  unconfirmed?: Localized;
 }
 
 export interface Report {
