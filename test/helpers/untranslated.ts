@@ -27,6 +27,8 @@ function escapeRe(s: string): string {
 
 /** Blanks what is not to be judged, keeping the line structure. */
 export function maskQuoted(text: string, quoted: readonly string[] = []): string {
+  // Colour escapes (a terminal's, not text).
+  // eslint-disable-next-line no-control-regex
   let out = text.replace(/\u001b\[[0-9;]*m/g, '');
   // Longest first, so a string that contains another is masked whole.
   for (const q of [...new Set(quoted)].filter((q) => q.trim().length >= 2).sort((a, b) => b.length - a.length)) {
