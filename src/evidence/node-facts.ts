@@ -182,7 +182,13 @@ export const CniFacts = z.object({
  * How the evidence was read, when the reader must know it: a file cut at a size limit, a bundle
  * cut short (E_BUNDLE_TRUNCATED), a bundle with nothing podpath reads (E_BUNDLE_EMPTY).
  */
-export const ReadNote = z.object({ code: z.string(), message: z.string() });
+export const ReadNote = z.object({
+  code: z.string(),
+  /** In English. */
+  message: z.string(),
+  /** The same as catalogue codes with data (evidence/read-notes.ts), said in a report's language. */
+  parts: z.array(z.object({ code: z.string(), data: z.record(z.string(), z.union([z.string(), z.number()])).optional() })).optional(),
+});
 export type ReadNote = z.infer<typeof ReadNote>;
 
 export const NodeFacts = z.object({

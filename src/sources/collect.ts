@@ -6,6 +6,7 @@ import { readFactsText } from '../engine/facts-file.js';
 import { PodpathError } from '../util/errors.js';
 import { oneLine } from '../util/terminal-safe.js';
 import { pushAll } from '../util/arrays.js';
+import { readNote } from '../evidence/read-notes.js';
 import type { EvidenceSource, FactsPart } from './types.js';
 import type { ExplainingHostReader } from './host/types.js';
 import { bundleHost } from './host/bundle.js';
@@ -82,7 +83,7 @@ export async function collectFromHost(
   const notes = [...(host.notes?.() ?? [])];
   // A bundle that gave no evidence at all must not read as a healthy node.
   if (host.kind === 'bundle' && Object.values(sections).every((v) => v === undefined)) {
-    notes.push({ code: 'E_BUNDLE_EMPTY', message: `nothing podpath reads was found in ${oneLine(host.origin.path ?? 'the bundle')} (no command output or node file it knows)` });
+    notes.push(readNote('E_BUNDLE_EMPTY', { code: 'bundleEmpty', data: { bundle: oneLine(host.origin.path ?? '?') } }));
   }
   return NodeFacts.parse({
     schemaVersion: NODE_FACTS_SCHEMA_VERSION,

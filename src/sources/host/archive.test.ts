@@ -166,7 +166,7 @@ describe('a tarball cut short or damaged', () => {
     const file = write('cut-boundary.tar', whole.subarray(0, boundary));
     const host = await bundleHost(file);
     expect((await host.readFile('/proc/net/snmp'))?.text).toBe(SNMP);
-    expect(host.notes?.()).toEqual([{ code: 'E_BUNDLE_TRUNCATED', message: expect.stringMatching(new RegExp(`cut short: its tar stream ends at byte ${boundary}; only what came before was read`)) }]);
+    expect(host.notes?.()).toEqual([expect.objectContaining({ code: 'E_BUNDLE_TRUNCATED', message: expect.stringMatching(new RegExp(`cut short: its tar stream ends at byte ${boundary}; only what came before was read`)) })]);
   });
 
   it('inside an entry: that entry is left out and named', async () => {
