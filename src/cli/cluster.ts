@@ -11,6 +11,7 @@ import { buildClusterFacts } from '../sources/kube/build.js';
 import { renderAgentStatus, renderClusterFacts, renderSteps } from '../report/cluster.js';
 import { PodpathError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
+import { resolveLang } from '../util/i18n.js';
 
 interface KubeFlags { kubeconfig?: string; context?: string; namespace?: string }
 interface InstallFlags extends KubeFlags { image?: string; toleration?: string[]; bundle?: string; dryRun?: boolean; hostPorts?: string; podPorts?: string }
@@ -87,10 +88,12 @@ export function registerCluster(program: Command): void {
     .description('what the cluster says about itself (nodes, flannel/Calico settings, kube-proxy, DNS), from the API or from kubectl dumps')
     .option('--from <paths...>', '`kubectl get ... -o json|yaml` dumps (files or directories) instead of the API')
     .option('-o, --output <format>', 'text or json', 'text')
-    .action(async (o: KubeFlags & { from?: string[]; output: string }) => {
+    .option('--lang <zh|en>', 'language of the text (default: from LC_ALL / LANG)')
+    .action(async (o: KubeFlags & { from?: string[]; output: string; lang?: string }) => {
+      const lang = resolveLang(o.lang);
       if (o.from && (o.kubeconfig || o.context)) throw new PodpathError('E_USAGE', '--from reads dumps; it cannot be combined with --kubeconfig or --context');
       const inv = o.from ? await readKubeDumps(o.from) : await collectFromApi(connectKube(o));
       const facts = buildClusterFacts(inv);
-      process.stdout.write(o.output === 'json' ? JSON.stringify(facts, null, 2) + '\n' : renderClusterFacts(facts));
+      process.stdout.write(o.output === 'json' ? JSON.stringify(facts, null, 2) + '\n' : renderClusterFacts(facts, lang));
     });
 }

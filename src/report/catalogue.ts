@@ -5,6 +5,7 @@ import type { Localized } from '../util/i18n.js';
 import { EVIDENCE_NAMES, PART_NAMES, RULE_KIND_NAMES } from '../evidence/names.js';
 import { MISSING_REASONS } from '../evidence/missing-reasons.js';
 import { READ_NOTE_TEXTS } from '../evidence/read-notes.js';
+import { CLUSTER_TEXTS } from '../evidence/cluster-texts.js';
 import { ENGINE_REASONS, REASON_JOINERS } from '../engine/reasons.js';
 import { REFUSAL_TEXTS } from '../engine/shell-fill.js';
 import type { Rule } from '../engine/types.js';
@@ -25,6 +26,7 @@ export const CATALOGUES: readonly Catalogue[] = [
   { file: 'src/evidence/names.ts', name: 'rule kind names', entries: RULE_KIND_NAMES },
   { file: 'src/evidence/missing-reasons.ts', name: 'missing-evidence reasons', entries: MISSING_REASONS },
   { file: 'src/evidence/read-notes.ts', name: 'read notes', entries: READ_NOTE_TEXTS },
+  { file: 'src/evidence/cluster-texts.ts', name: 'cluster facts remarks', entries: CLUSTER_TEXTS },
   { file: 'src/engine/reasons.ts', name: 'engine reasons', entries: ENGINE_REASONS },
   { file: 'src/engine/reasons.ts', name: 'reason joiners', entries: REASON_JOINERS },
   { file: 'src/engine/shell-fill.ts', name: 'refused commands', entries: REFUSAL_TEXTS },
