@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EVIDENCE_NAMES, evidenceName } from '../evidence/names.js';
-import { recordMissing } from '../evidence/missing-reasons.js';
+import { recordMissing, wantedInputs } from '../evidence/missing-reasons.js';
+import type { ReasonRef } from '../util/i18n.js';
 import { makeFacts } from './facts.js';
 import { reasonText } from './reasons.js';
 import { runRules } from './run-rules.js';
@@ -59,6 +60,23 @@ describe('skip reasons', () => {
     );
     expect(missing[0]?.reason).toBe('`ip -s -d link` is not in the bundle (sos_commands/networking/ip_-s_-d_link)');
     expect(reasonText({ code: 'missingEvidence', data: { evidence: 'routeGets' } }, 'en')).toBe('no `ip route get` answers');
+  });
+
+  it('doctor\'s JSON gives the reasons as codes too, and they name what to collect to judge the rest', { timeout: 60_000 }, () => {
+    let out: string;
+    try {
+      out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'doctor', '--from', 'test/fixtures/bundles/sos-4.0-netns', '-o', 'json', '--lang', 'zh'], { cwd: root, encoding: 'utf8' });
+    } catch (e) {
+      out = (e as { stdout: string }).stdout;
+    }
+    const results = (JSON.parse(out) as { results: { ruleId: string; status: string; reasons?: ReasonRef[] }[] }).results;
+    const firewall = results.find((r) => r.ruleId === 'firewall-vxlan-port');
+    expect(firewall?.reasons).toEqual([{ code: 'missingEvidence', data: { evidence: 'packetFilter' }, because: [
+      { code: 'commandNotInBundle', data: { command: 'iptables-save', where: 'sos_commands/networking/iptables-save' } },
+      { code: 'commandNotInBundle', data: { command: 'nft list ruleset', where: 'sos_commands/networking/nft_list_ruleset' } },
+    ] }]);
+    const wanted = wantedInputs(results.flatMap((r) => r.reasons ?? []));
+    expect(wanted.commands).toEqual(expect.arrayContaining(['iptables-save', 'nft list ruleset', 'ip route get 10.244.0.0']));
   });
 
   it('a code this build does not know still shows, as its code and data', () => {

@@ -80,6 +80,22 @@ export function missingReasonText(ref: Pick<ReasonRef, 'code' | 'data'>, lang: L
   return data ? `${ref.code} (${data})` : ref.code;
 }
 
+/**
+ * The commands and files whose output would have given what the reasons say is missing (every
+ * `command` and `path` in them and in what they rest on): what to collect to judge the rest.
+ */
+export function wantedInputs(refs: readonly ReasonRef[]): { commands: string[]; paths: string[] } {
+  const commands = new Set<string>();
+  const paths = new Set<string>();
+  const walk = (r: ReasonRef): void => {
+    if (typeof r.data?.command === 'string') commands.add(r.data.command);
+    if (typeof r.data?.path === 'string') paths.add(r.data.path);
+    for (const b of r.because ?? []) walk(b);
+  };
+  refs.forEach(walk);
+  return { commands: [...commands].sort(), paths: [...paths].sort() };
+}
+
 /** As NodeFacts.missing holds it: the code, its data, and the English text. */
 export const MissingEvidence = z.object({
   evidence: z.string(),
