@@ -166,6 +166,15 @@ describe('facts files', () => {
       expect(() => loadFactsFile(`${dir}/bad.json`)).toThrow(expect.objectContaining({ code: 'E_FACTS_JSON' }));
       expect(() => loadFactsFile(`${dir}/wrong.json`)).toThrow(expect.objectContaining({ code: 'E_FACTS_INVALID', message: expect.stringMatching(/schemaVersion/) }));
       expect(() => loadFactsFile(`${dir}/absent.json`)).toThrow(expect.objectContaining({ code: 'E_FACTS_READ' }));
+      // Schema 1 is read as 2: its probe entries lose the verdict and gain `sender`.
+      writeFileSync(`${dir}/v1.json`, JSON.stringify({
+        schemaVersion: 1, collectedAt: 'x', origin: { kind: 'live' },
+        probes: [{ peer: 'p', label: 'overlay', from: 'p', to: 'this node', target: 't', source: 's', echo: { sent: 2, received: 0, place: 'underlay', summary: 'lost', evidence: ['x'] }, counters: [] }],
+      }));
+      const v1 = loadFactsFile(`${dir}/v1.json`);
+      expect(v1.schemaVersion).toBe(3);
+      expect(v1.probes?.[0]).toMatchObject({ sender: 'peer', echo: { sent: 2, received: 0, sendErrors: {} }, devices: { local: {}, peer: {} } });
+      expect(v1.probes?.[0]?.echo).not.toHaveProperty('place');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -180,7 +189,7 @@ describe('facts files', () => {
       const v1 = { schemaVersion: 1, collectedAt: 'x', origin: { kind: 'live' }, missing: [{ evidence: 'snmp', reason: '/proc/net/snmp: permission denied' }] };
       writeFileSync(`${dir}/v1.json`, JSON.stringify(v1));
       const facts = loadFactsFile(`${dir}/v1.json`);
-      expect(facts.schemaVersion).toBe(2);
+      expect(facts.schemaVersion).toBe(3);
       expect(facts.missing).toEqual([{ evidence: 'snmp', code: 'recordedText', data: { text: '/proc/net/snmp: permission denied' }, reason: '/proc/net/snmp: permission denied' }]);
       const en = runRules([probe], { node: facts }).results[0];
       expect(en?.reason).toBe('no SNMP counters: /proc/net/snmp: permission denied');

@@ -4,8 +4,13 @@ import { z } from 'zod';
 import { ProbeEvidence } from './probe-evidence.js';
 import { MissingEvidence } from './missing-reasons.js';
 
-/** 2: `missing[]` entries carry a code and data (see missing-reasons.ts); version 1 files are upgraded on reading. */
-export const NODE_FACTS_SCHEMA_VERSION = 2;
+/**
+ * 3: `missing[]` entries carry a code and data (see missing-reasons.ts).
+ * 2: probe entries hold measurements only (sender, devices, send errors; no verdict).
+ * Facts of schema 1 and 2 are read through the upgrades (`upgradeNodeFacts` for `missing`,
+ * ProbeEvidence for probes): see CHANGELOG.md.
+ */
+export const NODE_FACTS_SCHEMA_VERSION = 3;
 
 /** Where a piece of evidence came from: a bundle-relative path (`sos_commands/networking/ip_-s_-d_link`) or a file path. */
 export const SourceRef = z.string();
@@ -192,7 +197,8 @@ export const ReadNote = z.object({
 export type ReadNote = z.infer<typeof ReadNote>;
 
 export const NodeFacts = z.object({
-  schemaVersion: z.literal(NODE_FACTS_SCHEMA_VERSION),
+  /** Schemas 1 and 2 are accepted and read as 3 (`upgradeNodeFacts`, then ProbeEvidence for probes). */
+  schemaVersion: z.union([z.literal(1), z.literal(2), z.literal(NODE_FACTS_SCHEMA_VERSION)]).transform((): typeof NODE_FACTS_SCHEMA_VERSION => NODE_FACTS_SCHEMA_VERSION),
   collectedAt: z.string(),
   origin: z.object({ kind: z.enum(['live', 'bundle', 'fixture']), path: z.string().optional() }),
   /**
@@ -245,12 +251,14 @@ export type Nic = z.infer<typeof Nic>;
 export type EvidenceKey = Exclude<keyof NodeFacts, 'schemaVersion' | 'collectedAt' | 'origin' | 'missing' | 'notes'>;
 
 /**
- * A facts document of an older schema, brought to this one before it is validated: version 1's
- * `missing: [{ evidence, reason }]` (free English text) becomes `{ evidence, code: 'recordedText',
- * data: { text }, reason }`. Anything else is returned as it is, for the schema to judge.
+ * A facts document of an older schema, brought to this one before it is validated: schema 1's and
+ * 2's `missing: [{ evidence, reason }]` (free English text) becomes `{ evidence, code:
+ * 'recordedText', data: { text }, reason }`. Anything else is returned as it is, for the schema to
+ * judge (probe entries of schema 1 are upgraded by ProbeEvidence).
  */
 export function upgradeNodeFacts(doc: unknown): unknown {
-  if (typeof doc !== 'object' || doc === null || (doc as { schemaVersion?: unknown }).schemaVersion !== 1) return doc;
+  const version = typeof doc === 'object' && doc !== null ? (doc as { schemaVersion?: unknown }).schemaVersion : undefined;
+  if (version !== 1 && version !== 2) return doc;
   const v1 = doc as { missing?: unknown };
   const missing = Array.isArray(v1.missing)
     ? v1.missing.map((m: unknown) => {
@@ -260,5 +268,5 @@ export function upgradeNodeFacts(doc: unknown): unknown {
           : m;
       })
     : v1.missing;
-  return { ...doc, schemaVersion: NODE_FACTS_SCHEMA_VERSION, ...(missing !== undefined ? { missing } : {}) };
+  return { ...(doc as object), schemaVersion: NODE_FACTS_SCHEMA_VERSION, ...(missing !== undefined ? { missing } : {}) };
 }

@@ -12,6 +12,8 @@ import type { Rule } from '../engine/types.js';
 import { allRules } from '../rules/index.js';
 import { LABELS, SEVERITY_LABELS } from './labels.js';
 import { TEXT_LABELS } from './text-labels.js';
+import { PROBE_TEXTS } from './probe-text.js';
+import { HTML_WORDS } from './html/words.js';
 
 export interface Catalogue {
   /** The file that holds the table (relative to the repository). */
@@ -33,6 +35,8 @@ export const CATALOGUES: readonly Catalogue[] = [
   { file: 'src/report/labels.ts', name: 'report labels', entries: LABELS },
   { file: 'src/report/labels.ts', name: 'severity labels', entries: SEVERITY_LABELS },
   { file: 'src/report/text-labels.ts', name: 'command output labels', entries: TEXT_LABELS },
+  { file: 'src/report/probe-text.ts', name: 'probe report words', entries: PROBE_TEXTS },
+  { file: 'src/report/html/words.ts', name: 'HTML report words', entries: HTML_WORDS },
 ];
 
 /** A rule's text as catalogue entries: title, explanation, messages, reasons, fix descriptions, unconfirmed note. */
