@@ -11,16 +11,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
 import { afterAll, describe, expect, it } from 'vitest';
+import { judgeProbeReport, probeRunEvidence } from '../../src/app/probe.js';
 import { DropTrace } from '../../src/evidence/drop-trace.js';
+import { renderProbeText } from '../../src/report/probe-text.js';
 import { renderDropTraceText } from '../../src/report/drop-trace-text.js';
 import { renderExplain, renderExplainText } from '../../src/report/rule-docs.js';
 import { TEXT_LABELS } from '../../src/report/text-labels.js';
 import { allRules } from '../../src/rules/index.js';
 import { findUntranslated } from '../helpers/untranslated.js';
+import { probeReport, type ProbeScenario } from '../fixtures/evidence/probes/load.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUNDLES = ['test/fixtures/bundles/seed000-kylin-52.49', 'test/fixtures/bundles/sos-4.0-netns'];
 const FACTS = ['healthy-flannel-node', 'seed-000-kylin-bad-udp-checksum', 'seed-001-networkmanager-flannel', 'seed-002-lro-forwarding', 'seed-004-calico-vxlan-nat-checksum'].map((f) => `test/fixtures/evidence/${f}.json`);
+const PROBE_RECORDINGS: ProbeScenario[] = ['bad-udp-checksum', 'firewall-vxlan-port', 'healthy', 'large-packet-drop', 'underlay-rate-blackhole', 'underlay-size-limit'];
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ppr-zh-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -137,7 +141,15 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
   });
 
   // Renderers other slices are moving; the lead enables these when they land.
-  it.todo('probe\'s rendering of a recorded result (test/fixtures/evidence/probes/*.report.json): s2-probe moves it to src/report/probe-text.ts and adds `probe --lang`');
+  it('probe\'s rendering of every recorded lab result (test/fixtures/evidence/probes), findings and skipped rules included', () => {
+    for (const name of PROBE_RECORDINGS) {
+      const report = probeReport(name);
+      const { probes } = probeRunEvidence(report);
+      // The measured values (devices, counters, errors, targets) as the probes recorded them.
+      const quoted = [...stringsOf(report), ...stringsOf(probes), ...REFERENCES];
+      expectChinese(renderProbeText(judgeProbeReport(report, 'zh')), renderProbeText(judgeProbeReport(report, 'en')), quoted, `probe ${name}`);
+    }
+  });
   it.todo('diff A B: s2-view moves the node diff\'s renderer to src/report/node-diff-*.ts; its words (and compare/sections notes) go through the catalogue there, with `diff --lang`');
   it.todo('pcap analyze on the fixtures (test/fixtures/pcap, pcap-analyze): s2-capture turns capture findings into rules with catalogue messages');
   it.todo('pcap diff on the fixtures: s2-capture, as pcap analyze');
