@@ -11,9 +11,10 @@ import { TEXT_LABELS, type TextLabel } from './text-labels.js';
 
 const d = (s: string, max = 120) => displayLine(s, max);
 
-export function renderSteps(steps: InstallStep[]): string {
+export function renderSteps(steps: InstallStep[], lang: Lang = 'en'): string {
+  const w = (key: TextLabel, data?: MessageData) => t(TEXT_LABELS[key], lang, data);
   return steps
-    .map((s) => `${s.action.padEnd(10)} ${s.kind}/${d(s.namespace ? `${s.namespace}/${s.name}` : s.name)}${s.why ? `  (${s.why})` : ''}`)
+    .map((s) => `${w(`step_${s.action}`).padEnd(10)} ${s.kind}/${d(s.namespace ? `${s.namespace}/${s.name}` : s.name)}${s.why ? `  (${d(w(`step_${s.why.code}`, s.why.data), 400)})` : ''}`)
     .join('\n') + '\n';
 }
 
@@ -22,17 +23,18 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
 }
 
-export function renderAgentStatus(s: AgentStatus, namespace: string): string {
+export function renderAgentStatus(s: AgentStatus, namespace: string, lang: Lang = 'en'): string {
+  const w = (key: TextLabel) => t(TEXT_LABELS[key], lang);
   const out: string[] = [];
   out.push(table([
     ['DAEMONSET', 'DESIRED', 'READY', 'UP-TO-DATE', 'AVAILABLE'],
-    ...s.daemonSets.map((ds) => ds.present ? [`${d(namespace)}/${ds.name}`, String(ds.desired), String(ds.ready), String(ds.updated), String(ds.available)] : [`${d(namespace)}/${ds.name}`, '-', '-', '-', 'not installed']),
+    ...s.daemonSets.map((ds) => ds.present ? [`${d(namespace)}/${ds.name}`, String(ds.desired), String(ds.ready), String(ds.updated), String(ds.available)] : [`${d(namespace)}/${ds.name}`, '-', '-', '-', w('statusNotInstalled')]),
   ]));
-  if (s.pods.length === 0) out.push('no agent pods\n');
+  if (s.pods.length === 0) out.push(`${w('statusNoPods')}\n`);
   else {
     out.push('\n' + table([
       ['NODE', 'PLANE', 'POD', 'READY', 'RESTARTS', 'PHASE'],
-      ...s.pods.map((p) => [d(p.node, 63), p.plane, d(p.name, 63), p.ready ? 'yes' : 'no', String(p.restarts), d(p.phase, 20)]),
+      ...s.pods.map((p) => [d(p.node, 63), p.plane, d(p.name, 63), p.ready ? w('statusYes') : w('statusNo'), String(p.restarts), d(p.phase, 20)]),
     ]));
   }
   return out.join('');

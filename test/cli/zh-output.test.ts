@@ -15,6 +15,8 @@ import { judgeProbeReport, probeRunEvidence } from '../../src/app/probe.js';
 import { DropTrace } from '../../src/evidence/drop-trace.js';
 import { renderProbeText } from '../../src/report/probe-text.js';
 import { renderDropTraceText } from '../../src/report/drop-trace-text.js';
+import { renderAgentStatus, renderSteps } from '../../src/report/cluster.js';
+import type { AgentStatus, InstallStep } from '../../src/app/cluster/install.js';
 import { renderExplain, renderExplainText } from '../../src/report/rule-docs.js';
 import { TEXT_LABELS } from '../../src/report/text-labels.js';
 import { allRules } from '../../src/rules/index.js';
@@ -138,6 +140,27 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
     const dumps = 'test/fixtures/kube/api';
     const quoted = stringsOf(JSON.parse(podpath(['cluster', 'facts', '--from', dumps, '-o', 'json']).stdout), new Set(['notes', 'problem', 'backendDataProblem']));
     expectChinese(podpath(['cluster', 'facts', '--from', dumps, '--lang', 'zh']).stdout, podpath(['cluster', 'facts', '--from', dumps, '--lang', 'en']).stdout, quoted, 'cluster facts');
+  });
+
+  it('cluster install, uninstall and status: every step and reason, the agents\' table', () => {
+    const steps: InstallStep[] = [
+      { kind: 'Namespace', name: 'podpath', action: 'kept', why: { code: 'namespaceNotOurs' } },
+      { kind: 'Secret', name: 'podpath-keys', namespace: 'podpath', action: 'kept', why: { code: 'secretKept' } },
+      { kind: 'ConfigMap', name: 'podpath-bundle', namespace: 'podpath', action: 'created' },
+      { kind: 'DaemonSet', name: 'podpath-host', namespace: 'podpath', action: 'configured' },
+      { kind: 'DaemonSet', name: 'podpath-pod', namespace: 'podpath', action: 'deleted' },
+      { kind: 'ServiceAccount', name: 'podpath', namespace: 'podpath', action: 'skipped', why: { code: 'notThere' } },
+      { kind: 'ClusterRole', name: 'podpath', action: 'skipped', why: { code: 'notLabelled' } },
+      { kind: 'Namespace', name: 'tools', action: 'kept', why: { code: 'holdsForeign', data: { objects: 'ConfigMap/tools/settings, Deployment/tools/web' } } },
+    ];
+    const quoted = steps.flatMap((x) => [`${x.kind}/${x.namespace ? `${x.namespace}/` : ''}${x.name}`, ...Object.values(x.why?.data ?? {})]);
+    expectChinese(renderSteps(steps, 'zh'), renderSteps(steps, 'en'), quoted, 'cluster install and uninstall');
+    const status: AgentStatus = {
+      daemonSets: [{ name: 'podpath-host', present: true, desired: 2, ready: 1, updated: 2, available: 1 }, { name: 'podpath-pod', present: false, desired: 0, ready: 0, updated: 0, available: 0 }],
+      pods: [{ name: 'podpath-host-x1', plane: 'host', node: 'node-a', phase: 'Running', ready: true, restarts: 0 }, { name: 'podpath-host-x2', plane: 'host', node: 'node-b', phase: 'Pending', ready: false, restarts: 3 }],
+    };
+    const none: AgentStatus = { ...status, pods: [] };
+    expectChinese(renderAgentStatus(status, 'podpath', 'zh') + renderAgentStatus(none, 'podpath', 'zh'), renderAgentStatus(status, 'podpath', 'en') + renderAgentStatus(none, 'podpath', 'en'), [], 'cluster status');
   });
 
   // Renderers other slices are moving; the lead enables these when they land.
