@@ -58,7 +58,7 @@ export function placeLoss(p: ProbeEvidence): LossPlacement | undefined {
 
   const sendErr = Object.entries(e.sendErrors).filter(([, n]) => n > 0);
   if (sendErr.length > 0) {
-    for (const [code, n] of sendErr) line(`${from}: sendto() failed ${n}x with ${code}`);
+    for (const [code, n] of sendErr) line(`${from}: sendErrors ${code} ${n}`);
     return done('sender-kernel', { error: sendErr[0]![0] });
   }
 
