@@ -174,6 +174,11 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
     }
   });
   it.todo('diff A B: s2-view moves the node diff\'s renderer to src/report/node-diff-*.ts; its words (and compare/sections notes) go through the catalogue there, with `diff --lang`');
-  it.todo('pcap analyze on the fixtures (test/fixtures/pcap, pcap-analyze): s2-capture turns capture findings into rules with catalogue messages');
+  it('pcap analyze on the fixture captures', () => {
+    for (const name of ['multi-linktype.pcapng', 'sll2-any.pcap', 'vxlan-nano.pcap', 'vxlan-veth-offload.pcap', 'vxlan.pcap']) {
+      const file = `test/fixtures/pcap/${name}`;
+      expectChinese(podpath(['pcap', 'analyze', file, '--lang', 'zh']).stdout, podpath(['pcap', 'analyze', file, '--lang', 'en']).stdout, [file, ...REFERENCES], `pcap analyze ${name}`);
+    }
+  });
   it.todo('pcap diff on the fixtures: s2-capture, as pcap analyze');
 });
