@@ -180,5 +180,10 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
       expectChinese(podpath(['pcap', 'analyze', file, '--lang', 'zh']).stdout, podpath(['pcap', 'analyze', file, '--lang', 'en']).stdout, [file, ...REFERENCES], `pcap analyze ${name}`);
     }
   });
-  it.todo('pcap diff on the fixtures: s2-capture, as pcap analyze');
+  it('pcap diff on fixture captures (a capture against itself, and two that do not overlap: the warnings)', () => {
+    for (const [a, b] of [['vxlan.pcap', 'vxlan.pcap'], ['vxlan.pcap', 'vxlan-nano.pcap'], ['vxlan-veth-offload.pcap', 'vxlan-veth-offload.pcap']]) {
+      const files = [`test/fixtures/pcap/${a}`, `test/fixtures/pcap/${b}`];
+      expectChinese(podpath(['pcap', 'diff', ...files, '--lang', 'zh']).stdout, podpath(['pcap', 'diff', ...files, '--lang', 'en']).stdout, [...files, ...REFERENCES], `pcap diff ${a} ${b}`);
+    }
+  });
 });
