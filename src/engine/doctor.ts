@@ -4,6 +4,7 @@
 import { isNodeSection } from '../evidence/evidence.js';
 import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
 import type { ProbeEvidence } from '../evidence/probe-evidence.js';
+import { because, recordMissing } from '../evidence/missing-reasons.js';
 import { collectNodeFacts } from '../sources/collect.js';
 import { buildReport, EXIT_INCONCLUSIVE, isInconclusive, type DoctorReport } from '../report/model.js';
 import { allRules } from '../rules/index.js';
@@ -35,8 +36,8 @@ export interface DoctorOptions {
 }
 
 /** The probes were run from the other end: on the peer's report the probe rules have nothing of their own. */
-const NO_PROBES_ON_PEER = { evidence: 'probes', reason: 'the probes ran from the other node: see its report' };
-const NO_PROBES = { evidence: 'probes', reason: 'no peer was probed (run `podpath doctor --peer NODE_IP` with `podpath agent` running there)' };
+const NO_PROBES_ON_PEER = recordMissing({ evidence: 'probes', ...because('probesOnOtherNode') });
+const NO_PROBES = recordMissing({ evidence: 'probes', ...because('noPeerProbed') });
 
 /** A probe as the peer saw it: its counters, devices and sends are `local` there, ours are its `peer`'s. */
 function asSeenByPeer(p: ProbeEvidence): ProbeEvidence {

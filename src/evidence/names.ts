@@ -30,7 +30,7 @@ export const EVIDENCE_NAMES: Record<EvidenceKey, Name> = {
 };
 
 /** Parts of a section that a source can miss on its own (`missing[].evidence` such as `nics.partial`). */
-const PART_NAMES: Record<string, Name> = {
+export const PART_NAMES: Record<string, Name> = {
   'packetFilter.iptables': { en: 'iptables rules', zh: 'iptables 规则' },
   'packetFilter.nft': { en: 'nft ruleset', zh: 'nft 规则集' },
   'nics.partial': { en: 'offload features of some NICs', zh: '部分网卡的卸载特性' },
