@@ -12,6 +12,17 @@ export interface Localized { en: string; zh: string }
 export type MessageData = Record<string, string | number>;
 
 /**
+ * A part of a message that differs by case (one sender or several, a port or none): an entry of
+ * the rule's own meta.messages, filled from its own data and put into the message in the run's
+ * language, so every word stays in the catalogue. A list of phrases is joined by the language's
+ * separator (`; ` / `；`); an empty list puts nothing in.
+ */
+export interface Phrase {
+  id: string;
+  data?: MessageData;
+}
+
+/**
  * Why something could not be judged or had, as a code with parameters: rendered in either
  * language through a catalogue (a rule's meta.reasons, engine/reasons.ts, evidence/missing-reasons.ts),
  * never as free English text that a translator would have to guess at.
@@ -76,6 +87,8 @@ export interface Report {
   detailId?: string;
   /** Where in a capture it points. */
   location?: FindingLocation;
+  /** Placeholders of the messages (not of commands) filled with phrases of meta.messages. */
+  phrases?: Record<string, Phrase | readonly Phrase[]>;
 }
 
 export interface RuleContext {

@@ -37,6 +37,9 @@ const PART_NAMES: Record<string, Name> = {
   'links.addresses': { en: 'interface addresses', zh: '接口地址' },
   'conntrack.stats': { en: 'conntrack statistics', zh: 'conntrack 统计' },
   'conntrack.max': { en: 'conntrack maximum', zh: 'conntrack 上限' },
+  // Parts of the evidence bag besides the node's facts.
+  captures: { en: 'packet captures', zh: '抓包' },
+  captureDiffs: { en: 'a sender and a receiver capture (pcap diff)', zh: '发送端与接收端的抓包（pcap diff）' },
 };
 
 /** The name of an evidence key (or a `section.part` of one) in the user's language; never a camelCase key. */
