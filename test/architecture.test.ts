@@ -31,7 +31,7 @@ const MAY_IMPORT: Record<string, string[]> = {
 const KNOWN = new Set<string>([
   'compare -> evidence', 'compare -> report', 'compare -> rules', 'compare -> util', 'cli -> compare',
   'engine -> probe', 'engine -> report', 'engine -> rules', 'engine -> sources',
-  'pcap -> report', 'probe -> engine', 'probe -> report', 'report -> app', 'sources -> engine',
+  'probe -> engine', 'probe -> report', 'report -> app', 'sources -> engine',
 ]);
 
 function sourceFiles(dir: string): string[] {

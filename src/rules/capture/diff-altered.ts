@@ -23,6 +23,10 @@ export default defineRule({
         en: '{count} packets arrived altered: {fields}; e.g. sender frame {senderFrame} = receiver frame {receiverFrame}',
         zh: '{count} 个报文到达时被改动：{fields}；例如发送端第 {senderFrame} 帧 = 接收端第 {receiverFrame} 帧',
       },
+      alteredOne: {
+        en: '1 packet arrived altered: {fields}; sender frame {senderFrame} = receiver frame {receiverFrame}',
+        zh: '1 个报文到达时被改动：{fields}；发送端第 {senderFrame} 帧 = 接收端第 {receiverFrame} 帧',
+      },
       outerChecksum: { en: 'outer checksum (sent right, arrived wrong) ({count})', zh: '外层校验和（发出时正确，到达时错误）（{count}）' },
       innerIpHeader: { en: 'inner IP header ({count})', zh: '内层 IP 头（{count}）' },
       innerL4Checksum: { en: 'inner L4 checksum ({count})', zh: '内层 L4 校验和（{count}）' },
@@ -53,7 +57,7 @@ export default defineRule({
       const ex = a.examples[0];
       const fields = Object.entries(a.fields).map(([k, n]): Phrase => (FIELD_PHRASE[k] ? { id: FIELD_PHRASE[k], data: { count: n } } : { id: 'otherField', data: { field: k, count: n } }));
       ctx.report({
-        messageId: 'altered',
+        messageId: a.count === 1 ? 'alteredOne' : 'altered',
         detailId: 'detail',
         data: { count: a.count, senderFrame: ex?.senderFrame ?? 0, receiverFrame: ex?.receiverFrame ?? 0, sender: d.sender.file, receiver: d.receiver.file },
         phrases: { fields },
