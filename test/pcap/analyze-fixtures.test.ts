@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFrame, encodeCapture } from '../../src/pcap/writer.js';
+import { buildFrame, encodeCapture } from '../support/pcap-writer.js';
 import { analyzeCapture as measure } from '../../src/pcap/analyze/run.js';
 import { judged } from './helpers/judged.js';
 

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildFrame, encodeCapture, type FrameRecord } from '../../src/pcap/writer.js';
+import { buildFrame, encodeCapture, type FrameRecord } from '../support/pcap-writer.js';
 import { analyzeJsonSchema } from '../../src/report/capture-json.js';
 import { diffJsonSchema } from '../../src/report/capture-diff-json.js';
 import { missingRequirement } from '../helpers/env.js';

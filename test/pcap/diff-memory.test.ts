@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildFrameInto, MAX_FRAME, openCaptureFile } from '../../src/pcap/writer.js';
+import { buildFrameInto, MAX_FRAME, openCaptureFile } from '../support/pcap-writer.js';
 import { RateMeter } from '../../src/pcap/diff/columns.js';
 import { diffJsonSchema } from '../../src/report/capture-diff-json.js';
 import { runPodpath } from './helpers/child.js';
