@@ -8,12 +8,18 @@ import type { Finding, Lang } from '../engine/types.js';
 import type { CaptureSummary, ReadError } from '../evidence/capture-summary.js';
 import type { CaptureDiff } from '../evidence/capture-diff.js';
 import type { Evidence } from '../evidence/evidence.js';
-import { rulesOfKind } from '../rules/index.js';
+import { captureRules } from '../rules/capture-rules.js';
 import { PodpathError } from '../util/errors.js';
+
+/**
+ * The capture rules (the registry's rules of kind 'capture'; taken from their own list, so a
+ * `pcap` run does not initialize the node and probe rules: ~20 ms at start).
+ */
+const CAPTURE_RULES = captureRules.filter((r) => r.meta.kind === 'capture');
 
 /** The findings of the capture rules about what the evidence holds (captures or capture diffs). */
 export function judgeCaptures(evidence: Pick<Evidence, 'captures' | 'captureDiffs'>, lang: Lang = 'en'): Finding[] {
-  return runRules(rulesOfKind('capture'), evidence, { lang }).findings;
+  return runRules(CAPTURE_RULES, evidence, { lang }).findings;
 }
 
 /** One capture's findings. */

@@ -5,7 +5,7 @@
 import type { Phrase } from '../../engine/types.js';
 import type { EvidenceLine } from '../../evidence/node-facts.js';
 import type { BadGroup, CaptureSummary, Cause, LayerSenders } from '../../evidence/capture-summary.js';
-import { capped, captureLine, ipField, LAYER_PHRASES, listed, sumValue } from './capture.js';
+import { capped, ipField, LAYER_PHRASES, listed, sumValue } from './capture.js';
 
 /** Phrases of every checksum message: the layer, the ports, who sent the sums. */
 export const CHECKSUM_PHRASES = {
@@ -89,13 +89,7 @@ export function fieldFilter(layer: string, groups: readonly BadGroup[]): string 
 
 /** One line per group (at most five): layer, cause, count, who to whom, an example. */
 export function groupLines(file: string, groups: readonly BadGroup[]): EvidenceLine[] {
-  return capped(
-    groups.map((g) =>
-      captureLine(file, `${g.layer} ${g.cause}${g.answered ? ' (answered)' : ''}: ${g.count} from ${g.src} to ${g.dst}${g.dstPort !== undefined ? ` port ${g.dstPort}` : ''}; e.g. frame ${g.example.frame}: ${sumValue(g.example.got, g.example.expected)}`),
-    ),
-    5,
-    file,
-  );
+  return capped(groups, 5, file, (g) => `${g.layer} ${g.cause}${g.answered ? ' (answered)' : ''}: ${g.count} from ${g.src} to ${g.dst}${g.dstPort !== undefined ? ` port ${g.dstPort}` : ''}; e.g. frame ${g.example.frame}: ${sumValue(g.example.got, g.example.expected)}`);
 }
 
 /** The layers in the summary's order that have groups of this cause (answered or not). */

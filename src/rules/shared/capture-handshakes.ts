@@ -5,7 +5,7 @@ import type { MessageData, Phrase } from '../../engine/types.js';
 import type { EvidenceLine } from '../../evidence/node-facts.js';
 import type { CaptureSummary, Handshake } from '../../evidence/capture-summary.js';
 import { frameSetOf } from '../../evidence/frame-set.js';
-import { capped, captureLine, captureLocation } from './capture.js';
+import { capped, captureLocation } from './capture.js';
 import type { FindingLocation } from '../../engine/types.js';
 
 /** The example in a message: `{example}` of the templates is spelled out as this. */
@@ -48,14 +48,11 @@ export function example(hs: readonly Handshake[]): { data: MessageData; phrases:
 /** One line per handshake (at most five): who, the state, when the SYNs and SYN-ACKs came. */
 export function handshakeLines(file: string, hs: readonly Handshake[]): EvidenceLine[] {
   return capped(
-    hs.map((h) =>
-      captureLine(
-        file,
-        `${h.scope} ${h.client} -> ${h.server} ${h.state}: SYN at ${h.syns.join(', ')} s${h.synAcks.length ? `; SYN-ACK at ${h.synAcks.join(', ')} s` : ''}${h.backoff ? '; back-off' : ''}${h.completedAfter !== undefined ? `; completed after ${h.completedAfter} s` : ''}${h.synsWithBadOuterChecksum ? `; ${h.synsWithBadOuterChecksum} SYNs with a bad outer checksum` : ''}`,
-      ),
-    ),
+    hs,
     5,
     file,
+    (h) =>
+      `${h.scope} ${h.client} -> ${h.server} ${h.state}: SYN at ${h.syns.join(', ')} s${h.synAcks.length ? `; SYN-ACK at ${h.synAcks.join(', ')} s` : ''}${h.backoff ? '; back-off' : ''}${h.completedAfter !== undefined ? `; completed after ${h.completedAfter} s` : ''}${h.synsWithBadOuterChecksum ? `; ${h.synsWithBadOuterChecksum} SYNs with a bad outer checksum` : ''}`,
   );
 }
 

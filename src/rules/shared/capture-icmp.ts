@@ -3,7 +3,7 @@
 import { defineRule, type Localized, type Phrase, type Remediation, type Rule, type Severity } from '../../engine/types.js';
 import type { IcmpErrorGroup, IcmpErrorKind } from '../../evidence/capture-summary.js';
 import { mergeFrames } from '../../evidence/frame-set.js';
-import { capped, captureLine, captureLocation } from './capture.js';
+import { capped, captureLocation } from './capture.js';
 
 const PROTO_NAME: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6' };
 
@@ -68,11 +68,7 @@ export function icmpRule(spec: IcmpRuleSpec): Rule {
           detailId: 'detail',
           data: { count: groups.reduce((n, g) => n + g.count, 0), reporter: groups[0]!.reporter, file: sum.file },
           phrases: { list: groupList(groups) },
-          evidence: capped(
-            groups.map((g) => captureLine(sum.file, `ICMPv${g.version === 6 ? '6' : '4'} type ${g.type} code ${g.code} (${g.kind}) from ${g.reporter} quoting ${quoted(g)}${g.mtu !== undefined ? `, MTU ${g.mtu}` : ''}: x${g.count}`)),
-            5,
-            sum.file,
-          ),
+          evidence: capped(groups, 5, sum.file, (g) => `ICMPv${g.version === 6 ? '6' : '4'} type ${g.type} code ${g.code} (${g.kind}) from ${g.reporter} quoting ${quoted(g)}${g.mtu !== undefined ? `, MTU ${g.mtu}` : ''}: x${g.count}`),
           location: captureLocation(sum.file, mergeFrames(groups), undefined, spec.fallbackFilter),
         });
       }

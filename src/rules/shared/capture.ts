@@ -63,8 +63,12 @@ export function captureLine(file: string, text: string): EvidenceLine {
   return { source: file, text };
 }
 
-/** The first `max` lines, and one saying how many more there were. */
-export function capped(lines: EvidenceLine[], max: number, file: string): EvidenceLine[] {
-  if (lines.length <= max) return lines;
-  return [...lines.slice(0, max), captureLine(file, `... and ${lines.length - max} more`)];
+/**
+ * Lines for the first `max` items, and one saying how many more there were (only the lines shown
+ * are built: a capture may have thousands of groups).
+ */
+export function capped<T>(items: readonly T[], max: number, file: string, line: (item: T) => string): EvidenceLine[] {
+  const lines = items.slice(0, max).map((x) => captureLine(file, line(x)));
+  if (items.length > max) lines.push(captureLine(file, `... and ${items.length - max} more`));
+  return lines;
 }
