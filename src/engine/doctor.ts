@@ -13,6 +13,7 @@ import { evidenceFor, runRules } from './run-rules.js';
 import type { Lang, Rule } from './types.js';
 import { PodpathError } from '../util/errors.js';
 import { checkPeer, type PeerCheckOptions } from '../probe/doctor-peer.js';
+import { networkView } from '../evidence/network-view.js';
 
 export interface DoctorOptions {
   from?: string;
@@ -73,11 +74,14 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
     facts = { ...facts, missing: [...facts.missing.filter((m) => m.evidence !== 'probes'), NO_PROBES] };
   }
   const now = new Date();
+  // The network view is computed once per node: the report shows it, it does not work it out.
+  const kubernetesNode = networkView(facts).kubernetesNode.value;
+  const peerKubernetesNode = peer ? networkView(peer.collected).kubernetesNode.value : false;
   const judge = (lang: Lang): DoctorReport => {
     const outcome = runRules(rules, { node: facts }, { lang, only: opts.only });
-    const report = buildReport(facts, outcome, { lang, version: VERSION, now });
+    const report = buildReport(facts, outcome, { lang, version: VERSION, now, kubernetesNode });
     if (opts.peer) {
-      const peerReport = peer ? buildReport(peer.collected, runRules(rules, { node: peer.judged }, { lang, only: opts.only }), { lang, version: VERSION, now }) : undefined;
+      const peerReport = peer ? buildReport(peer.collected, runRules(rules, { node: peer.judged }, { lang, only: opts.only }), { lang, version: VERSION, now, kubernetesNode: peerKubernetesNode }) : undefined;
       report.peer = { address: opts.peer.peer, report: peerReport, error: peerError };
     }
     return report;

@@ -4,7 +4,8 @@
 import { fragment, type ShellFragment } from '../../engine/shell-fill.js';
 import { defineRule } from '../../engine/types.js';
 import type { EvidenceLine } from '../../evidence/node-facts.js';
-import { line, vxlanLinks } from '../shared/kb-shared.js';
+import { line } from '../shared/kb-shared.js';
+import { isCniVxlanName, networkView } from '../../evidence/network-view.js';
 
 
 const ZERO_MAC = '00:00:00:00:00:00';
@@ -59,8 +60,9 @@ export default defineRule({
   },
   check(ctx) {
     const { facts } = ctx;
-    const vxNames = new Set(vxlanLinks(facts).map((l) => l.name));
-    const isVxlanDev = (dev: string) => vxNames.has(dev) || /^(flannel\.\d+|vxlan\.calico|vxlan-v6\.calico)$/.test(dev);
+    const vxNames = new Set(networkView(facts).vxlan.map((d) => d.name));
+    // By name too: the entries may name a CNI device the links (not collected) do not show.
+    const isVxlanDev = (dev: string) => vxNames.has(dev) || isCniVxlanName(dev);
     const fdbSource = facts.fdb?.source ?? 'bridge fdb show';
     const neighSource = facts.neighbours?.source ?? 'ip neigh show';
     const fdb = (facts.fdb?.items ?? []).filter((f) => isVxlanDev(f.dev) && f.dst !== undefined && norm(f.mac) !== ZERO_MAC);

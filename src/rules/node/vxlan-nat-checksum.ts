@@ -2,9 +2,9 @@
 // UDP header with tx checksum offload on the VXLAN device puts a wrong checksum (0xffff) on the wire.
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import { defineRule, type RuleContext } from '../../engine/types.js';
-import { prefixContains } from '../data/ipv4.js';
+import { cidrContains } from '../../util/ipv4.js';
 import { natChecksumFix } from '../data/kernel-builds.js';
-import { isOverlayName } from '../shared/overlay.js';
+import { isCniVxlanName, networkView } from '../../evidence/network-view.js';
 import { pushAll } from '../../util/arrays.js';
 import { isDelivered } from '../shared/loss-place.js';
 
@@ -100,8 +100,8 @@ export default defineRule({
     const verdict = natChecksumFix(kernel.release);
     if (seenByProbes(ctx, kernel, verdict)) return;
     if (verdict.fixed === undefined) return ctx.skip('unreadableRelease', { release: kernel.release });
-    const overlayLinks = (facts.links?.items ?? []).filter((l) => isOverlayName(l.name)).map((l) => l.name);
-    const overlayNics = (facts.nics ?? []).filter((n) => isOverlayName(n.name));
+    const overlayLinks = networkView(facts).vxlan.filter((d) => d.cniName).map((d) => d.name);
+    const overlayNics = (facts.nics ?? []).filter((n) => isCniVxlanName(n.name));
     const unasked = overlayLinks.filter((name) => !overlayNics.some((n) => n.name === name));
     if (verdict.fixed) return;
     if (overlayNics.length === 0 && unasked.length > 0) return ctx.skip('noOffloadFeatures', { devices: unasked.join(', ') });
@@ -131,8 +131,8 @@ export default defineRule({
  */
 function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>, verdict: { fixed?: boolean; basis: string }): boolean {
   const { facts } = ctx;
-  const network = facts.cni?.flannelSubnetEnv?.network ?? facts.cni?.flannelNetConf?.network;
-  const isPodAddress = (host: string) => network !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(host) && prefixContains(network, host);
+  const network = networkView(facts).podNetwork?.cidr;
+  const isPodAddress = (host: string) => network !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(host) && cidrContains(network, host);
   const mine = (facts.probes ?? []).filter((p) => p.sender === 'local');
   const podOk = mine.filter((p) => p.label === 'overlay' && isDelivered(p));
   if (podOk.length === 0) return false;
@@ -167,7 +167,7 @@ function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>
   const nat = { prefix: 'KUBE-POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE', fixed: 'KUBE-POSTROUTING -j RETURN, MARK, MASQUERADE', absent: 'KUBE-POSTROUTING -', unknown: 'iptables-save -' }[trigger.kind];
   ctx.report({
     messageId: verdict.fixed ? 'seenByProbes' : 'seenByProbesOldKernel', severity: 'critical',
-    data: { failures: [...new Set(failures)].join('; '), peer: ok.peer, csum, nat, release: kernel.release, basis: verdict.basis, dev: facts.links?.items.find((l) => isOverlayName(l.name))?.name ?? 'flannel.1' },
+    data: { failures: [...new Set(failures)].join('; '), peer: ok.peer, csum, nat, release: kernel.release, basis: verdict.basis, dev: networkView(facts).vxlan.find((d) => d.cniName)?.name ?? 'flannel.1' },
     evidence,
   });
   return true;
