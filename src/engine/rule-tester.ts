@@ -3,6 +3,7 @@
 // must report exactly the expected messageIds, with every placeholder filled in both languages and
 // evidence quoted. Built on vitest's describe/it, so each case is one test.
 import { describe, expect, it } from 'vitest';
+import type { Evidence } from '../evidence/evidence.js';
 import type { NodeFacts } from '../evidence/node-facts.js';
 import { fileURLToPath } from 'node:url';
 import { loadFactsFile, makeFacts, type PartialFacts } from './facts.js';
@@ -17,9 +18,17 @@ export type { PartialFacts };
 
 type CaseFacts = PartialFacts | NodeFacts;
 
-export interface ValidCase {
+/**
+ * A case judges one node's facts (`facts`), or a whole bag (`evidence`: the cluster's facts and many
+ * nodes', for cluster rules); with both, `facts` is the bag's node.
+ */
+interface CaseInput {
+  facts?: CaseFacts;
+  evidence?: Evidence;
+}
+
+export interface ValidCase extends CaseInput {
   name: string;
-  facts: CaseFacts;
 }
 
 export interface ExpectedError {
@@ -34,15 +43,13 @@ export interface ExpectedError {
   commands?: string[];
 }
 
-export interface InvalidCase {
+export interface InvalidCase extends CaseInput {
   name: string;
-  facts: CaseFacts;
   errors: ExpectedError[];
 }
 
-export interface SkippedCase {
+export interface SkippedCase extends CaseInput {
   name: string;
-  facts: CaseFacts;
   /** The skip reason must contain this (e.g. `no kernel`). */
   reason: string | RegExp;
 }
@@ -56,6 +63,11 @@ export interface RuleTests {
 function toFacts(f: CaseFacts): NodeFacts {
   // Always through the schema: a hand-written fixture is checked like a collected one.
   return makeFacts(f as PartialFacts);
+}
+
+function caseEvidence(c: CaseInput): Evidence {
+  if (c.evidence === undefined) return { node: toFacts(c.facts ?? {}) };
+  return c.facts === undefined ? c.evidence : { ...c.evidence, node: toFacts(c.facts) };
 }
 
 function describeReports(reports: Report[]): string {
@@ -103,7 +115,7 @@ function matches(text: string, want: string | RegExp): boolean {
 
 /** Throws unless a valid case is judged and reports nothing. */
 export function checkValidCase(rule: Rule, c: ValidCase): void {
-  const { result, reports } = runRule(rule, { node: toFacts(c.facts) });
+  const { result, reports } = runRule(rule, caseEvidence(c));
   if (result.status === 'skipped') throw new Error(`valid case was skipped (${result.reason ?? ''}): a valid case must be judged, not skipped`);
   if (reports.length > 0) throw new Error(`should report nothing but reported ${reports.length}: ${describeReports(reports)}`);
 }
@@ -114,7 +126,7 @@ export function checkInvalidCase(rule: Rule, c: InvalidCase): void {
   for (const e of c.errors) {
     if (!rule.meta.messages[e.messageId]) throw new Error(`expected messageId "${e.messageId}" is not in meta.messages`);
   }
-  const { result, reports } = runRule(rule, { node: toFacts(c.facts) });
+  const { result, reports } = runRule(rule, caseEvidence(c));
   if (result.status === 'skipped') throw new Error(`invalid case was skipped (${result.reason ?? ''})`);
   if (reports.length !== c.errors.length) {
     throw new Error(`should report ${c.errors.length} but reported ${reports.length}: ${describeReports(reports)}`);
@@ -141,7 +153,7 @@ export function checkInvalidCase(rule: Rule, c: InvalidCase): void {
 
 /** Throws unless the case is skipped with a reason matching the expected one. */
 export function checkSkippedCase(rule: Rule, c: SkippedCase): void {
-  const { result } = runRule(rule, { node: toFacts(c.facts) });
+  const { result } = runRule(rule, caseEvidence(c));
   if (result.status !== 'skipped') throw new Error(`should be skipped but was ${result.status}`);
   if (!matches(result.reason ?? '', c.reason)) throw new Error(`skip reason "${result.reason ?? ''}" does not match ${String(c.reason)}`);
 }

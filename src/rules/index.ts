@@ -3,6 +3,7 @@
 import type { Rule } from '../engine/types.js';
 import { kbRules } from './kb-rules.js';
 import { probeRules } from './probe-rules.js';
+import { clusterRules } from './cluster-rules.js';
 import kernelBadUdpChecksum from './node/kernel-bad-udp-checksum.js';
 import kernelLogBadOffload from './node/kernel-log-bad-offload.js';
 import lroOnForwardingHost from './node/lro-on-forwarding-host.js';
@@ -35,7 +36,10 @@ function sortedUnique(rules: Rule[]): Rule[] {
   return [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
 }
 
-export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules, ...probeRules]);
+export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules, ...probeRules, ...clusterRules]);
+
+/** What one node's doctor runs: every rule but the cluster's (they need many nodes and the cluster's facts). */
+export const nodeRules: readonly Rule[] = allRules.filter((r) => r.meta.kind !== 'cluster');
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.meta.id === id);

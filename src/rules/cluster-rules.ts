@@ -1,0 +1,6 @@
+// The cluster rules: judged over the cluster's facts and many nodes' facts in one bag
+// (`podpath cluster doctor`, `doctor --from-dir DIR --cluster-from DUMP`), never by one node's doctor.
+import type { Rule } from '../engine/types.js';
+import vtepAnnotationStale from './cluster/vtep-annotation-stale.js';
+
+export const clusterRules: Rule[] = [vtepAnnotationStale];
