@@ -33,7 +33,12 @@ function kubeText(file: string): string {
   return readFileSync(join(KUBE, file), 'utf8');
 }
 
-export type NodeObject = KubeObject & { metadata: { annotations?: Record<string, string> }; status?: { addresses?: { type: string; address: string }[]; nodeInfo?: Record<string, string> }; spec?: Record<string, unknown> };
+export type NodeObject = KubeObject;
+
+/** The node's status.nodeInfo as read (kernelVersion, kubeProxyVersion, osImage, ...), to edit in place. */
+export function nodeInfo(n: KubeObject): Record<string, string> {
+  return ((n.raw.status as Record<string, unknown>).nodeInfo ?? {}) as Record<string, string>;
+}
 
 /**
  * The recorded flannel NodeList with the lab's values put where flannel and Kubernetes write them;
