@@ -45,13 +45,17 @@ export function nodeInfo(n: KubeObject): Record<string, string> {
  * `edit` changes the objects before podpath parses them (a stale annotation, a second public-ip).
  */
 export function labNodeObjects(file = 'nodelist-flannel-composed-server.json'): NodeObject[] {
+  return parseDumpText(labNodeListText(file), `test/fixtures/kube/api/${file}`).objects as NodeObject[];
+}
+
+/** The recorded NodeList text with the lab's values (for a dump file or the recorded-API server). */
+export function labNodeListText(file = 'nodelist-flannel-composed-server.json'): string {
   let text = kubeText(file);
   // Order matters: 10.244.1.0/24 is node b's EKS podCIDR and node a's lab one.
   for (const n of [LAB.b, LAB.a]) {
     text = text.split(n.eksCidr).join(`@${n.podCIDR}`).split(n.eksIp).join(n.ip).split(n.eksMac).join(n.mac).split(n.eks).join(n === LAB.a ? NODE_A : NODE_B);
   }
-  text = text.split('@').join('');
-  return parseDumpText(text, `test/fixtures/kube/api/${file}`).objects as NodeObject[];
+  return text.split('@').join('');
 }
 
 /** Cluster facts through podpath's own builder: the nodes, plus the recorded ConfigMaps and Calico objects named. */

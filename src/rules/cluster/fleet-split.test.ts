@@ -8,8 +8,10 @@ import rule from './fleet-split.js';
 // Seed 000's node (recorded Kylin facts: 4.19.90-52.49.v2207.ky10.x86_64) as a third node, failing;
 // the lab pair healthy on their Debian kernel.
 const kylin = loadFixture('seed-000-kylin-bad-udp-checksum.json');
+// The lab ran on Debian 12 (test/fixtures/sources/net/README.md).
+const DEBIAN = { os: { source: '/etc/os-release', id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)', idLike: [] } };
 function fleet(o: { kylinFailing: boolean; aFailing?: boolean; a?: NodeFacts }): Evidence {
-  const ev = labEvidence({ a: o.a });
+  const ev = labEvidence({ a: o.a ?? labNodeFacts('a', DEBIAN), b: labNodeFacts('b', DEBIAN) });
   ev.nodes = [
     { ...ev.nodes![0]!, health: { failing: o.aFailing ?? false, ruleIds: o.aFailing ? ['udp-csum-errors'] : [] } },
     { ...ev.nodes![1]!, health: { failing: false, ruleIds: [] } },
@@ -32,7 +34,7 @@ new RuleTester().run(rule, {
       errors: [
         { messageId: 'knownBad', severity: 'error', data: { count: 1, nodes: 'kylin-1', release: '4.19.90-52.49.v2207.ky10.x86_64', otherCount: 2, others: '6.1.0-18-amd64 (2)' }, commands: ['grubby --set-default /boot/vmlinuz-4.19.90-52.22.v2207.ky10.x86_64  # on each of kylin-1; then reboot', 'podpath diff test/fixtures/sources/net/node-a bundles/kylin-1.tar.xz'] },
         { messageId: 'splits', data: { attribute: 'kernel build', failCount: 1, failing: 'kylin-1', healthyCount: 2 } },
-        { messageId: 'splits', data: { attribute: 'OS', failing: 'kylin-1' } },
+        { messageId: 'splits', data: { attribute: 'OS', failing: 'kylin-1', others: 'Debian GNU/Linux 12 (bookworm)' } },
       ],
     },
     {

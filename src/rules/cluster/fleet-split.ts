@@ -11,26 +11,28 @@ import { underlayOf, vxlanLinks } from '../shared/kb-shared.js';
 import { listShort, nodePairs, type NodePair } from '../shared/cluster-shared.js';
 
 interface Value { value: string; line: EvidenceLine }
-type Attribute = { name: string; of: (p: NodePair) => Value | undefined };
+type Attribute = { name: string; own?: (p: NodePair) => Value | undefined; cluster?: (p: NodePair) => Value | undefined };
 
 const fromCluster = (path: string, pick: (p: NodePair) => { value: string } | undefined) => (p: NodePair): Value | undefined => {
   const f = pick(p);
   return f ? { value: f.value, line: { source: `Node/${p.node.name} ${path}`, text: `${path}: ${f.value}` } } : undefined;
 };
 
-/** The facts compared, each from the node's own facts when had, else from what the cluster says. */
+/**
+ * The facts compared. Each has up to two readings, the node's own facts and what the cluster says
+ * (status.nodeInfo); a comparison uses one reading for every node (uname -v against a nodeInfo
+ * kernelVersion would split on the form, not the value).
+ */
 const ATTRIBUTES: Attribute[] = [
-  { name: 'kernel build', of: (p) => {
+  { name: 'kernel build', own: (p) => {
     const k = p.own?.facts.kernel;
-    if (k) return { value: `${k.release}${k.version ? ` ${k.version}` : ''}`, line: { source: `${p.node.name}: ${k.source}`, text: k.uname } };
-    return fromCluster('status.nodeInfo.kernelVersion', (q) => q.node.kernelVersion)(p);
-  } },
-  { name: 'OS', of: (p) => {
+    return k ? { value: `${k.release}${k.version ? ` ${k.version}` : ''}`, line: { source: `${p.node.name}: ${k.source}`, text: k.uname } } : undefined;
+  }, cluster: fromCluster('status.nodeInfo.kernelVersion', (q) => q.node.kernelVersion) },
+  { name: 'OS', own: (p) => {
     const o = p.own?.facts.os;
-    if (o) return { value: o.prettyName ?? `${o.id} ${o.versionId ?? ''}`.trim(), line: { source: `${p.node.name}: ${o.source}`, text: `PRETTY_NAME="${o.prettyName ?? o.id}"` } };
-    return fromCluster('status.nodeInfo.osImage', (q) => q.node.osImage)(p);
-  } },
-  { name: 'underlay NIC driver', of: (p) => {
+    return o ? { value: o.prettyName ?? `${o.id} ${o.versionId ?? ''}`.trim(), line: { source: `${p.node.name}: ${o.source}`, text: `PRETTY_NAME="${o.prettyName ?? o.id}"` } } : undefined;
+  }, cluster: fromCluster('status.nodeInfo.osImage', (q) => q.node.osImage) },
+  { name: 'underlay NIC driver', own: (p) => {
     const facts = p.own?.facts;
     const vx = facts ? vxlanLinks(facts)[0] : undefined;
     const under = facts && vx ? underlayOf(facts, vx) : undefined;
@@ -39,11 +41,17 @@ const ATTRIBUTES: Attribute[] = [
     const value = `${nic.driver}${nic.driverVersion ? ` ${nic.driverVersion}` : ''}${nic.firmwareVersion ? ` firmware ${nic.firmwareVersion}` : ''}`;
     return { value, line: { source: `${p.node.name}: ${nic.sources[0] ?? `ethtool -i ${nic.name}`}`, text: `${nic.name}: driver ${value}` } };
   } },
-  { name: 'kubelet', of: fromCluster('status.nodeInfo.kubeletVersion', (q) => q.node.kubeletVersion) },
-  { name: 'kube-proxy', of: fromCluster('status.nodeInfo.kubeProxyVersion', (q) => q.node.kubeProxyVersion) },
-  { name: 'container runtime', of: fromCluster('status.nodeInfo.containerRuntimeVersion', (q) => q.node.containerRuntimeVersion) },
-  { name: 'architecture', of: fromCluster('status.nodeInfo.architecture', (q) => q.node.architecture) },
+  { name: 'kubelet', cluster: fromCluster('status.nodeInfo.kubeletVersion', (q) => q.node.kubeletVersion) },
+  { name: 'kube-proxy', cluster: fromCluster('status.nodeInfo.kubeProxyVersion', (q) => q.node.kubeProxyVersion) },
+  { name: 'container runtime', cluster: fromCluster('status.nodeInfo.containerRuntimeVersion', (q) => q.node.containerRuntimeVersion) },
+  { name: 'architecture', cluster: fromCluster('status.nodeInfo.architecture', (q) => q.node.architecture) },
 ];
+
+/** The reading every given node has (its own facts first), or undefined when neither covers them all. */
+function reading(attr: Attribute, nodes: NodePair[]): ((p: NodePair) => Value | undefined) | undefined {
+  for (const read of [attr.own, attr.cluster]) if (read && nodes.every((p) => read(p) !== undefined)) return read;
+  return undefined;
+}
 
 export default defineRule({
   meta: {
@@ -99,24 +107,25 @@ export default defineRule({
     if (failing.length === 0 || healthy.length === 0) return;
     const rules = [...new Set(failing.flatMap((p) => p.own!.health!.ruleIds))].sort();
     for (const attr of ATTRIBUTES) {
-      const f = failing.map((p) => attr.of(p));
-      const h = healthy.map((p) => attr.of(p));
-      if (f.some((v) => v === undefined) || h.every((v) => v === undefined)) continue;
+      const read = reading(attr, judged);
+      if (!read) continue;
+      const f = failing.map((p) => read(p)!);
+      const h = healthy.map((p) => read(p)!);
       const value = f[0]!.value;
-      if (!f.every((v) => v!.value === value)) continue;
-      const others = [...new Set(h.filter((v) => v !== undefined).map((v) => v!.value))];
+      if (!f.every((v) => v.value === value)) continue;
+      const others = [...new Set(h.map((v) => v.value))];
       if (others.includes(value)) continue;
       ctx.report({
         messageId: 'splits',
         detailId: 'splitsDetail',
         data: { attribute: attr.name, failCount: failing.length, failing: listShort(failing.map((p) => p.node.name)), value, healthyCount: healthy.length, others: listShort(others, 4), rules: rules.join(', ') },
         commandData: { diffCommand: diff(healthy[0]!.own!.from, failing[0]!.own!.from), ...NO_BAD_BUILD },
-        evidence: [...f.slice(0, 3).map((v) => v!.line), ...h.filter((v) => v !== undefined).slice(0, 2).map((v) => v!.line)],
+        evidence: [...f.slice(0, 3).map((v) => v.line), ...h.slice(0, 2).map((v) => v.line)],
       });
     }
 
     function knownBad(all: NodePair[]): void {
-      const kernels = all.map((p) => ({ p, v: ATTRIBUTES[0]!.of(p), release: p.own?.facts.kernel?.release ?? p.node.kernelVersion?.value }));
+      const kernels = all.map((p) => ({ p, v: ATTRIBUTES[0]!.own?.(p) ?? ATTRIBUTES[0]!.cluster?.(p), release: p.own?.facts.kernel?.release ?? p.node.kernelVersion?.value }));
       for (const build of BAD_UDP_CHECKSUM_BUILDS) {
         const bad = kernels.filter((k) => k.release !== undefined && findBadUdpChecksumBuild(k.release) === build);
         if (bad.length === 0) continue;
