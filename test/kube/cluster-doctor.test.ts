@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putFixture, startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.js';
 import { missingRequirement } from '../helpers/env.js';
+import { AGENT_ENV, spawnAgent, type SpawnedAgent } from '../helpers/agent.js';
 import { LAB, labNodeFacts, labNodeListText, NODE_A, NODE_B } from '../helpers/cluster-evidence.js';
 import type { ClusterDoctorReport } from '../../src/report/cluster-doctor-model.js';
 
@@ -16,9 +17,9 @@ const root = join(__dirname, '../..');
 const TOKEN = 'cluster-doctor-token-0123456789abcdef';
 const KUBE = join(root, 'test/fixtures/kube/api');
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { ...process.env, KUBECONFIG: '/nonexistent', LANG: 'C', LC_ALL: '' }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { ...process.env, KUBECONFIG: '/nonexistent', LANG: 'C', LC_ALL: '', ...extraEnv }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });
@@ -135,4 +136,31 @@ describe.skipIf(missingRequirement({ tools: ['openssl'] }))('podpath cluster doc
     expect(api.requests.some((q) => q.method === 'GET' && q.path === '/api/v1/nodes')).toBe(true);
     expect(r.code).toBe(1);
   }, 60_000);
+});
+
+describe.skipIf(missingRequirement({ tools: ['openssl'] }))('podpath cluster doctor --agents: node facts from the agents\' /v1/facts', () => {
+  let api: FakeApiServer;
+  let agent: SpawnedAgent;
+  beforeAll(async () => {
+    api = await startFakeApiServer({ token: TOKEN });
+    // node-a's InternalIP is where a real `podpath agent` listens; nothing listens for node-b.
+    putFixture(api, labNodeListText().split(LAB.a.ip).join('127.0.0.1').split(LAB.b.ip).join('127.0.0.2'));
+    agent = await spawnAgent(['--listen', '127.0.0.1']);
+  }, 60_000);
+  afterAll(async () => {
+    await agent?.stop();
+    await api?.close();
+  });
+
+  it('fetches node-a\'s facts from its agent, reports node-b\'s agent unreachable (exit 2)', async () => {
+    const r = await run(['cluster', 'doctor', '--kubeconfig', api.kubeconfig({ token: TOKEN }), '--agents', '--api-port', String(agent.apiPort), '-o', 'json'], { PODPATH_TOKEN: AGENT_ENV.PODPATH_TOKEN });
+    const rep = JSON.parse(r.stdout) as ClusterDoctorReport;
+    const a = rep.nodes.find((n) => n.name === NODE_A)!;
+    expect(a.from).toBe(`http://127.0.0.1:${agent.apiPort}/v1/facts`);
+    expect(a.matchedBy).toBe('name');
+    expect(a.report?.node.origin.kind).toBe('live');
+    const b = rep.nodes.find((n) => n.name === NODE_B)!;
+    expect(b.error?.code).toBe('E_AGENT_UNREACHABLE');
+    expect(r.code).toBe(2);
+  }, 120_000);
 });
