@@ -42,6 +42,11 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'differs', data: { setting: 'mtu', value: 1400, nodes: NODE_A, others: 1450, otherCount: 2 }, commands: ['kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=node-a'] }],
     },
     {
+      name: 'node b\'s eth0 (under flannel.1) has MTU 1450, node a\'s 1500 (the lab fault mtu-mismatch on a veth underlay)',
+      evidence: labEvidence({ b: (() => { const f = labNodeFacts('b'); f.links!.items = f.links!.items.map((l) => (l.name === 'eth0' ? { ...l, mtu: 1450 } : l)); return f; })() }),
+      errors: [{ messageId: 'differs', data: { dev: 'eth0', setting: 'mtu', value: 1450, nodes: NODE_B, others: 1500 }, evidence: [/^eth0: mtu 1450/, /^eth0: mtu 1500/] }],
+    },
+    {
       name: 'Calico: node a\'s vxlan.calico on VNI 4097',
       evidence: labEvidence({ nodes: calicoNodes, extraFiles: ['felixconfiguration-v3-vxlan.yaml'], a: calicoFacts('a', 4789, 4097), b: calicoFacts('b', 4789, 4096) }),
       errors: [{ messageId: 'notConfigured', data: { setting: 'vxlan id', value: 4097, nodes: NODE_A } }],

@@ -5,22 +5,30 @@
 import { defineRule } from '../../engine/types.js';
 import type { ClusterFacts, ClusterNode } from '../../evidence/cluster-facts.js';
 import type { EvidenceLine, Link } from '../../evidence/node-facts.js';
+import { underlayOf } from '../shared/kb-shared.js';
 import { agentPod, flannelDeviceName, linkLine, linkOf, listShort, nodePairs } from '../shared/cluster-shared.js';
 
-type Setting = 'mtu' | 'port' | 'vni';
+type Setting = 'mtu' | 'port' | 'vni' | 'underlayMtu';
 /** flannel leaves Port 0 to the kernel, which uses 8472 (Linux's historic VXLAN port); VNI 1 (defaultVNI). */
 const FLANNEL_DEFAULT = { port: 8472, vni: 1 };
 /** felix's defaults (config-params.json): VXLANPort 4789, VXLANVNI 4096; VXLANMTU 0 = auto. */
 const FELIX_DEFAULT = { port: 4789, vni: 4096 };
 
-interface Seen { node: string; link: Link; line: EvidenceLine }
+interface Seen { node: string; link: Link; line: EvidenceLine; under?: { link: Link; line: EvidenceLine } }
 
-function valueOf(l: Link, s: Setting): number | undefined {
-  return s === 'mtu' ? l.mtu : s === 'port' ? l.vxlan?.port : l.vxlan?.id;
+function valueOf(seen: Seen, s: Setting): number | undefined {
+  const l = seen.link;
+  return s === 'underlayMtu' ? seen.under?.link.mtu : s === 'mtu' ? l.mtu : s === 'port' ? l.vxlan?.port : l.vxlan?.id;
+}
+
+/** The device the setting is on, and the line that shows it. */
+function shown(seen: Seen, s: Setting): { dev: string; line: EvidenceLine } {
+  return s === 'underlayMtu' && seen.under ? { dev: seen.under.link.name, line: seen.under.line } : { dev: seen.link.name, line: seen.line };
 }
 
 /** What the configuration says, with the line that says it. */
 function configured(cluster: ClusterFacts, cni: 'flannel' | 'calico', s: Setting): { value: number; source: EvidenceLine } | undefined {
+  if (s === 'underlayMtu') return undefined;
   if (cni === 'flannel') {
     const nc = cluster.flannelNetConf;
     if (!nc) return undefined;
@@ -43,7 +51,7 @@ export default defineRule({
   meta: {
     id: 'overlay-settings-mismatch',
     kind: 'cluster',
-    title: { en: 'VXLAN MTU, port or VNI differs between nodes, or from the CNI configuration', zh: 'VXLAN 的 MTU、端口或 VNI 在节点间不同,或与 CNI 配置不符' },
+    title: { en: 'VXLAN MTU, port or VNI (or the underlay MTU) differs between nodes, or from the CNI configuration', zh: 'VXLAN 的 MTU、端口或 VNI(或底层接口 MTU)在节点间不同,或与 CNI 配置不符' },
     severity: 'error',
     needs: ['cluster', 'nodes'],
     messages: {
@@ -54,6 +62,7 @@ export default defineRule({
       effectPort: { en: 'VXLAN datagrams between these nodes go to a port the receiver does not listen on and are dropped.', zh: '这些节点之间的 VXLAN 报文发往接收方未监听的端口,被丢弃。' },
       effectVni: { en: 'The receiver drops VXLAN datagrams whose VNI is not its own.', zh: '接收方丢弃 VNI 与自身不同的 VXLAN 报文。' },
       effectMtu: { en: 'Pod packets larger than the smaller MTU are dropped or fragmented on the way; large transfers stall while pings pass.', zh: '大于较小 MTU 的 Pod 报文在途中被丢弃或分片;大流量传输卡住而 ping 正常。' },
+      effectUnderlayMtu: { en: 'The VXLAN device\'s MTU is derived from this interface\'s (minus 50): a node whose underlay carries less than the others\' drops their full-size VXLAN frames.', zh: 'VXLAN 设备的 MTU 由该接口的 MTU 减 50 得出:底层接口 MTU 比其他节点小的节点会丢弃对方发来的满长 VXLAN 帧。' },
       notConfigured: {
         en: '{dev} {setting} is {value} on {nodes}, but {config} says {expected}',
         zh: '{dev} 的 {setting} 在 {nodes} 上是 {value},但 {config} 规定为 {expected}',
@@ -80,14 +89,16 @@ export default defineRule({
       for (const { node, own } of pairs) {
         if (!own) continue;
         const link = linkOf(own.facts, devName(cluster, node, cni)) ?? (cni === 'flannel' ? own.facts.links?.items.find((l) => /^flannel\.\d+$/.test(l.name)) : undefined);
-        if (link) seen.push({ node: node.name, link, line: linkLine(node.name, own.facts, link) });
+        if (!link) continue;
+        const under = underlayOf(own.facts, link);
+        seen.push({ node: node.name, link, line: linkLine(node.name, own.facts, link), ...(under ? { under: { link: under.link, line: linkLine(node.name, own.facts, under.link) } } : {}) });
       }
       if (seen.length === 0) continue;
       const agent = agentPod(cluster, cni);
-      for (const setting of ['port', 'vni', 'mtu'] as const) {
+      for (const setting of ['port', 'vni', 'mtu', 'underlayMtu'] as const) {
         const groups = new Map<number, Seen[]>();
         for (const s of seen) {
-          const v = valueOf(s.link, setting);
+          const v = valueOf(s, setting);
           if (v !== undefined) groups.set(v, [...(groups.get(v) ?? []), s]);
         }
         const conf = configured(cluster, cni, setting);
@@ -98,22 +109,23 @@ export default defineRule({
             ctx.report({
               messageId: 'notConfigured',
               detailId,
-              data: { dev: group[0]!.link.name, setting: SETTING[setting], value, nodes: listShort(group.map((g) => g.node)), config: conf.source.source, expected: conf.value, node: group[0]!.node, ...agent },
-              evidence: [conf.source, ...group.slice(0, 6).map((g) => g.line)],
+              data: { dev: shown(group[0]!, setting).dev, setting: SETTING[setting], value, nodes: listShort(group.map((g) => g.node)), config: conf.source.source, expected: conf.value, node: group[0]!.node, ...agent },
+              evidence: [conf.source, ...group.slice(0, 6).map((g) => shown(g, setting).line)],
             });
           }
           continue;
         }
         if (groups.size < 2) continue;
-        // Without a configured value, the most common one is taken as intended.
-        const ranked = [...groups].sort((a, b) => b[1].length - a[1].length || a[0] - b[0]);
+        // Without a configured value, the most common one is taken as intended; between equally
+        // common ones the larger (a smaller MTU, port or VNI is the deviation more often).
+        const ranked = [...groups].sort((a, b) => b[1].length - a[1].length || b[0] - a[0]);
         const [majority, majorityNodes] = ranked[0]!;
         for (const [value, group] of ranked.slice(1)) {
           ctx.report({
             messageId: 'differs',
             detailId,
-            data: { dev: group[0]!.link.name, setting: SETTING[setting], value, nodes: listShort(group.map((g) => g.node)), others: majority, otherCount: majorityNodes.length, otherNodes: listShort(majorityNodes.map((g) => g.node), 5), node: group[0]!.node, ...agent },
-            evidence: [...group.slice(0, 4).map((g) => g.line), ...majorityNodes.slice(0, 2).map((g) => g.line)],
+            data: { dev: shown(group[0]!, setting).dev, setting: SETTING[setting], value, nodes: listShort(group.map((g) => g.node)), others: majority, otherCount: majorityNodes.length, otherNodes: listShort(majorityNodes.map((g) => g.node), 5), node: group[0]!.node, ...agent },
+            evidence: [...group.slice(0, 4).map((g) => shown(g, setting).line), ...majorityNodes.slice(0, 2).map((g) => shown(g, setting).line)],
           });
         }
       }
@@ -126,5 +138,5 @@ function devName(cluster: ClusterFacts, node: ClusterNode, cni: 'flannel' | 'cal
 }
 
 // Names as `ip -d link` prints them, the same in both languages.
-const SETTING: Record<Setting, string> = { mtu: 'mtu', port: 'dstport', vni: 'vxlan id' };
-const EFFECT: Record<Setting, string> = { mtu: 'effectMtu', port: 'effectPort', vni: 'effectVni' };
+const SETTING: Record<Setting, string> = { mtu: 'mtu', port: 'dstport', vni: 'vxlan id', underlayMtu: 'mtu' };
+const EFFECT: Record<Setting, string> = { mtu: 'effectMtu', port: 'effectPort', vni: 'effectVni', underlayMtu: 'effectUnderlayMtu' };
