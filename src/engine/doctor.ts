@@ -6,7 +6,7 @@ import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
 import type { ProbeEvidence } from '../evidence/probe-evidence.js';
 import { collectNodeFacts } from '../sources/collect.js';
 import { buildReport, EXIT_INCONCLUSIVE, isInconclusive, type DoctorReport } from '../report/model.js';
-import { nodeRules } from '../rules/index.js';
+import { allRules, nodeRules } from '../rules/index.js';
 import { VERSION } from '../util/version.js';
 import { loadFactsFile } from './facts.js';
 import { evidenceFor, runRules } from './run-rules.js';
@@ -49,6 +49,8 @@ const ALWAYS: EvidenceKey[] = ['kernel', 'os', 'links', 'cni'];
 export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorReport; exitCode: number; translation?: DoctorReport }> {
   const rules = opts.rules ?? nodeRules;
   if (opts.facts && (opts.from || opts.root)) throw new PodpathError('E_USAGE', '--facts cannot be combined with --from or --root');
+  const clusterOnly = (opts.only ?? []).filter((id) => allRules.some((r) => r.meta.id === id && r.meta.kind === 'cluster'));
+  if (clusterOnly.length > 0 && !opts.rules) throw new PodpathError('E_USAGE', `${clusterOnly.join(', ')} judge${clusterOnly.length === 1 ? 's' : ''} the cluster, not one node: run \`podpath cluster doctor\` (or \`doctor --from-dir DIR --cluster-from DUMP\`)`);
   const chosen = opts.only && opts.only.length > 0 ? rules.filter((r) => opts.only?.includes(r.meta.id)) : rules;
   // Probes are not read from the node: they come from --peer, or stay missing with a reason.
   const needs = [...new Set([...evidenceFor(chosen).filter(isNodeSection), ...ALWAYS])].filter((k) => k !== 'probes').sort();

@@ -141,8 +141,7 @@ export default defineRule({
           data: { count: bad.length, nodes: listShort(bad.map((k) => k.p.node.name)), release, otherCount: rest.length, others: listShort(others, 4) || 'none', distro: build.distro, problem: build.problem },
           commandData: {
             diffCommand: rest[0]?.p.own && bad[0]!.p.own ? diff(rest[0].p.own.from, bad[0]!.p.own.from) : fragment('# podpath diff HEALTHY FAILING: no facts of both kinds of node were given'),
-            bootCommand: fragment('grubby --set-default {kernel}  # on each of {nodes}; then reboot', { kernel: `/boot/vmlinuz-${build.knownGood[0] ?? releaseWithoutArch(release)}${arch}`, nodes: listShort(bad.map((k) => k.p.node.name)) }),
-            bootUndo: fragment('grubby --set-default {kernel}  # then reboot', { kernel: `/boot/vmlinuz-${release}` }),
+            ...bootFragments(`${build.knownGood[0] ?? releaseWithoutArch(release)}${arch}`, release, listShort(bad.map((k) => k.p.node.name))),
           },
           evidence: bad.slice(0, 4).map((k) => k.v!.line),
         });
@@ -151,7 +150,16 @@ export default defineRule({
   },
 });
 
-function diff(healthy: string, failing: string): ShellFragment {
+/** Boot the good build on the listed nodes, and back (each value quoted for sh). */
+export function bootFragments(good: string, current: string, nodes: string): { bootCommand: ShellFragment; bootUndo: ShellFragment } {
+  return {
+    bootCommand: fragment('grubby --set-default /boot/vmlinuz-{kernel}  # on each of {nodes}; then reboot', { kernel: good, nodes }),
+    bootUndo: fragment('grubby --set-default /boot/vmlinuz-{kernel}  # then reboot', { kernel: current }),
+  };
+}
+
+/** `podpath diff HEALTHY FAILING`, each path quoted for sh. */
+export function diff(healthy: string, failing: string): ShellFragment {
   return fragment('podpath diff {healthy} {failing}', { healthy, failing });
 }
 

@@ -21,7 +21,7 @@ new RuleTester().run(rule, {
     {
       name: 'the recorded EKS nodes: kernel 4.14.154 and kube-proxy v1.14.8',
       evidence: recorded,
-      errors: [{ messageId: 'kubeProxy', data: { count: 2, kernel: '4.14.154-128.181.amzn2.x86_64', kernelBasis: '4.14.154 < 4.14.181', kubeProxy: 'v1.14.8-eks-b8860f', proxyBasis: '1.14.8 < 1.17.9' }, evidence: [/kernelVersion: 4\.14\.154/, /kubeProxyVersion: v1\.14\.8/], commands: ['ethtool -K flannel.1 tx-checksum-ip-generic off  # on each of node-a, node-b'] }],
+      errors: [{ messageId: 'kubeProxy', data: { count: 2, kernel: '4.14.154-128.181.amzn2.x86_64', kernelBasis: '4.14.154 < 4.14.181', kubeProxy: 'v1.14.8-eks-b8860f', proxyBasis: '1.14.8 < 1.17.9' }, evidence: [/^4\.14\.154-128\.181\.amzn2\.x86_64$/, /^v1\.14\.8-eks-b8860f$/], commands: ['ethtool -K flannel.1 tx-checksum-ip-generic off  # on each of node-a, node-b'] }],
     },
     {
       name: 'Calico, old kernel, no override',

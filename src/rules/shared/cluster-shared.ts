@@ -24,11 +24,11 @@ export function nodePairs(evidence: Evidence): NodePair[] {
   });
 }
 
-/** A cluster fact as evidence: `Node/name metadata.annotations[...]` and its value. */
+/** A cluster fact as evidence: the object and field as the source (`Node/name metadata.annotations[...]`), its value as the text. */
 export function factLine<T>(f: Fact<T>, shown?: string): EvidenceLine {
   const where = `${f.from.kind}/${f.from.namespace ? `${f.from.namespace}/` : ''}${f.from.name}`;
   const value = shown ?? (typeof f.value === 'string' ? f.value : JSON.stringify(f.value));
-  return { source: `${where} ${f.from.path}`, text: `${f.from.path}: ${value}` };
+  return { source: `${where} ${f.from.path}`, text: value === '' ? '""' : value };
 }
 
 /** The source of a node's facts section, prefixed with the node, so the reader knows whose line it is. */
