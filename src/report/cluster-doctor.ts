@@ -91,7 +91,8 @@ export function renderClusterText(r: ClusterDoctorReport, opts: { color?: boolea
   }
   const skipped = r.results.filter((x) => x.status === 'skipped');
   for (const x of skipped) out.push(c.dim(`  - ${label('skipped', lang)} ${show(x.ruleId)}: ${show(x.reason ?? '', ALL)}`));
-  out.push('', c.bold(word('nodes', lang)));
+  if (out.at(-1) !== '') out.push('');
+  out.push(c.bold(word('nodes', lang)));
   const rows = [[word('node', lang), word('matched', lang), word('status', lang), word('from', lang)], ...r.nodes.map((n) => [show(n.name, 63), show(matchWords(n, lang), 80), show(statusWords(n, lang), 200), show(n.from, 200)])];
   const widths = rows[0]!.map((_, i) => maxOf(rows.map((row) => row[i]!.length)));
   for (const row of rows) out.push(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
