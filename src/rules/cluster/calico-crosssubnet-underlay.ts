@@ -5,9 +5,11 @@
 // source/destination check on.
 import { defineRule } from '../../engine/types.js';
 import type { ClusterNode } from '../../evidence/cluster-facts.js';
-import { prefixContains } from '../data/ipv4.js';
-import { bareAddress, factLine, listShort, nodePairs, nodeSource, routeFor } from '../shared/cluster-shared.js';
+import { networkAddress, prefixContains } from '../data/ipv4.js';
+import { bareAddress, factLine, nodePairs, nodeSource, routeFor } from '../shared/cluster-shared.js';
 
+/** Peers in the same subnet whose route is looked up per node. */
+const PEERS_SAMPLED = 32;
 const REGION_LABELS = ['topology.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/region'];
 /** AWS region names (eu-central-1, us-gov-west-1): other clouds name theirs otherwise. */
 const AWS_REGION = /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-[a-z]+-\d+$/;
@@ -59,30 +61,44 @@ export default defineRule({
     for (const pool of pools) {
       const resource = pool.apiVersion.startsWith('crd.') ? 'ippools.crd.projectcalico.org' : 'ippools.projectcalico.org';
       const poolLine = { source: `IPPool/${pool.name} spec.vxlanMode`, text: `vxlanMode: CrossSubnet (cidr ${pool.cidr ?? '?'})` };
-      const same: string[] = [];
+      // Grouped by network first: a 5,000-node cluster in one subnet is not compared pair by pair.
+      const keyOf = (p: (typeof pairs)[number]) => {
+        const a = p.node.calico!.ipv4Address!.value;
+        const len = Number(a.split('/')[1]);
+        return `${networkAddress(bareAddress(a), len) ?? a}/${len}`;
+      };
+      const byNet = new Map<string, typeof pairs>();
+      for (const p of pairs) byNet.set(keyOf(p), [...(byNet.get(keyOf(p)) ?? []), p]);
+      let pairCount = 0;
+      const shown: string[] = [];
       for (const x of pairs) {
         const subnet = x.node.calico!.ipv4Address!.value;
-        for (const y of pairs) {
-          if (y === x) continue;
+        const own = keyOf(x);
+        // Same network and length: the same subnet; other lengths: checked address by address.
+        const peers = [...(byNet.get(own) ?? []), ...[...byNet].filter(([k]) => k !== own && k.split('/')[1] !== own.split('/')[1]).flatMap(([, g]) => g).filter((y) => prefixContains(subnet, bareAddress(y.node.calico!.ipv4Address!.value)))].filter((y) => y !== x);
+        pairCount += peers.length;
+        for (const y of peers) if (shown.length < 5 && x.node.name < y.node.name) shown.push(`${x.node.name}-${y.node.name}`);
+        const facts = x.own?.facts;
+        if (!facts?.routes) continue;
+        for (const y of peers.slice(0, PEERS_SAMPLED)) {
           const peerIp = bareAddress(y.node.calico!.ipv4Address!.value);
-          if (!prefixContains(subnet, peerIp)) continue;
-          if (x.node.name < y.node.name) same.push(`${x.node.name}-${y.node.name}`);
-          const facts = x.own?.facts;
-          const route = facts?.routes ? routeFor(facts, peerIp) : undefined;
+          const route = routeFor(facts, peerIp);
           if (!route?.via) continue;
           ctx.report({
             messageId: 'viaGateway',
             data: { pool: pool.name, node: x.node.name, peer: y.node.name, subnet, peerIp, gw: route.via, resource },
-            evidence: [poolLine, factLine(x.node.calico!.ipv4Address!), factLine(y.node.calico!.ipv4Address!), { source: nodeSource(x.node.name, facts?.routes?.source, 'ip route'), text: `${peerIp}: ${route.line}` }],
+            evidence: [poolLine, factLine(x.node.calico!.ipv4Address!), factLine(y.node.calico!.ipv4Address!), { source: nodeSource(x.node.name, facts.routes.source, 'ip route'), text: `${peerIp}: ${route.line}` }],
           });
         }
       }
+      // Each pair was counted from both ends (a wider prefix on one side counts once: rounded up).
+      const same = Math.ceil(pairCount / 2);
       const region = pairs.map((p) => awsRegion(p.node)).find((r) => r !== undefined);
-      if (same.length > 0 && region) {
+      if (same > 0 && region) {
         ctx.report({
           messageId: 'awsVpc',
           severity: 'warning',
-          data: { pool: pool.name, count: same.length, pairs: listShort(same, 5), region, resource },
+          data: { pool: pool.name, count: same, pairs: `${shown.join(', ')}${same > shown.length ? ', ...' : ''}`, region, resource },
           evidence: [poolLine, ...pairs.slice(0, 3).map((p) => factLine(p.node.calico!.ipv4Address!)), { source: `Node/${pairs[0]!.node.name} metadata.labels`, text: `region ${region}` }],
         });
       }

@@ -5,9 +5,9 @@
 import { fragment } from '../../engine/shell-fill.js';
 import { defineRule } from '../../engine/types.js';
 import type { ClusterNode } from '../../evidence/cluster-facts.js';
-import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
+import type { EvidenceLine } from '../../evidence/node-facts.js';
 import { networkAddress, parsePrefix } from '../data/ipv4.js';
-import { agentPod, bareAddress, factLine, flannelDeviceName, nodePairs, nodeSource, normMac } from '../shared/cluster-shared.js';
+import { agentPod, bareAddress, factLine, flannelDeviceName, listShort, nodePairs, nodeSource, normMac } from '../shared/cluster-shared.js';
 
 interface Vtep { cni: 'flannel' | 'calico'; dev: string; mac: string; overlay?: string; underlay?: string; proof: EvidenceLine[] }
 
@@ -50,8 +50,8 @@ export default defineRule({
         zh: '{peer} 上 {dev} 把 {node} 的 overlay 地址 {overlay} 解析为 {stale},但 {node} 通告的 VTEP MAC 是 {mac}:发往 {node} 的帧带着它会丢弃的目的 MAC',
       },
       missing: {
-        en: 'On {peer}, {dev} has neither an FDB entry for {node}\'s VTEP MAC {mac} nor a neighbour entry for {overlay}: {peer} has not programmed {node} (its agent did not see it, or failed)',
-        zh: '{peer} 上 {dev} 既没有 {node} 的 VTEP MAC {mac} 的 FDB 条目,也没有 {overlay} 的邻居条目:{peer} 没有为 {node} 写入条目(其 agent 没有看到它,或写入失败)',
+        en: 'On {peer}, {dev} has no FDB or neighbour entry for {count} node(s) ({node}; the first: VTEP MAC {mac}, overlay {overlay}): {peer} has not programmed them (its agent did not see them, or failed)',
+        zh: '{peer} 上 {dev} 没有 {count} 个节点({node};第一个:VTEP MAC {mac},overlay {overlay})的 FDB 或邻居条目:{peer} 没有为它们写入条目(其 agent 没有看到它们,或写入失败)',
       },
     },
     explanation: {
@@ -75,54 +75,73 @@ export default defineRule({
   check(ctx) {
     const cluster = ctx.evidence.cluster!;
     const pairs = nodePairs(ctx.evidence);
-    for (const { node } of pairs) {
-      for (const v of advertised(node, flannelDeviceName(cluster, node))) {
-        for (const other of pairs) {
-          if (other.node.name === node.name || !other.own) continue;
-          judgePeer(other.own.facts, other.node.name, node.name, v);
-        }
-      }
-    }
-
-    function judgePeer(facts: NodeFacts, peer: string, node: string, v: Vtep): void {
-      if (!facts.fdb || !facts.neighbours) return;
-      // A peer without the device does not run this CNI's VXLAN (or it is down): the node rules say so.
-      if (!facts.links?.items.some((l) => l.name === v.dev)) return;
+    const advertisedBy = pairs.map(({ node }) => ({ node, vteps: advertised(node, flannelDeviceName(cluster, node)) }));
+    // Per peer, its entries indexed once (a 5,000-node cluster: 5,000 peers x 5,000 entries, not cubed).
+    for (const other of pairs) {
+      const facts = other.own?.facts;
+      if (!facts?.fdb || !facts.neighbours) continue;
+      const peer = other.node.name;
+      const devs = new Set((facts.links?.items ?? []).map((l) => l.name));
+      const fdbByDst = new Map<string, (typeof facts.fdb.items)[number][]>();
+      for (const f of facts.fdb.items) if (f.dst !== undefined) fdbByDst.set(`${f.dev}|${f.dst}`, [...(fdbByDst.get(`${f.dev}|${f.dst}`) ?? []), f]);
+      const neighByAddr = new Map<string, (typeof facts.neighbours.items)[number][]>();
+      for (const n of facts.neighbours.items) if (n.lladdr !== undefined) neighByAddr.set(`${n.dev}|${n.address}`, [...(neighByAddr.get(`${n.dev}|${n.address}`) ?? []), n]);
       const fdbSrc = nodeSource(peer, facts.fdb.source, 'bridge fdb show');
       const neighSrc = nodeSource(peer, facts.neighbours.source, 'ip neigh show');
-      const fdb = facts.fdb.items.filter((f) => f.dev === v.dev && v.underlay !== undefined && f.dst === v.underlay);
-      const neigh = facts.neighbours.items.filter((n) => n.dev === v.dev && v.overlay !== undefined && n.address === v.overlay && n.lladdr !== undefined);
-      const data = { peer, node, dev: v.dev, mac: v.mac, underlay: v.underlay ?? '?', overlay: v.overlay ?? '?', ...agentPod(cluster, v.cni) };
-      if (fdb.length === 0 && neigh.length === 0) {
-        const add = fragment('bridge fdb append {mac} dev {dev} dst {dst} self permanent', { mac: v.mac, dev: v.dev, dst: v.underlay ?? '' });
-        const del = fragment('bridge fdb del {mac} dev {dev} dst {dst}', { mac: v.mac, dev: v.dev, dst: v.underlay ?? '' });
-        ctx.report({ messageId: 'missing', severity: 'warning', data: { ...data, stale: '-' }, commandData: { fixCommand: add, undoCommand: del }, evidence: [...v.proof, { source: fdbSrc, text: `no entry on ${v.dev} with dst ${v.underlay ?? '?'} (${facts.fdb.items.filter((f) => f.dev === v.dev).length} entries on ${v.dev})` }] });
-        return;
+      const missing = new Map<string, { v: Vtep; nodes: string[] }>();
+      for (const { node, vteps } of advertisedBy) {
+        if (node.name === peer) continue;
+        for (const v of vteps) {
+          // A peer without the device does not run this CNI's VXLAN (or it is down): the node rules say so.
+          if (!devs.has(v.dev)) continue;
+          const fdb = v.underlay !== undefined ? fdbByDst.get(`${v.dev}|${v.underlay}`) ?? [] : [];
+          const neigh = v.overlay !== undefined ? neighByAddr.get(`${v.dev}|${v.overlay}`) ?? [] : [];
+          const data = { peer, node: node.name, dev: v.dev, mac: v.mac, underlay: v.underlay ?? '?', overlay: v.overlay ?? '?', ...agentPod(cluster, v.cni) };
+          if (fdb.length === 0 && neigh.length === 0) {
+            const m = missing.get(v.dev) ?? { v, nodes: [] };
+            m.nodes.push(node.name);
+            missing.set(v.dev, m);
+            continue;
+          }
+          for (const f of fdb) {
+            const stale = normMac(f.mac);
+            if (stale === v.mac || stale === '00:00:00:00:00:00') continue;
+            ctx.report({
+              messageId: 'staleFdb',
+              data: { ...data, stale },
+              commandData: {
+                fixCommand: fragment('bridge fdb del {stale} dev {dev} dst {dst} && bridge fdb append {mac} dev {dev} dst {dst} self permanent', { stale, mac: v.mac, dev: v.dev, dst: f.dst ?? '' }),
+                undoCommand: fragment('bridge fdb del {mac} dev {dev} dst {dst} && bridge fdb append {stale} dev {dev} dst {dst} self permanent', { stale, mac: v.mac, dev: v.dev, dst: f.dst ?? '' }),
+              },
+              evidence: [...v.proof, { source: fdbSrc, text: f.line }],
+            });
+          }
+          for (const n of neigh) {
+            const stale = normMac(n.lladdr ?? '');
+            if (stale === v.mac) continue;
+            ctx.report({
+              messageId: 'staleNeighbour',
+              data: { ...data, stale },
+              commandData: {
+                fixCommand: fragment('ip neigh replace {ip} lladdr {mac} dev {dev} nud permanent', { ip: n.address, mac: v.mac, dev: v.dev }),
+                undoCommand: fragment('ip neigh replace {ip} lladdr {mac} dev {dev} nud permanent', { ip: n.address, mac: stale, dev: v.dev }),
+              },
+              evidence: [...v.proof, { source: neighSrc, text: n.line }],
+            });
+          }
+        }
       }
-      for (const f of fdb) {
-        if (normMac(f.mac) === v.mac || normMac(f.mac) === '00:00:00:00:00:00') continue;
-        const stale = normMac(f.mac);
+      // Nodes this peer never programmed: one finding per device, not one per node.
+      for (const [dev, { v, nodes }] of missing) {
+        const first = nodes[0]!;
+        const add = fragment('bridge fdb append {mac} dev {dev} dst {dst} self permanent', { mac: v.mac, dev, dst: v.underlay ?? '' });
+        const del = fragment('bridge fdb del {mac} dev {dev} dst {dst}', { mac: v.mac, dev, dst: v.underlay ?? '' });
         ctx.report({
-          messageId: 'staleFdb',
-          data: { ...data, stale },
-          commandData: {
-            fixCommand: fragment('bridge fdb del {stale} dev {dev} dst {dst} && bridge fdb append {mac} dev {dev} dst {dst} self permanent', { stale, mac: v.mac, dev: v.dev, dst: f.dst ?? '' }),
-            undoCommand: fragment('bridge fdb del {mac} dev {dev} dst {dst} && bridge fdb append {stale} dev {dev} dst {dst} self permanent', { stale, mac: v.mac, dev: v.dev, dst: f.dst ?? '' }),
-          },
-          evidence: [...v.proof, { source: fdbSrc, text: f.line }],
-        });
-      }
-      for (const n of neigh) {
-        const stale = normMac(n.lladdr ?? '');
-        if (stale === v.mac) continue;
-        ctx.report({
-          messageId: 'staleNeighbour',
-          data: { ...data, stale },
-          commandData: {
-            fixCommand: fragment('ip neigh replace {ip} lladdr {mac} dev {dev} nud permanent', { ip: n.address, mac: v.mac, dev: v.dev }),
-            undoCommand: fragment('ip neigh replace {ip} lladdr {mac} dev {dev} nud permanent', { ip: n.address, mac: stale, dev: v.dev }),
-          },
-          evidence: [...v.proof, { source: neighSrc, text: n.line }],
+          messageId: 'missing',
+          severity: 'warning',
+          data: { peer, node: listShort(nodes, 5), count: nodes.length, dev, mac: v.mac, overlay: v.overlay ?? '?', underlay: v.underlay ?? '?', stale: '-', ...agentPod(cluster, v.cni) },
+          commandData: { fixCommand: nodes.length === 1 ? add : fragment('# {count} nodes: restart the agent on {peer} (above)', { count: nodes.length, peer }), undoCommand: nodes.length === 1 ? del : fragment('# nothing to undo') },
+          evidence: [...v.proof, { source: fdbSrc, text: `no entry on ${dev} with dst ${v.underlay ?? '?'} (for ${first}; ${facts.fdb.items.filter((f) => f.dev === dev).length} entries on ${dev})` }],
         });
       }
     }

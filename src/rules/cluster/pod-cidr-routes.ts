@@ -14,6 +14,9 @@ function canonical(cidr: string): string | undefined {
   return net ? `${net}/${p.len}` : undefined;
 }
 
+/** More missing routes than this on one node are reported as one finding. */
+const MAX_SINGLE = 3;
+
 export default defineRule({
   meta: {
     id: 'pod-cidr-routes',
@@ -25,6 +28,10 @@ export default defineRule({
       missingRoute: {
         en: '{peer} has no route to {node}\'s podCIDR {cidr}: pods on {peer} cannot reach pods on {node} (flannel on {peer} never saw {node}\'s lease, or failed to add the route)',
         zh: '{peer} 没有去往 {node} 的 podCIDR {cidr} 的路由:{peer} 上的 Pod 无法访问 {node} 上的 Pod({peer} 上的 flannel 没有看到 {node} 的租约,或添加路由失败)',
+      },
+      missingRoutes: {
+        en: '{peer} has no route to the podCIDRs of {count} nodes ({cidrs}): pods on {peer} cannot reach pods on those nodes (flannel on {peer} is not running or not watching the leases)',
+        zh: '{peer} 没有去往 {count} 个节点的 podCIDR 的路由({cidrs}):{peer} 上的 Pod 无法访问这些节点上的 Pod({peer} 上的 flannel 没有运行或没有在监视租约)',
       },
       orphanRoute: {
         en: '{peer} routes {cidr} over {dev}, but no node in the cluster owns {cidr}: a leftover of a deleted or renumbered node; traffic to pods that now get addresses there goes to the wrong place',
@@ -68,17 +75,31 @@ export default defineRule({
       const src = nodeSource(peer.node.name, facts.routes.source, 'ip route');
       const main = facts.routes.items.filter((r) => r.table === 'main' && r.dst !== 'default');
       const routed = new Set(main.map((r) => canonical(r.dst.includes('/') ? r.dst : `${r.dst}/32`)));
+      const unrouted: { node: (typeof pairs)[number]['node']; cidr: string }[] = [];
       for (const { node } of pairs) {
         if (node.name === peer.node.name) continue;
         for (const cidr of node.podCIDRs.value.filter((c) => !c.includes(':'))) {
           const k = canonical(cidr);
-          if (!k || routed.has(k)) continue;
+          if (k && !routed.has(k)) unrouted.push({ node, cidr: k });
+        }
+      }
+      const onDev = `on ${dev}: ${listShort(main.filter((r) => r.dev === dev).map((r) => r.dst), 6) || 'none'}`;
+      // A few missing routes one by one (each with its by-hand fix); many (flannel down there) as one.
+      if (unrouted.length > MAX_SINGLE) {
+        ctx.report({
+          messageId: 'missingRoutes',
+          data: { peer: peer.node.name, count: unrouted.length, cidrs: listShort(unrouted.map((u) => `${u.cidr} (${u.node.name})`), 6), dev, ...agent },
+          commandData: { fixCommand: fragment('# {count} routes: restart flannel on {peer} (above)', { count: unrouted.length, peer: peer.node.name }), undoCommand: fragment('# nothing to undo') },
+          evidence: [...unrouted.slice(0, 3).map((u) => factLine(u.node.podCIDRs)), { source: src, text: `no route to ${unrouted.length} podCIDRs; ${onDev}` }],
+        });
+      } else {
+        for (const { node, cidr: k } of unrouted) {
           const gw = k.split('/')[0]!;
           ctx.report({
             messageId: 'missingRoute',
             data: { peer: peer.node.name, node: node.name, cidr: k, dev, ...agent },
             commandData: { fixCommand: fragment('ip route replace {cidr} via {gw} dev {dev} onlink', { cidr: k, gw, dev }), undoCommand: fragment('ip route del {cidr} via {gw} dev {dev}', { cidr: k, gw, dev }) },
-            evidence: [factLine(node.podCIDRs), { source: src, text: `no route to ${k}; on ${dev}: ${listShort(main.filter((r) => r.dev === dev).map((r) => r.dst), 6) || 'none'}` }],
+            evidence: [factLine(node.podCIDRs), { source: src, text: `no route to ${k}; ${onDev}` }],
           });
         }
       }

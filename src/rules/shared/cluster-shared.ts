@@ -5,7 +5,7 @@ import type { ClusterFacts, ClusterNode, Fact } from '../../evidence/cluster-fac
 import type { ClusterNodeEvidence } from '../../evidence/cluster-nodes.js';
 import type { Evidence } from '../../evidence/evidence.js';
 import type { EvidenceLine, Link, NodeFacts, Route } from '../../evidence/node-facts.js';
-import { parsePrefix, prefixContains } from '../data/ipv4.js';
+import { ipv4ToInt, parsePrefix } from '../data/ipv4.js';
 
 export interface NodePair {
   /** The node as the cluster lists it. */
@@ -54,14 +54,33 @@ export function linkLine(name: string, facts: NodeFacts, l: Link): EvidenceLine 
   return { source: nodeSource(name, l.source, facts.links?.source ?? 'ip -d link'), text: `${l.name}: mtu ${l.mtu}${l.mac ? ` link/ether ${l.mac}` : ''}${vx}` };
 }
 
+/** Main-table unicast/local IPv4 routes with their prefixes parsed, once per node's facts. */
+const parsedRoutes = new WeakMap<NodeFacts, { r: Route; base: number; len: number }[]>();
+
+function mainRoutes(facts: NodeFacts): { r: Route; base: number; len: number }[] {
+  let list = parsedRoutes.get(facts);
+  if (!list) {
+    list = [];
+    for (const r of facts.routes?.items ?? []) {
+      if (r.table !== 'main' || (r.type !== 'unicast' && r.type !== 'local')) continue;
+      const p = r.dst === 'default' ? { base: 0, len: 0 } : parsePrefix(r.dst);
+      if (p) list.push({ r, base: p.base, len: p.len });
+    }
+    parsedRoutes.set(facts, list);
+  }
+  return list;
+}
+
+const maskOf = (len: number) => (len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0);
+
 /** The main-table route the kernel picks for an IPv4 address (longest prefix, then lowest metric). */
 export function routeFor(facts: NodeFacts, ip: string): Route | undefined {
+  const addr = ipv4ToInt(ip);
+  if (addr === undefined) return undefined;
   let best: { r: Route; len: number } | undefined;
-  for (const r of facts.routes?.items ?? []) {
-    if (r.table !== 'main' || (r.type !== 'unicast' && r.type !== 'local')) continue;
-    const len = r.dst === 'default' ? 0 : parsePrefix(r.dst)?.len;
-    if (len === undefined) continue;
-    if (r.dst !== 'default' && !prefixContains(r.dst, ip)) continue;
+  for (const { r, base, len } of mainRoutes(facts)) {
+    const m = maskOf(len);
+    if (((base & m) >>> 0) !== ((addr & m) >>> 0)) continue;
     if (!best || len > best.len || (len === best.len && (r.metric ?? 0) < (best.r.metric ?? 0))) best = { r, len };
   }
   return best?.r;
