@@ -5,6 +5,7 @@
 import type { ClusterFacts } from './cluster-facts.js';
 import type { ClusterNodeEvidence } from './cluster-nodes.js';
 import type { EvidenceKey, NodeFacts } from './node-facts.js';
+import type { MeshMatrix } from './mesh-matrix.js';
 
 /** What a rule judges, and how `podpath rules` groups the rules. */
 export const RULE_KINDS = ['node', 'probe', 'capture', 'cluster', 'mesh', 'drops'] as const;
@@ -15,6 +16,8 @@ export interface EvidenceParts {
   cluster: ClusterFacts;
   /** The facts of many nodes, by Kubernetes node name (cluster rules read them with `cluster`). */
   nodes: ClusterNodeEvidence[];
+  /** The all-pairs matrix of `podpath mesh` (src/evidence/mesh-matrix.ts). */
+  mesh: MeshMatrix;
 }
 
 export type Evidence = { node?: NodeFacts } & Partial<EvidenceParts>;
@@ -22,7 +25,7 @@ export type Evidence = { node?: NodeFacts } & Partial<EvidenceParts>;
 /** A key a rule needs: a section of the node's facts (probes included), or a part of the bag. */
 export type NeedKey = EvidenceKey | keyof EvidenceParts;
 
-const PART_KEYS: ReadonlySet<string> = new Set<keyof EvidenceParts>(['cluster', 'nodes']);
+const PART_KEYS: ReadonlySet<string> = new Set<keyof EvidenceParts>(['cluster', 'nodes', 'mesh']);
 
 /** The value of a need in the bag, or undefined when it was not measured. */
 export function evidenceValue(evidence: Evidence, key: NeedKey): unknown {

@@ -26,7 +26,7 @@ export interface ClusterDoctorReport {
   generatedAt: string;
   lang: Lang;
   /** What the cluster facts were read from; absent when none were given. */
-  cluster?: { source: ClusterFacts['source']; counts: ClusterFacts['counts']; partial: ClusterFacts['partial']; notes: string[]; nodes: number };
+  cluster?: { source: ClusterFacts['source']; counts: ClusterFacts['counts']; partial: ClusterFacts['partial']; notes: ClusterFacts['notes']; nodes: number };
   /** Cluster nodes no facts were had for: the cluster rules could not look at them. */
   withoutFacts: string[];
   summary: {

@@ -14,7 +14,8 @@ import { paintSeverity, renderFinding } from './text.js';
 
 const ALL = Number.MAX_SAFE_INTEGER;
 
-const WORDS = {
+/** The cluster report's own words (a catalogue: src/report/catalogue.ts). */
+export const CLUSTER_DOCTOR_WORDS = {
   title: { en: 'podpath cluster doctor', zh: 'podpath 集群诊断' },
   clusterFrom: { en: 'cluster facts: {src}; {counts}', zh: '集群数据:{src};{counts}' },
   noCluster: { en: 'no cluster facts: only the rules over the nodes\' facts could judge', zh: '没有集群数据:只有基于节点数据的规则能做判断' },
@@ -38,8 +39,8 @@ const WORDS = {
   detail: { en: 'Next', zh: '下一步' },
 } satisfies Record<string, Record<Lang, string>>;
 
-function word(key: keyof typeof WORDS, lang: Lang, vars: Record<string, string | number> = {}): string {
-  return WORDS[key][lang].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+function word(key: keyof typeof CLUSTER_DOCTOR_WORDS, lang: Lang, vars: Record<string, string | number> = {}): string {
+  return CLUSTER_DOCTOR_WORDS[key][lang].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
 }
 
 export type ClusterReportFormat = 'text' | 'markdown' | 'json';
@@ -77,7 +78,7 @@ export function renderClusterText(r: ClusterDoctorReport, opts: { color?: boolea
   const { lang } = r;
   const out: string[] = [c.bold(word('title', lang))];
   out.push(r.cluster ? show(word('clusterFrom', lang, { src: sourceWords(r), counts: countsWords(r) }), ALL) : c.yellow(word('noCluster', lang)));
-  for (const p of r.cluster?.partial ?? []) out.push(c.yellow(show(word('partial', lang, p), ALL)));
+  for (const p of r.cluster?.partial ?? []) out.push(c.yellow(show(word('partial', lang, { code: p.code, resource: p.resource, message: p.message }), ALL)));
   out.push('', c.bold(word('clusterFindings', lang)));
   if (r.findings.length === 0) out.push(c.green(word('noClusterFindings', lang)));
   for (const [s, group] of grouped(r.findings)) {
@@ -114,7 +115,7 @@ export function renderClusterMarkdown(r: ClusterDoctorReport): string {
   const { lang } = r;
   const out: string[] = [`# ${word('title', lang)}`, ''];
   out.push(r.cluster ? mdText(word('clusterFrom', lang, { src: sourceWords(r), counts: countsWords(r) }), ALL) : word('noCluster', lang), '');
-  for (const p of r.cluster?.partial ?? []) out.push(`> ${mdText(word('partial', lang, p), ALL)}`, '');
+  for (const p of r.cluster?.partial ?? []) out.push(`> ${mdText(word('partial', lang, { code: p.code, resource: p.resource, message: p.message }), ALL)}`, '');
   out.push(`## ${word('clusterFindings', lang)}`, '');
   if (r.findings.length === 0) out.push(word('noClusterFindings', lang), '');
   for (const [s, group] of grouped(r.findings)) {

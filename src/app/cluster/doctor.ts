@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { ClusterFacts, ClusterNode } from '../../evidence/cluster-facts.js';
 import type { ClusterNodeEvidence, NodeMatch } from '../../evidence/cluster-nodes.js';
 import { isNodeSection } from '../../evidence/evidence.js';
+import { networkView } from '../../evidence/network-view.js';
 import type { EvidenceKey, NodeFacts } from '../../evidence/node-facts.js';
 import { parseFacts } from '../../engine/facts.js';
 import { describeError, listBundleDir, mapBounded, DEFAULT_FLEET_CONCURRENCY, type FleetError } from '../../engine/fleet.js';
@@ -144,7 +145,7 @@ export async function runClusterDoctor(o: ClusterDoctorOptions): Promise<Cluster
         continue;
       }
       const outcome: RunOutcome = runRules(rules.node, { node: e.evidence.facts }, { lang });
-      const report = buildReport(e.evidence.facts, outcome, { lang, version: VERSION, now });
+      const report = buildReport(e.evidence.facts, outcome, { lang, version: VERSION, now, kubernetesNode: networkView(e.evidence.facts).kubernetesNode.value });
       const failing = outcome.findings.length > 0;
       bag.push({ ...e.evidence, health: { failing, ruleIds: [...new Set(outcome.findings.map((f) => f.ruleId))].sort() } });
       nodeEntries.push({ name: e.evidence.name, from: e.from, matchedBy: e.evidence.matchedBy, ...(e.evidence.matchedAddress ? { matchedAddress: e.evidence.matchedAddress } : {}), report });

@@ -5,7 +5,7 @@
 // source/destination check on.
 import { defineRule } from '../../engine/types.js';
 import type { ClusterNode } from '../../evidence/cluster-facts.js';
-import { networkAddress, prefixContains } from '../data/ipv4.js';
+import { networkAddress, cidrContains } from '../../util/ipv4.js';
 import { bareAddress, factLine, nodePairs, nodeSource, routeFor } from '../shared/cluster-shared.js';
 
 /** Peers in the same subnet whose route is looked up per node. */
@@ -75,7 +75,7 @@ export default defineRule({
         const subnet = x.node.calico!.ipv4Address!.value;
         const own = keyOf(x);
         // Same network and length: the same subnet; other lengths: checked address by address.
-        const peers = [...(byNet.get(own) ?? []), ...[...byNet].filter(([k]) => k !== own && k.split('/')[1] !== own.split('/')[1]).flatMap(([, g]) => g).filter((y) => prefixContains(subnet, bareAddress(y.node.calico!.ipv4Address!.value)))].filter((y) => y !== x);
+        const peers = [...(byNet.get(own) ?? []), ...[...byNet].filter(([k]) => k !== own && k.split('/')[1] !== own.split('/')[1]).flatMap(([, g]) => g).filter((y) => cidrContains(subnet, bareAddress(y.node.calico!.ipv4Address!.value)))].filter((y) => y !== x);
         pairCount += peers.length;
         for (const y of peers) if (shown.length < 5 && x.node.name < y.node.name) shown.push(`${x.node.name}-${y.node.name}`);
         const facts = x.own?.facts;

@@ -7,7 +7,7 @@ import type { ClusterNodeEvidence } from '../../evidence/cluster-nodes.js';
 import type { EvidenceLine } from '../../evidence/node-facts.js';
 import { BAD_UDP_CHECKSUM_BUILDS, findBadUdpChecksumBuild } from '../data/kernel-builds.js';
 import { releaseWithoutArch } from '../data/kernel-version.js';
-import { underlayOf, vxlanLinks } from '../shared/kb-shared.js';
+import { networkView } from '../../evidence/network-view.js';
 import { listShort, nodePairs, type NodePair } from '../shared/cluster-shared.js';
 
 interface Value { value: string; line: EvidenceLine }
@@ -34,8 +34,7 @@ const ATTRIBUTES: Attribute[] = [
   }, cluster: fromCluster('status.nodeInfo.osImage', (q) => q.node.osImage) },
   { name: 'underlay NIC driver', own: (p) => {
     const facts = p.own?.facts;
-    const vx = facts ? vxlanLinks(facts)[0] : undefined;
-    const under = facts && vx ? underlayOf(facts, vx) : undefined;
+    const under = facts ? networkView(facts).primary?.underlay : undefined;
     const nic = under ? facts?.nics?.find((n) => n.name === under.link.name) : undefined;
     if (!nic?.driver) return undefined;
     const value = `${nic.driver}${nic.driverVersion ? ` ${nic.driverVersion}` : ''}${nic.firmwareVersion ? ` firmware ${nic.firmwareVersion}` : ''}`;
@@ -93,7 +92,7 @@ export default defineRule({
       },
     ],
     references: ['seeds/000_694fb590af4e1503.txt', 'kb:known-failures.md#2 (distribution kernels that emit bad UDP checksums)', 'src/rules/data/kernel-builds.ts (BAD_UDP_CHECKSUM_BUILDS)', 'node rule kernel-bad-udp-checksum'],
-    unconfirmed: 'A fact that splits failing from healthy nodes is a lead, not a cause: with few nodes a split can be chance.',
+    unconfirmed: { en: 'A fact that splits failing from healthy nodes is a lead, not a cause: with few nodes a split can be chance.', zh: '把故障节点与正常节点分开的属性只是线索,不是原因:节点很少时,这种区分可能是巧合。' },
   },
   check(ctx) {
     const pairs = nodePairs(ctx.evidence);

@@ -5,7 +5,7 @@
 import { defineRule } from '../../engine/types.js';
 import type { ClusterFacts, ClusterNode } from '../../evidence/cluster-facts.js';
 import type { EvidenceLine, Link } from '../../evidence/node-facts.js';
-import { underlayOf } from '../shared/kb-shared.js';
+import { networkView } from '../../evidence/network-view.js';
 import { agentPod, flannelDeviceName, linkLine, linkOf, listShort, nodePairs } from '../shared/cluster-shared.js';
 
 type Setting = 'mtu' | 'port' | 'vni' | 'underlayMtu';
@@ -90,7 +90,7 @@ export default defineRule({
         if (!own) continue;
         const link = linkOf(own.facts, devName(cluster, node, cni)) ?? (cni === 'flannel' ? own.facts.links?.items.find((l) => /^flannel\.\d+$/.test(l.name)) : undefined);
         if (!link) continue;
-        const under = underlayOf(own.facts, link);
+        const under = networkView(own.facts).vxlan.find((d) => d.name === link.name)?.underlay;
         seen.push({ node: node.name, link, line: linkLine(node.name, own.facts, link), ...(under ? { under: { link: under.link, line: linkLine(node.name, own.facts, under.link) } } : {}) });
       }
       if (seen.length === 0) continue;

@@ -6,7 +6,7 @@ import { fragment } from '../../engine/shell-fill.js';
 import { defineRule } from '../../engine/types.js';
 import type { ClusterNode } from '../../evidence/cluster-facts.js';
 import type { EvidenceLine } from '../../evidence/node-facts.js';
-import { networkAddress, parsePrefix } from '../data/ipv4.js';
+import { networkAddress, parseCidr } from '../../util/ipv4.js';
 import { agentPod, bareAddress, factLine, flannelDeviceName, listShort, nodePairs, nodeSource, normMac } from '../shared/cluster-shared.js';
 
 interface Vtep { cni: 'flannel' | 'calico'; dev: string; mac: string; overlay?: string; underlay?: string; proof: EvidenceLine[] }
@@ -17,7 +17,7 @@ function advertised(node: ClusterNode, flannelDev: string): Vtep[] {
   const fl = node.flannel;
   if (fl?.vtepMAC) {
     const cidr = node.podCIDRs.value.find((c) => !c.includes(':'));
-    const p = cidr ? parsePrefix(cidr) : undefined;
+    const p = cidr ? parseCidr(cidr) : undefined;
     const overlay = cidr && p ? networkAddress(cidr.split('/')[0]!, p.len) : undefined;
     const proof = [factLine(fl.backendData ?? fl.vtepMAC)];
     if (fl.publicIP) proof.push(factLine(fl.publicIP));

@@ -3,12 +3,12 @@
 // route to a CIDR no node owns is left over from a node that is gone (or sends pods astray).
 import { fragment } from '../../engine/shell-fill.js';
 import { defineRule } from '../../engine/types.js';
-import { networkAddress, parsePrefix } from '../data/ipv4.js';
+import { networkAddress, parseCidr } from '../../util/ipv4.js';
 import { agentPod, factLine, flannelDeviceName, listShort, nodePairs, nodeSource } from '../shared/cluster-shared.js';
 
 /** `10.244.1.0/24` in one spelling (host bits cleared), so route and podCIDR compare. */
 function canonical(cidr: string): string | undefined {
-  const p = parsePrefix(cidr);
+  const p = parseCidr(cidr);
   if (!p || !cidr.includes('/')) return undefined;
   const net = networkAddress(cidr.split('/')[0]!, p.len);
   return net ? `${net}/${p.len}` : undefined;

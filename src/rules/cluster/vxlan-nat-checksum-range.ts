@@ -49,7 +49,7 @@ export default defineRule({
       },
     ],
     references: ['seeds/004_5dd277779bb5bec7.txt', 'kb:known-failures.md#1', 'kernel commit ea64d8d6c675', 'gh:kubernetes/kubernetes#92035', 'gh:projectcalico/calico#3145', 'gh:projectcalico/felix#2811', 'node rule vxlan-nat-checksum'],
-    unconfirmed: 'The 5.6.13 stable fix is UNCONFIRMED; distribution backports cannot be seen from the version.',
+    unconfirmed: { en: 'The 5.6.13 stable fix is UNCONFIRMED; distribution backports cannot be seen from the version.', zh: '5.6.13 稳定版修复未确认;发行版的回合补丁无法从版本号看出。' },
   },
   check(ctx) {
     const cluster = ctx.evidence.cluster!;

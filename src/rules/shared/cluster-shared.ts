@@ -5,7 +5,7 @@ import type { ClusterFacts, ClusterNode, Fact } from '../../evidence/cluster-fac
 import type { ClusterNodeEvidence } from '../../evidence/cluster-nodes.js';
 import type { Evidence } from '../../evidence/evidence.js';
 import type { EvidenceLine, Link, NodeFacts, Route } from '../../evidence/node-facts.js';
-import { ipv4ToInt, parsePrefix } from '../data/ipv4.js';
+import { ipv4ToInt, parseCidr } from '../../util/ipv4.js';
 
 export interface NodePair {
   /** The node as the cluster lists it. */
@@ -63,7 +63,7 @@ function mainRoutes(facts: NodeFacts): { r: Route; base: number; len: number }[]
     list = [];
     for (const r of facts.routes?.items ?? []) {
       if (r.table !== 'main' || (r.type !== 'unicast' && r.type !== 'local')) continue;
-      const p = r.dst === 'default' ? { base: 0, len: 0 } : parsePrefix(r.dst);
+      const p = r.dst === 'default' ? { base: 0, len: 0 } : parseCidr(r.dst);
       if (p) list.push({ r, base: p.base, len: p.len });
     }
     parsedRoutes.set(facts, list);
