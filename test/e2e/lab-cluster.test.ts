@@ -92,6 +92,14 @@ describe.skipIf(skip)('cluster doctor on the lab', () => {
     expect(r.findings[0]!.message).toContain(`eth0 mtu is 1450 on ${plan.nodes[1]!.name}, but 1500 on the other 1 node(s)`);
   }, 240_000);
 
+  it('stale-vtep-mac on Calico: vtep-annotation-stale names the node whose vxlan.calico MAC changed', async () => {
+    const plan = await freshLab({ cni: 'calico-vxlan' });
+    await injectFault(LAB, 'stale-vtep-mac');
+    const r = await clusterDoctor(plan);
+    expect(found(r)).toEqual(['vtep-annotation-stale/calicoMac']);
+    expect(r.findings[0]!.message).toContain(`Node ${plan.nodes[0]!.name} advertises VXLANTunnelMACAddr ${plan.nodes[0]!.vtep.mac}`);
+  }, 240_000);
+
   it('healthy Calico VXLAN lab: no finding', async () => {
     const plan = await freshLab({ cni: 'calico-vxlan' });
     const r = await clusterDoctor(plan);
