@@ -6,6 +6,7 @@ import pc from 'picocolors';
 import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import type { Finding, Lang } from '../engine/types.js';
 import { maxOf, pushAll } from '../util/arrays.js';
+import { displayWidth, padEndDisplay } from '../util/display-width.js';
 import type { ClusterDoctorReport, ClusterNodeEntry } from './cluster-doctor-model.js';
 import { label, severityLabel } from './labels.js';
 import { renderMarkdown } from './markdown.js';
@@ -95,8 +96,9 @@ export function renderClusterText(r: ClusterDoctorReport, opts: { color?: boolea
   if (out.at(-1) !== '') out.push('');
   out.push(c.bold(word('nodes', lang)));
   const rows = [[word('node', lang), word('matched', lang), word('status', lang), word('from', lang)], ...r.nodes.map((n) => [show(n.name, 63), show(matchWords(n, lang), 80), show(statusWords(n, lang), 200), show(n.from, 200)])];
-  const widths = rows[0]!.map((_, i) => maxOf(rows.map((row) => row[i]!.length)));
-  for (const row of rows) out.push(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
+  // Padded by terminal columns: a Chinese header or node name is two columns a character.
+  const widths = rows[0]!.map((_, i) => maxOf(rows.map((row) => displayWidth(row[i]!))));
+  for (const row of rows) out.push(row.map((cell, i) => (i === row.length - 1 ? cell : padEndDisplay(cell, widths[i]!))).join('  '));
   if (r.withoutFacts.length > 0) out.push(c.yellow(show(word('withoutFacts', lang, { nodes: r.withoutFacts.join(', ') }), 2000)));
   for (const n of r.nodes) {
     if (!n.report || n.report.findings.length === 0) continue;
