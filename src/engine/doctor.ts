@@ -7,7 +7,7 @@ import type { ProbeEvidence } from '../evidence/probe-evidence.js';
 import { because, recordMissing } from '../evidence/missing-reasons.js';
 import { collectNodeFacts } from '../sources/collect.js';
 import { buildReport, EXIT_INCONCLUSIVE, isInconclusive, type DoctorReport } from '../report/model.js';
-import { allRules, nodeRules } from '../rules/index.js';
+import { allRules, rulesOfKind } from '../rules/index.js';
 import { VERSION } from '../util/version.js';
 import { loadFactsFile } from './facts.js';
 import { evidenceFor, runRules } from './run-rules.js';
@@ -49,7 +49,8 @@ function asSeenByPeer(p: ProbeEvidence): ProbeEvidence {
 const ALWAYS: EvidenceKey[] = ['kernel', 'os', 'links', 'cni'];
 
 export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorReport; exitCode: number; translation?: DoctorReport }> {
-  const rules = opts.rules ?? nodeRules;
+  // Doctor judges the node and its probes; captures are judged by `pcap analyze` / `pcap diff`.
+  const rules = opts.rules ?? rulesOfKind('node', 'probe');
   if (opts.facts && (opts.from || opts.root)) throw new PodpathError('E_USAGE', '--facts cannot be combined with --from or --root');
   const clusterOnly = (opts.only ?? []).filter((id) => allRules.some((r) => r.meta.id === id && r.meta.kind === 'cluster'));
   if (clusterOnly.length > 0 && !opts.rules) throw new PodpathError('E_USAGE', `${clusterOnly.join(', ')} judge${clusterOnly.length === 1 ? 's' : ''} the cluster, not one node: run \`podpath cluster doctor\` (or \`doctor --from-dir DIR --cluster-from DUMP\`)`);

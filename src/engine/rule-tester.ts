@@ -1,17 +1,22 @@
 // RuleTester over evidence fixtures, after ESLint's: `valid` cases must be judged and report
 // nothing (a skip is a failure: a rule with missing evidence is never "passed"); `invalid` cases
 // must report exactly the expected messageIds, with every placeholder filled in both languages and
-// evidence quoted. Built on vitest's describe/it, so each case is one test.
+// evidence quoted. Built on vitest's describe/it, so each case is one test. A case gives a node's
+// facts, or an Evidence fixture for another kind of rule (capture summaries, capture diffs), or both.
 import { describe, expect, it } from 'vitest';
-import type { Evidence } from '../evidence/evidence.js';
+import { z } from 'zod';
 import type { NodeFacts } from '../evidence/node-facts.js';
+import { CaptureDiff } from '../evidence/capture-diff.js';
+import { CaptureSummary } from '../evidence/capture-summary.js';
+import type { Evidence } from '../evidence/evidence.js';
 import { fileURLToPath } from 'node:url';
 import { loadFactsFile, makeFacts, type PartialFacts } from './facts.js';
 import { unfilledPlaceholders, type MessageData } from './i18n.js';
 import { SEVERITY_ORDER, runRule, toFinding } from './run-rules.js';
 import { placeholderContexts, REFUSAL_TEXTS } from './shell-fill.js';
-import type { Report, Rule, Severity } from './types.js';
+import type { Phrase, Report, Rule, Severity } from './types.js';
 import { validateRuleMeta } from './validate-meta.js';
+import { pushAll as pushProblems } from '../util/arrays.js';
 
 /** How a refused command begins, in either language (`# command not shown:`). */
 const REFUSED_PREFIXES = [REFUSAL_TEXTS.unknownValue.en, REFUSAL_TEXTS.unknownValue.zh].map((s) => s.slice(0, s.indexOf(':') + 1));
@@ -21,13 +26,19 @@ export type { PartialFacts };
 
 type CaseFacts = PartialFacts | NodeFacts;
 
-/**
- * A case judges one node's facts (`facts`), or a whole bag (`evidence`: the cluster's facts and many
- * nodes', for cluster rules); with both, `facts` is the bag's node.
- */
+/** The parts of the bag besides the node (checked against their schemas like facts are). */
+export interface CaseEvidence {
+  captures?: z.input<typeof CaptureSummary>[];
+  captureDiffs?: z.input<typeof CaptureDiff>[];
+  /** The cluster's facts and many nodes' facts (cluster rules), built by podpath's own parsers in the tests. */
+  cluster?: Evidence['cluster'];
+  nodes?: Evidence['nodes'];
+}
+
 interface CaseInput {
+  /** The node's facts; absent with `evidence`, the run has no node (as `pcap analyze`). */
   facts?: CaseFacts;
-  evidence?: Evidence;
+  evidence?: CaseEvidence;
 }
 
 export interface ValidCase extends CaseInput {
@@ -44,6 +55,12 @@ export interface ExpectedError {
   severity?: Severity;
   /** Each must be one of the printed fix or undo commands (English), exactly as filled. */
   commands?: string[];
+  /** The printed message (English): equal to a string, or matching a RegExp. */
+  message?: string | RegExp;
+  /** The same in Chinese. */
+  messageZh?: string | RegExp;
+  /** The phrases the report put in (phrase ids by placeholder; a list as an array). */
+  phrases?: Record<string, string | string[]>;
 }
 
 export interface InvalidCase extends CaseInput {
@@ -68,13 +85,43 @@ function toFacts(f: CaseFacts): NodeFacts {
   return makeFacts(f as PartialFacts);
 }
 
-function caseEvidence(c: CaseInput): Evidence {
-  if (c.evidence === undefined) return { node: toFacts(c.facts ?? {}) };
-  return c.facts === undefined ? c.evidence : { ...c.evidence, node: toFacts(c.facts) };
+/** The case's evidence bag, every part through its schema. */
+export function caseEvidence(c: CaseInput): Evidence {
+  const e = c.evidence;
+  const bag: Evidence = c.facts !== undefined || e === undefined ? { node: toFacts(c.facts ?? {}) } : {};
+  if (e?.captures) bag.captures = z.array(CaptureSummary).parse(e.captures);
+  if (e?.captureDiffs) bag.captureDiffs = z.array(CaptureDiff).parse(e.captureDiffs);
+  if (e?.cluster) bag.cluster = e.cluster;
+  if (e?.nodes) bag.nodes = e.nodes;
+  return bag;
 }
 
 function describeReports(reports: Report[]): string {
   return reports.length === 0 ? '(none)' : reports.map((r) => `${r.messageId} ${JSON.stringify(r.data ?? {})}`).join('; ');
+}
+
+function phraseList(v: Phrase | readonly Phrase[]): readonly Phrase[] {
+  return Array.isArray(v) ? (v as readonly Phrase[]) : [v as Phrase];
+}
+
+/** Problems with a report's phrases: unknown ids, a key that data has too, placeholders they leave unfilled. */
+function phraseProblems(rule: Rule, r: Report): string[] {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(r.phrases ?? {})) {
+    if (Object.hasOwn(r.data ?? {}, key)) problems.push(`{${key}} is given both as data and as a phrase`);
+    for (const p of phraseList(value)) {
+      const text = rule.meta.messages[p.id];
+      if (!text) {
+        problems.push(`phrase "${p.id}" (for {${key}}) is not in meta.messages`);
+        continue;
+      }
+      for (const lang of ['en', 'zh'] as const) {
+        const left = unfilledPlaceholders(text[lang], p.data);
+        if (left.length > 0) problems.push(`phrase ${p.id}.${lang}: no data for {${left.join('}, {')}}`);
+      }
+    }
+  }
+  return problems;
 }
 
 /** Problems with one report: unknown messageId, unfilled placeholders, no evidence. */
@@ -82,9 +129,22 @@ export function reportProblems(rule: Rule, r: Report): string[] {
   const problems: string[] = [];
   const template = rule.meta.messages[r.messageId];
   if (!template) return [`messageId "${r.messageId}" is not in meta.messages (${Object.keys(rule.meta.messages).join(', ')})`];
+  // What the messages' placeholders may be filled with: data and phrases.
+  const text = { ...r.data, ...Object.fromEntries(Object.keys(r.phrases ?? {}).map((k) => [k, ''])) };
+  pushProblems(problems, phraseProblems(rule, r));
+  // A phrase the catalogue lacks cannot be printed: say so without printing.
+  if (problems.some((p) => p.includes('not in meta.messages'))) return problems;
   for (const lang of ['en', 'zh'] as const) {
-    const left = unfilledPlaceholders(template[lang], r.data);
+    const left = unfilledPlaceholders(template[lang], text);
     if (left.length > 0) problems.push(`${r.messageId}.${lang}: no data for {${left.join('}, {')}}`);
+    if (r.detailId !== undefined) {
+      const detail = rule.meta.messages[r.detailId];
+      if (!detail) problems.push(`detailId "${r.detailId}" is not in meta.messages`);
+      else {
+        const leftDetail = unfilledPlaceholders(detail[lang], text);
+        if (leftDetail.length > 0) problems.push(`${r.detailId}.${lang}: no data for {${leftDetail.join('}, {')}}`);
+      }
+    }
   }
   const commandData = { ...r.data, ...r.commandData };
   rule.meta.remediation.forEach((step, i) => {
@@ -93,7 +153,7 @@ export function reportProblems(rule: Rule, r: Report): string[] {
       if (left.length > 0) problems.push(`remediation[${i}] "${cmd}": no data for {${[...new Set(left)].join('}, {')}}`);
     }
     for (const lang of ['en', 'zh'] as const) {
-      const left = unfilledPlaceholders(step.description[lang], r.data);
+      const left = unfilledPlaceholders(step.description[lang], text);
       if (left.length > 0) problems.push(`remediation[${i}].description.${lang}: no data for {${left.join('}, {')}}`);
     }
   });
@@ -148,6 +208,16 @@ export function checkInvalidCase(rule: Rule, c: InvalidCase): void {
     }
     const severity = r.severity ?? rule.meta.severity;
     if (want.severity !== undefined && severity !== want.severity) throw new Error(`report ${i}: severity ${severity}, expected ${want.severity}`);
+    for (const [lang, expected] of [['en', want.message], ['zh', want.messageZh]] as const) {
+      if (expected === undefined) continue;
+      const printed = toFinding(rule, r, lang).message;
+      if (!matches(printed, expected) || (typeof expected === 'string' && printed !== expected)) throw new Error(`report ${i}: the ${lang} message is "${printed}", expected ${String(expected)}`);
+    }
+    for (const [key, ids] of Object.entries(want.phrases ?? {})) {
+      const given = r.phrases?.[key];
+      const got = given === undefined ? undefined : Array.isArray(given) ? (given as readonly Phrase[]).map((p) => p.id) : (given as Phrase).id;
+      if (JSON.stringify(got) !== JSON.stringify(ids)) throw new Error(`report ${i}: phrase {${key}} is ${JSON.stringify(got)}, expected ${JSON.stringify(ids)}`);
+    }
     for (const ev of want.evidence ?? []) {
       if (!r.evidence.some((l) => matches(l.text, ev))) throw new Error(`report ${i}: no evidence line matches ${String(ev)}: ${r.evidence.map((l) => l.text).join(' | ')}`);
     }

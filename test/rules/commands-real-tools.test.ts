@@ -44,6 +44,9 @@ const VALUES: Record<string, CommandValue> = {
   node: 'node-a', peer: 'node-b', nodes: 'node-a, node-b', namespace: 'kube-flannel', selector: 'app=flannel', internalIP: NODE_IP,
   resource: 'ippools.crd.projectcalico.org', pool: 'default-ipv4-ippool',
   diffCommand: diff('/tmp/node-b.json', '/tmp/node-a.json'), ...bootFragments('4.19.90-52.22.v2207.ky10.x86_64', '4.19.90-52.49.v2207.ky10.x86_64', 'node-a'),
+  // The capture rules' placeholders: capture files, frames, the hosts a capture names.
+  file: 'sender.pcap', sender: 'sender.pcap', receiver: 'receiver.pcap', senderFrame: 12, receiverFrame: 10,
+  src: NODE_IP, srcs: NODE_IP, serverAddr: PEER_IP, reporter: PEER_IP, pingSize: 1422,
 };
 
 /** Usage and parse errors of the tools: never acceptable. */

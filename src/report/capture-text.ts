@@ -1,12 +1,14 @@
-// Human output: findings first (severity, one line, frames, display filter), then tables.
+// Human output of `pcap analyze`: findings first (severity, one line, frames, display filter,
+// what it means), then the capture's tables. The findings come from the capture rules, already in
+// the run's language; this only lays them out.
 import pc from 'picocolors';
-import type { FileAnalysis } from './capture-analysis.js';
-import { formatFrames } from './frame-set.js';
-import { sortFindings, type Finding, type Severity } from './findings.js';
-import { layerLabel, layerLabelZh } from './layers.js';
-import { displayWidth, padEndDisplay, padStartDisplay } from '../../util/display-width.js';
-import { show } from '../../report/safe-text.js';
-import { maxOf, pushAll } from '../../util/arrays.js';
+import type { CaptureSummary } from '../evidence/capture-summary.js';
+import type { FrameSetJson } from '../evidence/frame-set.js';
+import type { Finding, Lang, Severity } from '../engine/types.js';
+import { severityRank } from '../engine/run-rules.js';
+import { displayWidth, padEndDisplay, padStartDisplay } from '../util/display-width.js';
+import { show } from './safe-text.js';
+import { maxOf, pushAll } from '../util/arrays.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -14,12 +16,39 @@ export function colors(enabled: boolean): Colors {
   return pc.createColors(enabled);
 }
 
-export type Lang = 'en' | 'zh';
-
 const SEVERITY_TAG: Record<Lang, Record<Severity, string>> = {
-  en: { error: 'ERROR', warning: 'WARN ', info: 'info ' },
-  zh: { error: '错误 ', warning: '警告 ', info: '信息 ' },
+  en: { critical: 'CRIT ', error: 'ERROR', warning: 'WARN ', info: 'info ' },
+  zh: { critical: '严重 ', error: '错误 ', warning: '警告 ', info: '信息 ' },
 };
+
+/** `12-14, 18, 20-25 (+312 more)`, at most `maxShown` ranges. */
+export function formatFrames(set: FrameSetJson, maxShown = 12): string {
+  const shown = set.ranges.slice(0, maxShown).map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`));
+  const keptFrames = set.ranges.reduce((n, r) => n + r.to - r.from + 1, 0);
+  const shownFrames = set.ranges.slice(0, maxShown).reduce((n, r) => n + r.to - r.from + 1, 0);
+  // `count` can exceed the frames kept (cap) and frames can repeat (one frame, several layers).
+  const more = Math.max(set.count, keptFrames) - shownFrames;
+  return shown.join(', ') + (more > 0 ? ` (+${more} more)` : '');
+}
+
+const LAYER_LABEL: Record<string, string> = { ipv4: 'IPv4 header', udp: 'UDP', tcp: 'TCP', icmp: 'ICMP', icmpv6: 'ICMPv6' };
+
+/** `outer UDP`, `inner IPv4 header`. */
+export function layerLabel(layer: string): string {
+  const [scope, proto] = layer.split('-', 2);
+  return `${scope} ${LAYER_LABEL[proto ?? ''] ?? proto}`;
+}
+
+/** `外层 UDP`, `内层 IPv4 首部`. */
+export function layerLabelZh(layer: string): string {
+  const [scope, proto] = layer.split('-', 2);
+  return `${scope === 'inner' ? '内层' : '外层'} ${proto === 'ipv4' ? 'IPv4 首部' : (LAYER_LABEL[proto ?? ''] ?? proto)}`;
+}
+
+/** Most severe first; in the order given among equals (file by file, rule by rule). */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+}
 
 const WORDS = {
   en: { none: 'No findings.', frames: 'frames:', filter: 'filter:' },
@@ -28,10 +57,10 @@ const WORDS = {
 
 export function severityTag(s: Severity, c: Colors, lang: Lang = 'en'): string {
   const tag = SEVERITY_TAG[lang][s];
-  return s === 'error' ? c.red(c.bold(tag)) : s === 'warning' ? c.yellow(tag) : c.cyan(tag);
+  return s === 'critical' || s === 'error' ? c.red(c.bold(tag)) : s === 'warning' ? c.yellow(tag) : c.cyan(tag);
 }
 
-export function renderFindings(findings: Finding[], c: Colors, showFile: boolean, lang: Lang = 'en'): string[] {
+export function renderFindings(findings: readonly Finding[], c: Colors, showFile: boolean, lang: Lang = 'en'): string[] {
   const lines: string[] = [];
   const w = WORDS[lang];
   if (findings.length === 0) {
@@ -39,14 +68,12 @@ export function renderFindings(findings: Finding[], c: Colors, showFile: boolean
     return lines;
   }
   for (const f of sortFindings(findings)) {
-    // Chinese when asked and written; the English text otherwise (never a half-empty line).
-    const message = lang === 'zh' && f.zh ? f.zh.message : f.message;
-    const detail = lang === 'zh' && f.zh ? (f.zh.detail ?? f.detail) : f.detail;
+    const at = f.location;
     // File names come from the command line (a directory listing may hold anything): show() them, and the text around them.
-    lines.push(`${severityTag(f.severity, c, lang)} ${show(message, Number.MAX_SAFE_INTEGER)}${showFile && f.file ? c.dim(` [${show(f.file)}]`) : ''}`);
-    if (f.frames && f.frames.count > 0) lines.push(`       ${c.dim(w.frames)} ${formatFrames(f.frames)}`);
-    if (f.filter) lines.push(`       ${c.dim(w.filter)} ${show(f.filter, Number.MAX_SAFE_INTEGER)}`);
-    if (detail) lines.push(`       ${c.dim(show(detail, Number.MAX_SAFE_INTEGER))}`);
+    lines.push(`${severityTag(f.severity, c, lang)} ${show(f.message, Number.MAX_SAFE_INTEGER)}${showFile && at?.file ? c.dim(` [${show(at.file)}]`) : ''}`);
+    if (at?.frames && at.frames.count > 0) lines.push(`       ${c.dim(w.frames)} ${formatFrames(at.frames)}`);
+    if (at?.filter) lines.push(`       ${c.dim(w.filter)} ${show(at.filter, Number.MAX_SAFE_INTEGER)}`);
+    if (f.detail) lines.push(`       ${c.dim(show(f.detail, Number.MAX_SAFE_INTEGER))}`);
   }
   return lines;
 }
@@ -104,7 +131,7 @@ export const TABLE_WORDS = {
   },
 };
 
-export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10, lang: Lang = 'en'): string[] {
+export function renderFileTables(a: CaptureSummary, c: Colors, maxRows = 10, lang: Lang = 'en'): string[] {
   const out: string[] = [];
   const t = TABLE_WORDS[lang];
   const w = a.window;
@@ -163,9 +190,9 @@ export function renderFileTables(a: FileAnalysis, c: Colors, maxRows = 10, lang:
   return out;
 }
 
-export function renderAnalyze(files: FileAnalysis[], c: Colors, lang: Lang = 'en'): string {
+export function renderAnalyze(files: readonly { summary: CaptureSummary; findings: readonly Finding[] }[], c: Colors, lang: Lang = 'en'): string {
   const findings = files.flatMap((f) => f.findings);
   const lines = [...renderFindings(findings, c, files.length > 1, lang)];
-  for (const f of files) pushAll(lines, ['', ...renderFileTables(f, c, 10, lang)]);
+  for (const f of files) pushAll(lines, ['', ...renderFileTables(f.summary, c, 10, lang)]);
   return lines.join('\n') + '\n';
 }

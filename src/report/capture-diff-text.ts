@@ -1,10 +1,10 @@
-// Human output of `pcap diff`: findings first, then the numbers behind them.
-import { formatFrames } from '../analyze/frame-set.js';
-import { renderFindings, table, type Colors, type Lang } from '../analyze/text.js';
-import type { Finding } from '../analyze/findings.js';
-import type { DiffResult } from './result.js';
-import { formatRate } from './findings.js';
-import { pushAll } from '../../util/arrays.js';
+// Human output of `pcap diff`: findings first (from the capture rules, in the run's language),
+// then the numbers behind them.
+import { formatFrames, renderFindings, table, type Colors } from './capture-text.js';
+import type { Finding, Lang } from '../engine/types.js';
+import type { CaptureDiff } from '../evidence/capture-diff.js';
+import { formatRate } from '../util/units.js';
+import { pushAll } from '../util/arrays.js';
 
 const iso = (t: number | undefined) => (t === undefined ? '-' : new Date(t * 1000).toISOString());
 
@@ -53,7 +53,7 @@ const WORDS = {
   },
 };
 
-export function renderDiff(d: DiffResult, findings: Finding[], c: Colors, lang: Lang = 'en'): string {
+export function renderDiff(d: CaptureDiff, findings: readonly Finding[], c: Colors, lang: Lang = 'en'): string {
   const w = WORDS[lang];
   const lines = renderFindings(findings, c, false, lang);
   lines.push('', c.bold(w.captures));

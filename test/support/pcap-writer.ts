@@ -1,11 +1,15 @@
-// Writes captures (classic pcap, microsecond or nanosecond, either byte order; pcapng with
-// SHB/IDB/EPB) and builds the frames that go in them: Ethernet/IPv4/IPv6/UDP/TCP/ICMP with right
-// checksums, VXLAN-encapsulated inner frames, and each kind of wrong checksum podpath classifies.
-// Used by tests (fixtures checked against tshark and tcpdump) and by the benchmark generator, so
-// both the frame builder and the writer work in place, without an allocation per packet.
+// Test support, not part of podpath: an independent oracle for the capture reader, decoders and
+// analyzers. It writes captures (classic pcap, microsecond or nanosecond, either byte order;
+// pcapng with SHB/IDB/EPB) and builds the frames that go in them: Ethernet/IPv4/IPv6/UDP/TCP/ICMP
+// with right checksums, VXLAN-encapsulated inner frames, and each kind of wrong checksum podpath
+// classifies. It has its own checksum code ON PURPOSE: sums computed by src/pcap/checksum would
+// make a test agree with the code under test whatever that code does; these are checked against
+// tshark and tcpdump instead (pcap-writer.test.ts). Used by tests and by the benchmark generator
+// (bench/gen-capture.ts), so the frame builder and the writer work in place, without an
+// allocation per packet.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { PodpathError } from '../util/errors.js';
+import { PodpathError } from '../../src/util/errors.js';
 
 export const LINKTYPE_ETHERNET = 1;
 export const LINKTYPE_RAW = 101;

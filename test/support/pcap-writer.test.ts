@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { missingRequirement } from '../../test/helpers/env.js';
+import { missingRequirement } from '../helpers/env.js';
 import {
   buildFrame, captureToStream, encodeCapture, internetChecksum, LINKTYPE_RAW, parseIpv6, seededRandom,
   type BuiltChecksum, type CaptureFormat, type FrameRecord, type FrameSpec,
-} from './writer.js';
+} from './pcap-writer.js';
 
 const innerTcp = (checksum: 'correct' | 'offload' | 'wire'): FrameSpec => ({
   eth: { src: '0a:58:0a:f4:01:02', dst: '0a:58:0a:f4:02:03' },
