@@ -158,7 +158,7 @@ describe('facts files', () => {
   it('refuses a file that is not JSON, or not NodeFacts, with stable codes', async () => {
     const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
-    const { loadFactsFile } = await import('./facts.js');
+    const { loadFactsFile } = await import('../evidence/load-facts.js');
     const dir = mkdtempSync(`${tmpdir()}/ppe1-facts-`);
     try {
       writeFileSync(`${dir}/bad.json`, '{"schemaVersion": 1,');
@@ -183,7 +183,7 @@ describe('facts files', () => {
   it('reads version 1 facts (missing reasons as English text): the text is kept, quoted, under the code recordedText', async () => {
     const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
-    const { loadFactsFile } = await import('./facts.js');
+    const { loadFactsFile } = await import('../evidence/load-facts.js');
     const dir = mkdtempSync(`${tmpdir()}/ppe1-facts-`);
     try {
       const v1 = { schemaVersion: 1, collectedAt: 'x', origin: { kind: 'live' }, missing: [{ evidence: 'snmp', reason: '/proc/net/snmp: permission denied' }] };

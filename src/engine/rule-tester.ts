@@ -10,7 +10,7 @@ import { CaptureDiff } from '../evidence/capture-diff.js';
 import { CaptureSummary } from '../evidence/capture-summary.js';
 import type { Evidence } from '../evidence/evidence.js';
 import { fileURLToPath } from 'node:url';
-import { loadFactsFile, makeFacts, type PartialFacts } from './facts.js';
+import { loadFactsFile, makeFacts, type PartialFacts } from '../evidence/load-facts.js';
 import { unfilledPlaceholders, type MessageData } from './i18n.js';
 import { SEVERITY_ORDER, runRule, toFinding } from './run-rules.js';
 import { placeholderContexts, REFUSAL_TEXTS } from './shell-fill.js';

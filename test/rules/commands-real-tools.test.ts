@@ -12,7 +12,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFacts } from '../../src/engine/facts.js';
+import { makeFacts } from '../../src/evidence/load-facts.js';
 import { runRules } from '../../src/engine/run-rules.js';
 import { fillCommand, placeholderContexts, type CommandValue } from '../../src/engine/shell-fill.js';
 import { allRules } from '../../src/rules/index.js';

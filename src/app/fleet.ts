@@ -3,20 +3,16 @@
 // A bundle that cannot be read is kept as an error entry; the others are still judged.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { EXIT_INCONCLUSIVE, isInconclusive, type DoctorReport } from '../report/model.js';
+import { EXIT_INCONCLUSIVE, isInconclusive, type FleetEntry, type FleetError } from '../report/model.js';
+
+export type { FleetEntry, FleetError };
 import { isPodpathError, PodpathError } from '../util/errors.js';
 import { runDoctor, type DoctorOptions } from './doctor.js';
 
 /** How many bundles are read at once by default: enough to overlap file I/O and extraction with rule work. */
 export const DEFAULT_FLEET_CONCURRENCY = 4;
 
-export interface FleetError {
-  code: string;
-  message: string;
-}
 
-/** One bundle's outcome, in the order the bundles were given (`translation`: with `alsoIn`). */
-export type FleetEntry = { from: string; report: DoctorReport; translation?: DoctorReport } | { from: string; error: FleetError };
 
 export interface FleetOptions extends Pick<DoctorOptions, 'lang' | 'only' | 'rules' | 'collect' | 'alsoIn'> {
   /** Bundle directories, tarballs or facts .json files. */

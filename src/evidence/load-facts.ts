@@ -1,10 +1,10 @@
 // NodeFacts from partial objects (rule fixtures) and from JSON files (`doctor --facts`), always
 // validated with the zod schema so a fixture can never hold what a source could not produce.
 import type { z } from 'zod';
-import { NODE_FACTS_SCHEMA_VERSION, NodeFacts, upgradeNodeFacts } from '../evidence/node-facts.js';
+import { NODE_FACTS_SCHEMA_VERSION, NodeFacts, upgradeNodeFacts } from './node-facts.js';
 import { PodpathError } from '../util/errors.js';
 import { oneLine } from '../util/terminal-safe.js';
-import { readFactsText } from './facts-file.js';
+import { readFactsText } from '../util/facts-file.js';
 
 export type NodeFactsInput = z.input<typeof NodeFacts>;
 /** What a fixture may leave out: the envelope is filled in. */
