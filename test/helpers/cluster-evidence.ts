@@ -9,7 +9,7 @@ import type { ClusterFacts } from '../../src/evidence/cluster-facts.js';
 import type { ClusterNodeEvidence } from '../../src/evidence/cluster-nodes.js';
 import type { Evidence } from '../../src/evidence/evidence.js';
 import type { NodeFacts } from '../../src/evidence/node-facts.js';
-import { makeFacts, type PartialFacts } from '../../src/engine/facts.js';
+import { makeFacts, type PartialFacts } from '../../src/evidence/load-facts.js';
 import { parseDumpText } from '../../src/sources/kube/files.js';
 import { buildClusterFacts } from '../../src/sources/kube/build.js';
 import type { KubeObject } from '../../src/sources/kube/objects.js';

@@ -9,8 +9,8 @@ import type { ClusterNodeEvidence, NodeMatch } from '../../evidence/cluster-node
 import { isNodeSection } from '../../evidence/evidence.js';
 import { networkView } from '../../evidence/network-view.js';
 import type { EvidenceKey, NodeFacts } from '../../evidence/node-facts.js';
-import { parseFacts } from '../../engine/facts.js';
-import { describeError, listBundleDir, mapBounded, DEFAULT_FLEET_CONCURRENCY, type FleetError } from '../../engine/fleet.js';
+import { parseFacts } from '../../evidence/load-facts.js';
+import { describeError, listBundleDir, mapBounded, DEFAULT_FLEET_CONCURRENCY, type FleetError } from '../fleet.js';
 import { evidenceFor, runRules, type RunOutcome } from '../../engine/run-rules.js';
 import type { Lang, Rule } from '../../engine/types.js';
 import { AgentApi, type AgentTlsOptions } from '../../probe/agent-api.js';
