@@ -7,7 +7,7 @@ import type { ProbeEvidence } from '../evidence/probe-evidence.js';
 import { because, recordMissing } from '../evidence/missing-reasons.js';
 import { collectNodeFacts } from '../sources/collect.js';
 import { buildReport, EXIT_INCONCLUSIVE, isInconclusive, type DoctorReport } from '../report/model.js';
-import { rulesOfKind } from '../rules/index.js';
+import { allRules, rulesOfKind } from '../rules/index.js';
 import { VERSION } from '../util/version.js';
 import { loadFactsFile } from '../evidence/load-facts.js';
 import { evidenceFor, runRules } from '../engine/run-rules.js';
@@ -52,6 +52,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
   // Doctor judges the node and its probes; captures are judged by `pcap analyze` / `pcap diff`.
   const rules = opts.rules ?? rulesOfKind('node', 'probe');
   if (opts.facts && (opts.from || opts.root)) throw new PodpathError('E_USAGE', '--facts cannot be combined with --from or --root');
+  const clusterOnly = (opts.only ?? []).filter((id) => allRules.some((r) => r.meta.id === id && r.meta.kind === 'cluster'));
+  if (clusterOnly.length > 0 && !opts.rules) throw new PodpathError('E_USAGE', `${clusterOnly.join(', ')} judge${clusterOnly.length === 1 ? 's' : ''} the cluster, not one node: run \`podpath cluster doctor\` (or \`doctor --from-dir DIR --cluster-from DUMP\`)`);
   const chosen = opts.only && opts.only.length > 0 ? rules.filter((r) => opts.only?.includes(r.meta.id)) : rules;
   // Probes are not read from the node: they come from --peer, or stay missing with a reason.
   const needs = [...new Set([...evidenceFor(chosen).filter(isNodeSection), ...ALWAYS])].filter((k) => k !== 'probes').sort();

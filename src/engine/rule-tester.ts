@@ -30,6 +30,9 @@ type CaseFacts = PartialFacts | NodeFacts;
 export interface CaseEvidence {
   captures?: z.input<typeof CaptureSummary>[];
   captureDiffs?: z.input<typeof CaptureDiff>[];
+  /** The cluster's facts and many nodes' facts (cluster rules), built by podpath's own parsers in the tests. */
+  cluster?: Evidence['cluster'];
+  nodes?: Evidence['nodes'];
 }
 
 interface CaseInput {
@@ -88,6 +91,8 @@ export function caseEvidence(c: CaseInput): Evidence {
   const bag: Evidence = c.facts !== undefined || e === undefined ? { node: toFacts(c.facts ?? {}) } : {};
   if (e?.captures) bag.captures = z.array(CaptureSummary).parse(e.captures);
   if (e?.captureDiffs) bag.captureDiffs = z.array(CaptureDiff).parse(e.captureDiffs);
+  if (e?.cluster) bag.cluster = e.cluster;
+  if (e?.nodes) bag.nodes = e.nodes;
   return bag;
 }
 
