@@ -104,6 +104,8 @@ async function runLine(line: string): Promise<{ stderr: string; calls: Call[] }>
   const inner = `mount --bind ${fakeSys} /proc/sys && exec sh -c "$1"`;
   const child = spawn(IP, ['netns', 'exec', NODE, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', inner, 'sh', rebased], {
     env: { PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`, HOME: dir, ...USER_VALUES, NIC: 'eth0' },
+    // Relative paths a line writes (a capture's `-w sender.pcap`) land in the test's dir, not the clone.
+    cwd: dir,
     stdio: ['ignore', 'ignore', 'pipe'],
     timeout: 60_000,
   });
