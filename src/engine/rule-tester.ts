@@ -4,6 +4,8 @@
 // evidence quoted. Built on vitest's describe/it, so each case is one test.
 import { describe, expect, it } from 'vitest';
 import type { NodeFacts } from '../evidence/node-facts.js';
+import type { Evidence, EvidenceParts } from '../evidence/evidence.js';
+import { DropsEvidence } from '../evidence/drop-evidence.js';
 import { fileURLToPath } from 'node:url';
 import { loadFactsFile, makeFacts, type PartialFacts } from './facts.js';
 import { unfilledPlaceholders, type MessageData } from './i18n.js';
@@ -17,9 +19,14 @@ export type { PartialFacts };
 
 type CaseFacts = PartialFacts | NodeFacts;
 
+/** A case with more than a node's facts: the node (validated like `facts`) and other parts of the bag. */
+export type CaseEvidence = { node?: CaseFacts } & { [K in keyof EvidenceParts]?: unknown };
+
 export interface ValidCase {
   name: string;
-  facts: CaseFacts;
+  /** The node's facts; or give `evidence` for rules that read other parts of the bag. */
+  facts?: CaseFacts;
+  evidence?: CaseEvidence;
 }
 
 export interface ExpectedError {
@@ -36,13 +43,15 @@ export interface ExpectedError {
 
 export interface InvalidCase {
   name: string;
-  facts: CaseFacts;
+  facts?: CaseFacts;
+  evidence?: CaseEvidence;
   errors: ExpectedError[];
 }
 
 export interface SkippedCase {
   name: string;
-  facts: CaseFacts;
+  facts?: CaseFacts;
+  evidence?: CaseEvidence;
   /** The skip reason must contain this (e.g. `no kernel`). */
   reason: string | RegExp;
 }
@@ -56,6 +65,16 @@ export interface RuleTests {
 function toFacts(f: CaseFacts): NodeFacts {
   // Always through the schema: a hand-written fixture is checked like a collected one.
   return makeFacts(f as PartialFacts);
+}
+
+/** The case's evidence bag, every part through its schema as a collected one would be. */
+function toEvidence(c: { facts?: CaseFacts; evidence?: CaseEvidence }): Evidence {
+  if (!c.evidence) return { node: toFacts(c.facts ?? {}) };
+  const { node, drops } = c.evidence;
+  return {
+    ...(node !== undefined ? { node: toFacts(node) } : {}),
+    ...(drops !== undefined ? { drops: DropsEvidence.parse(drops) } : {}),
+  };
 }
 
 function describeReports(reports: Report[]): string {
@@ -103,7 +122,7 @@ function matches(text: string, want: string | RegExp): boolean {
 
 /** Throws unless a valid case is judged and reports nothing. */
 export function checkValidCase(rule: Rule, c: ValidCase): void {
-  const { result, reports } = runRule(rule, { node: toFacts(c.facts) });
+  const { result, reports } = runRule(rule, toEvidence(c));
   if (result.status === 'skipped') throw new Error(`valid case was skipped (${result.reason ?? ''}): a valid case must be judged, not skipped`);
   if (reports.length > 0) throw new Error(`should report nothing but reported ${reports.length}: ${describeReports(reports)}`);
 }
@@ -114,7 +133,7 @@ export function checkInvalidCase(rule: Rule, c: InvalidCase): void {
   for (const e of c.errors) {
     if (!rule.meta.messages[e.messageId]) throw new Error(`expected messageId "${e.messageId}" is not in meta.messages`);
   }
-  const { result, reports } = runRule(rule, { node: toFacts(c.facts) });
+  const { result, reports } = runRule(rule, toEvidence(c));
   if (result.status === 'skipped') throw new Error(`invalid case was skipped (${result.reason ?? ''})`);
   if (reports.length !== c.errors.length) {
     throw new Error(`should report ${c.errors.length} but reported ${reports.length}: ${describeReports(reports)}`);
@@ -141,7 +160,7 @@ export function checkInvalidCase(rule: Rule, c: InvalidCase): void {
 
 /** Throws unless the case is skipped with a reason matching the expected one. */
 export function checkSkippedCase(rule: Rule, c: SkippedCase): void {
-  const { result } = runRule(rule, { node: toFacts(c.facts) });
+  const { result } = runRule(rule, toEvidence(c));
   if (result.status !== 'skipped') throw new Error(`should be skipped but was ${result.status}`);
   if (!matches(result.reason ?? '', c.reason)) throw new Error(`skip reason "${result.reason ?? ''}" does not match ${String(c.reason)}`);
 }

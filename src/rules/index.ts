@@ -3,6 +3,7 @@
 import type { Rule } from '../engine/types.js';
 import { kbRules } from './kb-rules.js';
 import { probeRules } from './probe-rules.js';
+import { dropRules } from './drop-rules.js';
 import kernelBadUdpChecksum from './node/kernel-bad-udp-checksum.js';
 import kernelLogBadOffload from './node/kernel-log-bad-offload.js';
 import lroOnForwardingHost from './node/lro-on-forwarding-host.js';
@@ -35,7 +36,7 @@ function sortedUnique(rules: Rule[]): Rule[] {
   return [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
 }
 
-export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules, ...probeRules]);
+export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules, ...probeRules, ...dropRules]);
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.meta.id === id);
