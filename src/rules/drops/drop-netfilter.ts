@@ -30,7 +30,7 @@ export default defineRule({
     remediation: [
       {
         description: { en: 'On {node}, list the rules with their handles and find the one the trace named', zh: '在 {node} 上列出带句柄的规则,找到跟踪给出的那一条' },
-        commands: ['nft -a list ruleset  # on {node}', 'iptables-save -c  # on {node}'],
+        commands: ['nft -a list ruleset  # on {node}', 'iptables -L -n -v --line-numbers  # on {node}'],
         undo: ['# nothing to undo: read-only'],
       },
       {
