@@ -19,6 +19,7 @@ import { ConnectionGuard } from './connection-guard.js';
 import { LimitedLog } from './log-limit.js';
 import { isPodpathError, PodpathError } from '../util/errors.js';
 import { LIMITS } from '../util/limits.js';
+import { TraceRoutes } from './trace-route.js';
 
 export const DEFAULT_PROBE_PORT = 7946;
 export const DEFAULT_API_PORT = 7947;
@@ -111,6 +112,7 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
   });
   let busy = false;
   let collecting = false;
+  const traces = new TraceRoutes(log);
 
   const authorized = (req: http.IncomingMessage): boolean => {
     const h = req.headers.authorization ?? '';
@@ -146,6 +148,15 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
       }
     }
     if (req.method === 'GET' && url.pathname === '/v1/responder') return send(200, { counters: udp.counters, memory: udp.memory });
+    if (req.method === 'POST' && url.pathname.startsWith('/v1/trace/')) {
+      // The kernel's drop trace of this node around a caller's window (src/agent/trace-route.ts).
+      const body = await readBody(req, LIMITS.agentBody.value);
+      if (body === undefined) return send(413, { error: LIMITS.agentBody.code, message: `a request body is at most ${LIMITS.agentBody.value} bytes` }, 'application/json', true);
+      const json = safeJson(body);
+      const route = url.pathname.slice('/v1/trace/'.length);
+      const answer = route === 'start' ? await traces.start(json) : route === 'main' ? traces.main(json) : route === 'stop' ? await traces.stop(json) : route === 'run' ? await traces.run(json) : { status: 404, body: { error: 'E_NOT_FOUND' } };
+      return send(answer.status, answer.body);
+    }
     if (req.method === 'POST' && url.pathname === '/v1/probe') {
       const body = await readBody(req, LIMITS.agentBody.value);
       if (body === undefined) {
@@ -230,6 +241,7 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
   return {
     port: (servers[0]!.address() as net.AddressInfo).port,
     async stop() {
+      traces.close();
       unauthorizedLog.stop();
       await closeAll(servers);
     },

@@ -5,7 +5,8 @@ import { renderProbeJson } from '../report/probe-json.js';
 import { renderProbeText } from '../report/probe-text.js';
 import { PodpathError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
-import { addProbeOptions, probeOptionsFrom, type ProbeCliOptions } from './probe-options.js';
+import { addProbeOptions, probeOptionsFrom, probeTraceFrom, type ProbeCliOptions } from './probe-options.js';
+import { displayLine } from '../util/terminal-safe.js';
 
 const FORMATS = ['text', 'json'] as const;
 
@@ -25,7 +26,8 @@ export function registerProbe(program: Command): void {
       const format = o.json ? 'json' : o.output;
       if (!(FORMATS as readonly string[]).includes(format)) throw new PodpathError('E_BAD_FORMAT', `unknown output format "${format}": use ${FORMATS.join(', ')}`);
       const lang = resolveLang(o.lang);
-      const run = await runProbe({ ...probeOptionsFrom(peer, o), reverse: o.reverse !== false, lang });
+      const trace = probeTraceFrom(o, (line) => process.stderr.write(`podpath: ${displayLine(line, 2000)}\n`));
+      const run = await runProbe({ ...probeOptionsFrom(peer, o), reverse: o.reverse !== false, lang, trace });
       const color = o.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
       process.stdout.write(format === 'json' ? renderProbeJson(run, VERSION) : renderProbeText(run, { color }));
       process.exitCode = run.exitCode;
