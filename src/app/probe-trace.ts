@@ -54,11 +54,11 @@ export class ProbeTracer implements ProbeWindowHooks {
     const baseline = this.o.baselineMs > 0;
     const traceRules = this.o.rulePorts ? { ports: this.o.rulePorts } : undefined;
     await Promise.all([
-      startTrace({ baseline, traceRules, onChange: (e) => this.o.onChange?.('local', e) }).then(
+      startTrace({ baseline, traceRules, devices: true, onChange: (e) => this.o.onChange?.('local', e) }).then(
         (s) => { win.local = s; },
         (e: unknown) => { win.localError = errorOf(e); },
       ),
-      w.api.post<{ id: string; bootId?: string; changes?: ChangeEvent[] }>('/v1/trace/start', { baseline, maxMs: PEER_TRACE_MAX_MS, ...(this.o.rulePorts ? { rulePorts: this.o.rulePorts } : {}) }).then(
+      w.api.post<{ id: string; bootId?: string; changes?: ChangeEvent[] }>('/v1/trace/start', { baseline, maxMs: PEER_TRACE_MAX_MS, devices: true, ...(this.o.rulePorts ? { rulePorts: this.o.rulePorts } : {}) }).then(
         (r) => {
           win.peerId = typeof r.id === 'string' ? r.id : undefined;
           win.peerBoot = typeof r.bootId === 'string' ? r.bootId : undefined;

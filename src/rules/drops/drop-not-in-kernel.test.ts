@@ -24,6 +24,11 @@ new RuleTester().run(rule, {
       evidence: traced(probe({ sent: 40 }), 'peer', { from: 'udp-csum' }),
       errors: [{ messageId: 'underlay', data: { lost: 40 } }],
     },
+    {
+      name: 'one kernel (lab): a drop in the switch between the nodes (came in on a device of neither node) is the underlay',
+      evidence: traced(probe({ sent: 2 }), 'shared', { from: 'netfilter-drop-rule', ownDevices: /^ppfx[ab]/, lines: /nft_do_chain|netif_receive_skb/ }),
+      errors: [{ messageId: 'underlay', data: { lost: 2 } }],
+    },
   ],
   skipped: [
     { name: 'a trace that lost events cannot prove an absence', evidence: incompleteBoth(), reason: /traceIncomplete: 120 events overwritten/ },

@@ -93,6 +93,18 @@ export function tracesOf(evidence: Evidence, p: ProbeEvidence): { local?: NodeDr
   return { local: all.find((d) => d.node === 'local'), peer: all.find((d) => d.node === 'peer') };
 }
 
+/**
+ * One kernel, several nodes (the lab): a drop whose packets all came in on devices of neither
+ * node's namespace (a switch port between them) was not dropped by either node. Only with device
+ * attribution; a device counts as a node's when either trace found it in its own namespace.
+ */
+function foreign(row: DropRow, other: DropTrace): boolean {
+  if (row.devices.length === 0 || row.unattributed > 0) return false;
+  const twin = other.windows.find((w) => w.label === 'main')?.drops.find((r) => keyOf(r) === keyOf(row));
+  const owned = (dev: string) => row.devices.some((d) => d.device === dev && d.netnsInode !== undefined) || (twin?.devices.some((d) => d.device === dev && d.netnsInode !== undefined) ?? false);
+  return row.devices.every((d) => !owned(d.device));
+}
+
 function windowOf(t: DropTrace, label: 'baseline' | 'main') {
   return t.windows.find((w) => w.label === label);
 }
@@ -149,6 +161,7 @@ export function placeByTrace(evidence: Evidence, p: ProbeEvidence): DropPlacemen
     if (!main) continue;
     const base = windowOf(trace, 'baseline');
     for (const row of main.drops) {
+      if (sharedKernel && foreign(row, peer)) continue;
       const before = base?.drops.find((b) => keyOf(b) === keyOf(row));
       const baseline = before?.total ?? 0;
       const expected = base && base.seconds > 0 ? (baseline / base.seconds) * main.seconds : 0;
@@ -156,6 +169,9 @@ export function placeByTrace(evidence: Evidence, p: ProbeEvidence): DropPlacemen
       if (excess < Math.max(1, missing * 0.5)) continue;
       const node = traced ?? (TRANSMIT.has(classifyDrop(row).kind) ? leaving : entering);
       const { kind, byLocation } = classifyDrop(row, counterOf(node));
+      // A place with no meaning of its own counts only when it dropped about what the probe lost:
+      // the same place freeing hundreds more is other traffic (a socket closed with data queued).
+      if ((kind === 'other' || kind === 'socket-buffer') && excess > missing * 2 + 5) continue;
       candidates.push({ kind, byLocation, node, row, during: row.total, baseline, baselineSeconds: base?.seconds ?? 0, seconds: main.seconds, sharedKernel });
     }
   }
