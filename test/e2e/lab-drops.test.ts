@@ -114,7 +114,7 @@ const cases: Case[] = [
   },
   {
     fault: 'firewall-vxlan-port', inject: { node: 'n1' }, rule: 'drop-netfilter',
-    says: [/dropped by this node's packet filter: table (inet |ip )?pplab_firewall, chain input, policy drop \(NETFILTER_DROP/],
+    says: [/dropped by this node's packet filter: table (inet |ip )?pplab_firewall, chain input\w*, policy drop \(NETFILTER_DROP/],
   },
   {
     fault: 'vxlan-port-mismatch', inject: { node: 'n1' }, rule: 'drop-no-socket',

@@ -20,6 +20,11 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'reason', data: { node: 'this node' } }],
     },
     {
+      name: 'one kernel, the tally lost too: the node whose own IPReversePathFilter rose (this node), not the direction\'s guess',
+      evidence: traced(probe({ sent: 2, counters: { 'local:Netstat.IPReversePathFilter': 2, 'peer:Netstat.IPReversePathFilter': 0 } }), 'shared', { from: 'rp-filter' }),
+      errors: [{ messageId: 'reason', data: { node: 'this node' }, evidence: [/inferred from its own counters/] }],
+    },
+    {
       name: 'CentOS 7: ip_rcv_finish while IPReversePathFilter rose',
       evidence: traced(probe({ sent: 1, counters: { 'peer:Netstat.IPReversePathFilter': 1 } }), 'peer', { from: 'centos7', lines: /8154b8a4/ }),
       errors: [{ messageId: 'location', data: { symbol: 'ip_rcv_finish' } }],

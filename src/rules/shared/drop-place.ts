@@ -36,6 +36,14 @@ const BY_REASON: Record<string, DropKind> = {
 /** Kinds of drop that happen where a packet leaves a node (the others where it enters one). */
 const TRANSMIT: ReadonlySet<DropKind> = new Set(['transmit']);
 
+/** The per-namespace counter each kind of drop raises (telling nodes of one kernel apart). */
+const KIND_COUNTER: Partial<Record<DropKind, string>> = {
+  'udp-checksum': 'Udp.InCsumErrors',
+  'rp-filter': 'Netstat.IPReversePathFilter',
+  'no-socket': 'Udp.NoPorts',
+  'socket-buffer': 'Udp.RcvbufErrors',
+};
+
 /** The counters of one node while the probe ran: deciding what a bare location means (pre-5.17). */
 type CounterOf = (name: string) => number;
 
@@ -153,6 +161,19 @@ export function placeByTrace(evidence: Evidence, p: ProbeEvidence): DropPlacemen
   const leaving: ProbeNode = answersLost ? receiver : sender;
   const counterOf = (node: ProbeNode): CounterOf => (name) => p.counters.find((c) => c.node === node && c.counter === name)?.delta ?? 0;
 
+  /**
+   * One kernel: which node dropped it. The counters are per network namespace, so where the
+   * kind's own counter rose on one node only, that node; else the direction of the lost packets
+   * (a receive-side drop where they entered, a transmit-side one where they left).
+   */
+  const nodeOnSharedKernel = (kind: DropKind): ProbeNode => {
+    const counter = KIND_COUNTER[kind];
+    if (counter) {
+      const rose = (['local', 'peer'] as const).filter((n) => counterOf(n)(counter) > 0);
+      if (rose.length === 1) return rose[0]!;
+    }
+    return TRANSMIT.has(kind) ? leaving : entering;
+  };
   const candidates: TracedDrop[] = [];
   // One kernel: every drop is in both traces; read one, and place it by the packet's direction.
   const read: { node?: ProbeNode; trace: DropTrace }[] = sharedKernel ? [{ trace: local }] : [{ node: 'local', trace: local }, { node: 'peer', trace: peer }];
@@ -167,7 +188,7 @@ export function placeByTrace(evidence: Evidence, p: ProbeEvidence): DropPlacemen
       const expected = base && base.seconds > 0 ? (baseline / base.seconds) * main.seconds : 0;
       const excess = row.total - expected;
       if (excess < Math.max(1, missing * 0.5)) continue;
-      const node = traced ?? (TRANSMIT.has(classifyDrop(row).kind) ? leaving : entering);
+      const node = traced ?? nodeOnSharedKernel(classifyDrop(row).kind);
       const { kind, byLocation } = classifyDrop(row, counterOf(node));
       // A place with no meaning of its own counts only when it dropped about what the probe lost:
       // the same place freeing hundreds more is other traffic (a socket closed with data queued).
@@ -220,7 +241,7 @@ export function traceLines(p: ProbeEvidence, placed: DropPlacement, nodeName: (n
     const devs = r.devices.length > 0 ? `, came in on ${r.devices.slice(0, 3).map((x) => `${x.device} ${x.count}`).join(', ')}` : '';
     lines.push({ source, text: `${nodeName(d.node)}: ${r.reason ?? 'no reason'} at ${r.location}: ${d.during} in ${d.seconds.toFixed(1)} s during the probe, ${d.baseline} in the ${d.baselineSeconds.toFixed(1)} s baseline${devs}` });
     if (d.verdict) lines.push({ source: `nft/iptables trace on ${nodeName(d.verdict.node)}`, text: `${verdictText(d.verdict)}: ${d.verdict.verdict} ${d.verdict.packets} traced packet(s)` });
-    if (d.sharedKernel) lines.push({ source, text: 'both nodes share one kernel (same boot id): the node is inferred from the direction of the lost packets' });
+    if (d.sharedKernel) lines.push({ source, text: 'both nodes share one kernel (same boot id): the node is inferred from its own counters, else from the direction of the lost packets' });
   } else if (placed.place === 'underlay') {
     lines.push({ source, text: `neither node's kernel dropped about ${placed.lost} packets beyond its baseline (both traces complete)` });
   }
