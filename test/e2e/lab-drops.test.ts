@@ -164,6 +164,8 @@ describe.skipIf(skip)('doctor --peer --trace in the lab', () => {
     try {
       const { report } = await doctor(c.args ?? []);
       const found = drops(report);
+      // The measured table of the README and the report: what each fault's run said.
+      process.stdout.write(`[lab-drops] ${c.fault}:\n${said(report)}\n`);
       expect(found.map((f) => f.ruleId), said(report)).toContain(c.rule);
       for (const f of found.filter((x) => x.ruleId === c.rule)) expect(c.says.some((re) => re.test(f.message)), f.message).toBe(true);
       // The counter-based placement steps aside for the probes the trace placed.
@@ -172,6 +174,25 @@ describe.skipIf(skip)('doctor --peer --trace in the lab', () => {
       await healFaults(LAB);
     }
   }, 180_000);
+
+  it('podpath probe --trace: the same rules, the same words (bad-udp-checksum), in the JSON with both nodes\' traces', async () => {
+    const n1 = plan.nodes[0]!;
+    const n2 = plan.nodes[1]!;
+    await injectFault(LAB, 'bad-udp-checksum', { node: 'n1' });
+    try {
+      const argv = ['netns', 'exec', n1.ns, process.execPath, ...cli, 'probe', PEER, '--source', n1.eth0Ip, '--overlay', n2.vtep.ip, '--overlay-source', n1.vtep.ip,
+        '--no-sweep', '--count', '10', '--trace', '-o', 'json'];
+      const out = await pexec('ip', argv, { encoding: 'utf8', env: ENV, maxBuffer: 64 << 20, timeout: 120_000 }).then(() => { throw new Error('probe passed with the fault injected'); }, (e: { stdout?: string; stderr?: string }) => e);
+      const doc = JSON.parse(out.stdout ?? '') as DoctorJson & { drops: { node: string; probe: string; bootId?: string; trace?: unknown }[] };
+      expect(doc.findings.map((f) => f.ruleId)).toContain('drop-udp-checksum');
+      expect(doc.findings.map((f) => f.ruleId)).not.toContain('udp-checksum-drop');
+      expect(new Set(doc.drops.map((d) => d.node))).toEqual(new Set(['local', 'peer']));
+      expect(doc.drops.every((d) => d.trace !== undefined)).toBe(true);
+      expect(out.stderr).toMatch(/the peer: undone: rmdir/);
+    } finally {
+      await healFaults(LAB);
+    }
+  }, 150_000);
 
   it('an agent killed while tracing: its instance stays, the next trace on that node removes it', async () => {
     const n2 = plan.nodes[1]!;
