@@ -6,6 +6,7 @@ import rule from './drop-in-kernel.js';
 new RuleTester().run(rule, {
   valid: [
     { name: 'a named place is its own rule\'s', evidence: traced(probe({ sent: 3 }), 'peer', { from: 'udp-csum' }) },
+    { name: 'a socket closed with data queued (QUEUE_PURGE in sk_stream_kill_queues, recorded beside a policy drop) is never a lost probe', evidence: traced(probe({ sent: 2 }), 'peer', { from: 'netfilter-drop-policy', lines: /sk_stream_kill_queues/ }) },
   ],
   invalid: [
     {

@@ -10,7 +10,15 @@ import type { ProbeEvidence, ProbeNode } from '../../evidence/probe-evidence.js'
 import { placeLoss } from './loss-place.js';
 
 /** What the kernel dropped the probes for, grouped as the drops rules judge it. */
-export type DropKind = 'udp-checksum' | 'netfilter' | 'rp-filter' | 'no-socket' | 'vxlan' | 'transmit' | 'socket-buffer' | 'other';
+export type DropKind = 'udp-checksum' | 'netfilter' | 'rp-filter' | 'no-socket' | 'vxlan' | 'transmit' | 'socket-buffer' | 'other' | 'unrelated';
+
+/**
+ * Drops that are never a lost UDP probe: a socket closed with data still queued (its own
+ * receive queue purged, TCP's queues killed), TCP's and unix sockets' own reasons. The probes'
+ * own HTTP connections to the agent make some of these during every probe.
+ */
+const UNRELATED_REASON = /^(SOCKET_CLOSE|QUEUE_PURGE|TCP_\w+|UNIX_\w+|SOCKET_BACKLOG|PROTO_MEM)$/;
+const UNRELATED_SYMBOL = /^(sk_stream_kill_queues|udp_destruct_common|inet_sock_destruct|skb_queue_purge\w*|tcp_\w+|__tcp_\w+|unix_\w+)$/;
 
 const BY_REASON: Record<string, DropKind> = {
   UDP_CSUM: 'udp-checksum',
@@ -53,6 +61,7 @@ type CounterOf = (name: string) => number;
  * of the node that dropped it (__udp4_lib_rcv: a bad checksum or no socket).
  */
 export function classifyDrop(row: DropRow, counter: CounterOf = () => 0): { kind: DropKind; byLocation: boolean } {
+  if ((row.reason !== undefined && UNRELATED_REASON.test(row.reason)) || UNRELATED_SYMBOL.test(row.symbol ?? '')) return { kind: 'unrelated', byLocation: row.reason === undefined };
   if (row.reason !== undefined && row.reason !== 'NOT_SPECIFIED') return { kind: BY_REASON[row.reason] ?? 'other', byLocation: false };
   const sym = row.symbol ?? '';
   const at = (kind: DropKind) => ({ kind, byLocation: true });
@@ -190,6 +199,7 @@ export function placeByTrace(evidence: Evidence, p: ProbeEvidence): DropPlacemen
       if (excess < Math.max(1, missing * 0.5)) continue;
       const node = traced ?? nodeOnSharedKernel(classifyDrop(row).kind);
       const { kind, byLocation } = classifyDrop(row, counterOf(node));
+      if (kind === 'unrelated') continue;
       // A place with no meaning of its own counts only when it dropped about what the probe lost:
       // the same place freeing hundreds more is other traffic (a socket closed with data queued).
       if ((kind === 'other' || kind === 'socket-buffer') && excess > missing * 2 + 5) continue;
