@@ -26,6 +26,8 @@ export interface ProbeTraceOptions {
 const PEER_TRACE_MAX_MS = 300_000;
 
 interface Window {
+  api?: ProbeWindowInfo['api'];
+  closed?: boolean;
   local?: TraceSession;
   localError?: { code: string; message: string };
   peerId?: string;
@@ -49,7 +51,7 @@ export class ProbeTracer implements ProbeWindowHooks {
   constructor(private readonly o: ProbeTraceOptions) {}
 
   async open(w: ProbeWindowInfo): Promise<void> {
-    const win: Window = { entries: [] };
+    const win: Window = { entries: [], api: w.api };
     this.windows.set(w.index, win);
     const baseline = this.o.baselineMs > 0;
     const traceRules = this.o.rulePorts ? { ports: this.o.rulePorts } : undefined;
@@ -79,6 +81,7 @@ export class ProbeTracer implements ProbeWindowHooks {
   async close(w: ProbeWindowInfo): Promise<void> {
     const win = this.windows.get(w.index);
     if (!win) return;
+    win.closed = true;
     const [local, peer] = await Promise.all([
       win.local ? win.local.stop().then((t) => ({ t }), (e: unknown) => ({ e: errorOf(e) })) : Promise.resolve({ e: win.localError ?? { code: 'E_TRACE', message: 'not started' } }),
       win.peerId ? w.api.post<{ trace?: unknown; bootId?: string }>('/v1/trace/stop', { id: win.peerId }).then((r) => {
@@ -108,5 +111,27 @@ export class ProbeTracer implements ProbeWindowHooks {
   /** Undoes this node's traces still open (an error or Ctrl-C between open and close). */
   abandon(): void {
     for (const win of this.windows.values()) win.local?.abandon();
+  }
+
+  /**
+   * Ctrl-C or SIGTERM while tracing: undo this node's changes, then end as the signal would (130 /
+   * 143). The peer's agent ends its trace on its own within its bound. Returns the remover.
+   */
+  undoOnSignal(): () => void {
+    const on = (sig: NodeJS.Signals) => () => {
+      this.abandon();
+      // Ask the peer to end its open trace too (a few seconds at most; else its bound ends it).
+      const open = [...this.windows.values()].filter((w) => !w.closed && w.peerId && w.api);
+      const asked = Promise.all(open.map((w) => w.api!.post('/v1/trace/stop', { id: w.peerId }).catch(() => undefined)));
+      void Promise.race([asked, sleep(3000)]).then(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+    };
+    const int = on('SIGINT');
+    const term = on('SIGTERM');
+    process.once('SIGINT', int);
+    process.once('SIGTERM', term);
+    return () => {
+      process.off('SIGINT', int);
+      process.off('SIGTERM', term);
+    };
   }
 }

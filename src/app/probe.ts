@@ -45,9 +45,9 @@ export function judgeProbeReport(report: PeerProbeReport, lang: Lang, drops?: Dr
   return { report, probes, outcome, lang, exitCode, ...(drops ? { drops } : {}) };
 }
 
-export async function runProbe(o: PeerProbeOptions & { lang: Lang; trace?: ProbeTraceOptions }): Promise<ProbeRun> {
+export async function runProbe(o: PeerProbeOptions & { lang: Lang; trace?: ProbeTraceOptions | ProbeTracer }): Promise<ProbeRun> {
   if (!o.trace) return judgeProbeReport(await probePeer(o), o.lang);
-  const tracer = new ProbeTracer(o.trace);
+  const tracer = o.trace instanceof ProbeTracer ? o.trace : new ProbeTracer(o.trace);
   try {
     const report = await probePeer({ ...o, window: tracer });
     return judgeProbeReport(report, o.lang, tracer.dropsFor(probeEvidence(report)));

@@ -54,11 +54,15 @@ export function registerDoctor(program: Command): void {
       const traceOpts = probeTraceFrom(opts, (line) => process.stderr.write(`podpath: ${displayLine(line, 2000)}\n`));
       if (traceOpts && !opts.peer) throw new PodpathError('E_USAGE', '--trace traces around the peer probes: it needs --peer');
       const tracer = traceOpts ? new ProbeTracer(traceOpts) : undefined;
+      const release = tracer?.undoOnSignal();
       const peer = opts.peer ? { ...probeOptionsFrom(opts.peer, opts), ...(tracer ? { window: tracer } : {}) } : undefined;
       const { report, exitCode, translation } = await runDoctor({
         from: opts.from[0], root: opts.root, facts: opts.facts, lang, only, peer, alsoIn: format === 'html' ? otherLang(lang) : undefined,
         ...(tracer ? { peerDrops: (probes) => tracer.dropsFor(probes) } : {}),
-      }).finally(() => tracer?.abandon());
+      }).finally(() => {
+        tracer?.abandon();
+        release?.();
+      });
       process.stdout.write(render(report, format, { color, translation }));
       process.exitCode = exitCode;
     });

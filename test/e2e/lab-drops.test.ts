@@ -196,6 +196,24 @@ describe.skipIf(skip)('doctor --peer --trace in the lab', () => {
     }
   }, 150_000);
 
+  it('Ctrl-C while tracing: doctor undoes its changes, asks the peer to end its trace, exits 130', async () => {
+    const n1 = plan.nodes[0]!;
+    const child = spawn('ip', ['netns', 'exec', n1.ns, process.execPath, ...cli, 'doctor', '--root', n1.root, '--peer', PEER, '--no-sweep', '--trace', '--trace-rules', '--trace-baseline', '5s', '-o', 'json'], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stdout.resume();
+    const peerTracing = new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/the peer: changed: echo 1 > \S+kfree_skb\/enable/.test(stderr)) resolve();
+    }));
+    await peerTracing;
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/this node: undone: rmdir \/sys\/kernel\/tracing\/instances\/podpath-\d+/);
+    // afterEach: no instance, table or TRACE rule left on either node
+    await new Promise((r) => setTimeout(r, 500));
+  }, 120_000);
+
   it('an agent killed while tracing: its instance stays, the next trace on that node removes it', async () => {
     const n2 = plan.nodes[1]!;
     const curl = (path: string, body: string) => pexec('ip', ['netns', 'exec', n2.ns, 'curl', '-sf', '-H', `authorization: Bearer ${TOKEN}`, '-H', 'content-type: application/json', '-d', body, `http://${n2.eth0Ip}:7947${path}`], { encoding: 'utf8' });
