@@ -4,6 +4,7 @@
 import { isNodeSection } from '../evidence/evidence.js';
 import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
 import type { ProbeEvidence } from '../evidence/probe-evidence.js';
+import { because, recordMissing } from '../evidence/missing-reasons.js';
 import { collectNodeFacts } from '../sources/collect.js';
 import { buildReport, EXIT_INCONCLUSIVE, isInconclusive, type DoctorReport } from '../report/model.js';
 import { allRules } from '../rules/index.js';
@@ -14,6 +15,7 @@ import type { Lang, Rule } from './types.js';
 import { PodpathError } from '../util/errors.js';
 import { checkPeer, type PeerCheckOptions } from '../probe/doctor-peer.js';
 import type { DropsEvidence } from '../evidence/drop-evidence.js';
+import { networkView } from '../evidence/network-view.js';
 
 export interface DoctorOptions {
   from?: string;
@@ -40,8 +42,8 @@ export interface DoctorOptions {
 }
 
 /** The probes were run from the other end: on the peer's report the probe rules have nothing of their own. */
-const NO_PROBES_ON_PEER = { evidence: 'probes', reason: 'the probes ran from the other node: see its report' };
-const NO_PROBES = { evidence: 'probes', reason: 'no peer was probed (run `podpath doctor --peer NODE_IP` with `podpath agent` running there)' };
+const NO_PROBES_ON_PEER = recordMissing({ evidence: 'probes', ...because('probesOnOtherNode') });
+const NO_PROBES = recordMissing({ evidence: 'probes', ...because('noPeerProbed') });
 
 /** A probe as the peer saw it: its counters, devices and sends are `local` there, ours are its `peer`'s. */
 function asSeenByPeer(p: ProbeEvidence): ProbeEvidence {
@@ -84,11 +86,14 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
   const peerRules = noDrops(rules);
   if (!drops) rules = noDrops(rules);
   const now = new Date();
+  // The network view is computed once per node: the report shows it, it does not work it out.
+  const kubernetesNode = networkView(facts).kubernetesNode.value;
+  const peerKubernetesNode = peer ? networkView(peer.collected).kubernetesNode.value : false;
   const judge = (lang: Lang): DoctorReport => {
     const outcome = runRules(rules, { node: facts, ...(drops ? { drops } : {}) }, { lang, only: opts.only });
-    const report = buildReport(facts, outcome, { lang, version: VERSION, now });
+    const report = buildReport(facts, outcome, { lang, version: VERSION, now, kubernetesNode });
     if (opts.peer) {
-      const peerReport = peer ? buildReport(peer.collected, runRules(peerRules, { node: peer.judged }, { lang, only: opts.only }), { lang, version: VERSION, now }) : undefined;
+      const peerReport = peer ? buildReport(peer.collected, runRules(peerRules, { node: peer.judged }, { lang, only: opts.only }), { lang, version: VERSION, now, kubernetesNode: peerKubernetesNode }) : undefined;
       report.peer = { address: opts.peer.peer, report: peerReport, error: peerError };
     }
     return report;

@@ -50,8 +50,13 @@ describe('runRules', () => {
   it('skips a rule whose evidence is absent, or present but listed as missing', () => {
     const absent = runRules([probe], { node: makeFacts({}) });
     expect(absent.results[0]).toMatchObject({ status: 'skipped', reason: 'no SNMP counters' });
-    const listed = runRules([probe], { node: makeFacts({ ...snmp(0), missing: [{ evidence: 'snmp', reason: 'permission denied' }] }) });
-    expect(listed.results[0]).toMatchObject({ status: 'skipped', reason: 'no SNMP counters: permission denied' });
+    const denied = { evidence: 'snmp', code: 'filePermissionDenied', data: { path: '/proc/net/snmp' }, reason: '/proc/net/snmp: permission denied' };
+    const listed = runRules([probe], { node: makeFacts({ ...snmp(0), missing: [denied] }) });
+    expect(listed.results[0]).toMatchObject({ status: 'skipped', reason: 'no SNMP counters: /proc/net/snmp: permission denied' });
+    expect(listed.results[0]?.reasons).toEqual([{ code: 'missingEvidence', data: { evidence: 'snmp' }, because: [{ code: 'filePermissionDenied', data: { path: '/proc/net/snmp' } }] }]);
+    // Rendered from the codes in the run's language, never from the English `reason`.
+    const zh = runRules([probe], { node: makeFacts({ ...snmp(0), missing: [denied] }) }, { lang: 'zh' });
+    expect(zh.results[0]?.reason).toBe('缺少 SNMP 计数:/proc/net/snmp:权限不足');
   });
   it('passes, fails and skips by what the rule says', () => {
     expect(runRules([probe], { node: makeFacts(snmp(0)) }).results[0]?.status).toBe('pass');
@@ -64,7 +69,7 @@ describe('runRules', () => {
   });
   it('never passes a rule that throws', () => {
     const broken = defineRule({ ...probe, meta: { ...probe.meta, id: 'broken' }, check: () => { throw new Error('boom'); } });
-    expect(runRules([broken], { node: makeFacts(snmp(1)) }).results[0]).toMatchObject({ status: 'skipped', reason: 'internal error: boom' });
+    expect(runRules([broken], { node: makeFacts(snmp(1)) }).results[0]).toMatchObject({ status: 'skipped', reason: 'internal error: `boom`' });
   });
   it('refuses an unknown --only id, and lists what the rules need', () => {
     expect(() => runRules([probe], { node: makeFacts({}) }, { only: ['nope'] })).toThrow(/unknown rule id: nope/);
@@ -157,8 +162,7 @@ describe('facts files', () => {
     const dir = mkdtempSync(`${tmpdir()}/ppe1-facts-`);
     try {
       writeFileSync(`${dir}/bad.json`, '{"schemaVersion": 1,');
-      // A schema this podpath does not know (1 is read through the upgrade, 2 is current).
-      writeFileSync(`${dir}/wrong.json`, JSON.stringify({ schemaVersion: 3, collectedAt: 'x', origin: { kind: 'live' } }));
+      writeFileSync(`${dir}/wrong.json`, JSON.stringify({ schemaVersion: 99, collectedAt: 'x', origin: { kind: 'live' } }));
       expect(() => loadFactsFile(`${dir}/bad.json`)).toThrow(expect.objectContaining({ code: 'E_FACTS_JSON' }));
       expect(() => loadFactsFile(`${dir}/wrong.json`)).toThrow(expect.objectContaining({ code: 'E_FACTS_INVALID', message: expect.stringMatching(/schemaVersion/) }));
       expect(() => loadFactsFile(`${dir}/absent.json`)).toThrow(expect.objectContaining({ code: 'E_FACTS_READ' }));
@@ -168,9 +172,28 @@ describe('facts files', () => {
         probes: [{ peer: 'p', label: 'overlay', from: 'p', to: 'this node', target: 't', source: 's', echo: { sent: 2, received: 0, place: 'underlay', summary: 'lost', evidence: ['x'] }, counters: [] }],
       }));
       const v1 = loadFactsFile(`${dir}/v1.json`);
-      expect(v1.schemaVersion).toBe(2);
+      expect(v1.schemaVersion).toBe(3);
       expect(v1.probes?.[0]).toMatchObject({ sender: 'peer', echo: { sent: 2, received: 0, sendErrors: {} }, devices: { local: {}, peer: {} } });
       expect(v1.probes?.[0]?.echo).not.toHaveProperty('place');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads version 1 facts (missing reasons as English text): the text is kept, quoted, under the code recordedText', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { loadFactsFile } = await import('./facts.js');
+    const dir = mkdtempSync(`${tmpdir()}/ppe1-facts-`);
+    try {
+      const v1 = { schemaVersion: 1, collectedAt: 'x', origin: { kind: 'live' }, missing: [{ evidence: 'snmp', reason: '/proc/net/snmp: permission denied' }] };
+      writeFileSync(`${dir}/v1.json`, JSON.stringify(v1));
+      const facts = loadFactsFile(`${dir}/v1.json`);
+      expect(facts.schemaVersion).toBe(3);
+      expect(facts.missing).toEqual([{ evidence: 'snmp', code: 'recordedText', data: { text: '/proc/net/snmp: permission denied' }, reason: '/proc/net/snmp: permission denied' }]);
+      const en = runRules([probe], { node: facts }).results[0];
+      expect(en?.reason).toBe('no SNMP counters: /proc/net/snmp: permission denied');
+      expect(runRules([probe], { node: facts }, { lang: 'zh' }).results[0]?.reason).toBe('缺少 SNMP 计数:`/proc/net/snmp: permission denied`(旧版 podpath 记录的英文原因)');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

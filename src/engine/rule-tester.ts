@@ -10,9 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { loadFactsFile, makeFacts, type PartialFacts } from './facts.js';
 import { unfilledPlaceholders, type MessageData } from './i18n.js';
 import { SEVERITY_ORDER, runRule, toFinding } from './run-rules.js';
-import { placeholderContexts } from './shell-fill.js';
+import { placeholderContexts, REFUSAL_TEXTS } from './shell-fill.js';
 import type { Report, Rule, Severity } from './types.js';
 import { validateRuleMeta } from './validate-meta.js';
+
+/** How a refused command begins, in either language (`# command not shown:`). */
+const REFUSED_PREFIXES = [REFUSAL_TEXTS.unknownValue.en, REFUSAL_TEXTS.unknownValue.zh].map((s) => s.slice(0, s.indexOf(':') + 1));
 
 export { makeFacts };
 export type { PartialFacts };
@@ -105,7 +108,7 @@ export function reportProblems(rule: Rule, r: Report): string[] {
   for (const lang of ['en', 'zh'] as const) {
     for (const step of toFinding(rule, r, lang).remediation) {
       for (const line of [...step.commands, ...step.undo]) {
-        if (/^# (command not shown|未给出该命令)/.test(line)) problems.push(`a command was refused: ${line}`);
+        if (REFUSED_PREFIXES.some((p) => line.startsWith(p))) problems.push(`a command was refused: ${line}`);
         if (/\{[A-Za-z_][A-Za-z0-9_]*\}/.test((line.includes('#') ? line.slice(0, line.indexOf('#')) : line))) problems.push(`a placeholder is left in "${line}"`);
       }
     }

@@ -3,7 +3,7 @@
 import { evidenceValue, isNodeSection, type Evidence, type NeedKey } from '../evidence/evidence.js';
 import { NODE_FACTS_SCHEMA_VERSION, type NodeFacts } from '../evidence/node-facts.js';
 import { PodpathError } from '../util/errors.js';
-import { localize } from './i18n.js';
+import { t } from './i18n.js';
 import { fillCommand, refusalNote } from './shell-fill.js';
 import { reasonsText } from './reasons.js';
 import { LIMITS } from '../util/limits.js';
@@ -32,9 +32,10 @@ export interface RunOutcome {
 function gapsIn(keys: readonly NeedKey[], evidence: Evidence): ReasonRef[] {
   const gaps: ReasonRef[] = [];
   for (const key of keys) {
-    const listed = isNodeSection(key) ? evidence.node?.missing.find((m) => m.evidence === key) : undefined;
-    if (evidenceValue(evidence, key) === undefined || listed) {
-      gaps.push({ code: 'missingEvidence', data: listed ? { evidence: key, why: listed.reason } : { evidence: key } });
+    const listed = isNodeSection(key) ? (evidence.node?.missing ?? []).filter((m) => m.evidence === key) : [];
+    if (evidenceValue(evidence, key) === undefined || listed.length > 0) {
+      const because = listed.map((m): ReasonRef => (Object.keys(m.data).length > 0 ? { code: m.code, data: m.data } : { code: m.code }));
+      gaps.push(because.length > 0 ? { code: 'missingEvidence', data: { evidence: key }, because } : { code: 'missingEvidence', data: { evidence: key } });
     }
   }
   return gaps;
@@ -75,17 +76,17 @@ export function toFinding(rule: Rule, r: Report, lang: Lang): Finding {
   return {
     ruleId: meta.id,
     severity: r.severity ?? meta.severity,
-    title: localize(meta.title, lang, data),
+    title: t(meta.title, lang, data),
     messageId: r.messageId,
-    message: localize(template, lang, data),
+    message: t(template, lang, data),
     evidence: r.evidence.map((e) => ({ ...e, source: clipped(e.source), text: clipped(e.text) })),
     remediation: meta.remediation.map((step) => ({
-      description: localize(step.description, lang, data),
+      description: t(step.description, lang, data),
       commands: step.commands.map((c) => commandLine(c, r, lang)),
       undo: step.undo.map((c) => commandLine(c, r, lang)),
     })),
     references: meta.references,
-    ...(r.detailId !== undefined ? { detail: localize(messageOf(rule, r.detailId), lang, data) } : {}),
+    ...(r.detailId !== undefined ? { detail: t(messageOf(rule, r.detailId), lang, data) } : {}),
     ...(r.location !== undefined ? { location: r.location } : {}),
   };
 }

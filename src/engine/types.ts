@@ -6,17 +6,13 @@ import type { EvidenceLine, NodeFacts } from '../evidence/node-facts.js';
 import type { CommandValue } from './shell-fill.js';
 
 export type Severity = 'critical' | 'error' | 'warning' | 'info';
-export type Lang = 'en' | 'zh';
-/** Text in both languages podpath speaks. Placeholders are `{name}`, filled from a report's data. */
-export interface Localized { en: string; zh: string }
-export type MessageData = Record<string, string | number>;
-
 /**
- * Why something could not be judged or had, as a code with parameters: rendered in either
- * language through a catalogue (a rule's meta.reasons, engine/reasons.ts, evidence/missing-reasons.ts),
- * never as free English text that a translator would have to guess at.
+ * Lang, Localized (text in both languages, `{name}` placeholders filled from a report's data) and
+ * ReasonRef (a reason as a code with parameters, rendered through a catalogue: a rule's
+ * meta.reasons, engine/reasons.ts, evidence/missing-reasons.ts) live in util/i18n.ts.
  */
-export interface ReasonRef { code: string; data?: MessageData }
+export type { Lang, Localized, MessageData, ReasonRef } from '../util/i18n.js';
+import type { Localized, MessageData, ReasonRef } from '../util/i18n.js';
 
 export interface Remediation {
   /** What the step does. */
@@ -57,7 +53,7 @@ export interface RuleMeta {
   /** Links, `gh:owner/repo#N`, kernel commits, seed file names. */
   references: string[];
   /** Set when the rule rests on something the knowledge base marks UNCONFIRMED. */
-  unconfirmed?: string;
+  unconfirmed?: Localized;
 }
 
 export interface Report {

@@ -5,6 +5,7 @@
 import type { ClusterFacts } from './cluster-facts.js';
 import type { DropsEvidence } from './drop-evidence.js';
 import type { EvidenceKey, NodeFacts } from './node-facts.js';
+import type { MeshMatrix } from './mesh-matrix.js';
 
 /** What a rule judges, and how `podpath rules` groups the rules. */
 export const RULE_KINDS = ['node', 'probe', 'capture', 'cluster', 'mesh', 'drops'] as const;
@@ -13,6 +14,8 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 /** The parts of the bag besides the node's facts. */
 export interface EvidenceParts {
   cluster: ClusterFacts;
+  /** The all-pairs matrix of `podpath mesh` (src/evidence/mesh-matrix.ts). */
+  mesh: MeshMatrix;
   /** Kernel drop traces of the nodes a probe touched, around each probe run (probe --trace). */
   drops: DropsEvidence;
 }
@@ -22,7 +25,7 @@ export type Evidence = { node?: NodeFacts } & Partial<EvidenceParts>;
 /** A key a rule needs: a section of the node's facts (probes included), or a part of the bag. */
 export type NeedKey = EvidenceKey | keyof EvidenceParts;
 
-const PART_KEYS: ReadonlySet<string> = new Set<keyof EvidenceParts>(['cluster', 'drops']);
+const PART_KEYS: ReadonlySet<string> = new Set<keyof EvidenceParts>(['cluster', 'mesh', 'drops']);
 
 /** The value of a need in the bag, or undefined when it was not measured. */
 export function evidenceValue(evidence: Evidence, key: NeedKey): unknown {

@@ -30,7 +30,7 @@ export const EVIDENCE_NAMES: Record<EvidenceKey, Name> = {
 };
 
 /** Parts of a section that a source can miss on its own (`missing[].evidence` such as `nics.partial`). */
-const PART_NAMES: Record<string, Name> = {
+export const PART_NAMES: Record<string, Name> = {
   'packetFilter.iptables': { en: 'iptables rules', zh: 'iptables 规则' },
   drops: { en: 'kernel drop traces around the probes (--trace)', zh: '探测期间的内核丢包跟踪(--trace)' },
   'packetFilter.nft': { en: 'nft ruleset', zh: 'nft 规则集' },
@@ -38,6 +38,7 @@ const PART_NAMES: Record<string, Name> = {
   'links.addresses': { en: 'interface addresses', zh: '接口地址' },
   'conntrack.stats': { en: 'conntrack statistics', zh: 'conntrack 统计' },
   'conntrack.max': { en: 'conntrack maximum', zh: 'conntrack 上限' },
+  mesh: { en: 'the all-pairs matrix (podpath mesh)', zh: '全节点对矩阵(podpath mesh)' },
 };
 
 /** The name of an evidence key (or a `section.part` of one) in the user's language; never a camelCase key. */

@@ -4,7 +4,6 @@ import type { NodeFacts, ReadNote } from '../evidence/node-facts.js';
 import type { RunOutcome } from '../engine/run-rules.js';
 import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import type { Finding, Lang, RuleResult, Severity } from '../engine/types.js';
-import { looksLikeKubernetesNode } from '../rules/shared/overlay.js';
 
 export const DOCTOR_REPORT_SCHEMA = 'podpath.doctor';
 export const DOCTOR_REPORT_VERSION = 1;
@@ -34,7 +33,8 @@ export interface DoctorReport {
   };
   /** Most severe first. */
   findings: Finding[];
-  results: Pick<RuleResult, 'ruleId' | 'status' | 'reason'>[];
+  /** `reason` in the report's language; `reasons`, the same as codes with data (stable for scripts). */
+  results: Pick<RuleResult, 'ruleId' | 'status' | 'reason' | 'reasons'>[];
   /** Evidence the sources could not get, and why. */
   missing: NodeFacts['missing'];
   /**
@@ -46,7 +46,11 @@ export interface DoctorReport {
   peer?: { address: string; report?: DoctorReport; error?: string };
 }
 
-export function buildReport(facts: NodeFacts, outcome: RunOutcome, opts: { lang: Lang; version: string; now?: Date }): DoctorReport {
+/**
+ * The report of one node. What the report says about the node beyond its facts (`kubernetesNode`)
+ * comes from the use case, which has the node's network view: the report only renders.
+ */
+export function buildReport(facts: NodeFacts, outcome: RunOutcome, opts: { lang: Lang; version: string; now?: Date; kubernetesNode: boolean }): DoctorReport {
   const bySeverity = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of outcome.findings) bySeverity[f.severity]++;
   const count = (status: RuleResult['status']) => outcome.results.filter((r) => r.status === status).length;
@@ -62,11 +66,11 @@ export function buildReport(facts: NodeFacts, outcome: RunOutcome, opts: { lang:
       os: facts.os?.prettyName ?? facts.os?.id,
       origin: facts.origin,
       collectedAt: facts.collectedAt,
-      kubernetesNode: looksLikeKubernetesNode(facts),
+      kubernetesNode: opts.kubernetesNode,
     },
     summary: { rules: outcome.results.length, failed: count('fail'), passed: count('pass'), skipped: count('skipped'), findings: outcome.findings.length, bySeverity },
     findings: outcome.findings,
-    results: outcome.results.map((r) => (r.reason === undefined ? { ruleId: r.ruleId, status: r.status } : { ruleId: r.ruleId, status: r.status, reason: r.reason })),
+    results: outcome.results.map((r) => ({ ruleId: r.ruleId, status: r.status, ...(r.reason !== undefined ? { reason: r.reason } : {}), ...(r.reasons !== undefined ? { reasons: r.reasons } : {}) })),
     missing: facts.missing,
     ...(facts.notes && facts.notes.length > 0 ? { notes: facts.notes } : {}),
   };

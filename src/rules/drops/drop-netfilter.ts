@@ -2,7 +2,7 @@
 // ipt_do_table on older kernels; with --trace-rules the filter's own trace names the table, chain
 // and rule handle or policy.
 import { defineRule } from '../../engine/types.js';
-import { checkDrops, DROP_REASONS, dropData, nodeName } from '../shared/drop-rule.js';
+import { checkDrops, dropData, nodeName } from '../shared/drop-rule.js';
 import { verdictText } from '../shared/drop-place.js';
 
 export default defineRule({
@@ -22,7 +22,10 @@ export default defineRule({
         zh: '{from} 到 {to}({label})的 {sent} 个 UDP 探测中有 {lost} 个被 {node} 的包过滤规则丢弃:{symbol} 中的 {reason},探测期间 {count} 次(基线期间 {baseline} 次);加上 --trace-rules 重新运行可得到表、链和规则。内核跟踪优先于按计数器的定位',
       },
     },
-    reasons: DROP_REASONS,
+    reasons: {
+      noUdpEcho: { en: 'no UDP echo among the probes', zh: '探测结果中没有 UDP 回显' },
+      untraced: { en: 'the probes that lost packets were not traced on both nodes ({node}: {why})', zh: '丢包的探测没有在两个节点上都被跟踪({node}:{why})' },
+    },
     explanation: {
       en: 'The kernel freed the probes in the packet filter: reason NETFILTER_DROP (5.17 and later) at nft_do_chain (nftables, iptables-nft) or nf_hook_slow (iptables-legacy); older kernels print the place only. With --trace-rules podpath adds a temporary nftables table that marks the probes\' packets for tracing (meta nftrace set 1, the probe and VXLAN ports only) and reads `nft monitor trace`, or on iptables-legacy hosts a TRACE rule in the raw table read from the kernel log: that names the table, the chain and the rule handle or policy that gave the verdict. Typical causes: a host firewall without an accept for the VXLAN port (8472 flannel, 4789 Calico) in INPUT, or a FORWARD policy of DROP on a node that forwards pod traffic (Docker sets it).',
       zh: '内核在包过滤中释放了探测报文:原因 NETFILTER_DROP(5.17 及以后),位置 nft_do_chain(nftables、iptables-nft)或 nf_hook_slow(iptables-legacy);更老的内核只给出位置。使用 --trace-rules 时,podpath 添加一个临时 nftables 表,只对探测报文(探测端口和 VXLAN 端口)设置 meta nftrace set 1 并读取 `nft monitor trace`;在 iptables-legacy 主机上则在 raw 表加 TRACE 规则并读取内核日志:由此得出给出裁决的表、链以及规则句柄或默认策略。常见原因:主机防火墙的 INPUT 中没有放行 VXLAN 端口(flannel 8472,Calico 4789),或转发 Pod 流量的节点 FORWARD 策略为 DROP(Docker 会这样设置)。',

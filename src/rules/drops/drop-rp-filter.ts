@@ -1,7 +1,7 @@
 // The reverse-path filter dropped the probes: IP_RPFILTER (5.17+), or ip_rcv_finish while
 // IPReversePathFilter rose on older kernels.
 import { defineRule } from '../../engine/types.js';
-import { checkDrops, DROP_REASONS, dropData } from '../shared/drop-rule.js';
+import { checkDrops, dropData } from '../shared/drop-rule.js';
 
 export default defineRule({
   meta: {
@@ -20,7 +20,10 @@ export default defineRule({
         zh: '{from} 到 {to}({label})的 {sent} 个 UDP 探测中有 {lost} 个丢失:{node} 的内核在 {symbol} 中丢弃了报文,探测期间 {count} 次(基线期间 {baseline} 次),同时其 IPReversePathFilter 上涨:反向路径过滤(该内核不提供丢包原因)。内核跟踪优先于按计数器的定位',
       },
     },
-    reasons: DROP_REASONS,
+    reasons: {
+      noUdpEcho: { en: 'no UDP echo among the probes', zh: '探测结果中没有 UDP 回显' },
+      untraced: { en: 'the probes that lost packets were not traced on both nodes ({node}: {why})', zh: '丢包的探测没有在两个节点上都被跟踪({node}:{why})' },
+    },
     explanation: {
       en: 'The kernel freed the packets in ip_rcv_finish_core with reason IP_RPFILTER: strict reverse-path filtering (rp_filter=1) found that the route back to the source leaves through another device than the packet came in on. On a VXLAN overlay this happens when a node routes the peer\'s pod subnet over eth0 while the traffic arrives on flannel.1 or vxlan.calico (a stale or conflicting route), or with asymmetric routing between NICs. The node named is where the packets entered: the receiver of the probes, or, when the requests all arrived, the sender as the answers came back. See the rule rp-filter-strict.',
       zh: '内核在 ip_rcv_finish_core 中以 IP_RPFILTER 原因释放了报文:严格反向路径过滤(rp_filter=1)发现返回源地址的路由经由的设备与报文进入的设备不同。在 VXLAN overlay 上,当节点把对端 Pod 网段路由到 eth0 而流量从 flannel.1 或 vxlan.calico 进入(陈旧或冲突的路由),或多网卡之间路由不对称时就会发生。所指节点是报文进入的节点:探测的接收端,或者在请求全部到达时,应答返回的发送端。参见规则 rp-filter-strict。',

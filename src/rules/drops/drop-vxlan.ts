@@ -1,7 +1,7 @@
 // The receiver's VXLAN device refused the datagrams: VXLAN_VNI_NOT_FOUND (no device with that VNI
 // on the port), VXLAN_INVALID_HDR, or vxlan_rcv on older kernels.
 import { defineRule } from '../../engine/types.js';
-import { checkDrops, DROP_REASONS, dropData } from '../shared/drop-rule.js';
+import { checkDrops, dropData } from '../shared/drop-rule.js';
 
 export default defineRule({
   meta: {
@@ -24,7 +24,10 @@ export default defineRule({
         zh: '{from} 到 {to} 经 overlay 的 {sent} 个 UDP 探测中有 {lost} 个在 {node} 的内核 {symbol} 中被丢弃,探测期间 {count} 次(基线期间 {baseline} 次):其 VXLAN 设备拒收了它们(该内核不提供丢包原因:VNI 或报文头不一致)。内核跟踪优先于按计数器的定位',
       },
     },
-    reasons: DROP_REASONS,
+    reasons: {
+      noUdpEcho: { en: 'no UDP echo among the probes', zh: '探测结果中没有 UDP 回显' },
+      untraced: { en: 'the probes that lost packets were not traced on both nodes ({node}: {why})', zh: '丢包的探测没有在两个节点上都被跟踪({node}:{why})' },
+    },
     explanation: {
       en: 'The outer datagram reached the node\'s VXLAN socket, and vxlan_rcv freed it: VXLAN_VNI_NOT_FOUND when no VXLAN device on that port has the VNI in the header (flannel uses VNI 1, Calico 4096; a device recreated with another id), VXLAN_INVALID_HDR when the header\'s flags do not match what the device was created with. Older kernels print vxlan_rcv only. Compare `ip -d link show` (id, dstport, gbp) on both nodes.',
       zh: '外层报文到达了节点的 VXLAN 套接字,被 vxlan_rcv 释放:VXLAN_VNI_NOT_FOUND 表示该端口上没有 VXLAN 设备使用报文头中的 VNI(flannel 使用 VNI 1,Calico 使用 4096;或设备被以另一个 id 重建),VXLAN_INVALID_HDR 表示报文头标志与设备创建时的设置不符。更老的内核只给出 vxlan_rcv。在两个节点上比较 `ip -d link show`(id、dstport、gbp)。',

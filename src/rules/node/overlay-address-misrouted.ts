@@ -5,8 +5,9 @@
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import { defineRule } from '../../engine/types.js';
 import { compareUpstream, parseKernelRelease } from '../data/kernel-version.js';
-import { networkAddress } from '../data/ipv4.js';
-import { inetAddresses, overlayDevices } from '../shared/overlay.js';
+import { networkAddress } from '../../util/ipv4.js';
+import { inetAddresses } from '../../evidence/links.js';
+import { networkView } from '../../evidence/network-view.js';
 
 /**
  * Linux before 5.14 adds `broadcast <network address>` for every prefix shorter than /31; "ip: Treat
@@ -60,13 +61,17 @@ export default defineRule({
       },
     ],
     references: ['seeds/001_0a221eb4beabdda2.txt', 'Linux "ip: Treat IPv4 segment\'s lowest address as unicast" (5.14, UNCONFIRMED)', 'kb:known-failures.md#4'],
-    unconfirmed: 'Whether flannel.1\'s local route shadowing cni0\'s network broadcast route breaks traffic by itself (seed 001) is not proven; the 5.14 boundary (when the kernel stopped adding a broadcast route for a subnet\'s network address) is not verified; 6.18 was measured here.',
+    unconfirmed: {
+      en: 'Whether flannel.1\'s local route shadowing cni0\'s network broadcast route breaks traffic by itself (seed 001) is not proven; the 5.14 boundary (when the kernel stopped adding a broadcast route for a subnet\'s network address) is not verified; 6.18 was measured here.',
+      zh: 'flannel.1 的 local 路由遮盖 cni0 的网络广播路由本身是否会中断流量(seed 001)尚未证实;5.14 这一分界(内核不再为子网的网络地址添加广播路由)未经验证;这里测量的是 6.18。',
+    },
   },
   check(ctx) {
     const { facts } = ctx;
     const gets = facts.routeGets ?? [];
     const asked: string[] = [];
-    for (const dev of overlayDevices(facts)) {
+    const overlays = networkView(facts).vxlan.filter((d) => d.cniName).map((d) => d.link);
+    for (const dev of overlays) {
       for (const a of inetAddresses(dev)) {
         const rg = gets.find((g) => g.target === a.address);
         if (!rg) continue;
@@ -90,7 +95,7 @@ export default defineRule({
       }
     }
     if (asked.length === 0) {
-      const devs = overlayDevices(facts).filter((d) => inetAddresses(d).length > 0);
+      const devs = overlays.filter((d) => inetAddresses(d).length > 0);
       if (devs.length > 0) ctx.skip('noRouteGet', { addresses: devs.flatMap((d) => inetAddresses(d).map((a) => a.address)).join(', ') });
     }
   },

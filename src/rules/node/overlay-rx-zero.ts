@@ -1,6 +1,6 @@
 // Seed 000's first clue: `ip -s a s flannel.1` on the new nodes shows RX 0 while TX counts up.
 import { defineRule } from '../../engine/types.js';
-import { overlayDevices } from '../shared/overlay.js';
+import { networkView } from '../../evidence/network-view.js';
 
 export default defineRule({
   meta: {
@@ -34,15 +34,17 @@ export default defineRule({
   },
   check(ctx) {
     const { facts } = ctx;
-    const devs = overlayDevices(facts);
-    for (const dev of devs) {
+    // The CNI's own devices only (flannel.N, vxlan.calico): another VXLAN device may be idle on purpose.
+    const overlays = networkView(facts).vxlan.filter((d) => d.cniName);
+    const devs = overlays.map((d) => d.link);
+    for (const { link: dev, port } of overlays) {
       const stats = dev.stats ?? facts.netdev?.interfaces[dev.name];
       const source = dev.stats ? dev.source : facts.netdev?.source ?? dev.source;
       if (!stats) continue;
       if (stats.rxPackets === 0 && stats.txPackets > 0) {
         ctx.report({
           messageId: 'rxZero',
-          data: { dev: dev.name, txPackets: stats.txPackets, port: dev.vxlan?.port ?? (dev.name.includes('calico') ? 4789 : 8472) },
+          data: { dev: dev.name, txPackets: stats.txPackets, port: port.value },
           evidence: [{ source, text: `${dev.name}: RX packets ${stats.rxPackets} bytes ${stats.rxBytes}; TX packets ${stats.txPackets} bytes ${stats.txBytes}` }],
         });
       }

@@ -2,8 +2,9 @@
 // (several NICs, policy routing) the kernel drops packets whose source it would not route back there.
 import { fragment } from '../../engine/shell-fill.js';
 import { defineRule } from '../../engine/types.js';
-import type { EvidenceLine } from '../../evidence/node-facts.js';
-import { ifaceSysctl, line, sysctlSource, underlayOf, vxlanLinks } from '../shared/kb-shared.js';
+import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
+import { ifaceSysctl, line, sysctlSource } from '../shared/kb-shared.js';
+import { networkView } from '../../evidence/network-view.js';
 import { pushAll } from '../../util/arrays.js';
 import { placeLoss } from '../shared/loss-place.js';
 
@@ -102,13 +103,12 @@ export function sysctlSetting(iface: string, value: number) {
 }
 
 /** The overlay devices, their underlay NICs and the CNI bridge; without links, every interface the sysctls name. */
-function candidateIfaces(facts: Parameters<typeof vxlanLinks>[0]): string[] {
+function candidateIfaces(facts: NodeFacts): string[] {
   if (facts.links) {
     const out = new Set<string>();
-    for (const vx of vxlanLinks(facts)) {
+    for (const vx of networkView(facts).vxlan) {
       out.add(vx.name);
-      const u = underlayOf(facts, vx);
-      if (u) out.add(u.link.name);
+      if (vx.underlay) out.add(vx.underlay.link.name);
     }
     for (const l of facts.links.items) if (l.kind === 'bridge' && /^(cni\d*|cbr\d+)$/.test(l.name)) out.add(l.name);
     return [...out];

@@ -4,7 +4,8 @@
 import { fragment, type ShellFragment } from '../../engine/shell-fill.js';
 import { defineRule } from '../../engine/types.js';
 import type { EvidenceLine } from '../../evidence/node-facts.js';
-import { line, vxlanLinks } from '../shared/kb-shared.js';
+import { line } from '../shared/kb-shared.js';
+import { isCniVxlanName, networkView } from '../../evidence/network-view.js';
 
 
 const ZERO_MAC = '00:00:00:00:00:00';
@@ -55,12 +56,16 @@ export default defineRule({
       },
     ],
     references: ['kb:known-failures.md#6 (stale VtepMAC / FDB / neighbour)', 'repo:flannel-io/flannel Documentation/troubleshooting.md'],
-    unconfirmed: 'Whether a neighbour MAC matches the peer\'s current VtepMAC (backend-data annotation) cannot be judged from one node; only the neighbour/FDB consistency is (podpath diff with the peer judges the rest).',
+    unconfirmed: {
+      en: 'Whether a neighbour MAC matches the peer\'s current VtepMAC (backend-data annotation) cannot be judged from one node; only the neighbour/FDB consistency is (podpath diff with the peer judges the rest).',
+      zh: '邻居表中的 MAC 是否与对端当前的 VtepMAC(backend-data 注解)一致,无法仅凭一个节点判断;只能判断邻居表与 FDB 是否一致(其余部分由与对端的 podpath diff 判断)。',
+    },
   },
   check(ctx) {
     const { facts } = ctx;
-    const vxNames = new Set(vxlanLinks(facts).map((l) => l.name));
-    const isVxlanDev = (dev: string) => vxNames.has(dev) || /^(flannel\.\d+|vxlan\.calico|vxlan-v6\.calico)$/.test(dev);
+    const vxNames = new Set(networkView(facts).vxlan.map((d) => d.name));
+    // By name too: the entries may name a CNI device the links (not collected) do not show.
+    const isVxlanDev = (dev: string) => vxNames.has(dev) || isCniVxlanName(dev);
     const fdbSource = facts.fdb?.source ?? 'bridge fdb show';
     const neighSource = facts.neighbours?.source ?? 'ip neigh show';
     const fdb = (facts.fdb?.items ?? []).filter((f) => isVxlanDev(f.dev) && f.dst !== undefined && norm(f.mac) !== ZERO_MAC);

@@ -2,9 +2,9 @@
 // UDP header with tx checksum offload on the VXLAN device puts a wrong checksum (0xffff) on the wire.
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import { defineRule, type RuleContext } from '../../engine/types.js';
-import { prefixContains } from '../data/ipv4.js';
+import { cidrContains } from '../../util/ipv4.js';
 import { natChecksumFix } from '../data/kernel-builds.js';
-import { isOverlayName } from '../shared/overlay.js';
+import { isCniVxlanName, networkView } from '../../evidence/network-view.js';
 import { pushAll } from '../../util/arrays.js';
 import { isDelivered } from '../shared/loss-place.js';
 
@@ -43,7 +43,7 @@ export default defineRule({
     messages: {
       seenByProbes: {
         en: 'Service traffic from this node fails ({failures}) while UDP probes to {peer}\'s overlay address pass, and {peer}\'s kernel dropped datagrams with a bad UDP checksum meanwhile (InCsumErrors +{csum}): the outer VXLAN header of node-to-service traffic arrives corrupted, the seed 004 symptom ({nat}). Kernel {release} has the NAT checksum fix ({basis}), so the version alone does not explain it: look at this build (a missing backport), the checksum offload of {dev} and anything that rewrites the outer checksum, and capture on {peer} (tcpdump -vv shows "bad udp cksum").',
-        zh: '本节点访问 Service 失败({failures}),而到 {peer} overlay 地址的 UDP 探测正常,同时 {peer} 的内核丢弃了 UDP 校验和错误的报文(InCsumErrors +{csum}):节点到 Service 流量的外层 VXLAN 头到达时已损坏,即种子 004 的现象({nat})。内核 {release} 已包含 NAT 校验和修复({basis}),仅凭版本无法解释:检查该内核构建(是否缺少回移补丁)、{dev} 的校验和卸载以及任何改写外层校验和的规则或设备,并在 {peer} 上抓包(tcpdump -vv 显示 "bad udp cksum")。',
+        zh: '本节点访问 Service 失败({failures}),而到 {peer} overlay 地址的 UDP 探测正常,同时 {peer} 的内核丢弃了 UDP 校验和错误的报文(InCsumErrors +{csum}):节点到 Service 流量的外层 VXLAN 头到达时已损坏,即种子 004 的现象({nat})。内核 {release} 已包含 NAT 校验和修复({basis}),仅凭版本无法解释:检查该内核构建(是否缺少回移补丁)、{dev} 的校验和卸载以及任何改写外层校验和的规则或设备,并在 {peer} 上抓包(tcpdump -vv 显示 `bad udp cksum`)。',
       },
       seenByProbesOldKernel: {
         en: 'Service traffic from this node fails ({failures}) while UDP probes to {peer}\'s overlay address pass, and {peer}\'s kernel dropped datagrams with a bad UDP checksum meanwhile (InCsumErrors +{csum}): the outer VXLAN header of node-to-service traffic arrives corrupted, the seed 004 symptom ({nat}). Kernel {release} lacks the NAT checksum fix ({basis}), which explains it.',
@@ -91,7 +91,10 @@ export default defineRule({
       },
     ],
     references: ['gh:projectcalico/calico#3145', 'kernel commit ea64d8d6c675', 'gh:kubernetes/kubernetes#92035', 'gh:projectcalico/felix#2811', 'gh:flannel-io/flannel#1279', 'seeds/004_5dd277779bb5bec7.txt', 'kb:known-failures.md#1'],
-    unconfirmed: 'The 5.6.13 stable fix is UNCONFIRMED; distribution backports cannot be seen from the version.',
+    unconfirmed: {
+      en: 'The 5.6.13 stable fix is UNCONFIRMED; distribution backports cannot be seen from the version.',
+      zh: '5.6.13 稳定版中的修复未经确认(UNCONFIRMED);发行版的回移补丁无法从版本号看出。',
+    },
   },
   check(ctx) {
     const { facts } = ctx;
@@ -100,8 +103,8 @@ export default defineRule({
     const verdict = natChecksumFix(kernel.release);
     if (seenByProbes(ctx, kernel, verdict)) return;
     if (verdict.fixed === undefined) return ctx.skip('unreadableRelease', { release: kernel.release });
-    const overlayLinks = (facts.links?.items ?? []).filter((l) => isOverlayName(l.name)).map((l) => l.name);
-    const overlayNics = (facts.nics ?? []).filter((n) => isOverlayName(n.name));
+    const overlayLinks = networkView(facts).vxlan.filter((d) => d.cniName).map((d) => d.name);
+    const overlayNics = (facts.nics ?? []).filter((n) => isCniVxlanName(n.name));
     const unasked = overlayLinks.filter((name) => !overlayNics.some((n) => n.name === name));
     if (verdict.fixed) return;
     if (overlayNics.length === 0 && unasked.length > 0) return ctx.skip('noOffloadFeatures', { devices: unasked.join(', ') });
@@ -131,8 +134,8 @@ export default defineRule({
  */
 function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>, verdict: { fixed?: boolean; basis: string }): boolean {
   const { facts } = ctx;
-  const network = facts.cni?.flannelSubnetEnv?.network ?? facts.cni?.flannelNetConf?.network;
-  const isPodAddress = (host: string) => network !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(host) && prefixContains(network, host);
+  const network = networkView(facts).podNetwork?.cidr;
+  const isPodAddress = (host: string) => network !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(host) && cidrContains(network, host);
   const mine = (facts.probes ?? []).filter((p) => p.sender === 'local');
   const podOk = mine.filter((p) => p.label === 'overlay' && isDelivered(p));
   if (podOk.length === 0) return false;
@@ -167,7 +170,7 @@ function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>
   const nat = { prefix: 'KUBE-POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE', fixed: 'KUBE-POSTROUTING -j RETURN, MARK, MASQUERADE', absent: 'KUBE-POSTROUTING -', unknown: 'iptables-save -' }[trigger.kind];
   ctx.report({
     messageId: verdict.fixed ? 'seenByProbes' : 'seenByProbesOldKernel', severity: 'critical',
-    data: { failures: [...new Set(failures)].join('; '), peer: ok.peer, csum, nat, release: kernel.release, basis: verdict.basis, dev: facts.links?.items.find((l) => isOverlayName(l.name))?.name ?? 'flannel.1' },
+    data: { failures: [...new Set(failures)].join('; '), peer: ok.peer, csum, nat, release: kernel.release, basis: verdict.basis, dev: networkView(facts).vxlan.find((d) => d.cniName)?.name ?? 'flannel.1' },
     evidence,
   });
   return true;

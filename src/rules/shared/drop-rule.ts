@@ -6,14 +6,7 @@ import type { ProbeEvidence, ProbeNode } from '../../evidence/probe-evidence.js'
 import { placeByTrace, traceLines, type DropPlacement, type TracedDrop } from './drop-place.js';
 import { probesOf, echoLine } from './probe-shared.js';
 
-/** Skip reasons every drops rule declares (meta.reasons). */
-export const DROP_REASONS = {
-  noUdpEcho: { en: 'no UDP echo among the probes', zh: '探测结果中没有 UDP 回显' },
-  untraced: {
-    en: 'the probes that lost packets were not traced on both nodes ({node}: {why})',
-    zh: '丢包的探测没有在两个节点上都被跟踪({node}:{why})',
-  },
-};
+/** Skip reasons every drops rule declares in its meta.reasons: noUdpEcho, untraced {node} {why}. */
 
 export function nodeName(p: ProbeEvidence, n: ProbeNode): string {
   return n === 'local' ? 'this node' : p.peer;

@@ -20,6 +20,8 @@ export type LossPlace =
   | 'receiver-decap'
   /** Reached the receiver's NIC, dropped there with no counter to say why. */
   | 'receiver-kernel'
+  /** The requests arrived; the answers reached the sender with a bad UDP checksum and died there. */
+  | 'return-path-checksum'
   /** The requests arrived; the answers were dropped by the sender's reverse-path filter. */
   | 'return-path-rp-filter'
   /** The requests arrived; the answers reached the sender's NIC, not its VXLAN device. */
@@ -56,7 +58,7 @@ export function placeLoss(p: ProbeEvidence): LossPlacement | undefined {
 
   const sendErr = Object.entries(e.sendErrors).filter(([, n]) => n > 0);
   if (sendErr.length > 0) {
-    for (const [code, n] of sendErr) line(`${from}: sendto() failed ${n}x with ${code}`);
+    for (const [code, n] of sendErr) line(`${from}: sendErrors ${code} ${n}`);
     return done('sender-kernel', { error: sendErr[0]![0] });
   }
 
@@ -81,24 +83,32 @@ export function placeLoss(p: ProbeEvidence): LossPlacement | undefined {
   const arrivedByCounters = e.arrivedAtPeer === undefined && !droppedOnArrival && (near(rUdp('InDatagrams')) || near(rx(receiver, rDev.overlay)));
   if ((e.arrivedAtPeer !== undefined && e.arrivedAtPeer >= e.sent) || arrivedByCounters) {
     line(e.arrivedAtPeer !== undefined
-      ? `${to}: the responder counted ${e.arrivedAtPeer} of ${e.sent} probes`
+      ? `${to}: arrivedAtPeer ${e.arrivedAtPeer}/${e.sent}`
       : `${to}: Udp InDatagrams +${rUdp('InDatagrams') ?? 0}${rDev.overlay !== undefined ? `, ${rDev.overlay} rx_packets +${rx(receiver, rDev.overlay) ?? 0}` : ''}`);
     const back = rx(sender, sDev.nic);
     const backOverlay = rx(sender, sDev.overlay);
     if (back !== undefined) line(`${from}: ${sDev.nic} rx_packets +${back}${sDev.overlay !== undefined ? `, ${sDev.overlay} rx_packets +${backOverlay ?? 0}` : ''}`);
+    // On the way back the answers are what is missing: a counter accounts for them when it rose by
+    // at least half of the answers lost (not of the requests, which all arrived).
+    const nearLost = (n: number | undefined) => n !== undefined && n > 0 && n >= lost * 0.5;
+    const sCsum = counter(sender, 'Udp.InCsumErrors');
+    if (nearLost(sCsum)) {
+      line(`${from}: /proc/net/snmp Udp InCsumErrors +${sCsum}, InErrors +${counter(sender, 'Udp.InErrors') ?? 0}`);
+      return done('return-path-checksum', { csum: sCsum ?? 0, inErrors: counter(sender, 'Udp.InErrors') ?? 0 });
+    }
     const sRpf = counter(sender, 'Netstat.IPReversePathFilter');
-    if (near(sRpf)) {
+    if (nearLost(sRpf)) {
       line(`${from}: /proc/net/netstat IPReversePathFilter +${sRpf}`);
       return done('return-path-rp-filter', { rpf: sRpf ?? 0 });
     }
-    if (back !== undefined && near(back) && sDev.overlay !== undefined && !near(backOverlay)) {
+    if (back !== undefined && nearLost(back) && sDev.overlay !== undefined && !nearLost(backOverlay)) {
       return done('return-path-before-decap', { nic: sDev.nic ?? '', nicRx: back, overlayDev: sDev.overlay, overlayRx: backOverlay ?? 0 });
     }
-    if (back !== undefined && !near(back)) return done('return-path-not-at-nic', { nic: sDev.nic ?? '', nicRx: back });
+    if (back !== undefined && !nearLost(back)) return done('return-path-not-at-nic', { nic: sDev.nic ?? '', nicRx: back });
     return done('return-path');
   }
 
-  if (e.arrivedAtPeer !== undefined) line(`${to}: the responder counted ${e.arrivedAtPeer} of ${e.sent} probes`);
+  if (e.arrivedAtPeer !== undefined) line(`${to}: arrivedAtPeer ${e.arrivedAtPeer}/${e.sent}`);
   const csum = rUdp('InCsumErrors');
   if (near(csum)) {
     line(`${to}: /proc/net/snmp Udp InCsumErrors +${csum}, InErrors +${rUdp('InErrors') ?? 0}`);
