@@ -31,7 +31,7 @@ export default defineRule({
     remediation: [
       {
         description: { en: 'Watch the drops on {node} while probing again', zh: '再次探测时观察 {node} 上的丢包' },
-        commands: ['podpath trace --for 10s --devices  # on {node}'],
+        commands: ['podpath trace --for 10s --devices  # on the node that dropped them'],
         undo: ['# podpath trace undoes what it enables'],
       },
     ],

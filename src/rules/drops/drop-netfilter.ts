@@ -33,12 +33,12 @@ export default defineRule({
     remediation: [
       {
         description: { en: 'On {node}, list the rules with their handles and find the one the trace named', zh: '在 {node} 上列出带句柄的规则,找到跟踪给出的那一条' },
-        commands: ['nft -a list ruleset  # on {node}', 'iptables -L -n -v --line-numbers  # on {node}'],
+        commands: ['nft -a list ruleset  # on the node that dropped them', 'iptables -L -n -v --line-numbers  # on the node that dropped them'],
         undo: ['# nothing to undo: read-only'],
       },
       {
         description: { en: 'Accept the VXLAN port from the other nodes before the rule that drops it (flannel 8472; Calico 4789)', zh: '在丢弃它的规则之前放行来自其他节点的 VXLAN 端口(flannel 8472;Calico 4789)' },
-        commands: ['iptables -I INPUT -p udp --dport 8472 -j ACCEPT -m comment --comment podpath-vxlan  # on {node}'],
+        commands: ['iptables -I INPUT -p udp --dport 8472 -j ACCEPT -m comment --comment podpath-vxlan  # on the node that dropped them'],
         undo: ['iptables -D INPUT -p udp --dport 8472 -j ACCEPT -m comment --comment podpath-vxlan'],
       },
     ],

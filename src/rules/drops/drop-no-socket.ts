@@ -31,7 +31,7 @@ export default defineRule({
     remediation: [
       {
         description: { en: 'Compare the VXLAN device\'s port on both nodes (dstport)', zh: '比较两个节点上 VXLAN 设备的端口(dstport)' },
-        commands: ['ip -d link show type vxlan | grep -o "dstport [0-9]*"  # on {node} and on the other node'],
+        commands: ['ip -d link show type vxlan | grep -o "dstport [0-9]*"  # on both nodes'],
         undo: ['# nothing to undo: read-only'],
       },
     ],

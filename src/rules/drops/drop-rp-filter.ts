@@ -31,12 +31,12 @@ export default defineRule({
     remediation: [
       {
         description: { en: 'On {node}, use loose reverse-path filtering (2), as Calico and most CNIs expect', zh: '在 {node} 上使用宽松反向路径过滤(2),这是 Calico 和大多数 CNI 所期望的' },
-        commands: ['sysctl -w net.ipv4.conf.all.rp_filter=2  # on {node}'],
+        commands: ['sysctl -w net.ipv4.conf.all.rp_filter=2  # on the node that dropped them'],
         undo: ['sysctl -w net.ipv4.conf.all.rp_filter=1'],
       },
       {
         description: { en: 'Find the route that sends the answers out another way', zh: '找出使应答从另一条路径发出的路由' },
-        commands: ['ip route get {from}  # on {node}, for an address of the other node'],
+        commands: ['ip route get {from}  # on the node that dropped them, for an address of the other node'],
         undo: ['# nothing to undo: read-only'],
       },
     ],

@@ -35,7 +35,7 @@ export default defineRule({
     remediation: [
       {
         description: { en: 'On {node}, look at the devices\' MTU, the neighbour and FDB entries of the VXLAN device, and the devices\' drop counters (tc -s qdisc show for the queue disciplines)', zh: '在 {node} 上查看设备 MTU、VXLAN 设备的邻居和 FDB 表项以及设备的丢包计数(队列规则用 tc -s qdisc show)' },
-        commands: ['ip -d link show; ip neigh show; bridge fdb show | grep -e flannel -e vxlan; ip -s link show  # on {node}'],
+        commands: ['ip -d link show; ip neigh show; bridge fdb show | grep -e flannel -e vxlan; ip -s link show  # on the node that dropped them'],
         undo: ['# nothing to undo: read-only'],
       },
     ],

@@ -35,7 +35,7 @@ export default defineRule({
     remediation: [
       {
         description: { en: 'Compare the VXLAN devices of both nodes: id (VNI), dstport and gbp must match', zh: '比较两个节点的 VXLAN 设备:id(VNI)、dstport 和 gbp 必须一致' },
-        commands: ['ip -d link show type vxlan  # on {node} and on the other node'],
+        commands: ['ip -d link show type vxlan  # on both nodes'],
         undo: ['# nothing to undo: read-only'],
       },
     ],
