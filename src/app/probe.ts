@@ -4,7 +4,7 @@
 import { NODE_FACTS_SCHEMA_VERSION } from '../evidence/node-facts.js';
 import type { Evidence } from '../evidence/evidence.js';
 import type { ProbeEvidence } from '../evidence/probe-evidence.js';
-import { parseFacts } from '../engine/facts.js';
+import { parseFacts } from '../evidence/load-facts.js';
 import { runRules, type RunOutcome } from '../engine/run-rules.js';
 import type { Lang, Rule } from '../engine/types.js';
 import { probeEvidence } from '../probe/evidence.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runFleet, type FleetEntry } from '../engine/fleet.js';
+import { runFleet, type FleetEntry } from './fleet.js';
 import { renderFleetJson } from '../report/fleet.js';
 import { renderJson } from '../report/json.js';
 import { DoctorReportSchema } from '../report/doctor-schema.js';

@@ -1,14 +1,9 @@
 // `podpath collect`: gathers one node's evidence into a bundle (sosreport layout + podpath.json),
 // or prints it as JSON, or prints a sh script that gathers it where podpath cannot run.
 import type { Command } from 'commander';
-import { collectFromHost } from '../sources/collect.js';
+import { checkCollectOptions, collectBundle } from '../app/collect.js';
 import { collectScript } from '../sources/script.js';
-import { bundleHost } from '../sources/host/bundle.js';
-import { liveHost } from '../sources/host/live.js';
-import { recordingHost } from '../sources/host/recording.js';
-import { writeBundle } from '../sources/bundle/writer.js';
 import { collectNodeFacts } from '../sources/collect.js';
-import { PodpathError } from '../util/errors.js';
 import { evidenceName } from '../evidence/names.js';
 import { oneLine } from '../util/terminal-safe.js';
 import { resolveLang, t } from '../util/i18n.js';
@@ -40,26 +35,17 @@ export function registerCollect(program: Command): void {
         process.stdout.write(collectScript());
         return;
       }
-      if (opts.from && opts.root) {
-        throw new PodpathError('E_USAGE', '--root reads the live host under a directory; it cannot be combined with --from');
-      }
+      checkCollectOptions(opts);
       if (!opts.output) {
         const facts = await collectNodeFacts({ from: opts.from, root: opts.root });
         process.stdout.write(JSON.stringify(facts, null, 2) + '\n');
         return;
       }
-      const inner = opts.from ? await bundleHost(opts.from) : liveHost({ root: opts.root });
-      const host = recordingHost(inner);
-      try {
-        const facts = await collectFromHost(host);
-        const written = await writeBundle(opts.output, host.recorded, facts);
-        const wrote = t(TEXT_LABELS.collectWrote, lang, { path: oneLine(written.path), commands: written.commands, files: written.files });
-        const names = [...new Set(facts.missing.map((m) => evidenceName(m.evidence, lang)))].join(', ');
-        process.stderr.write(`podpath: ${wrote}${names ? `; ${t(TEXT_LABELS.collectMissing, lang, { names })}` : ''}\n`);
-        for (const n of facts.notes ?? []) process.stderr.write(`podpath: ${t(TEXT_LABELS.note, lang)}: ${n.code}: ${oneLine(noteText(n, lang))}\n`);
-        if (opts.json) process.stdout.write(JSON.stringify(facts, null, 2) + '\n');
-      } finally {
-        await host.close();
-      }
+      const { facts, written } = await collectBundle({ output: opts.output, from: opts.from, root: opts.root });
+      const wrote = t(TEXT_LABELS.collectWrote, lang, { path: oneLine(written.path), commands: written.commands, files: written.files });
+      const names = [...new Set(facts.missing.map((m) => evidenceName(m.evidence, lang)))].join(', ');
+      process.stderr.write(`podpath: ${wrote}${names ? `; ${t(TEXT_LABELS.collectMissing, lang, { names })}` : ''}\n`);
+      for (const n of facts.notes ?? []) process.stderr.write(`podpath: ${t(TEXT_LABELS.note, lang)}: ${n.code}: ${oneLine(noteText(n, lang))}\n`);
+      if (opts.json) process.stdout.write(JSON.stringify(facts, null, 2) + '\n');
     });
 }

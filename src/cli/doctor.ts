@@ -1,13 +1,13 @@
 // `podpath doctor`: collects what the rules need, runs them, prints findings by severity.
 import type { Command } from 'commander';
-import { runDoctor } from '../engine/doctor.js';
+import { runDoctor } from '../app/doctor.js';
 import type { Lang } from '../engine/types.js';
 import { resolveLang } from '../engine/i18n.js';
 import { parseFormat, render, type ReportFormat } from '../report/index.js';
 import { addProbeOptions, probeOptionsFrom, probeTraceFrom, type ProbeCliOptions } from './probe-options.js';
 import { ProbeTracer } from '../app/probe-trace.js';
 import { displayLine } from '../util/terminal-safe.js';
-import { DEFAULT_FLEET_CONCURRENCY, listBundleDir, runFleet } from '../engine/fleet.js';
+import { DEFAULT_FLEET_CONCURRENCY, listBundleDir, runFleet } from '../app/fleet.js';
 import { renderFleet } from '../report/fleet.js';
 import { PodpathError } from '../util/errors.js';
 import { show } from '../report/safe-text.js';

@@ -158,7 +158,7 @@ describe('facts files', () => {
   it('refuses a file that is not JSON, or not NodeFacts, with stable codes', async () => {
     const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
-    const { loadFactsFile } = await import('./facts.js');
+    const { loadFactsFile } = await import('../evidence/load-facts.js');
     const dir = mkdtempSync(`${tmpdir()}/ppe1-facts-`);
     try {
       writeFileSync(`${dir}/bad.json`, '{"schemaVersion": 1,');
@@ -183,7 +183,7 @@ describe('facts files', () => {
   it('reads version 1 facts (missing reasons as English text): the text is kept, quoted, under the code recordedText', async () => {
     const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
-    const { loadFactsFile } = await import('./facts.js');
+    const { loadFactsFile } = await import('../evidence/load-facts.js');
     const dir = mkdtempSync(`${tmpdir()}/ppe1-facts-`);
     try {
       const v1 = { schemaVersion: 1, collectedAt: 'x', origin: { kind: 'live' }, missing: [{ evidence: 'snmp', reason: '/proc/net/snmp: permission denied' }] };
@@ -197,5 +197,62 @@ describe('facts files', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('phrases: parts of a message that differ by case, from the rule\'s own catalogue', () => {
+  const who: Rule = defineRule({
+    meta: {
+      ...probe.meta,
+      id: 'test-phrases',
+      messages: {
+        bad: { en: '{n} bad sums {who}{ports}', zh: '{n} 个{ports}错误校验和，{who}' },
+        one: { en: 'from {src} only', zh: '只来自 {src}' },
+        port: { en: ' to port {port}', zh: '发往端口 {port} 的' },
+      },
+    },
+    check(ctx) {
+      const n = ctx.facts.snmp?.tables.Udp?.InCsumErrors ?? 0;
+      const ports = n > 5 ? [{ id: 'port', data: { port: 8472 } }, { id: 'port', data: { port: 4789 } }] : [];
+      if (n > 0) ctx.report({ messageId: 'bad', data: { n }, phrases: { who: { id: 'one', data: { src: '10.0.0.1' } }, ports }, evidence: [{ source: 's', text: `InCsumErrors ${n}` }] });
+    },
+  });
+  it('fills a placeholder with a phrase in the run\'s language, a list joined, an empty list with nothing', () => {
+    expect(runRules([who], { node: makeFacts(snmp(2)) }).findings[0]?.message).toBe('2 bad sums from 10.0.0.1 only');
+    expect(runRules([who], { node: makeFacts(snmp(7)) }).findings[0]?.message).toBe('7 bad sums from 10.0.0.1 only to port 8472;  to port 4789');
+    expect(runRules([who], { node: makeFacts(snmp(7)) }, { lang: 'zh' }).findings[0]?.message).toBe('7 个发往端口 8472 的；发往端口 4789 的错误校验和，只来自 10.0.0.1');
+  });
+  it('the tester checks phrase ids and their placeholders, and the expected phrases and message', () => {
+    expect(() => checkInvalidCase(who, { name: 'x', facts: snmp(2), errors: [{ messageId: 'bad', phrases: { who: 'one', ports: [] }, message: '2 bad sums from 10.0.0.1 only' }] })).not.toThrow();
+    expect(() => checkInvalidCase(who, { name: 'x', facts: snmp(2), errors: [{ messageId: 'bad', message: /from 10\.0\.0\.2/ }] })).toThrow(/the en message is/);
+    expect(() => checkInvalidCase(who, { name: 'x', facts: snmp(2), errors: [{ messageId: 'bad', phrases: { who: 'two' } }] })).toThrow(/phrase \{who\} is "one"/);
+    const unknown = defineRule({ ...who, check: (ctx) => ctx.report({ messageId: 'bad', data: { n: 1 }, phrases: { who: { id: 'nope' }, ports: [] }, evidence: [{ source: 's', text: 't' }] }) });
+    expect(() => checkInvalidCase(unknown, { name: 'x', facts: snmp(2), errors: [{ messageId: 'bad' }] })).toThrow(/unknown messageId "nope"/);
+    const unfilled = defineRule({ ...who, check: (ctx) => ctx.report({ messageId: 'bad', data: { n: 1, who: 'x' }, phrases: { who: { id: 'one', data: { src: 'a' } }, ports: [{ id: 'port' }] }, evidence: [{ source: 's', text: 't' }] }) });
+    expect(() => checkInvalidCase(unfilled, { name: 'x', facts: snmp(2), errors: [{ messageId: 'bad' }] })).toThrow(/\{who\} is given both as data and as a phrase.*phrase port.en: no data for \{port\}/);
+  });
+});
+
+describe('RuleTester takes an Evidence fixture', () => {
+  const captures: Rule = defineRule({
+    meta: { ...probe.meta, id: 'test-captures', kind: 'capture', needs: ['captures'], uses: [], messages: { frames: { en: '{file}: {n} frames', zh: '{file}：{n} 帧' } }, remediation: [{ description: { en: 'd', zh: 'd' }, commands: ['# read {file}'], undo: ['# nothing'] }] },
+    check(ctx) {
+      for (const c of ctx.evidence.captures ?? []) if (c.packets.frames > 0) ctx.report({ messageId: 'frames', data: { file: c.file, n: c.packets.frames }, evidence: [{ source: c.file, text: `${c.packets.frames} frames` }] });
+    },
+  });
+  const summary = (frames: number) => ({
+    file: 'a.pcap',
+    read: { format: 'pcap' as const, frames, bytesRead: 24, linkTypes: [1] },
+    packets: { frames, ip: 0, tunnel: 0, truncated: 0, notes: {} },
+    checksums: { layers: [], badGroups: [], tunnelFfff: { count: 0, frames: { count: 0, ranges: [], truncated: false }, srcs: [] }, senders: [] },
+    handshakes: { total: 0, completed: 0, completedFirstTry: 0, notable: [], notableTruncated: false },
+    sizes: { bucketLabels: [], flows: [], otherFlows: 0, fragmentFrames: { count: 0, ranges: [], truncated: false } },
+    icmp: { errors: [], unquoted: 0, otherGroups: 0 },
+  });
+  it('runs a capture rule without a node, and checks the fixture against the schema', () => {
+    expect(() => checkValidCase(captures, { name: 'empty', evidence: { captures: [summary(0)] } })).not.toThrow();
+    expect(() => checkInvalidCase(captures, { name: 'two', evidence: { captures: [summary(2)] }, errors: [{ messageId: 'frames', message: 'a.pcap: 2 frames' }] })).not.toThrow();
+    expect(() => checkSkippedCase(captures, { name: 'none', evidence: {}, reason: 'no packet captures' })).not.toThrow();
+    expect(() => checkValidCase(captures, { name: 'bad', evidence: { captures: [{ ...summary(0), packets: { frames: -1 } } as never] } })).toThrow(/packets/);
   });
 });

@@ -2,7 +2,7 @@
 // the values its message is built from are cut at LIMITS.evidenceLine, saying how much was left
 // out; a value that long is never put into a printed command (refused, with a note).
 import { describe, expect, it } from 'vitest';
-import { makeFacts } from './facts.js';
+import { makeFacts } from '../evidence/load-facts.js';
 import { runRules } from './run-rules.js';
 import { defineRule } from './types.js';
 import { LIMITS } from '../util/limits.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { EVIDENCE_NAMES, evidenceName } from '../evidence/names.js';
 import { recordMissing, wantedInputs } from '../evidence/missing-reasons.js';
 import type { ReasonRef } from '../util/i18n.js';
-import { makeFacts } from './facts.js';
+import { makeFacts } from '../evidence/load-facts.js';
 import { reasonText } from './reasons.js';
 import { runRules } from './run-rules.js';
 import { defineRule } from './types.js';

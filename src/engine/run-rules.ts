@@ -8,7 +8,7 @@ import { fillCommand, refusalNote } from './shell-fill.js';
 import { reasonsText } from './reasons.js';
 import { LIMITS } from '../util/limits.js';
 import { clip } from '../util/terminal-safe.js';
-import type { Finding, Lang, Localized, ReasonRef, Report, Rule, RuleResult, Severity } from './types.js';
+import type { Finding, Lang, Localized, MessageData, Phrase, ReasonRef, Report, Rule, RuleResult, Severity } from './types.js';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'error', 'warning', 'info'];
 
@@ -66,13 +66,30 @@ function clipped(text: string): string {
   return clip(text, LIMITS.evidenceLine.value);
 }
 
+function clippedData(data: MessageData | undefined): MessageData {
+  return Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [k, typeof v === 'string' ? clipped(v) : v]));
+}
+
+/** Between the phrases of a list, in each language. */
+export const PHRASE_SEPARATOR: Localized = { en: '; ', zh: '；' };
+
+/** A report's phrases as text in the language: each one of meta.messages filled from its own data. */
+function phraseTexts(rule: Rule, phrases: Report['phrases'], lang: Lang): MessageData {
+  const out: MessageData = {};
+  const one = (p: Phrase) => t(messageOf(rule, p.id), lang, clippedData(p.data));
+  for (const [key, value] of Object.entries(phrases ?? {})) {
+    out[key] = Array.isArray(value) ? (value as readonly Phrase[]).map(one).join(PHRASE_SEPARATOR[lang]) : one(value as Phrase);
+  }
+  return out;
+}
+
 export function toFinding(rule: Rule, r: Report, lang: Lang): Finding {
   const { meta } = rule;
   const template = meta.messages[r.messageId];
   if (!template) {
     throw new PodpathError('E_RULE_MESSAGE', `rule ${meta.id} reported unknown messageId "${r.messageId}"`);
   }
-  const data = Object.fromEntries(Object.entries(r.data ?? {}).map(([k, v]) => [k, typeof v === 'string' ? clipped(v) : v]));
+  const data = { ...clippedData(r.data), ...phraseTexts(rule, r.phrases, lang) };
   return {
     ruleId: meta.id,
     severity: r.severity ?? meta.severity,

@@ -14,6 +14,17 @@ export type Severity = 'critical' | 'error' | 'warning' | 'info';
 export type { Lang, Localized, MessageData, ReasonRef } from '../util/i18n.js';
 import type { Localized, MessageData, ReasonRef } from '../util/i18n.js';
 
+/**
+ * A part of a message that differs by case (one sender or several, a port or none): an entry of
+ * the rule's own meta.messages, filled from its own data and put into the message in the run's
+ * language, so every word stays in the catalogue. A list of phrases is joined by the language's
+ * separator (`; ` / `；`); an empty list puts nothing in.
+ */
+export interface Phrase {
+  id: string;
+  data?: MessageData;
+}
+
 export interface Remediation {
   /** What the step does. */
   description: Localized;
@@ -72,6 +83,8 @@ export interface Report {
   detailId?: string;
   /** Where in a capture it points. */
   location?: FindingLocation;
+  /** Placeholders of the messages (not of commands) filled with phrases of meta.messages. */
+  phrases?: Record<string, Phrase | readonly Phrase[]>;
 }
 
 export interface RuleContext {

@@ -2,6 +2,8 @@
 // with its probes, capture summaries, a capture diff, the cluster's facts, the all-pairs matrix,
 // kernel drop traces) and the one engine runs the rules whose evidence is there. The schema of
 // every part lives in this folder; the code that measures a part only fills it.
+import type { CaptureDiff } from './capture-diff.js';
+import type { CaptureSummary } from './capture-summary.js';
 import type { ClusterFacts } from './cluster-facts.js';
 import type { DropsEvidence } from './drop-evidence.js';
 import type { EvidenceKey, NodeFacts } from './node-facts.js';
@@ -16,6 +18,10 @@ export interface EvidenceParts {
   cluster: ClusterFacts;
   /** The all-pairs matrix of `podpath mesh` (src/evidence/mesh-matrix.ts). */
   mesh: MeshMatrix;
+  /** One summary per capture `pcap analyze` read. */
+  captures: CaptureSummary[];
+  /** One comparison per sender/receiver pair `pcap diff` read. */
+  captureDiffs: CaptureDiff[];
   /** Kernel drop traces of the nodes a probe touched, around each probe run (probe --trace). */
   drops: DropsEvidence;
 }
@@ -25,7 +31,7 @@ export type Evidence = { node?: NodeFacts } & Partial<EvidenceParts>;
 /** A key a rule needs: a section of the node's facts (probes included), or a part of the bag. */
 export type NeedKey = EvidenceKey | keyof EvidenceParts;
 
-const PART_KEYS: ReadonlySet<string> = new Set<keyof EvidenceParts>(['cluster', 'mesh', 'drops']);
+const PART_KEYS: ReadonlySet<string> = new Set<keyof EvidenceParts>(['cluster', 'mesh', 'captures', 'captureDiffs', 'drops']);
 
 /** The value of a need in the bag, or undefined when it was not measured. */
 export function evidenceValue(evidence: Evidence, key: NeedKey): unknown {

@@ -39,6 +39,9 @@ export const PART_NAMES: Record<string, Name> = {
   'conntrack.stats': { en: 'conntrack statistics', zh: 'conntrack 统计' },
   'conntrack.max': { en: 'conntrack maximum', zh: 'conntrack 上限' },
   mesh: { en: 'the all-pairs matrix (podpath mesh)', zh: '全节点对矩阵(podpath mesh)' },
+  // Parts of the evidence bag besides the node's facts.
+  captures: { en: 'packet captures', zh: '抓包' },
+  captureDiffs: { en: 'a sender and a receiver capture (pcap diff)', zh: '发送端与接收端的抓包（pcap diff）' },
 };
 
 /** The name of an evidence key (or a `section.part` of one) in the user's language; never a camelCase key. */

@@ -5,7 +5,7 @@ import type { NodeFacts } from '../evidence/node-facts.js';
 import type { ProbeEvidence } from '../evidence/probe-evidence.js';
 import { AgentApi, probePeer, type PeerProbeOptions, type PeerProbeReport } from './peer.js';
 import { probeEvidence } from './evidence.js';
-import { parseFacts } from '../engine/facts.js';
+import { parseFacts } from '../evidence/load-facts.js';
 import { networkView } from '../evidence/network-view.js';
 
 export type PeerCheckOptions = Omit<PeerProbeOptions, 'source' | 'overlaySource' | 'peerOverlay' | 'peerOverlaySource'> & {

@@ -29,8 +29,14 @@ const NOT_CATALOGUES: Record<string, string> = {
   'src/report/rule-docs.ts': 'the docs pages head their Chinese half with "中文" and the index has a 标题 column: both languages on one page',
   'src/report/catalogue.ts': 'the list of catalogues itself',
   'src/report/html/page.ts': 'the language switch names each language in itself (English, 中文)',
+  'src/rules/shared/capture.ts': 'phrase tables the capture rules spread into their meta.messages (checked there, rule by rule)',
+  'src/rules/shared/capture-checksums.ts': 'phrase tables the capture rules spread into their meta.messages (checked there, rule by rule)',
+  'src/rules/shared/capture-diff.ts': 'phrase tables the capture rules spread into their meta.messages (checked there, rule by rule)',
+  'src/rules/shared/capture-handshakes.ts': 'phrase tables the capture rules spread into their meta.messages (checked there, rule by rule)',
+  'src/rules/shared/capture-icmp.ts': 'phrase tables the capture rules spread into their meta.messages (checked there, rule by rule)',
 };
-const PENDING = /^src\/pcap\//;
+/** The capture renderers' word tables (functions per language) are still to become catalogue entries. */
+const PENDING = /^src\/report\/capture-(diff-)?text\.ts$/;
 
 describe('the catalogues', () => {
   it('every entry has both languages, neither empty, with the same placeholders', () => {

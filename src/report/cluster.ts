@@ -3,11 +3,26 @@
 // displayLine (control characters as visible escapes, long values clipped).
 import { maxOf } from '../util/arrays.js';
 import type { ClusterFacts } from '../evidence/cluster-facts.js';
-import type { AgentStatus, InstallStep } from '../app/cluster/install.js';
 import { displayLine } from '../util/terminal-safe.js';
 import { t, type Lang, type MessageData } from '../util/i18n.js';
 import { clusterText } from '../evidence/cluster-texts.js';
 import { TEXT_LABELS, type TextLabel } from './text-labels.js';
+
+// What `cluster install|uninstall|status` did or saw, as these renderers take it (app/cluster/install.ts fills it).
+export interface InstallStep {
+  kind: string;
+  name: string;
+  namespace?: string;
+  action: InstallAction;
+  /** Why an object was kept or skipped: a code said by the report (report/text-labels.ts `step_<code>`). */
+  why?: { code: InstallWhy; data?: Record<string, string> };
+}
+export type InstallAction = 'created' | 'configured' | 'kept' | 'deleted' | 'skipped';
+export type InstallWhy = 'secretKept' | 'namespaceNotOurs' | 'notThere' | 'notLabelled' | 'holdsForeign';
+export interface AgentStatus {
+  daemonSets: { name: string; desired: number; ready: number; updated: number; available: number; present: boolean }[];
+  pods: { name: string; plane: string; node: string; phase: string; ready: boolean; restarts: number; podIP?: string }[];
+}
 
 const d = (s: string, max = 120) => displayLine(s, max);
 

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runFleet, type FleetEntry } from '../engine/fleet.js';
+import { runFleet, type FleetEntry } from '../app/fleet.js';
 import { displayWidth, fleetRows, renderFleet } from './fleet.js';
 
 const fixture = (p: string) => fileURLToPath(new URL(`../../test/fixtures/${p}`, import.meta.url));

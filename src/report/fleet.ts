@@ -4,12 +4,11 @@
 import pc from 'picocolors';
 import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import type { Lang, Severity } from '../engine/types.js';
-import type { FleetEntry } from '../engine/fleet.js';
 import type { ReportFormat } from './index.js';
 import { label, severityLabel } from './labels.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
-import { isInconclusive } from './model.js';
+import { isInconclusive, type FleetEntry } from './model.js';
 import { displayWidth, padEndDisplay, padStartDisplay } from '../util/display-width.js';
 import { demoteHeadings, jsonText, mdCell, mdCode, mdText, show } from './safe-text.js';
 import { maxOf } from '../util/arrays.js';

@@ -86,3 +86,12 @@ export const EXIT_INCONCLUSIVE = 3;
 export function isInconclusive(r: Pick<DoctorReport, 'notes'>): boolean {
   return r.notes?.some((n) => INCONCLUSIVE.has(n.code)) ?? false;
 }
+
+// One node of a fleet run, as the fleet renderers take it (app/fleet.ts fills it).
+export interface FleetError {
+  code: string;
+  message: string;
+}
+
+/** One bundle's outcome, in the order the bundles were given (`translation`: with `alsoIn`). */
+export type FleetEntry = { from: string; report: DoctorReport; translation?: DoctorReport } | { from: string; error: FleetError };

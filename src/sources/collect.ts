@@ -2,7 +2,7 @@
 // running only the sources that provide the evidence asked for, and validating every section.
 import { NODE_FACTS_SCHEMA_VERSION, NodeFacts, upgradeNodeFacts, type EvidenceKey } from '../evidence/node-facts.js';
 import { because, missingBecause, recordMissing, type MissingEvidence, type MissingRef } from '../evidence/missing-reasons.js';
-import { readFactsText } from '../engine/facts-file.js';
+import { readFactsText } from '../util/facts-file.js';
 import { PodpathError } from '../util/errors.js';
 import { oneLine } from '../util/terminal-safe.js';
 import { pushAll } from '../util/arrays.js';

@@ -1,7 +1,7 @@
 // Reports for the HTML report's tests: real ones, made by doctor from the fixture bundles (in both
 // languages, as `-o html` makes them), and a hostile one whose every string tries to break out.
 import path from 'node:path';
-import { runFleet, type FleetEntry } from '../../src/engine/fleet.js';
+import { runFleet, type FleetEntry } from '../../src/app/fleet.js';
 import type { Finding } from '../../src/engine/types.js';
 import type { DoctorReport } from '../../src/report/model.js';
 

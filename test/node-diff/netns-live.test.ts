@@ -6,7 +6,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeDiff } from '../../src/app/node-diff/node-diff.js';
-import { parseFacts } from '../../src/engine/facts.js';
+import { parseFacts } from '../../src/evidence/load-facts.js';
 import { runRules } from '../../src/engine/run-rules.js';
 import type { NodeFacts } from '../../src/evidence/node-facts.js';
 import { kbRules } from '../../src/rules/kb-rules.js';

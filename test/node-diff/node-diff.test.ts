@@ -3,7 +3,7 @@ import { nodeDiff } from '../../src/app/node-diff/node-diff.js';
 import { renderNodeDiffJson } from '../../src/report/node-diff-json.js';
 import { renderNodeDiffText } from '../../src/report/node-diff-text.js';
 import type { Difference } from '../../src/evidence/node-diff.js';
-import { makeFacts } from '../../src/engine/facts.js';
+import { makeFacts } from '../../src/evidence/load-facts.js';
 import type { NodeFacts } from '../../src/evidence/node-facts.js';
 import { loadKbNode, readIptablesSave } from '../fixtures/evidence/kb/load.js';
 import { seed000Pair } from '../fixtures/evidence/kb/seed000.js';

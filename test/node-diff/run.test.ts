@@ -1,7 +1,7 @@
 // The node diff use case without the CLI: both sides read through `load`, the exit code decided here.
 import { describe, expect, it } from 'vitest';
 import { runNodeDiff } from '../../src/app/node-diff/run.js';
-import { makeFacts } from '../../src/engine/facts.js';
+import { makeFacts } from '../../src/evidence/load-facts.js';
 import type { NodeFacts, ReadNote } from '../../src/evidence/node-facts.js';
 import { PodpathError } from '../../src/util/errors.js';
 import { seed000Pair } from '../fixtures/evidence/kb/seed000.js';

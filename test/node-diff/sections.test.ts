@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { nodeDiff } from '../../src/app/node-diff/node-diff.js';
 import type { Difference } from '../../src/evidence/node-diff.js';
-import { makeFacts } from '../../src/engine/facts.js';
+import { makeFacts } from '../../src/evidence/load-facts.js';
 import type { NodeFacts } from '../../src/evidence/node-facts.js';
 import { loadKbNode } from '../fixtures/evidence/kb/load.js';
 import { seed000Pair } from '../fixtures/evidence/kb/seed000.js';

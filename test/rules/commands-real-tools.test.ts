@@ -12,7 +12,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFacts } from '../../src/engine/facts.js';
+import { makeFacts } from '../../src/evidence/load-facts.js';
 import { runRules } from '../../src/engine/run-rules.js';
 import { fillCommand, placeholderContexts, type CommandValue } from '../../src/engine/shell-fill.js';
 import { allRules } from '../../src/rules/index.js';
@@ -39,6 +39,9 @@ const VALUES: Record<string, CommandValue> = {
   sysctlArgs: [sysctlSetting('flannel.1', 2), sysctlSetting('eth0', 2)], sysctlUndoArgs: [sysctlSetting('flannel.1', 1), sysctlSetting('eth0', 0)],
   fixCommand: byHand('append', '0e:00:00:00:03:03', 'flannel.1', PEER_IP).fixCommand,
   undoCommand: byHand('append', '0e:00:00:00:03:03', 'flannel.1', PEER_IP).undoCommand,
+  // The capture rules' placeholders: capture files, frames, the hosts a capture names.
+  file: 'sender.pcap', sender: 'sender.pcap', receiver: 'receiver.pcap', senderFrame: 12, receiverFrame: 10,
+  src: NODE_IP, srcs: NODE_IP, serverAddr: PEER_IP, reporter: PEER_IP, pingSize: 1422,
 };
 
 /** Usage and parse errors of the tools: never acceptable. */

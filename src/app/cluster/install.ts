@@ -7,6 +7,9 @@ import { arr, get, num, str } from '../../sources/kube/objects.js';
 import { PodpathError } from '../../util/errors.js';
 import { buildManifests, MANAGED_BY, NAMES, type ManagedObject, type ManifestOptions } from './manifests.js';
 import { makeInstallSecrets } from './secrets.js';
+import type { AgentStatus, InstallAction, InstallStep, InstallWhy } from '../../report/cluster.js';
+
+export type { AgentStatus, InstallAction, InstallStep, InstallWhy };
 
 const FIELD_MANAGER = 'podpath';
 const PATHS: Record<ManagedObject['kind'], { base: string; plural: string; namespaced: boolean }> = {
@@ -24,17 +27,7 @@ export function objectPath(kind: ManagedObject['kind'], name: string, namespace?
 
 const isOurs = (body: unknown) => get(body, 'metadata', 'labels', 'app.kubernetes.io/managed-by') === MANAGED_BY['app.kubernetes.io/managed-by'];
 
-export interface InstallStep {
-  kind: string;
-  name: string;
-  namespace?: string;
-  action: InstallAction;
-  /** Why an object was kept or skipped: a code said by the report (report/text-labels.ts `step_<code>`). */
-  why?: { code: InstallWhy; data?: Record<string, string> };
-}
 
-export type InstallAction = 'created' | 'configured' | 'kept' | 'deleted' | 'skipped';
-export type InstallWhy = 'secretKept' | 'namespaceNotOurs' | 'notThere' | 'notLabelled' | 'holdsForeign';
 
 export type InstallOptions = Omit<ManifestOptions, 'secrets'>;
 
@@ -128,10 +121,6 @@ async function foreignObjects(client: KubeClient, ns: string): Promise<string[]>
   return out;
 }
 
-export interface AgentStatus {
-  daemonSets: { name: string; desired: number; ready: number; updated: number; available: number; present: boolean }[];
-  pods: { name: string; plane: string; node: string; phase: string; ready: boolean; restarts: number; podIP?: string }[];
-}
 
 export async function clusterStatus(client: KubeClient, o: Pick<ManifestOptions, 'namespace'>): Promise<AgentStatus> {
   const ns = o.namespace ?? 'podpath';

@@ -3,7 +3,7 @@
 // commands, and hostile strings escaped everywhere. The browser tests (test/report/html-browser)
 // check the same page as a browser runs it.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FleetEntry } from '../../engine/fleet.js';
+import type { FleetEntry } from '../../app/fleet.js';
 import { fixtureFleet, hostileReport } from '../../../test/helpers/html-report.js';
 import { renderText } from '../text.js';
 import { renderDoctorHtml, renderFleetHtml } from './render.js';

@@ -1,8 +1,7 @@
 // The HTML report: the page, the summary first, then each part's view. A part's kind picks its
 // view in VIEWS (the extension point: a mesh, a capture or a trace adds its kind and view here).
 import type { Lang } from '../../engine/types.js';
-import type { FleetEntry } from '../../engine/fleet.js';
-import type { DoctorReport } from '../model.js';
+import type { DoctorReport, FleetEntry } from '../model.js';
 import { doctorView, idMaker, nodeTitle, type Ids } from './doctor-view.js';
 import { fleetView } from './fleet-view.js';
 import { html, join, type SafeHtml } from './html.js';

@@ -5,7 +5,7 @@ import rule from './drop-not-in-kernel.js';
 const incompleteBoth = () => {
   const p = probe({ sent: 3 });
   const t = recordedTrace({ from: 'quiet', incomplete: true });
-  return { node: { probes: [p] }, drops: [{ node: 'local', probe: p.source, trace: t }, { node: 'peer', probe: p.source, trace: t }] };
+  return { node: { probes: [p] }, drops: [{ node: 'local' as const, probe: p.source, trace: t }, { node: 'peer' as const, probe: p.source, trace: t }] };
 };
 
 new RuleTester().run(rule, {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProbeEvidence, type ProbeNode } from '../../evidence/probe-evidence.js';
 import { probeFacts, type ProbeScenario } from '../../../test/fixtures/evidence/probes/load.js';
-import { makeFacts } from '../../engine/facts.js';
+import { makeFacts } from '../../evidence/load-facts.js';
 import { isDelivered, placeLoss, type LossPlace } from './loss-place.js';
 
 interface Case {
