@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderRuleDoc, renderRuleIndex } from '../src/report/rule-docs.js';
 import { allRules } from '../src/rules/index.js';
+import { renderRuleIds } from '../src/report/rule-ids-file.js';
 
 const dir = fileURLToPath(new URL('../docs/rules/', import.meta.url));
 mkdirSync(dir, { recursive: true });
@@ -12,6 +13,8 @@ for (const f of readdirSync(dir)) if (f.endsWith('.md') && f !== 'README.md' && 
 for (const r of allRules) writeFileSync(`${dir}${r.meta.id}.md`, renderRuleDoc(r));
 writeFileSync(`${dir}README.md`, renderRuleIndex(allRules));
 process.stdout.write(`wrote ${allRules.length} rule pages and the index to docs/rules/\n`);
+writeFileSync(fileURLToPath(new URL('../src/rules/ids.ts', import.meta.url)), renderRuleIds(allRules));
+process.stdout.write('wrote src/rules/ids.ts\n');
 
 // The README's limits table, from src/util/limits.ts.
 import { readFileSync } from 'node:fs';

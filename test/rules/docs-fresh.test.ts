@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { validateRuleMeta } from '../../src/engine/validate-meta.js';
 import { renderRuleDoc, renderRuleIndex } from '../../src/report/rule-docs.js';
 import { allRules } from '../../src/rules/index.js';
+import { renderRuleIds } from '../../src/report/rule-ids-file.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const stale = 'stale: run `npm run docs` and commit docs/rules/';
@@ -31,6 +32,9 @@ describe('rules are tested and documented', () => {
       expect(readFileSync(path, 'utf8'), stale).toBe(renderRuleDoc(rule));
     });
   }
+  it('src/rules/ids.ts lists every rule id (the lab names rules by these types)', () => {
+    expect(readFileSync(`${root}src/rules/ids.ts`, 'utf8'), stale).toBe(renderRuleIds(allRules));
+  });
   it('docs/rules/README.md is fresh', () => {
     expect(readFileSync(`${root}docs/rules/README.md`, 'utf8'), stale).toBe(renderRuleIndex(allRules));
   });

@@ -1,5 +1,6 @@
 // The contract of a fault: inject it through a FaultTx, which records the undo of every step, so
 // heal removes exactly what inject added (and a failed inject rolls back what it did so far).
+import type { RuleId } from '../../rules/ids.js';
 import type { UndoStep } from '../state.js';
 import type { LabPlan, NodePlan } from '../topology.js';
 
@@ -34,7 +35,7 @@ export interface FaultDef {
    * What `podpath doctor` run on one node should name first: on the fault's node, or on its peer
    * (the receiver). Absent when one node's evidence cannot show it (underlay faults need probes).
    */
-  doctor?: { on: 'node' | 'peer'; rule: string };
+  doctor?: { on: 'node' | 'peer'; rule: RuleId };
   /** Applies the fault; returns notes for the user (what is natural, what is emulated). */
   inject(ctx: FaultContext, tx: FaultTxLike): Promise<string[]>;
 }
