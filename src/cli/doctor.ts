@@ -4,7 +4,9 @@ import { runDoctor } from '../app/doctor.js';
 import type { Lang } from '../engine/types.js';
 import { resolveLang } from '../engine/i18n.js';
 import { parseFormat, render, type ReportFormat } from '../report/index.js';
-import { addProbeOptions, probeOptionsFrom, type ProbeCliOptions } from './probe-options.js';
+import { addProbeOptions, probeOptionsFrom, probeTraceFrom, type ProbeCliOptions } from './probe-options.js';
+import { ProbeTracer } from '../app/probe-trace.js';
+import { displayLine } from '../util/terminal-safe.js';
 import { DEFAULT_FLEET_CONCURRENCY, listBundleDir, runFleet } from '../app/fleet.js';
 import { renderFleet } from '../report/fleet.js';
 import { PodpathError } from '../util/errors.js';
@@ -58,8 +60,18 @@ export function registerDoctor(program: Command): void {
         process.exitCode = await runFleetCli(opts, { format, lang, only, color });
         return;
       }
-      const peer = opts.peer ? probeOptionsFrom(opts.peer, opts) : undefined;
-      const { report, exitCode, translation } = await runDoctor({ from: opts.from[0], root: opts.root, facts: opts.facts, lang, only, peer, alsoIn: format === 'html' ? otherLang(lang) : undefined });
+      const traceOpts = probeTraceFrom(opts, (line) => process.stderr.write(`podpath: ${displayLine(line, 2000)}\n`));
+      if (traceOpts && !opts.peer) throw new PodpathError('E_USAGE', '--trace traces around the peer probes: it needs --peer');
+      const tracer = traceOpts ? new ProbeTracer(traceOpts) : undefined;
+      const release = tracer?.undoOnSignal();
+      const peer = opts.peer ? { ...probeOptionsFrom(opts.peer, opts), ...(tracer ? { window: tracer } : {}) } : undefined;
+      const { report, exitCode, translation } = await runDoctor({
+        from: opts.from[0], root: opts.root, facts: opts.facts, lang, only, peer, alsoIn: format === 'html' ? otherLang(lang) : undefined,
+        ...(tracer ? { peerDrops: (probes) => tracer.dropsFor(probes) } : {}),
+      }).finally(() => {
+        tracer?.abandon();
+        release?.();
+      });
       process.stdout.write(render(report, format, { color, translation }));
       process.exitCode = exitCode;
     });

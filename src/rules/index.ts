@@ -4,6 +4,7 @@ import type { Rule, RuleKind } from '../engine/types.js';
 import { kbRules } from './kb-rules.js';
 import { probeRules } from './probe-rules.js';
 import { clusterRules } from './cluster-rules.js';
+import { dropRules } from './drop-rules.js';
 import { captureRules } from './capture-rules.js';
 import kernelBadUdpChecksum from './node/kernel-bad-udp-checksum.js';
 import kernelLogBadOffload from './node/kernel-log-bad-offload.js';
@@ -37,7 +38,7 @@ function sortedUnique(rules: Rule[]): Rule[] {
   return [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
 }
 
-export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules, ...probeRules, ...captureRules, ...clusterRules]);
+export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules, ...probeRules, ...captureRules, ...clusterRules, ...dropRules]);
 
 /** The rules of some kinds: what a command judges (doctor: the node and probes; pcap: captures). */
 export function rulesOfKind(...kinds: RuleKind[]): Rule[] {
