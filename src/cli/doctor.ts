@@ -1,6 +1,5 @@
 // `podpath doctor`: collects what the rules need, runs them, prints findings by severity.
 import type { Command } from 'commander';
-import { runDoctor } from '../engine/doctor.js';
 import type { Lang } from '../engine/types.js';
 import { resolveLang } from '../engine/i18n.js';
 import { parseFormat, render, type ReportFormat } from '../report/index.js';
@@ -10,6 +9,8 @@ import { renderFleet } from '../report/fleet.js';
 import { PodpathError } from '../util/errors.js';
 import { show } from '../report/safe-text.js';
 import { pushAll } from '../util/arrays.js';
+import { runDoctor } from '../engine/doctor.js';
+import { isTranscriptSource, runDoctorTranscript } from '../app/doctor-transcript.js';
 
 interface DoctorCliOptions extends ProbeCliOptions {
   from: string[];
@@ -28,7 +29,7 @@ export function registerDoctor(program: Command): void {
   addProbeOptions(program
     .command('doctor')
     .description('Diagnose this node (or a bundle / facts file): findings with evidence, fix and undo')
-    .option('--from <path>', 'read a bundle, sosreport (directory or tarball) or facts .json instead of this host; repeat it to judge several nodes (fleet mode)', collectValues, [])
+    .option('--from <path>', 'read a bundle, sosreport (directory or tarball), facts .json, or a transcript (.txt/.log/.md: pasted command outputs; - for standard input) instead of this host; repeat it to judge several nodes (fleet mode)', collectValues, [])
     .option('--from-dir <dir>', 'fleet mode: judge every bundle in this directory (each subdirectory and .tar/.tar.gz/.tgz/.tar.xz/.json file), by name; repeatable', collectValues, [])
     .option('--concurrency <n>', 'fleet mode: bundles read at once', String(DEFAULT_FLEET_CONCURRENCY))
     .option('--root <dir>', 'live only: read files under this root directory (a lab node)')
@@ -49,8 +50,18 @@ export function registerDoctor(program: Command): void {
         process.exitCode = await runFleetCli(opts, { format, lang, only, color });
         return;
       }
+      const from = opts.from[0];
+      if (from !== undefined && isTranscriptSource(from)) {
+        for (const [flag, set] of [['--peer', opts.peer], ['--root', opts.root], ['--facts', opts.facts]] as const) {
+          if (set !== undefined) throw new PodpathError('E_USAGE', `${flag} cannot be combined with a transcript (--from ${from})`);
+        }
+        const { report, exitCode } = await runDoctorTranscript({ from, lang, only, stdin: process.stdin });
+        process.stdout.write(render(report, format, { color }));
+        process.exitCode = exitCode;
+        return;
+      }
       const peer = opts.peer ? probeOptionsFrom(opts.peer, opts) : undefined;
-      const { report, exitCode } = await runDoctor({ from: opts.from[0], root: opts.root, facts: opts.facts, lang, only, peer });
+      const { report, exitCode } = await runDoctor({ from, root: opts.root, facts: opts.facts, lang, only, peer });
       process.stdout.write(render(report, format, { color }));
       process.exitCode = exitCode;
     });
@@ -58,8 +69,15 @@ export function registerDoctor(program: Command): void {
 
 const EXIT_HELP = `
 Exit code: 0 no findings, 1 findings, 2 error (one line on stderr: podpath: E_CODE: message),
-3 no findings but the evidence is incomplete: the bundle is cut short (E_BUNDLE_TRUNCATED), damaged
-(E_BUNDLE_DAMAGED) or holds nothing podpath reads (E_BUNDLE_EMPTY); the report's header says which.
+3 inconclusive: no findings, but the evidence does not allow "healthy": the bundle or transcript is
+cut short (E_BUNDLE_TRUNCATED, E_TRANSCRIPT_CUT), damaged (E_BUNDLE_DAMAGED) or holds nothing podpath
+reads (E_BUNDLE_EMPTY, E_TRANSCRIPT_EMPTY), the node's interfaces are unknown, or fewer than half of
+the node rules could be judged. The report says "Inconclusive: N of M rules could be judged" and
+lists the commands whose output would judge the rest.
+
+Transcripts: --from FILE.txt (.txt, .log, .md, .out) or --from - (standard input) reads pasted
+command outputs (with or without prompts; line numbers, colour codes, CRLF and lost line breaks are
+tolerated) and tcpdump text; every finding cites the transcript line it rests on.
 `;
 
 const FLEET_HELP = `
@@ -69,7 +87,7 @@ starts with one line per node (node, bundle, kernel, findings by severity, top f
 node's report; -o json prints an array of the per-node reports (an unreadable bundle is an entry
 {"schema":"podpath.doctor.error","from":...,"error":{"code","message"}} and its line goes to stderr).
 Exit code: 0 all healthy, 1 any findings, 2 any bundle unreadable (the others are still reported),
-3 none of those but a bundle incomplete.`;
+3 none of those but a node inconclusive (never counted healthy).`;
 
 function collectValues(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -84,7 +102,9 @@ async function runFleetCli(opts: DoctorCliOptions, how: { format: ReportFormat; 
   const listed = [...opts.from];
   for (const dir of opts.fromDir) pushAll(listed, await listBundleDir(dir));
   const sources = [...new Set(listed)];
-  const { entries, exitCode } = await runFleet({ sources, lang: how.lang, only: how.only, concurrency });
+  if (sources.includes('-')) throw new PodpathError('E_USAGE', '--from - (standard input) judges one transcript: it cannot be one of several --from');
+  const judge = (from: string) => (isTranscriptSource(from) ? runDoctorTranscript({ from, lang: how.lang, only: how.only }) : runDoctor({ from, lang: how.lang, only: how.only }));
+  const { entries, exitCode } = await runFleet({ sources, lang: how.lang, only: how.only, concurrency, judge });
   for (const e of entries) if ('error' in e) process.stderr.write(`${show(`podpath: ${e.error.code}: ${e.error.message}`, 2000)}\n`);
   process.stdout.write(renderFleet(entries, how.format, { lang: how.lang, color: how.color }));
   return exitCode;

@@ -1,7 +1,7 @@
 // `podpath doctor` without the CLI: gather the evidence the chosen rules need (live, a bundle, or a
 // facts file), run the rules, build the report. Exit code: 0 healthy, 1 findings, 3 no findings but
 // the evidence is incomplete (a bundle cut short or empty); 2: errors, thrown.
-import { isNodeSection } from '../evidence/evidence.js';
+import { isNodeSection, type Evidence, type EvidenceParts } from '../evidence/evidence.js';
 import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
 import type { ProbeEvidence } from '../evidence/probe-evidence.js';
 import { collectNodeFacts } from '../sources/collect.js';
@@ -13,6 +13,8 @@ import { evidenceFor, runRules } from './run-rules.js';
 import type { Lang, Rule } from './types.js';
 import { PodpathError } from '../util/errors.js';
 import { checkPeer, type PeerCheckOptions } from '../probe/doctor-peer.js';
+import { commandsFor } from '../sources/commands-for.js';
+import { judgeVerdict } from './verdict.js';
 
 export interface DoctorOptions {
   from?: string;
@@ -26,6 +28,8 @@ export interface DoctorOptions {
   collect?: (opts: { from?: string; root?: string; needs: EvidenceKey[] }) => Promise<NodeFacts>;
   /** Probe this peer (its agent) and judge its own evidence too. */
   peer?: PeerCheckOptions;
+  /** Evidence besides the node's facts, judged in the same run (a transcript's tcpdump text as captures). */
+  parts?: Partial<EvidenceParts>;
 }
 
 /** The probes were run from the other end: on the peer's report the probe rules have nothing of their own. */
@@ -67,10 +71,12 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
   } else if (!facts.probes) {
     facts = { ...facts, missing: [...facts.missing.filter((m) => m.evidence !== 'probes'), NO_PROBES] };
   }
-  const outcome = runRules(rules, { node: facts }, { lang: opts.lang, only: opts.only });
+  const evidence: Evidence = { ...opts.parts, node: facts };
+  const outcome = runRules(rules, evidence, { lang: opts.lang, only: opts.only });
   const report = buildReport(facts, outcome, { lang: opts.lang, version: VERSION });
+  report.verdict = judgeVerdict({ rules: chosen, results: outcome.results, evidence, notes: facts.notes, commandsFor });
   if (opts.peer) report.peer = { address: opts.peer.peer, report: peerReport, error: peerError };
   const anyFindings = outcome.findings.length > 0 || (peerReport?.findings.length ?? 0) > 0;
-  // A bundle cut short (or with nothing podpath reads) never passes as healthy.
+  // A bundle cut short, a transcript that lets too few rules judge: never passed as healthy.
   return { report, exitCode: anyFindings ? 1 : isInconclusive(report) ? EXIT_INCONCLUSIVE : 0 };
 }

@@ -22,6 +22,8 @@ export interface FleetOptions extends Pick<DoctorOptions, 'lang' | 'only' | 'rul
   /** Bundle directories, tarballs or facts .json files. */
   sources: string[];
   concurrency?: number;
+  /** Judges one source instead of runDoctor (the CLI routes transcripts to their own use case). */
+  judge?: (from: string) => Promise<{ report: DoctorReport }>;
 }
 
 export interface FleetOutcome {
@@ -34,7 +36,7 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
   const limit = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_FLEET_CONCURRENCY));
   const entries = await mapBounded(opts.sources, limit, async (from): Promise<FleetEntry> => {
     try {
-      const { report } = await runDoctor({ from, lang: opts.lang, only: opts.only, rules: opts.rules, collect: opts.collect });
+      const { report } = opts.judge ? await opts.judge(from) : await runDoctor({ from, lang: opts.lang, only: opts.only, rules: opts.rules, collect: opts.collect });
       return { from, report };
     } catch (e) {
       // A usage error (an unknown --only id) is the same for every bundle: stop, do not repeat it 100 times.
@@ -78,13 +80,13 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (
 }
 
 /** What `--from-dir` takes as one node: a directory, a tarball, or a facts file. */
-const BUNDLE_FILE = /\.(tar|tar\.gz|tgz|tar\.xz|txz|tar\.bz2|tbz2|json)$/i;
+const BUNDLE_FILE = /\.(tar|tar\.gz|tgz|tar\.xz|txz|tar\.bz2|tbz2|json|txt)$/i;
 /** Files that show the directory is itself one bundle, not a directory of bundles. */
 const BUNDLE_MARKERS = ['sos_commands', 'podpath.json'];
 
 /**
  * The bundles in a directory, sorted by name: every subdirectory and every .tar/.tar.gz/.tgz/.tar.xz/
- * .tar.bz2/.json file (hidden entries and others, such as a sosreport's .md5, are left out).
+ * .tar.bz2/.json file and transcript (.txt) (hidden entries and others, such as a sosreport's .md5, are left out).
  */
 export async function listBundleDir(dir: string): Promise<string[]> {
   const st = await stat(dir).catch(() => undefined);
@@ -102,6 +104,6 @@ export async function listBundleDir(dir: string): Promise<string[]> {
     const isDir = e.isDirectory() || (e.isSymbolicLink() && (await stat(full).catch(() => undefined))?.isDirectory() === true);
     if (isDir || BUNDLE_FILE.test(e.name)) found.push(full);
   }
-  if (found.length === 0) throw new PodpathError('E_NO_BUNDLES', `no bundles in ${dir} (subdirectories, .tar, .tar.gz, .tgz, .tar.xz or .json files)`);
+  if (found.length === 0) throw new PodpathError('E_NO_BUNDLES', `no bundles in ${dir} (subdirectories, .tar, .tar.gz, .tgz, .tar.xz, .json or .txt files)`);
   return found.sort();
 }

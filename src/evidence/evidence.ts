@@ -2,6 +2,7 @@
 // with its probes, capture summaries, a capture diff, the cluster's facts, the all-pairs matrix,
 // kernel drop traces) and the one engine runs the rules whose evidence is there. The schema of
 // every part lives in this folder; the code that measures a part only fills it.
+import type { CaptureView } from './capture-view.js';
 import type { ClusterFacts } from './cluster-facts.js';
 import type { EvidenceKey, NodeFacts } from './node-facts.js';
 
@@ -12,6 +13,8 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 /** The parts of the bag besides the node's facts. */
 export interface EvidenceParts {
   cluster: ClusterFacts;
+  /** Capture summaries: `pcap analyze` of a file, or tcpdump text in a transcript. */
+  captures: CaptureView[];
 }
 
 export type Evidence = { node?: NodeFacts } & Partial<EvidenceParts>;
@@ -19,7 +22,7 @@ export type Evidence = { node?: NodeFacts } & Partial<EvidenceParts>;
 /** A key a rule needs: a section of the node's facts (probes included), or a part of the bag. */
 export type NeedKey = EvidenceKey | keyof EvidenceParts;
 
-const PART_KEYS: ReadonlySet<string> = new Set<keyof EvidenceParts>(['cluster']);
+const PART_KEYS: ReadonlySet<string> = new Set<keyof EvidenceParts>(['cluster', 'captures']);
 
 /** The value of a need in the bag, or undefined when it was not measured. */
 export function evidenceValue(evidence: Evidence, key: NeedKey): unknown {

@@ -25,7 +25,7 @@ const WORDS = {
   top: { en: 'TOP FINDING', zh: '最严重的问题' },
   unreadable: { en: 'unreadable', zh: '无法读取' },
   totals: { en: '{healthy} healthy, {findings} with findings, {unreadable} unreadable', zh: '{healthy} 个正常,{findings} 个有问题,{unreadable} 个无法读取' },
-  incomplete: { en: '{n} incomplete (a bundle cut short or empty: not healthy)', zh: '{n} 个证据不完整(包被截断或为空:不算正常)' },
+  inconclusive: { en: '{n} inconclusive (evidence cut short, empty, or too little to judge: not healthy)', zh: '{n} 个无法下结论(证据被截断、为空或太少:不算正常)' },
 } satisfies Record<string, Record<Lang, string>>;
 
 function word(key: keyof typeof WORDS, lang: Lang, vars: Record<string, string | number> = {}): string {
@@ -43,7 +43,7 @@ export interface FleetRow {
   counts?: Record<Severity, number>;
   /** The most severe finding's rule id, or the bundle's error as `CODE: message`. */
   top: string;
-  status: 'healthy' | 'findings' | 'unreadable' | 'incomplete';
+  status: 'healthy' | 'findings' | 'unreadable' | 'inconclusive';
 }
 
 export function fleetRows(entries: FleetEntry[]): FleetRow[] {
@@ -55,14 +55,14 @@ export function fleetRows(entries: FleetEntry[]): FleetRow[] {
       from: e.from,
       kernel: r.node.kernel ?? '?',
       counts: r.summary.bySeverity,
-      top: r.findings[0]?.ruleId ?? (isInconclusive(r) ? (r.notes?.find((n) => n.code.startsWith('E_BUNDLE_'))?.code ?? '-') : '-'),
-      status: r.findings.length > 0 ? 'findings' : isInconclusive(r) ? 'incomplete' : 'healthy',
+      top: r.findings[0]?.ruleId ?? (isInconclusive(r) ? (r.notes?.find((n) => /^E_(?:BUNDLE|TRANSCRIPT)_/.test(n.code))?.code ?? (r.verdict ? `inconclusive ${r.verdict.judged}/${r.verdict.total}` : '-')) : '-'),
+      status: r.findings.length > 0 ? 'findings' : isInconclusive(r) ? 'inconclusive' : 'healthy',
     };
   });
 }
 
 export function fleetTotals(rows: FleetRow[]): Record<FleetRow['status'], number> {
-  const totals = { healthy: 0, findings: 0, unreadable: 0, incomplete: 0 };
+  const totals = { healthy: 0, findings: 0, unreadable: 0, inconclusive: 0 };
   for (const r of rows) totals[r.status]++;
   return totals;
 }
@@ -102,7 +102,7 @@ export function renderFleetText(entries: FleetEntry[], opts: { lang: Lang; color
     const padded = row.map((cell, col) => (col === last ? cell : numeric(col) ? padStart(cell, widths[col]!) : padEnd(cell, widths[col]!)));
     const line = padded.join('  ').trimEnd();
     const status = i === 0 ? undefined : rows[i - 1]!.status;
-    lines.push(i === 0 ? c.bold(line) : status === 'unreadable' ? c.red(line) : status === 'findings' || status === 'incomplete' ? c.yellow(line) : line);
+    lines.push(i === 0 ? c.bold(line) : status === 'unreadable' ? c.red(line) : status === 'findings' || status === 'inconclusive' ? c.yellow(line) : line);
   });
   const totals = fleetTotals(rows);
   lines.push('', totalsLine(totals, lang));
@@ -116,7 +116,7 @@ export function renderFleetText(entries: FleetEntry[], opts: { lang: Lang; color
 
 function totalsLine(totals: Record<FleetRow['status'], number>, lang: Lang): string {
   const line = word('totals', lang, totals);
-  return totals.incomplete > 0 ? `${line}; ${word('incomplete', lang, { n: totals.incomplete })}` : line;
+  return totals.inconclusive > 0 ? `${line}; ${word('inconclusive', lang, { n: totals.inconclusive })}` : line;
 }
 
 /** A table cell: one row, pipes and markup escaped (the cells already went through show()). */

@@ -1,37 +1,14 @@
 // Seed 001: NetworkManager manages flannel.1 / cni0 and rewrites their addresses and routes.
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import { defineRule } from '../../engine/types.js';
+import { globMatch } from '../../util/glob.js';
 
 const CNI_DEVICE = /^(flannel[.-].+|cni\d+|cali[0-9a-f].*|vxlan\.calico|vxlan-v6\.calico|tunl\d+|wireguard\.cali|wg-v6\.cali|veth[0-9a-f]+)$/;
 
 export const UNMANAGED_SPEC =
   'interface-name:cali*;interface-name:tunl*;interface-name:vxlan.calico;interface-name:vxlan-v6.calico;interface-name:wireguard.cali;interface-name:wg-v6.cali;interface-name:flannel*;interface-name:cni0;interface-name:veth*';
 
-/**
- * Whether `name` matches a glob of `*` and `?` (NetworkManager's interface-name specs). Matched
- * by the greedy two-pointer method, at most name x glob steps: the glob comes from the bundle,
- * and as a regex (`.*` per star) a glob of many stars backtracked exponentially.
- */
-export function globMatch(glob: string, name: string): boolean {
-  let g = 0;
-  let n = 0;
-  let star = -1;
-  let mark = 0;
-  while (n < name.length) {
-    if (g < glob.length && (glob[g] === '?' || glob[g] === name[n])) {
-      g++;
-      n++;
-    } else if (g < glob.length && glob[g] === '*') {
-      star = g++;
-      mark = n;
-    } else if (star >= 0) {
-      g = star + 1;
-      n = ++mark;
-    } else return false;
-  }
-  while (g < glob.length && glob[g] === '*') g++;
-  return g === glob.length;
-}
+export { globMatch };
 
 /** Whether NetworkManager's unmanaged-devices specs cover an interface (`interface-name:flannel*`, `interface-name:=cni0`). */
 export function coveredBySpecs(name: string, specs: string[]): boolean {
