@@ -4,6 +4,7 @@
 // evidence quoted. Built on vitest's describe/it, so each case is one test.
 import { describe, expect, it } from 'vitest';
 import type { NodeFacts } from '../evidence/node-facts.js';
+import type { Evidence, EvidenceParts } from '../evidence/evidence.js';
 import { fileURLToPath } from 'node:url';
 import { loadFactsFile, makeFacts, type PartialFacts } from './facts.js';
 import { unfilledPlaceholders, type MessageData } from './i18n.js';
@@ -20,6 +21,8 @@ type CaseFacts = PartialFacts | NodeFacts;
 export interface ValidCase {
   name: string;
   facts: CaseFacts;
+  /** Evidence besides the node's facts (captures). */
+  parts?: Partial<EvidenceParts>;
 }
 
 export interface ExpectedError {
@@ -37,12 +40,14 @@ export interface ExpectedError {
 export interface InvalidCase {
   name: string;
   facts: CaseFacts;
+  parts?: Partial<EvidenceParts>;
   errors: ExpectedError[];
 }
 
 export interface SkippedCase {
   name: string;
   facts: CaseFacts;
+  parts?: Partial<EvidenceParts>;
   /** The skip reason must contain this (e.g. `no kernel`). */
   reason: string | RegExp;
 }
@@ -56,6 +61,10 @@ export interface RuleTests {
 function toFacts(f: CaseFacts): NodeFacts {
   // Always through the schema: a hand-written fixture is checked like a collected one.
   return makeFacts(f as PartialFacts);
+}
+
+function bag(c: { facts: CaseFacts; parts?: Partial<EvidenceParts> }): Evidence {
+  return { ...c.parts, node: toFacts(c.facts) };
 }
 
 function describeReports(reports: Report[]): string {
@@ -103,7 +112,7 @@ function matches(text: string, want: string | RegExp): boolean {
 
 /** Throws unless a valid case is judged and reports nothing. */
 export function checkValidCase(rule: Rule, c: ValidCase): void {
-  const { result, reports } = runRule(rule, { node: toFacts(c.facts) });
+  const { result, reports } = runRule(rule, bag(c));
   if (result.status === 'skipped') throw new Error(`valid case was skipped (${result.reason ?? ''}): a valid case must be judged, not skipped`);
   if (reports.length > 0) throw new Error(`should report nothing but reported ${reports.length}: ${describeReports(reports)}`);
 }
@@ -114,7 +123,7 @@ export function checkInvalidCase(rule: Rule, c: InvalidCase): void {
   for (const e of c.errors) {
     if (!rule.meta.messages[e.messageId]) throw new Error(`expected messageId "${e.messageId}" is not in meta.messages`);
   }
-  const { result, reports } = runRule(rule, { node: toFacts(c.facts) });
+  const { result, reports } = runRule(rule, bag(c));
   if (result.status === 'skipped') throw new Error(`invalid case was skipped (${result.reason ?? ''})`);
   if (reports.length !== c.errors.length) {
     throw new Error(`should report ${c.errors.length} but reported ${reports.length}: ${describeReports(reports)}`);
@@ -141,7 +150,7 @@ export function checkInvalidCase(rule: Rule, c: InvalidCase): void {
 
 /** Throws unless the case is skipped with a reason matching the expected one. */
 export function checkSkippedCase(rule: Rule, c: SkippedCase): void {
-  const { result } = runRule(rule, { node: toFacts(c.facts) });
+  const { result } = runRule(rule, bag(c));
   if (result.status !== 'skipped') throw new Error(`should be skipped but was ${result.status}`);
   if (!matches(result.reason ?? '', c.reason)) throw new Error(`skip reason "${result.reason ?? ''}" does not match ${String(c.reason)}`);
 }

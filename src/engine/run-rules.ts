@@ -141,9 +141,12 @@ export function runRules(rules: readonly Rule[], evidence: Evidence, opts: RunOp
   }
   chosen.sort((a, b) => a.meta.id.localeCompare(b.meta.id));
   const results = chosen.map((r) => runRule(r, evidence, lang).result);
+  // A rule that names the cause comes before the rules that name its symptoms (same severity).
+  const fired = new Set(results.filter((r) => r.status === 'fail').map((r) => r.ruleId));
+  const outranked = new Set(chosen.filter((r) => fired.has(r.meta.id)).flatMap((r) => r.meta.outranks ?? []).filter((id) => fired.has(id)));
   const findings = results
     .flatMap((r) => r.findings)
-    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.ruleId.localeCompare(b.ruleId));
+    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || Number(outranked.has(a.ruleId)) - Number(outranked.has(b.ruleId)) || a.ruleId.localeCompare(b.ruleId));
   return { results, findings };
 }
 

@@ -250,7 +250,7 @@ export function transcriptHost(transcript: Transcript, notes: ReadNote[] = []): 
     origin: { kind: 'bundle', path: name },
     transcript,
     beforeChange,
-    explain: (what) => reasons.get(what),
+    explain: (what) => reasons.get(what) ?? `${what}: not in the transcript`,
     notes: () => notes,
     async close() {},
     served: (source) => servedBy.get(source),

@@ -149,7 +149,17 @@ export function splitTranscript(text: string, name: string): Transcript {
       add(kind, mine, d);
       for (const b of later) add(b.kind, b.lines);
     } else {
-      for (const b of bs) add(shapeOf(b.map((l) => l.text)), b);
+      for (const b of bs) {
+        // A file's path written on the line above its content (`/usr/lib/systemd/network/99-default.link`).
+        const named = b.length > 1 && /^\/[\w./@+-]{1,255}$/.test(b[0]!.text.trim()) ? b[0]!.text.trim() : undefined;
+        const body = named ? b.slice(1) : b;
+        const kind = shapeOf(body.map((l) => l.text));
+        if (named && kind !== 'unknown') {
+          const before = segments.length;
+          add(kind, body);
+          if (segments.length > before) segments[segments.length - 1]!.args.path = named;
+        } else add(kind === 'unknown' ? shapeOf(b.map((l) => l.text)) : kind, b);
+      }
     }
   }
   return { name, segments: segments.map((s, i) => ({ ...s, id: i })), lineCount: lines.length === 0 ? 0 : lines[lines.length - 1]!.no };
