@@ -17,6 +17,7 @@ import { splitTranscript } from '../sources/transcript/split.js';
 import type { Transcript } from '../sources/transcript/types.js';
 import { CaptureAnalyzer } from '../pcap/analyze/capture-analysis.js';
 import { parseTcpdumpText } from '../pcap/text/tcpdump-text.js';
+import type { DecodedPacket } from '../pcap/types.js';
 import { LIMITS } from '../util/limits.js';
 import { PodpathError } from '../util/errors.js';
 import { oneLine } from '../util/terminal-safe.js';
@@ -120,9 +121,34 @@ export function transcriptCaptures(t: Transcript, notes: ReadNote[] = []): Captu
     for (const p of packets) analyzer.add(p);
     const file = `${t.name}:${s.commandLine ?? s.lines[0]!.no}`;
     const a = analyzer.finish(file, { format: 'pcap', frames: packets.length, bytesRead: 0, linkTypes: [cap.linkType] });
-    out.push({ file, packets: a.packets, checksums: a.checksums, handshakes: a.handshakes, frameLines: cap.lines.slice(0, packets.length) });
+    const texts = s.lines.reduce((m, l) => m.set(l.no, m.get(l.no) ?? l.text.trim()), new Map<number, string>());
+    out.push({
+      file, packets: a.packets, checksums: a.checksums, handshakes: a.handshakes,
+      frameLines: cap.lines.slice(0, packets.length),
+      frameTexts: cap.lines.slice(0, packets.length).map((no) => texts.get(no) ?? ''),
+      vxlanSenders: vxlanSenders(packets),
+    });
   }
   return out;
+}
+
+/** Outer UDP checksums of VXLAN packets per sender, destination and port (what rules judge per flow). */
+export function vxlanSenders(packets: DecodedPacket[]): NonNullable<CaptureView['vxlanSenders']> {
+  const by = new Map<string, NonNullable<CaptureView['vxlanSenders']>[number]>();
+  for (const p of packets) {
+    if (!p.tunnel || !p.ip || p.l4?.kind !== 'udp' || p.l4.dstPort === undefined) continue;
+    const key = `${p.ip.src} ${p.ip.dst} ${p.l4.dstPort}`;
+    const e = by.get(key) ?? { src: p.ip.src, dst: p.ip.dst, dstPort: p.l4.dstPort, ok: 0, none: 0, bad: 0, ffff: 0 };
+    const ck = p.l4.checksum;
+    if (ck?.status === 'bad') {
+      e.bad++;
+      if (ck.got === 0xffff) e.ffff++;
+      e.firstBad ??= { frame: p.frameNumber, got: ck.got, ...(ck.expected !== undefined ? { expected: ck.expected } : {}) };
+    } else if (ck?.status === 'ok') e.ok++;
+    else if (ck?.status === 'none') e.none++;
+    by.set(key, e);
+  }
+  return [...by.values()];
 }
 
 export interface TranscriptEvidence {

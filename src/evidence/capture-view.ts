@@ -53,6 +53,12 @@ export interface CaptureView {
     tunnelFfff: { count: number; frames: CaptureFrames; srcs: string[] };
   };
   handshakes: { total: number; notable: CaptureHandshake[] };
-  /** For tcpdump text: the transcript line of each frame (index: frame number - 1). */
+  /** For tcpdump text: the transcript line of each frame (index: frame number - 1), and that line. */
   frameLines?: number[];
+  frameTexts?: string[];
+  /**
+   * VXLAN senders (packets whose VXLAN header was decoded), per destination and port: how many
+   * outer UDP sums were right, absent or wrong (0xffff counted apart), with the first wrong frame.
+   */
+  vxlanSenders?: { src: string; dst: string; dstPort: number; ok: number; none: number; bad: number; ffff: number; firstBad?: { frame: number; got: number; expected?: number } }[];
 }

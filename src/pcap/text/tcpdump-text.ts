@@ -196,8 +196,8 @@ function udpLayer(layers: PacketLayers, payload: string, srcPort: number | undef
   // VXLAN (4789) or OTV (8472, how tcpdump names flannel's port), and the packet inside when printed.
   const tunnel = /^(?:VXLAN|OTV), flags \[[^\]]{0,8}\] \(0x[0-9a-f]{1,2}\), (?:vni (\d{1,8})|overlay \d{1,8}, instance (\d{1,8}))\s?(.*)$/s.exec(rest);
   if (tunnel) {
-    const inner = parseLayers(tunnel[3] ?? '');
-    if (inner) layers.tunnel = { kind: 'vxlan', vni: Number(tunnel[1] ?? tunnel[2]), inner };
+    // The VXLAN header was printed: a tunnel packet, with its inner packet when tcpdump printed that too.
+    layers.tunnel = { kind: 'vxlan', vni: Number(tunnel[1] ?? tunnel[2]), inner: parseLayers(tunnel[3] ?? '') ?? { vlanIds: [] } };
   }
 }
 

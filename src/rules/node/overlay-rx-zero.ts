@@ -34,7 +34,8 @@ export default defineRule({
   },
   check(ctx) {
     const { facts } = ctx;
-    const devs = overlayDevices(facts);
+    // By name, or a VXLAN device whose name an output cut short (`netstat -i` prints `flannel.`).
+    const devs = [...overlayDevices(facts), ...(facts.links?.items ?? []).filter((l) => l.kind === 'vxlan' && /^flannel\.\d*$|^vxlan\./.test(l.name) && !overlayDevices(facts).includes(l))];
     for (const dev of devs) {
       const stats = dev.stats ?? facts.netdev?.interfaces[dev.name];
       const source = dev.stats ? dev.source : facts.netdev?.source ?? dev.source;
@@ -43,7 +44,7 @@ export default defineRule({
         ctx.report({
           messageId: 'rxZero',
           data: { dev: dev.name, txPackets: stats.txPackets, port: dev.vxlan?.port ?? (dev.name.includes('calico') ? 4789 : 8472) },
-          evidence: [{ source, text: `${dev.name}: RX packets ${stats.rxPackets} bytes ${stats.rxBytes}; TX packets ${stats.txPackets} bytes ${stats.txBytes}` }],
+          evidence: [{ source, text: stats.rxBytes !== undefined ? `${dev.name}: RX packets ${stats.rxPackets} bytes ${stats.rxBytes}; TX packets ${stats.txPackets} bytes ${stats.txBytes}` : `${dev.name}: RX-OK ${stats.rxPackets}, TX-OK ${stats.txPackets}, TX-DRP ${stats.txDropped}` }],
         });
       }
     }

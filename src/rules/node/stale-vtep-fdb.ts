@@ -5,6 +5,7 @@ import { fragment, type ShellFragment } from '../../engine/shell-fill.js';
 import { defineRule } from '../../engine/types.js';
 import type { EvidenceLine } from '../../evidence/node-facts.js';
 import { line, vxlanLinks } from '../shared/kb-shared.js';
+import { vtepMismatches } from '../shared/vtep.js';
 
 
 const ZERO_MAC = '00:00:00:00:00:00';
@@ -16,8 +17,14 @@ export default defineRule({
     title: { en: 'VXLAN neighbour and FDB entries disagree (stale VTEP)', zh: 'VXLAN 邻居表与 FDB 表不一致(VTEP 条目过期)' },
     severity: 'error',
     needs: ['fdb', 'neighbours'],
-    uses: ['links'],
+    // Without the FDB: another node's neighbour entry for this node's own VTEP address, against the device's MAC.
+    sufficient: [['neighbours', 'links']],
+    uses: ['links', 'overlayPeers'],
     messages: {
+      peerHoldsOldMac: {
+        en: 'Another node holds {address} (this node\'s {dev}) as {otherMac} ({state}), but {dev} here has {deviceMac}: the peers send this node\'s overlay traffic to a MAC it no longer has. Its VTEP MAC changed after it was published (flannel#1795): restart the CNI agent here so it publishes the new one, and the peers reprogram it',
+        zh: '另一个节点把 {address}(本节点的 {dev})记为 {otherMac}({state}),而本节点 {dev} 的 MAC 是 {deviceMac}:对端把发往本节点的 overlay 流量发到一个已不存在的 MAC。其 VTEP MAC 在发布之后变了(flannel#1795):重启本节点的 CNI 组件使其发布新的 MAC,对端随之更新',
+      },
       neighWithoutFdb: {
         en: 'On {dev}, neighbour {ip} -> {mac} has no FDB entry for {mac}: packets to that peer have no underlay destination and are dropped',
         zh: '{dev} 上邻居 {ip} -> {mac} 没有对应 {mac} 的 FDB 条目:发往该对端的报文没有底层目的地址,被丢弃',
@@ -59,6 +66,13 @@ export default defineRule({
   },
   check(ctx) {
     const { facts } = ctx;
+    for (const m of vtepMismatches(facts)) {
+      if (m.how !== 'neighbour' || !m.address) continue;
+      const fix = fragment('ip neigh replace {address} dev {dev} lladdr {mac} nud permanent', { address: m.address, dev: m.dev, mac: m.deviceMac });
+      const undo = fragment('ip neigh replace {address} dev {dev} lladdr {mac} nud permanent', { address: m.address, dev: m.dev, mac: m.otherMac });
+      ctx.report({ messageId: 'peerHoldsOldMac', data: { address: m.address, dev: m.dev, otherMac: m.otherMac, deviceMac: m.deviceMac, state: 'PERMANENT' }, commandData: { fixCommand: fix, undoCommand: undo }, evidence: m.evidence });
+    }
+    if (!facts.fdb) return;
     const vxNames = new Set(vxlanLinks(facts).map((l) => l.name));
     const isVxlanDev = (dev: string) => vxNames.has(dev) || /^(flannel\.\d+|vxlan\.calico|vxlan-v6\.calico)$/.test(dev);
     const fdbSource = facts.fdb?.source ?? 'bridge fdb show';

@@ -60,11 +60,12 @@ export function transcriptFacts(host: TranscriptHost, collected: Facts): Facts {
     }
   }
 
-  // Every `ip route get` answer, the first per target (before a fix, when there is one).
+  // Every `ip route get` answer, in transcript order: the first per target is the one before a fix;
+  // a later, different answer for the same target says the route changed.
   const gets = [...(f.routeGets ?? [])];
-  for (const s of [...segs(['ip-route-get'])].sort((a, b) => Number(host.beforeChange(b)) - Number(host.beforeChange(a)))) {
+  for (const s of segs(['ip-route-get'])) {
     const target = s.args.target;
-    if (!target || gets.some((g) => g.target === target)) continue;
+    if (!target || gets.some((g) => g.target === target && g.source === at(lineIn(s)))) continue;
     const g = parseIpRouteGet(text(s.lines), target, at(lineIn(s)));
     if (g) gets.push({ ...g, source: at(lineIn(s, g.line)) });
   }
