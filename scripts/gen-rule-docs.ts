@@ -12,3 +12,12 @@ for (const f of readdirSync(dir)) if (f.endsWith('.md') && f !== 'README.md' && 
 for (const r of allRules) writeFileSync(`${dir}${r.meta.id}.md`, renderRuleDoc(r));
 writeFileSync(`${dir}README.md`, renderRuleIndex(allRules));
 process.stdout.write(`wrote ${allRules.length} rule pages and the index to docs/rules/\n`);
+
+// The README's limits table, from src/util/limits.ts.
+import { readFileSync } from 'node:fs';
+import { withLimitsTable } from '../src/report/limits-table.js';
+const readmePath = fileURLToPath(new URL('../README.md', import.meta.url));
+const updated = withLimitsTable(readFileSync(readmePath, 'utf8'));
+if (updated === undefined) throw new Error('README.md has no limits markers');
+writeFileSync(readmePath, updated);
+process.stdout.write('wrote the limits table into README.md\n');

@@ -180,19 +180,26 @@ export interface TranscriptDoctorOptions {
   only?: string[];
   rules?: readonly Rule[];
   stdin?: AsyncIterable<Buffer | string>;
+  /** Also judge in this language (the HTML report carries both). */
+  alsoIn?: Lang;
 }
 
 /** Judges a transcript: node rules and capture rules over one evidence bag; evidence lines cite the transcript. */
-export async function runDoctorTranscript(opts: TranscriptDoctorOptions): Promise<{ report: DoctorReport; exitCode: number }> {
+export async function runDoctorTranscript(opts: TranscriptDoctorOptions): Promise<{ report: DoctorReport; exitCode: number; translation?: DoctorReport }> {
   const input = await readTranscriptInput(opts.from, opts.stdin);
   const ev = await transcriptEvidence(input);
-  const { report, exitCode } = await runDoctor({
+  const { report, exitCode, translation } = await runDoctor({
     lang: opts.lang,
     only: opts.only,
     rules: opts.rules,
     collect: async () => ev.facts,
     parts: ev.captures.length > 0 ? { captures: ev.captures } : undefined,
+    alsoIn: opts.alsoIn,
   });
-  report.findings = report.findings.map((f) => ({ ...f, evidence: f.evidence.map((e) => narrowEvidence(ev.host, e)) }));
-  return { report, exitCode };
+  const narrow = (r: DoctorReport): void => {
+    r.findings = r.findings.map((f) => ({ ...f, evidence: f.evidence.map((e) => narrowEvidence(ev.host, e)) }));
+  };
+  narrow(report);
+  if (translation) narrow(translation);
+  return { report, exitCode, ...(translation ? { translation } : {}) };
 }

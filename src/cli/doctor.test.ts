@@ -64,7 +64,7 @@ describe('podpath doctor (child process)', { timeout: 60_000 }, () => {
       podpath(['explain', 'nope']),
     ]);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^kernel-bad-udp-checksum\s+CRITICAL\s+Kernel build known to send bad UDP checksums\s+\[kernel version\]$/m);
+    expect(list.stdout).toMatch(/^\s*kernel-bad-udp-checksum\s+CRITICAL\s+Kernel build known to send bad UDP checksums\s+\[kernel version\]$/m);
     expect(explain.code).toBe(0);
     expect(explain.stdout).toMatch(/^vxlan-nat-checksum: NAT 破坏 VXLAN 外层 UDP 校验和/);
     expect(explain.stdout).toMatch(/ethtool -K \{dev\} tx-checksum-ip-generic on/);

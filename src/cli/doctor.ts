@@ -35,7 +35,7 @@ export function registerDoctor(program: Command): void {
     .option('--root <dir>', 'live only: read files under this root directory (a lab node)')
     .option('--facts <file.json>', 'judge a NodeFacts JSON file (as `podpath collect --json` prints it)')
     .option('--lang <zh|en>', 'language of the report (default: from LC_ALL / LANG)')
-    .option('-o, --output <format>', 'text, json or markdown', 'text')
+    .option('-o, --output <format>', 'text, json, markdown or html (one self-contained file, both languages; redirect it: > report.html)', 'text')
     .option('--only <ids>', 'run only these rules (comma-separated ids, see `podpath rules`)')
     .option('--no-color', 'plain text even on a terminal')
     .option('--peer <address>', "also probe this peer (running `podpath agent`) both ways over the underlay and the overlay, and judge the peer's own evidence; the probe options below apply")
@@ -55,14 +55,14 @@ export function registerDoctor(program: Command): void {
         for (const [flag, set] of [['--peer', opts.peer], ['--root', opts.root], ['--facts', opts.facts]] as const) {
           if (set !== undefined) throw new PodpathError('E_USAGE', `${flag} cannot be combined with a transcript (--from ${from})`);
         }
-        const { report, exitCode } = await runDoctorTranscript({ from, lang, only, stdin: process.stdin });
-        process.stdout.write(render(report, format, { color }));
+        const { report, exitCode, translation } = await runDoctorTranscript({ from, lang, only, stdin: process.stdin, alsoIn: format === 'html' ? otherLang(lang) : undefined });
+        process.stdout.write(render(report, format, { color, translation }));
         process.exitCode = exitCode;
         return;
       }
       const peer = opts.peer ? probeOptionsFrom(opts.peer, opts) : undefined;
-      const { report, exitCode } = await runDoctor({ from, root: opts.root, facts: opts.facts, lang, only, peer });
-      process.stdout.write(render(report, format, { color }));
+      const { report, exitCode, translation } = await runDoctor({ from, root: opts.root, facts: opts.facts, lang, only, peer, alsoIn: format === 'html' ? otherLang(lang) : undefined });
+      process.stdout.write(render(report, format, { color, translation }));
       process.exitCode = exitCode;
     });
 }
@@ -89,6 +89,11 @@ node's report; -o json prints an array of the per-node reports (an unreadable bu
 Exit code: 0 all healthy, 1 any findings, 2 any bundle unreadable (the others are still reported),
 3 none of those but a node inconclusive (never counted healthy).`;
 
+/** The HTML report carries both languages: the rules run in the other one too. */
+function otherLang(lang: Lang): Lang {
+  return lang === 'en' ? 'zh' : 'en';
+}
+
 function collectValues(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -103,8 +108,9 @@ async function runFleetCli(opts: DoctorCliOptions, how: { format: ReportFormat; 
   for (const dir of opts.fromDir) pushAll(listed, await listBundleDir(dir));
   const sources = [...new Set(listed)];
   if (sources.includes('-')) throw new PodpathError('E_USAGE', '--from - (standard input) judges one transcript: it cannot be one of several --from');
-  const judge = (from: string) => (isTranscriptSource(from) ? runDoctorTranscript({ from, lang: how.lang, only: how.only }) : runDoctor({ from, lang: how.lang, only: how.only }));
-  const { entries, exitCode } = await runFleet({ sources, lang: how.lang, only: how.only, concurrency, judge });
+  const alsoIn = how.format === 'html' ? otherLang(how.lang) : undefined;
+  const judge = (from: string) => (isTranscriptSource(from) ? runDoctorTranscript({ from, lang: how.lang, only: how.only, alsoIn }) : runDoctor({ from, lang: how.lang, only: how.only, alsoIn }));
+  const { entries, exitCode } = await runFleet({ sources, lang: how.lang, only: how.only, concurrency, judge, alsoIn });
   for (const e of entries) if ('error' in e) process.stderr.write(`${show(`podpath: ${e.error.code}: ${e.error.message}`, 2000)}\n`);
   process.stdout.write(renderFleet(entries, how.format, { lang: how.lang, color: how.color }));
   return exitCode;

@@ -31,6 +31,7 @@ const COMMANDS: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['lab'], load: async () => (await import('./lab.js')).registerLab },
   { names: ['cluster'], load: async () => (await import('./cluster.js')).registerCluster },
   { names: ['trace'], load: async () => (await import('./trace.js')).registerTrace },
+  { names: ['report'], load: async () => (await import('./report.js')).registerReport },
 ];
 
 export async function buildProgram(argv: string[] = process.argv): Promise<Command> {

@@ -1,20 +1,33 @@
 import type { Command } from 'commander';
-import { probePeer } from '../probe/peer.js';
-import { renderPeerReport } from '../probe/render.js';
+import { runProbe } from '../app/probe.js';
+import { resolveLang } from '../engine/i18n.js';
+import { renderProbeJson } from '../report/probe-json.js';
+import { renderProbeText } from '../report/probe-text.js';
+import { PodpathError } from '../util/errors.js';
+import { VERSION } from '../util/version.js';
 import { addProbeOptions, probeOptionsFrom, type ProbeCliOptions } from './probe-options.js';
+
+const FORMATS = ['text', 'json'] as const;
 
 export function registerProbe(program: Command): void {
   addProbeOptions(
     program
       .command('probe <peer>')
-      .description('probe a peer running `podpath agent`: UDP echo, size sweep, optional rate ramp, TCP, DNS; both directions, underlay and overlay; places each loss'),
+      .description('probe a peer running `podpath agent`: UDP echo, size sweep, optional rate ramp, TCP, DNS; both directions, underlay and overlay; the probe rules say where each loss happened'),
   )
     .option('--no-reverse', 'probe only from here to the peer')
-    .option('--json', 'print the report as JSON')
-    .action(async (peer: string, o: ProbeCliOptions & { reverse: boolean; json?: boolean }) => {
-      const report = await probePeer({ ...probeOptionsFrom(peer, o), reverse: o.reverse !== false });
-      process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderPeerReport(report, process.stdout.isTTY));
-      const bad = report.errors.length > 0 || report.directions.some((d) => (d.echoVerdict && d.echoVerdict.place !== 'delivered') || d.result.sweep?.smallestFailing !== undefined || d.result.ramp?.lossOnsetBps !== undefined);
-      process.exitCode = report.errors.length ? 2 : bad ? 1 : 0;
+    .option('--lang <zh|en>', 'language of the report (default: from LC_ALL / LANG)')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .option('--json', 'the same as -o json')
+    .option('--no-color', 'plain text even on a terminal')
+    .addHelpText('after', '\nExit code: 0 every probe passed and no rule found anything, 1 loss measured or findings, 2 error.\n')
+    .action(async (peer: string, o: ProbeCliOptions & { reverse: boolean; json?: boolean; lang?: string; output: string; color?: boolean }) => {
+      const format = o.json ? 'json' : o.output;
+      if (!(FORMATS as readonly string[]).includes(format)) throw new PodpathError('E_BAD_FORMAT', `unknown output format "${format}": use ${FORMATS.join(', ')}`);
+      const lang = resolveLang(o.lang);
+      const run = await runProbe({ ...probeOptionsFrom(peer, o), reverse: o.reverse !== false, lang });
+      const color = o.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
+      process.stdout.write(format === 'json' ? renderProbeJson(run, VERSION) : renderProbeText(run, { color }));
+      process.exitCode = run.exitCode;
     });
 }

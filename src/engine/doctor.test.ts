@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runDoctor } from './doctor.js';
+import { NODE_FACTS_SCHEMA_VERSION } from '../evidence/node-facts.js';
 
 const bundle = fileURLToPath(new URL('../../test/fixtures/bundles/sos-4.0-netns', import.meta.url));
 
@@ -21,7 +22,7 @@ describe('runDoctor', () => {
       only: ['udp-csum-errors'],
       collect: async ({ needs }) => {
         asked = needs;
-        return { schemaVersion: 1, collectedAt: 'now', origin: { kind: 'live' }, missing: [], snmp: { tables: { Udp: { InCsumErrors: 3, InErrors: 3 } }, source: '/proc/net/snmp' } };
+        return { schemaVersion: NODE_FACTS_SCHEMA_VERSION, collectedAt: 'now', origin: { kind: 'live' }, missing: [], snmp: { tables: { Udp: { InCsumErrors: 3, InErrors: 3 } }, source: '/proc/net/snmp' } };
       },
     });
     // Probes come from --peer, never from the collector.

@@ -30,22 +30,27 @@ export interface DoctorOptions {
   peer?: PeerCheckOptions;
   /** Evidence besides the node's facts, judged in the same run (a transcript's tcpdump text as captures). */
   parts?: Partial<EvidenceParts>;
+  /**
+   * Also judge the same evidence in this language (`translation`): the HTML report carries both.
+   * The rules run again on what was collected once; nothing is read or probed twice.
+   */
+  alsoIn?: Lang;
 }
 
 /** The probes were run from the other end: on the peer's report the probe rules have nothing of their own. */
 const NO_PROBES_ON_PEER = { evidence: 'probes', reason: 'the probes ran from the other node: see its report' };
 const NO_PROBES = { evidence: 'probes', reason: 'no peer was probed (run `podpath doctor --peer NODE_IP` with `podpath agent` running there)' };
 
-/** A probe as the peer saw it: its counters are `local` there, ours are its `peer`'s. */
+/** A probe as the peer saw it: its counters, devices and sends are `local` there, ours are its `peer`'s. */
 function asSeenByPeer(p: ProbeEvidence): ProbeEvidence {
   const flip = (n: 'local' | 'peer'): 'local' | 'peer' => (n === 'local' ? 'peer' : 'local');
-  return { ...p, counters: p.counters.map((c) => ({ ...c, node: flip(c.node) })) };
+  return { ...p, sender: flip(p.sender), devices: { local: p.devices.peer, peer: p.devices.local }, counters: p.counters.map((c) => ({ ...c, node: flip(c.node) })) };
 }
 
 /** What doctor reads besides the rules' needs: enough to tell whether this is a Kubernetes node. */
 const ALWAYS: EvidenceKey[] = ['kernel', 'os', 'links', 'cni'];
 
-export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorReport; exitCode: number }> {
+export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorReport; exitCode: number; translation?: DoctorReport }> {
   const rules = opts.rules ?? allRules;
   if (opts.facts && (opts.from || opts.root)) throw new PodpathError('E_USAGE', '--facts cannot be combined with --from or --root');
   const chosen = opts.only && opts.only.length > 0 ? rules.filter((r) => opts.only?.includes(r.meta.id)) : rules;
@@ -53,7 +58,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
   const needs = [...new Set([...evidenceFor(chosen).filter(isNodeSection), ...ALWAYS])].filter((k) => k !== 'probes').sort();
   const collect = opts.collect ?? collectNodeFacts;
   let facts = opts.facts ? loadFactsFile(opts.facts) : await collect({ from: opts.from, root: opts.root, needs });
-  let peerReport: DoctorReport | undefined;
+  /** The peer's facts as collected (its report's node and notes), and as its rules judge them. */
+  let peer: { collected: NodeFacts; judged: NodeFacts } | undefined;
   let peerError: string | undefined;
   if (opts.peer) {
     if (opts.from || opts.facts) throw new PodpathError('E_USAGE', '--peer probes from this host: it cannot be combined with --from or --facts');
@@ -62,21 +68,28 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
     if (check.peerFacts) {
       // The rules that need probes stay here (they judged the probes already); the peer's other rules
       // read the peer's own counter changes while probing, e.g. InCsumErrors rising or not since boot.
-      const peerFacts = { ...check.peerFacts, probes: check.probes.map(asSeenByPeer), missing: [...check.peerFacts.missing.filter((m) => m.evidence !== 'probes'), NO_PROBES_ON_PEER] };
-      const peerOutcome = runRules(rules, { node: peerFacts }, { lang: opts.lang, only: opts.only });
-      peerReport = buildReport(check.peerFacts, peerOutcome, { lang: opts.lang, version: VERSION });
+      peer = { collected: check.peerFacts, judged: { ...check.peerFacts, probes: check.probes.map(asSeenByPeer), missing: [...check.peerFacts.missing.filter((m) => m.evidence !== 'probes'), NO_PROBES_ON_PEER] } };
     } else {
       peerError = check.peerFactsError;
     }
   } else if (!facts.probes) {
     facts = { ...facts, missing: [...facts.missing.filter((m) => m.evidence !== 'probes'), NO_PROBES] };
   }
-  const evidence: Evidence = { ...opts.parts, node: facts };
-  const outcome = runRules(rules, evidence, { lang: opts.lang, only: opts.only });
-  const report = buildReport(facts, outcome, { lang: opts.lang, version: VERSION });
-  report.verdict = judgeVerdict({ rules: chosen, results: outcome.results, evidence, notes: facts.notes, commandsFor });
-  if (opts.peer) report.peer = { address: opts.peer.peer, report: peerReport, error: peerError };
-  const anyFindings = outcome.findings.length > 0 || (peerReport?.findings.length ?? 0) > 0;
+  const now = new Date();
+  const judge = (lang: Lang): DoctorReport => {
+    const evidence: Evidence = { ...opts.parts, node: facts };
+    const outcome = runRules(rules, evidence, { lang, only: opts.only });
+    const report = buildReport(facts, outcome, { lang, version: VERSION, now });
+    report.verdict = judgeVerdict({ rules: chosen, results: outcome.results, evidence, notes: facts.notes, commandsFor });
+    if (opts.peer) {
+      const peerReport = peer ? buildReport(peer.collected, runRules(rules, { node: peer.judged }, { lang, only: opts.only }), { lang, version: VERSION, now }) : undefined;
+      report.peer = { address: opts.peer.peer, report: peerReport, error: peerError };
+    }
+    return report;
+  };
+  const report = judge(opts.lang);
+  const translation = opts.alsoIn !== undefined && opts.alsoIn !== opts.lang ? judge(opts.alsoIn) : undefined;
+  const anyFindings = report.findings.length > 0 || (report.peer?.report?.findings.length ?? 0) > 0;
   // A bundle cut short, a transcript that lets too few rules judge: never passed as healthy.
-  return { report, exitCode: anyFindings ? 1 : isInconclusive(report) ? EXIT_INCONCLUSIVE : 0 };
+  return { report, exitCode: anyFindings ? 1 : isInconclusive(report) ? EXIT_INCONCLUSIVE : 0, ...(translation ? { translation } : {}) };
 }

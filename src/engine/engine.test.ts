@@ -157,10 +157,20 @@ describe('facts files', () => {
     const dir = mkdtempSync(`${tmpdir()}/ppe1-facts-`);
     try {
       writeFileSync(`${dir}/bad.json`, '{"schemaVersion": 1,');
-      writeFileSync(`${dir}/wrong.json`, JSON.stringify({ schemaVersion: 2, collectedAt: 'x', origin: { kind: 'live' } }));
+      // A schema this podpath does not know (1 is read through the upgrade, 2 is current).
+      writeFileSync(`${dir}/wrong.json`, JSON.stringify({ schemaVersion: 3, collectedAt: 'x', origin: { kind: 'live' } }));
       expect(() => loadFactsFile(`${dir}/bad.json`)).toThrow(expect.objectContaining({ code: 'E_FACTS_JSON' }));
       expect(() => loadFactsFile(`${dir}/wrong.json`)).toThrow(expect.objectContaining({ code: 'E_FACTS_INVALID', message: expect.stringMatching(/schemaVersion/) }));
       expect(() => loadFactsFile(`${dir}/absent.json`)).toThrow(expect.objectContaining({ code: 'E_FACTS_READ' }));
+      // Schema 1 is read as 2: its probe entries lose the verdict and gain `sender`.
+      writeFileSync(`${dir}/v1.json`, JSON.stringify({
+        schemaVersion: 1, collectedAt: 'x', origin: { kind: 'live' },
+        probes: [{ peer: 'p', label: 'overlay', from: 'p', to: 'this node', target: 't', source: 's', echo: { sent: 2, received: 0, place: 'underlay', summary: 'lost', evidence: ['x'] }, counters: [] }],
+      }));
+      const v1 = loadFactsFile(`${dir}/v1.json`);
+      expect(v1.schemaVersion).toBe(2);
+      expect(v1.probes?.[0]).toMatchObject({ sender: 'peer', echo: { sent: 2, received: 0, sendErrors: {} }, devices: { local: {}, peer: {} } });
+      expect(v1.probes?.[0]?.echo).not.toHaveProperty('place');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NodeFacts } from '../evidence/node-facts.js';
+import { NODE_FACTS_SCHEMA_VERSION, type NodeFacts } from '../evidence/node-facts.js';
 import { PodpathError } from '../util/errors.js';
 import { describeError, fleetExitCode, listBundleDir, mapBounded, runFleet } from './fleet.js';
 
@@ -51,7 +51,7 @@ describe('runFleet', () => {
   it('reads with the given bound', async () => {
     let inFlight = 0;
     let peak = 0;
-    const facts = (): NodeFacts => ({ schemaVersion: 1, collectedAt: 'now', origin: { kind: 'bundle' }, missing: [] });
+    const facts = (): NodeFacts => ({ schemaVersion: NODE_FACTS_SCHEMA_VERSION, collectedAt: 'now', origin: { kind: 'bundle' }, missing: [] });
     const { entries } = await runFleet({
       sources: Array.from({ length: 9 }, (_, i) => `b${i}`),
       lang: 'en',

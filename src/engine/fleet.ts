@@ -15,15 +15,15 @@ export interface FleetError {
   message: string;
 }
 
-/** One bundle's outcome, in the order the bundles were given. */
-export type FleetEntry = { from: string; report: DoctorReport } | { from: string; error: FleetError };
+/** One bundle's outcome, in the order the bundles were given (`translation`: with `alsoIn`). */
+export type FleetEntry = { from: string; report: DoctorReport; translation?: DoctorReport } | { from: string; error: FleetError };
 
-export interface FleetOptions extends Pick<DoctorOptions, 'lang' | 'only' | 'rules' | 'collect'> {
+export interface FleetOptions extends Pick<DoctorOptions, 'lang' | 'only' | 'rules' | 'collect' | 'alsoIn'> {
   /** Bundle directories, tarballs or facts .json files. */
   sources: string[];
   concurrency?: number;
   /** Judges one source instead of runDoctor (the CLI routes transcripts to their own use case). */
-  judge?: (from: string) => Promise<{ report: DoctorReport }>;
+  judge?: (from: string) => Promise<{ report: DoctorReport; translation?: DoctorReport }>;
 }
 
 export interface FleetOutcome {
@@ -36,8 +36,9 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
   const limit = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_FLEET_CONCURRENCY));
   const entries = await mapBounded(opts.sources, limit, async (from): Promise<FleetEntry> => {
     try {
-      const { report } = opts.judge ? await opts.judge(from) : await runDoctor({ from, lang: opts.lang, only: opts.only, rules: opts.rules, collect: opts.collect });
-      return { from, report };
+      const one = { from, lang: opts.lang, only: opts.only, rules: opts.rules, collect: opts.collect, alsoIn: opts.alsoIn };
+      const { report, translation } = opts.judge ? await opts.judge(from) : await runDoctor(one);
+      return translation ? { from, report, translation } : { from, report };
     } catch (e) {
       // A usage error (an unknown --only id) is the same for every bundle: stop, do not repeat it 100 times.
       if (isPodpathError(e) && (e.code === 'E_USAGE' || e.code === 'E_UNKNOWN_RULE')) throw e;

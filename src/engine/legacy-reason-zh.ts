@@ -15,7 +15,7 @@ const NAMES: [RegExp, string][] = Object.values(EVIDENCE_NAMES)
 const PHRASES: [RegExp, string][] = [
   [/^internal error: /, '内部错误：'],
   ...NAMES,
-  [/(`[^`]+`|\/[^\s,;()]+) is not in the bundle/g, '包中没有 $1'],
+  [/(?<![^\s(,;])(`[^`]+`|\/[^\s,;()]+) is not in the bundle/g, '包中没有 $1'],
   [/(`[^`]+`) gave no answer for /g, '$1 没有给出结果：'],
   [/run `podpath doctor --peer NODE_IP` with `podpath agent` running there/g, '在对端运行 `podpath agent`，再执行 `podpath doctor --peer 节点IP`'],
   [/: not in the bundle \(no ([^()]+)\)/g, '：包中没有（缺 $1）'],

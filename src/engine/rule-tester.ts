@@ -96,7 +96,7 @@ export function reportProblems(rule: Rule, r: Report): string[] {
     for (const step of toFinding(rule, r, lang).remediation) {
       for (const line of [...step.commands, ...step.undo]) {
         if (/^# (command not shown|未给出该命令)/.test(line)) problems.push(`a command was refused: ${line}`);
-        if (/\{[A-Za-z_][A-Za-z0-9_]*\}/.test(line.replace(/#.*$/, ''))) problems.push(`a placeholder is left in "${line}"`);
+        if (/\{[A-Za-z_][A-Za-z0-9_]*\}/.test((line.includes('#') ? line.slice(0, line.indexOf('#')) : line))) problems.push(`a placeholder is left in "${line}"`);
       }
     }
   }

@@ -35,8 +35,8 @@ function oneLevel(text: string): string {
 /** A source's or rule's reason, flat; `unwrap` drops a source's own `no X (...)` around its reasons. */
 export function flatReason(reason: string, unwrap = false): string {
   let r = reason
-    .replace(/(^|[(;]\s*)([^;()]+?): not in the bundle \(no ([^()]+)\)/g, (_, lead: string, what: string, where: string) => `${lead}${named(what)} is not in the bundle (${where})`)
-    .replace(/(^|[(;]\s*)([^;()`]+?): not in the bundle/g, (_, lead: string, what: string) => `${lead}${named(what)} is not in the bundle`);
+    .replace(/(^|[(;]\s*)([^;()\s][^;()]*?): not in the bundle \(no ([^()]+)\)/g, (_, lead: string, what: string, where: string) => `${lead}${named(what)} is not in the bundle (${where})`)
+    .replace(/(^|[(;]\s*)([^;()`\s][^;()`]*?): not in the bundle/g, (_, lead: string, what: string) => `${lead}${named(what)} is not in the bundle`);
   // "no interfaces (A; B)": the caller says what is missing; A and B say why.
   const wrapped = unwrap ? /^no [^()]*? \((.*)\)$/.exec(r) : null;
   if (wrapped?.[1] !== undefined && balanced(wrapped[1])) r = wrapped[1];

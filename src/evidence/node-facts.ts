@@ -3,7 +3,12 @@
 import { z } from 'zod';
 import { ProbeEvidence } from './probe-evidence.js';
 
-export const NODE_FACTS_SCHEMA_VERSION = 1;
+/**
+ * 2: probe entries hold measurements only (sender, devices, send errors; no verdict). Facts of
+ * schema 1 are read through the upgrade in the schema (`schemaVersion` and ProbeEvidence): see
+ * CHANGELOG.md.
+ */
+export const NODE_FACTS_SCHEMA_VERSION = 2;
 
 /** Where a piece of evidence came from: a bundle-relative path (`sos_commands/networking/ip_-s_-d_link`) or a file path. */
 export const SourceRef = z.string();
@@ -276,7 +281,8 @@ export const ReadNote = z.object({ code: z.string(), message: z.string() });
 export type ReadNote = z.infer<typeof ReadNote>;
 
 export const NodeFacts = z.object({
-  schemaVersion: z.literal(NODE_FACTS_SCHEMA_VERSION),
+  /** Schema 1 is accepted and read as 2 (its probe entries upgraded by ProbeEvidence). */
+  schemaVersion: z.union([z.literal(1), z.literal(NODE_FACTS_SCHEMA_VERSION)]).transform((): typeof NODE_FACTS_SCHEMA_VERSION => NODE_FACTS_SCHEMA_VERSION),
   collectedAt: z.string(),
   origin: z.object({ kind: z.enum(['live', 'bundle', 'fixture', 'transcript']), path: z.string().optional() }),
   /** Evidence that could not be had, and why (not installed, not permitted, absent from the bundle). */

@@ -1,9 +1,10 @@
-// `podpath probe PEER`: probes the underlay and the overlay in both directions, reads both nodes'
-// counters around each run, and places every loss.
+// `podpath probe PEER`: probes the underlay and the overlay in both directions and reads both nodes'
+// counters around each run, with the devices they were read on. It measures only: where a loss
+// happened is for the rules to say (src/rules/shared/loss-place.ts).
 import { UdpResponder } from './responder.js';
 import { readCounters, diffCounters, interfaceOf, type CounterDelta, type CounterSnapshot } from './counters.js';
 import { runProbeSuite, type ProbeRequest, type ProbeSuiteResult } from './suite.js';
-import { localizeLoss, type LossVerdict } from './localize.js';
+import type { ProbeDevices } from '../evidence/probe-evidence.js';
 import { AgentApi, type AgentTlsOptions } from './agent-api.js';
 
 export { AgentApi } from './agent-api.js';
@@ -43,16 +44,22 @@ export interface DirectionReport {
   from: string;
   to: string;
   label: 'underlay' | 'overlay';
+  /** Which node sent the probes: this one (`local`) or the peer. */
+  sender: 'local' | 'peer';
   result: ProbeSuiteResult;
-  echoVerdict?: LossVerdict;
+  /** Each node's NIC and VXLAN device found by the probes' addresses, named when their counters were read. */
+  devices: { local: ProbeDevices; peer: ProbeDevices };
   /** Counter changes on this node and on the peer while the probes ran, and how long that was. */
   localDelta?: CounterDelta;
   peerDelta?: CounterDelta;
   seconds: number;
 }
 
+/** 2: directions carry `sender` and `devices` and no verdict (`echoVerdict` is gone). */
+export const PEER_PROBE_REPORT_VERSION = 2;
+
 export interface PeerProbeReport {
-  schemaVersion: 1;
+  schemaVersion: typeof PEER_PROBE_REPORT_VERSION;
   peer: string;
   startedAt: string;
   directions: DirectionReport[];
@@ -61,7 +68,7 @@ export interface PeerProbeReport {
 
 export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
   const api = new AgentApi(o.peer, o.apiPort, o.token, o.tls);
-  const report: PeerProbeReport = { schemaVersion: 1, peer: o.peer, startedAt: new Date().toISOString(), directions: [], errors: [] };
+  const report: PeerProbeReport = { schemaVersion: PEER_PROBE_REPORT_VERSION, peer: o.peer, startedAt: new Date().toISOString(), directions: [], errors: [] };
   await api.get('/v1/counters'); // fails early, with a clear error, when there is no agent
 
   const reverse = o.reverse !== false && o.source !== undefined;
@@ -84,25 +91,26 @@ export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
     dns: o.dns,
   });
 
+  const addrs: NodeAddresses = { local: { underlay: o.source, overlay: o.overlaySource }, peer: { underlay: o.peer, overlay: o.peerOverlay } };
   try {
     for (const p of paths) {
       // A to B: we send, the peer's agent answers.
-      report.directions.push(await measured('local', p.label, p.remote, () => runProbeSuite(o.key, request(p.remote, p.local, p.label, false)), api, o.peer, o.source, o.overlaySource, o.peerOverlay));
+      report.directions.push(await measured('local', p.label, () => runProbeSuite(o.key, request(p.remote, p.local, p.label, false)), api, o.peer, addrs));
       if (reverse && p.local && responder) {
         const local = responder;
-        report.directions.push(await measured('peer', p.label, p.local, async () => {
+        report.directions.push(await measured('peer', p.label, async () => {
           // Our own responder counts what arrived here: the peer's tally request may be lost on
           // the same broken way back as its echoes.
           const r = await api.post<ProbeSuiteResult>('/v1/probe', request(p.local!, p.remoteSource ?? p.remote, p.label, false));
           if (r.echo && r.echo.arrivedAtPeer === undefined) r.echo.arrivedAtPeer = local.tallyOf(r.echo.session) ?? 0;
           return r;
-        }, api, o.peer, o.source, o.overlaySource, o.peerOverlay));
+        }, api, o.peer, addrs));
       }
     }
     // The ramp comes last: if it trips a blackhole, every other measurement is already done.
     if (o.maxRateBps) {
       const p = paths[0]!;
-      report.directions.push(await measured('local', p.label, p.remote, () => runProbeSuite(o.key, { ...request(p.remote, p.local, p.label, true), echo: undefined, sweep: undefined, tcp: undefined, dns: undefined }), api, o.peer, o.source, o.overlaySource, o.peerOverlay));
+      report.directions.push(await measured('local', p.label, () => runProbeSuite(o.key, { ...request(p.remote, p.local, p.label, true), echo: undefined, sweep: undefined, tcp: undefined, dns: undefined }), api, o.peer, addrs));
     }
   } catch (e) {
     report.errors.push(e instanceof Error ? e.message : String(e));
@@ -112,10 +120,11 @@ export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
   return report;
 }
 
+/** The addresses each node's devices are found by: its underlay address, and its overlay address on the overlay path. */
+interface NodeAddresses { local: { underlay?: string; overlay?: string }; peer: { underlay?: string; overlay?: string } }
+
 async function measured(
-  sender: 'local' | 'peer', label: 'underlay' | 'overlay', target: string,
-  run: () => Promise<ProbeSuiteResult>, api: AgentApi, peerAddress: string, localAddress?: string,
-  localOverlay?: string, peerOverlay?: string,
+  sender: 'local' | 'peer', label: 'underlay' | 'overlay', run: () => Promise<ProbeSuiteResult>, api: AgentApi, peerAddress: string, addrs: NodeAddresses,
 ): Promise<DirectionReport> {
   const snap = async () => Promise.all([readCounters(), api.get<CounterSnapshot>('/v1/counters')]);
   const [localBefore, remoteBefore] = await snap();
@@ -126,22 +135,20 @@ async function measured(
   const localDelta = diffCounters(localBefore, localAfter);
   const remoteDelta = diffCounters(remoteBefore, remoteAfter);
   const [from, to] = sender === 'local' ? ['this node', peerAddress] : [peerAddress, 'this node'];
-  const receiverSnap = sender === 'local' ? remoteAfter : localAfter;
-  const senderSnap = sender === 'local' ? localAfter : remoteAfter;
-  const senderAddrs = sender === 'local' ? { underlay: localAddress, overlay: localOverlay } : { underlay: peerAddress, overlay: peerOverlay };
-  const underlayAddr = sender === 'local' ? peerAddress : localAddress;
-  const echoVerdict = result.echo
-    ? localizeLoss({
-      from, to,
-      sent: result.echo.sent, echoed: result.echo.received, arrived: result.echo.arrivedAtPeer, sendErrors: result.echo.sendErrors,
-      sender: sender === 'local' ? localDelta : remoteDelta,
-      receiver: sender === 'local' ? remoteDelta : localDelta,
-      receiverNic: underlayAddr ? interfaceOf(receiverSnap, underlayAddr) : undefined,
-      receiverOverlayDev: label === 'overlay' ? interfaceOf(receiverSnap, target) : undefined,
-      senderNic: senderAddrs.underlay ? interfaceOf(senderSnap, senderAddrs.underlay) : undefined,
-      senderOverlayDev: label === 'overlay' && senderAddrs.overlay ? interfaceOf(senderSnap, senderAddrs.overlay) : undefined,
-    })
-    : undefined;
-  return { from, to, label, result, echoVerdict, localDelta, peerDelta: remoteDelta, seconds };
+  const devices = {
+    local: devicesOf(localAfter, localDelta, label, addrs.local),
+    peer: devicesOf(remoteAfter, remoteDelta, label, addrs.peer),
+  };
+  return { from, to, label, sender, result, devices, localDelta, peerDelta: remoteDelta, seconds };
 }
 
+/** A node's NIC (by its underlay address) and, on the overlay, its VXLAN device (by its overlay address), when both snapshots counted them. */
+function devicesOf(after: CounterSnapshot, delta: CounterDelta, label: 'underlay' | 'overlay', a: { underlay?: string; overlay?: string }): ProbeDevices {
+  const counted = (address: string | undefined) => {
+    const name = address ? interfaceOf(after, address) : undefined;
+    return name !== undefined && delta.interfaces[name] !== undefined ? name : undefined;
+  };
+  const nic = counted(a.underlay);
+  const overlay = label === 'overlay' ? counted(a.overlay) : undefined;
+  return { ...(nic !== undefined ? { nic } : {}), ...(overlay !== undefined ? { overlay } : {}) };
+}

@@ -13,6 +13,8 @@ import { isInconclusive } from './model.js';
 import { displayWidth, padEndDisplay, padStartDisplay } from '../util/display-width.js';
 import { demoteHeadings, jsonText, mdCell, mdCode, mdText, show } from './safe-text.js';
 import { maxOf } from '../util/arrays.js';
+import { VERSION } from '../util/version.js';
+import { renderFleetHtml } from './html/render.js';
 
 /** The JSON form of a bundle that could not be read (a report entry has schema `podpath.doctor`). */
 export const FLEET_ERROR_SCHEMA = 'podpath.doctor.error';
@@ -67,8 +69,9 @@ export function fleetTotals(rows: FleetRow[]): Record<FleetRow['status'], number
   return totals;
 }
 
-export function renderFleet(entries: FleetEntry[], format: ReportFormat, opts: { lang: Lang; color?: boolean }): string {
+export function renderFleet(entries: FleetEntry[], format: ReportFormat, opts: { lang: Lang; color?: boolean; version?: string }): string {
   if (format === 'json') return renderFleetJson(entries);
+  if (format === 'html') return renderFleetHtml(entries, { lang: opts.lang, version: opts.version ?? VERSION });
   if (format === 'markdown') return renderFleetMarkdown(entries, opts.lang);
   return renderFleetText(entries, opts);
 }

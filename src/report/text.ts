@@ -3,7 +3,7 @@
 // with their reasons, then the count of rules that passed.
 import pc from 'picocolors';
 import { SEVERITY_ORDER } from '../engine/run-rules.js';
-import type { Finding, Severity } from '../engine/types.js';
+import type { Finding, Lang, Severity } from '../engine/types.js';
 import { label, severityLabel } from './labels.js';
 import { isInconclusive, type DoctorReport } from './model.js';
 import { show } from './safe-text.js';
@@ -11,12 +11,12 @@ import { pushAll } from '../util/arrays.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
-function paintSeverity(c: Colors, s: Severity, text: string): string {
+export function paintSeverity(c: Colors, s: Severity, text: string): string {
   return s === 'critical' ? c.bold(c.red(text)) : s === 'error' ? c.red(text) : s === 'warning' ? c.yellow(text) : c.cyan(text);
 }
 
-function renderFinding(f: Finding, r: DoctorReport, c: Colors): string[] {
-  const { lang } = r;
+/** One finding as a block of lines (also used by `podpath probe`'s report). */
+export function renderFinding(f: Finding, lang: Lang, c: Colors): string[] {
   const out: string[] = [];
   // Titles, messages and evidence carry bundle data: every such string goes through show().
   out.push(`  ${paintSeverity(c, f.severity, '●')} ${c.bold(show(f.ruleId))}  ${show(f.title)}`);
@@ -71,7 +71,7 @@ export function renderText(r: DoctorReport, opts: { color?: boolean } = {}): str
     const group = r.findings.filter((f) => f.severity === s);
     if (group.length === 0) continue;
     lines.push(paintSeverity(c, s, `${severityLabel(s, lang)} (${group.length})`));
-    for (const f of group) pushAll(lines, renderFinding(f, r, c)).push('');
+    for (const f of group) pushAll(lines, renderFinding(f, lang, c)).push('');
   }
   const skipped = r.results.filter((x) => x.status === 'skipped');
   if (skipped.length > 0) {

@@ -24,7 +24,7 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 
 describe('parsers of long lists take 150,000 lines', () => {
   it('package history and inventories', () => {
-    expect(parseDnfRpmLog(lines((i) => `2025-08-07T01:34:25Z SUBDEBUG Upgraded: kernel-4.19.90-${i}.ky10.x86_64`))).toHaveLength(N);
+    expect(parseDnfRpmLog(lines((i) => `2025-08-07T01:34:25Z SUBDEBUG Upgraded: kernel-${i}`))).toHaveLength(N);
     expect(parseYumLog(lines((i) => `Mar 15 11:22:33 Installed: kernel-3.10.0-${i}.el7.x86_64`))).toHaveLength(N);
     expect(parseAptHistory(`Start-Date: 2024-01-01  10:00:00\nInstall: ${Array.from({ length: N }, (_, i) => `linux-image-${i}:amd64 (6.1.${i}-1)`).join(', ')}`)).toHaveLength(N);
     expect(parseRpmQa(lines((i) => `kernel-4.19.90-${i}.ky10.x86_64`))).toHaveLength(N);
@@ -77,8 +77,8 @@ describe('doctor on a bundle with 150,000 matching dnf lines', () => {
     const bundle = path.join(dir, 'b');
     await cp(path.join(ROOT, 'test/fixtures/bundles/seed000-kylin-52.49'), bundle, { recursive: true });
     // The running kernel's install, and 150,000 packages replaced in the same transaction: every one
-    // of them is evidence of the finding.
-    const log = `2025-08-07T01:34:25Z SUBDEBUG Installed: kernel-4.19.90-52.49.v2207.ky10.x86_64\n${lines((i) => `2025-08-07T01:34:25Z SUBDEBUG Upgraded: kernel-4.19.90-${i}.ky10.x86_64`)}\n`;
+    // of them is evidence of the finding (short lines: the whole log stays under the 8 MiB read limit).
+    const log = `2025-08-07T01:34:25Z SUBDEBUG Installed: kernel-4.19.90-52.49.v2207.ky10.x86_64\n${lines((i) => `2025-08-07T01:34:25Z SUBDEBUG Upgraded: kernel-${i}`)}\n`;
     await writeFile(path.join(bundle, 'var/log/dnf.rpm.log'), log);
     const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'doctor', '--from', bundle, '--no-color'], {
       cwd: ROOT, maxBuffer: 256 * 1024 * 1024,
@@ -86,6 +86,7 @@ describe('doctor on a bundle with 150,000 matching dnf lines', () => {
     expect(run.stderr).not.toMatch(/E_INTERNAL|Maximum call stack/);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('kernel-bad-udp-checksum');
-    expect(run.stdout).toContain('Upgraded: kernel-4.19.90-149999.ky10.x86_64');
+    expect(run.stdout).toContain('Upgraded: kernel-149999');
+    expect(run.stdout).not.toContain('E_FILE_CUT');
   }, 120_000);
 });

@@ -60,6 +60,8 @@ export const LIMITS = {
   pcapDiffAddresses: { code: 'E_PCAP_DIFF_LIMIT', value: 262_143, unit: 'items', what: 'distinct addresses told apart by pcap diff' },
   pcapDiffPairs: { code: 'E_PCAP_DIFF_LIMIT', value: 65_536, unit: 'items', what: 'address pairs counted one by one by pcap diff' },
   pcapDiffRateSources: { code: 'E_PCAP_DIFF_LIMIT', value: 16_384, unit: 'items', what: 'sources whose send rate pcap diff measures' },
+  // podpath report: the JSON results it joins into one HTML file.
+  reportInputBytes: { code: 'E_REPORT_INPUT_TOO_BIG', value: 64 * MiB, unit: 'bytes', what: 'JSON results read by `podpath report`, all files together (`-`, standard input, included)' },
   labStateBytes: { code: 'E_LAB_STATE', value: 4 << 20, unit: 'bytes', what: "a lab's state.json (podpath writes a few kB)" },
   // Kubernetes: dumps read from files and API responses (src/sources/kube/).
   kubeDumpBytes: { code: 'E_KUBE_DUMP_TOO_LARGE', value: 256 * 1024 * 1024, unit: 'bytes', what: 'one Kubernetes dump file' },

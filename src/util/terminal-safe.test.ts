@@ -12,6 +12,9 @@ describe('terminal-safe text', () => {
     expect(oneLine('a\nb\rc\u2028d')).toBe('a\\nb\\rc\\u2028d');
     expect(safeBlock('a\nb\u001bc\u202e')).toBe('a\nb\\x1bc\\u202e');
   });
+  it('escapes bidi marks and zero-width characters', () => {
+    expect(oneLine('a\u200fb\u200bc\ufeffd\u061ce')).toBe('a\\u200fb\\u200bc\\ufeffd\\u061ce');
+  });
   it('escapes C1 controls and DEL, keeps ordinary Unicode', () => {
     expect(oneLine('x\u009by\u007fz 内核')).toBe('x\\x9by\\x7fz 内核');
   });

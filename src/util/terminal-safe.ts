@@ -4,11 +4,12 @@
 // a Markdown file or a printed command goes through these functions first.
 
 // C0 controls except none, DEL, C1 controls, and the Unicode line/paragraph separators and
-// bidirectional overrides (a "Trojan Source" reorder is as good as a hidden payload).
+// bidirectional overrides and marks, zero-width characters (a "Trojan Source" reorder or an
+// invisible character is as good as a hidden payload).
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u061c\ufeff\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 // eslint-disable-next-line no-control-regex
-const UNSAFE_KEEP_NEWLINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_KEEP_NEWLINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u061c\ufeff\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function escapeChar(ch: string): string {
   const code = ch.codePointAt(0)!;

@@ -37,7 +37,7 @@ describe('podpath agent', () => {
   it("serves this node's evidence to a peer's doctor", async () => {
     const res = await fetch(`http://127.0.0.1:${API_PORT}/v1/facts`, { headers: { authorization: `Bearer ${env.PODPATH_TOKEN}` } });
     const facts = (await res.json()) as { schemaVersion: number; kernel?: { release: string } };
-    expect(facts.schemaVersion).toBe(1);
+    expect(facts.schemaVersion).toBe(2);
     expect(facts.kernel?.release).toMatch(/^\d+\.\d+/);
   });
 
@@ -49,14 +49,45 @@ describe('podpath agent', () => {
 });
 
 describe('podpath probe', () => {
-  it('probes both directions on loopback and reports every path delivered', async () => {
-    const { stdout } = await run(process.execPath, [...cli, 'probe', '127.0.0.1', '--source', '127.0.0.3', '--port', String(PROBE_PORT), '--api-port', String(API_PORT), '--count', '5', '--sweep-max', '2000', '--json'], { env });
-    const report = JSON.parse(stdout) as { directions: { from: string; echoVerdict: { place: string }; result: { sweep: { largestPassing: number } } }[] };
-    expect(report.directions.map((d) => d.from)).toEqual(['this node', '127.0.0.1']);
+  const probeArgs = ['probe', '127.0.0.1', '--source', '127.0.0.3', '--port', String(PROBE_PORT), '--api-port', String(API_PORT), '--count', '5', '--sweep-max', '2000'];
+
+  it('probes both directions on loopback: every path delivered, the probe rules judged and found nothing (-o json)', async () => {
+    const { stdout } = await run(process.execPath, [...cli, ...probeArgs, '-o', 'json'], { env });
+    const report = JSON.parse(stdout) as {
+      schema: string; schemaVersion: number; lang: string;
+      directions: { from: string; sender: string; devices: { local: { nic?: string }; peer: { nic?: string } }; result: { echo: { sent: number; received: number }; sweep: { largestPassing: number } } }[];
+      findings: unknown[]; results: { ruleId: string; status: string }[];
+    };
+    expect(report).toMatchObject({ schema: 'podpath.probe', schemaVersion: 2, lang: 'en' });
+    expect(report.directions.map((d) => [d.from, d.sender])).toEqual([['this node', 'local'], ['127.0.0.1', 'peer']]);
     for (const d of report.directions) {
-      expect(d.echoVerdict.place).toBe('delivered');
+      expect(d.result.echo.received).toBe(d.result.echo.sent);
       expect(d.result.sweep.largestPassing).toBe(2000);
+      // The peer's 127.0.0.1 is lo's address; 127.0.0.3 is inside lo's 127/8 but not an address
+      // of it, so no device is named for this end (and none is guessed).
+      expect(d.devices).toEqual({ local: {}, peer: { nic: 'lo' } });
+      expect(d).not.toHaveProperty('echoVerdict');
     }
+    expect(report.findings).toEqual([]);
+    expect(report.results.find((r) => r.ruleId === 'probe-path-loss')?.status).toBe('pass');
+  });
+
+  it('prints the measured numbers, then what the rules made of them, in either language (--lang zh)', async () => {
+    const en = (await run(process.execPath, [...cli, ...probeArgs, '--no-reverse', '--lang', 'en'], { env })).stdout;
+    expect(en).toMatch(/^underlay: this node -> 127\.0\.0\.1\n {2}ok {2}UDP echo: 5\/5 back, rtt avg [\d.]+ ms\n {2}ok {2}size sweep: every size up to 2000 bytes crossed$/m);
+    expect(en).toContain('No rule found a problem in these probes.');
+    expect(en).toMatch(/underlay-rate-blackhole: no rate ramp among the probes \(run with --max-rate\)/);
+    const zh = (await run(process.execPath, [...cli, ...probeArgs, '--no-reverse', '--lang', 'zh'], { env })).stdout;
+    expect(zh).toMatch(/^底层网络: 本节点 -> 127\.0\.0\.1\n {2}正常 UDP 回显:5\/5 返回,平均往返 [\d.]+ ms\n {2}正常 大小扫描:直到 2000 字节的所有大小都通过了$/m);
+    expect(zh).toContain('规则未在这些探测中发现问题。');
+    expect(zh).toContain('探测结果中没有速率爬升(加 --max-rate 运行)');
+    expect(zh).not.toMatch(/UDP echo|size sweep|No rule|Skipped|passed/);
+  });
+
+  it('refuses an output format it does not have before probing', async () => {
+    const e = await run(process.execPath, [...cli, ...probeArgs, '-o', 'markdown'], { env }).catch((err: { code: number; stderr: string }) => err);
+    expect(e).toMatchObject({ code: 2 });
+    expect((e as { stderr: string }).stderr.trim()).toMatch(/^podpath: E_BAD_FORMAT: unknown output format "markdown": use text, json$/);
   });
 
   it('says clearly when no agent answers', async () => {

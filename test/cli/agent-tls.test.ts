@@ -45,9 +45,10 @@ describe('agent API over TLS', () => {
 
   it('probe --tls --tls-fingerprint: both directions over the pinned API', async () => {
     const { stdout } = await probe(selfSigned, ['--tls', '--tls-fingerprint', fingerprint.toLowerCase()]);
-    const report = JSON.parse(stdout) as { directions: { from: string; echoVerdict: { place: string } }[]; errors: string[] };
+    const report = JSON.parse(stdout) as { directions: { from: string; result: { echo: { sent: number; received: number } } }[]; errors: string[]; findings: unknown[] };
     expect(report.errors).toEqual([]);
-    expect(report.directions.map((d) => [d.from, d.echoVerdict.place])).toEqual([['this node', 'delivered'], ['127.0.0.4', 'delivered']]);
+    expect(report.directions.map((d) => [d.from, d.result.echo.received, d.result.echo.sent])).toEqual([['this node', 3, 3], ['127.0.0.4', 3, 3]]);
+    expect(report.findings).toEqual([]);
   });
 
   it('a wrong pin is E_TLS_PIN on one line, and not one byte of the request (the token) reaches the server', async () => {

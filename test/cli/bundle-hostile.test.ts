@@ -312,7 +312,8 @@ describe('inputs that are not files, and names that carry escape sequences', { t
     for (const format of ['text', 'markdown']) {
       const r = await runCli(['doctor', '--from', dir, '-o', format]);
       const title = r.stdout.split('\n')[0]!;
-      expect(title).toContain('evil\\x1b[2J\\x1b[8mhidden');
+      // Markdown also escapes its own metacharacters (`\[`): compare with those escapes removed.
+      expect(format === 'markdown' ? title.replace(/\\([[\]\\])/g, '$1') : title).toContain('evil\\x1b[2J\\x1b[8mhidden');
       expect(title).not.toContain('\u001b');
     }
   });

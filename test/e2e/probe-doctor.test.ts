@@ -245,6 +245,39 @@ describe.skipIf(skip)('doctor --peer in the lab', () => {
     }
   }, 150_000);
 
+  it('podpath probe: the measured numbers, then the rule that places the loss (bad-udp-checksum), in English and Chinese', async () => {
+    const n1 = plan.nodes[0]!;
+    const n2 = plan.nodes[1]!;
+    const probe = async (extra: string[]) => {
+      const argv = ['netns', 'exec', n1.ns, process.execPath, ...cli, 'probe', PEER, '--source', n1.eth0Ip, '--overlay', n2.vtep.ip, '--overlay-source', n1.vtep.ip, '--no-sweep', ...extra];
+      // probe exits 1 when it measured a loss; the report is on stdout either way.
+      return pexec('ip', argv, { encoding: 'utf8', env: ENV, timeout: 60_000 }).then(
+        () => { throw new Error('probe passed with the fault injected'); },
+        (e: { stdout?: string; stderr?: string; code?: number }) => {
+          expect(e.code, e.stderr).toBe(1);
+          return e.stdout ?? '';
+        },
+      );
+    };
+    await injectFault(LAB, 'bad-udp-checksum', { node: 'n1' });
+    try {
+      const en = await probe(['--no-reverse']);
+      expect(en).toMatch(new RegExp(`overlay: this node -> ${PEER.replace(/\./g, '\\.')}\n {2}LOST UDP echo: 0/20 back`));
+      expect(en).toMatch(/udp-checksum-drop {2}The receiver drops probes for a bad UDP checksum\n[^\n]*reached 192\.168\.77\.12's NIC, dropped by 192\.168\.77\.12's kernel: InCsumErrors \+\d+ = bad UDP checksum/);
+      const zh = await probe(['--no-reverse', '--lang', 'zh']);
+      expect(zh).toContain('丢失 UDP 回显:0/20 返回');
+      expect(zh).toMatch(/到达了 192\.168\.77\.12 的网卡,被 192\.168\.77\.12 的内核丢弃:InCsumErrors \+\d+ = UDP 校验和错误/);
+      // The devices each node's counters were read on, found by the probes' addresses.
+      const json = JSON.parse(await probe(['-o', 'json'])) as { directions: { label: string; sender: string; devices: unknown }[]; findings: { ruleId: string }[] };
+      for (const d of json.directions.filter((x) => x.label === 'overlay')) {
+        expect(d.devices).toEqual({ local: { nic: 'eth0', overlay: 'flannel.1' }, peer: { nic: 'eth0', overlay: 'flannel.1' } });
+      }
+      expect(json.findings[0]?.ruleId).toBe('udp-checksum-drop');
+    } finally {
+      await healFaults(LAB);
+    }
+  }, 150_000);
+
   it('the responder survives a fuzz and a flood with bounded memory', async () => {
     const n1 = plan.nodes[0]!;
     const n2 = plan.nodes[1]!;

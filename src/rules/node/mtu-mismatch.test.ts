@@ -10,7 +10,7 @@ const links = (f: NodeFacts) => f.links?.items ?? [];
 // The underlay size sweep doctor --peer recorded in the lab with the switch ports at MTU 1450
 // (`podpath lab fault mtu-mismatch`): 1422 bytes cross, 1423 never arrive.
 const sweep = (largestPassing: number, smallestFailing: number): NonNullable<NodeFacts['probes']>[number] => ({
-  peer: '192.168.77.12', label: 'underlay', from: 'this node', to: '192.168.77.12', target: '192.168.77.12',
+  peer: '192.168.77.12', label: 'underlay', from: 'this node', to: '192.168.77.12', sender: 'local', target: '192.168.77.12', devices: { local: {}, peer: {} },
   source: 'probe 192.168.77.12 underlay (this node -> 192.168.77.12)', sweep: { largestPassing, smallestFailing, maxTried: 9000 }, counters: [],
 });
 

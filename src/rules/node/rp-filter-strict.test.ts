@@ -18,15 +18,21 @@ new RuleTester().run(rule, {
       facts: {
         ...withSysctl(good, { 'net.ipv4.conf.all.rp_filter': '1' }),
         probes: [{
-          peer: '192.168.77.12', label: 'overlay', from: 'this node', to: '192.168.77.12', target: '10.244.2.0', source: 'probe 10.244.2.0 overlay (this node -> 192.168.77.12)',
-          echo: { sent: 20, received: 0, arrivedAtPeer: 20, place: 'return-path', summary: "reached 192.168.77.12; the answers reached this node and were dropped by this node's reverse-path filter (rp_filter)", evidence: [] },
+          peer: '192.168.77.12', label: 'overlay', from: 'this node', to: '192.168.77.12', sender: 'local', target: '10.244.2.0', source: 'probe 10.244.2.0 overlay (this node -> 192.168.77.12)',
+          echo: { sent: 20, received: 0, arrivedAtPeer: 20 },
+          devices: { local: { nic: 'eth0', overlay: 'flannel.1' }, peer: { nic: 'eth0', overlay: 'flannel.1' } },
           counters: [
+            { node: 'local', counter: 'dev.eth0.rxPackets', delta: 24, seconds: 1.2, source: 'probe 10.244.2.0 overlay (this node -> 192.168.77.12)' },
+            { node: 'local', counter: 'dev.flannel.1.rxPackets', delta: 23, seconds: 1.2, source: 'probe 10.244.2.0 overlay (this node -> 192.168.77.12)' },
             { node: 'local', counter: 'Netstat.IPReversePathFilter', delta: 26, seconds: 1.2, source: 'probe 10.244.2.0 overlay (this node -> 192.168.77.12)' },
             { node: 'peer', counter: 'Netstat.IPReversePathFilter', delta: 0, seconds: 1.2, source: 'probe 10.244.2.0 overlay (this node -> 192.168.77.12)' },
           ],
         }],
       },
-      errors: [{ messageId: 'dropsProbes', severity: 'critical', data: { rpf: 26, peer: '192.168.77.12' }, evidence: ['IPReversePathFilter +26', "this node's reverse-path filter", 'net.ipv4.conf.all.rp_filter = 1'] }],
+      errors: [{
+        messageId: 'dropsProbes', severity: 'critical', data: { rpf: 26, peer: '192.168.77.12' },
+        evidence: ['IPReversePathFilter +26', '192.168.77.12: the responder counted 20 of 20 probes', 'this node: eth0 rx_packets +24, flannel.1 rx_packets +23', 'this node: /proc/net/netstat IPReversePathFilter +26', 'net.ipv4.conf.all.rp_filter = 1'],
+      }],
     },
     {
       name: 'broken node (real): eth0 = 1 under flannel.1',

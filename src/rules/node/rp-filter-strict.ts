@@ -6,6 +6,7 @@ import { prefixContains } from '../data/ipv4.js';
 import type { EvidenceLine } from '../../evidence/node-facts.js';
 import { ifaceSysctl, line, sysctlSource, underlayOf, vxlanLinks } from '../shared/kb-shared.js';
 import { pushAll } from '../../util/arrays.js';
+import { placeLoss } from '../shared/loss-place.js';
 
 export default defineRule({
   meta: {
@@ -27,8 +28,8 @@ export default defineRule({
         zh: '{ifaces} 上 rp_filter 为严格模式(1):从“回程不会经过的接口”进入的报文会被丢弃(非对称路由、多网卡)',
       },
       dropsProbes: {
-        en: 'rp_filter is strict (1) on {ifaces} and it dropped the overlay probes: IPReversePathFilter +{rpf} while probing {peer} ({lost}), because the route back to their source does not leave by the interface they came in on',
-        zh: '{ifaces} 上的 rp_filter 为严格模式(1),并且丢弃了 overlay 探测报文:探测 {peer} 期间 IPReversePathFilter +{rpf}({lost}),因为回到其源地址的路由不从它们进入的接口离开',
+        en: 'rp_filter is strict (1) on {ifaces} and it dropped the overlay probes: IPReversePathFilter +{rpf} while probing {peer} ({lost}); they were dropped by this node\'s reverse-path filter because the route back to their source does not leave by the interface they came in on',
+        zh: '{ifaces} 上的 rp_filter 为严格模式(1),并且丢弃了 overlay 探测报文:探测 {peer} 期间 IPReversePathFilter +{rpf}({lost});它们被本节点的反向路径过滤丢弃,因为回到其源地址的路由不从它们进入的接口离开',
       },
       strictAndDropping: {
         en: 'rp_filter is strict (1) on {ifaces} and the kernel is dropping packets for it ({drops}): some of them are likely overlay traffic',
@@ -91,7 +92,8 @@ export default defineRule({
       const worst = probed.reduce((a, b) => (b.c.delta > a.c.delta ? b : a));
       const lossy = (facts.probes ?? []).filter((p) => p.echo && p.echo.received < p.echo.sent);
       const lost = lossy.map((p) => `${p.echo!.sent - p.echo!.received}/${p.echo!.sent} echoes lost ${p.from} -> ${p.to} ${p.label}`).join('; ') || 'no echo lost';
-      const probeLines = [line(worst.c.source, `IPReversePathFilter +${worst.c.delta} in ${worst.c.seconds} s`), ...lossy.map((p) => line(p.source, p.echo!.summary))];
+      // Each lossy probe's numbers and the counter lines that place its loss.
+      const probeLines = [line(worst.c.source, `IPReversePathFilter +${worst.c.delta} in ${worst.c.seconds} s`), ...lossy.flatMap((p) => placeLoss(p)?.evidence ?? [])];
       ctx.report({ messageId: 'dropsProbes', severity: 'critical', data: { ...data, rpf: worst.c.delta, peer: worst.p.peer, lost }, commandData, evidence: [...probeLines, ...evidence] });
       return;
     }

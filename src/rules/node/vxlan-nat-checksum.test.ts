@@ -40,11 +40,12 @@ const fixedPostrouting = (facts: NodeFacts): NodeFacts => {
 type Probe = NonNullable<NodeFacts['probes']>[number];
 const src = (label: string, target: string) => `probe ${target} ${label} (this node -> 192.168.77.12)`;
 const overlayEcho = (received: number): Probe => ({
-  peer: '192.168.77.12', label: 'overlay', from: 'this node', to: '192.168.77.12', target: '10.244.2.0', source: src('overlay', '10.244.2.0'),
-  echo: { sent: 20, received, place: received === 20 ? 'delivered' : 'receiver-kernel', summary: '', evidence: [] }, counters: [],
+  peer: '192.168.77.12', label: 'overlay', from: 'this node', to: '192.168.77.12', sender: 'local', target: '10.244.2.0', source: src('overlay', '10.244.2.0'),
+  echo: { sent: 20, received, sendErrors: {} }, devices: { local: {}, peer: {} }, counters: [],
 });
 const serviceDns = (csum: number): Probe => ({
-  peer: '192.168.77.12', label: 'underlay', from: 'this node', to: '192.168.77.12', target: '192.168.77.12', source: src('underlay', '192.168.77.12'),
+  peer: '192.168.77.12', label: 'underlay', from: 'this node', to: '192.168.77.12', sender: 'local', target: '192.168.77.12', source: src('underlay', '192.168.77.12'),
+  devices: { local: {}, peer: {} },
   dns: [
     { server: '10.96.0.10:53', name: 'kubernetes.default.svc.cluster.local', transport: 'udp', ok: false, error: 'TIMEOUT' },
     { server: '10.96.0.10:53', name: 'kubernetes.default.svc.cluster.local', transport: 'tcp', ok: true, rcode: 0 },
@@ -57,6 +58,12 @@ new RuleTester().run(rule, {
   valid: [
     { name: 'probes: service DNS fails but the peer counted no bad checksum (not this fault)', facts: probed(healthy, [overlayEcho(20), serviceDns(0)]) },
     { name: 'probes: pod-IP probes fail too (the overlay itself is broken: other rules)', facts: probed(healthy, [overlayEcho(0), serviceDns(2)]) },
+    {
+      // doctor --peer judges the peer on the same probes with `sender` flipped: the node running
+      // doctor sent these, so they say nothing about the peer's own service traffic.
+      name: 'probes as the peer\'s report sees them: sent by the other node (sender peer), however `from` reads',
+      facts: probed(healthy, [overlayEcho(20), serviceDns(2)].map((p) => ({ ...p, sender: 'peer' as const }))),
+    },
     { name: 'healthy node: kernel 6.18 has the fix (pre-fix KUBE-POSTROUTING does no harm)', facts: healthy },
     { name: 'old kernel, but tx checksum offload off on flannel.1', facts: txOff(oldKernel(healthy, '4.19.90-17.ky10.aarch64')) },
     { name: 'stable kernel with the fix: 4.19.123', facts: oldKernel(healthy, '4.19.123') },

@@ -7,6 +7,7 @@ import { prefixContains } from '../data/ipv4.js';
 import { natChecksumFix } from '../data/kernel-builds.js';
 import { isOverlayName } from '../shared/overlay.js';
 import { pushAll } from '../../util/arrays.js';
+import { isDelivered } from '../shared/loss-place.js';
 
 const MARK = /(?:--mark|mark match)\s+0x4000\/0x4000/;
 const NEGATED_MARK = /(?:!\s+--mark|mark match\s+!)\s*0x4000\/0x4000/;
@@ -165,8 +166,8 @@ function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>
   const { facts } = ctx;
   const network = facts.cni?.flannelSubnetEnv?.network ?? facts.cni?.flannelNetConf?.network;
   const isPodAddress = (host: string) => network !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(host) && prefixContains(network, host);
-  const mine = (facts.probes ?? []).filter((p) => p.from === 'this node');
-  const podOk = mine.filter((p) => p.label === 'overlay' && p.echo?.place === 'delivered');
+  const mine = (facts.probes ?? []).filter((p) => p.sender === 'local');
+  const podOk = mine.filter((p) => p.label === 'overlay' && isDelivered(p));
   if (podOk.length === 0) return false;
   const evidence: EvidenceLine[] = [];
   const failures: string[] = [];

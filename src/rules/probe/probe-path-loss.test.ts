@@ -10,14 +10,14 @@ new RuleTester().run(rule, {
       facts: probeFacts('firewall-vxlan-port'),
       errors: [
         { messageId: 'receiver', data: { from: '192.168.77.12', to: 'this node', label: 'underlay' } },
-        { messageId: 'returnPath', data: { from: 'this node', label: 'overlay' }, evidence: [/this node: eth0 rx_packets \+\d+, flannel\.1 rx_packets \+0/] },
-        { messageId: 'receiver', data: { from: '192.168.77.12', to: 'this node', label: 'overlay' }, evidence: [/flannel\.1 rx_packets \+0/] },
+        { messageId: 'returnPathBeforeDecap', data: { from: 'this node', label: 'overlay', nic: 'eth0', overlayDev: 'flannel.1', overlayRx: 0 }, evidence: [/this node: eth0 rx_packets \+\d+, flannel\.1 rx_packets \+0/] },
+        { messageId: 'receiverDecap', data: { from: '192.168.77.12', to: 'this node', label: 'overlay', overlayDev: 'flannel.1', overlayRx: 0 }, evidence: [/flannel\.1 rx_packets \+0/] },
       ],
     },
     {
       name: 'lab bad-udp-checksum on n1: the peer\'s probes reach us, our answers are dropped at the peer',
       facts: probeFacts('bad-udp-checksum'),
-      errors: [{ messageId: 'returnPath', data: { from: '192.168.77.12', label: 'overlay' } }],
+      errors: [{ messageId: 'returnPathBeforeDecap', data: { from: '192.168.77.12', label: 'overlay', nicRx: 16 } }],
     },
   ],
   skipped: [{ name: 'no probes', facts: {}, reason: 'no probes' }],

@@ -1,9 +1,23 @@
-// Probes that did not come back, placed by the counters of both ends (src/probe/localize.ts): the
+// Probes that did not come back, placed by the counters of both ends (shared/loss-place.ts): the
 // general verdict when no more specific rule (checksum, size, rate) explains the loss.
 import { defineRule } from '../../engine/types.js';
 import { echoLines, probesOf } from '../shared/probe-shared.js';
+import { placeLoss, type LossPlace } from '../shared/loss-place.js';
 
-const SPECIFIC = new Set(['delivered', 'receiver-kernel-checksum']);
+/** The message of each place; the others are judged elsewhere (delivered; udp-checksum-drop). */
+const MESSAGE: Partial<Record<LossPlace, string>> = {
+  'sender-kernel': 'sender',
+  underlay: 'underlay',
+  'receiver-rp-filter': 'receiverRpFilter',
+  'receiver-socket-buffer': 'receiverSocketBuffer',
+  'receiver-no-socket': 'receiverNoSocket',
+  'receiver-decap': 'receiverDecap',
+  'receiver-kernel': 'receiver',
+  'return-path-rp-filter': 'returnPathRpFilter',
+  'return-path-before-decap': 'returnPathBeforeDecap',
+  'return-path-not-at-nic': 'returnPathNotAtNic',
+  'return-path': 'returnPath',
+};
 
 export default defineRule({
   meta: {
@@ -14,20 +28,48 @@ export default defineRule({
     needs: ['probes'],
     messages: {
       underlay: {
-        en: '{lost} of {sent} UDP probes from {from} to {to} ({label}) were lost in the network between the nodes: {summary}',
-        zh: '{from} 到 {to}({label})的 {sent} 个 UDP 探测中有 {lost} 个丢失在节点之间的网络中:{summary}',
+        en: '{lost} of {sent} UDP probes from {from} to {to} ({label}) were lost in the network between the nodes: left {from}\'s socket; never reached {to}\'s NIC (underlay)',
+        zh: '{from} 到 {to}({label})的 {sent} 个 UDP 探测中有 {lost} 个丢失在节点之间的网络中:已离开 {from} 的套接字,但从未到达 {to} 的网卡(底层网络)',
+      },
+      receiverRpFilter: {
+        en: '{lost} of {sent} UDP probes from {from} to {to} ({label}) were lost at the receiver: reached {to}\'s NIC, dropped by {to}\'s reverse-path filter (rp_filter)',
+        zh: '{from} 到 {to}({label})的 {sent} 个 UDP 探测中有 {lost} 个在接收端丢失:到达了 {to} 的网卡,被 {to} 的反向路径过滤(rp_filter)丢弃',
+      },
+      receiverSocketBuffer: {
+        en: '{lost} of {sent} UDP probes from {from} to {to} ({label}) were lost at the receiver: reached {to}\'s socket, dropped because its receive buffer was full',
+        zh: '{from} 到 {to}({label})的 {sent} 个 UDP 探测中有 {lost} 个在接收端丢失:到达了 {to} 的套接字,因接收缓冲区已满被丢弃',
+      },
+      receiverNoSocket: {
+        en: '{lost} of {sent} UDP probes from {from} to {to} ({label}) were lost at the receiver: reached {to}\'s kernel, but nothing listens on the port (for VXLAN: no device on that UDP port)',
+        zh: '{from} 到 {to}({label})的 {sent} 个 UDP 探测中有 {lost} 个在接收端丢失:到达了 {to} 的内核,但该端口上没有监听者(对 VXLAN 而言:该 UDP 端口上没有设备)',
+      },
+      receiverDecap: {
+        en: '{lost} of {sent} UDP probes from {from} to {to} ({label}) were lost at the receiver: reached {to}\'s NIC, but not {overlayDev}: dropped before decapsulation (checksum, port, or a filter on the VXLAN port)',
+        zh: '{from} 到 {to}({label})的 {sent} 个 UDP 探测中有 {lost} 个在接收端丢失:到达了 {to} 的网卡,但没有到达 {overlayDev}:在解封装之前被丢弃(校验和、端口,或 VXLAN 端口上的过滤规则)',
       },
       receiver: {
-        en: '{lost} of {sent} UDP probes from {from} to {to} ({label}) were lost at the receiver: {summary}',
-        zh: '{from} 到 {to}({label})的 {sent} 个 UDP 探测中有 {lost} 个在接收端丢失:{summary}',
+        en: '{lost} of {sent} UDP probes from {from} to {to} ({label}) were lost at the receiver: reached {to}\'s NIC, dropped inside {to}\'s kernel with no counter to say why (a packet filter?)',
+        zh: '{from} 到 {to}({label})的 {sent} 个 UDP 探测中有 {lost} 个在接收端丢失:到达了 {to} 的网卡,在 {to} 的内核中被丢弃,没有计数器说明原因(包过滤规则?)',
+      },
+      returnPathRpFilter: {
+        en: 'UDP probes from {from} reached {to} ({label}), but {lost} of {sent} answers never came back: reached {to}; the answers reached {from} and were dropped by {from}\'s reverse-path filter (rp_filter)',
+        zh: '{from} 的 UDP 探测到达了 {to}({label}),但 {sent} 个应答中有 {lost} 个没有返回:应答到达了 {from},被 {from} 的反向路径过滤(rp_filter)丢弃',
+      },
+      returnPathBeforeDecap: {
+        en: 'UDP probes from {from} reached {to} ({label}), but {lost} of {sent} answers never came back: reached {to}; the answers reached {from}\'s NIC and died there before decapsulation (a firewall on the VXLAN port?)',
+        zh: '{from} 的 UDP 探测到达了 {to}({label}),但 {sent} 个应答中有 {lost} 个没有返回:应答到达了 {from} 的网卡,在解封装之前被丢弃(VXLAN 端口上的防火墙?)',
+      },
+      returnPathNotAtNic: {
+        en: 'UDP probes from {from} reached {to} ({label}), but {lost} of {sent} answers never came back: reached {to}; the answers never reached {from}\'s NIC',
+        zh: '{from} 的 UDP 探测到达了 {to}({label}),但 {sent} 个应答中有 {lost} 个没有返回:应答从未到达 {from} 的网卡',
       },
       returnPath: {
-        en: 'UDP probes from {from} reached {to} ({label}), but {lost} of {sent} answers never came back: {summary}',
-        zh: '{from} 的 UDP 探测到达了 {to}({label}),但 {sent} 个应答中有 {lost} 个没有返回:{summary}',
+        en: 'UDP probes from {from} reached {to} ({label}), but {lost} of {sent} answers never came back: reached {to}; the echoes were lost on the way back to {from}',
+        zh: '{from} 的 UDP 探测到达了 {to}({label}),但 {sent} 个应答中有 {lost} 个没有返回:应答在返回 {from} 的途中丢失',
       },
       sender: {
-        en: 'UDP probes from {from} to {to} ({label}) did not leave: {summary}',
-        zh: '{from} 到 {to}({label})的 UDP 探测没有发出:{summary}',
+        en: 'UDP probes from {from} to {to} ({label}) did not leave: refused by {from}\'s own kernel before leaving ({error})',
+        zh: '{from} 到 {to}({label})的 UDP 探测没有发出:发出之前就被 {from} 自己的内核拒绝({error})',
       },
     },
     reasons: {
@@ -50,10 +92,10 @@ export default defineRule({
     const probes = probesOf(ctx.facts).filter((p) => p.echo);
     if (probes.length === 0) return ctx.skip('noUdpEcho');
     for (const p of probes) {
-      const e = p.echo!;
-      if (SPECIFIC.has(e.place)) continue;
-      const messageId = e.place === 'underlay' ? 'underlay' : e.place === 'return-path' ? 'returnPath' : e.place === 'sender-kernel' ? 'sender' : 'receiver';
-      ctx.report({ messageId, data: { from: p.from, to: p.to, label: p.label, sent: e.sent, lost: e.sent - e.received, summary: e.summary }, evidence: echoLines(p) });
+      const placed = placeLoss(p);
+      const messageId = placed ? MESSAGE[placed.place] : undefined;
+      if (!placed || !messageId) continue;
+      ctx.report({ messageId, data: placed.data, evidence: echoLines(p, placed) });
     }
   },
 });

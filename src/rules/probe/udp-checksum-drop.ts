@@ -2,6 +2,7 @@
 // them for a bad UDP checksum (its InCsumErrors rises by about the number lost).
 import { defineRule } from '../../engine/types.js';
 import { echoLines, probesOf } from '../shared/probe-shared.js';
+import { isDelivered, placeLoss } from '../shared/loss-place.js';
 
 export default defineRule({
   meta: {
@@ -12,12 +13,12 @@ export default defineRule({
     needs: ['probes'],
     messages: {
       underlay: {
-        en: 'UDP datagrams from {from} reach {to} with a wrong checksum and {to} drops them: {summary}',
-        zh: '{from} 发出的 UDP 报文到达 {to} 时校验和错误,被 {to} 丢弃:{summary}',
+        en: 'UDP datagrams from {from} reach {to} with a wrong checksum and {to} drops them: reached {to}\'s NIC, dropped by {to}\'s kernel: InCsumErrors +{csum} = bad UDP checksum',
+        zh: '{from} 发出的 UDP 报文到达 {to} 时校验和错误,被 {to} 丢弃:到达了 {to} 的网卡,被 {to} 的内核丢弃:InCsumErrors +{csum} = UDP 校验和错误',
       },
       overlay: {
-        en: 'Overlay (VXLAN) traffic from {from} reaches {to} with a wrong outer UDP checksum and {to} drops it, while the underlay is clean: {summary}',
-        zh: '{from} 发出的 overlay(VXLAN)流量到达 {to} 时外层 UDP 校验和错误,被 {to} 丢弃,而底层网络正常:{summary}',
+        en: 'Overlay (VXLAN) traffic from {from} reaches {to} with a wrong outer UDP checksum and {to} drops it, while the underlay is clean: reached {to}\'s NIC, dropped by {to}\'s kernel: InCsumErrors +{csum} = bad UDP checksum',
+        zh: '{from} 发出的 overlay(VXLAN)流量到达 {to} 时外层 UDP 校验和错误,被 {to} 丢弃,而底层网络正常:到达了 {to} 的网卡,被 {to} 的内核丢弃:InCsumErrors +{csum} = UDP 校验和错误',
       },
     },
     reasons: {
@@ -44,12 +45,13 @@ export default defineRule({
   check(ctx) {
     const probes = probesOf(ctx.facts).filter((p) => p.echo);
     if (probes.length === 0) return ctx.skip('noUdpEcho');
-    const bad = probes.filter((p) => p.echo!.place === 'receiver-kernel-checksum');
-    for (const p of bad) {
+    for (const p of probes) {
+      const placed = placeLoss(p);
+      if (placed?.place !== 'receiver-kernel-checksum') continue;
       // Overlay-only when the underlay between the same two ends delivered.
-      const underlayOk = probes.some((q) => q.label === 'underlay' && q.from === p.from && q.to === p.to && q.echo!.place === 'delivered');
+      const underlayOk = probes.some((q) => q.label === 'underlay' && q.from === p.from && q.to === p.to && isDelivered(q));
       const messageId = p.label === 'overlay' && underlayOk ? 'overlay' : 'underlay';
-      ctx.report({ messageId, data: { from: p.from, to: p.to, summary: p.echo!.summary }, evidence: echoLines(p) });
+      ctx.report({ messageId, data: placed.data, evidence: echoLines(p, placed) });
     }
   },
 });

@@ -69,7 +69,9 @@ export class KubeClient {
   }
 
   async request(path: string, req: KubeRequest = {}): Promise<KubeResponse> {
-    const url = new URL(this.server.replace(/\/+$/, '') + path);
+    let base = this.server;
+    while (base.endsWith('/')) base = base.slice(0, -1);
+    const url = new URL(base + path);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const opts: https.RequestOptions = { method: req.method ?? 'GET', headers: { Accept: 'application/json' } };
     try {

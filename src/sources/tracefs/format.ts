@@ -29,7 +29,9 @@ export interface EventFormat {
 }
 
 const FIELD = /^\s*field:([^;]{1,256});\s*offset:(\d{1,6});\s*size:(\d{1,6});\s*signed:([01]);?\s*$/;
-const DECL_NAME = /([A-Za-z_][A-Za-z0-9_]{0,127})\s*(\[\d{0,6}\])?\s*$/;
+// Matched against the declaration with its trailing blanks removed: a `\s*$` after a run of blanks
+// tried from every start is quadratic.
+const DECL_NAME = /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]{0,127}) ?(\[\d{0,6}\])?$/;
 const SYMBOLIC_PAIR = /\{\s*(-?\d{1,10})\s*,\s*"([A-Za-z0-9_]{1,64})"\s*\}/g;
 
 /** Parses a `format` file; throws E_TRACE_FORMAT when it is not one (or is larger than any is). */
@@ -50,7 +52,7 @@ export function parseEventFormat(text: string): EventFormat {
       const m = FIELD.exec(line);
       if (!m) continue;
       const decl = m[1]!.trim();
-      const n = DECL_NAME.exec(decl);
+      const n = DECL_NAME.exec(decl.trimEnd());
       if (!n) continue;
       const field: FormatField = {
         type: (decl.slice(0, n.index).trim() + (n[2] ? ` ${n[2]}` : '')).trim(),

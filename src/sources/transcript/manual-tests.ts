@@ -52,10 +52,11 @@ export function manualTests(lines: ManualLine[], cite: (no: number) => string): 
         if (maxLine || failLine) {
           const lines2 = [maxLine, failLine].filter((l): l is TLine => l !== undefined);
           out.push({
-            peer: nc[1]!, label: 'underlay', from: runFrom(lines, i, lines[i]!.host), to: nc[1]!, target: `${nc[1]}:${nc[2]}`,
-            source: cite(no),
+            peer: nc[1]!, label: 'underlay', sender: 'local', devices: { local: {}, peer: {} }, from: runFrom(lines, i, lines[i]!.host), to: nc[1]!, target: `${nc[1]}:${nc[2]}`,
             sweep: { ...(maxLine ? { largestPassing: n - 1 } : {}), smallestFailing: n, maxTried: n },
-            echo: { sent: 1, received: 0, place: 'stated', summary: `a ${n}-byte UDP datagram (nc -u ... < ${nc[3]}) did not arrive`, evidence: lines2.map((l) => `${cite(l.no)}: ${l.text}`) },
+            // The sentence that states the outcome is cited in the source: schema 2 keeps no verdict text.
+            source: `${cite(no)} (${lines2.map((l) => cite(l.no)).join(', ')})`,
+            echo: { sent: 1, received: 0, sendErrors: {} },
             counters: [],
           });
         }
@@ -70,10 +71,10 @@ export function manualTests(lines: ManualLine[], cite: (no: number) => string): 
       const fail = after.find((l) => FAILED.test(l.text));
       if (bps !== undefined && fail && HOST.test(host)) {
         out.push({
-          peer: host, label: 'underlay', from: runFrom(lines, i, lines[i]!.host), to: host, target: host,
-          source: cite(no),
+          peer: host, label: 'underlay', sender: 'local', devices: { local: {}, peer: {} }, from: runFrom(lines, i, lines[i]!.host), to: host, target: host,
+          source: `${cite(no)} (${cite(fail.no)})`,
           ramp: { maxRateBps: bps, stoppedBy: 'stated', lossOnsetBps: bps, blackhole: true },
-          echo: { sent: 1, received: 0, place: 'stated', summary: `UDP at ${rateText}bit/s (iperf3 -u -b ${rateText}) cut the path`, evidence: [`${cite(fail.no)}: ${fail.text}`] },
+          echo: { sent: 1, received: 0, sendErrors: {} },
           counters: [],
         });
       }
@@ -101,7 +102,7 @@ function pingSweeps(lines: ManualLine[], cite: (no: number) => string, out: Prob
     const passing = e.pass.filter((s) => s < smallestFailing);
     if (passing.length === 0) continue;
     // ping's -s is the ICMP payload: the same IP size as a UDP payload of the same length.
-    out.push({ peer: host, label: 'underlay', from: e.from, to: host, target: host, source: cite(e.no), sweep: { largestPassing: maxOf(passing), smallestFailing, maxTried: maxOf(e.fail) }, counters: [] });
+    out.push({ peer: host, label: 'underlay', sender: 'local', devices: { local: {}, peer: {} }, from: e.from, to: host, target: host, source: cite(e.no), sweep: { largestPassing: maxOf(passing), smallestFailing, maxTried: maxOf(e.fail) }, counters: [] });
   }
   return out;
 }

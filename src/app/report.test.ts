@@ -1,0 +1,118 @@
+// podpath report's inputs: doctor's own JSON (one node, a fleet) validated and joined, the same
+// judgement in two languages paired, and every kind of bad input refused with its code.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runFleet, type FleetEntry } from '../engine/fleet.js';
+import { renderFleetJson } from '../report/fleet.js';
+import { renderJson } from '../report/json.js';
+import { DoctorReportSchema } from '../report/doctor-schema.js';
+import type { DoctorReport } from '../report/model.js';
+import { LIMITS } from '../util/limits.js';
+import { BUNDLES, hostileReport } from '../../test/helpers/html-report.js';
+import { buildHtmlReportInput, loadReportSource, readReportSources } from './report.js';
+import { isPodpathError } from '../util/errors.js';
+
+let en: FleetEntry[];
+let zh: FleetEntry[];
+beforeAll(async () => {
+  [en, zh] = await Promise.all([runFleet({ sources: BUNDLES, lang: 'en' }), runFleet({ sources: BUNDLES, lang: 'zh' })].map((p) => p.then((r) => r.entries)));
+}, 120_000);
+
+const reportOf = (e: FleetEntry): DoctorReport => {
+  if (!('report' in e)) throw new Error(`fixture bundle unreadable: ${e.error.code}`);
+  return e.report;
+};
+
+const codeOf = (f: () => unknown): string | undefined => {
+  try {
+    f();
+  } catch (e) {
+    return isPodpathError(e) ? e.code : `not a PodpathError: ${String(e)}`;
+  }
+  return undefined;
+};
+
+describe('podpath report: inputs', () => {
+  it("reads doctor's own JSON: each report, and a fleet's array", () => {
+    for (const e of en) if ('report' in e) expect(DoctorReportSchema.parse(JSON.parse(renderJson(e.report)))).toEqual(e.report);
+    const fleet = loadReportSource({ from: 'fleet.json', text: renderFleetJson(en) });
+    expect(fleet.nodes).toHaveLength(2);
+    expect(fleet.nodes.map((n) => ('report' in n ? n.report.node.hostname : undefined))).toEqual(['TKVMJT0240', 'vm']);
+  });
+  it('keeps a fleet error entry as an unreadable node', () => {
+    const text = JSON.stringify([{ schema: 'podpath.doctor.error', schemaVersion: 1, from: 'b.tgz', error: { code: 'E_BUNDLE_DAMAGED', message: 'x' } }]);
+    expect(loadReportSource({ from: 'f.json', text }).nodes).toEqual([{ from: 'b.tgz', error: { code: 'E_BUNDLE_DAMAGED', message: 'x' } }]);
+  });
+  it('joins files into one fleet and pairs the same judgement given in both languages', () => {
+    const sources = [
+      { from: 'fleet-en.json', text: renderFleetJson(en) },
+      { from: 'seed-zh.json', text: renderJson(reportOf(zh[0]!)) },
+    ];
+    const input = buildHtmlReportInput(sources, { now: new Date(0) });
+    expect(input.lang).toBe('en');
+    const nodes = input.parts[0]!.nodes;
+    expect(nodes).toHaveLength(2);
+    expect('report' in nodes[0]! && nodes[0].translation?.lang).toBe('zh');
+    expect('report' in nodes[1]! && nodes[1].translation).toBeUndefined();
+    // In a Chinese document the Chinese report leads.
+    const zhFirst = buildHtmlReportInput(sources, { lang: 'zh' }).parts[0]!.nodes[0]!;
+    expect('report' in zhFirst && [zhFirst.report.lang, zhFirst.translation?.lang]).toEqual(['zh', 'en']);
+  });
+  it('does not pair different judgements of one node', () => {
+    const a = reportOf(en[0]!);
+    const b = { ...reportOf(zh[0]!), findings: [] };
+    const input = buildHtmlReportInput([{ from: 'a', text: JSON.stringify(a) }, { from: 'b', text: JSON.stringify(b) }]);
+    expect(input.parts[0]!.nodes).toHaveLength(2);
+  });
+  it('accepts a hostile report that fits the schema (the page escapes it)', () => {
+    expect(loadReportSource({ from: 'h.json', text: JSON.stringify(hostileReport()) }).nodes).toHaveLength(1);
+  });
+  it('refuses what is not JSON, not a podpath result, not drawn yet, or not valid for its schema', () => {
+    const good = JSON.parse(renderJson(reportOf(en[1]!))) as Record<string, unknown>;
+    expect(codeOf(() => loadReportSource({ from: 'x', text: '{"schema":' }))).toBe('E_REPORT_JSON');
+    expect(codeOf(() => loadReportSource({ from: 'x', text: '{"hello":1}' }))).toBe('E_REPORT_UNKNOWN');
+    expect(codeOf(() => loadReportSource({ from: 'x', text: '[]' }))).toBe('E_REPORT_UNKNOWN');
+    expect(codeOf(() => loadReportSource({ from: 'x', text: 'null' }))).toBe('E_REPORT_UNKNOWN');
+    expect(codeOf(() => loadReportSource({ from: 'x', text: '{"schemaVersion":1,"command":"pcap analyze"}' }))).toBe('E_REPORT_UNSUPPORTED');
+    expect(codeOf(() => loadReportSource({ from: 'x', text: JSON.stringify({ ...good, schemaVersion: 2 }) }))).toBe('E_REPORT_INPUT');
+    expect(codeOf(() => loadReportSource({ from: 'x', text: JSON.stringify({ ...good, findings: [{ severity: 'fatal' }] }) }))).toBe('E_REPORT_INPUT');
+    expect(codeOf(() => loadReportSource({ from: 'x', text: JSON.stringify({ ...good, summary: { ...(good.summary as object), rules: -1 } }) }))).toBe('E_REPORT_INPUT');
+    expect(codeOf(() => loadReportSource({ from: 'x', text: JSON.stringify([good, { schema: 'podpath.doctor', nope: 1 }]) }))).toBe('E_REPORT_INPUT');
+  });
+  it('survives input nested a million levels deep', () => {
+    const deep = '['.repeat(1_000_000) + ']'.repeat(1_000_000);
+    expect(['E_REPORT_UNKNOWN', 'E_REPORT_JSON']).toContain(codeOf(() => loadReportSource({ from: 'deep', text: deep })));
+    const peers = `${'{"schema":"podpath.doctor","peer":{"report":'.repeat(200_000)}1${'}}'.repeat(200_000)}`;
+    expect(['E_REPORT_INPUT', 'E_REPORT_JSON']).toContain(codeOf(() => loadReportSource({ from: 'peers', text: peers })));
+  });
+});
+
+describe('podpath report: reading', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pp-report-'));
+  const max = LIMITS.reportInputBytes.value;
+  const reject = async (paths: string[]) => readReportSources(paths).then(() => 'read', (e: unknown) => (isPodpathError(e) ? e.code : String(e)));
+  it('refuses a file over the limit before reading it, and inputs over it together', async () => {
+    const big = path.join(dir, 'big.json');
+    writeFileSync(big, '');
+    truncateSync(big, max + 1);
+    expect(await reject([big])).toBe('E_REPORT_INPUT_TOO_BIG');
+    const half = path.join(dir, 'half.json');
+    writeFileSync(half, '');
+    truncateSync(half, Math.floor(max / 2) + 1);
+    expect(await reject([half, half])).toBe('E_REPORT_INPUT_TOO_BIG');
+  });
+  it('refuses a directory and a FIFO without waiting on it; says which file cannot be opened', async () => {
+    const fifo = path.join(dir, 'fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    expect(await reject([fifo])).toBe('E_REPORT_SPECIAL_FILE');
+    expect(await reject([dir])).toBe('E_REPORT_SPECIAL_FILE');
+    expect(await reject([path.join(dir, 'none.json')])).toBe('E_REPORT_READ');
+  });
+  it('reads standard input for -, within the same limit', async () => {
+    const got = await readReportSources(['-'], async () => Buffer.from('{"a":1}'));
+    expect(got).toEqual([{ from: '-', text: '{"a":1}' }]);
+  });
+});

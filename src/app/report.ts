@@ -1,0 +1,168 @@
+// `podpath report RESULT.json...`: joins the JSON results of podpath commands into one HTML report.
+// Every file is hostile: read only up to a limit, parsed, validated against its schema, and only
+// then drawn. Each kind of result is recognised by INPUTS; today doctor reports (one node, or a
+// fleet's array with its error entries). A mesh, `pcap analyze --json`, `pcap diff --json` and trace
+// JSON are the extension points: each adds an entry to INPUTS (recognise + load to a report part)
+// and a view in report/html/render.ts.
+import type { z } from 'zod';
+import type { Lang } from '../engine/types.js';
+import { DoctorReportSchema, FleetErrorSchema } from '../report/doctor-schema.js';
+import { DOCTOR_REPORT_SCHEMA, type DoctorReport } from '../report/model.js';
+import { FLEET_ERROR_SCHEMA } from '../report/fleet.js';
+import type { HtmlReportInput, NodeEntry, ReportPart } from '../report/html/model.js';
+import { isUnreadable } from '../report/html/model.js';
+import { PodpathError } from '../util/errors.js';
+import { LIMITS } from '../util/limits.js';
+import { readRegularFileCapped } from '../util/read-capped.js';
+import { oneLine } from '../util/terminal-safe.js';
+import { VERSION } from '../util/version.js';
+
+/** One input as read: where it came from and its text. */
+export interface ReportSource {
+  /** The path as given, or `-` for standard input. */
+  from: string;
+  text: string;
+}
+
+/** What one input contributes. */
+type Loaded = { kind: 'doctor'; nodes: NodeEntry[] };
+
+interface InputKind {
+  /** For messages: what this kind of result is. */
+  name: string;
+  recognize(doc: unknown): boolean;
+  load(doc: unknown, from: string): Loaded;
+}
+
+function describe(err: z.ZodError): string {
+  return err.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
+}
+
+function schemaOf(doc: unknown): unknown {
+  return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>).schema : undefined;
+}
+
+function parseDoctorDoc(doc: unknown, from: string, where: string): NodeEntry {
+  if (schemaOf(doc) === FLEET_ERROR_SCHEMA) {
+    const e = FleetErrorSchema.safeParse(doc);
+    if (!e.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}${where}: not a valid podpath.doctor.error entry: ${oneLine(describe(e.error))}`);
+    return { from: e.data.from, error: e.data.error };
+  }
+  const r = DoctorReportSchema.safeParse(doc);
+  if (!r.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}${where}: not a valid podpath.doctor report: ${oneLine(describe(r.error))}`);
+  return { from, report: r.data };
+}
+
+const isDoctorDoc = (d: unknown) => schemaOf(d) === DOCTOR_REPORT_SCHEMA || schemaOf(d) === FLEET_ERROR_SCHEMA;
+
+export const INPUTS: InputKind[] = [
+  {
+    name: 'doctor report (doctor -o json)',
+    recognize: (doc) => schemaOf(doc) === DOCTOR_REPORT_SCHEMA,
+    load: (doc, from) => ({ kind: 'doctor', nodes: [parseDoctorDoc(doc, from, '')] }),
+  },
+  {
+    name: 'fleet of doctor reports (doctor --from A --from B -o json)',
+    recognize: (doc) => Array.isArray(doc) && doc.length > 0 && doc.every(isDoctorDoc),
+    load: (doc, from) => ({ kind: 'doctor', nodes: (doc as unknown[]).map((d, i) => parseDoctorDoc(d, from, `[${i}]`)) }),
+  },
+];
+
+/** Results podpath writes that the HTML report cannot draw yet: said plainly rather than "unknown". */
+const NOT_YET: { test: (doc: Record<string, unknown>) => boolean; what: string }[] = [
+  { test: (d) => d.command === 'pcap analyze', what: 'pcap analyze --json' },
+  { test: (d) => d.command === 'pcap diff', what: 'pcap diff --json' },
+];
+
+/** Parses and validates one input: which kind it is and what it contributes. */
+export function loadReportSource(src: ReportSource): Loaded {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(src.text);
+  } catch (e) {
+    throw new PodpathError('E_REPORT_JSON', `${oneLine(src.from)} is not JSON: ${oneLine((e as Error).message)}`);
+  }
+  const kind = INPUTS.find((k) => k.recognize(doc));
+  if (kind) return kind.load(doc, src.from);
+  const obj = doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
+  const later = obj && NOT_YET.find((n) => n.test(obj));
+  if (later) throw new PodpathError('E_REPORT_UNSUPPORTED', `${oneLine(src.from)}: ${later.what} results are not drawn yet; podpath report reads ${INPUTS.map((k) => k.name).join(', ')}`);
+  const schema = obj && typeof obj.schema === 'string' ? ` (schema "${oneLine(obj.schema.slice(0, 80))}")` : '';
+  throw new PodpathError('E_REPORT_UNKNOWN', `${oneLine(src.from)}${schema} is not a result podpath report reads: ${INPUTS.map((k) => k.name).join(', ')}`);
+}
+
+/**
+ * The same judgement of the same node in two languages: the same node and evidence source, the same
+ * findings (rule and message) and the same result for every rule. The collection time may differ
+ * (`doctor --from` stamps when it read the bundle): the words are what is paired, not the clock.
+ */
+function sameJudgement(a: DoctorReport, b: DoctorReport): boolean {
+  return a.lang !== b.lang && a.node.hostname === b.node.hostname && a.node.kernel === b.node.kernel && a.node.origin.kind === b.node.origin.kind && a.node.origin.path === b.node.origin.path
+    && a.findings.length === b.findings.length && a.findings.every((f, i) => f.ruleId === b.findings[i]?.ruleId && f.messageId === b.findings[i]?.messageId)
+    && a.results.length === b.results.length && a.results.every((r, i) => r.ruleId === b.results[i]?.ruleId && r.status === b.results[i]?.status);
+}
+
+/**
+ * Joins the nodes of every input: a report given in both languages (`--lang en` and `--lang zh`
+ * over the same evidence) becomes one node with its translation, the one in the document's language first.
+ */
+export function joinNodes(nodes: readonly NodeEntry[], lang: Lang): NodeEntry[] {
+  const out: NodeEntry[] = [];
+  for (const e of nodes) {
+    if (isUnreadable(e)) {
+      out.push(e);
+      continue;
+    }
+    const i = out.findIndex((o) => !isUnreadable(o) && o.translation === undefined && sameJudgement(o.report, e.report));
+    if (i < 0) {
+      out.push({ ...e });
+      continue;
+    }
+    const o = out[i] as Extract<NodeEntry, { report: unknown }>;
+    out[i] = o.report.lang === lang ? { from: o.from, report: o.report, translation: e.report } : { from: e.from, report: e.report, translation: o.report };
+  }
+  return out;
+}
+
+export function buildHtmlReportInput(sources: readonly ReportSource[], opts: { lang?: Lang; now?: Date } = {}): HtmlReportInput {
+  const loaded = sources.map(loadReportSource);
+  const doctorNodes = loaded.filter((l) => l.kind === 'doctor').flatMap((l) => l.nodes);
+  const first = doctorNodes.find((n): n is Extract<NodeEntry, { report: unknown }> => !isUnreadable(n));
+  const lang = opts.lang ?? first?.report.lang ?? 'en';
+  const parts: ReportPart[] = doctorNodes.length > 0 ? [{ kind: 'doctor', nodes: joinNodes(doctorNodes, lang) }] : [];
+  return { lang, parts, generatedAt: (opts.now ?? new Date()).toISOString(), version: VERSION };
+}
+
+/** Reads the inputs (`-` is standard input), each and all together within LIMITS.reportInputBytes. */
+export async function readReportSources(paths: readonly string[], stdin: () => Promise<Buffer> = () => readStdin(LIMITS.reportInputBytes.value)): Promise<ReportSource[]> {
+  const limit = LIMITS.reportInputBytes;
+  let total = 0;
+  const out: ReportSource[] = [];
+  for (const p of paths) {
+    const buf = p === '-'
+      ? await stdin()
+      : readRegularFileCapped(p, { code: limit.code, value: limit.value - total }, {
+        cannotOpen: (errno) => new PodpathError('E_REPORT_READ', `cannot read ${oneLine(p)}: ${errno}`),
+        specialCode: 'E_REPORT_SPECIAL_FILE',
+        what: `what is left of the ${limit.value} bytes podpath report reads in all`,
+      });
+    total += buf.length;
+    if (total > limit.value) throw new PodpathError(limit.code, `the inputs are more than ${limit.value} bytes together: give fewer files`);
+    out.push({ from: p, text: buf.toString('utf8') });
+  }
+  return out;
+}
+
+async function readStdin(max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of process.stdin as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > max) {
+      process.stdin.destroy();
+      throw new PodpathError(LIMITS.reportInputBytes.code, `standard input is more than ${max} bytes: podpath report reads at most that`);
+    }
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks);
+}

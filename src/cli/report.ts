@@ -1,0 +1,47 @@
+// `podpath report RESULT.json...`: one HTML file from the JSON results of podpath commands.
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { buildHtmlReportInput, readReportSources } from '../app/report.js';
+import { resolveLang } from '../engine/i18n.js';
+import { renderHtmlReport } from '../report/html/render.js';
+import { PodpathError } from '../util/errors.js';
+import { oneLine } from '../util/terminal-safe.js';
+
+interface ReportCliOptions {
+  lang?: string;
+  out?: string;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('Join JSON results (doctor -o json, one node or a fleet) into one self-contained HTML file, both languages inside')
+    .argument('<result.json...>', 'JSON results of podpath commands; - reads standard input')
+    .option('--lang <zh|en>', "the document's language (the other is a click away; default: the first report's)")
+    .option('--out <file.html>', 'write the HTML here instead of standard output')
+    .addHelpText('after', HELP)
+    .action(async (files: string[], opts: ReportCliOptions) => {
+      const lang = opts.lang === undefined ? undefined : resolveLang(opts.lang);
+      const input = buildHtmlReportInput(await readReportSources(files), { lang });
+      const html = renderHtmlReport(input);
+      if (opts.out === undefined) process.stdout.write(html);
+      else {
+        try {
+          writeFileSync(opts.out, html);
+        } catch (e) {
+          throw new PodpathError('E_REPORT_WRITE', `cannot write ${oneLine(opts.out)}: ${(e as NodeJS.ErrnoException).code ?? 'EIO'}`);
+        }
+      }
+    });
+}
+
+const HELP = `
+Reads doctor reports as \`podpath doctor -o json\` writes them: one node, or the array of a fleet
+(--from A --from B), unreadable bundles included. Reports of several files are joined into one
+fleet. The same run given in both languages (once with --lang en, once with --lang zh) becomes one
+node whose text switches language; a report in one language only keeps its words in it.
+Each file is validated first; at most 64 MiB are read in all (E_REPORT_INPUT_TOO_BIG).
+Errors: E_REPORT_READ, E_REPORT_SPECIAL_FILE, E_REPORT_JSON, E_REPORT_INPUT (not valid for its
+schema), E_REPORT_UNKNOWN (not a podpath result), E_REPORT_UNSUPPORTED (pcap JSON: not drawn yet).
+Example: podpath doctor --from-dir bundles/ -o json > fleet.json; podpath report fleet.json > fleet.html
+`;

@@ -1,0 +1,46 @@
+// What the HTML report is made of: parts, each of one kind of result. Today: doctor reports (one
+// node, or many: a fleet). Extension points for the slices to come, each adding a kind here, a
+// view in render.ts (VIEWS) and a loader in app/report.ts (INPUTS) for its JSON:
+//   'mesh'        the all-pairs matrix (podpath mesh JSON): heatmaps per plane and probe, cell -> pair;
+//   'pcap-analyze' a capture (pcap analyze --json): checksum table, handshakes on a time axis, sizes;
+//   'pcap-diff'   two captures (pcap diff --json): loss over time;
+//   'trace'       kernel drops (podpath trace JSON): drops by reason and place over time;
+//   'node-diff'   two nodes' facts (podpath diff JSON): the differences side by side.
+import type { Lang } from '../../engine/types.js';
+import type { DoctorReport } from '../model.js';
+
+/** One node's doctor report, and the same run's report in the other language when there is one. */
+export interface DoctorNode {
+  /** The bundle, file or host it was read from. */
+  from: string;
+  report: DoctorReport;
+  translation?: DoctorReport;
+}
+
+/** A bundle that could not be read at all (the fleet's error entry). */
+export interface UnreadableNode {
+  from: string;
+  error: { code: string; message: string };
+}
+
+export type NodeEntry = DoctorNode | UnreadableNode;
+
+export function isUnreadable(e: NodeEntry): e is UnreadableNode {
+  return 'error' in e;
+}
+
+export interface DoctorPart {
+  kind: 'doctor';
+  nodes: NodeEntry[];
+}
+
+/** A part of the report. Add a kind: see the list at the top of this file. */
+export type ReportPart = DoctorPart;
+
+export interface HtmlReportInput {
+  /** The document's language (the other one is a click away). */
+  lang: Lang;
+  parts: ReportPart[];
+  generatedAt: string;
+  version: string;
+}

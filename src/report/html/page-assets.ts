@@ -1,0 +1,171 @@
+import { sev, w } from './words.js';
+import type { Localized } from '../../engine/types.js';
+
+// The page's only style sheet and script, inline (the file must work from file:// with the network
+// off, under a CSP that allows nothing to be fetched). Constants of this code base: no input goes in.
+// The script reads everything it needs from the document, so no data is ever written into it.
+
+/**
+ * The words of a rule's result in the facts table come from the style sheet (a cell holds only
+ * its symbol: a 50-node table has a thousand of them); both languages, chosen by <html lang>.
+ */
+function statusWords(): string {
+  const words: Record<string, Localized> = { pass: w('pass'), skip: w('skip'), none: w('notRun'), critical: sev('critical'), error: sev('error'), warning: sev('warning'), info: sev('info') };
+  const css = (t: string) => {
+    if (/["\\\n<]/.test(t)) throw new Error(`a word for CSS content must not hold quotes or backslashes: ${t}`);
+    return `" ${t}"`;
+  };
+  return Object.entries(words).map(([k, t]) => `.s-${k}::after{content:${css(t.en)}}html[lang="zh"] .s-${k}::after{content:${css(t.zh)}}`).join('\n');
+}
+
+export const CSS = `
+:root{color-scheme:light;--fg:#1b1b1b;--muted:#4a4a4a;--line:#c9c9c9;--bg2:#f4f5f7;--link:#0b4f9c;
+--critical:#8f0000;--error:#b3261e;--warning:#7a4d00;--info:#0b4f9c;--ok:#1e6b2e}
+*{box-sizing:border-box}
+html{font:15px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;color:var(--fg);background:#fff}
+body{margin:0 auto;max-width:78rem;padding:0 1.2rem 3rem}
+html[lang="en"] .i[lang="zh"],html[lang="zh"] .i[lang="en"]{display:none!important}
+.js-only{display:none!important}
+html.js .js-only{display:inline-flex!important}
+a{color:var(--link)}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:.5rem;background:#fff;padding:.3rem}
+header.top{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:baseline;justify-content:space-between;border-bottom:2px solid var(--fg);padding:.8rem 0 .4rem;margin-bottom:1rem}
+header.top h1{margin:0;font-size:1.5rem}
+.meta{color:var(--muted);font-size:.85rem}
+.switch{gap:.3rem;align-items:center}
+button{font:inherit;font-size:.85rem;border:1px solid #5a5a5a;background:#fff;color:var(--fg);border-radius:4px;padding:.15rem .55rem;cursor:pointer}
+button[aria-pressed="true"]{background:var(--fg);color:#fff}
+button:focus-visible,a:focus-visible,.cell:focus-visible{outline:3px solid #e8a200;outline-offset:1px}
+h2{font-size:1.25rem;margin:1.8rem 0 .6rem;border-bottom:1px solid var(--line);padding-bottom:.2rem}
+h3{font-size:1.1rem;margin:1.3rem 0 .5rem}
+h4{font-size:1rem;margin:0 0 .4rem}
+h5{font-size:.9rem;margin:.8rem 0 .3rem}
+.summary{background:var(--bg2);border:1px solid var(--line);border-radius:6px;padding:.8rem 1rem;margin-top:1rem}
+.summary h2{margin-top:0}
+.verdict{font-size:1.15rem;font-weight:600;margin:0 0 .5rem}
+.verdict.v-findings{color:var(--error)}.verdict.v-healthy{color:var(--ok)}.verdict.v-inconclusive,.verdict.v-unreadable{color:var(--warning)}
+.counts{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;padding:0;margin:.3rem 0 .6rem}
+.counts li{border:1px solid var(--line);border-radius:4px;background:#fff;padding:.15rem .6rem}
+.counts .n{font-weight:700;margin-left:.35rem}
+.sev{display:inline-block;white-space:nowrap;font-size:.75rem;font-weight:700;letter-spacing:.02em;border-radius:3px;padding:0 .35rem;color:#fff;vertical-align:1px}
+.sev-critical{background:var(--critical)}.sev-error{background:var(--error)}.sev-warning{background:#ffd54f;color:#1b1b1b}.sev-info{background:var(--info)}
+.top-finding{margin:.2rem 0}
+table{border-collapse:collapse;margin:.4rem 0 1rem;font-size:.9rem}
+caption{text-align:left;color:var(--muted);font-size:.85rem;padding:.2rem 0}
+th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical-align:top}
+thead th{background:var(--bg2)}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+tr.differs>*{background:#fff4d6}
+tr.differs th::after{content:" ≠";color:var(--warning);font-weight:700}
+.scroll{overflow-x:auto;max-width:100%}
+.finding{border:1px solid var(--line);border-left:6px solid var(--line);border-radius:4px;padding:.7rem .9rem;margin:.7rem 0;break-inside:avoid}
+.finding.f-critical{border-left-color:var(--critical)}.finding.f-error{border-left-color:var(--error)}.finding.f-warning{border-left-color:#c98a00}.finding.f-info{border-left-color:var(--info)}
+.finding p{margin:.3rem 0}
+.rule-id{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:.85rem;color:var(--muted)}
+code,pre,.mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:.84rem}
+ul.evidence{list-style:none;padding:0;margin:0}
+ul.evidence li{padding:.1rem 0;overflow-wrap:anywhere}
+ul.evidence .src{color:var(--muted)}
+.step{margin:.5rem 0 .7rem}
+.cmds{display:flex;gap:.5rem;align-items:flex-start}
+pre{background:var(--bg2);border:1px solid var(--line);border-radius:4px;padding:.4rem .6rem;margin:.2rem 0;white-space:pre-wrap;overflow-wrap:anywhere;flex:1}
+pre .cmd::before{content:"$ ";color:var(--muted);user-select:none}
+.copied{font-size:.8rem;color:var(--ok);min-width:6rem}
+.refs{font-size:.85rem;color:var(--muted)}
+.note{background:#fff4d6;border:1px solid #e0c36a;border-radius:4px;padding:.4rem .7rem;margin:.5rem 0}
+.error-box{background:#fdecea;border:1px solid #e3a29c;border-radius:4px;padding:.4rem .7rem}
+section.node{margin-top:2rem}
+details>summary{cursor:pointer;font-weight:600;margin:.6rem 0}
+figure{margin:.6rem 0 1rem}
+figcaption{color:var(--muted);font-size:.85rem}
+svg.chart{max-width:100%;height:auto;display:block}
+svg.chart text{font-size:11px;fill:#1b1b1b}
+svg.chart .axis line{stroke:#5a5a5a}
+svg.chart .axis .grid{stroke:#e2e2e2}
+svg.chart .mk{font-size:12px;fill:#fff;font-weight:700;pointer-events:none}
+svg.chart .cell{cursor:pointer}
+svg.chart .cell:focus rect,svg.chart .cell.sel rect{stroke:#000;stroke-width:2}
+svg.chart .lane-line{stroke:#bdbdbd}
+svg.chart .gap{font-size:10px;fill:#4a4a4a}
+.cell-detail{border:1px dashed var(--line);border-radius:4px;padding:.4rem .7rem;min-height:2.2rem;font-size:.9rem}
+td.st{white-space:nowrap}
+.s-critical,.s-error{color:var(--critical);font-weight:700}.s-warning{color:var(--warning);font-weight:700}
+${statusWords()}
+@media print{
+html.js .js-only,.js-only,button,.switch,.skip,.cell-detail{display:none!important}
+details::details-content{content-visibility:visible;display:contents}
+details>summary{list-style:none}
+body{max-width:none;padding:0}
+a{color:inherit;text-decoration:none}
+.summary,pre,thead th,tr.differs>*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+h2,h3,h4{break-after:avoid}
+}
+`;
+
+// Language switch, copy buttons (clipboard, else the text selected for Ctrl+C), heatmap cell
+// details, and every <details> opened for printing.
+export const SCRIPT = `
+(function(){
+var d=document,h=d.documentElement;h.classList.add('js');
+var SAID={en:{copied:'Copied',selected:'Selected: press Ctrl+C'},zh:{copied:'已复制',selected:'已选中:请按 Ctrl+C'}};
+function all(s,root){return Array.prototype.slice.call((root||d).querySelectorAll(s));}
+function setLang(l){
+ if(l!=='en'&&l!=='zh')return;
+ var cur=h.lang;if(cur===l)return;
+ all('[data-en],[data-zh]').forEach(function(e){
+  if(!e.hasAttribute('data-'+cur))e.setAttribute('data-'+cur,e.textContent);
+  if(e.hasAttribute('data-'+l))e.textContent=e.getAttribute('data-'+l);
+ });
+ h.lang=l;
+ all('.copied').forEach(function(e){e.textContent='';});
+ all('button[data-lang]').forEach(function(b){b.setAttribute('aria-pressed',String(b.getAttribute('data-lang')===l));});
+}
+function say(btn,key){
+ var s=btn.parentNode.querySelector('.copied');if(s)s.textContent=SAID[h.lang==='zh'?'zh':'en'][key];
+}
+function copy(btn){
+ var el=d.getElementById(btn.getAttribute('data-copy'));if(!el)return;
+ var text=el.textContent;
+ function fallback(){
+  var r=d.createRange();r.selectNodeContents(el);var s=window.getSelection();s.removeAllRanges();s.addRange(r);
+  var ok=false;try{ok=d.execCommand('copy');}catch(e){}
+  say(btn,ok?'copied':'selected');
+ }
+ if(navigator.clipboard&&navigator.clipboard.writeText){navigator.clipboard.writeText(text).then(function(){say(btn,'copied');},fallback);}
+ else fallback();
+}
+function cell(c){
+ var fig=c.closest('figure');if(!fig)return;
+ var out=fig.querySelector('.cell-detail');if(!out)return;
+ all('.cell.sel',fig).forEach(function(e){e.classList.remove('sel');});c.classList.add('sel');
+ var id=c.getAttribute('data-detail'),src=id&&d.getElementById(id);
+ out.textContent='';
+ if(src){out.appendChild(src.cloneNode(true)).removeAttribute('id');out.lastChild.hidden=false;}
+ else{
+  var t=c.querySelector('title'),txt=t?t.textContent:'';
+  var rl=fig.querySelector('.rl[data-r="'+c.getAttribute('data-r')+'"] title'),cl=fig.querySelector('.cl[data-c="'+c.getAttribute('data-c')+'"] title');
+  if(rl&&cl&&txt.indexOf(rl.textContent)!==0)txt=rl.textContent+' · '+cl.textContent+': '+txt;
+  var p=d.createElement('p');p.className='cell-text';p.textContent=txt;out.appendChild(p);
+ }
+ var href=c.getAttribute('href')||c.getAttribute('data-goto'),g=fig.querySelector('a.go');
+ if(href&&g){var a=g.cloneNode(true);a.setAttribute('href',href);a.hidden=false;out.appendChild(a);}
+}
+d.addEventListener('click',function(ev){
+ var t=ev.target;if(!t||!t.closest)return;
+ var b=t.closest('button[data-lang]');if(b){setLang(b.getAttribute('data-lang'));return;}
+ b=t.closest('button[data-copy]');if(b){copy(b);return;}
+ var c=t.closest('.cell');if(c){ev.preventDefault();cell(c);}
+});
+d.addEventListener('keydown',function(ev){
+ var t=ev.target;if(!t||!t.closest)return;
+ var c=t.closest('.cell');if(c&&(ev.key==='Enter'||ev.key===' ')){ev.preventDefault();cell(c);}
+});
+var opened=[];
+window.addEventListener('beforeprint',function(){opened=all('details:not([open])');opened.forEach(function(e){e.open=true;});});
+window.addEventListener('afterprint',function(){opened.forEach(function(e){e.open=false;});opened=[];});
+})();
+`;
+
+/** The CSP: nothing fetched, only this page's inline style and script run, images only as data: URLs. */
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";

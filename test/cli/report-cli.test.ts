@@ -1,0 +1,49 @@
+// `podpath report` as a user runs it: HTML on stdout or in --out, the document's language, and
+// every bad input as one `podpath: E_CODE: message` line with exit 2.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { hostileReport } from '../helpers/html-report.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'pp-report-cli-'));
+const f = (name: string, text: string) => {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+describe('podpath report (child process)', () => {
+  it('writes one HTML file to stdout or --out, in the language asked', async () => {
+    const input = f('h.json', JSON.stringify(hostileReport()));
+    const out = await runCli(['report', input], { dir });
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe('');
+    expect(out.stdout.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true);
+    const file = path.join(dir, 'r.html');
+    const zh = await runCli(['report', '--lang', 'zh', '--out', file, input], { dir });
+    expect(zh.code).toBe(0);
+    expect(zh.stdout).toBe('');
+    expect(readFileSync(file, 'utf8').startsWith('<!DOCTYPE html>\n<html lang="zh">')).toBe(true);
+  });
+  it('says what is wrong with an input in one line, exit 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [[f('bad.json', '{')], /^podpath: E_REPORT_JSON: .*bad\.json is not JSON/],
+      [[f('pcap.json', '{"schemaVersion":2,"command":"pcap analyze"}')], /^podpath: E_REPORT_UNSUPPORTED: /],
+      [[f('other.json', '{"schema":"something\\u001b[2J"}')], /^podpath: E_REPORT_UNKNOWN: .*\(schema "something\\x1b\[2J"\)/],
+      [[f('partial.json', '{"schema":"podpath.doctor","schemaVersion":1}')], /^podpath: E_REPORT_INPUT: /],
+      [[path.join(dir, 'missing.json')], /^podpath: E_REPORT_READ: cannot read .*missing\.json: ENOENT/],
+      [[dir], /^podpath: E_REPORT_SPECIAL_FILE: /],
+      [['--out', path.join(dir, 'no/such/dir/r.html'), f('ok.json', JSON.stringify(hostileReport()))], /^podpath: E_REPORT_WRITE: /],
+      [[], /^podpath: E_USAGE: missing required argument/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await runCli(['report', ...args], { dir });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(re);
+    }
+  });
+});
