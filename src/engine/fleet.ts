@@ -81,13 +81,13 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (
 }
 
 /** What `--from-dir` takes as one node: a directory, a tarball, or a facts file. */
-const BUNDLE_FILE = /\.(tar|tar\.gz|tgz|tar\.xz|txz|tar\.bz2|tbz2|json|txt)$/i;
+const BUNDLE_FILE = /\.(tar|tar\.gz|tgz|tar\.xz|txz|tar\.bz2|tbz2|json)$/i;
 /** Files that show the directory is itself one bundle, not a directory of bundles. */
 const BUNDLE_MARKERS = ['sos_commands', 'podpath.json'];
 
 /**
  * The bundles in a directory, sorted by name: every subdirectory and every .tar/.tar.gz/.tgz/.tar.xz/
- * .tar.bz2/.json file and transcript (.txt) (hidden entries and others, such as a sosreport's .md5, are left out).
+ * .tar.bz2/.json file (hidden entries and others, such as a sosreport's .md5, are left out).
  */
 export async function listBundleDir(dir: string): Promise<string[]> {
   const st = await stat(dir).catch(() => undefined);
@@ -105,6 +105,6 @@ export async function listBundleDir(dir: string): Promise<string[]> {
     const isDir = e.isDirectory() || (e.isSymbolicLink() && (await stat(full).catch(() => undefined))?.isDirectory() === true);
     if (isDir || BUNDLE_FILE.test(e.name)) found.push(full);
   }
-  if (found.length === 0) throw new PodpathError('E_NO_BUNDLES', `no bundles in ${dir} (subdirectories, .tar, .tar.gz, .tgz, .tar.xz, .json or .txt files)`);
+  if (found.length === 0) throw new PodpathError('E_NO_BUNDLES', `no bundles in ${dir} (subdirectories, .tar, .tar.gz, .tgz, .tar.xz or .json files)`);
   return found.sort();
 }

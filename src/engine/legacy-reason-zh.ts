@@ -14,6 +14,9 @@ const NAMES: [RegExp, string][] = Object.values(EVIDENCE_NAMES)
 /** Ordered: longer, more specific phrases first; the bare evidence name last. */
 const PHRASES: [RegExp, string][] = [
   [/^internal error: /, '内部错误：'],
+  // Rules judged from a log line alone (issue 11) say what neither the rules nor the log had.
+  [/no packet filter rules, and no firewall log line about the VXLAN port/g, '没有包过滤规则，也没有关于 VXLAN 端口的防火墙日志'],
+  [/no firewalld chain, zone or log line among the evidence/g, '证据中没有 firewalld 的链、区域或日志'],
   ...NAMES,
   [/(?<![^\s(,;])(`[^`]+`|\/[^\s,;()]+) is not in the bundle/g, '包中没有 $1'],
   [/(`[^`]+`) gave no answer for /g, '$1 没有给出结果：'],

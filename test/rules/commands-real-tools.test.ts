@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFacts } from '../../src/engine/facts.js';
 import { runRules } from '../../src/engine/run-rules.js';
-import { fillCommand, placeholderContexts, type CommandValue } from '../../src/engine/shell-fill.js';
+import { fillCommand, fragment, placeholderContexts, type CommandValue } from '../../src/engine/shell-fill.js';
 import { allRules } from '../../src/rules/index.js';
 import { sysctlSetting } from '../../src/rules/node/rp-filter-strict.js';
 import { byHand } from '../../src/rules/node/stale-vtep-fdb.js';
@@ -39,6 +39,10 @@ const VALUES: Record<string, CommandValue> = {
   sysctlArgs: [sysctlSetting('flannel.1', 2), sysctlSetting('eth0', 2)], sysctlUndoArgs: [sysctlSetting('flannel.1', 1), sysctlSetting('eth0', 0)],
   fixCommand: byHand('append', '0e:00:00:00:03:03', 'flannel.1', PEER_IP).fixCommand,
   undoCommand: byHand('append', '0e:00:00:00:03:03', 'flannel.1', PEER_IP).undoCommand,
+  ifaces: ['flannel.1', 'cni0'],
+  fix: fragment('ethtool -K {dev} lro off', { dev: 'eth0' }),
+  undo: fragment('ethtool -K {dev} lro on', { dev: 'eth0' }),
+  restart: fragment('systemctl restart flanneld'),
 };
 
 /** Usage and parse errors of the tools: never acceptable. */
