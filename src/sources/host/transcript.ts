@@ -176,7 +176,8 @@ export function transcriptHost(transcript: Transcript, notes: ReadNote[] = []): 
 
   /** A file: `cat PATH` output, or an output recognised as that file's content. */
   function file(p: string): TLine[] | undefined {
-    const byPath = first(segments.filter((s) => s.args.path === p && !s.args.filtered && s.kind !== 'unknown' && s.lines.length > 0));
+    // A grub menu listing names grub2.cfg as its path but is not its content: converted below.
+    const byPath = first(segments.filter((s) => s.args.path === p && !s.args.filtered && s.kind !== 'unknown' && s.kind !== 'grub-listing' && s.lines.length > 0));
     if (byPath.length > 0) return byPath[0]!.kind === 'dnf-log' ? stripGrepPrefix(byPath[0]!.lines) : byPath[0]!.lines;
     const kindFor: Record<string, OutputKind> = {
       '/etc/os-release': 'os-release',

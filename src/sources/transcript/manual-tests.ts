@@ -56,7 +56,6 @@ export function manualTests(lines: ManualLine[], cite: (no: number) => string): 
             sweep: { ...(maxLine ? { largestPassing: n - 1 } : {}), smallestFailing: n, maxTried: n },
             // The sentence that states the outcome is cited in the source: schema 2 keeps no verdict text.
             source: `${cite(no)} (${lines2.map((l) => cite(l.no)).join(', ')})`,
-            echo: { sent: 1, received: 0, sendErrors: {} },
             counters: [],
           });
         }
@@ -74,7 +73,6 @@ export function manualTests(lines: ManualLine[], cite: (no: number) => string): 
           peer: host, label: 'underlay', sender: 'local', devices: { local: {}, peer: {} }, from: runFrom(lines, i, lines[i]!.host), to: host, target: host,
           source: `${cite(no)} (${cite(fail.no)})`,
           ramp: { maxRateBps: bps, stoppedBy: 'stated', lossOnsetBps: bps, blackhole: true },
-          echo: { sent: 1, received: 0, sendErrors: {} },
           counters: [],
         });
       }
