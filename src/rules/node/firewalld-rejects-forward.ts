@@ -64,12 +64,12 @@ export default defineRule({
         description: { en: "Put the CNI's interfaces and the pod network into firewalld's trusted zone", zh: '把 CNI 的接口和 Pod 网段加入 firewalld 的 trusted 区域' },
         commands: [
           'for i in {ifaces}; do firewall-cmd --permanent --zone=trusted --add-interface "$i"; done',
-          'firewall-cmd --permanent --zone=trusted --add-source={network}',
+          'firewall-cmd --permanent --zone=trusted --add-source {network}',
           'firewall-cmd --reload',
         ],
         undo: [
           'for i in {ifaces}; do firewall-cmd --permanent --zone=trusted --remove-interface "$i"; done',
-          'firewall-cmd --permanent --zone=trusted --remove-source={network}',
+          'firewall-cmd --permanent --zone=trusted --remove-source {network}',
           'firewall-cmd --reload',
         ],
       },

@@ -68,7 +68,7 @@ export default defineRule({
       },
       {
         description: { en: 'Calico: autodetect the node address on that interface', zh: 'Calico:在该接口上自动检测节点地址' },
-        commands: ['kubectl -n kube-system set env daemonset/calico-node IP_AUTODETECTION_METHOD={method}'],
+        commands: ['kubectl -n kube-system set env daemonset/calico-node {methodArg}'],
         undo: ['kubectl -n kube-system set env daemonset/calico-node IP_AUTODETECTION_METHOD-'],
       },
     ],
@@ -85,10 +85,11 @@ export default defineRule({
     const ifaceArg = good?.name;
     // The NIC to pin: another one with a usable address, when the evidence shows one; else the user names it.
     const commandData = ifaceArg
-      ? { ifacePatch: fragment(`'[{"op":"add","path":"/spec/template/spec/containers/0/args/-","value":"--iface={iface}"}]'`, { iface: ifaceArg }), method: `interface=${ifaceArg}` }
+      ? { ifacePatch: fragment(`'[{"op":"add","path":"/spec/template/spec/containers/0/args/-","value":"--iface={iface}"}]'`, { iface: ifaceArg }), methodArg: `IP_AUTODETECTION_METHOD=interface=${ifaceArg}` }
       : {
           ifacePatch: fragment('"[{\\"op\\":\\"add\\",\\"path\\":\\"/spec/template/spec/containers/0/args/-\\",\\"value\\":\\"--iface=${IFACE:?set IFACE to the NIC on the node network}\\"}]"'),
-          method: fragment('"interface=${IFACE:?set IFACE to the NIC on the node network}"'),
+          // A fragment is one whole word: the variable assignment is inside it.
+          methodArg: fragment('"IP_AUTODETECTION_METHOD=interface=${IFACE:?set IFACE to the NIC on the node network}"'),
         };
     const evidenceOf = (address: string): EvidenceLine[] => [
       ...vx.filter((l) => l.vxlan?.local === address).map((l) => line(l.source, `${l.name}: vxlan id ${l.vxlan?.id} local ${address}${l.vxlan?.dev ? ` dev ${l.vxlan.dev}` : ''}`)),
