@@ -69,6 +69,24 @@ export function dropLineNumberRuns(lines: TLine[]): TLine[] {
 }
 
 /**
+ * A gutter kept on each line (`1 [root@node ~]# uname -a`, `2 Linux node1 ...`): three or more
+ * lines in a row that start with 1, 2, 3, ... and a space or tab lose that number. `ip addr`'s
+ * `1: lo:` has a colon and is left alone.
+ */
+export function dropPerLineNumbers(lines: TLine[]): TLine[] {
+  const out = [...lines];
+  for (let i = 0; i < out.length; i++) {
+    if (!/^1[ \t]/.test(out[i]!.text)) continue;
+    let n = 0;
+    while (i + n < out.length && new RegExp(`^${n + 1}[ \\t]`).test(out[i + n]!.text)) n++;
+    if (n < 3) continue;
+    for (let k = 0; k < n; k++) out[i + k] = { ...out[i + k]!, text: out[i + k]!.text.slice(String(k + 1).length + 1) };
+    i += n - 1;
+  }
+  return out;
+}
+
+/**
  * An inline line-number run (`... 1 2 3 4 5 $ cat /etc/os-release ...`): a page that lost the
  * line breaks of a code block keeps its gutter as a run of numbers before the code. Returns where
  * the code starts and how many numbers there were, or undefined.

@@ -2,7 +2,7 @@
 // common shell, or alone at the start of a block) starts an output whose kind its command says;
 // text without a command is cut at blank lines and each block is recognised by its shape. Every
 // line keeps its number in the paste. Pure: text in, segments out.
-import { dropLineNumberRuns, inlineNumberRun, physicalLines } from './clean.js';
+import { dropLineNumberRuns, dropPerLineNumbers, inlineNumberRun, physicalLines } from './clean.js';
 import { bareCommand, commandKind, componentOf, parsePrompt, type PromptLine } from './commands.js';
 import { reflowBlock } from './reflow.js';
 import { shapeOf, startsLogRecord } from './shapes.js';
@@ -12,7 +12,7 @@ import { minOf, pushAll } from '../../util/arrays.js';
 /** Logical lines: collapsed code blocks (a page that lost its line breaks) expanded, all keeping their line number. */
 export function logicalLines(text: string): TLine[] {
   const out: TLine[] = [];
-  for (const line of dropLineNumberRuns(physicalLines(text))) {
+  for (const line of dropPerLineNumbers(dropLineNumberRuns(physicalLines(text)))) {
     const run = inlineNumberRun(line.text);
     const secondPrompt = /^\$ \S/.test(line.text) && /\s\$ \S/.test(line.text.slice(2));
     if (!run && !secondPrompt) {
@@ -91,6 +91,11 @@ function makeSegment(id: number, kind: OutputKind, lines: TLine[], draft?: Draft
   if ((kind === 'component-log' || kind === 'syslog') && args.component === undefined) {
     const who = componentOf(lines.slice(0, 20).map((l) => l.text).join(' '));
     if (who) args.component = who;
+  }
+  // `ethtool -k` pasted without its command still names its device on its first line.
+  if (kind === 'ethtool-k' && args.dev === undefined) {
+    const dev = lines.map((l) => /^Features for ([\w.@-]{1,15}):\s*$/.exec(l.text.trim())?.[1]).find((d) => d !== undefined);
+    if (dev) args.dev = dev;
   }
   const seg: Segment = { id, kind, args, lines: LOGS.has(kind) ? joinWrapped(lines) : lines };
   if (command) seg.command = command;
