@@ -93,5 +93,7 @@ describe('the five seed reports, as they are', () => {
     const f = report.findings[0]!;
     expect(f.ruleId).toBe('vxlan-nat-checksum');
     expect(f.message).toMatch(/0xffff/);
+    expect(f.messageId).toBe('seenInCaptureRetried');
+    expect(f.message).toMatch(/1, 2, 4, 8 s apart/);
   });
 });
