@@ -43,6 +43,8 @@ const VALUES: Record<string, CommandValue> = {
   fix: fragment('ethtool -K {dev} lro off', { dev: 'eth0' }),
   undo: fragment('ethtool -K {dev} lro on', { dev: 'eth0' }),
   restart: fragment('systemctl restart flanneld'),
+  ifacePatch: fragment(`'[{"op":"add","path":"/spec/template/spec/containers/0/args/-","value":"--iface={iface}"}]'`, { iface: 'eth0' }),
+  methodArg: 'IP_AUTODETECTION_METHOD=interface=eth0',
 };
 
 /** Usage and parse errors of the tools: never acceptable. */
