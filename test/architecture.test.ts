@@ -29,7 +29,6 @@ const MAY_IMPORT: Record<string, string[]> = {
 
 /** Back-edges still to remove (folder -> folder). report -> probe: the probe text reads the run record's types from probe/peer.ts; they move to evidence/ with the agent contract. */
 const KNOWN = new Set<string>([
-  'compare -> evidence', 'compare -> report', 'compare -> rules', 'compare -> util', 'cli -> compare',
   'engine -> probe', 'engine -> report', 'engine -> rules', 'engine -> sources',
   'pcap -> report', 'probe -> engine', 'report -> app', 'report -> probe', 'sources -> engine',
 ]);

@@ -23,7 +23,7 @@ const COMMANDS: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['doctor'], load: async () => (await import('./doctor.js')).registerDoctor },
   { names: ['collect'], load: async () => (await import('./collect.js')).registerCollect },
   { names: ['rules', 'explain'], load: async () => (await import('./rules.js')).registerRules },
-  { names: ['diff'], load: async () => (await import('./diff.js')).registerDiff },
+  { names: ['diff'], load: async () => (await import('./node-diff.js')).registerNodeDiff },
   { names: ['pcap'], load: async () => (await import('./pcap.js')).registerPcap },
   { names: ['probe'], load: async () => (await import('./probe.js')).registerProbe },
   { names: ['echo'], load: async () => (await import('./echo.js')).registerEcho },

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runDoctor } from './doctor.js';
-import { NODE_FACTS_SCHEMA_VERSION } from '../evidence/node-facts.js';
+import { NODE_FACTS_SCHEMA_VERSION, type NodeFacts } from '../evidence/node-facts.js';
 
 const bundle = fileURLToPath(new URL('../../test/fixtures/bundles/sos-4.0-netns', import.meta.url));
 
@@ -30,6 +30,16 @@ describe('runDoctor', () => {
     expect(exitCode).toBe(1);
     expect(report.findings.map((f) => f.messageId)).toEqual(['sinceBoot']);
     expect(report.node.kubernetesNode).toBe(false);
+  });
+  it('says whether this is a Kubernetes node from the network view it derives, in every language\'s report', async () => {
+    // Only a flannel.1 link: no CNI config, no subnet.env; the view names the device as its reason.
+    const collect = async (): Promise<NodeFacts> => ({
+      schemaVersion: NODE_FACTS_SCHEMA_VERSION, collectedAt: 'now', origin: { kind: 'live' }, missing: [],
+      links: { items: [{ name: 'flannel.1', kind: 'vxlan', mtu: 1450, flags: ['UP'], addresses: [], source: 'ip -d link' }], source: 'ip -d link' },
+    });
+    const { report, translation } = await runDoctor({ lang: 'en', alsoIn: 'zh', only: ['udp-csum-errors'], collect });
+    expect(report.node.kubernetesNode).toBe(true);
+    expect(translation?.node.kubernetesNode).toBe(true);
   });
   it('refuses --facts with --from', async () => {
     await expect(runDoctor({ lang: 'en', facts: 'x.json', from: 'y' })).rejects.toThrow(/cannot be combined/);

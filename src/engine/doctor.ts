@@ -15,6 +15,7 @@ import { PodpathError } from '../util/errors.js';
 import { checkPeer, type PeerCheckOptions } from '../probe/doctor-peer.js';
 import { commandsFor } from '../sources/commands-for.js';
 import { judgeVerdict } from './verdict.js';
+import { networkView } from '../evidence/network-view.js';
 
 export interface DoctorOptions {
   from?: string;
@@ -76,13 +77,16 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
     facts = { ...facts, missing: [...facts.missing.filter((m) => m.evidence !== 'probes'), NO_PROBES] };
   }
   const now = new Date();
+  // The network view is computed once per node: the report shows it, it does not work it out.
+  const kubernetesNode = networkView(facts).kubernetesNode.value;
+  const peerKubernetesNode = peer ? networkView(peer.collected).kubernetesNode.value : false;
   const judge = (lang: Lang): DoctorReport => {
     const evidence: Evidence = { ...opts.parts, node: facts };
     const outcome = runRules(rules, evidence, { lang, only: opts.only });
-    const report = buildReport(facts, outcome, { lang, version: VERSION, now });
+    const report = buildReport(facts, outcome, { lang, version: VERSION, now, kubernetesNode });
     report.verdict = judgeVerdict({ rules: chosen, results: outcome.results, evidence, notes: facts.notes, commandsFor });
     if (opts.peer) {
-      const peerReport = peer ? buildReport(peer.collected, runRules(rules, { node: peer.judged }, { lang, only: opts.only }), { lang, version: VERSION, now }) : undefined;
+      const peerReport = peer ? buildReport(peer.collected, runRules(rules, { node: peer.judged }, { lang, only: opts.only }), { lang, version: VERSION, now, kubernetesNode: peerKubernetesNode }) : undefined;
       report.peer = { address: opts.peer.peer, report: peerReport, error: peerError };
     }
     return report;

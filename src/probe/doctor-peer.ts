@@ -6,6 +6,7 @@ import type { ProbeEvidence } from '../evidence/probe-evidence.js';
 import { AgentApi, probePeer, type PeerProbeOptions, type PeerProbeReport } from './peer.js';
 import { probeEvidence } from './evidence.js';
 import { parseFacts } from '../engine/facts.js';
+import { networkView } from '../evidence/network-view.js';
 
 export type PeerCheckOptions = Omit<PeerProbeOptions, 'source' | 'overlaySource' | 'peerOverlay' | 'peerOverlaySource'> & {
   source?: string;
@@ -21,10 +22,10 @@ export interface PeerCheck {
   peerFactsError?: string;
 }
 
-/** The VXLAN device of a node: its underlay (`local`) address and its own overlay IPv4 address. */
+/** The VXLAN device of a node (its network view's): its underlay (`local`) address and its own overlay IPv4 address. */
 export function overlayAddresses(facts: NodeFacts | undefined): { underlay?: string; overlay?: string } {
-  const vx = facts?.links?.items.find((l) => l.vxlan !== undefined);
-  return { underlay: vx?.vxlan?.local, overlay: vx?.addresses.find((a) => a.family === 'inet')?.address };
+  const vx = facts ? networkView(facts).primary : undefined;
+  return { underlay: vx?.local, overlay: vx?.overlayAddress };
 }
 
 export async function checkPeer(local: NodeFacts, o: PeerCheckOptions): Promise<PeerCheck> {

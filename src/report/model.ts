@@ -4,7 +4,6 @@ import type { NodeFacts, ReadNote } from '../evidence/node-facts.js';
 import type { RunOutcome } from '../engine/run-rules.js';
 import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import type { Finding, Lang, RuleResult, Severity } from '../engine/types.js';
-import { looksLikeKubernetesNode } from '../rules/shared/overlay.js';
 import type { Verdict } from '../engine/verdict.js';
 
 export const DOCTOR_REPORT_SCHEMA = 'podpath.doctor';
@@ -53,7 +52,11 @@ export interface DoctorReport {
   peer?: { address: string; report?: DoctorReport; error?: string };
 }
 
-export function buildReport(facts: NodeFacts, outcome: RunOutcome, opts: { lang: Lang; version: string; now?: Date }): DoctorReport {
+/**
+ * The report of one node. What the report says about the node beyond its facts (`kubernetesNode`)
+ * comes from the use case, which has the node's network view: the report only renders.
+ */
+export function buildReport(facts: NodeFacts, outcome: RunOutcome, opts: { lang: Lang; version: string; now?: Date; kubernetesNode: boolean }): DoctorReport {
   const bySeverity = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of outcome.findings) bySeverity[f.severity]++;
   const count = (status: RuleResult['status']) => outcome.results.filter((r) => r.status === status).length;
@@ -69,7 +72,7 @@ export function buildReport(facts: NodeFacts, outcome: RunOutcome, opts: { lang:
       os: facts.os?.prettyName ?? facts.os?.id,
       origin: facts.origin,
       collectedAt: facts.collectedAt,
-      kubernetesNode: looksLikeKubernetesNode(facts),
+      kubernetesNode: opts.kubernetesNode,
     },
     summary: { rules: outcome.results.length, failed: count('fail'), passed: count('pass'), skipped: count('skipped'), findings: outcome.findings.length, bySeverity },
     findings: outcome.findings,

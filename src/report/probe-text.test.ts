@@ -10,17 +10,18 @@ describe('podpath probe text report (lab recordings)', () => {
     expect(text).toContain('overlay: this node -> 192.168.77.12\n  LOST UDP echo: 0/10 back\n');
     expect(text).toContain('overlay: 192.168.77.12 -> this node\n  LOST UDP echo: 0/10 back, 10 counted by the receiver\n');
     expect(text).toMatch(/underlay: this node -> 192\.168\.77\.12\n {2}ok {2}UDP echo: 10\/10 back, rtt avg [\d.]+ ms\n/);
-    expect(text).toContain("● udp-checksum-drop  The receiver drops probes for a bad UDP checksum\n");
+    expect(text).toContain("● udp-checksum-drop  Probes or their answers are dropped for a bad UDP checksum\n");
     expect(text).toContain("reached 192.168.77.12's NIC, dropped by 192.168.77.12's kernel: InCsumErrors +13 = bad UDP checksum");
     expect(text).toContain('192.168.77.12: /proc/net/snmp Udp InCsumErrors +13, InErrors +13');
-    expect(text).toContain("the answers reached 192.168.77.12's NIC and died there before decapsulation");
+    // The reverse direction: our answers carry the bad checksum and the peer's kernel drops them.
+    expect(text).toContain("Overlay (VXLAN) probes from 192.168.77.12 reach this node, but this node's answers reach 192.168.77.12 with a wrong outer UDP checksum and 192.168.77.12 drops them");
     expect(text).toContain('  - underlay-rate-blackhole: no rate ramp among the probes (run with --max-rate)');
   });
 
   it('--lang zh: the report\'s own words and the rules\' messages in Chinese', () => {
     const text = renderProbeText(judgeProbeReport(probeReport('bad-udp-checksum'), 'zh'));
     expect(text).toContain('overlay: 本节点 -> 192.168.77.12\n  丢失 UDP 回显:0/10 返回\n');
-    expect(text).toContain('接收端因 UDP 校验和错误丢弃探测报文');
+    expect(text).toContain('探测报文或其应答因 UDP 校验和错误被丢弃');
     expect(text).toContain('到达了 192.168.77.12 的网卡,被 192.168.77.12 的内核丢弃:InCsumErrors +13 = UDP 校验和错误');
     expect(text).toContain('探测结果中没有速率爬升(加 --max-rate 运行)');
     // None of the report's own English words is left (evidence lines quote measured text as is).

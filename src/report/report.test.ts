@@ -4,12 +4,13 @@ import { runRules } from '../engine/run-rules.js';
 import { allRules } from '../rules/index.js';
 import { parseFormat, render } from './index.js';
 import { buildReport } from './model.js';
+import { networkView } from '../evidence/network-view.js';
 import { renderExplain, renderRuleDoc } from './rule-docs.js';
 
 const now = new Date('2026-11-23T04:00:00Z');
 function reportFor(name: string, lang: 'en' | 'zh' = 'en') {
   const facts = loadFixture(name);
-  return buildReport(facts, runRules(allRules, { node: facts }, { lang }), { lang, version: '0.0.0-test', now });
+  return buildReport(facts, runRules(allRules, { node: facts }, { lang }), { lang, version: '0.0.0-test', now, kubernetesNode: networkView(facts).kubernetesNode.value });
 }
 
 describe('text report', () => {
@@ -44,7 +45,7 @@ describe('text report', () => {
   });
   it('says when the host is not a Kubernetes node', () => {
     const facts = loadFixture('seed-002-lro-forwarding.json', { links: { source: 'ip -d link', items: [] }, cni: undefined });
-    const text2 = render(buildReport(facts, runRules(allRules, { node: facts }), { lang: 'en', version: 't', now }), 'text');
+    const text2 = render(buildReport(facts, runRules(allRules, { node: facts }), { lang: 'en', version: 't', now, kubernetesNode: networkView(facts).kubernetesNode.value }), 'text');
     expect(text2.split('\n')[1]).toMatch(/^This host does not look like a Kubernetes node/);
   });
 });

@@ -263,7 +263,7 @@ describe.skipIf(skip)('doctor --peer in the lab', () => {
     try {
       const en = await probe(['--no-reverse']);
       expect(en).toMatch(new RegExp(`overlay: this node -> ${PEER.replace(/\./g, '\\.')}\n {2}LOST UDP echo: 0/20 back`));
-      expect(en).toMatch(/udp-checksum-drop {2}The receiver drops probes for a bad UDP checksum\n[^\n]*reached 192\.168\.77\.12's NIC, dropped by 192\.168\.77\.12's kernel: InCsumErrors \+\d+ = bad UDP checksum/);
+      expect(en).toMatch(/udp-checksum-drop {2}Probes or their answers are dropped for a bad UDP checksum\n[^\n]*reached 192\.168\.77\.12's NIC, dropped by 192\.168\.77\.12's kernel: InCsumErrors \+\d+ = bad UDP checksum/);
       const zh = await probe(['--no-reverse', '--lang', 'zh']);
       expect(zh).toContain('丢失 UDP 回显:0/20 返回');
       expect(zh).toMatch(/到达了 192\.168\.77\.12 的网卡,被 192\.168\.77\.12 的内核丢弃:InCsumErrors \+\d+ = UDP 校验和错误/);

@@ -2,10 +2,9 @@
 // shows them) but the INPUT hook drops them before the VXLAN socket, so flannel.1 RX stays 0.
 import { defineRule } from '../../engine/types.js';
 import type { NodeFacts } from '../../evidence/node-facts.js';
-import {
-  effectiveIptDefault, effectiveNftDefault, isIptablesCompatTable, line, nftEstablishedOnly, overlayFlavour, vxlanLinks, walkIptables, walkNft,
-  type IptRule,
-} from '../shared/kb-shared.js';
+import { effectiveIptDefault, effectiveNftDefault, line, nftEstablishedOnly, walkIptables, walkNft, type IptRule } from '../shared/kb-shared.js';
+import { isIptablesCompatTable } from '../../evidence/packet-filter.js';
+import { CALICO_VXLAN_PORT, KERNEL_VXLAN_PORT, cniVxlanPort, networkView } from '../../evidence/network-view.js';
 
 export default defineRule({
   meta: {
@@ -95,18 +94,14 @@ export default defineRule({
   },
 });
 
-/** The UDP ports this node receives VXLAN on: its devices' dstport (0 = 8472), else the CNI default. */
+/** The UDP ports this node receives VXLAN on: its devices' (network view), else what the CNI configures. */
 function vxlanPorts(facts: NodeFacts): { port: number; vxlan: string }[] {
   const out = new Map<number, string>();
-  for (const vx of vxlanLinks(facts)) {
-    const p = vx.vxlan?.port;
-    const port = p === undefined ? (overlayFlavour(vx) === 'calico' ? 4789 : 8472) : p === 0 ? 8472 : p;
-    if (!out.has(port)) out.set(port, vx.name);
-  }
+  for (const vx of networkView(facts).vxlan) if (!out.has(vx.port.value)) out.set(vx.port.value, vx.name);
   if (out.size === 0) {
     const plugin = facts.cni?.plugin;
-    if (plugin === 'flannel') out.set(facts.cni?.flannelNetConf?.port || 8472, 'flannel.1');
-    if (plugin === 'calico' || plugin === 'canal') out.set(4789, 'vxlan.calico');
+    if (plugin === 'flannel') out.set(cniVxlanPort(facts, 'flannel')?.value ?? KERNEL_VXLAN_PORT, 'flannel.1');
+    if (plugin === 'calico' || plugin === 'canal') out.set(CALICO_VXLAN_PORT, 'vxlan.calico');
   }
   return [...out].map(([port, vxlan]) => ({ port, vxlan }));
 }

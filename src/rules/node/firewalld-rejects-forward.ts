@@ -6,7 +6,9 @@ import { fragment } from '../../engine/shell-fill.js';
 import { defineRule } from '../../engine/types.js';
 import type { EvidenceLine } from '../../evidence/node-facts.js';
 import { CNI_DEVICE, cniDevicesSeen, lineNo } from '../shared/cni-devices.js';
-import { cidrContains, isUnconditional, line, podNetwork, walkIptables, walkNft, type IptRule } from '../shared/kb-shared.js';
+import { isUnconditional, line, walkIptables, walkNft, type IptRule } from '../shared/kb-shared.js';
+import { cidrContains } from '../../util/ipv4.js';
+import { networkView } from '../../evidence/network-view.js';
 import { acceptsPodTraffic } from './forward-policy-drop.js';
 
 const FIREWALLD_CHAIN = /^(FORWARD_(?:direct|IN_ZONES|OUT_ZONES|IN_ZONES_SOURCE|OUT_ZONES_SOURCE)|FWDI_|FWDO_|FWD_)/;
@@ -83,7 +85,7 @@ export default defineRule({
   },
   check(ctx) {
     const { facts } = ctx;
-    const network = podNetwork(facts);
+    const network = networkView(facts).podNetwork?.cidr;
     const seen = cniDevicesSeen(facts).filter((d) => !/^(veth|cali[0-9a-f])/.test(d));
     const ifaceList = (extra: (string | undefined)[]): string[] => {
       const all = [...extra.filter((x): x is string => x !== undefined && CNI_DEVICE.test(x) && !/^(veth|cali[0-9a-f])/.test(x)), ...seen];

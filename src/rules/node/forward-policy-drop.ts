@@ -1,10 +1,10 @@
 // FORWARD policy DROP without the CNI's accept rules: pod traffic is routed by the host, so it
 // crosses the filter FORWARD chain, and Docker >= 1.13 sets that chain's policy to DROP.
 import { defineRule } from '../../engine/types.js';
-import {
-  cidrContains, effectiveIptDefault, effectiveNftDefault, isIptablesCompatTable, line, nftEstablishedOnly, podNetwork, walkIptables, walkNft,
-  type IptRule,
-} from '../shared/kb-shared.js';
+import { effectiveIptDefault, effectiveNftDefault, line, nftEstablishedOnly, walkIptables, walkNft, type IptRule } from '../shared/kb-shared.js';
+import { isIptablesCompatTable } from '../../evidence/packet-filter.js';
+import { networkView } from '../../evidence/network-view.js';
+import { cidrContains } from '../../util/ipv4.js';
 
 const POD_IFACE = /^(cni\d*|cbr\d+|flannel\.\d+|flannel-v6\.\d+|vxlan\.calico|vxlan-v6\.calico|cali\+?.*|tunl0)$/;
 
@@ -60,7 +60,7 @@ export default defineRule({
   },
   check(ctx) {
     const { facts } = ctx;
-    const network = podNetwork(facts);
+    const network = networkView(facts).podNetwork?.cidr;
     const ufw = facts.ufw;
     if (ufw?.active && ufw.defaults.routed !== undefined && /^(deny|reject)$/.test(ufw.defaults.routed)) {
       ctx.report({ messageId: 'ufwRouted', data: { routed: ufw.defaults.routed, line: ufw.line ?? `Default: ${ufw.defaults.routed} (routed)`, network: network ?? '<pod-network-cidr>' }, evidence: [line(ufw.source, ufw.line ?? 'Status: active')] });

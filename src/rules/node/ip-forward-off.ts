@@ -1,6 +1,7 @@
 // Forwarding off: a node that does not forward cannot pass pod traffic between cni0 and the overlay.
 import { defineRule } from '../../engine/types.js';
-import { ifaceSysctl, line, sysctlSource, vxlanLinks } from '../shared/kb-shared.js';
+import { ifaceSysctl, line, sysctlSource } from '../shared/kb-shared.js';
+import { networkView } from '../../evidence/network-view.js';
 
 export default defineRule({
   meta: {
@@ -45,7 +46,7 @@ export default defineRule({
       ctx.report({ messageId: 'globalOff', data: { value: value.trim() }, evidence: [line(source, `net.ipv4.ip_forward = ${value.trim()}`)] });
       return;
     }
-    const ifaces = new Set<string>(vxlanLinks(facts).map((l) => l.name));
+    const ifaces = new Set<string>(networkView(facts).vxlan.map((d) => d.name));
     for (const l of facts.links?.items ?? []) if (l.kind === 'bridge' && /^(cni|cbr)\d*$/.test(l.name)) ifaces.add(l.name);
     for (const iface of ifaces) {
       const s = ifaceSysctl(facts, 'ipv4', iface, 'forwarding');

@@ -2,7 +2,9 @@
 // less the VXLAN overhead, or large packets vanish while small ones (ping, DNS) pass.
 import { defineRule, type RuleContext } from '../../engine/types.js';
 import type { Link } from '../../evidence/node-facts.js';
-import { describeLink, line, overlayFlavour, underlayOf, vxlanLinks } from '../shared/kb-shared.js';
+import { line } from '../shared/kb-shared.js';
+import { describeLink } from '../../evidence/links.js';
+import { networkView, type Flavour } from '../../evidence/network-view.js';
 
 /** Outer IPv4 (20) + UDP (8) + VXLAN (8) + inner Ethernet (14); IPv6 outer header is 40. */
 const OVERHEAD = { inet: 50, inet6: 70 } as const;
@@ -73,19 +75,18 @@ export default defineRule({
   check(ctx) {
     const { facts } = ctx;
     const linksSource = facts.links?.source ?? 'ip -d link';
-    const overlays = vxlanLinks(facts);
+    const overlays = networkView(facts).vxlan;
     if (overlays.length === 0) {
       ctx.skip('noVxlanDevice');
       return;
     }
     // Something to hold each VXLAN MTU against: an underlay, subnet.env, a CNI config, the pod side.
     let comparisons = 0;
-    for (const vx of overlays) {
+    for (const { link: vx, underlay: under, flavour, family } of overlays) {
       const vxLine = line(vx.source ?? linksSource, describeLink(vx));
-      const under = underlayOf(facts, vx);
       if (under) {
         comparisons++;
-        const overhead = vx.vxlan?.local?.includes(':') ? OVERHEAD.inet6 : OVERHEAD.inet;
+        const overhead = OVERHEAD[family];
         const limit = under.link.mtu - overhead;
         if (vx.mtu > limit) {
           ctx.report({
@@ -95,7 +96,7 @@ export default defineRule({
           });
         }
       }
-      if (under) pathBelowUnderlay(ctx, vx, under.link);
+      if (under) pathBelowUnderlay(ctx, vx, under.link, family);
       // 1500 is what a VXLAN device has when nobody set its MTU: on a jumbo underlay that is the CNI not following it.
       if (under && vx.mtu === 1500 && facts.cni?.flannelSubnetEnv?.mtu === undefined) {
         const overhead = vx.vxlan?.local?.includes(':') ? OVERHEAD.inet6 : OVERHEAD.inet;
@@ -108,7 +109,6 @@ export default defineRule({
           });
         }
       }
-      const flavour = overlayFlavour(vx);
       const env = facts.cni?.flannelSubnetEnv;
       if (flavour === 'flannel' && env?.mtu !== undefined) comparisons++;
       if (flavour === 'flannel' && env?.mtu !== undefined && env.mtu !== vx.mtu) {
@@ -136,9 +136,9 @@ export default defineRule({
  * node's links cannot show it, an underlay size sweep can. A sweep limit of exactly MTU - 28 is not
  * this (the path carries the full MTU; larger datagrams are fragments, which underlay-size-limit judges).
  */
-function pathBelowUnderlay(ctx: RuleContext, vx: Link, under: Link): void {
-  const overhead = vx.vxlan?.local?.includes(':') ? OVERHEAD.inet6 : OVERHEAD.inet;
-  const ipUdp = vx.vxlan?.local?.includes(':') ? 48 : 28;
+function pathBelowUnderlay(ctx: RuleContext, vx: Link, under: Link, family: 'inet' | 'inet6'): void {
+  const overhead = OVERHEAD[family];
+  const ipUdp = family === 'inet6' ? 48 : 28;
   for (const p of ctx.facts.probes ?? []) {
     const s = p.sweep;
     if (p.label !== 'underlay' || s?.largestPassing === undefined || s.smallestFailing === undefined) continue;
@@ -160,8 +160,8 @@ function pathBelowUnderlay(ctx: RuleContext, vx: Link, under: Link): void {
 }
 
 /** A CNI config file that feeds this overlay (flannel's conflist for flannel.1, calico's for vxlan.calico). */
-function confMatches(conf: { name?: string; type?: string; plugins: string[] }, flavour: string): boolean {
-  if (flavour === 'unknown') return true;
+function confMatches(conf: { name?: string; type?: string; plugins: string[] }, flavour: Flavour): boolean {
+  if (flavour === 'other') return true;
   const words = [conf.name ?? '', conf.type ?? '', ...conf.plugins].join(' ');
   return flavour === 'flannel' ? /flannel|cbr0/.test(words) : /calico/.test(words);
 }
@@ -170,7 +170,7 @@ function confMatches(conf: { name?: string; type?: string; plugins: string[] }, 
  * The pod-facing interfaces: the CNI bridge and the veths attached to it (flannel), or the cali*
  * veths (Calico). One veth per MTU value is enough to show the disagreement.
  */
-function podSide(links: Link[], flavour: string): Link[] {
+function podSide(links: Link[], flavour: Flavour): Link[] {
   const bridges = links.filter((l) => l.kind === 'bridge' && /^(cni\d*|cbr\d+)$/.test(l.name));
   const bridgeNames = new Set(bridges.map((b) => b.name));
   const veths = links.filter((l) => l.kind === 'veth' && ((l.master !== undefined && bridgeNames.has(l.master)) || (flavour !== 'flannel' && /^cali/.test(l.name))));

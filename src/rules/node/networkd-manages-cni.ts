@@ -7,7 +7,7 @@ import { defineRule } from '../../engine/types.js';
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import { globMatch } from '../../util/glob.js';
 import { CNI_DEVICE, CNI_SAMPLES, cniDevicesSeen } from '../shared/cni-devices.js';
-import { isOverlayName } from '../shared/overlay.js';
+import { isCniVxlanName as isOverlayName } from '../../evidence/network-view.js';
 import { vtepMismatches } from '../shared/vtep.js';
 
 type UnitFile = NonNullable<NodeFacts['networkd']>['files'][number];

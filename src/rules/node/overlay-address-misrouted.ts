@@ -5,8 +5,9 @@
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import { defineRule } from '../../engine/types.js';
 import { compareUpstream, parseKernelRelease } from '../data/kernel-version.js';
-import { networkAddress } from '../data/ipv4.js';
-import { inetAddresses, overlayDevices } from '../shared/overlay.js';
+import { networkAddress } from '../../util/ipv4.js';
+import { inetAddresses } from '../../evidence/links.js';
+import { networkView } from '../../evidence/network-view.js';
 
 /**
  * Linux before 5.14 adds `broadcast <network address>` for every prefix shorter than /31; "ip: Treat
@@ -66,7 +67,8 @@ export default defineRule({
     const { facts } = ctx;
     const gets = facts.routeGets ?? [];
     const asked: string[] = [];
-    for (const dev of overlayDevices(facts)) {
+    const overlays = networkView(facts).vxlan.filter((d) => d.cniName).map((d) => d.link);
+    for (const dev of overlays) {
       for (const a of inetAddresses(dev)) {
         const rg = gets.find((g) => g.target === a.address);
         if (!rg) continue;
@@ -90,7 +92,7 @@ export default defineRule({
       }
     }
     if (asked.length === 0) {
-      const devs = overlayDevices(facts).filter((d) => inetAddresses(d).length > 0);
+      const devs = overlays.filter((d) => inetAddresses(d).length > 0);
       if (devs.length > 0) ctx.skip('noRouteGet', { addresses: devs.flatMap((d) => inetAddresses(d).map((a) => a.address)).join(', ') });
     }
   },

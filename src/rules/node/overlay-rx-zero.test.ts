@@ -19,6 +19,12 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'rxZero', data: { dev: 'flannel.1', txPackets: 5, port: 8472 }, evidence: ['flannel.1: RX packets 0 bytes 0; TX packets 5 bytes 420'] }],
     },
     {
+      // Old iproute2 prints `dstport 0` for the kernel default: the message must not say port 0.
+      name: 'flannel.1 showing dstport 0 (CentOS 7): the kernel default port',
+      facts: { links: { source: 'ip -s -d link', items: [{ ...flannel, vxlan: { ...flannel.vxlan!, port: 0 } }] } },
+      errors: [{ messageId: 'rxZero', data: { port: 8472 } }],
+    },
+    {
       name: 'counters from /proc/net/dev when ip -s is not available',
       facts: { links: { source: 'ip -d link', items: [{ ...flannel, stats: undefined }] }, netdev: { source: '/proc/net/dev', interfaces: { 'flannel.1': flannel.stats! } } },
       errors: [{ messageId: 'rxZero' }],

@@ -2,7 +2,8 @@
 // flannel.1 were gone (`route -n` shows only cni0's own /24) until flannel was restarted.
 import type { EvidenceLine, Route } from '../../evidence/node-facts.js';
 import { defineRule } from '../../engine/types.js';
-import { prefixContains } from '../data/ipv4.js';
+import { cidrContains } from '../../util/ipv4.js';
+import { networkView } from '../../evidence/network-view.js';
 
 function viaOverlay(routes: Route[], dev: string): Route[] {
   return routes.filter((r) => r.dev === dev && r.table === 'main' && r.type === 'unicast' && r.dst !== 'default');
@@ -43,12 +44,14 @@ export default defineRule({
     const { facts } = ctx;
     const routes = facts.routes;
     if (!routes) return;
-    const devs = (facts.links?.items ?? []).filter((l) => /^flannel\.\d+$/.test(l.name));
-    const network = facts.cni?.flannelSubnetEnv?.network ?? facts.cni?.flannelNetConf?.network;
+    const view = networkView(facts);
+    // flannel's IPv4 devices: their peers are PERMANENT neighbour entries, one per peer subnet.
+    const devs = view.vxlan.filter((d) => d.cniName && d.flavour === 'flannel' && d.family === 'inet').map((d) => d.link);
+    const network = view.podNetwork?.cidr;
     for (const dev of devs) {
       const peers = viaOverlay(routes.items, dev.name);
       const neigh = (facts.neighbours?.items ?? []).filter((n) => n.dev === dev.name && n.lladdr && n.states.includes('PERMANENT'));
-      const uncovered = neigh.filter((n) => !peers.some((r) => prefixContains(r.dst, n.address)));
+      const uncovered = neigh.filter((n) => !peers.some((r) => cidrContains(r.dst, n.address)));
       const devLine: EvidenceLine = { source: dev.source, text: `${dev.name}: ${dev.addresses.map((a) => `${a.address}/${a.prefixLen}`).join(' ')}` };
       if (uncovered.length > 0 && facts.neighbours) {
         ctx.report({

@@ -2,9 +2,10 @@
 // (several NICs, policy routing) the kernel drops packets whose source it would not route back there.
 import { fragment } from '../../engine/shell-fill.js';
 import { defineRule, type RuleContext } from '../../engine/types.js';
-import { prefixContains } from '../data/ipv4.js';
-import type { EvidenceLine } from '../../evidence/node-facts.js';
-import { ifaceSysctl, line, sysctlSource, underlayOf, vxlanLinks } from '../shared/kb-shared.js';
+import { cidrContains } from '../../util/ipv4.js';
+import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
+import { ifaceSysctl, line, sysctlSource } from '../shared/kb-shared.js';
+import { networkView } from '../../evidence/network-view.js';
 import { pushAll } from '../../util/arrays.js';
 import { placeLoss } from '../shared/loss-place.js';
 
@@ -114,7 +115,7 @@ function martiansOnly(ctx: RuleContext): void {
   const overlay = martians.filter((m) => {
     const dev = /on dev (\S+)/.exec(m.line)?.[1] ?? '';
     const from = /martian source \S+ from (\S+?),/.exec(m.line)?.[1] ?? '';
-    return /^(flannel\.\d+|vxlan\.calico|cni\d*|cali\w+|tunl\d+)$/.test(dev) || (network !== undefined && prefixContains(network, from)) || (facts.links === undefined && dev !== '');
+    return /^(flannel\.\d+|vxlan\.calico|cni\d*|cali\w+|tunl\d+)$/.test(dev) || (network !== undefined && cidrContains(network, from)) || (facts.links === undefined && dev !== '');
   });
   if (overlay.length === 0) return ctx.skip('noMartians');
   const ifaces = [...new Set(overlay.map((m) => /on dev (\S+)/.exec(m.line)?.[1]).filter((d): d is string => d !== undefined))];
@@ -137,13 +138,12 @@ export function sysctlSetting(iface: string, value: number) {
 }
 
 /** The overlay devices, their underlay NICs and the CNI bridge; without links, every interface the sysctls name. */
-function candidateIfaces(facts: Parameters<typeof vxlanLinks>[0]): string[] {
+function candidateIfaces(facts: NodeFacts): string[] {
   if (facts.links) {
     const out = new Set<string>();
-    for (const vx of vxlanLinks(facts)) {
+    for (const vx of networkView(facts).vxlan) {
       out.add(vx.name);
-      const u = underlayOf(facts, vx);
-      if (u) out.add(u.link.name);
+      if (vx.underlay) out.add(vx.underlay.link.name);
     }
     for (const l of facts.links.items) if (l.kind === 'bridge' && /^(cni\d*|cbr\d+)$/.test(l.name)) out.add(l.name);
     return [...out];

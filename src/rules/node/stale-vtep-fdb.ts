@@ -4,8 +4,8 @@
 import { fragment, type ShellFragment } from '../../engine/shell-fill.js';
 import { defineRule } from '../../engine/types.js';
 import type { EvidenceLine } from '../../evidence/node-facts.js';
-import { line, vxlanLinks } from '../shared/kb-shared.js';
-import { vtepMismatches } from '../shared/vtep.js';
+import { line } from '../shared/kb-shared.js';
+import { isCniVxlanName, networkView } from '../../evidence/network-view.js';
 
 
 const ZERO_MAC = '00:00:00:00:00:00';
@@ -66,15 +66,9 @@ export default defineRule({
   },
   check(ctx) {
     const { facts } = ctx;
-    for (const m of vtepMismatches(facts)) {
-      if (m.how !== 'neighbour' || !m.address) continue;
-      const fix = fragment('ip neigh replace {address} dev {dev} lladdr {mac} nud permanent', { address: m.address, dev: m.dev, mac: m.deviceMac });
-      const undo = fragment('ip neigh replace {address} dev {dev} lladdr {mac} nud permanent', { address: m.address, dev: m.dev, mac: m.otherMac });
-      ctx.report({ messageId: 'peerHoldsOldMac', data: { address: m.address, dev: m.dev, otherMac: m.otherMac, deviceMac: m.deviceMac, state: 'PERMANENT' }, commandData: { fixCommand: fix, undoCommand: undo }, evidence: m.evidence });
-    }
-    if (!facts.fdb) return;
-    const vxNames = new Set(vxlanLinks(facts).map((l) => l.name));
-    const isVxlanDev = (dev: string) => vxNames.has(dev) || /^(flannel\.\d+|vxlan\.calico|vxlan-v6\.calico)$/.test(dev);
+    const vxNames = new Set(networkView(facts).vxlan.map((d) => d.name));
+    // By name too: the entries may name a CNI device the links (not collected) do not show.
+    const isVxlanDev = (dev: string) => vxNames.has(dev) || isCniVxlanName(dev);
     const fdbSource = facts.fdb?.source ?? 'bridge fdb show';
     const neighSource = facts.neighbours?.source ?? 'ip neigh show';
     const fdb = (facts.fdb?.items ?? []).filter((f) => isVxlanDev(f.dev) && f.dst !== undefined && norm(f.mac) !== ZERO_MAC);

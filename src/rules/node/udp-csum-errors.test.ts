@@ -34,6 +34,17 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'sinceBoot', evidence: ['Udp: InErrors 5 InCsumErrors 5', 'UDP: bad checksum. From 172.31.251.1:47873 to 172.31.251.2:8472 ulen 92'] }],
     },
     {
+      // Old iproute2 prints `dstport 0` for the kernel default: the capture must be on 8472, not port 0.
+      name: 'a VXLAN device showing dstport 0 (CentOS 7): the capture command names the kernel default port',
+      facts: { ...seed, links: { source: 'ip -d link', items: seed.links!.items.map((l) => (l.vxlan ? { ...l, vxlan: { ...l.vxlan, port: 0 } } : l)) } },
+      errors: [{ messageId: 'sinceBoot', data: { port: 8472 }, commands: ['tcpdump -nn -vv -i any -c 50 udp port 8472 | grep -B1 "bad udp cksum"'] }],
+    },
+    {
+      name: 'a Calico node: the capture is on vxlan.calico\'s port',
+      facts: { ...seed, links: { source: 'ip -d link', items: [{ name: 'vxlan.calico', kind: 'vxlan', mtu: 1450, flags: [], addresses: [], source: 'ip -d link', vxlan: { id: 4096, port: 4789 } }] } },
+      errors: [{ messageId: 'sinceBoot', data: { port: 4789 } }],
+    },
+    {
       name: 'rising during probes',
       facts: { ...healthy, probes: [probe(12)] },
       errors: [{ messageId: 'rising', data: { delta: 12, seconds: 10 }, evidence: ['Udp InCsumErrors +12 in 10 s'] }],

@@ -3,6 +3,7 @@
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import { defineRule } from '../../engine/types.js';
 import { ProbeEvidence } from '../../evidence/probe-evidence.js';
+import { KERNEL_VXLAN_PORT, networkView } from '../../evidence/network-view.js';
 
 /**
  * How this node's Udp InCsumErrors moved while probes ran (src/evidence/probe-evidence.ts: each probe
@@ -65,7 +66,7 @@ export default defineRule({
     if (!snmp) return;
     const udp = snmp.tables.Udp;
     if (!udp || udp.InCsumErrors === undefined) return ctx.skip('noInCsumErrors');
-    const port = ctx.facts.links?.items.find((l) => l.vxlan?.port !== undefined)?.vxlan?.port ?? 8472;
+    const port = networkView(ctx.facts).primary?.port.value ?? KERNEL_VXLAN_PORT;
     const delta = inCsumErrorsDelta(ctx.facts);
     if (delta) {
       if (delta.delta > 0) ctx.report({ messageId: 'rising', data: { delta: delta.delta, seconds: delta.seconds, port }, evidence: [{ source: delta.source, text: `Udp InCsumErrors +${delta.delta} in ${delta.seconds} s` }] });

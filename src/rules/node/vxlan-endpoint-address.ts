@@ -5,8 +5,8 @@
 import { fragment } from '../../engine/shell-fill.js';
 import { defineRule } from '../../engine/types.js';
 import type { EvidenceLine, Link, NodeFacts } from '../../evidence/node-facts.js';
-import { prefixContains } from '../data/ipv4.js';
-import { isOverlayName } from '../shared/overlay.js';
+import { cidrContains as prefixContains } from '../../util/ipv4.js';
+import { isCniVxlanName as isOverlayName } from '../../evidence/network-view.js';
 import { line } from '../shared/kb-shared.js';
 
 type Peer = NonNullable<NodeFacts['overlayPeers']>['items'][number];

@@ -3,9 +3,9 @@
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import type { CaptureView } from '../../evidence/capture-view.js';
 import { defineRule, type RuleContext } from '../../engine/types.js';
-import { prefixContains } from '../data/ipv4.js';
+import { cidrContains } from '../../util/ipv4.js';
 import { natChecksumFix } from '../data/kernel-builds.js';
-import { isOverlayName } from '../shared/overlay.js';
+import { isCniVxlanName, networkView } from '../../evidence/network-view.js';
 import { pushAll } from '../../util/arrays.js';
 import { isDelivered } from '../shared/loss-place.js';
 
@@ -134,8 +134,8 @@ function fromVersion(ctx: RuleContext): void {
   const verdict = natChecksumFix(kernel.release);
   if (seenByProbes(ctx, kernel, verdict)) return;
   if (verdict.fixed === undefined) return ctx.skip('unreadableRelease', { release: kernel.release });
-  const overlayLinks = (facts.links?.items ?? []).filter((l) => isOverlayName(l.name)).map((l) => l.name);
-  const overlayNics = (facts.nics ?? []).filter((n) => isOverlayName(n.name));
+  const overlayLinks = networkView(facts).vxlan.filter((d) => d.cniName).map((d) => d.name);
+  const overlayNics = (facts.nics ?? []).filter((n) => isCniVxlanName(n.name));
   const unasked = overlayLinks.filter((name) => !overlayNics.some((n) => n.name === name));
   if (verdict.fixed) return;
   if (overlayNics.length === 0 && unasked.length > 0) return ctx.skip('noOffloadFeatures', { devices: unasked.join(', ') });
@@ -164,8 +164,8 @@ function fromVersion(ctx: RuleContext): void {
  */
 function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>, verdict: { fixed?: boolean; basis: string }): boolean {
   const { facts } = ctx;
-  const network = facts.cni?.flannelSubnetEnv?.network ?? facts.cni?.flannelNetConf?.network;
-  const isPodAddress = (host: string) => network !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(host) && prefixContains(network, host);
+  const network = networkView(facts).podNetwork?.cidr;
+  const isPodAddress = (host: string) => network !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(host) && cidrContains(network, host);
   const mine = (facts.probes ?? []).filter((p) => p.sender === 'local');
   const podOk = mine.filter((p) => p.label === 'overlay' && isDelivered(p));
   if (podOk.length === 0) return false;
@@ -200,7 +200,7 @@ function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>
   const nat = { prefix: 'KUBE-POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE', fixed: 'KUBE-POSTROUTING -j RETURN, MARK, MASQUERADE', absent: 'KUBE-POSTROUTING -', unknown: 'iptables-save -' }[trigger.kind];
   ctx.report({
     messageId: verdict.fixed ? 'seenByProbes' : 'seenByProbesOldKernel', severity: 'critical',
-    data: { failures: [...new Set(failures)].join('; '), peer: ok.peer, csum, nat, release: kernel.release, basis: verdict.basis, dev: facts.links?.items.find((l) => isOverlayName(l.name))?.name ?? 'flannel.1' },
+    data: { failures: [...new Set(failures)].join('; '), peer: ok.peer, csum, nat, release: kernel.release, basis: verdict.basis, dev: networkView(facts).vxlan.find((d) => d.cniName)?.name ?? 'flannel.1' },
     evidence,
   });
   return true;
@@ -208,7 +208,7 @@ function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>
 
 /** The dev whose tx checksum offload was on (the NIC facts include the state `ethtool -K` changed). */
 function offloadOn(facts: NodeFacts): { dev: string; source: string } | undefined {
-  const nic = (facts.nics ?? []).find((n) => isOverlayName(n.name) && n.features['tx-checksum-ip-generic']?.on);
+  const nic = (facts.nics ?? []).find((n) => isCniVxlanName(n.name) && n.features['tx-checksum-ip-generic']?.on);
   return nic ? { dev: nic.name, source: nic.sources[0] ?? `ethtool -k ${nic.name}` } : undefined;
 }
 

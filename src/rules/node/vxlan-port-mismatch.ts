@@ -1,10 +1,9 @@
 // VXLAN port mismatch: a VXLAN device that sends to a UDP port its peers do not listen on
 // (flannel 8472 unless net-conf says otherwise, Calico 4789) loses every encapsulated packet.
 import { defineRule } from '../../engine/types.js';
-import { describeLink, line, overlayFlavour, vxlanLinks } from '../shared/kb-shared.js';
-
-/** The Linux kernel's VXLAN default (module parameter udp_port), used when a device's dstport is 0. */
-const KERNEL_DEFAULT_PORT = 8472;
+import { line } from '../shared/kb-shared.js';
+import { describeLink } from '../../evidence/links.js';
+import { CALICO_VXLAN_PORT, KERNEL_VXLAN_PORT, cniVxlanPort, networkView } from '../../evidence/network-view.js';
 
 export default defineRule({
   meta: {
@@ -45,30 +44,30 @@ export default defineRule({
   check(ctx) {
     const { facts } = ctx;
     const cni = facts.cni;
-    const overlays = vxlanLinks(facts);
+    const overlays = networkView(facts).vxlan;
     if (overlays.length === 0) ctx.skip('noVxlanDevice');
-    for (const vx of overlays) {
-      const port = vx.vxlan?.port;
+    for (const { link: vx, dstport: port, port: sends, flavour } of overlays) {
+      // Only a port the device shows is judged (dstport, or dstport 0: the kernel default).
       if (port === undefined) continue;
-      const actual = port === 0 ? KERNEL_DEFAULT_PORT : port;
-      const flavour = overlayFlavour(vx);
+      const actual = sends.value;
       const evidence = [line(vx.source, describeLink(vx))];
       let expected: number;
       let why: string;
       let cniName: string = flavour;
       if (flavour === 'flannel') {
         const conf = cni?.flannelNetConf;
-        if (!conf) {
+        const configured = cniVxlanPort(facts, 'flannel');
+        if (!conf || !configured) {
           // Backend.Port may legitimately be anything: without net-conf.json only `podpath diff` can tell.
-          if (actual !== KERNEL_DEFAULT_PORT) ctx.skip('noNetConf', { dev: vx.name, port });
+          if (actual !== KERNEL_VXLAN_PORT) ctx.skip('noNetConf', { dev: vx.name, port });
           continue;
         }
-        expected = conf.port !== undefined && conf.port !== 0 ? conf.port : KERNEL_DEFAULT_PORT;
-        why = conf.port ? 'net-conf.json Backend.Port' : `net-conf.json: default ${KERNEL_DEFAULT_PORT}`;
+        expected = configured.value;
+        why = configured.from === 'net-conf' ? 'net-conf.json Backend.Port' : `net-conf.json: default ${KERNEL_VXLAN_PORT}`;
         evidence.push(line(conf.source, `Backend.Type ${conf.backendType ?? '?'} Port ${conf.port ?? '(unset)'}`));
       } else if (flavour === 'calico') {
-        expected = 4789;
-        why = 'Calico vxlanPort default 4789';
+        expected = CALICO_VXLAN_PORT;
+        why = `Calico vxlanPort default ${CALICO_VXLAN_PORT}`;
         cniName = cni?.plugin === 'canal' ? 'canal' : 'calico';
       } else {
         continue;

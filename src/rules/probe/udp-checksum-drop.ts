@@ -8,7 +8,7 @@ export default defineRule({
   meta: {
     id: 'udp-checksum-drop',
     kind: 'probe',
-    title: { en: 'The receiver drops probes for a bad UDP checksum', zh: '接收端因 UDP 校验和错误丢弃探测报文' },
+    title: { en: 'Probes or their answers are dropped for a bad UDP checksum', zh: '探测报文或其应答因 UDP 校验和错误被丢弃' },
     severity: 'critical',
     needs: ['probes'],
     messages: {
@@ -20,6 +20,14 @@ export default defineRule({
         en: 'Overlay (VXLAN) traffic from {from} reaches {to} with a wrong outer UDP checksum and {to} drops it, while the underlay is clean: reached {to}\'s NIC, dropped by {to}\'s kernel: InCsumErrors +{csum} = bad UDP checksum',
         zh: '{from} 发出的 overlay(VXLAN)流量到达 {to} 时外层 UDP 校验和错误,被 {to} 丢弃,而底层网络正常:到达了 {to} 的网卡,被 {to} 的内核丢弃:InCsumErrors +{csum} = UDP 校验和错误',
       },
+      answersUnderlay: {
+        en: 'UDP probes from {from} reach {to} ({label}), but {to}\'s answers reach {from} with a wrong checksum and {from} drops them: {lost} of {sent} answers lost, dropped by {from}\'s kernel: InCsumErrors +{csum} = bad UDP checksum',
+        zh: '{from} 的 UDP 探测到达了 {to}({label}),但 {to} 的应答到达 {from} 时校验和错误,被 {from} 丢弃:{sent} 个应答中丢失 {lost} 个,被 {from} 的内核丢弃:InCsumErrors +{csum} = UDP 校验和错误',
+      },
+      answersOverlay: {
+        en: 'Overlay (VXLAN) probes from {from} reach {to}, but {to}\'s answers reach {from} with a wrong outer UDP checksum and {from} drops them, while the underlay is clean: {lost} of {sent} answers lost, dropped by {from}\'s kernel: InCsumErrors +{csum} = bad UDP checksum',
+        zh: '{from} 的 overlay(VXLAN)探测到达了 {to},但 {to} 的应答到达 {from} 时外层 UDP 校验和错误,被 {from} 丢弃,而底层网络正常:{sent} 个应答中丢失 {lost} 个,被 {from} 的内核丢弃:InCsumErrors +{csum} = UDP 校验和错误',
+      },
     },
     reasons: {
       noUdpEcho: { en: 'no UDP echo among the probes', zh: '探测结果中没有 UDP 回显' },
@@ -30,7 +38,7 @@ export default defineRule({
     },
     remediation: [
       {
-        description: { en: 'On the sender, stop the VXLAN device from leaving checksums to offload (seed 004\'s fix; harmless elsewhere)', zh: '在发送端关闭 VXLAN 设备的校验和 offload(种子 004 的修复;其他情况下也无害)' },
+        description: { en: 'On the node whose datagrams arrive bad (the one the finding says sends them), stop the VXLAN device from leaving checksums to offload (seed 004\'s fix; harmless elsewhere)', zh: '在发出错误报文的节点上(见结论中的发送方),关闭 VXLAN 设备的校验和 offload(种子 004 的修复;其他情况下也无害)' },
         commands: ['ethtool -K flannel.1 tx-checksum-ip-generic off  # or vxlan.calico'],
         undo: ['ethtool -K flannel.1 tx-checksum-ip-generic on'],
       },
@@ -47,10 +55,14 @@ export default defineRule({
     if (probes.length === 0) return ctx.skip('noUdpEcho');
     for (const p of probes) {
       const placed = placeLoss(p);
-      if (placed?.place !== 'receiver-kernel-checksum') continue;
+      // The bad datagrams are the probes (dropped at the receiver) or the answers (dropped back at
+      // the sender, who then names the answering node as the one emitting them).
+      if (placed?.place !== 'receiver-kernel-checksum' && placed?.place !== 'return-path-checksum') continue;
+      const answers = placed.place === 'return-path-checksum';
       // Overlay-only when the underlay between the same two ends delivered.
       const underlayOk = probes.some((q) => q.label === 'underlay' && q.from === p.from && q.to === p.to && isDelivered(q));
-      const messageId = p.label === 'overlay' && underlayOk ? 'overlay' : 'underlay';
+      const overlayOnly = p.label === 'overlay' && underlayOk;
+      const messageId = answers ? (overlayOnly ? 'answersOverlay' : 'answersUnderlay') : (overlayOnly ? 'overlay' : 'underlay');
       ctx.report({ messageId, data: placed.data, evidence: echoLines(p, placed) });
     }
   },

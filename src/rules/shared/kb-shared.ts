@@ -1,59 +1,12 @@
-// Helpers shared by the knowledge-base rules (src/rules/kb-rules.ts): reading links, sysctls and
-// packet-filter rule sets the same way in every rule. Pure functions of NodeFacts.
-import type { EvidenceLine, Link, NodeFacts } from '../../evidence/node-facts.js';
+// Helpers shared by the knowledge-base rules (src/rules/kb-rules.ts): reading sysctls and
+// packet-filter rule sets the same way in every rule. Pure functions of NodeFacts. Which links are the
+// overlay and what they run over is src/evidence/network-view.ts.
+import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
+import type { NftTable } from '../../evidence/packet-filter.js';
 import { pushAll } from '../../util/arrays.js';
 
 export function line(source: string, text: string): EvidenceLine {
   return { source, text };
-}
-
-// ---------------------------------------------------------------- links
-
-const OVERLAY_NAME = /^(flannel\.\d+|flannel-v6\.\d+|vxlan\.calico|vxlan-v6\.calico)$/;
-
-/** VXLAN devices of the overlay: kind vxlan, or a well-known CNI name when the kind is unknown. */
-export function vxlanLinks(facts: NodeFacts): Link[] {
-  return (facts.links?.items ?? []).filter((l) => l.kind === 'vxlan' || (l.vxlan !== undefined) || (l.kind === 'device' && OVERLAY_NAME.test(l.name)));
-}
-
-export function linkByName(facts: NodeFacts, name: string | undefined): Link | undefined {
-  if (name === undefined) return undefined;
-  return facts.links?.items.find((l) => l.name === name);
-}
-
-/** Which CNI a VXLAN device belongs to, by its name (flannel.1, vxlan.calico). */
-export function overlayFlavour(link: Link): 'flannel' | 'calico' | 'unknown' {
-  if (/^flannel/.test(link.name)) return 'flannel';
-  if (/calico/.test(link.name)) return 'calico';
-  return 'unknown';
-}
-
-function defaultRouteDev(facts: NodeFacts, family: 'inet' | 'inet6'): string | undefined {
-  const routes = facts.routes?.items ?? [];
-  const isV6 = (r: { via?: string; dst: string }) => (r.via ?? r.dst).includes(':');
-  return routes.find((r) => r.dst === 'default' && r.table === 'main' && r.dev !== undefined && isV6(r) === (family === 'inet6'))?.dev;
-}
-
-/**
- * The underlay interface a VXLAN device sends through: its `dev` when set, else the link holding its
- * `local` address, else the default route's interface.
- */
-export function underlayOf(facts: NodeFacts, vx: Link): { link: Link; how: string } | undefined {
-  const byDev = linkByName(facts, vx.vxlan?.dev);
-  if (byDev) return { link: byDev, how: `dev ${byDev.name}` };
-  const local = vx.vxlan?.local;
-  if (local) {
-    const holder = facts.links?.items.find((l) => l.name !== vx.name && l.addresses.some((a) => a.address === local));
-    if (holder) return { link: holder, how: `holds local ${local}` };
-  }
-  const family = local?.includes(':') ? 'inet6' : 'inet';
-  const viaDefault = linkByName(facts, defaultRouteDev(facts, family));
-  if (viaDefault && viaDefault.name !== vx.name) return { link: viaDefault, how: 'default route' };
-  return undefined;
-}
-
-export function describeLink(l: Link): string {
-  return `${l.index !== undefined ? `${l.index}: ` : ''}${l.name}: kind ${l.kind} mtu ${l.mtu}${l.master ? ` master ${l.master}` : ''}${l.vxlan ? ` vxlan id ${l.vxlan.id}${l.vxlan.port !== undefined ? ` dstport ${l.vxlan.port}` : ''}${l.vxlan.local ? ` local ${l.vxlan.local}` : ''}${l.vxlan.dev ? ` dev ${l.vxlan.dev}` : ''}` : ''}`;
 }
 
 // ---------------------------------------------------------------- sysctls
@@ -69,17 +22,6 @@ export function ifaceSysctl(facts: NodeFacts, family: 'ipv4' | 'ipv6', iface: st
 
 export function sysctlSource(facts: NodeFacts): string {
   return facts.sysctls?.sources[0] ?? 'sysctl';
-}
-
-// ---------------------------------------------------------------- addresses
-
-// One implementation of prefix arithmetic for all rules (src/rules/data/ipv4.ts), under the names the
-// KB rules and the node diff use.
-export { parsePrefix as parseCidr, prefixContains as cidrContains } from '../data/ipv4.js';
-
-/** The pod network of the cluster when the node shows it (flannel subnet.env / net-conf). */
-export function podNetwork(facts: NodeFacts): string | undefined {
-  return facts.cni?.flannelSubnetEnv?.network ?? facts.cni?.flannelNetConf?.network;
 }
 
 // ---------------------------------------------------------------- iptables
@@ -174,7 +116,6 @@ export function effectiveIptDefault(tables: IptTables, table: string, chain: str
 
 // ---------------------------------------------------------------- nftables
 
-export type NftTable = NonNullable<NonNullable<NodeFacts['packetFilter']>['nft']>[number];
 export type NftChain = NftTable['chains'][number];
 
 /** Chains of a table by name, built once per table: a scan of every chain per jump was quadratic. */
@@ -222,9 +163,4 @@ export function nftEstablishedOnly(rule: string): boolean {
     if (v.startsWith('{') && v.endsWith('}') ? /\b(?:new|untracked)\b/.test(v) : /^(?:new|untracked)\b/.test(v)) return false;
   }
   return any;
-}
-
-/** iptables-nft writes its tables into nft too; they are judged from iptables-save, not twice. */
-export function isIptablesCompatTable(t: NftTable): boolean {
-  return (t.family === 'ip' || t.family === 'ip6') && ['filter', 'nat', 'mangle', 'raw', 'security'].includes(t.name) && t.chains.some((c) => /^[A-Z]+$/.test(c.name));
 }

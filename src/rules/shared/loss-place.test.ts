@@ -94,6 +94,17 @@ describe('placeLoss', () => {
     expect(v?.data.rpf).toBe(20);
     expect(v?.evidence.map((e) => e.text)).toContain('A: /proc/net/netstat IPReversePathFilter +20');
   });
+  it('names the sender\'s checksum drops when the answers came back bad (lab bad-udp-checksum on the answering node)', () => {
+    // Recorded in the lab: n2 rewrites its outer UDP checksums; n1 probes the overlay, n2's responder
+    // counts all 20, n1's eth0 takes in the answers and its Udp InCsumErrors rises by 26.
+    const v = at({ arrived: 20, devices: both, counters: { 'local:Udp.InCsumErrors': 26, 'local:Udp.InErrors': 26, 'local:dev.eth0.rxPackets': 32, 'local:dev.flannel.1.rxPackets': 0 } });
+    expect(v?.place).toBe('return-path-checksum');
+    expect(v?.data).toMatchObject({ csum: 26, inErrors: 26 });
+    expect(v?.evidence.map((e) => e.text)).toContain('A: /proc/net/snmp Udp InCsumErrors +26, InErrors +26');
+  });
+  it('does not take one stray count for the place of 20 lost answers', () => {
+    expect(at({ arrived: 20, counters: { 'local:Netstat.IPReversePathFilter': 1, 'local:Udp.InCsumErrors': 1 } })?.place).toBe('return-path');
+  });
   it('says the answers died at the sender\'s NIC before decapsulation, or never reached it', () => {
     expect(at({ arrived: 20, devices: both, counters: { 'local:dev.eth0.rxPackets': 18, 'local:dev.flannel.1.rxPackets': 0 } })?.place).toBe('return-path-before-decap');
     expect(at({ arrived: 20, devices: both, counters: { 'local:dev.eth0.rxPackets': 0 } })?.place).toBe('return-path-not-at-nic');
@@ -111,11 +122,12 @@ describe('placeLoss', () => {
 
 describe('placeLoss on the probes recorded in the lab (test/fixtures/evidence/probes)', () => {
   // The places `podpath probe` wrote into these reports when they were recorded (schema 1,
-  // `echoVerdict.place`); the ramp-only direction has no echo.
+  // `echoVerdict.place`), but one, corrected below; the ramp-only direction has no echo.
   const recorded: Record<ProbeScenario, (LossPlace | undefined)[]> = {
     healthy: ['delivered', 'delivered', 'delivered', 'delivered', undefined],
     'underlay-size-limit': ['delivered', 'delivered', 'delivered', 'delivered'],
-    'bad-udp-checksum': ['delivered', 'delivered', 'receiver-kernel-checksum', 'return-path-before-decap'],
+    // The 4th was recorded as return-path-before-decap: the answers' bad checksums were not read then.
+    'bad-udp-checksum': ['delivered', 'delivered', 'receiver-kernel-checksum', 'return-path-checksum'],
     'firewall-vxlan-port': ['delivered', 'receiver-kernel', 'return-path-before-decap', 'receiver-decap'],
     'underlay-rate-blackhole': ['delivered', 'delivered', 'delivered', 'delivered', undefined],
     'large-packet-drop': ['delivered', 'delivered', 'delivered'],

@@ -20,6 +20,8 @@ export type LossPlace =
   | 'receiver-decap'
   /** Reached the receiver's NIC, dropped there with no counter to say why. */
   | 'receiver-kernel'
+  /** The requests arrived; the answers reached the sender with a bad UDP checksum and died there. */
+  | 'return-path-checksum'
   /** The requests arrived; the answers were dropped by the sender's reverse-path filter. */
   | 'return-path-rp-filter'
   /** The requests arrived; the answers reached the sender's NIC, not its VXLAN device. */
@@ -86,15 +88,23 @@ export function placeLoss(p: ProbeEvidence): LossPlacement | undefined {
     const back = rx(sender, sDev.nic);
     const backOverlay = rx(sender, sDev.overlay);
     if (back !== undefined) line(`${from}: ${sDev.nic} rx_packets +${back}${sDev.overlay !== undefined ? `, ${sDev.overlay} rx_packets +${backOverlay ?? 0}` : ''}`);
+    // On the way back the answers are what is missing: a counter accounts for them when it rose by
+    // at least half of the answers lost (not of the requests, which all arrived).
+    const nearLost = (n: number | undefined) => n !== undefined && n > 0 && n >= lost * 0.5;
+    const sCsum = counter(sender, 'Udp.InCsumErrors');
+    if (nearLost(sCsum)) {
+      line(`${from}: /proc/net/snmp Udp InCsumErrors +${sCsum}, InErrors +${counter(sender, 'Udp.InErrors') ?? 0}`);
+      return done('return-path-checksum', { csum: sCsum ?? 0, inErrors: counter(sender, 'Udp.InErrors') ?? 0 });
+    }
     const sRpf = counter(sender, 'Netstat.IPReversePathFilter');
-    if (near(sRpf)) {
+    if (nearLost(sRpf)) {
       line(`${from}: /proc/net/netstat IPReversePathFilter +${sRpf}`);
       return done('return-path-rp-filter', { rpf: sRpf ?? 0 });
     }
-    if (back !== undefined && near(back) && sDev.overlay !== undefined && !near(backOverlay)) {
+    if (back !== undefined && nearLost(back) && sDev.overlay !== undefined && !nearLost(backOverlay)) {
       return done('return-path-before-decap', { nic: sDev.nic ?? '', nicRx: back, overlayDev: sDev.overlay, overlayRx: backOverlay ?? 0 });
     }
-    if (back !== undefined && !near(back)) return done('return-path-not-at-nic', { nic: sDev.nic ?? '', nicRx: back });
+    if (back !== undefined && !nearLost(back)) return done('return-path-not-at-nic', { nic: sDev.nic ?? '', nicRx: back });
     return done('return-path');
   }
 

@@ -2,6 +2,7 @@
 import type { ProbeEvidence } from '../../evidence/probe-evidence.js';
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import { formatRate } from '../../util/units.js';
+import { networkView } from '../../evidence/network-view.js';
 import type { LossPlacement } from './loss-place.js';
 
 /** The probe entries of a node's facts. */
@@ -26,10 +27,7 @@ export function echoLines(p: ProbeEvidence, placed: LossPlacement): EvidenceLine
 
 export const rate = formatRate;
 
-/** The underlay MTU of this node: the MTU of the NIC under the VXLAN device, else of the default route's device. */
+/** The underlay MTU of this node: the MTU of the NIC the network view says the overlay runs over. */
 export function underlayMtu(facts: NodeFacts): number | undefined {
-  const links = facts.links?.items ?? [];
-  const vx = links.find((l) => l.vxlan?.dev);
-  const dev = vx?.vxlan?.dev ?? facts.routes?.items.find((r) => r.dst === 'default' && r.dev)?.dev;
-  return links.find((l) => l.name === dev)?.mtu;
+  return networkView(facts).underlay?.link.mtu;
 }

@@ -3,7 +3,7 @@
 // published VtepMAC is what peers program. Either holding another MAC means peers send to a MAC
 // this device no longer has.
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
-import { isOverlayName } from './overlay.js';
+import { isCniVxlanName as isOverlayName } from '../../evidence/network-view.js';
 
 export interface VtepMismatch {
   dev: string;

@@ -2,17 +2,19 @@
 // which say where each peer VTEP's MAC is sent. Bridge and multicast entries are left out.
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import type { z } from 'zod';
-import type { FdbEntry } from '../../evidence/node-facts.js';
+import type { FdbEntry, Link } from '../../evidence/node-facts.js';
 import { whyMissing } from '../host/types.js';
 import { commandLine } from '../host/sos-names.js';
 import { parseBridgeFdb } from './parse.js';
+import { isVxlanLink } from '../../evidence/network-view.js';
 
 const BRIDGE_FDB: CommandSpec = { argv: ['bridge', 'fdb', 'show'], plugin: 'networking' };
 /** What sosreport >= 4.x runs instead; the same lines with `used`/`updated` timers added. */
 const BRIDGE_FDB_SOS: CommandSpec = { argv: ['bridge', '-s', '-s', '-d', '-t', 'fdb', 'show'], plugin: 'networking' };
 
-/** VXLAN entries: on a known VXLAN device, or (links unknown) any entry with a remote `dst`. */
-export function vxlanEntries(entries: z.infer<typeof FdbEntry>[], vxlanDevs: Set<string> | undefined): z.infer<typeof FdbEntry>[] {
+/** VXLAN entries: on a VXLAN device of the links (network view), or (links unknown) any entry with a remote `dst`. */
+export function vxlanEntries(entries: z.infer<typeof FdbEntry>[], links: Link[] | undefined): z.infer<typeof FdbEntry>[] {
+  const vxlanDevs = links ? new Set(links.filter(isVxlanLink).map((l) => l.name)) : undefined;
   return entries.filter((e) => (vxlanDevs ? vxlanDevs.has(e.dev) : e.dst !== undefined));
 }
 
@@ -30,8 +32,6 @@ export const fdbSource: EvidenceSource = {
       if (reason.endsWith('printed nothing')) return { fdb: { items: [], source: line } };
       return { missing: [{ evidence: 'fdb', reason }] };
     }
-    const links = facts.links?.items;
-    const vxlanDevs = links ? new Set(links.filter((l) => l.kind === 'vxlan').map((l) => l.name)) : undefined;
-    return { fdb: { items: vxlanEntries(parseBridgeFdb(out.stdout), vxlanDevs), source: out.source } };
+    return { fdb: { items: vxlanEntries(parseBridgeFdb(out.stdout), facts.links?.items), source: out.source } };
   },
 };

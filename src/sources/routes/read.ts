@@ -8,6 +8,8 @@ import type { Link, Route, RouteGet } from '../../evidence/node-facts.js';
 import { whyMissing } from '../host/types.js';
 import { commandLine } from '../host/sos-names.js';
 import { parseIpRouteGet, parseIpRoutes } from './parse.js';
+import { cidrContains } from '../../util/ipv4.js';
+import { isVxlanLink, podNetworkOf } from '../../evidence/network-view.js';
 
 const IP_ROUTE: CommandSpec = { argv: ['ip', 'route', 'show', 'table', 'all'], plugin: 'networking' };
 /** Enough for every peer of a large cluster, bounded so a broken node cannot make us run thousands. */
@@ -21,9 +23,9 @@ export const routeGetCommand = (target: string): CommandSpec => ({ argv: ['ip', 
  * FLANNEL_NETWORK) through another device (flannel DirectRouting sends same-subnet peers via eth0).
  */
 export function routeGetTargets(links: Link[], routes: Route[], overlayNetwork?: string): string[] {
-  const vxlan = new Set(links.filter((l) => l.kind === 'vxlan').map((l) => l.name));
+  const vxlan = new Set(links.filter(isVxlanLink).map((l) => l.name));
   const bridges = new Set(links.filter((l) => l.kind === 'bridge').map((l) => l.name));
-  const inOverlay = overlayNetwork ? cidrContains(overlayNetwork) : () => false;
+  const inOverlay = (addr: string): boolean => overlayNetwork !== undefined && cidrContains(overlayNetwork, addr);
   const out: string[] = [];
   const add = (a: string | undefined): void => {
     if (a && /^\d+\.\d+\.\d+\.\d+$/.test(a) && !out.includes(a)) out.push(a);
@@ -37,25 +39,6 @@ export function routeGetTargets(links: Link[], routes: Route[], overlayNetwork?:
     else if (!bridges.has(r.dev) && net && inOverlay(net)) add(net);
   }
   return out.slice(0, MAX_ROUTE_GETS);
-}
-
-/** A predicate: is this IPv4 address inside `cidr`? Always false for what is not an IPv4 CIDR. */
-export function cidrContains(cidr: string): (addr: string) => boolean {
-  const [base, lenText] = cidr.split('/');
-  const len = Number(lenText ?? '32');
-  const b = ipv4ToInt(base ?? '');
-  if (b === undefined || !Number.isInteger(len) || len < 0 || len > 32) return () => false;
-  const mask = len === 0 ? 0 : (~0 << (32 - len)) >>> 0;
-  return (addr) => {
-    const a = ipv4ToInt(addr);
-    return a !== undefined && ((a & mask) >>> 0) === ((b & mask) >>> 0);
-  };
-}
-
-function ipv4ToInt(s: string): number | undefined {
-  const p = s.split('.');
-  if (p.length !== 4 || !p.every((x) => /^\d{1,3}$/.test(x) && Number(x) <= 255)) return undefined;
-  return p.reduce((n, x) => n * 256 + Number(x), 0);
 }
 
 export const routesSource: EvidenceSource = {
@@ -72,7 +55,7 @@ export const routesSource: EvidenceSource = {
     else missing.push({ evidence: 'routes', reason: out ? `${out.source}: no routes in the output` : whyMissing(host, commandLine(IP_ROUTE.argv)) });
 
     const links = facts.links?.items ?? [];
-    const targets = routeGetTargets(links, routes, facts.cni?.flannelSubnetEnv?.network);
+    const targets = routeGetTargets(links, routes, podNetworkOf(facts)?.cidr);
     const gets: z.infer<typeof RouteGet>[] = [];
     const failed: string[] = [];
     for (const t of targets) {

@@ -1,7 +1,7 @@
 // Sysctls: per-interface keys compared by the interface's role; counters and per-boot values left out.
 import type { NodeContext } from '../context.js';
-import type { DiffSink } from '../sink.js';
-import type { Relevance } from '../types.js';
+import type { NodeDiffSink } from '../sink.js';
+import type { Relevance } from '../../../evidence/node-diff.js';
 
 /** Values that change by themselves (counters, random seeds, per-boot ids): never a difference. */
 const NOISE = /(^net\.netfilter\.nf_conntrack_count$|^kernel\.random\.|stable_secret$|^kernel\.(hostname|domainname|ns_last_pid|pty\.nr|tainted)$|^fs\.(dentry-state|file-nr|inode-nr|inode-state|quota\.)|^net\.ipv4\.route\.gc_|^kernel\.sched_domain|^vm\.stat_|^kernel\.core_pattern$)/;
@@ -31,7 +31,7 @@ function normalised(ctx: NodeContext): Map<string, { value: string; raw: string 
   return out;
 }
 
-export function compareSysctls(sink: DiffSink, a: NodeContext, b: NodeContext): void {
+export function compareSysctls(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void {
   const sa = a.facts.sysctls;
   const sb = b.facts.sysctls;
   if (!sa || !sb) return;

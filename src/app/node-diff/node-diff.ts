@@ -1,8 +1,9 @@
-// The node diff: pure function of two NodeFacts (A healthy, B broken) -> differences ranked by how
-// much they can matter for cross-node traffic. Noise (timestamps, counters, MACs, ifindexes,
-// each node's own addresses and pod subnet) is left out by construction: only configuration is
-// compared, except in each node's view of the other (peers), where MACs and addresses are the point.
-import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
+// The node diff (`podpath diff A B`; not the capture diff of `podpath pcap diff`): a pure function of
+// two NodeFacts (A healthy, B broken) -> differences ranked by how much they can matter for cross-node
+// traffic. Noise (timestamps, counters, MACs, ifindexes, each node's own addresses and pod subnet) is
+// left out by construction: only configuration is compared, except in each node's view of the other
+// (peers), where MACs and addresses are the point.
+import type { EvidenceKey, NodeFacts } from '../../evidence/node-facts.js';
 import { nodeContext } from './context.js';
 import { compareCni } from './sections/cni.js';
 import { compareInterfaces } from './sections/interfaces.js';
@@ -11,8 +12,8 @@ import { comparePeers } from './sections/peers.js';
 import { compareRoutes } from './sections/routes.js';
 import { compareSysctls } from './sections/sysctls.js';
 import { compareSystem } from './sections/system.js';
-import { DiffSink } from './sink.js';
-import { CATEGORIES, RELEVANCE_ORDER, type Difference, type NodeDiff } from './types.js';
+import { NodeDiffSink } from './sink.js';
+import { CATEGORIES, RELEVANCE_ORDER, type Difference, type NodeDiff } from '../../evidence/node-diff.js';
 
 /** Sections the diff reads; counters (snmp, netstat, netdev, conntrack) are deliberately absent. */
 export const COMPARED_SECTIONS: EvidenceKey[] = [
@@ -28,10 +29,10 @@ export function rankDifferences(diffs: Difference[]): Difference[] {
   );
 }
 
-export function diffNodes(a: NodeFacts, b: NodeFacts): NodeDiff {
+export function nodeDiff(a: NodeFacts, b: NodeFacts): NodeDiff {
   const ca = nodeContext(a);
   const cb = nodeContext(b);
-  const sink = new DiffSink();
+  const sink = new NodeDiffSink();
   compareSystem(sink, ca, cb);
   compareInterfaces(sink, ca, cb);
   comparePeers(sink, ca, cb);

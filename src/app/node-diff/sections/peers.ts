@@ -3,16 +3,16 @@
 // what the peer really has? A stale VtepMAC (flannel.1 recreated, systemd MACAddressPolicy) or a
 // wrong public IP shows here and nowhere else. MACs and addresses are the substance, so not masked.
 import type { NodeContext } from '../context.js';
-import type { DiffSink } from '../sink.js';
-import { cidrContains } from '../../rules/shared/kb-shared.js';
+import type { NodeDiffSink } from '../sink.js';
+import { cidrContains } from '../../../util/ipv4.js';
 
-export function comparePeers(sink: DiffSink, a: NodeContext, b: NodeContext): void {
+export function comparePeers(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void {
   view(sink, a, b, 'A', 'B');
   view(sink, b, a, 'B', 'A');
 }
 
 /** What `x` (named X) holds about `y` (named Y). */
-function view(sink: DiffSink, x: NodeContext, y: NodeContext, X: 'A' | 'B', Y: 'A' | 'B'): void {
+function view(sink: NodeDiffSink, x: NodeContext, y: NodeContext, X: 'A' | 'B', Y: 'A' | 'B'): void {
   const put = (key: string, seen: string | undefined, real: string | undefined, note: string, evSeen: { source: string; text: string }[], evReal: { source: string; text: string }[], relevance: 'high' | 'medium' = 'high') => {
     // Values go on the side they were read from: X's view on X's side, Y's truth on Y's side.
     const [va, vb] = X === 'A' ? [seen, real] : [real, seen];

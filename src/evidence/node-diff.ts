@@ -1,6 +1,7 @@
-// The node diff: what differs between a healthy node (A) and a broken one (B), ranked by how much it
-// can matter for cross-node overlay traffic.
-import type { EvidenceLine } from '../evidence/node-facts.js';
+// The node diff's result: what differs between a healthy node (A) and a broken one (B), ranked by how
+// much it can matter for cross-node overlay traffic. Computed by src/app/node-diff/, rendered by
+// src/report/node-diff-*.ts; here so that both read one shape without the renderer importing the use case.
+import type { EvidenceLine } from './node-facts.js';
 
 /** Groups, in the order they are shown: what breaks cross-node traffic most often comes first. */
 export const CATEGORIES = [

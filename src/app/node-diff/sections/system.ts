@@ -1,7 +1,7 @@
 // Kernel build (and how it got there), OS, loaded modules.
-import { findBadUdpChecksumBuild, natChecksumFix } from '../../rules/data/kernel-builds.js';
+import { findBadUdpChecksumBuild, natChecksumFix } from '../../../rules/data/kernel-builds.js';
 import type { NodeContext } from '../context.js';
-import type { DiffSink } from '../sink.js';
+import type { NodeDiffSink } from '../sink.js';
 
 /** Modules whose presence changes how overlay packets are handled. */
 const NET_MODULE = /^(br_netfilter|bridge|vxlan|udp_tunnel|ip6_udp_tunnel|nf_conntrack|nf_nat|nf_tables|ip_tables|iptable_\w+|ip6table_\w+|xt_\w+|nft_\w+|ipip|ip_vs\w*|virtio_net|vmxnet3|ixgbe|i40e|ice|mlx5_core|bnx2x|bnxt_en|ena|hv_netvsc|overlay|veth|wireguard)$/;
@@ -21,7 +21,7 @@ function kernelNote(a: string, b: string): string {
   return notes.length > 0 ? notes.join('; ') : 'different kernel: checksum/offload/NAT behaviour of VXLAN depends on the build';
 }
 
-export function compareSystem(sink: DiffSink, a: NodeContext, b: NodeContext): void {
+export function compareSystem(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void {
   const ka = a.facts.kernel;
   const kb = b.facts.kernel;
   if (ka && kb) {

@@ -1,9 +1,9 @@
 // Routes, normalised: each node's own addresses and pod subnet masked, peers' pod-subnet routes
 // compared as a set of the cluster's subnets (A's peers plus A's own subnet should equal B's), the
 // local table left out (it follows from the addresses).
-import type { Route } from '../../evidence/node-facts.js';
+import type { Route } from '../../../evidence/node-facts.js';
 import { isPeerPodAddress, maskText, type NodeContext } from '../context.js';
-import type { DiffSink } from '../sink.js';
+import type { NodeDiffSink } from '../sink.js';
 
 function shape(ctx: NodeContext, r: Route): string {
   // Who added a route (proto), its scope and preferred source follow from the rest: left out.
@@ -49,7 +49,7 @@ function split(ctx: NodeContext): Split {
   return { shapes, clusterSubnets, peerVia, underlaySubnet };
 }
 
-export function compareRoutes(sink: DiffSink, a: NodeContext, b: NodeContext): void {
+export function compareRoutes(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void {
   const ra = a.facts.routes;
   const rb = b.facts.routes;
   if (!ra || !rb) return;

@@ -1,10 +1,10 @@
 // NIC drivers and offloads, MTUs, VXLAN device settings: compared by role (the underlay NIC, each
 // overlay device, the CNI bridge, the pod veths as a group), never by ifindex or MAC.
-import type { EvidenceLine, Link, Nic } from '../../evidence/node-facts.js';
-import { describeLink } from '../../rules/shared/kb-shared.js';
+import type { EvidenceLine, Link, Nic } from '../../../evidence/node-facts.js';
+import { describeLink } from '../../../evidence/links.js';
 import { EPHEMERAL_IFACE, type NodeContext } from '../context.js';
-import type { DiffSink } from '../sink.js';
-import type { Relevance } from '../types.js';
+import type { NodeDiffSink } from '../sink.js';
+import type { Relevance } from '../../../evidence/node-diff.js';
 
 /** Offloads that change what a VXLAN packet looks like on the wire or whether a forwarded one survives. */
 const KEY_FEATURE = /checksum|segmentation|large-receive|generic-receive|rx-gro|udp[-_]tnl|udp-fragmentation|scatter-gather|rx-udp/;
@@ -23,19 +23,19 @@ function byRole(ctx: NodeContext): Map<string, Link> {
   return m;
 }
 
-export function compareInterfaces(sink: DiffSink, a: NodeContext, b: NodeContext): void {
+export function compareInterfaces(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void {
   if (a.facts.links && b.facts.links) compareLinks(sink, a, b);
   if (a.facts.nics && b.facts.nics) compareNics(sink, a, b);
 }
 
-function compareLinks(sink: DiffSink, a: NodeContext, b: NodeContext): void {
+function compareLinks(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void {
   const la = byRole(a);
   const lb = byRole(b);
   if (a.underlay && b.underlay) sink.value('nic', 'underlay.name', a.underlay.name, b.underlay.name, 'low', { note: 'the NIC the overlay runs over' });
   for (const role of new Set([...la.keys(), ...lb.keys()])) {
     const x = la.get(role);
     const y = lb.get(role);
-    const isOverlay = (x ?? y)?.kind === 'vxlan' || (x ?? y)?.vxlan !== undefined;
+    const isOverlay = a.view.vxlan.some((d) => d.link === x) || b.view.vxlan.some((d) => d.link === y);
     const important = role === '<underlay>' || isOverlay || /^(cni\d*|cbr\d+)$/.test(role);
     if (!x || !y) {
       sink.value(isOverlay ? 'vxlan' : 'mtu', `link.${role}`, x ? `present (${x.kind})` : undefined, y ? `present (${y.kind})` : undefined, important ? 'high' : 'low', {
@@ -56,15 +56,19 @@ function compareLinks(sink: DiffSink, a: NodeContext, b: NodeContext): void {
   if (ma.size > 0 && mb.size > 0) sink.value('mtu', 'mtu.pod-veths', [...ma].sort().join(','), [...mb].sort().join(','), 'high', { note: 'MTUs of the host ends of pod veths' });
 }
 
-function compareVxlan(sink: DiffSink, role: string, a: NodeContext, b: NodeContext, x: Link, y: Link): void {
+function compareVxlan(sink: NodeDiffSink, role: string, a: NodeContext, b: NodeContext, x: Link, y: Link): void {
   const vx = x.vxlan;
   const vy = y.vxlan;
   if (!vx || !vy) return;
   const evs = { evA: ev(x), evB: ev(y) };
   // A field one side's output did not show (older iproute2, `ip link` without -d) is not a difference.
   const both = <T>(p: T | undefined, q: T | undefined): [T | undefined, T | undefined] => (p === undefined || q === undefined ? [undefined, undefined] : [p, q]);
-  const port = (p: number | undefined) => (p === undefined ? undefined : p === 0 ? '8472 (dstport 0: kernel default)' : String(p));
-  sink.value('vxlan', `vxlan.${role}.dstport`, ...both(port(vx.port), port(vy.port)), 'high', { note: 'nodes must send VXLAN to the port the others listen on', ...evs });
+  // The port each sends to as the network view reads it (`dstport 0` is the kernel default, the same
+  // port as a shown 8472); compared only when both devices show one.
+  const port = (ctx: NodeContext, l: Link) => (l.vxlan?.port === undefined ? undefined : ctx.view.vxlan.find((d) => d.link === l)?.port);
+  const [pa, pb] = [port(a, x), port(b, y)];
+  const shown = (p: typeof pa) => (p === undefined ? undefined : p.from === 'dstport-0' ? `${p.value} (dstport 0: kernel default)` : String(p.value));
+  if (pa?.value !== pb?.value) sink.value('vxlan', `vxlan.${role}.dstport`, ...both(shown(pa), shown(pb)), 'high', { note: 'nodes must send VXLAN to the port the others listen on', ...evs });
   sink.value('vxlan', `vxlan.${role}.id`, vx.id, vy.id, 'high', { note: 'VNI must match', ...evs });
   sink.value('vxlan', `vxlan.${role}.udpcsum`, ...both(vx.udpCsum, vy.udpCsum), 'high', { note: 'outer UDP checksum on/off', ...evs });
   sink.value('vxlan', `vxlan.${role}.learning`, ...both(vx.learning, vy.learning), 'medium', evs);
@@ -87,7 +91,7 @@ function nicsByRole(ctx: NodeContext): Map<string, Nic> {
   return m;
 }
 
-function compareNics(sink: DiffSink, a: NodeContext, b: NodeContext): void {
+function compareNics(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void {
   const na = nicsByRole(a);
   const nb = nicsByRole(b);
   for (const role of new Set([...na.keys(), ...nb.keys()])) {

@@ -1,10 +1,10 @@
 // CNI (plugin, versions, flannel config, CNI config files, kube-proxy mode) and NetworkManager.
 import { type NodeContext } from '../context.js';
-import type { DiffSink } from '../sink.js';
+import type { NodeDiffSink } from '../sink.js';
 
 const CNI_DEVICE = /^(flannel|cni\d|cbr\d|cali|vxlan[.-]|tunl|veth|wireguard\.cali|vxlan-v6)/;
 
-export function compareCni(sink: DiffSink, a: NodeContext, b: NodeContext): void {
+export function compareCni(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void {
   const ca = a.facts.cni;
   const cb = b.facts.cni;
   if (ca && cb) {

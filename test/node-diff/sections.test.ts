@@ -1,8 +1,8 @@
 // Each diff section on small variations of one real node: what is a difference, how relevant, and
 // what is left out.
 import { describe, expect, it } from 'vitest';
-import { diffNodes } from '../../src/compare/diff-nodes.js';
-import type { Difference } from '../../src/compare/types.js';
+import { nodeDiff } from '../../src/app/node-diff/node-diff.js';
+import type { Difference } from '../../src/evidence/node-diff.js';
 import { makeFacts } from '../../src/engine/facts.js';
 import type { NodeFacts } from '../../src/evidence/node-facts.js';
 import { loadKbNode } from '../fixtures/evidence/kb/load.js';
@@ -10,7 +10,7 @@ import { seed000Pair } from '../fixtures/evidence/kb/seed000.js';
 
 const good = loadKbNode('good');
 const { healthy } = seed000Pair();
-const find = (a: NodeFacts, b: NodeFacts, key: string): Difference | undefined => diffNodes(a, b).differences.find((d) => d.key === key);
+const find = (a: NodeFacts, b: NodeFacts, key: string): Difference | undefined => nodeDiff(a, b).differences.find((d) => d.key === key);
 const nm = (devices: { device: string; type: string; state: string }[], specs: string[] = []): NodeFacts['networkManager'] => ({
   running: true,
   devices,
@@ -25,7 +25,7 @@ describe('NIC drivers', () => {
       { name: 'eth9', driver: 'e1000', firmwareVersion: version, features: {}, sources: ['ethtool -i eth9'] },
     ];
     const a = makeFacts({ ...healthy, nics: nics('virtio_net', '1.0.0') });
-    const d = diffNodes(a, makeFacts({ ...healthy, nics: nics('vmxnet3', '1.5.0.0-k') })).differences;
+    const d = nodeDiff(a, makeFacts({ ...healthy, nics: nics('vmxnet3', '1.5.0.0-k') })).differences;
     expect(d.find((x) => x.key === 'nic.<underlay>.driver')).toMatchObject({ a: 'virtio_net', b: 'vmxnet3', relevance: 'high' });
     expect(d.find((x) => x.key === 'nic.<underlay>.driver-version')?.relevance).toBe('medium');
     expect(d.find((x) => x.key === 'nic.eth9.firmware')?.relevance).toBe('low');
@@ -37,11 +37,22 @@ describe('NIC drivers', () => {
   });
 });
 
+describe('VXLAN port', () => {
+  const withPort = (port: number | undefined) => makeFacts({ ...good, links: { ...good.links!, items: good.links!.items.map((l) => (l.vxlan ? { ...l, vxlan: { ...l.vxlan, port } } : l)) } });
+  it('`dstport 0` (CentOS 7: the kernel default) and a shown 8472 are the same port: no difference', () => {
+    expect(find(withPort(0), withPort(8472), 'vxlan.flannel.1.dstport')).toBeUndefined();
+  });
+  it('a port one side does not show is not compared; `dstport 0` against 4789 is', () => {
+    expect(find(withPort(8472), withPort(undefined), 'vxlan.flannel.1.dstport')).toBeUndefined();
+    expect(find(withPort(0), withPort(4789), 'vxlan.flannel.1.dstport')).toMatchObject({ a: '8472 (dstport 0: kernel default)', b: '4789', relevance: 'high' });
+  });
+});
+
 describe('NetworkManager', () => {
   it('CNI devices managed on B only is high; veth names are folded; unmanaged specs medium', () => {
     const a = makeFacts({ ...good, networkManager: nm([{ device: 'eth0', type: 'ethernet', state: 'connected' }, { device: 'flannel.1', type: 'vxlan', state: 'unmanaged' }], ['interface-name:flannel*']) });
     const b = makeFacts({ ...good, networkManager: nm([{ device: 'eth0', type: 'ethernet', state: 'connected' }, { device: 'flannel.1', type: 'vxlan', state: 'connected (externally)' }, { device: 'veth1a2b3c4d', type: 'ethernet', state: 'connected (externally)' }, { device: 'veth99887766', type: 'ethernet', state: 'connected (externally)' }]) });
-    const d = diffNodes(a, b).differences;
+    const d = nodeDiff(a, b).differences;
     expect(d.find((x) => x.key === 'nm.managed-cni-devices')).toMatchObject({ a: undefined, b: 'only here: flannel.1: connected (externally); veth*: connected (externally)', relevance: 'high' });
     expect(d.find((x) => x.key === 'nm.unmanaged-specs')).toMatchObject({ a: 'only here: interface-name:flannel*', relevance: 'medium' });
   });
@@ -61,7 +72,7 @@ describe('CNI', () => {
         configs: [{ file: '/etc/cni/net.d/10-flannel.conflist', type: 'flannel', plugins: ['flannel', 'portmap'] }, { file: '/etc/cni/net.d/05-cilium.conf', type: 'cilium-cni', plugins: [] }],
       },
     });
-    const d = diffNodes(a, b).differences;
+    const d = nodeDiff(a, b).differences;
     expect(d.find((x) => x.key === 'cni.version.flannel')).toMatchObject({ a: 'v0.22.3', b: 'v0.19.0', relevance: 'medium' });
     expect(d.find((x) => x.key === 'flannel.net-conf.port')).toMatchObject({ a: undefined, b: '4789', relevance: 'high' });
     expect(d.find((x) => x.key === 'flannel.subnet-env.mtu')).toMatchObject({ a: '1450', b: '1500', relevance: 'high' });
@@ -77,12 +88,12 @@ describe('sysctls and modules', () => {
 
   it('counters and per-boot values are never differences', () => {
     const noisy = (n: number) => makeFacts({ ...good, sysctls: { values: { ...good.sysctls?.values, 'net.netfilter.nf_conntrack_count': String(n), 'kernel.random.boot_id': `id-${n}`, 'fs.file-nr': `${n} 0 100` }, sources: ['sysctl -a'] } });
-    expect(diffNodes(noisy(1), noisy(2)).differences).toEqual([]);
+    expect(nodeDiff(noisy(1), noisy(2)).differences).toEqual([]);
   });
 
   it('a network module loaded on one node only is medium, another module low', () => {
     const mods = (loaded: string[]) => makeFacts({ ...good, modules: { loaded, source: '/proc/modules' } });
-    const d = diffNodes(mods(['vxlan', 'br_netfilter', 'ext4']), mods(['vxlan', 'xfs'])).differences;
+    const d = nodeDiff(mods(['vxlan', 'br_netfilter', 'ext4']), mods(['vxlan', 'xfs'])).differences;
     expect(d.find((x) => x.key === 'modules.network')).toMatchObject({ a: 'only here: br_netfilter', relevance: 'medium' });
     expect(d.find((x) => x.key === 'modules.other')?.relevance).toBe('low');
   });
@@ -93,7 +104,7 @@ describe('packet filter', () => {
     const nat = { POSTROUTING: { name: 'POSTROUTING', policy: 'ACCEPT', rules: [] } };
     const a = makeFacts({ ...good, packetFilter: { iptables: { nat }, sources: ['iptables-save'] } });
     const b = makeFacts({ ...good, packetFilter: { iptables: { nat, filter: { INPUT: { name: 'INPUT', policy: 'ACCEPT', rules: [] }, FORWARD: { name: 'FORWARD', policy: 'DROP', rules: [] }, OUTPUT: { name: 'OUTPUT', policy: 'ACCEPT', rules: [] } } }, sources: ['iptables-save'] } });
-    const d = diffNodes(a, b).differences;
+    const d = nodeDiff(a, b).differences;
     expect(d).toHaveLength(1);
     expect(d[0]).toMatchObject({ key: 'iptables.filter.FORWARD.policy', a: 'ACCEPT (no such table: built-in default)', b: 'DROP', relevance: 'high' });
   });
@@ -103,7 +114,7 @@ describe('packet filter', () => {
       iptables: { nat: Object.fromEntries(Array.from({ length: n }, (_, i) => [`KUBE-SVC-${'ABCDEFGHIJKLMNOP'.slice(0, 8)}${i}`, { name: `KUBE-SVC-${i}`, rules: [`-A KUBE-SVC-${i} -j KUBE-SEP-${i}`] }])) },
       sources: ['iptables-save'],
     });
-    const d = diffNodes(makeFacts({ ...good, packetFilter: pf(3) }), makeFacts({ ...good, packetFilter: pf(5) })).differences;
+    const d = nodeDiff(makeFacts({ ...good, packetFilter: pf(3) }), makeFacts({ ...good, packetFilter: pf(5) })).differences;
     expect(d).toHaveLength(1);
     expect(d[0]).toMatchObject({ key: 'iptables.nat.per-service-chains', a: '3', b: '5', relevance: 'low' });
   });

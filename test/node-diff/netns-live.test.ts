@@ -5,7 +5,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffNodes } from '../../src/compare/diff-nodes.js';
+import { nodeDiff } from '../../src/app/node-diff/node-diff.js';
 import { parseFacts } from '../../src/engine/facts.js';
 import { runRules } from '../../src/engine/run-rules.js';
 import type { NodeFacts } from '../../src/evidence/node-facts.js';
@@ -74,7 +74,7 @@ describe.skipIf(skip !== undefined)('diff of two live-collected namespace nodes'
   afterAll(cleanup);
 
   it('ranks the injected differences high and nothing of the per-node identity', () => {
-    const d = diffNodes(a, b);
+    const d = nodeDiff(a, b);
     const get = (key: string) => d.differences.find((x) => x.key === key);
     expect(get('mtu.<underlay>')).toMatchObject({ a: '1500', b: '1400', relevance: 'high' });
     expect(get('vxlan.flannel.1.dstport')).toMatchObject({ a: '8472', b: '4789', relevance: 'high' });

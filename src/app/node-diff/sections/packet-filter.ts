@@ -1,9 +1,9 @@
 // Packet filter: chain policies (decisive) and rule sets with node-specific addresses masked and
 // counters stripped; kube-proxy's per-service chains are compared as a count (they follow Services).
-import { isIptablesCompatTable } from '../../rules/shared/kb-shared.js';
+import { isIptablesCompatTable } from '../../../evidence/packet-filter.js';
 import { maskText, type NodeContext } from '../context.js';
-import type { DiffSink } from '../sink.js';
-import type { Relevance } from '../types.js';
+import type { NodeDiffSink } from '../sink.js';
+import type { Relevance } from '../../../evidence/node-diff.js';
 
 /** Chains kube-proxy writes per Service/endpoint: their names are hashes, their rules follow endpoints. */
 const PER_SERVICE = /^KUBE-(SVC|SEP|FW|XLB|EXT|SVL)-/;
@@ -26,7 +26,7 @@ function chainRelevance(table: string, chain: string): Relevance {
   return 'medium';
 }
 
-export function comparePacketFilter(sink: DiffSink, a: NodeContext, b: NodeContext): void {
+export function comparePacketFilter(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void {
   const pa = a.facts.packetFilter;
   const pb = b.facts.packetFilter;
   if (!pa || !pb) return;

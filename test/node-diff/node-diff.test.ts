@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { diffNodes } from '../../src/compare/diff-nodes.js';
-import { renderDiffJson, renderDiffText } from '../../src/compare/render.js';
-import type { Difference } from '../../src/compare/types.js';
+import { nodeDiff } from '../../src/app/node-diff/node-diff.js';
+import { renderNodeDiffJson } from '../../src/report/node-diff-json.js';
+import { renderNodeDiffText } from '../../src/report/node-diff-text.js';
+import type { Difference } from '../../src/evidence/node-diff.js';
 import { makeFacts } from '../../src/engine/facts.js';
 import type { NodeFacts } from '../../src/evidence/node-facts.js';
 import { loadKbNode, readIptablesSave } from '../fixtures/evidence/kb/load.js';
@@ -10,9 +11,9 @@ import { seed000Pair } from '../fixtures/evidence/kb/seed000.js';
 const byKey = (diffs: Difference[], key: string) => diffs.find((d) => d.key === key);
 const relevant = (diffs: Difference[]) => diffs.filter((d) => d.relevance !== 'low');
 
-describe('diffNodes on seed 000 (healthy 52.22 vs broken 52.49, same NIC and offloads)', () => {
+describe('nodeDiff on seed 000 (healthy 52.22 vs broken 52.49, same NIC and offloads)', () => {
   const { healthy, broken } = seed000Pair();
-  const diff = diffNodes(healthy, broken);
+  const diff = nodeDiff(healthy, broken);
 
   it('ranks the kernel build first and finds nothing else relevant, as the operator did', () => {
     expect(diff.differences[0]?.key).toBe('kernel.release');
@@ -24,7 +25,7 @@ describe('diffNodes on seed 000 (healthy 52.22 vs broken 52.49, same NIC and off
 
   it('names the NAT checksum fix when only one kernel carries it', () => {
     const k = (release: string) => makeFacts({ ...healthy, kernel: { source: 'uname -a', release, uname: `Linux n ${release}` } });
-    expect(diffNodes(k('5.4.41-1.el8.x86_64'), k('5.4.20-1.el8.x86_64')).differences[0]?.note).toBe('VXLAN/NAT checksum fix ea64d8d6c675: in A (5.4.41 >= 5.4.41), not in B (5.4.20 < 5.4.41)');
+    expect(nodeDiff(k('5.4.41-1.el8.x86_64'), k('5.4.20-1.el8.x86_64')).differences[0]?.note).toBe('VXLAN/NAT checksum fix ea64d8d6c675: in A (5.4.41 >= 5.4.41), not in B (5.4.20 < 5.4.41)');
   });
 
   it('shows how B got its kernel: the dnf history line that installed 52.49, and the boot default', () => {
@@ -36,15 +37,15 @@ describe('diffNodes on seed 000 (healthy 52.22 vs broken 52.49, same NIC and off
 
   it('reports the same-release rebuild case as a build difference', () => {
     const rebuilt = makeFacts({ ...healthy, kernel: { ...(healthy.kernel as NonNullable<NodeFacts['kernel']>), version: '#3 SMP Thu Jul 24 02:43:35 CST 2025' } });
-    const d = diffNodes(healthy, rebuilt);
+    const d = nodeDiff(healthy, rebuilt);
     expect(byKey(d.differences, 'kernel.build')).toMatchObject({ a: '#1 SMP Tue Mar 14 12:19:10 CST 2023', b: '#3 SMP Thu Jul 24 02:43:35 CST 2025', relevance: 'high' });
   });
 });
 
-describe('diffNodes on the real namespace nodes (good vs bad)', () => {
+describe('nodeDiff on the real namespace nodes (good vs bad)', () => {
   const good = loadKbNode('good');
   const bad = loadKbNode('bad');
-  const diff = diffNodes(good, bad);
+  const diff = nodeDiff(good, bad);
 
   it('finds the injected faults, high relevance', () => {
     expect(byKey(diff.differences, 'mtu.<underlay>')).toMatchObject({ a: '1500', b: '1400', relevance: 'high' });
@@ -74,8 +75,8 @@ describe('diffNodes on the real namespace nodes (good vs bad)', () => {
       links: { source: 'x', items: (good.links?.items ?? []).map((l) => ({ ...l, index: (l.index ?? 0) + 100, mac: '02:00:00:00:00:99', stats: l.stats && { ...l.stats, rxPackets: l.stats.rxPackets + 1000 } })) },
       conntrack: { ...(good.conntrack as NonNullable<NodeFacts['conntrack']>), count: 99_999, stats: { insert_failed: 5 } },
     });
-    expect(diffNodes(good, later).differences).toEqual([]);
-    expect(diffNodes(good, good).relevantCount).toBe(0);
+    expect(nodeDiff(good, later).differences).toEqual([]);
+    expect(nodeDiff(good, good).relevantCount).toBe(0);
   });
 });
 
@@ -85,7 +86,7 @@ describe('normalisation', () => {
   it('compares routes by shape: a peer subnet missing on B is reported, per-node subnets are not', () => {
     const bad = loadKbNode('bad');
     const withoutPeerRoute = makeFacts({ ...bad, routes: { source: 'ip route', items: (bad.routes?.items ?? []).filter((r) => r.dev !== 'flannel.1') } });
-    const d = diffNodes(good, withoutPeerRoute);
+    const d = nodeDiff(good, withoutPeerRoute);
     const subnets = byKey(d.differences, 'routes.cluster-pod-subnets');
     expect(subnets).toMatchObject({ a: 'only here: 10.244.1.0/24', relevance: 'high' });
     expect(byKey(d.differences, 'routes.shapes')).toBeUndefined();
@@ -100,23 +101,23 @@ describe('normalisation', () => {
     const a = makeFacts({ ...good, neighbours: undefined, fdb: undefined, packetFilter: { iptables: masq('10.244.1.0/24'), sources: ['iptables-save'] } });
     const b = makeFacts({ ...(JSON.parse(swap(JSON.stringify(good))) as NodeFacts), neighbours: undefined, fdb: undefined, packetFilter: { iptables: masq('10.244.2.0/24'), sources: ['iptables-save'] } });
     expect(b.cni?.flannelSubnetEnv?.subnet).toBe('10.244.2.1/24');
-    const d = diffNodes(a, b);
+    const d = nodeDiff(a, b);
     expect(relevant(d.differences)).toEqual([]);
     expect(byKey(d.differences, 'underlay.name')).toMatchObject({ a: 'eth0', b: 'ens192', relevance: 'low' });
     // Without masking, the two RETURN rules would differ: a real difference in the subnet shape still shows.
     const c = makeFacts({ ...b, packetFilter: { iptables: masq('10.244.2.0/25'), sources: ['iptables-save'] } });
-    expect(byKey(diffNodes(a, c).differences, 'iptables.nat.POSTROUTING.rules')?.b).toContain('-s <own-pod-ip>');
+    expect(byKey(nodeDiff(a, c).differences, 'iptables.nat.POSTROUTING.rules')?.b).toContain('-s <own-pod-ip>');
   });
 
   it('notices a VXLAN device sending from an address the node does not hold', () => {
     const links = { source: 'ip -d link', items: (good.links?.items ?? []).map((l) => (l.vxlan ? { ...l, vxlan: { ...l.vxlan, local: '172.31.251.77' } } : l)) };
-    const d = diffNodes(good, makeFacts({ ...good, links }));
+    const d = nodeDiff(good, makeFacts({ ...good, links }));
     expect(byKey(d.differences, 'vxlan.flannel.1.local')).toMatchObject({ a: 'address of <underlay>', b: 'an address this node does not hold', relevance: 'high' });
   });
 
   it('ranks a tx checksum offload difference on the overlay device as high', () => {
     const nic = (on: boolean): NonNullable<NodeFacts['nics']> => [{ name: 'flannel.1', driver: 'vxlan', features: { 'tx-checksum-ip-generic': { on, fixed: false } }, sources: ['ethtool -k flannel.1'] }];
-    const d = diffNodes(makeFacts({ ...good, nics: nic(false) }), makeFacts({ ...good, nics: nic(true) }));
+    const d = nodeDiff(makeFacts({ ...good, nics: nic(false) }), makeFacts({ ...good, nics: nic(true) }));
     expect(d.differences[0]).toMatchObject({ key: 'offload.flannel.1.tx-checksum-ip-generic', a: 'off', b: 'on', relevance: 'high' });
   });
 });
@@ -127,12 +128,12 @@ describe('each node\'s view of the other', () => {
   const vtepMac = (f: NodeFacts) => f.links?.items.find((l) => l.name === 'flannel.1')?.mac ?? '';
 
   it('the real pair agrees: good\'s neighbour and fdb for bad\'s VTEP match bad\'s flannel.1, and the reverse', () => {
-    expect(diffNodes(good, bad).differences.filter((d) => d.category === 'peers')).toEqual([]);
+    expect(nodeDiff(good, bad).differences.filter((d) => d.category === 'peers')).toEqual([]);
   });
 
   it('B recreated flannel.1 with a new MAC: A\'s neighbour entry is stale', () => {
     const recreated = makeFacts({ ...bad, links: { source: 'ip -d link', items: (bad.links?.items ?? []).map((l) => (l.name === 'flannel.1' ? { ...l, mac: '0e:99:99:99:99:99' } : l)) } });
-    const d = diffNodes(good, recreated).differences.filter((x) => x.category === 'peers');
+    const d = nodeDiff(good, recreated).differences.filter((x) => x.category === 'peers');
     expect(d).toHaveLength(1);
     expect(d[0]).toMatchObject({ key: 'peers.A-view-of-B.vtep-mac', a: `neighbour 10.244.2.0 -> ${vtepMac(bad)}`, b: 'flannel.1 MAC 0e:99:99:99:99:99', relevance: 'high' });
     expect(d[0]?.evidence.a[0]?.text).toMatch(/^10\.244\.2\.0 dev flannel\.1 lladdr/);
@@ -141,7 +142,7 @@ describe('each node\'s view of the other', () => {
   it('A encapsulates to another of B\'s own addresses: the wrong interface, high', () => {
     const other = makeFacts({ ...bad, links: { source: 'ip -d link', items: (bad.links?.items ?? []).map((l) => (l.name === 'cni0' ? { ...l, addresses: [...l.addresses, { family: 'inet' as const, address: '192.168.9.2', prefixLen: 24 }] } : l)) } });
     const wrong = makeFacts({ ...good, fdb: { source: 'bridge fdb show', items: (good.fdb?.items ?? []).map((f) => (f.dst === '172.31.251.2' ? { ...f, dst: '192.168.9.2' } : f)) } });
-    expect(diffNodes(wrong, other).differences.find((x) => x.key === 'peers.A-view-of-B.fdb-dst')?.relevance).toBe('high');
+    expect(nodeDiff(wrong, other).differences.find((x) => x.key === 'peers.A-view-of-B.fdb-dst')?.relevance).toBe('high');
   });
 
   it('A encapsulates to an address B does not send from; A lacks a route to B\'s pod subnet', () => {
@@ -150,7 +151,7 @@ describe('each node\'s view of the other', () => {
       fdb: { source: 'bridge fdb show', items: (good.fdb?.items ?? []).map((f) => (f.dst === '172.31.251.2' ? { ...f, dst: '192.168.9.2' } : f)) },
       routes: { source: 'ip route', items: (good.routes?.items ?? []).filter((r) => r.dst !== '10.244.2.0/24') },
     });
-    const d = diffNodes(wrongDst, bad).differences;
+    const d = nodeDiff(wrongDst, bad).differences;
     expect(d.find((x) => x.key === 'peers.A-view-of-B.fdb-dst')).toMatchObject({ a: `fdb ${vtepMac(bad)} -> 192.168.9.2`, b: 'flannel.1 local 172.31.251.2', relevance: 'medium' });
     expect(d.find((x) => x.key === 'peers.A-view-of-B.route')).toMatchObject({ a: 'no route', b: '10.244.2.0/24 (its pod subnet)' });
   });
@@ -158,20 +159,20 @@ describe('each node\'s view of the other', () => {
 
 describe('rendering', () => {
   const { healthy, broken } = seed000Pair();
-  const diff = diffNodes(healthy, broken);
+  const diff = nodeDiff(healthy, broken);
 
   it('text groups by category, hides low relevance unless --all', () => {
-    const text = renderDiffText(diff, { labelA: 'A', labelB: 'B' });
+    const text = renderNodeDiffText(diff, { labelA: 'A', labelB: 'B' });
     expect(text).toContain('Kernel build and history');
     expect(text).toContain('!! kernel.release');
     expect(text).not.toContain('kernel.installed-packages');
     expect(text).toContain('3 relevant difference(s) (1 high), 1 of low relevance not shown (--all)');
-    expect(renderDiffText(diff, { labelA: 'A', labelB: 'B', all: true })).toContain('kernel.installed-packages');
+    expect(renderNodeDiffText(diff, { labelA: 'A', labelB: 'B', all: true })).toContain('kernel.installed-packages');
     expect(text).not.toContain('\u001b[');
   });
 
   it('JSON carries every difference with its evidence', () => {
-    const doc = JSON.parse(renderDiffJson(diff, { labelA: 'A', labelB: 'B' })) as { relevantCount: number; differences: Difference[] };
+    const doc = JSON.parse(renderNodeDiffJson(diff, { labelA: 'A', labelB: 'B' })) as { relevantCount: number; differences: Difference[] };
     expect(doc.relevantCount).toBe(3);
     expect(doc.differences).toHaveLength(diff.differences.length);
     expect(doc.differences[0]?.evidence.b[0]?.text).toContain('#3 SMP Thu Jul 24 02:43:35 CST 2025');

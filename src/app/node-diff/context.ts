@@ -1,7 +1,8 @@
 // What is node-specific on each side (its own addresses, its pod subnet, which NIC is the underlay)
 // so that values can be compared by their role instead of their literal text.
-import type { Link, NodeFacts } from '../evidence/node-facts.js';
-import { cidrContains, parseCidr, podNetwork, underlayOf, vxlanLinks } from '../rules/shared/kb-shared.js';
+import type { Link, NodeFacts } from '../../evidence/node-facts.js';
+import { networkView, type NetworkView } from '../../evidence/network-view.js';
+import { cidrContains } from '../../util/ipv4.js';
 
 export interface NodeContext {
   facts: NodeFacts;
@@ -12,16 +13,10 @@ export interface NodeContext {
   podNetwork?: string;
   underlay?: Link;
   overlays: Link[];
+  /** The node's network view: the VXLAN devices with their ports, the underlay, the pod subnets. */
+  view: NetworkView;
   /** Interface name -> role name used in keys (`<underlay>`, `flannel.1`, `cni0`); undefined = not compared by name. */
   roleOf(name: string): string | undefined;
-}
-
-function networkOf(address: string, prefixLen: number): string | undefined {
-  const c = parseCidr(`${address}/${prefixLen}`);
-  if (!c) return undefined;
-  const mask = prefixLen === 0 ? 0 : (0xffffffff << (32 - prefixLen)) >>> 0;
-  const n = (c.base & mask) >>> 0;
-  return `${[n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')}/${prefixLen}`;
 }
 
 /** Per-pod and per-endpoint interfaces: compared as a group (their MTUs), never by name. */
@@ -31,28 +26,18 @@ export function nodeContext(facts: NodeFacts): NodeContext {
   const links = facts.links?.items ?? [];
   const ownAddresses = new Set<string>();
   for (const l of links) for (const a of l.addresses) ownAddresses.add(a.address);
-  const overlays = vxlanLinks(facts);
-  const firstOverlay = overlays[0];
-  const underlay = firstOverlay ? underlayOf(facts, firstOverlay)?.link : undefined;
-  const defaultDev = facts.routes?.items.find((r) => r.dst === 'default' && r.table === 'main')?.dev;
-  const underlayLink = underlay ?? links.find((l) => l.name === defaultDev);
-  let ownPodSubnet = facts.cni?.flannelSubnetEnv?.subnet;
-  if (ownPodSubnet) {
-    const [ip, len] = ownPodSubnet.split('/');
-    ownPodSubnet = networkOf(ip ?? '', Number(len)) ?? ownPodSubnet;
-  } else {
-    const bridge = links.find((l) => l.kind === 'bridge' && /^(cni\d*|cbr\d+)$/.test(l.name));
-    const a = bridge?.addresses.find((x) => x.family === 'inet');
-    if (a) ownPodSubnet = networkOf(a.address, a.prefixLen);
-  }
+  const view = networkView(facts);
+  const overlays = view.vxlan.map((d) => d.link);
+  const underlayLink = view.underlay?.link;
   const overlayNames = new Set(overlays.map((o) => o.name));
   return {
     facts,
     ownAddresses,
-    ownPodSubnet,
-    podNetwork: podNetwork(facts),
+    ownPodSubnet: view.podSubnet?.cidr,
+    podNetwork: view.podNetwork?.cidr,
     underlay: underlayLink,
     overlays,
+    view,
     roleOf(name: string) {
       if (underlayLink && name === underlayLink.name) return '<underlay>';
       if (overlayNames.has(name)) return name;

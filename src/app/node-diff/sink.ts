@@ -1,8 +1,8 @@
 // Collects differences: a value compared on both nodes becomes a Difference only when it differs.
-import type { EvidenceLine } from '../evidence/node-facts.js';
-import type { Category, Difference, Relevance } from './types.js';
+import type { EvidenceLine } from '../../evidence/node-facts.js';
+import type { Category, Difference, Relevance } from '../../evidence/node-diff.js';
 
-export class DiffSink {
+export class NodeDiffSink {
   readonly items: Difference[] = [];
 
   /** Records `key` when the two values differ (undefined = absent on that side). */

@@ -1,8 +1,8 @@
-// Renders a node diff: grouped text for a terminal (picocolors; colour only on a TTY) and JSON.
+// Renders a node diff (`podpath diff`) as grouped text for a terminal (picocolors; colour only on a TTY).
 import pc from 'picocolors';
-import { jsonText, show } from '../report/safe-text.js';
+import { show } from './safe-text.js';
 import { evidenceName } from '../evidence/names.js';
-import { CATEGORIES, type Category, type NodeDiff } from './types.js';
+import { CATEGORIES, type Category, type NodeDiff } from '../evidence/node-diff.js';
 import { minOf } from '../util/arrays.js';
 
 const TITLES: Record<Category, string> = {
@@ -21,7 +21,7 @@ const TITLES: Record<Category, string> = {
   modules: 'Kernel modules',
 };
 
-export interface RenderOptions {
+export interface NodeDiffTextOptions {
   labelA: string;
   labelB: string;
   /** Show low-relevance differences too. */
@@ -31,7 +31,7 @@ export interface RenderOptions {
   evidence?: boolean;
 }
 
-export function renderDiffText(diff: NodeDiff, opts: RenderOptions): string {
+export function renderNodeDiffText(diff: NodeDiff, opts: NodeDiffTextOptions): string {
   const c = pc.createColors(opts.colors ?? false);
   const shown = diff.differences.filter((d) => opts.all || d.relevance !== 'low');
   const hidden = diff.differences.length - shown.length;
@@ -65,8 +65,4 @@ export function renderDiffText(diff: NodeDiff, opts: RenderOptions): string {
     out.push(c.dim(`Not compared (missing): ${show(diff.notCompared.map((n) => `${evidenceName(n.section)} on ${n.missingOn.join('+').toUpperCase()}`).join(', '), Number.MAX_SAFE_INTEGER)}`));
   }
   return out.join('\n') + '\n';
-}
-
-export function renderDiffJson(diff: NodeDiff, opts: { labelA: string; labelB: string }): string {
-  return jsonText({ schemaVersion: 1, a: opts.labelA, b: opts.labelB, relevantCount: diff.relevantCount, differences: diff.differences, notCompared: diff.notCompared }) + '\n';
 }

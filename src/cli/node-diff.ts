@@ -1,0 +1,35 @@
+// `podpath diff A B` (the node diff): what differs between a healthy node (A) and a broken one (B)
+// that matters for cross-node traffic. The use case is src/app/node-diff/run.ts; this parses flags and writes.
+import type { Command } from 'commander';
+import { runNodeDiff } from '../app/node-diff/run.js';
+import { renderNodeDiffJson } from '../report/node-diff-json.js';
+import { renderNodeDiffText } from '../report/node-diff-text.js';
+import { oneLine } from '../util/terminal-safe.js';
+
+interface NodeDiffCliOptions {
+  json?: boolean;
+  all?: boolean;
+  evidence?: boolean;
+}
+
+export function registerNodeDiff(program: Command): void {
+  program
+    .command('diff')
+    .description('Compare a healthy node (A) with a broken one (B): kernel build, drivers, offloads, MTUs, VXLAN, sysctls, routes, packet filter, NetworkManager, CNI')
+    .argument('<a>', 'healthy node: bundle directory or tarball, sosreport, or facts .json')
+    .argument('<b>', 'broken node: same kinds of input')
+    .option('--json', 'print the differences as JSON')
+    .option('--all', 'also show differences of low relevance (never change the exit code)')
+    .option('--evidence', 'show the lines behind each value')
+    .action(async (a: string, b: string, opts: NodeDiffCliOptions) => {
+      const { diff, exitCode } = await runNodeDiff({
+        a,
+        b,
+        // How each side was read: said before the diff.
+        onNote: (side, path, n) => process.stderr.write(`podpath: note: ${n.code}: ${side} (${oneLine(path)}): ${oneLine(n.message)}\n`),
+      });
+      if (opts.json) process.stdout.write(renderNodeDiffJson(diff, { labelA: a, labelB: b }));
+      else process.stdout.write(renderNodeDiffText(diff, { labelA: a, labelB: b, all: opts.all, evidence: opts.evidence, colors: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+      process.exitCode = exitCode;
+    });
+}
