@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import {
   buildFrameInto, MAX_FRAME, openCaptureFile, parseIpv4, parseIpv6, seededRandom,
   type BuiltChecksum, type ChecksumMode, type FrameSpec, type L4Spec,
-} from '../src/pcap/writer.js';
+} from '../test/support/pcap-writer.js';
 
 export interface GenerateOptions {
   packets: number;

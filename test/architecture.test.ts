@@ -30,7 +30,7 @@ const MAY_IMPORT: Record<string, string[]> = {
 /** Back-edges still to remove (folder -> folder). report -> probe: the probe text reads the run record's types from probe/peer.ts; they move to evidence/ with the agent contract. */
 const KNOWN = new Set<string>([
   'engine -> probe', 'engine -> report', 'engine -> rules', 'engine -> sources',
-  'pcap -> report', 'probe -> engine', 'report -> app', 'report -> probe', 'sources -> engine',
+  'probe -> engine', 'report -> app', 'report -> probe', 'sources -> engine',
 ]);
 
 function sourceFiles(dir: string): string[] {

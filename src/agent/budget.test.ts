@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MinuteBudget, SendBudget, isRefusal } from './budget.js';
+import { MESH_ROUNDS, MinuteBudget, ProofLimiter, SendBudget, isRefusal } from './budget.js';
 import { UdpResponder } from '../probe/responder.js';
 import { udpEcho } from '../probe/udp-echo.js';
 import { AllowList, plannedBytes } from './probe-policy.js';
@@ -32,6 +32,44 @@ describe('MinuteBudget', () => {
     expect(b.start(1)).toMatchObject({ code: 'E_PROBE_RATE' });
     now = 60_000;
     expect(isRefusal(b.start(600))).toBe(false);
+  });
+});
+
+describe('MinuteBudget: mesh rounds', () => {
+  it('counts mesh rounds apart from probe requests, but their bytes against the same minute', () => {
+    let now = 0;
+    const b = new MinuteBudget(1000, 2, 600, () => now);
+    const rounds = { ...MESH_ROUNDS, perMinute: 3 };
+    for (let i = 0; i < 3; i++) expect(isRefusal(b.start(100, rounds))).toBe(false);
+    expect(b.start(1, rounds)).toMatchObject({ code: 'E_MESH_RATE' });
+    // probe requests still have their own two
+    expect(isRefusal(b.start(100))).toBe(false);
+    expect(isRefusal(b.start(100))).toBe(false);
+    expect(b.start(1)).toMatchObject({ code: 'E_PROBE_RATE' });
+    // 500 bytes spent by both kinds: a round planning 600 more does not fit the minute
+    now = 30_000;
+    expect(b.start(600, { ...rounds, perMinute: 100 })).toMatchObject({ code: 'E_PROBE_BUDGET_MINUTE' });
+    now = 60_000;
+    expect(isRefusal(b.start(600, rounds))).toBe(false);
+  });
+});
+
+describe('ProofLimiter', () => {
+  it('allows so many failed proofs a minute, counting those under way, and forgets them after 60 s', () => {
+    let now = 0;
+    const p = new ProofLimiter(3, () => now);
+    expect(p.begin()).toBe(true);
+    expect(p.begin()).toBe(true);
+    p.end(true); // proven: not counted
+    expect(p.begin()).toBe(true);
+    expect(p.begin()).toBe(true);
+    expect(p.begin()).toBe(false); // three under way
+    p.end(false);
+    p.end(false);
+    p.end(false);
+    expect(p.begin()).toBe(false);
+    now = 60_000;
+    expect(p.begin()).toBe(true);
   });
 });
 

@@ -6,6 +6,7 @@ import { round, type EchoResult } from '../probe/udp-echo.js';
 import { FLAG_SHORT_REPLY, MIN_PROBE_LEN } from '../probe/wire.js';
 import { gate, VERIFY_ATTEMPTS, VERIFY_TIMEOUT_MS, type AllowList } from './probe-policy.js';
 import type { AgentProbeRequest } from './probe-request.js';
+import type { ProofLimiter } from './budget.js';
 
 /**
  * Up to VERIFY_ATTEMPTS minimum-size echoes, one at a time, until one signed reply comes back. The
@@ -38,11 +39,24 @@ export async function verifyAgent(key: Buffer, r: AgentProbeRequest, budget: Byt
   }
 }
 
-export async function runGuardedProbe(key: Buffer, r: AgentProbeRequest, allow: AllowList, budget: ByteBudget): Promise<ProbeSuiteResult> {
+export async function runGuardedProbe(key: Buffer, r: AgentProbeRequest, allow: AllowList, budget: ByteBudget, proofs?: ProofLimiter): Promise<ProbeSuiteResult> {
   const base = { label: r.label, target: r.host, source: r.source };
   let verified = false;
   if (!allow.allows(r.host)) {
-    const proof = await verifyAgent(key, r, budget);
+    if (proofs && !proofs.begin()) {
+      return {
+        ...base, verified: false,
+        refused: [{ probe: 'all', code: 'E_PROBE_NOT_ALLOWED', message: `${proofs.limit} targets failed to prove to be agents in the last minute: nothing was sent to ${r.host}:${r.port}` }],
+      };
+    }
+    let proof: EchoResult;
+    try {
+      proof = await verifyAgent(key, r, budget);
+    } catch (e) {
+      proofs?.end(false);
+      throw e;
+    }
+    proofs?.end(proof.received > 0);
     if (proof.received === 0) {
       return {
         ...base, verified: false, echo: proof,

@@ -14,7 +14,22 @@ export interface ProbeRequestCounters {
   failed: number;
 }
 
-export function createMetrics(responder: UdpResponder, probeRequests?: ProbeRequestCounters): Registry {
+/** What became of the POST /v1/mesh/round requests and their cells. */
+export interface MeshRoundCounters {
+  started: number;
+  busy: number;
+  badRequest: number;
+  tooLarge: number;
+  budget: number;
+  cells: number;
+  /** Cells whose target did not prove to be an agent. */
+  notAgent: number;
+  failedCells: number;
+  /** The most probes of one round run at once so far (at most the rounds' k). */
+  peakRunning: number;
+}
+
+export function createMetrics(responder: UdpResponder, probeRequests?: ProbeRequestCounters, meshRounds?: MeshRoundCounters): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'podpath_agent_' });
   const datagrams = new Gauge({
@@ -46,6 +61,28 @@ export function createMetrics(responder: UdpResponder, probeRequests?: ProbeRequ
       for (const [outcome, n] of Object.entries(probeRequests ?? {})) this.set({ outcome }, n);
     },
   });
+  const mesh = new Gauge({
+    name: 'podpath_agent_mesh_rounds',
+    help: 'POST /v1/mesh/round requests and their cells by outcome (started, busy, badRequest, tooLarge, budget, cells, notAgent, failedCells, peakRunning)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    collect() {
+      for (const [outcome, n] of Object.entries(meshRounds ?? {})) this.set({ outcome }, n);
+    },
+  });
+  const senders = new Gauge({
+    name: 'podpath_agent_senders',
+    help: 'Peers the probe responder serves at once: now (active) and the most since start (peak)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    collect() {
+      const s = responder.senders;
+      this.set({ kind: 'active' }, s.active);
+      this.set({ kind: 'peak' }, s.peak);
+    },
+  });
+  void mesh;
+  void senders;
   void requests;
   void datagrams;
   void remembered;

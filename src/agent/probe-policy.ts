@@ -2,7 +2,8 @@
 // before anything else is sent: an echo whose reply carries a valid HMAC of the shared key comes
 // back from the target's probe port. Or to addresses the operator allow-listed at start
 // (--allow-probe CIDR,...). TCP handshakes only to the proven agent's probe port (its TCP
-// responder) or to allow-listed addresses; DNS queries only to allow-listed servers.
+// responder) or to allow-listed addresses; ICMP echoes only to a proven agent or allow-listed
+// addresses; DNS queries only to allow-listed servers.
 import { BlockList, isIP } from 'node:net';
 import { PodpathError } from '../util/errors.js';
 import { MIN_PROBE_LEN } from '../probe/wire.js';
@@ -43,6 +44,8 @@ export const VERIFY_TIMEOUT_MS = 500;
 
 const TALLY_BYTES = 3 * MIN_PROBE_LEN;
 const DNS_BYTES = 2 * 300;
+/** An ICMP echo request as ping sends it: 56 bytes of data, 8 of ICMP and 20 of IP header. */
+const ICMP_BYTES = 84;
 
 /**
  * The most UDP payload bytes a request can make the agent send, from its options alone: what the
@@ -61,6 +64,7 @@ export function plannedBytes(r: AgentProbeRequest): number {
     bytes += Math.ceil((r.ramp.maxRateBps / 8) * (r.ramp.maxDurationMs / 1000)) + watchEchoes + 64 * TALLY_BYTES;
   }
   if (r.dns) bytes += DNS_BYTES;
+  if (r.icmp) bytes += r.icmp.count * ICMP_BYTES;
   return bytes;
 }
 
@@ -72,6 +76,10 @@ export function gate(r: AgentProbeRequest, allow: AllowList, verified: boolean):
   if (r.tcp && !listed && !(verified && r.tcp.port === r.port)) {
     refused.push({ probe: 'tcp', code: 'E_PROBE_NOT_ALLOWED', message: `TCP to ${r.host}:${r.tcp.port}: only the agent's own probe port (${r.port}), or an address given to --allow-probe` });
     request.tcp = undefined;
+  }
+  if (r.icmp && !listed && !verified) {
+    refused.push({ probe: 'icmp', code: 'E_PROBE_NOT_ALLOWED', message: `ICMP to ${r.host}: only a proven agent, or an address given to --allow-probe` });
+    request.icmp = undefined;
   }
   if (r.dns && !allow.allows(r.dns.server)) {
     refused.push({ probe: 'dns', code: 'E_PROBE_NOT_ALLOWED', message: `DNS to ${r.dns.server}: only servers given to --allow-probe` });

@@ -6,7 +6,7 @@ import type net from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { UdpResponder } from '../probe/responder.js';
 import { TcpResponder } from './tcp-responder.js';
-import { createMetrics, type ProbeRequestCounters } from './metrics.js';
+import { createMetrics, type MeshRoundCounters, type ProbeRequestCounters } from './metrics.js';
 import { jsonLogger, type LogFn } from './log.js';
 import { readCounters } from '../probe/counters.js';
 import { collectNodeFacts } from '../sources/collect.js';
@@ -14,14 +14,18 @@ import { AgentProbeRequest } from './probe-request.js';
 import { AllowList, plannedBytes } from './probe-policy.js';
 import { runGuardedProbe } from './guarded-probe.js';
 import type { ProbeSuiteResult } from '../probe/suite.js';
-import { MinuteBudget, isRefusal } from './budget.js';
+import { MESH_ROUNDS, MinuteBudget, ProofLimiter, isRefusal } from './budget.js';
+import { MESH_ROUND_PATH, MeshRoundRequest } from '../mesh/round.js';
+import { roundPlannedBytes, runMeshRound } from './mesh-round.js';
 import { ConnectionGuard } from './connection-guard.js';
+import { BackgroundProber, type BackgroundOptions } from './background.js';
 import { LimitedLog } from './log-limit.js';
 import { isPodpathError, PodpathError } from '../util/errors.js';
 import { LIMITS } from '../util/limits.js';
 
-export const DEFAULT_PROBE_PORT = 7946;
-export const DEFAULT_API_PORT = 7947;
+import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../probe/ports.js';
+
+export { DEFAULT_API_PORT, DEFAULT_PROBE_PORT };
 /** How often Node checks the header and request timeouts (its default, 30 s, let slow headers hold a slot for 40 s). */
 const TIMEOUT_CHECK_MS = 500;
 
@@ -39,6 +43,8 @@ export interface AgentOptions {
   allowProbe?: AllowList;
   /** Serve the API over TLS with this certificate and key (PEM). */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Probe these few peers in the background and export their series (opt-in). */
+  background?: BackgroundOptions;
   log?: LogFn;
 }
 
@@ -101,15 +107,21 @@ function bindError(e: unknown, what: string, addresses: string[], port: number):
 async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Promise<{ port: number; stop(): Promise<void> }> {
   const allow = opts.allowProbe ?? AllowList.parse([]);
   const budgets = new MinuteBudget();
+  // Mesh rounds and background probes name many targets: their failed proofs are counted.
+  const proofs = new ProofLimiter();
   const counts: ProbeRequestCounters = { started: 0, busy: 0, badRequest: 0, tooLarge: 0, budget: 0, notAgent: 0, failed: 0 };
-  const registry = createMetrics(udp, counts);
+  const meshCounts: MeshRoundCounters = { started: 0, busy: 0, badRequest: 0, tooLarge: 0, budget: 0, cells: 0, notAgent: 0, failedCells: 0, peakRunning: 0 };
+  const registry = createMetrics(udp, counts, meshCounts);
+  // Replies come back to the address the agent listens on (the node's, or the pod's).
+  const background = opts.background?.peers.length ? new BackgroundProber(opts.key, opts.background, allow, budgets, registry, log, opts.addresses[0], proofs) : undefined;
   const unauthorizedLog = new LimitedLog(log, 'http.unauthorized', LIMITS.agentUnauthorizedLogLines.value);
   const guard = new ConnectionGuard({
     perSource: LIMITS.agentConnectionsPerSource.value,
     total: LIMITS.agentConnections.value,
     authDeadlineMs: LIMITS.agentHeadersTimeout.value * 1000,
   });
-  let busy = false;
+  // One probe request or one mesh round at a time; inside a round, up to its k probes at once.
+  let busy: 'probe' | 'mesh' | undefined;
   let collecting = false;
 
   const authorized = (req: http.IncomingMessage): boolean => {
@@ -145,7 +157,47 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
         collecting = false;
       }
     }
-    if (req.method === 'GET' && url.pathname === '/v1/responder') return send(200, { counters: udp.counters, memory: udp.memory });
+    if (req.method === 'GET' && url.pathname === '/v1/responder') return send(200, { counters: udp.counters, memory: udp.memory, senders: udp.senders, mesh: meshCounts });
+    if (req.method === 'POST' && url.pathname === MESH_ROUND_PATH) {
+      const body = await readBody(req, LIMITS.agentBody.value);
+      if (body === undefined) {
+        meshCounts.tooLarge++;
+        return send(413, { error: LIMITS.agentBody.code, message: `a request body is at most ${LIMITS.agentBody.value} bytes` }, 'application/json', true);
+      }
+      const parsed = MeshRoundRequest.safeParse(safeJson(body));
+      if (!parsed.success) {
+        meshCounts.badRequest++;
+        const issue = parsed.error.issues[0];
+        return send(400, { error: 'E_BAD_REQUEST', message: issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'not a mesh round' });
+      }
+      // Tested and taken in one step, as for /v1/probe.
+      if (busy) {
+        meshCounts.busy++;
+        return send(409, { error: 'E_BUSY', message: busy === 'mesh' ? 'a mesh round is already running on this agent' : 'a probe is already running from this agent' });
+      }
+      const charge = budgets.start(roundPlannedBytes(parsed.data), MESH_ROUNDS);
+      if (isRefusal(charge)) {
+        meshCounts.budget++;
+        return send(429, { error: charge.code, message: charge.message });
+      }
+      busy = 'mesh';
+      meshCounts.started++;
+      try {
+        const r = await runMeshRound(opts.key, parsed.data, allow, charge.budget, { procRoot: opts.procRoot, proofs });
+        const notAgent = r.cells.filter((c) => c.result?.verified === false).length;
+        const failed = r.cells.filter((c) => c.error).length;
+        meshCounts.cells += r.cells.length;
+        meshCounts.notAgent += notAgent;
+        meshCounts.failedCells += failed;
+        meshCounts.peakRunning = Math.max(meshCounts.peakRunning, r.peakRunning);
+        // One line a round, not one a cell: a large mesh sends many rounds.
+        if (r.cells.length) log('mesh.round', { round: r.round, peers: r.cells.length, bytes: charge.budget.spent, notAgent, failed, peakRunning: r.peakRunning });
+        return send(200, r);
+      } finally {
+        charge.settle();
+        busy = undefined;
+      }
+    }
     if (req.method === 'POST' && url.pathname === '/v1/probe') {
       const body = await readBody(req, LIMITS.agentBody.value);
       if (body === undefined) {
@@ -162,14 +214,14 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
       // test and the set, so of many requests whose bodies end together exactly one runs.
       if (busy) {
         counts.busy++;
-        return send(409, { error: 'E_BUSY', message: 'a probe is already running from this agent' });
+        return send(409, { error: 'E_BUSY', message: busy === 'mesh' ? 'a mesh round is running on this agent' : 'a probe is already running from this agent' });
       }
       const charge = budgets.start(plannedBytes(parsed.data));
       if (isRefusal(charge)) {
         counts.budget++;
         return send(429, { error: charge.code, message: charge.message });
       }
-      busy = true;
+      busy = 'probe';
       counts.started++;
       try {
         log('probe.start', { target: parsed.data.host, port: parsed.data.port });
@@ -188,7 +240,7 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
         return send(200, result);
       } finally {
         charge.settle();
-        busy = false;
+        busy = undefined;
       }
     }
     return send(404, { error: 'E_NOT_FOUND' });
@@ -227,9 +279,11 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
     await closeAll(servers);
     throw e;
   }
+  background?.start();
   return {
     port: (servers[0]!.address() as net.AddressInfo).port,
     async stop() {
+      await background?.stop();
       unauthorizedLog.stop();
       await closeAll(servers);
     },

@@ -5,20 +5,20 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { constants } from 'node:fs';
-import type { CaptureView } from '../evidence/capture-view.js';
+import type { CaptureSummary } from '../evidence/capture-summary.js';
 import type { NodeFacts, ReadNote } from '../evidence/node-facts.js';
 import { runDoctor } from '../engine/doctor.js';
 import type { Lang, Rule } from '../engine/types.js';
 import type { DoctorReport } from '../report/model.js';
+import { rulesOfKind } from '../rules/index.js';
 import { collectFromHost } from '../sources/collect.js';
 import { transcriptHost, type TranscriptHost } from '../sources/host/transcript.js';
 import { narrowEvidence, transcriptFacts } from '../sources/transcript/facts.js';
 import { splitTranscript } from '../sources/transcript/split.js';
 import type { Transcript } from '../sources/transcript/types.js';
-import { CaptureAnalyzer } from '../pcap/analyze/capture-analysis.js';
-import { parseTcpdumpText } from '../pcap/text/tcpdump-text.js';
-import type { DecodedPacket } from '../pcap/types.js';
+import { summarizeTcpdumpText } from '../pcap/text/text-summary.js';
 import { LIMITS } from '../util/limits.js';
+import { readNote } from '../evidence/read-notes.js';
 import { PodpathError } from '../util/errors.js';
 import { oneLine } from '../util/terminal-safe.js';
 
@@ -52,7 +52,7 @@ function capLines(text: string, name: string, notes: ReadNote[]): string {
     cut++;
     return l.slice(0, max);
   });
-  if (cut > 0) notes.push({ code: LIMITS.LINE_CHARS.code, message: `${name}: ${cut} line(s) longer than ${max} characters, cut there` });
+  if (cut > 0) notes.push(cut === 1 ? readNote(LIMITS.LINE_CHARS.code, { code: 'lineCut', data: { where: name, max } }) : readNote(LIMITS.LINE_CHARS.code, { code: 'linesCut', data: { where: name, lines: cut, max } }));
   return lines.join('\n');
 }
 
@@ -102,58 +102,29 @@ export async function readTranscriptInput(from: string, stdin?: AsyncIterable<Bu
       await fh.close();
     }
   }
-  if (more) notes.push({ code: LIMITS.transcriptBytes.code, message: `${name} is longer than ${max / MiB} MiB: only its first ${max / MiB} MiB were read (the evidence after that is left out)` });
+  if (more) notes.push(readNote(LIMITS.transcriptBytes.code, { code: 'transcriptCut', data: { where: name, max: max / MiB } }));
   return { text: capLines(decode(Buffer.concat(chunks, got)), name, notes), name, notes };
 }
 
 /** The tcpdump text in a transcript, through the capture analyzer: one capture summary per tcpdump output. */
-export function transcriptCaptures(t: Transcript, notes: ReadNote[] = []): CaptureView[] {
-  const out: CaptureView[] = [];
+export function transcriptCaptures(t: Transcript, notes: ReadNote[] = []): CaptureSummary[] {
+  const out: CaptureSummary[] = [];
   let budget = LIMITS.transcriptPackets.value;
   for (const s of t.segments) {
     if (s.kind !== 'tcpdump' || budget <= 0) continue;
-    const cap = parseTcpdumpText(s.lines);
-    if (cap.packets.length === 0) continue;
-    const packets = cap.packets.slice(0, budget);
-    if (packets.length < cap.packets.length) notes.push({ code: LIMITS.transcriptPackets.code, message: `${t.name}: more than ${LIMITS.transcriptPackets.value} tcpdump records: the rest were left out` });
-    budget -= packets.length;
-    const analyzer = new CaptureAnalyzer();
-    for (const p of packets) analyzer.add(p);
-    const file = `${t.name}:${s.commandLine ?? s.lines[0]!.no}`;
-    const a = analyzer.finish(file, { format: 'pcap', frames: packets.length, bytesRead: 0, linkTypes: [cap.linkType] });
-    const texts = s.lines.reduce((m, l) => m.set(l.no, m.get(l.no) ?? l.text.trim()), new Map<number, string>());
-    out.push({
-      file, packets: a.packets, checksums: a.checksums, handshakes: a.handshakes,
-      frameLines: cap.lines.slice(0, packets.length),
-      frameTexts: cap.lines.slice(0, packets.length).map((no) => texts.get(no) ?? ''),
-      vxlanSenders: vxlanSenders(packets),
-    });
+    const got = summarizeTcpdumpText(s.lines, `${t.name}:${s.commandLine ?? s.lines[0]!.no}`, budget);
+    if (!got) continue;
+    const kept = got.summary.packets.frames;
+    if (kept < got.records) notes.push(readNote(LIMITS.transcriptPackets.code, { code: 'transcriptPackets', data: { where: t.name, max: LIMITS.transcriptPackets.value } }));
+    budget -= kept;
+    out.push(got.summary);
   }
   return out;
 }
 
-/** Outer UDP checksums of VXLAN packets per sender, destination and port (what rules judge per flow). */
-export function vxlanSenders(packets: DecodedPacket[]): NonNullable<CaptureView['vxlanSenders']> {
-  const by = new Map<string, NonNullable<CaptureView['vxlanSenders']>[number]>();
-  for (const p of packets) {
-    if (!p.tunnel || !p.ip || p.l4?.kind !== 'udp' || p.l4.dstPort === undefined) continue;
-    const key = `${p.ip.src} ${p.ip.dst} ${p.l4.dstPort}`;
-    const e = by.get(key) ?? { src: p.ip.src, dst: p.ip.dst, dstPort: p.l4.dstPort, ok: 0, none: 0, bad: 0, ffff: 0 };
-    const ck = p.l4.checksum;
-    if (ck?.status === 'bad') {
-      e.bad++;
-      if (ck.got === 0xffff) e.ffff++;
-      e.firstBad ??= { frame: p.frameNumber, got: ck.got, ...(ck.expected !== undefined ? { expected: ck.expected } : {}) };
-    } else if (ck?.status === 'ok') e.ok++;
-    else if (ck?.status === 'none') e.none++;
-    by.set(key, e);
-  }
-  return [...by.values()];
-}
-
 export interface TranscriptEvidence {
   facts: NodeFacts;
-  captures: CaptureView[];
+  captures: CaptureSummary[];
   host: TranscriptHost;
 }
 
@@ -168,7 +139,7 @@ export async function transcriptEvidence(input: TranscriptInput): Promise<Transc
   const sections = Object.keys(facts).filter((k) => !['schemaVersion', 'collectedAt', 'origin', 'missing', 'notes'].includes(k));
   // The bundle reader's "nothing found" is the transcript's own, and only when nothing at all was.
   const kept = (facts.notes ?? []).filter((n) => n.code !== 'E_BUNDLE_EMPTY');
-  if (sections.length === 0 && captures.length === 0) kept.push({ code: 'E_TRANSCRIPT_EMPTY', message: `nothing podpath reads was found in ${oneLine(input.name)}: no command output it knows, by its prompt and command or by its shape` });
+  if (sections.length === 0 && captures.length === 0) kept.push(readNote('E_TRANSCRIPT_EMPTY', { code: 'transcriptEmpty', data: { where: oneLine(input.name) } }));
   facts = { ...facts, notes: kept.length > 0 ? kept : undefined };
   if (facts.notes === undefined) delete facts.notes;
   return { facts, captures, host };
@@ -184,6 +155,15 @@ export interface TranscriptDoctorOptions {
   alsoIn?: Lang;
 }
 
+/**
+ * The node and probe rules, and with tcpdump text the capture rules that judge a capture summary
+ * (a capture diff needs two pcap files: a transcript never has one).
+ */
+export function transcriptRules(withCaptures: boolean): Rule[] {
+  const rules = rulesOfKind('node', 'probe');
+  return withCaptures ? [...rules, ...rulesOfKind('capture').filter((r) => r.meta.needs.includes('captures'))] : rules;
+}
+
 /** Judges a transcript: node rules and capture rules over one evidence bag; evidence lines cite the transcript. */
 export async function runDoctorTranscript(opts: TranscriptDoctorOptions): Promise<{ report: DoctorReport; exitCode: number; translation?: DoctorReport }> {
   const input = await readTranscriptInput(opts.from, opts.stdin);
@@ -191,7 +171,7 @@ export async function runDoctorTranscript(opts: TranscriptDoctorOptions): Promis
   const { report, exitCode, translation } = await runDoctor({
     lang: opts.lang,
     only: opts.only,
-    rules: opts.rules,
+    rules: opts.rules ?? transcriptRules(ev.captures.length > 0),
     collect: async () => ev.facts,
     parts: ev.captures.length > 0 ? { captures: ev.captures } : undefined,
     alsoIn: opts.alsoIn,

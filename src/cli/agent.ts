@@ -7,10 +7,13 @@ import { installProcessGuard } from '../agent/guard.js';
 import { jsonLogger } from '../agent/log.js';
 import { AllowList } from '../agent/probe-policy.js';
 import { loadTlsFiles, selfSignedTls, type TlsMaterial } from '../agent/tls.js';
+import { MIN_BACKGROUND_INTERVAL_MS, parseBackgroundPeers } from '../agent/background.js';
+import { parseDuration } from '../util/units.js';
 
 interface AgentCliOptions {
   listen: string; port: string; apiPort: string; keyFile?: string; tokenFile?: string; root?: string; allowProbe?: string[];
   tlsCert?: string; tlsKey?: string; tlsSelfSigned?: boolean;
+  backgroundPeers?: string[]; backgroundInterval: string;
 }
 
 function tlsFrom(o: AgentCliOptions, addresses: string[]): TlsMaterial | undefined {
@@ -27,7 +30,10 @@ proven first by a signed echo (at most 3 datagrams of 44 bytes), or to --allow-p
 Limits: ${mib(LIMITS.agentProbeRequestBytes.value)} a request, ${mib(LIMITS.agentProbeMinuteBytes.value)} and ${LIMITS.agentProbeRequestsPerMinute.value} requests a minute (429 ${LIMITS.agentProbeRequestBytes.code},
 ${LIMITS.agentProbeMinuteBytes.code}, ${LIMITS.agentProbeRequestsPerMinute.code}); one probe at a time (409 E_BUSY); bodies of ${LIMITS.agentBody.value} bytes (413).
 Connections: ${LIMITS.agentConnectionsPerSource.value} per source address, ${LIMITS.agentConnections.value} in all; an authorized request's headers within
-${LIMITS.agentHeadersTimeout.value} s of connecting, the whole request within ${LIMITS.agentRequestTimeout.value} s, or the connection is closed.`;
+${LIMITS.agentHeadersTimeout.value} s of connecting, the whole request within ${LIMITS.agentRequestTimeout.value} s, or the connection is closed.
+Mesh rounds (POST /v1/mesh/round, from \`podpath mesh\`): at most ${LIMITS.meshPeersPerRound.value} peers, k of them at once, each proven
+first; ${LIMITS.meshRoundsPerMinute.value} rounds a minute (429 ${LIMITS.meshRoundsPerMinute.code}) within the same byte budgets; at most ${LIMITS.meshFailedProofsPerMinute.value} targets a
+minute may fail to prove to be agents (then nothing is sent to an unproven one). The lock above covers them.`;
 
 export function registerAgent(program: Command): void {
   program
@@ -43,6 +49,8 @@ export function registerAgent(program: Command): void {
     .option('--tls-cert <file>', 'serve the API over TLS with this PEM certificate (with --tls-key; e.g. from a Kubernetes Secret)')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .option('--tls-self-signed', 'serve the API over TLS with a key and self-signed certificate made at start; its SHA-256 fingerprint is logged (agent.tls) for clients to pin with --tls-fingerprint')
+    .option('--background-peers <peers>', `probe these peers (IP or IP:port, comma-separated, at most ${LIMITS.backgroundPeers.value}) in the background and export podpath_probe_* series for them only`, collect)
+    .option('--background-interval <d>', 'how often each background peer gets its few echoes (a size sweep every 10th time)', '30s')
     .addHelpText('after', AGENT_HELP)
     .action(async (o: AgentCliOptions) => {
       const addresses = o.listen.split(',').map((s) => s.trim()).filter(Boolean);
@@ -54,9 +62,14 @@ export function registerAgent(program: Command): void {
       const tls = tlsFrom(o, addresses);
       // Printed before the listeners start, so the fingerprint is known even if binding fails.
       if (tls) log('agent.tls', { fingerprint256: tls.fingerprint256, selfSigned: tls.selfSigned });
+      const probePort = toPort(o.port);
+      const peers = parseBackgroundPeers(o.backgroundPeers ?? [], probePort || DEFAULT_PROBE_PORT);
+      const intervalMs = parseDuration(o.backgroundInterval);
+      if (peers.length && intervalMs < MIN_BACKGROUND_INTERVAL_MS) throw new PodpathError('E_USAGE', `--background-interval is at least ${MIN_BACKGROUND_INTERVAL_MS / 1000}s`);
       const agent = await startAgent({
         key, token, addresses, log, tls,
-        probePort: toPort(o.port), apiPort: toPort(o.apiPort), root: o.root, allowProbe: AllowList.parse(o.allowProbe ?? []),
+        probePort, apiPort: toPort(o.apiPort), root: o.root, allowProbe: AllowList.parse(o.allowProbe ?? []),
+        ...(peers.length ? { background: { peers, intervalMs } } : {}),
       });
       await new Promise<void>((resolve) => {
         const stop = () => { agent.stop().then(resolve, resolve); };

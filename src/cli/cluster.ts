@@ -11,6 +11,7 @@ import { buildClusterFacts } from '../sources/kube/build.js';
 import { renderAgentStatus, renderClusterFacts, renderSteps } from '../report/cluster.js';
 import { PodpathError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
+import { resolveLang } from '../util/i18n.js';
 
 interface KubeFlags { kubeconfig?: string; context?: string; namespace?: string }
 interface InstallFlags extends KubeFlags { image?: string; toleration?: string[]; bundle?: string; dryRun?: boolean; hostPorts?: string; podPorts?: string }
@@ -52,7 +53,9 @@ export function registerCluster(program: Command): void {
     .option('--host-ports <probe,api>', 'host-plane agent ports (default 7946,7947)')
     .option('--pod-ports <probe,api>', 'pod-plane agent ports (default 7946,7947)')
     .option('--dry-run', 'print the objects as YAML instead of applying them (Secret values withheld)')
-    .action(async (o: InstallFlags) => {
+    .option('--lang <zh|en>', 'language of the text (default: from LC_ALL / LANG)')
+    .action(async (o: InstallFlags & { lang?: string }) => {
+      const lang = resolveLang(o.lang);
       const tolerations = o.toleration?.flatMap(parseToleration);
       const base = { namespace: o.namespace, image: o.image, tolerations, ports: { ...ports(o.hostPorts, 'host'), ...ports(o.podPorts, 'pod') }, version: VERSION };
       if (o.dryRun) {
@@ -64,33 +67,37 @@ export function registerCluster(program: Command): void {
       const bundleGz = loadBundleGz(o.bundle ?? defaultBundlePath());
       const client = connectKube(o);
       const steps = await installCluster(client, { ...base, namespace: o.namespace ?? DEFAULT_NAMESPACE, bundleGz });
-      process.stdout.write(renderSteps(steps));
+      process.stdout.write(renderSteps(steps, lang));
     });
 
   kubeOptions(cluster.command('uninstall'))
     .description('delete what install made: each object by name, only if labelled app.kubernetes.io/managed-by=podpath')
-    .action(async (o: KubeFlags) => {
+    .option('--lang <zh|en>', 'language of the text (default: from LC_ALL / LANG)')
+    .action(async (o: KubeFlags & { lang?: string }) => {
       const steps = await uninstallCluster(connectKube(o), { namespace: o.namespace ?? DEFAULT_NAMESPACE });
-      process.stdout.write(renderSteps(steps));
+      process.stdout.write(renderSteps(steps, resolveLang(o.lang)));
     });
 
   kubeOptions(cluster.command('status'))
     .description('the agent DaemonSets\' ready counts and each agent pod (node, ready, restarts)')
     .option('-o, --output <format>', 'text or json', 'text')
-    .action(async (o: KubeFlags & { output: string }) => {
+    .option('--lang <zh|en>', 'language of the text (default: from LC_ALL / LANG)')
+    .action(async (o: KubeFlags & { output: string; lang?: string }) => {
       const ns = o.namespace ?? DEFAULT_NAMESPACE;
       const s = await clusterStatus(connectKube(o), { namespace: ns });
-      process.stdout.write(o.output === 'json' ? JSON.stringify(s, null, 2) + '\n' : renderAgentStatus(s, ns));
+      process.stdout.write(o.output === 'json' ? JSON.stringify(s, null, 2) + '\n' : renderAgentStatus(s, ns, resolveLang(o.lang)));
     });
 
   kubeOptions(cluster.command('facts'))
     .description('what the cluster says about itself (nodes, flannel/Calico settings, kube-proxy, DNS), from the API or from kubectl dumps')
     .option('--from <paths...>', '`kubectl get ... -o json|yaml` dumps (files or directories) instead of the API')
     .option('-o, --output <format>', 'text or json', 'text')
-    .action(async (o: KubeFlags & { from?: string[]; output: string }) => {
+    .option('--lang <zh|en>', 'language of the text (default: from LC_ALL / LANG)')
+    .action(async (o: KubeFlags & { from?: string[]; output: string; lang?: string }) => {
+      const lang = resolveLang(o.lang);
       if (o.from && (o.kubeconfig || o.context)) throw new PodpathError('E_USAGE', '--from reads dumps; it cannot be combined with --kubeconfig or --context');
       const inv = o.from ? await readKubeDumps(o.from) : await collectFromApi(connectKube(o));
       const facts = buildClusterFacts(inv);
-      process.stdout.write(o.output === 'json' ? JSON.stringify(facts, null, 2) + '\n' : renderClusterFacts(facts));
+      process.stdout.write(o.output === 'json' ? JSON.stringify(facts, null, 2) + '\n' : renderClusterFacts(facts, lang));
     });
 }

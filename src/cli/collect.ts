@@ -11,6 +11,9 @@ import { collectNodeFacts } from '../sources/collect.js';
 import { PodpathError } from '../util/errors.js';
 import { evidenceName } from '../evidence/names.js';
 import { oneLine } from '../util/terminal-safe.js';
+import { resolveLang, t } from '../util/i18n.js';
+import { noteText } from '../evidence/read-notes.js';
+import { TEXT_LABELS } from '../report/text-labels.js';
 
 interface CollectCliOptions {
   output?: string;
@@ -18,6 +21,7 @@ interface CollectCliOptions {
   root?: string;
   script?: boolean;
   json?: boolean;
+  lang?: string;
 }
 
 export function registerCollect(program: Command): void {
@@ -29,7 +33,9 @@ export function registerCollect(program: Command): void {
     .option('--root <dir>', 'live only: read files under this root directory (a lab node)')
     .option('--script', 'print a POSIX sh script that gathers the same raw files, for nodes without node.js')
     .option('--json', 'print the evidence (NodeFacts) as JSON')
+    .option('--lang <zh|en>', 'language of the messages (default: from LC_ALL / LANG)')
     .action(async (opts: CollectCliOptions) => {
+      const lang = resolveLang(opts.lang);
       if (opts.script) {
         process.stdout.write(collectScript());
         return;
@@ -47,11 +53,10 @@ export function registerCollect(program: Command): void {
       try {
         const facts = await collectFromHost(host);
         const written = await writeBundle(opts.output, host.recorded, facts);
-        process.stderr.write(
-          `podpath: wrote ${written.path}: ${written.commands} command outputs, ${written.files} files` +
-            (facts.missing.length > 0 ? `; missing: ${facts.missing.map((m) => evidenceName(m.evidence)).join(', ')}` : '') + '\n',
-        );
-        for (const n of facts.notes ?? []) process.stderr.write(`podpath: note: ${n.code}: ${oneLine(n.message)}\n`);
+        const wrote = t(TEXT_LABELS.collectWrote, lang, { path: oneLine(written.path), commands: written.commands, files: written.files });
+        const names = [...new Set(facts.missing.map((m) => evidenceName(m.evidence, lang)))].join(', ');
+        process.stderr.write(`podpath: ${wrote}${names ? `; ${t(TEXT_LABELS.collectMissing, lang, { names })}` : ''}\n`);
+        for (const n of facts.notes ?? []) process.stderr.write(`podpath: ${t(TEXT_LABELS.note, lang)}: ${n.code}: ${oneLine(noteText(n, lang))}\n`);
         if (opts.json) process.stdout.write(JSON.stringify(facts, null, 2) + '\n');
       } finally {
         await host.close();

@@ -10,6 +10,7 @@ import { LAB_RUN_DIR, labDir, validateLabName } from '../lab/names.js';
 import { pathWithShim, writeShim } from '../lab/shim.js';
 import { listNamespaces, requireRoot } from '../lab/run.js';
 import { formatSelftest, runSelftest } from '../lab/selftest.js';
+import { labAgentsDown, labAgentsUp } from '../lab/agents.js';
 import { readState } from '../lab/state.js';
 import { formatStatus, labStatus } from '../lab/status.js';
 import { DEFAULT_OPTIONS, type Cni, type Underlay } from '../lab/topology.js';
@@ -39,9 +40,10 @@ export function registerLab(program: Command): void {
     .option('--pods <k>', 'pods per node', intArg('pods'), DEFAULT_OPTIONS.pods)
     .option('--mtu <bytes>', 'underlay MTU (the overlay gets 50 less)', intArg('mtu'), DEFAULT_OPTIONS.mtu)
     .option('--service', 'kube-proxy rules for ClusterIP 10.96.0.10 (udp/53, tcp/53, tcp/80) backed by a pod on the last node', false)
+    .option('--subnets <n>', '2: two underlay segments (192.168.77.0/24, 192.168.78.0/24) joined by a router namespace (pplab-<lab>-rt); the first half of the nodes on the first', intArg('subnets'), 1)
     .option('--json', 'print the state as JSON', false)
-    .action(async (o: { name: string; nodes: number; cni: Cni; underlay: Underlay; pods: number; mtu: number; service: boolean; json: boolean }) => {
-      const { state, ms } = await labUp({ name: o.name, nodes: o.nodes, cni: o.cni, underlay: o.underlay, pods: o.pods, mtu: o.mtu, service: o.service });
+    .action(async (o: { name: string; nodes: number; cni: Cni; underlay: Underlay; pods: number; mtu: number; service: boolean; subnets: number; json: boolean }) => {
+      const { state, ms } = await labUp({ name: o.name, nodes: o.nodes, cni: o.cni, underlay: o.underlay, pods: o.pods, mtu: o.mtu, service: o.service, subnets: o.subnets });
       if (o.json) {
         out(JSON.stringify({ ...state, ms: Math.round(ms) }, null, 2) + '\n');
         return;
@@ -83,7 +85,7 @@ export function registerLab(program: Command): void {
   lab.command('exec')
     .description('run a command inside a node (n1), pod (n1p1) or switch (sw) namespace; `podpath` is on its PATH, PODPATH_ROOT names the node root')
     .addOption(nameOption())
-    .argument('<target>', 'n1, n1p1, sw')
+    .argument('<target>', 'n1, n1p1, sw, rt')
     .argument('<cmd...>', 'the command (after --)')
     .allowUnknownOption()
     .action(async (target: string, cmd: string[], o: { name: string }) => {
@@ -93,7 +95,7 @@ export function registerLab(program: Command): void {
       const plan = state.plan;
       const node = plan.nodes.find((n) => n.name === target);
       const pod = plan.nodes.flatMap((n) => n.pods.map((p) => ({ p, n }))).find((x) => x.p.name === target);
-      const ns = node?.ns ?? pod?.p.ns ?? (target === 'sw' ? plan.switchNs : undefined);
+      const ns = node?.ns ?? pod?.p.ns ?? (target === 'sw' ? plan.switchNs : target === 'rt' ? plan.router?.ns : undefined);
       if (!ns) throw new PodpathError('E_LAB_NODE', `no "${target}" in lab ${o.name}`);
       const root = node?.root ?? pod?.n.root;
       // `podpath` itself on PATH inside the node: the same podpath that runs this command.
@@ -138,6 +140,24 @@ export function registerLab(program: Command): void {
       ? `  check: ${applied.doctor.command}   (once traffic has crossed: expect ${applied.doctor.rule} first)\n`
       : '  check: not visible in one node\'s evidence; probe across the underlay\n');
   });
+
+  const agents = lab.command('agents').description('podpath agents in every node (host plane, on eth0) and every node\'s first pod (pod plane), for `podpath mesh`');
+  agents.command('up')
+    .description('start them, with a key and token made for the lab; writes the agents file podpath mesh reads')
+    .addOption(nameOption())
+    .action(async (o: { name: string }) => {
+      requireRoot();
+      const { agents: started, files } = await labAgentsUp(validateLabName(o.name));
+      out(`${started.length} agents up in lab ${o.name}: ${started.map((a) => `${a.node}/${a.plane} ${a.address}`).join(', ')}\n`);
+      out(`  mesh: podpath lab exec --name ${o.name} n1 -- podpath mesh --agents ${files.agents} --token-file ${files.token}\n`);
+    });
+  agents.command('down')
+    .description('end the agents lab agents up started (only those very processes)')
+    .addOption(nameOption())
+    .action(async (o: { name: string }) => {
+      requireRoot();
+      out(`${await labAgentsDown(validateLabName(o.name))} agents ended\n`);
+    });
 
   lab.command('heal')
     .description('remove one injected fault (or all): exactly what inject added')

@@ -26,6 +26,7 @@ const COMMANDS: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['diff'], load: async () => (await import('./node-diff.js')).registerNodeDiff },
   { names: ['pcap'], load: async () => (await import('./pcap.js')).registerPcap },
   { names: ['probe'], load: async () => (await import('./probe.js')).registerProbe },
+  { names: ['mesh'], load: async () => (await import('./mesh.js')).registerMesh },
   { names: ['echo'], load: async () => (await import('./echo.js')).registerEcho },
   { names: ['agent'], load: async () => (await import('./agent.js')).registerAgent },
   { names: ['lab'], load: async () => (await import('./lab.js')).registerLab },

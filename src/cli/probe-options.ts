@@ -85,7 +85,7 @@ export function probeOptionsFrom(peer: string, o: ProbeCliOptions): PeerProbeOpt
   };
 }
 
-function tlsClientFrom(o: ProbeCliOptions): AgentTlsOptions | undefined {
+export function tlsClientFrom(o: Pick<ProbeCliOptions, 'tls' | 'tlsFingerprint' | 'tlsCa'>): AgentTlsOptions | undefined {
   if (!o.tls) {
     if (o.tlsFingerprint || o.tlsCa) throw new PodpathError('E_USAGE', '--tls-fingerprint and --tls-ca need --tls');
     return undefined;

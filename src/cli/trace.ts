@@ -8,6 +8,8 @@ import { parsePorts } from '../sources/tracefs/rule-trace.js';
 import { PodpathError } from '../util/errors.js';
 import { displayLine } from '../util/terminal-safe.js';
 import { parseDuration } from '../util/units.js';
+import { resolveLang, t, type Lang } from '../util/i18n.js';
+import { TEXT_LABELS } from '../report/text-labels.js';
 
 interface TraceCliOptions {
   for: string;
@@ -16,17 +18,18 @@ interface TraceCliOptions {
   devices?: boolean | string;
   traceRules?: string;
   output: string;
+  lang?: string;
 }
 
 function say(line: string): void {
   process.stderr.write(`podpath: ${displayLine(line, 2000)}\n`);
 }
 
-function printChange(e: ChangeEvent): void {
-  if (e.type === 'did') say(`changed: ${e.did}   (undo: ${e.undo})`);
-  else if (e.type === 'undone') say(`undone: ${e.undo}`);
-  else if (e.type === 'undo-failed') say(`UNDO FAILED: ${e.undo}: ${e.error} (run it by hand)`);
-  else say(`removed what a crashed run left: ${e.what}: ${e.did}${e.error ? ` (failed: ${e.error})` : ''}`);
+function printChange(e: ChangeEvent, lang: Lang): void {
+  if (e.type === 'did') say(t(TEXT_LABELS.traceChanged, lang, { did: e.did, undo: e.undo }));
+  else if (e.type === 'undone') say(t(TEXT_LABELS.traceUndoneLine, lang, { undo: e.undo }));
+  else if (e.type === 'undo-failed') say(t(TEXT_LABELS.traceUndoFailed, lang, { undo: e.undo, error: e.error }));
+  else say(e.error ? t(TEXT_LABELS.traceLeftoverFailed, lang, { what: e.what, did: e.did, error: e.error }) : t(TEXT_LABELS.traceLeftover, lang, { what: e.what, did: e.did }));
 }
 
 export function registerTrace(program: Command): void {
@@ -39,7 +42,9 @@ export function registerTrace(program: Command): void {
     .option('--devices [glob]', 'also name the device each dropped packet came in on (enables net:netif_receive_skb, optionally only for devices matching GLOB)')
     .option('--trace-rules <ports>', 'also trace the packet filter for these ports (a temporary nftables table, or iptables-legacy TRACE rules), e.g. 8472,4789')
     .option('-o, --output <format>', 'text or json', 'text')
+    .option('--lang <zh|en>', 'language of the text (default: from LC_ALL / LANG)')
     .action(async (o: TraceCliOptions) => {
+      const lang = resolveLang(o.lang);
       if (o.output !== 'text' && o.output !== 'json') throw new PodpathError('E_BAD_FORMAT', `unknown output format "${o.output}": use text, json`);
       const forMs = parseDuration(o.for);
       const baselineMs = parseDuration(o.baseline);
@@ -55,11 +60,11 @@ export function registerTrace(program: Command): void {
           filter: o.filter,
           devices: o.devices,
           traceRules: ports ? { ports } : undefined,
-          onChange: printChange,
-          onReady: ({ filter }) => say(`tracing skb:kfree_skb (${filter}) for ${forMs / 1000} s${baselineMs > 0 ? `, after a ${baselineMs / 1000} s baseline` : ''}; Ctrl-C stops early`),
+          onChange: (e) => printChange(e, lang),
+          onReady: ({ filter }) => say(t(baselineMs > 0 ? TEXT_LABELS.traceTracingBase : TEXT_LABELS.traceTracing, lang, { filter, seconds: forMs / 1000, baseline: baselineMs / 1000 })),
           signal: stop.signal,
         });
-        process.stdout.write(o.output === 'json' ? JSON.stringify(trace, null, 2) + '\n' : renderDropTraceText(trace));
+        process.stdout.write(o.output === 'json' ? JSON.stringify(trace, null, 2) + '\n' : renderDropTraceText(trace, lang));
         if (trace.read.interrupted) process.exitCode = 130;
         else if (trace.changes.some((c) => c.state !== 'undone')) process.exitCode = 2;
       } finally {

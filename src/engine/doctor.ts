@@ -4,9 +4,10 @@
 import { isNodeSection, type Evidence, type EvidenceParts } from '../evidence/evidence.js';
 import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
 import type { ProbeEvidence } from '../evidence/probe-evidence.js';
+import { because, recordMissing } from '../evidence/missing-reasons.js';
 import { collectNodeFacts } from '../sources/collect.js';
 import { buildReport, EXIT_INCONCLUSIVE, isInconclusive, type DoctorReport } from '../report/model.js';
-import { allRules } from '../rules/index.js';
+import { rulesOfKind } from '../rules/index.js';
 import { VERSION } from '../util/version.js';
 import { loadFactsFile } from './facts.js';
 import { evidenceFor, runRules } from './run-rules.js';
@@ -39,8 +40,8 @@ export interface DoctorOptions {
 }
 
 /** The probes were run from the other end: on the peer's report the probe rules have nothing of their own. */
-const NO_PROBES_ON_PEER = { evidence: 'probes', reason: 'the probes ran from the other node: see its report' };
-const NO_PROBES = { evidence: 'probes', reason: 'no peer was probed (run `podpath doctor --peer NODE_IP` with `podpath agent` running there)' };
+const NO_PROBES_ON_PEER = recordMissing({ evidence: 'probes', ...because('probesOnOtherNode') });
+const NO_PROBES = recordMissing({ evidence: 'probes', ...because('noPeerProbed') });
 
 /** A probe as the peer saw it: its counters, devices and sends are `local` there, ours are its `peer`'s. */
 function asSeenByPeer(p: ProbeEvidence): ProbeEvidence {
@@ -52,7 +53,8 @@ function asSeenByPeer(p: ProbeEvidence): ProbeEvidence {
 const ALWAYS: EvidenceKey[] = ['kernel', 'os', 'links', 'cni'];
 
 export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorReport; exitCode: number; translation?: DoctorReport }> {
-  const rules = opts.rules ?? allRules;
+  // Doctor judges the node and its probes; captures are judged by `pcap analyze` / `pcap diff`.
+  const rules = opts.rules ?? rulesOfKind('node', 'probe');
   if (opts.facts && (opts.from || opts.root)) throw new PodpathError('E_USAGE', '--facts cannot be combined with --from or --root');
   const chosen = opts.only && opts.only.length > 0 ? rules.filter((r) => opts.only?.includes(r.meta.id)) : rules;
   // Probes are not read from the node: they come from --peer, or stay missing with a reason.

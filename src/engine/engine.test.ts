@@ -50,8 +50,13 @@ describe('runRules', () => {
   it('skips a rule whose evidence is absent, or present but listed as missing', () => {
     const absent = runRules([probe], { node: makeFacts({}) });
     expect(absent.results[0]).toMatchObject({ status: 'skipped', reason: 'no SNMP counters' });
-    const listed = runRules([probe], { node: makeFacts({ ...snmp(0), missing: [{ evidence: 'snmp', reason: 'permission denied' }] }) });
-    expect(listed.results[0]).toMatchObject({ status: 'skipped', reason: 'no SNMP counters: permission denied' });
+    const denied = { evidence: 'snmp', code: 'filePermissionDenied', data: { path: '/proc/net/snmp' }, reason: '/proc/net/snmp: permission denied' };
+    const listed = runRules([probe], { node: makeFacts({ ...snmp(0), missing: [denied] }) });
+    expect(listed.results[0]).toMatchObject({ status: 'skipped', reason: 'no SNMP counters: /proc/net/snmp: permission denied' });
+    expect(listed.results[0]?.reasons).toEqual([{ code: 'missingEvidence', data: { evidence: 'snmp' }, because: [{ code: 'filePermissionDenied', data: { path: '/proc/net/snmp' } }] }]);
+    // Rendered from the codes in the run's language, never from the English `reason`.
+    const zh = runRules([probe], { node: makeFacts({ ...snmp(0), missing: [denied] }) }, { lang: 'zh' });
+    expect(zh.results[0]?.reason).toBe('缺少 SNMP 计数:/proc/net/snmp:权限不足');
   });
   it('passes, fails and skips by what the rule says', () => {
     expect(runRules([probe], { node: makeFacts(snmp(0)) }).results[0]?.status).toBe('pass');
@@ -64,7 +69,7 @@ describe('runRules', () => {
   });
   it('never passes a rule that throws', () => {
     const broken = defineRule({ ...probe, meta: { ...probe.meta, id: 'broken' }, check: () => { throw new Error('boom'); } });
-    expect(runRules([broken], { node: makeFacts(snmp(1)) }).results[0]).toMatchObject({ status: 'skipped', reason: 'internal error: boom' });
+    expect(runRules([broken], { node: makeFacts(snmp(1)) }).results[0]).toMatchObject({ status: 'skipped', reason: 'internal error: `boom`' });
   });
   it('refuses an unknown --only id, and lists what the rules need', () => {
     expect(() => runRules([probe], { node: makeFacts({}) }, { only: ['nope'] })).toThrow(/unknown rule id: nope/);
@@ -157,8 +162,7 @@ describe('facts files', () => {
     const dir = mkdtempSync(`${tmpdir()}/ppe1-facts-`);
     try {
       writeFileSync(`${dir}/bad.json`, '{"schemaVersion": 1,');
-      // A schema this podpath does not know (1 is read through the upgrade, 2 is current).
-      writeFileSync(`${dir}/wrong.json`, JSON.stringify({ schemaVersion: 3, collectedAt: 'x', origin: { kind: 'live' } }));
+      writeFileSync(`${dir}/wrong.json`, JSON.stringify({ schemaVersion: 99, collectedAt: 'x', origin: { kind: 'live' } }));
       expect(() => loadFactsFile(`${dir}/bad.json`)).toThrow(expect.objectContaining({ code: 'E_FACTS_JSON' }));
       expect(() => loadFactsFile(`${dir}/wrong.json`)).toThrow(expect.objectContaining({ code: 'E_FACTS_INVALID', message: expect.stringMatching(/schemaVersion/) }));
       expect(() => loadFactsFile(`${dir}/absent.json`)).toThrow(expect.objectContaining({ code: 'E_FACTS_READ' }));
@@ -168,11 +172,87 @@ describe('facts files', () => {
         probes: [{ peer: 'p', label: 'overlay', from: 'p', to: 'this node', target: 't', source: 's', echo: { sent: 2, received: 0, place: 'underlay', summary: 'lost', evidence: ['x'] }, counters: [] }],
       }));
       const v1 = loadFactsFile(`${dir}/v1.json`);
-      expect(v1.schemaVersion).toBe(2);
+      expect(v1.schemaVersion).toBe(3);
       expect(v1.probes?.[0]).toMatchObject({ sender: 'peer', echo: { sent: 2, received: 0, sendErrors: {} }, devices: { local: {}, peer: {} } });
       expect(v1.probes?.[0]?.echo).not.toHaveProperty('place');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('reads version 1 facts (missing reasons as English text): the text is kept, quoted, under the code recordedText', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { loadFactsFile } = await import('./facts.js');
+    const dir = mkdtempSync(`${tmpdir()}/ppe1-facts-`);
+    try {
+      const v1 = { schemaVersion: 1, collectedAt: 'x', origin: { kind: 'live' }, missing: [{ evidence: 'snmp', reason: '/proc/net/snmp: permission denied' }] };
+      writeFileSync(`${dir}/v1.json`, JSON.stringify(v1));
+      const facts = loadFactsFile(`${dir}/v1.json`);
+      expect(facts.schemaVersion).toBe(3);
+      expect(facts.missing).toEqual([{ evidence: 'snmp', code: 'recordedText', data: { text: '/proc/net/snmp: permission denied' }, reason: '/proc/net/snmp: permission denied' }]);
+      const en = runRules([probe], { node: facts }).results[0];
+      expect(en?.reason).toBe('no SNMP counters: /proc/net/snmp: permission denied');
+      expect(runRules([probe], { node: facts }, { lang: 'zh' }).results[0]?.reason).toBe('缺少 SNMP 计数:`/proc/net/snmp: permission denied`(旧版 podpath 记录的英文原因)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('phrases: parts of a message that differ by case, from the rule\'s own catalogue', () => {
+  const who: Rule = defineRule({
+    meta: {
+      ...probe.meta,
+      id: 'test-phrases',
+      messages: {
+        bad: { en: '{n} bad sums {who}{ports}', zh: '{n} 个{ports}错误校验和，{who}' },
+        one: { en: 'from {src} only', zh: '只来自 {src}' },
+        port: { en: ' to port {port}', zh: '发往端口 {port} 的' },
+      },
+    },
+    check(ctx) {
+      const n = ctx.facts.snmp?.tables.Udp?.InCsumErrors ?? 0;
+      const ports = n > 5 ? [{ id: 'port', data: { port: 8472 } }, { id: 'port', data: { port: 4789 } }] : [];
+      if (n > 0) ctx.report({ messageId: 'bad', data: { n }, phrases: { who: { id: 'one', data: { src: '10.0.0.1' } }, ports }, evidence: [{ source: 's', text: `InCsumErrors ${n}` }] });
+    },
+  });
+  it('fills a placeholder with a phrase in the run\'s language, a list joined, an empty list with nothing', () => {
+    expect(runRules([who], { node: makeFacts(snmp(2)) }).findings[0]?.message).toBe('2 bad sums from 10.0.0.1 only');
+    expect(runRules([who], { node: makeFacts(snmp(7)) }).findings[0]?.message).toBe('7 bad sums from 10.0.0.1 only to port 8472;  to port 4789');
+    expect(runRules([who], { node: makeFacts(snmp(7)) }, { lang: 'zh' }).findings[0]?.message).toBe('7 个发往端口 8472 的；发往端口 4789 的错误校验和，只来自 10.0.0.1');
+  });
+  it('the tester checks phrase ids and their placeholders, and the expected phrases and message', () => {
+    expect(() => checkInvalidCase(who, { name: 'x', facts: snmp(2), errors: [{ messageId: 'bad', phrases: { who: 'one', ports: [] }, message: '2 bad sums from 10.0.0.1 only' }] })).not.toThrow();
+    expect(() => checkInvalidCase(who, { name: 'x', facts: snmp(2), errors: [{ messageId: 'bad', message: /from 10\.0\.0\.2/ }] })).toThrow(/the en message is/);
+    expect(() => checkInvalidCase(who, { name: 'x', facts: snmp(2), errors: [{ messageId: 'bad', phrases: { who: 'two' } }] })).toThrow(/phrase \{who\} is "one"/);
+    const unknown = defineRule({ ...who, check: (ctx) => ctx.report({ messageId: 'bad', data: { n: 1 }, phrases: { who: { id: 'nope' }, ports: [] }, evidence: [{ source: 's', text: 't' }] }) });
+    expect(() => checkInvalidCase(unknown, { name: 'x', facts: snmp(2), errors: [{ messageId: 'bad' }] })).toThrow(/unknown messageId "nope"/);
+    const unfilled = defineRule({ ...who, check: (ctx) => ctx.report({ messageId: 'bad', data: { n: 1, who: 'x' }, phrases: { who: { id: 'one', data: { src: 'a' } }, ports: [{ id: 'port' }] }, evidence: [{ source: 's', text: 't' }] }) });
+    expect(() => checkInvalidCase(unfilled, { name: 'x', facts: snmp(2), errors: [{ messageId: 'bad' }] })).toThrow(/\{who\} is given both as data and as a phrase.*phrase port.en: no data for \{port\}/);
+  });
+});
+
+describe('RuleTester takes an Evidence fixture', () => {
+  const captures: Rule = defineRule({
+    meta: { ...probe.meta, id: 'test-captures', kind: 'capture', needs: ['captures'], uses: [], messages: { frames: { en: '{file}: {n} frames', zh: '{file}：{n} 帧' } }, remediation: [{ description: { en: 'd', zh: 'd' }, commands: ['# read {file}'], undo: ['# nothing'] }] },
+    check(ctx) {
+      for (const c of ctx.evidence.captures ?? []) if (c.packets.frames > 0) ctx.report({ messageId: 'frames', data: { file: c.file, n: c.packets.frames }, evidence: [{ source: c.file, text: `${c.packets.frames} frames` }] });
+    },
+  });
+  const summary = (frames: number) => ({
+    file: 'a.pcap',
+    read: { format: 'pcap' as const, frames, bytesRead: 24, linkTypes: [1] },
+    packets: { frames, ip: 0, tunnel: 0, truncated: 0, notes: {} },
+    checksums: { layers: [], badGroups: [], tunnelFfff: { count: 0, frames: { count: 0, ranges: [], truncated: false }, srcs: [] }, senders: [] },
+    handshakes: { total: 0, completed: 0, completedFirstTry: 0, notable: [], notableTruncated: false },
+    sizes: { bucketLabels: [], flows: [], otherFlows: 0, fragmentFrames: { count: 0, ranges: [], truncated: false } },
+    icmp: { errors: [], unquoted: 0, otherGroups: 0 },
+  });
+  it('runs a capture rule without a node, and checks the fixture against the schema', () => {
+    expect(() => checkValidCase(captures, { name: 'empty', evidence: { captures: [summary(0)] } })).not.toThrow();
+    expect(() => checkInvalidCase(captures, { name: 'two', evidence: { captures: [summary(2)] }, errors: [{ messageId: 'frames', message: 'a.pcap: 2 frames' }] })).not.toThrow();
+    expect(() => checkSkippedCase(captures, { name: 'none', evidence: {}, reason: 'no packet captures' })).not.toThrow();
+    expect(() => checkValidCase(captures, { name: 'bad', evidence: { captures: [{ ...summary(0), packets: { frames: -1 } } as never] } })).toThrow(/packets/);
   });
 });

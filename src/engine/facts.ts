@@ -1,7 +1,7 @@
 // NodeFacts from partial objects (rule fixtures) and from JSON files (`doctor --facts`), always
 // validated with the zod schema so a fixture can never hold what a source could not produce.
 import type { z } from 'zod';
-import { NODE_FACTS_SCHEMA_VERSION, NodeFacts } from '../evidence/node-facts.js';
+import { NODE_FACTS_SCHEMA_VERSION, NodeFacts, upgradeNodeFacts } from '../evidence/node-facts.js';
 import { PodpathError } from '../util/errors.js';
 import { oneLine } from '../util/terminal-safe.js';
 import { readFactsText } from './facts-file.js';
@@ -17,9 +17,9 @@ function describeIssues(err: z.ZodError): string {
     .join('; ');
 }
 
-/** Validates facts; throws E_FACTS_INVALID naming the first bad fields. */
+/** Validates facts (an older schema version upgraded first); throws E_FACTS_INVALID naming the first bad fields. */
 export function parseFacts(value: unknown, where = 'facts'): NodeFacts {
-  const parsed = NodeFacts.safeParse(value);
+  const parsed = NodeFacts.safeParse(upgradeNodeFacts(value));
   if (!parsed.success) throw new PodpathError('E_FACTS_INVALID', `${where} does not match the NodeFacts schema: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }

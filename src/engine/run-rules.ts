@@ -3,12 +3,12 @@
 import { evidenceValue, isNodeSection, type Evidence, type NeedKey } from '../evidence/evidence.js';
 import { NODE_FACTS_SCHEMA_VERSION, type NodeFacts } from '../evidence/node-facts.js';
 import { PodpathError } from '../util/errors.js';
-import { localize } from './i18n.js';
+import { t } from './i18n.js';
 import { fillCommand, refusalNote } from './shell-fill.js';
 import { reasonsText } from './reasons.js';
 import { LIMITS } from '../util/limits.js';
 import { clip } from '../util/terminal-safe.js';
-import type { Finding, Lang, Localized, ReasonRef, Report, Rule, RuleResult, Severity } from './types.js';
+import type { Finding, Lang, Localized, MessageData, Phrase, ReasonRef, Report, Rule, RuleResult, Severity } from './types.js';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'error', 'warning', 'info'];
 
@@ -32,9 +32,10 @@ export interface RunOutcome {
 function gapsIn(keys: readonly NeedKey[], evidence: Evidence): ReasonRef[] {
   const gaps: ReasonRef[] = [];
   for (const key of keys) {
-    const listed = isNodeSection(key) ? evidence.node?.missing.find((m) => m.evidence === key) : undefined;
-    if (evidenceValue(evidence, key) === undefined || listed) {
-      gaps.push({ code: 'missingEvidence', data: listed ? { evidence: key, why: listed.reason } : { evidence: key } });
+    const listed = isNodeSection(key) ? (evidence.node?.missing ?? []).filter((m) => m.evidence === key) : [];
+    if (evidenceValue(evidence, key) === undefined || listed.length > 0) {
+      const because = listed.map((m): ReasonRef => (Object.keys(m.data).length > 0 ? { code: m.code, data: m.data } : { code: m.code }));
+      gaps.push(because.length > 0 ? { code: 'missingEvidence', data: { evidence: key }, because } : { code: 'missingEvidence', data: { evidence: key } });
     }
   }
   return gaps;
@@ -65,27 +66,44 @@ function clipped(text: string): string {
   return clip(text, LIMITS.evidenceLine.value);
 }
 
+function clippedData(data: MessageData | undefined): MessageData {
+  return Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [k, typeof v === 'string' ? clipped(v) : v]));
+}
+
+/** Between the phrases of a list, in each language. */
+export const PHRASE_SEPARATOR: Localized = { en: '; ', zh: '；' };
+
+/** A report's phrases as text in the language: each one of meta.messages filled from its own data. */
+function phraseTexts(rule: Rule, phrases: Report['phrases'], lang: Lang): MessageData {
+  const out: MessageData = {};
+  const one = (p: Phrase) => t(messageOf(rule, p.id), lang, clippedData(p.data));
+  for (const [key, value] of Object.entries(phrases ?? {})) {
+    out[key] = Array.isArray(value) ? (value as readonly Phrase[]).map(one).join(PHRASE_SEPARATOR[lang]) : one(value as Phrase);
+  }
+  return out;
+}
+
 export function toFinding(rule: Rule, r: Report, lang: Lang): Finding {
   const { meta } = rule;
   const template = meta.messages[r.messageId];
   if (!template) {
     throw new PodpathError('E_RULE_MESSAGE', `rule ${meta.id} reported unknown messageId "${r.messageId}"`);
   }
-  const data = Object.fromEntries(Object.entries(r.data ?? {}).map(([k, v]) => [k, typeof v === 'string' ? clipped(v) : v]));
+  const data = { ...clippedData(r.data), ...phraseTexts(rule, r.phrases, lang) };
   return {
     ruleId: meta.id,
     severity: r.severity ?? meta.severity,
-    title: localize(meta.title, lang, data),
+    title: t(meta.title, lang, data),
     messageId: r.messageId,
-    message: localize(template, lang, data),
+    message: t(template, lang, data),
     evidence: r.evidence.map((e) => ({ ...e, source: clipped(e.source), text: clipped(e.text) })),
     remediation: meta.remediation.map((step) => ({
-      description: localize(step.description, lang, data),
+      description: t(step.description, lang, data),
       commands: step.commands.map((c) => commandLine(c, r, lang)),
       undo: step.undo.map((c) => commandLine(c, r, lang)),
     })),
     references: meta.references,
-    ...(r.detailId !== undefined ? { detail: localize(messageOf(rule, r.detailId), lang, data) } : {}),
+    ...(r.detailId !== undefined ? { detail: t(messageOf(rule, r.detailId), lang, data) } : {}),
     ...(r.location !== undefined ? { location: r.location } : {}),
   };
 }

@@ -14,6 +14,7 @@
 import { shellQuote } from '../util/shell-quote.js';
 import { LIMITS } from '../util/limits.js';
 import { displayLine, oneLine } from '../util/terminal-safe.js';
+import { t, type Lang, type Localized } from '../util/i18n.js';
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/y;
 /** What a value may be when a second language reads it: no sh, regex, glob, JSON or path metacharacter. */
@@ -203,7 +204,8 @@ export function fillCommand(template: string, data: Readonly<Record<string, Comm
   }
 }
 
-const WHY = {
+/** Why a value was refused, and the note printed instead of the command (catalogue entries). */
+export const REFUSAL_TEXTS = {
   control: { en: 'it holds control characters', zh: '其中含有控制字符' },
   option: { en: 'it starts with "-" and would be read as an option', zh: '以 "-" 开头,会被当作选项' },
   empty: { en: 'it is empty', zh: '它是空的' },
@@ -211,16 +213,18 @@ const WHY = {
   missing: { en: 'the finding did not give it', zh: '该结论没有给出它' },
   shape: { en: 'a list of words cannot go there', zh: '该处不能放入多个词' },
   long: { en: 'it is longer than any real value', zh: '它比任何真实的值都长' },
-} as const;
+  unknownValue: { en: '# command not shown: a value it needs is not known; do this step by hand', zh: '# 未给出该命令:它需要的一个值未知;请手工完成此步骤' },
+  unsafeValue: {
+    en: '# command not shown: the value "{value}" cannot be put into it safely ({why}); check it by hand before doing this step',
+    zh: '# 未给出该命令:值 "{value}" 无法安全地放入命令({why});请手工核对后再执行此步骤',
+  },
+} satisfies Record<Refusal['why'] | 'unknownValue' | 'unsafeValue', Localized>;
 
 /**
  * The line printed instead of a refused command: a shell comment (harmless if pasted) naming the
  * value, shown with its control characters escaped and clipped.
  */
-export function refusalNote(r: Refusal, lang: 'en' | 'zh'): string {
-  if (r.why === 'missing') return lang === 'zh' ? '# 未给出该命令:它需要的一个值未知;请手工完成此步骤' : '# command not shown: a value it needs is not known; do this step by hand';
-  const value = displayLine(r.value, 80);
-  return lang === 'zh'
-    ? `# 未给出该命令:值 "${value}" 无法安全地放入命令(${WHY[r.why].zh});请手工核对后再执行此步骤`
-    : `# command not shown: the value "${value}" cannot be put into it safely (${WHY[r.why].en}); check it by hand before doing this step`;
+export function refusalNote(r: Refusal, lang: Lang): string {
+  if (r.why === 'missing') return t(REFUSAL_TEXTS.unknownValue, lang);
+  return t(REFUSAL_TEXTS.unsafeValue, lang, { value: displayLine(r.value, 80), why: t(REFUSAL_TEXTS[r.why], lang) });
 }

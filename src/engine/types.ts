@@ -6,17 +6,24 @@ import type { EvidenceLine, NodeFacts } from '../evidence/node-facts.js';
 import type { CommandValue } from './shell-fill.js';
 
 export type Severity = 'critical' | 'error' | 'warning' | 'info';
-export type Lang = 'en' | 'zh';
-/** Text in both languages podpath speaks. Placeholders are `{name}`, filled from a report's data. */
-export interface Localized { en: string; zh: string }
-export type MessageData = Record<string, string | number>;
+/**
+ * Lang, Localized (text in both languages, `{name}` placeholders filled from a report's data) and
+ * ReasonRef (a reason as a code with parameters, rendered through a catalogue: a rule's
+ * meta.reasons, engine/reasons.ts, evidence/missing-reasons.ts) live in util/i18n.ts.
+ */
+export type { Lang, Localized, MessageData, ReasonRef } from '../util/i18n.js';
+import type { Localized, MessageData, ReasonRef } from '../util/i18n.js';
 
 /**
- * Why something could not be judged or had, as a code with parameters: rendered in either
- * language through a catalogue (a rule's meta.reasons, engine/reasons.ts, evidence/missing-reasons.ts),
- * never as free English text that a translator would have to guess at.
+ * A part of a message that differs by case (one sender or several, a port or none): an entry of
+ * the rule's own meta.messages, filled from its own data and put into the message in the run's
+ * language, so every word stays in the catalogue. A list of phrases is joined by the language's
+ * separator (`; ` / `；`); an empty list puts nothing in.
  */
-export interface ReasonRef { code: string; data?: MessageData }
+export interface Phrase {
+  id: string;
+  data?: MessageData;
+}
 
 export interface Remediation {
   /** What the step does. */
@@ -57,7 +64,7 @@ export interface RuleMeta {
   /** Links, `gh:owner/repo#N`, kernel commits, seed file names. */
   references: string[];
   /** Set when the rule rests on something the knowledge base marks UNCONFIRMED. */
-  unconfirmed?: string;
+  unconfirmed?: Localized;
   /**
    * Rules whose findings are symptoms of what this one finds (firewalld's REJECT is what makes
    * forward-policy-drop see a REJECT): when both fire with one severity, this one is listed first.
@@ -81,6 +88,8 @@ export interface Report {
   detailId?: string;
   /** Where in a capture it points. */
   location?: FindingLocation;
+  /** Placeholders of the messages (not of commands) filled with phrases of meta.messages. */
+  phrases?: Record<string, Phrase | readonly Phrase[]>;
 }
 
 export interface RuleContext {

@@ -1,6 +1,7 @@
 // Checks a rule's meta the way ESLint's RuleTester checks meta.messages: both languages present,
 // the same placeholders in both, every fix with an undo, references given. Returns the problems.
-import { placeholdersOf } from './i18n.js';
+import { entryProblems } from '../util/i18n.js';
+import { pushAll } from '../util/arrays.js';
 import { SEVERITY_ORDER } from './run-rules.js';
 import type { Localized, Rule } from './types.js';
 import { RULE_KINDS } from '../evidence/evidence.js';
@@ -8,15 +9,7 @@ import { RULE_KINDS } from '../evidence/evidence.js';
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 function checkLocalized(where: string, text: Localized | undefined, problems: string[]): void {
-  if (!text || typeof text.en !== 'string' || typeof text.zh !== 'string') {
-    problems.push(`${where}: needs both en and zh`);
-    return;
-  }
-  if (text.en.trim() === '') problems.push(`${where}.en is empty`);
-  if (text.zh.trim() === '') problems.push(`${where}.zh is empty`);
-  const en = placeholdersOf(text.en).sort().join(',');
-  const zh = placeholdersOf(text.zh).sort().join(',');
-  if (en !== zh) problems.push(`${where}: placeholders differ between en {${en}} and zh {${zh}}`);
+  pushAll(problems, entryProblems(where, text));
 }
 
 export function validateRuleMeta(rule: Rule): string[] {
@@ -32,6 +25,7 @@ export function validateRuleMeta(rule: Rule): string[] {
   if (ids.length === 0) problems.push('messages is empty');
   for (const id of ids) checkLocalized(`messages.${id}`, m.messages[id], problems);
   for (const [code, text] of Object.entries(m.reasons ?? {})) checkLocalized(`reasons.${code}`, text, problems);
+  if (m.unconfirmed !== undefined) checkLocalized('unconfirmed', m.unconfirmed, problems);
   for (const set of m.sufficient ?? []) if (set.length === 0) problems.push('sufficient has an empty set');
   if (m.remediation.length === 0) problems.push('remediation is empty: say what to change');
   m.remediation.forEach((step, i) => {

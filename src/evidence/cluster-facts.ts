@@ -4,7 +4,10 @@
 // absence in a partial list is not a fact.
 import { z } from 'zod';
 
-export const CLUSTER_FACTS_SCHEMA_VERSION = 1;
+/** 2: problems and notes are Issues (a code, its data and the English text; evidence/cluster-texts.ts), were strings. */
+import { Issue } from './cluster-texts.js';
+
+export const CLUSTER_FACTS_SCHEMA_VERSION = 2;
 
 export const ObjectRef = z.object({
   kind: z.string(),
@@ -29,7 +32,7 @@ export const FlannelNodeFacts = z.object({
   vtepMAC: fact(z.string()).optional(),
   vni: fact(z.number().int()).optional(),
   /** Why backend-data gave no MAC, e.g. "not JSON", "a JSON string (extension backend)". */
-  backendDataProblem: z.string().optional(),
+  backendDataProblem: Issue.optional(),
   publicIP: fact(z.string()).optional(),
   publicIPOverwrite: fact(z.string()).optional(),
   kubeSubnetManager: fact(z.boolean()).optional(),
@@ -81,7 +84,7 @@ export const FlannelNetConf = z.object({
   vni: z.number().int().optional(),
   mtu: z.number().int().optional(),
   directRouting: z.boolean().optional(),
-  problem: z.string().optional(),
+  problem: Issue.optional(),
 });
 
 /** Absent in the object = `unset` (calico#6301: a crd-v1 pool made by hand has neither mode). */
@@ -125,7 +128,9 @@ export const DnsFacts = z.object({
 export const Partial = z.object({
   resource: z.string(),
   code: z.string(),
+  /** The API server's or kubectl's own words, or podpath's (then `says` holds them as a code). */
   message: z.string(),
+  says: z.object({ code: z.string(), data: z.record(z.string(), z.union([z.string(), z.number()])).default({}) }).optional(),
 });
 export type PartialList = z.infer<typeof Partial>;
 
@@ -136,7 +141,7 @@ export const ClusterFacts = z.object({
   counts: z.record(z.number().int()),
   /** Lists cut short (403, 410 mid-pagination, a dump written after a kubectl error): their absence proves nothing. */
   partial: z.array(Partial),
-  notes: z.array(z.string()),
+  notes: z.array(Issue),
   nodes: z.array(ClusterNode),
   flannelNetConf: FlannelNetConf.optional(),
   calico: z.object({

@@ -2,9 +2,11 @@
 // with its probes, capture summaries, a capture diff, the cluster's facts, the all-pairs matrix,
 // kernel drop traces) and the one engine runs the rules whose evidence is there. The schema of
 // every part lives in this folder; the code that measures a part only fills it.
-import type { CaptureView } from './capture-view.js';
+import type { CaptureDiff } from './capture-diff.js';
+import type { CaptureSummary } from './capture-summary.js';
 import type { ClusterFacts } from './cluster-facts.js';
 import type { EvidenceKey, NodeFacts } from './node-facts.js';
+import type { MeshMatrix } from './mesh-matrix.js';
 
 /** What a rule judges, and how `podpath rules` groups the rules. */
 export const RULE_KINDS = ['node', 'probe', 'capture', 'cluster', 'mesh', 'drops'] as const;
@@ -13,8 +15,12 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 /** The parts of the bag besides the node's facts. */
 export interface EvidenceParts {
   cluster: ClusterFacts;
-  /** Capture summaries: `pcap analyze` of a file, or tcpdump text in a transcript. */
-  captures: CaptureView[];
+  /** The all-pairs matrix of `podpath mesh` (src/evidence/mesh-matrix.ts). */
+  mesh: MeshMatrix;
+  /** One summary per capture: `pcap analyze` of a file, or tcpdump text in a transcript. */
+  captures: CaptureSummary[];
+  /** One comparison per sender/receiver pair `pcap diff` read. */
+  captureDiffs: CaptureDiff[];
 }
 
 export type Evidence = { node?: NodeFacts } & Partial<EvidenceParts>;
@@ -22,7 +28,7 @@ export type Evidence = { node?: NodeFacts } & Partial<EvidenceParts>;
 /** A key a rule needs: a section of the node's facts (probes included), or a part of the bag. */
 export type NeedKey = EvidenceKey | keyof EvidenceParts;
 
-const PART_KEYS: ReadonlySet<string> = new Set<keyof EvidenceParts>(['cluster', 'captures']);
+const PART_KEYS: ReadonlySet<string> = new Set<keyof EvidenceParts>(['cluster', 'mesh', 'captures', 'captureDiffs']);
 
 /** The value of a need in the bag, or undefined when it was not measured. */
 export function evidenceValue(evidence: Evidence, key: NeedKey): unknown {

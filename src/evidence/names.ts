@@ -36,8 +36,7 @@ export const EVIDENCE_NAMES: Record<EvidenceKey, Name> = {
 };
 
 /** Parts of a section that a source can miss on its own (`missing[].evidence` such as `nics.partial`). */
-const PART_NAMES: Record<string, Name> = {
-  captures: { en: 'packet captures', zh: '抓包' },
+export const PART_NAMES: Record<string, Name> = {
   cluster: { en: "the cluster's facts", zh: '集群事实' },
   'packetFilter.iptables': { en: 'iptables rules', zh: 'iptables 规则' },
   'packetFilter.nft': { en: 'nft ruleset', zh: 'nft 规则集' },
@@ -45,6 +44,10 @@ const PART_NAMES: Record<string, Name> = {
   'links.addresses': { en: 'interface addresses', zh: '接口地址' },
   'conntrack.stats': { en: 'conntrack statistics', zh: 'conntrack 统计' },
   'conntrack.max': { en: 'conntrack maximum', zh: 'conntrack 上限' },
+  mesh: { en: 'the all-pairs matrix (podpath mesh)', zh: '全节点对矩阵(podpath mesh)' },
+  // Parts of the evidence bag besides the node's facts.
+  captures: { en: 'packet captures', zh: '抓包' },
+  captureDiffs: { en: 'a sender and a receiver capture (pcap diff)', zh: '发送端与接收端的抓包（pcap diff）' },
 };
 
 /** The name of an evidence key (or a `section.part` of one) in the user's language; never a camelCase key. */

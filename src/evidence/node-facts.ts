@@ -2,13 +2,15 @@
 // Every section is optional (absent = not collected, and `missing` says why) and names where it came from.
 import { z } from 'zod';
 import { ProbeEvidence } from './probe-evidence.js';
+import { MissingEvidence } from './missing-reasons.js';
 
 /**
- * 2: probe entries hold measurements only (sender, devices, send errors; no verdict). Facts of
- * schema 1 are read through the upgrade in the schema (`schemaVersion` and ProbeEvidence): see
- * CHANGELOG.md.
+ * 3: `missing[]` entries carry a code and data (see missing-reasons.ts).
+ * 2: probe entries hold measurements only (sender, devices, send errors; no verdict).
+ * Facts of schema 1 and 2 are read through the upgrades (`upgradeNodeFacts` for `missing`,
+ * ProbeEvidence for probes): see CHANGELOG.md.
  */
-export const NODE_FACTS_SCHEMA_VERSION = 2;
+export const NODE_FACTS_SCHEMA_VERSION = 3;
 
 /** Where a piece of evidence came from: a bundle-relative path (`sos_commands/networking/ip_-s_-d_link`) or a file path. */
 export const SourceRef = z.string();
@@ -277,16 +279,25 @@ export const CniFacts = z.object({
  * How the evidence was read, when the reader must know it: a file cut at a size limit, a bundle
  * cut short (E_BUNDLE_TRUNCATED), a bundle with nothing podpath reads (E_BUNDLE_EMPTY).
  */
-export const ReadNote = z.object({ code: z.string(), message: z.string() });
+export const ReadNote = z.object({
+  code: z.string(),
+  /** In English. */
+  message: z.string(),
+  /** The same as catalogue codes with data (evidence/read-notes.ts), said in a report's language. */
+  parts: z.array(z.object({ code: z.string(), data: z.record(z.string(), z.union([z.string(), z.number()])).optional() })).optional(),
+});
 export type ReadNote = z.infer<typeof ReadNote>;
 
 export const NodeFacts = z.object({
-  /** Schema 1 is accepted and read as 2 (its probe entries upgraded by ProbeEvidence). */
-  schemaVersion: z.union([z.literal(1), z.literal(NODE_FACTS_SCHEMA_VERSION)]).transform((): typeof NODE_FACTS_SCHEMA_VERSION => NODE_FACTS_SCHEMA_VERSION),
+  /** Schemas 1 and 2 are accepted and read as 3 (`upgradeNodeFacts`, then ProbeEvidence for probes). */
+  schemaVersion: z.union([z.literal(1), z.literal(2), z.literal(NODE_FACTS_SCHEMA_VERSION)]).transform((): typeof NODE_FACTS_SCHEMA_VERSION => NODE_FACTS_SCHEMA_VERSION),
   collectedAt: z.string(),
   origin: z.object({ kind: z.enum(['live', 'bundle', 'fixture', 'transcript']), path: z.string().optional() }),
-  /** Evidence that could not be had, and why (not installed, not permitted, absent from the bundle). */
-  missing: z.array(z.object({ evidence: z.string(), reason: z.string() })).default([]),
+  /**
+   * Evidence that could not be had, and why (not installed, not permitted, absent from the bundle):
+   * one entry per reason, as a code with data (evidence/missing-reasons.ts) and its English text.
+   */
+  missing: z.array(MissingEvidence).default([]),
   /** Absent when there is nothing to say. */
   notes: z.array(ReadNote).optional(),
   kernel: KernelFacts.optional(),
@@ -336,3 +347,24 @@ export type Nic = z.infer<typeof Nic>;
 
 /** The names of NodeFacts sections: what a rule declares it needs. */
 export type EvidenceKey = Exclude<keyof NodeFacts, 'schemaVersion' | 'collectedAt' | 'origin' | 'missing' | 'notes'>;
+
+/**
+ * A facts document of an older schema, brought to this one before it is validated: schema 1's and
+ * 2's `missing: [{ evidence, reason }]` (free English text) becomes `{ evidence, code:
+ * 'recordedText', data: { text }, reason }`. Anything else is returned as it is, for the schema to
+ * judge (probe entries of schema 1 are upgraded by ProbeEvidence).
+ */
+export function upgradeNodeFacts(doc: unknown): unknown {
+  const version = typeof doc === 'object' && doc !== null ? (doc as { schemaVersion?: unknown }).schemaVersion : undefined;
+  if (version !== 1 && version !== 2) return doc;
+  const v1 = doc as { missing?: unknown };
+  const missing = Array.isArray(v1.missing)
+    ? v1.missing.map((m: unknown) => {
+        const e = m as { evidence?: unknown; reason?: unknown };
+        return typeof e === 'object' && e !== null && typeof e.reason === 'string'
+          ? { evidence: e.evidence, code: 'recordedText', data: { text: e.reason }, reason: e.reason }
+          : m;
+      })
+    : v1.missing;
+  return { ...(doc as object), schemaVersion: NODE_FACTS_SCHEMA_VERSION, ...(missing !== undefined ? { missing } : {}) };
+}

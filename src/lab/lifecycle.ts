@@ -111,17 +111,17 @@ interface ProcId {
 }
 
 /** The network namespace inode of a named namespace (the nsfs file `ip netns add` mounted). */
-async function netnsInode(ns: string): Promise<bigint | undefined> {
+export async function netnsInode(ns: string): Promise<bigint | undefined> {
   return (await stat(join(NETNS_RUN_DIR, ns), { bigint: true }).catch(() => undefined))?.ino;
 }
 
-async function processNetns(pid: number): Promise<bigint | undefined> {
+export async function processNetns(pid: number): Promise<bigint | undefined> {
   const link = await readlink(`/proc/${pid}/ns/net`).catch(() => undefined);
   const m = link ? /^net:\[(\d+)\]$/.exec(link) : null;
   return m ? BigInt(m[1]!) : undefined;
 }
 
-async function startTime(pid: number): Promise<string | undefined> {
+export async function startTime(pid: number): Promise<string | undefined> {
   const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
   // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
   return text?.slice(text.lastIndexOf(')') + 2).split(' ')[19];

@@ -28,6 +28,8 @@ export const nodeName = (i: number): string => `n${i}`;
 export const podName = (i: number, k: number): string => `n${i}p${k}`;
 export const nodeNs = (lab: string, i: number): string => `${LAB_PREFIX}${lab}-${nodeName(i)}`;
 export const switchNs = (lab: string): string => `${LAB_PREFIX}${lab}-sw`;
+/** The router between the subnets (`lab up --subnets 2`). */
+export const routerNs = (lab: string): string => `${LAB_PREFIX}${lab}-rt`;
 export const podNs = (lab: string, i: number, k: number): string => `${LAB_PREFIX}${lab}-${podName(i, k)}`;
 /** The lab's own directory: always a direct child of the run dir (the name is checked here too). */
 export const labDir = (lab: string): string => join(LAB_RUN_DIR, validateLabName(lab));
@@ -35,14 +37,14 @@ export const nodeRoot = (lab: string, i: number): string => `${labDir(lab)}/${no
 
 /** True for the namespaces of this lab only: `pplab-a-n1` belongs to lab `a`, `pplab-ab-n1` does not. */
 export function isLabNamespace(ns: string, lab: string): boolean {
-  return new RegExp(`^${LAB_PREFIX}${lab}-(sw|n\\d+(p\\d+)?)$`).test(ns);
+  return new RegExp(`^${LAB_PREFIX}${lab}-(sw|rt|n\\d+(p\\d+)?)$`).test(ns);
 }
 
 /** Lab names present among namespace names (to name labs that are up but not recorded here). */
 export function labsOf(namespaces: string[]): string[] {
   const labs = new Set<string>();
   for (const ns of namespaces) {
-    const m = /^pplab-([a-z0-9]{1,10})-(sw|n\d+(p\d+)?)$/.exec(ns);
+    const m = /^pplab-([a-z0-9]{1,10})-(sw|rt|n\d+(p\d+)?)$/.exec(ns);
     if (m) labs.add(m[1]!);
   }
   return [...labs].sort();

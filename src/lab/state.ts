@@ -29,9 +29,22 @@ export interface AppliedFault {
   doctor?: { node: string; rule: string; command: string };
 }
 
+/** An agent `lab agents up` started inside a node or pod namespace (ended by `lab agents down` or `lab down`). */
+export interface LabAgent {
+  node: string;
+  plane: 'host' | 'pod';
+  ns: string;
+  address: string;
+  pid: number;
+  /** The process's start time (/proc/PID/stat field 22): a pid reused later is not ours. */
+  start: string;
+  log: string;
+}
+
 export interface LabState {
   version: 1;
   createdAt: string;
+  agents?: LabAgent[];
   /** `building` from before the first namespace is made until the lab is complete. */
   phase?: 'building' | 'up';
   plan: LabPlan;

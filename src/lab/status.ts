@@ -22,6 +22,8 @@ export interface LabStatus {
   cni?: string;
   underlay?: string;
   switchNs?: string;
+  /** The router between the segments and its legs (--subnets 2). */
+  router?: { ns: string; legs: string[] };
   service?: { clusterIp: string; backend: string };
   nodes: NodeStatus[];
   faults: { name: string; node?: string; peer?: string; options: Record<string, string>; notes: string[]; doctor?: { node: string; rule: string; command: string } }[];
@@ -49,6 +51,7 @@ export async function labStatus(lab: string): Promise<LabStatus> {
   st.cni = plan.options.cni;
   st.underlay = plan.options.underlay;
   st.switchNs = plan.switchNs;
+  if (plan.router) st.router = { ns: plan.router.ns, legs: plan.router.legs.map((l) => `${l.dev} ${l.ip} (${l.cidr})`) };
   if (plan.service) st.service = { clusterIp: plan.service.clusterIp, backend: `${plan.service.backend.pod} ${plan.service.backend.ip}` };
   st.faults = state.faults.map((f) => ({ name: f.name, node: f.node, peer: f.peer, options: f.options, notes: f.notes, doctor: f.doctor }));
   st.nodes = await Promise.all(plan.nodes.map(async (n) => {
@@ -80,6 +83,7 @@ export function formatStatus(s: LabStatus): string {
   if (!s.exists && !s.stateFound) return `lab ${s.name}: not running\n`;
   const out: string[] = [];
   out.push(`lab ${s.name}: ${s.cni ?? '?'} over ${s.underlay ?? '?'} underlay${s.switchNs ? ` (switch ${s.switchNs})` : ''}${s.stateFound ? '' : ' (no state.json: a crashed run; `lab down` removes it)'}`);
+  if (s.router) out.push(`  router ${s.router.ns}: ${s.router.legs.join(', ')}`);
   if (s.service) out.push(`  service ${s.service.clusterIp} -> ${s.service.backend}`);
   for (const n of s.nodes) {
     out.push(`  ${n.name} (${n.ns})${n.present ? '' : ' MISSING'}  root ${n.root}`);

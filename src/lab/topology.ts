@@ -3,7 +3,7 @@
 // so the plan can be unit-tested without root and `lab up` is only "run these lists".
 import { PodpathError } from '../util/errors.js';
 import {
-  calicoVethName, labDir, nodeName, nodeNs, nodeRoot, podName, podNs, stableMac, switchNs, validateLabName,
+  calicoVethName, labDir, nodeName, nodeNs, nodeRoot, podName, podNs, routerNs, stableMac, switchNs, validateLabName,
 } from './names.js';
 import { pushAll } from '../util/arrays.js';
 
@@ -18,10 +18,12 @@ export interface LabOptions {
   pods: number;
   mtu: number;
   service: boolean;
+  /** 2: two L2 segments (192.168.77.0/24, 192.168.78.0/24) joined by a router namespace. */
+  subnets?: number;
 }
 
 export const DEFAULT_OPTIONS: LabOptions = {
-  name: 'lab', nodes: 3, cni: 'flannel', underlay: 'bridge', pods: 1, mtu: 1500, service: false,
+  name: 'lab', nodes: 3, cni: 'flannel', underlay: 'bridge', pods: 1, mtu: 1500, service: false, subnets: 1,
 };
 
 export interface PodPlan {
@@ -41,6 +43,10 @@ export interface NodePlan {
   index: number;
   ns: string;
   eth0Ip: string;
+  /** Which underlay segment (0: 192.168.77.0/24, 1: 192.168.78.0/24); absent in labs of one subnet. */
+  subnet?: number;
+  /** The node's default gateway: the router's leg on its segment (absent: 192.168.77.1, nobody). */
+  gateway?: string;
   /** Name of the switch-side port (bridge underlay) or undefined (veth underlay). */
   switchPort?: string;
   podCidr: string;
@@ -69,11 +75,20 @@ export interface ServicePlan {
   backend: { node: string; pod: string; ip: string };
 }
 
+/** One leg of the router: an interface on one segment, its address the segment's gateway. */
+export interface RouterLeg { dev: string; ip: string; cidr: string; bridge: string; switchPort: string }
+
+export interface RouterPlan { ns: string; legs: RouterLeg[] }
+
 export interface LabPlan {
   name: string;
   options: LabOptions;
   dir: string;
   underlayCidr: string;
+  /** Every underlay segment (one CIDR unless --subnets 2). */
+  subnets?: string[];
+  /** The router between the segments (--subnets 2). */
+  router?: RouterPlan;
   clusterCidr: string;
   serviceCidr: string;
   switchNs?: string;
@@ -82,6 +97,8 @@ export interface LabPlan {
 }
 
 export const UNDERLAY_PREFIX = '192.168.77';
+/** Segment s of the underlay: 192.168.77 for s = 0, 192.168.78 for s = 1. */
+export const segmentPrefix = (s: number): string => `192.168.${77 + s}`;
 export const CLUSTER_CIDR = '10.244.0.0/16';
 export const SERVICE_CIDR = '10.96.0.0/12';
 
@@ -97,16 +114,23 @@ export function validateOptions(o: LabOptions): LabOptions {
   if (o.underlay !== 'bridge' && o.underlay !== 'veth') bad(`--underlay must be bridge or veth, got ${String(o.underlay)}`);
   if (o.underlay === 'veth' && o.nodes !== 2) bad('--underlay veth joins exactly two nodes (use --nodes 2, or --underlay bridge)');
   if (o.service && o.pods < 1) bad('--service needs at least one pod per node (--pods >= 1)');
+  const subnets = o.subnets ?? 1;
+  if (subnets !== 1 && subnets !== 2) bad(`--subnets must be 1 or 2, got ${String(o.subnets)}`);
+  if (subnets === 2 && o.underlay !== 'bridge') bad('--subnets 2 joins two bridged segments with a router: use --underlay bridge');
   return o;
 }
 
 export function planLab(input: LabOptions): LabPlan {
   const o = validateOptions({ ...input });
   const flannel = o.cni === 'flannel';
+  const two = (o.subnets ?? 1) === 2;
   const nodes: NodePlan[] = [];
+  // With two subnets the first half of the nodes (rounded up) sits on the first segment.
+  const firstSegment = Math.ceil(o.nodes / 2);
   for (let i = 1; i <= o.nodes; i++) {
     const ns = nodeNs(o.name, i);
-    const eth0Ip = `${UNDERLAY_PREFIX}.${10 + i}`;
+    const segment = two && i > firstSegment ? 1 : 0;
+    const eth0Ip = `${segmentPrefix(segment)}.${10 + i}`;
     const overlayMtu = o.mtu - 50;
     const vtep: VtepPlan = flannel
       ? { dev: 'flannel.1', vni: 1, port: 8472, mac: stableMac(`${ns}/flannel.1`), mtu: overlayMtu, ip: `10.244.${i}.0`, local: eth0Ip, udpcsum: false }
@@ -120,6 +144,7 @@ export function planLab(input: LabOptions): LabPlan {
     }
     nodes.push({
       name: nodeName(i), index: i, ns, eth0Ip,
+      ...(two ? { subnet: segment, gateway: `${segmentPrefix(segment)}.1` } : {}),
       switchPort: o.underlay === 'bridge' ? `port${nodeName(i)}` : undefined,
       podCidr: flannel ? `10.244.${i}.0/24` : `10.244.${i}.0/26`,
       vtep, root: nodeRoot(o.name, i), pods,
@@ -130,6 +155,13 @@ export function planLab(input: LabOptions): LabPlan {
     clusterCidr: CLUSTER_CIDR, serviceCidr: SERVICE_CIDR,
     switchNs: o.underlay === 'bridge' ? switchNs(o.name) : undefined, nodes,
   };
+  if (two) {
+    plan.subnets = [0, 1].map((s) => `${segmentPrefix(s)}.0/24`);
+    plan.router = {
+      ns: routerNs(o.name),
+      legs: [0, 1].map((s) => ({ dev: `eth${s}`, ip: `${segmentPrefix(s)}.1`, cidr: `${segmentPrefix(s)}.0/24`, bridge: `br${s}`, switchPort: `portrt${s}` })),
+    };
+  }
   if (o.service) {
     // The backend sits on the last node, so from n1 the service path crosses the overlay.
     const last = nodes[nodes.length - 1]!;
@@ -151,9 +183,12 @@ export interface Step {
 }
 
 /** The lab's build, in phases; steps inside a phase touch different namespaces and may run in parallel. */
-/** Every namespace of the plan: the switch, the nodes, the pods. */
+/** Every namespace of the plan: the switch, the router, the nodes, the pods. */
 export function labNamespaces(plan: LabPlan): string[] {
-  return [...(plan.switchNs ? [plan.switchNs] : []), ...plan.nodes.flatMap((n) => [n.ns, ...n.pods.map((p) => p.ns)])];
+  return [
+    ...(plan.switchNs ? [plan.switchNs] : []), ...(plan.router ? [plan.router.ns] : []),
+    ...plan.nodes.flatMap((n) => [n.ns, ...n.pods.map((p) => p.ns)]),
+  ];
 }
 
 export function buildPhases(plan: LabPlan): Step[][] {
@@ -163,7 +198,10 @@ export function buildPhases(plan: LabPlan): Step[][] {
   // sysctls before any link exists, so every new interface inherits them from `default`.
   phases.push(allNs.map((ns) => ({ ns, argv: ['sysctl', '-q', '-w', ...baseSysctls(plan, ns)] })));
   phases.push([underlayStep(plan)]);
-  phases.push(plan.nodes.map((n) => ({ ns: n.ns, argv: ['ip', '-batch', '-'], stdin: nodeIpBatch(plan, n).join('\n') + '\n' })));
+  phases.push([
+    ...plan.nodes.map((n) => ({ ns: n.ns, argv: ['ip', '-batch', '-'], stdin: nodeIpBatch(plan, n).join('\n') + '\n' })),
+    ...(plan.router ? [{ ns: plan.router.ns, argv: ['ip', '-batch', '-'], stdin: routerIpBatch(plan.router).join('\n') + '\n' }] : []),
+  ]);
   const late: Step[] = [];
   for (const n of plan.nodes) {
     late.push({ ns: n.ns, argv: ['bridge', '-batch', '-'], stdin: nodeFdbBatch(plan, n).join('\n') + '\n' });
@@ -179,7 +217,8 @@ export function buildPhases(plan: LabPlan): Step[][] {
 }
 
 function baseSysctls(plan: LabPlan, ns: string): string[] {
-  const isNode = plan.nodes.some((n) => n.ns === ns);
+  // Nodes forward for their pods; the router between the segments.
+  const isNode = plan.nodes.some((n) => n.ns === ns) || plan.router?.ns === ns;
   const common = [
     // IPv6 off: no router solicitations or MLD reports in captures and counters.
     'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1',
@@ -195,12 +234,24 @@ function underlayStep(plan: LabPlan): Step {
     const [a, b] = plan.nodes as [NodePlan, NodePlan];
     return { ns: a.ns, argv: ['ip', 'link', 'add', 'eth0', 'mtu', String(mtu), 'type', 'veth', 'peer', 'name', 'eth0', 'mtu', String(mtu), 'netns', b.ns] };
   }
-  const lines = ['link add br0 type bridge', 'link set br0 up'];
+  // One bridge per segment; with two, each also has a port to the router's leg on it.
+  const bridges = plan.router ? plan.router.legs.map((l) => l.bridge) : ['br0'];
+  const lines = bridges.flatMap((b) => [`link add ${b} type bridge`, `link set ${b} up`]);
   for (const n of plan.nodes) {
+    const br = bridges[n.subnet ?? 0]!;
     lines.push(`link add ${n.switchPort} mtu ${mtu} type veth peer name eth0 mtu ${mtu} netns ${n.ns}`);
-    lines.push(`link set ${n.switchPort} master br0`, `link set ${n.switchPort} up`);
+    lines.push(`link set ${n.switchPort} master ${br}`, `link set ${n.switchPort} up`);
+  }
+  for (const l of plan.router?.legs ?? []) {
+    lines.push(`link add ${l.switchPort} mtu ${mtu} type veth peer name ${l.dev} mtu ${mtu} netns ${plan.router!.ns}`);
+    lines.push(`link set ${l.switchPort} master ${l.bridge}`, `link set ${l.switchPort} up`);
   }
   return { ns: plan.switchNs, argv: ['ip', '-batch', '-'], stdin: lines.join('\n') + '\n' };
+}
+
+/** The router: one leg on each segment, forwarding between them (no NAT, no filter). */
+export function routerIpBatch(r: RouterPlan): string[] {
+  return ['link set lo up', ...r.legs.flatMap((l) => [`addr add ${l.ip}/24 dev ${l.dev}`, `link set ${l.dev} up`])];
 }
 
 /** The VXLAN device exactly as flanneld / felix create it (nolearning, local <eth0 ip> dev eth0). */
@@ -229,7 +280,7 @@ export function nodeIpBatch(plan: LabPlan, n: NodePlan): string[] {
     `link set eth0 up`,
     `addr add ${n.eth0Ip}/24 dev eth0`,
     // Node-originated traffic to a ClusterIP needs a route before DNAT; real nodes have a default.
-    `route add default via ${UNDERLAY_PREFIX}.1 dev eth0`,
+    `route add default via ${n.gateway ?? `${UNDERLAY_PREFIX}.1`} dev eth0`,
     ...vtepCreateLines(n.vtep),
   ];
   if (plan.options.cni === 'flannel') {

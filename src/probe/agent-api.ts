@@ -18,6 +18,13 @@ export interface AgentTlsOptions {
 
 const TIMEOUT_MS = 180_000;
 
+/** A non-2xx answer: its status and the agent's own error code, for callers that retry (409, 429). */
+export class AgentAnswerError extends PodpathError {
+  constructor(message: string, readonly status: number, readonly agentCode?: string) {
+    super('E_AGENT', message);
+  }
+}
+
 export class AgentApi {
   private readonly base: string;
 
@@ -113,7 +120,7 @@ export class AgentApi {
       const err = json as { error?: unknown; message?: unknown };
       // The peer's words reach a terminal: control characters shown as escapes, clipped.
       const why = typeof err.error === 'string' ? `: ${displayLine(err.error, 64)}${typeof err.message === 'string' ? ` ${displayLine(err.message, 300)}` : ''}` : '';
-      throw new PodpathError('E_AGENT', `the agent at ${this.base} answered ${status} to ${method} ${path}${why}`);
+      throw new AgentAnswerError(`the agent at ${this.base} answered ${status} to ${method} ${path}${why}`, status, typeof err.error === 'string' ? err.error.slice(0, 64) : undefined);
     }
     return json as T;
   }

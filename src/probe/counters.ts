@@ -16,12 +16,35 @@ export interface CounterSnapshot {
   conntrack?: { count: number; max?: number };
   /** IPv4/IPv6 addresses by interface: tells which interface a probe's target address lives on. */
   addresses?: Record<string, string[]>;
+  /** The same addresses with their prefix length (10.0.1.5/24): the subnet a node sits in. */
+  cidrs?: Record<string, string[]>;
 }
 
 export function interfaceAddresses(): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, list] of Object.entries(networkInterfaces())) out[name] = (list ?? []).map((a) => a.address);
   return out;
+}
+
+/** Both maps from one look at the interfaces (it is the costly part of a reading). */
+function addressesAndCidrs(): { addresses: Record<string, string[]>; cidrs: Record<string, string[]> } {
+  const addresses: Record<string, string[]> = {};
+  const cidrs: Record<string, string[]> = {};
+  for (const [name, list] of Object.entries(networkInterfaces())) {
+    addresses[name] = (list ?? []).map((a) => a.address);
+    cidrs[name] = (list ?? []).map((a) => a.cidr ?? '').filter(Boolean);
+  }
+  return { addresses, cidrs };
+}
+
+/**
+ * A snapshot cut down to the interfaces that hold an address (the NIC, the VXLAN device, the
+ * bridge, a pod's eth0): on a node with thousands of veths, what a mesh round carries stays small.
+ */
+export function compactSnapshot(s: CounterSnapshot): CounterSnapshot {
+  const keep = (name: string) => (s.addresses?.[name]?.length ?? 0) > 0;
+  const pick = <T>(r: Record<string, T> | undefined) => r && Object.fromEntries(Object.entries(r).filter(([name]) => keep(name)));
+  return { ...s, interfaces: pick(s.interfaces) ?? {}, addresses: pick(s.addresses), cidrs: pick(s.cidrs) };
 }
 
 export function interfaceOf(snapshot: CounterSnapshot | undefined, address: string): string | undefined {
@@ -41,7 +64,7 @@ export async function readCounters(procRoot = '/proc'): Promise<CounterSnapshot>
     udp: parseProcNetPairs(snmp).Udp ?? {},
     netstat: { ...(ns.TcpExt ?? {}), ...(ns.IpExt ?? {}) },
     interfaces: parseProcNetDev(dev),
-    addresses: interfaceAddresses(),
+    ...addressesAndCidrs(),
     conntrack: ctCount.trim() ? { count: Number(ctCount.trim()), max: ctMax.trim() ? Number(ctMax.trim()) : undefined } : undefined,
   };
 }

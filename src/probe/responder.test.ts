@@ -161,3 +161,36 @@ describe('replays (issue 9, item 14)', () => {
     expect(responder.counters.replayed - before).toBe(1);
   });
 });
+
+describe('UdpResponder: concurrent senders', () => {
+  it('counts the senders it serves at once: from the first request to the tally request, or until they fall idle', async () => {
+    const r = new UdpResponder({ key, port: 0, addresses: ['127.0.0.1'], repliesPerSecond: 100_000, replyBurst: 10_000 });
+    await r.start();
+    try {
+      const p = r.boundPort;
+      // three echo runs at once from three addresses: three served at once, none once they asked for their tallies
+      await Promise.all(['127.0.0.2', '127.0.0.3', '127.0.0.4'].map((source) => udpEcho({ key, host: '127.0.0.1', port: p, source, count: 10, intervalMs: 10 })));
+      expect(r.senders).toMatchObject({ active: 0, peak: 3 });
+      // five more, one after the other: never more than one at a time, the peak stays
+      for (const source of ['127.0.0.5', '127.0.0.6', '127.0.0.7', '127.0.0.8', '127.0.0.9']) {
+        await udpEcho({ key, host: '127.0.0.1', port: p, source, count: 3, intervalMs: 5 });
+      }
+      expect(r.senders).toMatchObject({ active: 0, peak: 3 });
+      // a sender that never asks for its tally (a size sweep) counts until it falls idle
+      await sizeSweep({ key, host: '127.0.0.1', port: p, source: '127.0.0.10', max: 1000, repeats: 1 });
+      expect(r.senders.active).toBe(1);
+      await new Promise((res) => setTimeout(res, 600));
+      expect(r.senders.active).toBe(0);
+      // junk and wrong keys are not senders
+      const s = dgram.createSocket('udp4');
+      await new Promise<void>((res) => s.bind(0, '127.0.0.11', () => res()));
+      s.send(encodeProbe(Buffer.from('not-the-right-key-at-all'), { type: ProbeType.EchoRequest, flags: 0, session: 9n, seq: 1, sentMs: Date.now() }), p, '127.0.0.1');
+      await new Promise((res) => setTimeout(res, 100));
+      s.close();
+      expect(r.senders.active).toBe(0);
+      expect(r.senders.peak).toBe(3);
+    } finally {
+      await r.stop();
+    }
+  });
+});

@@ -39,6 +39,23 @@ export interface ResponderCounters {
 interface Tally { packets: number; bytes: number; firstMs: number; lastMs: number }
 
 const MAX_SESSIONS = 1024;
+/**
+ * A sender stops counting as served this long after its last request (when it never asked for its
+ * tally). Generous on purpose: the count errs towards too many senders, never too few.
+ */
+export const SENDER_IDLE_MS = 250;
+const MAX_SENDERS = 4096;
+
+/** How many peers this responder serves at once (a mesh round promises at most k). */
+export interface SenderCounts {
+  /** Source addresses being served now. */
+  active: number;
+  /** The most served at once since the responder started. */
+  peak: number;
+  /** When `peak` was reached (ms since the epoch; 0: never). */
+  peakAtMs: number;
+  idleMs: number;
+}
 
 export class UdpResponder extends EventEmitter {
   readonly counters: ResponderCounters = {
@@ -50,6 +67,10 @@ export class UdpResponder extends EventEmitter {
   private readonly replay = new ReplayGuard();
   private readonly now: () => number;
   private last?: { buf: Buffer; result: DecodeResult };
+  /** Source address -> time of its last request, oldest first. */
+  private readonly serving = new Map<string, number>();
+  private sendersPeak = 0;
+  private sendersPeakAt = 0;
 
   constructor(private readonly opts: ResponderOptions) {
     super();
@@ -117,6 +138,9 @@ export class UdpResponder extends EventEmitter {
         return;
       }
     }
+    // A sender is served from its first request until it asks for its tally (the end of an echo
+    // run) or falls idle; only requests that passed every check count.
+    if (h.type === ProbeType.EchoRequest || h.type === ProbeType.TallyRequest) this.served(rinfo.address, now, h.type === ProbeType.TallyRequest);
     if (h.type === ProbeType.EchoRequest) {
       this.tally(h.session, msg.length, now);
       if (h.flags & FLAG_NO_REPLY) return;
@@ -142,6 +166,34 @@ export class UdpResponder extends EventEmitter {
       }, MIN_PROBE_LEN);
       if (msg.length >= reply.length) this.send(socket, reply, rinfo);
     }
+  }
+
+  private served(address: string, now: number, ending: boolean): void {
+    const m = this.serving;
+    for (const [a, at] of m) {
+      if (now - at <= SENDER_IDLE_MS && m.size < MAX_SENDERS) break;
+      m.delete(a);
+    }
+    if (ending) {
+      m.delete(address);
+      return;
+    }
+    const seen = m.get(address);
+    // Moved to the end (newest) unless it was seen a moment ago: a rate ramp sends 100k a second.
+    if (seen === undefined || now - seen > 10) m.delete(address);
+    m.set(address, now);
+    if (m.size > this.sendersPeak) {
+      this.sendersPeak = m.size;
+      this.sendersPeakAt = now;
+    }
+  }
+
+  /** Concurrent senders, for /v1/responder, /metrics and the mesh bench. */
+  get senders(): SenderCounts {
+    const now = this.now();
+    let active = 0;
+    for (const at of this.serving.values()) if (now - at <= SENDER_IDLE_MS) active++;
+    return { active, peak: this.sendersPeak, peakAtMs: this.sendersPeakAt, idleMs: SENDER_IDLE_MS };
   }
 
   private tally(session: bigint, bytes: number, now: number): void {

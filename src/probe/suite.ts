@@ -5,6 +5,7 @@ import { sizeSweep, type SizeSweepResult } from './size-sweep.js';
 import { rateRamp, type RateRampResult } from './rate-ramp.js';
 import { tcpConnect, type TcpConnectResult } from './tcp-connect.js';
 import { dnsQuery, type DnsResult } from './dns.js';
+import { icmpEcho, type IcmpEchoResult } from './icmp-echo.js';
 import type { ByteBudget } from './client.js';
 
 /** Hard caps that no request can lift: a probe is a diagnosis, never a load test. */
@@ -26,12 +27,14 @@ export const ProbeRequest = z.object({
     stepMs: z.number().int().min(100).max(5000).default(500),
   }).optional(),
   tcp: z.object({ port: z.number().int().min(1).max(65535), attempts: z.number().int().min(1).max(10).default(3) }).optional(),
+  /** ICMP echo through the system's ping (skipped with the reason where ping may not run). */
+  icmp: z.object({ count: z.number().int().min(1).max(10).default(3) }).optional(),
   dns: z.object({ server: z.string().max(255), name: z.string().max(255), port: z.number().int().default(53) }).optional(),
 });
 export type ProbeRequest = z.input<typeof ProbeRequest>;
 
 /** A part of a request an agent would not run (see src/agent/probe-policy.ts). */
-export interface ProbeRefusal { probe: 'all' | 'tcp' | 'dns'; code: 'E_PROBE_NOT_ALLOWED'; message: string }
+export interface ProbeRefusal { probe: 'all' | 'tcp' | 'icmp' | 'dns'; code: 'E_PROBE_NOT_ALLOWED'; message: string }
 
 export interface ProbeSuiteResult {
   label: string;
@@ -48,6 +51,7 @@ export interface ProbeSuiteResult {
   sweep?: SizeSweepResult;
   ramp?: RateRampResult;
   tcp?: TcpConnectResult;
+  icmp?: IcmpEchoResult;
   dns?: DnsResult[];
 }
 
@@ -55,10 +59,13 @@ export async function runProbeSuite(key: Buffer, input: ProbeRequest, opts: { bu
   const req = ProbeRequest.parse(input);
   const where = { key, host: req.host, port: req.port, source: req.source, budget: opts.budget };
   const out: ProbeSuiteResult = { label: req.label, target: req.host, source: req.source };
-  if (req.echo) out.echo = await udpEcho({ ...where, count: req.echo.count, size: req.echo.size, intervalMs: 10 });
+  // The sweep before the echo: the echo ends with the tally request, which tells the peer's
+  // responder this sender is done (its count of senders served at once stays exact).
   if (req.sweep) out.sweep = await sizeSweep({ ...where, max: req.sweep.max, repeats: req.sweep.repeats });
+  if (req.echo) out.echo = await udpEcho({ ...where, count: req.echo.count, size: req.echo.size, intervalMs: 10 });
   if (req.ramp) out.ramp = await rateRamp({ ...where, ...req.ramp });
   if (req.tcp) out.tcp = await tcpConnect({ host: req.host, port: req.tcp.port, attempts: req.tcp.attempts, source: req.source });
+  if (req.icmp) out.icmp = await icmpEcho({ host: req.host, count: req.icmp.count, source: req.source });
   if (req.dns) {
     out.dns = [
       await dnsQuery({ server: req.dns.server, port: req.dns.port, name: req.dns.name, transport: 'udp' }),

@@ -30,6 +30,19 @@ const FindingSchema = z.object({
   }).optional(),
 });
 
+const Data = z.record(z.string(), z.union([z.string(), z.number()]));
+/** A skip reason as codes: two levels deep at most (a reason and the missing evidence under it). */
+const ReasonLeaf = z.object({ code: z.string(), data: Data.optional() });
+const ReasonRefSchema = ReasonLeaf.extend({ because: z.array(ReasonLeaf).optional() });
+/**
+ * A missing-evidence entry. Reports written before reasons were codes carry only `reason`
+ * (English text): read as `recordedText`, as node facts of schema 1 and 2 are.
+ */
+const MissingSchema = z.object({ evidence: z.string(), code: z.string().optional(), data: Data.optional(), reason: z.string() })
+  .transform((m) => (m.code !== undefined
+    ? { evidence: m.evidence, code: m.code, data: m.data ?? {}, reason: m.reason }
+    : { evidence: m.evidence, code: 'recordedText', data: { text: m.reason }, reason: m.reason }));
+
 const ReportBase = z.object({
   schema: z.literal(DOCTOR_REPORT_SCHEMA),
   schemaVersion: z.literal(DOCTOR_REPORT_VERSION),
@@ -49,8 +62,8 @@ const ReportBase = z.object({
     bySeverity: z.object({ critical: count, error: count, warning: count, info: count }),
   }),
   findings: z.array(FindingSchema),
-  results: z.array(z.object({ ruleId: z.string(), status: z.enum(['pass', 'fail', 'skipped']), reason: z.string().optional() })),
-  missing: z.array(z.object({ evidence: z.string(), reason: z.string() })),
+  results: z.array(z.object({ ruleId: z.string(), status: z.enum(['pass', 'fail', 'skipped']), reason: z.string().optional(), reasons: z.array(ReasonRefSchema).optional() })),
+  missing: z.array(MissingSchema),
   notes: z.array(z.object({ code: z.string(), message: z.string() })).optional(),
   verdict: z.object({
     status: z.enum(['findings', 'healthy', 'inconclusive']),

@@ -6,7 +6,7 @@ import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import type { Lang, Severity } from '../engine/types.js';
 import type { FleetEntry } from '../engine/fleet.js';
 import type { ReportFormat } from './index.js';
-import { severityLabel } from './labels.js';
+import { label, severityLabel } from './labels.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 import { isInconclusive } from './model.js';
@@ -19,23 +19,8 @@ import { renderFleetHtml } from './html/render.js';
 /** The JSON form of a bundle that could not be read (a report entry has schema `podpath.doctor`). */
 export const FLEET_ERROR_SCHEMA = 'podpath.doctor.error';
 
-const WORDS = {
-  heading: { en: 'podpath doctor: {n} node{s}', zh: 'podpath 诊断:{n} 个节点' },
-  node: { en: 'NODE', zh: '节点' },
-  from: { en: 'FROM', zh: '来源' },
-  kernel: { en: 'KERNEL', zh: '内核' },
-  top: { en: 'TOP FINDING', zh: '最严重的问题' },
-  unreadable: { en: 'unreadable', zh: '无法读取' },
-  totals: { en: '{healthy} healthy, {findings} with findings, {unreadable} unreadable', zh: '{healthy} 个正常,{findings} 个有问题,{unreadable} 个无法读取' },
-  inconclusive: { en: '{n} inconclusive (evidence cut short, empty, or too little to judge: not healthy)', zh: '{n} 个无法下结论(证据被截断、为空或太少:不算正常)' },
-} satisfies Record<string, Record<Lang, string>>;
-
-function word(key: keyof typeof WORDS, lang: Lang, vars: Record<string, string | number> = {}): string {
-  return WORDS[key][lang].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
-}
-
 function heading(n: number, lang: Lang): string {
-  return word('heading', lang, { n, s: n === 1 ? '' : 's' });
+  return n === 1 ? label('fleetHeadingOne', lang) : label('fleetHeading', lang, { n });
 }
 
 export interface FleetRow {
@@ -87,8 +72,8 @@ const padStart = padStartDisplay;
 
 /** The summary table as plain cells (header first); the text reporter pads and paints them. */
 function tableCells(rows: FleetRow[], lang: Lang): string[][] {
-  const header = [word('node', lang), word('from', lang), word('kernel', lang), ...SEVERITY_ORDER.map((s) => severityLabel(s, lang)), word('top', lang)];
-  const body = rows.map((r) => [show(r.node), show(r.from), show(r.kernel), ...SEVERITY_ORDER.map((s) => (r.counts ? String(r.counts[s]) : '-')), show(r.status === 'unreadable' ? `${word('unreadable', lang)}: ${r.top}` : r.top)]);
+  const header = [label('fleetNode', lang), label('fleetFrom', lang), label('fleetKernel', lang), ...SEVERITY_ORDER.map((s) => severityLabel(s, lang)), label('fleetTop', lang)];
+  const body = rows.map((r) => [show(r.node), show(r.from), show(r.kernel), ...SEVERITY_ORDER.map((s) => (r.counts ? String(r.counts[s]) : '-')), show(r.status === 'unreadable' ? `${label('fleetUnreadable', lang)}: ${r.top}` : r.top)]);
   return [header, ...body];
 }
 
@@ -118,8 +103,8 @@ export function renderFleetText(entries: FleetEntry[], opts: { lang: Lang; color
 }
 
 function totalsLine(totals: Record<FleetRow['status'], number>, lang: Lang): string {
-  const line = word('totals', lang, totals);
-  return totals.inconclusive > 0 ? `${line}; ${word('inconclusive', lang, { n: totals.inconclusive })}` : line;
+  const line = label('fleetTotals', lang, totals);
+  return totals.inconclusive > 0 ? `${line}; ${label('fleetInconclusive', lang, { n: totals.inconclusive })}` : line;
 }
 
 /** A table cell: one row, pipes and markup escaped (the cells already went through show()). */

@@ -1,7 +1,9 @@
-// The reporters' own words, in both languages.
-import type { Lang, Severity } from '../engine/types.js';
+// The reporters' own words: catalogue entries in both languages, said through t() like every
+// other text (test/catalogue checks each has both languages and the same placeholders).
+import { t, type Lang, type Localized, type MessageData } from '../util/i18n.js';
+import type { Severity } from '../engine/types.js';
 
-const LABELS = {
+export const LABELS = {
   title: { en: 'podpath doctor', zh: 'podpath 诊断' },
   node: { en: 'node', zh: '节点' },
   kernel: { en: 'kernel', zh: '内核' },
@@ -44,15 +46,25 @@ const LABELS = {
   explanation: { en: 'Explanation', zh: '说明' },
   messages: { en: 'Messages', zh: '消息' },
   unconfirmed: { en: 'Unconfirmed', zh: '未确认' },
-} satisfies Record<string, Record<Lang, string>>;
+  // Over many nodes (report/fleet.ts).
+  fleetHeading: { en: 'podpath doctor: {n} nodes', zh: 'podpath 诊断:{n} 个节点' },
+  fleetHeadingOne: { en: 'podpath doctor: 1 node', zh: 'podpath 诊断:1 个节点' },
+  fleetNode: { en: 'NODE', zh: '节点' },
+  fleetFrom: { en: 'FROM', zh: '来源' },
+  fleetKernel: { en: 'KERNEL', zh: '内核' },
+  fleetTop: { en: 'TOP FINDING', zh: '最严重的问题' },
+  fleetUnreadable: { en: 'unreadable', zh: '无法读取' },
+  fleetTotals: { en: '{healthy} healthy, {findings} with findings, {unreadable} unreadable', zh: '{healthy} 个正常,{findings} 个有问题,{unreadable} 个无法读取' },
+  fleetInconclusive: { en: '{n} inconclusive (evidence cut short, empty, or too little to judge: not healthy)', zh: '{n} 个无法下结论(证据被截断、为空或太少:不算正常)' },
+} satisfies Record<string, Localized>;
 
 export type LabelKey = keyof typeof LABELS;
 
-export function label(key: LabelKey, lang: Lang, data: Record<string, string | number> = {}): string {
-  return LABELS[key][lang].replace(/\{(\w+)\}/g, (m, k: string) => (data[k] === undefined ? m : String(data[k])));
+export function label(key: LabelKey, lang: Lang, data?: MessageData): string {
+  return t(LABELS[key], lang, data);
 }
 
-const SEVERITY: Record<Severity, Record<Lang, string>> = {
+export const SEVERITY_LABELS: Record<Severity, Localized> = {
   critical: { en: 'CRITICAL', zh: '严重' },
   error: { en: 'ERROR', zh: '错误' },
   warning: { en: 'WARNING', zh: '警告' },
@@ -60,5 +72,5 @@ const SEVERITY: Record<Severity, Record<Lang, string>> = {
 };
 
 export function severityLabel(s: Severity, lang: Lang): string {
-  return SEVERITY[s][lang];
+  return t(SEVERITY_LABELS[s], lang);
 }

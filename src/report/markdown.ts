@@ -4,6 +4,7 @@ import { label, severityLabel } from './labels.js';
 import { isInconclusive, type DoctorReport } from './model.js';
 import { demoteHeadings, mdBlock, mdCode, mdText } from './safe-text.js';
 import { pushAll } from '../util/arrays.js';
+import { noteText } from '../evidence/read-notes.js';
 
 const ALL = Number.MAX_SAFE_INTEGER;
 
@@ -14,7 +15,7 @@ export function renderMarkdown(r: DoctorReport): string {
   const node = [r.node.hostname, r.node.kernel ? `${label('kernel', lang)} ${r.node.kernel}` : undefined, r.node.os].filter(Boolean).map((x) => mdText(x)).join(', ');
   out.push(`# ${label('title', lang)}: ${node || '?'}`, '');
   out.push(`${label('from', lang)}: ${r.node.origin.kind}${r.node.origin.path ? ` ${mdCode(r.node.origin.path)}` : ''}, ${mdText(r.node.collectedAt)}`, '');
-  for (const n of r.notes ?? []) out.push(`> **${label('note', lang)}**: ${mdCode(n.code)}: ${mdCode(n.message)}`, '');
+  for (const n of r.notes ?? []) out.push(`> **${label('note', lang)}**: ${mdCode(n.code)}: ${mdText(noteText(n, lang), ALL)}`, '');
   if (!r.node.kubernetesNode) out.push(`> ${label('notK8s', lang)}`, '');
   if (r.findings.length === 0 && r.verdict?.status === 'inconclusive') {
     const v = r.verdict;

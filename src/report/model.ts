@@ -34,7 +34,8 @@ export interface DoctorReport {
   };
   /** Most severe first. */
   findings: Finding[];
-  results: Pick<RuleResult, 'ruleId' | 'status' | 'reason'>[];
+  /** `reason` in the report's language; `reasons`, the same as codes with data (stable for scripts). */
+  results: Pick<RuleResult, 'ruleId' | 'status' | 'reason' | 'reasons'>[];
   /** Evidence the sources could not get, and why. */
   missing: NodeFacts['missing'];
   /**
@@ -76,7 +77,7 @@ export function buildReport(facts: NodeFacts, outcome: RunOutcome, opts: { lang:
     },
     summary: { rules: outcome.results.length, failed: count('fail'), passed: count('pass'), skipped: count('skipped'), findings: outcome.findings.length, bySeverity },
     findings: outcome.findings,
-    results: outcome.results.map((r) => (r.reason === undefined ? { ruleId: r.ruleId, status: r.status } : { ruleId: r.ruleId, status: r.status, reason: r.reason })),
+    results: outcome.results.map((r) => ({ ruleId: r.ruleId, status: r.status, ...(r.reason !== undefined ? { reason: r.reason } : {}), ...(r.reasons !== undefined ? { reasons: r.reasons } : {}) })),
     missing: facts.missing,
     ...(facts.notes && facts.notes.length > 0 ? { notes: facts.notes } : {}),
   };

@@ -6,6 +6,7 @@ import type { Lang } from '../engine/types.js';
 import type { DirectionReport, PeerProbeReport } from '../probe/peer.js';
 import { pushAll } from '../util/arrays.js';
 import { formatRate } from '../util/units.js';
+import { t } from '../util/i18n.js';
 import { label, severityLabel } from './labels.js';
 import { show } from './safe-text.js';
 import { paintSeverity, renderFinding } from './text.js';
@@ -22,7 +23,7 @@ export interface ProbeView {
 type Words = Record<Lang, string>;
 
 /** This report's own words, in both languages; `{name}` is filled from measured numbers. */
-const W = {
+export const PROBE_TEXTS = {
   title: { en: 'podpath probe', zh: 'podpath 探测' },
   underlay: { en: 'underlay', zh: '底层网络' },
   overlay: { en: 'overlay', zh: 'overlay' },
@@ -54,8 +55,8 @@ const W = {
   noFindings: { en: 'No rule found a problem in these probes.', zh: '规则未在这些探测中发现问题。' },
 } satisfies Record<string, Words>;
 
-function say(key: keyof typeof W, lang: Lang, data: Record<string, string | number> = {}): string {
-  return W[key][lang].replace(/\{(\w+)\}/g, (whole, k: string) => (Object.hasOwn(data, k) ? String(data[k]) : whole));
+function say(key: keyof typeof PROBE_TEXTS, lang: Lang, data: Record<string, string | number> = {}): string {
+  return t(PROBE_TEXTS[key], lang, data);
 }
 
 /** `this node` as the report's language says it; a peer's address as is (shown safely). */

@@ -16,7 +16,7 @@ function section(rule: Rule, lang: Lang): string[] {
   const out: string[] = [];
   out.push(`**${label('severity', lang)}**: ${severityLabel(m.severity, lang)} · **${label('needs', lang)}**: ${names(m.needs, lang).join(', ')}${m.uses && m.uses.length > 0 ? ` · **${label('uses', lang)}**: ${names(m.uses, lang).join(', ')}` : ''}`, '');
   out.push(`### ${label('explanation', lang)}`, '', m.explanation[lang], '');
-  if (m.unconfirmed) out.push(`> **${label('unconfirmed', lang)}**: ${m.unconfirmed}`, '');
+  if (m.unconfirmed) out.push(`> **${label('unconfirmed', lang)}**: ${m.unconfirmed[lang]}`, '');
   out.push(`### ${label('messages', lang)}`, '');
   for (const [id, text] of Object.entries(m.messages)) out.push(`- \`${id}\`: ${text[lang]}`);
   out.push('');
@@ -92,7 +92,7 @@ export function renderExplainText(rule: Rule, lang: Lang, opts: { color?: boolea
   out.push(`${label('needs', lang)}: ${names(m.needs, lang).join(', ')}`);
   if (m.uses && m.uses.length > 0) out.push(`${label('uses', lang)}: ${names(m.uses, lang).join(', ')}`);
   pushAll(out, ['', c.bold(label('explanation', lang)), ...prose(m.explanation[lang], '  '), '']);
-  if (m.unconfirmed) pushAll(out, [c.bold(label('unconfirmed', lang)), ...prose(m.unconfirmed, '  '), '']);
+  if (m.unconfirmed) pushAll(out, [c.bold(label('unconfirmed', lang)), ...prose(m.unconfirmed[lang], '  '), '']);
   out.push(c.bold(label('messages', lang)));
   for (const text of Object.values(m.messages)) pushAll(out, prose(text[lang], '  - ').map((l, i) => (i === 0 ? l : `    ${l.slice(4)}`)));
   out.push('');

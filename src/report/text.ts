@@ -7,6 +7,7 @@ import type { Finding, Lang, Severity } from '../engine/types.js';
 import { label, severityLabel } from './labels.js';
 import { isInconclusive, type DoctorReport } from './model.js';
 import { show } from './safe-text.js';
+import { noteText } from '../evidence/read-notes.js';
 import { pushAll } from '../util/arrays.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -62,7 +63,7 @@ export function renderText(r: DoctorReport, opts: { color?: boolean } = {}): str
   const node = [r.node.hostname, r.node.kernel ? `${label('kernel', lang)} ${r.node.kernel}` : undefined, r.node.os].filter(Boolean).map((x) => show(x)).join(', ');
   const origin = r.node.origin.path ? `${r.node.origin.kind} ${show(r.node.origin.path)}` : r.node.origin.kind;
   lines.push(c.bold(`${label('title', lang)}: ${node || '?'} (${label('from', lang)} ${origin})`));
-  for (const n of r.notes ?? []) lines.push(c.yellow(`${label('note', lang)}: ${n.code}: ${show(n.message)}`));
+  for (const n of r.notes ?? []) lines.push(c.yellow(`${label('note', lang)}: ${n.code}: ${show(noteText(n, lang))}`));
   if (!r.node.kubernetesNode) lines.push(c.yellow(label('notK8s', lang)));
   lines.push('');
   if (r.findings.length === 0 && r.verdict?.status === 'inconclusive') pushAll(lines, verdictLines(r).map((l, i) => (i === 0 ? c.yellow(l) : l))).push('');

@@ -1,8 +1,9 @@
-// The rule registry: the seed rules (one file each) and the knowledge-base rules (kb-rules.ts),
-// sorted by id. `doctor`, `rules`, the docs generator and the docs test all read this list.
-import type { Rule } from '../engine/types.js';
+// The rule registry: the seed rules (one file each), the knowledge-base rules (kb-rules.ts), the
+// probe and capture rules, sorted by id. `doctor`, `rules`, the docs generator and the docs test all read this list.
+import type { Rule, RuleKind } from '../engine/types.js';
 import { kbRules } from './kb-rules.js';
 import { probeRules } from './probe-rules.js';
+import { captureRules } from './capture-rules.js';
 import kernelBadUdpChecksum from './node/kernel-bad-udp-checksum.js';
 import kernelLogBadOffload from './node/kernel-log-bad-offload.js';
 import lroOnForwardingHost from './node/lro-on-forwarding-host.js';
@@ -35,7 +36,12 @@ function sortedUnique(rules: Rule[]): Rule[] {
   return [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
 }
 
-export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules, ...probeRules]);
+export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules, ...probeRules, ...captureRules]);
+
+/** The rules of some kinds: what a command judges (doctor: the node and probes; pcap: captures). */
+export function rulesOfKind(...kinds: RuleKind[]): Rule[] {
+  return allRules.filter((r) => kinds.includes(r.meta.kind));
+}
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.meta.id === id);

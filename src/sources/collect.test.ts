@@ -64,10 +64,10 @@ describe('collectNodeFacts from a real sosreport', () => {
     expect(facts.sysctls?.sources).toEqual(['sos_commands/kernel/sysctl_-a']);
     expect(facts.kernelLog?.sources).toContain('sos_commands/kernel/dmesg');
     expect(facts.networkManager?.running).toBe(false);
-    const missing = Object.fromEntries(facts.missing.map((m) => [m.evidence, m.reason]));
-    expect(missing.os).toBe('/etc/os-release: not in the bundle');
-    expect(missing.boot).toMatch(/grub/);
-    expect(missing.cni).toMatch(/\/etc\/cni\/net\.d/);
+    // One entry per reason, as a code with data, and the English text for JSON readers.
+    expect(facts.missing.filter((m) => m.evidence === 'os')).toEqual([{ evidence: 'os', code: 'fileNotInBundle', data: { path: '/etc/os-release' }, reason: '/etc/os-release is not in the bundle' }]);
+    expect(facts.missing.filter((m) => m.evidence === 'boot').map((m) => m.reason).join('; ')).toMatch(/grub/);
+    expect(facts.missing.filter((m) => m.evidence === 'cni').map((m) => m.reason).join('; ')).toMatch(/\/etc\/cni\/net\.d/);
   });
 
   it('runs only the sources of the evidence asked for', async () => {
@@ -77,7 +77,7 @@ describe('collectNodeFacts from a real sosreport', () => {
     expect(facts.kernelLog).toBeUndefined();
     expect(facts.missing).toEqual([]);
     const none = await collectNodeFacts({ from: SOS, needs: ['probes', 'os'] });
-    expect(none.missing).toContainEqual({ evidence: 'probes', reason: 'no source collects it' });
+    expect(none.missing).toContainEqual({ evidence: 'probes', code: 'noSourceCollects', data: {}, reason: 'no source collects it' });
     expect(none.missing.map((m) => m.evidence)).toContain('os');
   });
 

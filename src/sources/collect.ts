@@ -1,9 +1,12 @@
 // Collects one node's facts: from the live host (optionally under a root prefix) or from a bundle,
 // running only the sources that provide the evidence asked for, and validating every section.
-import { NODE_FACTS_SCHEMA_VERSION, NodeFacts, type EvidenceKey } from '../evidence/node-facts.js';
+import { NODE_FACTS_SCHEMA_VERSION, NodeFacts, upgradeNodeFacts, type EvidenceKey } from '../evidence/node-facts.js';
+import { because, missingBecause, recordMissing, type MissingEvidence, type MissingRef } from '../evidence/missing-reasons.js';
 import { readFactsText } from '../engine/facts-file.js';
 import { PodpathError } from '../util/errors.js';
 import { oneLine } from '../util/terminal-safe.js';
+import { pushAll } from '../util/arrays.js';
+import { readNote } from '../evidence/read-notes.js';
 import type { EvidenceSource, FactsPart } from './types.js';
 import type { ExplainingHostReader } from './host/types.js';
 import { bundleHost } from './host/bundle.js';
@@ -45,14 +48,14 @@ export async function collectFromHost(
 ): Promise<NodeFacts> {
   const sources = selectSources(opts.sources ?? allSources(), opts.needs);
   const part: FactsPart = {};
-  const missing: { evidence: string; reason: string }[] = [];
+  const missing: MissingRef[] = [];
   for (const source of sources) {
     let got: FactsPart;
     try {
       got = await source.read(host, part);
     } catch (e) {
-      const reason = `${source.id} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
-      for (const key of source.provides) missing.push({ evidence: key, reason });
+      const reason = because('sourceFailed', { source: source.id, error: oneLine(e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)) });
+      for (const key of source.provides) pushAll(missing, missingBecause(key, reason));
       continue;
     }
     for (const m of got.missing ?? []) missing.push(m);
@@ -64,7 +67,7 @@ export async function collectFromHost(
       const checked = schema.safeParse(value);
       if (!checked.success) {
         const issue = checked.error.issues[0];
-        missing.push({ evidence: k, reason: `${source.id} produced an invalid ${k}: ${issue?.path.join('.')} ${issue?.message}` });
+        pushAll(missing, missingBecause(k, because('invalidSection', { source: source.id, section: k, error: oneLine(`${issue?.path.join('.')} ${issue?.message}`) })));
         continue;
       }
       (part as Record<string, unknown>)[k] = checked.data;
@@ -73,20 +76,20 @@ export async function collectFromHost(
   const gaps = [...missing];
   for (const key of opts.needs ?? []) {
     if ((part as Record<string, unknown>)[key] === undefined && !gaps.some((m) => m.evidence === key)) {
-      gaps.push({ evidence: key, reason: sources.some((s) => s.provides.includes(key)) ? 'not found' : 'no source collects it' });
+      pushAll(gaps, missingBecause(key, because(sources.some((s) => s.provides.includes(key)) ? 'notFound' : 'noSourceCollects')));
     }
   }
   const { missing: _ignored, ...sections } = part;
   const notes = [...(host.notes?.() ?? [])];
   // A bundle that gave no evidence at all must not read as a healthy node.
   if (host.kind === 'bundle' && Object.values(sections).every((v) => v === undefined)) {
-    notes.push({ code: 'E_BUNDLE_EMPTY', message: `nothing podpath reads was found in ${oneLine(host.origin.path ?? 'the bundle')} (no command output or node file it knows)` });
+    notes.push(readNote('E_BUNDLE_EMPTY', { code: 'bundleEmpty', data: { bundle: oneLine(host.origin.path ?? '?') } }));
   }
   return NodeFacts.parse({
     schemaVersion: NODE_FACTS_SCHEMA_VERSION,
     collectedAt: new Date().toISOString(),
     origin: host.origin,
-    missing: dedupe(gaps),
+    missing: dedupe(gaps.map(recordMissing)),
     ...(notes.length > 0 ? { notes } : {}),
     ...sections,
   });
@@ -107,7 +110,7 @@ async function readFactsFile(file: string): Promise<NodeFacts> {
   } catch (e) {
     throw new PodpathError('E_FACTS_INVALID', `${oneLine(file)} is not JSON: ${oneLine((e as Error).message)}`);
   }
-  const parsed = NodeFacts.safeParse(doc);
+  const parsed = NodeFacts.safeParse(upgradeNodeFacts(doc));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new PodpathError('E_FACTS_INVALID', `${oneLine(file)} is not podpath node facts: ${oneLine(issue?.path.join('.') || '(root)')}: ${oneLine(issue?.message ?? '')}`);
@@ -115,10 +118,10 @@ async function readFactsFile(file: string): Promise<NodeFacts> {
   return { ...parsed.data, origin: { kind: 'fixture', path: file } };
 }
 
-function dedupe(items: { evidence: string; reason: string }[]): { evidence: string; reason: string }[] {
+function dedupe(items: MissingEvidence[]): MissingEvidence[] {
   const seen = new Set<string>();
   return items.filter((m) => {
-    const k = `${m.evidence}\u0000${m.reason}`;
+    const k = `${m.evidence}\u0000${m.code}\u0000${JSON.stringify(m.data)}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

@@ -1,6 +1,7 @@
 // The contract of evidence sources: a source reads raw text through a HostReader (the live host
 // or a bundle), parses it with pure functions, and returns the NodeFacts sections it provides.
 import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
+import type { MissingRef } from '../evidence/missing-reasons.js';
 
 /** A command as a source runs it, and where a sosreport keeps its output. */
 export interface CommandSpec {
@@ -34,9 +35,9 @@ export interface HostReader {
   run(cmd: CommandSpec): Promise<CommandOutput | undefined>;
 }
 
-/** Sections a source produced, and what it could not get. */
+/** Sections a source produced, and what it could not get (one entry per reason, as codes: evidence/missing-reasons.ts). */
 export type FactsPart = Partial<Omit<NodeFacts, 'schemaVersion' | 'collectedAt' | 'origin' | 'missing' | 'notes'>> & {
-  missing?: { evidence: string; reason: string }[];
+  missing?: MissingRef[];
 };
 
 export interface EvidenceSource {

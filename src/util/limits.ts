@@ -85,4 +85,11 @@ export const LIMITS = {
   kallsyms: { code: 'E_KALLSYMS_SIZE', value: 64 * 1024 * 1024, unit: 'bytes', what: '/proc/kallsyms read to name raw drop locations' },
   ruleTraceLines: { code: 'E_RULE_TRACE_LINES', value: 200_000, unit: 'lines', what: 'nft monitor or kernel log lines read by `--trace-rules` (reading stops, the result says so)' },
   ruleTracePorts: { code: 'E_RULE_TRACE_PORTS', value: 16, unit: 'items', what: 'ports given to `--trace-rules`' },
+  // ---- the mesh (podpath mesh): round plans an agent takes, the coordinator's inputs
+  meshRoundsPerMinute: { code: 'E_MESH_RATE', value: 600, unit: 'requests', what: 'POST /v1/mesh/round requests that may start in any 60 s (429); their bytes count in the same per-minute budget as /v1/probe' },
+  meshFailedProofsPerMinute: { code: 'E_PROBE_NOT_ALLOWED', value: 120, unit: 'items', what: 'mesh or background targets per 60 s that may fail to prove to be an agent; beyond it an unproven target gets no datagram at all (a round cannot sweep addresses)' },
+  meshPeersPerRound: { code: 'E_BAD_REQUEST', value: 32, unit: 'items', what: 'peers one agent probes in one mesh round, and probes it runs at once (k): a larger plan is answered 400 (podpath mesh -k: E_USAGE)' },
+  meshAgentsFile: { code: 'E_MESH_AGENTS', value: 16 * 1024 * 1024, unit: 'bytes', what: 'a --agents file (read no further)' },
+  meshNodes: { code: 'E_MESH_AGENTS', value: 20_000, unit: 'items', what: 'nodes in a --agents file or --nodes list' },
+  backgroundPeers: { code: 'E_USAGE', value: 16, unit: 'items', what: 'peers an agent probes in the background (--background-peers): never N^2 series' },
 } as const satisfies Record<string, Limit>;

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
+import { NODE_FACTS_SCHEMA_VERSION } from '../../src/evidence/node-facts.js';
 
 const run = promisify(execFile);
 const env = { ...process.env, PODPATH_KEY: 'agent-test-key-0123456789', PODPATH_TOKEN: 'agent-test-token-0123456789' };
@@ -37,7 +38,7 @@ describe('podpath agent', () => {
   it("serves this node's evidence to a peer's doctor", async () => {
     const res = await fetch(`http://127.0.0.1:${API_PORT}/v1/facts`, { headers: { authorization: `Bearer ${env.PODPATH_TOKEN}` } });
     const facts = (await res.json()) as { schemaVersion: number; kernel?: { release: string } };
-    expect(facts.schemaVersion).toBe(2);
+    expect(facts.schemaVersion).toBe(NODE_FACTS_SCHEMA_VERSION);
     expect(facts.kernel?.release).toMatch(/^\d+\.\d+/);
   });
 

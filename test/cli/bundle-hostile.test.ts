@@ -263,7 +263,7 @@ describe('huge files inside bundles are read only up to the cap', { timeout: 60_
     const r = await runCli(['doctor', '--from', dir, '-o', 'json']);
     expect(r.stderr).toBe('');
     const report = JSON.parse(r.stdout) as { notes?: { code: string; message: string }[] };
-    expect(report.notes).toEqual([{ code: 'E_FILE_CUT', message: 'proc/net/snmp: 500 MiB, only the first 8 MiB read (the evidence from it is cut)' }]);
+    expect(report.notes).toEqual([expect.objectContaining({ code: 'E_FILE_CUT', message: 'proc/net/snmp: 500 MiB, only the first 8 MiB read (the evidence from it is cut)' })]);
     expectBounded(r);
   });
 

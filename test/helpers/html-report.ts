@@ -61,7 +61,7 @@ export function hostileReport(lang: 'en' | 'zh' = 'en'): DoctorReport {
       { ruleId: findings[1]!.ruleId, status: 'fail' as const },
       { ruleId: EVIL.svg, status: 'skipped' as const, reason: ALL_EVIL },
     ],
-    missing: [{ evidence: EVIL.script, reason: EVIL.img }],
+    missing: [{ evidence: EVIL.script, code: EVIL.svg, data: { path: EVIL.script }, reason: EVIL.img }],
     notes: [{ code: EVIL.script, message: ALL_EVIL }],
   };
   return { ...base, peer: { address: EVIL.img, error: ALL_EVIL } };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPhases, DEFAULT_OPTIONS, kubeProxyRules, nodeFiles, nodeIpBatch, fdbLines, planLab, podIpBatch } from '../../src/lab/topology.js';
+import { buildPhases, DEFAULT_OPTIONS, kubeProxyRules, labNamespaces, nodeFiles, nodeIpBatch, fdbLines, planLab, podIpBatch } from '../../src/lab/topology.js';
 import { isLabNamespace, labsOf, stableMac, validateLabName, calicoVethName } from '../../src/lab/names.js';
 import { PodpathError } from '../../src/util/errors.js';
 
@@ -102,5 +102,44 @@ describe('lab plan', () => {
     const p = planLab({ ...DEFAULT_OPTIONS, name: 'm', mtu: 9000 });
     expect(p.nodes[0]!.vtep.mtu).toBe(8950);
     expect(p.nodes[0]!.pods[0]!.mtu).toBe(8950);
+  });
+});
+
+describe('lab plan with two subnets (--subnets 2)', () => {
+  const two = planLab({ ...DEFAULT_OPTIONS, name: 's', nodes: 4, subnets: 2 });
+  it('puts the first half of the nodes on 192.168.77.0/24, the rest on 192.168.78.0/24, each with its router leg as gateway', () => {
+    expect(two.nodes.map((n) => [n.name, n.eth0Ip, n.subnet, n.gateway])).toEqual([
+      ['n1', '192.168.77.11', 0, '192.168.77.1'], ['n2', '192.168.77.12', 0, '192.168.77.1'],
+      ['n3', '192.168.78.13', 1, '192.168.78.1'], ['n4', '192.168.78.14', 1, '192.168.78.1'],
+    ]);
+    expect(two.subnets).toEqual(['192.168.77.0/24', '192.168.78.0/24']);
+    expect(nodeIpBatch(two, two.nodes[2]!)).toContain('route add default via 192.168.78.1 dev eth0');
+    // VXLAN to a peer on the other segment goes to its address, through the router
+    expect(fdbLines(two, two.nodes[0]!)).toContain(`fdb replace ${two.nodes[3]!.vtep.mac} dev flannel.1 dst 192.168.78.14 self permanent`);
+    expect(planLab({ ...DEFAULT_OPTIONS, name: 'o', nodes: 5, subnets: 2 }).nodes.map((n) => n.subnet)).toEqual([0, 0, 0, 1, 1]);
+  });
+  it('builds two bridges in the switch and a router namespace with a leg on each, forwarding', () => {
+    expect(labNamespaces(two)).toEqual(['pplab-s-sw', 'pplab-s-rt', 'pplab-s-n1', 'pplab-s-n1p1', 'pplab-s-n2', 'pplab-s-n2p1', 'pplab-s-n3', 'pplab-s-n3p1', 'pplab-s-n4', 'pplab-s-n4p1']);
+    expect(isLabNamespace('pplab-s-rt', 's')).toBe(true);
+    expect(labsOf(['pplab-s-rt'])).toEqual(['s']);
+    const phases = buildPhases(two);
+    const sysctl = phases[1]!.find((s) => s.ns === 'pplab-s-rt')!;
+    expect(sysctl.argv).toContain('net.ipv4.ip_forward=1');
+    const sw = phases[2]![0]!.stdin!.split('\n');
+    expect(sw).toEqual(expect.arrayContaining([
+      'link add br0 type bridge', 'link add br1 type bridge',
+      'link set portn2 master br0', 'link set portn3 master br1',
+      'link add portrt0 mtu 1500 type veth peer name eth0 mtu 1500 netns pplab-s-rt', 'link set portrt0 master br0',
+      'link add portrt1 mtu 1500 type veth peer name eth1 mtu 1500 netns pplab-s-rt', 'link set portrt1 master br1',
+    ]));
+    const router = phases[3]!.find((s) => s.ns === 'pplab-s-rt')!;
+    expect(router.stdin!.trim().split('\n')).toEqual(['link set lo up', 'addr add 192.168.77.1/24 dev eth0', 'link set eth0 up', 'addr add 192.168.78.1/24 dev eth1', 'link set eth1 up']);
+    // one subnet: no router, the old single bridge, the absent gateway
+    expect(flannel.router).toBeUndefined();
+    expect(buildPhases(flannel)[2]![0]!.stdin).not.toContain('br1');
+  });
+  it('needs the bridge underlay and takes only 1 or 2', () => {
+    expect(() => planLab({ ...DEFAULT_OPTIONS, name: 'x', underlay: 'veth', nodes: 2, subnets: 2 })).toThrow(/--subnets 2 .* --underlay bridge/);
+    expect(() => planLab({ ...DEFAULT_OPTIONS, name: 'x', subnets: 3 })).toThrow(/--subnets must be 1 or 2/);
   });
 });

@@ -9,7 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/pcap/analyze/run.js';
 import { CaptureAnalyzer } from '../../src/pcap/analyze/capture-analysis.js';
-import { analyzeJson, analyzeJsonSchema } from '../../src/pcap/analyze/json.js';
+import { analyzeJson, analyzeJsonSchema } from '../../src/report/capture-json.js';
+import { analyzed, judged } from './helpers/judged.js';
 import { outerUdpFromPcap } from '../../src/lab/capture.js';
 import type { ChecksumVerdict } from '../../src/pcap/types.js';
 import { layers, pkt } from './helpers/packets.js';
@@ -19,7 +20,7 @@ const SENDER = '192.168.77.11';
 
 describe('answered packets (real lab capture at the receiver)', () => {
   it('calls the NATed outer sums artefacts: every datagram and segment from the sender was answered', async () => {
-    const a = await analyzeCapture(fixture('pcap-analyze/vxlan-nat-answered.pcap'), 'rx.pcap');
+    const a = judged(await analyzeCapture(fixture('pcap-analyze/vxlan-nat-answered.pcap'), 'rx.pcap'));
     const outer = a.checksums.layers.find((l) => l.layer === 'outer-udp')!;
     expect(outer.badByCause).toMatchObject({ wire: 0, unknown: 0 });
     const fromSender = a.checksums.badGroups.filter((g) => g.layer === 'outer-udp' && g.src === SENDER);
@@ -28,11 +29,11 @@ describe('answered packets (real lab capture at the receiver)', () => {
     expect(fromSender.map((g) => ({ cause: g.cause, answered: g.answered, count: g.count }))).toEqual([{ cause: 'lco', answered: true, count: 7 }]);
     expect(fromSender[0]!.frames.ranges).toEqual([1, 3, 5, 7, 9, 11, 13].map((n) => ({ from: n, to: n })));
     expect(a.checksums.tunnelFfff.count).toBe(0);
-    expect(a.findings.map((f) => f.id)).not.toContain('checksum-wire');
-    const all = a.findings.find((f) => f.id === 'checksum-artefacts-only')!;
+    expect(a.findings.map((f) => f.ruleId)).not.toContain('checksum-wire');
+    const all = a.findings.find((f) => f.ruleId === 'checksum-artefacts' && f.messageId === 'artefactsOnly')!;
     expect(all.message).toBe('all 25 bad checksums are offload artefacts (7 on packets that were answered, so the receiver took them): this capture was taken on the sending host (or behind a veth), they prove nothing');
-    expect(all.zh?.message).toContain('其中 7 个');
-    expect(() => analyzeJsonSchema.parse(analyzeJson([a], 1, 'test'))).not.toThrow();
+    expect(judged(a, 'zh').findings.find((f) => f.messageId === 'artefactsOnly')?.message).toContain('其中 7 个');
+    expect(() => analyzeJsonSchema.parse(analyzeJson([analyzed(a)], 1, 'test'))).not.toThrow();
   });
 
   it('the lab selftest reads it so: delivered, the sender\'s sums lco and answered, none wire', async () => {
@@ -41,9 +42,9 @@ describe('answered packets (real lab capture at the receiver)', () => {
   });
 
   it('keeps unanswered ones wire: the vxlan-nat-checksum fault\'s 0xffff datagrams, dropped at the receiver', async () => {
-    const a = await analyzeCapture(fixture('lab/vxlan-nat-checksum-receiver.pcap'), 'rx.pcap');
+    const a = judged(await analyzeCapture(fixture('lab/vxlan-nat-checksum-receiver.pcap'), 'rx.pcap'));
     expect(a.checksums.tunnelFfff.count).toBe(2);
-    expect(a.findings.find((f) => f.id === 'checksum-vxlan-ffff')?.severity).toBe('error');
+    expect(a.findings.find((f) => f.ruleId === 'checksum-vxlan-ffff')?.severity).toBe('error');
     expect(a.checksums.badGroups.some((g) => g.answered)).toBe(false);
     expect(await outerUdpFromPcap(fixture('lab/vxlan-nat-checksum-receiver.pcap'), 8472, SENDER)).toMatchObject({ bad: 2, causes: { wire: 2 }, answered: 0 });
   });

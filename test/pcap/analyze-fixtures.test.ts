@@ -6,8 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFrame, encodeCapture } from '../../src/pcap/writer.js';
-import { analyzeCapture } from '../../src/pcap/analyze/run.js';
+import { buildFrame, encodeCapture } from '../support/pcap-writer.js';
+import { analyzeCapture as measure } from '../../src/pcap/analyze/run.js';
+import { judged } from './helpers/judged.js';
+
+const analyzeCapture = async (file: string, label: string) => judged(await measure(file, label));
 import { missingRequirement } from '../helpers/env.js';
 import { tsharkCount } from './helpers/tshark.js';
 
@@ -34,10 +37,10 @@ describe('analyze on recorded captures', () => {
       const pod = a.sizes.flows.find((f) => f.scope === 'inner')!;
       expect(pod).toMatchObject({ flow: '10.244.1.5 > 10.244.2.7 udp/5000', maxIpLength: 1450, atMax: 20, packets: 40 });
       expect(a.sizes.flows.find((f) => f.scope === 'outer')).toMatchObject({ flow: '192.168.1.11 > 192.168.1.12 udp/4789', maxIpLength: 1500 });
-      const f = a.findings.find((x) => x.id === 'size-ceiling' && x.message.startsWith('inner '))!;
+      const f = a.findings.find((x) => x.ruleId === 'size-ceiling' && x.message.startsWith('inner '))!;
       expect(f.message).toMatch(/^inner 10\.244\.1\.5 > 10\.244\.2\.7 udp\/5000: nothing above 1450 bytes \(IP\) ever appears/);
-      expect(f.filter).toBe('ip.src#2 == 10.244.1.5 && ip.dst#2 == 10.244.2.7 && ip.len#2 == 1450');
-      expect(tsharkCount(file, f.filter!)).toBe(20);
+      expect(f.location?.filter).toBe('ip.src#2 == 10.244.1.5 && ip.dst#2 == 10.244.2.7 && ip.len#2 == 1450');
+      expect(tsharkCount(file, f.location!.filter!)).toBe(20);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -72,13 +75,13 @@ describe('analyze on recorded captures', () => {
     expect(h.synIntervals.map((x) => Math.round(Math.log2(x)))).toEqual([0, 1, 2, 3, 4, 5]);
     expect(h.completedAfter).toBeGreaterThan(62);
     expect(h.completedAfter).toBeLessThan(70);
-    const f = a.findings.find((x) => x.id === 'handshake-slow')!;
+    const f = a.findings.find((x) => x.ruleId === 'handshake-slow')!;
     expect(f.severity).toBe('warning');
     expect(f.message).toContain("1 with the kernel's exponential back-off");
-    expect(f.filter).toMatch(/^frame\.number in \{/);
+    expect(f.location?.filter).toMatch(/^frame\.number in \{/);
     // The capture is on a veth: the outer sums are offload / LCO artefacts, and said to be.
     expect(a.checksums.layers.find((l) => l.layer === 'outer-udp')!.badByCause).toMatchObject({ wire: 0, unknown: 0 });
-    expect(a.findings.find((x) => x.id === 'checksum-artefacts-only')?.severity).toBe('info');
+    expect(a.findings.find((x) => x.ruleId === 'checksum-artefacts' && x.messageId === 'artefactsOnly')?.severity).toBe('info');
   });
 
   it('accepts the linear first retries of kernels >= 6.7 as the same back-off', async () => {
@@ -96,7 +99,7 @@ describe('analyze on recorded captures', () => {
     expect(h.state).toBe('synack-no-ack');
     expect(h.syns.length).toBeGreaterThanOrEqual(3);
     expect(h.synAcks.length).toBeGreaterThan(h.syns.length);
-    const f = a.findings.find((x) => x.id === 'handshake-synack-no-ack')!;
+    const f = a.findings.find((x) => x.ruleId === 'handshake-synack-no-ack')!;
     expect(f.severity).toBe('error');
     expect(f.message).toMatch(/^1 TCP handshake never completed: the server answered with SYN-ACK but no ACK came back; inner 10\.244\.0\.1:\d+ -> 10\.244\.0\.2:9153/);
   });
@@ -106,8 +109,8 @@ describe('analyze on recorded captures', () => {
     for (const name of ['syn-backoff-63s-server.pcap', 'syn-backoff-linear-client.pcap', 'synack-no-ack-server.pcap']) {
       const a = await analyzeCapture(fixture(name), name);
       for (const f of a.findings) {
-        if (!f.filter || !f.frames) continue;
-        expect(tsharkCount(fixture(name), f.filter), `${name}: ${f.id}: ${f.filter}`).toBe(f.frames.count);
+        if (!f.location?.filter || !f.location.frames) continue;
+        expect(tsharkCount(fixture(name), f.location.filter), `${name}: ${f.ruleId}: ${f.location.filter}`).toBe(f.location.frames.count);
         checked++;
       }
     }

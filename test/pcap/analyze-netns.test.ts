@@ -10,7 +10,7 @@ import { missingRequirement } from '../helpers/env.js';
 import { Lab, udpSchedule, setupLab } from './helpers/netns.js';
 import { tsharkCount } from './helpers/tshark.js';
 import { analyzeCapture } from '../../src/pcap/analyze/run.js';
-import type { FileAnalysis } from '../../src/pcap/analyze/capture-analysis.js';
+import { judged, type Judged } from './helpers/judged.js';
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'tcpdump', 'ethtool', 'bridge', 'tshark'] });
 const UNDERLAY = { a: '10.97.0.1', b: '10.97.0.2', c: '10.97.0.3' } as const;
@@ -29,7 +29,7 @@ describe.skipIf(skip)('pcap analyze on a real capture of wrong outer UDP checksu
   const lab = new Lab('ppb-an');
   const dir = mkdtempSync(join(tmpdir(), 'ppb-an-'));
   const file = join(dir, 'receiver.pcap');
-  let a: FileAnalysis;
+  let a: Judged;
   let dropped = 0;
 
   setupLab(lab, dir, async () => {
@@ -58,7 +58,7 @@ describe.skipIf(skip)('pcap analyze on a real capture of wrong outer UDP checksu
     await new Promise((r) => setTimeout(r, 300));
     await lab.stop(cap);
     dropped = csumErrors(lab) - before;
-    a = await analyzeCapture(file, 'receiver.pcap');
+    a = judged(await analyzeCapture(file, 'receiver.pcap'));
   });
 
   it('the receiving kernel dropped every datagram of A (the fault is real)', () => {
@@ -75,15 +75,15 @@ describe.skipIf(skip)('pcap analyze on a real capture of wrong outer UDP checksu
   });
 
   it('calls them wire errors, from A only, C being fine, with exact frames', () => {
-    const f = a.findings.find((x) => x.id === 'checksum-wire')!;
+    const f = a.findings.find((x) => x.ruleId === 'checksum-wire')!;
     expect(f.severity).toBe('error');
     expect(f.message).toContain(`${N} outer UDP checksums to port 8472 are wrong on the wire`);
     expect(f.message).toContain(`seen from sender ${UNDERLAY.a} only (`);
     expect(f.message).toMatch(new RegExp(`other senders? fine: [^)]*${UNDERLAY.c.replace(/\./g, '\\.')}`));
     expect(f.message).toContain('e.g. frame');
     expect(f.message).toContain(': 0x1234 -> 0x');
-    expect(f.frames!.count).toBe(N);
-    expect(f.filter).toMatch(/^frame\.number in \{/);
-    expect(tsharkCount(file, f.filter!)).toBe(N);
+    expect(f.location!.frames!.count).toBe(N);
+    expect(f.location?.filter).toMatch(/^frame\.number in \{/);
+    expect(tsharkCount(file, f.location!.filter!)).toBe(N);
   });
 });

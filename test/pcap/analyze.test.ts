@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureAnalyzer } from '../../src/pcap/analyze/capture-analysis.js';
-import { FrameSet, formatFrames, frameFilter } from '../../src/pcap/analyze/frame-set.js';
+import { FrameSet } from '../../src/pcap/analyze/frame-set.js';
+import { formatFrames } from '../../src/report/capture-text.js';
+import { frameFilter } from '../../src/rules/shared/capture.js';
 import { isExponentialBackoff } from '../../src/pcap/analyze/handshakes.js';
-import { analyzeJson, analyzeJsonSchema } from '../../src/pcap/analyze/json.js';
-import { exitCodeFor } from '../../src/pcap/analyze/findings.js';
+import { analyzeJson, analyzeJsonSchema } from '../../src/report/capture-json.js';
+import { exitCodeFor } from '../../src/app/pcap.js';
+import { analyzed, judged } from './helpers/judged.js';
 import { TCP_ACK, TCP_RST, TCP_SYN, type DecodedPacket } from '../../src/pcap/types.js';
 import { layers, pkt } from './helpers/packets.js';
 
@@ -12,7 +15,7 @@ const READ = { format: 'pcap' as const, frames: 0, bytesRead: 0, linkTypes: [1] 
 function analyze(pkts: DecodedPacket[]) {
   const a = new CaptureAnalyzer();
   for (const p of pkts) a.add(p);
-  return a.finish('test.pcap', { ...READ, frames: pkts.length });
+  return judged(a.finish('test.pcap', { ...READ, frames: pkts.length }));
 }
 
 describe('frame sets', () => {
@@ -42,12 +45,12 @@ describe('checksums', () => {
     const a = analyze(pkts);
     const udp = a.checksums.layers.find((l) => l.layer === 'outer-udp')!;
     expect(udp).toMatchObject({ ok: 5, bad: 5, badByCause: { wire: 5, offload: 0, lco: 0, unknown: 0 } });
-    const f = a.findings.find((x) => x.id === 'checksum-wire')!;
+    const f = a.findings.find((x) => x.ruleId === 'checksum-wire')!;
     expect(f.severity).toBe('error');
     expect(f.message).toContain('5 outer UDP checksums to port 8472 are wrong on the wire');
     expect(f.message).toContain('seen from sender 10.0.0.1 only (1 other sender fine: 10.0.0.2)');
     expect(f.message).toContain('; e.g. frame 1: 0x7a0d -> 0x4acd');
-    expect(f.filter).toBe('frame.number in {1, 3, 5, 7, 9}');
+    expect(f.location?.filter).toBe('frame.number in {1, 3, 5, 7, 9}');
     expect(exitCodeFor(a.findings)).toBe(1);
   });
 
@@ -56,7 +59,7 @@ describe('checksums', () => {
       pkt({ frame: 1, t: 0, src: '10.0.0.1', dst: '10.0.0.3', csum: { status: 'bad', got: 0x1, expected: 0x2, cause: 'offload' } }),
       pkt({ frame: 2, t: 0, src: '10.0.0.1', dst: '10.0.0.3', csum: { status: 'bad', got: 0x1, expected: 0x2, cause: 'lco' } }),
     ]);
-    expect(a.findings.map((f) => f.id)).toEqual(['checksum-artefacts-only']);
+    expect(a.findings.map((f) => `${f.ruleId}/${f.messageId}`)).toEqual(['checksum-artefacts/artefactsOnly']);
     expect(a.findings[0]!.message).toMatch(/^all 2 bad checksums are offload artefacts: this capture was taken on the sending host \(or behind a veth\), they prove nothing/);
     expect(exitCodeFor(a.findings)).toBe(0);
   });
@@ -64,7 +67,7 @@ describe('checksums', () => {
   it('names the 0xffff outer VXLAN sum of seed 004 once, not also as a generic wire error', () => {
     const inner = layers({ src: '166.166.104.10', dst: '166.166.166.168', proto: 'tcp', sport: 35632, dport: 8082, flags: TCP_SYN, len: 60 });
     const a = analyze([pkt({ frame: 1, t: 0, src: '10.10.72.11', dst: '10.10.72.10', dport: 4789, len: 110, inner, csum: { status: 'bad', got: 0xffff, expected: 0x3af0, cause: 'wire' } })]);
-    expect(a.findings.map((f) => f.id)).toEqual(['checksum-vxlan-ffff']);
+    expect(a.findings.map((f) => f.ruleId)).toEqual(['checksum-vxlan-ffff']);
     expect(a.findings[0]!.message).toContain('0xffff');
   });
 });
@@ -92,10 +95,10 @@ describe('handshakes', () => {
     const h = a.handshakes.notable[0]!;
     expect(h).toMatchObject({ scope: 'inner', state: 'completed', backoff: true, synsWithBadOuterChecksum: 6 });
     expect(h.synIntervals.map(Math.round)).toEqual([1, 2, 4, 8, 16, 32]);
-    const f = a.findings.find((x) => x.id === 'handshake-slow')!;
+    const f = a.findings.find((x) => x.ruleId === 'handshake-slow')!;
     expect(f.message).toContain('exponential back-off');
     expect(f.message).toContain('63 s in all');
-    expect(f.filter).toBe('frame.number in {1..9}');
+    expect(f.location?.filter).toBe('frame.number in {1..9}');
   });
 
   it('flags SYN-ACKs that are never acknowledged (seed 001)', () => {
@@ -112,11 +115,11 @@ describe('handshakes', () => {
       pkt({ frame: 8, t: 9.401, ...s, proto: 'tcp', flags: TCP_SYN | TCP_ACK, seq: 1670919335 }),
       pkt({ frame: 9, t: 30, src: '10.0.0.9', dst: '10.0.0.8', proto: 'udp', dport: 53 }),
     ]);
-    const f = a.findings.find((x) => x.id === 'handshake-synack-no-ack')!;
+    const f = a.findings.find((x) => x.ruleId === 'handshake-synack-no-ack')!;
     expect(f.severity).toBe('error');
     expect(f.message).toContain('10.187.0.0:45920 -> 10.187.1.24:9153: SYN x3');
     expect(f.message).toContain('SYN-ACK x5');
-    expect(f.frames?.count).toBe(8);
+    expect(f.location?.frames?.count).toBe(8);
   });
 });
 
@@ -127,10 +130,10 @@ describe('refused handshakes', () => {
       pkt({ frame: 2, t: 0.001, src: '10.0.0.2', dst: '10.0.0.1', proto: 'tcp', sport: 81, dport: 40000, flags: TCP_RST | TCP_ACK, seq: 0, ack: 6 }),
     ]);
     expect(a.handshakes.notable[0]!.state).toBe('reset');
-    const f = a.findings.find((x) => x.id === 'handshake-refused')!;
+    const f = a.findings.find((x) => x.ruleId === 'handshake-refused')!;
     expect(f.severity).toBe('info');
     expect(f.message).toBe('1 TCP connection attempt was refused (RST to the SYN); 10.0.0.1:40000 -> 10.0.0.2:81: SYN x1');
-    expect(f.filter).toBe('frame.number in {1..2}');
+    expect(f.location?.filter).toBe('frame.number in {1..2}');
   });
 });
 
@@ -143,17 +146,18 @@ describe('sizes', () => {
     expect(flow.flow).toBe('172.22.1.199 > 172.16.1.194 udp/8472');
     expect(flow.buckets).toEqual([20, 0, 0, 0, 0, 0, 20, 0, 0]);
     expect(flow.maxIpLength).toBe(1500);
-    const f = a.findings.find((x) => x.id === 'size-ceiling')!;
+    const f = a.findings.find((x) => x.ruleId === 'size-ceiling')!;
     expect(f.message).toContain('nothing above 1500 bytes (IP) ever appears');
-    expect(f.filter).toBe('ip.src == 172.22.1.199 && ip.dst == 172.16.1.194 && ip.len == 1500');
+    expect(f.location?.filter).toBe('ip.src == 172.22.1.199 && ip.dst == 172.16.1.194 && ip.len == 1500');
   });
 });
 
 describe('json', () => {
   it('validates against the documented schema', () => {
     const a = analyze([pkt({ frame: 1, t: 0, src: '10.0.0.1', dst: '10.0.0.3', csum: { status: 'bad', got: 1, expected: 2, cause: 'unknown' } })]);
-    const doc = analyzeJson([a], 1, 'test');
+    const doc = analyzeJson([analyzed(a)], 1, 'test');
     expect(() => analyzeJsonSchema.parse(doc)).not.toThrow();
-    expect(doc.files[0]!.findings[0]!.id).toBe('checksum-unknown');
+    expect(doc.files[0]!.findings[0]!.ruleId).toBe('checksum-unknown');
+    expect(doc.files[0]!.findings[0]!.location).toEqual({ file: 'test.pcap', frames: { count: 1, ranges: [{ from: 1, to: 1 }], truncated: false }, filter: 'frame.number in {1}' });
   });
 });

@@ -6,9 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildFrame, encodeCapture, type FrameRecord } from '../../src/pcap/writer.js';
-import { analyzeJsonSchema } from '../../src/pcap/analyze/json.js';
-import { diffJsonSchema } from '../../src/pcap/diff/json.js';
+import { buildFrame, encodeCapture, type FrameRecord } from '../support/pcap-writer.js';
+import { analyzeJsonSchema } from '../../src/report/capture-json.js';
+import { diffJsonSchema } from '../../src/report/capture-diff-json.js';
 import { missingRequirement } from '../helpers/env.js';
 import { generateCapture } from '../../bench/gen-capture.js';
 
@@ -85,10 +85,14 @@ describe('podpath pcap (child process)', () => {
     const r = podpath(['pcap', 'analyze', '--json', '-'], readFileSync(fixture('syn-backoff-63s-server.pcap')));
     expect(r.code).toBe(1);
     const doc = analyzeJsonSchema.parse(JSON.parse(r.stdout));
-    expect(doc.schemaVersion).toBe(1);
+    expect(doc.schemaVersion).toBe(2);
     expect(doc.exitCode).toBe(1);
     expect(doc.files[0]!.file).toBe('<stdin>');
-    expect(doc.files[0]!.findings.map((f) => f.id)).toContain('handshake-slow');
+    expect(doc.files[0]!.findings.map((f) => f.ruleId)).toContain('handshake-slow');
+    // The one Finding shape: the rule, its message in the run's language, where in the capture.
+    const slow = doc.files[0]!.findings.find((f) => f.ruleId === 'handshake-slow')!;
+    expect(slow).toMatchObject({ severity: 'warning', messageId: 'slowOne', location: { file: '<stdin>', filter: expect.stringMatching(/^frame\.number in \{/) } });
+    expect(slow.remediation.length).toBeGreaterThan(0);
   });
 
   it.skipIf(missingRequirement({ tools: ['tcpdump'] }))('reads a live pipe: tcpdump -w - | podpath pcap analyze -', () => {

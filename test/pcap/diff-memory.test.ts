@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildFrameInto, MAX_FRAME, openCaptureFile } from '../../src/pcap/writer.js';
+import { buildFrameInto, MAX_FRAME, openCaptureFile } from '../support/pcap-writer.js';
 import { RateMeter } from '../../src/pcap/diff/columns.js';
-import { diffJsonSchema } from '../../src/pcap/diff/json.js';
+import { diffJsonSchema } from '../../src/report/capture-diff-json.js';
 import { runPodpath } from './helpers/child.js';
 
 const boundMiB = (receiverPackets: number) => 200 + (0.75 * receiverPackets) / 1024;
@@ -59,7 +59,7 @@ describe('pcap diff memory (child process, peak RSS)', () => {
     expect(doc.result.matched).toBe(n);
     // The per-flow tables stopped growing, and say so.
     expect(doc.result.limits.addressesOverflowed + doc.result.limits.pairsDropped + doc.result.limits.rateSourcesDropped).toBeGreaterThan(0);
-    expect(doc.findings.map((f) => f.id)).toContain('diff-limits');
+    expect(doc.findings.map((f) => f.ruleId)).toContain('diff-limits');
   }, 180_000);
 });
 

@@ -8,10 +8,13 @@ import { join } from 'node:path';
 import { missingRequirement } from '../helpers/env.js';
 import { Lab, udpSchedule, setupLab } from './helpers/netns.js';
 import { tsharkCount } from './helpers/tshark.js';
-import { diffCaptures, type DiffOutcome } from '../../src/pcap/diff/run.js';
-import { diffJson, diffJsonSchema } from '../../src/pcap/diff/json.js';
-import { renderDiff } from '../../src/pcap/diff/text.js';
-import { colors } from '../../src/pcap/analyze/text.js';
+import { pcapDiff, captureDiffFindings, type DiffOutcome } from '../../src/app/pcap.js';
+import type { DiffOptions } from '../../src/pcap/diff/run.js';
+import { diffJson, diffJsonSchema } from '../../src/report/capture-diff-json.js';
+import { renderDiff } from '../../src/report/capture-diff-text.js';
+import { colors } from '../../src/report/capture-text.js';
+
+const diffCaptures = (sender: string, receiver: string, opts: DiffOptions = {}) => pcapDiff(sender, receiver, { ...opts, lang: 'en' });
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'tcpdump', 'tshark'] });
 const A = '10.98.0.1';
@@ -89,7 +92,7 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
     expect(d.clock.basis).toBe('matched');
     expect(Math.abs(d.clock.offset)).toBeLessThan(0.05); // same kernel clock, one-way delay only
     expect(d.forward.outsideOverlap).toBe(0);
-    expect(out.findings.map((f) => f.id)).not.toContain('diff-capture-overlap');
+    expect(out.findings.map((f) => f.ruleId)).not.toContain('diff-capture-overlap');
   });
 
   it('says every datagram above 1500 bytes (UDP payload 1472) was lost, none below', () => {
@@ -99,11 +102,11 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
     // there); the bridge may defragment and drop the later fragments too.
     expect(d.forward.size, report).toMatchObject({ threshold: 1500, lostAtOrBelowOutsideRuns: 0, largestLost: 2028 });
     expect(d.forward.size!.lostAbove).toBeGreaterThanOrEqual(4);
-    const f = out.findings.find((x) => x.id === 'diff-loss-size')!;
+    const f = out.findings.find((x) => x.ruleId === 'diff-loss-size')!;
     expect(f.severity).toBe('error');
-    expect(f.frames!.count).toBe(d.forward.size!.lostAbove);
-    expect(f.filter).toMatch(/^frame\.number in \{\d+/);
-    expect(tsharkCount(senderFile, f.filter!)).toBe(f.frames!.count);
+    expect(f.location!.frames!.count).toBe(d.forward.size!.lostAbove);
+    expect(f.location?.filter).toMatch(/^frame\.number in \{\d+/);
+    expect(tsharkCount(senderFile, f.location!.filter!)).toBe(f.location!.frames!.count);
     expect(f.message).toMatch(/^every datagram 10\.98\.0\.1 -> 10\.98\.0\.2 larger than 1500 bytes \(IP; UDP payload 1472\) was lost: \d packets of 1501-2028 bytes; /);
   });
 
@@ -116,12 +119,12 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
     expect(r.seconds).toBeLessThan(3.5);
     expect(r.untilEnd).toBe(false);
     expect(r.rateAtStart).toBeGreaterThan(3.5e6); // over 512 kbyte/s = 4.2 Mbit/s, in frame bits
-    const f = out.findings.find((x) => x.id === 'diff-loss-rate')!;
+    const f = out.findings.find((x) => x.ruleId === 'diff-loss-rate')!;
     expect(f.message).toMatch(/everything 10\.98\.0\.1 -> 10\.98\.0\.2 was lost for \d\.\d s: \d+ packets of all sizes/);
     expect(f.message).toContain('a rate-triggered blackhole');
-    expect(f.filter).toMatch(/^ip\.src == 10\.98\.0\.1 && ip\.dst == 10\.98\.0\.2 && frame\.number >= \d+ && frame\.number <= \d+$/);
+    expect(f.location?.filter).toMatch(/^ip\.src == 10\.98\.0\.1 && ip\.dst == 10\.98\.0\.2 && frame\.number >= \d+ && frame\.number <= \d+$/);
     // The filter shows exactly the lost packets of the run in the sender's capture.
-    expect(tsharkCount(senderFile, f.filter!)).toBe(r.packets);
+    expect(tsharkCount(senderFile, f.location!.filter!)).toBe(r.packets);
   });
 
   it('sees that the other way lost nothing, nothing was altered, and all loss is explained', () => {
@@ -129,9 +132,9 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
     expect(d.reverse.sent).toBeGreaterThan(60);
     expect(d.reverse.lost, report).toBe(0);
     expect(d.altered.count).toBe(0);
-    const ids = out.findings.map((f) => f.id);
-    expect(ids).toContain('diff-one-way');
-    expect(ids, report).not.toContain('diff-loss');
+    const ids = out.findings.map((f) => f.ruleId);
+    expect(out.findings.find((f) => f.ruleId === 'diff-reverse-direction')?.messageId).toBe('oneWay');
+    expect(ids, report).not.toContain('diff-loss-scattered');
     expect(() => diffJsonSchema.parse(diffJson(d, out.findings, 1, 'test'))).not.toThrow();
   });
 
@@ -154,21 +157,21 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
     expect(Math.abs(holes[0]!.start - fwdHole.start)).toBeLessThan(0.05);
     expect(holes[0]!.rateAtStart).toBeGreaterThan(3.5e6);
 
-    const size = reversed.findings.find((f) => f.id === 'diff-loss-size')!;
-    expect(size.file).toBe(senderFile); // A's capture: the receiver's in this diff
+    const size = reversed.findings.find((f) => f.ruleId === 'diff-loss-size')!;
+    expect(size.location?.file).toBe(senderFile); // A's capture: the receiver's in this diff
     expect(size.message).toMatch(/^every datagram 10\.98\.0\.1 -> 10\.98\.0\.2 larger than 1500 bytes .*\(frames of the receiver's capture\)$/);
-    expect(tsharkCount(senderFile, size.filter!)).toBe(size.frames!.count);
-    const rate = reversed.findings.find((f) => f.id === 'diff-loss-rate')!;
-    expect(rate.file).toBe(senderFile);
+    expect(tsharkCount(senderFile, size.location!.filter!)).toBe(size.location!.frames!.count);
+    const rate = reversed.findings.find((f) => f.ruleId === 'diff-loss-rate')!;
+    expect(rate.location?.file).toBe(senderFile);
     expect(rate.message).toContain('starting when the rate of 10.98.0.1 over 1 s reached');
-    expect(tsharkCount(senderFile, rate.filter!)).toBe(holes[0]!.packets);
+    expect(tsharkCount(senderFile, rate.location!.filter!)).toBe(holes[0]!.packets);
     // All of the reverse loss is explained: no generic "lost too" line, and no forward loss line.
-    const ids = reversed.findings.map((f) => f.id);
-    expect(ids, backReport).not.toContain('diff-reverse-loss');
-    expect(ids).not.toContain('diff-loss');
+    const ids = reversed.findings.map((f) => f.ruleId);
+    expect(ids, backReport).not.toContain('diff-reverse-direction');
+    expect(ids).not.toContain('diff-loss-scattered');
     expect(backReport).toMatch(/10\.98\.0\.1 -> 10\.98\.0\.2 +blackhole +\+\d/);
     // The same in Chinese: headings, directions and the kind of run.
-    const zh = renderDiff(d, reversed.findings, colors(false), 'zh');
+    const zh = renderDiff(d, captureDiffFindings(d, 'zh'), colors(false), 'zh');
     expect(zh).toContain('\n送达\n');
     expect(zh).toMatch(/\n丢包段（其间一个也没送达；时间为发送端时钟）\n/);
     expect(zh).toMatch(/10\.98\.0\.1 -> 10\.98\.0\.2 +黑洞 +\+\d+\.\d+ 秒/);

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { missingRequirement } from '../helpers/env.js';
 import { Lab, udpSchedule, setupLab } from './helpers/netns.js';
 import { tsharkCount } from './helpers/tshark.js';
-import { diffCaptures, type DiffOutcome } from '../../src/pcap/diff/run.js';
+import { pcapDiff, type DiffOutcome } from '../../src/app/pcap.js';
+
+const diffCaptures = (sender: string, receiver: string) => pcapDiff(sender, receiver, { lang: 'en' });
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'tcpdump', 'tshark', 'bridge'] });
 const UNDERLAY = { a: '10.96.0.1', b: '10.96.0.2' } as const;

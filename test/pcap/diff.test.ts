@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DiffEngine } from '../../src/pcap/diff/engine.js';
 import { finishDiff } from '../../src/pcap/diff/result.js';
-import { diffFindings } from '../../src/pcap/diff/findings.js';
-import { diffJson, diffJsonSchema } from '../../src/pcap/diff/json.js';
+import { diffFindings } from './helpers/judged.js';
+import { diffJson, diffJsonSchema } from '../../src/report/capture-diff-json.js';
 import { RateMeter } from '../../src/pcap/diff/columns.js';
 import { datagramSize, KeyHasher, type KeyOptions } from '../../src/pcap/diff/key.js';
 import { AddressTable } from '../../src/pcap/diff/columns.js';
@@ -108,12 +108,13 @@ describe('diff verdicts', () => {
     expect(bh[0]!.rateAtStart).toBeGreaterThan(bh[0]!.rateOkBefore * 0.9);
     expect(d.reverse.lost).toBe(0);
     expect(d.reverse.sent).toBeGreaterThan(180); // 190, less those within 0.2 s of the edges
-    const ids = findings.map((f) => f.id);
-    expect(ids).toEqual(expect.arrayContaining(['diff-loss-size', 'diff-loss-rate', 'diff-one-way']));
-    expect(ids).not.toContain('diff-loss');
+    const ids = findings.map((f) => f.ruleId);
+    expect(ids).toEqual(expect.arrayContaining(['diff-loss-size', 'diff-loss-rate', 'diff-reverse-direction']));
+    expect(findings.find((f) => f.ruleId === 'diff-reverse-direction')?.messageId).toBe('oneWay');
+    expect(ids).not.toContain('diff-loss-scattered');
     expect(ids).not.toContain('diff-capture-overlap');
-    expect(findings.find((f) => f.id === 'diff-loss-size')!.message).toContain('larger than 1400 bytes (IP; UDP payload 1372) was lost: 10 packets of 1401-1600 bytes; 270 smaller ones were lost, all inside the loss window(s) reported separately');
-    expect(findings.find((f) => f.id === 'diff-loss-rate')!.message).toMatch(/^from \+10\.2 s everything 10\.0\.0\.1 -> 10\.0\.0\.2 was lost for 3\.8 s: 270 packets of all sizes \(200-1400 bytes\)/);
+    expect(findings.find((f) => f.ruleId === 'diff-loss-size')!.message).toContain('larger than 1400 bytes (IP; UDP payload 1372) was lost: 10 packets of 1401-1600 bytes; 270 smaller ones were lost, all inside the loss window(s) reported separately');
+    expect(findings.find((f) => f.ruleId === 'diff-loss-rate')!.message).toMatch(/^from \+10\.2 s everything 10\.0\.0\.1 -> 10\.0\.0\.2 was lost for 3\.8 s: 270 packets of all sizes \(200-1400 bytes\)/);
     const doc = diffJson(d, findings, 1, 'test');
     expect(() => diffJsonSchema.parse(doc)).not.toThrow();
   });
@@ -143,7 +144,7 @@ describe('diff verdicts', () => {
     const { d, findings } = run(sender, receiver);
     expect(d.forward.lost).toBe(0);
     expect(d.forward.outsideOverlap).toBe(57);
-    const f = findings.find((x) => x.id === 'diff-capture-overlap')!;
+    const f = findings.find((x) => x.ruleId === 'diff-capture-overlap')!;
     expect(f.message).toContain('overlap for 32.0 s only: sender 89.0 s, receiver 32.0 s');
   });
 
@@ -157,9 +158,9 @@ describe('diff verdicts', () => {
     }
     const { d, findings } = run(sender, receiver);
     expect(d.forward.runs.map((r) => r.kind)).toEqual(['window']);
-    const f = findings.find((x) => x.id === 'diff-loss-window')!;
+    const f = findings.find((x) => x.ruleId === 'diff-loss-window')!;
     expect(f.message).toMatch(/^everything 10\.0\.0\.1 -> 10\.0\.0\.2 was lost between \+5\.0 s and \+8\.0 s \(3\.0 s\): 30 packets, nothing got through in between/);
-    expect(findings.map((x) => x.id)).not.toContain('diff-loss-rate');
+    expect(findings.map((x) => x.ruleId)).not.toContain('diff-loss-rate');
   });
 
   it('does not call TCP lost when segmentation offload merged it at one end', () => {
@@ -175,8 +176,8 @@ describe('diff verdicts', () => {
     const { d, findings } = run(sender, receiver);
     expect(d.segmentationOffload).toEqual({ suspected: true, largestTcpSender: 2960, largestTcpReceiver: 1500 });
     expect(d.forward).toMatchObject({ lost: 0, notComparable: 2, delivered: 2 });
-    expect(findings.map((f) => f.id)).toContain('diff-segmentation-offload');
-    expect(findings.map((f) => f.id)).not.toContain('diff-loss-size');
+    expect(findings.map((f) => f.ruleId)).toContain('diff-segmentation-offload');
+    expect(findings.map((f) => f.ruleId)).not.toContain('diff-loss-size');
   });
 
   it('reports scattered loss, loss both ways, and packets altered on the way', () => {
@@ -195,8 +196,9 @@ describe('diff verdicts', () => {
     expect(d.forward.lostFrames.count).toBe(10);
     expect(d.reverse).toMatchObject({ lost: 5 });
     expect(d.altered.count).toBe(1);
-    const ids = findings.map((f) => f.id);
-    expect(ids).toEqual(expect.arrayContaining(['diff-loss', 'diff-reverse-loss', 'diff-altered']));
-    expect(findings.find((f) => f.id === 'diff-altered')!.message).toContain('outer checksum (sent right, arrived wrong) (1)');
+    const ids = findings.map((f) => f.ruleId);
+    expect(ids).toEqual(expect.arrayContaining(['diff-loss-scattered', 'diff-reverse-direction', 'diff-altered']));
+    expect(findings.find((f) => f.ruleId === 'diff-reverse-direction')?.messageId).toBe('lost');
+    expect(findings.find((f) => f.ruleId === 'diff-altered')!.message).toContain('outer checksum (sent right, arrived wrong) (1)');
   });
 });

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { readCapture } from '../../src/pcap/reader/index.js';
 import { decodeFrame } from '../../src/pcap/decode/index.js';
-import { buildFrame, encodeCapture, type FrameRecord } from '../../src/pcap/writer.js';
+import { buildFrame, encodeCapture, type FrameRecord } from '../support/pcap-writer.js';
 import { runPodpath } from './helpers/child.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

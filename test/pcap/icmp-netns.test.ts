@@ -11,8 +11,8 @@ import { missingRequirement } from '../helpers/env.js';
 import { Lab, setupLab } from './helpers/netns.js';
 import { tsharkCount } from './helpers/tshark.js';
 import { analyzeCapture } from '../../src/pcap/analyze/run.js';
-import type { FileAnalysis } from '../../src/pcap/analyze/capture-analysis.js';
-import { analyzeJson, analyzeJsonSchema } from '../../src/pcap/analyze/json.js';
+import { analyzed, judged, type Judged } from './helpers/judged.js';
+import { analyzeJson, analyzeJsonSchema } from '../../src/report/capture-json.js';
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'tcpdump', 'tshark', 'ping'] });
 const A = '10.97.1.1';
@@ -24,7 +24,7 @@ describe.skipIf(skip)('ICMP errors from real kernels (namespaces ppb-ic-*)', () 
   const lab = new Lab('ppb-ic');
   const dir = mkdtempSync(join(tmpdir(), 'ppb-ic-'));
   const file = join(dir, 'a.pcap');
-  let a: FileAnalysis;
+  let a: Judged;
 
   setupLab(lab, dir, async () => {
     lab.addNamespaces('a', 'r', 'b');
@@ -43,17 +43,17 @@ describe.skipIf(skip)('ICMP errors from real kernels (namespaces ppb-ic-*)', () 
     lab.exec('a', `ping -c 1 -W 6 ${GHOST} >/dev/null || true`); // R's ARP fails: host unreachable
     await new Promise((r) => setTimeout(r, 300));
     await lab.stop(cap);
-    a = await analyzeCapture(file, 'a.pcap');
+    a = judged(await analyzeCapture(file, 'a.pcap'));
   });
 
   const group = (kind: string) => a.icmp.errors.find((g) => g.kind === kind);
 
   it('names the hop that cannot forward 1478 bytes and the MTU it reports', () => {
     expect(group('frag-needed')).toMatchObject({ version: 4, type: 3, code: 4, reporter: RA, src: A, dst: B, proto: 1, mtu: 1400, count: 1 });
-    const f = a.findings.find((x) => x.id === 'icmp-frag-needed')!;
+    const f = a.findings.find((x) => x.ruleId === 'icmp-frag-needed')!;
     expect(f.severity).toBe('error');
     expect(f.message).toBe(`1 ICMP "fragmentation needed" / "packet too big": a hop cannot forward packets this large: ${A} -> ${B} icmp from ${RA} (MTU 1400) x1`);
-    expect(tsharkCount(file, f.filter!)).toBe(1);
+    expect(tsharkCount(file, f.location!.filter!)).toBe(1);
     expect(tsharkCount(file, 'icmp.type == 3 && icmp.code == 4 && icmp.mtu == 1400')).toBe(1);
   });
 
@@ -62,17 +62,17 @@ describe.skipIf(skip)('ICMP errors from real kernels (namespaces ppb-ic-*)', () 
     expect(g).toMatchObject({ reporter: B, src: A, dst: B, proto: 17, dstPort: 9999 });
     expect(g.count).toBe(tsharkCount(file, 'icmp.type == 3 && icmp.code == 3'));
     expect(g.count).toBeGreaterThanOrEqual(1);
-    const f = a.findings.find((x) => x.id === 'icmp-port-unreachable')!;
+    const f = a.findings.find((x) => x.ruleId === 'icmp-port-unreachable')!;
     expect(f.severity).toBe('warning');
     expect(f.message).toContain(`${A} -> ${B} udp/9999 from ${B}`);
-    expect(tsharkCount(file, f.filter!)).toBe(g.count);
+    expect(tsharkCount(file, f.location!.filter!)).toBe(g.count);
   });
 
   it('says a firewall rejects TCP 81, and where', () => {
     const g = group('admin-prohibited')!;
     expect(g).toMatchObject({ type: 3, code: 13, reporter: RA, src: A, dst: B, proto: 6, dstPort: 81 });
     expect(g.count).toBe(tsharkCount(file, 'icmp.type == 3 && icmp.code == 13'));
-    const f = a.findings.find((x) => x.id === 'icmp-admin-prohibited')!;
+    const f = a.findings.find((x) => x.ruleId === 'icmp-admin-prohibited')!;
     expect(f.severity).toBe('error');
     expect(f.message).toMatch(/^\d+ ICMP "administratively prohibited": a firewall rejects these packets: 10\.97\.1\.1 -> 10\.97\.2\.1 tcp\/81 from 10\.97\.1\.254 x\d+$/);
   });
@@ -80,11 +80,11 @@ describe.skipIf(skip)('ICMP errors from real kernels (namespaces ppb-ic-*)', () 
   it('says the router cannot reach a host that does not answer ARP, and TTL ran out there', () => {
     expect(group('host-unreachable')).toMatchObject({ type: 3, code: 1, reporter: RA, src: A, dst: GHOST, proto: 1 });
     expect(group('time-exceeded')).toMatchObject({ type: 11, code: 0, reporter: RA, src: A, dst: B, proto: 1, count: 1 });
-    expect(a.findings.find((x) => x.id === 'icmp-host-unreachable')?.severity).toBe('error');
-    expect(a.findings.find((x) => x.id === 'icmp-time-exceeded')?.severity).toBe('warning');
+    expect(a.findings.find((x) => x.ruleId === 'icmp-host-unreachable')?.severity).toBe('error');
+    expect(a.findings.find((x) => x.ruleId === 'icmp-time-exceeded')?.severity).toBe('warning');
     // Every ICMP error of the capture is in a group, none unreadable.
     expect(a.icmp.errors.reduce((n, g) => n + g.count, 0)).toBe(tsharkCount(file, 'icmp.type == 3 || icmp.type == 11'));
     expect(a.icmp.unquoted).toBe(0);
-    expect(() => analyzeJsonSchema.parse(analyzeJson([a], 1, 'test'))).not.toThrow();
+    expect(() => analyzeJsonSchema.parse(analyzeJson([analyzed(a)], 1, 'test'))).not.toThrow();
   });
 });

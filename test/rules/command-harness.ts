@@ -68,13 +68,15 @@ export function fill(template: string, v: string, normal: Record<string, string>
 }
 
 /** The `${NAME:?...}` values a user supplies before pasting; the sandbox sets them. */
-export const USER_VALUES: Record<string, string> = { NIC: 'eth9', DEPLOYMENT: 'web', MTU: '1450', N: '1', PEER_NODE_IP: '192.0.2.1', STALE_DST: '192.0.2.2' };
+export const USER_VALUES: Record<string, string> = { NIC: 'eth9', DEPLOYMENT: 'web', MTU: '1450', N: '1', PEER_NODE_IP: '192.0.2.1', STALE_DST: '192.0.2.2', START: '2026-01-01 10:00:00', STOP: '2026-01-01 10:05:00' };
 
 /** Tools the printed commands call: in the sandbox each is a stub that records its argv. */
 export const STUBBED = [
   'awk', 'bridge', 'conntrack', 'dnf', 'ethtool', 'firewall-cmd', 'grub2-editenv', 'grub2-set-default', 'grubby', 'hostname', 'iperf3',
   'ip', 'iptables', 'kubectl', 'modprobe', 'nft', 'nmcli', 'ping', 'podpath', 'reboot', 'sleep', 'systemctl', 'sysctl', 'tcpdump', 'uname',
   'ufw', 'update-alternatives', 'networkctl',
+  // The capture rules' next steps.
+  'editcap', 'journalctl', 'nstat', 'ss', 'tshark',
 ];
 /** Real tools the lines use on the sandbox's own files. */
 const REAL = ['grep', 'sed', 'rm', 'ls', 'cat', 'touch', 'head'];

@@ -45,6 +45,9 @@ const VALUES: Record<string, CommandValue> = {
   restart: fragment('systemctl restart flanneld'),
   ifacePatch: fragment(`'[{"op":"add","path":"/spec/template/spec/containers/0/args/-","value":"--iface={iface}"}]'`, { iface: 'eth0' }),
   methodArg: 'IP_AUTODETECTION_METHOD=interface=eth0',
+  // The capture rules' placeholders: capture files, frames, the hosts a capture names.
+  file: 'sender.pcap', sender: 'sender.pcap', receiver: 'receiver.pcap', senderFrame: 12, receiverFrame: 10,
+  src: NODE_IP, srcs: NODE_IP, serverAddr: PEER_IP, reporter: PEER_IP, pingSize: 1422,
 };
 
 /** Usage and parse errors of the tools: never acceptable. */

@@ -28,9 +28,13 @@ export interface InstallStep {
   kind: string;
   name: string;
   namespace?: string;
-  action: 'created' | 'configured' | 'kept' | 'deleted' | 'skipped';
-  why?: string;
+  action: InstallAction;
+  /** Why an object was kept or skipped: a code said by the report (report/text-labels.ts `step_<code>`). */
+  why?: { code: InstallWhy; data?: Record<string, string> };
 }
+
+export type InstallAction = 'created' | 'configured' | 'kept' | 'deleted' | 'skipped';
+export type InstallWhy = 'secretKept' | 'namespaceNotOurs' | 'notThere' | 'notLabelled' | 'holdsForeign';
 
 export type InstallOptions = Omit<ManifestOptions, 'secrets'>;
 
@@ -50,7 +54,7 @@ export async function installCluster(client: KubeClient, o: InstallOptions): Pro
       const had = await client.request(path);
       if (had.status === 200) {
         if (obj.kind === 'Secret' || !isOurs(had.body)) {
-          steps.push({ kind: obj.kind, name, namespace, action: 'kept', why: obj.kind === 'Secret' ? 'the agents use its key' : 'not made by podpath: left as it is (it must allow privileged pods for the host plane)' });
+          steps.push({ kind: obj.kind, name, namespace, action: 'kept', why: { code: obj.kind === 'Secret' ? 'secretKept' : 'namespaceNotOurs' } });
           continue;
         }
       } else if (had.status !== 404) throw statusError(had, `read ${obj.kind} ${name}`);
@@ -78,19 +82,19 @@ export async function uninstallCluster(client: KubeClient, o: Pick<ManifestOptio
     const path = objectPath(obj.kind, name, namespace);
     const had = await client.request(path);
     if (had.status === 404) {
-      steps.push({ kind: obj.kind, name, namespace, action: 'skipped', why: 'not there' });
+      steps.push({ kind: obj.kind, name, namespace, action: 'skipped', why: { code: 'notThere' } });
       continue;
     }
     if (had.status !== 200) throw statusError(had, `read ${obj.kind} ${name}`);
     if (!isOurs(had.body)) {
-      steps.push({ kind: obj.kind, name, namespace, action: 'skipped', why: 'not labelled app.kubernetes.io/managed-by=podpath: not ours' });
+      steps.push({ kind: obj.kind, name, namespace, action: 'skipped', why: { code: 'notLabelled' } });
       continue;
     }
     if (obj.kind === 'Namespace') {
       // Deleting a namespace deletes everything in it: keep it if it holds anything not ours.
       const foreign = await foreignObjects(client, name);
       if (foreign.length) {
-        steps.push({ kind: obj.kind, name, action: 'kept', why: `it holds objects podpath did not make: ${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', ...' : ''}` });
+        steps.push({ kind: obj.kind, name, action: 'kept', why: { code: 'holdsForeign', data: { objects: `${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', ...' : ''}` } } });
         continue;
       }
     }

@@ -38,6 +38,13 @@ export function requireSwitch(plan: LabPlan, fault: string): string {
   return plan.switchNs;
 }
 
+export function requireRouter(plan: LabPlan, fault: string): string {
+  if (!plan.router) {
+    throw new PodpathError('E_LAB_FAULT_UNDERLAY', `${fault} sits in the router between two subnets: build the lab with --subnets 2`);
+  }
+  return plan.router.ns;
+}
+
 export function intOption(options: Record<string, string>, key: string, min: number, max: number): number {
   const v = Number(options[key]);
   if (!Number.isInteger(v) || v < min || v > max) {

@@ -17,12 +17,15 @@ import { FaultTx, runUndo } from './tx.js';
 import type { FaultDef } from './types.js';
 import { underlayRateBlackhole } from './underlay-rate-blackhole.js';
 import { underlaySizeLimit } from './underlay-size-limit.js';
+import { routerRateBlackhole } from './router-rate-blackhole.js';
+import { routerSizeLimit } from './router-size-limit.js';
 import { vxlanNatChecksum } from './vxlan-nat-checksum.js';
 import { vxlanPortMismatch } from './vxlan-port-mismatch.js';
 
 export const FAULTS: FaultDef[] = [
   badUdpChecksum, vxlanNatChecksum, routeHijack, largePacketDrop, underlaySizeLimit, underlayRateBlackhole,
   mtuMismatch, forwardDrop, ipForwardOff, rpFilterStrict, vxlanPortMismatch, staleVtepMac, firewallVxlanPort, offloadLro,
+  routerSizeLimit, routerRateBlackhole,
 ];
 
 export function getFault(name: string): FaultDef {

@@ -23,8 +23,8 @@ export interface FaultDef {
   summary: string;
   /** the field report or knowledge-base entry it reproduces */
   reproduces: string;
-  /** where it sits: a node's namespace or the underlay switch */
-  where: 'node' | 'switch';
+  /** where it sits: a node's namespace, the underlay switch, or the router between two subnets */
+  where: 'node' | 'switch' | 'router';
   /** which node --node means, and its default: first (n1) or last (nN) */
   nodeRole: string;
   defaultNode: 'first' | 'last';

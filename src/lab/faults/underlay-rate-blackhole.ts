@@ -4,6 +4,19 @@
 import { addNftTable, parseRate, parseTimeout, requireSwitch } from './common.js';
 import type { FaultDef } from './types.js';
 
+/** Sets and chain that cut a source off (all IPv4) for `timeout` once its UDP rate passes `bytes`/s. */
+export function rateBlackholeBody(bytes: number, timeout: string): string {
+  return [
+    `  set udp_rate { type ipv4_addr; flags dynamic,timeout; timeout ${timeout}; }`,
+    `  set blackholed { type ipv4_addr; flags dynamic,timeout; timeout ${timeout}; }`,
+    '  chain forward_rate {',
+    '    type filter hook forward priority 0; policy accept;',
+    '    ip saddr @blackholed counter drop',
+    `    meta l4proto udp update @udp_rate { ip saddr limit rate over ${bytes} bytes/second } add @blackholed { ip saddr } counter drop`,
+    '  }',
+  ].join('\n');
+}
+
 export const underlayRateBlackhole: FaultDef = {
   name: 'underlay-rate-blackhole',
   summary: 'the underlay switch cuts a host off entirely (all IPv4) once its UDP rate exceeds --rate, for --timeout',
@@ -19,15 +32,7 @@ export const underlayRateBlackhole: FaultDef = {
     const sw = requireSwitch(plan, 'underlay-rate-blackhole');
     const bytes = parseRate(options.rate!);
     const timeout = parseTimeout(options.timeout!);
-    await addNftTable(tx, sw, 'bridge', 'pplab_underlay_rate', [
-      `  set udp_rate { type ipv4_addr; flags dynamic,timeout; timeout ${timeout}; }`,
-      `  set blackholed { type ipv4_addr; flags dynamic,timeout; timeout ${timeout}; }`,
-      '  chain forward_rate {',
-      '    type filter hook forward priority 0; policy accept;',
-      '    ip saddr @blackholed counter drop',
-      `    meta l4proto udp update @udp_rate { ip saddr limit rate over ${bytes} bytes/second } add @blackholed { ip saddr } counter drop`,
-      '  }',
-    ].join('\n'));
+    await addNftTable(tx, sw, 'bridge', 'pplab_underlay_rate', rateBlackholeBody(bytes, timeout));
     return [`switch ${sw}: a host sending UDP above ${options.rate} (${bytes} bytes/s) is cut off entirely for ${timeout} (nft table bridge pplab_underlay_rate, sets udp_rate and blackholed)`];
   },
 };

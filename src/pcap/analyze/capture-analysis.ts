@@ -1,35 +1,16 @@
-// One capture, analyzed in one pass: every decoded packet goes to each accumulator, and
-// finish() turns their state into the summary and the findings.
+// One capture, measured in one pass: every decoded packet goes to each accumulator, and finish()
+// turns their state into the capture's summary (evidence/capture-summary.ts). Judging it is the
+// capture rules' job (src/rules/capture/), through the one engine.
 import type { DecodedPacket, ReadSummary } from '../types.js';
-import { ChecksumAccumulator, checksumFindings, type ChecksumSummary } from './checksums.js';
-import { HandshakeAccumulator, handshakeFindings, type HandshakeSummary } from './handshakes.js';
-import { SizeAccumulator, sizeFindings, type SizeSummary } from './sizes.js';
-import { IcmpAccumulator, icmpFindings, type IcmpSummary } from './icmp.js';
-import { sortFindings, type Finding } from './findings.js';
+import { ChecksumAccumulator } from './checksums.js';
+import { HandshakeAccumulator } from './handshakes.js';
+import { SizeAccumulator } from './sizes.js';
+import { IcmpAccumulator } from './icmp.js';
 import { FlatPacket, fromDecoded, L4_ICMP, L4_ICMPV6 } from '../decode/flat.js';
 import { AddressTable } from './addresses.js';
+import type { CaptureSummary, PacketCounts } from '../../evidence/capture-summary.js';
 
-export interface PacketCounts {
-  frames: number;
-  ip: number;
-  tunnel: number;
-  truncated: number;
-  /** Frames the decoder stopped on early, by its note (capped at 20 distinct notes). */
-  notes: Record<string, number>;
-}
-
-export interface FileAnalysis {
-  file: string;
-  read: Omit<ReadSummary, 'error'> & { error?: ReadSummary['error'] };
-  packets: PacketCounts;
-  /** First and last timestamps (seconds since the epoch) and the span. */
-  window?: { first: number; last: number; seconds: number };
-  checksums: ChecksumSummary;
-  handshakes: HandshakeSummary;
-  sizes: SizeSummary;
-  icmp: IcmpSummary;
-  findings: Finding[];
-}
+export type { CaptureSummary };
 
 export class CaptureAnalyzer {
   /** Address ids shared by the accumulators: each address is looked up once per packet. */
@@ -79,21 +60,15 @@ export class CaptureAnalyzer {
     if (k0 === L4_ICMP || k0 === L4_ICMPV6 || k1 === L4_ICMP || k1 === L4_ICMPV6) this.icmp.add(f);
   }
 
-  finish(file: string, read: ReadSummary): FileAnalysis {
+  finish(file: string, read: ReadSummary): CaptureSummary {
     const checksums = this.checksums.finish();
     const handshakes = this.handshakes.finish();
     const sizes = this.sizes.finish();
     const icmp = this.icmp.finish();
-    const findings = sortFindings([
-      ...checksumFindings(checksums, this.checksums, file),
-      ...handshakeFindings(handshakes, file),
-      ...sizeFindings(sizes, file),
-      ...icmpFindings(icmp, file),
-    ]);
     const window =
       this.counts.frames === 0 || !Number.isFinite(this.span[0])
         ? undefined
         : { first: this.span[0]!, last: this.span[1]!, seconds: Math.round((this.span[1]! - this.span[0]!) * 1e6) / 1e6 };
-    return { file, read: { ...read }, packets: this.counts, window, checksums, handshakes, sizes, icmp, findings };
+    return { file, read: { ...read }, packets: this.counts, window, checksums, handshakes, sizes, icmp };
   }
 }

@@ -1,5 +1,6 @@
 // Checksum verdicts per layer, and the bad ones grouped by cause, sender and destination port:
-// "one sender's datagrams arrive with bad checksums" (seed 000) is a per-sender statement.
+// "one sender's datagrams arrive with bad checksums" (seed 000) is a per-sender statement, so the
+// senders of every layer with bad sums are tallied too. Measuring only: the capture rules judge.
 import { CAUSE_LCO, CAUSE_OFFLOAD, CK_ABSENT, CK_BAD, CK_NONE, CK_OK, CK_UNVERIFIABLE, F_HAS_ID, F_L4_HEADER, L4_ICMP, L4_ICMPV6, L4_OTHER, L4_TCP, L4_UDP, type FlatPacket } from '../decode/flat.js';
 import { ipv4String, ipv6String } from '../decode/addr.js';
 import { AddressTable, OVERFLOW_TEXT } from './addresses.js';
@@ -9,45 +10,12 @@ import { AnswerTracker, PROTO_TCP, PROTO_UDP, type InnerFlow } from './answered.
 const MAX_GROUPS = 10_000;
 /** Bad outer sums of tunnel packets waiting to see whether their packet is answered. */
 const MAX_AWAITING_ANSWER = 4096;
-import { FrameSet, mergeFrames, type FrameSetJson } from './frame-set.js';
-import { makeFinding, type Finding } from './findings.js';
-import { ipField, layerLabel } from './layers.js';
+import { FrameSet } from './frame-set.js';
+import { mergeFrames, type FrameSetJson } from '../../evidence/frame-set.js';
+import { CAUSES, MAX_LISTED_HEALTHY, type BadGroup, type Cause, type ChecksumSummary, type LayerCounts, type LayerSenders, type SenderTally } from '../../evidence/capture-summary.js';
 
-export type Cause = 'wire' | 'offload' | 'lco' | 'unknown';
-export const CAUSES: Cause[] = ['wire', 'offload', 'lco', 'unknown'];
-
-export interface LayerCounts {
-  layer: string;
-  ok: number;
-  bad: number;
-  none: number;
-  unverifiable: number;
-  badByCause: Record<Cause, number>;
-}
-
-export interface BadGroup {
-  layer: string;
-  cause: Cause;
-  src: string;
-  dst: string;
-  dstPort?: number;
-  /**
-   * The packets were answered (an ICMP error quoting them, a TCP ACK, a UDP reply): the receiver
-   * took them, so the sum, wrong as captured, is an offload artefact (cause offload or lco).
-   */
-  answered?: true;
-  count: number;
-  /** One example: the value in the packet and the right one. */
-  example: { frame: number; got: number; expected?: number };
-  frames: FrameSetJson;
-}
-
-export interface ChecksumSummary {
-  layers: LayerCounts[];
-  badGroups: BadGroup[];
-  /** Outer UDP sums of a tunnel packet equal to 0xffff and bad (seed 004's NAT + offload bug). */
-  tunnelFfff: { count: number; frames: FrameSetJson; srcs: string[] };
-}
+export { CAUSES };
+export type { BadGroup, Cause, ChecksumSummary, LayerCounts };
 
 interface GroupState extends Omit<BadGroup, 'frames'> {
   frames: FrameSet;
@@ -297,14 +265,28 @@ export class ChecksumAccumulator {
     return t;
   }
 
-  /** Senders of `layer` packets and how many of theirs were ok / bad. */
-  senders(layer: string): Map<string, { ok: number; bad: number }> {
-    const out = new Map<string, { ok: number; bad: number }>();
-    const li = LAYER_ORDER.indexOf(layer);
-    if (li < 0) return out;
+  /**
+   * The senders of a layer with bad groups: how many were healthy, and the tallies of the groups'
+   * sources and of the busiest other healthy senders (what "the others are fine" needs).
+   */
+  private layerSenders(li: number, groupSrcs: ReadonlySet<string>): LayerSenders {
     const tally = this.senderTally[li]!;
-    for (const id of this.senderOrder[li]!) out.set(this.addrs.text(id), { ok: tally[2 * id]!, bad: tally[2 * id + 1]! });
-    return out;
+    const order = this.senderOrder[li]!;
+    let healthy = 0;
+    const keep = new Set<number>();
+    const others: number[] = [];
+    for (const id of order) {
+      const ok = tally[2 * id]!;
+      const bad = tally[2 * id + 1]!;
+      if (bad === 0 && ok > 0) healthy++;
+      if (groupSrcs.has(this.addrs.text(id))) keep.add(id);
+      else if (bad === 0 && ok > 0) others.push(id);
+    }
+    // The busiest healthy senders (stable: the first seen among equals).
+    for (const id of others.sort((a, b) => tally[2 * b]! - tally[2 * a]!).slice(0, MAX_LISTED_HEALTHY)) keep.add(id);
+    const tallies: SenderTally[] = [];
+    for (const id of order) if (keep.has(id)) tallies.push({ src: this.addrs.text(id), ok: tally[2 * id]!, bad: tally[2 * id + 1]! });
+    return { layer: LAYER_ORDER[li]!, healthy, tallies };
   }
 
   finish(): ChecksumSummary {
@@ -321,8 +303,19 @@ export class ChecksumAccumulator {
       layers.push(c);
     }
     // Frames of a group arrive out of order when some waited for an answer: put them in order.
-    const badGroups = this.groups.map((g) => ({ ...g, frames: inOrder(g.frames.toJSON()) })).sort((a, b) => b.count - a.count);
-    return { layers, badGroups, tunnelFfff: { count: this.ffffFrames.count, frames: this.ffffFrames.toJSON(), srcs: [...this.ffffSrcs] } };
+    const badGroups: BadGroup[] = this.groups.map((g) => ({ ...g, frames: inOrder(g.frames.toJSON()) })).sort((a, b) => b.count - a.count);
+    const groupSrcs = new Map<string, Set<string>>();
+    for (const g of this.groups) {
+      let srcs = groupSrcs.get(g.layer);
+      if (!srcs) groupSrcs.set(g.layer, (srcs = new Set()));
+      srcs.add(g.src);
+    }
+    const senders: LayerSenders[] = [];
+    for (let li = 0; li < LAYER_ORDER.length; li++) {
+      const srcs = groupSrcs.get(LAYER_ORDER[li]!);
+      if (srcs) senders.push(this.layerSenders(li, srcs));
+    }
+    return { layers, badGroups, tunnelFfff: { count: this.ffffFrames.count, frames: this.ffffFrames.toJSON(), srcs: [...this.ffffSrcs] }, senders };
   }
 }
 
@@ -330,202 +323,4 @@ function inOrder(set: FrameSetJson): FrameSetJson {
   const r = set.ranges;
   for (let i = 1; i < r.length; i++) if (r[i]!.from <= r[i - 1]!.to + 1) return { ...mergeFrames([{ count: set.count, frames: set }]), count: set.count };
   return set;
-}
-
-const MEANING: Record<Cause, string> = {
-  wire: 'the field is simply wrong as it travels',
-  offload: 'the field holds only the pseudo-header sum: the NIC fills it in after the capture point (tx checksum offload)',
-  lco: 'the outer VXLAN sum was computed as if the inner checksum were final (local checksum offload)',
-  unknown: 'wrong, and neither an offload nor an LCO pattern explains it',
-};
-
-function counterFor(layer: string): string {
-  if (layer.endsWith('-udp')) return 'Udp: InCsumErrors in /proc/net/snmp';
-  if (layer.endsWith('-tcp')) return 'Tcp: InCsumErrors in /proc/net/snmp';
-  if (layer.endsWith('-ipv4')) return 'Ip: InHdrErrors in /proc/net/snmp';
-  return 'the protocol error counters in /proc/net/snmp';
-}
-
-function portPhrase(groups: BadGroup[]): string {
-  const ports = [...new Set(groups.map((g) => g.dstPort).filter((p): p is number => p !== undefined))];
-  if (ports.length === 0) return '';
-  return ports.length === 1 ? ` to port ${ports[0]}` : ` to ports ${ports.slice(0, 4).join(', ')}${ports.length > 4 ? ', ...' : ''}`;
-}
-
-function senderPhrase(groups: BadGroup[], senders: Map<string, { ok: number; bad: number }>): string {
-  const bySrc = new Map<string, number>();
-  for (const g of groups) bySrc.set(g.src, (bySrc.get(g.src) ?? 0) + g.count);
-  const clean = [...senders]
-    .filter(([src, s]) => s.bad === 0 && s.ok > 0 && !bySrc.has(src))
-    .sort((x, y) => y[1].ok - x[1].ok)
-    .map(([src]) => src);
-  const list = [...bySrc].sort((a, b) => b[1] - a[1]);
-  const cleanNote = clean.length ? ` (${clean.length} other sender${clean.length > 1 ? 's' : ''} fine: ${clean.slice(0, 3).join(', ')}${clean.length > 3 ? ', ...' : ''})` : '';
-  if (list.length === 1) return `seen from sender ${list[0]![0]} only${cleanNote}`;
-  return `from ${list.length} senders: ${list.slice(0, 4).map(([s, n]) => `${s} (${n})`).join(', ')}${list.length > 4 ? ', ...' : ''}${cleanNote}`;
-}
-
-function senderPhraseZh(groups: BadGroup[], senders: Map<string, { ok: number; bad: number }>): string {
-  const bySrc = new Map<string, number>();
-  for (const g of groups) bySrc.set(g.src, (bySrc.get(g.src) ?? 0) + g.count);
-  const clean = [...senders].filter(([src, s]) => s.bad === 0 && s.ok > 0 && !bySrc.has(src)).map(([src]) => src);
-  const list = [...bySrc].sort((a, b) => b[1] - a[1]);
-  const cleanNote = clean.length ? `（另有 ${clean.length} 个发送方正常：${clean.slice(0, 3).join('、')}${clean.length > 3 ? '等' : ''}）` : '';
-  if (list.length === 1) return `只来自发送方 ${list[0]![0]}${cleanNote}`;
-  return `来自 ${list.length} 个发送方：${list.slice(0, 4).map(([s, n]) => `${s}（${n}）`).join('、')}${list.length > 4 ? '等' : ''}${cleanNote}`;
-}
-
-const LAYER_ZH: Record<string, string> = { outer: '外层', inner: '内层' };
-function layerZh(layer: string): string {
-  const [scope, proto] = layer.split('-', 2);
-  return `${LAYER_ZH[scope ?? ''] ?? scope} ${proto === 'ipv4' ? 'IPv4 头' : (proto ?? '').toUpperCase()}`;
-}
-
-/** A field filter for when the frame list is too long to spell out (needs checksum checks on). */
-function fieldFilter(layer: string, groups: BadGroup[]): string | undefined {
-  const [scope, proto] = layer.split('-', 2);
-  if (scope !== 'outer' || !proto) return undefined;
-  const field = proto === 'ipv4' ? 'ip' : proto;
-  const srcs = [...new Set(groups.map((g) => g.src))];
-  const src = srcs.length === 1 ? ` && ${ipField(srcs[0]!)}.src == ${srcs[0]}` : '';
-  return `${field}.checksum.status == "Bad"${src}`;
-}
-
-const ANSWERED_MEANING = 'a sum the sending kernel left for checksum offload (or computed for local checksum offload) that NAT changed afterwards without fixing it up, as when kube-proxy masquerades the outer VXLAN header of node-to-Service traffic (kb 1): the packets were answered, so the receiving kernel took them';
-const ANSWERED_MEANING_ZH = '发送端内核留给校验和卸载（或按本地校验和卸载计算）的校验和，之后被 NAT 改动而未修正，例如 kube-proxy 对节点访问 Service 流量的 VXLAN 外层头做 MASQUERADE（知识库第 1 条）：这些报文得到了应答，说明接收端内核已收下';
-
-/** Bad-looking outer sums whose packets were answered: delivered, so artefacts, whatever their value. */
-function answeredFinding(groups: BadGroup[], acc: ChecksumAccumulator, file?: string): Finding {
-  const n = groups.reduce((k, g) => k + g.count, 0);
-  const layer = groups[0]!.layer;
-  const ex = groups[0]!.example;
-  const exValue = `0x${ex.got.toString(16).padStart(4, '0')}${ex.expected !== undefined ? ` -> 0x${ex.expected.toString(16).padStart(4, '0')}` : ''}`;
-  const ports = [...new Set(groups.map((g) => g.dstPort).filter((p): p is number => p !== undefined))];
-  return makeFinding({
-    id: 'checksum-answered',
-    severity: 'info',
-    file,
-    message: `${n} ${layerLabel(layer)} checksum${n > 1 ? 's' : ''}${portPhrase(groups)} look${n > 1 ? '' : 's'} wrong, yet the packet${n > 1 ? 's were' : ' was'} answered (an ICMP error quoting it, a TCP ACK or a UDP reply): offload artefact${n > 1 ? 's' : ''}, not wire errors; ${senderPhrase(groups, acc.senders(layer))}; e.g. frame ${ex.frame}: ${exValue}`,
-    detail: `${ANSWERED_MEANING[0]!.toUpperCase()}${ANSWERED_MEANING.slice(1)}. A kernel drops a datagram with a wrong UDP sum before anything can answer it; these arrived (behind a veth, or on a NIC that trusts the partial sum).`,
-    frames: mergeFrames(groups),
-    zh: {
-      message: `${n} 个${ports.length ? `发往端口 ${ports.slice(0, 4).join('、')} 的` : ''}${layerZh(layer)}校验和看起来是错的，但报文得到了应答（引用它的 ICMP 差错、TCP ACK 或 UDP 回复）：是卸载造成的假象，不是线路错误；${senderPhraseZh(groups, acc.senders(layer))}；例如第 ${ex.frame} 帧：${exValue}`,
-      detail: `${ANSWERED_MEANING_ZH}。内核会在任何应答之前丢弃 UDP 校验和错误的数据报；这些报文已经到达（经过 veth，或网卡信任部分校验和）。`,
-    },
-  });
-}
-
-export function checksumFindings(sum: ChecksumSummary, acc: ChecksumAccumulator, file?: string): Finding[] {
-  const findings: Finding[] = [];
-  const totalBad = sum.layers.reduce((n, l) => n + l.bad, 0);
-  const artefacts = sum.layers.reduce((n, l) => n + l.badByCause.offload + l.badByCause.lco, 0);
-
-  if (sum.tunnelFfff.count > 0) {
-    findings.push(
-      makeFinding({
-        id: 'checksum-vxlan-ffff',
-        severity: 'error',
-        file,
-        message: `${sum.tunnelFfff.count} outer VXLAN UDP checksums are 0xffff and wrong (from ${sum.tunnelFfff.srcs.slice(0, 3).join(', ')}): the kernel bug where a NATed VXLAN packet on a device with tx checksum offload gets a bad outer sum; the receiver drops it`,
-        detail:
-          'Known kernel bug (fixed in 5.6.13, 5.4.41, 4.19.123, 4.14.181): shows as ~63 s delays to Services across nodes. Workaround: `ethtool --offload vxlan.calico rx off tx off` on the sending node (Calico >= 3.20 does it); permanent: upgrade the kernel.',
-        frames: sum.tunnelFfff.frames,
-        fallbackFilter: 'udp.checksum == 0xffff && vxlan',
-        zh: {
-          message: `${sum.tunnelFfff.count} 个外层 VXLAN UDP 校验和为 0xffff 且错误（来自 ${sum.tunnelFfff.srcs.slice(0, 3).join('、')}）：VXLAN 报文经过 NAT 且设备开启发送校验和卸载时的内核缺陷，接收端会丢弃`,
-          detail: '已知内核缺陷（5.6.13、5.4.41、4.19.123、4.14.181 修复），表现为跨节点访问 Service 延迟约 63 秒。临时规避：在发送节点执行 `ethtool --offload vxlan.calico rx off tx off`（Calico >= 3.20 会自动关闭）；根治：升级内核。',
-        },
-      }),
-    );
-  }
-
-  const answered = sum.badGroups.filter((g) => g.answered);
-  const nAnswered = answered.reduce((n, g) => n + g.count, 0);
-  if (totalBad > 0 && artefacts === totalBad - sum.tunnelFfff.count && sum.tunnelFfff.count === 0) {
-    const frames = mergeFrames(sum.badGroups);
-    const some = nAnswered > 0 ? ` (${nAnswered} on packets that were answered, so the receiver took them)` : '';
-    const someZh = nAnswered > 0 ? `（其中 ${nAnswered} 个所在的报文得到了应答，说明接收端已收下）` : '';
-    findings.push(
-      makeFinding({
-        id: 'checksum-artefacts-only',
-        severity: 'info',
-        file,
-        message: `all ${totalBad} bad checksums are offload artefacts${some}: this capture was taken on the sending host (or behind a veth), they prove nothing`,
-        detail: `${MEANING.offload}; or ${MEANING.lco}${nAnswered > 0 ? `; or ${ANSWERED_MEANING}` : ''}. Only a capture on the receiving host (or its ${counterFor('outer-udp')}) can show real checksum errors.`,
-        frames,
-        zh: {
-          message: `全部 ${totalBad} 个错误校验和都是卸载造成的假象${someZh}：此抓包在发送端（或 veth 之后）抓取，说明不了问题`,
-          detail: `发送端开启校验和卸载时，抓包点看到的校验和字段只含伪首部和，由网卡稍后填写；VXLAN 外层校验和按本地校验和卸载（LCO）计算${nAnswered > 0 ? `；${ANSWERED_MEANING_ZH}` : ''}。只有接收端的抓包（或其 /proc/net/snmp 中的 Udp: InCsumErrors）才能证明真正的校验和错误。`,
-        },
-      }),
-    );
-    return findings;
-  }
-
-  if (answered.length > 0) findings.push(answeredFinding(answered, acc, file));
-
-  for (const layerCounts of sum.layers) {
-    for (const cause of CAUSES) {
-      const groups = sum.badGroups.filter((g) => g.layer === layerCounts.layer && g.cause === cause && !g.answered);
-      if (groups.length === 0) continue;
-      const n = groups.reduce((k, g) => k + g.count, 0);
-      const what = `${n} ${layerLabel(layerCounts.layer)} checksum${n > 1 ? 's' : ''}${portPhrase(groups)}`;
-      const are = n > 1 ? 'are' : 'is';
-      const who = senderPhrase(groups, acc.senders(layerCounts.layer));
-      const whoZh = senderPhraseZh(groups, acc.senders(layerCounts.layer));
-      const ports = [...new Set(groups.map((g) => g.dstPort).filter((p): p is number => p !== undefined))];
-      const whatZh = `${n} 个${ports.length ? `发往端口 ${ports.slice(0, 4).join('、')} 的` : ''}${layerZh(layerCounts.layer)}校验和`;
-      const ex = groups[0]!.example;
-      const exValue = `0x${ex.got.toString(16).padStart(4, '0')}${ex.expected !== undefined ? ` -> 0x${ex.expected.toString(16).padStart(4, '0')}` : ''}`;
-      const exText = `e.g. frame ${ex.frame}: ${exValue}`;
-      const exZh = `例如第 ${ex.frame} 帧：${exValue}`;
-      const frames = mergeFrames(groups);
-      const fallbackFilter = fieldFilter(layerCounts.layer, groups);
-      if (cause === 'wire') {
-        findings.push(
-          makeFinding({
-            id: 'checksum-wire',
-            severity: 'error',
-            file,
-            message: `${what} ${are} wrong on the wire: the receiver's kernel drops them (${counterFor(layerCounts.layer)}); ${who}; ${exText}`,
-            detail:
-              'Not an offload pattern: the sending host (its kernel build or NIC) or a device on the path wrote a wrong sum. Capture on the sender too (`podpath pcap diff`), compare its kernel build and offloads with a healthy node.',
-            frames,
-            fallbackFilter,
-            zh: {
-              message: `${whatZh}在线路上就是错的：接收端内核会丢弃它们（${counterFor(layerCounts.layer)}）；${whoZh}；${exZh}`,
-              detail: '不是卸载造成的：发送主机（内核版本或网卡）或路径上的设备写入了错误的校验和。请在发送端也抓包（`podpath pcap diff`），并与正常节点对比内核版本和卸载设置。',
-            },
-          }),
-        );
-      } else if (cause === 'unknown') {
-        findings.push(
-          makeFinding({
-            id: 'checksum-unknown',
-            severity: 'warning',
-            file,
-            message: `${what} ${are} wrong, and no offload pattern explains it; ${who}; ${exText}`,
-            detail: `If this capture was taken on the receiving host these packets are dropped (${counterFor(layerCounts.layer)}); if on the sender, capture on the receiver to tell.`,
-            frames,
-            fallbackFilter,
-            zh: { message: `${whatZh}是错的，且不符合任何卸载模式；${whoZh}；${exZh}`, detail: `若此抓包在接收端抓取，这些报文会被丢弃（${counterFor(layerCounts.layer)}）；若在发送端抓取，请到接收端抓包确认。` },
-          }),
-        );
-      } else {
-        findings.push(
-          makeFinding({
-            id: cause === 'offload' ? 'checksum-offload' : 'checksum-lco',
-            severity: 'info',
-            file,
-            message: `${what} ${are} ${cause === 'offload' ? 'tx offload' : 'local checksum offload (LCO)'} artefact${n > 1 ? 's' : ''}, ${who}: captured on the sending host, they prove nothing`,
-            detail: `${MEANING[cause]}.`,
-            frames,
-            fallbackFilter,
-            zh: { message: `${whatZh}是${cause === 'offload' ? '发送校验和卸载' : '本地校验和卸载（LCO）'}造成的假象，${whoZh}：在发送端抓取，说明不了问题` },
-          }),
-        );
-      }
-    }
-  }
-  return findings;
 }

@@ -1,45 +1,14 @@
 // TCP handshakes per connection, outer and inside tunnels: SYN and SYN-ACK retransmissions with
 // their intervals, and whether the handshake completed. The kernel retries a SYN after 1, 2, 4,
-// 8, 16, 32 s (tcp_syn_retries = 6, ~63 s in all): seeing that sequence names the symptom.
+// 8, 16, 32 s (tcp_syn_retries = 6, ~63 s in all): seeing that sequence names the symptom (the
+// capture rules do; this only measures).
 import { TCP_ACK, TCP_RST, TCP_SYN } from '../types.js';
 import { CAUSE_LCO, CAUSE_OFFLOAD, CK_BAD, F_L4_HEADER, L4_TCP, type FlatPacket } from '../decode/flat.js';
 import { AddressTable } from './addresses.js';
 import { endpoint, type Scope } from './layers.js';
-import { frameSetOf, makeFinding, type Finding } from './findings.js';
+import type { Handshake, HandshakeState, HandshakeSummary } from '../../evidence/capture-summary.js';
 
-export type HandshakeState = 'completed' | 'reset' | 'no-synack' | 'synack-no-ack';
-
-export interface Handshake {
-  scope: Scope;
-  client: string;
-  server: string;
-  state: HandshakeState;
-  /** Timestamps relative to the first SYN, in seconds. */
-  syns: number[];
-  synAcks: number[];
-  /** Seconds between successive SYNs (then between successive SYN-ACKs). */
-  synIntervals: number[];
-  synAckIntervals: number[];
-  /** The SYN retransmissions follow the kernel's doubling back-off. */
-  backoff: boolean;
-  /** Seconds from the first SYN to the client's ACK, when it completed. */
-  completedAfter?: number;
-  /** SYNs whose enclosing packet had a bad outer checksum (not an offload artefact). */
-  synsWithBadOuterChecksum: number;
-  /** The last SYN came less than one retry before the end of the capture. */
-  inProgressAtEnd: boolean;
-  frames: number[];
-}
-
-export interface HandshakeSummary {
-  /** Connections whose SYN was seen. */
-  total: number;
-  completed: number;
-  completedFirstTry: number;
-  /** Connections worth a look: retransmissions, or not completed (capped). */
-  notable: Handshake[];
-  notableTruncated: boolean;
-}
+export type { Handshake, HandshakeState, HandshakeSummary };
 
 const MAX_EVENTS = 20;
 const MAX_TRACKED = 100_000;
@@ -233,114 +202,4 @@ function toHandshake(c: Conn, lastTs: number): Handshake {
     inProgressAtEnd: state !== 'completed' && state !== 'reset' && lastTs - (c.t0 + lastSyn) < nextRetry,
     frames: c.frames,
   };
-}
-
-const secs = (xs: number[]) => xs.map((x) => (x >= 10 ? x.toFixed(0) : x.toFixed(1).replace(/\.0$/, ''))).join(', ');
-
-function describe(h: Handshake): string {
-  const parts = [`SYN x${h.syns.length}`];
-  if (h.synIntervals.length) parts.push(`retries after ${secs(h.synIntervals)} s`);
-  if (h.synAcks.length) parts.push(`SYN-ACK x${h.synAcks.length}`);
-  if (h.backoff) {
-    const total = h.syns[h.syns.length - 1]!;
-    parts.push(`exponential back-off, ${total.toFixed(0)} s in all`);
-  }
-  return parts.join(', ');
-}
-
-function describeZh(h: Handshake): string {
-  const parts = [`SYN ${h.syns.length} 次`];
-  if (h.synIntervals.length) parts.push(`重传间隔 ${secs(h.synIntervals)} 秒`);
-  if (h.synAcks.length) parts.push(`SYN-ACK ${h.synAcks.length} 次`);
-  if (h.backoff) parts.push(`指数退避，共 ${h.syns[h.syns.length - 1]!.toFixed(0)} 秒`);
-  return parts.join('，');
-}
-
-export function handshakeFindings(sum: HandshakeSummary, file?: string): Finding[] {
-  const findings: Finding[] = [];
-  const group = (pred: (h: Handshake) => boolean) => sum.notable.filter(pred);
-  const example = (hs: Handshake[]) => {
-    const h = hs[0]!;
-    const more = hs.length > 1 ? ` (and ${hs.length - 1} more)` : '';
-    return `${h.scope === 'inner' ? 'inner ' : ''}${h.client} -> ${h.server}: ${describe(h)}${more}`;
-  };
-  const exampleZh = (hs: Handshake[]) => {
-    const h = hs[0]!;
-    return `${h.scope === 'inner' ? '内层 ' : ''}${h.client} -> ${h.server}：${describeZh(h)}${hs.length > 1 ? `（另有 ${hs.length - 1} 个）` : ''}`;
-  };
-  const frames = (hs: Handshake[]) => frameSetOf(hs.flatMap((h) => h.frames));
-
-  const synackNoAck = group((h) => h.state === 'synack-no-ack' && !(h.inProgressAtEnd && h.synAcks.length < 2));
-  if (synackNoAck.length) {
-    findings.push(
-      makeFinding({
-        id: 'handshake-synack-no-ack',
-        severity: 'error',
-        file,
-        message: `${synackNoAck.length} TCP handshake${synackNoAck.length > 1 ? 's' : ''} never completed: the server answered with SYN-ACK but no ACK came back; ${example(synackNoAck)}`,
-        detail:
-          'Repeated SYN-ACKs with repeated SYNs mean the server\'s answers do not reach the client (return path: routes on the client node, e.g. NetworkManager managing flannel.1/cni0, or rp_filter). On the client, `ip route get <server>` must not say `local`.',
-        frames: frames(synackNoAck),
-        zh: {
-          message: `${synackNoAck.length} 个 TCP 握手始终未完成：服务端回了 SYN-ACK，但客户端的 ACK 始终没有回来；${exampleZh(synackNoAck)}`,
-          detail: 'SYN 与 SYN-ACK 反复重传，说明服务端的应答到不了客户端（回程路径：客户端节点的路由，例如 NetworkManager 接管了 flannel.1/cni0，或 rp_filter）。在客户端执行 `ip route get <服务端>`，结果不应是 `local`。',
-        },
-      }),
-    );
-  }
-  const noAnswer = group((h) => h.state === 'no-synack' && !(h.inProgressAtEnd && h.syns.length < 2));
-  if (noAnswer.length) {
-    const backoff = noAnswer.filter((h) => h.backoff);
-    findings.push(
-      makeFinding({
-        id: 'handshake-no-answer',
-        severity: 'error',
-        file,
-        message: `${noAnswer.length} TCP handshake${noAnswer.length > 1 ? 's' : ''} never completed: SYN without any answer${backoff.length ? ` (kernel back-off 1, 2, 4, 8... s seen on ${backoff.length})` : ''}; ${example(backoff.length ? backoff : noAnswer)}`,
-        detail:
-          'Nothing answered the SYN within the capture: it is dropped on the way (or at the server, e.g. a bad outer checksum or a firewall), or the answer is. Capture on the server node too and run `podpath pcap diff`.',
-        frames: frames(noAnswer),
-        zh: {
-          message: `${noAnswer.length} 个 TCP 握手始终未完成：SYN 没有任何应答${backoff.length ? `（其中 ${backoff.length} 个呈内核 1、2、4、8... 秒退避）` : ''}；${exampleZh(backoff.length ? backoff : noAnswer)}`,
-          detail: '抓包期间没有任何应答：SYN 在路上（或在服务端，例如外层校验和错误、防火墙）被丢弃，或应答被丢弃。请在服务端节点同时抓包并运行 `podpath pcap diff`。',
-        },
-      }),
-    );
-  }
-  const refused = group((h) => h.state === 'reset');
-  if (refused.length) {
-    findings.push(
-      makeFinding({
-        id: 'handshake-refused',
-        severity: 'info',
-        file,
-        message: `${refused.length} TCP connection attempt${refused.length > 1 ? 's were' : ' was'} refused (RST to the SYN); ${example(refused)}`,
-        detail: 'The path works; nothing listens on that port, or a firewall rejects (kube-proxy rejects Services without endpoints).',
-        frames: frames(refused),
-        zh: { message: `${refused.length} 个 TCP 连接被拒绝（SYN 收到 RST）；${exampleZh(refused)}`, detail: '路径是通的；该端口无人监听，或被防火墙拒绝（kube-proxy 会拒绝没有 endpoint 的 Service）。' },
-      }),
-    );
-  }
-  const slow = group((h) => h.state === 'completed' && h.syns.length > 1);
-  if (slow.length) {
-    const backoff = slow.filter((h) => h.backoff);
-    const bad = slow.filter((h) => h.synsWithBadOuterChecksum > 0);
-    const badNote = bad.length ? `; the retried SYNs of ${bad.length} were carried in packets with a bad outer checksum` : '';
-    findings.push(
-      makeFinding({
-        id: 'handshake-slow',
-        severity: 'warning',
-        file,
-        message: `${slow.length} TCP handshake${slow.length > 1 ? 's' : ''} completed only after SYN retransmissions${backoff.length ? ` (${backoff.length} with the kernel's exponential back-off)` : ''}; ${example(backoff.length ? backoff : slow)}, completed after ${(backoff[0] ?? slow[0]!).completedAfter?.toFixed(1)} s${badNote}`,
-        detail:
-          'Each lost SYN costs the next retry (1, 2, 4, 8, 16, 32 s): a first request that takes ~63 s is six lost SYNs. Find out why the first SYNs are dropped (bad outer checksum: see the checksum findings).',
-        frames: frames(slow),
-        zh: {
-          message: `${slow.length} 个 TCP 握手在 SYN 重传之后才完成${backoff.length ? `（${backoff.length} 个呈内核指数退避）` : ''}；${exampleZh(backoff.length ? backoff : slow)}，${(backoff[0] ?? slow[0]!).completedAfter?.toFixed(1)} 秒后完成${bad.length ? `；其中 ${bad.length} 个的重传 SYN 所在报文外层校验和错误` : ''}`,
-          detail: '每丢一个 SYN 就要等下一次重传（1、2、4、8、16、32 秒）：首个请求约 63 秒才返回，就是丢了六个 SYN。请查明前几个 SYN 为何被丢弃（外层校验和错误：见校验和结论）。',
-        },
-      }),
-    );
-  }
-  return findings;
 }

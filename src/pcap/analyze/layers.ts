@@ -1,7 +1,8 @@
-// Names for the layers of a decoded packet, shared by the analyzers and the output.
+// The layers of a decoded packet and their endpoints, shared by the analyzers.
 import type { DecodedPacket, L4Info, PacketLayers } from '../types.js';
 
-export type Scope = 'outer' | 'inner';
+export type { Scope } from '../../evidence/capture-summary.js';
+import type { Scope } from '../../evidence/capture-summary.js';
 
 export interface ScopedLayers {
   scope: Scope;
@@ -17,26 +18,6 @@ export function scopes(pkt: DecodedPacket): ScopedLayers[] {
 
 export function l4Name(l4: L4Info): string {
   return l4.kind;
-}
-
-const LAYER_LABEL: Record<string, string> = {
-  ipv4: 'IPv4 header',
-  udp: 'UDP',
-  tcp: 'TCP',
-  icmp: 'ICMP',
-  icmpv6: 'ICMPv6',
-};
-
-/** `outer UDP`, `inner IPv4 header`. */
-export function layerLabel(layer: string): string {
-  const [scope, proto] = layer.split('-', 2);
-  return `${scope} ${LAYER_LABEL[proto ?? ''] ?? proto}`;
-}
-
-/** `外层 UDP`, `内层 IPv4 首部`. */
-export function layerLabelZh(layer: string): string {
-  const [scope, proto] = layer.split('-', 2);
-  return `${scope === 'inner' ? '内层' : '外层'} ${proto === 'ipv4' ? 'IPv4 首部' : (LAYER_LABEL[proto ?? ''] ?? proto)}`;
 }
 
 export function endpoint(addr: string, port: number | undefined): string {

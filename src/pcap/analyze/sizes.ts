@@ -2,8 +2,8 @@
 // N bytes ever appears" can be said. Sizes are IP total lengths (what an MTU limits).
 import { F_FRAGMENT, F_L4_HEADER, L4_NAME, L4_OTHER, L4_TCP, L4_UDP, type FlatPacket } from '../decode/flat.js';
 import { AddressTable } from './addresses.js';
-import { makeFinding, type Finding } from './findings.js';
-import { FrameSet, type FrameSetJson } from './frame-set.js';
+import { FrameSet } from './frame-set.js';
+import type { FlowSizes, SizeSummary } from '../../evidence/capture-summary.js';
 
 /**
  * Upper bounds of the buckets, in bytes of IP total length. The edges that matter:
@@ -12,37 +12,9 @@ import { FrameSet, type FrameSetJson } from './frame-set.js';
  */
 export const SIZE_BUCKETS = [128, 512, 1024, 1400, 1450, 1472, 1500, 9000] as const;
 export const SIZE_BUCKET_LABELS = [...SIZE_BUCKETS.map((b) => `<=${b}`), '>9000'];
-const NOTABLE_EDGES = [1400, 1450, 1472, 1480, 1500, 8950, 9000];
 const MAX_FLOWS = 10_000;
 
-export interface FlowSizes {
-  /** `src > dst proto/port`: port is the tunnel or the lower (service) port. */
-  flow: string;
-  /** `outer`: as on the wire; `inner`: the packet inside a VXLAN/Geneve tunnel (a pod's flow). */
-  scope: 'outer' | 'inner';
-  src: string;
-  dst: string;
-  proto: string;
-  port?: number;
-  packets: number;
-  bytes: number;
-  buckets: number[];
-  maxIpLength: number;
-  maxFrame: number;
-  /** Largest UDP length field (a first fragment carries the whole datagram's). */
-  maxUdpLength?: number;
-  /** Packets at exactly maxIpLength. */
-  atMax: number;
-  fragments: number;
-}
-
-export interface SizeSummary {
-  bucketLabels: string[];
-  flows: FlowSizes[];
-  /** Flows past the cap, lumped together. */
-  otherFlows: number;
-  fragmentFrames: FrameSetJson;
-}
+export type { FlowSizes, SizeSummary };
 
 function bucketBySearch(len: number): number {
   for (let i = 0; i < SIZE_BUCKETS.length; i++) if (len <= SIZE_BUCKETS[i]!) return i;
@@ -178,54 +150,4 @@ export class SizeAccumulator {
     const flows = all.sort((a, b) => b.packets - a.packets);
     return { bucketLabels: SIZE_BUCKET_LABELS, flows, otherFlows: this.otherFlows, fragmentFrames: this.fragments.toJSON() };
   }
-}
-
-/**
- * The packets of a flow at its largest size. Inside a tunnel the fields are taken from the second
- * IP layer (Wireshark >= 4.0's `#2`), so the outer header cannot satisfy them by itself.
- */
-function sizeFilter(f: FlowSizes): string {
-  const n = f.scope === 'inner' ? '#2' : '';
-  const v6 = f.src.includes(':');
-  // An inner IPv6 packet may sit in an outer IPv4 one: count the IPv6 layers alone then.
-  const k = f.scope === 'inner' && v6 ? '' : n;
-  return v6 ? `ipv6.src${k} == ${f.src} && ipv6.dst${k} == ${f.dst} && ipv6.plen${k} == ${f.maxIpLength - 40}` : `ip.src${n} == ${f.src} && ip.dst${n} == ${f.dst} && ip.len${n} == ${f.maxIpLength}`;
-}
-
-export function sizeFindings(sum: SizeSummary, file?: string): Finding[] {
-  const findings: Finding[] = [];
-  // A flow that keeps hitting the same ceiling at an MTU edge: the path or the sender caps it.
-  for (const f of sum.flows) {
-    if (f.packets < 20 || !NOTABLE_EDGES.includes(f.maxIpLength)) continue;
-    if (f.atMax < Math.max(3, f.packets * 0.05)) continue;
-    findings.push(
-      makeFinding({
-        id: 'size-ceiling',
-        severity: 'info',
-        file,
-        message: `${f.scope === 'inner' ? 'inner ' : ''}${f.flow}: nothing above ${f.maxIpLength} bytes (IP) ever appears, and ${f.atMax} of ${f.packets} packets are exactly that size: something caps this flow at ${f.maxIpLength} (MTU ${f.maxIpLength}${f.proto === 'udp' ? `, UDP payload ${f.maxIpLength - 28}` : ''})`,
-        detail: `If larger packets are sent and never arrive, compare with a capture on the sender (\`podpath pcap diff\`): a device dropping larger packets shows there as loss above this size.${f.scope === 'inner' ? ' Inside a tunnel, this is the overlay MTU at work (underlay MTU - 50 for VXLAN); in Wireshark, decode flannel\'s port as VXLAN for the filter to see the inner layer (-d udp.port==8472,vxlan).' : ''}`,
-        zh: {
-          message: `${f.scope === 'inner' ? '内层 ' : ''}${f.flow}：从未出现大于 ${f.maxIpLength} 字节（IP）的报文，${f.packets} 个中有 ${f.atMax} 个正好是这个大小：有东西把该流限制在 ${f.maxIpLength} 字节`,
-          detail: `若发送了更大的报文却始终收不到，请与发送端的抓包对比（\`podpath pcap diff\`）：丢弃大包的设备会表现为超过该大小的报文全部丢失。${f.scope === 'inner' ? '在隧道内，这是 overlay MTU 的限制（VXLAN 为 underlay MTU - 50）；在 Wireshark 中需先把 flannel 的端口解码为 VXLAN，过滤器才能看到内层（-d udp.port==8472,vxlan）。' : ''}`,
-        },
-        filter: sizeFilter(f),
-      }),
-    );
-  }
-  if (sum.fragmentFrames.count > 0) {
-    const flows = sum.flows.filter((f) => f.fragments > 0);
-    findings.push(
-      makeFinding({
-        id: 'size-fragments',
-        severity: 'info',
-        file,
-        message: `${sum.fragmentFrames.count} IP fragments (${flows.slice(0, 3).map((f) => f.flow).join('; ')}): datagrams larger than the path MTU; a device that drops fragments or large UDP loses these datagrams whole`,
-        frames: sum.fragmentFrames,
-        fallbackFilter: 'ip.flags.mf == 1 || ip.frag_offset > 0',
-        zh: { message: `${sum.fragmentFrames.count} 个 IP 分片：数据报大于路径 MTU；丢弃分片或大 UDP 的设备会让这些数据报整个丢失` },
-      }),
-    );
-  }
-  return findings;
 }

@@ -13,6 +13,7 @@ import type { DecodedPacket } from '../types.js';
 import { tsOf } from '../analyze/layers.js';
 import { AddressTable, Column, RateMeter } from './columns.js';
 import { LIMITS } from '../../util/limits.js';
+import type { AlteredPacket } from '../../evidence/capture-diff.js';
 import { alteredFields, datagramSize, invariantsOf, KeyHasher, type KeyOptions } from './key.js';
 
 export const MAX_INDEXED = LIMITS.pcapDiffIndexedPackets.value;
@@ -104,11 +105,7 @@ function tcpLength(pkt: DecodedPacket): number {
   return l.l4?.kind === 'tcp' ? (l.ip?.totalLength ?? 0) : 0;
 }
 
-export interface AlteredPacket {
-  senderFrame: number;
-  receiverFrame: number;
-  fields: string[];
-}
+export type { AlteredPacket };
 
 export class DiffEngine {
   readonly addrs = new AddressTable();

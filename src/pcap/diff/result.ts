@@ -1,96 +1,15 @@
-// Turns a DiffEngine's state into the verdicts: clock offset, capture overlap, loss per
-// direction, and whether the loss depends on size, on time or on rate (a blackhole).
-import { FrameSet, type FrameSetJson } from '../analyze/frame-set.js';
-import { DiffEngine, Unmatched, type AlteredPacket } from './engine.js';
+// Turns a DiffEngine's state into the measured comparison (evidence/capture-diff.ts): clock
+// offset, capture overlap, loss per direction, and the loss by size, by time window and by rate
+// (runs of consecutive losses). Saying what that means is the capture rules' job.
+import { FrameSet } from '../analyze/frame-set.js';
+import { DiffEngine, Unmatched } from './engine.js';
 import { RateMeter } from './columns.js';
+import type { CaptureDiff, CaptureSide, DirectionLoss, LossRun } from '../../evidence/capture-diff.js';
 
-export interface CaptureSide {
-  file: string;
-  frames: number;
-  ipPackets: number;
-  /** Own clock, seconds since the epoch. */
-  first?: number;
-  last?: number;
-  seconds: number;
-  /** The busiest address: this side's host. */
-  host?: string;
-  error?: { code: string; message: string; offset: number };
-}
-
-export interface LossRun {
-  kind: 'size' | 'blackhole' | 'window' | 'burst';
-  /** Sender clock, seconds since the epoch. */
-  start: number;
-  end: number;
-  /** From the first lost packet until the next packet of the pair got through (or the end). */
-  seconds: number;
-  /** True when nothing got through after it, within the overlap. */
-  untilEnd: boolean;
-  packets: number;
-  smallest: number;
-  largest: number;
-  firstFrame: number;
-  lastFrame: number;
-  /** The sender's rate over the second before the first lost packet (bit/s). */
-  rateAtStart: number;
-  /** The highest rate at which the sender's packets still got through before (bit/s). */
-  rateOkBefore: number;
-}
-
-export interface Direction {
-  from: string;
-  to: string;
-  /** Packets from `from` to `to` in the overlap, in the capture where they start. */
-  sent: number;
-  delivered: number;
-  lost: number;
-  /** Frame numbers in the capture of `from`. */
-  lostFrames: FrameSetJson;
-}
-
+export type { CaptureSide, LossRun };
 /** A direction judged in full: loss by size, by time and by rate. */
-export interface ForwardDirection extends Direction {
-  /** Not judged: sent while the receiver was not capturing. */
-  outsideOverlap: number;
-  /** Not judged: unmatched TCP while segmentation offload (TSO/GSO, GRO) shows in a capture. */
-  notComparable: number;
-  maxDeliveredSize?: number;
-  /** Every packet above `threshold` bytes (the largest delivered datagram) was lost. */
-  size?: { threshold: number; lostAbove: number; largestLost: number; lostAtOrBelow: number; lostAtOrBelowOutsideRuns: number; frames: FrameSetJson };
-  runs: LossRun[];
-  runsTruncated: boolean;
-  /** Highest, average and median (of 1 s bins) rate of the sender's host (bit/s). */
-  peakRate: number;
-  meanRate: number;
-  medianRate: number;
-}
-
-export interface DiffResult {
-  sender: CaptureSide;
-  receiver: CaptureSide;
-  /** Receiver clock minus sender clock (s), median over matched pairs; includes the one-way delay. */
-  clock: { offset: number; basis: 'matched' | 'assumed-zero'; pairs: number; spread: number };
-  overlap: { start: number; end: number; seconds: number; ofSender: number; ofReceiver: number };
-  matched: number;
-  forward: ForwardDirection;
-  /** Judged as the forward direction, from the receiver's capture (its frames; times on the sender's clock). */
-  reverse: ForwardDirection;
-  altered: { count: number; fields: Record<string, number>; examples: AlteredPacket[]; senderFrames: FrameSetJson };
-  /** Largest TCP packet (IP length, inner for a tunnel) per capture; above 1500 means TSO/GSO (sender) or GRO (receiver). */
-  segmentationOffload: { suspected: boolean; largestTcpSender: number; largestTcpReceiver: number };
-  /** Receiver packets from the sender's host with no copy in the sender's capture. */
-  receiverOnly: number;
-  limits: {
-    receiverIndexTruncated: boolean;
-    unmatchedDropped: number;
-    /** Sender packets of sources past the rate-meter cap (no rate known for them). */
-    rateSourcesDropped: number;
-    /** Sender packets of address pairs past the pair cap (matched or not, no per-pair counters). */
-    pairsDropped: number;
-    /** Address lookups past the address cap (those addresses share one id, shown as `?`). */
-    addressesOverflowed: number;
-  };
-}
+export type ForwardDirection = DirectionLoss;
+export type DiffResult = CaptureDiff;
 
 export interface FinishOptions {
   senderFile: string;

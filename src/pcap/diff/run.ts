@@ -1,11 +1,10 @@
-// `pcap diff`: index the receiver's capture, then stream the sender's through the index.
+// `pcap diff`: index the receiver's capture, then stream the sender's through the index; the
+// result is the measured comparison (the capture rules judge it).
 import { readCapture } from '../reader/index.js';
 import { decodeFrame } from '../decode/index.js';
 import type { DecodeOptions, ReadSummary } from '../types.js';
-import type { Finding } from '../analyze/findings.js';
 import { DiffEngine } from './engine.js';
 import { finishDiff, type DiffResult } from './result.js';
-import { diffFindings } from './findings.js';
 
 export interface DiffOptions {
   vxlanPorts?: number[];
@@ -17,7 +16,6 @@ export interface DiffOptions {
 
 export interface DiffOutcome {
   result: DiffResult;
-  findings: Finding[];
   errors: { file: string; error: NonNullable<ReadSummary['error']> }[];
 }
 
@@ -32,5 +30,5 @@ export async function diffCaptures(sender: string, receiver: string, opts: DiffO
   const result = finishDiff(engine, { senderFile: sender, receiverFile: receiver, senderHost: opts.senderHost, receiverHost: opts.receiverHost });
   if (s.error) result.sender.error = s.error;
   if (r.error) result.receiver.error = r.error;
-  return { result, findings: diffFindings(result), errors };
+  return { result, errors };
 }

@@ -5,6 +5,7 @@
 // one language) is one span with its `lang` and always shows; text with no language (names,
 // numbers, commands, evidence) is written once.
 import type { Lang, Localized } from '../../engine/types.js';
+import { formatMessage } from '../../util/i18n.js';
 import { html, SafeHtml, type HtmlValue } from './html.js';
 
 export const LANGS: readonly Lang[] = ['en', 'zh'];
@@ -61,6 +62,5 @@ export function paired(lang: Lang, main: string, other?: string): Text {
 
 /** `{name}` placeholders filled in each language. */
 export function fill(t: Localized, vars: Record<string, string | number>): Localized {
-  const f = (s: string) => s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
-  return { en: f(t.en), zh: f(t.zh) };
+  return { en: formatMessage(t.en, vars), zh: formatMessage(t.zh, vars) };
 }

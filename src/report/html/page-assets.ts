@@ -108,7 +108,7 @@ h2,h3,h4{break-after:avoid}
 export const SCRIPT = `
 (function(){
 var d=document,h=d.documentElement;h.classList.add('js');
-var SAID={en:{copied:'Copied',selected:'Selected: press Ctrl+C'},zh:{copied:'已复制',selected:'已选中:请按 Ctrl+C'}};
+var SAID=${JSON.stringify({ en: { copied: w('copied').en, selected: w('selectedForCopy').en }, zh: { copied: w('copied').zh, selected: w('selectedForCopy').zh } })};
 function all(s,root){return Array.prototype.slice.call((root||d).querySelectorAll(s));}
 function setLang(l){
  if(l!=='en'&&l!=='zh')return;

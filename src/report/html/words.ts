@@ -2,7 +2,7 @@
 import type { Lang, Localized, Severity } from '../../engine/types.js';
 import { label, severityLabel, type LabelKey } from '../labels.js';
 
-const WORDS = {
+export const HTML_WORDS = {
   pageTitle: { en: 'podpath report', zh: 'podpath 报告' },
   generated: { en: 'Generated {at} by podpath {version}', zh: '由 podpath {version} 生成于 {at}' },
   language: { en: 'Language', zh: '语言' },
@@ -79,12 +79,17 @@ const WORDS = {
   unreadableBundle: { en: 'This evidence could not be read', zh: '无法读取这些证据' },
   peerNone: { en: 'No report from the peer', zh: '没有对端的报告' },
   skipLink: { en: 'Skip to the summary', zh: '跳到摘要' },
+  /** Said by the page's script after a copy button is pressed. */
+  copied: { en: 'Copied', zh: '已复制' },
+  selectedForCopy: { en: 'Selected: press Ctrl+C', zh: '已选中:请按 Ctrl+C' },
+  /** A time axis's title with its unit. */
+  inSeconds: { en: '{title} (s)', zh: '{title}(秒)' },
 } satisfies Record<string, Localized>;
 
-export type WordKey = keyof typeof WORDS;
+export type WordKey = keyof typeof HTML_WORDS;
 
 export function w(key: WordKey): Localized {
-  return WORDS[key];
+  return HTML_WORDS[key];
 }
 
 /** A label shared with the text and Markdown reports, in both languages. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findBadUdpChecksumBuild, natChecksumFix } from './kernel-builds.js';
+import { findBadUdpChecksumBuild, natChecksumFix, natChecksumFixReleases } from './kernel-builds.js';
 import { compareKernelReleases, parseKernelRelease } from './kernel-version.js';
 
 describe('kernel releases', () => {
@@ -35,5 +35,10 @@ describe('kernel releases', () => {
     expect(natChecksumFix('3.10.0-1160.el7.x86_64')).toMatchObject({ fixed: false, backportPossible: true });
     expect(natChecksumFix('4.19.90-52.49.v2207.ky10.x86_64').fixed).toBe(false);
     expect(natChecksumFix('x').fixed).toBeUndefined();
+  });
+  it('lists the releases with the NAT checksum fix for messages (the capture rule reads them here)', () => {
+    expect(natChecksumFixReleases()).toEqual({ confirmed: ['5.7', '5.4.41', '4.19.123', '4.14.181'], unconfirmed: ['5.6.13'] });
+    // Every listed release is one natChecksumFix calls fixed.
+    for (const r of natChecksumFixReleases().confirmed) expect(natChecksumFix(r.split('.').length === 2 ? `${r}.0` : r).fixed, r).toBe(true);
   });
 });

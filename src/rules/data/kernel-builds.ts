@@ -67,3 +67,15 @@ export function natChecksumFix(release: string): FixVerdict {
   // No stable series of this line got the fix: only 5.7 counts. Kept symbolic: it goes into both languages.
   return { fixed: false, basis: `${maj}.${min}.${patch} < 5.7`, backportPossible };
 }
+
+/**
+ * The releases that carry the fix, as a message lists them: mainline first, then the confirmed
+ * stable releases (newest series first, as listed); the unconfirmed ones apart.
+ */
+export function natChecksumFixReleases(): { confirmed: string[]; unconfirmed: string[] } {
+  const v = (s: { series: [number, number]; fromPatch: number }) => `${s.series[0]}.${s.series[1]}.${s.fromPatch}`;
+  return {
+    confirmed: [NAT_CHECKSUM_MAINLINE.slice(0, 2).join('.'), ...NAT_CHECKSUM_FIXED.filter((s) => s.confirmed).map(v)],
+    unconfirmed: NAT_CHECKSUM_FIXED.filter((s) => !s.confirmed).map(v),
+  };
+}

@@ -20,7 +20,7 @@ export default defineRule({
     messages: {
       tableFull: {
         en: 'The kernel logged "nf_conntrack: table full, dropping packet" ({times} line(s)): new connections were dropped',
-        zh: '内核日志出现 "nf_conntrack: table full, dropping packet"({times} 行):新连接被丢弃',
+        zh: '内核日志出现 `nf_conntrack: table full, dropping packet`({times} 行):新连接被丢弃',
       },
       nearFull: {
         en: 'Conntrack table at {percent}% ({count} of {max}): at 100% every new flow is dropped',

@@ -80,7 +80,10 @@ export default defineRule({
       },
     ],
     references: [SEED, 'kb:known-failures.md#2 (distribution kernels that emit bad UDP checksums)'],
-    unconfirmed: 'Which commit of the 52.49 build breaks the checksum is not known; 52.45 is untested.',
+    unconfirmed: {
+      en: 'Which commit of the 52.49 build breaks the checksum is not known; 52.45 is untested.',
+      zh: '尚不清楚 52.49 构建中是哪个提交破坏了校验和;52.45 未经测试。',
+    },
   },
   check(ctx) {
     const kernel = ctx.facts.kernel;

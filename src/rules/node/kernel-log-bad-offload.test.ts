@@ -63,5 +63,5 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'local', data: { frames: 'skb_warn_bad_offload' } }],
     },
   ],
-  skipped: [{ name: 'kernel log not readable', facts: { kernelLog: log, missing: [{ evidence: 'kernelLog', reason: 'dmesg: Operation not permitted' }] }, reason: 'no kernel log: dmesg: Operation not permitted' }],
+  skipped: [{ name: 'kernel log not readable', facts: { kernelLog: log, missing: [{ evidence: 'kernelLog', code: 'commandNeedsRoot', data: { command: 'dmesg', error: 'dmesg: read kernel buffer failed: Operation not permitted' }, reason: '' }] }, reason: 'no kernel log: `dmesg` needs root (podpath is not running as root): `dmesg: read kernel buffer failed: Operation not permitted`' }],
 });

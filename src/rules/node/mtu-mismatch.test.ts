@@ -28,7 +28,7 @@ new RuleTester().run(rule, {
     {
       name: 'probes: eth0 says 1500, the path carries 1450 (1422-byte payloads), flannel.1 1450 was derived from 1500',
       facts: { ...good, probes: [sweep(1422, 1423)] },
-      errors: [{ messageId: 'pathBelowUnderlay', data: { pathMtu: 1450, largest: 1422, underlayMtu: 1500, vxlanMtu: 1450, frame: 1500, limit: 1400 }, evidence: ['1422 bytes cross', 'eth0', 'flannel.1'] }],
+      errors: [{ messageId: 'pathBelowUnderlay', data: { pathMtu: 1450, largest: 1422, underlayMtu: 1500, vxlanMtu: 1450, frame: 1500, limit: 1400 }, evidence: ['largestPassing 1422', 'eth0', 'flannel.1'] }],
     },
     {
       name: 'broken node (real): underlay lowered to 1400 under flannel.1 1450, cni0/veth 1500',

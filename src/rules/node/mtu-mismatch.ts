@@ -5,6 +5,7 @@ import type { Link } from '../../evidence/node-facts.js';
 import { line } from '../shared/kb-shared.js';
 import { describeLink } from '../../evidence/links.js';
 import { networkView, type Flavour } from '../../evidence/network-view.js';
+import { sweepLine } from '../shared/probe-shared.js';
 
 /** Outer IPv4 (20) + UDP (8) + VXLAN (8) + inner Ethernet (14); IPv6 outer header is 40. */
 const OVERHEAD = { inet: 50, inet6: 70 } as const;
@@ -151,7 +152,7 @@ function pathBelowUnderlay(ctx: RuleContext, vx: Link, under: Link, family: 'ine
         vxlan: vx.name, vxlanMtu: vx.mtu, frame: vx.mtu + overhead, limit: pathMtu - overhead,
       },
       evidence: [
-        { source: p.source, text: `size sweep ${p.from} -> ${p.to} (underlay): ${s.largestPassing} bytes cross, ${s.smallestFailing} bytes never arrive` },
+        sweepLine(p),
         line(under.source ?? ctx.facts.links?.source ?? 'ip -d link', describeLink(under)),
         line(vx.source ?? ctx.facts.links?.source ?? 'ip -d link', describeLink(vx)),
       ],

@@ -61,7 +61,10 @@ export default defineRule({
       },
     ],
     references: ['seeds/001_0a221eb4beabdda2.txt', 'Linux "ip: Treat IPv4 segment\'s lowest address as unicast" (5.14, UNCONFIRMED)', 'kb:known-failures.md#4'],
-    unconfirmed: 'Whether flannel.1\'s local route shadowing cni0\'s network broadcast route breaks traffic by itself (seed 001) is not proven; the 5.14 boundary (when the kernel stopped adding a broadcast route for a subnet\'s network address) is not verified; 6.18 was measured here.',
+    unconfirmed: {
+      en: 'Whether flannel.1\'s local route shadowing cni0\'s network broadcast route breaks traffic by itself (seed 001) is not proven; the 5.14 boundary (when the kernel stopped adding a broadcast route for a subnet\'s network address) is not verified; 6.18 was measured here.',
+      zh: 'flannel.1 的 local 路由遮盖 cni0 的网络广播路由本身是否会中断流量(seed 001)尚未证实;5.14 这一分界(内核不再为子网的网络地址添加广播路由)未经验证;这里测量的是 6.18。',
+    },
   },
   check(ctx) {
     const { facts } = ctx;

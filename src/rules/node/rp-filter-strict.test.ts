@@ -31,7 +31,7 @@ new RuleTester().run(rule, {
       },
       errors: [{
         messageId: 'dropsProbes', severity: 'critical', data: { rpf: 26, peer: '192.168.77.12' },
-        evidence: ['IPReversePathFilter +26', '192.168.77.12: the responder counted 20 of 20 probes', 'this node: eth0 rx_packets +24, flannel.1 rx_packets +23', 'this node: /proc/net/netstat IPReversePathFilter +26', 'net.ipv4.conf.all.rp_filter = 1'],
+        evidence: ['IPReversePathFilter +26', '192.168.77.12: arrivedAtPeer 20/20', 'this node: eth0 rx_packets +24, flannel.1 rx_packets +23', 'this node: /proc/net/netstat IPReversePathFilter +26', 'net.ipv4.conf.all.rp_filter = 1'],
       }],
     },
     {

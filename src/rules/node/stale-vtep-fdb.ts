@@ -62,7 +62,10 @@ export default defineRule({
       },
     ],
     references: ['kb:known-failures.md#6 (stale VtepMAC / FDB / neighbour)', 'repo:flannel-io/flannel Documentation/troubleshooting.md'],
-    unconfirmed: 'Whether a neighbour MAC matches the peer\'s current VtepMAC (backend-data annotation) cannot be judged from one node; only the neighbour/FDB consistency is (podpath diff with the peer judges the rest).',
+    unconfirmed: {
+      en: 'Whether a neighbour MAC matches the peer\'s current VtepMAC (backend-data annotation) cannot be judged from one node; only the neighbour/FDB consistency is (podpath diff with the peer judges the rest).',
+      zh: '邻居表中的 MAC 是否与对端当前的 VtepMAC(backend-data 注解)一致,无法仅凭一个节点判断;只能判断邻居表与 FDB 是否一致(其余部分由与对端的 podpath diff 判断)。',
+    },
   },
   check(ctx) {
     const { facts } = ctx;

@@ -1,7 +1,7 @@
 // Seed 004 and the "63-second delay": on kernels before ea64d8d6c675, NAT of a VXLAN packet's outer
 // UDP header with tx checksum offload on the VXLAN device puts a wrong checksum (0xffff) on the wire.
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
-import type { CaptureView } from '../../evidence/capture-view.js';
+import type { CaptureSummary } from '../../evidence/capture-summary.js';
 import { defineRule, type RuleContext } from '../../engine/types.js';
 import { cidrContains } from '../../util/ipv4.js';
 import { natChecksumFix } from '../data/kernel-builds.js';
@@ -63,7 +63,7 @@ export default defineRule({
       },
       seenByProbes: {
         en: 'Service traffic from this node fails ({failures}) while UDP probes to {peer}\'s overlay address pass, and {peer}\'s kernel dropped datagrams with a bad UDP checksum meanwhile (InCsumErrors +{csum}): the outer VXLAN header of node-to-service traffic arrives corrupted, the seed 004 symptom ({nat}). Kernel {release} has the NAT checksum fix ({basis}), so the version alone does not explain it: look at this build (a missing backport), the checksum offload of {dev} and anything that rewrites the outer checksum, and capture on {peer} (tcpdump -vv shows "bad udp cksum").',
-        zh: '本节点访问 Service 失败({failures}),而到 {peer} overlay 地址的 UDP 探测正常,同时 {peer} 的内核丢弃了 UDP 校验和错误的报文(InCsumErrors +{csum}):节点到 Service 流量的外层 VXLAN 头到达时已损坏,即种子 004 的现象({nat})。内核 {release} 已包含 NAT 校验和修复({basis}),仅凭版本无法解释:检查该内核构建(是否缺少回移补丁)、{dev} 的校验和卸载以及任何改写外层校验和的规则或设备,并在 {peer} 上抓包(tcpdump -vv 显示 "bad udp cksum")。',
+        zh: '本节点访问 Service 失败({failures}),而到 {peer} overlay 地址的 UDP 探测正常,同时 {peer} 的内核丢弃了 UDP 校验和错误的报文(InCsumErrors +{csum}):节点到 Service 流量的外层 VXLAN 头到达时已损坏,即种子 004 的现象({nat})。内核 {release} 已包含 NAT 校验和修复({basis}),仅凭版本无法解释:检查该内核构建(是否缺少回移补丁)、{dev} 的校验和卸载以及任何改写外层校验和的规则或设备,并在 {peer} 上抓包(tcpdump -vv 显示 `bad udp cksum`)。',
       },
       seenByProbesOldKernel: {
         en: 'Service traffic from this node fails ({failures}) while UDP probes to {peer}\'s overlay address pass, and {peer}\'s kernel dropped datagrams with a bad UDP checksum meanwhile (InCsumErrors +{csum}): the outer VXLAN header of node-to-service traffic arrives corrupted, the seed 004 symptom ({nat}). Kernel {release} lacks the NAT checksum fix ({basis}), which explains it.',
@@ -112,7 +112,10 @@ export default defineRule({
       },
     ],
     references: ['gh:projectcalico/calico#3145', 'kernel commit ea64d8d6c675', 'gh:kubernetes/kubernetes#92035', 'gh:projectcalico/felix#2811', 'gh:flannel-io/flannel#1279', 'seeds/004_5dd277779bb5bec7.txt', 'kb:known-failures.md#1'],
-    unconfirmed: 'The 5.6.13 stable fix is UNCONFIRMED; distribution backports cannot be seen from the version.',
+    unconfirmed: {
+      en: 'The 5.6.13 stable fix is UNCONFIRMED; distribution backports cannot be seen from the version.',
+      zh: '5.6.13 稳定版中的修复未经确认(UNCONFIRMED);发行版的回移补丁无法从版本号看出。',
+    },
   },
   check(ctx) {
     if (fromCaptures(ctx)) return;
@@ -214,7 +217,7 @@ function offloadOn(facts: NodeFacts): { dev: string; source: string } | undefine
 
 /** A capture: 0xffff outer sums on VXLAN (seed 004), or one sender's VXLAN right on some flows and wrong on others. */
 function fromCaptures(ctx: RuleContext): boolean {
-  const at = (c: CaptureView, frame: number): EvidenceLine => {
+  const at = (c: CaptureSummary, frame: number): EvidenceLine => {
     const no = c.frameLines?.[frame - 1];
     return { source: no !== undefined ? `${c.file.slice(0, c.file.lastIndexOf(':') + 1)}${no}` : c.file, text: c.frameTexts?.[frame - 1] || `frame ${frame}` };
   };

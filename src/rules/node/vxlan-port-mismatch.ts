@@ -39,7 +39,10 @@ export default defineRule({
       },
     ],
     references: ['kb:known-failures.md#6 (VXLAN port mismatch between nodes)', 'repo:flannel-io/flannel Documentation/backends.md (vxlan Port)', 'https://docs.tigera.io/calico/latest/reference/resources/felixconfig (vxlanPort)'],
-    unconfirmed: 'That `dstport 0` printed by old iproute2 means the kernel default 8472 is inferred from the kernel\'s udp_port module parameter; the Calico port is taken as 4789 unless FelixConfiguration (not visible on the node) changes it.',
+    unconfirmed: {
+      en: 'That `dstport 0` printed by old iproute2 means the kernel default 8472 is inferred from the kernel\'s udp_port module parameter; the Calico port is taken as 4789 unless FelixConfiguration (not visible on the node) changes it.',
+      zh: '旧版 iproute2 打印的 `dstport 0` 表示内核默认端口 8472,这是从内核的 udp_port 模块参数推断的;Calico 的端口按 4789 计,除非 FelixConfiguration(在节点上看不到)修改了它。',
+    },
   },
   check(ctx) {
     const { facts } = ctx;

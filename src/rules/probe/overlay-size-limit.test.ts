@@ -13,7 +13,7 @@ new RuleTester().run(rule, {
       facts: probeFacts('large-packet-drop'),
       errors: [{
         messageId: 'pastTunnel', data: { from: 'this node', target: '10.244.2.2', largest: 972, smallest: 973, underlayLargest: 9000 },
-        evidence: ['size sweep this node -> 10.244.2.2 (overlay): 972 bytes cross, 973 bytes never arrive', '(underlay): 9000 bytes cross'],
+        evidence: ['size sweep this node -> 10.244.2.2 (overlay): largestPassing 972, smallestFailing 973', '(underlay): largestPassing 9000'],
       }],
     },
   ],

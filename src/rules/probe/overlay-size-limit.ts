@@ -3,7 +3,7 @@
 // (there: LRO-merged frames the kernel could not forward). The size sweeps of both paths, in the
 // same direction, tell this from an underlay limit or a path MTU.
 import { defineRule } from '../../engine/types.js';
-import { probeLine, probesOf } from '../shared/probe-shared.js';
+import { probesOf, sweepLine } from '../shared/probe-shared.js';
 
 /** Outer IPv4 + UDP + VXLAN + inner Ethernet: what the underlay must carry beyond the overlay's payload. */
 const VXLAN_OVERHEAD = 50;
@@ -56,8 +56,8 @@ export default defineRule({
         messageId: 'pastTunnel',
         data: { from: p.from, to: p.to, target: p.target, largest: s.largestPassing, smallest: s.smallestFailing, underlayLargest: underLargest },
         evidence: [
-          probeLine(p, `size sweep ${p.from} -> ${p.target} (overlay): ${s.largestPassing} bytes cross, ${s.smallestFailing} bytes never arrive (tried up to ${s.maxTried})`),
-          probeLine(under, `size sweep ${under.from} -> ${under.target} (underlay): ${underLargest} bytes cross${under.sweep?.smallestFailing !== undefined ? `, ${under.sweep.smallestFailing} never arrive` : ` (tried up to ${under.sweep?.maxTried})`}`),
+          sweepLine(p, p.target),
+          sweepLine(under, under.target),
         ],
       });
     }

@@ -45,7 +45,7 @@ export default defineRule({
         ctx.report({
           messageId: 'tcp',
           data: { from: p.from, target: p.tcp.target, failed: p.tcp.attempts - p.tcp.connected, attempts: p.tcp.attempts, causes, targetHost: p.tcp.target.replace(/:\d+$/, '') },
-          evidence: [probeLine(p, `TCP ${p.from} -> ${p.tcp.target}: ${p.tcp.connected}/${p.tcp.attempts} handshakes completed; ${causes}`)],
+          evidence: [probeLine(p, `TCP ${p.from} -> ${p.tcp.target}: connected ${p.tcp.connected}/${p.tcp.attempts}; failures ${causes}`)],
         });
       }
       for (const q of p.dns ?? []) {

@@ -10,7 +10,7 @@ new RuleTester().run(rule, {
     {
       name: 'lab underlay-rate-blackhole: loss, then nothing crossed until the set entry expired',
       facts: blackholed,
-      errors: [{ messageId: 'blackholeEstimated', evidence: [/rate ramp this node -> 192\.168\.77\.12: clean at .*, loss at .*then nothing crossed/, /sustained limit ≈ 8\.[0-2] Mbit\/s/] }],
+      errors: [{ messageId: 'blackholeEstimated', evidence: [/rate ramp this node -> 192\.168\.77\.12: lastCleanBps .*, lossOnsetBps .*, blackhole/, /estimatedLimitBps ≈ 8\.[0-2] Mbit\/s/] }],
     },
     {
       name: 'the same without the two holds (refinement off or cut short): the ramp\'s own bracket',

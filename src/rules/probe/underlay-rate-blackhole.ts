@@ -51,11 +51,11 @@ export default defineRule({
       // iperf3 reads `-b` in its own units (14.2M); `-b 0` would mean unlimited, so without a clean
       // step the "passes" command is left out (the filler prints a note in its place).
       const commandData = { onsetRate: iperfRate(r.lossOnsetBps), ...(r.lastCleanBps ? { cleanRate: iperfRate(r.lastCleanBps) } : {}) };
-      const evidence = [probeLine(p, `rate ramp ${p.from} -> ${p.to}: clean at ${rate(r.lastCleanBps ?? 0)}, loss at ${rate(r.lossOnsetBps)}${r.blackhole ? `, then nothing crossed${r.recoveredAfterMs !== undefined ? ` for ${(r.recoveredAfterMs / 1000).toFixed(1)} s` : ` for at least ${((r.watchedMs ?? 0) / 1000).toFixed(0)} s`}` : ''}`)];
+      const evidence = [probeLine(p, `rate ramp ${p.from} -> ${p.to}: lastCleanBps ${rate(r.lastCleanBps ?? 0)}, lossOnsetBps ${rate(r.lossOnsetBps)}${r.blackhole ? `, blackhole${r.recoveredAfterMs !== undefined ? `, recoveredAfterMs ${r.recoveredAfterMs}` : `, watchedMs ${r.watchedMs ?? 0} (not recovered)`}` : ''}`)];
       if (r.blackhole) {
         const recovery = r.recoveredAfterMs !== undefined ? `${(r.recoveredAfterMs / 1000).toFixed(1)} s` : `more than ${((r.watchedMs ?? 0) / 1000).toFixed(0)} s (not yet)`;
         if (r.estimatedLimitBps !== undefined) {
-          evidence.push(probeLine(p, `two holds that tripped it: sustained limit ≈ ${rate(r.estimatedLimitBps)}, burst ≈ ${Math.round((r.estimatedBurstBytes ?? 0) / 1000)} kB`));
+          evidence.push(probeLine(p, `estimatedLimitBps ≈ ${rate(r.estimatedLimitBps)}, estimatedBurstBytes ≈ ${Math.round((r.estimatedBurstBytes ?? 0) / 1000)} kB`));
           ctx.report({ messageId: 'blackholeEstimated', data: { ...data, recovery, limit: rate(r.estimatedLimitBps), burst: `${Math.round((r.estimatedBurstBytes ?? 0) / 1000)} kB` }, commandData, evidence });
         } else {
           ctx.report({ messageId: 'blackhole', data: { ...data, recovery }, commandData, evidence });

@@ -13,7 +13,7 @@ new RuleTester().run(rule, {
       name: 'lab underlay-size-limit (switch drops udp length > 1480): 1472 crosses, 1473 does not, both ways',
       facts: probeFacts('underlay-size-limit'),
       errors: [
-        { messageId: 'fragmentsDropped', data: { largest: 1472, smallest: 1473, mtu: 1500, from: 'this node' }, evidence: ['1472 bytes cross, 1473 bytes never arrive'] },
+        { messageId: 'fragmentsDropped', data: { largest: 1472, smallest: 1473, mtu: 1500, from: 'this node' }, evidence: ['largestPassing 1472, smallestFailing 1473'] },
         { messageId: 'fragmentsDropped', data: { largest: 1472, smallest: 1473, to: 'this node' } },
       ],
     },

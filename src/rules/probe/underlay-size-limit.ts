@@ -2,7 +2,7 @@
 // finds the largest payload that crosses; set against the NIC MTU it tells a fragment-dropping
 // device from a path MTU smaller than the NIC's.
 import { defineRule } from '../../engine/types.js';
-import { probeLine, probesOf, underlayMtu } from '../shared/probe-shared.js';
+import { probesOf, sweepLine, underlayMtu } from '../shared/probe-shared.js';
 
 export default defineRule({
   meta: {
@@ -59,7 +59,7 @@ export default defineRule({
       const under = probes.find((u) => u.label === 'underlay' && u.from === p.from && u.to === p.to)?.sweep?.largestPassing;
       if (p.label === 'overlay' && under !== undefined && under > s.largestPassing + 50) continue;
       const data = { from: p.from, to: p.to, target: p.target, label: p.label, largest: s.largestPassing, smallest: s.smallestFailing, overlayMtu: s.largestPassing + 28 - 50 };
-      const evidence = [probeLine(p, `size sweep ${p.from} -> ${p.to} (${p.label}): ${s.largestPassing} bytes cross, ${s.smallestFailing} bytes never arrive (tried up to ${s.maxTried})`)];
+      const evidence = [sweepLine(p)];
       if (mtu !== undefined && p.label === 'underlay') {
         evidence.push({ source: ctx.facts.links?.source ?? 'ip link', text: `underlay MTU ${mtu}` });
         if (s.largestPassing >= mtu - 28) ctx.report({ messageId: 'fragmentsDropped', data: { ...data, mtu }, evidence });

@@ -44,7 +44,7 @@ describe('placeLoss', () => {
     const v = at({ sent: 5, sendErrors: { EMSGSIZE: 5 } });
     expect(v?.place).toBe('sender-kernel');
     expect(v?.data.error).toBe('EMSGSIZE');
-    expect(v?.evidence.map((e) => e.text)).toEqual(['A: sendto() failed 5x with EMSGSIZE']);
+    expect(v?.evidence.map((e) => e.text)).toEqual(['A: sendErrors EMSGSIZE 5']);
   });
   it('blames the receiver kernel checksum when InCsumErrors rose by about the loss', () => {
     const v = at({ arrived: 0, counters: { 'peer:Udp.InCsumErrors': 20, 'peer:Udp.InErrors': 20 } });

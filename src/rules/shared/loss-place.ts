@@ -58,7 +58,7 @@ export function placeLoss(p: ProbeEvidence): LossPlacement | undefined {
 
   const sendErr = Object.entries(e.sendErrors).filter(([, n]) => n > 0);
   if (sendErr.length > 0) {
-    for (const [code, n] of sendErr) line(`${from}: sendto() failed ${n}x with ${code}`);
+    for (const [code, n] of sendErr) line(`${from}: sendErrors ${code} ${n}`);
     return done('sender-kernel', { error: sendErr[0]![0] });
   }
 
@@ -83,7 +83,7 @@ export function placeLoss(p: ProbeEvidence): LossPlacement | undefined {
   const arrivedByCounters = e.arrivedAtPeer === undefined && !droppedOnArrival && (near(rUdp('InDatagrams')) || near(rx(receiver, rDev.overlay)));
   if ((e.arrivedAtPeer !== undefined && e.arrivedAtPeer >= e.sent) || arrivedByCounters) {
     line(e.arrivedAtPeer !== undefined
-      ? `${to}: the responder counted ${e.arrivedAtPeer} of ${e.sent} probes`
+      ? `${to}: arrivedAtPeer ${e.arrivedAtPeer}/${e.sent}`
       : `${to}: Udp InDatagrams +${rUdp('InDatagrams') ?? 0}${rDev.overlay !== undefined ? `, ${rDev.overlay} rx_packets +${rx(receiver, rDev.overlay) ?? 0}` : ''}`);
     const back = rx(sender, sDev.nic);
     const backOverlay = rx(sender, sDev.overlay);
@@ -108,7 +108,7 @@ export function placeLoss(p: ProbeEvidence): LossPlacement | undefined {
     return done('return-path');
   }
 
-  if (e.arrivedAtPeer !== undefined) line(`${to}: the responder counted ${e.arrivedAtPeer} of ${e.sent} probes`);
+  if (e.arrivedAtPeer !== undefined) line(`${to}: arrivedAtPeer ${e.arrivedAtPeer}/${e.sent}`);
   const csum = rUdp('InCsumErrors');
   if (near(csum)) {
     line(`${to}: /proc/net/snmp Udp InCsumErrors +${csum}, InErrors +${rUdp('InErrors') ?? 0}`);

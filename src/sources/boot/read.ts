@@ -1,5 +1,7 @@
 import type { EvidenceSource, FactsPart, HostReader } from '../types.js';
 import { whyMissing } from '../host/types.js';
+import { commandLine } from '../host/sos-names.js';
+import { missingBecause } from '../../evidence/missing-reasons.js';
 import {
   orderBlsEntries, parseBlsEntry, parseGrubbyDefaultKernel, parseGrubCfg, parseGrubDefault, parseGrubenv, resolveDefault,
   type BootEntry,
@@ -57,7 +59,7 @@ export const bootSource: EvidenceSource = {
     const grubbyKernel = grubby ? parseGrubbyDefaultKernel(grubby.stdout) : undefined;
 
     if (!source && !grubbyKernel) {
-      return { missing: [{ evidence: 'boot', reason: `no grub configuration (${whyMissing(host, GRUB_CFGS[0]!)}) and no grubby` }] };
+      return { missing: missingBecause('boot', whyMissing(host, GRUB_CFGS[0]!), whyMissing(host, commandLine(GRUBBY.argv))) };
     }
     const defaultIndex = resolveDefault({ entries, grubDefault, savedEntry, setDefault });
     const defaultKernel = grubbyKernel ?? (defaultIndex === undefined ? undefined : entries[defaultIndex]?.kernel);

@@ -1,5 +1,6 @@
 import type { EvidenceSource, FactsPart } from '../types.js';
 import { whyMissing } from '../host/types.js';
+import { missingBecause } from '../../evidence/missing-reasons.js';
 import { decidePlugin, parseCniConfig, parseFlannelNetConf, parseFlannelSubnetEnv, scanWorkloads } from './parse.js';
 
 const CNI_DIR = '/etc/cni/net.d';
@@ -45,7 +46,7 @@ export const cniSource: EvidenceSource = {
     const workloads = scanWorkloads(listings);
     const plugin = decidePlugin(configs.flatMap((c) => [c.type ?? '', ...c.plugins]), workloads.seen, !!env || !!flannelNetConf);
     if (configs.length === 0 && !env && !flannelNetConf && workloads.seen.size === 0) {
-      return { missing: [{ evidence: 'cni', reason: `no CNI configuration or overlay process (${whyMissing(host, CNI_DIR)}; ${whyMissing(host, SUBNET_ENV)})` }] };
+      return { missing: missingBecause('cni', whyMissing(host, CNI_DIR), whyMissing(host, SUBNET_ENV)) };
     }
     return {
       cni: { configs, flannelSubnetEnv, flannelNetConf, plugin, versions: workloads.versions, kubeProxyMode: workloads.kubeProxyMode, sources },

@@ -3,6 +3,8 @@
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import { parseConntrackStats, parseIntFile, parseProcConntrackStat } from './parse.js';
 import { pushAll } from '../../util/arrays.js';
+import { because, missingBecause, type MissingRef } from '../../evidence/missing-reasons.js';
+import { whyMissing } from '../host/types.js';
 
 const CONNTRACK_S: CommandSpec = { argv: ['conntrack', '-S'], plugin: 'conntrack' };
 const COUNT = '/proc/sys/net/netfilter/nf_conntrack_count';
@@ -16,7 +18,7 @@ export const conntrackSource: EvidenceSource = {
   files: [COUNT, MAX, STAT],
   async read(host, facts): Promise<FactsPart> {
     const sources: string[] = [];
-    const missing: { evidence: string; reason: string }[] = [];
+    const missing: MissingRef[] = [];
     const countFile = await host.readFile(COUNT);
     const maxFile = await host.readFile(MAX);
     let count = countFile ? parseIntFile(countFile.text) : undefined;
@@ -50,10 +52,10 @@ export const conntrackSource: EvidenceSource = {
       }
     }
     if (sources.length === 0) {
-      return { missing: [{ evidence: 'conntrack', reason: 'no nf_conntrack count, max or statistics (module not loaded, or not collected)' }] };
+      return { missing: missingBecause('conntrack', because('conntrackAbsent')) };
     }
-    if (Object.keys(stats).length === 0) missing.push({ evidence: 'conntrack.stats', reason: 'no insert_failed/drop counters: neither `conntrack -S` nor /proc/net/stat/nf_conntrack' });
-    if (max === undefined) missing.push({ evidence: 'conntrack.max', reason: `${MAX} not available` });
+    if (Object.keys(stats).length === 0) pushAll(missing, missingBecause('conntrack.stats', because('noConntrackStats')));
+    if (max === undefined) pushAll(missing, missingBecause('conntrack.max', whyMissing(host, MAX)));
     const part: FactsPart = { conntrack: { stats, sources: [...new Set(sources)], ...(count !== undefined ? { count } : {}), ...(max !== undefined ? { max } : {}) } };
     if (missing.length > 0) part.missing = missing;
     return part;

@@ -5,6 +5,8 @@ import type { Link, Nic } from '../../evidence/node-facts.js';
 import { whyMissing } from '../host/types.js';
 import { commandLine } from '../host/sos-names.js';
 import { parseEthtoolDriver, parseEthtoolFeatures } from './parse.js';
+import { because, missingBecause, type MissingRef } from '../../evidence/missing-reasons.js';
+import { pushAll } from '../../util/arrays.js';
 
 export const ethtoolFeaturesCommand = (dev: string): CommandSpec => ({ argv: ['ethtool', '-k', dev], plugin: 'networking' });
 export const ethtoolDriverCommand = (dev: string): CommandSpec => ({ argv: ['ethtool', '-i', dev], plugin: 'networking' });
@@ -23,24 +25,26 @@ export const ethtoolSource: EvidenceSource = {
   files: [],
   async read(host, facts): Promise<FactsPart> {
     const links = facts.links?.items;
-    if (!links) return { missing: [{ evidence: 'nics', reason: 'no links known: cannot tell which NICs to ask ethtool about' }] };
+    if (!links) return { missing: missingBecause('nics', because('noLinksForNics')) };
     const nics: Nic[] = [];
-    const missing: { evidence: string; reason: string }[] = [];
+    const missing: MissingRef[] = [];
     for (const dev of ethtoolDevices(links)) {
       const k = await host.run(ethtoolFeaturesCommand(dev));
       const i = await host.run(ethtoolDriverCommand(dev));
       const features = k ? parseEthtoolFeatures(k.stdout) : {};
       const driver = i ? parseEthtoolDriver(i.stdout) : {};
+      // The reason names the device: it is in the command line.
+      const noFeatures = () => (k ? because('noOffloadFeatures', { device: dev }) : whyMissing(host, commandLine(ethtoolFeaturesCommand(dev).argv)));
       if (Object.keys(features).length === 0 && !driver.driver) {
-        missing.push({ evidence: 'nics.partial', reason: `${dev}: ${whyMissing(host, commandLine(ethtoolFeaturesCommand(dev).argv))}` });
+        pushAll(missing, missingBecause('nics.partial', noFeatures()));
         continue;
       }
-      if (Object.keys(features).length === 0) missing.push({ evidence: 'nics.partial', reason: `${dev} has no offload features: ${whyMissing(host, commandLine(ethtoolFeaturesCommand(dev).argv))}` });
+      if (Object.keys(features).length === 0) pushAll(missing, missingBecause('nics.partial', noFeatures()));
       nics.push({ name: dev, ...driver, features, sources: [k?.source, i?.source].filter((s): s is string => s !== undefined) });
     }
     const part: FactsPart = {};
     if (nics.length > 0) part.nics = nics;
-    else missing.push({ evidence: 'nics', reason: missing.length > 0 ? missing.map((m) => m.reason).join('; ') : 'no physical NIC or VXLAN device among the links' });
+    else pushAll(missing, missing.length > 0 ? missing.map((m) => ({ ...m, evidence: 'nics' })) : missingBecause('nics', because('noNicsAmongLinks')));
     if (missing.length > 0) part.missing = missing;
     return part;
   },

@@ -3,7 +3,8 @@
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import type { z } from 'zod';
 import type { FdbEntry, Link } from '../../evidence/node-facts.js';
-import { whyMissing } from '../host/types.js';
+import { printedNothing, whyMissing } from '../host/types.js';
+import { missingBecause } from '../../evidence/missing-reasons.js';
 import { commandLine } from '../host/sos-names.js';
 import { parseBridgeFdb } from './parse.js';
 import { isVxlanLink } from '../../evidence/network-view.js';
@@ -27,10 +28,9 @@ export const fdbSource: EvidenceSource = {
     const out = (await host.run(BRIDGE_FDB)) ?? (await host.run(BRIDGE_FDB_SOS));
     if (!out) {
       const line = commandLine(BRIDGE_FDB.argv);
-      const reason = whyMissing(host, line);
       // No entries at all is an answer (and a finding for a VXLAN node), not missing evidence.
-      if (reason.endsWith('printed nothing')) return { fdb: { items: [], source: line } };
-      return { missing: [{ evidence: 'fdb', reason }] };
+      if (printedNothing(host, line)) return { fdb: { items: [], source: line } };
+      return { missing: missingBecause('fdb', whyMissing(host, line)) };
     }
     return { fdb: { items: vxlanEntries(parseBridgeFdb(out.stdout), facts.links?.items), source: out.source } };
   },

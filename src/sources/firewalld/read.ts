@@ -1,6 +1,7 @@
 // firewalld: is it running, and which zone holds which interface. Its own rules show up in the
 // packet filter (FORWARD_IN_ZONES, filter_FWD_public chains) and its REJECT log prefixes in the
 // kernel log; this says what firewalld itself reports.
+import { missingBecause } from '../../evidence/missing-reasons.js';
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import { whyMissing } from '../host/types.js';
 import { parseIsActive } from '../network-manager/parse.js';
@@ -34,7 +35,7 @@ export const firewalldSource: EvidenceSource = {
     const zonesOut = running === false ? undefined : await host.run(ZONES);
     const zones = zonesOut ? parseZones(zonesOut.stdout).map((z) => ({ ...z, source: zonesOut.source })) : [];
     if (zonesOut && zones.length > 0) sources.push(zonesOut.source);
-    if (sources.length === 0) return { missing: [{ evidence: 'firewalld', reason: whyMissing(host, 'firewall-cmd --state') }] };
+    if (sources.length === 0) return { missing: missingBecause('firewalld', whyMissing(host, 'firewall-cmd --state')) };
     return { firewalld: { running, zones, changes: [], sources } };
   },
 };

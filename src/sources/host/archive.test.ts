@@ -105,7 +105,7 @@ describe('a tarball holding setuid files, 0777 directories, devices, FIFOs and h
         }
         // An absolute member name is taken relative to the archive, as tar does: inside the bundle.
         expect(await host.listDir('/abs')).toEqual(['/abs/escaped']);
-        expect(host.explain('/etc/localtime')).toMatch(/link leading out of the bundle/);
+        expect(host.explain('/etc/localtime')).toEqual({ code: 'linkLeavesBundle', data: { path: '/etc/localtime' } });
         expect(await host.listDir('/dev')).toEqual([]);
       } finally {
         await host.close();
@@ -166,7 +166,7 @@ describe('a tarball cut short or damaged', () => {
     const file = write('cut-boundary.tar', whole.subarray(0, boundary));
     const host = await bundleHost(file);
     expect((await host.readFile('/proc/net/snmp'))?.text).toBe(SNMP);
-    expect(host.notes?.()).toEqual([{ code: 'E_BUNDLE_TRUNCATED', message: expect.stringMatching(new RegExp(`cut short: its tar stream ends at byte ${boundary}; only what came before was read`)) }]);
+    expect(host.notes?.()).toEqual([expect.objectContaining({ code: 'E_BUNDLE_TRUNCATED', message: expect.stringMatching(new RegExp(`cut short: its tar stream ends at byte ${boundary}; only what came before was read`)) })]);
   });
 
   it('inside an entry: that entry is left out and named', async () => {
@@ -174,7 +174,7 @@ describe('a tarball cut short or damaged', () => {
     const host = await bundleHost(file);
     expect((await host.readFile('/proc/net/snmp'))?.text).toBe(SNMP);
     expect(await host.readFile('/proc/net/dev')).toBeUndefined();
-    expect(host.explain('/proc/net/dev')).toMatch(/archive ends inside it/);
+    expect(host.explain('/proc/net/dev')).toEqual({ code: 'archiveEndsInside', data: { path: '/proc/net/dev' } });
     expect(host.notes?.()[0]?.message).toMatch(/inside sosreport-vm\/proc\/net\/dev, which is left out/);
   });
 
@@ -253,7 +253,7 @@ describe('links inside a tarball', () => {
     expect((await host.readFile('/uname'))?.text).toBe(UNAME);
     expect((await host.readFile('/proc/net/snmp'))?.text).toBe(SNMP);
     expect(await host.readFile('/etc/os-release')).toBeUndefined();
-    expect(host.explain('/etc/os-release')).toMatch(/a loop of links/);
+    expect(host.explain('/etc/os-release')).toEqual({ code: 'linkLoop', data: { path: '/etc/os-release' } });
     // ../.. climbs above the bundle's root: outside, even though it would come back in.
     expect(await host.readFile('/etc/hostname')).toBeUndefined();
   });

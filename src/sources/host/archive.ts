@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import type { ReadNote } from '../../evidence/node-facts.js';
+import { readNote, type ReadNotePart } from '../../evidence/read-notes.js';
 import { PodpathError } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
 import { oneLine } from '../../util/terminal-safe.js';
@@ -353,14 +354,14 @@ class ArchiveReader {
     const keepLen = Math.min(size, policy.maxBytes);
     const node: MemFile = { kind: 'file', size, policy, cut: size > policy.maxBytes };
     const wanted = this.keepContent(parts);
-    if (!wanted) node.dropped = 'no podpath source reads it, so its contents were not kept';
+    if (!wanted) node.dropped = 'unwanted';
     if (!this.charge(NODE_COST * putNode(this.root, parts, node) + nameCost + (wanted ? keepLen : 0))) return false;
     if (!wanted) return false;
     if (size === 0) {
       node.data = Buffer.alloc(0);
       return false;
     }
-    node.dropped = 'the archive ends inside it';
+    node.dropped = 'cut';
     this.pending.set(entry, { node, path, buf: Buffer.allocUnsafe(keepLen), from: policy.keep === 'tail' ? size - keepLen : 0, seen: 0 });
     return true;
   }
@@ -430,8 +431,8 @@ class ArchiveReader {
     if (this.sawEof && this.damage === undefined) return this.resolve({ kind: this.kind, root: this.root, notes: [] });
     const v = this.verdict;
     const damaged = this.damage ?? (v && !v.ok && !v.truncated ? v.detail : undefined);
-    const where = this.endedInside !== undefined ? `, inside ${oneLine(this.endedInside)}, which is left out` : '';
-    const compressed = this.kind === 'tar' ? '' : ` (${this.compressedRead} bytes of the ${this.kind} file read${v && !v.ok ? `; ${oneLine(v.detail)}` : ''})`;
+    const where: ReadNotePart[] = this.endedInside !== undefined ? [{ code: 'entryLeftOut', data: { entry: oneLine(this.endedInside) } }] : [];
+    const compressed: ReadNotePart[] = this.kind === 'tar' ? [] : [{ code: 'compressedRead', data: { read: this.compressedRead, kind: this.kind } }, ...(v && !v.ok ? [{ code: 'decompressor' as const, data: { detail: oneLine(v.detail) } }] : [])];
     if (this.entries === 0) {
       // Nothing of a tar came out: whatever the reason (random bytes, a stream cut before its first
       // header), this is not an archive podpath can read.
@@ -439,9 +440,10 @@ class ArchiveReader {
       this.reject(new PodpathError('E_BUNDLE_FORMAT', `${oneLine(this.shownAs)} is not a tar archive (${oneLine(why)})`));
       return;
     }
+    const bundle = oneLine(this.shownAs);
     const note: ReadNote = damaged !== undefined
-      ? { code: 'E_BUNDLE_DAMAGED', message: `${oneLine(this.shownAs)} is damaged near byte ${this.tarBytes} of its tar stream: ${oneLine(damaged)}${where}; only what came before was read` }
-      : { code: 'E_BUNDLE_TRUNCATED', message: `${oneLine(this.shownAs)} is cut short: its tar stream ends at byte ${this.tarBytes}${where}${compressed}; only what came before was read` };
+      ? readNote('E_BUNDLE_DAMAGED', { code: 'bundleDamaged', data: { bundle, at: this.tarBytes, detail: oneLine(damaged) } }, ...where, { code: 'onlyBefore' })
+      : readNote('E_BUNDLE_TRUNCATED', { code: 'bundleCut', data: { bundle, at: this.tarBytes } }, ...where, ...compressed, { code: 'onlyBefore' });
     this.resolve({ kind: this.kind, root: this.root, notes: [note] });
   }
 }

@@ -5,6 +5,8 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReadNote } from '../../evidence/node-facts.js';
+import { because, type MissingCode } from '../../evidence/missing-reasons.js';
+import type { ReasonRef } from '../../util/i18n.js';
 import { PodpathError } from '../../util/errors.js';
 import { oneLine } from '../../util/terminal-safe.js';
 import type { CommandOutput, CommandSpec, FileContent } from '../types.js';
@@ -15,8 +17,10 @@ import { ROOT_DEPTH } from './source-paths.js';
 import type { ExplainingHostReader } from './types.js';
 import { commandLine, mangleCommand, SOS_ROOT_SYMLINKS } from './sos-names.js';
 
+/** Why a bundle path has no text: a code of evidence/missing-reasons.ts (the path is added by the caller). */
+interface Unread { missing: MissingCode; error?: string }
 /** A read of a bundle path: its (capped) text, or why there is none. */
-type Outcome = CappedText | { missing: string };
+type Outcome = CappedText | Unread;
 
 /** The two ways a bundle is held: a directory on disk, or a tarball's tree in memory. */
 interface BundleFs {
@@ -79,13 +83,17 @@ async function findBundleRoot(fs: BundleFs): Promise<BundleFs> {
 /** A bundle directory on disk: symlinks are resolved by the kernel, and refused when they leave it. */
 async function diskFs(root: string): Promise<BundleFs> {
   const realRoot = await realpath(root);
-  async function inside(rel: string): Promise<string | undefined> {
+  async function resolved(rel: string): Promise<{ real: string } | Unread> {
     try {
       const real = await realpath(path.join(realRoot, rel));
-      return real === realRoot || real.startsWith(realRoot + path.sep) ? real : undefined;
-    } catch {
-      return undefined;
+      return real === realRoot || real.startsWith(realRoot + path.sep) ? { real } : { missing: 'linkLeavesBundle' };
+    } catch (e) {
+      return { missing: (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'linkLoop' : 'fileNotInBundle' };
     }
+  }
+  async function inside(rel: string): Promise<string | undefined> {
+    const r = await resolved(rel);
+    return 'real' in r ? r.real : undefined;
   }
   return {
     async list(rel) {
@@ -104,14 +112,15 @@ async function diskFs(root: string): Promise<BundleFs> {
       return found.map((e) => ({ name: e.name, dir: e.isDirectory() }));
     },
     async read(rel, opts) {
-      const real = await inside(rel);
-      if (!real) return { missing: 'not in the bundle, or a link leading out of it' };
+      const r = await resolved(rel);
+      if (!('real' in r)) return r;
+      const real = r.real;
       const policy = policyForPath(path.relative(realRoot, real).split(path.sep).join('/'));
       try {
         return finishText(await readFileCapped(real, policy), rel, policy, opts);
       } catch (e) {
-        if (e instanceof NotRegularError) return { missing: e.code === 'EISDIR' ? 'a directory' : 'not a regular file (a FIFO, socket or device), not read' };
-        return { missing: `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
+        if (e instanceof NotRegularError) return { missing: e.code === 'EISDIR' ? 'isDirectory' : 'notRegularFile' };
+        return { missing: 'fileUnreadable', error: (e as NodeJS.ErrnoException).code ?? String(e) };
       }
     },
     async sub(rel) {
@@ -135,11 +144,11 @@ function memFs(root: MemDir): BundleFs {
     async read(rel, opts) {
       const r = resolvePath(root, rel);
       if ('error' in r) {
-        return { missing: r.error === 'outside' ? 'a link leading out of the bundle' : r.error === 'loop' ? 'a loop of links' : 'not in the bundle' };
+        return { missing: r.error === 'outside' ? 'linkLeavesBundle' : r.error === 'loop' ? 'linkLoop' : 'fileNotInBundle' };
       }
       const node = r.node;
-      if (node.kind === 'dir') return { missing: 'a directory' };
-      if (!node.data) return { missing: `in the bundle, but ${node.dropped ?? 'not read'}` };
+      if (node.kind === 'dir') return { missing: 'isDirectory' };
+      if (!node.data) return { missing: node.dropped === 'cut' ? 'archiveEndsInside' : 'contentsNotKept' };
       return finishText({ data: node.data, size: node.size, cut: node.cut, keep: node.policy.keep }, rel, node.policy, opts);
     },
     async sub(rel) {
@@ -150,7 +159,7 @@ function memFs(root: MemDir): BundleFs {
 }
 
 function openBundle(fs: BundleFs, shownPath: string, archiveNotes: ReadNote[]): ExplainingHostReader {
-  const reasons = new Map<string, string>();
+  const reasons = new Map<string, ReasonRef>();
   const notes = new Map<string, ReadNote>();
   for (const n of archiveNotes) notes.set(n.message, n);
 
@@ -175,14 +184,14 @@ function openBundle(fs: BundleFs, shownPath: string, archiveNotes: ReadNote[]): 
   }
 
   /** Last reason a path could not be read, when it was there in some form. */
-  const unreadable = new Map<string, string>();
+  const unreadable = new Map<string, Unread>();
 
   async function readInside(relPath: string, wholeLines = false): Promise<FileContent | undefined> {
     if (!(await mayExist(relPath))) return undefined;
     const source = path.posix.normalize(relPath);
     const got = await fs.read(relPath, { wholeLines });
     if ('missing' in got) {
-      unreadable.set(source, got.missing);
+      unreadable.set(source, got);
       return undefined;
     }
     for (const n of got.notes) notes.set(n.message, n);
@@ -211,7 +220,7 @@ function openBundle(fs: BundleFs, shownPath: string, archiveNotes: ReadNote[]): 
         }
       }
       const why = unreadable.get(path.posix.normalize(relPath));
-      reasons.set(p, `${oneLine(p)}: ${why ?? 'not in the bundle'}`);
+      reasons.set(p, because(why?.missing ?? 'fileNotInBundle', { path: oneLine(p), ...(why?.error !== undefined ? { error: oneLine(why.error) } : {}) }));
       return undefined;
     },
 
@@ -240,7 +249,7 @@ function openBundle(fs: BundleFs, shownPath: string, archiveNotes: ReadNote[]): 
           if (found) return { stdout: found.text, source: found.source };
         }
       }
-      reasons.set(commandLine(cmd.argv), `${commandLine(cmd.argv)}: not in the bundle (no sos_commands/${oneLine(cmd.plugin)}/${oneLine(name)})`);
+      reasons.set(commandLine(cmd.argv), because('commandNotInBundle', { command: commandLine(cmd.argv), where: `sos_commands/${oneLine(cmd.plugin)}/${oneLine(name)}` }));
       return undefined;
     },
   };

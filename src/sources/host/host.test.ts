@@ -50,7 +50,7 @@ describe('bundleHost on a real sosreport directory', () => {
       // sos ran `ip route show table all`; asking for `ip route` finds it.
       expect((await host.run({ argv: ['ip', 'route'], plugin: 'networking' }))?.source).toBe('sos_commands/networking/ip_route_show_table_all');
       expect(await host.run({ argv: ['nft', 'list', 'ruleset'], plugin: 'nftables' })).toBeUndefined();
-      expect(host.explain('nft list ruleset')).toMatch(/not in the bundle \(no sos_commands\/nftables\/nft_list_ruleset\)/);
+      expect(host.explain('nft list ruleset')).toEqual({ code: 'commandNotInBundle', data: { command: 'nft list ruleset', where: 'sos_commands/nftables/nft_list_ruleset' } });
     } finally {
       await host.close();
     }
@@ -151,7 +151,7 @@ describe('liveHost', () => {
     expect(await host.readFile('/etc/os-release')).toEqual({ text: 'ID=kylin\nVERSION_ID="V10"\n', source: '/etc/os-release' });
     expect(await host.listDir('/etc/cni/net.d')).toEqual(['/etc/cni/net.d/10-flannel.conflist']);
     expect(await host.readFile('/etc/hostname')).toBeUndefined();
-    expect(host.explain('/etc/hostname')).toBe('/etc/hostname: absent');
+    expect(host.explain('/etc/hostname')).toEqual({ code: 'fileAbsent', data: { path: '/etc/hostname' } });
   });
 
   it('reads /proc files (size 0) and runs commands without a shell', async () => {
@@ -164,11 +164,11 @@ describe('liveHost', () => {
   it('says why a command gave nothing: not installed, failed, timed out', async () => {
     const host = liveHost({ timeoutMs: 300 });
     expect(await host.run({ argv: ['ppd1-no-such-tool', '-x'], plugin: 'x' })).toBeUndefined();
-    expect(host.explain('ppd1-no-such-tool -x')).toBe('ppd1-no-such-tool: not installed');
+    expect(host.explain('ppd1-no-such-tool -x')).toEqual({ code: 'commandNotFound', data: { command: 'ppd1-no-such-tool' } });
     expect(await host.run({ argv: ['sh', '-c', 'echo boom >&2; exit 3'], plugin: 'x' })).toBeUndefined();
-    expect(host.explain("sh -c 'echo boom >&2; exit 3'")).toBe("sh -c 'echo boom >&2; exit 3': exit 3: boom");
+    expect(host.explain("sh -c 'echo boom >&2; exit 3'")).toEqual({ code: 'commandFailed', data: { command: "sh -c 'echo boom >&2; exit 3'", status: '3', error: 'boom' } });
     expect(await host.run({ argv: ['sleep', '5'], plugin: 'x' })).toBeUndefined();
-    expect(host.explain('sleep 5')).toBe('sleep 5: timed out');
+    expect(host.explain('sleep 5')).toEqual({ code: 'commandTimedOut', data: { command: 'sleep 5' } });
     // A command that answers through its exit code keeps its answer.
     expect((await host.run({ argv: ['sh', '-c', 'echo inactive; exit 3'], plugin: 'x' }))?.stdout).toBe('inactive\n');
   });

@@ -4,6 +4,8 @@ import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReadNote } from '../../evidence/node-facts.js';
+import { because } from '../../evidence/missing-reasons.js';
+import type { ReasonRef } from '../../util/i18n.js';
 import type { CommandOutput, CommandSpec, FileContent } from '../types.js';
 import type { ExplainingHostReader } from './types.js';
 import { commandLine } from './sos-names.js';
@@ -27,7 +29,7 @@ const STDERR_BYTES = 64 * 1024;
 export function liveHost(opts: LiveHostOptions = {}): ExplainingHostReader {
   const root = opts.root ? path.resolve(opts.root) : undefined;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const reasons = new Map<string, string>();
+  const reasons = new Map<string, ReasonRef>();
   const failures = new Map<string, string>();
   const notes = new Map<string, ReadNote>();
   const onHost = (p: string) => (root ? path.join(root, p) : p);
@@ -126,19 +128,27 @@ function runCommand(argv: readonly string[], timeoutMs: number, policy: ReadPoli
   });
 }
 
-function commandReason(line: string, exe: string, r: RunResult): string {
-  if (r.code === 'ENOENT') return `${exe}: not installed`;
-  if (r.code === 'EACCES') return `${exe}: permission denied`;
-  if (r.timedOut) return `${line}: timed out`;
+/** Not root: a refusal is then most likely for want of it, and saying so tells the user what to do. */
+const notRoot = () => typeof process.getuid === 'function' && process.getuid() !== 0;
+const REFUSED = /permission denied|operation not permitted|must be root|are you root|superuser/i;
+
+function commandReason(line: string, exe: string, r: RunResult): ReasonRef {
+  if (r.code === 'ENOENT') return because('commandNotFound', { command: exe });
+  if (r.code === 'EACCES') return because('commandNotExecutable', { command: exe });
+  if (r.timedOut) return because('commandTimedOut', { command: line });
   const firstErr = r.stderr.split('\n').find((l) => l.trim() !== '')?.trim();
-  if (r.code !== 0) return `${line}: exit ${String(r.code)}${firstErr ? `: ${firstErr}` : ''}`;
-  return `${line}: printed nothing`;
+  if (r.code !== 0) {
+    if (firstErr === undefined) return because('commandExitStatus', { command: line, status: String(r.code) });
+    if (REFUSED.test(firstErr) && notRoot()) return because('commandNeedsRoot', { command: line, error: firstErr });
+    return because('commandFailed', { command: line, status: String(r.code), error: firstErr });
+  }
+  return because('emptyOutput', { command: line });
 }
 
-function fileReason(p: string, e: unknown): string {
-  if (e instanceof NotRegularError) return `${p}: ${e.message}`;
+function fileReason(p: string, e: unknown): ReasonRef {
+  if (e instanceof NotRegularError) return because(e.code === 'EISDIR' ? 'isDirectory' : 'notRegularFile', { path: p });
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return `${p}: absent`;
-  if (code === 'EACCES' || code === 'EPERM') return `${p}: permission denied`;
-  return `${p}: ${code ?? String(e)}`;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return because('fileAbsent', { path: p });
+  if (code === 'EACCES' || code === 'EPERM') return because(notRoot() ? 'fileNeedsRoot' : 'filePermissionDenied', { path: p });
+  return because('fileUnreadable', { path: p, error: code ?? String(e) });
 }

@@ -19,8 +19,8 @@ export interface MemFile {
   policy: ReadPolicy;
   /** Fewer bytes kept than the file has. */
   cut: boolean;
-  /** Why there is no data, when a reader asks for it. */
-  dropped?: string;
+  /** Why there is no data, when a reader asks for it: no source reads it, or the archive ended inside it. */
+  dropped?: 'unwanted' | 'cut';
 }
 
 export interface MemLink {

@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { ReadNote } from '../../evidence/node-facts.js';
+import { readNote } from '../../evidence/read-notes.js';
 import { LIMITS } from '../../util/limits.js';
 import { oneLine } from '../../util/terminal-safe.js';
 
@@ -76,17 +77,17 @@ export function finishText(kept: KeptBytes, where: string, policy: ReadPolicy, o
       const nl = text.lastIndexOf('\n');
       if (nl >= 0) text = text.slice(0, nl + 1);
     }
-    const of = kept.size === undefined ? 'more than ' + amount(policy.maxBytes) : amount(kept.size);
-    notes.push({
-      code: policy.code,
-      message: `${oneLine(where)}: ${of}, only the ${kept.keep === 'tail' ? 'last' : 'first'} ${amount(policy.maxBytes)} read (the evidence from it is cut)`,
-    });
+    const tail = kept.keep === 'tail';
+    const data = { where: oneLine(where), kept: amount(policy.maxBytes) };
+    notes.push(kept.size === undefined
+      ? readNote(policy.code, { code: tail ? 'cutTailOpen' : 'cutHeadOpen', data })
+      : readNote(policy.code, { code: tail ? 'cutTail' : 'cutHead', data: { ...data, size: amount(kept.size) } }));
   }
   if (!opts.wholeLines) {
     const cut = cutLongLines(text, LIMITS.LINE_CHARS.value);
     if (cut.lines > 0) {
       text = cut.text;
-      notes.push({ code: LIMITS.LINE_CHARS.code, message: `${oneLine(where)}: ${cut.lines} line${cut.lines === 1 ? '' : 's'} longer than ${LIMITS.LINE_CHARS.value} characters cut to that length` });
+      notes.push(readNote(LIMITS.LINE_CHARS.code, { code: cut.lines === 1 ? 'lineCut' : 'linesCut', data: { where: oneLine(where), lines: cut.lines, max: LIMITS.LINE_CHARS.value } }));
     }
   }
   return { text, notes };

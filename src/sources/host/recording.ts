@@ -34,7 +34,7 @@ export function recordingHost(inner: ExplainingHostReader): ExplainingHostReader
         // file, and one that failed keeps its error text (`ip route get` answers
         // `RTNETLINK answers: Network is unreachable` that way).
         const line = commandLine(spec.argv);
-        if (/: printed nothing$/.test(inner.explain(line) ?? '')) recorded.commands.push({ spec, stdout: '' });
+        if (inner.explain(line)?.code === 'emptyOutput') recorded.commands.push({ spec, stdout: '' });
         else {
           const failed = inner.failedOutput?.(line);
           if (failed !== undefined) recorded.commands.push({ spec, stdout: failed });

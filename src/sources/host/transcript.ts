@@ -6,6 +6,8 @@
 import type { ReadNote } from '../../evidence/node-facts.js';
 import type { CommandOutput, CommandSpec, FileContent } from '../types.js';
 import type { ExplainingHostReader } from './types.js';
+import { because } from '../../evidence/missing-reasons.js';
+import type { ReasonRef } from '../../util/i18n.js';
 import { commandLine } from './sos-names.js';
 import { changesState } from '../transcript/commands.js';
 import { fixPackageName } from '../transcript/ocr.js';
@@ -35,7 +37,7 @@ export function transcriptHost(transcript: Transcript, notes: ReadNote[] = []): 
   const firstChange = segments.find((s) => s.command !== undefined && changesState(s.command))?.id ?? Infinity;
   const beforeChange = (s: Segment): boolean => s.id < firstChange;
   const servedBy = new Map<string, TLine[]>();
-  const reasons = new Map<string, string>();
+  const reasons = new Map<string, ReasonRef>();
 
   const ofKind = (kinds: OutputKind[], pred: (s: Segment) => boolean = () => true): Segment[] =>
     segments.filter((s) => kinds.includes(s.kind) && pred(s) && s.lines.some((l) => l.text.trim() !== ''));
@@ -251,7 +253,7 @@ export function transcriptHost(transcript: Transcript, notes: ReadNote[] = []): 
     origin: { kind: 'bundle', path: name },
     transcript,
     beforeChange,
-    explain: (what) => reasons.get(what) ?? `${what}: not in the transcript`,
+    explain: (what) => reasons.get(what) ?? (what.startsWith('/') ? because('fileNotInTranscript', { path: what }) : because('commandNotInTranscript', { command: what })),
     notes: () => notes,
     async close() {},
     served: (source) => servedBy.get(source),
@@ -265,7 +267,7 @@ export function transcriptHost(transcript: Transcript, notes: ReadNote[] = []): 
       const lines = file(p);
       const out = lines ? serve(lines) : undefined;
       if (!out) {
-        reasons.set(p, `${p}: not in the transcript`);
+        reasons.set(p, because('fileNotInTranscript', { path: p }));
         return undefined;
       }
       return { text: out.stdout, source: out.source };
@@ -275,7 +277,7 @@ export function transcriptHost(transcript: Transcript, notes: ReadNote[] = []): 
     },
     async run(cmd: CommandSpec): Promise<CommandOutput | undefined> {
       const out = answer(cmd.argv);
-      if (!out) reasons.set(commandLine(cmd.argv), `${commandLine(cmd.argv)}: not in the transcript`);
+      if (!out) reasons.set(commandLine(cmd.argv), because('commandNotInTranscript', { command: commandLine(cmd.argv) }));
       return out;
     },
   };

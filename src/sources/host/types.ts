@@ -1,11 +1,13 @@
 // What our HostReader implementations add to the contract: why something could not be had, and
 // where the host came from. Sources ask `whyMissing` to fill NodeFacts.missing with a real reason.
 import type { ReadNote } from '../../evidence/node-facts.js';
+import { because } from '../../evidence/missing-reasons.js';
+import type { ReasonRef } from '../../util/i18n.js';
 import type { HostReader } from '../types.js';
 
 export interface ExplainingHostReader extends HostReader {
-  /** The reason the last attempt at this command line or file path came back empty, if known. */
-  explain(what: string): string | undefined;
+  /** Why the last attempt at this command line or file path came back empty, if known (a code of evidence/missing-reasons.ts). */
+  explain(what: string): ReasonRef | undefined;
   readonly origin: { kind: 'live' | 'bundle'; path?: string };
   /**
    * Live only: what a command that ran and failed without stdout printed on stderr (sos keeps that
@@ -25,9 +27,18 @@ function isExplaining(host: HostReader): host is ExplainingHostReader {
   return typeof (host as Partial<ExplainingHostReader>).explain === 'function';
 }
 
-/** A one-line reason for a missing command output or file, for NodeFacts.missing. */
-export function whyMissing(host: HostReader, what: string): string {
+/** Paths start with /; anything else is a command line. */
+const isPath = (what: string) => what.startsWith('/');
+
+/** Why a command output (by its command line) or a file (by its path) is missing, for NodeFacts.missing. */
+export function whyMissing(host: HostReader, what: string): ReasonRef {
   const reason = isExplaining(host) ? host.explain(what) : undefined;
   if (reason) return reason;
-  return host.kind === 'bundle' ? `${what}: not in the bundle` : `${what}: unavailable`;
+  if (host.kind === 'bundle') return isPath(what) ? because('fileNotInBundle', { path: what }) : because('commandNotCollected', { command: what });
+  return isPath(what) ? because('fileUnavailable', { path: what }) : because('commandUnavailable', { command: what });
+}
+
+/** True when the command ran and printed nothing: an answer (no rules, no entries), not missing evidence. */
+export function printedNothing(host: HostReader, commandLine: string): boolean {
+  return isExplaining(host) && host.explain(commandLine)?.code === 'emptyOutput';
 }

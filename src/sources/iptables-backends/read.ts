@@ -1,6 +1,7 @@
 // iptables-backends: iptables 1.8 writes either nf_tables or legacy tables, and kube-proxy, the CNI
 // and the host's own tools may each use another one: then FORWARD DROP in one backend and the
 // accept rules in the other, or KUBE-* rules written twice. This reads which backends hold rules.
+import { missingBecause } from '../../evidence/missing-reasons.js';
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import { whyMissing } from '../host/types.js';
 import { parseIptablesSave } from '../packet-filter/parse.js';
@@ -48,7 +49,7 @@ export const iptablesBackendsSource: EvidenceSource = {
         sources.push(listed.source);
       }
     }
-    if (sources.length === 0) return { missing: [{ evidence: 'iptablesBackends', reason: whyMissing(host, 'iptables --version') }] };
+    if (sources.length === 0) return { missing: missingBecause('iptablesBackends', whyMissing(host, 'iptables --version')) };
     return { iptablesBackends: part };
   },
 };

@@ -1,5 +1,6 @@
 import type { EvidenceSource, FactsPart } from '../types.js';
 import { whyMissing } from '../host/types.js';
+import { missingBecause } from '../../evidence/missing-reasons.js';
 import { commandLine } from '../host/sos-names.js';
 import { scanKernelLog } from './parse.js';
 
@@ -34,7 +35,7 @@ export const kernelLogSource: EvidenceSource = {
       for (const h of hits) matches.push({ ...h, source: t.source });
     }
     if (sources.length === 0) {
-      return { missing: [{ evidence: 'kernelLog', reason: `no kernel log (${whyMissing(host, commandLine(DMESG.argv))}; ${whyMissing(host, LOG_FILES[0]!)})` }] };
+      return { missing: missingBecause('kernelLog', whyMissing(host, commandLine(DMESG.argv)), whyMissing(host, LOG_FILES[0]!)) };
     }
     return { kernelLog: { matches, linesScanned, sources } };
   },

@@ -1,5 +1,6 @@
 import type { EvidenceSource } from '../types.js';
 import { whyMissing } from '../host/types.js';
+import { because, missingBecause } from '../../evidence/missing-reasons.js';
 import { commandLine } from '../host/sos-names.js';
 import { parseUname } from './parse.js';
 
@@ -12,9 +13,9 @@ export const kernelSource: EvidenceSource = {
   files: [],
   async read(host) {
     const out = await host.run(UNAME);
-    if (!out) return { missing: [{ evidence: 'kernel', reason: whyMissing(host, commandLine(UNAME.argv)) }] };
+    if (!out) return { missing: missingBecause('kernel', whyMissing(host, commandLine(UNAME.argv))) };
     const parsed = parseUname(out.stdout);
-    if (!parsed) return { missing: [{ evidence: 'kernel', reason: `${out.source}: not uname -a output` }] };
+    if (!parsed) return { missing: missingBecause('kernel', because('unparsable', { source: out.source, format: 'uname -a' })) };
     return { kernel: { source: out.source, ...parsed } };
   },
 };

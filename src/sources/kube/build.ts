@@ -4,12 +4,13 @@ import { CLUSTER_FACTS_SCHEMA_VERSION, ClusterFacts, type PartialList } from '..
 import { NO_NAME, type KubeObject } from './objects.js';
 import { parseNode } from './parse-node.js';
 import { isFlannelConfigMap, parseDns, parseFelix, parseFlannelNetConf, parseIPPool, parseKubeProxy } from './parse-config.js';
+import { issue, type Issue } from '../../evidence/cluster-texts.js';
 
 export interface KubeInventory {
   source: ClusterFacts['source'];
   objects: KubeObject[];
   partial: PartialList[];
-  notes: string[];
+  notes: Issue[];
   /** Which API served the IPPools (API reads only). */
   ippoolsApi?: string;
 }
@@ -55,7 +56,7 @@ export function buildClusterFacts(inv: KubeInventory): ClusterFacts {
   const flannelCm = flannelCms.find((c) => c.metadata.name === 'kube-flannel-cfg') ?? flannelCms[0];
   const proxyCm = of('ConfigMap').find((c) => c.metadata.name === 'kube-proxy' && (c.metadata.namespace ?? 'kube-system') === 'kube-system');
   const notes = [...inv.notes];
-  if (flannelCms.length > 1) notes.push(`${flannelCms.length} flannel ConfigMaps; net-conf read from ${flannelCm?.metadata.namespace}/${flannelCm?.metadata.name}`);
+  if (flannelCms.length > 1) notes.push(issue('flannelConfigMaps', { n: flannelCms.length, from: `${flannelCm?.metadata.namespace}/${flannelCm?.metadata.name}` }));
   const pools = of('IPPool');
   const facts: ClusterFacts = {
     schemaVersion: CLUSTER_FACTS_SCHEMA_VERSION,

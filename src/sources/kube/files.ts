@@ -12,6 +12,7 @@ import { PodpathError } from '../../util/errors.js';
 import { oneLine, clip } from '../../util/terminal-safe.js';
 import { flattenDocument, isRecord, type KubeObject } from './objects.js';
 import type { KubeInventory } from './build.js';
+import { issue, type Issue } from '../../evidence/cluster-texts.js';
 
 const DUMP_EXT = /\.(json|ya?ml)$/i;
 const KUBECTL_ERROR = /^(Error from server \((\w+)\): .*|error: .*)$/;
@@ -25,7 +26,7 @@ const REASON_CODE: Record<string, string> = {
 export interface ParsedDump {
   objects: KubeObject[];
   partial: PartialList[];
-  notes: string[];
+  notes: Issue[];
 }
 
 /** Splits concatenated top-level JSON values (`{..}{..}` or `{..}\n{..}`), strings respected. */
@@ -61,7 +62,7 @@ export function splitJsonValues(text: string): string[] {
 /** Parses one dump's text. `name` is only for messages. Throws PodpathError on unreadable input. */
 export function parseDumpText(text: string, name: string): ParsedDump {
   const partial: PartialList[] = [];
-  const notes: string[] = [];
+  const notes: Issue[] = [];
   // kubectl's own error lines, when stderr went into the same file.
   const kept: string[] = [];
   for (const line of text.split('\n')) {
@@ -94,14 +95,14 @@ export function parseDumpText(text: string, name: string): ParsedDump {
     pushAll(objects, got);
     if (isRecord(doc) && doc.kind === 'List' && Array.isArray(doc.items) && doc.items.length === 0) {
       // kubectl prints an empty List on 401 and 403 as well as for an empty result.
-      partial.push({ resource: name, code: 'E_KUBE_DUMP_EMPTY', message: 'an empty List: kubectl writes one on 401/403 too, so absence here proves nothing' });
+      partial.push({ resource: name, code: 'E_KUBE_DUMP_EMPTY', message: issue('emptyList').text, says: { code: 'emptyList', data: {} } });
     }
   }
-  if (skipped) notes.push(`${name}: ${skipped} item(s) without kind or name skipped`);
+  if (skipped) notes.push(issue('itemsSkipped', { file: name, n: skipped }));
   return { objects, partial, notes };
 }
 
-async function collectFiles(path: string, depth: number, out: string[], notes: string[]): Promise<void> {
+async function collectFiles(path: string, depth: number, out: string[], notes: Issue[]): Promise<void> {
   const st = await lstat(path).catch((e: NodeJS.ErrnoException) => {
     throw new PodpathError('E_KUBE_DUMP_READ', `cannot read ${oneLine(path)}: ${e.code ?? e.message}`);
   });
@@ -109,7 +110,7 @@ async function collectFiles(path: string, depth: number, out: string[], notes: s
   if (st.isSymbolicLink()) return;
   if (st.isDirectory()) {
     if (depth > LIMITS.kubeDumpDepth.value) {
-      notes.push(`${LIMITS.kubeDumpDepth.code}: ${oneLine(path)} is more than ${LIMITS.kubeDumpDepth.value} directories deep: not read`);
+      notes.push(issue('dumpTooDeep', { code: LIMITS.kubeDumpDepth.code, path: oneLine(path), max: LIMITS.kubeDumpDepth.value }));
       return;
     }
     const entries = (await readdir(path)).sort();
@@ -134,7 +135,7 @@ async function collectFiles(path: string, depth: number, out: string[], notes: s
 /** Reads every dump under the given files and directories into an inventory. */
 export async function readKubeDumps(paths: string[]): Promise<KubeInventory> {
   const files: string[] = [];
-  const notes: string[] = [];
+  const notes: Issue[] = [];
   for (const p of paths) await collectFiles(p, 0, files, notes);
   const inv: KubeInventory = { source: { kind: 'files', files }, objects: [], partial: [], notes };
   for (const f of files) {
@@ -145,7 +146,9 @@ export async function readKubeDumps(paths: string[]): Promise<KubeInventory> {
       // In a directory, a JSON file that is not a dump (a NodeFacts file, a manifest with errors)
       // is noted, not fatal; a file named on the command line must parse.
       if (paths.includes(f)) throw e;
-      inv.notes.push(e instanceof Error ? e.message : String(e));
+      const message = e instanceof Error ? e.message : String(e);
+      const prefix = `${f}: not a JSON or YAML dump of Kubernetes objects: `;
+      inv.notes.push(issue('dumpNotParsed', { file: oneLine(f), error: message.startsWith(prefix) ? message.slice(prefix.length) : oneLine(message) }));
       continue;
     }
     pushAll(inv.objects, parsed.objects);

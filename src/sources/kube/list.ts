@@ -50,7 +50,7 @@ export async function listAll(client: KubeClient, path: string, o: ListOptions):
     if (res.status === 404 && page === 0) return { objects: [], notFound: true };
     if (res.status === 401) throw statusError(res, `list ${path}`);
     if (res.status === 403 || res.status === 410) {
-      return { objects, partial: { resource: path, code: statusCode(res.status), message: `${objects.length} read before: ${statusMessage(res)}` } };
+      return { objects, partial: { resource: path, code: statusCode(res.status), message: `${objects.length} read before: ${statusMessage(res)}`, says: { code: 'readBefore', data: { n: objects.length, status: statusMessage(res) } } } };
     }
     throw statusError(res, `list ${path}`);
   }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ClusterFacts } from '../../evidence/cluster-facts.js';
 import { DnsFacts, FelixFacts, FlannelNetConf, IPPoolFacts, KubeProxyFacts } from '../../evidence/cluster-facts.js';
 import { arr, get, isRecord, num, refOf, str, type KubeObject } from './objects.js';
+import { issue } from '../../evidence/cluster-texts.js';
 
 type NetConf = z.infer<typeof FlannelNetConf>;
 
@@ -17,9 +18,9 @@ export function parseFlannelNetConf(cm: KubeObject): NetConf | undefined {
   try {
     j = JSON.parse(text);
   } catch {
-    return { from, problem: 'net-conf.json is not JSON' };
+    return { from, problem: issue('netConfNotJson') };
   }
-  if (!isRecord(j)) return { from, problem: 'net-conf.json is not an object' };
+  if (!isRecord(j)) return { from, problem: issue('netConfNotObject') };
   const out: NetConf = { from };
   const network = str(j.Network);
   if (network) out.network = network;

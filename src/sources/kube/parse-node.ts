@@ -2,6 +2,7 @@
 // and Calico write on it. Pure and tolerant: a field of the wrong type is absent, not an error.
 import type { CalicoNodeFacts, ClusterNode, Fact, FlannelNodeFacts } from '../../evidence/cluster-facts.js';
 import { annotationPath, arr, get, isRecord, refOf, str, type KubeObject } from './objects.js';
+import { issue, type Issue } from '../../evidence/cluster-texts.js';
 
 export const FLANNEL_PREFIX = 'flannel.alpha.coreos.com';
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
@@ -9,7 +10,7 @@ const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 export interface BackendData {
   vtepMAC?: string;
   vni?: number;
-  problem?: string;
+  problem?: Issue;
 }
 
 /**
@@ -25,22 +26,22 @@ export function parseBackendData(text: string): BackendData {
   } catch {
     // Not JSON: take a VtepMAC-looking pair if there is one, and say it was not JSON.
     const m = /VtepMAC"?\s*:\s*"?([0-9A-Fa-f]{1,2}(?::[0-9A-Fa-f]{1,2})*)/.exec(t);
-    if (!m) return { problem: 'not JSON, and no VtepMAC in it' };
+    if (!m) return { problem: issue('backendNotJson') };
     const mac = normalizeMac(m[1]!);
-    return mac ? { vtepMAC: mac, problem: 'not JSON (VtepMAC read from the text)' } : { problem: `not JSON; VtepMAC ${JSON.stringify(m[1])} is not a 6-byte MAC` };
+    return mac ? { vtepMAC: mac, problem: issue('backendNotJsonMacFromText') } : { problem: issue('backendNotJsonBadMac', { mac: JSON.stringify(m[1]) }) };
   }
-  if (typeof parsed === 'string') return { problem: 'a JSON string, not an object (extension backend): no VtepMAC' };
-  if (!isRecord(parsed)) return { problem: 'JSON but not an object: no VtepMAC' };
+  if (typeof parsed === 'string') return { problem: issue('backendJsonString') };
+  if (!isRecord(parsed)) return { problem: issue('backendNotObject') };
   const out: BackendData = {};
   const vni = parsed.VNI;
   if (typeof vni === 'number' && Number.isInteger(vni)) out.vni = vni;
   const rawMac = parsed.VtepMAC;
-  if (rawMac === undefined) out.problem = 'no VtepMAC in it';
-  else if (typeof rawMac !== 'string') out.problem = 'VtepMAC is not a string';
+  if (rawMac === undefined) out.problem = issue('noVtepMac');
+  else if (typeof rawMac !== 'string') out.problem = issue('vtepMacNotString');
   else {
     const mac = normalizeMac(rawMac);
     if (mac) out.vtepMAC = mac;
-    else out.problem = `VtepMAC ${JSON.stringify(rawMac)} is not a 6-byte MAC`;
+    else out.problem = issue('vtepMacBad', { mac: JSON.stringify(rawMac) });
   }
   return out;
 }

@@ -41,7 +41,7 @@ describe('flannel backend-data: the six recorded shapes', () => {
       const w = want[key!]!;
       expect(fl.vtepMAC?.value).toBe(w.mac);
       expect(fl.vni?.value).toBe(w.vni);
-      if (w.problem) expect(fl.backendDataProblem).toMatch(w.problem);
+      if (w.problem) expect(fl.backendDataProblem?.text).toMatch(w.problem);
       else if (fl.backendData) expect(fl.backendDataProblem).toBeUndefined();
       if (fl.vtepMAC) expect(fl.vtepMAC.from).toEqual({ kind: 'Node', name: 'n', path: 'metadata.annotations["flannel.alpha.coreos.com/backend-data"]' });
     });
@@ -152,7 +152,7 @@ describe('cluster configuration', () => {
     const f = buildClusterFacts({ source: { kind: 'files' }, objects: parseDumpText(cm('{"Network":"10.1.0.0/16","Backend":{"Type":"vxlan","Port":4789,"VNI":4096,"MTU":1400,"DirectRouting":true}}'), 'x').objects, partial: [], notes: [] });
     expect(f.flannelNetConf).toMatchObject({ port: 4789, vni: 4096, mtu: 1400, directRouting: true });
     const bad = buildClusterFacts({ source: { kind: 'files' }, objects: parseDumpText(cm('{oops'), 'x').objects, partial: [], notes: [] });
-    expect(bad.flannelNetConf?.problem).toMatch(/not JSON/);
+    expect(bad.flannelNetConf?.problem).toMatchObject({ code: 'netConfNotJson', text: expect.stringMatching(/not JSON/) });
   });
   it('IPPools: v3 modes as written, crd-v1 pool without modes = unset, CrossSubnet default pool', () => {
     const v3 = factsOf('api/ippoollist-v3-calicoctl.yaml').calico.ippools;
@@ -244,8 +244,8 @@ describe('dump directories', () => {
       const facts = buildClusterFacts(inv);
       expect(facts.nodes.map((n) => n.name)).toEqual(['duckboat-01', 'duckboat-02']);
       expect(facts.kubeProxy?.mode.value).toBe('iptables');
-      expect(inv.notes.some((n) => n.includes('E_KUBE_DUMP_TOO_DEEP'))).toBe(true);
-      expect(inv.notes.some((n) => n.includes('broken.json') && n.includes('E_KUBE_DUMP_PARSE') === false)).toBe(true);
+      expect(inv.notes.some((n) => n.text.includes('E_KUBE_DUMP_TOO_DEEP'))).toBe(true);
+      expect(inv.notes.some((n) => n.code === 'dumpNotParsed' && n.text.includes('broken.json') && n.text.includes('E_KUBE_DUMP_PARSE') === false)).toBe(true);
       expect(inv.source.files!.some((f) => f.endsWith('passwd.json'))).toBe(false);
       await expect(readKubeDumps([join(dir, 'broken.json')])).rejects.toThrow(expect.objectContaining({ code: 'E_KUBE_DUMP_PARSE' }));
     } finally {

@@ -3,6 +3,7 @@
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import type { Link } from '../../evidence/node-facts.js';
 import { whyMissing } from '../host/types.js';
+import { missingBecause } from '../../evidence/missing-reasons.js';
 import { commandLine } from '../host/sos-names.js';
 import { mergeAddresses, parseIpAddressText, parseIpLinkJson, parseIpLinkText } from './parse.js';
 
@@ -41,11 +42,11 @@ export const linksSource: EvidenceSource = {
       if (parsed.length > 0) { links = parsed; source = addr.source; }
     }
     if (!links || !source) {
-      return { missing: [{ evidence: 'links', reason: `no interfaces (${whyMissing(host, commandLine(IP_LINK.argv))}; ${whyMissing(host, commandLine(IP_ADDRESS.argv))})` }] };
+      return { missing: missingBecause('links', whyMissing(host, commandLine(IP_LINK.argv)), whyMissing(host, commandLine(IP_ADDRESS.argv))) };
     }
     const part: FactsPart = { links: { items: addresses ? mergeAddresses(links, addresses) : links, source } };
     // Keyed apart from `links`, which is there: rules that need links still run.
-    if (!addresses) part.missing = [{ evidence: 'links.addresses', reason: `links have no addresses: ${whyMissing(host, commandLine(IP_ADDRESS.argv))}` }];
+    if (!addresses) part.missing = missingBecause('links.addresses', whyMissing(host, commandLine(IP_ADDRESS.argv)));
     return part;
   },
 };

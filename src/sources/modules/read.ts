@@ -1,5 +1,7 @@
 import type { EvidenceSource, FactsPart } from '../types.js';
 import { whyMissing } from '../host/types.js';
+import { commandLine } from '../host/sos-names.js';
+import { because, missingBecause } from '../../evidence/missing-reasons.js';
 import { parseLsmod, parseProcModules } from './parse.js';
 
 const PROC_MODULES = '/proc/modules';
@@ -16,6 +18,6 @@ export const modulesSource: EvidenceSource = {
     const lsmod = await host.run(LSMOD);
     if (lsmod) return { modules: { loaded: parseLsmod(lsmod.stdout), source: lsmod.source } };
     // A kernel built without module support has no /proc/modules: everything is built in.
-    return { missing: [{ evidence: 'modules', reason: `${whyMissing(host, PROC_MODULES)} (kernel without loadable modules?); ${whyMissing(host, 'lsmod')}` }] };
+    return { missing: missingBecause('modules', whyMissing(host, PROC_MODULES), because('maybeNoModules'), whyMissing(host, commandLine(LSMOD.argv))) };
   },
 };

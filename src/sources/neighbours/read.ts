@@ -1,7 +1,8 @@
 // neighbours: `ip -s -s neigh show` (the sosreport command): flannel's permanent entries for each
 // peer's VTEP, and the states of the underlay neighbours.
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
-import { whyMissing } from '../host/types.js';
+import { printedNothing, whyMissing } from '../host/types.js';
+import { missingBecause } from '../../evidence/missing-reasons.js';
 import { commandLine } from '../host/sos-names.js';
 import { parseIpNeigh } from './parse.js';
 
@@ -16,9 +17,8 @@ export const neighboursSource: EvidenceSource = {
     const line = commandLine(IP_NEIGH.argv);
     const out = await host.run(IP_NEIGH);
     if (out) return { neighbours: { items: parseIpNeigh(out.stdout), source: out.source } };
-    const reason = whyMissing(host, line);
     // An empty table is a real answer (a node that has talked to nobody), not missing evidence.
-    if (reason.endsWith('printed nothing')) return { neighbours: { items: [], source: line } };
-    return { missing: [{ evidence: 'neighbours', reason }] };
+    if (printedNothing(host, line)) return { neighbours: { items: [], source: line } };
+    return { missing: missingBecause('neighbours', whyMissing(host, line)) };
   },
 };

@@ -2,6 +2,8 @@
 // `nstat -zas`, or from /proc/net/netstat where nstat is missing.
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import { whyMissing } from '../host/types.js';
+import { commandLine } from '../host/sos-names.js';
+import { missingBecause } from '../../evidence/missing-reasons.js';
 import { parseNstat, parseProcNetstatAsNstat } from './parse.js';
 
 const NSTAT: CommandSpec = { argv: ['nstat', '-zas'], plugin: 'networking' };
@@ -23,6 +25,6 @@ export const netstatSource: EvidenceSource = {
       const counters = parseProcNetstatAsNstat(f.text);
       if (Object.keys(counters).length > 0) return { netstat: { counters, source: f.source } };
     }
-    return { missing: [{ evidence: 'netstat', reason: `${whyMissing(host, 'nstat -zas')}; ${whyMissing(host, PROC_NET_NETSTAT)}` }] };
+    return { missing: missingBecause('netstat', whyMissing(host, commandLine(NSTAT.argv)), whyMissing(host, PROC_NET_NETSTAT)) };
   },
 };

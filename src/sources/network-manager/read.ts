@@ -1,5 +1,7 @@
 import type { EvidenceSource, FactsPart } from '../types.js';
 import { whyMissing } from '../host/types.js';
+import { commandLine } from '../host/sos-names.js';
+import { missingBecause } from '../../evidence/missing-reasons.js';
 import { parseIsActive, parseNmcliDevices, parseUnmanagedDevices, processListHas } from './parse.js';
 import { pushAll } from '../../util/arrays.js';
 
@@ -47,7 +49,7 @@ export const networkManagerSource: EvidenceSource = {
       for (const spec of parseUnmanagedDevices(f.text)) unmanagedSpecs.push({ spec, source: f.source });
     }
     if (sources.length === 0) {
-      return { missing: [{ evidence: 'networkManager', reason: `no NetworkManager state (${whyMissing(host, 'systemctl is-active NetworkManager')}; ${whyMissing(host, MAIN_CONF)})` }] };
+      return { missing: missingBecause('networkManager', whyMissing(host, commandLine(IS_ACTIVE.argv)), whyMissing(host, MAIN_CONF)) };
     }
     return { networkManager: { running, devices, unmanagedSpecs, sources } };
   },

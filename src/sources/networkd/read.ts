@@ -1,6 +1,7 @@
 // networkd: whether systemd-networkd manages the CNI's links (`networkctl`), and the unit files
 // that decide it (.network: DHCP and route clean-up on matched links; .link: the MAC policy that
 // rewrote flannel.1's MAC after flannel published it).
+import { because, missingBecause } from '../../evidence/missing-reasons.js';
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import { whyMissing } from '../host/types.js';
 import { parseNetworkctlList, parseNetworkctlStatus, parseUnitFile } from './parse.js';
@@ -43,7 +44,7 @@ export const networkdSource: EvidenceSource = {
       }
     }
     if (sources.length === 0) {
-      return { missing: [{ evidence: 'networkd', reason: `no networkctl output and no .network/.link files (${whyMissing(host, 'networkctl list')})` }] };
+      return { missing: missingBecause('networkd', because('noNetworkdState'), whyMissing(host, 'networkctl list')) };
     }
     return { networkd: { links, files, sources } };
   },

@@ -1,5 +1,6 @@
 import type { EvidenceSource } from '../types.js';
 import { whyMissing } from '../host/types.js';
+import { missingBecause } from '../../evidence/missing-reasons.js';
 import { parseOsRelease } from './parse.js';
 
 const FILES = ['/etc/os-release', '/usr/lib/os-release'];
@@ -16,6 +17,6 @@ export const osSource: EvidenceSource = {
       const parsed = parseOsRelease(f.text);
       if (parsed) return { os: { source: f.source, ...parsed } };
     }
-    return { missing: [{ evidence: 'os', reason: whyMissing(host, FILES[0]!) }] };
+    return { missing: missingBecause('os', whyMissing(host, FILES[0]!)) };
   },
 };

@@ -1,5 +1,7 @@
 import type { EvidenceSource, FactsPart, HostReader } from '../types.js';
 import { whyMissing } from '../host/types.js';
+import { commandLine } from '../host/sos-names.js';
+import { missingBecause } from '../../evidence/missing-reasons.js';
 import { parseAptHistory, parseDnfRpmLog, parseDpkgL, parseRpmQa, parseYumLog, type PackageEventValue } from './parse.js';
 import { pushAll } from '../../util/arrays.js';
 
@@ -40,7 +42,7 @@ export const packagesSource: EvidenceSource = {
       pushAll(installed, parseDpkgL(dpkg.stdout));
     }
     if (sources.length === 0) {
-      return { missing: [{ evidence: 'kernelPackages', reason: `no package log or package list (${whyMissing(host, '/var/log/dnf.rpm.log')}; rpm and dpkg unavailable)` }] };
+      return { missing: missingBecause('kernelPackages', whyMissing(host, '/var/log/dnf.rpm.log'), whyMissing(host, commandLine(RPM.argv)), whyMissing(host, commandLine(DPKG.argv))) };
     }
     return { kernelPackages: { history, installed: [...new Set(installed)], sources } };
   },

@@ -1,7 +1,8 @@
 // packet-filter: the iptables ruleset (`iptables-save`: KUBE-POSTROUTING's pre-fix and fixed forms,
 // FORWARD policy DROP) and the nftables ruleset (iptables-nft rules appear there too).
 import type { CommandOutput, CommandSpec, EvidenceSource, FactsPart, HostReader } from '../types.js';
-import { whyMissing } from '../host/types.js';
+import { printedNothing, whyMissing } from '../host/types.js';
+import { missingBecause, type MissingRef } from '../../evidence/missing-reasons.js';
 import { commandLine } from '../host/sos-names.js';
 import { parseIptablesSave, parseNftRuleset } from './parse.js';
 import { parseIptablesListing } from './listing.js';
@@ -43,7 +44,7 @@ async function runAllowingEmpty(host: HostReader, cmd: CommandSpec, bundleAltern
   const out = (await host.run(cmd)) ?? (host.kind === 'bundle' ? await host.run(bundleAlternative) : undefined);
   if (out) return out;
   const line = commandLine(cmd.argv);
-  return whyMissing(host, line).endsWith('printed nothing') ? { stdout: '', source: line } : undefined;
+  return printedNothing(host, line) ? { stdout: '', source: line } : undefined;
 }
 
 export const packetFilterSource: EvidenceSource = {
@@ -54,7 +55,7 @@ export const packetFilterSource: EvidenceSource = {
   files: [],
   async read(host): Promise<FactsPart> {
     const sources: string[] = [];
-    const missing: { evidence: string; reason: string }[] = [];
+    const missing: MissingRef[] = [];
     const part: FactsPart = {};
     const ipt = await runAllowingEmpty(host, IPTABLES_SAVE, IPTABLES_SAVE_NET);
     if (ipt) {
@@ -67,7 +68,7 @@ export const packetFilterSource: EvidenceSource = {
         part.packetFilter = { iptables: listed.tables, sources };
         pushAll(sources, listed.sources);
       } else {
-        missing.push({ evidence: 'packetFilter.iptables', reason: whyMissing(host, commandLine(IPTABLES_SAVE.argv)) });
+        pushAll(missing, missingBecause('packetFilter.iptables', whyMissing(host, commandLine(IPTABLES_SAVE.argv))));
       }
     }
     const nft = await runAllowingEmpty(host, NFT_RULESET, NFT_RULESET_NET);
@@ -75,10 +76,10 @@ export const packetFilterSource: EvidenceSource = {
       part.packetFilter = { ...part.packetFilter, nft: parseNftRuleset(nft.stdout), sources };
       sources.push(nft.source);
     } else {
-      missing.push({ evidence: 'packetFilter.nft', reason: whyMissing(host, commandLine(NFT_RULESET.argv)) });
+      pushAll(missing, missingBecause('packetFilter.nft', whyMissing(host, commandLine(NFT_RULESET.argv))));
     }
     // Neither: the section is absent, and says so under its own name.
-    if (!part.packetFilter) missing.push({ evidence: 'packetFilter', reason: missing.map((m) => m.reason).join('; ') });
+    if (!part.packetFilter) pushAll(missing, missing.map((m) => ({ ...m, evidence: 'packetFilter' })));
     if (missing.length > 0) part.missing = missing;
     return part;
   },

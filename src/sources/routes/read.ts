@@ -6,6 +6,9 @@ import type { z } from 'zod';
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import type { Link, Route, RouteGet } from '../../evidence/node-facts.js';
 import { whyMissing } from '../host/types.js';
+import { because, missingBecause, type MissingRef } from '../../evidence/missing-reasons.js';
+import type { ReasonRef } from '../../util/i18n.js';
+import { pushAll } from '../../util/arrays.js';
 import { commandLine } from '../host/sos-names.js';
 import { parseIpRouteGet, parseIpRoutes } from './parse.js';
 import { cidrContains } from '../../util/ipv4.js';
@@ -48,34 +51,36 @@ export const routesSource: EvidenceSource = {
   files: [],
   async read(host, facts): Promise<FactsPart> {
     const part: FactsPart = {};
-    const missing: { evidence: string; reason: string }[] = [];
+    const missing: MissingRef[] = [];
     const out = await host.run(IP_ROUTE);
     const routes = out ? parseIpRoutes(out.stdout) : [];
     if (out && routes.length > 0) part.routes = { items: routes, source: out.source };
-    else missing.push({ evidence: 'routes', reason: out ? `${out.source}: no routes in the output` : whyMissing(host, commandLine(IP_ROUTE.argv)) });
+    else pushAll(missing, missingBecause('routes', out ? because('noRoutes', { source: out.source }) : whyMissing(host, commandLine(IP_ROUTE.argv))));
 
     const links = facts.links?.items ?? [];
     const targets = routeGetTargets(links, routes, podNetworkOf(facts)?.cidr);
     const gets: z.infer<typeof RouteGet>[] = [];
-    const failed: string[] = [];
+    const failed: ReasonRef[] = [];
     for (const t of targets) {
       const cmd = routeGetCommand(t);
+      const line = commandLine(cmd.argv);
       const res = await host.run(cmd);
       // Live, `ip route get` of an unreachable/blackhole target prints its answer as an error:
-      // the host's reason for the empty output carries it.
-      const reason = res ? undefined : whyMissing(host, commandLine(cmd.argv));
-      const g = res ? parseIpRouteGet(res.stdout, t, res.source) : parseIpRouteGet(reason ?? '', t, commandLine(cmd.argv));
+      // the host's reason for the empty output quotes it.
+      const reason = res ? undefined : whyMissing(host, line);
+      const g = res ? parseIpRouteGet(res.stdout, t, res.source) : parseIpRouteGet(String(reason?.data?.error ?? ''), t, line);
       if (g) gets.push(g);
-      else failed.push(`${t} (${reason ?? 'unreadable answer'})`);
+      // The command line names the target.
+      else failed.push(reason ?? because('unreadableAnswer', { command: line }));
     }
     if (gets.length > 0) {
       part.routeGets = gets;
       // Keyed apart from `routeGets`: a rule can still judge the answers there are.
-      if (failed.length > 0) missing.push({ evidence: 'routeGets.partial', reason: `no answer for ${failed.join(', ')}` });
+      pushAll(missing, missingBecause('routeGets.partial', ...failed));
     } else if (targets.length === 0) {
-      missing.push({ evidence: 'routeGets', reason: links.length === 0 ? 'no links known: cannot tell the overlay addresses' : 'no VXLAN device with an IPv4 address or route: nothing to ask `ip route get` about' });
+      pushAll(missing, missingBecause('routeGets', because(links.length === 0 ? 'noLinksForOverlay' : 'noVxlanToAsk')));
     } else {
-      missing.push({ evidence: 'routeGets', reason: `\`ip route get\` gave no answer for ${failed.join(', ')}` });
+      pushAll(missing, missingBecause('routeGets', ...failed));
     }
     if (missing.length > 0) part.missing = missing;
     return part;

@@ -1,5 +1,7 @@
 import type { EvidenceSource, FactsPart } from '../types.js';
 import { whyMissing } from '../host/types.js';
+import { commandLine } from '../host/sos-names.js';
+import { missingBecause } from '../../evidence/missing-reasons.js';
 import { isInterestingSysctl, parseSysctlA, procPathToName } from './parse.js';
 
 const CONF_DIR = '/proc/sys/net/ipv4/conf';
@@ -40,7 +42,7 @@ export const sysctlSource: EvidenceSource = {
       }
     }
     if (sources.length === 0) {
-      return { missing: [{ evidence: 'sysctls', reason: `no sysctls (${whyMissing(host, FIXED[0]!)}; ${whyMissing(host, 'sysctl -a')})` }] };
+      return { missing: missingBecause('sysctls', whyMissing(host, FIXED[0]!), whyMissing(host, commandLine(SYSCTL_A.argv))) };
     }
     // net.bridge.* absent from `values` is itself the fact that br_netfilter is not loaded.
     return { sysctls: { values: sortKeys(values), sources: [...new Set(sources)] } };

@@ -1,5 +1,6 @@
 // ufw: whether it is active and its defaults. `deny (routed)` is the FORWARD policy DROP that stops
 // pod traffic between nodes; ufw users read ufw's words, not the iptables chains it writes.
+import { missingBecause } from '../../evidence/missing-reasons.js';
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import { whyMissing } from '../host/types.js';
 import { parseUfwDefaults, parseUfwStatus } from './parse.js';
@@ -15,7 +16,7 @@ export const ufwSource: EvidenceSource = {
   async read(host): Promise<FactsPart> {
     const out = await host.run(STATUS);
     const status = out ? parseUfwStatus(out.stdout) : undefined;
-    if (!out || status?.active === undefined) return { missing: [{ evidence: 'ufw', reason: whyMissing(host, 'ufw status verbose') }] };
+    if (!out || status?.active === undefined) return { missing: missingBecause('ufw', whyMissing(host, 'ufw status verbose')) };
     const defaults = { ...status.defaults };
     let line = status.line;
     if (defaults.routed === undefined) {

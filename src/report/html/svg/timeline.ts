@@ -3,6 +3,8 @@
 // event of the lane is written above it, each event has a <title> with its time and label.
 import { html, join, type SafeHtml } from '../html.js';
 import { inLang, type Text } from '../i18n.js';
+import { w } from '../words.js';
+import { formatMessage } from '../../../util/i18n.js';
 import { maxOf, minOf } from '../../../util/arrays.js';
 import { axes, fmt, niceTicks, num, scale, shorten, svgRoot, type ChartFrame } from './common.js';
 
@@ -69,6 +71,6 @@ export function timeline(o: TimelineOptions): SafeHtml {
 
 function asText(t: Text): Text {
   if (typeof t === 'string') return `${t} (s)`;
-  if ('en' in t) return { en: `${t.en} (s)`, zh: `${t.zh}(秒)` };
+  if ('en' in t) return { en: formatMessage(w('inSeconds').en, { title: t.en }), zh: formatMessage(w('inSeconds').zh, { title: t.zh }) };
   return { lang: t.lang, text: `${t.text} (s)` };
 }

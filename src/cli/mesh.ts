@@ -1,0 +1,135 @@
+// `podpath mesh`: every ordered pair of agents, on every plane combination, in bounded rounds.
+// Wiring only: flags to options, the use case in app/mesh.ts, the lines in report/mesh.ts.
+import { createWriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { runMeshCommand } from '../app/mesh.js';
+import { loadApiToken } from '../agent/secrets.js';
+import { PLANE_PAIRS, PlanePair, type MeshCell } from '../evidence/mesh-matrix.js';
+import type { CoordinatorOptions } from '../mesh/coordinator.js';
+import { inventoryFromList, readAgentsFile, type Inventory } from '../mesh/inventory.js';
+import { cellLine, cellShortfall, progressBar, summaryText } from '../report/mesh.js';
+import { PodpathError } from '../util/errors.js';
+import { LIMITS } from '../util/limits.js';
+import { parseDuration, parseRate } from '../util/units.js';
+import { toPort } from './agent.js';
+import { tlsClientFrom } from './probe-options.js';
+import { normalizeFingerprint } from '../agent/tls.js';
+
+interface MeshCliOptions {
+  agents?: string; nodes?: string; port: string; apiPort: string; tokenFile?: string;
+  k: string; sample?: string; seed: string; run?: string; jitter: string; planes?: string;
+  count: string; size: string; sweep: boolean; sweepMax: string; tcp: boolean; icmp: boolean;
+  maxRate?: string; rampDuration: string; recoveryWatch: string;
+  out?: string; json?: boolean; parallel: string;
+  tls?: boolean; tlsFingerprint?: string; tlsCa?: string;
+}
+
+function int(name: string, s: string, min: number, max: number): number {
+  const n = Number(s);
+  if (!/^\d+$/.test(s.trim()) || !Number.isInteger(n) || n < min || n > max) throw new PodpathError('E_USAGE', `--${name} must be an integer ${min}..${max}, not ${JSON.stringify(s.slice(0, 40))}`);
+  return n;
+}
+
+function planesFrom(spec: string | undefined, inv: Inventory): PlanePair[] {
+  if (spec === undefined) return inv.nodes.some((n) => n.pod) ? [...PLANE_PAIRS] : ['host->host'];
+  const out: PlanePair[] = [];
+  for (const p of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const parsed = PlanePair.safeParse(p);
+    if (!parsed.success) throw new PodpathError('E_USAGE', `--planes takes ${PLANE_PAIRS.join(', ')}, not ${JSON.stringify(p.slice(0, 40))}`);
+    if (!out.includes(parsed.data)) out.push(parsed.data);
+  }
+  if (!out.length) throw new PodpathError('E_USAGE', '--planes needs at least one plane combination');
+  return out;
+}
+
+export function coordinatorOptions(o: MeshCliOptions, inv: Inventory): CoordinatorOptions {
+  const k = int('k', o.k, 1, LIMITS.meshPeersPerRound.value);
+  const maxRateBps = o.maxRate ? parseRate(o.maxRate) : undefined;
+  return {
+    k,
+    sample: o.sample !== undefined ? int('sample', o.sample, 1, LIMITS.meshNodes.value) : undefined,
+    seed: int('seed', o.seed, 0, 0xffffffff),
+    // Sampled runs move on by themselves: each hour is a new window of peers unless --run fixes it.
+    run: o.run !== undefined ? int('run', o.run, 0, 0xffffffff) : Math.floor(Date.now() / 3_600_000),
+    jitterMs: parseDuration(o.jitter),
+    planes: planesFrom(o.planes, inv),
+    probes: {
+      echo: { count: int('count', o.count, 1, 100), size: int('size', o.size, 44, 9000) },
+      ...(o.sweep ? { sweep: { max: int('sweep-max', o.sweepMax, 44, 65507), repeats: 3 } } : {}),
+      ...(o.tcp ? { tcp: { attempts: 3 } } : {}),
+      ...(o.icmp ? { icmp: { count: 3 } } : {}),
+    },
+    ...(maxRateBps ? { ramp: { maxRateBps, maxDurationMs: parseDuration(o.rampDuration), recoveryWatchMs: parseDuration(o.recoveryWatch), stepMs: 500 } } : {}),
+    parallel: int('parallel', o.parallel, 1, 1024),
+  };
+}
+
+export function registerMesh(program: Command): void {
+  program
+    .command('mesh')
+    .description('probe every ordered pair of agents on the host and pod planes in rounds of bounded load; stream the cells and keep the matrix as JSON evidence')
+    .addOption(new Option('--agents <file>', 'agents file (JSON or YAML): { nodes: [{ name, labels?, subnet?, host?: { address }, pod?: { address } }] }').conflicts('nodes'))
+    .option('--nodes <list>', 'host-plane agents instead: 10.0.1.5,10.0.2.7 or n1=10.0.1.5,n2=10.0.2.7')
+    .option('--port <n>', 'the agents\' probe port (when the file does not say)', '7946')
+    .option('--api-port <n>', 'the agents\' API port (when the file does not say)', '7947')
+    .option('--token-file <file>', 'agent API token (else $PODPATH_TOKEN)')
+    .option('-k, --k <n>', `peers each agent probes, and is probed by, per round (at most ${LIMITS.meshPeersPerRound.value})`, '8')
+    .option('--sample <m>', 'probe m peers per node (every node still sends and is probed), not every pair; rotates with --run')
+    .option('--seed <n>', 'fixes the order of the nodes in the schedule', '0')
+    .option('--run <n>', 'run counter for --sample (default: the hour since the epoch, so samples rotate)')
+    .option('--jitter <d>', 'start each probe of a round after a random delay up to this', '20ms')
+    .option('--planes <list>', `plane combinations (${PLANE_PAIRS.join(',')}); default: all the agents allow`)
+    .option('--count <n>', 'UDP echoes per pair', '10')
+    .option('--size <bytes>', 'UDP echo payload', '64')
+    .option('--no-sweep', 'skip the DF size sweep')
+    .option('--sweep-max <bytes>', 'largest payload the sweep tries', '9000')
+    .option('--no-tcp', 'skip the TCP handshakes to the peer agent\'s probe port')
+    .option('--no-icmp', 'skip ICMP echo')
+    .option('--max-rate <rate>', 'also ramp UDP up to this rate between host agents, one pair at a time, after everything else (e.g. 30mbit); no ramp without it')
+    .option('--ramp-duration <d>', 'cap on one ramp', '30s')
+    .option('--recovery-watch <d>', 'how long to wait for a blackholed path to come back', '30s')
+    .option('-o, --out <file>', 'write the matrix (JSON evidence) to this file as it is measured')
+    .option('--json', 'write the matrix JSON to stdout instead of lines')
+    .option('--parallel <n>', 'agent API requests the coordinator keeps open at once (a round waits for the slowest wave)', '256')
+    .option('--tls', "talk to the agents' API over TLS")
+    .option('--tls-fingerprint <sha256>', 'with --tls: pin this certificate for every agent (per agent: tlsFingerprint in the agents file)')
+    .option('--tls-ca <file>', 'with --tls: the PEM CA to verify the agents with')
+    .action(async (o: MeshCliOptions) => {
+      if (!o.agents && !o.nodes) throw new PodpathError('E_USAGE', 'give --agents FILE or --nodes LIST');
+      const inventory = o.agents ? readAgentsFile(o.agents) : inventoryFromList(o.nodes!, { port: toPort(o.port), apiPort: toPort(o.apiPort) });
+      for (const n of inventory.nodes) {
+        for (const a of [n.host, n.pod]) if (a?.tlsFingerprint) a.tlsFingerprint = normalizeFingerprint(a.tlsFingerprint);
+      }
+      if (inventory.nodes.length > LIMITS.meshNodes.value) throw new PodpathError(LIMITS.meshNodes.code, `more than ${LIMITS.meshNodes.value} nodes`);
+      const coordinator = coordinatorOptions(o, inventory);
+      const token = loadApiToken(o.tokenFile);
+      const tls = tlsClientFrom(o);
+      const file = o.out ? createWriteStream(o.out) : undefined;
+      const tty = process.stderr.isTTY && !o.json;
+      const tally = { cells: 0, short: 0, byShortfall: new Map<string, number>() };
+      let lastDraw = 0;
+      const onCell = (c: MeshCell) => {
+        tally.cells++;
+        const s = cellShortfall(c);
+        if (s.length) tally.short++;
+        for (const x of s) tally.byShortfall.set(x, (tally.byShortfall.get(x) ?? 0) + 1);
+        // A pipe gets every cell as a line; a terminal a bar (the lines of short cells above it).
+        if (o.json) return;
+        if (!process.stdout.isTTY) process.stdout.write(cellLine(c) + '\n');
+        else if (s.length) process.stdout.write(`\r\x1b[K${cellLine(c, true)}\n`);
+      };
+      const outcome = await runMeshCommand({
+        inventory, token, tls, coordinator, matrix: o.json ? process.stdout : file, onCell,
+        onProgress: (p) => {
+          if (!tty || Date.now() - lastDraw < 100) return;
+          lastDraw = Date.now();
+          process.stderr.write(`\r\x1b[K${progressBar(p, tally.short)}`);
+        },
+      });
+      if (tty) process.stderr.write('\r\x1b[K');
+      if (file) await new Promise<void>((resolve, reject) => file.end((e?: Error | null) => (e ? reject(e) : resolve())));
+      process.stderr.write(summaryText(outcome, tally, o.out));
+      process.exitCode = outcome.errors.length ? 2 : tally.short ? 1 : 0;
+    });
+}

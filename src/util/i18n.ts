@@ -1,0 +1,71 @@
+// The one way podpath says anything in a language: a catalogue entry (`{ en, zh }` with `{name}`
+// placeholders) filled from data by t(). Every catalogue (rule messages and reasons, engine and
+// missing-evidence reasons, report labels, evidence names) is a table of such entries, and
+// test/catalogue checks each has both languages with the same placeholders.
+import { PodpathError } from './errors.js';
+
+export type Lang = 'en' | 'zh';
+export const LANGS: readonly Lang[] = ['en', 'zh'];
+
+/** Text in both languages podpath speaks. Placeholders are `{name}`, filled from data. */
+export interface Localized { en: string; zh: string }
+
+export type MessageData = Record<string, string | number>;
+
+/**
+ * Why something could not be judged or had, as a code with parameters, rendered in either language
+ * through a catalogue (never free English text that a translator would have to guess at).
+ * `because` lists the reasons under it ("no links: A, B"), said flat after it.
+ */
+export interface ReasonRef { code: string; data?: MessageData; because?: ReasonRef[] }
+
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Fills `{name}` from data; a placeholder without data stays visible, so a missing value shows. */
+export function formatMessage(template: string, data: MessageData = {}): string {
+  return template.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(data, name) ? String(data[name]) : whole));
+}
+
+/** The placeholder names a template uses, in order of first use. */
+export function placeholdersOf(template: string): string[] {
+  const names: string[] = [];
+  for (const m of template.matchAll(PLACEHOLDER)) if (m[1] !== undefined && !names.includes(m[1])) names.push(m[1]);
+  return names;
+}
+
+/** Placeholders a template uses that data does not fill. */
+export function unfilledPlaceholders(template: string, data: MessageData = {}): string[] {
+  return placeholdersOf(template).filter((n) => !Object.hasOwn(data, n));
+}
+
+/** A catalogue entry in a language, its placeholders filled from data. */
+export function t(entry: Localized, lang: Lang, data?: MessageData): string {
+  return formatMessage(entry[lang], data);
+}
+
+/** What is wrong with one catalogue entry: a language missing or empty, or placeholders that differ. */
+export function entryProblems(where: string, entry: Localized | undefined): string[] {
+  if (!entry || typeof entry.en !== 'string' || typeof entry.zh !== 'string') return [`${where}: needs both en and zh`];
+  const problems: string[] = [];
+  if (entry.en.trim() === '') problems.push(`${where}.en is empty`);
+  if (entry.zh.trim() === '') problems.push(`${where}.zh is empty`);
+  const en = placeholdersOf(entry.en).sort().join(',');
+  const zh = placeholdersOf(entry.zh).sort().join(',');
+  if (en !== zh) problems.push(`${where}: placeholders differ between en {${en}} and zh {${zh}}`);
+  return problems;
+}
+
+/**
+ * --lang wins; else the locale: LC_ALL, then LC_MESSAGES, then LANG (POSIX order); `zh*` means
+ * Chinese, anything else English.
+ */
+export function resolveLang(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): Lang {
+  if (explicit !== undefined) {
+    const v = explicit.trim().toLowerCase();
+    if (v === 'zh' || v.startsWith('zh-') || v.startsWith('zh_')) return 'zh';
+    if (v === 'en' || v.startsWith('en-') || v.startsWith('en_')) return 'en';
+    throw new PodpathError('E_BAD_LANG', `unknown language "${explicit}": use zh or en`);
+  }
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return locale.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+}

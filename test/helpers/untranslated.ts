@@ -1,0 +1,68 @@
+// Finds English left in a Chinese report: a run of three or more English words outside what is
+// quoted from the input or is a name. Masked first: `backquoted` spans, fenced code blocks,
+// command lines (`$ ...`, `# ...` comments podpath prints instead of a refused command), URLs,
+// and the strings the caller says came from the input (evidence lines, host names, paths from
+// the bundle); words are tokens of letters only (`flannel.1`, `net.ipv4.ip_forward`, `10.0.0.1`,
+// `NetworkManager`, `VXLAN`, `E_BUNDLE_EMPTY`, `ip-forward-off` are names, not words).
+//
+// It cannot pass blindly: it is shown catching English sentences (./untranslated.test.ts), and the
+// command test requires it to find English in each command's English output before it trusts
+// a clean Chinese one.
+
+/** A token that is an English word: lower-case letters, optionally capitalised; `a` and `I` too. */
+const WORD = /^(?:[A-Za-z][a-z]+|a|A|I)(?:'[a-z]+)?$/;
+/** Punctuation that may cling to a word without ending an English phrase. */
+const CLING = /^[("'[]+|[)"'\],.:;!?]+$/g;
+
+export interface Untranslated {
+  /** The English words in a row. */
+  phrase: string;
+  /** The line it is on (after masking). */
+  line: string;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Blanks what is not to be judged, keeping the line structure. */
+export function maskQuoted(text: string, quoted: readonly string[] = []): string {
+  // Colour escapes (a terminal's, not text).
+  // eslint-disable-next-line no-control-regex
+  let out = text.replace(/\u001b\[[0-9;]*m/g, '');
+  // Longest first, so a string that contains another is masked whole.
+  for (const q of [...new Set(quoted)].filter((q) => q.trim().length >= 2).sort((a, b) => b.length - a.length)) {
+    out = out.replace(new RegExp(escapeRe(q), 'g'), ' ');
+  }
+  out = out.replace(/```[\s\S]*?```/g, ' ');
+  out = out.replace(/`[^`\n]*`/g, ' ');
+  out = out.replace(/\bhttps?:\/\/\S+/g, ' ');
+  out = out.replace(/\b(kb|gh):\S+/g, ' ');
+  return out
+    .split('\n')
+    .map((l) => (/^\s*(\$ |# )/.test(l) ? '' : l))
+    .join('\n');
+}
+
+/** English phrases (three or more words in a row) left in a text that should be Chinese. */
+export function findUntranslated(text: string, opts: { quoted?: readonly string[]; minWords?: number } = {}): Untranslated[] {
+  const min = opts.minWords ?? 3;
+  const found: Untranslated[] = [];
+  for (const line of maskQuoted(text, opts.quoted).split('\n')) {
+    let run: string[] = [];
+    const flush = () => {
+      if (run.length >= min) found.push({ phrase: run.join(' '), line: line.trim() });
+      run = [];
+    };
+    // A CJK character, or any token that is not a word, ends a run.
+    for (const token of line.split(/(\s+|[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+)/)) {
+      if (token === undefined || token === '' || /^\s+$/.test(token)) continue;
+      const bare = token.replace(CLING, '');
+      if (bare !== '' && WORD.test(bare)) run.push(bare);
+      else flush();
+      // A sentence ends at . ; : too, but English goes on after them: keep the run.
+    }
+    flush();
+  }
+  return found;
+}
