@@ -6,7 +6,7 @@
 //   - fewer than INCONCLUSIVE_SHARE of the node rules that ran could be judged.
 // Doctor exits EXIT_INCONCLUSIVE (3) then, and lists the commands whose output would judge the rest.
 import type { Evidence, NeedKey } from '../evidence/evidence.js';
-import { missingEvidence } from './run-rules.js';
+import { gapsIn } from './run-rules.js';
 import type { Rule, RuleResult } from './types.js';
 
 /** Share of the node rules that must be judged (passed or failed) for "no findings" to mean healthy. */
@@ -54,7 +54,8 @@ export function judgeVerdict(opts: {
   for (const r of node) {
     if (r.status !== 'skipped') continue;
     const rule = byId.get(r.ruleId)!;
-    const gaps = missingEvidence(rule, opts.evidence) ?? [];
+    // Its full needs: a rule that ran on a sufficient set and could not judge wants the rest too.
+    const gaps = gapsIn(rule.meta.needs, opts.evidence);
     for (const g of gaps) {
       const key = g.data?.evidence as NeedKey | undefined;
       if (!key) continue;

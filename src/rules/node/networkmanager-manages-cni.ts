@@ -35,7 +35,7 @@ export default defineRule({
     severity: 'error',
     needs: ['networkManager'],
     uses: ['links', 'routeGets'],
-    outranks: ['overlay-address-misrouted', 'peer-pod-routes-missing'],
+    outranks: ['overlay-address-misrouted', 'peer-pod-routes-missing', 'handshake-synack-no-ack'],
     messages: {
       profile: {
         en: 'NetworkManager holds a connection profile on {devices} ({profiles}): it manages those interfaces and can rewrite their addresses and routes behind the CNI\'s back (seed 001)',
