@@ -35,11 +35,11 @@ export default defineRule({
       },
       iptablesReject: {
         en: 'FORWARD reaches firewalld\'s `{rule}` (after its zone chains {chains}) and no rule before it accepts pod traffic: forwarded pod packets are rejected, and clients see "No route to host"',
-        zh: 'FORWARD 链先经过 firewalld 的区域链({chains}),然后是 firewalld 的 `{rule}`,此前没有放行 Pod 流量的规则:被转发的 Pod 报文被拒绝,客户端看到 "No route to host"',
+        zh: 'FORWARD 链先经过 firewalld 的区域链({chains}),然后是 firewalld 的 `{rule}`,此前没有放行 Pod 流量的规则:被转发的 Pod 报文被拒绝,客户端看到 `No route to host`',
       },
       iptablesRejectFirst: {
         en: 'FORWARD reaches firewalld\'s `{rule}` (after its zone chains {chains}) before `{accept}`: the accept for the pod network comes after the reject and is never reached, so forwarded pod packets are rejected ("No route to host")',
-        zh: 'FORWARD 链在 `{accept}` 之前先遇到 firewalld 的 `{rule}`(在其区域链 {chains} 之后):放行 Pod 网段的规则排在拒绝之后,永远走不到,被转发的 Pod 报文被拒绝("No route to host")',
+        zh: 'FORWARD 链在 `{accept}` 之前先遇到 firewalld 的 `{rule}`(在其区域链 {chains} 之后):放行 Pod 网段的规则排在拒绝之后,永远走不到,被转发的 Pod 报文被拒绝(`No route to host`)',
       },
       nftReject: {
         en: 'firewalld\'s nftables chain {table} {chain} (hook forward) ends in `{rule}` and accepts no pod traffic before it: packets forwarded between the CNI\'s interfaces are rejected unless a zone allows them',
@@ -59,7 +59,7 @@ export default defineRule({
     },
     explanation: {
       en: 'Pod traffic between nodes is forwarded by the host (flannel.1 <-> cni0, vxlan.calico <-> cali*), so firewalld\'s forward filtering applies to it. With the iptables backend (CentOS 7, Fedora <= 31) firewalld builds FORWARD as FORWARD_direct, FORWARD_IN_ZONES..., then `-j REJECT --reject-with icmp-host-prohibited`; a CNI that appends its accept rules (flannel before 0.10.x, kubeadm#139, flannel#1033) puts them after the reject, where no packet reaches them. With the nftables backend (RHEL/Alma 8+, firewalld >= 0.6) the filter_FORWARD chain rejects what no zone allows: `filter_FWD_public_REJECT: IN=flannel.1 OUT=cni0` in the kernel log when LogDenied is on (flannel#2055). Clients see "No route to host" / "Host is unreachable" (the ICMP host-prohibited answer). The fix is to put the CNI\'s interfaces (and the pod network) into the trusted zone, or to stop firewalld on the nodes, as the Kubernetes and flannel docs suggest.',
-      zh: '节点之间的 Pod 流量由主机转发(flannel.1 <-> cni0,vxlan.calico <-> cali*),因此受 firewalld 的转发过滤约束。使用 iptables 后端时(CentOS 7,Fedora <= 31),firewalld 把 FORWARD 链构造为 FORWARD_direct、FORWARD_IN_ZONES……,最后是 `-j REJECT --reject-with icmp-host-prohibited`;以追加方式添加放行规则的 CNI(0.10.x 之前的 flannel,kubeadm#139,flannel#1033)会把规则放在拒绝之后,没有报文能走到。使用 nftables 后端时(RHEL/Alma 8+,firewalld >= 0.6),filter_FORWARD 链拒绝没有任何区域允许的流量:开启 LogDenied 时内核日志中出现 `filter_FWD_public_REJECT: IN=flannel.1 OUT=cni0`(flannel#2055)。客户端看到 "No route to host" / "Host is unreachable"(ICMP host-prohibited 应答)。修复方法是把 CNI 的接口(以及 Pod 网段)加入 trusted 区域,或按 Kubernetes 与 flannel 文档的建议在节点上停用 firewalld。',
+      zh: '节点之间的 Pod 流量由主机转发(flannel.1 <-> cni0,vxlan.calico <-> cali*),因此受 firewalld 的转发过滤约束。使用 iptables 后端时(CentOS 7,Fedora <= 31),firewalld 把 FORWARD 链构造为 FORWARD_direct、FORWARD_IN_ZONES……,最后是 `-j REJECT --reject-with icmp-host-prohibited`;以追加方式添加放行规则的 CNI(0.10.x 之前的 flannel,kubeadm#139,flannel#1033)会把规则放在拒绝之后,没有报文能走到。使用 nftables 后端时(RHEL/Alma 8+,firewalld >= 0.6),filter_FORWARD 链拒绝没有任何区域允许的流量:开启 LogDenied 时内核日志中出现 `filter_FWD_public_REJECT: IN=flannel.1 OUT=cni0`(flannel#2055)。客户端看到 `No route to host` / `Host is unreachable`(ICMP host-prohibited 应答)。修复方法是把 CNI 的接口(以及 Pod 网段)加入 trusted 区域,或按 Kubernetes 与 flannel 文档的建议在节点上停用 firewalld。',
     },
     remediation: [
       {
