@@ -1,7 +1,7 @@
 // `podpath doctor` without the CLI: gather the evidence the chosen rules need (live, a bundle, or a
 // facts file), run the rules, build the report. Exit code: 0 healthy, 1 findings, 3 no findings but
 // the evidence is incomplete (a bundle cut short or empty); 2: errors, thrown.
-import { isNodeSection } from '../evidence/evidence.js';
+import { isNodeSection, type Evidence, type EvidenceParts } from '../evidence/evidence.js';
 import type { EvidenceKey, NodeFacts } from '../evidence/node-facts.js';
 import type { ProbeEvidence } from '../evidence/probe-evidence.js';
 import { because, recordMissing } from '../evidence/missing-reasons.js';
@@ -15,6 +15,8 @@ import type { Lang, Rule } from '../engine/types.js';
 import { PodpathError } from '../util/errors.js';
 import { checkPeer, type PeerCheckOptions } from '../probe/doctor-peer.js';
 import type { DropsEvidence } from '../evidence/drop-evidence.js';
+import { commandsFor } from '../sources/commands-for.js';
+import { judgeVerdict } from '../engine/verdict.js';
 import { networkView } from '../evidence/network-view.js';
 
 export interface DoctorOptions {
@@ -29,6 +31,8 @@ export interface DoctorOptions {
   collect?: (opts: { from?: string; root?: string; needs: EvidenceKey[] }) => Promise<NodeFacts>;
   /** Probe this peer (its agent) and judge its own evidence too. */
   peer?: PeerCheckOptions;
+  /** Evidence besides the node's facts, judged in the same run (a transcript's tcpdump text as captures). */
+  parts?: Partial<EvidenceParts>;
   /**
    * Also judge the same evidence in this language (`translation`): the HTML report carries both.
    * The rules run again on what was collected once; nothing is read or probed twice.
@@ -94,8 +98,10 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
   const kubernetesNode = networkView(facts).kubernetesNode.value;
   const peerKubernetesNode = peer ? networkView(peer.collected).kubernetesNode.value : false;
   const judge = (lang: Lang): DoctorReport => {
-    const outcome = runRules(rules, { node: facts, ...(drops ? { drops } : {}) }, { lang, only: opts.only });
+    const evidence: Evidence = { ...opts.parts, node: facts, ...(drops ? { drops } : {}) };
+    const outcome = runRules(rules, evidence, { lang, only: opts.only });
     const report = buildReport(facts, outcome, { lang, version: VERSION, now, kubernetesNode });
+    report.verdict = judgeVerdict({ rules: chosen, results: outcome.results, evidence, notes: facts.notes, commandsFor });
     if (opts.peer) {
       const peerReport = peer ? buildReport(peer.collected, runRules(peerRules, { node: peer.judged }, { lang, only: opts.only }), { lang, version: VERSION, now, kubernetesNode: peerKubernetesNode }) : undefined;
       report.peer = { address: opts.peer.peer, report: peerReport, error: peerError };
@@ -105,6 +111,6 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
   const report = judge(opts.lang);
   const translation = opts.alsoIn !== undefined && opts.alsoIn !== opts.lang ? judge(opts.alsoIn) : undefined;
   const anyFindings = report.findings.length > 0 || (report.peer?.report?.findings.length ?? 0) > 0;
-  // A bundle cut short (or with nothing podpath reads) never passes as healthy.
+  // A bundle cut short, a transcript that lets too few rules judge: never passed as healthy.
   return { report, exitCode: anyFindings ? 1 : isInconclusive(report) ? EXIT_INCONCLUSIVE : 0, ...(translation ? { translation } : {}) };
 }

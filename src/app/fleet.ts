@@ -3,7 +3,7 @@
 // A bundle that cannot be read is kept as an error entry; the others are still judged.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { EXIT_INCONCLUSIVE, isInconclusive, type FleetEntry, type FleetError } from '../report/model.js';
+import { EXIT_INCONCLUSIVE, isInconclusive, type DoctorReport, type FleetEntry, type FleetError } from '../report/model.js';
 
 export type { FleetEntry, FleetError };
 import { isPodpathError, PodpathError } from '../util/errors.js';
@@ -18,6 +18,8 @@ export interface FleetOptions extends Pick<DoctorOptions, 'lang' | 'only' | 'rul
   /** Bundle directories, tarballs or facts .json files. */
   sources: string[];
   concurrency?: number;
+  /** Judges one source instead of runDoctor (the CLI routes transcripts to their own use case). */
+  judge?: (from: string) => Promise<{ report: DoctorReport; translation?: DoctorReport }>;
 }
 
 export interface FleetOutcome {
@@ -30,7 +32,8 @@ export async function runFleet(opts: FleetOptions): Promise<FleetOutcome> {
   const limit = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_FLEET_CONCURRENCY));
   const entries = await mapBounded(opts.sources, limit, async (from): Promise<FleetEntry> => {
     try {
-      const { report, translation } = await runDoctor({ from, lang: opts.lang, only: opts.only, rules: opts.rules, collect: opts.collect, alsoIn: opts.alsoIn });
+      const one = { from, lang: opts.lang, only: opts.only, rules: opts.rules, collect: opts.collect, alsoIn: opts.alsoIn };
+      const { report, translation } = opts.judge ? await opts.judge(from) : await runDoctor(one);
       return translation ? { from, report, translation } : { from, report };
     } catch (e) {
       // A usage error (an unknown --only id) is the same for every bundle: stop, do not repeat it 100 times.

@@ -15,6 +15,7 @@ import { pushAll } from '../util/arrays.js';
 import { loadClusterFacts, nameFromPath, runClusterDoctor } from '../app/cluster/doctor.js';
 import { renderClusterDoctor } from '../report/cluster-doctor.js';
 import { clusterFormat, toCount } from './cluster.js';
+import { isTranscriptSource, runDoctorTranscript } from '../app/doctor-transcript.js';
 
 interface DoctorCliOptions extends ProbeCliOptions {
   from: string[];
@@ -34,7 +35,7 @@ export function registerDoctor(program: Command): void {
   addProbeOptions(program
     .command('doctor')
     .description('Diagnose this node (or a bundle / facts file): findings with evidence, fix and undo')
-    .option('--from <path>', 'read a bundle, sosreport (directory or tarball) or facts .json instead of this host; repeat it to judge several nodes (fleet mode)', collectValues, [])
+    .option('--from <path>', 'read a bundle, sosreport (directory or tarball), facts .json, or a transcript (.txt/.log/.md: pasted command outputs; - for standard input) instead of this host; repeat it to judge several nodes (fleet mode)', collectValues, [])
     .option('--from-dir <dir>', 'fleet mode: judge every bundle in this directory (each subdirectory and .tar/.tar.gz/.tgz/.tar.xz/.json file), by name; repeatable', collectValues, [])
     .option('--concurrency <n>', 'fleet mode: bundles read at once', String(DEFAULT_FLEET_CONCURRENCY))
     .option('--root <dir>', 'live only: read files under this root directory (a lab node)')
@@ -60,13 +61,23 @@ export function registerDoctor(program: Command): void {
         process.exitCode = await runFleetCli(opts, { format, lang, only, color });
         return;
       }
+      const from = opts.from[0];
+      if (from !== undefined && isTranscriptSource(from)) {
+        for (const [flag, set] of [['--peer', opts.peer], ['--root', opts.root], ['--facts', opts.facts]] as const) {
+          if (set !== undefined) throw new PodpathError('E_USAGE', `${flag} cannot be combined with a transcript (--from ${from})`);
+        }
+        const { report, exitCode, translation } = await runDoctorTranscript({ from, lang, only, stdin: process.stdin, alsoIn: format === 'html' ? otherLang(lang) : undefined });
+        process.stdout.write(render(report, format, { color, translation }));
+        process.exitCode = exitCode;
+        return;
+      }
       const traceOpts = probeTraceFrom(opts, (line) => process.stderr.write(`podpath: ${displayLine(line, 2000)}\n`));
       if (traceOpts && !opts.peer) throw new PodpathError('E_USAGE', '--trace traces around the peer probes: it needs --peer');
       const tracer = traceOpts ? new ProbeTracer(traceOpts) : undefined;
       const release = tracer?.undoOnSignal();
       const peer = opts.peer ? { ...probeOptionsFrom(opts.peer, opts), ...(tracer ? { window: tracer } : {}) } : undefined;
       const { report, exitCode, translation } = await runDoctor({
-        from: opts.from[0], root: opts.root, facts: opts.facts, lang, only, peer, alsoIn: format === 'html' ? otherLang(lang) : undefined,
+        from, root: opts.root, facts: opts.facts, lang, only, peer, alsoIn: format === 'html' ? otherLang(lang) : undefined,
         ...(tracer ? { peerDrops: (probes) => tracer.dropsFor(probes) } : {}),
       }).finally(() => {
         tracer?.abandon();
@@ -79,8 +90,15 @@ export function registerDoctor(program: Command): void {
 
 const EXIT_HELP = `
 Exit code: 0 no findings, 1 findings, 2 error (one line on stderr: podpath: E_CODE: message),
-3 no findings but the evidence is incomplete: the bundle is cut short (E_BUNDLE_TRUNCATED), damaged
-(E_BUNDLE_DAMAGED) or holds nothing podpath reads (E_BUNDLE_EMPTY); the report's header says which.
+3 inconclusive: no findings, but the evidence does not allow "healthy": the bundle or transcript is
+cut short (E_BUNDLE_TRUNCATED, E_TRANSCRIPT_CUT), damaged (E_BUNDLE_DAMAGED) or holds nothing podpath
+reads (E_BUNDLE_EMPTY, E_TRANSCRIPT_EMPTY), the node's interfaces are unknown, or fewer than half of
+the node rules could be judged. The report says "Inconclusive: N of M rules could be judged" and
+lists the commands whose output would judge the rest.
+
+Transcripts: --from FILE.txt (.txt, .log, .md, .out) or --from - (standard input) reads pasted
+command outputs (with or without prompts; line numbers, colour codes, CRLF and lost line breaks are
+tolerated) and tcpdump text; every finding cites the transcript line it rests on.
 `;
 
 const FLEET_HELP = `
@@ -90,7 +108,7 @@ starts with one line per node (node, bundle, kernel, findings by severity, top f
 node's report; -o json prints an array of the per-node reports (an unreadable bundle is an entry
 {"schema":"podpath.doctor.error","from":...,"error":{"code","message"}} and its line goes to stderr).
 Exit code: 0 all healthy, 1 any findings, 2 any bundle unreadable (the others are still reported),
-3 none of those but a bundle incomplete.`;
+3 none of those but a node inconclusive (never counted healthy).`;
 
 /** The HTML report carries both languages: the rules run in the other one too. */
 function otherLang(lang: Lang): Lang {
@@ -110,7 +128,10 @@ async function runFleetCli(opts: DoctorCliOptions, how: { format: ReportFormat; 
   const listed = [...opts.from];
   for (const dir of opts.fromDir) pushAll(listed, await listBundleDir(dir));
   const sources = [...new Set(listed)];
-  const { entries, exitCode } = await runFleet({ sources, lang: how.lang, only: how.only, concurrency, alsoIn: how.format === 'html' ? otherLang(how.lang) : undefined });
+  if (sources.includes('-')) throw new PodpathError('E_USAGE', '--from - (standard input) judges one transcript: it cannot be one of several --from');
+  const alsoIn = how.format === 'html' ? otherLang(how.lang) : undefined;
+  const judge = (from: string) => (isTranscriptSource(from) ? runDoctorTranscript({ from, lang: how.lang, only: how.only, alsoIn }) : runDoctor({ from, lang: how.lang, only: how.only, alsoIn }));
+  const { entries, exitCode } = await runFleet({ sources, lang: how.lang, only: how.only, concurrency, judge, alsoIn });
   for (const e of entries) if ('error' in e) process.stderr.write(`${show(`podpath: ${e.error.code}: ${e.error.message}`, 2000)}\n`);
   process.stdout.write(renderFleet(entries, how.format, { lang: how.lang, color: how.color }));
   return exitCode;

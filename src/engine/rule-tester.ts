@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { NodeFacts } from '../evidence/node-facts.js';
 import { CaptureDiff } from '../evidence/capture-diff.js';
 import { CaptureSummary } from '../evidence/capture-summary.js';
-import type { Evidence } from '../evidence/evidence.js';
+import type { Evidence, EvidenceParts } from '../evidence/evidence.js';
 import { DropsEvidence } from '../evidence/drop-evidence.js';
 import { fileURLToPath } from 'node:url';
 import { loadFactsFile, makeFacts, type PartialFacts } from '../evidence/load-facts.js';
@@ -44,6 +44,8 @@ interface CaseInput {
   /** The node's facts; absent with `evidence`, the run has no node (as `pcap analyze`). */
   facts?: CaseFacts;
   evidence?: CaseEvidence;
+  /** Evidence parts given as they are (a transcript's captures, the cluster's facts), not parsed. */
+  parts?: Partial<EvidenceParts>;
 }
 
 export interface ValidCase extends CaseInput {
@@ -94,13 +96,14 @@ function toFacts(f: CaseFacts): NodeFacts {
 export function caseEvidence(c: CaseInput): Evidence {
   const e = c.evidence;
   const facts = c.facts ?? e?.node;
-  const bag: Evidence = facts !== undefined || e === undefined ? { node: toFacts(facts ?? {}) } : {};
+  const bag: Evidence = facts !== undefined || (e === undefined && c.parts === undefined) ? { node: toFacts(facts ?? {}) } : {};
   if (e?.captures) bag.captures = z.array(CaptureSummary).parse(e.captures);
   if (e?.captureDiffs) bag.captureDiffs = z.array(CaptureDiff).parse(e.captureDiffs);
   if (e?.cluster) bag.cluster = e.cluster;
   if (e?.nodes) bag.nodes = e.nodes;
   if (e?.drops) bag.drops = DropsEvidence.parse(e.drops);
-  return bag;
+  // Parts given as they are (already in their evidence shape).
+  return { ...c.parts, ...bag };
 }
 
 function describeReports(reports: Report[]): string {

@@ -29,7 +29,7 @@ export interface RunOutcome {
 }
 
 /** The needs of one set that are absent (or listed missing by their source), as reasons. */
-function gapsIn(keys: readonly NeedKey[], evidence: Evidence): ReasonRef[] {
+export function gapsIn(keys: readonly NeedKey[], evidence: Evidence): ReasonRef[] {
   const gaps: ReasonRef[] = [];
   for (const key of keys) {
     const listed = isNodeSection(key) ? (evidence.node?.missing ?? []).filter((m) => m.evidence === key) : [];
@@ -144,7 +144,9 @@ export function runRule(rule: Rule, evidence: Evidence, lang: Lang = 'en'): { re
   const findings = reports.map((r) => toFinding(rule, r, lang));
   // A finding outweighs a partial inability to judge: what was found is kept.
   if (findings.length > 0) return { result: { ruleId, status: 'fail', findings }, reports };
-  if (skipReason !== undefined) return skipped([skipReason]);
+  // A rule that ran on one of its sufficient sets and still could not judge: what its full needs
+  // lack comes first (it names what to collect), then the rule's own reason.
+  if (skipReason !== undefined) return skipped([...gapsIn(rule.meta.needs, evidence), skipReason]);
   return { result: { ruleId, status: 'pass', findings: [] }, reports };
 }
 
@@ -159,9 +161,12 @@ export function runRules(rules: readonly Rule[], evidence: Evidence, opts: RunOp
   }
   chosen.sort((a, b) => a.meta.id.localeCompare(b.meta.id));
   const results = chosen.map((r) => runRule(r, evidence, lang).result);
+  // A rule that names the cause comes before the rules that name its symptoms (same severity).
+  const fired = new Set(results.filter((r) => r.status === 'fail').map((r) => r.ruleId));
+  const outranked = new Set(chosen.filter((r) => fired.has(r.meta.id)).flatMap((r) => r.meta.outranks ?? []).filter((id) => fired.has(id)));
   const findings = results
     .flatMap((r) => r.findings)
-    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.ruleId.localeCompare(b.ruleId));
+    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || Number(outranked.has(a.ruleId)) - Number(outranked.has(b.ruleId)) || a.ruleId.localeCompare(b.ruleId));
   return { results, findings };
 }
 

@@ -65,6 +65,11 @@ export interface RuleMeta {
   references: string[];
   /** Set when the rule rests on something the knowledge base marks UNCONFIRMED. */
   unconfirmed?: Localized;
+  /**
+   * Rules whose findings are symptoms of what this one finds (firewalld's REJECT is what makes
+   * forward-policy-drop see a REJECT): when both fire with one severity, this one is listed first.
+   */
+  outranks?: string[];
 }
 
 export interface Report {

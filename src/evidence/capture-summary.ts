@@ -191,6 +191,23 @@ export const PacketCounts = z.object({
 });
 export type PacketCounts = z.infer<typeof PacketCounts>;
 
+/**
+ * One sender's VXLAN packets (their VXLAN header decoded) to one destination and port: how many
+ * outer UDP sums were right, absent or wrong (0xffff counted apart too), with the first wrong one.
+ * "Right on some flows, wrong on others" is the NAT + offload bug's mark (seed 004).
+ */
+export const VxlanSender = z.object({
+  src: z.string(),
+  dst: z.string(),
+  dstPort: z.number().int(),
+  ok: z.number().int().nonnegative(),
+  none: z.number().int().nonnegative(),
+  bad: z.number().int().nonnegative(),
+  ffff: z.number().int().nonnegative(),
+  firstBad: z.object({ frame: z.number().int().positive(), got: z.number().int(), expected: z.number().int().optional() }).optional(),
+});
+export type VxlanSender = z.infer<typeof VxlanSender>;
+
 export const CaptureSummary = z.object({
   /** The capture as named on the command line (`<stdin>` for `-`). */
   file: z.string(),
@@ -208,5 +225,13 @@ export const CaptureSummary = z.object({
   handshakes: HandshakeSummary,
   sizes: SizeSummary,
   icmp: IcmpSummary,
+  /** VXLAN outer sums per sender, destination and port (tcpdump text in a transcript; absent from `pcap analyze`). */
+  vxlanSenders: z.array(VxlanSender).optional(),
+  /**
+   * tcpdump text only: the transcript line of each frame's record (index: frame number - 1) and
+   * that line as printed, so a finding cites the line it came from.
+   */
+  frameLines: z.array(z.number().int().positive()).optional(),
+  frameTexts: z.array(z.string()).optional(),
 });
 export type CaptureSummary = z.infer<typeof CaptureSummary>;

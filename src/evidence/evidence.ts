@@ -21,7 +21,7 @@ export interface EvidenceParts {
   nodes: ClusterNodeEvidence[];
   /** The all-pairs matrix of `podpath mesh` (src/evidence/mesh-matrix.ts). */
   mesh: MeshMatrix;
-  /** One summary per capture `pcap analyze` read. */
+  /** One summary per capture: `pcap analyze` of a file, or tcpdump text in a transcript. */
   captures: CaptureSummary[];
   /** One comparison per sender/receiver pair `pcap diff` read. */
   captureDiffs: CaptureDiff[];

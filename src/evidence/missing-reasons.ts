@@ -18,6 +18,9 @@ export const MISSING_REASONS = {
   fileUnreadable: { en: '{path} cannot be read ({error})', zh: '无法读取 {path}({error})' },
   contentsNotKept: { en: '{path} is in the bundle, but no podpath source reads it, so its contents were not kept', zh: '{path} 在包中,但没有 podpath 数据源读取它,因此未保留其内容' },
   archiveEndsInside: { en: '{path} is in the bundle, but the archive ends inside it', zh: '{path} 在包中,但归档在它中间就结束了' },
+  // A pasted transcript (doctor --from FILE.txt) lacks it.
+  commandNotInTranscript: { en: '`{command}` is not in the transcript', zh: '文字记录中没有 `{command}`' },
+  fileNotInTranscript: { en: '{path} is not in the transcript', zh: '文字记录中没有 {path}' },
   // The live host.
   fileAbsent: { en: '{path} does not exist', zh: '{path} 不存在' },
   filePermissionDenied: { en: '{path}: permission denied', zh: '{path}:权限不足' },
@@ -44,6 +47,7 @@ export const MISSING_REASONS = {
   noNicsAmongLinks: { en: 'no physical NIC or VXLAN device among the links', zh: '接口中没有物理网卡或 VXLAN 设备' },
   noLinksForOverlay: { en: 'the links are not known: cannot tell the overlay addresses', zh: '不知道有哪些接口:无法确定 overlay 地址' },
   noVxlanToAsk: { en: 'no VXLAN device with an IPv4 address or route: nothing to ask `ip route get` about', zh: '没有带 IPv4 地址或路由的 VXLAN 设备:无从用 `ip route get` 查询' },
+  noNetworkdState: { en: 'no networkctl output and no .network/.link files', zh: '没有 networkctl 输出,也没有 .network/.link 文件' },
   maybeNoModules: { en: 'the kernel may be built without loadable modules', zh: '内核可能不支持可加载模块' },
   // The collector and doctor.
   sourceFailed: { en: 'the {source} source failed: `{error}`', zh: '{source} 数据源出错:`{error}`' },

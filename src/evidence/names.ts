@@ -27,10 +27,17 @@ export const EVIDENCE_NAMES: Record<EvidenceKey, Name> = {
   packetFilter: { en: 'packet filter rules', zh: '包过滤规则' },
   cni: { en: 'CNI configuration', zh: 'CNI 配置' },
   probes: { en: 'probes', zh: '探测结果' },
+  networkd: { en: 'systemd-networkd state', zh: 'systemd-networkd 状态' },
+  firewalld: { en: 'firewalld state', zh: 'firewalld 状态' },
+  ufw: { en: 'ufw status', zh: 'ufw 状态' },
+  iptablesBackends: { en: 'iptables backends', zh: 'iptables 后端' },
+  componentLog: { en: 'CNI and kube-proxy logs', zh: 'CNI 与 kube-proxy 日志' },
+  overlayPeers: { en: "the overlay's nodes and their VTEP addresses", zh: 'overlay 各节点及其 VTEP 地址' },
 };
 
 /** Parts of a section that a source can miss on its own (`missing[].evidence` such as `nics.partial`). */
 export const PART_NAMES: Record<string, Name> = {
+  cluster: { en: "the cluster's facts", zh: '集群事实' },
   'packetFilter.iptables': { en: 'iptables rules', zh: 'iptables 规则' },
   drops: { en: 'kernel drop traces around the probes (--trace)', zh: '探测期间的内核丢包跟踪(--trace)' },
   'packetFilter.nft': { en: 'nft ruleset', zh: 'nft 规则集' },

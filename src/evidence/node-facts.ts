@@ -30,6 +30,11 @@ export const KernelFacts = z.object({
   arch: z.string().optional(),
   hostname: z.string().optional(),
   uname: z.string(),
+  /**
+   * Other kernels the same evidence shows (a transcript comparing a good and a bad node, or one
+   * taken before and after a reboot): each with the line it came from.
+   */
+  others: z.array(z.object({ release: z.string(), uname: z.string(), source: SourceRef })).optional(),
 });
 
 export const OsFacts = z.object({
@@ -75,9 +80,10 @@ export const VxlanInfo = z.object({
   udpCsum: z.boolean().optional(),
 });
 
+/** Bytes are absent where the output counts packets only (`netstat -i`). */
 export const LinkStats = z.object({
-  rxBytes: z.number(), rxPackets: z.number(), rxErrors: z.number(), rxDropped: z.number(),
-  txBytes: z.number(), txPackets: z.number(), txErrors: z.number(), txDropped: z.number(),
+  rxBytes: z.number().optional(), rxPackets: z.number(), rxErrors: z.number(), rxDropped: z.number(),
+  txBytes: z.number().optional(), txPackets: z.number(), txErrors: z.number(), txDropped: z.number(),
 });
 
 export const Address = z.object({ family: z.enum(['inet', 'inet6']), address: z.string(), prefixLen: z.number(), scope: z.string().optional() });
@@ -152,10 +158,62 @@ export const KernelLogMatch = z.object({
 export const NetworkManagerFacts = z.object({
   running: z.boolean().optional(),
   /** `nmcli -t device`: DEVICE:TYPE:STATE:CONNECTION */
-  devices: z.array(z.object({ device: z.string(), type: z.string(), state: z.string(), connection: z.string().optional() })).default([]),
+  devices: z.array(z.object({ device: z.string(), type: z.string(), state: z.string(), connection: z.string().optional(), source: SourceRef.optional() })).default([]),
+  /** `nmcli connection show`: profiles, and the device each is bound to (a profile on flannel.1 means NM holds it). */
+  connections: z.array(z.object({ name: z.string(), uuid: z.string().optional(), type: z.string().optional(), device: z.string().optional(), source: SourceRef })).optional(),
+  /** NetworkManager's own log lines about configuring a device (activation, DHCP, state changes), by device. */
+  activity: z.array(z.object({ device: z.string(), line: z.string(), source: SourceRef })).optional(),
   /** unmanaged-devices specs from NetworkManager.conf and conf.d, e.g. `interface-name:flannel*`. */
   unmanagedSpecs: z.array(z.object({ spec: z.string(), source: SourceRef })).default([]),
   sources: z.array(SourceRef),
+});
+
+/** systemd-networkd: the links it lists and the .network/.link files that may match them. */
+export const NetworkdFacts = z.object({
+  /** `networkctl list` / `networkctl status`: SETUP `unmanaged` means networkd leaves the link alone. */
+  links: z.array(z.object({
+    name: z.string(),
+    type: z.string().optional(),
+    operational: z.string().optional(),
+    setup: z.string().optional(),
+    networkFile: z.string().optional(),
+    linkFile: z.string().optional(),
+    driver: z.string().optional(),
+    source: SourceRef,
+  })).default([]),
+  /** .network / .link files: their sections as key -> values (a key may repeat), and where they came from. */
+  files: z.array(z.object({
+    path: z.string().optional(),
+    kind: z.enum(['network', 'link', 'netdev']),
+    sections: z.record(z.string(), z.record(z.string(), z.array(z.string()))),
+    source: SourceRef,
+  })).default([]),
+  sources: z.array(SourceRef),
+});
+
+/** firewalld: whether it runs, its zones, and interface moves between zones seen in the evidence. */
+export const FirewalldFacts = z.object({
+  running: z.boolean().optional(),
+  zones: z.array(z.object({
+    name: z.string(),
+    interfaces: z.array(z.string()).default([]),
+    sources: z.array(z.string()).default([]),
+    target: z.string().optional(),
+    forward: z.boolean().optional(),
+    line: z.string(),
+    source: SourceRef,
+  })).default([]),
+  /** `firewall-cmd --zone=Z --add-interface=I` / `--remove-interface=I` commands, in order. */
+  changes: z.array(z.object({ zone: z.string().optional(), iface: z.string(), action: z.enum(['add', 'remove', 'change']), line: z.string(), source: SourceRef })).default([]),
+  sources: z.array(SourceRef),
+});
+
+/** ufw's status: its defaults decide what the filter chains do (`deny (routed)` is FORWARD DROP). */
+export const UfwFacts = z.object({
+  active: z.boolean(),
+  defaults: z.object({ incoming: z.string().optional(), outgoing: z.string().optional(), routed: z.string().optional() }).default({}),
+  line: z.string().optional(),
+  source: SourceRef,
 });
 
 export const IptablesChain = z.object({ name: z.string(), policy: z.string().optional(), rules: z.array(z.string()) });
@@ -167,6 +225,40 @@ export const PacketFilterFacts = z.object({
     family: z.string(), name: z.string(),
     chains: z.array(z.object({ name: z.string(), hook: z.string().optional(), policy: z.string().optional(), rules: z.array(z.string()) })),
   })).optional(),
+  sources: z.array(SourceRef),
+});
+
+/** Which iptables backends hold rules: versions with their mode, what iptables-save says it is, and the legacy tables. */
+export const IptablesBackendsFacts = z.object({
+  /** `iptables --version`: `iptables v1.8.4 (nf_tables)`; several when the evidence shows several hosts or binaries. */
+  versions: z.array(z.object({ version: z.string(), backend: z.enum(['nf_tables', 'legacy']).optional(), line: z.string(), source: SourceRef })).default([]),
+  /** The header of iptables-save (`# Generated by iptables-nft-save v1.8.4`, `xtables-save v1.8.2`). */
+  saveHeader: z.object({ backend: z.enum(['nf_tables', 'legacy']).optional(), line: z.string(), source: SourceRef }).optional(),
+  /** Rules of the legacy backend when iptables itself is the nf_tables one (iptables-legacy-save, iptables-legacy -L). */
+  legacy: z.record(z.string(), z.record(z.string(), z.lazy(() => IptablesChain))).optional(),
+  legacySource: SourceRef.optional(),
+  /** iptables-nft's own warning that the legacy backend holds tables too (`# Warning: iptables-legacy tables present`). */
+  legacyWarning: z.object({ line: z.string(), source: SourceRef }).optional(),
+  sources: z.array(SourceRef),
+});
+
+/** Lines of the CNI's, kube-proxy's and kubelet's logs that podpath knows the meaning of. */
+export const ComponentLogFacts = z.object({
+  matches: z.array(z.object({ pattern: z.string(), component: z.string().optional(), line: z.string(), source: SourceRef })),
+  sources: z.array(SourceRef),
+});
+
+/** What the evidence says about the overlay's nodes: each node's public (VTEP) address and VTEP MAC, as published or as its CNI pod shows it. */
+export const OverlayPeersFacts = z.object({
+  items: z.array(z.object({
+    node: z.string().optional(),
+    publicIp: z.string().optional(),
+    vtepMac: z.string().optional(),
+    /** `annotation`, `pod` (a hostNetwork CNI pod's IP), `log` (the CNI's own log). */
+    how: z.string(),
+    line: z.string(),
+    source: SourceRef,
+  })),
   sources: z.array(SourceRef),
 });
 
@@ -200,7 +292,7 @@ export const NodeFacts = z.object({
   /** Schemas 1 and 2 are accepted and read as 3 (`upgradeNodeFacts`, then ProbeEvidence for probes). */
   schemaVersion: z.union([z.literal(1), z.literal(2), z.literal(NODE_FACTS_SCHEMA_VERSION)]).transform((): typeof NODE_FACTS_SCHEMA_VERSION => NODE_FACTS_SCHEMA_VERSION),
   collectedAt: z.string(),
-  origin: z.object({ kind: z.enum(['live', 'bundle', 'fixture']), path: z.string().optional() }),
+  origin: z.object({ kind: z.enum(['live', 'bundle', 'fixture', 'transcript']), path: z.string().optional() }),
   /**
    * Evidence that could not be had, and why (not installed, not permitted, absent from the bundle):
    * one entry per reason, as a code with data (evidence/missing-reasons.ts) and its English text.
@@ -238,6 +330,12 @@ export const NodeFacts = z.object({
   networkManager: NetworkManagerFacts.optional(),
   packetFilter: PacketFilterFacts.optional(),
   cni: CniFacts.optional(),
+  networkd: NetworkdFacts.optional(),
+  firewalld: FirewalldFacts.optional(),
+  ufw: UfwFacts.optional(),
+  iptablesBackends: IptablesBackendsFacts.optional(),
+  componentLog: ComponentLogFacts.optional(),
+  overlayPeers: OverlayPeersFacts.optional(),
   /** Results of probes to peers (issue: probes); rules read them like any other evidence. */
   probes: z.array(ProbeEvidence).optional(),
 });

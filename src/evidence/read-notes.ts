@@ -18,6 +18,12 @@ export const READ_NOTE_TEXTS = {
   compressedRead: { en: '{read} bytes of the {kind} file read', zh: '读取了该 {kind} 文件的 {read} 字节' },
   decompressor: { en: '`{detail}`', zh: '`{detail}`' },
   onlyBefore: { en: 'only what came before was read', zh: '只读取了此前的内容' },
+  transcriptCut: { en: '{where} is longer than {max} MiB: only its first {max} MiB were read (the evidence after that is left out)', zh: '{where} 超过 {max} MiB:只读取了前 {max} MiB(其后的证据未读取)' },
+  transcriptPackets: { en: '{where}: more than {max} tcpdump records: the rest were left out', zh: '{where}:tcpdump 记录超过 {max} 条:其余的未读取' },
+  transcriptEmpty: {
+    en: 'nothing podpath reads was found in {where}: no command output it knows, by its prompt and command or by its shape',
+    zh: '在 {where} 中没有找到 podpath 读取的任何内容:按提示符和命令或按输出的形状,都没有它认识的命令输出',
+  },
   join: { en: '; ', zh: ';' },
 } satisfies Record<string, Localized>;
 

@@ -28,7 +28,8 @@ export const findingSchema = z.object({
   location: z.object({ file: z.string().optional(), frames: frameSetSchema.optional(), filter: z.string().optional() }).optional(),
 });
 
-export const fileAnalysisSchema = CaptureSummary.extend({ findings: z.array(findingSchema) });
+/** One file of `pcap analyze --json`: the summary, less what only tcpdump text in a transcript gives (doctor --from), and its findings. */
+export const fileAnalysisSchema = CaptureSummary.omit({ vxlanSenders: true, frameLines: true, frameTexts: true }).extend({ findings: z.array(findingSchema) });
 
 export const analyzeJsonSchema = z.object({
   schemaVersion: z.literal(PCAP_JSON_SCHEMA_VERSION),

@@ -4,6 +4,7 @@
 // that parses doctor's own output. A peer's report has no peer of its own (doctor never nests
 // deeper), so the schema is not recursive: a hostile file cannot nest it a million levels deep.
 import { z } from 'zod';
+import type { NeedKey } from '../evidence/evidence.js';
 import type { DoctorReport } from './model.js';
 import { DOCTOR_REPORT_SCHEMA, DOCTOR_REPORT_VERSION } from './model.js';
 import { FLEET_ERROR_SCHEMA } from './fleet.js';
@@ -64,6 +65,14 @@ const ReportBase = z.object({
   results: z.array(z.object({ ruleId: z.string(), status: z.enum(['pass', 'fail', 'skipped']), reason: z.string().optional(), reasons: z.array(ReasonRefSchema).optional() })),
   missing: z.array(MissingSchema),
   notes: z.array(z.object({ code: z.string(), message: z.string() })).optional(),
+  verdict: z.object({
+    status: z.enum(['findings', 'healthy', 'inconclusive']),
+    judged: count,
+    total: count,
+    why: z.array(z.object({ code: z.enum(['incompleteRead', 'noInterfaces', 'fewJudged']), data: z.record(z.string(), z.union([z.string(), z.number()])).optional() })),
+    // A key this version does not know is kept as text: the report only shows it.
+    wanted: z.array(z.object({ evidence: z.string().transform((k) => k as NeedKey), commands: z.array(z.string()), rules: z.array(z.string()) })),
+  }).optional(),
 });
 
 export const DoctorReportSchema: z.ZodType<DoctorReport, z.ZodTypeDef, unknown> = ReportBase.extend({

@@ -29,7 +29,7 @@ export interface FleetRow {
   counts?: Record<Severity, number>;
   /** The most severe finding's rule id, or the bundle's error as `CODE: message`. */
   top: string;
-  status: 'healthy' | 'findings' | 'unreadable' | 'incomplete';
+  status: 'healthy' | 'findings' | 'unreadable' | 'inconclusive';
 }
 
 export function fleetRows(entries: FleetEntry[]): FleetRow[] {
@@ -41,14 +41,14 @@ export function fleetRows(entries: FleetEntry[]): FleetRow[] {
       from: e.from,
       kernel: r.node.kernel ?? '?',
       counts: r.summary.bySeverity,
-      top: r.findings[0]?.ruleId ?? (isInconclusive(r) ? (r.notes?.find((n) => n.code.startsWith('E_BUNDLE_'))?.code ?? '-') : '-'),
-      status: r.findings.length > 0 ? 'findings' : isInconclusive(r) ? 'incomplete' : 'healthy',
+      top: r.findings[0]?.ruleId ?? (isInconclusive(r) ? (r.notes?.find((n) => /^E_(?:BUNDLE|TRANSCRIPT)_/.test(n.code))?.code ?? (r.verdict ? `inconclusive ${r.verdict.judged}/${r.verdict.total}` : '-')) : '-'),
+      status: r.findings.length > 0 ? 'findings' : isInconclusive(r) ? 'inconclusive' : 'healthy',
     };
   });
 }
 
 export function fleetTotals(rows: FleetRow[]): Record<FleetRow['status'], number> {
-  const totals = { healthy: 0, findings: 0, unreadable: 0, incomplete: 0 };
+  const totals = { healthy: 0, findings: 0, unreadable: 0, inconclusive: 0 };
   for (const r of rows) totals[r.status]++;
   return totals;
 }
@@ -89,7 +89,7 @@ export function renderFleetText(entries: FleetEntry[], opts: { lang: Lang; color
     const padded = row.map((cell, col) => (col === last ? cell : numeric(col) ? padStart(cell, widths[col]!) : padEnd(cell, widths[col]!)));
     const line = padded.join('  ').trimEnd();
     const status = i === 0 ? undefined : rows[i - 1]!.status;
-    lines.push(i === 0 ? c.bold(line) : status === 'unreadable' ? c.red(line) : status === 'findings' || status === 'incomplete' ? c.yellow(line) : line);
+    lines.push(i === 0 ? c.bold(line) : status === 'unreadable' ? c.red(line) : status === 'findings' || status === 'inconclusive' ? c.yellow(line) : line);
   });
   const totals = fleetTotals(rows);
   lines.push('', totalsLine(totals, lang));
@@ -103,7 +103,7 @@ export function renderFleetText(entries: FleetEntry[], opts: { lang: Lang; color
 
 function totalsLine(totals: Record<FleetRow['status'], number>, lang: Lang): string {
   const line = label('fleetTotals', lang, totals);
-  return totals.incomplete > 0 ? `${line}; ${label('fleetIncomplete', lang, { n: totals.incomplete })}` : line;
+  return totals.inconclusive > 0 ? `${line}; ${label('fleetInconclusive', lang, { n: totals.inconclusive })}` : line;
 }
 
 /** A table cell: one row, pipes and markup escaped (the cells already went through show()). */

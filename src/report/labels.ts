@@ -23,6 +23,18 @@ export const LABELS = {
     en: 'No problems found in what could be read, but the evidence is incomplete (see the note above): this is not a clean bill of health.',
     zh: '在可读取的内容中未发现问题,但证据不完整(见上方说明):这并不表示节点正常。',
   },
+  inconclusive: {
+    en: 'Inconclusive: {judged} of {total} rules could be judged. No problem was found in that part, but this is not a clean bill of health.',
+    zh: '无法下结论:{total} 条规则中只有 {judged} 条可以判断。这部分未发现问题,但这并不表示节点正常。',
+  },
+  whyIncompleteRead: { en: 'the evidence was read incomplete ({code}, see the note above)', zh: '证据读取不完整({code},见上方说明)' },
+  whyNoInterfaces: { en: "the node's interfaces are not in the evidence, so its overlay device is unknown", zh: '证据中没有节点的网络接口,无法确定其 overlay 设备' },
+  whyFewJudged: { en: 'fewer than {share}% of the node rules could be judged', zh: '可判断的节点规则不足 {share}%' },
+  wanted: {
+    en: 'To judge the rest, run these on the node (as root) and give podpath their output (a bundle, or the pasted output: podpath doctor --from FILE.txt):',
+    zh: '要判断其余规则,请在节点上(以 root)运行以下命令,并把输出交给 podpath(采集包,或粘贴的输出:podpath doctor --from FILE.txt):',
+  },
+  wantedFor: { en: 'for', zh: '用于' },
   note: { en: 'Note', zh: '说明' },
   passed: { en: 'passed', zh: '通过' },
   findings: { en: 'findings', zh: '个问题' },
@@ -43,7 +55,7 @@ export const LABELS = {
   fleetTop: { en: 'TOP FINDING', zh: '最严重的问题' },
   fleetUnreadable: { en: 'unreadable', zh: '无法读取' },
   fleetTotals: { en: '{healthy} healthy, {findings} with findings, {unreadable} unreadable', zh: '{healthy} 个正常,{findings} 个有问题,{unreadable} 个无法读取' },
-  fleetIncomplete: { en: '{n} incomplete (a bundle cut short or empty: not healthy)', zh: '{n} 个证据不完整(包被截断或为空:不算正常)' },
+  fleetInconclusive: { en: '{n} inconclusive (evidence cut short, empty, or too little to judge: not healthy)', zh: '{n} 个无法下结论(证据被截断、为空或太少:不算正常)' },
 } satisfies Record<string, Localized>;
 
 export type LabelKey = keyof typeof LABELS;

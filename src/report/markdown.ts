@@ -17,7 +17,17 @@ export function renderMarkdown(r: DoctorReport): string {
   out.push(`${label('from', lang)}: ${r.node.origin.kind}${r.node.origin.path ? ` ${mdCode(r.node.origin.path)}` : ''}, ${mdText(r.node.collectedAt)}`, '');
   for (const n of r.notes ?? []) out.push(`> **${label('note', lang)}**: ${mdCode(n.code)}: ${mdText(noteText(n, lang), ALL)}`, '');
   if (!r.node.kubernetesNode) out.push(`> ${label('notK8s', lang)}`, '');
-  if (r.findings.length === 0) out.push(label(isInconclusive(r) ? 'noFindingsIncomplete' : 'noFindings', lang), '');
+  if (r.findings.length === 0 && r.verdict?.status === 'inconclusive') {
+    const v = r.verdict;
+    out.push(`**${mdText(label('inconclusive', lang, { judged: v.judged, total: v.total }), ALL)}**`, '');
+    for (const w of v.why) out.push(`- ${mdText(label(w.code === 'incompleteRead' ? 'whyIncompleteRead' : w.code === 'noInterfaces' ? 'whyNoInterfaces' : 'whyFewJudged', lang, w.data ?? {}), ALL)}`);
+    out.push('');
+    if (v.wanted.length > 0) {
+      out.push(mdText(label('wanted', lang), ALL), '');
+      const cmds = v.wanted.flatMap((w) => [`# ${label('wantedFor', lang)} ${w.rules.join(', ')}`, ...w.commands]);
+      pushAll(out, mdBlock('sh', cmds)).push('');
+    }
+  } else if (r.findings.length === 0) out.push(label(isInconclusive(r) ? 'noFindingsIncomplete' : 'noFindings', lang), '');
   for (const s of SEVERITY_ORDER) {
     const group = r.findings.filter((f) => f.severity === s);
     if (group.length === 0) continue;

@@ -4,6 +4,7 @@ import type { NodeFacts, ReadNote } from '../evidence/node-facts.js';
 import type { RunOutcome } from '../engine/run-rules.js';
 import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import type { Finding, Lang, RuleResult, Severity } from '../engine/types.js';
+import type { Verdict } from '../engine/verdict.js';
 
 export const DOCTOR_REPORT_SCHEMA = 'podpath.doctor';
 export const DOCTOR_REPORT_VERSION = 1;
@@ -42,6 +43,12 @@ export interface DoctorReport {
    * bundle cut short (E_BUNDLE_TRUNCATED), damaged (E_BUNDLE_DAMAGED) or empty (E_BUNDLE_EMPTY).
    */
   notes?: ReadNote[];
+  /**
+   * How much could be judged: `inconclusive` when there is no finding and the evidence was read
+   * incomplete, the interfaces are unknown, or too few node rules could be judged; with the commands
+   * whose output would judge the rest. Absent in reports of other commands.
+   */
+  verdict?: Verdict;
   /** With `doctor --peer`: the peer's own report (its evidence, judged by the same rules), or why there is none. */
   peer?: { address: string; report?: DoctorReport; error?: string };
 }
@@ -77,14 +84,17 @@ export function buildReport(facts: NodeFacts, outcome: RunOutcome, opts: { lang:
 }
 
 /** Notes that make "no findings" mean nothing: the evidence is not all there. */
-const INCONCLUSIVE = new Set(['E_BUNDLE_TRUNCATED', 'E_BUNDLE_DAMAGED', 'E_BUNDLE_EMPTY']);
+const INCONCLUSIVE = new Set(['E_BUNDLE_TRUNCATED', 'E_BUNDLE_DAMAGED', 'E_BUNDLE_EMPTY', 'E_TRANSCRIPT_CUT', 'E_TRANSCRIPT_EMPTY']);
 
 /** Doctor's exit code when nothing was found but the evidence is incomplete. */
 export const EXIT_INCONCLUSIVE = 3;
 
-/** True when the report's evidence is incomplete (a bundle cut short, damaged, or with nothing podpath reads). */
-export function isInconclusive(r: Pick<DoctorReport, 'notes'>): boolean {
-  return r.notes?.some((n) => INCONCLUSIVE.has(n.code)) ?? false;
+/**
+ * True when "no findings" would not mean healthy: a bundle cut short, damaged or with nothing podpath
+ * reads, or a verdict of inconclusive (too little could be judged).
+ */
+export function isInconclusive(r: Pick<DoctorReport, 'notes' | 'verdict'>): boolean {
+  return r.verdict?.status === 'inconclusive' || (r.notes?.some((n) => INCONCLUSIVE.has(n.code)) ?? false);
 }
 
 // One node of a fleet run, as the fleet renderers take it (app/fleet.ts fills it).

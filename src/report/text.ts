@@ -36,6 +36,26 @@ export function renderFinding(f: Finding, lang: Lang, c: Colors): string[] {
   return out;
 }
 
+/** "Inconclusive: N of M rules could be judged", why, and the commands whose output would judge the rest. */
+export function verdictLines(r: DoctorReport): string[] {
+  const v = r.verdict;
+  if (!v) return [];
+  const { lang } = r;
+  const out = [label('inconclusive', lang, { judged: v.judged, total: v.total })];
+  for (const w of v.why) {
+    const key = w.code === 'incompleteRead' ? 'whyIncompleteRead' : w.code === 'noInterfaces' ? 'whyNoInterfaces' : 'whyFewJudged';
+    out.push(`  - ${show(label(key, lang, w.data ?? {}))}`);
+  }
+  if (v.wanted.length > 0) {
+    out.push(label('wanted', lang));
+    for (const w of v.wanted) {
+      out.push(`  # ${label('wantedFor', lang)} ${show(w.rules.join(', '), Number.MAX_SAFE_INTEGER)}`);
+      for (const cmd of w.commands) out.push(`  $ ${show(cmd, Number.MAX_SAFE_INTEGER)}`);
+    }
+  }
+  return out;
+}
+
 export function renderText(r: DoctorReport, opts: { color?: boolean } = {}): string {
   const c = pc.createColors(opts.color ?? false);
   const { lang } = r;
@@ -46,7 +66,8 @@ export function renderText(r: DoctorReport, opts: { color?: boolean } = {}): str
   for (const n of r.notes ?? []) lines.push(c.yellow(`${label('note', lang)}: ${n.code}: ${show(noteText(n, lang))}`));
   if (!r.node.kubernetesNode) lines.push(c.yellow(label('notK8s', lang)));
   lines.push('');
-  if (r.findings.length === 0) lines.push(isInconclusive(r) ? c.yellow(label('noFindingsIncomplete', lang)) : c.green(label('noFindings', lang)), '');
+  if (r.findings.length === 0 && r.verdict?.status === 'inconclusive') pushAll(lines, verdictLines(r).map((l, i) => (i === 0 ? c.yellow(l) : l))).push('');
+  else if (r.findings.length === 0) lines.push(isInconclusive(r) ? c.yellow(label('noFindingsIncomplete', lang)) : c.green(label('noFindings', lang)), '');
   for (const s of SEVERITY_ORDER) {
     const group = r.findings.filter((f) => f.severity === s);
     if (group.length === 0) continue;

@@ -10,6 +10,10 @@ import mtuMismatch from './node/mtu-mismatch.js';
 import rpFilterStrict from './node/rp-filter-strict.js';
 import staleVtepFdb from './node/stale-vtep-fdb.js';
 import vxlanPortMismatch from './node/vxlan-port-mismatch.js';
+import networkdManagesCni from './node/networkd-manages-cni.js';
+import firewalldRejectsForward from './node/firewalld-rejects-forward.js';
+import iptablesBackendSplit from './node/iptables-backend-split.js';
+import vxlanEndpointAddress from './node/vxlan-endpoint-address.js';
 
 export const kbRules: Rule[] = [
   mtuMismatch,
@@ -22,4 +26,9 @@ export const kbRules: Rule[] = [
   conntrackNearFull,
   conntrackInsertFailed,
   firewallVxlanPort,
+  // Issue 11: causes real threads established that had no rule.
+  networkdManagesCni,
+  firewalldRejectsForward,
+  iptablesBackendSplit,
+  vxlanEndpointAddress,
 ];

@@ -50,6 +50,9 @@ export const LIMITS = {
   OUTPUT_BYTES: { code: 'E_OUTPUT_CUT', value: 8 * MiB, unit: 'bytes', what: 'bytes read of one command output (live or sos_commands/): the first ones, or the last ones for dmesg/journalctl; marked as cut' },
   LINE_CHARS: { code: 'E_LINE_CUT', value: 16_384, unit: 'characters', what: 'length of one line before any parser sees it (longer lines are cut; JSON output of `ip -j` is exempt)' },
   FACTS_FILE_BYTES: { code: 'E_FACTS_TOO_BIG', value: 64 * MiB, unit: 'bytes', what: 'size of a NodeFacts .json file (--facts, --from x.json)' },
+  // Transcripts (doctor --from FILE.txt, doctor --from - for a paste on standard input).
+  transcriptBytes: { code: 'E_TRANSCRIPT_CUT', value: 8 * MiB, unit: 'bytes', what: 'bytes read of a transcript (a file or standard input): the first ones; the report says the rest was left out and is inconclusive without findings' },
+  transcriptPackets: { code: 'E_TRANSCRIPT_PACKETS', value: 200_000, unit: 'items', what: 'tcpdump records read from one transcript (the first ones; the rest are left out and a note says so)' },
   // pcap diff: memory follows packet counts, never the time a capture spans; per-flow tables are
   // capped. Reaching one is a warning finding (diff-limits) carrying the code, not an error.
   pcapDiffIndexedPackets: { code: 'E_PCAP_DIFF_LIMIT', value: 20_000_000, unit: 'items', what: "receiver capture's IP packets indexed by pcap diff" },

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fillCommand, placeholderContexts, ShellFragment, type CommandValue, type FillResult, type PlaceholderContext } from '../../src/engine/shell-fill.js';
+import { fillCommand, fragment, placeholderContexts, ShellFragment, type CommandValue, type FillResult, type PlaceholderContext } from '../../src/engine/shell-fill.js';
 import { allRules } from '../../src/rules/index.js';
 import { sysctlSetting } from '../../src/rules/node/rp-filter-strict.js';
 import { byHand } from '../../src/rules/node/stale-vtep-fdb.js';
@@ -40,6 +40,10 @@ export const COMPOSITE: Record<string, (v: string) => CommandValue> = {
   diffCommand: (v) => diff(v, v),
   bootCommand: (v) => bootFragments(v, v, v).bootCommand,
   bootUndo: (v) => bootFragments(v, v, v).bootUndo,
+  // kernel-log-bad-offload's remedy per trace, networkd-manages-cni's CNI restart.
+  fix: (v) => fragment('ethtool -K {dev} lro off', { dev: v }),
+  undo: (v) => fragment('ethtool -K {dev} lro on', { dev: v }),
+  restart: () => fragment('systemctl restart flanneld'),
 };
 
 /** Every placeholder the template uses filled with `v` (composites built around it). */
@@ -74,6 +78,7 @@ export const USER_VALUES: Record<string, string> = { NIC: 'eth9', DEPLOYMENT: 'w
 export const STUBBED = [
   'awk', 'bridge', 'conntrack', 'dnf', 'ethtool', 'firewall-cmd', 'grub2-editenv', 'grub2-set-default', 'grubby', 'hostname', 'iperf3',
   'ip', 'iptables', 'kubectl', 'modprobe', 'nft', 'nmcli', 'ping', 'podpath', 'reboot', 'sleep', 'systemctl', 'sysctl', 'tcpdump', 'uname',
+  'ufw', 'update-alternatives', 'networkctl',
   // The capture rules' next steps.
   'editcap', 'journalctl', 'nstat', 'ss', 'tshark',
 ];

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFacts } from '../../src/evidence/load-facts.js';
 import { runRules } from '../../src/engine/run-rules.js';
-import { fillCommand, placeholderContexts, type CommandValue } from '../../src/engine/shell-fill.js';
+import { fillCommand, fragment, placeholderContexts, type CommandValue } from '../../src/engine/shell-fill.js';
 import { allRules } from '../../src/rules/index.js';
 import { sysctlSetting } from '../../src/rules/node/rp-filter-strict.js';
 import { byHand } from '../../src/rules/node/stale-vtep-fdb.js';
@@ -44,6 +44,12 @@ const VALUES: Record<string, CommandValue> = {
   node: 'node-a', peer: 'node-b', nodes: 'node-a, node-b', namespace: 'kube-flannel', selector: 'app=flannel', internalIP: NODE_IP,
   resource: 'ippools.crd.projectcalico.org', pool: 'default-ipv4-ippool',
   diffCommand: diff('/tmp/node-b.json', '/tmp/node-a.json'), ...bootFragments('4.19.90-52.22.v2207.ky10.x86_64', '4.19.90-52.49.v2207.ky10.x86_64', 'node-a'),
+  ifaces: ['flannel.1', 'cni0'],
+  fix: fragment('ethtool -K {dev} lro off', { dev: 'eth0' }),
+  undo: fragment('ethtool -K {dev} lro on', { dev: 'eth0' }),
+  restart: fragment('systemctl restart flanneld'),
+  ifacePatch: fragment(`'[{"op":"add","path":"/spec/template/spec/containers/0/args/-","value":"--iface={iface}"}]'`, { iface: 'eth0' }),
+  methodArg: 'IP_AUTODETECTION_METHOD=interface=eth0',
   // The capture rules' placeholders: capture files, frames, the hosts a capture names.
   file: 'sender.pcap', sender: 'sender.pcap', receiver: 'receiver.pcap', senderFrame: 12, receiverFrame: 10,
   src: NODE_IP, srcs: NODE_IP, serverAddr: PEER_IP, reporter: PEER_IP, pingSize: 1422,

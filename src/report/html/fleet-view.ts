@@ -12,7 +12,7 @@ import { isUnreadable, type DoctorNode, type NodeEntry } from './model.js';
 import { heatmap } from './svg/heatmap.js';
 import { inBoth, sev, w } from './words.js';
 
-const STATUS_WORD = { healthy: 'healthy', findings: 'withFindings', incomplete: 'incomplete', unreadable: 'unreadable' } as const;
+const STATUS_WORD = { healthy: 'healthy', findings: 'withFindings', inconclusive: 'inconclusive', unreadable: 'unreadable' } as const;
 
 export function fleetTable(nodes: readonly NodeEntry[], anchors: readonly string[]): SafeHtml {
   const rows: FleetRow[] = fleetRows([...nodes]);

@@ -46,6 +46,7 @@ export const HTML_WORDS = {
   healthy: { en: 'healthy', zh: '正常' },
   withFindings: { en: 'findings', zh: '有问题' },
   incomplete: { en: 'incomplete', zh: '证据不完整' },
+  inconclusive: { en: 'inconclusive', zh: '无法定论' },
   unreadable: { en: 'unreadable', zh: '无法读取' },
   factsHeading: { en: 'Facts side by side', zh: '节点事实对比' },
   factsCaption: { en: 'What each node reported; rows where nodes differ are marked ≠', zh: '各节点报告的事实;节点之间不同的行标为 ≠' },

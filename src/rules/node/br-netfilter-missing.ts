@@ -12,8 +12,14 @@ export default defineRule({
     title: { en: 'Bridged pod traffic bypasses iptables (br_netfilter)', zh: '桥接的 Pod 流量绕过 iptables(br_netfilter)' },
     severity: 'error',
     needs: ['links', 'sysctls'],
-    uses: ['modules'],
+    // flannel's own log line says it, when the sysctls and links were not collected.
+    sufficient: [['componentLog']],
+    uses: ['modules', 'componentLog'],
     messages: {
+      logged: {
+        en: 'The CNI says br_netfilter is not loaded (`{line}`): /proc/sys/net/bridge does not exist, bridged pod traffic bypasses iptables, and flannel refuses to start without it',
+        zh: 'CNI 报告 br_netfilter 未加载(`{line}`):/proc/sys/net/bridge 不存在,桥接的 Pod 流量绕过 iptables,flannel 也因此拒绝启动',
+      },
       moduleMissing: {
         en: '{bridge} is a CNI bridge but {key} does not exist: the br_netfilter module is not loaded',
         zh: '{bridge} 是 CNI 网桥,但 {key} 不存在:br_netfilter 模块未加载',
@@ -22,6 +28,9 @@ export default defineRule({
         en: '{key} = {value} on a node with CNI bridge {bridge}: packets bridged between pods skip iptables (Service NAT, policies)',
         zh: '节点有 CNI 网桥 {bridge},但 {key} = {value}:Pod 之间桥接的报文跳过 iptables(Service NAT、网络策略)',
       },
+    },
+    reasons: {
+      logOnly: { en: 'only log lines, and none about br_netfilter: no bridge or sysctls to judge', zh: '只有日志,且没有关于 br_netfilter 的行:没有网桥或 sysctl 可判断' },
     },
     explanation: {
       en: 'flannel and the bridge CNI plugin attach pods to a Linux bridge (cni0). Without br_netfilter, or with net.bridge.bridge-nf-call-iptables = 0, frames switched inside cni0 never traverse iptables: a pod reaching a Service whose backend sits on the same node is DNATed on the way out but the reply is bridged back without un-NAT, so the connection fails (and kube-proxy logs that br_netfilter is missing). Cross-node pod-to-pod traffic is routed and is not affected; Service traffic is. The sysctl exists only while the module is loaded, so its absence is the sign that the module is missing (it can also be built into the kernel, then the sysctl is present).',
@@ -47,6 +56,12 @@ export default defineRule({
   },
   check(ctx) {
     const { facts } = ctx;
+    const said = (facts.componentLog?.matches ?? []).find((m) => m.pattern === 'br-netfilter-missing');
+    if (said) {
+      ctx.report({ messageId: 'logged', data: { line: said.line }, evidence: [line(said.source, said.line)] });
+      return;
+    }
+    if (!facts.links || !facts.sysctls) return ctx.skip('logOnly');
     const bridge = (facts.links?.items ?? []).find((l) => l.kind === 'bridge' && /^(cni\d*|cbr\d+)$/.test(l.name));
     if (!bridge) return;
     const source = sysctlSource(facts);

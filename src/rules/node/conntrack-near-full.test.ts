@@ -25,9 +25,22 @@ new RuleTester().run(rule, {
       facts: { ...ct(1_000, 65_536), kernelLog: { matches: [{ pattern: 'nf-conntrack-table-full', line: fullLine, source: 'dmesg' }], linesScanned: 500, sources: ['dmesg'] } },
       errors: [{ messageId: 'tableFull', severity: 'error', data: { times: 1 }, evidence: ['table full, dropping packet', 'nf_conntrack_max 65536'] }],
     },
+    {
+      name: 'the kernel log line alone is enough (kubernetes#71261: dmesg -T, no counters); the size kube-proxy set gives the fix',
+      facts: {
+        kernelLog: { matches: [{ pattern: 'nf-conntrack-table-full', line: '[Tue Nov 20 22:30:22 2018] nf_conntrack: table full, dropping packet', source: 'transcript.txt:1' }], linesScanned: 4, sources: ['transcript.txt:1'] },
+        componentLog: { matches: [{ pattern: 'kube-proxy-conntrack-max', line: 'I1120 15:18:19.757786   26448 conntrack.go:52] Setting nf_conntrack_max to 786432', source: 'transcript.txt:6' }], sources: ['transcript.txt:6'] },
+      },
+      errors: [{ messageId: 'tableFull', data: { times: 1, max: 786432, suggestedMax: 1572864 }, evidence: ['table full, dropping packet', 'Setting nf_conntrack_max to 786432'] }],
+    },
   ],
   skipped: [
     { name: 'no conntrack section', facts: { links: good.links }, reason: 'no conntrack' },
+    {
+      name: 'a kernel log without the line, and no counters: not judged (a grep of a log proves no absence)',
+      facts: { kernelLog: { matches: [], linesScanned: 3, sources: ['transcript.txt:1'] } },
+      reason: 'count or max not collected',
+    },
     { name: 'conntrack section without count/max', facts: { conntrack: { stats: { insert_failed: 0 }, sources: ['conntrack -S'] } }, reason: 'count or max not collected' },
   ],
 });

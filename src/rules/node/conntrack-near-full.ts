@@ -14,7 +14,9 @@ export default defineRule({
     title: { en: 'Connection-tracking table full or nearly full', zh: '连接跟踪表已满或接近满' },
     severity: 'error',
     needs: ['conntrack'],
-    uses: ['kernelLog'],
+    // The kernel's own line proves it when the counters were not collected.
+    sufficient: [['kernelLog']],
+    uses: ['kernelLog', 'componentLog'],
     messages: {
       tableFull: {
         en: 'The kernel logged "nf_conntrack: table full, dropping packet" ({times} line(s)): new connections were dropped',
@@ -49,22 +51,24 @@ export default defineRule({
     references: ['kb:known-failures.md#6 (conntrack table full)', 'https://docs.kernel.org/networking/nf_conntrack-sysctl.html'],
   },
   check(ctx) {
-    const ct = ctx.facts.conntrack;
-    if (!ct) return;
+    const ct = ctx.facts.conntrack ?? { stats: {}, sources: [] };
     const source = ct.sources[0] ?? '/proc/sys/net/netfilter/nf_conntrack_count';
     const fullLines = (ctx.facts.kernelLog?.matches ?? []).filter((m) => m.pattern === 'nf-conntrack-table-full' || /nf_conntrack: table full/.test(m.line));
     const haveRatio = ct.count !== undefined && ct.max !== undefined && ct.max > 0;
     const ratio = haveRatio ? (ct.count ?? 0) / (ct.max ?? 1) : undefined;
-    const max = ct.max ?? 0;
+    // kube-proxy logs the size it set (`Setting nf_conntrack_max to 786432`) when the sysctl was not read.
+    const proxyMax = (ctx.facts.componentLog?.matches ?? []).map((m) => (m.pattern === 'kube-proxy-conntrack-max' ? /to (\d+)/.exec(m.line)?.[1] : undefined)).find((x) => x !== undefined);
+    const max = ct.max ?? (proxyMax !== undefined ? Number(proxyMax) : 0);
     const data = {
       count: ct.count ?? '?',
-      max: ct.max ?? '?',
+      max: ct.max ?? (max > 0 ? max : '?'),
       percent: ratio === undefined ? '?' : Math.round(ratio * 1000) / 10,
       suggestedMax: max > 0 ? max * 2 : 262144,
     };
     const usageLine: EvidenceLine[] = haveRatio ? [line(source, `nf_conntrack_count ${ct.count ?? '?'} / nf_conntrack_max ${ct.max ?? '?'}`)] : [];
     if (fullLines.length > 0) {
-      ctx.report({ messageId: 'tableFull', data: { ...data, times: fullLines.length }, evidence: [...fullLines.slice(0, 3).map((m) => line(m.source, m.line)), ...usageLine] });
+      const proxyLine = proxyMax !== undefined && ct.max === undefined ? (ctx.facts.componentLog?.matches ?? []).filter((m) => m.pattern === 'kube-proxy-conntrack-max').slice(0, 1).map((m) => line(m.source, m.line)) : [];
+      ctx.report({ messageId: 'tableFull', data: { ...data, times: fullLines.length }, evidence: [...fullLines.slice(0, 3).map((m) => line(m.source, m.line)), ...usageLine, ...proxyLine] });
       return;
     }
     if (ratio === undefined) {

@@ -13,8 +13,14 @@ export default defineRule({
     title: { en: 'Host firewall does not let the VXLAN port in', zh: '主机防火墙未放行 VXLAN 端口' },
     severity: 'critical',
     needs: ['packetFilter'],
-    uses: ['links', 'cni'],
+    // firewalld's or ufw's own log line of a rejected VXLAN datagram proves it without the ruleset.
+    sufficient: [['kernelLog']],
+    uses: ['links', 'cni', 'kernelLog'],
     messages: {
+      logged: {
+        en: 'The host firewall logged {count} rejected VXLAN datagram(s) to UDP {port} (`{example}`): peers\' VXLAN traffic is dropped before {vxlan} sees it',
+        zh: '主机防火墙记录了 {count} 个被拒绝的、发往 UDP {port} 的 VXLAN 报文(`{example}`):对端的 VXLAN 流量在到达 {vxlan} 之前被丢弃',
+      },
       iptablesBlocks: {
         en: 'iptables filter INPUT ends in {verdict} ({rule}) and no rule accepts UDP {port}: VXLAN packets from peers are dropped before {vxlan} sees them',
         zh: 'iptables filter 表 INPUT 链最终为 {verdict}({rule}),且没有规则放行 UDP {port}:对端的 VXLAN 报文在到达 {vxlan} 之前被丢弃',
@@ -27,6 +33,9 @@ export default defineRule({
         en: 'nftables chain {family} {table} {chain} (hook input) ends in {verdict} and no rule accepts UDP {port}: VXLAN packets from peers are dropped before {vxlan} sees them',
         zh: 'nftables 链 {family} {table} {chain}(input 钩子)最终为 {verdict},且没有规则放行 UDP {port}:对端的 VXLAN 报文在到达 {vxlan} 之前被丢弃',
       },
+    },
+    reasons: {
+      noRejectLogged: { en: 'no packet filter rules, and no firewall log line about the VXLAN port', zh: '没有包过滤规则,也没有关于 VXLAN 端口的防火墙日志' },
     },
     explanation: {
       en: 'VXLAN packets from other nodes are addressed to this host (UDP 8472 for flannel, 4789 for Calico/Canal) and pass the filter INPUT hook before the kernel\'s VXLAN socket decapsulates them. With an INPUT policy of DROP, a firewalld/iptables-services `-j REJECT` at the end of INPUT, or an nftables input chain with policy drop, and no rule accepting that UDP port, tcpdump on the NIC shows the packets arrive while `ip -s link show flannel.1` counts no RX. conntrack RELATED,ESTABLISHED accepts do not help: each node sends from its own source port, so a peer\'s packet is never a reply. A cloud security group or an underlay firewall can do the same and is not visible here: probe the port between nodes.',
@@ -43,8 +52,15 @@ export default defineRule({
   },
   check(ctx) {
     const { facts } = ctx;
+    // firewalld (`filter_IN_public_REJECT: ... PROTO=UDP ... DPT=8472`) or ufw (`[UFW BLOCK] ... DPT=4789`), on input (no OUT=).
+    const logged = (facts.kernelLog?.matches ?? []).filter((m) => (m.pattern === 'firewalld-reject' || m.pattern === 'ufw-block') && /\bPROTO=UDP\b/.test(m.line) && /\bDPT=(?:8472|4789)\b/.test(m.line) && /\bOUT= /.test(m.line));
+    if (logged.length > 0) {
+      const port = Number(/\bDPT=(\d+)/.exec(logged[0]!.line)![1]);
+      ctx.report({ messageId: 'logged', data: { count: logged.length, port, example: logged[0]!.line, vxlan: port === 4789 ? 'vxlan.calico' : 'flannel.1' }, evidence: logged.slice(0, 4).map((m) => line(m.source, m.line)) });
+      return;
+    }
     const pf = facts.packetFilter;
-    if (!pf) return;
+    if (!pf) return ctx.skip('noRejectLogged');
     const source = pf.sources[0] ?? 'iptables-save';
     for (const { port, vxlan } of vxlanPorts(facts)) {
       if (pf.iptables) {

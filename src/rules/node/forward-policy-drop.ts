@@ -15,8 +15,14 @@ export default defineRule({
     title: { en: 'Forwarded pod traffic is dropped by the packet filter', zh: '包过滤丢弃了被转发的 Pod 流量' },
     severity: 'critical',
     needs: ['packetFilter'],
-    uses: ['cni', 'links'],
+    // ufw's own status says it in its words (`deny (routed)`), without the iptables chains it writes.
+    sufficient: [['ufw']],
+    uses: ['cni', 'links', 'ufw'],
     messages: {
+      ufwRouted: {
+        en: 'ufw is active and its default for routed traffic is {routed} (`{line}`): ufw sets the FORWARD chain to drop, so pod traffic forwarded between nodes is dropped unless a `ufw route allow` rule lets it through',
+        zh: 'ufw 已启用,其转发(routed)默认策略为 {routed}(`{line}`):ufw 把 FORWARD 链设为丢弃,除非有 `ufw route allow` 规则放行,节点之间被转发的 Pod 流量都会被丢弃',
+      },
       iptablesDrop: {
         en: 'iptables filter FORWARD ends in {verdict} ({rule}) and no rule accepts pod traffic ({network}): cross-node pod packets are dropped on this node',
         zh: 'iptables filter 表 FORWARD 链最终为 {verdict}({rule}),且没有规则放行 Pod 流量({network}):跨节点 Pod 报文在本节点被丢弃',
@@ -25,6 +31,9 @@ export default defineRule({
         en: 'nftables chain {family} {table} {chain} (hook forward) ends in {verdict} and no rule accepts pod traffic ({network})',
         zh: 'nftables 链 {family} {table} {chain}(forward 钩子)最终为 {verdict},且没有规则放行 Pod 流量({network})',
       },
+    },
+    reasons: {
+      ufwRoutedUnknown: { en: 'ufw is active but its routed default was not shown (`ufw status verbose` shows it)', zh: 'ufw 已启用,但没有看到其 routed 默认策略(`ufw status verbose` 会显示)' },
     },
     explanation: {
       en: 'Packets between a pod and another node are routed by the host (cni0 <-> flannel.1, cali* <-> vxlan.calico) and so traverse the filter FORWARD chain. Docker >= 1.13 sets `-P FORWARD DROP`; firewalld ends FORWARD with `-j REJECT`; a hardening baseline may set an nftables forward chain to `policy drop`. flannel >= 0.10 adds `-A FORWARD -s <network> -j ACCEPT` and `-d <network>` (newer releases in the FLANNEL-FWD chain); Calico accepts its traffic in cali-FORWARD (mark 0x10000). kube-proxy\'s KUBE-FORWARD accepts only marked and established packets, which is not enough for a new flow. This rule follows jumps from FORWARD and looks for an accept that covers the pod network (or the CNI interfaces); conntrack RELATED,ESTABLISHED accepts do not count.',
@@ -41,14 +50,27 @@ export default defineRule({
         commands: ['iptables -P FORWARD ACCEPT'],
         undo: ['iptables -P FORWARD DROP'],
       },
+      {
+        description: { en: 'With ufw (it rewrites FORWARD on reload): allow routed traffic of the pod network', zh: '使用 ufw 时(重新加载会改写 FORWARD):放行 Pod 网段的转发流量' },
+        commands: ['ufw route allow from {network}', 'ufw route allow to {network}'],
+        undo: ['ufw route delete allow from {network}', 'ufw route delete allow to {network}'],
+      },
     ],
     references: ['kb:known-failures.md#6 (iptables FORWARD policy DROP)', 'https://docs.docker.com/engine/network/packet-filtering-firewalls/'],
   },
   check(ctx) {
     const { facts } = ctx;
-    const pf = facts.packetFilter;
-    if (!pf) return;
     const network = networkView(facts).podNetwork?.cidr;
+    const ufw = facts.ufw;
+    if (ufw?.active && ufw.defaults.routed !== undefined && /^(deny|reject)$/.test(ufw.defaults.routed)) {
+      ctx.report({ messageId: 'ufwRouted', data: { routed: ufw.defaults.routed, line: ufw.line ?? `Default: ${ufw.defaults.routed} (routed)`, network: network ?? '<pod-network-cidr>' }, evidence: [line(ufw.source, ufw.line ?? 'Status: active')] });
+      return;
+    }
+    const pf = facts.packetFilter;
+    if (!pf) {
+      if (ufw?.active && ufw.defaults.routed === undefined) ctx.skip('ufwRoutedUnknown');
+      return;
+    }
     const source = pf.sources[0] ?? 'iptables-save';
     const shownNetwork = network ?? '<pod-network-cidr>';
     if (pf.iptables) {

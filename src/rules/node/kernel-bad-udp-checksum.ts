@@ -88,17 +88,22 @@ export default defineRule({
   check(ctx) {
     const kernel = ctx.facts.kernel;
     if (!kernel) return;
-    const bad = findBadUdpChecksumBuild(kernel.release);
-    if (!bad) return;
-    const history = installHistory(ctx.facts, kernel.release);
-    const fallback = fallbackEntry(ctx.facts, kernel.release, bad);
-    const evidence: EvidenceLine[] = [{ source: kernel.source, text: kernel.uname }, ...history.lines];
+    // The running kernel, or another one the same evidence shows (a transcript comparing the broken
+    // node with a good one, or taken before and after the reboot that fixed it).
+    const shown = [{ release: kernel.release, uname: kernel.uname, source: kernel.source }, ...(kernel.others ?? [])];
+    const hit = shown.map((k) => ({ k, bad: findBadUdpChecksumBuild(k.release) })).find((x) => x.bad !== undefined);
+    if (!hit?.bad) return;
+    const { bad } = hit;
+    const release = hit.k.release;
+    const history = installHistory(ctx.facts, release);
+    const fallback = fallbackEntry(ctx.facts, release, bad);
+    const evidence: EvidenceLine[] = [{ source: hit.k.source, text: hit.k.uname }, ...history.lines];
     const boot = ctx.facts.boot;
     if (boot) {
       for (const e of boot.entries) evidence.push({ source: boot.source, text: `${e.index} : ${e.title}${e.index === boot.defaultIndex ? '  (default)' : ''}` });
     }
     const data = {
-      release: kernel.release,
+      release,
       distro: bad.distro,
       installedAt: history.installedAt ?? '?',
       replaced: history.replaced.length > 0 ? history.replaced.join(', ') : '?',

@@ -19,6 +19,10 @@ export default defineRule({
     needs: ['links'],
     uses: ['cni', 'routes', 'probes'],
     messages: {
+      vxlanDefaultMtu: {
+        en: '{vxlan} kept the default MTU 1500 although its underlay {underlay} carries {underlayMtu}: the CNI did not set it from the underlay ({limit} = {underlayMtu} - {overhead}; flannel#841). Pods given the MTU the CNI computed ({limit}) send packets larger than {vxlan} takes, and they are dropped',
+        zh: '{vxlan} 保持了默认 MTU 1500,而其底层 {underlay} 可承载 {underlayMtu}:CNI 没有按底层设置它({limit} = {underlayMtu} - {overhead};flannel#841)。按 CNI 计算的 MTU({limit})配置的 Pod 发出的报文大于 {vxlan} 可接受的大小,被丢弃',
+      },
       vxlanAboveUnderlay: {
         en: '{vxlan} MTU {vxlanMtu} is larger than {underlay} MTU {underlayMtu} - {overhead} (VXLAN overhead) = {limit}: full-size pod packets are too big for the underlay once encapsulated',
         zh: '{vxlan} 的 MTU {vxlanMtu} 大于 {underlay} 的 MTU {underlayMtu} - {overhead}(VXLAN 开销)= {limit}:满长的 Pod 报文封装后超过底层网络 MTU',
@@ -94,6 +98,18 @@ export default defineRule({
         }
       }
       if (under) pathBelowUnderlay(ctx, vx, under.link, family);
+      // 1500 is what a VXLAN device has when nobody set its MTU: on a jumbo underlay that is the CNI not following it.
+      if (under && vx.mtu === 1500 && facts.cni?.flannelSubnetEnv?.mtu === undefined) {
+        const overhead = vx.vxlan?.local?.includes(':') ? OVERHEAD.inet6 : OVERHEAD.inet;
+        if (under.link.mtu - overhead > 1500) {
+          ctx.report({
+            messageId: 'vxlanDefaultMtu',
+            severity: 'warning',
+            data: { vxlan: vx.name, underlay: under.link.name, underlayMtu: under.link.mtu, overhead, limit: under.link.mtu - overhead, vxlanMtu: vx.mtu },
+            evidence: [vxLine, line(under.link.source ?? linksSource, `${describeLink(under.link)} (underlay: ${under.how})`)],
+          });
+        }
+      }
       const env = facts.cni?.flannelSubnetEnv;
       if (flavour === 'flannel' && env?.mtu !== undefined) comparisons++;
       if (flavour === 'flannel' && env?.mtu !== undefined && env.mtu !== vx.mtu) {

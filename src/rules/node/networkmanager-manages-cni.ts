@@ -1,37 +1,14 @@
 // Seed 001: NetworkManager manages flannel.1 / cni0 and rewrites their addresses and routes.
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import { defineRule } from '../../engine/types.js';
+import { globMatch } from '../../util/glob.js';
 
 const CNI_DEVICE = /^(flannel[.-].+|cni\d+|cali[0-9a-f].*|vxlan\.calico|vxlan-v6\.calico|tunl\d+|wireguard\.cali|wg-v6\.cali|veth[0-9a-f]+)$/;
 
 export const UNMANAGED_SPEC =
   'interface-name:cali*;interface-name:tunl*;interface-name:vxlan.calico;interface-name:vxlan-v6.calico;interface-name:wireguard.cali;interface-name:wg-v6.cali;interface-name:flannel*;interface-name:cni0;interface-name:veth*';
 
-/**
- * Whether `name` matches a glob of `*` and `?` (NetworkManager's interface-name specs). Matched
- * by the greedy two-pointer method, at most name x glob steps: the glob comes from the bundle,
- * and as a regex (`.*` per star) a glob of many stars backtracked exponentially.
- */
-export function globMatch(glob: string, name: string): boolean {
-  let g = 0;
-  let n = 0;
-  let star = -1;
-  let mark = 0;
-  while (n < name.length) {
-    if (g < glob.length && (glob[g] === '?' || glob[g] === name[n])) {
-      g++;
-      n++;
-    } else if (g < glob.length && glob[g] === '*') {
-      star = g++;
-      mark = n;
-    } else if (star >= 0) {
-      g = star + 1;
-      n = ++mark;
-    } else return false;
-  }
-  while (g < glob.length && glob[g] === '*') g++;
-  return g === glob.length;
-}
+export { globMatch };
 
 /** Whether NetworkManager's unmanaged-devices specs cover an interface (`interface-name:flannel*`, `interface-name:=cni0`). */
 export function coveredBySpecs(name: string, specs: string[]): boolean {
@@ -57,8 +34,21 @@ export default defineRule({
     title: { en: 'NetworkManager manages the CNI\'s interfaces', zh: 'NetworkManager 接管了 CNI 的网络接口' },
     severity: 'error',
     needs: ['networkManager'],
-    uses: ['links'],
+    uses: ['links', 'routeGets'],
+    outranks: ['overlay-address-misrouted', 'peer-pod-routes-missing', 'handshake-synack-no-ack'],
     messages: {
+      profile: {
+        en: 'NetworkManager holds a connection profile on {devices} ({profiles}): it manages those interfaces and can rewrite their addresses and routes behind the CNI\'s back (seed 001)',
+        zh: 'NetworkManager 在 {devices} 上有连接配置({profiles}):它管理这些接口,会绕过 CNI 改写其地址和路由(种子 001)',
+      },
+      activated: {
+        en: 'NetworkManager took {devices} in hand (`{example}`): it starts a connection (DHCP) on interfaces the CNI created, and their routes are lost (calicoctl#256)',
+        zh: 'NetworkManager 接管了 {devices}(`{example}`):它在 CNI 创建的接口上启动连接(DHCP),这些接口的路由随之丢失(calicoctl#256)',
+      },
+      routeChanged: {
+        en: 'NetworkManager runs on this node, nothing shown excludes {devices} from it, and the route for {dev}\'s own address changed from `{before}` to `{after}`: NetworkManager rewriting the CNI\'s addresses and routes does exactly this (seed 001)',
+        zh: 'NetworkManager 在本节点运行,没有任何配置把 {devices} 排除在外,而 {dev} 自身地址的路由从 `{before}` 变成了 `{after}`:NetworkManager 改写 CNI 的地址和路由正会如此(种子 001)',
+      },
       managed: {
         en: 'NetworkManager manages {devices}: it can rewrite their addresses and routes behind the CNI\'s back (seed 001: flannel\'s routes vanished and the node lost the overlay).',
         zh: 'NetworkManager 正在管理 {devices}:它会绕过 CNI 改写这些接口的地址和路由(种子 001:flannel 的路由消失,节点 overlay 不通)。',
@@ -71,6 +61,7 @@ export default defineRule({
     reasons: {
       nmStateUnknown: { en: 'NetworkManager state unknown (no nmcli, no systemctl answer)', zh: 'NetworkManager 状态未知(没有 nmcli,systemctl 也没有回答)' },
       nothingToCompare: { en: 'no nmcli device list and no links to compare with unmanaged-devices', zh: '没有 nmcli 设备列表,也没有可与 unmanaged-devices 对比的接口' },
+      configUnseen: { en: "NetworkManager runs, but its configuration is not in the transcript: whether it excludes {devices} is unknown", zh: 'NetworkManager 在运行,但文字记录中没有其配置:无法判断是否已排除 {devices}' },
     },
     explanation: {
       en: 'NetworkManager configures every interface it considers managed. CNI plugins create their own (flannel.1, cni0, cali*, vxlan.calico, tunl0, veth*) and program addresses and routes on them; when NetworkManager reacts to those interfaces it can remove or re-add addresses, and removing an address deletes the routes through it. In seed 001 (Kylin V10 arm64, flannel VXLAN) pods failed DNS; `ip route get 10.187.0.0` answered `local ... dev lo`, and after restarting NetworkManager the routes to the other nodes\' pod subnets through flannel.1 were gone until flannel was restarted. Calico\'s documentation asks for the same exclusion; on RHEL 8.4 nm-cloud-setup adds a routing table that interferes too (rancher/rke2#786).',
@@ -97,20 +88,54 @@ export default defineRule({
     const specs = nm.unmanagedSpecs.map((s) => s.spec);
     const source = nm.sources[0] ?? 'nmcli -t device';
     const specLines: EvidenceLine[] = nm.unmanagedSpecs.map((s) => ({ source: s.source, text: `unmanaged-devices=${s.spec}` }));
+    // Its own log: activating a connection on a CNI interface.
+    const acts = (nm.activity ?? []).filter((a) => CNI_DEVICE.test(a.device));
+    if (acts.length > 0) {
+      ctx.report({ messageId: 'activated', data: { devices: [...new Set(acts.map((a) => a.device))].join(', '), example: acts[0]!.line }, evidence: acts.slice(0, 4).map((a) => ({ source: a.source, text: a.line })) });
+      return;
+    }
     if (nm.devices.length > 0) {
+      // Every state shown counts: a later `unmanaged` (after a fix) does not hide an earlier `connecting`.
       const managed = nm.devices.filter((d) => CNI_DEVICE.test(d.device) && !/^unmanaged/.test(d.state));
-      if (managed.length === 0) return;
+      if (managed.length > 0) {
+        ctx.report({
+          messageId: 'managed',
+          data: { devices: [...new Set(managed.map((d) => d.device))].join(', ') },
+          evidence: [...managed.map((d) => ({ source: d.source ?? source, text: `${d.device}:${d.type}:${d.state}:${d.connection ?? ''}` })), ...specLines],
+        });
+        return;
+      }
+    }
+    const profiles = (nm.connections ?? []).filter((c) => c.device !== undefined && CNI_DEVICE.test(c.device) && !coveredBySpecs(c.device, specs));
+    if (profiles.length > 0) {
       ctx.report({
-        messageId: 'managed',
-        data: { devices: managed.map((d) => d.device).join(', ') },
-        evidence: [...managed.map((d) => ({ source, text: `${d.device}:${d.type}:${d.state}:${d.connection ?? ''}` })), ...specLines],
+        messageId: 'profile',
+        data: { devices: [...new Set(profiles.map((c) => c.device!))].join(', '), profiles: profiles.map((c) => `${c.name} (${c.type ?? '?'})`).join(', ') },
+        evidence: profiles.map((c) => ({ source: c.source, text: `${c.name} ${c.uuid ?? ''} ${c.type ?? ''} ${c.device}`.replace(/\s+/g, ' ') })),
       });
       return;
     }
+    if (nm.devices.length > 0) return;
     if (nm.running === undefined) return ctx.skip('nmStateUnknown');
     if (!ctx.facts.links) return ctx.skip('nothingToCompare');
     const uncovered = cniLinkNames(ctx.facts).filter((n) => !coveredBySpecs(n, specs));
     if (uncovered.length === 0) return;
+    // The route to an overlay device's own address answered twice, differently (before and after a restart).
+    for (const dev of (ctx.facts.links?.items ?? []).filter((l) => uncovered.includes(l.name))) {
+      for (const a of dev.addresses.filter((x) => x.family === 'inet')) {
+        const answers = (ctx.facts.routeGets ?? []).filter((g) => g.target === a.address);
+        const changed = answers.find((g) => g.line !== answers[0]!.line);
+        if (!changed) continue;
+        ctx.report({
+          messageId: 'routeChanged',
+          data: { devices: uncovered.join(', '), dev: dev.name, before: answers[0]!.line, after: changed.line },
+          evidence: [{ source, text: 'NetworkManager: active' }, { source: answers[0]!.source, text: answers[0]!.line }, { source: changed.source, text: changed.line }],
+        });
+        return;
+      }
+    }
+    // A transcript shows only what was pasted: no configuration shown is not "no unmanaged-devices".
+    if (ctx.facts.origin.kind === 'transcript' && nm.unmanagedSpecs.length === 0) return ctx.skip('configUnseen', { devices: uncovered.join(', ') });
     ctx.report({
       messageId: 'notExcluded',
       data: { devices: uncovered.join(', ') },

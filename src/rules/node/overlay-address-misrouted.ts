@@ -60,6 +60,8 @@ export default defineRule({
         undo: ['# nothing to undo: flannel re-creates the same addresses and routes from its subnet lease'],
       },
     ],
+    // The handshakes a capture shows unacknowledged are what a misrouted address does to replies.
+    outranks: ['handshake-synack-no-ack'],
     references: ['seeds/001_0a221eb4beabdda2.txt', 'Linux "ip: Treat IPv4 segment\'s lowest address as unicast" (5.14, UNCONFIRMED)', 'kb:known-failures.md#4'],
     unconfirmed: {
       en: 'Whether flannel.1\'s local route shadowing cni0\'s network broadcast route breaks traffic by itself (seed 001) is not proven; the 5.14 boundary (when the kernel stopped adding a broadcast route for a subnet\'s network address) is not verified; 6.18 was measured here.',

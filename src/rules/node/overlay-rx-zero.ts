@@ -35,17 +35,20 @@ export default defineRule({
   check(ctx) {
     const { facts } = ctx;
     // The CNI's own devices only (flannel.N, vxlan.calico): another VXLAN device may be idle on purpose.
-    const overlays = networkView(facts).vxlan.filter((d) => d.cniName);
-    const devs = overlays.map((d) => d.link);
-    for (const { link: dev, port } of overlays) {
+    // A VXLAN device whose name an output cut short (`netstat -i` prints `flannel.`) is one of them too.
+    const overlays = networkView(facts).vxlan.filter((d) => d.cniName).map((d) => ({ link: d.link, port: d.port.value as number | undefined }));
+    const cut = (facts.links?.items ?? []).filter((l) => l.kind === 'vxlan' && /^flannel\.\d*$|^vxlan\./.test(l.name) && !overlays.some((o) => o.link === l));
+    const all = [...overlays, ...cut.map((l) => ({ link: l, port: undefined }))];
+    const devs = all.map((o) => o.link);
+    for (const { link: dev, port } of all) {
       const stats = dev.stats ?? facts.netdev?.interfaces[dev.name];
       const source = dev.stats ? dev.source : facts.netdev?.source ?? dev.source;
       if (!stats) continue;
       if (stats.rxPackets === 0 && stats.txPackets > 0) {
         ctx.report({
           messageId: 'rxZero',
-          data: { dev: dev.name, txPackets: stats.txPackets, port: port.value },
-          evidence: [{ source, text: `${dev.name}: RX packets ${stats.rxPackets} bytes ${stats.rxBytes}; TX packets ${stats.txPackets} bytes ${stats.txBytes}` }],
+          data: { dev: dev.name, txPackets: stats.txPackets, port: port ?? dev.vxlan?.port ?? (dev.name.includes('calico') ? 4789 : 8472) },
+          evidence: [{ source, text: stats.rxBytes !== undefined ? `${dev.name}: RX packets ${stats.rxPackets} bytes ${stats.rxBytes}; TX packets ${stats.txPackets} bytes ${stats.txBytes}` : `${dev.name}: RX-OK ${stats.rxPackets}, TX-OK ${stats.txPackets}, TX-DRP ${stats.txDropped}` }],
         });
       }
     }

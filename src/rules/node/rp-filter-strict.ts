@@ -1,7 +1,8 @@
 // Strict reverse-path filtering on the interfaces overlay traffic uses: with asymmetric paths
 // (several NICs, policy routing) the kernel drops packets whose source it would not route back there.
 import { fragment } from '../../engine/shell-fill.js';
-import { defineRule } from '../../engine/types.js';
+import { defineRule, type RuleContext } from '../../engine/types.js';
+import { cidrContains } from '../../util/ipv4.js';
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import { ifaceSysctl, line, sysctlSource } from '../shared/kb-shared.js';
 import { networkView } from '../../evidence/network-view.js';
@@ -15,8 +16,14 @@ export default defineRule({
     title: { en: 'Strict reverse-path filter on overlay interfaces', zh: 'overlay 相关接口启用了严格反向路径过滤' },
     severity: 'warning',
     needs: ['sysctls'],
-    uses: ['links', 'routes', 'netstat', 'kernelLog', 'probes'],
+    // The kernel's `martian source ... on dev X` lines prove the filter dropped packets when the sysctls are not there.
+    sufficient: [['kernelLog']],
+    uses: ['links', 'routes', 'netstat', 'kernelLog', 'probes', 'cni'],
     messages: {
+      martiansLogged: {
+        en: 'The kernel logged {count} martian source line(s) on {ifaces} (e.g. `{example}`): the reverse-path filter dropped packets there, overlay traffic among them',
+        zh: '内核在 {ifaces} 上记录了 {count} 行 martian source(例如 `{example}`):反向路径过滤在那里丢弃了报文,其中包括 overlay 流量',
+      },
       strict: {
         en: 'rp_filter is strict (1) on {ifaces}: packets arriving on an interface other than the one the reply would leave by are dropped (asymmetric routes, several NICs)',
         zh: '{ifaces} 上 rp_filter 为严格模式(1):从“回程不会经过的接口”进入的报文会被丢弃(非对称路由、多网卡)',
@@ -44,10 +51,14 @@ export default defineRule({
         undo: ['sysctl -w net.ipv4.conf.all.rp_filter={allBefore} {sysctlUndoArgs}', 'rm -f /etc/sysctl.d/90-podpath-rp-filter.conf'],
       },
     ],
+    reasons: {
+      noMartians: { en: 'no sysctls, and no martian source line in the kernel log', zh: '没有 sysctl,内核日志中也没有 martian source' },
+    },
     references: ['kb:known-failures.md#6 (strict rp_filter with asymmetric paths)', 'https://docs.kernel.org/networking/ip-sysctl.html (rp_filter)'],
   },
   check(ctx) {
     const { facts } = ctx;
+    if (!facts.sysctls) return martiansOnly(ctx);
     const source = sysctlSource(facts);
     const values = facts.sysctls?.values ?? {};
     const all = Number(values['net.ipv4.conf.all.rp_filter'] ?? 0);
@@ -92,6 +103,30 @@ export default defineRule({
     else ctx.report({ messageId: 'strict', data, commandData, evidence });
   },
 });
+
+/**
+ * The kernel log alone: `IPv4: martian source 10.244.2.5 from 10.244.1.3, on dev flannel.1` on an
+ * overlay device, its underlay or a CNI bridge, or with a pod address as source.
+ */
+function martiansOnly(ctx: RuleContext): void {
+  const { facts } = ctx;
+  const network = facts.cni?.flannelSubnetEnv?.network ?? facts.cni?.flannelNetConf?.network;
+  const martians = (facts.kernelLog?.matches ?? []).filter((m) => m.pattern === 'martian-source' || /martian source/.test(m.line));
+  const overlay = martians.filter((m) => {
+    const dev = /on dev (\S+)/.exec(m.line)?.[1] ?? '';
+    const from = /martian source \S+ from (\S+?),/.exec(m.line)?.[1] ?? '';
+    return /^(flannel\.\d+|vxlan\.calico|cni\d*|cali\w+|tunl\d+)$/.test(dev) || (network !== undefined && cidrContains(network, from)) || (facts.links === undefined && dev !== '');
+  });
+  if (overlay.length === 0) return ctx.skip('noMartians');
+  const ifaces = [...new Set(overlay.map((m) => /on dev (\S+)/.exec(m.line)?.[1]).filter((d): d is string => d !== undefined))];
+  ctx.report({
+    messageId: 'martiansLogged',
+    severity: 'error',
+    data: { count: overlay.length, ifaces: ifaces.join(', '), example: overlay[0]!.line, allBefore: 1 },
+    commandData: { sysctlArgs: ifaces.map((i) => sysctlSetting(i, 2)), sysctlUndoArgs: ifaces.map((i) => sysctlSetting(i, 1)) },
+    evidence: overlay.slice(0, 4).map((m) => line(m.source, m.line)),
+  });
+}
 
 /**
  * One `sysctl -w` argument for an interface's rp_filter, in sysctl's slash form: the interface

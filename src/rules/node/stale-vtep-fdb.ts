@@ -17,8 +17,14 @@ export default defineRule({
     title: { en: 'VXLAN neighbour and FDB entries disagree (stale VTEP)', zh: 'VXLAN 邻居表与 FDB 表不一致(VTEP 条目过期)' },
     severity: 'error',
     needs: ['fdb', 'neighbours'],
-    uses: ['links'],
+    // Without the FDB: another node's neighbour entry for this node's own VTEP address, against the device's MAC.
+    sufficient: [['neighbours', 'links']],
+    uses: ['links', 'overlayPeers'],
     messages: {
+      peerHoldsOldMac: {
+        en: 'Another node holds {address} (this node\'s {dev}) as {otherMac} ({state}), but {dev} here has {deviceMac}: the peers send this node\'s overlay traffic to a MAC it no longer has. Its VTEP MAC changed after it was published (flannel#1795): restart the CNI agent here so it publishes the new one, and the peers reprogram it',
+        zh: '另一个节点把 {address}(本节点的 {dev})记为 {otherMac}({state}),而本节点 {dev} 的 MAC 是 {deviceMac}:对端把发往本节点的 overlay 流量发到一个已不存在的 MAC。其 VTEP MAC 在发布之后变了(flannel#1795):重启本节点的 CNI 组件使其发布新的 MAC,对端随之更新',
+      },
       neighWithoutFdb: {
         en: 'On {dev}, neighbour {ip} -> {mac} has no FDB entry for {mac}: packets to that peer have no underlay destination and are dropped',
         zh: '{dev} 上邻居 {ip} -> {mac} 没有对应 {mac} 的 FDB 条目:发往该对端的报文没有底层目的地址,被丢弃',

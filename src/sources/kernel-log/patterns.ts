@@ -59,6 +59,18 @@ export const KERNEL_LOG_PATTERNS: readonly KernelLogPattern[] = [
     follow: { regex: /ll header:/, maxLines: 1 },
   },
   {
+    id: 'firewalld-reject',
+    // firewalld with LogDenied: `filter_FWD_public_REJECT: IN=flannel.1 OUT=cni0 ...`, `filter_IN_public_REJECT: ...`,
+    // `FINAL_REJECT: ...` (its catch-all rule).
+    regex: /\b(?:filter_(?:FWD|FWDI|FWDO|IN|OUT)_[\w-]{1,64}_(?:REJECT|DROP)|FINAL_REJECT): /,
+    reason: 'firewalld rejected (or dropped) a packet, logged with its zone in the prefix.',
+  },
+  {
+    id: 'ufw-block',
+    regex: /\[UFW BLOCK\] /,
+    reason: 'ufw blocked a packet.',
+  },
+  {
     id: 'martian-destination',
     regex: /martian destination /,
     reason: 'A packet arrived for a destination that cannot be routed from that interface.',

@@ -17,13 +17,15 @@ export function parseUname(text: string): UnameFacts | undefined {
   if (!line) return undefined;
   const words = line.split(/\s+/);
   if (words.length < 3) return undefined;
-  const [, hostname, release] = words as [string, string, string];
-  let tail = words.slice(3);
+  // `uname -srvmo` (or a paste that left the host out): `Linux 4.19.90-52.22.v2207.ky10.x86_64 #1 SMP ...`.
+  const noHost = /^\d+\.\d+/.test(words[1]!) && words[2]!.startsWith('#');
+  const [hostname, release] = noHost ? [undefined, words[1]!] : [words[1]!, words[2]!];
+  let tail = words.slice(noHost ? 2 : 3);
   if (tail.length > 0 && /^(GNU\/Linux|Linux|Android)$/.test(tail[tail.length - 1]!)) tail = tail.slice(0, -1);
   // machine, processor, hardware platform: up to three trailing machine-like words; the first is the arch.
   let machineStart = tail.length;
   while (machineStart > 0 && tail.length - machineStart < 3 && MACHINE.test(tail[machineStart - 1]!)) machineStart--;
   const arch = machineStart < tail.length ? tail[machineStart] : undefined;
   const version = tail.slice(0, machineStart).join(' ') || undefined;
-  return { release, version, arch, hostname, uname: line };
+  return { release, version, arch, ...(hostname !== undefined ? { hostname } : {}), uname: line };
 }
