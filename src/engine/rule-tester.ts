@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { NodeFacts } from '../evidence/node-facts.js';
 import { CaptureDiff } from '../evidence/capture-diff.js';
 import { CaptureSummary } from '../evidence/capture-summary.js';
+import { MeshMatrix } from '../evidence/mesh-matrix.js';
 import type { Evidence } from '../evidence/evidence.js';
 import { fileURLToPath } from 'node:url';
 import { loadFactsFile, makeFacts, type PartialFacts } from '../evidence/load-facts.js';
@@ -30,6 +31,7 @@ type CaseFacts = PartialFacts | NodeFacts;
 export interface CaseEvidence {
   captures?: z.input<typeof CaptureSummary>[];
   captureDiffs?: z.input<typeof CaptureDiff>[];
+  mesh?: z.input<typeof MeshMatrix>;
 }
 
 interface CaseInput {
@@ -88,6 +90,7 @@ export function caseEvidence(c: CaseInput): Evidence {
   const bag: Evidence = c.facts !== undefined || e === undefined ? { node: toFacts(c.facts ?? {}) } : {};
   if (e?.captures) bag.captures = z.array(CaptureSummary).parse(e.captures);
   if (e?.captureDiffs) bag.captureDiffs = z.array(CaptureDiff).parse(e.captureDiffs);
+  if (e?.mesh) bag.mesh = MeshMatrix.parse(e.mesh);
   return bag;
 }
 
