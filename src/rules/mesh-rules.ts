@@ -8,6 +8,7 @@ import meshNode from './mesh/mesh-node.js';
 import meshOneDirection from './mesh/mesh-one-direction.js';
 import meshPlaneOnly from './mesh/mesh-plane-only.js';
 import meshProtocolOnly from './mesh/mesh-protocol-only.js';
+import meshScattered from './mesh/mesh-scattered.js';
 
 /** In the order their findings should read: the widest explanation first. */
-export const meshRules: Rule[] = [meshAllFail, meshCut, meshPlaneOnly, meshGroup, meshNode, meshOneDirection, meshProtocolOnly];
+export const meshRules: Rule[] = [meshAllFail, meshCut, meshPlaneOnly, meshGroup, meshNode, meshOneDirection, meshProtocolOnly, meshScattered];

@@ -143,9 +143,15 @@ export function nextStepOf(e: Explanation): NextStep {
   if (place === undefined && moved('InCsumErrors')) return 'nextChecksum';
   if (place === undefined && moved('IPReversePathFilter')) return 'nextRpFilter';
   if (!overlayOnly(e)) return 'nextUnderlay';
-  // The tunnel's own planes (host->pod, pod->pod) failing while pod->host passes is the VXLAN path;
-  // the pod plane failing in and out alike, with the underlay fine, is forwarding on the node.
-  return e.planes.includes('pod->host') || e.passingPlanes.includes('host->pod') ? 'nextForward' : 'nextVxlan';
+  // The underlay is fine. When the receiving node's VXLAN device took in datagrams on every cell, the
+  // tunnel delivered them and the pod side (forwarding, bridge, policy) lost them; else the VXLAN path.
+  const decapsulated = e.cells.every((c) => {
+    const dev = c.devices?.to.overlay;
+    const rx = dev === undefined ? undefined : (c.counters.toNode ?? c.counters.to)?.interfaces[dev]?.rxPackets;
+    // The round's window holds its neighbours' traffic too: any datagram in means the tunnel works.
+    return rx !== undefined && rx > 0;
+  });
+  return decapsulated ? 'nextForward' : 'nextVxlan';
 }
 
 /** The side that fails on each plane, as phrases (`row`, `col`, `both` with their planes), one per side. */
