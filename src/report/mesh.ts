@@ -63,3 +63,25 @@ export function summaryText(o: MeshOutcomeView, tally: { cells: number; short: n
   if (out) lines.push(`matrix: ${show(out)}`);
   return lines.join('\n') + '\n';
 }
+
+const FINDING_WORDS = {
+  en: { none: 'mesh findings: none (every cell explained as passing)', head: 'mesh findings:', next: 'next:' },
+  zh: { none: 'mesh 发现:无(所有单元格均通过)', head: 'mesh 发现:', next: '下一步:' },
+};
+
+/** The mesh rules' findings after the summary: each message, the cells that prove it, what to do next. */
+export function meshFindingsText(findings: readonly { severity: string; ruleId: string; message: string; detail?: string; evidence: { source: string; text: string }[]; remediation: { description: string; commands: string[] }[] }[], lang: 'en' | 'zh' = 'en'): string {
+  const w = FINDING_WORDS[lang];
+  if (findings.length === 0) return `${w.none}\n`;
+  const lines = [w.head];
+  for (const f of findings) {
+    lines.push(`${f.severity.toUpperCase()} [${show(f.ruleId, 64)}] ${show(f.message, 2000)}`);
+    if (f.detail) lines.push(`    ${show(f.detail, 2000)}`);
+    for (const e of f.evidence) lines.push(`    ${show(e.source, 200)}: ${show(e.text, 600)}`);
+    for (const step of f.remediation) {
+      lines.push(`    ${w.next} ${show(step.description, 300)}`);
+      for (const c of step.commands) lines.push(`      ${show(c, 600)}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
