@@ -39,6 +39,7 @@ export const RULE_IDS = [
   'mesh-one-direction',
   'mesh-plane-only',
   'mesh-protocol-only',
+  'mesh-scattered',
   'mtu-mismatch',
   'networkmanager-manages-cni',
   'overlay-address-misrouted',

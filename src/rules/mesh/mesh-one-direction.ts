@@ -13,7 +13,7 @@ export default defineRule({
     needs: ['mesh'],
     messages: {
       reach: {
-        en: '{pairs} fail{plural} on {planes} while the way back passes: one direction only ({failing} cells)',
+        en: 'One direction only on {planes}: {pairs} ({failing} cells) fail while the way back passes',
         zh: '{pairs} 在 {planes} 上失败,而反方向通过:仅单方向({failing} 个单元格)',
       },
       size: {
@@ -51,7 +51,7 @@ export default defineRule({
       ctx.report({
         messageId: e.symptom,
         detailId: 'next',
-        data: { ...baseData(e), pairs: pairs.slice(0, 6).join(', ') + (pairs.length > 6 ? ` and ${pairs.length - 6} more` : ''), plural: pairs.length === 1 ? 's' : '', receivers: [...new Set(e.cells.map((c) => c.to))].join(', ') },
+        data: { ...baseData(e), pairs: pairs.slice(0, 6).join(', ') + (pairs.length > 6 ? ` and ${pairs.length - 6} more` : ''), receivers: [...new Set(e.cells.map((c) => c.to))].join(', ') },
         evidence: [...cellEvidence(e), ...mirrors.map((c) => ({ source: `mesh matrix round ${c.round}`, text: `the way back: ${cellText(c, e.symptom)}` })), ...(placed?.evidence ?? [])],
       });
     }

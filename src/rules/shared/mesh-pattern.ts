@@ -115,7 +115,7 @@ export function matchPattern(nodes: string[], measured: Set<string>, failing: Se
   }
   const sharedBy = (group: string[], except: Split) => splits
     .filter((s) => s !== except && s.property !== except.property && s.nodes.length === group.length && s.nodes.every((n) => group.includes(n)))
-    .map((s) => `${s.property}=${s.value}`);
+    .map((s) => (s.property === 'subnet' ? s.value : `${s.property.replace(/^label:/, '')}=${s.value}`));
   for (const s of splits) {
     const inA = (n: string) => s.nodes.includes(n);
     const rest = nodes.filter((n) => !inA(n));
