@@ -20,7 +20,6 @@ new RuleTester().run(rule, {
         message: /^A device between 192\.168\.77\.0\/24 \(n1, n2\) and 192\.168\.78\.0\/24 \(n3, n4\) drops datagrams above 1472 bytes/,
         messageZh: /192\.168\.77\.0\/24.n1, n2.与 192\.168\.78\.0\/24.n3, n4.之间的设备丢弃超过 1472 bytes 的数据报/,
         evidence: [/host->host n1 -> n4 \(192\.168\.78\.14\): DF sweep largest passing 1472, smallest failing 1473/, /no size failure on host->pod, pod->pod/],
-        commands: ['tracepath -n 192.168.78.14'],
       }],
     },
     {

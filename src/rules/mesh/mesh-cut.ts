@@ -38,7 +38,7 @@ export default defineRule({
     remediation: [
       {
         description: { en: 'Find the hop between the groups that drops it', zh: '找出两组之间丢弃流量的那一跳' },
-        commands: ['tracepath -n {toAddress}'],
+        commands: ['# from a node of one group: tracepath -n <address of a node in the other> (the cells quoted name both); the last hop that answers is before the device'],
         undo: ['# nothing to undo: tracepath only reads'],
       },
       {

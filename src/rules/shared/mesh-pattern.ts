@@ -141,8 +141,19 @@ export function matchPattern(nodes: string[], measured: Set<string>, failing: Se
   return oneWay ? { kind: 'direction' } : { kind: 'scattered' };
 }
 
+// Every mesh rule asks for the same analysis of the same matrix: computed once per matrix object.
+const cache = new WeakMap<object, Explanation[]>();
+
 /** Every failing cell of the matrix, explained: one entry per symptom and pattern, planes merged. */
 export function explainMesh(m: Pick<MeshMatrix, 'cells' | 'nodes'>): Explanation[] {
+  const hit = cache.get(m);
+  if (hit) return hit;
+  const out = analyse(m);
+  cache.set(m, out);
+  return out;
+}
+
+function analyse(m: Pick<MeshMatrix, 'cells' | 'nodes'>): Explanation[] {
   const out: Explanation[] = [];
   for (const symptom of SYMPTOMS) {
     const byPattern = new Map<string, Explanation>();
