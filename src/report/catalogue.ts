@@ -14,6 +14,8 @@ import { LABELS, SEVERITY_LABELS } from './labels.js';
 import { TEXT_LABELS } from './text-labels.js';
 import { PROBE_TEXTS } from './probe-text.js';
 import { HTML_WORDS } from './html/words.js';
+import { CAPTURE_SEVERITY_TAGS, CAPTURE_TEXTS, HANDSHAKE_STATE_NAMES } from './capture-text.js';
+import { CAPTURE_DIFF_TEXTS, LOSS_RUN_KIND_NAMES } from './capture-diff-text.js';
 
 export interface Catalogue {
   /** The file that holds the table (relative to the repository). */
@@ -37,6 +39,11 @@ export const CATALOGUES: readonly Catalogue[] = [
   { file: 'src/report/text-labels.ts', name: 'command output labels', entries: TEXT_LABELS },
   { file: 'src/report/probe-text.ts', name: 'probe report words', entries: PROBE_TEXTS },
   { file: 'src/report/html/words.ts', name: 'HTML report words', entries: HTML_WORDS },
+  { file: 'src/report/capture-text.ts', name: 'pcap analyze severity tags', entries: CAPTURE_SEVERITY_TAGS },
+  { file: 'src/report/capture-text.ts', name: 'pcap analyze words', entries: CAPTURE_TEXTS },
+  { file: 'src/report/capture-text.ts', name: 'TCP handshake states', entries: HANDSHAKE_STATE_NAMES },
+  { file: 'src/report/capture-diff-text.ts', name: 'pcap diff words', entries: CAPTURE_DIFF_TEXTS },
+  { file: 'src/report/capture-diff-text.ts', name: 'loss run kinds', entries: LOSS_RUN_KIND_NAMES },
 ];
 
 /** A rule's text as catalogue entries: title, explanation, messages, reasons, fix descriptions, unconfirmed note. */
