@@ -16,6 +16,7 @@ import { PROBE_TEXTS } from './probe-text.js';
 import { HTML_WORDS } from './html/words.js';
 import { CAPTURE_SEVERITY_TAGS, CAPTURE_TEXTS, HANDSHAKE_STATE_NAMES } from './capture-text.js';
 import { CAPTURE_DIFF_TEXTS, LOSS_RUN_KIND_NAMES } from './capture-diff-text.js';
+import { MESH_FINDING_WORDS } from './mesh.js';
 
 export interface Catalogue {
   /** The file that holds the table (relative to the repository). */
@@ -44,6 +45,7 @@ export const CATALOGUES: readonly Catalogue[] = [
   { file: 'src/report/capture-text.ts', name: 'TCP handshake states', entries: HANDSHAKE_STATE_NAMES },
   { file: 'src/report/capture-diff-text.ts', name: 'pcap diff words', entries: CAPTURE_DIFF_TEXTS },
   { file: 'src/report/capture-diff-text.ts', name: 'loss run kinds', entries: LOSS_RUN_KIND_NAMES },
+  { file: 'src/report/mesh.ts', name: 'podpath mesh findings words', entries: MESH_FINDING_WORDS },
 ];
 
 /** A rule's text as catalogue entries: title, explanation, messages, reasons, fix descriptions, unconfirmed note. */
