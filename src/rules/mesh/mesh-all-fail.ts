@@ -18,8 +18,8 @@ export default defineRule({
         zh: '所测的每个平面({planes})上每个节点对都失败:{failing} 个单元格,无一通过。没有哪个节点、分组或链路与众不同',
       },
       size: {
-        en: 'Every pair stops above {limit} on every plane measured ({planes}): {failing} cells. The limit is everywhere: the underlay MTU or a rule every node shares',
-        zh: '所测的每个平面({planes})上每个节点对在超过 {limit} 后都失败:{failing} 个单元格。限制处处存在:底层网络 MTU 或所有节点共有的规则',
+        en: 'Every pair stops above {limit} bytes on every plane measured ({planes}): {failing} cells. The limit is everywhere: the underlay MTU or a rule every node shares',
+        zh: '所测的每个平面({planes})上每个节点对在超过 {limit} 字节 后都失败:{failing} 个单元格。限制处处存在:底层网络 MTU 或所有节点共有的规则',
       },
       rate: {
         en: 'Every pair loses above {limit} on every plane measured ({planes}): {failing} cells. A limit every path shares (a shared uplink, a policer)',

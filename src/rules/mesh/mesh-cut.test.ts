@@ -16,16 +16,16 @@ new RuleTester().run(rule, {
       evidence: { mesh: loadMesh('size-cut') },
       errors: [{
         messageId: 'size',
-        data: { a: '192.168.77.0/24', b: '192.168.78.0/24', limit: '1472 bytes', failing: 16, passing: 8, planes: 'host->host, pod->host' },
+        data: { a: '192.168.77.0/24', b: '192.168.78.0/24', limit: '1472', failing: 16, passing: 8, planes: 'host->host, pod->host' },
         message: /^A device between 192\.168\.77\.0\/24 \(n1, n2\) and 192\.168\.78\.0\/24 \(n3, n4\) drops datagrams above 1472 bytes/,
-        messageZh: /192\.168\.77\.0\/24.n1, n2.与 192\.168\.78\.0\/24.n3, n4.之间的设备丢弃超过 1472 bytes 的数据报/,
+        messageZh: /192\.168\.77\.0\/24.n1, n2.与 192\.168\.78\.0\/24.n3, n4.之间的设备丢弃超过 1472 字节的数据报/,
         evidence: [/host->host n1 -> n4 \(192\.168\.78\.14\): DF sweep largest passing 1472, smallest failing 1473/, /no size failure on host->pod, pod->pod/],
       }],
     },
     {
       name: 'recorded rate blackhole: cross-subnet ramps lose, within stay clean',
       evidence: { mesh: loadMesh('rate-blackhole') },
-      errors: [{ messageId: 'rate', data: { a: '192.168.77.0/24', b: '192.168.78.0/24', failing: 8, passing: 4 }, message: /cuts traffic above [\d.]+ Mbit\/s \(then a blackhole\)/, evidence: [/rate ramp loss from [\d.]+ Mbit\/s, last clean [\d.]+ Mbit\/s, blackhole/] }],
+      errors: [{ messageId: 'rate', data: { a: '192.168.77.0/24', b: '192.168.78.0/24', failing: 8, passing: 4 }, message: /cuts traffic above [\d.]+ Mbit\/s:/, evidence: [/rate ramp loss from [\d.]+ Mbit\/s, last clean [\d.]+ Mbit\/s, blackhole/] }],
     },
     {
       name: 'edited from the healthy recording: every cross-subnet cell unreachable on every plane',

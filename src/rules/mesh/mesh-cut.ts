@@ -18,8 +18,8 @@ export default defineRule({
         zh: '{a}({aNodes})与 {b}({bNodes})之间的设备丢弃了流量:两组之间 {failing} 个单元格失败{direction}(平面 {planes}),而组内 {passing} 个单元格通过',
       },
       size: {
-        en: 'A device between {a} ({aNodes}) and {b} ({bNodes}) drops datagrams above {limit}: {failing} cells across them stop there{direction} on {planes}, while {passing} cells within each group carry every size',
-        zh: '{a}({aNodes})与 {b}({bNodes})之间的设备丢弃超过 {limit} 的数据报:两组之间 {failing} 个单元格在此止步{direction}(平面 {planes}),而组内 {passing} 个单元格各种大小都能通过',
+        en: 'A device between {a} ({aNodes}) and {b} ({bNodes}) drops datagrams above {limit} bytes: {failing} cells across them stop there{direction} on {planes}, while {passing} cells within each group carry every size',
+        zh: '{a}({aNodes})与 {b}({bNodes})之间的设备丢弃超过 {limit} 字节的数据报:两组之间 {failing} 个单元格在此止步{direction}(平面 {planes}),而组内 {passing} 个单元格各种大小都能通过',
       },
       rate: {
         en: 'A device between {a} ({aNodes}) and {b} ({bNodes}) cuts traffic above {limit}: {failing} rate ramps across them lose{direction} on {planes}, while {passing} within each group stay clean',

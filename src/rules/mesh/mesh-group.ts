@@ -18,8 +18,8 @@ export default defineRule({
         zh: '具有 {group} 的节点({nodes})失败:{side}({failing} 个单元格),其他节点对都通过({passing} 个单元格);{also}',
       },
       size: {
-        en: 'The nodes with {group} ({nodes}) stop datagrams above {limit}: {side} ({failing} cells) while every other pair carries every size ({passing} cells); {also}',
-        zh: '具有 {group} 的节点({nodes})使超过 {limit} 的数据报无法通过:{side}({failing} 个单元格),其他节点对各种大小都能通过({passing} 个单元格);{also}',
+        en: 'The nodes with {group} ({nodes}) stop datagrams above {limit} bytes: {side} ({failing} cells) while every other pair carries every size ({passing} cells); {also}',
+        zh: '具有 {group} 的节点({nodes})使超过 {limit} 字节的数据报无法通过:{side}({failing} 个单元格),其他节点对各种大小都能通过({passing} 个单元格);{also}',
       },
       rate: {
         en: 'The nodes with {group} ({nodes}) lose traffic above {limit}: {side} ({failing} cells) while every other ramp stays clean ({passing} cells); {also}',

@@ -33,7 +33,7 @@ new RuleTester().run(rule, {
     {
       name: 'edited from the seed-003 recording: only n1 stops at 1400 bytes, both ways, the router healed',
       evidence: { mesh: editCells(loadMesh('healthy'), (c) => c.plane === 'host->host' && (c.from === 'n1' || c.to === 'n1'), (c) => ({ ...c, sweep: { maxTried: 3000, largestPassing: 1400, smallestFailing: 1401, tries: [] } })) },
-      errors: [{ messageId: 'size', data: { node: 'n1', limit: '1400 bytes', failing: 6 }, phrases: { side: ['both'] } }],
+      errors: [{ messageId: 'size', data: { node: 'n1', limit: '1400', failing: 6 }, phrases: { side: ['both'] } }],
     },
   ],
 });

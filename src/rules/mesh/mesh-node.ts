@@ -17,8 +17,8 @@ export default defineRule({
         zh: '{node} 是故障节点:{side}({failing} 个单元格),其他节点对都通过({passing} 个单元格);无失败的平面:{passingPlanes}',
       },
       size: {
-        en: '{node} stops datagrams above {limit}: {side} ({failing} cells) while every other pair carries every size ({passing} cells)',
-        zh: '{node} 使超过 {limit} 的数据报无法通过:{side}({failing} 个单元格),其他节点对各种大小都能通过({passing} 个单元格)',
+        en: '{node} stops datagrams above {limit} bytes: {side} ({failing} cells) while every other pair carries every size ({passing} cells)',
+        zh: '{node} 使超过 {limit} 字节的数据报无法通过:{side}({failing} 个单元格),其他节点对各种大小都能通过({passing} 个单元格)',
       },
       rate: {
         en: '{node} loses traffic above {limit}: {side} ({failing} cells) while every other ramp stays clean ({passing} cells)',

@@ -17,8 +17,8 @@ export default defineRule({
         zh: '{pairs} 在 {planes} 上失败,而反方向通过:仅单方向({failing} 个单元格)',
       },
       size: {
-        en: '{pairs} stop above {limit} on {planes} while the way back carries every size: one direction only ({failing} cells)',
-        zh: '{pairs} 在 {planes} 上超过 {limit} 后止步,而反方向各种大小都能通过:仅单方向({failing} 个单元格)',
+        en: '{pairs} stop above {limit} bytes on {planes} while the way back carries every size: one direction only ({failing} cells)',
+        zh: '{pairs} 在 {planes} 上超过 {limit} 字节 后止步,而反方向各种大小都能通过:仅单方向({failing} 个单元格)',
       },
       rate: {
         en: '{pairs} lose above {limit} on {planes} while the way back stays clean: one direction only ({failing} cells)',

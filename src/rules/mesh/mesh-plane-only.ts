@@ -19,8 +19,8 @@ export default defineRule({
         zh: '{planes} 上每个节点对都失败({failing} 个单元格),而 {passingPlanes} 上每个节点对都通过',
       },
       size: {
-        en: 'Every pair stops above {limit} on {planes} ({failing} cells) while {passingPlanes} carry every size',
-        zh: '{planes} 上每个节点对在超过 {limit} 后止步({failing} 个单元格),而 {passingPlanes} 各种大小都能通过',
+        en: 'Every pair stops above {limit} bytes on {planes} ({failing} cells) while {passingPlanes} carry every size',
+        zh: '{planes} 上每个节点对在超过 {limit} 字节 后止步({failing} 个单元格),而 {passingPlanes} 各种大小都能通过',
       },
       rate: {
         en: 'Every pair loses above {limit} on {planes} ({failing} cells) while {passingPlanes} stay clean',

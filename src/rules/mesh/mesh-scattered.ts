@@ -19,8 +19,8 @@ export default defineRule({
         zh: '{pairs} 在 {planes} 上失败({failing} 个单元格),没有共同的节点、分组、割裂或方向;{places}',
       },
       size: {
-        en: '{pairs} stop above {limit} on {planes} ({failing} cells) with no node, group, cut or direction in common',
-        zh: '{pairs} 在 {planes} 上超过 {limit} 后止步({failing} 个单元格),没有共同的节点、分组、割裂或方向',
+        en: '{pairs} stop above {limit} bytes on {planes} ({failing} cells) with no node, group, cut or direction in common',
+        zh: '{pairs} 在 {planes} 上超过 {limit} 字节 后止步({failing} 个单元格),没有共同的节点、分组、割裂或方向',
       },
       rate: {
         en: '{pairs} lose above {limit} on {planes} ({failing} cells) with no node, group, cut or direction in common',

@@ -55,13 +55,12 @@ export function placeOf(e: Explanation): { place: LossPlace; evidence: EvidenceL
 export function limitOf(e: Explanation): string {
   if (e.symptom === 'size') {
     const v = [...new Set(e.cells.map((c) => c.sweep?.largestPassing).filter((x): x is number => x !== undefined))].sort((a, b) => a - b);
-    return v.length === 0 ? 'unknown' : v.length === 1 ? `${v[0]} bytes` : `${v[0]}-${v.at(-1)} bytes`;
+    return v.length === 0 ? '?' : v.length === 1 ? `${v[0]}` : `${v[0]}-${v.at(-1)}`;
   }
   if (e.symptom === 'rate') {
     const v = e.cells.map((c) => c.ramp?.lossOnsetBps).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
-    const hole = e.cells.some((c) => c.ramp?.blackhole);
-    const at = v.length === 0 ? 'an unknown rate' : v.length === 1 || v[0] === v.at(-1) ? mbit(v[0]) : `${mbit(v[0])}-${mbit(v.at(-1))}`;
-    return `${at}${hole ? ' (then a blackhole)' : ''}`;
+    // Numbers only (the messages are in two languages); a blackhole is in the quoted cells.
+    return v.length === 0 ? '?' : v.length === 1 || v[0] === v.at(-1) ? mbit(v[0]) : `${mbit(v[0])}-${mbit(v.at(-1))}`;
   }
   return '';
 }
@@ -118,8 +117,8 @@ export const NEXT_STEPS = {
     zh: '底层网络本身失败:在 {where} 上检查网卡、链路、路由和主机防火墙:`podpath doctor`',
   },
   nextSize: {
-    en: 'Datagrams above {limit} do not cross: on {where} compare the MTU of the NIC and the VXLAN device with the path (`tracepath`), and look for a rule dropping large packets',
-    zh: '超过 {limit} 的数据报无法通过:在 {where} 上将网卡与 VXLAN 设备的 MTU 与路径(`tracepath`)比较,并查找丢弃大包的规则',
+    en: 'Datagrams above {limit} bytes do not cross: on {where} compare the MTU of the NIC and the VXLAN device with the path (`tracepath`), and look for a rule dropping large packets',
+    zh: '超过 {limit} 字节的数据报无法通过:在 {where} 上将网卡与 VXLAN 设备的 MTU 与路径(`tracepath`)比较,并查找丢弃大包的规则',
   },
   nextRate: {
     en: 'Traffic above {limit} is lost: on {where} look for a policer or a rate limit (tc, the NIC, the switch port)',
