@@ -22,6 +22,7 @@ import { BackgroundProber, type BackgroundOptions } from './background.js';
 import { LimitedLog } from './log-limit.js';
 import { isPodpathError, PodpathError } from '../util/errors.js';
 import { LIMITS } from '../util/limits.js';
+import { TraceRoutes } from './trace-route.js';
 
 import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../probe/ports.js';
 
@@ -123,6 +124,7 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
   // One probe request or one mesh round at a time; inside a round, up to its k probes at once.
   let busy: 'probe' | 'mesh' | undefined;
   let collecting = false;
+  const traces = new TraceRoutes(log);
 
   const authorized = (req: http.IncomingMessage): boolean => {
     const h = req.headers.authorization ?? '';
@@ -197,6 +199,15 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
         charge.settle();
         busy = undefined;
       }
+    }
+    if (req.method === 'POST' && url.pathname.startsWith('/v1/trace/')) {
+      // The kernel's drop trace of this node around a caller's window (src/agent/trace-route.ts).
+      const body = await readBody(req, LIMITS.agentBody.value);
+      if (body === undefined) return send(413, { error: LIMITS.agentBody.code, message: `a request body is at most ${LIMITS.agentBody.value} bytes` }, 'application/json', true);
+      const json = safeJson(body);
+      const route = url.pathname.slice('/v1/trace/'.length);
+      const answer = route === 'start' ? await traces.start(json) : route === 'main' ? traces.main(json) : route === 'stop' ? await traces.stop(json) : route === 'run' ? await traces.run(json) : { status: 404, body: { error: 'E_NOT_FOUND' } };
+      return send(answer.status, answer.body);
     }
     if (req.method === 'POST' && url.pathname === '/v1/probe') {
       const body = await readBody(req, LIMITS.agentBody.value);
@@ -283,6 +294,7 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
   return {
     port: (servers[0]!.address() as net.AddressInfo).port,
     async stop() {
+      traces.close();
       await background?.stop();
       unauthorizedLog.stop();
       await closeAll(servers);

@@ -7,13 +7,14 @@ import type { ProbeEvidence } from '../evidence/probe-evidence.js';
 import { because, recordMissing } from '../evidence/missing-reasons.js';
 import { collectNodeFacts } from '../sources/collect.js';
 import { buildReport, EXIT_INCONCLUSIVE, isInconclusive, type DoctorReport } from '../report/model.js';
-import { rulesOfKind } from '../rules/index.js';
+import { allRules, rulesOfKind } from '../rules/index.js';
 import { VERSION } from '../util/version.js';
 import { loadFactsFile } from '../evidence/load-facts.js';
 import { evidenceFor, runRules } from '../engine/run-rules.js';
 import type { Lang, Rule } from '../engine/types.js';
 import { PodpathError } from '../util/errors.js';
 import { checkPeer, type PeerCheckOptions } from '../probe/doctor-peer.js';
+import type { DropsEvidence } from '../evidence/drop-evidence.js';
 import { networkView } from '../evidence/network-view.js';
 
 export interface DoctorOptions {
@@ -33,6 +34,11 @@ export interface DoctorOptions {
    * The rules run again on what was collected once; nothing is read or probed twice.
    */
   alsoIn?: Lang;
+  /**
+   * The kernel drop traces taken around the peer probes (--trace; the hooks ride in `peer.window`),
+   * by the probes as measured. Without it the drops rules are left out of the run.
+   */
+  peerDrops?: (probes: ProbeEvidence[]) => DropsEvidence;
 }
 
 /** The probes were run from the other end: on the peer's report the probe rules have nothing of their own. */
@@ -49,9 +55,12 @@ function asSeenByPeer(p: ProbeEvidence): ProbeEvidence {
 const ALWAYS: EvidenceKey[] = ['kernel', 'os', 'links', 'cni'];
 
 export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorReport; exitCode: number; translation?: DoctorReport }> {
-  // Doctor judges the node and its probes; captures are judged by `pcap analyze` / `pcap diff`.
-  const rules = opts.rules ?? rulesOfKind('node', 'probe');
+  // Doctor judges the node and its probes (and, with --peer --trace, the drop traces around them);
+  // captures are judged by `pcap analyze` / `pcap diff`.
+  let rules = opts.rules ?? rulesOfKind('node', 'probe', 'drops');
   if (opts.facts && (opts.from || opts.root)) throw new PodpathError('E_USAGE', '--facts cannot be combined with --from or --root');
+  const clusterOnly = (opts.only ?? []).filter((id) => allRules.some((r) => r.meta.id === id && r.meta.kind === 'cluster'));
+  if (clusterOnly.length > 0 && !opts.rules) throw new PodpathError('E_USAGE', `${clusterOnly.join(', ')} judge${clusterOnly.length === 1 ? 's' : ''} the cluster, not one node: run \`podpath cluster doctor\` (or \`doctor --from-dir DIR --cluster-from DUMP\`)`);
   const chosen = opts.only && opts.only.length > 0 ? rules.filter((r) => opts.only?.includes(r.meta.id)) : rules;
   // Probes are not read from the node: they come from --peer, or stay missing with a reason.
   const needs = [...new Set([...evidenceFor(chosen).filter(isNodeSection), ...ALWAYS])].filter((k) => k !== 'probes').sort();
@@ -60,9 +69,11 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
   /** The peer's facts as collected (its report's node and notes), and as its rules judge them. */
   let peer: { collected: NodeFacts; judged: NodeFacts } | undefined;
   let peerError: string | undefined;
+  let drops: DropsEvidence | undefined;
   if (opts.peer) {
     if (opts.from || opts.facts) throw new PodpathError('E_USAGE', '--peer probes from this host: it cannot be combined with --from or --facts');
     const check = await checkPeer(facts, opts.peer);
+    drops = opts.peerDrops?.(check.probes);
     facts = { ...facts, probes: [...(facts.probes ?? []), ...check.probes], missing: facts.missing.filter((m) => m.evidence !== 'probes') };
     if (check.peerFacts) {
       // The rules that need probes stay here (they judged the probes already); the peer's other rules
@@ -74,15 +85,19 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
   } else if (!facts.probes) {
     facts = { ...facts, missing: [...facts.missing.filter((m) => m.evidence !== 'probes'), NO_PROBES] };
   }
+  // The drops rules judge only a run that traced (doctor --peer --trace), from this node's report.
+  const noDrops = (all: readonly Rule[]) => (opts.only && opts.only.length > 0 ? all : all.filter((r) => r.meta.kind !== 'drops'));
+  const peerRules = noDrops(rules);
+  if (!drops) rules = noDrops(rules);
   const now = new Date();
   // The network view is computed once per node: the report shows it, it does not work it out.
   const kubernetesNode = networkView(facts).kubernetesNode.value;
   const peerKubernetesNode = peer ? networkView(peer.collected).kubernetesNode.value : false;
   const judge = (lang: Lang): DoctorReport => {
-    const outcome = runRules(rules, { node: facts }, { lang, only: opts.only });
+    const outcome = runRules(rules, { node: facts, ...(drops ? { drops } : {}) }, { lang, only: opts.only });
     const report = buildReport(facts, outcome, { lang, version: VERSION, now, kubernetesNode });
     if (opts.peer) {
-      const peerReport = peer ? buildReport(peer.collected, runRules(rules, { node: peer.judged }, { lang, only: opts.only }), { lang, version: VERSION, now, kubernetesNode: peerKubernetesNode }) : undefined;
+      const peerReport = peer ? buildReport(peer.collected, runRules(peerRules, { node: peer.judged }, { lang, only: opts.only }), { lang, version: VERSION, now, kubernetesNode: peerKubernetesNode }) : undefined;
       report.peer = { address: opts.peer.peer, report: peerReport, error: peerError };
     }
     return report;

@@ -10,18 +10,24 @@ import type { Lang, Rule } from '../engine/types.js';
 import { probeEvidence } from '../probe/evidence.js';
 import { probePeer, type PeerProbeOptions, type PeerProbeReport } from '../probe/peer.js';
 import { allRules } from '../rules/index.js';
+import type { DropsEvidence } from '../evidence/drop-evidence.js';
+import { ProbeTracer, type ProbeTraceOptions } from './probe-trace.js';
 
 export interface ProbeRun {
   report: PeerProbeReport;
   probes: ProbeEvidence[];
   outcome: RunOutcome;
   lang: Lang;
+  /** Kernel drop traces of both nodes around each direction (--trace). */
+  drops?: DropsEvidence;
   /** 0 all clean, 1 findings or loss measured, 2 the run failed part way (report.errors). */
   exitCode: number;
 }
 
 /** The rules that judge probes. */
 export const PROBE_KIND_RULES: readonly Rule[] = allRules.filter((r) => r.meta.kind === 'probe');
+/** The rules that judge the kernel drop traces taken around probes (--trace). */
+export const DROP_KIND_RULES: readonly Rule[] = allRules.filter((r) => r.meta.kind === 'drops');
 
 /** The probe evidence of a report, as the probe rules see it: the probes section of a node with nothing else. */
 export function probeRunEvidence(report: PeerProbeReport): { probes: ProbeEvidence[]; evidence: Evidence } {
@@ -31,14 +37,21 @@ export function probeRunEvidence(report: PeerProbeReport): { probes: ProbeEviden
 }
 
 /** Judges a measured report (live, or one read back from `-o json`). */
-export function judgeProbeReport(report: PeerProbeReport, lang: Lang): ProbeRun {
+export function judgeProbeReport(report: PeerProbeReport, lang: Lang, drops?: DropsEvidence): ProbeRun {
   const { probes, evidence } = probeRunEvidence(report);
-  const outcome = runRules(PROBE_KIND_RULES, evidence, { lang });
+  const outcome = runRules(drops ? [...PROBE_KIND_RULES, ...DROP_KIND_RULES] : PROBE_KIND_RULES, { ...evidence, ...(drops ? { drops } : {}) }, { lang });
   const lossMeasured = probes.some((p) => (p.echo !== undefined && p.echo.received < p.echo.sent) || p.sweep?.smallestFailing !== undefined || p.ramp?.lossOnsetBps !== undefined);
   const exitCode = report.errors.length > 0 ? 2 : outcome.findings.length > 0 || lossMeasured ? 1 : 0;
-  return { report, probes, outcome, lang, exitCode };
+  return { report, probes, outcome, lang, exitCode, ...(drops ? { drops } : {}) };
 }
 
-export async function runProbe(o: PeerProbeOptions & { lang: Lang }): Promise<ProbeRun> {
-  return judgeProbeReport(await probePeer(o), o.lang);
+export async function runProbe(o: PeerProbeOptions & { lang: Lang; trace?: ProbeTraceOptions | ProbeTracer }): Promise<ProbeRun> {
+  if (!o.trace) return judgeProbeReport(await probePeer(o), o.lang);
+  const tracer = o.trace instanceof ProbeTracer ? o.trace : new ProbeTracer(o.trace);
+  try {
+    const report = await probePeer({ ...o, window: tracer });
+    return judgeProbeReport(report, o.lang, tracer.dropsFor(probeEvidence(report)));
+  } finally {
+    tracer.abandon();
+  }
 }

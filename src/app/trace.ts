@@ -103,9 +103,30 @@ class PipePump {
   }
 }
 
-export async function runTrace(opts: TraceOptions): Promise<DropTrace> {
-  checkDuration('--for', opts.forMs);
-  checkDuration('--baseline', opts.baselineMs);
+/** A running trace: live once `startTrace` resolves, in its baseline window when one was asked for. */
+export interface TraceSession {
+  /** The instance directory (`.../instances/podpath-<pid>`). */
+  readonly instance: string;
+  readonly filter: string;
+  /** Ends the baseline (if any) and opens the main window. */
+  beginMain(): void;
+  /** Ends the open window, reads to its end, undoes every host change, returns the evidence. */
+  stop(): Promise<DropTrace>;
+  /** Undoes every host change without reading (an error elsewhere): idempotent. */
+  abandon(): void;
+}
+
+export type TraceSessionOptions = Omit<TraceOptions, 'forMs' | 'baselineMs' | 'onReady'> & {
+  /** Open the baseline window now (the caller calls beginMain() when the measured run starts). */
+  baseline: boolean;
+};
+
+/**
+ * Sets tracing up (every change reported through onChange) and opens the first window. A window
+ * around something else (a probe run) is cut by the caller: beginMain() when it starts, stop()
+ * when it ends. Nothing stays enabled after stop() or abandon(), nor when this throws.
+ */
+export async function startTrace(opts: TraceSessionOptions): Promise<TraceSession> {
   // Refuse a bad filter before anything on the host changes.
   const filterTree = parseFilter(opts.filter ?? DEFAULT_FILTER);
   const devGlob = typeof opts.devices === 'string' ? opts.devices : undefined;
@@ -113,8 +134,6 @@ export async function runTrace(opts: TraceOptions): Promise<DropTrace> {
   const devices = opts.devices !== undefined && opts.devices !== false;
   const tag = `podpath-${process.pid}`;
   const log = new ChangeLog(opts.onChange, new Journal());
-  const notes: TraceNote[] = [];
-  let result: Omit<DropTrace, 'changes' | 'leftovers' | 'notes'> | undefined;
   try {
     restoreDeadJournals(log);
     const root = await findTracefs(log);
@@ -159,73 +178,117 @@ export async function runTrace(opts: TraceOptions): Promise<DropTrace> {
     const agg = new DropAggregator({ tag, resolver, devices, netnsOf: netnsOfDevice(netns) });
     const pump = new PipePump(inst.openPipe(), agg, layout.reasons);
     pump.start(opts.pollMs ?? 100);
-    opts.onReady?.({ instance: inst.dir, filter });
 
     const started = new Map<WindowLabel, string>();
+    let open: WindowLabel | undefined;
     const begin = (label: WindowLabel) => {
       started.set(label, new Date().toISOString());
       inst.marker(markerText(tag, 'begin', label));
+      open = label;
     };
-    if (opts.baselineMs > 0) {
-      begin('baseline');
-      await sleep(opts.baselineMs, opts.signal);
-    }
+    if (opts.baseline) begin('baseline');
+    let stopped = false;
+    const abandon = () => {
+      stopped = true;
+      pump.stop();
+      log.undoAll();
+    };
+
+    const stop = async (): Promise<DropTrace> => {
+      if (stopped) throw new PodpathError('E_TRACE_STOPPED', 'this trace was already stopped');
+      stopped = true;
+      const notes: TraceNote[] = [];
+      let result: Omit<DropTrace, 'changes' | 'leftovers' | 'notes'>;
+      try {
+        const lastLabel: WindowLabel = open ?? 'main';
+        if (open === undefined) begin('main');
+        inst.marker(markerText(tag, 'end', lastLabel));
+        // Read up to our own end marker (everything before it is in the buffer by then).
+        for (let i = 0; i < 30 && !agg.ended(lastLabel) && !pump.stoppedBy; i++) {
+          pump.pump();
+          if (!agg.ended(lastLabel)) await sleep(100);
+        }
+        pump.pump();
+        pump.stop();
+        const ruleTrace: RuleTrace | undefined = rules ? await rules.stop() : undefined;
+        const overrun = await inst.overrun();
+
+        const windows = agg.windowsOut().map(({ traceStart: _t, ...w }) => ({ ...w, startedAt: started.get(w.label) ?? '' }));
+        const seen = agg.locationsSeen;
+        if (!layout.hasReason) notes.push({ code: 'TRACE_NO_REASON', params: { kernel: release() } });
+        if (seen.includes('hashed')) notes.push({ code: 'TRACE_LOCATION_HASHED', params: { kernel: release() } });
+        if (kallsyms === 'hidden') notes.push({ code: 'TRACE_KALLSYMS_HIDDEN', params: {} });
+        if (pump.stoppedBy) notes.push({ code: 'TRACE_LIMIT', params: { limit: pump.stoppedBy } });
+        if (ruleTrace?.stoppedBy) notes.push({ code: 'TRACE_LIMIT', params: { limit: ruleTrace.stoppedBy } });
+        if (overrun) notes.push({ code: 'TRACE_OVERRUN', params: { events: overrun } });
+        if (opts.signal?.aborted) notes.push({ code: 'TRACE_INTERRUPTED', params: {} });
+        result = {
+          schemaVersion: DROP_TRACE_SCHEMA_VERSION,
+          source: `tracefs ${inst.dir}`,
+          kernel: {
+            release: release(),
+            reasonField: layout.hasReason,
+            rxSkField: layout.hasRxSk,
+            locationPrint: layout.locationPrint,
+            locationsSeen: seen,
+            hashPtr,
+            kallsyms,
+            reasonNames: layout.reasons.size,
+          },
+          filter: { kfreeSkb: filter, ...(devices ? { netifReceiveSkb: devFilter ?? '' } : {}) },
+          devices,
+          ...(netns !== undefined ? { netnsInode: netns } : {}),
+          windows,
+          read: {
+            lines: pump.lines,
+            bytes: pump.bytes,
+            unparsed: pump.unparsed,
+            tooLong: pump.tooLong,
+            ...(overrun !== undefined ? { overrun } : {}),
+            ...(pump.stoppedBy ? { stoppedBy: pump.stoppedBy } : {}),
+            interrupted: opts.signal?.aborted ?? false,
+          },
+          ...(ruleTrace ? { ruleTrace } : {}),
+        };
+      } finally {
+        pump.stop();
+        log.undoAll();
+      }
+      for (const c of log.records) if (c.state === 'undo-failed') notes.push({ code: 'TRACE_UNDO_FAILED', params: { undo: c.undo, error: c.error ?? '' } });
+      return { ...result, changes: log.records, leftovers: log.leftovers, notes };
+    };
+
+    return {
+      instance: inst.dir,
+      filter,
+      beginMain() {
+        if (!stopped && open !== 'main') {
+          begin('main'); // closes the baseline too
+        }
+      },
+      stop,
+      abandon,
+    };
+  } catch (e) {
+    log.undoAll();
+    throw e;
+  }
+}
+
+export async function runTrace(opts: TraceOptions): Promise<DropTrace> {
+  checkDuration('--for', opts.forMs);
+  checkDuration('--baseline', opts.baselineMs);
+  const session = await startTrace({ ...opts, baseline: opts.baselineMs > 0 });
+  try {
+    opts.onReady?.({ instance: session.instance, filter: session.filter });
+    if (opts.baselineMs > 0) await sleep(opts.baselineMs, opts.signal);
     if (!opts.signal?.aborted) {
-      begin('main');
+      session.beginMain();
       await sleep(opts.forMs, opts.signal);
     }
-    const lastLabel: WindowLabel = started.has('main') ? 'main' : 'baseline';
-    inst.marker(markerText(tag, 'end', lastLabel));
-    // Read up to our own end marker (everything before it is in the buffer by then).
-    for (let i = 0; i < 30 && !agg.ended(lastLabel) && !pump.stoppedBy; i++) {
-      pump.pump();
-      if (!agg.ended(lastLabel)) await sleep(100);
-    }
-    pump.pump();
-    pump.stop();
-    const ruleTrace: RuleTrace | undefined = rules ? await rules.stop() : undefined;
-    const overrun = await inst.overrun();
-
-    const windows = agg.windowsOut().map(({ traceStart: _t, ...w }) => ({ ...w, startedAt: started.get(w.label) ?? '' }));
-    const seen = agg.locationsSeen;
-    if (!layout.hasReason) notes.push({ code: 'TRACE_NO_REASON', params: { kernel: release() } });
-    if (seen.includes('hashed')) notes.push({ code: 'TRACE_LOCATION_HASHED', params: { kernel: release() } });
-    if (kallsyms === 'hidden') notes.push({ code: 'TRACE_KALLSYMS_HIDDEN', params: {} });
-    if (pump.stoppedBy) notes.push({ code: 'TRACE_LIMIT', params: { limit: pump.stoppedBy } });
-    if (ruleTrace?.stoppedBy) notes.push({ code: 'TRACE_LIMIT', params: { limit: ruleTrace.stoppedBy } });
-    if (overrun) notes.push({ code: 'TRACE_OVERRUN', params: { events: overrun } });
-    if (opts.signal?.aborted) notes.push({ code: 'TRACE_INTERRUPTED', params: {} });
-    result = {
-      schemaVersion: DROP_TRACE_SCHEMA_VERSION,
-      source: `tracefs ${inst.dir}`,
-      kernel: {
-        release: release(),
-        reasonField: layout.hasReason,
-        rxSkField: layout.hasRxSk,
-        locationPrint: layout.locationPrint,
-        locationsSeen: seen,
-        hashPtr,
-        kallsyms,
-        reasonNames: layout.reasons.size,
-      },
-      filter: { kfreeSkb: filter, ...(devices ? { netifReceiveSkb: devFilter ?? '' } : {}) },
-      devices,
-      ...(netns !== undefined ? { netnsInode: netns } : {}),
-      windows,
-      read: {
-        lines: pump.lines,
-        bytes: pump.bytes,
-        unparsed: pump.unparsed,
-        tooLong: pump.tooLong,
-        ...(overrun !== undefined ? { overrun } : {}),
-        ...(pump.stoppedBy ? { stoppedBy: pump.stoppedBy } : {}),
-        interrupted: opts.signal?.aborted ?? false,
-      },
-      ...(ruleTrace ? { ruleTrace } : {}),
-    };
-  } finally {
-    log.undoAll();
+  } catch (e) {
+    session.abandon();
+    throw e;
   }
-  for (const c of log.records) if (c.state === 'undo-failed') notes.push({ code: 'TRACE_UNDO_FAILED', params: { undo: c.undo, error: c.error ?? '' } });
-  return { ...result, changes: log.records, leftovers: log.leftovers, notes };
+  return session.stop();
 }

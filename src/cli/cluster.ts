@@ -9,6 +9,10 @@ import { collectFromApi } from '../sources/kube/api.js';
 import { readKubeDumps } from '../sources/kube/files.js';
 import { buildClusterFacts } from '../sources/kube/build.js';
 import { renderAgentStatus, renderClusterFacts, renderSteps } from '../report/cluster.js';
+import { loadClusterFacts, nodeSourcesFrom, runClusterDoctor, type AgentAccess } from '../app/cluster/doctor.js';
+import { renderClusterDoctor } from '../report/cluster-doctor.js';
+import { loadApiToken } from '../agent/secrets.js';
+import { normalizeFingerprint } from '../agent/tls.js';
 import { PodpathError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
 import { resolveLang } from '../util/i18n.js';
@@ -100,4 +104,60 @@ export function registerCluster(program: Command): void {
       const facts = buildClusterFacts(inv);
       process.stdout.write(o.output === 'json' ? JSON.stringify(facts, null, 2) + '\n' : renderClusterFacts(facts, lang));
     });
+
+  kubeOptions(cluster.command('doctor'))
+    .description('judge the cluster: every node\'s facts by the node rules, and the cluster\'s facts with all nodes\' facts by the cluster rules')
+    .option('--from <paths...>', 'cluster facts from `kubectl get nodes,configmaps,ippools,felixconfigurations -A -o json` dumps (files or directories) instead of the API')
+    .option('--nodes-from <paths...>', 'node facts: bundles, sosreports or facts .json files named by node (node-a.json, node-a.tar.xz), or directories of them')
+    .option('--agents', "also fetch each node's facts from its host-plane agent at the node's InternalIP (GET /v1/facts), for nodes --nodes-from does not cover")
+    .option('--api-port <port>', 'with --agents: the agents\' API port', '7947')
+    .option('--token-file <file>', 'with --agents: the agents\' API token (else $PODPATH_TOKEN)')
+    .option('--tls-fingerprint <sha256>', 'with --agents: talk TLS and pin the agents\' certificate (64 hex digits)')
+    .option('--concurrency <n>', 'node facts read at once', '4')
+    .option('--lang <zh|en>', 'language of the report (default: from LC_ALL / LANG)')
+    .option('-o, --output <format>', 'text, markdown or json', 'text')
+    .option('--only <ids>', 'run only these rules (comma-separated ids, node or cluster rules)')
+    .addHelpText('after', CLUSTER_DOCTOR_HELP)
+    .action(async (o: KubeFlags & ClusterDoctorFlags) => {
+      if (o.from && (o.kubeconfig || o.context)) throw new PodpathError('E_USAGE', '--from reads dumps; it cannot be combined with --kubeconfig or --context');
+      const format = clusterFormat(o.output);
+      const cluster = await loadClusterFacts({ from: o.from, kube: o });
+      const nodes = await nodeSourcesFrom(o.nodesFrom ?? []);
+      if (nodes.length === 0 && !o.agents) throw new PodpathError('E_USAGE', 'give the nodes\' facts: --nodes-from DIR|FILES, or --agents to fetch them from the agents');
+      const agents: AgentAccess | undefined = o.agents ? { port: toPort(o.apiPort), token: loadApiToken(o.tokenFile), ...(o.tlsFingerprint ? { tls: { fingerprint256: normalizeFingerprint(o.tlsFingerprint) } } : {}) } : undefined;
+      const { report, exitCode } = await runClusterDoctor({ cluster, nodes, agents, lang: resolveLang(o.lang), only: splitIds(o.only), concurrency: toCount(o.concurrency) });
+      process.stdout.write(renderClusterDoctor(report, format, { color: format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR }));
+      process.exitCode = exitCode;
+    });
+}
+
+interface ClusterDoctorFlags { from?: string[]; nodesFrom?: string[]; agents?: boolean; apiPort: string; tokenFile?: string; tlsFingerprint?: string; concurrency: string; lang?: string; output: string; only?: string }
+
+export const CLUSTER_DOCTOR_HELP = `
+Node facts are tied to Kubernetes nodes by name (the file name, else the facts' hostname), else by an
+address equal to the node's InternalIP; the report says which for each node. The same run from fleet
+mode: podpath doctor --from-dir DIR --cluster-from DUMP.
+Exit code: 0 no findings, 1 findings, 2 a node's facts could not be read (the others are still
+judged), 3 no findings but evidence incomplete (a bundle cut short, or a cluster list cut short).`;
+
+export function clusterFormat(v: string): 'text' | 'markdown' | 'json' {
+  const f = v === 'md' ? 'markdown' : v;
+  if (f === 'text' || f === 'markdown' || f === 'json') return f;
+  throw new PodpathError('E_BAD_FORMAT', `unknown output format "${v}" for a cluster report: use text, markdown or json`);
+}
+
+export function splitIds(s: string | undefined): string[] | undefined {
+  return s?.split(',').map((x) => x.trim()).filter(Boolean);
+}
+
+function toPort(s: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new PodpathError('E_USAGE', `not a port: ${JSON.stringify(s)}`);
+  return n;
+}
+
+export function toCount(s: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) throw new PodpathError('E_USAGE', `--concurrency takes a whole number >= 1, got ${JSON.stringify(s)}`);
+  return n;
 }

@@ -4,12 +4,17 @@ import { runDoctor } from '../app/doctor.js';
 import type { Lang } from '../engine/types.js';
 import { resolveLang } from '../engine/i18n.js';
 import { parseFormat, render, type ReportFormat } from '../report/index.js';
-import { addProbeOptions, probeOptionsFrom, type ProbeCliOptions } from './probe-options.js';
+import { addProbeOptions, probeOptionsFrom, probeTraceFrom, type ProbeCliOptions } from './probe-options.js';
+import { ProbeTracer } from '../app/probe-trace.js';
+import { displayLine } from '../util/terminal-safe.js';
 import { DEFAULT_FLEET_CONCURRENCY, listBundleDir, runFleet } from '../app/fleet.js';
 import { renderFleet } from '../report/fleet.js';
 import { PodpathError } from '../util/errors.js';
 import { show } from '../report/safe-text.js';
 import { pushAll } from '../util/arrays.js';
+import { loadClusterFacts, nameFromPath, runClusterDoctor } from '../app/cluster/doctor.js';
+import { renderClusterDoctor } from '../report/cluster-doctor.js';
+import { clusterFormat, toCount } from './cluster.js';
 
 interface DoctorCliOptions extends ProbeCliOptions {
   from: string[];
@@ -22,6 +27,7 @@ interface DoctorCliOptions extends ProbeCliOptions {
   only?: string;
   color?: boolean;
   peer?: string;
+  clusterFrom: string[];
 }
 
 export function registerDoctor(program: Command): void {
@@ -37,6 +43,7 @@ export function registerDoctor(program: Command): void {
     .option('-o, --output <format>', 'text, json, markdown or html (one self-contained file, both languages; redirect it: > report.html)', 'text')
     .option('--only <ids>', 'run only these rules (comma-separated ids, see `podpath rules`)')
     .option('--no-color', 'plain text even on a terminal')
+    .option('--cluster-from <dump>', 'fleet mode: also judge the cluster: its facts from this `kubectl get ... -o json` dump (file or directory; repeatable), with the cluster rules over every node (as `podpath cluster doctor`)', collectValues, [])
     .option('--peer <address>', "also probe this peer (running `podpath agent`) both ways over the underlay and the overlay, and judge the peer's own evidence; the probe options below apply")
 )
     .addHelpText('after', EXIT_HELP + FLEET_HELP)
@@ -45,12 +52,26 @@ export function registerDoctor(program: Command): void {
       const lang = resolveLang(opts.lang);
       const only = opts.only?.split(',').map((s) => s.trim()).filter(Boolean);
       const color = opts.color !== false && format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR;
+      if (opts.clusterFrom.length > 0) {
+        process.exitCode = await runClusterCli(opts, { format, lang, only, color });
+        return;
+      }
       if (opts.from.length > 1 || opts.fromDir.length > 0) {
         process.exitCode = await runFleetCli(opts, { format, lang, only, color });
         return;
       }
-      const peer = opts.peer ? probeOptionsFrom(opts.peer, opts) : undefined;
-      const { report, exitCode, translation } = await runDoctor({ from: opts.from[0], root: opts.root, facts: opts.facts, lang, only, peer, alsoIn: format === 'html' ? otherLang(lang) : undefined });
+      const traceOpts = probeTraceFrom(opts, (line) => process.stderr.write(`podpath: ${displayLine(line, 2000)}\n`));
+      if (traceOpts && !opts.peer) throw new PodpathError('E_USAGE', '--trace traces around the peer probes: it needs --peer');
+      const tracer = traceOpts ? new ProbeTracer(traceOpts) : undefined;
+      const release = tracer?.undoOnSignal();
+      const peer = opts.peer ? { ...probeOptionsFrom(opts.peer, opts), ...(tracer ? { window: tracer } : {}) } : undefined;
+      const { report, exitCode, translation } = await runDoctor({
+        from: opts.from[0], root: opts.root, facts: opts.facts, lang, only, peer, alsoIn: format === 'html' ? otherLang(lang) : undefined,
+        ...(tracer ? { peerDrops: (probes) => tracer.dropsFor(probes) } : {}),
+      }).finally(() => {
+        tracer?.abandon();
+        release?.();
+      });
       process.stdout.write(render(report, format, { color, translation }));
       process.exitCode = exitCode;
     });
@@ -92,5 +113,22 @@ async function runFleetCli(opts: DoctorCliOptions, how: { format: ReportFormat; 
   const { entries, exitCode } = await runFleet({ sources, lang: how.lang, only: how.only, concurrency, alsoIn: how.format === 'html' ? otherLang(how.lang) : undefined });
   for (const e of entries) if ('error' in e) process.stderr.write(`${show(`podpath: ${e.error.code}: ${e.error.message}`, 2000)}\n`);
   process.stdout.write(renderFleet(entries, how.format, { lang: how.lang, color: how.color }));
+  return exitCode;
+}
+
+/** `doctor --from-dir DIR --cluster-from DUMP`: the fleet and the cluster judged in one bag, as `podpath cluster doctor`. */
+async function runClusterCli(opts: DoctorCliOptions, how: { format: ReportFormat; lang: Lang; only?: string[]; color: boolean }): Promise<number> {
+  for (const [flag, set] of [['--peer', opts.peer], ['--root', opts.root], ['--facts', opts.facts]] as const) {
+    if (set !== undefined) throw new PodpathError('E_USAGE', `${flag} judges one node: it cannot be combined with --cluster-from`);
+  }
+  const format = clusterFormat(how.format);
+  const listed = [...opts.from];
+  for (const dir of opts.fromDir) pushAll(listed, await listBundleDir(dir));
+  if (listed.length === 0) throw new PodpathError('E_USAGE', '--cluster-from judges the cluster with its nodes\' facts: give them with --from-dir DIR or --from');
+  const cluster = await loadClusterFacts({ from: opts.clusterFrom });
+  const nodes = [...new Set(listed)].map((p) => ({ kind: 'file' as const, path: p, name: nameFromPath(p) }));
+  const { report, exitCode } = await runClusterDoctor({ cluster, nodes, lang: how.lang, only: how.only, concurrency: toCount(opts.concurrency) });
+  for (const n of report.nodes) if (n.error) process.stderr.write(`${show(`podpath: ${n.error.code}: ${n.from}: ${n.error.message}`, 2000)}\n`);
+  process.stdout.write(renderClusterDoctor(report, format, { color: how.color }));
   return exitCode;
 }

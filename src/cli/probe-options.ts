@@ -10,6 +10,8 @@ import { normalizeFingerprint } from '../agent/tls.js';
 import { readSmallFile } from '../agent/small-file.js';
 import { LIMITS } from '../util/limits.js';
 import { PodpathError } from '../util/errors.js';
+import type { ProbeTraceOptions } from '../app/probe-trace.js';
+import { parsePorts } from '../sources/tracefs/rule-trace.js';
 
 export interface ProbeCliOptions {
   overlay?: string;
@@ -32,6 +34,9 @@ export interface ProbeCliOptions {
   tls?: boolean;
   tlsFingerprint?: string;
   tlsCa?: string;
+  trace?: boolean;
+  traceRules?: string | boolean;
+  traceBaseline: string;
 }
 
 export function addProbeOptions(cmd: Command): Command {
@@ -55,7 +60,32 @@ export function addProbeOptions(cmd: Command): Command {
     .option('--dns-name <name>', 'name to resolve', 'kubernetes.default.svc.cluster.local')
     .option('--tls', "talk to the peer agent's API over TLS (it runs with --tls-cert/--tls-key or --tls-self-signed)")
     .option('--tls-fingerprint <sha256>', "with --tls: the SHA-256 fingerprint of the agent's certificate (64 hex digits, colons allowed); checked before the token is sent, a mismatch is E_TLS_PIN")
-    .option('--tls-ca <file>', 'with --tls and no fingerprint: the PEM CA to verify the agent certificate with (else the system CAs)');
+    .option('--tls-ca <file>', 'with --tls and no fingerprint: the PEM CA to verify the agent certificate with (else the system CAs)')
+    .option('--trace', "trace the kernel's drops (skb:kfree_skb) on this node and, through its agent, on the peer around each probe: the drops rules then name where each loss died; every change to either host is printed with its undo and undone")
+    .option('--trace-rules [ports]', 'with --trace: also trace the packet filter (a temporary nftables table, or iptables-legacy TRACE) for these ports on both nodes, to name the table, chain and rule (default: the probe port, 8472, 4789)')
+    .option('--trace-baseline <d>', 'with --trace: a quiet window before each probe, to tell its drops from the usual ones', '1s');
+}
+
+/** The --trace options, or undefined without --trace (nothing is enabled then). */
+export function probeTraceFrom(o: ProbeCliOptions, say: (line: string) => void): ProbeTraceOptions | undefined {
+  if (!o.trace) {
+    if (o.traceRules !== undefined) throw new PodpathError('E_USAGE', '--trace-rules needs --trace');
+    return undefined;
+  }
+  const rulePorts = o.traceRules === undefined ? undefined
+    : o.traceRules === true ? [...new Set([toPort(o.port), 8472, 4789])]
+      : parsePorts(String(o.traceRules));
+  return {
+    baselineMs: parseDuration(o.traceBaseline),
+    rulePorts,
+    onChange: (node, e) => {
+      const who = node === 'local' ? 'this node' : 'the peer';
+      if (e.type === 'did') say(`${who}: changed: ${e.did}   (undo: ${e.undo})`);
+      else if (e.type === 'undone') say(`${who}: undone: ${e.undo}`);
+      else if (e.type === 'undo-failed') say(`${who}: UNDO FAILED: ${e.undo}: ${e.error} (run it by hand)`);
+      else say(`${who}: removed what a crashed run left: ${e.what}: ${e.did}${e.error ? ` (failed: ${e.error})` : ''}`);
+    },
+  };
 }
 
 /** Reads the shared options (and the key and token) into what probePeer takes. */

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { runProbe } from '../app/probe.js';
+import { ProbeTracer } from '../app/probe-trace.js';
 import { resolveLang } from '../engine/i18n.js';
 import { renderProbeJson } from '../report/probe-json.js';
 import { renderProbeText } from '../report/probe-text.js';
 import { PodpathError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
-import { addProbeOptions, probeOptionsFrom, type ProbeCliOptions } from './probe-options.js';
+import { addProbeOptions, probeOptionsFrom, probeTraceFrom, type ProbeCliOptions } from './probe-options.js';
+import { displayLine } from '../util/terminal-safe.js';
 
 const FORMATS = ['text', 'json'] as const;
 
@@ -25,7 +27,10 @@ export function registerProbe(program: Command): void {
       const format = o.json ? 'json' : o.output;
       if (!(FORMATS as readonly string[]).includes(format)) throw new PodpathError('E_BAD_FORMAT', `unknown output format "${format}": use ${FORMATS.join(', ')}`);
       const lang = resolveLang(o.lang);
-      const run = await runProbe({ ...probeOptionsFrom(peer, o), reverse: o.reverse !== false, lang });
+      const traceOpts = probeTraceFrom(o, (line) => process.stderr.write(`podpath: ${displayLine(line, 2000)}\n`));
+      const trace = traceOpts ? new ProbeTracer(traceOpts) : undefined;
+      const release = trace?.undoOnSignal();
+      const run = await runProbe({ ...probeOptionsFrom(peer, o), reverse: o.reverse !== false, lang, trace }).finally(() => release?.());
       const color = o.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
       process.stdout.write(format === 'json' ? renderProbeJson(run, VERSION) : renderProbeText(run, { color }));
       process.exitCode = run.exitCode;

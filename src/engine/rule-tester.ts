@@ -10,6 +10,7 @@ import { CaptureDiff } from '../evidence/capture-diff.js';
 import { CaptureSummary } from '../evidence/capture-summary.js';
 import { MeshMatrix } from '../evidence/mesh-matrix.js';
 import type { Evidence } from '../evidence/evidence.js';
+import { DropsEvidence } from '../evidence/drop-evidence.js';
 import { fileURLToPath } from 'node:url';
 import { loadFactsFile, makeFacts, type PartialFacts } from '../evidence/load-facts.js';
 import { unfilledPlaceholders, type MessageData } from './i18n.js';
@@ -31,6 +32,13 @@ type CaseFacts = PartialFacts | NodeFacts;
 export interface CaseEvidence {
   captures?: z.input<typeof CaptureSummary>[];
   captureDiffs?: z.input<typeof CaptureDiff>[];
+  /** The cluster's facts and many nodes' facts (cluster rules), built by podpath's own parsers in the tests. */
+  cluster?: Evidence['cluster'];
+  nodes?: Evidence['nodes'];
+  /** Kernel drop traces around probes (the drops rules). */
+  drops?: z.input<typeof DropsEvidence>;
+  /** The node's facts, when given with the other parts in one fixture (as `facts`). */
+  node?: CaseFacts;
   mesh?: z.input<typeof MeshMatrix>;
 }
 
@@ -87,9 +95,13 @@ function toFacts(f: CaseFacts): NodeFacts {
 /** The case's evidence bag, every part through its schema. */
 export function caseEvidence(c: CaseInput): Evidence {
   const e = c.evidence;
-  const bag: Evidence = c.facts !== undefined || e === undefined ? { node: toFacts(c.facts ?? {}) } : {};
+  const facts = c.facts ?? e?.node;
+  const bag: Evidence = facts !== undefined || e === undefined ? { node: toFacts(facts ?? {}) } : {};
   if (e?.captures) bag.captures = z.array(CaptureSummary).parse(e.captures);
   if (e?.captureDiffs) bag.captureDiffs = z.array(CaptureDiff).parse(e.captureDiffs);
+  if (e?.cluster) bag.cluster = e.cluster;
+  if (e?.nodes) bag.nodes = e.nodes;
+  if (e?.drops) bag.drops = DropsEvidence.parse(e.drops);
   if (e?.mesh) bag.mesh = MeshMatrix.parse(e.mesh);
   return bag;
 }

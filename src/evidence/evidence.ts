@@ -5,6 +5,8 @@
 import type { CaptureDiff } from './capture-diff.js';
 import type { CaptureSummary } from './capture-summary.js';
 import type { ClusterFacts } from './cluster-facts.js';
+import type { ClusterNodeEvidence } from './cluster-nodes.js';
+import type { DropsEvidence } from './drop-evidence.js';
 import type { EvidenceKey, NodeFacts } from './node-facts.js';
 import type { MeshMatrix } from './mesh-matrix.js';
 
@@ -15,12 +17,16 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 /** The parts of the bag besides the node's facts. */
 export interface EvidenceParts {
   cluster: ClusterFacts;
+  /** The facts of many nodes, by Kubernetes node name (cluster rules read them with `cluster`). */
+  nodes: ClusterNodeEvidence[];
   /** The all-pairs matrix of `podpath mesh` (src/evidence/mesh-matrix.ts). */
   mesh: MeshMatrix;
   /** One summary per capture `pcap analyze` read. */
   captures: CaptureSummary[];
   /** One comparison per sender/receiver pair `pcap diff` read. */
   captureDiffs: CaptureDiff[];
+  /** Kernel drop traces of the nodes a probe touched, around each probe run (probe --trace). */
+  drops: DropsEvidence;
 }
 
 export type Evidence = { node?: NodeFacts } & Partial<EvidenceParts>;
@@ -28,7 +34,7 @@ export type Evidence = { node?: NodeFacts } & Partial<EvidenceParts>;
 /** A key a rule needs: a section of the node's facts (probes included), or a part of the bag. */
 export type NeedKey = EvidenceKey | keyof EvidenceParts;
 
-const PART_KEYS: ReadonlySet<string> = new Set<keyof EvidenceParts>(['cluster', 'mesh', 'captures', 'captureDiffs']);
+const PART_KEYS: ReadonlySet<string> = new Set<keyof EvidenceParts>(['cluster', 'nodes', 'mesh', 'captures', 'captureDiffs', 'drops']);
 
 /** The value of a need in the bag, or undefined when it was not measured. */
 export function evidenceValue(evidence: Evidence, key: NeedKey): unknown {

@@ -32,6 +32,7 @@ export const EVIDENCE_NAMES: Record<EvidenceKey, Name> = {
 /** Parts of a section that a source can miss on its own (`missing[].evidence` such as `nics.partial`). */
 export const PART_NAMES: Record<string, Name> = {
   'packetFilter.iptables': { en: 'iptables rules', zh: 'iptables 规则' },
+  drops: { en: 'kernel drop traces around the probes (--trace)', zh: '探测期间的内核丢包跟踪(--trace)' },
   'packetFilter.nft': { en: 'nft ruleset', zh: 'nft 规则集' },
   'nics.partial': { en: 'offload features of some NICs', zh: '部分网卡的卸载特性' },
   'links.addresses': { en: 'interface addresses', zh: '接口地址' },

@@ -3,6 +3,7 @@
 // else: not a namespace that merely looks like a lab's (another run dir's lab, a test suite's, a
 // user's), not a process outside the lab's own namespaces, not a file outside its own directory.
 import { lstat, mkdir, readdir, readFile, readlink, rmdir, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import { KUBE_OBJECTS_FILE, labKubeObjects } from './kube-objects.js';
 import { dirname, join } from 'node:path';
 import { PodpathError } from '../util/errors.js';
 import { isLabName, isLabNamespace, LAB_RUN_DIR, labDir, labsOf, validateLabName } from './names.js';
@@ -51,6 +52,10 @@ export async function labUp(options: LabOptions): Promise<{ state: LabState; ms:
 }
 
 async function writeNodeRoots(plan: LabPlan): Promise<void> {
+  // The cluster's view of the lab, as a kubectl dump (kube-objects.ts).
+  const kube = join(plan.dir, KUBE_OBJECTS_FILE);
+  await mkdir(dirname(kube), { recursive: true });
+  await writeFile(kube, JSON.stringify(labKubeObjects(plan), null, 2) + '\n');
   for (const n of plan.nodes) {
     for (const [rel, text] of Object.entries(nodeFiles(plan, n))) {
       const path = join(n.root, rel);

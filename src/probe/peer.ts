@@ -38,6 +38,22 @@ export interface PeerProbeOptions {
   reverse?: boolean;
   /** Talk to the peer's API over TLS (pinned or verified). */
   tls?: AgentTlsOptions;
+  /** Called around each echo direction (not the rate ramp): e.g. kernel drop tracing on both nodes. */
+  window?: ProbeWindowHooks;
+}
+
+/** What a direction's probe window looks like to a watcher: its place in the report and its ends. */
+export interface ProbeWindowInfo { index: number; sender: 'local' | 'peer'; label: 'underlay' | 'overlay'; api: AgentApi }
+
+/**
+ * Hooks around a probe window: `open` before the counters are read (start watching; a baseline
+ * may run), `begin` right before the probes go out, `close` after the counters are read again.
+ * A hook that fails must not fail the probe: the watcher records its own errors.
+ */
+export interface ProbeWindowHooks {
+  open(w: ProbeWindowInfo): Promise<void>;
+  begin(w: ProbeWindowInfo): Promise<void>;
+  close(w: ProbeWindowInfo): Promise<void>;
 }
 
 export interface DirectionReport {
@@ -91,11 +107,12 @@ export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
     dns: o.dns,
   });
 
+  const watch = (index: number, sender: 'local' | 'peer', label: 'underlay' | 'overlay') => (o.window ? { hooks: o.window, info: { index, sender, label, api } } : undefined);
   const addrs: NodeAddresses = { local: { underlay: o.source, overlay: o.overlaySource }, peer: { underlay: o.peer, overlay: o.peerOverlay } };
   try {
     for (const p of paths) {
       // A to B: we send, the peer's agent answers.
-      report.directions.push(await measured('local', p.label, () => runProbeSuite(o.key, request(p.remote, p.local, p.label, false)), api, o.peer, addrs));
+      report.directions.push(await measured('local', p.label, () => runProbeSuite(o.key, request(p.remote, p.local, p.label, false)), api, o.peer, addrs, watch(report.directions.length, 'local', p.label)));
       if (reverse && p.local && responder) {
         const local = responder;
         report.directions.push(await measured('peer', p.label, async () => {
@@ -104,7 +121,7 @@ export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
           const r = await api.post<ProbeSuiteResult>('/v1/probe', request(p.local!, p.remoteSource ?? p.remote, p.label, false));
           if (r.echo && r.echo.arrivedAtPeer === undefined) r.echo.arrivedAtPeer = local.tallyOf(r.echo.session) ?? 0;
           return r;
-        }, api, o.peer, addrs));
+        }, api, o.peer, addrs, watch(report.directions.length, 'peer', p.label)));
       }
     }
     // The ramp comes last: if it trips a blackhole, every other measurement is already done.
@@ -125,13 +142,23 @@ interface NodeAddresses { local: { underlay?: string; overlay?: string }; peer: 
 
 async function measured(
   sender: 'local' | 'peer', label: 'underlay' | 'overlay', run: () => Promise<ProbeSuiteResult>, api: AgentApi, peerAddress: string, addrs: NodeAddresses,
+  watch?: { hooks: ProbeWindowHooks; info: ProbeWindowInfo },
 ): Promise<DirectionReport> {
   const snap = async () => Promise.all([readCounters(), api.get<CounterSnapshot>('/v1/counters')]);
-  const [localBefore, remoteBefore] = await snap();
-  const started = performance.now();
-  const result = await run();
-  const seconds = Math.round((performance.now() - started) / 100) / 10;
-  const [localAfter, remoteAfter] = await snap();
+  await watch?.hooks.open(watch.info);
+  let result: ProbeSuiteResult;
+  let seconds: number;
+  let localBefore: CounterSnapshot, remoteBefore: CounterSnapshot, localAfter: CounterSnapshot, remoteAfter: CounterSnapshot;
+  try {
+    [localBefore, remoteBefore] = await snap();
+    await watch?.hooks.begin(watch.info);
+    const started = performance.now();
+    result = await run();
+    seconds = Math.round((performance.now() - started) / 100) / 10;
+    [localAfter, remoteAfter] = await snap();
+  } finally {
+    await watch?.hooks.close(watch.info);
+  }
   const localDelta = diffCounters(localBefore, localAfter);
   const remoteDelta = diffCounters(remoteBefore, remoteAfter);
   const [from, to] = sender === 'local' ? ['this node', peerAddress] : [peerAddress, 'this node'];

@@ -17,6 +17,7 @@ export function probeJsonDocument(v: ProbeView, podpathVersion: string) {
     startedAt: r.startedAt,
     directions: r.directions,
     errors: r.errors,
+    ...(v.drops ? { drops: v.drops } : {}),
     findings: outcome.findings,
     results: outcome.results.map((x) => (x.reason === undefined ? { ruleId: x.ruleId, status: x.status } : { ruleId: x.ruleId, status: x.status, reason: x.reason })),
   };

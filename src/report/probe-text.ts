@@ -1,5 +1,6 @@
 // Human output of `podpath probe`: what was measured, one block per direction and path (numbers
 // only), then the probe rules' findings, which say where each loss happened, in the run's language.
+import type { DropsEvidence } from '../evidence/drop-evidence.js';
 import pc from 'picocolors';
 import { SEVERITY_ORDER, type RunOutcome } from '../engine/run-rules.js';
 import type { Lang } from '../engine/types.js';
@@ -18,6 +19,8 @@ export interface ProbeView {
   report: PeerProbeReport;
   outcome: RunOutcome;
   lang: Lang;
+  /** Kernel drop traces around each direction (--trace): in the JSON as measured. */
+  drops?: DropsEvidence;
 }
 
 type Words = Record<Lang, string>;

@@ -3,6 +3,8 @@
 import type { Rule, RuleKind } from '../engine/types.js';
 import { kbRules } from './kb-rules.js';
 import { probeRules } from './probe-rules.js';
+import { clusterRules } from './cluster-rules.js';
+import { dropRules } from './drop-rules.js';
 import { captureRules } from './capture-rules.js';
 import { meshRules } from './mesh-rules.js';
 import kernelBadUdpChecksum from './node/kernel-bad-udp-checksum.js';
@@ -37,12 +39,15 @@ function sortedUnique(rules: Rule[]): Rule[] {
   return [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
 }
 
-export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules, ...probeRules, ...captureRules, ...meshRules]);
+export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules, ...probeRules, ...captureRules, ...clusterRules, ...dropRules, ...meshRules]);
 
 /** The rules of some kinds: what a command judges (doctor: the node and probes; pcap: captures). */
 export function rulesOfKind(...kinds: RuleKind[]): Rule[] {
   return allRules.filter((r) => kinds.includes(r.meta.kind));
 }
+
+/** What one node's doctor runs: the node and probe rules (the cluster's need many nodes and the cluster's facts). */
+export const nodeRules: readonly Rule[] = rulesOfKind('node', 'probe');
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.meta.id === id);

@@ -78,6 +78,7 @@ export const LIMITS = {
   traceKeys: { code: 'E_TRACE_KEYS', value: 1024, unit: 'items', what: 'distinct drop reason/location pairs kept per window (more are counted together as "other")' },
   traceJoin: { code: 'E_TRACE_JOIN', value: 65_536, unit: 'items', what: 'packet addresses remembered per CPU to name the device a dropped packet entered' },
   traceFilter: { code: 'E_TRACE_FILTER', value: 256, unit: 'characters', what: '`podpath trace --filter` expression' },
+  agentTraceSeconds: { code: 'E_AGENT_TRACE_TIME', value: 600, unit: 'seconds', what: 'how long a trace asked of an agent (POST /v1/trace/start, /v1/trace/run) may run before the agent ends it and undoes its changes' },
   traceFormat: { code: 'E_TRACE_FORMAT', value: 1024 * 1024, unit: 'bytes', what: 'a tracefs event `format` file' },
   kallsyms: { code: 'E_KALLSYMS_SIZE', value: 64 * 1024 * 1024, unit: 'bytes', what: '/proc/kallsyms read to name raw drop locations' },
   ruleTraceLines: { code: 'E_RULE_TRACE_LINES', value: 200_000, unit: 'lines', what: 'nft monitor or kernel log lines read by `--trace-rules` (reading stops, the result says so)' },

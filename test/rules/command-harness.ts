@@ -9,6 +9,7 @@ import { fillCommand, placeholderContexts, ShellFragment, type CommandValue, typ
 import { allRules } from '../../src/rules/index.js';
 import { sysctlSetting } from '../../src/rules/node/rp-filter-strict.js';
 import { byHand } from '../../src/rules/node/stale-vtep-fdb.js';
+import { bootFragments, diff } from '../../src/rules/cluster/fleet-split.js';
 
 export interface Template {
   ruleId: string;
@@ -36,6 +37,9 @@ export const COMPOSITE: Record<string, (v: string) => CommandValue> = {
   undoCommand: (v) => byHand('del', v, v, v).undoCommand,
   sysctlArgs: (v) => [sysctlSetting(v, 2)],
   sysctlUndoArgs: (v) => [sysctlSetting(v, 1)],
+  diffCommand: (v) => diff(v, v),
+  bootCommand: (v) => bootFragments(v, v, v).bootCommand,
+  bootUndo: (v) => bootFragments(v, v, v).bootUndo,
 };
 
 /** Every placeholder the template uses filled with `v` (composites built around it). */

@@ -18,6 +18,7 @@ import { fillCommand, placeholderContexts, type CommandValue } from '../../src/e
 import { allRules } from '../../src/rules/index.js';
 import { sysctlSetting } from '../../src/rules/node/rp-filter-strict.js';
 import { byHand } from '../../src/rules/node/stale-vtep-fdb.js';
+import { bootFragments, diff } from '../../src/rules/cluster/fleet-split.js';
 import { iperfRate } from '../../src/util/units.js';
 import { probeFacts } from '../fixtures/evidence/probes/load.js';
 import { missingRequirement } from '../helpers/env.js';
@@ -39,6 +40,10 @@ const VALUES: Record<string, CommandValue> = {
   sysctlArgs: [sysctlSetting('flannel.1', 2), sysctlSetting('eth0', 2)], sysctlUndoArgs: [sysctlSetting('flannel.1', 1), sysctlSetting('eth0', 0)],
   fixCommand: byHand('append', '0e:00:00:00:03:03', 'flannel.1', PEER_IP).fixCommand,
   undoCommand: byHand('append', '0e:00:00:00:03:03', 'flannel.1', PEER_IP).undoCommand,
+  // Cluster rules: kubectl is stubbed; the node-side commands name what exists here.
+  node: 'node-a', peer: 'node-b', nodes: 'node-a, node-b', namespace: 'kube-flannel', selector: 'app=flannel', internalIP: NODE_IP,
+  resource: 'ippools.crd.projectcalico.org', pool: 'default-ipv4-ippool',
+  diffCommand: diff('/tmp/node-b.json', '/tmp/node-a.json'), ...bootFragments('4.19.90-52.22.v2207.ky10.x86_64', '4.19.90-52.49.v2207.ky10.x86_64', 'node-a'),
   // The capture rules' placeholders: capture files, frames, the hosts a capture names.
   file: 'sender.pcap', sender: 'sender.pcap', receiver: 'receiver.pcap', senderFrame: 12, receiverFrame: 10,
   src: NODE_IP, srcs: NODE_IP, serverAddr: PEER_IP, reporter: PEER_IP, pingSize: 1422,
@@ -99,6 +104,8 @@ async function runLine(line: string): Promise<{ stderr: string; calls: Call[] }>
   const inner = `mount --bind ${fakeSys} /proc/sys && exec sh -c "$1"`;
   const child = spawn(IP, ['netns', 'exec', NODE, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', inner, 'sh', rebased], {
     env: { PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`, HOME: dir, ...USER_VALUES, NIC: 'eth0' },
+    // Relative paths a line writes (a capture's `-w sender.pcap`) land in the test's dir, not the clone.
+    cwd: dir,
     stdio: ['ignore', 'ignore', 'pipe'],
     timeout: 60_000,
   });

@@ -2,6 +2,7 @@
 // general verdict when no more specific rule (checksum, size, rate) explains the loss.
 import { defineRule } from '../../engine/types.js';
 import { echoLines, probesOf } from '../shared/probe-shared.js';
+import { placedByTrace } from '../shared/drop-place.js';
 import { placeLoss, type LossPlace } from '../shared/loss-place.js';
 
 /** The message of each place; the others are judged elsewhere (delivered; udp-checksum-drop). */
@@ -26,6 +27,7 @@ export default defineRule({
     title: { en: 'Probes between the nodes are lost', zh: '节点之间的探测报文丢失' },
     severity: 'error',
     needs: ['probes'],
+    uses: ['drops'],
     messages: {
       underlay: {
         en: '{lost} of {sent} UDP probes from {from} to {to} ({label}) were lost in the network between the nodes: left {from}\'s socket; never reached {to}\'s NIC (underlay)',
@@ -92,6 +94,8 @@ export default defineRule({
     const probes = probesOf(ctx.facts).filter((p) => p.echo);
     if (probes.length === 0) return ctx.skip('noUdpEcho');
     for (const p of probes) {
+      // A kernel drop trace that names the place outranks the counters: a drops rule says it.
+      if (placedByTrace(ctx.evidence, p)) continue;
       const placed = placeLoss(p);
       const messageId = placed ? MESSAGE[placed.place] : undefined;
       if (!placed || !messageId) continue;

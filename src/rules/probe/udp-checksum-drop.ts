@@ -2,6 +2,7 @@
 // them for a bad UDP checksum (its InCsumErrors rises by about the number lost).
 import { defineRule } from '../../engine/types.js';
 import { echoLines, probesOf } from '../shared/probe-shared.js';
+import { placedByTrace } from '../shared/drop-place.js';
 import { isDelivered, placeLoss } from '../shared/loss-place.js';
 
 export default defineRule({
@@ -11,6 +12,7 @@ export default defineRule({
     title: { en: 'Probes or their answers are dropped for a bad UDP checksum', zh: '探测报文或其应答因 UDP 校验和错误被丢弃' },
     severity: 'critical',
     needs: ['probes'],
+    uses: ['drops'],
     messages: {
       underlay: {
         en: 'UDP datagrams from {from} reach {to} with a wrong checksum and {to} drops them: reached {to}\'s NIC, dropped by {to}\'s kernel: InCsumErrors +{csum} = bad UDP checksum',
@@ -54,6 +56,8 @@ export default defineRule({
     const probes = probesOf(ctx.facts).filter((p) => p.echo);
     if (probes.length === 0) return ctx.skip('noUdpEcho');
     for (const p of probes) {
+      // A kernel drop trace that names the place outranks the counters: a drops rule says it.
+      if (placedByTrace(ctx.evidence, p)) continue;
       const placed = placeLoss(p);
       // The bad datagrams are the probes (dropped at the receiver) or the answers (dropped back at
       // the sender, who then names the answering node as the one emitting them).

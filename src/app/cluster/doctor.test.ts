@@ -1,0 +1,43 @@
+// The cluster doctor use case without the CLI: facts tied to cluster nodes (name, FQDN's first
+// label, InternalIP, none), a second claim on one node left unmatched, node rules per node, cluster
+// rules over the bag, and --only split between both kinds.
+import { describe, expect, it } from 'vitest';
+import type { NodeFacts } from '../../evidence/node-facts.js';
+import { clusterFacts, labNodeFacts, labNodeObjects, LAB, NODE_A, NODE_B } from '../../../test/helpers/cluster-evidence.js';
+import { matchNode, nameFromPath, runClusterDoctor, type NodeSource } from './doctor.js';
+
+const cluster = clusterFacts(labNodeObjects());
+const withHost = (f: NodeFacts, hostname: string): NodeFacts => ({ ...f, kernel: { ...f.kernel!, hostname } });
+
+describe('matchNode', () => {
+  it('by the given name, by the hostname\'s first label, by InternalIP, or none', () => {
+    expect(matchNode(labNodeFacts('a'), 'node-a', cluster.nodes)).toMatchObject({ matchedBy: 'name', node: { name: NODE_A } });
+    expect(matchNode(withHost(labNodeFacts('b'), 'node-b.example.internal'), 'bundle-7', cluster.nodes)).toMatchObject({ matchedBy: 'name', node: { name: NODE_B } });
+    expect(matchNode(withHost(labNodeFacts('b'), 'localhost'), 'bundle-7', cluster.nodes)).toMatchObject({ matchedBy: 'internalIP', matchedAddress: LAB.b.ip, node: { name: NODE_B } });
+    const stranger = labNodeFacts('a', { links: { items: [], source: 'ip -d link' } });
+    expect(matchNode(withHost(stranger, 'elsewhere'), 'x', cluster.nodes)).toEqual({ matchedBy: 'none' });
+  });
+  it('names files by node', () => {
+    expect(['/b/node-a.json', '/b/node-a.tar.xz', '/b/node-a/', 'node-a.tgz'].map(nameFromPath)).toEqual(['node-a', 'node-a', 'node-a', 'node-a']);
+  });
+});
+
+describe('runClusterDoctor', () => {
+  const facts: Record<string, NodeFacts> = { a: labNodeFacts('a'), b: labNodeFacts('b'), a2: labNodeFacts('a') };
+  const load = async (s: NodeSource) => facts[s.kind === 'file' ? s.path : '']!;
+  it('a second set of facts for one node stays unmatched; the cluster rules see one per node', async () => {
+    const { report } = await runClusterDoctor({ cluster, nodes: [{ kind: 'file', path: 'a', name: NODE_A }, { kind: 'file', path: 'b', name: NODE_B }, { kind: 'file', path: 'a2', name: NODE_A }], lang: 'en', load });
+    expect(report.nodes.map((n) => [n.name, n.matchedBy])).toEqual([[NODE_A, 'name'], [NODE_B, 'name'], [NODE_A, 'none']]);
+    expect(report.findings).toEqual([]);
+    expect(report.withoutFacts).toEqual([]);
+  });
+  it('--only with a node rule and a cluster rule runs each where it belongs', async () => {
+    const { report } = await runClusterDoctor({ cluster, nodes: [{ kind: 'file', path: 'a', name: NODE_A }], lang: 'zh', load, only: ['mtu-mismatch', 'pod-cidr-routes'] });
+    expect(report.results.map((r) => r.ruleId)).toEqual(['pod-cidr-routes']);
+    expect(report.nodes[0]!.report!.results.map((r) => r.ruleId)).toEqual(['mtu-mismatch']);
+    expect(report.withoutFacts).toEqual([NODE_B]);
+    // The recorded lab node a carries a 1500-byte veth under a 1450 flannel.1: found, in Chinese.
+    expect(report.nodes[0]!.report!.findings[0]!.message).toMatch(/veth1a2b3c4d/);
+    expect(report.lang).toBe('zh');
+  });
+});
