@@ -1,11 +1,15 @@
 // The `podpath mesh` use case: the coordinator with real agents over their HTTP(S) API, the
 // matrix streamed to a file or stdout, and the cells handed to whoever shows them.
 import type { Writable } from 'node:stream';
-import type { MeshCell } from '../evidence/mesh-matrix.js';
+import { MESH_MATRIX_SCHEMA_VERSION, type MeshCell, type MeshMatrix } from '../evidence/mesh-matrix.js';
+import { runRules } from '../engine/run-rules.js';
+import type { Finding, Lang } from '../engine/types.js';
+import { rulesOfKind } from '../rules/index.js';
+import { LIMITS } from '../util/limits.js';
 import { AgentApi, type AgentTlsOptions } from '../probe/agent-api.js';
 import { runMesh, type AgentRef, type CoordinatorOptions, type MeshAgentClient, type MeshOutcome, type Progress } from '../mesh/coordinator.js';
 import type { Inventory } from '../mesh/inventory.js';
-import { MatrixWriter } from '../mesh/matrix-writer.js';
+import { MatrixWriter, type MatrixHeader } from '../mesh/matrix-writer.js';
 import { MESH_ROUND_PATH, type MeshRoundRequestInput } from '../mesh/round.js';
 
 export interface MeshRunRequest {
@@ -17,6 +21,20 @@ export interface MeshRunRequest {
   matrix?: Writable;
   onCell?(c: MeshCell): void;
   onProgress?(p: Progress): void;
+  /** Judge the matrix with the mesh rules (default on), in this language. */
+  judge?: { lang: Lang };
+}
+
+export interface MeshRunResult extends MeshOutcome {
+  /** The mesh rules' findings; undefined when the matrix was not judged (too large, or not asked). */
+  findings?: Finding[];
+  /** Why it was not judged although asked (one line). */
+  notJudged?: string;
+}
+
+/** The mesh rules over a measured matrix: everything they find, in order. */
+export function judgeMatrix(m: MeshMatrix, lang: Lang = 'en'): Finding[] {
+  return runRules(rulesOfKind('mesh'), { mesh: m }, { lang }).findings;
 }
 
 /** The agents' API as the coordinator uses it (one short connection a request, TLS pinned per agent). */
@@ -30,20 +48,29 @@ export function apiClient(token: string, tls?: AgentTlsOptions): MeshAgentClient
   };
 }
 
-export async function runMeshCommand(r: MeshRunRequest, client: MeshAgentClient = apiClient(r.token, r.tls)): Promise<MeshOutcome> {
+export async function runMeshCommand(r: MeshRunRequest, client: MeshAgentClient = apiClient(r.token, r.tls)): Promise<MeshRunResult> {
   const writer = r.matrix ? new MatrixWriter(r.matrix) : undefined;
+  // The rules need the whole matrix; the writer keeps none of it. Kept only up to the limit.
+  const judging = r.judge !== undefined && r.inventory.nodes.length <= LIMITS.meshRuleNodes.value;
+  let head: MatrixHeader | undefined;
+  const cells: MeshCell[] = [];
   const outcome = await runMesh(r.inventory, r.coordinator, client, {
-    header: async (h) => { await writer?.header(h); },
+    header: async (h) => {
+      head = h;
+      await writer?.header(h);
+    },
     cell: async (c) => {
       r.onCell?.(c);
+      if (judging) cells.push(c);
       await writer?.cell(c);
     },
     progress: r.onProgress,
   });
-  await writer?.end({
-    errors: outcome.errors,
-    finishedAt: new Date().toISOString(),
-    summary: { rounds: outcome.rounds, cells: outcome.cells, ms: outcome.ms },
-  });
-  return outcome;
+  const tail = { errors: outcome.errors, finishedAt: new Date().toISOString(), summary: { rounds: outcome.rounds, cells: outcome.cells, ms: outcome.ms } };
+  const findings = judging && head ? judgeMatrix({ schemaVersion: MESH_MATRIX_SCHEMA_VERSION, kind: 'mesh-matrix', ...head, cells, ...tail }, r.judge!.lang) : undefined;
+  await writer?.end({ ...tail, ...(findings ? { findings } : {}) });
+  const notJudged = r.judge !== undefined && !judging
+    ? `${LIMITS.meshRuleNodes.code}: the mesh rules judge at most ${LIMITS.meshRuleNodes.value} nodes; this mesh has ${r.inventory.nodes.length}: no findings (judge a --sample run, or a part of the cluster)`
+    : undefined;
+  return { ...outcome, ...(findings ? { findings } : {}), ...(notJudged ? { notJudged } : {}) };
 }

@@ -8,7 +8,8 @@ import { loadApiToken } from '../agent/secrets.js';
 import { PLANE_PAIRS, PlanePair, type MeshCell } from '../evidence/mesh-matrix.js';
 import type { CoordinatorOptions } from '../mesh/coordinator.js';
 import { inventoryFromList, readAgentsFile, type Inventory } from '../mesh/inventory.js';
-import { cellLine, cellShortfall, progressBar, summaryText } from '../report/mesh.js';
+import { cellLine, cellShortfall, meshFindingsText, progressBar, summaryText } from '../report/mesh.js';
+import { resolveLang } from '../util/i18n.js';
 import { PodpathError } from '../util/errors.js';
 import { LIMITS } from '../util/limits.js';
 import { parseDuration, parseRate } from '../util/units.js';
@@ -22,7 +23,7 @@ interface MeshCliOptions {
   count: string; size: string; sweep: boolean; sweepMax: string; tcp: boolean; icmp: boolean;
   maxRate?: string; rampDuration: string; recoveryWatch: string;
   out?: string; json?: boolean; parallel: string;
-  tls?: boolean; tlsFingerprint?: string; tlsCa?: string;
+  tls?: boolean; tlsFingerprint?: string; tlsCa?: string; lang?: string;
 }
 
 function int(name: string, s: string, min: number, max: number): number {
@@ -92,6 +93,7 @@ export function registerMesh(program: Command): void {
     .option('-o, --out <file>', 'write the matrix (JSON evidence) to this file as it is measured')
     .option('--json', 'write the matrix JSON to stdout instead of lines')
     .option('--parallel <n>', 'agent API requests the coordinator keeps open at once (a round waits for the slowest wave)', '256')
+    .option('--lang <zh|en>', 'language of the findings (default: from LC_ALL / LANG)')
     .option('--tls', "talk to the agents' API over TLS")
     .option('--tls-fingerprint <sha256>', 'with --tls: pin this certificate for every agent (per agent: tlsFingerprint in the agents file)')
     .option('--tls-ca <file>', 'with --tls: the PEM CA to verify the agents with')
@@ -120,7 +122,7 @@ export function registerMesh(program: Command): void {
         else if (s.length) process.stdout.write(`\r\x1b[K${cellLine(c, true)}\n`);
       };
       const outcome = await runMeshCommand({
-        inventory, token, tls, coordinator, matrix: o.json ? process.stdout : file, onCell,
+        inventory, token, tls, coordinator, matrix: o.json ? process.stdout : file, onCell, judge: { lang: resolveLang(o.lang) },
         onProgress: (p) => {
           if (!tty || Date.now() - lastDraw < 100) return;
           lastDraw = Date.now();
@@ -130,6 +132,10 @@ export function registerMesh(program: Command): void {
       if (tty) process.stderr.write('\r\x1b[K');
       if (file) await new Promise<void>((resolve, reject) => file.end((e?: Error | null) => (e ? reject(e) : resolve())));
       process.stderr.write(summaryText(outcome, tally, o.out));
-      process.exitCode = outcome.errors.length ? 2 : tally.short ? 1 : 0;
+      // The findings follow the summary (in JSON they are the matrix document's `findings`).
+      if (outcome.notJudged) process.stderr.write(`podpath: ${outcome.notJudged}\n`);
+      if (outcome.findings?.length && !o.json) process.stdout.write(meshFindingsText(outcome.findings, resolveLang(o.lang)));
+      else if (outcome.findings) process.stderr.write(`mesh findings: ${outcome.findings.length}\n`);
+      process.exitCode = outcome.errors.length ? 2 : tally.short || outcome.findings?.length ? 1 : 0;
     });
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { NodeFacts } from '../evidence/node-facts.js';
 import { CaptureDiff } from '../evidence/capture-diff.js';
 import { CaptureSummary } from '../evidence/capture-summary.js';
+import { MeshMatrix } from '../evidence/mesh-matrix.js';
 import type { Evidence, EvidenceParts } from '../evidence/evidence.js';
 import { DropsEvidence } from '../evidence/drop-evidence.js';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,7 @@ export interface CaseEvidence {
   drops?: z.input<typeof DropsEvidence>;
   /** The node's facts, when given with the other parts in one fixture (as `facts`). */
   node?: CaseFacts;
+  mesh?: z.input<typeof MeshMatrix>;
 }
 
 interface CaseInput {
@@ -102,6 +104,7 @@ export function caseEvidence(c: CaseInput): Evidence {
   if (e?.cluster) bag.cluster = e.cluster;
   if (e?.nodes) bag.nodes = e.nodes;
   if (e?.drops) bag.drops = DropsEvidence.parse(e.drops);
+  if (e?.mesh) bag.mesh = MeshMatrix.parse(e.mesh);
   // Parts given as they are (already in their evidence shape).
   return { ...c.parts, ...bag };
 }

@@ -26,7 +26,8 @@ export class MatrixWriter {
     await this.write(`${this.cells++ === 0 ? '\n' : ',\n'}${JSON.stringify(c)}`);
   }
 
-  async end(tail: Pick<MeshMatrix, 'errors' | 'finishedAt' | 'summary'>): Promise<void> {
+  /** `findings`: what the rules over the matrix found (a key the matrix schema does not read). */
+  async end(tail: Pick<MeshMatrix, 'errors' | 'finishedAt' | 'summary'> & { findings?: readonly unknown[] }): Promise<void> {
     await this.write(`\n],${JSON.stringify(tail).slice(1)}\n`);
   }
 

@@ -17,6 +17,7 @@ import { HTML_WORDS } from './html/words.js';
 import { CAPTURE_SEVERITY_TAGS, CAPTURE_TEXTS, HANDSHAKE_STATE_NAMES } from './capture-text.js';
 import { CAPTURE_DIFF_TEXTS, LOSS_RUN_KIND_NAMES } from './capture-diff-text.js';
 import { CLUSTER_DOCTOR_WORDS } from './cluster-doctor.js';
+import { MESH_FINDING_WORDS } from './mesh.js';
 
 export interface Catalogue {
   /** The file that holds the table (relative to the repository). */
@@ -46,6 +47,7 @@ export const CATALOGUES: readonly Catalogue[] = [
   { file: 'src/report/capture-diff-text.ts', name: 'pcap diff words', entries: CAPTURE_DIFF_TEXTS },
   { file: 'src/report/capture-diff-text.ts', name: 'loss run kinds', entries: LOSS_RUN_KIND_NAMES },
   { file: 'src/report/cluster-doctor.ts', name: 'cluster doctor report words', entries: CLUSTER_DOCTOR_WORDS },
+  { file: 'src/report/mesh.ts', name: 'podpath mesh findings words', entries: MESH_FINDING_WORDS },
 ];
 
 /** A rule's text as catalogue entries: title, explanation, messages, reasons, fix descriptions, unconfirmed note. */

@@ -14,6 +14,7 @@ export interface MeshOutcomeView {
 }
 import { formatRate } from '../util/units.js';
 import { show } from './safe-text.js';
+import type { Localized } from '../util/i18n.js';
 
 /** Whether a cell's numbers show anything short of complete: loss, a size limit, an error, a refusal. */
 export function cellShortfall(c: MeshCell): string[] {
@@ -61,5 +62,29 @@ export function summaryText(o: MeshOutcomeView, tally: { cells: number; short: n
     if (o.errors.length + o.errorsDropped > 10) lines.push(`  ... ${o.errors.length + o.errorsDropped - 10} more (in the matrix's errors)`);
   }
   if (out) lines.push(`matrix: ${show(out)}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The words around the mesh rules' findings (a catalogue: src/report/catalogue.ts). */
+export const MESH_FINDING_WORDS = {
+  none: { en: 'mesh findings: none (every cell explained as passing)', zh: 'mesh 发现:无(所有单元格均通过)' },
+  head: { en: 'mesh findings:', zh: 'mesh 发现:' },
+  next: { en: 'next:', zh: '下一步:' },
+} satisfies Record<string, Localized>;
+
+/** The mesh rules' findings after the summary: each message, the cells that prove it, what to do next. */
+export function meshFindingsText(findings: readonly { severity: string; ruleId: string; message: string; detail?: string; evidence: { source: string; text: string }[]; remediation: { description: string; commands: string[] }[] }[], lang: 'en' | 'zh' = 'en'): string {
+  const w = (k: keyof typeof MESH_FINDING_WORDS) => MESH_FINDING_WORDS[k][lang];
+  if (findings.length === 0) return `${w('none')}\n`;
+  const lines = [w('head')];
+  for (const f of findings) {
+    lines.push(`${f.severity.toUpperCase()} [${show(f.ruleId, 64)}] ${show(f.message, 2000)}`);
+    if (f.detail) lines.push(`    ${show(f.detail, 2000)}`);
+    for (const e of f.evidence) lines.push(`    ${show(e.source, 200)}: ${show(e.text, 600)}`);
+    for (const step of f.remediation) {
+      lines.push(`    ${w('next')} ${show(step.description, 300)}`);
+      for (const c of step.commands) lines.push(`      ${show(c, 600)}`);
+    }
+  }
   return lines.join('\n') + '\n';
 }

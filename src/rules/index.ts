@@ -6,6 +6,7 @@ import { probeRules } from './probe-rules.js';
 import { clusterRules } from './cluster-rules.js';
 import { dropRules } from './drop-rules.js';
 import { captureRules } from './capture-rules.js';
+import { meshRules } from './mesh-rules.js';
 import kernelBadUdpChecksum from './node/kernel-bad-udp-checksum.js';
 import kernelLogBadOffload from './node/kernel-log-bad-offload.js';
 import lroOnForwardingHost from './node/lro-on-forwarding-host.js';
@@ -38,7 +39,7 @@ function sortedUnique(rules: Rule[]): Rule[] {
   return [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
 }
 
-export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules, ...probeRules, ...captureRules, ...clusterRules, ...dropRules]);
+export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules, ...probeRules, ...captureRules, ...clusterRules, ...dropRules, ...meshRules]);
 
 /** The rules of some kinds: what a command judges (doctor: the node and probes; pcap: captures). */
 export function rulesOfKind(...kinds: RuleKind[]): Rule[] {

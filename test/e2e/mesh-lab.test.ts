@@ -5,7 +5,8 @@
 // the subnets), exactly the pairs whose datagrams cross the router unencapsulated (host->host and
 // pod->host) across the subnets stop at 1472 bytes, while pairs within a subnet, and the tunnel
 // (whose inner packets are fragmented below the overlay MTU), carry everything. The numbers are
-// asserted; the rules that name the cut come later.
+// asserted, and so is each scenario's first finding of the mesh rules (the document's `findings`):
+// none when healthy, the cut between the subnets with its limit, one node for a node's fault.
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -38,17 +39,23 @@ afterAll(async () => {
   if (!skip) await labDown(LAB);
 });
 
-async function mesh(args: string[] = ['-k', String(K), '--count', '5', '--sweep-max', String(SWEEP_MAX)]): Promise<MeshMatrix> {
+interface JudgedMatrix extends MeshMatrix {
+  findings: { ruleId: string; messageId: string; message: string }[];
+}
+
+async function mesh(args: string[] = ['-k', String(K), '--count', '5', '--sweep-max', String(SWEEP_MAX)]): Promise<JudgedMatrix> {
   const f = labAgentFiles(LAB);
   const n1 = plan.nodes[0]!;
   const { stdout } = await pexec('ip', [
     'netns', 'exec', n1.ns, process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'mesh', '--agents', f.agents, '--token-file', f.token, '--json', ...args,
   ], { maxBuffer: 64 << 20, timeout: 170_000 }).catch((e: { stdout?: string; stderr?: string; code?: number }) => {
-    // exit 1: some cell is short, the matrix is on stdout all the same
-    if (e.code === 1 && e.stdout) return { stdout: e.stdout };
+    // exit 1: some cell is short (or there are findings); exit 2: an agent could not be reached
+    // (a node's fault can cut the coordinator off from its pod agent): the matrix is on stdout all the same
+    if ((e.code === 1 || e.code === 2) && e.stdout) return { stdout: e.stdout };
     throw new Error(`podpath mesh failed (${e.code}): ${e.stderr ?? ''}`);
   });
-  return MeshMatrix.parse(JSON.parse(stdout));
+  const doc = JSON.parse(stdout) as { findings?: JudgedMatrix['findings'] };
+  return { ...MeshMatrix.parse(doc), findings: doc.findings ?? [] };
 }
 
 /** What every agent's own responder says it served at most at once. */
@@ -88,6 +95,7 @@ describe.skipIf(skip)('podpath mesh in a two-subnet lab', () => {
     expect(hp.devices).toEqual({ from: { nic: 'eth0', overlay: 'flannel.1' }, to: { nic: 'eth0', overlay: 'flannel.1' } });
     expect(m.cells.filter((c) => placeLoss(probeEvidenceOf(c)!)?.place !== 'delivered')).toEqual([]);
     expect(hp.counters.toNode?.interfaces['flannel.1']?.rxPackets).toBeGreaterThan(0);
+    expect(m.findings).toEqual([]);
     const peaks = await peakSenders();
     expect(maxOf(peaks)).toBeLessThanOrEqual(K);
     expect(maxOf(peaks)).toBe(K);
@@ -119,6 +127,9 @@ describe.skipIf(skip)('podpath mesh in a two-subnet lab', () => {
         }
       }
       expect(across).toBe(2 * 8);
+      expect(m.findings[0]).toMatchObject({ ruleId: 'mesh-cut', messageId: 'size' });
+      expect(m.findings[0]!.message).toMatch(/^A device between 192\.168\.77\.0\/24 \(n1, n2\) and 192\.168\.78\.0\/24 \(n3, n4\) drops datagrams above 1472 bytes: 16 cells/);
+      expect(m.findings).toHaveLength(1);
     } finally {
       await healFaults(LAB, 'router-size-limit');
     }
@@ -147,10 +158,34 @@ describe.skipIf(skip)('podpath mesh in a two-subnet lab', () => {
       }
       // somewhere across, the cut was total for a while: a blackhole, not plain loss
       expect(ramps.some((c) => subnetOf(c.from) !== subnetOf(c.to) && c.ramp?.blackhole)).toBe(true);
+      expect(m.findings[0]).toMatchObject({ ruleId: 'mesh-cut', messageId: 'rate' });
+      expect(m.findings[0]!.message).toMatch(/^A device between 192\.168\.77\.0\/24 \(n1, n2\) and 192\.168\.78\.0\/24 \(n3, n4\) cuts traffic above /);
     } finally {
       await healFaults(LAB, 'router-rate-blackhole');
     }
   }, 170_000);
+
+  it("one node's bad UDP checksum: that node is named, its overlay cells failing, the underlay passing", async () => {
+    await injectFault(LAB, 'bad-udp-checksum', { node: 'n2' });
+    try {
+      const m = await mesh();
+      expect(m.findings[0]).toMatchObject({ ruleId: 'mesh-node', messageId: 'reach' });
+      expect(m.findings[0]!.message).toMatch(/^n2 is the broken node: .*planes without failures: host->host$/);
+    } finally {
+      await healFaults(LAB, 'bad-udp-checksum');
+    }
+  }, 240_000);
+
+  it('forward-drop on one node: that node is named, pod plane only', async () => {
+    await injectFault(LAB, 'forward-drop', { node: 'n4' });
+    try {
+      const m = await mesh();
+      expect(m.findings[0]).toMatchObject({ ruleId: 'mesh-node', messageId: 'reach' });
+      expect(m.findings[0]!.message).toMatch(/^n4 is the broken node: the pairs it receives on fail on host->pod, pod->pod .*planes without failures: host->host/);
+    } finally {
+      await healFaults(LAB, 'forward-drop');
+    }
+  }, 240_000);
 
   it('lab agents down ends exactly the agents it started, and only once', async () => {
     const pids = (await readState(LAB))!.agents!.map((a) => a.pid);

@@ -70,6 +70,23 @@ describe('podpath mesh (CLI)', () => {
     expect(r.stderr).toMatch(/2 short of complete \(not an agent 2, udp loss 2\)/);
   });
 
+  it('judges the matrix with the mesh rules: the node nothing reaches is named after the summary (text) and in the document (--json), exit 1', async () => {
+    const p = join(dir, 'wrong-port-judged.json');
+    const nodes = agents.map((a, i) => ({ name: `n${i + 1}`, host: { address: ADDRS[i], port: i === 2 ? 9 : a.probePort, apiPort: a.apiPort } }));
+    writeFileSync(p, JSON.stringify({ nodes }));
+    const text = await mesh(['--agents', p, '--count', '2', '--no-sweep', '--no-icmp', '--no-tcp', '--lang', 'en']);
+    expect(text.code, text.stderr).toBe(1);
+    const findings = text.stdout.slice(text.stdout.indexOf('mesh findings:'));
+    expect(findings).toMatch(/^mesh findings:\nERROR \[mesh-node\] n3 is the broken node: the pairs it receives on fail on host->host \(2 cells\)/);
+    expect(findings).toMatch(/host->host n1 -> n3 \(127\.0\.31\.3\): UDP 0\/3 back/);
+    const json = await mesh(['--agents', p, '--count', '2', '--no-sweep', '--no-icmp', '--no-tcp', '--json']);
+    expect(json.code, json.stderr).toBe(1);
+    const doc = JSON.parse(json.stdout) as { findings: { ruleId: string; message: string }[] };
+    expect(MeshMatrix.parse(doc).cells).toHaveLength(6);
+    expect(doc.findings.map((f) => f.ruleId)).toEqual(['mesh-node']);
+    expect(doc.findings[0]!.message).toMatch(/^n3 is the broken node/);
+  });
+
   it('exits 2 when an agent fails, naming it, and says so in each of its cells', async () => {
     const p = join(dir, 'dead.json');
     const nodes = [

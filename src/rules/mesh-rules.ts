@@ -1,0 +1,14 @@
+// Rules over the all-pairs matrix of `podpath mesh` (src/rules/mesh/): each explains failing cells
+// by one pattern (src/rules/shared/mesh-pattern.ts), so no two name the same cells.
+import type { Rule } from '../engine/types.js';
+import meshAllFail from './mesh/mesh-all-fail.js';
+import meshCut from './mesh/mesh-cut.js';
+import meshGroup from './mesh/mesh-group.js';
+import meshNode from './mesh/mesh-node.js';
+import meshOneDirection from './mesh/mesh-one-direction.js';
+import meshPlaneOnly from './mesh/mesh-plane-only.js';
+import meshProtocolOnly from './mesh/mesh-protocol-only.js';
+import meshScattered from './mesh/mesh-scattered.js';
+
+/** In the order their findings should read: the widest explanation first. */
+export const meshRules: Rule[] = [meshAllFail, meshCut, meshPlaneOnly, meshGroup, meshNode, meshOneDirection, meshProtocolOnly, meshScattered];
