@@ -209,7 +209,8 @@ describe('diff and fleet mode on a bundle cut short', { timeout: 60_000 }, () =>
     expect((await runCli(['diff', fine, fine])).code).toBe(0);
     const fleet = await runCli(['doctor', '--from', fine, '--from', cut]);
     expect(fleet.code).toBe(3);
-    expect(fleet.stdout).toMatch(/2 healthy|1 healthy, 0 with findings, 0 unreadable; 1 incomplete/);
+    // The whole bundle holds little (1 of 23 rules judged): inconclusive too since issue 11, never healthy.
+    expect(fleet.stdout).toMatch(/[01] healthy, 0 with findings, 0 unreadable; [12] inconclusive/);
   });
 });
 
