@@ -29,7 +29,7 @@ export function parsePing(target: string, stdout: string, stderr: string, code: 
   if (/Operation not permitted|cap_net_raw|permission denied/i.test(err)) {
     return { ...base, sent: 0, received: 0, skipped: 'ICMP not allowed here: ping needs NET_RAW or a group in net.ipv4.ping_group_range' };
   }
-  const counts = /(\d+) packets transmitted, (\d+) (?:packets )?received/.exec(stdout);
+  const counts = /(?<!\d)(\d+) packets transmitted, (\d+) (?:packets )?received/.exec(stdout);
   if (!counts) {
     const line = err.split('\n').find((l) => l.trim()) ?? `ping exited ${code}`;
     return { ...base, sent: 0, received: 0, error: line.replace(/^\S*ping:\s*/, '').slice(0, 200) };

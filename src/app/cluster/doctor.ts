@@ -26,6 +26,7 @@ import { readKubeDumps } from '../../sources/kube/files.js';
 import { oneLine } from '../../util/terminal-safe.js';
 import { PodpathError } from '../../util/errors.js';
 import { VERSION } from '../../util/version.js';
+import { trimEndChar } from '../../util/strings.js';
 
 /** Where one node's facts come from: a bundle or facts file (`name`: the node it is named for), or an agent. */
 export type NodeSource = { kind: 'file'; path: string; name?: string } | { kind: 'agent'; address: string; name: string };
@@ -68,7 +69,7 @@ function chooseRules(only: string[] | undefined): { node: readonly Rule[]; clust
 
 /** A file named for its node: `node-a.json`, `node-a.tar.xz`, `node-a/` -> node-a. */
 export function nameFromPath(p: string): string {
-  return path.basename(p.replace(/\/+$/, '')).replace(/\.(tar\.gz|tar\.xz|tar\.bz2|tgz|txz|tbz2|tar|json)$/i, '');
+  return path.basename(trimEndChar(p, '/')).replace(/\.(tar\.gz|tar\.xz|tar\.bz2|tgz|txz|tbz2|tar|json)$/i, '');
 }
 
 /**

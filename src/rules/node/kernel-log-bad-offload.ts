@@ -9,7 +9,20 @@ import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 
 const DRIVER_IN_TRACE = /\[(virtio_net|ixgbe|i40e|ice|mlx5_core|mlx4_en|bnx2x|bnxt_en|vmxnet3|ena|hv_netvsc|e1000e|igb|be2net|qede|sfc|tg3|bnx2|enic|nfp|gve|r8169|e1000)\]/;
 /** A driver's receive poll in the trace: `virtnet_poll+0x265/0x750 [virtio_net]`, `ixgbe_poll`. */
-const RECEIVE = /\b(?:napi_gro_receive|netif_receive_skb\w*|__netif_receive_skb\w*|\w+_poll(?:_\w+)?)\+0x/;
+const FRAME_NAME = /\b(\w+)\+0x/g;
+
+/** A receive frame in the trace (each function name taken whole, then tested: one regex for it backtracked). */
+function hasReceiveFrame(text: string): boolean {
+  for (const m of text.matchAll(FRAME_NAME)) {
+    const name = m[1]!;
+    if (name === 'napi_gro_receive' || name.startsWith('netif_receive_skb') || name.startsWith('__netif_receive_skb')) return true;
+    // `<something>_poll`, alone or followed by `_<more>` (virtnet_poll, mlx5e_napi_poll, ixgbe_poll_x).
+    for (let at = name.indexOf('_poll', 1); at > 0; at = name.indexOf('_poll', at + 1)) {
+      if (at + 5 === name.length || name[at + 5] === '_') return true;
+    }
+  }
+  return false;
+}
 const FORWARD = /\b(ip_forward|ip6_forward|br_forward\w*|br_dev_queue_push_xmit)\+0x/;
 const STACKED_XMIT = /\b(bond_start_xmit|bond_dev_queue_xmit|bond_xmit_\w+|vlan_dev_hard_start_xmit|team_xmit|macvlan_start_xmit)\+0x/;
 const FRAMES = ['__skb_gso_segment', 'skb_gso_segment', 'skb_mac_gso_segment', 'validate_xmit_skb', 'ip_forward', 'br_forward', 'vxlan_xmit', 'bond_start_xmit', 'vlan_dev_hard_start_xmit', 'napi_gro_receive'];
@@ -94,7 +107,7 @@ export default defineRule({
       ctx.report({ messageId: 'stacked', data: { count, frames: shown }, commandData, evidence });
       return;
     }
-    if (FORWARD.test(text) || (RECEIVE.test(text) && /\bip_forward\b|\bbr_forward\b/.test(text))) {
+    if (FORWARD.test(text) || (hasReceiveFrame(text) && /\bip_forward\b|\bbr_forward\b/.test(text))) {
       const nics = nicsWithDriver(ctx.facts, driver);
       const commandData = nics.length > 0
         ? { fix: perDevice('ethtool -K {dev} lro off', nics), undo: perDevice('ethtool -K {dev} lro on', nics) }

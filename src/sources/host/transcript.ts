@@ -15,6 +15,7 @@ import { arpToIpNeigh } from '../neighbours/arp.js';
 import { routeNToIpRoute } from '../routes/route-n.js';
 import { grubListingToCfg } from '../boot/listing.js';
 import type { OutputKind, Segment, TLine, Transcript } from '../transcript/types.js';
+import { trimEndChar } from '../../util/strings.js';
 
 /** What a transcript host adds: its segments, and the transcript line each served line came from. */
 export interface TranscriptHost extends ExplainingHostReader {
@@ -212,7 +213,7 @@ export function transcriptHost(transcript: Transcript, notes: ReadNote[] = []): 
   function sysctlValue(dotted: string): TLine[] | undefined {
     for (const s of ofKind(['sysctl'])) {
       for (const l of s.lines) {
-        const m = /^\s*([\w./-]+)\s*=\s*(.*)$/.exec(l.text);
+        const m = /^\s*([\w./-]+)\s*=(.*)$/.exec(l.text);
         if (m && (m[1] === dotted || m[1]!.replace(/\//g, '.') === dotted)) return [{ no: l.no, text: m[2]!.trim() }];
       }
     }
@@ -221,7 +222,7 @@ export function transcriptHost(transcript: Transcript, notes: ReadNote[] = []): 
 
   /** Directories the transcript shows files of. */
   function dir(p: string): string[] {
-    const base = p.replace(/\/+$/, '');
+    const base = trimEndChar(p, '/');
     const out = new Set<string>();
     for (const s of segments) {
       const path = s.args.path;

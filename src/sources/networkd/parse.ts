@@ -34,7 +34,7 @@ export function parseNetworkctlStatus(text: string): NetworkdLink[] {
   const out: NetworkdLink[] = [];
   let cur: NetworkdLink | undefined;
   for (const raw of text.split('\n')) {
-    const head = /^\s*(?:●|\*)?\s*\d{1,7}: (\S{1,64})\s*$/.exec(raw);
+    const head = /^\s*(?:[●*]\s*)?\d{1,7}: (\S{1,64})\s*$/.exec(raw);
     if (head) {
       cur = { name: head[1]!, line: raw.trim() };
       out.push(cur);
@@ -72,7 +72,7 @@ export function parseUnitFile(text: string): Record<string, Record<string, strin
       section = sections[sec[1]!] ??= {};
       continue;
     }
-    const kv = /^([A-Za-z][A-Za-z0-9]{0,60})\s*=\s*(.*)$/.exec(line);
+    const kv = /^([A-Za-z][A-Za-z0-9]{0,60})\s*=(.*)$/.exec(line);
     if (!kv || !section) continue;
     (section[kv[1]!] ??= []).push(kv[2]!.trim());
   }

@@ -16,7 +16,6 @@ const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
 /* eslint-enable no-control-regex */
 const FENCE_START = /^\s*(?:`{3,}|~{3,})/;
 const FENCE_LANG = /^[\w+-]{1,20}$/;
-const FENCE_END = /\s*`{3,}\s*$/;
 
 /** Removes terminal escapes and control characters (tabs stay: several outputs indent with them). */
 export function stripTerminal(text: string): string {
@@ -34,7 +33,7 @@ export function stripFence(text: string): string {
     // ```shell opens a block: the word is the block's language, not content.
     t = FENCE_LANG.test(rest.trim()) ? '' : rest;
   }
-  return t.replace(FENCE_END, '');
+  return stripFenceEnd(t);
 }
 
 /** The transcript's lines, numbered from 1, cleaned; line ends may be \n, \r\n or \r. */
@@ -104,4 +103,12 @@ export function inlineNumberRun(text: string): { prose: string; code: string; co
     return { prose: words.slice(0, i).join(' ').trim(), code: rest, count: n };
   }
   return undefined;
+}
+
+/** `text` without a closing fence of 3+ backquotes at its end (and the blanks around it). */
+function stripFenceEnd(text: string): string {
+  const t = text.trimEnd();
+  let i = t.length;
+  while (i > 0 && t[i - 1] === '`') i--;
+  return t.length - i >= 3 ? t.slice(0, i).trimEnd() : text;
 }

@@ -2,6 +2,7 @@
 // bare command lines people paste without a prompt, and what each command prints (the output kind
 // a podpath source reads). Pure.
 import type { OutputKind, SegmentArgs } from './types.js';
+import { cutAt } from '../../util/strings.js';
 
 export interface PromptLine {
   /** The command after the prompt ('' for an empty prompt). */
@@ -223,7 +224,7 @@ export function commandKind(command: string): CommandKind {
     case 'egrep':
     case 'zgrep': {
       const files = rest.filter((a) => a.startsWith('/'));
-      const kinds = files.map((f) => fileKind(f.replace(/\*.*$/, '')) ?? (/\/dnf\*?$/.test(f) ? 'dnf-log' : undefined)).filter((x) => x !== undefined);
+      const kinds = files.map((f) => fileKind(cutAt(f, '*')) ?? (/\/dnf\*?$/.test(f) ? 'dnf-log' : undefined)).filter((x) => x !== undefined);
       return kinds[0] ? k(kinds[0], { path: files[0], filtered: true }) : k('unknown', { filtered: true });
     }
     case 'awk':
@@ -259,7 +260,7 @@ export function commandKind(command: string): CommandKind {
     case 'networkctl':
       return rest[0] === 'status' ? k('networkctl-status', rest[1] ? { dev: rest[1] } : {}) : k('networkctl-list');
     case 'rpm':
-      return /^-\w*q\w*a/.test(rest[0] ?? '') || /^-qa/.test(rest[0] ?? '') ? k('rpm-qa') : k('unknown');
+      return isRpmQueryAll(rest[0] ?? '') ? k('rpm-qa') : k('unknown');
     case 'conntrack':
       return rest.includes('-S') || rest.includes('--stats') ? k('conntrack-S') : k('unknown');
     case 'tcpdump':
@@ -339,4 +340,11 @@ export function componentOf(text: string): string | undefined {
 export function changesState(command: string): boolean {
   const c = unwrap(command);
   return /^(?:systemctl\s+(?:restart|reload|start|stop)|service\s+\S+\s+(?:restart|reload|start|stop)|ethtool\s+(?:-K|--offload|--features)|sysctl\s+-w|iptables\S*\s+(?:-P|-A|-I|-D|-F)|firewall-cmd\s.*--(?:add|remove|reload)|ufw\s+(?:allow|deny|disable|enable|default)|modprobe|grub2?-set-default|reboot|update-alternatives\s+--set|ip\s+(?:link|addr|address|route)\s+(?:set|add|del|replace))/.test(c);
+}
+
+/** `rpm -qa`, `-aq`, `-qal`...: one option word holding both q and a (a loop: the regex backtracked). */
+function isRpmQueryAll(word: string): boolean {
+  if (!/^-\w+$/.test(word)) return false;
+  const q = word.indexOf('q');
+  return q > 0 && word.indexOf('a', q + 1) > 0;
 }

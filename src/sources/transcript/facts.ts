@@ -165,7 +165,7 @@ export function transcriptFacts(host: TranscriptHost, collected: Facts): Facts {
     ...segs(['kube-node']).flatMap((s) => parseNodeAnnotations(text(s.lines)).map((p) => ({ ...p, source: at(lineIn(s, p.line)) }))),
     ...segs(['kube-pods']).flatMap((s) => parseCniPods(text(s.lines)).map((p) => ({ ...p, source: at(lineIn(s, p.line)) }))),
     ...matches.flatMap((m) => {
-      const ip = m.pattern === 'flannel-interface' ? / and address (\S+)/.exec(m.line)?.[1] : m.pattern === 'flannel-external-address' ? /\((\S+)\)| Using (\S+) as external/.exec(m.line)?.slice(1).find(Boolean) : undefined;
+      const ip = m.pattern === 'flannel-interface' ? / and address (\S+)/.exec(m.line)?.[1] : m.pattern === 'flannel-external-address' ? /\(([^\s()]+)\)| Using (\S+) as external/.exec(m.line)?.slice(1).find(Boolean) : undefined;
       return ip ? [{ publicIp: ip, how: 'log', line: m.line, source: m.source }] : [];
     }),
   ];

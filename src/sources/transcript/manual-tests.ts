@@ -87,7 +87,7 @@ function pingSweeps(lines: ManualLine[], cite: (no: number) => string, out: Prob
   for (let i = 0; i < lines.length; i++) {
     const m = /\bping\s(?:[^\n]{0,200}?\s)?-s\s?(\d{1,5})\b[^\n]{0,200}?\s([A-Za-z0-9][\w.-]{0,252})\s*$/.exec(lines[i]!.text);
     if (!m) continue;
-    const stats = lines.slice(i + 1, i + 40).find((l) => /\d+ packets transmitted, (\d+) (?:packets )?received/.test(l.text));
+    const stats = lines.slice(i + 1, i + 40).find((l) => /(?<!\d)\d+ packets transmitted, (\d+) (?:packets )?received/.test(l.text));
     if (!stats) continue;
     const received = Number(/transmitted, (\d+)/.exec(stats.text)![1]);
     const e = byHost.get(m[2]!) ?? { pass: [], fail: [], no: lines[i]!.no, from: runFrom(lines, i, lines[i]!.host) };

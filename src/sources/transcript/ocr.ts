@@ -21,7 +21,13 @@ export function fixWord(word: string): string {
 
 /** `kerne1-t001s-11bs-4.19.90-52.49.V2207.ky10.x86_64` -> `kernel-tools-libs-4.19.90-52.49.V2207.ky10.x86_64`. */
 export function fixPackageName(nevra: string): string {
-  const m = /^([A-Za-z0-9][\w+.-]*?)(-\d.*)$/.exec(nevra);
-  if (!m) return nevra;
-  return `${m[1]!.split('-').map(fixWord).join('-')}${m[2]}`;
+  // The name ends at the first `-<digit>` (a loop: the lazy regex for it backtracked on `-0-0-0...`).
+  let cut = -1;
+  for (let i = 1; i < nevra.length - 1; i++) {
+    if (nevra[i] === '-' && nevra.charCodeAt(i + 1) >= 48 && nevra.charCodeAt(i + 1) <= 57) { cut = i; break; }
+  }
+  const name = nevra.slice(0, cut);
+  const rest = nevra.slice(cut);
+  if (cut < 0 || !/^[A-Za-z0-9][\w+.-]*$/.test(name) || /[\n\r\u2028\u2029]/.test(rest)) return nevra;
+  return `${name.split('-').map(fixWord).join('-')}${rest}`;
 }

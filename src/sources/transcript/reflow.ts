@@ -5,6 +5,7 @@
 // package name, an ethtool feature). Where they are not certain the text is left as one line.
 import { commandKind, KNOWN_PATHS } from './commands.js';
 import type { OutputKind } from './types.js';
+import { cutAt } from '../../util/strings.js';
 
 /** Splits `text` before every match of `re` (global); the pieces are trimmed, empty ones dropped. */
 function splitBefore(text: string, re: RegExp): string[] {
@@ -50,7 +51,7 @@ export function reflowCommand(chunk: string): Cut {
       const start = at(/\bLinux /);
       const cut = split(start);
       // A comment typed after the output (`... CST # machine 1`) is not part of it.
-      return { command: cut.command, output: cut.output.map((l) => l.replace(/ # .*$/, '')) };
+      return { command: cut.command, output: cut.output.map((l) => cutAt(l, ' # ')) };
     }
     case 'tcpdump': {
       const start = at(/(?:dropped privs|tcpdump: |listening on |\b\d\d:\d\d:\d\d\.\d{6} )/);
