@@ -21,6 +21,14 @@ beforeAll(async () => {
       more();
       return;
     }
+    // Never answers (a path that loses every full-size segment looks like this from the client).
+    if (req.url === '/silent') return;
+    // Begins the answer, then stops.
+    if (req.url === '/stops') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"counters":');
+      return;
+    }
     if (req.url === '/busy') return void res.writeHead(429).end(JSON.stringify({ error: 'E_PROBE_RATE', message: '30 probe requests in the last minute already\u001b[8m hidden\nforged line' }));
     res.writeHead(200).end('<html>not json');
   });
@@ -43,5 +51,30 @@ describe('AgentApi against a hostile peer', () => {
   });
   it('an answer that is not JSON is E_AGENT', async () => {
     await expect(api().get('/x')).rejects.toMatchObject({ code: 'E_AGENT' });
+  });
+  it('an answer that never comes is E_AGENT_STALLED within the wait, and the agent is not asked again', async () => {
+    const a = api();
+    await expect(a.get('/silent', { waitMs: 300 })).rejects.toMatchObject({
+      code: 'E_AGENT_STALLED',
+      message: expect.stringMatching(/^the agent at http:\/\/127\.0\.0\.1:\d+ took the connection but sent no byte of its answer to GET \/silent in 0\.3 s: are full-size packets/),
+    });
+    // the next call fails at once with the same error (no new connection, no second wait)
+    const connections = await new Promise<number>((r) => server.getConnections((_, n) => r(n)));
+    await expect(a.get('/busy')).rejects.toMatchObject({ code: 'E_AGENT_STALLED' });
+    expect(await new Promise<number>((r) => server.getConnections((_, n) => r(n)))).toBe(connections);
+    expect(a.stall?.code).toBe('E_AGENT_STALLED');
+  });
+  it('an answer that stops half-way is E_AGENT_STALLED with the bytes that came', async () => {
+    await expect(api().get('/stops', { waitMs: 300 })).rejects.toMatchObject({
+      code: 'E_AGENT_STALLED', message: expect.stringMatching(/began its answer to GET \/stops \(\d+ bytes\) and then sent nothing for 0\.3 s/),
+    });
+  });
+  it('an address that never answers the connection is E_AGENT_UNREACHABLE, not a stall', async () => {
+    // A listening socket with a full backlog is hard to make portably; a closed port refuses at once.
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const p = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    await expect(new AgentApi('127.0.0.1', p, 'token-0123456789abcdef').get('/x', { waitMs: 300 })).rejects.toMatchObject({ code: 'E_AGENT_UNREACHABLE' });
   });
 });

@@ -16,7 +16,15 @@ export interface AgentTlsOptions {
   ca?: string;
 }
 
-const TIMEOUT_MS = 180_000;
+/** Connecting (and the TLS handshake) may take this long before the agent counts as unreachable. */
+const CONNECT_TIMEOUT_MS = 15_000;
+/** A POST that does not say how long its work takes (a mesh round, a trace) may be silent this long. */
+const DEFAULT_POST_WAIT_MS = 180_000;
+
+export interface CallOptions {
+  /** How long the answer may send nothing once the request is written (default: LIMITS.agentAnswerWait for GET). */
+  waitMs?: number;
+}
 
 /** A non-2xx answer: its status and the agent's own error code, for callers that retry (409, 429). */
 export class AgentAnswerError extends PodpathError {
@@ -27,17 +35,35 @@ export class AgentAnswerError extends PodpathError {
 
 export class AgentApi {
   private readonly base: string;
+  /**
+   * Set by the first answer that stalled: the agent is there (it took the connection) but its
+   * answers do not arrive, so asking it again would only wait as long once more.
+   */
+  private stalled?: PodpathError;
 
   constructor(private readonly host: string, private readonly port: number, private readonly token: string, private readonly tlsOptions?: AgentTlsOptions) {
     this.base = `${tlsOptions ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
-  async get<T>(path: string): Promise<T> {
-    return this.call<T>('GET', path);
+  async get<T>(path: string, o: CallOptions = {}): Promise<T> {
+    return this.call<T>('GET', path, undefined, o.waitMs ?? LIMITS.agentAnswerWait.value * 1000);
   }
 
-  async post<T>(path: string, body: unknown): Promise<T> {
-    return this.call<T>('POST', path, body);
+  async post<T>(path: string, body: unknown, o: CallOptions = {}): Promise<T> {
+    return this.call<T>('POST', path, body, o.waitMs ?? DEFAULT_POST_WAIT_MS);
+  }
+
+  /** The stall that made this client stop asking, if any. */
+  get stall(): PodpathError | undefined {
+    return this.stalled;
+  }
+
+  private stallError(method: string, path: string, waitMs: number, bytes: number): PodpathError {
+    const what = bytes > 0 ? `began its answer to ${method} ${path} (${bytes} bytes) and then sent nothing for ${waitMs / 1000} s` : `took the connection but sent no byte of its answer to ${method} ${path} in ${waitMs / 1000} s`;
+    // The request is small and got through; a large answer that never arrives is what a path
+    // that drops full-size segments does to TCP (an MTU below the nodes' own, seed 003 / kb 5).
+    this.stalled = new PodpathError('E_AGENT_STALLED', `the agent at ${this.base} ${what}: are full-size packets from it lost on the way (a path MTU below the nodes' MTU)? The size sweep of podpath probe measures it`);
+    return this.stalled;
   }
 
   private unreachable(e: unknown): PodpathError {
@@ -53,7 +79,7 @@ export class AgentApi {
         // With a pin the fingerprint is the check (a self-signed certificate has no chain).
         rejectUnauthorized: o.fingerprint256 === undefined, ca: o.ca,
       });
-      const timer = setTimeout(() => socket.destroy(new Error('TIMEOUT')), TIMEOUT_MS);
+      const timer = setTimeout(() => socket.destroy(Object.assign(new Error('TIMEOUT'), { code: 'TIMEOUT' })), CONNECT_TIMEOUT_MS);
       socket.once('secureConnect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
@@ -77,10 +103,13 @@ export class AgentApi {
     });
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: string, path: string, body: unknown, waitMs: number): Promise<T> {
+    if (this.stalled) throw this.stalled;
     const socket = this.tlsOptions ? await this.connectTls(this.tlsOptions) : undefined;
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      let size = 0;
+      let connected = socket !== undefined;
       const req = http.request({
         host: this.host, port: this.port, method, path,
         // No agent with createConnection: an agent would open a plain connection of its own.
@@ -92,7 +121,6 @@ export class AgentApi {
       }, (res) => {
         // A peer is hostile input too: its answer is read up to a limit.
         const chunks: Buffer[] = [];
-        let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
           if (size > LIMITS.agentAnswer.value) {
@@ -103,10 +131,21 @@ export class AgentApi {
           chunks.push(c);
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (e) => reject(this.unreachable(e)));
+        res.on('error', (e) => reject(this.stalled ?? (e instanceof PodpathError ? e : this.unreachable(e))));
       });
-      req.setTimeout(TIMEOUT_MS, () => req.destroy(Object.assign(new Error('TIMEOUT'), { code: 'TIMEOUT' })));
-      req.on('error', (e) => reject(this.unreachable(e)));
+      // Until connected the wait is the connect timeout; then the answer's own wait (no byte for that long).
+      req.setTimeout(connected ? waitMs : CONNECT_TIMEOUT_MS, () => {
+        req.destroy(connected ? this.stallError(method, path, waitMs, size) : Object.assign(new Error('TIMEOUT'), { code: 'TIMEOUT' }));
+      });
+      req.on('socket', (s) => {
+        const onConnect = () => {
+          connected = true;
+          req.setTimeout(waitMs);
+        };
+        if (connected || !s.connecting) onConnect();
+        else s.once('connect', onConnect);
+      });
+      req.on('error', (e) => reject(this.stalled ?? (e instanceof PodpathError ? e : this.unreachable(e))));
       req.end(payload);
     });
     if (status === 401) throw new PodpathError('E_AGENT_UNAUTHORIZED', `the agent at ${this.base} refused the token`);

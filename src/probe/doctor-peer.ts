@@ -36,12 +36,15 @@ export async function checkPeer(local: NodeFacts, o: PeerCheckOptions): Promise<
     peerFacts = parseFacts(await api.get<unknown>('/v1/facts'), `the facts of ${o.peer}`);
   } catch (e) {
     peerFactsError = e instanceof Error ? e.message : String(e);
+    // No agent, or one that refuses us: nothing to measure. An agent whose answers stall is there:
+    // the probes still run (they are UDP to its responder), only its side is missing.
     if ((e as { code?: string }).code === 'E_AGENT_UNREACHABLE' || (e as { code?: string }).code === 'E_AGENT_UNAUTHORIZED') throw e;
   }
   const mine = overlayAddresses(local);
   const theirs = overlayAddresses(peerFacts);
   const report = await probePeer({
     ...o,
+    api,
     source: o.source ?? mine.underlay,
     overlaySource: o.overlaySource ?? mine.overlay,
     peerOverlay: o.peerOverlay ?? theirs.overlay,
@@ -50,7 +53,7 @@ export async function checkPeer(local: NodeFacts, o: PeerCheckOptions): Promise<
     peerOverlaySource: o.peerOverlay && theirs.overlay && o.peerOverlay !== theirs.overlay ? theirs.overlay : undefined,
   });
   // Judge the peer on what it looks like after the probes: its counters now include them.
-  if (peerFacts) {
+  if (peerFacts && !api.stall) {
     try {
       peerFacts = parseFacts(await api.get<unknown>('/v1/facts'), `the facts of ${o.peer}`);
     } catch {

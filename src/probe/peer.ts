@@ -38,6 +38,8 @@ export interface PeerProbeOptions {
   reverse?: boolean;
   /** Talk to the peer's API over TLS (pinned or verified). */
   tls?: AgentTlsOptions;
+  /** The client to use (doctor --peer shares one, so a stalled agent is not asked again). */
+  api?: AgentApi;
   /** Called around each echo direction (not the rate ramp): e.g. kernel drop tracing on both nodes. */
   window?: ProbeWindowHooks;
 }
@@ -83,9 +85,14 @@ export interface PeerProbeReport {
 }
 
 export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
-  const api = new AgentApi(o.peer, o.apiPort, o.token, o.tls);
+  const api = o.api ?? new AgentApi(o.peer, o.apiPort, o.token, o.tls);
   const report: PeerProbeReport = { schemaVersion: PEER_PROBE_REPORT_VERSION, peer: o.peer, startedAt: new Date().toISOString(), directions: [], errors: [] };
-  await api.get('/v1/counters'); // fails early, with a clear error, when there is no agent
+  // Fails early, with a clear error, when there is no agent. An agent whose answers stall is
+  // there: this node's probes to it still run, without its counters and without its side.
+  await api.get('/v1/counters').catch((e: unknown) => {
+    if (!api.stall) throw e;
+  });
+  if (api.stall) report.errors.push(api.stall.message);
 
   const reverse = o.reverse !== false && o.source !== undefined;
   const localAddrs = [o.source, o.overlaySource].filter((a): a is string => !!a);
@@ -113,7 +120,7 @@ export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
     for (const p of paths) {
       // A to B: we send, the peer's agent answers.
       report.directions.push(await measured('local', p.label, () => runProbeSuite(o.key, request(p.remote, p.local, p.label, false)), api, o.peer, addrs, watch(report.directions.length, 'local', p.label)));
-      if (reverse && p.local && responder) {
+      if (reverse && p.local && responder && !api.stall) {
         const local = responder;
         report.directions.push(await measured('peer', p.label, async () => {
           // Our own responder counts what arrived here: the peer's tally request may be lost on
@@ -144,11 +151,16 @@ async function measured(
   sender: 'local' | 'peer', label: 'underlay' | 'overlay', run: () => Promise<ProbeSuiteResult>, api: AgentApi, peerAddress: string, addrs: NodeAddresses,
   watch?: { hooks: ProbeWindowHooks; info: ProbeWindowInfo },
 ): Promise<DirectionReport> {
-  const snap = async () => Promise.all([readCounters(), api.get<CounterSnapshot>('/v1/counters')]);
+  // The peer's counters are missing (undefined) once its answers stall: the direction is still measured.
+  const peerCounters = () => (api.stall ? Promise.resolve(undefined) : api.get<CounterSnapshot>('/v1/counters').catch((e: unknown) => {
+    if (api.stall) return undefined;
+    throw e;
+  }));
+  const snap = async () => Promise.all([readCounters(), peerCounters()]);
   await watch?.hooks.open(watch.info);
   let result: ProbeSuiteResult;
   let seconds: number;
-  let localBefore: CounterSnapshot, remoteBefore: CounterSnapshot, localAfter: CounterSnapshot, remoteAfter: CounterSnapshot;
+  let localBefore: CounterSnapshot, remoteBefore: CounterSnapshot | undefined, localAfter: CounterSnapshot, remoteAfter: CounterSnapshot | undefined;
   try {
     [localBefore, remoteBefore] = await snap();
     await watch?.hooks.begin(watch.info);
@@ -160,11 +172,11 @@ async function measured(
     await watch?.hooks.close(watch.info);
   }
   const localDelta = diffCounters(localBefore, localAfter);
-  const remoteDelta = diffCounters(remoteBefore, remoteAfter);
+  const remoteDelta = remoteBefore && remoteAfter ? diffCounters(remoteBefore, remoteAfter) : undefined;
   const [from, to] = sender === 'local' ? ['this node', peerAddress] : [peerAddress, 'this node'];
   const devices = {
     local: devicesOf(localAfter, localDelta, label, addrs.local),
-    peer: devicesOf(remoteAfter, remoteDelta, label, addrs.peer),
+    peer: remoteAfter && remoteDelta ? devicesOf(remoteAfter, remoteDelta, label, addrs.peer) : {},
   };
   return { from, to, label, sender, result, devices, localDelta, peerDelta: remoteDelta, seconds };
 }

@@ -29,6 +29,7 @@ export const LIMITS = {
   agentConnectionsPerSource: { code: 'E_TOO_MANY_CONNECTIONS', value: 8, unit: 'connections', what: 'open API connections from one address (IPv6: one /64); more are closed at once' },
   agentConnections: { code: 'E_TOO_MANY_CONNECTIONS', value: 256, unit: 'connections', what: 'open API connections in all' },
   agentUnauthorizedLogLines: { code: 'E_UNAUTHORIZED', value: 10, unit: 'lines', what: 'log lines per minute about refused (unauthenticated) requests; then one "suppressed" line' },
+  agentAnswerWait: { code: 'E_AGENT_STALLED', value: 30, unit: 'seconds', what: "how long a peer agent's answer may send nothing once the request is sent (GET routes; a POST waits the work it asked for plus this); after one stall the same agent is not asked again in that run" },
   agentAnswer: { code: 'E_AGENT_ANSWER', value: 64 * 1024 * 1024, unit: 'bytes', what: "a peer agent's API answer (doctor --peer, probe)" },
   agentProbeRequestBytes: { code: 'E_PROBE_BUDGET', value: 128 * 1024 * 1024, unit: 'bytes', what: 'bytes one POST /v1/probe may send (its planned worst case; 429)' },
   agentProbeMinuteBytes: { code: 'E_PROBE_BUDGET_MINUTE', value: 256 * 1024 * 1024, unit: 'bytes', what: 'bytes all POST /v1/probe requests may send in any 60 s (429)' },

@@ -43,10 +43,12 @@ describe('regular expressions in src/ (ReDoS)', () => {
   });
 
   it('none backtracks super-linearly', async () => {
-    const results = await pool(all, 2, (r) => check(r.source, r.flags, { timeout: 60_000 }));
+    // The same pattern written in several places is checked once (about one in six is a repeat).
+    const unique = [...new Map(all.map((r) => [`${r.flags}/${r.source}`, r])).values()];
+    const results = await pool(unique, 2, (r) => check(r.source, r.flags, { timeout: 60_000 }));
     const problems: string[] = [];
     results.forEach((res: Diagnostics, i) => {
-      const r = all[i]!;
+      const r = unique[i]!;
       const where = `${r.file}:${r.line} /${r.source}/${r.flags}`;
       if (res.status === 'unknown') problems.push(`${where}: recheck could not decide (${res.error.kind})`);
       if (res.status === 'vulnerable') {

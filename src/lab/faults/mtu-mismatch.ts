@@ -1,6 +1,8 @@
 // kb 5: the nodes' eth0 says --mtu (1500) and flannel derives 1450 from it, but the underlay path
 // carries less: frames above --path-mtu are dropped on the way (a veth drops frames larger than
-// the MTU of the device that receives them).
+// the MTU of the device that receives them). The nodes' eth0 stop building large (GSO) TCP
+// packets meanwhile: a veth lets a GSO packet past any MTU, so with them TCP would cross or not
+// by timing; on a real path every full-size segment is lost, and so it is here.
 import { intOption } from './common.js';
 import type { FaultDef } from './types.js';
 
@@ -16,6 +18,9 @@ export const mtuMismatch: FaultDef = {
   async inject({ plan, peer, options }, tx) {
     const pathMtu = options['path-mtu'] ? intOption(options, 'path-mtu', 576, 9000) : plan.options.mtu - 50;
     const mtu = String(plan.options.mtu);
+    for (const n of plan.nodes) {
+      await tx.do({ ns: n.ns, argv: ['ethtool', '-K', 'eth0', 'tso', 'off', 'gso', 'off'] }, { ns: n.ns, argv: ['ethtool', '-K', 'eth0', 'tso', 'on', 'gso', 'on'] });
+    }
     if (plan.switchNs) {
       for (const n of plan.nodes) {
         await tx.do({ ns: plan.switchNs, argv: ['ip', 'link', 'set', n.switchPort!, 'mtu', String(pathMtu)] }, { ns: plan.switchNs, argv: ['ip', 'link', 'set', n.switchPort!, 'mtu', mtu] });

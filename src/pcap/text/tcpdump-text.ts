@@ -87,7 +87,28 @@ export function parseTcpdumpText(lines: Line[]): TextCapture {
   return { packets, lines: at, linkType };
 }
 
-const IP_HEADER = /^\((tos [^)]{0,200}?(?:\([^)]{0,40}\)[^)]{0,200}?){0,3})\) /;
+/**
+ * The IP header tcpdump -v prints in parentheses, `(tos 0x0, ttl 64, ..., proto UDP (17), length 78) `,
+ * which holds up to three parenthesised parts of its own: its body and its whole length, or
+ * undefined. A scan, not a regex: a nested lazy pattern took 8 s to prove linear.
+ */
+export function ipHeaderOf(s: string): { body: string; length: number } | undefined {
+  if (!s.startsWith('(tos ')) return undefined;
+  let nested = 0;
+  const end = Math.min(s.length, 1000);
+  for (let i = 1; i < end; i++) {
+    const c = s[i];
+    if (c === '(') {
+      if (++nested > 3) return undefined;
+      const close = s.indexOf(')', i + 1);
+      if (close < 0 || close - i - 1 > 40 || s.slice(i + 1, close).includes('(')) return undefined;
+      i = close;
+    } else if (c === ')') {
+      return s[i + 1] === ' ' ? { body: s.slice(1, i), length: i + 2 } : undefined;
+    }
+  }
+  return undefined;
+}
 
 /** One packet's description: [ethernet] [IP|IP6] [(header)] SRC > DST: payload [inner packet]. */
 export function parseLayers(text: string): PacketLayers | undefined {
@@ -108,9 +129,9 @@ export function parseLayers(text: string): PacketLayers | undefined {
   } else if (!eth) return undefined;
   if (/^ARP\b/.test(s)) return undefined;
   const header: { ttl?: number; id?: number; offset?: number; flags?: string; proto?: number; length?: number; bad?: ChecksumVerdict } = {};
-  const h = IP_HEADER.exec(s);
+  const h = ipHeaderOf(s);
   if (h) {
-    const body = h[1]!;
+    const body = h.body;
     const num = (re: RegExp): number | undefined => {
       const m = re.exec(body);
       return m ? Number(m[1]) : undefined;
@@ -123,7 +144,7 @@ export function parseLayers(text: string): PacketLayers | undefined {
     header.length = num(/\blength (\d+)/) ?? num(/\bpayload length: (\d+)/);
     const bad = /\bbad cksum ([0-9a-f]{1,4}) \(->([0-9a-f]{1,4})\)!/.exec(body);
     if (bad) header.bad = { status: 'bad', got: parseInt(bad[1]!, 16), expected: parseInt(bad[2]!, 16), cause: 'unknown' };
-    s = s.slice(h[0].length);
+    s = s.slice(h.length);
   }
   const addr = /^(\S{1,300}) > (\S{1,300}): ?/.exec(s);
   if (!addr) return undefined;

@@ -12,6 +12,15 @@ export interface NmConnection {
 }
 
 /** `NAME  UUID  TYPE  DEVICE` table: columns start where the header's words do (names hold spaces). */
+/** A connection row split at its UUID: [line, name, uuid, type, device?], or undefined. */
+function byUuid(line: string): [string, string, string, string, string | undefined] | undefined {
+  const u = /\s([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?=\s)/.exec(line);
+  if (!u || u.index < 1 || u.index > 200) return undefined;
+  const rest = line.slice(u.index + u[0].length).trim().split(/\s+/);
+  if (rest.length < 1 || rest.length > 2 || rest.some((x) => x === '' || x.length > 64)) return undefined;
+  return [line, line.slice(0, u.index), u[1]!, rest[0]!, rest[1]];
+}
+
 export function parseNmcliConnections(text: string): NmConnection[] {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const h = lines.findIndex((l) => /^NAME +UUID +TYPE +DEVICE/.test(l));
@@ -22,7 +31,7 @@ export function parseNmcliConnections(text: string): NmConnection[] {
   for (const line of lines.slice(h + 1)) {
     const cut = (i: number): string => line.slice(cols[i]!, i + 1 < cols.length ? cols[i + 1] : undefined).trim();
     // A row shorter than the header (trailing padding trimmed) still has its fields by the UUID.
-    const m = /^(.{1,200}?)\s+([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\s+(\S{1,64})\s+(\S{1,64})?\s*$/.exec(line);
+    const m = byUuid(line);
     const name = m ? m[1]!.trim() : cut(0);
     if (!name) continue;
     const device = m ? m[4] : cut(3);

@@ -117,6 +117,17 @@ export function bareCommand(line: string): PromptLine | undefined {
 }
 
 /** Strips what runs a command without changing what it prints: sudo, time, watch, env assignments, `kubectl exec ... --`. */
+/** What follows ` -- ` in `kubectl|oc|docker|crictl|nerdctl|podman ... -- CMD` (within 500 characters, no pipe before it). */
+function execTail(c: string): string | undefined {
+  const tool = /^(?:kubectl|oc|docker|crictl|nerdctl|podman)\s/.exec(c);
+  if (!tool) return undefined;
+  const rest = c.slice(tool[0].length);
+  const at = rest.search(/\s--\s/);
+  if (at < 0 || at > 501 || rest.slice(0, at).includes('|')) return undefined;
+  const tail = rest.slice(at + 3).trimStart();
+  return /[\n\r\u2028\u2029]/.test(tail) ? undefined : tail;
+}
+
 export function unwrap(command: string): string {
   let c = command.trim();
   for (let i = 0; i < 8; i++) {
@@ -125,8 +136,8 @@ export function unwrap(command: string): string {
       .replace(/^time\s+/, '')
       .replace(/^watch(?:\s+-\S+)*\s+/, '')
       .replace(/^(?:[A-Z_][A-Z0-9_]{0,64}=\S{0,256}\s+)/, '');
-    const exec = /^(?:kubectl|oc|docker|crictl|nerdctl|podman)\s[^|]{0,500}?\s--\s+(.*)$/.exec(c);
-    if (exec && /\bexec\b/.test(c.slice(0, c.length - exec[1]!.length))) c = exec[1]!;
+    const inner = execTail(c);
+    if (inner !== undefined && /\bexec\b/.test(c.slice(0, c.length - inner.length))) c = inner;
     if (c === before) break;
   }
   return c;
