@@ -133,18 +133,19 @@ export class AgentApi {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', (e) => reject(this.stalled ?? (e instanceof PodpathError ? e : this.unreachable(e))));
       });
-      // Until connected the wait is the connect timeout; then the answer's own wait (no byte for that long).
-      req.setTimeout(connected ? waitMs : CONNECT_TIMEOUT_MS, () => {
-        req.destroy(connected ? this.stallError(method, path, waitMs, size) : Object.assign(new Error('TIMEOUT'), { code: 'TIMEOUT' }));
-      });
+      // Node starts a request's timeout only once its socket is connected: the connect has its own
+      // timer (a SYN-ACK that never comes would otherwise wait for the kernel, about 130 s).
+      const connectTimer = connected ? undefined : setTimeout(() => req.destroy(Object.assign(new Error('TIMEOUT'), { code: 'TIMEOUT' })), CONNECT_TIMEOUT_MS);
+      req.setTimeout(waitMs, () => req.destroy(this.stallError(method, path, waitMs, size)));
       req.on('socket', (s) => {
         const onConnect = () => {
           connected = true;
-          req.setTimeout(waitMs);
+          clearTimeout(connectTimer);
         };
         if (connected || !s.connecting) onConnect();
         else s.once('connect', onConnect);
       });
+      req.on('close', () => clearTimeout(connectTimer));
       req.on('error', (e) => reject(this.stalled ?? (e instanceof PodpathError ? e : this.unreachable(e))));
       req.end(payload);
     });

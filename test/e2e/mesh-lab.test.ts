@@ -171,6 +171,11 @@ describe.skipIf(skip)('podpath mesh in a two-subnet lab', () => {
       const m = await mesh();
       expect(m.findings[0]).toMatchObject({ ruleId: 'mesh-node', messageId: 'reach' });
       expect(m.findings[0]!.message).toMatch(/^n2 is the broken node: .*planes without failures: host->host$/);
+      // n2's pod agent cannot answer the coordinator (its SYN-ACKs die at n1): given up after the
+      // coordinator's own connect timeout, not the kernel's two minutes.
+      expect(m.errors.map((e) => `${e.where} ${e.code} ${e.message}`)).toEqual([
+        expect.stringMatching(/^n2\/pod 10\.244\.2\.2:7947 E_AGENT_UNREACHABLE no answer from the agent at http:\/\/10\.244\.2\.2:7947 \(TIMEOUT\)/),
+      ]);
     } finally {
       await healFaults(LAB, 'bad-udp-checksum');
     }
