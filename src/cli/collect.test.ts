@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NodeFacts } from '../evidence/node-facts.js';
+import { podpathArgs } from '../../test/helpers/podpath.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SOS = path.join(REPO, 'test/fixtures/bundles/sos-4.0-netns');
@@ -14,7 +15,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function podpath(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(path.join(REPO, 'node_modules/.bin/tsx'), [path.join(REPO, 'src/cli/main.ts'), ...args], { cwd: REPO, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...podpathArgs(), ...args], { cwd: REPO, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

@@ -6,6 +6,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingRequirement } from '../../test/helpers/env.js';
+import { podpathArgs } from '../../test/helpers/podpath.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // Per process, so two test runs at once (several engineers share this host) never meet.
@@ -74,7 +75,7 @@ interface Report {
 }
 function doctorIn(ns: string, only: string): Promise<{ code: number; report: Report }> {
   return new Promise((resolve, reject) => {
-    execFile('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'doctor', '-o', 'json', '--only', only], { cwd: root }, (err, stdout, stderr) => {
+    execFile('ip', ['netns', 'exec', ns, process.execPath, ...podpathArgs(), 'doctor', '-o', 'json', '--only', only], { cwd: root }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 2) : 0;
       try {
         resolve({ code, report: JSON.parse(stdout) as Report });

@@ -11,6 +11,7 @@ import { makeFacts } from '../evidence/load-facts.js';
 import { reasonText } from './reasons.js';
 import { runRules } from './run-rules.js';
 import { defineRule } from './types.js';
+import { podpathArgs } from '../../test/helpers/podpath.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -27,7 +28,7 @@ function depth(text: string): number {
 function skipReasons(bundle: string, lang: 'en' | 'zh'): string[] {
   let out: string;
   try {
-    out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'doctor', '--from', bundle, '-o', 'json', '--lang', lang], { cwd: root, encoding: 'utf8' });
+    out = execFileSync(process.execPath, [...podpathArgs(), 'doctor', '--from', bundle, '-o', 'json', '--lang', lang], { cwd: root, encoding: 'utf8' });
   } catch (e) {
     out = (e as { stdout: string }).stdout;
   }
@@ -65,7 +66,7 @@ describe('skip reasons', () => {
   it('doctor\'s JSON gives the reasons as codes too, and they name what to collect to judge the rest', { timeout: 60_000 }, () => {
     let out: string;
     try {
-      out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'doctor', '--from', 'test/fixtures/bundles/sos-4.0-netns', '-o', 'json', '--lang', 'zh'], { cwd: root, encoding: 'utf8' });
+      out = execFileSync(process.execPath, [...podpathArgs(), 'doctor', '--from', 'test/fixtures/bundles/sos-4.0-netns', '-o', 'json', '--lang', 'zh'], { cwd: root, encoding: 'utf8' });
     } catch (e) {
       out = (e as { stdout: string }).stdout;
     }

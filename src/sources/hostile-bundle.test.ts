@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { podpathArgs } from '../../test/helpers/podpath.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const FIXTURE = path.join(ROOT, 'test/fixtures/bundles/sos-4.0-netns');
@@ -30,7 +31,7 @@ describe('doctor and diff on a bundle of hostile lines', () => {
     const junk = ['', `${' '.repeat(200_000)}x`, `${'\t'.repeat(200_000)}\r`, `${'a '.repeat(100_000)}\u2028`, `${'a='.repeat(100_000)}(`, `${'0.'.repeat(100_000)}\0`, ''].join('\n');
     for (const f of files(bundle)) appendFileSync(f, junk);
     const run = (args: string[]) =>
-      promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }).then(
+      promisify(execFile)(process.execPath, [...podpathArgs(), ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }).then(
         (r) => ({ code: 0, ...r }),
         (e: { code: number; stdout: string; stderr: string }) => e,
       );

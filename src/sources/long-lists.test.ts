@@ -17,6 +17,7 @@ import { parseBridgeFdb } from './fdb/parse.js';
 import { parseIpNeigh } from './neighbours/parse.js';
 import { walkIptables, walkNft } from '../rules/shared/kb-shared.js';
 import { maxOf, minOf, pushAll } from '../util/arrays.js';
+import { podpathArgs } from '../../test/helpers/podpath.js';
 
 const N = 150_000;
 const lines = (f: (i: number) => string): string => Array.from({ length: N }, (_, i) => f(i)).join('\n');
@@ -80,7 +81,7 @@ describe('doctor on a bundle with 150,000 matching dnf lines', () => {
     // of them is evidence of the finding (short lines: the whole log stays under the 8 MiB read limit).
     const log = `2025-08-07T01:34:25Z SUBDEBUG Installed: kernel-4.19.90-52.49.v2207.ky10.x86_64\n${lines((i) => `2025-08-07T01:34:25Z SUBDEBUG Upgraded: kernel-${i}`)}\n`;
     await writeFile(path.join(bundle, 'var/log/dnf.rpm.log'), log);
-    const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'doctor', '--from', bundle, '--no-color'], {
+    const run = await promisify(execFile)(process.execPath, [...podpathArgs(), 'doctor', '--from', bundle, '--no-color'], {
       cwd: ROOT, maxBuffer: 256 * 1024 * 1024,
     }).then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
     expect(run.stderr).not.toMatch(/E_INTERNAL|Maximum call stack/);

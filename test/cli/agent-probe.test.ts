@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { NODE_FACTS_SCHEMA_VERSION } from '../../src/evidence/node-facts.js';
+import { podpathArgs } from '../helpers/podpath.js';
 
 const run = promisify(execFile);
 const env = { ...process.env, PODPATH_KEY: 'agent-test-key-0123456789', PODPATH_TOKEN: 'agent-test-token-0123456789' };
-const cli = ['--import', 'tsx', 'src/cli/main.ts'];
+const cli = podpathArgs();
 let agent: ChildProcess;
 const PROBE_PORT = 27946;
 const API_PORT = 27947;

@@ -6,12 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderExplainText } from '../../src/report/rule-docs.js';
 import { ruleById } from '../../src/rules/index.js';
+import { podpathArgs } from '../helpers/podpath.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 function podpath(args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { ...process.env, NO_COLOR: '' } }, (err, stdout) => {
+    execFile(process.execPath, [...podpathArgs(), ...args], { cwd: root, env: { ...process.env, NO_COLOR: '' } }, (err, stdout) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 2) : 0, stdout });
     });
   });

@@ -22,6 +22,7 @@ import { TEXT_LABELS } from '../../src/report/text-labels.js';
 import { allRules } from '../../src/rules/index.js';
 import { findUntranslated } from '../helpers/untranslated.js';
 import { probeReport, type ProbeScenario } from '../fixtures/evidence/probes/load.js';
+import { podpathArgs } from '../helpers/podpath.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUNDLES = ['test/fixtures/bundles/seed000-kylin-52.49', 'test/fixtures/bundles/sos-4.0-netns'];
@@ -31,7 +32,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'ppr-zh-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function podpath(args: string[]): { stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', LANG: 'C', LC_ALL: '' }, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [...podpathArgs(), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', LANG: 'C', LC_ALL: '' }, maxBuffer: 64 << 20 });
   // Exit 1 (findings) and 3 (incomplete evidence) still print the report.
   if (r.status !== 0 && r.status !== 1 && r.status !== 3) throw new Error(`podpath ${args.join(' ')} exited ${String(r.status)}: ${r.stderr}`);
   return { stdout: r.stdout, stderr: r.stderr };

@@ -14,11 +14,12 @@ import { KUBE_OBJECTS_FILE } from '../../src/lab/kube-objects.js';
 import { labDown, labUp } from '../../src/lab/lifecycle.js';
 import { DEFAULT_OPTIONS, type LabOptions, type LabPlan } from '../../src/lab/topology.js';
 import type { ClusterDoctorReport } from '../../src/report/cluster-doctor-model.js';
+import { podpathArgs } from '../helpers/podpath.js';
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'bridge', 'iptables', 'ethtool'] });
 const pexec = promisify(execFile);
 const LAB = 'ppclrule';
-const CLI = [process.execPath, '--import', 'tsx', 'src/cli/main.ts'];
+const CLI = [process.execPath, ...podpathArgs()];
 
 /** Each node's facts, collected in its namespace, into a directory of `<node>.json`. */
 async function collectAll(plan: LabPlan): Promise<string> {

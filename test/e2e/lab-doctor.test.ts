@@ -8,6 +8,7 @@ import { FAULTS, injectFault } from '../../src/lab/faults/index.js';
 import { labDown, labUp } from '../../src/lab/lifecycle.js';
 import { DEFAULT_OPTIONS, type LabPlan } from '../../src/lab/topology.js';
 import { ping, sendUdp } from '../../src/lab/traffic.js';
+import { podpathArgs } from '../helpers/podpath.js';
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'tcpdump', 'ping', 'bridge', 'iptables', 'ethtool'] });
 const pexec = promisify(execFile);
@@ -20,7 +21,7 @@ interface DoctorJson {
 
 async function doctor(plan: LabPlan, node: string): Promise<DoctorJson> {
   const n = plan.nodes.find((x) => x.name === node)!;
-  const argv = ['netns', 'exec', n.ns, process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'doctor', '--root', n.root, '-o', 'json'];
+  const argv = ['netns', 'exec', n.ns, process.execPath, ...podpathArgs(), 'doctor', '--root', n.root, '-o', 'json'];
   // doctor exits non-zero when it has findings; its report is on stdout either way.
   const stdout = await pexec('ip', argv, { encoding: 'utf8', maxBuffer: 32 << 20 }).then(
     (r) => r.stdout,

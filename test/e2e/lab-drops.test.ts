@@ -13,6 +13,7 @@ import { missingRequirement } from '../helpers/env.js';
 import { healFaults, injectFault, type InjectRequest } from '../../src/lab/faults/index.js';
 import { labDown, labUp } from '../../src/lab/lifecycle.js';
 import { DEFAULT_OPTIONS, type LabPlan } from '../../src/lab/topology.js';
+import { podpathArgs } from '../helpers/podpath.js';
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'curl', 'unshare'] });
 const pexec = promisify(execFile);
@@ -21,7 +22,7 @@ const KEY = 'ppdr-probe-key-0123456789';
 const TOKEN = 'ppdr-api-token-0123456789';
 const ENV = { ...process.env, PODPATH_KEY: KEY, PODPATH_TOKEN: TOKEN };
 const PEER = '192.168.77.12';
-const cli = ['--import', 'tsx', 'src/cli/main.ts'];
+const cli = podpathArgs();
 
 interface FindingJson { ruleId: string; severity: string; messageId: string; message: string; evidence: { source: string; text: string }[] }
 interface DoctorJson { findings: FindingJson[]; peer?: { report?: { findings: FindingJson[] }; error?: string } }

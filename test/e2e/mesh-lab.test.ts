@@ -21,6 +21,7 @@ import { MeshMatrix, planeView } from '../../src/evidence/mesh-matrix.js';
 import { probeEvidenceOf } from '../../src/evidence/mesh-probe.js';
 import { placeLoss } from '../../src/rules/shared/loss-place.js';
 import { maxOf } from '../../src/util/arrays.js';
+import { podpathArgs } from '../helpers/podpath.js';
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'ping', 'curl'] });
 const pexec = promisify(execFile);
@@ -33,7 +34,7 @@ beforeAll(async () => {
   if (skip) return;
   if (await readState(LAB).catch(() => undefined)) await labDown(LAB);
   ({ plan } = (await labUp({ ...DEFAULT_OPTIONS, name: LAB, nodes: 4, pods: 1, subnets: 2 })).state);
-  await labAgentsUp(LAB, { podpath: [process.execPath, '--import', 'tsx', resolve('src/cli/main.ts')] });
+  await labAgentsUp(LAB, { podpath: [process.execPath, ...podpathArgs()] });
 });
 afterAll(async () => {
   if (!skip) await labDown(LAB);
@@ -47,7 +48,7 @@ async function mesh(args: string[] = ['-k', String(K), '--count', '5', '--sweep-
   const f = labAgentFiles(LAB);
   const n1 = plan.nodes[0]!;
   const { stdout } = await pexec('ip', [
-    'netns', 'exec', n1.ns, process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'mesh', '--agents', f.agents, '--token-file', f.token, '--json', ...args,
+    'netns', 'exec', n1.ns, process.execPath, ...podpathArgs(), 'mesh', '--agents', f.agents, '--token-file', f.token, '--json', ...args,
   ], { maxBuffer: 64 << 20, timeout: 170_000 }).catch((e: { stdout?: string; stderr?: string; code?: number }) => {
     // exit 1: some cell is short (or there are findings); exit 2: an agent could not be reached
     // (a node's fault can cut the coordinator off from its pod agent): the matrix is on stdout all the same

@@ -13,6 +13,7 @@ import { missingRequirement } from '../helpers/env.js';
 import { healFaults, injectFault, type InjectRequest } from '../../src/lab/faults/index.js';
 import { labDown, labUp } from '../../src/lab/lifecycle.js';
 import { DEFAULT_OPTIONS, type LabPlan } from '../../src/lab/topology.js';
+import { podpathArgs } from '../helpers/podpath.js';
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'tcpdump', 'ping'] });
 const pexec = promisify(execFile);
@@ -33,7 +34,7 @@ let plan: LabPlan;
 const children: ChildProcess[] = [];
 let agent: ChildProcess;
 
-const cli = ['--import', 'tsx', 'src/cli/main.ts'];
+const cli = podpathArgs();
 
 function startIn(ns: string, args: string[]): ChildProcess {
   const child = spawn('ip', ['netns', 'exec', ns, process.execPath, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });

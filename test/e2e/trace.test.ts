@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DropTrace, type DropRow } from '../../src/evidence/drop-trace.js';
 import { missingRequirement } from '../helpers/env.js';
+import { podpathArgs } from '../helpers/podpath.js';
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'iptables-legacy', 'iptables-legacy-save', 'ethtool', 'unshare'] });
 const NS = { a: 'pptr-a', r: 'pptr-r', b: 'pptr-b' } as const;
@@ -58,7 +59,7 @@ interface TraceRun { child: ChildProcess; ready: Promise<void>; done: Promise<{ 
 
 /** `podpath trace ARGS -o json`, in a namespace when given; `ready` once it says it is tracing. */
 function startTrace(args: string[], ns?: string): TraceRun {
-  const argv = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'trace', ...args, '-o', 'json'];
+  const argv = [process.execPath, ...podpathArgs(), 'trace', ...args, '-o', 'json'];
   const child = ns ? spawn('ip', ['netns', 'exec', ns, ...argv]) : spawn(argv[0]!, argv.slice(1));
   let stdout = '';
   let stderr = '';

@@ -1,9 +1,10 @@
 // Starts `podpath agent` as a user runs it (a separate process, real sockets on loopback) on ports
 // the kernel picks, and reads its JSON log lines: tests never collide on fixed ports.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { podpathArgs } from './podpath.js';
 
 export const AGENT_ENV = { ...process.env, PODPATH_KEY: 'hostile-test-key-0123456789', PODPATH_TOKEN: 'hostile-test-token-0123456789' };
-export const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+export const CLI = podpathArgs();
 
 export interface SpawnedAgent {
   child: ChildProcess;

@@ -1,8 +1,9 @@
-// Runs the real podpath CLI (the TypeScript sources, through tsx) as a child process, with a TMPDIR
+// Runs the real podpath CLI (the bundle built for the test run, see test/support/bundle-setup.ts) as a child process, with a TMPDIR
 // of its own and its peak memory read from the kernel (PODPATH_MAXRSS_FILE, written at exit).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { podpathArgs } from './podpath.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -29,7 +30,7 @@ export function runCli(args: string[], opts: { dir: string; timeoutMs?: number; 
   const tmpdir = path.join(dir, 'TMPDIR');
   mkdirSync(tmpdir, { recursive: true });
   const rssFile = path.join(dir, 'maxrss');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, [...podpathArgs(), ...args], {
     cwd: ROOT,
     env: { ...process.env, TMPDIR: tmpdir, PODPATH_MAXRSS_FILE: rssFile, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

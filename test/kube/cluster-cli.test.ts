@@ -1,4 +1,4 @@
-// `podpath cluster install | status | uninstall | facts` end to end: the real CLI (from source)
+// `podpath cluster install | status | uninstall | facts` end to end: the real CLI (the bundle built for the run)
 // against the loopback HTTPS API server, with --kubeconfig, --context and -n honoured.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,13 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putFixture, startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.js';
 import { missingRequirement } from '../helpers/env.js';
 import { parseToleration } from '../../src/cli/cluster.js';
+import { podpathArgs } from '../helpers/podpath.js';
 
 const root = join(__dirname, '../..');
 const TOKEN = 'cli-token-0123456789abcdef0123456789';
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+/** The TypeScript sources through tsx: podpath is then no .mjs file, so it has no bundle of its own to deploy. */
+const FROM_SOURCE = ['--import', 'tsx', 'src/cli/main.ts'];
+
+function run(args: string[], env: Record<string, string> = {}, podpath: string[] = podpathArgs()): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { ...process.env, KUBECONFIG: '/nonexistent', ...env } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...podpath, ...args], { cwd: root, env: { ...process.env, KUBECONFIG: '/nonexistent', ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });
@@ -140,7 +144,7 @@ describe.skipIf(missingRequirement({ tools: ['openssl'] }))('podpath cluster (CL
     const bad = await run(['cluster', 'status', '--kubeconfig', api.kubeconfig({ token: 'nope-nope-nope-nope-nope' })]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^podpath: E_KUBE_UNAUTHORIZED: .*Unauthorized\n$/);
-    const nob = await run(['cluster', 'install', '--kubeconfig', api.kubeconfig()]);
+    const nob = await run(['cluster', 'install', '--kubeconfig', api.kubeconfig()], {}, FROM_SOURCE);
     expect(nob.stderr).toMatch(/^podpath: E_USAGE: no bundle to deploy/);
     const ctx = await run(['cluster', 'status', '--kubeconfig', api.kubeconfig(), '--context', 'missing']);
     expect(ctx.stderr).toMatch(/^podpath: E_KUBE_CONFIG: no context "missing"/);

@@ -12,6 +12,7 @@ import { missingRequirement } from '../helpers/env.js';
 import { AGENT_ENV, spawnAgent, type SpawnedAgent } from '../helpers/agent.js';
 import { LAB, labNodeFacts, labNodeListText, NODE_A, NODE_B } from '../helpers/cluster-evidence.js';
 import type { ClusterDoctorReport } from '../../src/report/cluster-doctor-model.js';
+import { podpathArgs } from '../helpers/podpath.js';
 
 const root = join(__dirname, '../..');
 const TOKEN = 'cluster-doctor-token-0123456789abcdef';
@@ -19,7 +20,7 @@ const KUBE = join(root, 'test/fixtures/kube/api');
 
 function run(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { ...process.env, KUBECONFIG: '/nonexistent', LANG: 'C', LC_ALL: '', ...extraEnv }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...podpathArgs(), ...args], { cwd: root, env: { ...process.env, KUBECONFIG: '/nonexistent', LANG: 'C', LC_ALL: '', ...extraEnv }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });

@@ -8,13 +8,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKbNode } from '../fixtures/evidence/kb/load.js';
 import { seed000Pair } from '../fixtures/evidence/kb/seed000.js';
+import { podpathArgs } from '../helpers/podpath.js';
 
 const run = promisify(execFile);
 const SOS = 'test/fixtures/bundles/sos-4.0-netns';
 
 async function podpath(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout, stderr } = await run(process.execPath, [...podpathArgs(), ...args], { env: { ...process.env, NO_COLOR: '1' } });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };

@@ -11,6 +11,7 @@ import { runRules } from '../../src/engine/run-rules.js';
 import type { NodeFacts } from '../../src/evidence/node-facts.js';
 import { kbRules } from '../../src/rules/kb-rules.js';
 import { missingRequirement } from '../helpers/env.js';
+import { podpathArgs } from '../helpers/podpath.js';
 
 const run = promisify(execFile);
 const NS = { a: 'ppe2-la', b: 'ppe2-lb' } as const;
@@ -51,7 +52,7 @@ function setUpNode(ns: string, i: number, o: { underlayMtu: number; port: number
 }
 
 async function collectIn(ns: string): Promise<NodeFacts> {
-  const { stdout } = await run('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'collect', '--json'], { maxBuffer: 64 << 20 });
+  const { stdout } = await run('ip', ['netns', 'exec', ns, process.execPath, ...podpathArgs(), 'collect', '--json'], { maxBuffer: 64 << 20 });
   return parseFacts(JSON.parse(stdout), ns);
 }
 

@@ -11,6 +11,7 @@ import { analyzeJsonSchema } from '../../src/report/capture-json.js';
 import { diffJsonSchema } from '../../src/report/capture-diff-json.js';
 import { missingRequirement } from '../helpers/env.js';
 import { generateCapture } from '../../bench/gen-capture.js';
+import { podpathArgs } from '../helpers/podpath.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (name: string) => join(root, 'test/fixtures/pcap-analyze', name);
@@ -18,7 +19,7 @@ const fixture = (name: string) => join(root, 'test/fixtures/pcap-analyze', name)
 function podpath(args: string[], input?: Buffer) {
   // A fixed locale: the language follows LANG when --lang is not given.
   const env = { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANG: 'C' };
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root, input, env, encoding: 'buffer', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [...podpathArgs(), ...args], { cwd: root, input, env, encoding: 'buffer', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 
@@ -96,7 +97,7 @@ describe('podpath pcap (child process)', () => {
   });
 
   it.skipIf(missingRequirement({ tools: ['tcpdump'] }))('reads a live pipe: tcpdump -w - | podpath pcap analyze -', () => {
-    const cmd = `tcpdump -r ${fixture('synack-no-ack-client.pcap')} -w - 2>/dev/null | ${process.execPath} --import tsx ${join(root, 'src/cli/main.ts')} pcap analyze -`;
+    const cmd = `tcpdump -r ${fixture('synack-no-ack-client.pcap')} -w - 2>/dev/null | ${process.execPath} ${podpathArgs()[0]} pcap analyze -`;
     const r = spawnSync('sh', ['-c', cmd], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^ERROR 1 TCP handshake never completed/);
@@ -108,7 +109,7 @@ describe('podpath pcap (child process)', () => {
     // meets the closed pipe.
     const big = join(dir, 'big.pcap');
     generateCapture({ packets: 20_000, out: big, seed: 3, format: 'pcap' });
-    const cmd = `${process.execPath} --import tsx ${join(root, 'src/cli/main.ts')} pcap analyze --json ${big} | head -c 20 >/dev/null; echo "podpath exit \${PIPESTATUS[0]}" >&2`;
+    const cmd = `${process.execPath} ${podpathArgs()[0]} pcap analyze --json ${big} | head -c 20 >/dev/null; echo "podpath exit \${PIPESTATUS[0]}" >&2`;
     const r = spawnSync('bash', ['-c', cmd], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('podpath exit 1\n'); // findings, as without the pipe; no stack trace
   });

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { podpathArgs } from '../../helpers/podpath.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -19,7 +20,7 @@ export async function runPodpath(args: string[], opts: { input?: Buffer; timeout
   const dir = mkdtempSync(join(tmpdir(), 'pp-rss-'));
   const rssFile = join(dir, 'rss');
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--import', join(ROOT, 'test/pcap/helpers/report-rss.mjs'), join(ROOT, 'src/cli/main.ts'), ...args], {
+    const child = spawn(process.execPath, ['--import', join(ROOT, 'test/pcap/helpers/report-rss.mjs'), ...podpathArgs(), ...args], {
       cwd: ROOT,
       env: { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANG: 'C', PODPATH_TEST_RSS_FILE: rssFile, PODPATH_DEBUG: '' },
       stdio: ['pipe', 'pipe', 'pipe'],
