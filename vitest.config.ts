@@ -5,6 +5,10 @@ const define = { __PODPATH_VERSION__: JSON.stringify('0.0.0-test') };
 export default defineConfig({
   define,
   test: {
+    // vitest's default is CPUs - 1 workers (one, on CI's 2 cores) for all projects together; the unit
+    // files mostly wait on the processes and sockets they open. The e2e project stays one file at a
+    // time whatever this says (singleFork below); scripts/test.mjs runs it as a process of its own.
+    maxWorkers: 3,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [
@@ -16,7 +20,7 @@ export default defineConfig({
         define,
         // End-to-end tests build network namespaces and nftables tables on the one host kernel:
         // they run one file at a time so they never see each other's lab.
-        test: { name: 'e2e', globalSetup: ['test/support/bundle-setup.ts'], include: ['test/e2e/**/*.test.ts'], fileParallelism: false, testTimeout: 180_000, hookTimeout: 180_000 },
+        test: { name: 'e2e', globalSetup: ['test/support/bundle-setup.ts'], include: ['test/e2e/**/*.test.ts'], fileParallelism: false, poolOptions: { forks: { singleFork: true } }, testTimeout: 180_000, hookTimeout: 180_000 },
       },
     ],
   },

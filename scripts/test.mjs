@@ -1,0 +1,34 @@
+// `npm test`: the type check, the lint, the unit tests and the end-to-end tests, run at once as four
+// processes, each line of output prefixed with its job; exits non-zero if any job failed.
+// Why not one `vitest run`: vitest keeps one pool of (CPUs - 1) workers for every project, so on a
+// 2-core machine every file, unit and e2e, ran one after the other (29 min in CI). The unit tests
+// mostly wait on the processes they start, so they get more workers than cores (vitest.config.ts);
+// the e2e files share one kernel and stay one at a time, in their own process, beside them.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
+const jobs = [
+  { name: 'typecheck', argv: [bin('tsc'), '--noEmit', '-p', 'tsconfig.json'] },
+  { name: 'lint', argv: [bin('eslint'), '.'] },
+  { name: 'unit', argv: [bin('vitest'), 'run', '--project', 'unit'] },
+  { name: 'e2e', argv: [bin('vitest'), 'run', '--project', 'e2e'] },
+];
+const only = process.argv.slice(2);
+const chosen = only.length ? jobs.filter((j) => only.includes(j.name)) : jobs;
+const started = Date.now();
+
+const results = await Promise.all(chosen.map((job) => new Promise((resolve) => {
+  const t = Date.now();
+  const child = spawn(job.argv[0], job.argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } });
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${job.name}] ${line}\n`));
+  }
+  child.on('error', (e) => resolve({ job, code: 127, seconds: 0, error: e.message }));
+  child.on('close', (code, signal) => resolve({ job, code: code ?? (signal ? 128 : 1), seconds: Math.round((Date.now() - t) / 1000) }));
+})));
+
+process.stdout.write('\n');
+for (const r of results) process.stdout.write(`${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.job.name.padEnd(9)} ${r.seconds} s${r.code === 0 ? '' : ` (exit ${r.code}${r.error ? `: ${r.error}` : ''})`}\n`);
+process.stdout.write(`all jobs: ${Math.round((Date.now() - started) / 1000)} s\n`);
+process.exit(results.every((r) => r.code === 0) ? 0 : 1);
