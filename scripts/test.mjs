@@ -20,7 +20,7 @@ const started = Date.now();
 
 const results = await Promise.all(chosen.map((job) => new Promise((resolve) => {
   const t = Date.now();
-  const child = spawn(job.argv[0], job.argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } });
+  const child = spawn(job.argv[0], job.argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${job.name}] ${line}\n`));
   }
