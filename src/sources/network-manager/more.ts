@@ -14,7 +14,9 @@ export interface NmConnection {
 /** `NAME  UUID  TYPE  DEVICE` table: columns start where the header's words do (names hold spaces). */
 /** A connection row split at its UUID: [line, name, uuid, type, device?], or undefined. */
 function byUuid(line: string): [string, string, string, string, string | undefined] | undefined {
-  const u = /\s([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?=\s)/.exec(line);
+  // The name is at most 200 characters and its padding short: the UUID is near the start (a hostile
+  // 200k-character line is not searched to its end, once per line).
+  const u = /\s([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?=\s)/.exec(line.slice(0, 400));
   if (!u || u.index < 1 || u.index > 200) return undefined;
   const rest = line.slice(u.index + u[0].length).trim().split(/\s+/);
   if (rest.length < 1 || rest.length > 2 || rest.some((x) => x === '' || x.length > 64)) return undefined;
