@@ -4,9 +4,13 @@
 // fleet's array with its error entries). A mesh, `pcap analyze --json`, `pcap diff --json` and trace
 // JSON are the extension points: each adds an entry to INPUTS (recognise + load to a report part)
 // and a view in report/html/render.ts.
-import type { z } from 'zod';
+import { z } from 'zod';
+import type { Finding } from '../engine/types.js';
+import { MeshMatrix } from '../evidence/mesh-matrix.js';
+import { judgeMatrix } from './mesh.js';
+import type { MeshPart } from '../report/html/model.js';
 import type { Lang } from '../engine/types.js';
-import { DoctorReportSchema, FleetErrorSchema } from '../report/doctor-schema.js';
+import { DoctorReportSchema, FindingSchema, FleetErrorSchema } from '../report/doctor-schema.js';
 import { DOCTOR_REPORT_SCHEMA, type DoctorReport } from '../report/model.js';
 import { FLEET_ERROR_SCHEMA } from '../report/fleet.js';
 import type { HtmlReportInput, NodeEntry, ReportPart } from '../report/html/model.js';
@@ -25,7 +29,15 @@ export interface ReportSource {
 }
 
 /** What one input contributes. */
-type Loaded = { kind: 'doctor'; nodes: NodeEntry[] };
+type Loaded = { kind: 'doctor'; nodes: NodeEntry[] } | MeshLoaded;
+
+interface MeshLoaded {
+  kind: 'mesh';
+  from: string;
+  matrix: MeshMatrix;
+  /** The findings the document carries (the language they were written in is not recorded). */
+  findings?: Finding[];
+}
 
 interface InputKind {
   /** For messages: what this kind of result is. */
@@ -66,7 +78,40 @@ export const INPUTS: InputKind[] = [
     recognize: (doc) => Array.isArray(doc) && doc.length > 0 && doc.every(isDoctorDoc),
     load: (doc, from) => ({ kind: 'doctor', nodes: (doc as unknown[]).map((d, i) => parseDoctorDoc(d, from, `[${i}]`)) }),
   },
+  {
+    name: 'mesh matrix (podpath mesh -o FILE or --json)',
+    recognize: (doc) => doc !== null && typeof doc === 'object' && !Array.isArray(doc) && (doc as Record<string, unknown>).kind === 'mesh-matrix',
+    load: (doc, from) => loadMesh(doc, from),
+  },
 ];
+
+const MeshDocument = MeshMatrix.extend({ findings: z.array(FindingSchema).max(1000).optional() });
+
+function loadMesh(doc: unknown, from: string): MeshLoaded {
+  const r = MeshDocument.safeParse(doc);
+  if (!r.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}: not a valid mesh matrix: ${oneLine(describe(r.error))}`);
+  const { findings, ...matrix } = r.data;
+  const names = new Set([...matrix.nodes.map((n) => n.name), ...matrix.cells.flatMap((c) => [c.from, c.to])]);
+  const limit = LIMITS.htmlMeshNodes;
+  if (names.size > limit.value) throw new PodpathError(limit.code, `${oneLine(from)}: a mesh of ${names.size} nodes; the HTML report draws at most ${limit.value} (draw a --sample run or a part of the cluster)`);
+  return { kind: 'mesh', from, matrix, ...(findings ? { findings } : {}) };
+}
+
+/**
+ * The mesh part: the matrix judged again by this podpath's mesh rules, in both languages (the rules
+ * are pure functions of the matrix; the document does not say its findings' language). When the
+ * document's findings are not the ones judged now (another version's rules), they are shown as
+ * they are, in one language; a matrix too large for the rules shows the document's findings, if any.
+ */
+export function meshPartOf(l: MeshLoaded, lang: Lang): MeshPart {
+  const base = { kind: 'mesh' as const, from: l.from, matrix: l.matrix, lang };
+  if (l.matrix.nodes.length > LIMITS.meshRuleNodes.value) return { ...base, ...(l.findings ? { findings: l.findings } : {}) };
+  const main = judgeMatrix(l.matrix, lang);
+  const other = judgeMatrix(l.matrix, lang === 'en' ? 'zh' : 'en');
+  const same = (a: readonly Finding[], b: readonly Finding[]) => a.length === b.length && a.every((f, i) => f.ruleId === b[i]!.ruleId && f.messageId === b[i]!.messageId && f.evidence.length === b[i]!.evidence.length);
+  if (l.findings && !same(l.findings, main)) return { ...base, lang: l.findings.some((f) => /[\u4e00-\u9fff]/.test(f.message)) ? 'zh' : 'en', findings: l.findings };
+  return { ...base, findings: main, translation: other };
+}
 
 /** Results podpath writes that the HTML report cannot draw yet: said plainly rather than "unknown". */
 const NOT_YET: { test: (doc: Record<string, unknown>) => boolean; what: string }[] = [
@@ -126,10 +171,11 @@ export function joinNodes(nodes: readonly NodeEntry[], lang: Lang): NodeEntry[] 
 
 export function buildHtmlReportInput(sources: readonly ReportSource[], opts: { lang?: Lang; now?: Date } = {}): HtmlReportInput {
   const loaded = sources.map(loadReportSource);
-  const doctorNodes = loaded.filter((l) => l.kind === 'doctor').flatMap((l) => l.nodes);
+  const doctorNodes = loaded.flatMap((l) => (l.kind === 'doctor' ? l.nodes : []));
   const first = doctorNodes.find((n): n is Extract<NodeEntry, { report: unknown }> => !isUnreadable(n));
   const lang = opts.lang ?? first?.report.lang ?? 'en';
   const parts: ReportPart[] = doctorNodes.length > 0 ? [{ kind: 'doctor', nodes: joinNodes(doctorNodes, lang) }] : [];
+  for (const l of loaded) if (l.kind === 'mesh') parts.push(meshPartOf(l, lang));
   return { lang, parts, generatedAt: (opts.now ?? new Date()).toISOString(), version: VERSION };
 }
 

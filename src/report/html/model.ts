@@ -6,7 +6,8 @@
 //   'pcap-diff'   two captures (pcap diff --json): loss over time;
 //   'trace'       kernel drops (podpath trace JSON): drops by reason and place over time;
 //   'node-diff'   two nodes' facts (podpath diff JSON): the differences side by side.
-import type { Lang } from '../../engine/types.js';
+import type { Finding, Lang } from '../../engine/types.js';
+import type { MeshMatrix } from '../../evidence/mesh-matrix.js';
 import type { DoctorReport } from '../model.js';
 
 /** One node's doctor report, and the same run's report in the other language when there is one. */
@@ -34,8 +35,22 @@ export interface DoctorPart {
   nodes: NodeEntry[];
 }
 
+/** A mesh matrix and the mesh rules' findings over it. */
+export interface MeshPart {
+  kind: 'mesh';
+  /** The file or run it came from. */
+  from: string;
+  matrix: MeshMatrix;
+  /** The findings' language. */
+  lang: Lang;
+  /** The mesh rules' findings; undefined: the matrix was not judged (too large). */
+  findings?: Finding[];
+  /** The same findings in the other language, when there. */
+  translation?: Finding[];
+}
+
 /** A part of the report. Add a kind: see the list at the top of this file. */
-export type ReportPart = DoctorPart;
+export type ReportPart = DoctorPart | MeshPart;
 
 export interface HtmlReportInput {
   /** The document's language (the other one is a click away). */
