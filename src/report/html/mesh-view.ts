@@ -287,7 +287,8 @@ function detailView(d: Detail, id: string): SafeHtml {
     ? html`<p>${tr(mw('placeEvidence'))}:</p><ul class="evidence">${d.place.evidence.map((l) => html`<li><code>${show(l.text)}</code></li>`)}</ul>`
     : '';
   const err = c.error ? html`<p><code>${show(c.error.code, 64)}: ${show(c.error.message)}</code></p>` : '';
-  return html`<div id="${id}" class="pair-detail" hidden>${err}${why}${tries}${steps}${countersTable(c)}</div>`;
+  const refused = c.refused.length === 0 ? '' : html`<ul class="evidence">${c.refused.map((r) => html`<li><code>${show(r.probe, 16)}: ${show(r.code, 64)}: ${show(r.message)}</code></li>`)}</ul>`;
+  return html`<div id="${id}" class="pair-detail" hidden>${err}${refused}${why}${tries}${steps}${countersTable(c)}</div>`;
 }
 
 function legend(probe: Probe): SafeHtml {
@@ -354,9 +355,9 @@ export function meshView(part: MeshPart, prefix: string, ids: Ids): { summary: S
       const title = { en: `${g.plane}: ${mw(PROBE_WORD[pr]).en}`, zh: `${g.plane}:${mw(PROBE_WORD[pr]).zh}` };
       const map = meshMap({ id: `${anchor}-p${gi}-${pr}`, lang: part.lang, title, desc: mw('mapDesc'), names: layout.names, order: layout.order, groupStarts: layout.groupStarts, marks, fill: (i, j) => FILLS[pr](g.cells[i * n + j]) });
       const drawn = marks.length === 0 ? '' : html`<ul class="drawn">${marks.map((mk) => html`<li>${tr(mk.label)}</li>`)}</ul>`;
-      return html`<figure class="mesh-fig" data-probe="${pr}"><figcaption>${tr(title)}</figcaption><div class="scroll">${map}</div>${legend(pr)}${drawn}<div class="cell-detail" aria-live="polite"></div></figure>`;
+      return html`<figure class="mesh-fig" data-probe="${pr}"><figcaption>${tr(title)}</figcaption><div class="scroll">${map}</div>${legend(pr)}${drawn}<div class="cell-detail" aria-live="polite"><p class="hint">${tr(w('cellHint'))}</p></div></figure>`;
     });
-    return html`<section class="mesh-plane" data-plane="${g.plane}" data-cells="${records.join(';')}" aria-labelledby="${anchor}-pl${gi}">${heading(3, tr(fill(mw('planeHeading'), { plane: g.plane })), `${anchor}-pl${gi}`)}${figures}</section>`;
+    return html`<section class="mesh-plane" data-plane="${g.plane}" data-cells="${records.join(';')}" aria-labelledby="${anchor}-pl${gi}">${heading(3, tr(fill(mw('planeHeading'), { plane: g.plane })), `${anchor}-pl${gi}`)}<div class="mesh-figs">${figures}</div></section>`;
   });
   const summary = meshSummary(part, anchor, short, total, layout.grids.length);
   const findings = (part.findings ?? []).map((f, i) => findingView(f, twin(f, i, part.translation), part.lang, `${anchor}-f${i}`, 3, ids));

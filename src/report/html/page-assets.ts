@@ -98,13 +98,17 @@ svg.mesh-map:focus-visible{outline:3px solid #e8a200;outline-offset:2px}
 ul.legend,ul.drawn{list-style:none;padding:0;margin:.3rem 0;font-size:.85rem;display:flex;flex-wrap:wrap;gap:.2rem 1.2rem}
 ul.drawn li::before{content:"▭ ";font-weight:700}
 .pair-dl{margin:.3rem 0}.pair-dl>div{display:flex;gap:.6rem}.pair-dl dt{color:var(--muted);min-width:16rem}.pair-dl dd{margin:0;font-weight:600}
-table.counters{font-size:.8rem}
+ul.counters{font-size:.8rem;padding-left:1.2rem}
+.mesh-figs{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:flex-start}
+.mesh-fig{flex:1 1 20rem;max-width:100%}
+.cell-detail .hint{color:var(--muted);margin:.2rem 0}
 .cell-detail{border:1px dashed var(--line);border-radius:4px;padding:.4rem .7rem;min-height:2.2rem;font-size:.9rem}
 td.st{white-space:nowrap}
 .s-critical,.s-error{color:var(--critical);font-weight:700}.s-warning{color:var(--warning);font-weight:700}
 ${statusWords()}
 @media print{
 html.js .js-only,.js-only,button,.switch,.skip,.cell-detail{display:none!important}
+.mesh-figs{display:block}
 details::details-content{content-visibility:visible;display:contents}
 details>summary{list-style:none}
 body{max-width:none;padding:0}

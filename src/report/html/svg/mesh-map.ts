@@ -34,7 +34,7 @@ const LABEL_CHARS = 20;
 const CHAR_W = 6.6;
 
 export function cellSizeFor(n: number): number {
-  return n <= 12 ? 18 : n <= 30 ? 12 : 9;
+  return n <= 8 ? 26 : n <= 16 ? 18 : n <= 30 ? 12 : 9;
 }
 
 export function meshMap(o: MeshMapOptions): SafeHtml {
