@@ -8,6 +8,11 @@ import { z } from 'zod';
 import type { Finding } from '../engine/types.js';
 import { MeshMatrix } from '../evidence/mesh-matrix.js';
 import { judgeMatrix } from './mesh.js';
+import { captureDiffFindings, captureFindings } from './pcap.js';
+import type { CaptureSummary } from '../evidence/capture-summary.js';
+import type { CaptureDiff } from '../evidence/capture-diff.js';
+import { analyzeJsonSchema } from '../report/capture-json.js';
+import { diffJsonSchema } from '../report/capture-diff-json.js';
 import type { MeshPart } from '../report/html/model.js';
 import type { Lang } from '../engine/types.js';
 import { DoctorReportSchema, FindingSchema, FleetErrorSchema } from '../report/doctor-schema.js';
@@ -29,7 +34,9 @@ export interface ReportSource {
 }
 
 /** What one input contributes. */
-type Loaded = { kind: 'doctor'; nodes: NodeEntry[] } | MeshLoaded;
+type Loaded = { kind: 'doctor'; nodes: NodeEntry[] } | MeshLoaded
+  | { kind: 'capture'; from: string; files: { summary: CaptureSummary; findings: Finding[] }[] }
+  | { kind: 'capture-diff'; from: string; result: CaptureDiff; findings: Finding[] };
 
 interface MeshLoaded {
   kind: 'mesh';
@@ -83,7 +90,47 @@ export const INPUTS: InputKind[] = [
     recognize: (doc) => doc !== null && typeof doc === 'object' && !Array.isArray(doc) && (doc as Record<string, unknown>).kind === 'mesh-matrix',
     load: (doc, from) => loadMesh(doc, from),
   },
+  {
+    name: 'capture analysis (pcap analyze --json)',
+    recognize: (doc) => schemaFree(doc)?.command === 'pcap analyze',
+    load: (doc, from) => {
+      const r = analyzeJsonSchema.safeParse(doc);
+      if (!r.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}: not a valid pcap analyze --json document: ${oneLine(describe(r.error))}`);
+      return { kind: 'capture', from, files: r.data.files.map(({ findings, ...summary }) => ({ summary: summary as CaptureSummary, findings: findings as Finding[] })) };
+    },
+  },
+  {
+    name: 'capture diff (pcap diff --json)',
+    recognize: (doc) => schemaFree(doc)?.command === 'pcap diff',
+    load: (doc, from) => {
+      const r = diffJsonSchema.safeParse(doc);
+      if (!r.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}: not a valid pcap diff --json document: ${oneLine(describe(r.error))}`);
+      return { kind: 'capture-diff', from, result: r.data.result, findings: r.data.findings as Finding[] };
+    },
+  },
 ];
+
+function schemaFree(doc: unknown): Record<string, unknown> | undefined {
+  return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
+}
+
+/** Whether a list of findings is written in Chinese (a document does not say its language). */
+function langOfFindings(findings: readonly Finding[], fallback: Lang): Lang {
+  if (findings.length === 0) return fallback;
+  return findings.some((f) => /[\u4e00-\u9fff]/.test(f.title + f.message)) ? 'zh' : 'en';
+}
+
+/**
+ * Findings of a document paired with the same rules' findings judged again now in both languages
+ * (the rules are pure functions of what the document holds). When they are not the same findings
+ * (another version's rules), the document's are shown as they are, in their one language.
+ */
+function pairFindings(doc: readonly Finding[], judge: (lang: Lang) => Finding[], lang: Lang): { lang: Lang; findings: Finding[]; translation?: Finding[] } {
+  const main = judge(lang);
+  const same = (a: readonly Finding[], b: readonly Finding[]) => a.length === b.length && a.every((f, i) => f.ruleId === b[i]!.ruleId && f.messageId === b[i]!.messageId);
+  if (!same(doc, main)) return { lang: langOfFindings(doc, lang), findings: [...doc] };
+  return { lang, findings: main, translation: judge(lang === 'en' ? 'zh' : 'en') };
+}
 
 const MeshDocument = MeshMatrix.extend({ findings: z.array(FindingSchema).max(1000).optional() });
 
@@ -109,14 +156,13 @@ export function meshPartOf(l: MeshLoaded, lang: Lang): MeshPart {
   const main = judgeMatrix(l.matrix, lang);
   const other = judgeMatrix(l.matrix, lang === 'en' ? 'zh' : 'en');
   const same = (a: readonly Finding[], b: readonly Finding[]) => a.length === b.length && a.every((f, i) => f.ruleId === b[i]!.ruleId && f.messageId === b[i]!.messageId && f.evidence.length === b[i]!.evidence.length);
-  if (l.findings && !same(l.findings, main)) return { ...base, lang: l.findings.some((f) => /[\u4e00-\u9fff]/.test(f.message)) ? 'zh' : 'en', findings: l.findings };
+  if (l.findings && !same(l.findings, main)) return { ...base, lang: langOfFindings(l.findings, lang), findings: l.findings };
   return { ...base, findings: main, translation: other };
 }
 
 /** Results podpath writes that the HTML report cannot draw yet: said plainly rather than "unknown". */
 const NOT_YET: { test: (doc: Record<string, unknown>) => boolean; what: string }[] = [
-  { test: (d) => d.command === 'pcap analyze', what: 'pcap analyze --json' },
-  { test: (d) => d.command === 'pcap diff', what: 'pcap diff --json' },
+  { test: (d) => 'differences' in d && 'relevantCount' in d, what: 'podpath diff --json' },
 ];
 
 /** Parses and validates one input: which kind it is and what it contributes. */
@@ -175,7 +221,14 @@ export function buildHtmlReportInput(sources: readonly ReportSource[], opts: { l
   const first = doctorNodes.find((n): n is Extract<NodeEntry, { report: unknown }> => !isUnreadable(n));
   const lang = opts.lang ?? first?.report.lang ?? 'en';
   const parts: ReportPart[] = doctorNodes.length > 0 ? [{ kind: 'doctor', nodes: joinNodes(doctorNodes, lang) }] : [];
-  for (const l of loaded) if (l.kind === 'mesh') parts.push(meshPartOf(l, lang));
+  for (const l of loaded) {
+    if (l.kind === 'mesh') parts.push(meshPartOf(l, lang));
+    if (l.kind === 'capture') {
+      const files = l.files.map((f) => ({ summary: f.summary, ...pairFindings(f.findings, (x) => captureFindings(f.summary, x), lang) }));
+      parts.push({ kind: 'capture', from: l.from, lang: files[0]?.lang ?? lang, files });
+    }
+    if (l.kind === 'capture-diff') parts.push({ kind: 'capture-diff', from: l.from, result: l.result, ...pairFindings(l.findings, (x) => captureDiffFindings(l.result, x), lang) });
+  }
   return { lang, parts, generatedAt: (opts.now ?? new Date()).toISOString(), version: VERSION };
 }
 

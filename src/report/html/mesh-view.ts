@@ -7,8 +7,7 @@
 // the short cells (up to LIMITS.htmlMeshDetails) are hidden blocks the page's script shows on a click.
 import { PLANE_PAIRS, planeView, type MeshCell, type MeshMatrix, type PlanePair } from '../../evidence/mesh-matrix.js';
 import { probeEvidenceOf } from '../../evidence/mesh-probe.js';
-import { SEVERITY_ORDER } from '../../engine/run-rules.js';
-import type { Finding, Lang, Localized, Severity } from '../../engine/types.js';
+import type { Lang, Localized } from '../../engine/types.js';
 import { placeLoss, type LossPlace } from '../../rules/shared/loss-place.js';
 import { explainMesh, type Explanation, type Side } from '../../rules/shared/mesh-pattern.js';
 import { groupName } from '../../rules/shared/mesh-quote.js';
@@ -23,6 +22,7 @@ import type { MeshPart } from './model.js';
 import { w } from './words.js';
 import { mw, PLACE_WORDS, type MeshWordKey } from './mesh-words.js';
 import { summaryView, type SummaryData } from './summary.js';
+import { findingsSummary, twinOf } from './part-summary.js';
 import { cellSizeFor, meshMap, type MapFill, type MapMark } from './svg/mesh-map.js';
 import { fmt } from './svg/common.js';
 
@@ -296,25 +296,13 @@ function legend(probe: Probe): SafeHtml {
   return html`<ul class="legend" aria-label="${mw('legend').en} / ${mw('legend').zh}">${items}<li><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" fill="#f2f2f2" stroke="#8a8a8a"/></svg> ${tr(mw('notMeasured'))}</li></ul>`;
 }
 
-function twin(f: Finding, i: number, t?: readonly Finding[]): Finding | undefined {
-  const g = t?.[i];
-  return g && g.ruleId === f.ruleId && g.messageId === f.messageId ? g : undefined;
-}
-
 /** The mesh's summary, as the doctor's: the verdict, counts by severity, the top finding. */
-export function meshSummary(part: MeshPart, anchor: string, short: number, cells: number, planes: number): SummaryData & { extra: SafeHtml } {
-  const bySeverity = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, 0])) as Record<Severity, number>;
+export function meshSummary(part: MeshPart, anchor: string, short: number, cells: number, planes: number): SummaryData {
   const findings = part.findings ?? [];
-  for (const f of findings) bySeverity[f.severity]++;
-  const rank = (s: Severity) => SEVERITY_ORDER.indexOf(s);
-  let top: SummaryData['top'];
-  findings.forEach((f, i) => {
-    if (!top || rank(f.severity) < rank(top.finding.severity)) top = { finding: f, other: twin(f, i, part.translation), node: 'mesh', anchor: `${anchor}-f${i}`, lang: part.lang };
-  });
   const verdict: SummaryData['verdict'] = findings.length > 0 ? 'findings' : part.findings === undefined || part.matrix.errors.length > 0 ? 'inconclusive' : 'healthy';
   const n = part.matrix.nodes.length;
   const extra = html`<p class="mesh-line" data-nodes="${n}" data-cells="${cells}" data-short="${short}" data-findings="${findings.length}">${tr(fill(mw('meshLine'), { nodes: n, cells, planes, short }))}</p>`;
-  return { verdict, bySeverity, ...(top ? { top } : {}), extra };
+  return findingsSummary({ findings, translation: part.translation, lang: part.lang, anchor: (i) => `${anchor}-f${i}`, about: 'mesh', verdict, extra });
 }
 
 export function meshView(part: MeshPart, prefix: string, ids: Ids): { summary: SafeHtml; body: SafeHtml; subject: Text } {
@@ -360,7 +348,7 @@ export function meshView(part: MeshPart, prefix: string, ids: Ids): { summary: S
     return html`<section class="mesh-plane" data-plane="${g.plane}" data-cells="${records.join(';')}" aria-labelledby="${anchor}-pl${gi}">${heading(3, tr(fill(mw('planeHeading'), { plane: g.plane })), `${anchor}-pl${gi}`)}<div class="mesh-figs">${figures}</div></section>`;
   });
   const summary = meshSummary(part, anchor, short, total, layout.grids.length);
-  const findings = (part.findings ?? []).map((f, i) => findingView(f, twin(f, i, part.translation), part.lang, `${anchor}-f${i}`, 3, ids));
+  const findings = (part.findings ?? []).map((f, i) => findingView(f, twinOf(f, i, part.translation), part.lang, `${anchor}-f${i}`, 3, ids));
   const notJudged = judged ? '' : html`<p class="note" role="note">${tr(fill(mw('notJudged'), { n: LIMITS.meshRuleNodes.value }))}</p>`;
   const capped = dropped === 0 ? '' : html`<p class="note" role="note">${tr(fill(mw('detailsCapped'), { shown: details.length, left: dropped, limit }))}</p>`;
   const names = html`<ol class="mesh-names" hidden>${layout.names.map((x) => html`<li>${show(x, 253)}</li>`)}</ol>`;

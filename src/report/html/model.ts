@@ -8,6 +8,8 @@
 //   'node-diff'   two nodes' facts (podpath diff JSON): the differences side by side.
 import type { Finding, Lang } from '../../engine/types.js';
 import type { MeshMatrix } from '../../evidence/mesh-matrix.js';
+import type { CaptureSummary } from '../../evidence/capture-summary.js';
+import type { CaptureDiff } from '../../evidence/capture-diff.js';
 import type { DoctorReport } from '../model.js';
 
 /** One node's doctor report, and the same run's report in the other language when there is one. */
@@ -49,8 +51,33 @@ export interface MeshPart {
   translation?: Finding[];
 }
 
+/** One capture of `pcap analyze`, its findings, and them in the other language when there. */
+export interface CaptureFile {
+  summary: CaptureSummary;
+  findings: Finding[];
+  translation?: Finding[];
+}
+
+/** `pcap analyze` of one or more captures. */
+export interface CapturePart {
+  kind: 'capture';
+  from: string;
+  lang: Lang;
+  files: CaptureFile[];
+}
+
+/** `pcap diff`: the two captures compared, and the findings about it. */
+export interface CaptureDiffPart {
+  kind: 'capture-diff';
+  from: string;
+  lang: Lang;
+  result: CaptureDiff;
+  findings: Finding[];
+  translation?: Finding[];
+}
+
 /** A part of the report. Add a kind: see the list at the top of this file. */
-export type ReportPart = DoctorPart | MeshPart;
+export type ReportPart = DoctorPart | MeshPart | CapturePart | CaptureDiffPart;
 
 export interface HtmlReportInput {
   /** The document's language (the other one is a click away). */

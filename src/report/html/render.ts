@@ -5,6 +5,7 @@ import type { DoctorReport, FleetEntry } from '../model.js';
 import { doctorView, idMaker, nodeTitle, type Ids } from './doctor-view.js';
 import { fleetView } from './fleet-view.js';
 import { meshView } from './mesh-view.js';
+import { captureDiffView, captureView } from './capture-view.js';
 import { html, join, type SafeHtml } from './html.js';
 import type { DoctorPart, HtmlReportInput, NodeEntry, ReportPart } from './model.js';
 import { isUnreadable } from './model.js';
@@ -25,6 +26,8 @@ interface ViewContext {
 const VIEWS: { [K in ReportPart['kind']]: (part: Extract<ReportPart, { kind: K }>, ctx: ViewContext) => { summary: SafeHtml; body: SafeHtml; subject: Text } } = {
   doctor: doctorPartView,
   mesh: (part, ctx) => meshView(part, ctx.prefix, ctx.ids),
+  capture: (part, ctx) => captureView(part, ctx.prefix, ctx.ids),
+  'capture-diff': (part, ctx) => captureDiffView(part, ctx.prefix, ctx.ids),
 };
 
 function nodeAnchors(part: DoctorPart, prefix: string): string[] {
@@ -46,7 +49,12 @@ function doctorPartView(part: DoctorPart, ctx: ViewContext): { summary: SafeHtml
 }
 
 function viewOf(part: ReportPart, ctx: ViewContext): { summary: SafeHtml; body: SafeHtml; subject: Text } {
-  return part.kind === 'doctor' ? VIEWS.doctor(part, ctx) : VIEWS.mesh(part, ctx);
+  switch (part.kind) {
+    case 'doctor': return VIEWS.doctor(part, ctx);
+    case 'mesh': return VIEWS.mesh(part, ctx);
+    case 'capture': return VIEWS.capture(part, ctx);
+    case 'capture-diff': return VIEWS['capture-diff'](part, ctx);
+  }
 }
 
 export function renderHtmlReport(input: HtmlReportInput): string {
