@@ -33,6 +33,8 @@ const ARTIFACTS = path.join(ROOT, 'test-artifacts/html');
 const CHROMIUM = '/usr/bin/chromium';
 /** A matrix `podpath mesh` recorded in the lab with forward-drop on n4 (test/fixtures/evidence/mesh/README.md). */
 const MESH_FIXTURE = path.join(ROOT, 'test/fixtures/evidence/mesh/forward-drop-n4.json');
+/** Captures recorded in namespaces (test/fixtures/pcap-analyze/record.sh): seed 004's SYN back-off. */
+const CAPTURE = (name: string) => path.join(ROOT, 'test/fixtures/pcap-analyze', name);
 const skip = missingRequirement({ paths: [CHROMIUM] });
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'pp-html-'));
@@ -45,6 +47,8 @@ interface Pages {
   joined: string;
   hostile: string;
   mesh: string;
+  capture: string;
+  diff: string;
 }
 let pages: Pages;
 let oneEn: DoctorReport;
@@ -79,9 +83,11 @@ beforeAll(async () => {
     cli(['report', file('fleet.json'), file('one-zh.json')], file('joined.html')),
     cli(['report', file('hostile.json')], file('hostile.html')),
     cli(['report', MESH_FIXTURE, '--lang', 'en'], file('mesh.html')),
+    cli(['pcap', 'analyze', CAPTURE('syn-backoff-63s-client.pcap'), '-o', 'html', '--lang', 'en'], file('capture.html')),
+    cli(['pcap', 'diff', CAPTURE('syn-backoff-63s-client.pcap'), CAPTURE('syn-backoff-63s-server.pcap'), '-o', 'html', '--lang', 'en'], file('diff.html')),
   ]);
   writeFileSync(file('charts.html'), chartGallery());
-  pages = { charts: file('charts.html'), one: file('one.html'), fleet: file('fleet.html'), joined: file('joined.html'), hostile: file('hostile.html'), mesh: file('mesh.html') };
+  pages = { charts: file('charts.html'), one: file('one.html'), fleet: file('fleet.html'), joined: file('joined.html'), hostile: file('hostile.html'), mesh: file('mesh.html'), capture: file('capture.html'), diff: file('diff.html') };
   oneEn = JSON.parse(readFileSync(file('one-en.json'), 'utf8')) as DoctorReport;
   oneZh = JSON.parse(readFileSync(file('one-zh.json'), 'utf8')) as DoctorReport;
   fleetJson = JSON.parse(readFileSync(file('fleet.json'), 'utf8')) as DoctorReport[];
@@ -322,6 +328,24 @@ describe.skipIf(skip)('HTML report in chromium', () => {
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
     await page.close();
+  });
+
+  it('pcap analyze and pcap diff -o html: no console error, no request, the back-off drawn, axe in both languages', async () => {
+    for (const [p, name] of [[pages.capture, 'capture'], [pages.diff, 'diff']] as const) {
+      const { page, errors } = await open(p);
+      if (name === 'capture') {
+        // Seed 004: the SYN sent 7 times, the back-off gaps written above the retries.
+        expect(await page.locator('#c0-hs .ev-retry').count()).toBe(6);
+        expect(await page.locator('#c0-hs text.gap').first().textContent()).toBe('+1.01 s');
+      }
+      await page.screenshot({ path: path.join(ARTIFACTS, `${name}-en.png`), fullPage: true });
+      expect(await axeViolations(page), `${name} en`).toEqual([]);
+      await page.click('button[data-lang="zh"]');
+      expect(await axeViolations(page), `${name} zh`).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+    expect(requests).toEqual([]);
   });
 
   it('prints every section expanded and no button; a PDF is kept', async () => {
