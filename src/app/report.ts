@@ -13,7 +13,8 @@ import type { CaptureSummary } from '../evidence/capture-summary.js';
 import type { CaptureDiff } from '../evidence/capture-diff.js';
 import { analyzeJsonSchema } from '../report/capture-json.js';
 import { diffJsonSchema } from '../report/capture-diff-json.js';
-import type { MeshPart } from '../report/html/model.js';
+import type { MeshPart, NodeDiffPart } from '../report/html/model.js';
+import { CATEGORIES } from '../evidence/node-diff.js';
 import type { Lang } from '../engine/types.js';
 import { DoctorReportSchema, FindingSchema, FleetErrorSchema } from '../report/doctor-schema.js';
 import { DOCTOR_REPORT_SCHEMA, type DoctorReport } from '../report/model.js';
@@ -36,7 +37,8 @@ export interface ReportSource {
 /** What one input contributes. */
 type Loaded = { kind: 'doctor'; nodes: NodeEntry[] } | MeshLoaded
   | { kind: 'capture'; from: string; files: { summary: CaptureSummary; findings: Finding[] }[] }
-  | { kind: 'capture-diff'; from: string; result: CaptureDiff; findings: Finding[] };
+  | { kind: 'capture-diff'; from: string; result: CaptureDiff; findings: Finding[] }
+  | NodeDiffPart;
 
 interface MeshLoaded {
   kind: 'mesh';
@@ -91,6 +93,15 @@ export const INPUTS: InputKind[] = [
     load: (doc, from) => loadMesh(doc, from),
   },
   {
+    name: 'node diff (podpath diff --json)',
+    recognize: (doc) => { const d = schemaFree(doc); return d !== undefined && 'differences' in d && 'relevantCount' in d; },
+    load: (doc, from) => {
+      const r = NodeDiffDocument.safeParse(doc);
+      if (!r.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}: not a valid podpath diff --json document: ${oneLine(describe(r.error))}`);
+      return { kind: 'node-diff', labelA: r.data.a, labelB: r.data.b, diff: { differences: r.data.differences, notCompared: r.data.notCompared, relevantCount: r.data.relevantCount } };
+    },
+  },
+  {
     name: 'capture analysis (pcap analyze --json)',
     recognize: (doc) => schemaFree(doc)?.command === 'pcap analyze',
     load: (doc, from) => {
@@ -109,6 +120,25 @@ export const INPUTS: InputKind[] = [
     },
   },
 ];
+
+const Line = z.object({ source: z.string().max(4096), text: z.string().max(65536) });
+/** `podpath diff --json` (renderNodeDiffJson): no schema name of its own; known by its keys. */
+const NodeDiffDocument = z.object({
+  schemaVersion: z.literal(1),
+  a: z.string().max(4096),
+  b: z.string().max(4096),
+  relevantCount: z.number().int().nonnegative(),
+  differences: z.array(z.object({
+    category: z.enum(CATEGORIES),
+    key: z.string().max(4096),
+    a: z.string().max(65536).optional(),
+    b: z.string().max(65536).optional(),
+    relevance: z.enum(['high', 'medium', 'low']),
+    note: z.string().max(4096).optional(),
+    evidence: z.object({ a: z.array(Line).max(1000), b: z.array(Line).max(1000) }),
+  })).max(100_000),
+  notCompared: z.array(z.object({ section: z.string().max(200), missingOn: z.array(z.enum(['a', 'b'])).max(2) })).max(1000),
+});
 
 function schemaFree(doc: unknown): Record<string, unknown> | undefined {
   return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
@@ -162,7 +192,6 @@ export function meshPartOf(l: MeshLoaded, lang: Lang): MeshPart {
 
 /** Results podpath writes that the HTML report cannot draw yet: said plainly rather than "unknown". */
 const NOT_YET: { test: (doc: Record<string, unknown>) => boolean; what: string }[] = [
-  { test: (d) => 'differences' in d && 'relevantCount' in d, what: 'podpath diff --json' },
 ];
 
 /** Parses and validates one input: which kind it is and what it contributes. */
@@ -227,6 +256,7 @@ export function buildHtmlReportInput(sources: readonly ReportSource[], opts: { l
       const files = l.files.map((f) => ({ summary: f.summary, ...pairFindings(f.findings, (x) => captureFindings(f.summary, x), lang) }));
       parts.push({ kind: 'capture', from: l.from, lang: files[0]?.lang ?? lang, files });
     }
+    if (l.kind === 'node-diff') parts.push(l);
     if (l.kind === 'capture-diff') parts.push({ kind: 'capture-diff', from: l.from, result: l.result, ...pairFindings(l.findings, (x) => captureDiffFindings(l.result, x), lang) });
   }
   return { lang, parts, generatedAt: (opts.now ?? new Date()).toISOString(), version: VERSION };

@@ -39,11 +39,12 @@ const HELP = `
 Reads doctor reports as \`podpath doctor -o json\` writes them: one node, or the array of a fleet
 (--from A --from B), unreadable bundles included; the matrix of \`podpath mesh -o FILE\` (judged again
 by the mesh rules, in both languages; at most 100 nodes: E_REPORT_MESH_TOO_LARGE); and the JSON of
-\`pcap analyze --json\` and \`pcap diff --json\` (their findings judged again in both languages). Reports of several files are joined into one
+\`pcap analyze --json\` and \`pcap diff --json\` (their findings judged again in both languages); and
+\`podpath diff A B --json\` (the node diff, side by side). Reports of several files are joined into one
 fleet. The same run given in both languages (once with --lang en, once with --lang zh) becomes one
 node whose text switches language; a report in one language only keeps its words in it.
 Each file is validated first; at most 64 MiB are read in all (E_REPORT_INPUT_TOO_BIG).
 Errors: E_REPORT_READ, E_REPORT_SPECIAL_FILE, E_REPORT_JSON, E_REPORT_INPUT (not valid for its
-schema), E_REPORT_UNKNOWN (not a podpath result), E_REPORT_UNSUPPORTED (podpath diff JSON: not drawn yet).
+schema), E_REPORT_UNKNOWN (not a podpath result), E_REPORT_UNSUPPORTED (a result not drawn yet).
 Example: podpath doctor --from-dir bundles/ -o json > fleet.json; podpath report fleet.json > fleet.html
 `;

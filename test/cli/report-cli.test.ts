@@ -31,7 +31,7 @@ describe('podpath report (child process)', () => {
     const cases: [string[], RegExp][] = [
       [[f('bad.json', '{')], /^podpath: E_REPORT_JSON: .*bad\.json is not JSON/],
       [[f('pcap.json', '{"schemaVersion":2,"command":"pcap analyze"}')], /^podpath: E_REPORT_INPUT: .*pcap analyze --json/],
-      [[f('diff.json', '{"schemaVersion":1,"a":"x","b":"y","relevantCount":0,"differences":[]}')], /^podpath: E_REPORT_UNSUPPORTED: .*podpath diff --json/],
+      [[f('diff.json', '{"schemaVersion":1,"a":"x","b":"y","relevantCount":0,"differences":[]}')], /^podpath: E_REPORT_INPUT: .*podpath diff --json document: notCompared/],
       [[f('other.json', '{"schema":"something\\u001b[2J"}')], /^podpath: E_REPORT_UNKNOWN: .*\(schema "something\\x1b\[2J"\)/],
       [[f('partial.json', '{"schema":"podpath.doctor","schemaVersion":1}')], /^podpath: E_REPORT_INPUT: /],
       [[path.join(dir, 'missing.json')], /^podpath: E_REPORT_READ: cannot read .*missing\.json: ENOENT/],

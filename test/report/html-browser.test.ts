@@ -49,6 +49,7 @@ interface Pages {
   mesh: string;
   capture: string;
   diff: string;
+  nodeDiff: string;
 }
 let pages: Pages;
 let oneEn: DoctorReport;
@@ -85,9 +86,10 @@ beforeAll(async () => {
     cli(['report', MESH_FIXTURE, '--lang', 'en'], file('mesh.html')),
     cli(['pcap', 'analyze', CAPTURE('syn-backoff-63s-client.pcap'), '-o', 'html', '--lang', 'en'], file('capture.html')),
     cli(['pcap', 'diff', CAPTURE('syn-backoff-63s-client.pcap'), CAPTURE('syn-backoff-63s-server.pcap'), '-o', 'html', '--lang', 'en'], file('diff.html')),
+    cli(['diff', sos, seed, '-o', 'html'], file('node-diff.html')),
   ]);
   writeFileSync(file('charts.html'), chartGallery());
-  pages = { charts: file('charts.html'), one: file('one.html'), fleet: file('fleet.html'), joined: file('joined.html'), hostile: file('hostile.html'), mesh: file('mesh.html'), capture: file('capture.html'), diff: file('diff.html') };
+  pages = { charts: file('charts.html'), one: file('one.html'), fleet: file('fleet.html'), joined: file('joined.html'), hostile: file('hostile.html'), mesh: file('mesh.html'), capture: file('capture.html'), diff: file('diff.html'), nodeDiff: file('node-diff.html') };
   oneEn = JSON.parse(readFileSync(file('one-en.json'), 'utf8')) as DoctorReport;
   oneZh = JSON.parse(readFileSync(file('one-zh.json'), 'utf8')) as DoctorReport;
   fleetJson = JSON.parse(readFileSync(file('fleet.json'), 'utf8')) as DoctorReport[];
@@ -330,14 +332,16 @@ describe.skipIf(skip)('HTML report in chromium', () => {
     await page.close();
   });
 
-  it('pcap analyze and pcap diff -o html: no console error, no request, the back-off drawn, axe in both languages', async () => {
-    for (const [p, name] of [[pages.capture, 'capture'], [pages.diff, 'diff']] as const) {
+  it('pcap analyze, pcap diff and the node diff -o html: no console error, no request, the back-off drawn, axe in both languages', async () => {
+    for (const [p, name] of [[pages.capture, 'capture'], [pages.diff, 'diff'], [pages.nodeDiff, 'node-diff']] as const) {
       const { page, errors } = await open(p);
       if (name === 'capture') {
         // Seed 004: the SYN sent 7 times, the back-off gaps written above the retries.
         expect(await page.locator('#c0-hs .ev-retry').count()).toBe(6);
         expect(await page.locator('#c0-hs text.gap').first().textContent()).toBe('+1.01 s');
       }
+      // The seed node's kernel against the healthy one: the high-relevance row, both values.
+      if (name === 'node-diff') expect(await page.locator('tr.rel-high[data-key="kernel.release"] td.vb').innerText()).toMatch(/^4\.19\.90-52\.49/);
       await page.screenshot({ path: path.join(ARTIFACTS, `${name}-en.png`), fullPage: true });
       expect(await axeViolations(page), `${name} en`).toEqual([]);
       await page.click('button[data-lang="zh"]');

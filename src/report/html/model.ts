@@ -10,6 +10,7 @@ import type { Finding, Lang } from '../../engine/types.js';
 import type { MeshMatrix } from '../../evidence/mesh-matrix.js';
 import type { CaptureSummary } from '../../evidence/capture-summary.js';
 import type { CaptureDiff } from '../../evidence/capture-diff.js';
+import type { NodeDiff } from '../../evidence/node-diff.js';
 import type { DoctorReport } from '../model.js';
 
 /** One node's doctor report, and the same run's report in the other language when there is one. */
@@ -76,8 +77,16 @@ export interface CaptureDiffPart {
   translation?: Finding[];
 }
 
+/** `podpath diff A B`: the differences between a healthy node (A) and a broken one (B). */
+export interface NodeDiffPart {
+  kind: 'node-diff';
+  labelA: string;
+  labelB: string;
+  diff: NodeDiff;
+}
+
 /** A part of the report. Add a kind: see the list at the top of this file. */
-export type ReportPart = DoctorPart | MeshPart | CapturePart | CaptureDiffPart;
+export type ReportPart = DoctorPart | MeshPart | CapturePart | CaptureDiffPart | NodeDiffPart;
 
 export interface HtmlReportInput {
   /** The document's language (the other one is a click away). */

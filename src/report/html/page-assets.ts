@@ -99,6 +99,10 @@ ul.legend,ul.drawn{list-style:none;padding:0;margin:.3rem 0;font-size:.85rem;dis
 ul.drawn li::before{content:"▭ ";font-weight:700}
 .pair-dl{margin:.3rem 0}.pair-dl>div{display:flex;gap:.6rem}.pair-dl dt{color:var(--muted);min-width:16rem}.pair-dl dd{margin:0;font-weight:600}
 ul.counters{font-size:.8rem;padding-left:1.2rem}
+table.node-diff tr.rel-high>*{background:#fdecea}table.node-diff tr.rel-medium>*{background:#fff4d6}
+table.node-diff td.va code,table.node-diff td.vb code{overflow-wrap:anywhere}
+table.node-diff .absent{color:var(--muted);font-style:italic}
+details.ev>summary{font-weight:400;font-size:.85rem;margin:.2rem 0}
 .mesh-figs{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:flex-start}
 .mesh-fig{flex:1 1 20rem;max-width:100%}
 .cell-detail .hint{color:var(--muted);margin:.2rem 0}
