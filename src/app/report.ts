@@ -15,6 +15,7 @@ import { analyzeJsonSchema } from '../report/capture-json.js';
 import { diffJsonSchema } from '../report/capture-diff-json.js';
 import type { MeshPart, NodeDiffPart } from '../report/html/model.js';
 import { CATEGORIES } from '../evidence/node-diff.js';
+import { DropTrace } from '../evidence/drop-trace.js';
 import type { Lang } from '../engine/types.js';
 import { DoctorReportSchema, FindingSchema, FleetErrorSchema } from '../report/doctor-schema.js';
 import { DOCTOR_REPORT_SCHEMA, type DoctorReport } from '../report/model.js';
@@ -38,7 +39,8 @@ export interface ReportSource {
 type Loaded = { kind: 'doctor'; nodes: NodeEntry[] } | MeshLoaded
   | { kind: 'capture'; from: string; files: { summary: CaptureSummary; findings: Finding[] }[] }
   | { kind: 'capture-diff'; from: string; result: CaptureDiff; findings: Finding[] }
-  | NodeDiffPart;
+  | NodeDiffPart
+  | { kind: 'trace'; from: string; trace: DropTrace };
 
 interface MeshLoaded {
   kind: 'mesh';
@@ -99,6 +101,15 @@ export const INPUTS: InputKind[] = [
       const r = NodeDiffDocument.safeParse(doc);
       if (!r.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}: not a valid podpath diff --json document: ${oneLine(describe(r.error))}`);
       return { kind: 'node-diff', labelA: r.data.a, labelB: r.data.b, diff: { differences: r.data.differences, notCompared: r.data.notCompared, relevantCount: r.data.relevantCount } };
+    },
+  },
+  {
+    name: 'kernel drop trace (podpath trace -o json)',
+    recognize: (doc) => { const d = schemaFree(doc); return d !== undefined && Array.isArray(d.windows) && d.kernel !== undefined && 'filter' in d; },
+    load: (doc, from) => {
+      const r = DropTrace.safeParse(doc);
+      if (!r.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}: not a valid podpath trace -o json document: ${oneLine(describe(r.error))}`);
+      return { kind: 'trace', from, trace: r.data };
     },
   },
   {
@@ -257,6 +268,7 @@ export function buildHtmlReportInput(sources: readonly ReportSource[], opts: { l
       parts.push({ kind: 'capture', from: l.from, lang: files[0]?.lang ?? lang, files });
     }
     if (l.kind === 'node-diff') parts.push(l);
+    if (l.kind === 'trace') parts.push({ kind: 'trace', from: l.from, lang, trace: l.trace });
     if (l.kind === 'capture-diff') parts.push({ kind: 'capture-diff', from: l.from, result: l.result, ...pairFindings(l.findings, (x) => captureDiffFindings(l.result, x), lang) });
   }
   return { lang, parts, generatedAt: (opts.now ?? new Date()).toISOString(), version: VERSION };

@@ -11,6 +11,7 @@ import type { MeshMatrix } from '../../evidence/mesh-matrix.js';
 import type { CaptureSummary } from '../../evidence/capture-summary.js';
 import type { CaptureDiff } from '../../evidence/capture-diff.js';
 import type { NodeDiff } from '../../evidence/node-diff.js';
+import type { DropTrace } from '../../evidence/drop-trace.js';
 import type { DoctorReport } from '../model.js';
 
 /** One node's doctor report, and the same run's report in the other language when there is one. */
@@ -85,8 +86,16 @@ export interface NodeDiffPart {
   diff: NodeDiff;
 }
 
+/** `podpath trace`: the kernel's drops by reason and place. */
+export interface TracePart {
+  kind: 'trace';
+  from: string;
+  lang: Lang;
+  trace: DropTrace;
+}
+
 /** A part of the report. Add a kind: see the list at the top of this file. */
-export type ReportPart = DoctorPart | MeshPart | CapturePart | CaptureDiffPart | NodeDiffPart;
+export type ReportPart = DoctorPart | MeshPart | CapturePart | CaptureDiffPart | NodeDiffPart | TracePart;
 
 export interface HtmlReportInput {
   /** The document's language (the other one is a click away). */

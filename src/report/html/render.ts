@@ -7,6 +7,7 @@ import { fleetView } from './fleet-view.js';
 import { meshView } from './mesh-view.js';
 import { captureDiffView, captureView } from './capture-view.js';
 import { nodeDiffView } from './node-diff-view.js';
+import { traceView } from './trace-view.js';
 import { html, join, type SafeHtml } from './html.js';
 import type { DoctorPart, HtmlReportInput, NodeEntry, ReportPart } from './model.js';
 import { isUnreadable } from './model.js';
@@ -30,6 +31,7 @@ const VIEWS: { [K in ReportPart['kind']]: (part: Extract<ReportPart, { kind: K }
   capture: (part, ctx) => captureView(part, ctx.prefix, ctx.ids),
   'capture-diff': (part, ctx) => captureDiffView(part, ctx.prefix, ctx.ids),
   'node-diff': (part, ctx) => nodeDiffView(part, ctx.prefix),
+  trace: (part, ctx) => traceView(part, ctx.prefix),
 };
 
 function nodeAnchors(part: DoctorPart, prefix: string): string[] {
@@ -57,6 +59,7 @@ function viewOf(part: ReportPart, ctx: ViewContext): { summary: SafeHtml; body: 
     case 'capture': return VIEWS.capture(part, ctx);
     case 'capture-diff': return VIEWS['capture-diff'](part, ctx);
     case 'node-diff': return VIEWS['node-diff'](part, ctx);
+    case 'trace': return VIEWS.trace(part, ctx);
   }
 }
 
