@@ -13,9 +13,13 @@ import type { CaptureSummary } from '../evidence/capture-summary.js';
 import type { CaptureDiff } from '../evidence/capture-diff.js';
 import { analyzeJsonSchema } from '../report/capture-json.js';
 import { diffJsonSchema } from '../report/capture-diff-json.js';
-import type { MeshPart, NodeDiffPart } from '../report/html/model.js';
+import type { MeshPart, NodeDiffPart, ProbePart } from '../report/html/model.js';
 import { CATEGORIES } from '../evidence/node-diff.js';
 import { DropTrace } from '../evidence/drop-trace.js';
+import { DropsEvidence } from '../evidence/drop-evidence.js';
+import { PROBE_REPORT_SCHEMA } from '../report/probe-json.js';
+import { judgeProbeReport } from './probe.js';
+import type { PeerProbeReport } from '../probe/peer.js';
 import type { Lang } from '../engine/types.js';
 import { DoctorReportSchema, FindingSchema, FleetErrorSchema } from '../report/doctor-schema.js';
 import { DOCTOR_REPORT_SCHEMA, type DoctorReport } from '../report/model.js';
@@ -40,7 +44,8 @@ type Loaded = { kind: 'doctor'; nodes: NodeEntry[] } | MeshLoaded
   | { kind: 'capture'; from: string; files: { summary: CaptureSummary; findings: Finding[] }[] }
   | { kind: 'capture-diff'; from: string; result: CaptureDiff; findings: Finding[] }
   | NodeDiffPart
-  | { kind: 'trace'; from: string; trace: DropTrace };
+  | { kind: 'trace'; from: string; trace: DropTrace }
+  | ProbePart;
 
 interface MeshLoaded {
   kind: 'mesh';
@@ -113,6 +118,26 @@ export const INPUTS: InputKind[] = [
     },
   },
   {
+    name: 'probe report (podpath probe -o json)',
+    recognize: (doc) => schemaOf(doc) === PROBE_REPORT_SCHEMA,
+    load: (doc, from) => {
+      const r = ProbeDocument.safeParse(doc);
+      if (!r.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}: not a valid podpath.probe report: ${oneLine(describe(r.error))}`);
+      const d = r.data;
+      const raw = doc as { schemaVersion?: unknown; startedAt?: unknown; directions: unknown[] };
+      // Judged again in both languages from the measurements as written (the probe rules are pure);
+      // a document they cannot judge (another version's, or made by hand) keeps its own findings.
+      const judge = (lang: Lang): Finding[] => judgeProbeReport({ schemaVersion: raw.schemaVersion, peer: d.peer, startedAt: raw.startedAt, directions: raw.directions, errors: d.errors } as unknown as PeerProbeReport, lang, d.drops).outcome.findings;
+      let paired: { lang: Lang; findings: Finding[]; translation?: Finding[] };
+      try {
+        paired = pairFindings(d.findings as Finding[], judge, d.lang);
+      } catch {
+        paired = { lang: d.lang, findings: d.findings as Finding[] };
+      }
+      return { kind: 'probe', from, peer: d.peer, directions: d.directions, errors: d.errors, ...paired, ...(d.drops ? { drops: d.drops } : {}) };
+    },
+  },
+  {
     name: 'capture analysis (pcap analyze --json)',
     recognize: (doc) => schemaFree(doc)?.command === 'pcap analyze',
     load: (doc, from) => {
@@ -149,6 +174,28 @@ const NodeDiffDocument = z.object({
     evidence: z.object({ a: z.array(Line).max(1000), b: z.array(Line).max(1000) }),
   })).max(100_000),
   notCompared: z.array(z.object({ section: z.string().max(200), missingOn: z.array(z.enum(['a', 'b'])).max(2) })).max(1000),
+});
+
+const n = z.number().finite();
+/** What the HTML report draws of `podpath probe -o json` (the rest of the document is not read). */
+const ProbeDocument = z.object({
+  schema: z.literal(PROBE_REPORT_SCHEMA),
+  lang: z.enum(['en', 'zh']),
+  peer: z.string().max(4096),
+  directions: z.array(z.object({
+    from: z.string().max(4096),
+    to: z.string().max(4096),
+    label: z.string().max(64),
+    sender: z.string().max(16),
+    result: z.object({
+      echo: z.object({ sent: n, received: n, rttMs: z.object({ avg: n }).optional() }).optional(),
+      sweep: z.object({ tries: z.array(z.object({ size: n, sent: n, arrived: n })).max(256), largestPassing: n.optional(), smallestFailing: n.optional(), maxTried: n }).optional(),
+      ramp: z.object({ steps: z.array(z.object({ rateBps: n, sent: n, arrived: n, lossPct: n })).max(1024), lossOnsetBps: n.optional(), blackhole: z.unknown().optional() }).optional(),
+    }),
+  })).max(64),
+  errors: z.array(z.string().max(4096)).max(256),
+  drops: DropsEvidence.optional(),
+  findings: z.array(FindingSchema).max(1000),
 });
 
 function schemaFree(doc: unknown): Record<string, unknown> | undefined {
@@ -259,7 +306,7 @@ export function buildHtmlReportInput(sources: readonly ReportSource[], opts: { l
   const loaded = sources.map(loadReportSource);
   const doctorNodes = loaded.flatMap((l) => (l.kind === 'doctor' ? l.nodes : []));
   const first = doctorNodes.find((n): n is Extract<NodeEntry, { report: unknown }> => !isUnreadable(n));
-  const lang = opts.lang ?? first?.report.lang ?? 'en';
+  const lang = opts.lang ?? first?.report.lang ?? loaded.map((l) => (l.kind === 'probe' ? l.lang : undefined)).find((x) => x !== undefined) ?? 'en';
   const parts: ReportPart[] = doctorNodes.length > 0 ? [{ kind: 'doctor', nodes: joinNodes(doctorNodes, lang) }] : [];
   for (const l of loaded) {
     if (l.kind === 'mesh') parts.push(meshPartOf(l, lang));
@@ -268,6 +315,7 @@ export function buildHtmlReportInput(sources: readonly ReportSource[], opts: { l
       parts.push({ kind: 'capture', from: l.from, lang: files[0]?.lang ?? lang, files });
     }
     if (l.kind === 'node-diff') parts.push(l);
+    if (l.kind === 'probe') parts.push(l);
     if (l.kind === 'trace') parts.push({ kind: 'trace', from: l.from, lang, trace: l.trace });
     if (l.kind === 'capture-diff') parts.push({ kind: 'capture-diff', from: l.from, result: l.result, ...pairFindings(l.findings, (x) => captureDiffFindings(l.result, x), lang) });
   }

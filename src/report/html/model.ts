@@ -12,6 +12,7 @@ import type { CaptureSummary } from '../../evidence/capture-summary.js';
 import type { CaptureDiff } from '../../evidence/capture-diff.js';
 import type { NodeDiff } from '../../evidence/node-diff.js';
 import type { DropTrace } from '../../evidence/drop-trace.js';
+import type { NodeDropTrace } from '../../evidence/drop-evidence.js';
 import type { DoctorReport } from '../model.js';
 
 /** One node's doctor report, and the same run's report in the other language when there is one. */
@@ -94,8 +95,34 @@ export interface TracePart {
   trace: DropTrace;
 }
 
+/** One direction of `podpath probe`, as far as the report draws it. */
+export interface ProbeDirection {
+  from: string;
+  to: string;
+  label: string;
+  sender: string;
+  result: {
+    echo?: { sent: number; received: number; rttMs?: { avg: number } };
+    sweep?: { tries: { size: number; sent: number; arrived: number }[]; largestPassing?: number; smallestFailing?: number; maxTried: number };
+    ramp?: { steps: { rateBps: number; sent: number; arrived: number; lossPct: number }[]; lossOnsetBps?: number; blackhole?: unknown };
+  };
+}
+
+/** `podpath probe PEER -o json`: the directions, their findings, the drop traces with --trace. */
+export interface ProbePart {
+  kind: 'probe';
+  from: string;
+  lang: Lang;
+  peer: string;
+  directions: ProbeDirection[];
+  errors: string[];
+  findings: Finding[];
+  translation?: Finding[];
+  drops?: NodeDropTrace[];
+}
+
 /** A part of the report. Add a kind: see the list at the top of this file. */
-export type ReportPart = DoctorPart | MeshPart | CapturePart | CaptureDiffPart | NodeDiffPart | TracePart;
+export type ReportPart = DoctorPart | MeshPart | CapturePart | CaptureDiffPart | NodeDiffPart | TracePart | ProbePart;
 
 export interface HtmlReportInput {
   /** The document's language (the other one is a click away). */

@@ -8,6 +8,7 @@ import { meshView } from './mesh-view.js';
 import { captureDiffView, captureView } from './capture-view.js';
 import { nodeDiffView } from './node-diff-view.js';
 import { traceView } from './trace-view.js';
+import { probeView } from './probe-view.js';
 import { html, join, type SafeHtml } from './html.js';
 import type { DoctorPart, HtmlReportInput, NodeEntry, ReportPart } from './model.js';
 import { isUnreadable } from './model.js';
@@ -32,6 +33,7 @@ const VIEWS: { [K in ReportPart['kind']]: (part: Extract<ReportPart, { kind: K }
   'capture-diff': (part, ctx) => captureDiffView(part, ctx.prefix, ctx.ids),
   'node-diff': (part, ctx) => nodeDiffView(part, ctx.prefix),
   trace: (part, ctx) => traceView(part, ctx.prefix),
+  probe: (part, ctx) => probeView(part, ctx.prefix, ctx.ids),
 };
 
 function nodeAnchors(part: DoctorPart, prefix: string): string[] {
@@ -60,6 +62,7 @@ function viewOf(part: ReportPart, ctx: ViewContext): { summary: SafeHtml; body: 
     case 'capture-diff': return VIEWS['capture-diff'](part, ctx);
     case 'node-diff': return VIEWS['node-diff'](part, ctx);
     case 'trace': return VIEWS.trace(part, ctx);
+    case 'probe': return VIEWS.probe(part, ctx);
   }
 }
 
