@@ -60,7 +60,7 @@ function handshakeView(s: CaptureSummary, id: string, lang: Lang): SafeHtml {
   const lanes = h.notable.slice(0, MAX_LANES).map((x) => handshakeLane(x, lang));
   const more = h.notable.length - lanes.length;
   const chart = timeline({ id, lang, title: cw('handshakeChart'), axis: cw('sinceFirstSyn'), lanes });
-  return html`${heading(3, tr(cw('handshakes')))}${line}<figure><div class="scroll">${chart}</div>${more > 0 || h.notableTruncated ? html`<figcaption>${tr(fill(cw('moreHandshakes'), { n: more }))}</figcaption>` : ''}</figure>`;
+  return html`${heading(3, tr(cw('handshakes')))}${line}<figure><figcaption>${tr(cw('handshakeChart'))}</figcaption><div class="scroll">${chart}</div>${more > 0 || h.notableTruncated ? html`<p class="meta">${tr(fill(cw('moreHandshakes'), { n: more }))}</p>` : ''}</figure>`;
 }
 
 function sizeView(s: CaptureSummary, id: string, lang: Lang): SafeHtml {
@@ -69,7 +69,7 @@ function sizeView(s: CaptureSummary, id: string, lang: Lang): SafeHtml {
   const chart = bars({ id, lang, title: cw('sizesChart'), bars: totals.map((b) => ({ label: show(b.label, 16), count: b.count })), x: { label: cw('ipLength') }, y: { label: cw('packets') } });
   const flows = [...z.flows].sort((a, b) => b.packets - a.packets).slice(0, 20).map((f) => html`<tr><th scope="row" class="mono">${show(f.flow, 160)}</th><td>${show(f.scope)}</td><td class="num">${f.packets}</td><td class="num">${f.maxIpLength}</td><td class="num">${f.atMax}</td><td class="num">${f.fragments}</td></tr>`);
   const table = flows.length === 0 ? '' : html`<div class="scroll"><table class="flows"><caption>${tr(cw('flowsCaption'))}</caption><thead><tr><th scope="col">${tr(cw('flow'))}</th><th scope="col">${tr(cw('scope'))}</th><th scope="col" class="num">${tr(cw('count'))}</th><th scope="col" class="num">${tr(cw('maxLength'))}</th><th scope="col" class="num">${tr(cw('atMax'))}</th><th scope="col" class="num">${tr(cw('fragments'))}</th></tr></thead><tbody>${flows}</tbody></table></div>`;
-  return html`${heading(3, tr(cw('sizes')))}<figure>${chart}</figure>${table}`;
+  return html`${heading(3, tr(cw('sizes')))}<figure><figcaption>${tr(cw('sizesChart'))}</figcaption>${chart}</figure>${table}`;
 }
 
 export function captureView(part: CapturePart, prefix: string, ids: Ids): { summary: SafeHtml; body: SafeHtml; subject: Text } {
@@ -122,7 +122,7 @@ export function captureDiffView(part: CaptureDiffPart, prefix: string, ids: Ids)
   const table = html`<div class="scroll"><table class="directions"><caption>${tr(cw('directionsCaption'))}</caption><thead><tr><th scope="col">${tr(cw('direction'))}</th><th scope="col" class="num">${tr(cw('sent'))}</th><th scope="col" class="num">${tr(cw('delivered'))}</th><th scope="col" class="num">${tr(cw('lost'))}</th><th scope="col" class="num">${tr(cw('sizeLimit'))}</th><th scope="col" class="num">${tr(cw('peakRate'))}</th></tr></thead><tbody>${directionRow(r.forward)}${directionRow(r.reverse)}</tbody></table></div>`;
   const anyRun = r.forward.runs.length + r.reverse.runs.length > 0;
   const chart = anyRun
-    ? html`<figure><div class="scroll">${timeline({ id: `${a}-loss`, lang: part.lang, title: cw('lossOverTime'), axis: cw('sinceOverlap'), lanes: [lossLane(r.forward, r.overlap.start, part.lang), lossLane(r.reverse, r.overlap.start, part.lang)], gaps: false })}</div></figure>`
+    ? html`<figure><figcaption>${tr(cw('lossOverTime'))}</figcaption><div class="scroll">${timeline({ id: `${a}-loss`, lang: part.lang, title: cw('lossOverTime'), axis: cw('sinceOverlap'), lanes: [lossLane(r.forward, r.overlap.start, part.lang), lossLane(r.reverse, r.overlap.start, part.lang)], gaps: false })}</div></figure>`
     : r.forward.lost + r.reverse.lost === 0 ? html`<p>${tr(cw('noLoss'))}</p>` : '';
   const altered = r.altered.count > 0 ? html`<p class="note">${tr(fill(cw('altered'), { n: r.altered.count, fields: Object.keys(r.altered.fields).slice(0, 12).map((k) => show(k, 40)).join(', ') }))}</p>` : '';
   const offload = r.segmentationOffload.suspected ? html`<p class="note">${tr(fill(cw('offload'), { sender: r.segmentationOffload.largestTcpSender, receiver: r.segmentationOffload.largestTcpReceiver }))}</p>` : '';

@@ -51,7 +51,7 @@ export function probeView(part: ProbePart, prefix: string, ids: Ids): { summary:
   });
   const table = html`<div class="scroll"><table class="directions"><caption>${tr(WORDS.caption)}</caption><thead><tr><th scope="col">${tr(WORDS.direction)}</th><th scope="col" class="num">${tr(WORDS.echo)}</th><th scope="col" class="num">${tr(WORDS.rtt)}</th><th scope="col" class="num">${tr(WORDS.largest)}</th><th scope="col" class="num">${tr(WORDS.onset)}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   const sweeps = part.directions.filter((d) => (d.result.sweep?.tries.length ?? 0) > 0);
-  const sweepChart = sweeps.length === 0 ? '' : html`<figure>${curve({
+  const sweepChart = sweeps.length === 0 ? '' : html`<figure><figcaption>${tr(WORDS.sweepChart)}</figcaption>${curve({
     id: `${a}-sweep`, lang: part.lang, title: WORDS.sweepChart,
     x: { label: WORDS.size, unit: 'B' }, y: { label: WORDS.arrived, unit: '%', min: 0, max: 100 },
     series: sweeps.map((d) => ({ name: dirName(d), points: d.result.sweep!.tries.filter((t) => t.sent > 0).map((t) => [t.size, (100 * t.arrived) / t.sent] as const) })),
@@ -59,7 +59,7 @@ export function probeView(part: ProbePart, prefix: string, ids: Ids): { summary:
     height: 300 + 18 * sweeps.length,
   })}</figure>`;
   const ramps = part.directions.filter((d) => (d.result.ramp?.steps.length ?? 0) > 0);
-  const rampChart = ramps.length === 0 ? '' : html`<figure>${curve({
+  const rampChart = ramps.length === 0 ? '' : html`<figure><figcaption>${tr(WORDS.rampChart)}</figcaption>${curve({
     id: `${a}-ramp`, lang: part.lang, title: WORDS.rampChart,
     x: { label: WORDS.rate, unit: 'Mbit/s', min: 0 }, y: { label: WORDS.loss, unit: '%', min: 0, max: 100 },
     series: ramps.map((d) => ({ name: dirName(d), points: d.result.ramp!.steps.map((s) => [s.rateBps / 1e6, s.lossPct] as const) })),

@@ -65,7 +65,7 @@ function windowChart(w: DropWindow, id: string, lang: Lang): SafeHtml | '' {
   const top = [...w.drops].sort((a, b) => b.total - a.total).slice(0, CHART_SERIES).filter((r) => r.perSecond.length > 1);
   if (top.length === 0) return '';
   const series = top.map((r) => ({ name: `${show(r.reason ?? '?', 40)} ${show(r.symbol ?? r.location, 60)}`, points: r.perSecond.slice(0, 600).map((n, s) => [s, n] as const) }));
-  return html`<figure>${curve({ id, lang, title: WORDS.chart, x: { label: WORDS.seconds, unit: 's', min: 0 }, y: { label: WORDS.drops, min: 0 }, series, height: 240 + 18 * series.length })}</figure>`;
+  return html`<figure><figcaption>${tr(WORDS.chart)}</figcaption>${curve({ id, lang, title: WORDS.chart, x: { label: WORDS.seconds, unit: 's', min: 0 }, y: { label: WORDS.drops, min: 0 }, series, height: 240 + 18 * series.length })}</figure>`;
 }
 
 /** One trace: its windows, its rule verdicts and its host changes. `level` is its heading's level. */
