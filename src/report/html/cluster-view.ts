@@ -3,7 +3,7 @@
 // and each node's report: issue 12's "the cluster's findings in the same report". The summary
 // counts the cluster's findings and every node's, as the text report does.
 import { SEVERITY_ORDER } from '../../engine/run-rules.js';
-import type { Finding, Localized, Severity } from '../../engine/types.js';
+import type { Finding, Severity } from '../../engine/types.js';
 import type { ClusterDoctorReport } from '../cluster-doctor-model.js';
 import { show } from '../safe-text.js';
 import { doctorView, findingView, heading, idMaker, nodeTitle } from './doctor-view.js';
@@ -14,16 +14,9 @@ import { isUnreadable, type NodeEntry } from './model.js';
 import { page } from './page.js';
 import { summaryView, type SummaryData } from './summary.js';
 import { w } from './words.js';
+import { CLUSTER_HTML_WORDS } from './view-words.js';
 
-const WORDS = {
-  heading: { en: 'The cluster', zh: '集群' },
-  subject: { en: 'cluster of {n} nodes', zh: '{n} 个节点的集群' },
-  line: { en: '{nodes} nodes ({failing} with findings, {errors} unreadable); cluster rules: {passed} passed, {skipped} skipped, {failed} failed', zh: '{nodes} 个节点({failing} 个有问题,{errors} 个无法读取);集群规则:{passed} 条通过,{skipped} 条跳过,{failed} 条失败' },
-  source: { en: 'Cluster facts from {source}', zh: '集群事实来自 {source}' },
-  withoutFacts: { en: 'Nodes without facts (the cluster rules could not look at them): {list}', zh: '没有事实的节点(集群规则无法检查它们):{list}' },
-  skipped: { en: 'Cluster rules skipped ({n})', zh: '跳过的集群规则({n})' },
-  noFindings: { en: 'No finding of the cluster rules.', zh: '集群规则没有发现问题。' },
-} satisfies Record<string, Localized>;
+const WORDS = CLUSTER_HTML_WORDS;
 
 export function renderClusterHtml(r: ClusterDoctorReport, opts: { now?: Date } = {}): string {
   const ids = idMaker();

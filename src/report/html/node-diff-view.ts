@@ -3,7 +3,7 @@
 // (high: known to break overlay traffic; medium: can; low: context, folded away), the lines behind
 // each value a click away, and what could not be compared.
 import { evidenceName } from '../../evidence/names.js';
-import { CATEGORIES, type Category, type Difference, type NodeDiff, type Relevance } from '../../evidence/node-diff.js';
+import { CATEGORIES, type Difference, type NodeDiff, type Relevance } from '../../evidence/node-diff.js';
 import type { Localized } from '../../engine/types.js';
 import { minOf } from '../../util/arrays.js';
 import { show } from '../safe-text.js';
@@ -11,42 +11,10 @@ import { heading } from './doctor-view.js';
 import { html, type SafeHtml } from './html.js';
 import { fill, tr, type Text } from './i18n.js';
 import type { NodeDiffPart } from './model.js';
+import { NODE_DIFF_WORDS, CATEGORY_WORDS } from './view-words.js';
 
-const CATEGORY_WORDS: Record<Category, Localized> = {
-  kernel: { en: 'Kernel build and history', zh: '内核版本与历史' },
-  os: { en: 'Operating system', zh: '操作系统' },
-  nic: { en: 'NIC drivers', zh: '网卡驱动' },
-  offload: { en: 'Offload features', zh: '卸载特性' },
-  mtu: { en: 'MTUs', zh: 'MTU' },
-  vxlan: { en: 'VXLAN devices', zh: 'VXLAN 设备' },
-  peers: { en: 'Each node\'s view of the other (neighbour, FDB, route)', zh: '各节点对另一节点的视图(邻居、FDB、路由)' },
-  sysctl: { en: 'Sysctls', zh: '内核参数' },
-  routes: { en: 'Routes (normalised)', zh: '路由(已归一化)' },
-  'packet-filter': { en: 'Packet filter', zh: '包过滤' },
-  'network-manager': { en: 'NetworkManager', zh: 'NetworkManager' },
-  cni: { en: 'CNI', zh: 'CNI' },
-  modules: { en: 'Kernel modules', zh: '内核模块' },
-};
 
-const WORDS = {
-  heading: { en: 'Node diff: {a} (healthy) and {b} (broken)', zh: '节点对比:{a}(正常)与 {b}(故障)' },
-  subject: { en: 'node diff', zh: '节点对比' },
-  summary: { en: 'Summary', zh: '摘要' },
-  verdictSome: { en: 'The nodes differ where it matters', zh: '两个节点在关键处不同' },
-  verdictNone: { en: 'No relevant difference', zh: '没有相关差异' },
-  line: { en: '{relevant} relevant differences ({high} high), {low} of low relevance', zh: '{relevant} 个相关差异(其中 {high} 个高),{low} 个低相关' },
-  caption: { en: '{title}: A is the healthy node, B the broken one', zh: '{title}:A 为正常节点,B 为故障节点' },
-  what: { en: 'What', zh: '项目' },
-  relevance: { en: 'Relevance', zh: '相关性' },
-  high: { en: 'high', zh: '高' },
-  medium: { en: 'medium', zh: '中' },
-  low: { en: 'low', zh: '低' },
-  absent: { en: '(absent)', zh: '(无)' },
-  evidence: { en: 'the lines behind it', zh: '依据的原始行' },
-  note: { en: 'Why it matters', zh: '为何重要' },
-  lowHeading: { en: 'Differences of low relevance ({n})', zh: '低相关差异({n})' },
-  notCompared: { en: 'Not compared (missing on a node): {list}', zh: '未比较(某节点缺失):{list}' },
-} satisfies Record<string, Localized>;
+const WORDS = NODE_DIFF_WORDS;
 
 function rankOf(r: Relevance): number {
   return ['high', 'medium', 'low'].indexOf(r);
@@ -79,7 +47,7 @@ export function nodeDiffView(part: NodeDiffPart, prefix: string): { summary: Saf
   const verdict = d.relevantCount > 0 ? 'findings' : 'healthy';
   const summary = html`<section class="summary" id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h">${tr(WORDS.summary)}</h2><p class="verdict v-${verdict}" data-verdict="${verdict}">${tr(d.relevantCount > 0 ? WORDS.verdictSome : WORDS.verdictNone)}</p><p class="diff-line" data-relevant="${d.relevantCount}" data-high="${high}" data-low="${low.length}">${tr(fill(WORDS.line, { relevant: d.relevantCount, high, low: low.length }))}</p></section>`;
   const sections = groups.map((g) => html`${heading(3, tr(CATEGORY_WORDS[g.cat]))}${table(CATEGORY_WORDS[g.cat], g.items)}`);
-  const lowView = low.length === 0 ? '' : html`<details class="low"><summary>${tr(fill(WORDS.lowHeading, { n: low.length }))}</summary>${table({ en: 'Low relevance', zh: '低相关' }, low)}</details>`;
+  const lowView = low.length === 0 ? '' : html`<details class="low"><summary>${tr(fill(WORDS.lowHeading, { n: low.length }))}</summary>${table(WORDS.lowTitle, low)}</details>`;
   const notCompared = d.notCompared.length === 0 ? '' : html`<p class="note">${tr(fill(WORDS.notCompared, { list: d.notCompared.map((n) => `${evidenceName(n.section)} (${n.missingOn.join('+').toUpperCase()})`).join(', ') }), (s) => show(s, Number.MAX_SAFE_INTEGER))}</p>`;
   const anchor = `${prefix}nd`;
   const body = html`<section class="node-diff" id="${anchor}" aria-labelledby="${anchor}-h">${heading(2, tr(fill(WORDS.heading, { a, b })), `${anchor}-h`)}${sections}${lowView}${notCompared}</section>`;

@@ -2,7 +2,6 @@
 // curves (datagram size against the share that arrived: the cliff is the largest size that
 // crosses), the rate ramps as curves (offered rate against loss: where loss begins), and with
 // --trace the kernel's drops on both nodes around each probe (trace-view.ts).
-import type { Localized } from '../../engine/types.js';
 import { formatRate } from '../../util/units.js';
 import { show } from '../safe-text.js';
 import { findingView, heading, type Ids } from './doctor-view.js';
@@ -15,26 +14,9 @@ import { curve } from './svg/curve.js';
 import { fmt } from './svg/common.js';
 import { nodeTracesView } from './trace-view.js';
 import { w } from './words.js';
+import { PROBE_HTML_WORDS } from './view-words.js';
 
-const WORDS = {
-  heading: { en: 'Probes between this node and {peer}', zh: '本节点与 {peer} 之间的探测' },
-  subject: { en: 'probe {peer}', zh: '探测 {peer}' },
-  caption: { en: 'Each direction: UDP echoes back, round trip, the largest size that crossed, where a rate ramp began to lose', zh: '每个方向:UDP 回显返回数、往返时间、能通过的最大大小、速率爬升开始丢包处' },
-  direction: { en: 'Direction', zh: '方向' },
-  echo: { en: 'UDP echoes back / sent', zh: 'UDP 回显 返回/发送' },
-  rtt: { en: 'Round trip (ms)', zh: '往返时间(毫秒)' },
-  largest: { en: 'Largest size (bytes)', zh: '最大大小(字节)' },
-  onset: { en: 'Loss from', zh: '开始丢包于' },
-  sweepChart: { en: 'DF size sweep: share of datagrams that arrived, by size', zh: 'DF 大小扫描:按大小统计的到达比例' },
-  size: { en: 'UDP payload', zh: 'UDP 载荷' },
-  arrived: { en: 'arrived', zh: '到达' },
-  largestMark: { en: 'largest that crossed', zh: '能通过的最大' },
-  rampChart: { en: 'Rate ramp: loss by offered rate', zh: '速率爬升:按发送速率统计的丢包' },
-  rate: { en: 'offered rate', zh: '发送速率' },
-  loss: { en: 'lost', zh: '丢失' },
-  drops: { en: 'Kernel drops around the probes', zh: '探测期间的内核丢包' },
-  errors: { en: 'Errors', zh: '错误' },
-} satisfies Record<string, Localized>;
+const WORDS = PROBE_HTML_WORDS;
 
 function dirName(d: ProbeDirection): string {
   return `${show(d.from, 60)} → ${show(d.to, 60)} (${show(d.label, 16)})`;

@@ -13,38 +13,9 @@ import { fill, tr, type Text } from './i18n.js';
 import type { TracePart } from './model.js';
 import { curve } from './svg/curve.js';
 import { fmt } from './svg/common.js';
+import { TRACE_WORDS } from './view-words.js';
 
-const WORDS = {
-  heading: { en: 'Kernel drops: where each lost packet died, and why', zh: '内核丢包:每个丢失的包死在哪里、为什么' },
-  subject: { en: 'kernel drop trace', zh: '内核丢包跟踪' },
-  meta: { en: 'Kernel {release}; {source}; drop reasons {reasons}', zh: '内核 {release};{source};丢包原因 {reasons}' },
-  reasonsYes: { en: 'named by the kernel', zh: '由内核给出' },
-  reasonsNo: { en: 'not in this kernel (the code location only)', zh: '此内核没有(仅有代码位置)' },
-  window: { en: '{label} window: {events} drops in {seconds} s', zh: '{label}窗口:{seconds} 秒内 {events} 次丢包' },
-  baseline: { en: 'Quiet baseline', zh: '静默基线' },
-  main: { en: 'Traced', zh: '跟踪' },
-  caption: { en: 'Drops by kernel reason and place, busiest first; the baseline column counts the same place in the quiet window', zh: '按内核原因和位置统计的丢包,最多的在前;基线列为静默窗口中同一位置的次数' },
-  reason: { en: 'Reason', zh: '原因' },
-  location: { en: 'Where (kernel code)', zh: '位置(内核代码)' },
-  total: { en: 'Drops', zh: '次数' },
-  perSecond: { en: 'Per second', zh: '每秒' },
-  devices: { en: 'Devices', zh: '设备' },
-  inBaseline: { en: 'In the baseline', zh: '基线中' },
-  none: { en: 'No drop was traced.', zh: '没有跟踪到丢包。' },
-  other: { en: '{total} more drops at {keys} other places (past the table\'s limit)', zh: '另有 {total} 次丢包在 {keys} 个其他位置(超出表格上限)' },
-  chart: { en: 'The busiest places, drops per second', zh: '最繁忙的位置,每秒丢包数' },
-  seconds: { en: 'second of the window', zh: '窗口中的第几秒' },
-  drops: { en: 'drops', zh: '丢包' },
-  rules: { en: 'Packet filter verdicts for the probe\'s packets ({mode})', zh: '探测包的包过滤判决({mode})' },
-  rule: { en: 'Table / chain / rule', zh: '表/链/规则' },
-  verdict: { en: 'Verdict', zh: '判决' },
-  packets: { en: 'Packets', zh: '包数' },
-  changes: { en: 'What was enabled on the host, and undone', zh: '在主机上启用并已撤销的内容' },
-  traceError: { en: 'No trace', zh: '没有跟踪' },
-  probeTrace: { en: '{node}\'s kernel during {probe}', zh: '{probe} 期间 {node} 的内核' },
-  localNode: { en: 'this node', zh: '本节点' },
-  peerNode: { en: 'the peer', zh: '对端' },
-} satisfies Record<string, Localized>;
+const WORDS = TRACE_WORDS;
 
 const MAX_ROWS = 40;
 const CHART_SERIES = 5;
@@ -106,7 +77,7 @@ export function traceView(part: TracePart, prefix: string): { summary: SafeHtml;
   const main = part.trace.windows.find((w) => w.label === 'main') ?? part.trace.windows[0];
   const total = main?.drops.reduce((n, r) => n + r.total, 0) ?? 0;
   const id = `${prefix}summary`;
-  const summary = html`<section class="summary" id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h">${tr({ en: 'Summary', zh: '摘要' })}</h2><p class="trace-line" data-drops="${total}" data-places="${main?.drops.length ?? 0}">${tr(fill({ en: '{n} drops at {k} places while traced', zh: '跟踪期间共 {n} 次丢包,分布在 {k} 个位置' }, { n: total, k: main?.drops.length ?? 0 }))}</p></section>`;
+  const summary = html`<section class="summary" id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h">${tr(WORDS.summary)}</h2><p class="trace-line" data-drops="${total}" data-places="${main?.drops.length ?? 0}">${tr(fill(WORDS.summaryLine, { n: total, k: main?.drops.length ?? 0 }))}</p></section>`;
   const body = html`<section class="trace" id="${a}" aria-labelledby="${a}-h">${heading(2, tr(WORDS.heading), `${a}-h`)}${dropTraceView(part.trace, a, part.lang, 2)}</section>`;
   return { summary, body, subject: WORDS.subject };
 }
