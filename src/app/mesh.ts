@@ -30,6 +30,8 @@ export interface MeshRunResult extends MeshOutcome {
   findings?: Finding[];
   /** Why it was not judged although asked (one line). */
   notJudged?: string;
+  /** The whole matrix, when it was kept to be judged (for the HTML report). */
+  matrix?: MeshMatrix;
 }
 
 /** The mesh rules over a measured matrix: everything they find, in order. */
@@ -67,10 +69,11 @@ export async function runMeshCommand(r: MeshRunRequest, client: MeshAgentClient 
     progress: r.onProgress,
   });
   const tail = { errors: outcome.errors, finishedAt: new Date().toISOString(), summary: { rounds: outcome.rounds, cells: outcome.cells, ms: outcome.ms } };
-  const findings = judging && head ? judgeMatrix({ schemaVersion: MESH_MATRIX_SCHEMA_VERSION, kind: 'mesh-matrix', ...head, cells, ...tail }, r.judge!.lang) : undefined;
+  const matrix: MeshMatrix | undefined = judging && head ? { schemaVersion: MESH_MATRIX_SCHEMA_VERSION, kind: 'mesh-matrix', ...head, cells, ...tail } : undefined;
+  const findings = matrix ? judgeMatrix(matrix, r.judge!.lang) : undefined;
   await writer?.end({ ...tail, ...(findings ? { findings } : {}) });
   const notJudged = r.judge !== undefined && !judging
     ? `${LIMITS.meshRuleNodes.code}: the mesh rules judge at most ${LIMITS.meshRuleNodes.value} nodes; this mesh has ${r.inventory.nodes.length}: no findings (judge a --sample run, or a part of the cluster)`
     : undefined;
-  return { ...outcome, ...(findings ? { findings } : {}), ...(notJudged ? { notJudged } : {}) };
+  return { ...outcome, ...(findings ? { findings } : {}), ...(notJudged ? { notJudged } : {}), ...(matrix ? { matrix } : {}) };
 }

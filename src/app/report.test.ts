@@ -14,6 +14,17 @@ import { LIMITS } from '../util/limits.js';
 import { BUNDLES, hostileReport } from '../../test/helpers/html-report.js';
 import { buildHtmlReportInput, loadReportSource, readReportSources } from './report.js';
 import { isPodpathError } from '../util/errors.js';
+import type { NodeEntry, ReportPart } from '../report/html/model.js';
+
+function doctorOf<T extends { kind: string }>(l: T): Extract<T, { kind: 'doctor' }> {
+  if (l.kind !== 'doctor') throw new Error(`a ${l.kind} input, not doctor`);
+  return l as Extract<T, { kind: 'doctor' }>;
+}
+
+function doctorNodes(p: ReportPart): NodeEntry[] {
+  if (p.kind !== 'doctor') throw new Error(`a ${p.kind} part, not doctor`);
+  return p.nodes;
+}
 
 let en: FleetEntry[];
 let zh: FleetEntry[];
@@ -38,13 +49,13 @@ const codeOf = (f: () => unknown): string | undefined => {
 describe('podpath report: inputs', () => {
   it("reads doctor's own JSON: each report, and a fleet's array", () => {
     for (const e of en) if ('report' in e) expect(DoctorReportSchema.parse(JSON.parse(renderJson(e.report)))).toEqual(e.report);
-    const fleet = loadReportSource({ from: 'fleet.json', text: renderFleetJson(en) });
+    const fleet = doctorOf(loadReportSource({ from: 'fleet.json', text: renderFleetJson(en) }));
     expect(fleet.nodes).toHaveLength(2);
     expect(fleet.nodes.map((n) => ('report' in n ? n.report.node.hostname : undefined))).toEqual(['TKVMJT0240', 'vm']);
   });
   it('keeps a fleet error entry as an unreadable node', () => {
     const text = JSON.stringify([{ schema: 'podpath.doctor.error', schemaVersion: 1, from: 'b.tgz', error: { code: 'E_BUNDLE_DAMAGED', message: 'x' } }]);
-    expect(loadReportSource({ from: 'f.json', text }).nodes).toEqual([{ from: 'b.tgz', error: { code: 'E_BUNDLE_DAMAGED', message: 'x' } }]);
+    expect(doctorOf(loadReportSource({ from: 'f.json', text })).nodes).toEqual([{ from: 'b.tgz', error: { code: 'E_BUNDLE_DAMAGED', message: 'x' } }]);
   });
   it('joins files into one fleet and pairs the same judgement given in both languages', () => {
     const sources = [
@@ -53,22 +64,22 @@ describe('podpath report: inputs', () => {
     ];
     const input = buildHtmlReportInput(sources, { now: new Date(0) });
     expect(input.lang).toBe('en');
-    const nodes = input.parts[0]!.nodes;
+    const nodes = doctorNodes(input.parts[0]!);
     expect(nodes).toHaveLength(2);
     expect('report' in nodes[0]! && nodes[0].translation?.lang).toBe('zh');
     expect('report' in nodes[1]! && nodes[1].translation).toBeUndefined();
     // In a Chinese document the Chinese report leads.
-    const zhFirst = buildHtmlReportInput(sources, { lang: 'zh' }).parts[0]!.nodes[0]!;
+    const zhFirst = doctorNodes(buildHtmlReportInput(sources, { lang: 'zh' }).parts[0]!)[0]!;
     expect('report' in zhFirst && [zhFirst.report.lang, zhFirst.translation?.lang]).toEqual(['zh', 'en']);
   });
   it('does not pair different judgements of one node', () => {
     const a = reportOf(en[0]!);
     const b = { ...reportOf(zh[0]!), findings: [] };
     const input = buildHtmlReportInput([{ from: 'a', text: JSON.stringify(a) }, { from: 'b', text: JSON.stringify(b) }]);
-    expect(input.parts[0]!.nodes).toHaveLength(2);
+    expect(doctorNodes(input.parts[0]!)).toHaveLength(2);
   });
   it('accepts a hostile report that fits the schema (the page escapes it)', () => {
-    expect(loadReportSource({ from: 'h.json', text: JSON.stringify(hostileReport()) }).nodes).toHaveLength(1);
+    expect(doctorOf(loadReportSource({ from: 'h.json', text: JSON.stringify(hostileReport()) })).nodes).toHaveLength(1);
   });
   it('refuses what is not JSON, not a podpath result, not drawn yet, or not valid for its schema', () => {
     const good = JSON.parse(renderJson(reportOf(en[1]!))) as Record<string, unknown>;
@@ -76,7 +87,8 @@ describe('podpath report: inputs', () => {
     expect(codeOf(() => loadReportSource({ from: 'x', text: '{"hello":1}' }))).toBe('E_REPORT_UNKNOWN');
     expect(codeOf(() => loadReportSource({ from: 'x', text: '[]' }))).toBe('E_REPORT_UNKNOWN');
     expect(codeOf(() => loadReportSource({ from: 'x', text: 'null' }))).toBe('E_REPORT_UNKNOWN');
-    expect(codeOf(() => loadReportSource({ from: 'x', text: '{"schemaVersion":1,"command":"pcap analyze"}' }))).toBe('E_REPORT_UNSUPPORTED');
+    expect(codeOf(() => loadReportSource({ from: 'x', text: '{"schemaVersion":1,"a":"a","b":"b","relevantCount":0,"differences":[]}' }))).toBe('E_REPORT_INPUT');
+    expect(codeOf(() => loadReportSource({ from: 'x', text: '{"schemaVersion":1,"command":"pcap analyze"}' }))).toBe('E_REPORT_INPUT');
     expect(codeOf(() => loadReportSource({ from: 'x', text: JSON.stringify({ ...good, schemaVersion: 2 }) }))).toBe('E_REPORT_INPUT');
     expect(codeOf(() => loadReportSource({ from: 'x', text: JSON.stringify({ ...good, findings: [{ severity: 'fatal' }] }) }))).toBe('E_REPORT_INPUT');
     expect(codeOf(() => loadReportSource({ from: 'x', text: JSON.stringify({ ...good, summary: { ...(good.summary as object), rules: -1 } }) }))).toBe('E_REPORT_INPUT');

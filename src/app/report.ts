@@ -4,9 +4,24 @@
 // fleet's array with its error entries). A mesh, `pcap analyze --json`, `pcap diff --json` and trace
 // JSON are the extension points: each adds an entry to INPUTS (recognise + load to a report part)
 // and a view in report/html/render.ts.
-import type { z } from 'zod';
+import { z } from 'zod';
+import type { Finding } from '../engine/types.js';
+import { MeshMatrix } from '../evidence/mesh-matrix.js';
+import { judgeMatrix } from './mesh.js';
+import { captureDiffFindings, captureFindings } from './pcap.js';
+import type { CaptureSummary } from '../evidence/capture-summary.js';
+import type { CaptureDiff } from '../evidence/capture-diff.js';
+import { analyzeJsonSchema } from '../report/capture-json.js';
+import { diffJsonSchema } from '../report/capture-diff-json.js';
+import type { MeshPart, NodeDiffPart, ProbePart } from '../report/html/model.js';
+import { CATEGORIES } from '../evidence/node-diff.js';
+import { DropTrace } from '../evidence/drop-trace.js';
+import { DropsEvidence } from '../evidence/drop-evidence.js';
+import { PROBE_REPORT_SCHEMA } from '../report/probe-json.js';
+import { judgeProbeReport } from './probe.js';
+import type { PeerProbeReport } from '../probe/peer.js';
 import type { Lang } from '../engine/types.js';
-import { DoctorReportSchema, FleetErrorSchema } from '../report/doctor-schema.js';
+import { DoctorReportSchema, FindingSchema, FleetErrorSchema } from '../report/doctor-schema.js';
 import { DOCTOR_REPORT_SCHEMA, type DoctorReport } from '../report/model.js';
 import { FLEET_ERROR_SCHEMA } from '../report/fleet.js';
 import type { HtmlReportInput, NodeEntry, ReportPart } from '../report/html/model.js';
@@ -25,7 +40,20 @@ export interface ReportSource {
 }
 
 /** What one input contributes. */
-type Loaded = { kind: 'doctor'; nodes: NodeEntry[] };
+type Loaded = { kind: 'doctor'; nodes: NodeEntry[] } | MeshLoaded
+  | { kind: 'capture'; from: string; files: { summary: CaptureSummary; findings: Finding[] }[] }
+  | { kind: 'capture-diff'; from: string; result: CaptureDiff; findings: Finding[] }
+  | NodeDiffPart
+  | { kind: 'trace'; from: string; trace: DropTrace }
+  | ProbePart;
+
+interface MeshLoaded {
+  kind: 'mesh';
+  from: string;
+  matrix: MeshMatrix;
+  /** The findings the document carries (the language they were written in is not recorded). */
+  findings?: Finding[];
+}
 
 interface InputKind {
   /** For messages: what this kind of result is. */
@@ -66,12 +94,162 @@ export const INPUTS: InputKind[] = [
     recognize: (doc) => Array.isArray(doc) && doc.length > 0 && doc.every(isDoctorDoc),
     load: (doc, from) => ({ kind: 'doctor', nodes: (doc as unknown[]).map((d, i) => parseDoctorDoc(d, from, `[${i}]`)) }),
   },
+  {
+    name: 'mesh matrix (podpath mesh -o FILE or --json)',
+    recognize: (doc) => doc !== null && typeof doc === 'object' && !Array.isArray(doc) && (doc as Record<string, unknown>).kind === 'mesh-matrix',
+    load: (doc, from) => loadMesh(doc, from),
+  },
+  {
+    name: 'node diff (podpath diff --json)',
+    recognize: (doc) => { const d = schemaFree(doc); return d !== undefined && 'differences' in d && 'relevantCount' in d; },
+    load: (doc, from) => {
+      const r = NodeDiffDocument.safeParse(doc);
+      if (!r.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}: not a valid podpath diff --json document: ${oneLine(describe(r.error))}`);
+      return { kind: 'node-diff', labelA: r.data.a, labelB: r.data.b, diff: { differences: r.data.differences, notCompared: r.data.notCompared, relevantCount: r.data.relevantCount } };
+    },
+  },
+  {
+    name: 'kernel drop trace (podpath trace -o json)',
+    recognize: (doc) => { const d = schemaFree(doc); return d !== undefined && Array.isArray(d.windows) && d.kernel !== undefined && 'filter' in d; },
+    load: (doc, from) => {
+      const r = DropTrace.safeParse(doc);
+      if (!r.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}: not a valid podpath trace -o json document: ${oneLine(describe(r.error))}`);
+      return { kind: 'trace', from, trace: r.data };
+    },
+  },
+  {
+    name: 'probe report (podpath probe -o json)',
+    recognize: (doc) => schemaOf(doc) === PROBE_REPORT_SCHEMA,
+    load: (doc, from) => {
+      const r = ProbeDocument.safeParse(doc);
+      if (!r.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}: not a valid podpath.probe report: ${oneLine(describe(r.error))}`);
+      const d = r.data;
+      const raw = doc as { schemaVersion?: unknown; startedAt?: unknown; directions: unknown[] };
+      // Judged again in both languages from the measurements as written (the probe rules are pure);
+      // a document they cannot judge (another version's, or made by hand) keeps its own findings.
+      const judge = (lang: Lang): Finding[] => judgeProbeReport({ schemaVersion: raw.schemaVersion, peer: d.peer, startedAt: raw.startedAt, directions: raw.directions, errors: d.errors } as unknown as PeerProbeReport, lang, d.drops).outcome.findings;
+      let paired: { lang: Lang; findings: Finding[]; translation?: Finding[] };
+      try {
+        paired = pairFindings(d.findings as Finding[], judge, d.lang);
+      } catch {
+        paired = { lang: d.lang, findings: d.findings as Finding[] };
+      }
+      return { kind: 'probe', from, peer: d.peer, directions: d.directions, errors: d.errors, ...paired, ...(d.drops ? { drops: d.drops } : {}) };
+    },
+  },
+  {
+    name: 'capture analysis (pcap analyze --json)',
+    recognize: (doc) => schemaFree(doc)?.command === 'pcap analyze',
+    load: (doc, from) => {
+      const r = analyzeJsonSchema.safeParse(doc);
+      if (!r.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}: not a valid pcap analyze --json document: ${oneLine(describe(r.error))}`);
+      return { kind: 'capture', from, files: r.data.files.map(({ findings, ...summary }) => ({ summary: summary as CaptureSummary, findings: findings as Finding[] })) };
+    },
+  },
+  {
+    name: 'capture diff (pcap diff --json)',
+    recognize: (doc) => schemaFree(doc)?.command === 'pcap diff',
+    load: (doc, from) => {
+      const r = diffJsonSchema.safeParse(doc);
+      if (!r.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}: not a valid pcap diff --json document: ${oneLine(describe(r.error))}`);
+      return { kind: 'capture-diff', from, result: r.data.result, findings: r.data.findings as Finding[] };
+    },
+  },
 ];
+
+const Line = z.object({ source: z.string().max(4096), text: z.string().max(65536) });
+/** `podpath diff --json` (renderNodeDiffJson): no schema name of its own; known by its keys. */
+const NodeDiffDocument = z.object({
+  schemaVersion: z.literal(1),
+  a: z.string().max(4096),
+  b: z.string().max(4096),
+  relevantCount: z.number().int().nonnegative(),
+  differences: z.array(z.object({
+    category: z.enum(CATEGORIES),
+    key: z.string().max(4096),
+    a: z.string().max(65536).optional(),
+    b: z.string().max(65536).optional(),
+    relevance: z.enum(['high', 'medium', 'low']),
+    note: z.string().max(4096).optional(),
+    evidence: z.object({ a: z.array(Line).max(1000), b: z.array(Line).max(1000) }),
+  })).max(100_000),
+  notCompared: z.array(z.object({ section: z.string().max(200), missingOn: z.array(z.enum(['a', 'b'])).max(2) })).max(1000),
+});
+
+const n = z.number().finite();
+/** What the HTML report draws of `podpath probe -o json` (the rest of the document is not read). */
+const ProbeDocument = z.object({
+  schema: z.literal(PROBE_REPORT_SCHEMA),
+  lang: z.enum(['en', 'zh']),
+  peer: z.string().max(4096),
+  directions: z.array(z.object({
+    from: z.string().max(4096),
+    to: z.string().max(4096),
+    label: z.string().max(64),
+    sender: z.string().max(16),
+    result: z.object({
+      echo: z.object({ sent: n, received: n, rttMs: z.object({ avg: n }).optional() }).optional(),
+      sweep: z.object({ tries: z.array(z.object({ size: n, sent: n, arrived: n })).max(256), largestPassing: n.optional(), smallestFailing: n.optional(), maxTried: n }).optional(),
+      ramp: z.object({ steps: z.array(z.object({ rateBps: n, sent: n, arrived: n, lossPct: n })).max(1024), lossOnsetBps: n.optional(), blackhole: z.unknown().optional() }).optional(),
+    }),
+  })).max(64),
+  errors: z.array(z.string().max(4096)).max(256),
+  drops: DropsEvidence.optional(),
+  findings: z.array(FindingSchema).max(1000),
+});
+
+function schemaFree(doc: unknown): Record<string, unknown> | undefined {
+  return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
+}
+
+/** Whether a list of findings is written in Chinese (a document does not say its language). */
+function langOfFindings(findings: readonly Finding[], fallback: Lang): Lang {
+  if (findings.length === 0) return fallback;
+  return findings.some((f) => /[\u4e00-\u9fff]/.test(f.title + f.message)) ? 'zh' : 'en';
+}
+
+/**
+ * Findings of a document paired with the same rules' findings judged again now in both languages
+ * (the rules are pure functions of what the document holds). When they are not the same findings
+ * (another version's rules), the document's are shown as they are, in their one language.
+ */
+function pairFindings(doc: readonly Finding[], judge: (lang: Lang) => Finding[], lang: Lang): { lang: Lang; findings: Finding[]; translation?: Finding[] } {
+  const main = judge(lang);
+  const same = (a: readonly Finding[], b: readonly Finding[]) => a.length === b.length && a.every((f, i) => f.ruleId === b[i]!.ruleId && f.messageId === b[i]!.messageId);
+  if (!same(doc, main)) return { lang: langOfFindings(doc, lang), findings: [...doc] };
+  return { lang, findings: main, translation: judge(lang === 'en' ? 'zh' : 'en') };
+}
+
+const MeshDocument = MeshMatrix.extend({ findings: z.array(FindingSchema).max(1000).optional() });
+
+function loadMesh(doc: unknown, from: string): MeshLoaded {
+  const r = MeshDocument.safeParse(doc);
+  if (!r.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}: not a valid mesh matrix: ${oneLine(describe(r.error))}`);
+  const { findings, ...matrix } = r.data;
+  const names = new Set([...matrix.nodes.map((n) => n.name), ...matrix.cells.flatMap((c) => [c.from, c.to])]);
+  const limit = LIMITS.htmlMeshNodes;
+  if (names.size > limit.value) throw new PodpathError(limit.code, `${oneLine(from)}: a mesh of ${names.size} nodes; the HTML report draws at most ${limit.value} (draw a --sample run or a part of the cluster)`);
+  return { kind: 'mesh', from, matrix, ...(findings ? { findings } : {}) };
+}
+
+/**
+ * The mesh part: the matrix judged again by this podpath's mesh rules, in both languages (the rules
+ * are pure functions of the matrix; the document does not say its findings' language). When the
+ * document's findings are not the ones judged now (another version's rules), they are shown as
+ * they are, in one language; a matrix too large for the rules shows the document's findings, if any.
+ */
+export function meshPartOf(l: MeshLoaded, lang: Lang): MeshPart {
+  const base = { kind: 'mesh' as const, from: l.from, matrix: l.matrix, lang };
+  if (l.matrix.nodes.length > LIMITS.meshRuleNodes.value) return { ...base, ...(l.findings ? { findings: l.findings } : {}) };
+  const main = judgeMatrix(l.matrix, lang);
+  const other = judgeMatrix(l.matrix, lang === 'en' ? 'zh' : 'en');
+  const same = (a: readonly Finding[], b: readonly Finding[]) => a.length === b.length && a.every((f, i) => f.ruleId === b[i]!.ruleId && f.messageId === b[i]!.messageId && f.evidence.length === b[i]!.evidence.length);
+  if (l.findings && !same(l.findings, main)) return { ...base, lang: langOfFindings(l.findings, lang), findings: l.findings };
+  return { ...base, findings: main, translation: other };
+}
 
 /** Results podpath writes that the HTML report cannot draw yet: said plainly rather than "unknown". */
 const NOT_YET: { test: (doc: Record<string, unknown>) => boolean; what: string }[] = [
-  { test: (d) => d.command === 'pcap analyze', what: 'pcap analyze --json' },
-  { test: (d) => d.command === 'pcap diff', what: 'pcap diff --json' },
 ];
 
 /** Parses and validates one input: which kind it is and what it contributes. */
@@ -126,10 +304,21 @@ export function joinNodes(nodes: readonly NodeEntry[], lang: Lang): NodeEntry[] 
 
 export function buildHtmlReportInput(sources: readonly ReportSource[], opts: { lang?: Lang; now?: Date } = {}): HtmlReportInput {
   const loaded = sources.map(loadReportSource);
-  const doctorNodes = loaded.filter((l) => l.kind === 'doctor').flatMap((l) => l.nodes);
+  const doctorNodes = loaded.flatMap((l) => (l.kind === 'doctor' ? l.nodes : []));
   const first = doctorNodes.find((n): n is Extract<NodeEntry, { report: unknown }> => !isUnreadable(n));
-  const lang = opts.lang ?? first?.report.lang ?? 'en';
+  const lang = opts.lang ?? first?.report.lang ?? loaded.map((l) => (l.kind === 'probe' ? l.lang : undefined)).find((x) => x !== undefined) ?? 'en';
   const parts: ReportPart[] = doctorNodes.length > 0 ? [{ kind: 'doctor', nodes: joinNodes(doctorNodes, lang) }] : [];
+  for (const l of loaded) {
+    if (l.kind === 'mesh') parts.push(meshPartOf(l, lang));
+    if (l.kind === 'capture') {
+      const files = l.files.map((f) => ({ summary: f.summary, ...pairFindings(f.findings, (x) => captureFindings(f.summary, x), lang) }));
+      parts.push({ kind: 'capture', from: l.from, lang: files[0]?.lang ?? lang, files });
+    }
+    if (l.kind === 'node-diff') parts.push(l);
+    if (l.kind === 'probe') parts.push(l);
+    if (l.kind === 'trace') parts.push({ kind: 'trace', from: l.from, lang, trace: l.trace });
+    if (l.kind === 'capture-diff') parts.push({ kind: 'capture-diff', from: l.from, result: l.result, ...pairFindings(l.findings, (x) => captureDiffFindings(l.result, x), lang) });
+  }
   return { lang, parts, generatedAt: (opts.now ?? new Date()).toISOString(), version: VERSION };
 }
 

@@ -13,6 +13,7 @@ import { loadClusterFacts, nodeSourcesFrom, runClusterDoctor, type AgentAccess }
 import { renderClusterDoctor } from '../report/cluster-doctor.js';
 import { loadApiToken } from '../agent/secrets.js';
 import { normalizeFingerprint } from '../agent/tls.js';
+import { renderClusterHtml } from '../report/html/cluster-view.js';
 import { PodpathError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
 import { resolveLang } from '../util/i18n.js';
@@ -115,7 +116,7 @@ export function registerCluster(program: Command): void {
     .option('--tls-fingerprint <sha256>', 'with --agents: talk TLS and pin the agents\' certificate (64 hex digits)')
     .option('--concurrency <n>', 'node facts read at once', '4')
     .option('--lang <zh|en>', 'language of the report (default: from LC_ALL / LANG)')
-    .option('-o, --output <format>', 'text, markdown or json', 'text')
+    .option('-o, --output <format>', 'text, markdown, json or html (one self-contained file; redirect it: > cluster.html)', 'text')
     .option('--only <ids>', 'run only these rules (comma-separated ids, node or cluster rules)')
     .addHelpText('after', CLUSTER_DOCTOR_HELP)
     .action(async (o: KubeFlags & ClusterDoctorFlags) => {
@@ -126,7 +127,7 @@ export function registerCluster(program: Command): void {
       if (nodes.length === 0 && !o.agents) throw new PodpathError('E_USAGE', 'give the nodes\' facts: --nodes-from DIR|FILES, or --agents to fetch them from the agents');
       const agents: AgentAccess | undefined = o.agents ? { port: toPort(o.apiPort), token: loadApiToken(o.tokenFile), ...(o.tlsFingerprint ? { tls: { fingerprint256: normalizeFingerprint(o.tlsFingerprint) } } : {}) } : undefined;
       const { report, exitCode } = await runClusterDoctor({ cluster, nodes, agents, lang: resolveLang(o.lang), only: splitIds(o.only), concurrency: toCount(o.concurrency) });
-      process.stdout.write(renderClusterDoctor(report, format, { color: format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR }));
+      process.stdout.write(format === 'html' ? renderClusterHtml(report) : renderClusterDoctor(report, format, { color: format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR }));
       process.exitCode = exitCode;
     });
 }
@@ -140,10 +141,10 @@ mode: podpath doctor --from-dir DIR --cluster-from DUMP.
 Exit code: 0 no findings, 1 findings, 2 a node's facts could not be read (the others are still
 judged), 3 no findings but evidence incomplete (a bundle cut short, or a cluster list cut short).`;
 
-export function clusterFormat(v: string): 'text' | 'markdown' | 'json' {
+export function clusterFormat(v: string): 'text' | 'markdown' | 'json' | 'html' {
   const f = v === 'md' ? 'markdown' : v;
-  if (f === 'text' || f === 'markdown' || f === 'json') return f;
-  throw new PodpathError('E_BAD_FORMAT', `unknown output format "${v}" for a cluster report: use text, markdown or json`);
+  if (f === 'text' || f === 'markdown' || f === 'json' || f === 'html') return f;
+  throw new PodpathError('E_BAD_FORMAT', `unknown output format "${v}" for a cluster report: use text, markdown, json or html`);
 }
 
 export function splitIds(s: string | undefined): string[] | undefined {

@@ -1,11 +1,16 @@
 // `podpath mesh`: every ordered pair of agents, on every plane combination, in bounded rounds.
 // Wiring only: flags to options, the use case in app/mesh.ts, the lines in report/mesh.ts.
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { runMeshCommand } from '../app/mesh.js';
+import { judgeMatrix, runMeshCommand } from '../app/mesh.js';
+import type { Finding, Lang } from '../engine/types.js';
+import { renderHtmlReport } from '../report/html/render.js';
+import { show } from '../report/safe-text.js';
+import { oneLine } from '../util/terminal-safe.js';
+import { VERSION } from '../util/version.js';
 import { loadApiToken } from '../agent/secrets.js';
-import { PLANE_PAIRS, PlanePair, type MeshCell } from '../evidence/mesh-matrix.js';
+import { PLANE_PAIRS, PlanePair, type MeshCell, type MeshMatrix } from '../evidence/mesh-matrix.js';
 import type { CoordinatorOptions } from '../mesh/coordinator.js';
 import { inventoryFromList, readAgentsFile, type Inventory } from '../mesh/inventory.js';
 import { cellLine, cellShortfall, meshFindingsText, progressBar, summaryText } from '../report/mesh.js';
@@ -22,7 +27,7 @@ interface MeshCliOptions {
   k: string; sample?: string; seed: string; run?: string; jitter: string; planes?: string;
   count: string; size: string; sweep: boolean; sweepMax: string; tcp: boolean; icmp: boolean;
   maxRate?: string; rampDuration: string; recoveryWatch: string;
-  out?: string; json?: boolean; parallel: string;
+  out?: string; json?: boolean; html?: string; parallel: string;
   tls?: boolean; tlsFingerprint?: string; tlsCa?: string; lang?: string;
 }
 
@@ -66,6 +71,23 @@ export function coordinatorOptions(o: MeshCliOptions, inv: Inventory): Coordinat
   };
 }
 
+/** The HTML report of a run: its findings, and the same rules' findings in the other language. */
+function writeMeshHtml(file: string, matrix: MeshMatrix, findings: Finding[] | undefined, lang: Lang): void {
+  const other: Lang = lang === 'en' ? 'zh' : 'en';
+  const page = renderHtmlReport({
+    lang,
+    parts: [{ kind: 'mesh', from: 'podpath mesh', matrix, lang, ...(findings ? { findings, translation: judgeMatrix(matrix, other) } : {}) }],
+    generatedAt: new Date().toISOString(),
+    version: VERSION,
+  });
+  try {
+    writeFileSync(file, page);
+  } catch (e) {
+    throw new PodpathError('E_REPORT_WRITE', `cannot write ${oneLine(file)}: ${(e as NodeJS.ErrnoException).code ?? 'EIO'}`);
+  }
+  process.stderr.write(`html: ${show(file)} (${page.length} bytes)\n`);
+}
+
 export function registerMesh(program: Command): void {
   program
     .command('mesh')
@@ -92,6 +114,7 @@ export function registerMesh(program: Command): void {
     .option('--recovery-watch <d>', 'how long to wait for a blackholed path to come back', '30s')
     .option('-o, --out <file>', 'write the matrix (JSON evidence) to this file as it is measured')
     .option('--json', 'write the matrix JSON to stdout instead of lines')
+    .option('--html <file>', `also write the HTML report to this file: a map per plane and probe with the findings drawn on it, a pair's numbers on a click, both languages (at most ${LIMITS.htmlMeshNodes.value} nodes; later: podpath report MATRIX.json)`)
     .option('--parallel <n>', 'agent API requests the coordinator keeps open at once (a round waits for the slowest wave)', '256')
     .option('--lang <zh|en>', 'language of the findings (default: from LC_ALL / LANG)')
     .option('--tls', "talk to the agents' API over TLS")
@@ -104,6 +127,7 @@ export function registerMesh(program: Command): void {
         for (const a of [n.host, n.pod]) if (a?.tlsFingerprint) a.tlsFingerprint = normalizeFingerprint(a.tlsFingerprint);
       }
       if (inventory.nodes.length > LIMITS.meshNodes.value) throw new PodpathError(LIMITS.meshNodes.code, `more than ${LIMITS.meshNodes.value} nodes`);
+      if (o.html !== undefined && inventory.nodes.length > LIMITS.htmlMeshNodes.value) throw new PodpathError(LIMITS.htmlMeshNodes.code, `--html draws at most ${LIMITS.htmlMeshNodes.value} nodes; this mesh has ${inventory.nodes.length} (draw a --sample run, or a part of the cluster)`);
       const coordinator = coordinatorOptions(o, inventory);
       const token = loadApiToken(o.tokenFile);
       const tls = tlsClientFrom(o);
@@ -134,6 +158,7 @@ export function registerMesh(program: Command): void {
       process.stderr.write(summaryText(outcome, tally, o.out));
       // The findings follow the summary (in JSON they are the matrix document's `findings`).
       if (outcome.notJudged) process.stderr.write(`podpath: ${outcome.notJudged}\n`);
+      if (o.html !== undefined && outcome.matrix) writeMeshHtml(o.html, outcome.matrix, outcome.findings, resolveLang(o.lang));
       if (outcome.findings?.length && !o.json) process.stdout.write(meshFindingsText(outcome.findings, resolveLang(o.lang)));
       else if (outcome.findings) process.stderr.write(`mesh findings: ${outcome.findings.length}\n`);
       process.exitCode = outcome.errors.length ? 2 : tally.short || outcome.findings?.length ? 1 : 0;

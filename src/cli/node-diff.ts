@@ -5,9 +5,14 @@ import { runNodeDiff } from '../app/node-diff/run.js';
 import { renderNodeDiffJson } from '../report/node-diff-json.js';
 import { renderNodeDiffText } from '../report/node-diff-text.js';
 import { oneLine } from '../util/terminal-safe.js';
+import { renderHtmlReport } from '../report/html/render.js';
+import { resolveLang } from '../engine/i18n.js';
+import { PodpathError } from '../util/errors.js';
+import { VERSION } from '../util/version.js';
 
 interface NodeDiffCliOptions {
   json?: boolean;
+  output: string;
   all?: boolean;
   evidence?: boolean;
 }
@@ -19,16 +24,21 @@ export function registerNodeDiff(program: Command): void {
     .argument('<a>', 'healthy node: bundle directory or tarball, sosreport, or facts .json')
     .argument('<b>', 'broken node: same kinds of input')
     .option('--json', 'print the differences as JSON')
+    .option('-o, --output <format>', 'text, json (as --json) or html (one self-contained file, both languages; redirect it: > diff.html)', 'text')
     .option('--all', 'also show differences of low relevance (never change the exit code)')
     .option('--evidence', 'show the lines behind each value')
     .action(async (a: string, b: string, opts: NodeDiffCliOptions) => {
+      if (!['text', 'json', 'html'].includes(opts.output)) throw new PodpathError('E_USAGE', `-o takes text, json or html, not ${JSON.stringify(opts.output.slice(0, 40))}`);
+      const format = opts.json ? 'json' : opts.output;
       const { diff, exitCode } = await runNodeDiff({
         a,
         b,
         // How each side was read: said before the diff.
         onNote: (side, path, n) => process.stderr.write(`podpath: note: ${n.code}: ${side} (${oneLine(path)}): ${oneLine(n.message)}\n`),
       });
-      if (opts.json) process.stdout.write(renderNodeDiffJson(diff, { labelA: a, labelB: b }));
+      if (format === 'html') {
+        process.stdout.write(renderHtmlReport({ lang: resolveLang(undefined), parts: [{ kind: 'node-diff', labelA: a, labelB: b, diff }], generatedAt: new Date().toISOString(), version: VERSION }));
+      } else if (format === 'json') process.stdout.write(renderNodeDiffJson(diff, { labelA: a, labelB: b }));
       else process.stdout.write(renderNodeDiffText(diff, { labelA: a, labelB: b, all: opts.all, evidence: opts.evidence, colors: process.stdout.isTTY === true && !process.env.NO_COLOR }));
       process.exitCode = exitCode;
     });

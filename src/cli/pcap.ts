@@ -1,8 +1,11 @@
 // `podpath pcap analyze FILE...` and `podpath pcap diff SENDER RECEIVER`: wiring only (the use
 // cases are src/app/pcap.ts, the renderers src/report/capture-*.ts).
 import { Command, InvalidArgumentError } from 'commander';
-import { pcapAnalyze, pcapDiff, type ReadFailure } from '../app/pcap.js';
-import { analyzeJsonText } from '../report/capture-json.js';
+import { captureDiffFindings, captureFindings, pcapAnalyze, pcapDiff, type ReadFailure } from '../app/pcap.js';
+import { analyzeJsonText, type AnalyzedCapture } from '../report/capture-json.js';
+import type { CaptureDiff } from '../evidence/capture-diff.js';
+import type { Finding, Lang } from '../engine/types.js';
+import { renderHtmlReport } from '../report/html/render.js';
 import { renderAnalyze, colors } from '../report/capture-text.js';
 import { diffJson } from '../report/capture-diff-json.js';
 import { renderDiff } from '../report/capture-diff-text.js';
@@ -25,6 +28,33 @@ function readErrorLine(e: ReadFailure): string {
   return show(formatError(new PodpathError(e.error.code, `${e.file}: ${e.error.message}`, { offset: e.error.offset })), 2000);
 }
 
+function outputFormat(opts: { json?: boolean; output: string }): 'text' | 'json' | 'html' {
+  if (opts.output !== 'text' && opts.output !== 'json' && opts.output !== 'html') throw new PodpathError('E_USAGE', `-o takes text, json or html, not ${JSON.stringify(opts.output.slice(0, 40))}`);
+  if (opts.json && opts.output === 'html') throw new PodpathError('E_USAGE', '--json and -o html: give one');
+  return opts.json ? 'json' : opts.output;
+}
+
+const other = (lang: Lang): Lang => (lang === 'en' ? 'zh' : 'en');
+
+/** `pcap analyze -o html`: the captures, their findings in both languages (the rules run again in the other). */
+function renderCaptureHtml(files: readonly AnalyzedCapture[], lang: Lang): string {
+  return renderHtmlReport({
+    lang,
+    parts: [{ kind: 'capture', from: 'pcap analyze', lang, files: files.map((f) => ({ summary: f.summary, findings: f.findings, translation: captureFindings(f.summary, other(lang)) })) }],
+    generatedAt: new Date().toISOString(),
+    version: VERSION,
+  });
+}
+
+function renderCaptureDiffHtml(result: CaptureDiff, findings: Finding[], lang: Lang): string {
+  return renderHtmlReport({
+    lang,
+    parts: [{ kind: 'capture-diff', from: 'pcap diff', lang, result, findings, translation: captureDiffFindings(result, other(lang)) }],
+    generatedAt: new Date().toISOString(),
+    version: VERSION,
+  });
+}
+
 export function registerPcap(program: Command): void {
   const pcap = program.command('pcap').description('Read packet captures (pcap, pcapng): checksums, handshakes, sizes, loss between two ends');
 
@@ -34,15 +64,18 @@ export function registerPcap(program: Command): void {
     .argument('<files...>', 'capture files (pcap or pcapng); - reads standard input (tcpdump -w - | podpath pcap analyze -)')
     .option('--vxlan-port <port>', 'also decode this UDP port as VXLAN (repeatable; 4789 and 8472 always are)', port, [])
     .option('--json', 'print the versioned JSON document (docs/pcap-json.md)')
+    .option('-o, --output <format>', 'text, json (as --json) or html (one self-contained file, both languages; redirect it: > capture.html)', 'text')
     .option('--lang <zh|en>', 'language of the findings (default: from LC_ALL / LANG)')
-    .action(async (files: string[], opts: { vxlanPort: number[]; json?: boolean; lang?: string }) => {
+    .action(async (files: string[], opts: { vxlanPort: number[]; json?: boolean; output: string; lang?: string }) => {
       const lang = resolveLang(opts.lang);
+      const format = outputFormat(opts);
       const out = await pcapAnalyze({ inputs: files, vxlanPorts: opts.vxlanPort, lang });
       // Set before writing: a reader that closes the pipe early (| head) ends us in the write.
       process.exitCode = out.exitCode;
       // A capture that could not be opened has no result and is left out; any read error makes the exit 2.
       if (out.files.length > 0) {
-        if (opts.json) {
+        if (format === 'html') process.stdout.write(renderCaptureHtml(out.files, lang));
+        else if (format === 'json') {
           // Two writes: appending the newline would copy the whole (multi-megabyte) text once more.
           process.stdout.write(analyzeJsonText(out.files, out.exitCode, VERSION));
           process.stdout.write('\n');
@@ -62,15 +95,18 @@ export function registerPcap(program: Command): void {
     .option('--sender-host <addr>', "the sending node's address (default: the busiest address of the sender capture)")
     .option('--receiver-host <addr>', "the receiving node's address (default: the busiest other address of the receiver capture)")
     .option('--json', 'print the versioned JSON document (docs/pcap-json.md)')
+    .option('-o, --output <format>', 'text, json (as --json) or html (one self-contained file, both languages; redirect it: > diff.html)', 'text')
     .option('--lang <zh|en>', 'language of the findings (default: from LC_ALL / LANG)')
-    .action(async (sender: string, receiver: string, opts: { vxlanPort: number[]; nat?: boolean; senderHost?: string; receiverHost?: string; json?: boolean; lang?: string }) => {
+    .action(async (sender: string, receiver: string, opts: { vxlanPort: number[]; nat?: boolean; senderHost?: string; receiverHost?: string; json?: boolean; output: string; lang?: string }) => {
       const lang = resolveLang(opts.lang);
+      const format = outputFormat(opts);
       const out = await pcapDiff(sender, receiver, { vxlanPorts: opts.vxlanPort, nat: opts.nat, senderHost: opts.senderHost, receiverHost: opts.receiverHost, lang });
       process.exitCode = out.exitCode;
       // A diff needs both captures: when either could not be opened there is no result to print
       // (one cut short still gives a diff of what was read, its side marked with the error).
       if (out.hasResult) {
-        if (opts.json) process.stdout.write(JSON.stringify(diffJson(out.result, out.findings, out.exitCode, VERSION), null, 2) + '\n');
+        if (format === 'html') process.stdout.write(renderCaptureDiffHtml(out.result, out.findings, lang));
+        else if (format === 'json') process.stdout.write(JSON.stringify(diffJson(out.result, out.findings, out.exitCode, VERSION), null, 2) + '\n');
         else process.stdout.write(renderDiff(out.result, out.findings, colors(useColor()), lang));
       }
       for (const e of out.errors) process.stderr.write(readErrorLine(e) + '\n');

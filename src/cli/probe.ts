@@ -3,13 +3,15 @@ import { runProbe } from '../app/probe.js';
 import { ProbeTracer } from '../app/probe-trace.js';
 import { resolveLang } from '../engine/i18n.js';
 import { renderProbeJson } from '../report/probe-json.js';
+import { renderHtmlReport } from '../report/html/render.js';
+import { buildHtmlReportInput } from '../app/report.js';
 import { renderProbeText } from '../report/probe-text.js';
 import { PodpathError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
 import { addProbeOptions, probeOptionsFrom, probeTraceFrom, type ProbeCliOptions } from './probe-options.js';
 import { displayLine } from '../util/terminal-safe.js';
 
-const FORMATS = ['text', 'json'] as const;
+const FORMATS = ['text', 'json', 'html'] as const;
 
 export function registerProbe(program: Command): void {
   addProbeOptions(
@@ -19,7 +21,7 @@ export function registerProbe(program: Command): void {
   )
     .option('--no-reverse', 'probe only from here to the peer')
     .option('--lang <zh|en>', 'language of the report (default: from LC_ALL / LANG)')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .option('-o, --output <format>', 'text, json or html (one self-contained file: the sweeps and ramps as curves; redirect it: > probe.html)', 'text')
     .option('--json', 'the same as -o json')
     .option('--no-color', 'plain text even on a terminal')
     .addHelpText('after', '\nExit code: 0 every probe passed and no rule found anything, 1 loss measured or findings, 2 error.\n')
@@ -32,7 +34,10 @@ export function registerProbe(program: Command): void {
       const release = trace?.undoOnSignal();
       const run = await runProbe({ ...probeOptionsFrom(peer, o), reverse: o.reverse !== false, lang, trace }).finally(() => release?.());
       const color = o.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
-      process.stdout.write(format === 'json' ? renderProbeJson(run, VERSION) : renderProbeText(run, { color }));
+      if (format === 'html') {
+        // The page draws what the JSON holds: one document, read back as podpath report reads it.
+        process.stdout.write(renderHtmlReport(buildHtmlReportInput([{ from: `podpath probe ${peer}`, text: renderProbeJson(run, VERSION) }], { lang })));
+      } else process.stdout.write(format === 'json' ? renderProbeJson(run, VERSION) : renderProbeText(run, { color }));
       process.exitCode = run.exitCode;
     });
 }

@@ -15,7 +15,7 @@ interface ReportCliOptions {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('Join JSON results (doctor -o json, one node or a fleet) into one self-contained HTML file, both languages inside')
+    .description('Join JSON results (doctor -o json, one node or a fleet; a mesh matrix; pcap analyze / pcap diff --json) into one self-contained HTML file, both languages inside')
     .argument('<result.json...>', 'JSON results of podpath commands; - reads standard input')
     .option('--lang <zh|en>', "the document's language (the other is a click away; default: the first report's)")
     .option('--out <file.html>', 'write the HTML here instead of standard output')
@@ -37,11 +37,14 @@ export function registerReport(program: Command): void {
 
 const HELP = `
 Reads doctor reports as \`podpath doctor -o json\` writes them: one node, or the array of a fleet
-(--from A --from B), unreadable bundles included. Reports of several files are joined into one
+(--from A --from B), unreadable bundles included; the matrix of \`podpath mesh -o FILE\` (judged again
+by the mesh rules, in both languages; at most 100 nodes: E_REPORT_MESH_TOO_LARGE); and the JSON of
+\`pcap analyze --json\` and \`pcap diff --json\` (their findings judged again in both languages); and
+\`podpath diff A B --json\` (the node diff, side by side). Reports of several files are joined into one
 fleet. The same run given in both languages (once with --lang en, once with --lang zh) becomes one
 node whose text switches language; a report in one language only keeps its words in it.
 Each file is validated first; at most 64 MiB are read in all (E_REPORT_INPUT_TOO_BIG).
 Errors: E_REPORT_READ, E_REPORT_SPECIAL_FILE, E_REPORT_JSON, E_REPORT_INPUT (not valid for its
-schema), E_REPORT_UNKNOWN (not a podpath result), E_REPORT_UNSUPPORTED (pcap JSON: not drawn yet).
+schema), E_REPORT_UNKNOWN (not a podpath result), E_REPORT_UNSUPPORTED (a result not drawn yet).
 Example: podpath doctor --from-dir bundles/ -o json > fleet.json; podpath report fleet.json > fleet.html
 `;

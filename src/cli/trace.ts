@@ -3,6 +3,8 @@
 import type { Command } from 'commander';
 import { runTrace } from '../app/trace.js';
 import { renderDropTraceText } from '../report/drop-trace-text.js';
+import { renderHtmlReport } from '../report/html/render.js';
+import { VERSION } from '../util/version.js';
 import type { ChangeEvent } from '../sources/tracefs/changes.js';
 import { parsePorts } from '../sources/tracefs/rule-trace.js';
 import { PodpathError } from '../util/errors.js';
@@ -41,11 +43,11 @@ export function registerTrace(program: Command): void {
     .option('--filter <expr>', 'kfree_skb filter: protocol, reason (names allowed), common_pid compared with numbers, && || ! ( ) (default: protocol == 2048)')
     .option('--devices [glob]', 'also name the device each dropped packet came in on (enables net:netif_receive_skb, optionally only for devices matching GLOB)')
     .option('--trace-rules <ports>', 'also trace the packet filter for these ports (a temporary nftables table, or iptables-legacy TRACE rules), e.g. 8472,4789')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .option('-o, --output <format>', 'text, json or html (one self-contained file, both languages; redirect it: > trace.html)', 'text')
     .option('--lang <zh|en>', 'language of the text (default: from LC_ALL / LANG)')
     .action(async (o: TraceCliOptions) => {
       const lang = resolveLang(o.lang);
-      if (o.output !== 'text' && o.output !== 'json') throw new PodpathError('E_BAD_FORMAT', `unknown output format "${o.output}": use text, json`);
+      if (o.output !== 'text' && o.output !== 'json' && o.output !== 'html') throw new PodpathError('E_BAD_FORMAT', `unknown output format "${o.output}": use text, json, html`);
       const forMs = parseDuration(o.for);
       const baselineMs = parseDuration(o.baseline);
       const ports = o.traceRules !== undefined ? parsePorts(o.traceRules) : undefined;
@@ -64,7 +66,8 @@ export function registerTrace(program: Command): void {
           onReady: ({ filter }) => say(t(baselineMs > 0 ? TEXT_LABELS.traceTracingBase : TEXT_LABELS.traceTracing, lang, { filter, seconds: forMs / 1000, baseline: baselineMs / 1000 })),
           signal: stop.signal,
         });
-        process.stdout.write(o.output === 'json' ? JSON.stringify(trace, null, 2) + '\n' : renderDropTraceText(trace, lang));
+        if (o.output === 'html') process.stdout.write(renderHtmlReport({ lang, parts: [{ kind: 'trace', from: 'podpath trace', lang, trace }], generatedAt: new Date().toISOString(), version: VERSION }));
+        else process.stdout.write(o.output === 'json' ? JSON.stringify(trace, null, 2) + '\n' : renderDropTraceText(trace, lang));
         if (trace.read.interrupted) process.exitCode = 130;
         else if (trace.changes.some((c) => c.state !== 'undone')) process.exitCode = 2;
       } finally {

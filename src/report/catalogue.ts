@@ -14,6 +14,9 @@ import { LABELS, SEVERITY_LABELS } from './labels.js';
 import { TEXT_LABELS } from './text-labels.js';
 import { PROBE_TEXTS } from './probe-text.js';
 import { HTML_WORDS } from './html/words.js';
+import { MESH_WORDS, PLACE_WORDS } from './html/mesh-words.js';
+import { CAPTURE_WORDS } from './html/capture-words.js';
+import { CATEGORY_WORDS, CLUSTER_HTML_WORDS, NODE_DIFF_WORDS, PROBE_HTML_WORDS, TRACE_WORDS } from './html/view-words.js';
 import { CAPTURE_SEVERITY_TAGS, CAPTURE_TEXTS, HANDSHAKE_STATE_NAMES } from './capture-text.js';
 import { CAPTURE_DIFF_TEXTS, LOSS_RUN_KIND_NAMES } from './capture-diff-text.js';
 import { CLUSTER_DOCTOR_WORDS } from './cluster-doctor.js';
@@ -41,6 +44,14 @@ export const CATALOGUES: readonly Catalogue[] = [
   { file: 'src/report/text-labels.ts', name: 'command output labels', entries: TEXT_LABELS },
   { file: 'src/report/probe-text.ts', name: 'probe report words', entries: PROBE_TEXTS },
   { file: 'src/report/html/words.ts', name: 'HTML report words', entries: HTML_WORDS },
+  { file: 'src/report/html/mesh-words.ts', name: 'HTML mesh view words', entries: MESH_WORDS },
+  { file: 'src/report/html/mesh-words.ts', name: 'HTML loss places', entries: PLACE_WORDS },
+  { file: 'src/report/html/capture-words.ts', name: 'HTML capture view words', entries: CAPTURE_WORDS },
+  { file: 'src/report/html/view-words.ts', name: 'HTML trace view words', entries: TRACE_WORDS },
+  { file: 'src/report/html/view-words.ts', name: 'HTML node diff words', entries: NODE_DIFF_WORDS },
+  { file: 'src/report/html/view-words.ts', name: 'HTML node diff categories', entries: CATEGORY_WORDS },
+  { file: 'src/report/html/view-words.ts', name: 'HTML probe view words', entries: PROBE_HTML_WORDS },
+  { file: 'src/report/html/view-words.ts', name: 'HTML cluster view words', entries: CLUSTER_HTML_WORDS },
   { file: 'src/report/capture-text.ts', name: 'pcap analyze severity tags', entries: CAPTURE_SEVERITY_TAGS },
   { file: 'src/report/capture-text.ts', name: 'pcap analyze words', entries: CAPTURE_TEXTS },
   { file: 'src/report/capture-text.ts', name: 'TCP handshake states', entries: HANDSHAKE_STATE_NAMES },

@@ -13,7 +13,7 @@ const count = z.number().int().nonnegative();
 const Severity = z.enum(['critical', 'error', 'warning', 'info']);
 const Lang = z.enum(['en', 'zh']);
 
-const FindingSchema = z.object({
+export const FindingSchema = z.object({
   ruleId: z.string(),
   severity: Severity,
   title: z.string(),

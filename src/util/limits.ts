@@ -93,6 +93,8 @@ export const LIMITS = {
   meshPeersPerRound: { code: 'E_BAD_REQUEST', value: 32, unit: 'items', what: 'peers one agent probes in one mesh round, and probes it runs at once (k): a larger plan is answered 400 (podpath mesh -k: E_USAGE)' },
   meshAgentsFile: { code: 'E_MESH_AGENTS', value: 16 * 1024 * 1024, unit: 'bytes', what: 'a --agents file (read no further)' },
   meshNodes: { code: 'E_MESH_AGENTS', value: 20_000, unit: 'items', what: 'nodes in a --agents file or --nodes list' },
+  htmlMeshNodes: { code: 'E_REPORT_MESH_TOO_LARGE', value: 100, unit: 'items', what: 'nodes of a mesh matrix the HTML report draws (-o html, podpath report); a larger matrix: draw a --sample run or a part of the cluster' },
+  htmlMeshDetails: { code: 'E_REPORT_MESH_DETAILS', value: 400, unit: 'items', what: 'short cells of a mesh whose counters and sweep tries the HTML report keeps (the rest: their numbers only, said in the page)' },
   meshRuleNodes: { code: 'E_MESH_TOO_LARGE', value: 100, unit: 'items', what: 'nodes in a mesh matrix the mesh rules judge (the cells are kept in memory for them); a larger mesh gets no findings, said in one line' },
   backgroundPeers: { code: 'E_USAGE', value: 16, unit: 'items', what: 'peers an agent probes in the background (--background-peers): never N^2 series' },
 } as const satisfies Record<string, Limit>;

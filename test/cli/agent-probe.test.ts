@@ -89,7 +89,7 @@ describe('podpath probe', () => {
   it('refuses an output format it does not have before probing', async () => {
     const e = await run(process.execPath, [...cli, ...probeArgs, '-o', 'markdown'], { env }).catch((err: { code: number; stderr: string }) => err);
     expect(e).toMatchObject({ code: 2 });
-    expect((e as { stderr: string }).stderr.trim()).toMatch(/^podpath: E_BAD_FORMAT: unknown output format "markdown": use text, json$/);
+    expect((e as { stderr: string }).stderr.trim()).toMatch(/^podpath: E_BAD_FORMAT: unknown output format "markdown": use text, json, html$/);
   });
 
   it('says clearly when no agent answers', async () => {

@@ -30,7 +30,8 @@ describe('podpath report (child process)', () => {
   it('says what is wrong with an input in one line, exit 2', async () => {
     const cases: [string[], RegExp][] = [
       [[f('bad.json', '{')], /^podpath: E_REPORT_JSON: .*bad\.json is not JSON/],
-      [[f('pcap.json', '{"schemaVersion":2,"command":"pcap analyze"}')], /^podpath: E_REPORT_UNSUPPORTED: /],
+      [[f('pcap.json', '{"schemaVersion":2,"command":"pcap analyze"}')], /^podpath: E_REPORT_INPUT: .*pcap analyze --json/],
+      [[f('diff.json', '{"schemaVersion":1,"a":"x","b":"y","relevantCount":0,"differences":[]}')], /^podpath: E_REPORT_INPUT: .*podpath diff --json document: notCompared/],
       [[f('other.json', '{"schema":"something\\u001b[2J"}')], /^podpath: E_REPORT_UNKNOWN: .*\(schema "something\\x1b\[2J"\)/],
       [[f('partial.json', '{"schema":"podpath.doctor","schemaVersion":1}')], /^podpath: E_REPORT_INPUT: /],
       [[path.join(dir, 'missing.json')], /^podpath: E_REPORT_READ: cannot read .*missing\.json: ENOENT/],
@@ -46,4 +47,18 @@ describe('podpath report (child process)', () => {
       expect(r.stderr).toMatch(re);
     }
   });
+});
+
+describe('-o html of pcap analyze and pcap diff (child process)', () => {
+  const cap = (name: string) => path.resolve(import.meta.dirname, '../fixtures/pcap-analyze', name);
+  it('pcap analyze -o html and pcap diff -o html write one page with both languages; a bad -o is one line', async () => {
+    const a = await runCli(['pcap', 'analyze', cap('syn-backoff-63s-client.pcap'), '-o', 'html', '--lang', 'zh'], { dir });
+    expect(a.code).toBe(1);
+    expect(a.stdout.startsWith('<!DOCTYPE html>\n<html lang="zh">')).toBe(true);
+    expect(a.stdout).toMatch(/<span class="i" lang="en">TCP handshakes complete only after SYN retransmissions<\/span>/);
+    const d = await runCli(['pcap', 'diff', cap('syn-backoff-63s-client.pcap'), cap('syn-backoff-63s-server.pcap'), '-o', 'html'], { dir });
+    expect(d.stdout).toContain('<section class="capture-diff"');
+    const bad = await runCli(['pcap', 'analyze', cap('syn-backoff-63s-client.pcap'), '-o', 'pdf'], { dir });
+    expect([bad.code, bad.stdout, bad.stderr.trim()]).toEqual([2, '', 'podpath: E_USAGE: -o takes text, json or html, not "pdf"']);
+  }, 60_000);
 });

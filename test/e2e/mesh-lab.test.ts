@@ -8,7 +8,9 @@
 // asserted, and so is each scenario's first finding of the mesh rules (the document's `findings`):
 // none when healthy, the cut between the subnets with its limit, one node for a node's fault.
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingRequirement } from '../helpers/env.js';
@@ -44,7 +46,9 @@ interface JudgedMatrix extends MeshMatrix {
   findings: { ruleId: string; messageId: string; message: string }[];
 }
 
-async function mesh(args: string[] = ['-k', String(K), '--count', '5', '--sweep-max', String(SWEEP_MAX)]): Promise<JudgedMatrix> {
+const DEFAULT_ARGS = ['-k', String(K), '--count', '5', '--sweep-max', String(SWEEP_MAX)];
+
+async function mesh(args: string[] = DEFAULT_ARGS): Promise<JudgedMatrix> {
   const f = labAgentFiles(LAB);
   const n1 = plan.nodes[0]!;
   const { stdout } = await pexec('ip', [
@@ -182,13 +186,19 @@ describe.skipIf(skip)('podpath mesh in a two-subnet lab', () => {
     }
   }, 240_000);
 
-  it('forward-drop on one node: that node is named, pod plane only', async () => {
+  it('forward-drop on one node: that node is named, pod plane only; --html draws it', async () => {
     await injectFault(LAB, 'forward-drop', { node: 'n4' });
+    const dir = mkdtempSync(join(tmpdir(), 'pp-mesh-html-'));
     try {
-      const m = await mesh();
+      const m = await mesh([...DEFAULT_ARGS, '--html', join(dir, 'mesh.html')]);
       expect(m.findings[0]).toMatchObject({ ruleId: 'mesh-node', messageId: 'reach' });
       expect(m.findings[0]!.message).toMatch(/^n4 is the broken node: the pairs it receives on fail on host->pod, pod->pod .*planes without failures: host->host/);
+      // The same run's HTML: the finding in both languages, n4's column outlined on the pod planes' loss maps.
+      const page = readFileSync(join(dir, 'mesh.html'), 'utf8');
+      expect(page).toContain('<span class="i" lang="zh">n4 是故障节点');
+      expect(page).toMatch(/<section class="mesh-plane" data-plane="pod-&gt;pod"[\s\S]*?data-probe="loss"[\s\S]*?<title>mesh-node: node n4 \(its column: what it receives\)<\/title>/);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
       await healFaults(LAB, 'forward-drop');
     }
   }, 240_000);

@@ -75,6 +75,14 @@ describe('podpath cluster doctor', () => {
     const md = await run(['cluster', 'doctor', '--from', dump, '--nodes-from', stale, '-o', 'markdown', '--lang', 'zh']);
     expect(md.stdout).toContain('# podpath 集群诊断');
     expect(md.stdout).toContain(`节点 ${NODE_B} 通告的 VtepMAC 为 ${LAB.b.mac}`);
+    // -o html: the cluster's finding first, then the nodes; the summary counts the cluster's and every node's.
+    const [page, json] = await Promise.all([run(['cluster', 'doctor', '--from', dump, '--nodes-from', stale, '-o', 'html']), run(['cluster', 'doctor', '--from', dump, '--nodes-from', stale, '-o', 'json'])]);
+    const rep = JSON.parse(json.stdout) as ClusterDoctorReport;
+    expect(page.code).toBe(1);
+    expect(page.stdout.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(page.stdout).toMatch(/<article class="finding f-\w+" id="cl-f0" data-rule="vtep-annotation-stale"/);
+    for (const [sev, n] of Object.entries(rep.summary.bySeverity)) expect(page.stdout).toMatch(new RegExp(`data-severity="${sev}"><span class="sev sev-${sev}">.*?</span><span class="n" data-count="${n}">`));
+    expect(page.stdout).toContain(`<section class="node" id="n1" aria-labelledby="n1-h">`);
   }, 60_000);
 
   it('fleet mode: doctor --from-dir DIR --cluster-from DUMP gives the same cluster findings', async () => {

@@ -22,10 +22,19 @@ import { curve } from '../../src/report/html/svg/curve.js';
 import { binValues, histogram } from '../../src/report/html/svg/histogram.js';
 import { timeline } from '../../src/report/html/svg/timeline.js';
 import { heatmap } from '../../src/report/html/svg/heatmap.js';
+import { judgeMatrix } from '../../src/app/mesh.js';
+import { probeEvidenceOf } from '../../src/evidence/mesh-probe.js';
+import { PLACE_WORDS } from '../../src/report/html/mesh-words.js';
+import { placeLoss } from '../../src/rules/shared/loss-place.js';
+import { loadMesh } from '../helpers/mesh-fixtures.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts/html');
 const CHROMIUM = '/usr/bin/chromium';
+/** A matrix `podpath mesh` recorded in the lab with forward-drop on n4 (test/fixtures/evidence/mesh/README.md). */
+const MESH_FIXTURE = path.join(ROOT, 'test/fixtures/evidence/mesh/forward-drop-n4.json');
+/** Captures recorded in namespaces (test/fixtures/pcap-analyze/record.sh): seed 004's SYN back-off. */
+const CAPTURE = (name: string) => path.join(ROOT, 'test/fixtures/pcap-analyze', name);
 const skip = missingRequirement({ paths: [CHROMIUM] });
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'pp-html-'));
@@ -37,6 +46,10 @@ interface Pages {
   fleet: string;
   joined: string;
   hostile: string;
+  mesh: string;
+  capture: string;
+  diff: string;
+  nodeDiff: string;
 }
 let pages: Pages;
 let oneEn: DoctorReport;
@@ -70,9 +83,13 @@ beforeAll(async () => {
   await Promise.all([
     cli(['report', file('fleet.json'), file('one-zh.json')], file('joined.html')),
     cli(['report', file('hostile.json')], file('hostile.html')),
+    cli(['report', MESH_FIXTURE, '--lang', 'en'], file('mesh.html')),
+    cli(['pcap', 'analyze', CAPTURE('syn-backoff-63s-client.pcap'), '-o', 'html', '--lang', 'en'], file('capture.html')),
+    cli(['pcap', 'diff', CAPTURE('syn-backoff-63s-client.pcap'), CAPTURE('syn-backoff-63s-server.pcap'), '-o', 'html', '--lang', 'en'], file('diff.html')),
+    cli(['diff', sos, seed, '-o', 'html'], file('node-diff.html')),
   ]);
   writeFileSync(file('charts.html'), chartGallery());
-  pages = { charts: file('charts.html'), one: file('one.html'), fleet: file('fleet.html'), joined: file('joined.html'), hostile: file('hostile.html') };
+  pages = { charts: file('charts.html'), one: file('one.html'), fleet: file('fleet.html'), joined: file('joined.html'), hostile: file('hostile.html'), mesh: file('mesh.html'), capture: file('capture.html'), diff: file('diff.html'), nodeDiff: file('node-diff.html') };
   oneEn = JSON.parse(readFileSync(file('one-en.json'), 'utf8')) as DoctorReport;
   oneZh = JSON.parse(readFileSync(file('one-zh.json'), 'utf8')) as DoctorReport;
   fleetJson = JSON.parse(readFileSync(file('fleet.json'), 'utf8')) as DoctorReport[];
@@ -266,6 +283,75 @@ describe.skipIf(skip)('HTML report in chromium', () => {
     await page.close();
   });
 
+  it('mesh (a lab matrix, forward-drop on n4): the summary equals the rules, a click on a map cell shows that pair, both languages, axe', async () => {
+    const m = loadMesh('forward-drop-n4');
+    const en = judgeMatrix(m, 'en');
+    const zh = judgeMatrix(m, 'zh');
+    const { page, errors } = await open(pages.mesh);
+    expect(await summaryCounts(page)).toEqual(Object.fromEntries(severities.map((s) => [s, en.filter((f) => f.severity === s).length])));
+    const line = page.locator('#summary .mesh-line');
+    expect(Number(await line.getAttribute('data-nodes'))).toBe(m.nodes.length);
+    expect(Number(await line.getAttribute('data-findings'))).toBe(en.length);
+    expect(await page.locator('#summary .top-finding a').innerText()).toBe(en[0]!.title);
+    // n1 -> n4 on the pod->pod loss map: its position from the map's order, clicked at its centre.
+    const fig = page.locator('section.mesh-plane[data-plane="pod->pod"] figure[data-probe="loss"]');
+    const svg = fig.locator('svg.mesh-map');
+    await svg.scrollIntoViewIfNeeded();
+    const g = await svg.evaluate((e) => ({ x0: Number(e.dataset.x0), y0: Number(e.dataset.y0), s: Number(e.dataset.s), order: e.dataset.order!.split(',').map(Number), w: Number(e.getAttribute("viewBox")!.split(" ")[2]) }));
+    const box = (await svg.boundingBox())!;
+    const k = box.width / g.w;
+    const at = (from: number, to: number) => ({ x: box.x + (g.x0 + g.s * (g.order.indexOf(to) + 0.5)) * k, y: box.y + (g.y0 + g.s * (g.order.indexOf(from) + 0.5)) * k });
+    const c = m.cells.find((x) => x.plane === 'pod->pod' && x.from === 'n1' && x.to === 'n4' && !x.stage)!;
+    const p = at(0, 3);
+    await page.mouse.click(p.x, p.y);
+    const pair = fig.locator('.cell-detail .pair');
+    await expect.poll(() => pair.locator('.pair-h').innerText()).toBe('n1 → n4 (pod->pod)');
+    expect(await pair.locator('dd[data-f="udp"]').innerText()).toBe(`${c.udp!.received}/${c.udp!.sent}`);
+    // The recorded cell: n4 did not answer as an agent (its FORWARD chain drops), so nothing else was sent.
+    expect(await pair.locator('.pair-detail').innerText()).toContain(`${c.refused[0]!.code}: ${c.refused[0]!.message}`);
+    const placed = placeLoss(probeEvidenceOf(c)!)!;
+    expect(placed.place).not.toBe('delivered');
+    expect(await pair.locator('[data-k="place"] dd > span:visible').innerText()).toBe(PLACE_WORDS[placed.place].en);
+    expect(await pair.locator('.pair-detail').innerText()).toContain('Counters that moved');
+    // The arrow keys move to the next pair down the column: n2 -> n4 (or whichever node is next).
+    await page.keyboard.press('ArrowDown');
+    const next = g.order[g.order.indexOf(0) + 1]!;
+    await expect.poll(() => pair.locator('.pair-h').innerText()).toBe(`${m.nodes[next]!.name} → n4 (pod->pod)`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'mesh-en.png'), fullPage: true });
+    await page.click('button[data-lang="zh"]');
+    expect(await page.locator('#summary .top-finding a').innerText()).toBe(zh[0]!.title);
+    expect(await page.locator('#mesh-f0 > p').first().innerText()).toBe(zh[0]!.message);
+    await page.mouse.click(p.x, p.y);
+    await expect.poll(() => pair.locator('[data-k="place"] dd > span:visible').innerText()).toBe(PLACE_WORDS[placed.place].zh);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'mesh-zh.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.click('button[data-lang="en"]');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.close();
+  });
+
+  it('pcap analyze, pcap diff and the node diff -o html: no console error, no request, the back-off drawn, axe in both languages', async () => {
+    for (const [p, name] of [[pages.capture, 'capture'], [pages.diff, 'diff'], [pages.nodeDiff, 'node-diff']] as const) {
+      const { page, errors } = await open(p);
+      if (name === 'capture') {
+        // Seed 004: the SYN sent 7 times, the back-off gaps written above the retries.
+        expect(await page.locator('#c0-hs .ev-retry').count()).toBe(6);
+        expect(await page.locator('#c0-hs text.gap').first().textContent()).toBe('+1.01 s');
+      }
+      // The seed node's kernel against the healthy one: the high-relevance row, both values.
+      if (name === 'node-diff') expect(await page.locator('tr.rel-high[data-key="kernel.release"] td.vb').innerText()).toMatch(/^4\.19\.90-52\.49/);
+      await page.screenshot({ path: path.join(ARTIFACTS, `${name}-en.png`), fullPage: true });
+      expect(await axeViolations(page), `${name} en`).toEqual([]);
+      await page.click('button[data-lang="zh"]');
+      expect(await axeViolations(page), `${name} zh`).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+    expect(requests).toEqual([]);
+  });
+
   it('prints every section expanded and no button; a PDF is kept', async () => {
     const { page } = await open(pages.fleet);
     const skippedCell = page.locator('#skipped details.skipped td').first();
@@ -314,7 +400,7 @@ describe.skipIf(skip)('HTML report in chromium', () => {
 
   it('sizes: the fleet report of all fixture bundles', () => {
     const bytes = (p: string) => readFileSync(p).length;
-    console.log(`html bytes: one node ${bytes(pages.one)}, fleet of ${BUNDLES.length} fixture bundles ${bytes(pages.fleet)}, joined ${bytes(pages.joined)}`);
+    console.log(`html bytes: one node ${bytes(pages.one)}, fleet of ${BUNDLES.length} fixture bundles ${bytes(pages.fleet)}, joined ${bytes(pages.joined)}, 4-node lab mesh ${bytes(pages.mesh)}`);
     expect(bytes(pages.fleet)).toBeLessThan(1 << 20);
   });
 });

@@ -6,7 +6,13 @@
 //   'pcap-diff'   two captures (pcap diff --json): loss over time;
 //   'trace'       kernel drops (podpath trace JSON): drops by reason and place over time;
 //   'node-diff'   two nodes' facts (podpath diff JSON): the differences side by side.
-import type { Lang } from '../../engine/types.js';
+import type { Finding, Lang } from '../../engine/types.js';
+import type { MeshMatrix } from '../../evidence/mesh-matrix.js';
+import type { CaptureSummary } from '../../evidence/capture-summary.js';
+import type { CaptureDiff } from '../../evidence/capture-diff.js';
+import type { NodeDiff } from '../../evidence/node-diff.js';
+import type { DropTrace } from '../../evidence/drop-trace.js';
+import type { NodeDropTrace } from '../../evidence/drop-evidence.js';
 import type { DoctorReport } from '../model.js';
 
 /** One node's doctor report, and the same run's report in the other language when there is one. */
@@ -34,8 +40,89 @@ export interface DoctorPart {
   nodes: NodeEntry[];
 }
 
+/** A mesh matrix and the mesh rules' findings over it. */
+export interface MeshPart {
+  kind: 'mesh';
+  /** The file or run it came from. */
+  from: string;
+  matrix: MeshMatrix;
+  /** The findings' language. */
+  lang: Lang;
+  /** The mesh rules' findings; undefined: the matrix was not judged (too large). */
+  findings?: Finding[];
+  /** The same findings in the other language, when there. */
+  translation?: Finding[];
+}
+
+/** One capture of `pcap analyze`, its findings, and them in the other language when there. */
+export interface CaptureFile {
+  summary: CaptureSummary;
+  findings: Finding[];
+  translation?: Finding[];
+}
+
+/** `pcap analyze` of one or more captures. */
+export interface CapturePart {
+  kind: 'capture';
+  from: string;
+  lang: Lang;
+  files: CaptureFile[];
+}
+
+/** `pcap diff`: the two captures compared, and the findings about it. */
+export interface CaptureDiffPart {
+  kind: 'capture-diff';
+  from: string;
+  lang: Lang;
+  result: CaptureDiff;
+  findings: Finding[];
+  translation?: Finding[];
+}
+
+/** `podpath diff A B`: the differences between a healthy node (A) and a broken one (B). */
+export interface NodeDiffPart {
+  kind: 'node-diff';
+  labelA: string;
+  labelB: string;
+  diff: NodeDiff;
+}
+
+/** `podpath trace`: the kernel's drops by reason and place. */
+export interface TracePart {
+  kind: 'trace';
+  from: string;
+  lang: Lang;
+  trace: DropTrace;
+}
+
+/** One direction of `podpath probe`, as far as the report draws it. */
+export interface ProbeDirection {
+  from: string;
+  to: string;
+  label: string;
+  sender: string;
+  result: {
+    echo?: { sent: number; received: number; rttMs?: { avg: number } };
+    sweep?: { tries: { size: number; sent: number; arrived: number }[]; largestPassing?: number; smallestFailing?: number; maxTried: number };
+    ramp?: { steps: { rateBps: number; sent: number; arrived: number; lossPct: number }[]; lossOnsetBps?: number; blackhole?: unknown };
+  };
+}
+
+/** `podpath probe PEER -o json`: the directions, their findings, the drop traces with --trace. */
+export interface ProbePart {
+  kind: 'probe';
+  from: string;
+  lang: Lang;
+  peer: string;
+  directions: ProbeDirection[];
+  errors: string[];
+  findings: Finding[];
+  translation?: Finding[];
+  drops?: NodeDropTrace[];
+}
+
 /** A part of the report. Add a kind: see the list at the top of this file. */
-export type ReportPart = DoctorPart;
+export type ReportPart = DoctorPart | MeshPart | CapturePart | CaptureDiffPart | NodeDiffPart | TracePart | ProbePart;
 
 export interface HtmlReportInput {
   /** The document's language (the other one is a click away). */

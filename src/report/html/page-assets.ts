@@ -88,12 +88,31 @@ svg.chart .cell{cursor:pointer}
 svg.chart .cell:focus rect,svg.chart .cell.sel rect{stroke:#000;stroke-width:2}
 svg.chart .lane-line{stroke:#bdbdbd}
 svg.chart .gap{font-size:10px;fill:#4a4a4a}
+svg.mesh-map .lbl text{font-size:inherit}
+svg.mesh-map .grp{stroke:#6a6a6a;stroke-width:1;stroke-dasharray:3 2}
+svg.mesh-map .fmark rect{fill:none;stroke:#000;stroke-width:2;stroke-dasharray:5 2}
+svg.mesh-map .cut{stroke:#000;stroke-width:3}
+svg.mesh-map .sel{fill:none;stroke:#e8a200;stroke-width:3;pointer-events:none}
+svg.mesh-map{cursor:crosshair}
+svg.mesh-map:focus-visible{outline:3px solid #e8a200;outline-offset:2px}
+ul.legend,ul.drawn{list-style:none;padding:0;margin:.3rem 0;font-size:.85rem;display:flex;flex-wrap:wrap;gap:.2rem 1.2rem}
+ul.drawn li::before{content:"▭ ";font-weight:700}
+.pair-dl{margin:.3rem 0}.pair-dl>div{display:flex;gap:.6rem}.pair-dl dt{color:var(--muted);min-width:16rem}.pair-dl dd{margin:0;font-weight:600}
+ul.counters{font-size:.8rem;padding-left:1.2rem}
+table.node-diff tr.rel-high>*{background:#fdecea}table.node-diff tr.rel-medium>*{background:#fff4d6}
+table.node-diff td.va code,table.node-diff td.vb code{overflow-wrap:anywhere}
+table.node-diff .absent{color:var(--muted);font-style:italic}
+details.ev>summary{font-weight:400;font-size:.85rem;margin:.2rem 0}
+.mesh-figs{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:flex-start}
+.mesh-fig{flex:1 1 20rem;max-width:100%}
+.cell-detail .hint{color:var(--muted);margin:.2rem 0}
 .cell-detail{border:1px dashed var(--line);border-radius:4px;padding:.4rem .7rem;min-height:2.2rem;font-size:.9rem}
 td.st{white-space:nowrap}
 .s-critical,.s-error{color:var(--critical);font-weight:700}.s-warning{color:var(--warning);font-weight:700}
 ${statusWords()}
 @media print{
 html.js .js-only,.js-only,button,.switch,.skip,.cell-detail{display:none!important}
+.mesh-figs{display:block}
 details::details-content{content-visibility:visible;display:contents}
 details>summary{list-style:none}
 body{max-width:none;padding:0}
@@ -151,14 +170,53 @@ function cell(c){
  var href=c.getAttribute('href')||c.getAttribute('data-goto'),g=fig.querySelector('a.go');
  if(href&&g){var a=g.cloneNode(true);a.setAttribute('href',href);a.hidden=false;out.appendChild(a);}
 }
+function num(e,a){return Number(e.getAttribute(a));}
+function meshShow(svg,row,col){
+ var n=num(svg,'data-n');if(!(row>=0&&col>=0&&row<n&&col<n))return;
+ var ord=svg.getAttribute('data-order').split(','),i=Number(ord[row]),j=Number(ord[col]);
+ var s=num(svg,'data-s'),x0=num(svg,'data-x0'),y0=num(svg,'data-y0');
+ svg.setAttribute('data-sr',row);svg.setAttribute('data-sc',col);
+ var sel=svg.querySelector('.sel');if(sel){sel.setAttribute('x',x0+col*s);sel.setAttribute('y',y0+row*s);sel.setAttribute('visibility','visible');}
+ var mesh=svg.closest('.mesh'),sec=svg.closest('.mesh-plane'),fig=svg.closest('figure'),out=fig&&fig.querySelector('.cell-detail');
+ if(!mesh||!sec||!out)return;
+ if(!sec.ppCells)sec.ppCells=(sec.getAttribute('data-cells')||'').split(';');
+ var rec=sec.ppCells[i*n+j]||'',f=rec?rec.split('|'):[];
+ var names=all('.mesh-names li',mesh),tpl=mesh.querySelector('.mesh-tpl .pair');if(!tpl)return;
+ var p=tpl.cloneNode(true);
+ function set(k,v){var e=p.querySelector('[data-f="'+k+'"]');if(e)e.textContent=v;}
+ function drop(k){var e=p.querySelector('[data-k="'+k+'"]');if(e)e.parentNode.removeChild(e);}
+ set('from',names[i]?names[i].textContent:'?');set('to',names[j]?names[j].textContent:'?');set('plane',sec.getAttribute('data-plane'));
+ ['udp','arr','rtt','size','sfail','tcp','icmp','onset','bh','err'].forEach(function(k,x){var v=f[x]||'';if(!v)drop(k);else set(k,k==='bh'?'\u2713':v);});
+ if(rec)drop('none');
+ var pl=p.querySelector('[data-p="'+(f[10]||'x')+'"]');if(pl)pl.hidden=false;else drop('place');
+ var det=f[11]?d.getElementById(mesh.id+'-d'+f[11]):null,more=p.querySelector('.pair-more');
+ if(det&&more){var c=det.cloneNode(true);c.removeAttribute('id');c.hidden=false;more.appendChild(c);}
+ p.setAttribute('data-from',String(i));p.setAttribute('data-to',String(j));
+ out.textContent='';out.appendChild(p);
+}
+function meshClick(svg,ev){
+ var m=svg.getScreenCTM();if(!m)return;
+ var pt=svg.createSVGPoint();pt.x=ev.clientX;pt.y=ev.clientY;var q=pt.matrixTransform(m.inverse());
+ var s=num(svg,'data-s');meshShow(svg,Math.floor((q.y-num(svg,'data-y0'))/s),Math.floor((q.x-num(svg,'data-x0'))/s));
+}
 d.addEventListener('click',function(ev){
  var t=ev.target;if(!t||!t.closest)return;
  var b=t.closest('button[data-lang]');if(b){setLang(b.getAttribute('data-lang'));return;}
  b=t.closest('button[data-copy]');if(b){copy(b);return;}
+ var mm=t.closest('svg.mesh-map');if(mm){meshClick(mm,ev);return;}
  var c=t.closest('.cell');if(c){ev.preventDefault();cell(c);}
 });
 d.addEventListener('keydown',function(ev){
  var t=ev.target;if(!t||!t.closest)return;
+ var mm=t.closest('svg.mesh-map');
+ if(mm){
+  var mv={ArrowUp:[-1,0],ArrowDown:[1,0],ArrowLeft:[0,-1],ArrowRight:[0,1]}[ev.key];
+  if(!mv&&ev.key!=='Enter'&&ev.key!==' ')return;
+  ev.preventDefault();
+  var r=mm.hasAttribute('data-sr')?num(mm,'data-sr'):0,c=mm.hasAttribute('data-sc')?num(mm,'data-sc'):1,n=num(mm,'data-n');
+  if(mv&&mm.hasAttribute('data-sr')){r=Math.max(0,Math.min(n-1,r+mv[0]));c=Math.max(0,Math.min(n-1,c+mv[1]));}
+  meshShow(mm,r,c);return;
+ }
  var c=t.closest('.cell');if(c&&(ev.key==='Enter'||ev.key===' ')){ev.preventDefault();cell(c);}
 });
 var opened=[];

@@ -4,6 +4,11 @@ import type { Lang } from '../../engine/types.js';
 import type { DoctorReport, FleetEntry } from '../model.js';
 import { doctorView, idMaker, nodeTitle, type Ids } from './doctor-view.js';
 import { fleetView } from './fleet-view.js';
+import { meshView } from './mesh-view.js';
+import { captureDiffView, captureView } from './capture-view.js';
+import { nodeDiffView } from './node-diff-view.js';
+import { traceView } from './trace-view.js';
+import { probeView } from './probe-view.js';
 import { html, join, type SafeHtml } from './html.js';
 import type { DoctorPart, HtmlReportInput, NodeEntry, ReportPart } from './model.js';
 import { isUnreadable } from './model.js';
@@ -23,6 +28,12 @@ interface ViewContext {
 /** How each kind of part is drawn (its own summary goes into the page's summary). */
 const VIEWS: { [K in ReportPart['kind']]: (part: Extract<ReportPart, { kind: K }>, ctx: ViewContext) => { summary: SafeHtml; body: SafeHtml; subject: Text } } = {
   doctor: doctorPartView,
+  mesh: (part, ctx) => meshView(part, ctx.prefix, ctx.ids),
+  capture: (part, ctx) => captureView(part, ctx.prefix, ctx.ids),
+  'capture-diff': (part, ctx) => captureDiffView(part, ctx.prefix, ctx.ids),
+  'node-diff': (part, ctx) => nodeDiffView(part, ctx.prefix),
+  trace: (part, ctx) => traceView(part, ctx.prefix),
+  probe: (part, ctx) => probeView(part, ctx.prefix, ctx.ids),
 };
 
 function nodeAnchors(part: DoctorPart, prefix: string): string[] {
@@ -43,9 +54,21 @@ function doctorPartView(part: DoctorPart, ctx: ViewContext): { summary: SafeHtml
   return { summary, body: join([fleet?.body, ...nodes]), subject };
 }
 
+function viewOf(part: ReportPart, ctx: ViewContext): { summary: SafeHtml; body: SafeHtml; subject: Text } {
+  switch (part.kind) {
+    case 'doctor': return VIEWS.doctor(part, ctx);
+    case 'mesh': return VIEWS.mesh(part, ctx);
+    case 'capture': return VIEWS.capture(part, ctx);
+    case 'capture-diff': return VIEWS['capture-diff'](part, ctx);
+    case 'node-diff': return VIEWS['node-diff'](part, ctx);
+    case 'trace': return VIEWS.trace(part, ctx);
+    case 'probe': return VIEWS.probe(part, ctx);
+  }
+}
+
 export function renderHtmlReport(input: HtmlReportInput): string {
   const ids = idMaker();
-  const views = input.parts.map((part, i) => VIEWS[part.kind](part, { lang: input.lang, ids, prefix: input.parts.length === 1 ? '' : `p${i}` }));
+  const views = input.parts.map((part, i) => viewOf(part, { lang: input.lang, ids, prefix: input.parts.length === 1 ? '' : `p${i}` }));
   const subject = views.length === 1 ? views[0]!.subject : undefined;
   return page({ lang: input.lang, subject, generatedAt: input.generatedAt, version: input.version, body: join(views.flatMap((v) => [v.summary, v.body])) }).toString();
 }

@@ -22,6 +22,8 @@ export interface SummaryData {
   rules?: { rules: number; passed: number; skipped: number; findings: number };
   /** Several nodes: how many are in each state (as the fleet's text report counts them). */
   nodes?: { n: number; healthy: number; findings: number; incomplete: number; unreadable: number };
+  /** A line of the part's own after the verdict (a mesh: its nodes and cells). */
+  extra?: SafeHtml;
 }
 
 /** The summary of doctor reports; `anchors[i]` is node i's element id. */
@@ -66,5 +68,5 @@ export function summaryView(s: SummaryData, id = 'summary'): SafeHtml {
     : html`<p class="top-finding">${tr(w('topFinding'))}: ${tr(w('none'))}</p>`;
   const rules = s.rules ? html`<p class="rules-line" data-rules="${s.rules.rules}" data-passed="${s.rules.passed}" data-skipped="${s.rules.skipped}" data-findings="${s.rules.findings}">${tr(fill(w('rulesLine'), s.rules))}</p>` : '';
   const nodes = s.nodes ? html`<p class="nodes-line" data-nodes="${s.nodes.n}" data-healthy="${s.nodes.healthy}" data-with-findings="${s.nodes.findings}" data-incomplete="${s.nodes.incomplete}" data-unreadable="${s.nodes.unreadable}">${tr(fill(w('nodesLine'), s.nodes))}</p>` : '';
-  return html`<section class="summary" id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h">${tr(w('summary'))}</h2><p class="verdict v-${s.verdict}" data-verdict="${s.verdict}">${tr(w(VERDICT_WORD[s.verdict]))}</p>${nodes}<h3 class="vh">${tr(w('bySeverity'))}</h3><ul class="counts">${counts}</ul>${top}${rules}</section>`;
+  return html`<section class="summary" id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h">${tr(w('summary'))}</h2><p class="verdict v-${s.verdict}" data-verdict="${s.verdict}">${tr(w(VERDICT_WORD[s.verdict]))}</p>${nodes}${s.extra ?? ''}<h3 class="vh">${tr(w('bySeverity'))}</h3><ul class="counts">${counts}</ul>${top}${rules}</section>`;
 }

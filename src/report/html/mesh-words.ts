@@ -1,0 +1,92 @@
+// The mesh view's own words, in both languages (the findings' words come from the mesh rules).
+import type { Localized } from '../../engine/types.js';
+import type { LossPlace } from '../../rules/shared/loss-place.js';
+
+export const MESH_WORDS = {
+  meshHeading: { en: 'Mesh: every pair of nodes', zh: 'Mesh:所有节点对' },
+  meshSubject: { en: 'mesh of {n} nodes', zh: '{n} 个节点的 mesh' },
+  meshLine: { en: '{nodes} nodes, {cells} cells on {planes} plane combinations; {short} cells short of complete', zh: '{nodes} 个节点,{planes} 个平面组合上共 {cells} 个单元格;{short} 个单元格不完整' },
+  meshFrom: { en: 'Matrix from {from}, measured {at}', zh: '矩阵来自 {from},测量于 {at}' },
+  notJudged: { en: 'The mesh rules did not judge this matrix (more than {n} nodes): no findings, only the numbers.', zh: '该矩阵超过 {n} 个节点,mesh 规则未对其判断:没有问题结论,只有数字。' },
+  planeHeading: { en: 'Plane {plane}', zh: '平面 {plane}' },
+  probeLoss: { en: 'UDP echo loss', zh: 'UDP 回显丢包' },
+  probeSize: { en: 'Largest size that crossed (DF sweep)', zh: '能通过的最大大小(DF 扫描)' },
+  probeRtt: { en: 'UDP echo round trip', zh: 'UDP 回显往返时间' },
+  probeRate: { en: 'Rate ramp', zh: '速率爬升' },
+  mapDesc: {
+    en: 'Rows send, columns receive. Nodes are grouped by subnet (lines between the groups), then the nodes with the most failures first. Outlines mark what the findings name. Select a cell (click, or focus the chart and use the arrow keys) for that pair\'s probes, counters and where a loss happened.',
+    zh: '行为发送方,列为接收方。节点按子网分组(组间有分隔线),组内失败最多的节点排在前面。轮廓线标出问题所指的位置。选择一个单元格(点击,或聚焦图表后用方向键)查看该节点对的探测、计数器和丢包位置。',
+  },
+  legend: { en: 'Legend', zh: '图例' },
+  lossNone: { en: 'no loss', zh: '无丢包' },
+  lossSome: { en: 'some lost', zh: '部分丢失' },
+  lossMost: { en: 'most lost', zh: '大部分丢失' },
+  lossAll: { en: 'all lost', zh: '全部丢失' },
+  notMeasured: { en: 'not measured (error)', zh: '未测量(出错)' },
+  sizeAll: { en: 'every size tried', zh: '所有尝试的大小都通过' },
+  sizeMtu: { en: 'stops at 1400 or more', zh: '在 1400 或以上止步' },
+  sizeLow: { en: 'stops below 1400', zh: '在 1400 以下止步' },
+  sizeNone: { en: 'nothing crossed', zh: '都未通过' },
+  rtt1: { en: 'under 1 ms', zh: '1 毫秒以下' },
+  rtt5: { en: '1 to 5 ms', zh: '1 到 5 毫秒' },
+  rtt50: { en: '5 to 50 ms', zh: '5 到 50 毫秒' },
+  rttMore: { en: '50 ms or more', zh: '50 毫秒或以上' },
+  rateClean: { en: 'clean to the top rate', zh: '直到最高速率都无损' },
+  rateLoss: { en: 'loss above a rate', zh: '超过某速率后丢包' },
+  rateBlackhole: { en: 'loss, then a blackhole', zh: '丢包后完全中断' },
+  drawnCut: { en: '{finding}: the cut between {a} and {b}{dir}', zh: '{finding}:{a} 与 {b} 之间的割裂{dir}' },
+  drawnNode: { en: '{finding}: node {node} ({side})', zh: '{finding}:节点 {node}({side})' },
+  drawnGroup: { en: '{finding}: group {group} ({side})', zh: '{finding}:组 {group}({side})' },
+  drawnOther: { en: '{finding}: {kind}', zh: '{finding}:{kind}' },
+  onlyDir: { en: ', {from} → {to} only', zh: ',仅 {from} → {to}' },
+  sideRow: { en: 'its row: what it sends', zh: '它的行:它发送的' },
+  sideCol: { en: 'its column: what it receives', zh: '它的列:它接收的' },
+  sideBoth: { en: 'its row and column', zh: '它的行与列' },
+  kindAll: { en: 'every pair', zh: '所有节点对' },
+  kindDirection: { en: 'one direction of some pairs', zh: '部分节点对的单一方向' },
+  kindScattered: { en: 'scattered cells', zh: '零散的单元格' },
+  drawnHeading: { en: 'Drawn on the charts', zh: '图中标出的问题' },
+  pair: { en: 'Pair', zh: '节点对' },
+  fUdp: { en: 'UDP echoes back / sent', zh: 'UDP 回显 返回/发送' },
+  fArr: { en: 'arrived at the peer', zh: '到达对端' },
+  fRtt: { en: 'round trip (ms, mean)', zh: '往返时间(毫秒,平均)' },
+  fSize: { en: 'largest size that crossed (bytes)', zh: '能通过的最大大小(字节)' },
+  fSfail: { en: 'smallest size lost (bytes)', zh: '丢失的最小大小(字节)' },
+  fTcp: { en: 'TCP connected / tried', zh: 'TCP 连接成功/尝试' },
+  fIcmp: { en: 'ICMP echoes back / sent', zh: 'ICMP 回显 返回/发送' },
+  fOnset: { en: 'rate ramp: loss from', zh: '速率爬升:开始丢包于' },
+  fBh: { en: 'rate ramp: blackhole', zh: '速率爬升:完全中断' },
+  fErr: { en: 'not measured', zh: '未测量' },
+  fPlace: { en: 'where the loss happened', zh: '丢包位置' },
+  noCell: { en: 'nothing measured for this pair on this plane', zh: '该节点对在此平面上没有测量' },
+  counters: { en: 'Counters that moved during the round (after minus before)', zh: '本轮中变化的计数器(之后减之前)' },
+  sweepTries: { en: 'DF sweep tries (size: arrived/sent)', zh: 'DF 扫描尝试(大小:到达/发送)' },
+  rampSteps: { en: 'Rate ramp steps (rate: arrived/sent)', zh: '速率爬升各步(速率:到达/发送)' },
+  placeEvidence: { en: 'Why there', zh: '依据' },
+  detailsCapped: { en: 'The counters of {shown} short cells are in this page; {left} more are in the matrix JSON (at most {limit} are kept in the page).', zh: '本页包含 {shown} 个不完整单元格的计数器;另有 {left} 个在矩阵 JSON 中(本页最多保留 {limit} 个)。' },
+  yesWord: { en: 'yes', zh: '是' },
+} satisfies Record<string, Localized>;
+
+export type MeshWordKey = keyof typeof MESH_WORDS;
+
+export function mw(key: MeshWordKey): Localized {
+  return MESH_WORDS[key];
+}
+
+/** Where a loss happened (loss-place.ts's codes), in a few words. */
+export const PLACE_WORDS: Record<LossPlace, Localized> = {
+  delivered: { en: 'delivered', zh: '已送达' },
+  'sender-kernel': { en: 'the sender\'s own kernel refused to send (sendto failed)', zh: '发送方自己的内核拒绝发送(sendto 失败)' },
+  underlay: { en: 'between the nodes (underlay): never reached the receiver\'s NIC', zh: '节点之间(底层网络):从未到达接收方网卡' },
+  'receiver-kernel-checksum': { en: 'the receiver\'s kernel: bad UDP checksum (InCsumErrors)', zh: '接收方内核:UDP 校验和错误(InCsumErrors)' },
+  'receiver-rp-filter': { en: 'the receiver\'s reverse-path filter (rp_filter)', zh: '接收方的反向路径过滤(rp_filter)' },
+  'receiver-no-socket': { en: 'the receiver\'s kernel: nothing listens on the port', zh: '接收方内核:该端口无监听' },
+  'receiver-socket-buffer': { en: 'the receiver\'s socket buffer was full', zh: '接收方套接字缓冲区已满' },
+  'receiver-decap': { en: 'the receiver: reached its NIC, not its VXLAN device (before decapsulation)', zh: '接收方:到达网卡,未到达 VXLAN 设备(解封装之前)' },
+  'receiver-kernel': { en: 'the receiver\'s kernel, no counter says why (a packet filter?)', zh: '接收方内核,没有计数器说明原因(包过滤?)' },
+  'return-path-checksum': { en: 'on the way back: the answers had a bad UDP checksum at the sender', zh: '返回途中:应答在发送方 UDP 校验和错误' },
+  'return-path-rp-filter': { en: 'on the way back: the sender\'s reverse-path filter', zh: '返回途中:发送方的反向路径过滤' },
+  'return-path-before-decap': { en: 'on the way back: reached the sender\'s NIC, not its VXLAN device', zh: '返回途中:到达发送方网卡,未到达其 VXLAN 设备' },
+  'return-path-not-at-nic': { en: 'on the way back: never reached the sender\'s NIC', zh: '返回途中:从未到达发送方网卡' },
+  'return-path': { en: 'on the way back, nothing says where', zh: '返回途中,无法确定位置' },
+};
