@@ -27,8 +27,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   cli: ['app', 'agent', 'lab', 'report', 'rules', 'engine', 'mesh', 'probe', 'pcap', 'sources', 'evidence', 'util'],
 };
 
-/** Back-edges still to remove (folder -> folder). report -> probe: the probe text reads the run record's types from probe/peer.ts; they move to evidence/ with the agent contract. */
-const KNOWN = new Set<string>(['report -> probe']);
+/** Back-edges still to remove (folder -> folder): none left; keep it empty. */
+const KNOWN = new Set<string>([]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -2,12 +2,14 @@
 // counters around each run, with the devices they were read on. It measures only: where a loss
 // happened is for the rules to say (src/rules/shared/loss-place.ts).
 import { UdpResponder } from './responder.js';
-import { readCounters, diffCounters, interfaceOf, type CounterDelta, type CounterSnapshot } from './counters.js';
-import { runProbeSuite, type ProbeRequest, type ProbeSuiteResult } from './suite.js';
+import { readCounters, diffCounters, interfaceOf } from './counters.js';
+import { runProbeSuite, type ProbeRequest } from './suite.js';
+import { PEER_PROBE_REPORT_VERSION, type CounterDelta, type CounterSnapshot, type DirectionReport, type PeerProbeReport, type ProbeSuiteResult } from '../evidence/probe-run.js';
 import type { ProbeDevices } from '../evidence/probe-evidence.js';
 import { AgentApi, type AgentTlsOptions } from './agent-api.js';
 
 export { AgentApi } from './agent-api.js';
+export { PEER_PROBE_REPORT_VERSION, type DirectionReport, type PeerProbeReport };
 
 export interface PeerProbeOptions {
   key: Buffer;
@@ -56,32 +58,6 @@ export interface ProbeWindowHooks {
   open(w: ProbeWindowInfo): Promise<void>;
   begin(w: ProbeWindowInfo): Promise<void>;
   close(w: ProbeWindowInfo): Promise<void>;
-}
-
-export interface DirectionReport {
-  from: string;
-  to: string;
-  label: 'underlay' | 'overlay';
-  /** Which node sent the probes: this one (`local`) or the peer. */
-  sender: 'local' | 'peer';
-  result: ProbeSuiteResult;
-  /** Each node's NIC and VXLAN device found by the probes' addresses, named when their counters were read. */
-  devices: { local: ProbeDevices; peer: ProbeDevices };
-  /** Counter changes on this node and on the peer while the probes ran, and how long that was. */
-  localDelta?: CounterDelta;
-  peerDelta?: CounterDelta;
-  seconds: number;
-}
-
-/** 2: directions carry `sender` and `devices` and no verdict (`echoVerdict` is gone). */
-export const PEER_PROBE_REPORT_VERSION = 2;
-
-export interface PeerProbeReport {
-  schemaVersion: typeof PEER_PROBE_REPORT_VERSION;
-  peer: string;
-  startedAt: string;
-  directions: DirectionReport[];
-  errors: string[];
 }
 
 export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {

@@ -1,11 +1,12 @@
 // The probes one agent runs toward a peer, as one request: what `podpath probe` asks of both ends.
 import { z } from 'zod';
-import { udpEcho, type EchoResult } from './udp-echo.js';
-import { sizeSweep, type SizeSweepResult } from './size-sweep.js';
-import { rateRamp, type RateRampResult } from './rate-ramp.js';
-import { tcpConnect, type TcpConnectResult } from './tcp-connect.js';
-import { dnsQuery, type DnsResult } from './dns.js';
-import { icmpEcho, type IcmpEchoResult } from './icmp-echo.js';
+import { udpEcho } from './udp-echo.js';
+import { sizeSweep } from './size-sweep.js';
+import { rateRamp } from './rate-ramp.js';
+import { tcpConnect } from './tcp-connect.js';
+import { dnsQuery } from './dns.js';
+import { icmpEcho } from './icmp-echo.js';
+import type { ProbeRefusal, ProbeSuiteResult } from '../evidence/probe-run.js';
 import type { ByteBudget } from './client.js';
 
 /** Hard caps that no request can lift: a probe is a diagnosis, never a load test. */
@@ -33,27 +34,7 @@ export const ProbeRequest = z.object({
 });
 export type ProbeRequest = z.input<typeof ProbeRequest>;
 
-/** A part of a request an agent would not run (see src/agent/probe-policy.ts). */
-export interface ProbeRefusal { probe: 'all' | 'tcp' | 'icmp' | 'dns'; code: 'E_PROBE_NOT_ALLOWED'; message: string }
-
-export interface ProbeSuiteResult {
-  label: string;
-  target: string;
-  source?: string;
-  /**
-   * Set by an agent answering POST /v1/probe: true when the target proved to be a podpath agent
-   * (a signed echo came back) before anything else was sent; false when it did not, and then only
-   * that proof's echo was sent (its result is `echo`). Absent for allow-listed targets.
-   */
-  verified?: boolean;
-  refused?: ProbeRefusal[];
-  echo?: EchoResult;
-  sweep?: SizeSweepResult;
-  ramp?: RateRampResult;
-  tcp?: TcpConnectResult;
-  icmp?: IcmpEchoResult;
-  dns?: DnsResult[];
-}
+export type { ProbeRefusal, ProbeSuiteResult };
 
 export async function runProbeSuite(key: Buffer, input: ProbeRequest, opts: { budget?: ByteBudget } = {}): Promise<ProbeSuiteResult> {
   const req = ProbeRequest.parse(input);
