@@ -5,11 +5,13 @@ import { runNodeDiff } from '../app/node-diff/run.js';
 import { renderNodeDiffJson } from '../report/node-diff-json.js';
 import { renderNodeDiffText } from '../report/node-diff-text.js';
 import { oneLine } from '../util/terminal-safe.js';
+import { resolveLang } from '../util/i18n.js';
 
 interface NodeDiffCliOptions {
   json?: boolean;
   all?: boolean;
   evidence?: boolean;
+  lang?: string;
 }
 
 export function registerNodeDiff(program: Command): void {
@@ -21,6 +23,7 @@ export function registerNodeDiff(program: Command): void {
     .option('--json', 'print the differences as JSON')
     .option('--all', 'also show differences of low relevance (never change the exit code)')
     .option('--evidence', 'show the lines behind each value')
+    .option('--lang <zh|en>', 'language of the text (default: from LC_ALL / LANG)')
     .action(async (a: string, b: string, opts: NodeDiffCliOptions) => {
       const { diff, exitCode } = await runNodeDiff({
         a,
@@ -29,7 +32,7 @@ export function registerNodeDiff(program: Command): void {
         onNote: (side, path, n) => process.stderr.write(`podpath: note: ${n.code}: ${side} (${oneLine(path)}): ${oneLine(n.message)}\n`),
       });
       if (opts.json) process.stdout.write(renderNodeDiffJson(diff, { labelA: a, labelB: b }));
-      else process.stdout.write(renderNodeDiffText(diff, { labelA: a, labelB: b, all: opts.all, evidence: opts.evidence, colors: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+      else process.stdout.write(renderNodeDiffText(diff, { labelA: a, labelB: b, all: opts.all, evidence: opts.evidence, lang: resolveLang(opts.lang), colors: process.stdout.isTTY === true && !process.env.NO_COLOR }));
       process.exitCode = exitCode;
     });
 }

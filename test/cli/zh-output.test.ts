@@ -173,7 +173,16 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
       expectChinese(renderProbeText(judgeProbeReport(report, 'zh')), renderProbeText(judgeProbeReport(report, 'en')), quoted, `probe ${name}`);
     }
   });
-  it.todo('diff A B: s2-view moves the node diff\'s renderer to src/report/node-diff-*.ts; its words (and compare/sections notes) go through the catalogue there, with `diff --lang`');
+  it('diff A B (the node diff) on fixture bundles and facts, every difference with its evidence', () => {
+    const pairs: [string, string][] = [[BUNDLES[0]!, BUNDLES[1]!], ...FACTS.slice(1).map((f): [string, string] => [FACTS[0]!, f])];
+    for (const [a, b] of pairs) {
+      // The values and evidence lines come from the two nodes: quoted as the JSON says them.
+      const json = JSON.parse(podpath(['diff', a, b, '--json']).stdout) as { differences: { note?: string }[] };
+      const quoted = [...stringsOf(json.differences.map(({ note: _n, ...d }) => d)), a, b, path.join(ROOT, a), path.join(ROOT, b)];
+      const run = (lang: string) => podpath(['diff', a, b, '--all', '--evidence', '--lang', lang]).stdout;
+      expectChinese(run('zh'), run('en'), quoted, `diff ${a} ${b}`);
+    }
+  });
   it('pcap analyze on the fixture captures', () => {
     for (const name of ['multi-linktype.pcapng', 'sll2-any.pcap', 'vxlan-nano.pcap', 'vxlan-veth-offload.pcap', 'vxlan.pcap']) {
       const file = `test/fixtures/pcap/${name}`;
