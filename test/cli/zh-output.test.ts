@@ -179,7 +179,8 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
     }
   });
   it('diff A B (the node diff) on fixture bundles and facts, every difference with its evidence', () => {
-    const pairs: [string, string][] = [[BUNDLES[0]!, BUNDLES[1]!], ...FACTS.slice(1).map((f): [string, string] => [FACTS[0]!, f])];
+    // Each run is a process (a second or two): the bundles and the two facts pairs with the most differences.
+    const pairs: [string, string][] = [[BUNDLES[0]!, BUNDLES[1]!], [FACTS[0]!, FACTS[1]!], [FACTS[0]!, FACTS[2]!]];
     for (const [a, b] of pairs) {
       // The values and evidence lines come from the two nodes: quoted as the JSON says them.
       const json = JSON.parse(podpath(['diff', a, b, '--json']).stdout) as { differences: { note?: string }[] };
@@ -212,7 +213,7 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
       expectChinese(text('zh'), text('en'), quoted, `mesh ${file}`);
     }
   });
-  it('cluster doctor on the lab\'s two nodes (a stale VTEP MAC), in text and Markdown', () => {
+  it('cluster doctor on the lab\'s two nodes (a stale VTEP MAC)', () => {
     const dir = path.join(tmp, 'cluster');
     const dump = path.join(dir, 'dump');
     const nodes = path.join(dir, 'nodes');
@@ -233,12 +234,12 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
       return value;
     });
     const quoted = [...quotedFromFacts(a), ...quotedFromFacts(b), ...evidence, ...stringsOf(JSON.parse(podpath(['cluster', 'facts', '--from', dump, '-o', 'json']).stdout), new Set(['notes', 'problem', 'backendDataProblem'])), dump, nodes, ...REFERENCES];
-    for (const format of ['text', 'markdown']) {
-      expectChinese(podpath([...args, '-o', format, '--lang', 'zh']).stdout, podpath([...args, '-o', format, '--lang', 'en']).stdout, quoted, `cluster doctor ${format}`);
-    }
+    // Text only: Markdown is the same words through the same catalogue (test/kube/cluster-doctor.test.ts reads it in zh).
+    expectChinese(podpath([...args, '--lang', 'zh']).stdout, podpath([...args, '--lang', 'en']).stdout, quoted, 'cluster doctor');
   });
   it('doctor -o json: the findings\' messages and the reasons of skipped rules', () => {
-    for (const file of FACTS) {
+    // A healthy node (every rule's pass or skip) and one with findings.
+    for (const file of [FACTS[0]!, FACTS[4]!]) {
       const quoted = [...quotedFromFacts(JSON.parse(readFileSync(path.join(ROOT, file), 'utf8'))), ...REFERENCES];
       // podpath's words in the JSON (its keys and enum values are the contract, not text). `missing` is
       // the facts' own record (a code with data, and the English reason as recorded), not a message.
