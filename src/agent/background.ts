@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 import { PodpathError } from '../util/errors.js';
 import { LIMITS } from '../util/limits.js';
 import type { LogFn } from './log.js';
-import { AgentProbeRequest } from './probe-request.js';
+import { AgentProbeRequest } from '../api/probe-request.js';
 import { plannedBytes, type AllowList } from './probe-policy.js';
 import { runGuardedProbe } from './guarded-probe.js';
 import { isRefusal, type MinuteBudget, type ProofLimiter, type RequestKind } from './budget.js';

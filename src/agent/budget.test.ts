@@ -3,7 +3,7 @@ import { MESH_ROUNDS, MinuteBudget, ProofLimiter, SendBudget, isRefusal } from '
 import { UdpResponder } from '../probe/responder.js';
 import { udpEcho } from '../probe/udp-echo.js';
 import { AllowList, plannedBytes } from './probe-policy.js';
-import { AgentProbeRequest } from './probe-request.js';
+import { AgentProbeRequest } from '../api/probe-request.js';
 import { runGuardedProbe } from './guarded-probe.js';
 
 const key = Buffer.from('budget-test-key-0123456789');

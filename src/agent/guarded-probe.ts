@@ -5,7 +5,7 @@ import { runProbeSuite, type ProbeSuiteResult } from '../probe/suite.js';
 import { round, type EchoResult } from '../probe/udp-echo.js';
 import { FLAG_SHORT_REPLY, MIN_PROBE_LEN } from '../probe/wire.js';
 import { gate, VERIFY_ATTEMPTS, VERIFY_TIMEOUT_MS, type AllowList } from './probe-policy.js';
-import type { AgentProbeRequest } from './probe-request.js';
+import type { AgentProbeRequest } from '../api/probe-request.js';
 import type { ProofLimiter } from './budget.js';
 
 /**

@@ -5,9 +5,9 @@
 import { isPodpathError } from '../util/errors.js';
 import { compactSnapshot, readCounters, type CounterSnapshot } from '../probe/counters.js';
 import type { ByteBudget } from '../probe/client.js';
-import type { ProbeSuiteResult } from '../probe/suite.js';
-import type { MeshRoundRequest } from '../mesh/round.js';
-import { AgentProbeRequest } from './probe-request.js';
+import type { ProbeSuiteResult } from '../evidence/probe-run.js';
+import type { MeshRoundRequest } from '../api/mesh-round.js';
+import { AgentProbeRequest } from '../api/probe-request.js';
 import { plannedBytes, type AllowList } from './probe-policy.js';
 import { runGuardedProbe } from './guarded-probe.js';
 import type { ProofLimiter } from './budget.js';

@@ -7,8 +7,8 @@
 import { BlockList, isIP } from 'node:net';
 import { PodpathError } from '../util/errors.js';
 import { MIN_PROBE_LEN } from '../probe/wire.js';
-import type { AgentProbeRequest } from './probe-request.js';
-import type { ProbeRefusal } from '../probe/suite.js';
+import type { AgentProbeRequest } from '../api/probe-request.js';
+import type { ProbeRefusal } from '../evidence/probe-run.js';
 
 
 export class AllowList {

@@ -10,19 +10,19 @@ import { createMetrics, type MeshRoundCounters, type ProbeRequestCounters } from
 import { jsonLogger, type LogFn } from './log.js';
 import { readCounters } from '../probe/counters.js';
 import { collectNodeFacts } from '../sources/collect.js';
-import { AgentProbeRequest } from './probe-request.js';
 import { AllowList, plannedBytes } from './probe-policy.js';
 import { runGuardedProbe } from './guarded-probe.js';
-import type { ProbeSuiteResult } from '../probe/suite.js';
+import type { ProbeSuiteResult } from '../evidence/probe-run.js';
 import { MESH_ROUNDS, MinuteBudget, ProofLimiter, isRefusal } from './budget.js';
-import { MESH_ROUND_PATH, MeshRoundRequest } from '../mesh/round.js';
+import { ROUTES, routeOf, type RouteName } from '../api/routes.js';
+import type { z } from 'zod';
 import { roundPlannedBytes, runMeshRound } from './mesh-round.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { BackgroundProber, type BackgroundOptions } from './background.js';
 import { LimitedLog } from './log-limit.js';
 import { isPodpathError, PodpathError } from '../util/errors.js';
 import { LIMITS } from '../util/limits.js';
-import { TraceRoutes } from './trace-route.js';
+import { TraceRoutes, type Answer } from './trace-route.js';
 
 import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../probe/ports.js';
 
@@ -139,16 +139,39 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
     const url = new URL(req.url ?? '/', 'http://agent');
+    const name = routeOf(req.method, url.pathname);
     // Without the token a connection gets one answer and is closed: it never idles here.
-    if (url.pathname === '/healthz') return send(200, 'ok\n', 'text/plain', true);
+    if (name && ROUTES[name].open) return send(200, 'ok\n', 'text/plain', true);
     if (!authorized(req)) {
       unauthorizedLog.write({ path: url.pathname.slice(0, 128), from: req.socket.remoteAddress });
       return send(401, { error: 'E_UNAUTHORIZED' }, 'application/json', true);
     }
     guard.authorized(req.socket);
-    if (req.method === 'GET' && url.pathname === '/metrics') return send(200, await registry.metrics(), registry.contentType);
-    if (req.method === 'GET' && url.pathname === '/v1/counters') return send(200, await readCounters(opts.procRoot));
-    if (req.method === 'GET' && url.pathname === '/v1/facts') {
+    if (!name) return send(404, { error: 'E_NOT_FOUND' });
+    return handlers[name](req, send);
+  };
+
+  type Send = (code: number, body: unknown, type?: string, close?: boolean) => void;
+  type Handler = (req: http.IncomingMessage, send: Send) => Promise<void>;
+  const tooLarge = (send: Send) => send(413, { error: LIMITS.agentBody.code, message: `a request body is at most ${LIMITS.agentBody.value} bytes` }, 'application/json', true);
+  const badRequest = (send: Send, err: z.ZodError, what: string) => {
+    const issue = err.issues[0];
+    send(400, { error: 'E_BAD_REQUEST', message: issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : `not ${what}` });
+  };
+  /** A trace route: its body goes to TraceRoutes, which reads it with the route's schema. */
+  const trace = (route: (body: unknown) => Answer | Promise<Answer>): Handler => async (req, send) => {
+    const body = await readBody(req, LIMITS.agentBody.value);
+    if (body === undefined) return tooLarge(send);
+    const answer = await route(safeJson(body));
+    return send(answer.status, answer.body);
+  };
+
+  // One handler for each route of the API's table (src/api/routes.ts), no more, no fewer.
+  const handlers: Record<RouteName, Handler> = {
+    health: async (_req, send) => send(200, 'ok\n', 'text/plain', true),
+    metrics: async (_req, send) => send(200, await registry.metrics(), registry.contentType),
+    counters: async (_req, send) => send(200, await readCounters(opts.procRoot)),
+    facts: async (_req, send) => {
       // The peer's own evidence, so `doctor --peer` can judge both ends (a firewall on the
       // receiver shows only there). One collection at a time.
       if (collecting) return send(409, { error: 'E_BUSY', message: 'already collecting' });
@@ -158,19 +181,18 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
       } finally {
         collecting = false;
       }
-    }
-    if (req.method === 'GET' && url.pathname === '/v1/responder') return send(200, { counters: udp.counters, memory: udp.memory, senders: udp.senders, mesh: meshCounts });
-    if (req.method === 'POST' && url.pathname === MESH_ROUND_PATH) {
+    },
+    responder: async (_req, send) => send(200, { counters: udp.counters, memory: udp.memory, senders: udp.senders, mesh: meshCounts }),
+    meshRound: async (req, send) => {
       const body = await readBody(req, LIMITS.agentBody.value);
       if (body === undefined) {
         meshCounts.tooLarge++;
-        return send(413, { error: LIMITS.agentBody.code, message: `a request body is at most ${LIMITS.agentBody.value} bytes` }, 'application/json', true);
+        return tooLarge(send);
       }
-      const parsed = MeshRoundRequest.safeParse(safeJson(body));
+      const parsed = ROUTES.meshRound.request.safeParse(safeJson(body));
       if (!parsed.success) {
         meshCounts.badRequest++;
-        const issue = parsed.error.issues[0];
-        return send(400, { error: 'E_BAD_REQUEST', message: issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'not a mesh round' });
+        return badRequest(send, parsed.error, 'a mesh round');
       }
       // Tested and taken in one step, as for /v1/probe.
       if (busy) {
@@ -199,27 +221,22 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
         charge.settle();
         busy = undefined;
       }
-    }
-    if (req.method === 'POST' && url.pathname.startsWith('/v1/trace/')) {
-      // The kernel's drop trace of this node around a caller's window (src/agent/trace-route.ts).
-      const body = await readBody(req, LIMITS.agentBody.value);
-      if (body === undefined) return send(413, { error: LIMITS.agentBody.code, message: `a request body is at most ${LIMITS.agentBody.value} bytes` }, 'application/json', true);
-      const json = safeJson(body);
-      const route = url.pathname.slice('/v1/trace/'.length);
-      const answer = route === 'start' ? await traces.start(json) : route === 'main' ? traces.main(json) : route === 'stop' ? await traces.stop(json) : route === 'run' ? await traces.run(json) : { status: 404, body: { error: 'E_NOT_FOUND' } };
-      return send(answer.status, answer.body);
-    }
-    if (req.method === 'POST' && url.pathname === '/v1/probe') {
+    },
+    // The kernel's drop trace of this node around a caller's window (src/agent/trace-route.ts).
+    traceStart: trace((b) => traces.start(b)),
+    traceMain: trace((b) => traces.main(b)),
+    traceStop: trace((b) => traces.stop(b)),
+    traceRun: trace((b) => traces.run(b)),
+    probe: async (req, send) => {
       const body = await readBody(req, LIMITS.agentBody.value);
       if (body === undefined) {
         counts.tooLarge++;
-        return send(413, { error: LIMITS.agentBody.code, message: `a request body is at most ${LIMITS.agentBody.value} bytes` }, 'application/json', true);
+        return tooLarge(send);
       }
-      const parsed = AgentProbeRequest.safeParse(safeJson(body));
+      const parsed = ROUTES.probe.request.safeParse(safeJson(body));
       if (!parsed.success) {
         counts.badRequest++;
-        const issue = parsed.error.issues[0];
-        return send(400, { error: 'E_BAD_REQUEST', message: issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'not a probe request' });
+        return badRequest(send, parsed.error, 'a probe request');
       }
       // Checked and taken in one step, after the body is read and checked: no await between the
       // test and the set, so of many requests whose bodies end together exactly one runs.
@@ -253,8 +270,7 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
         charge.settle();
         busy = undefined;
       }
-    }
-    return send(404, { error: 'E_NOT_FOUND' });
+    },
   };
 
   const servers: (http.Server | https.Server)[] = [];

@@ -4,44 +4,17 @@
 // Nothing is traced unless a caller asks; one trace at a time; every trace ends, with every host
 // change undone, after at most maxMs (LIMITS.agentTraceSeconds) even if the caller never comes back.
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { AgentTraceId, AgentTraceRun, AgentTraceStart, type AgentTraceStarted, type AgentTraceStopped } from '../api/trace.js';
 import { startTrace, type TraceSession } from '../app/trace.js';
 import type { DropTrace } from '../evidence/drop-trace.js';
 import { bootId } from '../sources/tracefs/boot-id.js';
 import type { ChangeEvent } from '../sources/tracefs/changes.js';
 import { isPodpathError } from '../util/errors.js';
-import { LIMITS } from '../util/limits.js';
 import type { LogFn } from './log.js';
 
-const Ms = z.number().int().min(0).max((LIMITS.agentTraceSeconds.value * 1000));
-
-export const AgentTraceStart = z.object({
-  /** Open a baseline window now; the caller opens the main one with /v1/trace/main. */
-  baseline: z.boolean().default(false),
-  /** The agent stops the trace (and undoes everything) this long after it started. */
-  maxMs: Ms.refine((n) => n >= 100, 'at least 100 ms'),
-  filter: z.string().max(LIMITS.traceFilter.value).optional(),
-  devices: z.boolean().default(false),
-  /** Also trace the packet filter for these ports (--trace-rules). */
-  rulePorts: z.array(z.number().int().min(1).max(65535)).min(1).max(LIMITS.ruleTracePorts.value).optional(),
-}).strict();
-export type AgentTraceStart = z.input<typeof AgentTraceStart>;
-
-export const AgentTraceId = z.object({ id: z.string().uuid() }).strict();
-
-export const AgentTraceRun = z.object({
-  baselineMs: Ms,
-  forMs: Ms.refine((n) => n >= 100, 'at least 100 ms'),
-  filter: z.string().max(LIMITS.traceFilter.value).optional(),
-  devices: z.boolean().default(false),
-  rulePorts: z.array(z.number().int().min(1).max(65535)).min(1).max(LIMITS.ruleTracePorts.value).optional(),
-}).strict().refine((r) => r.baselineMs + r.forMs <= (LIMITS.agentTraceSeconds.value * 1000), `baselineMs + forMs must be at most ${(LIMITS.agentTraceSeconds.value * 1000)}`);
-
-/** What /v1/trace/start answers: the changes made so far, printed by the caller as they are. */
-export interface AgentTraceStarted { id: string; instance: string; filter: string; bootId?: string; changes: ChangeEvent[] }
-export interface AgentTraceStopped { trace: DropTrace; bootId?: string }
-
-type Answer = { status: number; body: unknown };
+/** A route's status and body, as the server sends it. */
+export type Answer = { status: number; body: unknown };
 
 export class TraceRoutes {
   private current?: { id: string; session: TraceSession; timer: NodeJS.Timeout; result?: Promise<DropTrace> };

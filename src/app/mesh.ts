@@ -6,11 +6,12 @@ import { runRules } from '../engine/run-rules.js';
 import type { Finding, Lang } from '../engine/types.js';
 import { rulesOfKind } from '../rules/index.js';
 import { LIMITS } from '../util/limits.js';
-import { AgentApi, type AgentTlsOptions } from '../probe/agent-api.js';
+import { AgentApi, type AgentTlsOptions } from '../api/client.js';
 import { runMesh, type AgentRef, type CoordinatorOptions, type MeshAgentClient, type MeshOutcome, type Progress } from '../mesh/coordinator.js';
 import type { Inventory } from '../mesh/inventory.js';
 import { MatrixWriter, type MatrixHeader } from '../mesh/matrix-writer.js';
-import { MESH_ROUND_PATH, type MeshRoundRequestInput } from '../mesh/round.js';
+import type { MeshRoundRequestInput } from '../api/mesh-round.js';
+import { ROUTES } from '../api/routes.js';
 
 export interface MeshRunRequest {
   inventory: Inventory;
@@ -45,7 +46,7 @@ export function apiClient(token: string, tls?: AgentTlsOptions): MeshAgentClient
     round(a: AgentRef, body: MeshRoundRequestInput) {
       // Per-agent pins come normalized from the CLI (as the agent logged them, colons or not).
       const pin = a.tlsFingerprint ?? tls?.fingerprint256;
-      return new AgentApi(a.address, a.apiPort, token, tls ? { ...tls, fingerprint256: pin } : undefined).post(MESH_ROUND_PATH, body);
+      return new AgentApi(a.address, a.apiPort, token, tls ? { ...tls, fingerprint256: pin } : undefined).post(ROUTES.meshRound, body);
     },
   };
 }

@@ -2,7 +2,7 @@
 // measurements with the capture rules through the one engine, in the run's language. Exit codes:
 // 0 no finding of warning or worse, 1 such a finding, 2 a capture could not be read to its end.
 import { analyzeCapture } from '../pcap/analyze/run.js';
-import { diffCaptures, type DiffOptions } from '../pcap/diff/run.js';
+import { diffCaptures, type CaptureDiffOptions } from '../pcap/diff/run.js';
 import { runRules, severityRank } from '../engine/run-rules.js';
 import type { Finding, Lang } from '../engine/types.js';
 import type { CaptureSummary, ReadError } from '../evidence/capture-summary.js';
@@ -74,7 +74,7 @@ export async function pcapAnalyze(req: AnalyzeRequest): Promise<AnalyzeOutcome> 
   return { files, errors, exitCode };
 }
 
-export interface DiffOutcome {
+export interface CaptureDiffOutcome {
   result: CaptureDiff;
   findings: Finding[];
   errors: ReadFailure[];
@@ -83,7 +83,7 @@ export interface DiffOutcome {
   exitCode: number;
 }
 
-export async function pcapDiff(sender: string, receiver: string, opts: DiffOptions & { lang: Lang }): Promise<DiffOutcome> {
+export async function pcapDiff(sender: string, receiver: string, opts: CaptureDiffOptions & { lang: Lang }): Promise<CaptureDiffOutcome> {
   if (sender === '-' && receiver === '-') throw new PodpathError('E_USAGE', 'standard input (-) can be read only once');
   const { lang, ...measure } = opts;
   const out = await diffCaptures(sender, receiver, measure);

@@ -3,12 +3,13 @@
 // its own node (POST /v1/trace/start, /main, /stop). Every host change, here and on the peer, is
 // reported as it happens and when undone; a trace that cannot start is recorded (with its error)
 // and the probe goes on without it. The result is the `drops` part of the evidence.
-import { DropTrace } from '../evidence/drop-trace.js';
+import type { DropTrace } from '../evidence/drop-trace.js';
+import type { ChangeEvent } from '../sources/tracefs/changes.js';
+import { ROUTES } from '../api/routes.js';
 import type { DropsEvidence, NodeDropTrace } from '../evidence/drop-evidence.js';
 import type { ProbeEvidence, ProbeNode } from '../evidence/probe-evidence.js';
 import type { ProbeWindowHooks, ProbeWindowInfo } from '../probe/peer.js';
 import { bootId } from '../sources/tracefs/boot-id.js';
-import type { ChangeEvent } from '../sources/tracefs/changes.js';
 import { isPodpathError } from '../util/errors.js';
 import { oneLine } from '../util/terminal-safe.js';
 import { startTrace, type TraceSession } from './trace.js';
@@ -60,11 +61,11 @@ export class ProbeTracer implements ProbeWindowHooks {
         (s) => { win.local = s; },
         (e: unknown) => { win.localError = errorOf(e); },
       ),
-      w.api.post<{ id: string; bootId?: string; changes?: ChangeEvent[] }>('/v1/trace/start', { baseline, maxMs: PEER_TRACE_MAX_MS, devices: true, ...(this.o.rulePorts ? { rulePorts: this.o.rulePorts } : {}) }).then(
+      w.api.post(ROUTES.traceStart, { baseline, maxMs: PEER_TRACE_MAX_MS, devices: true, ...(this.o.rulePorts ? { rulePorts: this.o.rulePorts } : {}) }).then(
         (r) => {
-          win.peerId = typeof r.id === 'string' ? r.id : undefined;
-          win.peerBoot = typeof r.bootId === 'string' ? r.bootId : undefined;
-          for (const c of Array.isArray(r.changes) ? r.changes : []) this.o.onChange?.('peer', c);
+          win.peerId = r.id;
+          win.peerBoot = r.bootId;
+          for (const c of r.changes) this.o.onChange?.('peer', c);
         },
         (e: unknown) => { win.peerError = errorOf(e); },
       ),
@@ -75,7 +76,7 @@ export class ProbeTracer implements ProbeWindowHooks {
   async begin(w: ProbeWindowInfo): Promise<void> {
     const win = this.windows.get(w.index);
     win?.local?.beginMain();
-    if (win?.peerId) await w.api.post('/v1/trace/main', { id: win.peerId }).catch((e: unknown) => { win.peerError = errorOf(e); });
+    if (win?.peerId) await w.api.post(ROUTES.traceMain, { id: win.peerId }).catch((e: unknown) => { win.peerError = errorOf(e); });
   }
 
   async close(w: ProbeWindowInfo): Promise<void> {
@@ -84,12 +85,10 @@ export class ProbeTracer implements ProbeWindowHooks {
     win.closed = true;
     const [local, peer] = await Promise.all([
       win.local ? win.local.stop().then((t) => ({ t }), (e: unknown) => ({ e: errorOf(e) })) : Promise.resolve({ e: win.localError ?? { code: 'E_TRACE', message: 'not started' } }),
-      win.peerId ? w.api.post<{ trace?: unknown; bootId?: string }>('/v1/trace/stop', { id: win.peerId }).then((r) => {
-        // The peer is hostile input too: its trace is read through the schema.
-        const parsed = DropTrace.safeParse(r.trace);
-        if (!parsed.success) return { e: { code: 'E_AGENT', message: 'the peer answered /v1/trace/stop with something that is not a DropTrace' } };
-        for (const c of parsed.data.changes) this.o.onChange?.('peer', c.state === 'undone' ? { type: 'undone', undo: c.undo } : { type: 'undo-failed', undo: c.undo, error: c.error ?? c.state });
-        return { t: parsed.data, boot: typeof r.bootId === 'string' ? r.bootId : win.peerBoot };
+      win.peerId ? w.api.post(ROUTES.traceStop, { id: win.peerId }).then((r) => {
+        // The peer is hostile input too: the client read its trace through the route's schema.
+        for (const c of r.trace.changes) this.o.onChange?.('peer', c.state === 'undone' ? { type: 'undone', undo: c.undo } : { type: 'undo-failed', undo: c.undo, error: c.error ?? c.state });
+        return { t: r.trace, boot: r.bootId ?? win.peerBoot };
       }, (e: unknown) => ({ e: errorOf(e) })) : Promise.resolve({ e: win.peerError ?? { code: 'E_TRACE', message: 'not started' } }),
     ]);
     const entry = (node: ProbeNode, r: { t?: DropTrace; e?: { code: string; message: string }; boot?: string }, boot?: string): NodeDropTrace => ({
@@ -122,7 +121,7 @@ export class ProbeTracer implements ProbeWindowHooks {
       this.abandon();
       // Ask the peer to end its open trace too (a few seconds at most; else its bound ends it).
       const open = [...this.windows.values()].filter((w) => !w.closed && w.peerId && w.api);
-      const asked = Promise.all(open.map((w) => w.api!.post('/v1/trace/stop', { id: w.peerId }).catch(() => undefined)));
+      const asked = Promise.all(open.map((w) => w.api!.post(ROUTES.traceStop, { id: w.peerId! }).catch(() => undefined)));
       void Promise.race([asked, sleep(3000)]).then(() => process.exit(sig === 'SIGINT' ? 130 : 143));
     };
     const int = on('SIGINT');

@@ -133,6 +133,7 @@ export function registerMesh(program: Command): void {
       const tls = tlsClientFrom(o);
       const file = o.out ? createWriteStream(o.out) : undefined;
       const tty = process.stderr.isTTY && !o.json;
+      const lang = resolveLang(o.lang);
       const tally = { cells: 0, short: 0, byShortfall: new Map<string, number>() };
       let lastDraw = 0;
       const onCell = (c: MeshCell) => {
@@ -142,20 +143,20 @@ export function registerMesh(program: Command): void {
         for (const x of s) tally.byShortfall.set(x, (tally.byShortfall.get(x) ?? 0) + 1);
         // A pipe gets every cell as a line; a terminal a bar (the lines of short cells above it).
         if (o.json) return;
-        if (!process.stdout.isTTY) process.stdout.write(cellLine(c) + '\n');
-        else if (s.length) process.stdout.write(`\r\x1b[K${cellLine(c, true)}\n`);
+        if (!process.stdout.isTTY) process.stdout.write(cellLine(c, false, lang) + '\n');
+        else if (s.length) process.stdout.write(`\r\x1b[K${cellLine(c, true, lang)}\n`);
       };
       const outcome = await runMeshCommand({
         inventory, token, tls, coordinator, matrix: o.json ? process.stdout : file, onCell, judge: { lang: resolveLang(o.lang) },
         onProgress: (p) => {
           if (!tty || Date.now() - lastDraw < 100) return;
           lastDraw = Date.now();
-          process.stderr.write(`\r\x1b[K${progressBar(p, tally.short)}`);
+          process.stderr.write(`\r\x1b[K${progressBar(p, tally.short, 30, lang)}`);
         },
       });
       if (tty) process.stderr.write('\r\x1b[K');
       if (file) await new Promise<void>((resolve, reject) => file.end((e?: Error | null) => (e ? reject(e) : resolve())));
-      process.stderr.write(summaryText(outcome, tally, o.out));
+      process.stderr.write(summaryText(outcome, tally, o.out, lang));
       // The findings follow the summary (in JSON they are the matrix document's `findings`).
       if (outcome.notJudged) process.stderr.write(`podpath: ${outcome.notJudged}\n`);
       if (o.html !== undefined && outcome.matrix) writeMeshHtml(o.html, outcome.matrix, outcome.findings, resolveLang(o.lang));

@@ -6,7 +6,7 @@ import { renderNodeDiffJson } from '../report/node-diff-json.js';
 import { renderNodeDiffText } from '../report/node-diff-text.js';
 import { oneLine } from '../util/terminal-safe.js';
 import { renderHtmlReport } from '../report/html/render.js';
-import { resolveLang } from '../engine/i18n.js';
+import { resolveLang } from '../util/i18n.js';
 import { PodpathError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
 
@@ -15,6 +15,7 @@ interface NodeDiffCliOptions {
   output: string;
   all?: boolean;
   evidence?: boolean;
+  lang?: string;
 }
 
 export function registerNodeDiff(program: Command): void {
@@ -27,6 +28,7 @@ export function registerNodeDiff(program: Command): void {
     .option('-o, --output <format>', 'text, json (as --json) or html (one self-contained file, both languages; redirect it: > diff.html)', 'text')
     .option('--all', 'also show differences of low relevance (never change the exit code)')
     .option('--evidence', 'show the lines behind each value')
+    .option('--lang <zh|en>', 'language of the text (default: from LC_ALL / LANG)')
     .action(async (a: string, b: string, opts: NodeDiffCliOptions) => {
       if (!['text', 'json', 'html'].includes(opts.output)) throw new PodpathError('E_USAGE', `-o takes text, json or html, not ${JSON.stringify(opts.output.slice(0, 40))}`);
       const format = opts.json ? 'json' : opts.output;
@@ -36,10 +38,11 @@ export function registerNodeDiff(program: Command): void {
         // How each side was read: said before the diff.
         onNote: (side, path, n) => process.stderr.write(`podpath: note: ${n.code}: ${side} (${oneLine(path)}): ${oneLine(n.message)}\n`),
       });
+      const lang = resolveLang(opts.lang);
       if (format === 'html') {
-        process.stdout.write(renderHtmlReport({ lang: resolveLang(undefined), parts: [{ kind: 'node-diff', labelA: a, labelB: b, diff }], generatedAt: new Date().toISOString(), version: VERSION }));
+        process.stdout.write(renderHtmlReport({ lang, parts: [{ kind: 'node-diff', labelA: a, labelB: b, diff }], generatedAt: new Date().toISOString(), version: VERSION }));
       } else if (format === 'json') process.stdout.write(renderNodeDiffJson(diff, { labelA: a, labelB: b }));
-      else process.stdout.write(renderNodeDiffText(diff, { labelA: a, labelB: b, all: opts.all, evidence: opts.evidence, colors: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+      else process.stdout.write(renderNodeDiffText(diff, { labelA: a, labelB: b, all: opts.all, evidence: opts.evidence, lang, colors: process.stdout.isTTY === true && !process.env.NO_COLOR }));
       process.exitCode = exitCode;
     });
 }

@@ -5,7 +5,7 @@ import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../agent/server.js';
 import type { PeerProbeOptions } from '../probe/peer.js';
 import { parseDuration, parseRate } from '../util/units.js';
 import { toPort } from './agent.js';
-import type { AgentTlsOptions } from '../probe/agent-api.js';
+import type { AgentTlsOptions } from '../api/client.js';
 import { normalizeFingerprint } from '../agent/tls.js';
 import { readSmallFile } from '../agent/small-file.js';
 import { LIMITS } from '../util/limits.js';

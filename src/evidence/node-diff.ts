@@ -2,6 +2,7 @@
 // much it can matter for cross-node overlay traffic. Computed by src/app/node-diff/, rendered by
 // src/report/node-diff-*.ts; here so that both read one shape without the renderer importing the use case.
 import type { EvidenceLine } from './node-facts.js';
+import type { NodeDiffNote } from './node-diff-notes.js';
 
 /** Groups, in the order they are shown: what breaks cross-node traffic most often comes first. */
 export const CATEGORIES = [
@@ -21,8 +22,8 @@ export interface Difference {
   a?: string;
   b?: string;
   relevance: Relevance;
-  /** Why it matters, or what the values mean (one line, English). */
-  note?: string;
+  /** Why it matters, or what the values mean: codes of src/evidence/node-diff-notes.ts, said in one line. */
+  note?: NodeDiffNote[];
   /** The lines behind each side's value, with where they came from. */
   evidence: { a: EvidenceLine[]; b: EvidenceLine[] };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deltaOf, devicesOf, networkOf, subnetOf } from './cells.js';
-import type { CounterSnapshotAnswer } from './round.js';
+import type { CounterSnapshotAnswer } from '../api/mesh-round.js';
 
 const dev = (rx: number, drop = 0) => ({ rxPackets: rx, rxDropped: drop, rxErrors: 0, txPackets: rx, txDropped: 0 });
 const snap = (o: Partial<CounterSnapshotAnswer>): CounterSnapshotAnswer => ({ atMs: 0, udp: {}, netstat: {}, interfaces: {}, ...o });

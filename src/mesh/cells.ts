@@ -2,7 +2,7 @@
 // deltas, and the devices whose counters place a loss. Pure, and measuring only: no verdict here.
 import { isIP } from 'node:net';
 import type { MeshCell, MeshCounterDelta, MeshNode, PlanePair } from '../evidence/mesh-matrix.js';
-import type { CellAnswer, CounterSnapshotAnswer } from './round.js';
+import type { CellAnswer, CounterSnapshotAnswer } from '../api/mesh-round.js';
 
 /** The VXLAN devices flannel, Calico and Cilium make (by name: counters say nothing of the kind). */
 const VXLAN_DEVICE = /^(flannel\.\d+|flannel-v6\.\d+|vxlan\.calico|vxlan-v6\.calico|cilium_vxlan)$/;

@@ -6,13 +6,13 @@
 // the round before. Memory: two counter readings per agent and one round's cells (N x k), never
 // the matrix.
 import { isPodpathError } from '../util/errors.js';
-import { AgentAnswerError } from '../probe/agent-api.js';
+import { AgentAnswerError } from '../api/client.js';
 import {
   planesOf, type MeshAgent, type MeshCell, type MeshCounterDelta, type MeshError, type MeshMatrix, type MeshNode, type Plane, type PlanePair,
 } from '../evidence/mesh-matrix.js';
 import type { z } from 'zod';
 import { MeshSchedule } from './schedule.js';
-import { MeshRoundAnswer, type CellAnswer, type CounterSnapshotAnswer, type MeshProbes, type MeshRoundRequestInput } from './round.js';
+import { MeshRoundAnswer, type CellAnswer, type CounterSnapshotAnswer, type MeshProbes, type MeshRoundRequestInput } from '../api/mesh-round.js';
 import { deltaOf, devicesOf, subnetOf, toMeshCell } from './cells.js';
 import type { AgentEndpoint, Inventory } from './inventory.js';
 import type { MatrixHeader } from './matrix-writer.js';

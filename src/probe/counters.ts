@@ -4,21 +4,8 @@ import { join } from 'node:path';
 import { networkInterfaces } from 'node:os';
 import { parseProcNetPairs } from '../sources/snmp/parse.js';
 import { parseProcNetDev } from '../sources/netdev/parse.js';
-
-export interface CounterSnapshot {
-  atMs: number;
-  /** /proc/net/snmp Udp: InDatagrams, NoPorts, InErrors, RcvbufErrors, InCsumErrors... */
-  udp: Record<string, number>;
-  /** /proc/net/netstat IpExt/TcpExt counters that explain drops (IPReversePathFilter is in TcpExt). */
-  netstat: Record<string, number>;
-  /** /proc/net/dev rx/tx packets and drops by interface. */
-  interfaces: Record<string, { rxPackets: number; rxDropped: number; rxErrors: number; txPackets: number; txDropped: number }>;
-  conntrack?: { count: number; max?: number };
-  /** IPv4/IPv6 addresses by interface: tells which interface a probe's target address lives on. */
-  addresses?: Record<string, string[]>;
-  /** The same addresses with their prefix length (10.0.1.5/24): the subnet a node sits in. */
-  cidrs?: Record<string, string[]>;
-}
+import type { CounterSnapshot, CounterDelta } from '../evidence/probe-run.js';
+export type { CounterSnapshot, CounterDelta };
 
 export function interfaceAddresses(): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -67,12 +54,6 @@ export async function readCounters(procRoot = '/proc'): Promise<CounterSnapshot>
     ...addressesAndCidrs(),
     conntrack: ctCount.trim() ? { count: Number(ctCount.trim()), max: ctMax.trim() ? Number(ctMax.trim()) : undefined } : undefined,
   };
-}
-
-export interface CounterDelta {
-  udp: Record<string, number>;
-  netstat: Record<string, number>;
-  interfaces: Record<string, { rxPackets: number; rxDropped: number; rxErrors: number; txPackets: number; txDropped: number }>;
 }
 
 /** What changed between two snapshots: only non-zero differences. */

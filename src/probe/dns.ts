@@ -4,18 +4,8 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { randomInt } from 'node:crypto';
 import { round } from './udp-echo.js';
-
-export interface DnsResult {
-  kind: 'dns';
-  server: string;
-  name: string;
-  transport: 'udp' | 'tcp';
-  ok: boolean;
-  rcode?: number;
-  answers?: number;
-  ms?: number;
-  error?: string;
-}
+import type { DnsResult } from '../evidence/probe-run.js';
+export type { DnsResult };
 
 export function encodeQuery(id: number, name: string, qtype = 1): Buffer {
   const labels = name.replace(/\.$/, '').split('.').filter(Boolean);

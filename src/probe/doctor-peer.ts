@@ -3,9 +3,9 @@
 // evidence says (the VXLAN device's local address and its overlay address on each side).
 import type { NodeFacts } from '../evidence/node-facts.js';
 import type { ProbeEvidence } from '../evidence/probe-evidence.js';
+import { ROUTES } from '../api/routes.js';
 import { AgentApi, probePeer, type PeerProbeOptions, type PeerProbeReport } from './peer.js';
 import { probeEvidence } from './evidence.js';
-import { parseFacts } from '../evidence/load-facts.js';
 import { networkView } from '../evidence/network-view.js';
 
 export type PeerCheckOptions = Omit<PeerProbeOptions, 'source' | 'overlaySource' | 'peerOverlay' | 'peerOverlaySource'> & {
@@ -33,7 +33,7 @@ export async function checkPeer(local: NodeFacts, o: PeerCheckOptions): Promise<
   let peerFacts: NodeFacts | undefined;
   let peerFactsError: string | undefined;
   try {
-    peerFacts = parseFacts(await api.get<unknown>('/v1/facts'), `the facts of ${o.peer}`);
+    peerFacts = await api.get(ROUTES.facts);
   } catch (e) {
     peerFactsError = e instanceof Error ? e.message : String(e);
     // No agent, or one that refuses us: nothing to measure. An agent whose answers stall is there:
@@ -55,7 +55,7 @@ export async function checkPeer(local: NodeFacts, o: PeerCheckOptions): Promise<
   // Judge the peer on what it looks like after the probes: its counters now include them.
   if (peerFacts && !api.stall) {
     try {
-      peerFacts = parseFacts(await api.get<unknown>('/v1/facts'), `the facts of ${o.peer}`);
+      peerFacts = await api.get(ROUTES.facts);
     } catch {
       /* keep the first collection */
     }

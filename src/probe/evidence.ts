@@ -1,8 +1,7 @@
 // Turns a `podpath probe` report into evidence entries for the rules: the numbers as measured, the
 // counters of both nodes and the devices they were read on; no verdict.
 import type { CounterChange, ProbeDevices, ProbeEvidence } from '../evidence/probe-evidence.js';
-import type { CounterDelta } from './counters.js';
-import type { DirectionReport, PeerProbeReport } from './peer.js';
+import type { CounterDelta, DirectionReport, PeerProbeReport } from '../evidence/probe-run.js';
 
 export function probeEvidence(report: PeerProbeReport): ProbeEvidence[] {
   return report.directions.map((d) => toEvidence(report.peer, d));

@@ -4,18 +4,8 @@
 import { execFile } from 'node:child_process';
 import { isIP } from 'node:net';
 import { PodpathError } from '../util/errors.js';
-
-export interface IcmpEchoResult {
-  kind: 'icmp-echo';
-  target: string;
-  sent: number;
-  received: number;
-  rttMs?: { min: number; avg: number; max: number };
-  /** Why no ICMP was sent from here (no ping binary, no permission): not a network failure. */
-  skipped?: string;
-  /** ping's own error when it could not send (e.g. "Network is unreachable"). */
-  error?: string;
-}
+import type { IcmpEchoResult } from '../evidence/probe-run.js';
+export type { IcmpEchoResult };
 
 /**
  * Reads ping's summary. iputils: `3 packets transmitted, 3 received, 0% packet loss, time 411ms`

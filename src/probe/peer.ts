@@ -2,12 +2,15 @@
 // counters around each run, with the devices they were read on. It measures only: where a loss
 // happened is for the rules to say (src/rules/shared/loss-place.ts).
 import { UdpResponder } from './responder.js';
-import { readCounters, diffCounters, interfaceOf, type CounterDelta, type CounterSnapshot } from './counters.js';
-import { runProbeSuite, type ProbeRequest, type ProbeSuiteResult } from './suite.js';
+import { readCounters, diffCounters, interfaceOf } from './counters.js';
+import { runProbeSuite, type ProbeRequest } from './suite.js';
+import { PEER_PROBE_REPORT_VERSION, type CounterDelta, type CounterSnapshot, type DirectionReport, type PeerProbeReport, type ProbeSuiteResult } from '../evidence/probe-run.js';
 import type { ProbeDevices } from '../evidence/probe-evidence.js';
-import { AgentApi, type AgentTlsOptions } from './agent-api.js';
+import { AgentApi, type AgentTlsOptions } from '../api/client.js';
+import { ROUTES } from '../api/routes.js';
 
-export { AgentApi } from './agent-api.js';
+export { AgentApi } from '../api/client.js';
+export { PEER_PROBE_REPORT_VERSION, type DirectionReport, type PeerProbeReport };
 
 export interface PeerProbeOptions {
   key: Buffer;
@@ -58,38 +61,12 @@ export interface ProbeWindowHooks {
   close(w: ProbeWindowInfo): Promise<void>;
 }
 
-export interface DirectionReport {
-  from: string;
-  to: string;
-  label: 'underlay' | 'overlay';
-  /** Which node sent the probes: this one (`local`) or the peer. */
-  sender: 'local' | 'peer';
-  result: ProbeSuiteResult;
-  /** Each node's NIC and VXLAN device found by the probes' addresses, named when their counters were read. */
-  devices: { local: ProbeDevices; peer: ProbeDevices };
-  /** Counter changes on this node and on the peer while the probes ran, and how long that was. */
-  localDelta?: CounterDelta;
-  peerDelta?: CounterDelta;
-  seconds: number;
-}
-
-/** 2: directions carry `sender` and `devices` and no verdict (`echoVerdict` is gone). */
-export const PEER_PROBE_REPORT_VERSION = 2;
-
-export interface PeerProbeReport {
-  schemaVersion: typeof PEER_PROBE_REPORT_VERSION;
-  peer: string;
-  startedAt: string;
-  directions: DirectionReport[];
-  errors: string[];
-}
-
 export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
   const api = o.api ?? new AgentApi(o.peer, o.apiPort, o.token, o.tls);
   const report: PeerProbeReport = { schemaVersion: PEER_PROBE_REPORT_VERSION, peer: o.peer, startedAt: new Date().toISOString(), directions: [], errors: [] };
   // Fails early, with a clear error, when there is no agent. An agent whose answers stall is
   // there: this node's probes to it still run, without its counters and without its side.
-  await api.get('/v1/counters').catch((e: unknown) => {
+  await api.get(ROUTES.counters).catch((e: unknown) => {
     if (!api.stall) throw e;
   });
   if (api.stall) report.errors.push(api.stall.message);
@@ -125,7 +102,7 @@ export async function probePeer(o: PeerProbeOptions): Promise<PeerProbeReport> {
         report.directions.push(await measured('peer', p.label, async () => {
           // Our own responder counts what arrived here: the peer's tally request may be lost on
           // the same broken way back as its echoes.
-          const r = await api.post<ProbeSuiteResult>('/v1/probe', request(p.local!, p.remoteSource ?? p.remote, p.label, false));
+          const r = await api.post(ROUTES.probe, request(p.local!, p.remoteSource ?? p.remote, p.label, false));
           if (r.echo && r.echo.arrivedAtPeer === undefined) r.echo.arrivedAtPeer = local.tallyOf(r.echo.session) ?? 0;
           return r;
         }, api, o.peer, addrs, watch(report.directions.length, 'peer', p.label)));
@@ -152,7 +129,7 @@ async function measured(
   watch?: { hooks: ProbeWindowHooks; info: ProbeWindowInfo },
 ): Promise<DirectionReport> {
   // The peer's counters are missing (undefined) once its answers stall: the direction is still measured.
-  const peerCounters = () => (api.stall ? Promise.resolve(undefined) : api.get<CounterSnapshot>('/v1/counters').catch((e: unknown) => {
+  const peerCounters = () => (api.stall ? Promise.resolve(undefined) : api.get(ROUTES.counters).catch((e: unknown) => {
     if (api.stall) return undefined;
     throw e;
   }));

@@ -5,26 +5,8 @@
 import { ProbeClient, type ByteBudget } from './client.js';
 import { FLAG_NO_REPLY } from './wire.js';
 import { round } from './udp-echo.js';
-
-export interface RateStep { rateBps: number; sent: number; arrived: number; lossPct: number; achievedBps: number }
-
-export interface RateRampResult {
-  kind: 'rate-ramp';
-  target: string;
-  steps: RateStep[];
-  /** First rate (bit/s, IP level) at which loss exceeded the threshold; the threshold lies between the previous step and this. */
-  lossOnsetBps?: number;
-  lastCleanBps?: number;
-  blackhole?: { detected: boolean; recoveredAfterMs?: number; watchedMs: number };
-  /**
-   * The policer's sustained rate and burst, from two holds that each tripped the blackhole: a token
-   * bucket of depth B and rate L trips after t = B / (R - L) at a steady rate R, so two rates and
-   * their trip times give L and B whatever the bucket depth (the ramp alone overshoots L by the burst).
-   */
-  estimate?: { limitBps: number; burstBytes: number; holds: { rateBps: number; tripMs: number }[] };
-  stoppedBy: 'loss' | 'max-rate' | 'max-duration' | 'no-tally';
-  maxRateBps: number;
-}
+import type { RateStep, RateRampResult } from '../evidence/probe-run.js';
+export type { RateStep, RateRampResult };
 
 /** The default cap when the user gives no --max-rate: low enough never to hurt a shared link. */
 export const DEFAULT_MAX_RATE_BPS = 5_000_000;

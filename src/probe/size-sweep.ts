@@ -2,18 +2,8 @@
 // times at once so one lost datagram is not taken for a limit (seed 003: 1472 crossed, 1473 never).
 import { ProbeClient, type ByteBudget } from './client.js';
 import { FLAG_SHORT_REPLY, MIN_PROBE_LEN, MAX_PROBE_LEN } from './wire.js';
-
-export interface SizeSweepResult {
-  kind: 'size-sweep';
-  target: string;
-  /** Largest payload (bytes) that arrived; undefined when even the smallest did not. */
-  largestPassing?: number;
-  /** Smallest payload that never arrived, when one was found below the maximum tried. */
-  smallestFailing?: number;
-  maxTried: number;
-  tries: { size: number; sent: number; arrived: number }[];
-  sendErrors: Record<string, number>;
-}
+import type { SizeSweepResult } from '../evidence/probe-run.js';
+export type { SizeSweepResult };
 
 export async function sizeSweep(opts: {
   key: Buffer; host: string; port: number; min?: number; max?: number; repeats?: number; timeoutMs?: number; source?: string; budget?: ByteBudget;

@@ -1,59 +1,17 @@
 // The probes one agent runs toward a peer, as one request: what `podpath probe` asks of both ends.
-import { z } from 'zod';
-import { udpEcho, type EchoResult } from './udp-echo.js';
-import { sizeSweep, type SizeSweepResult } from './size-sweep.js';
-import { rateRamp, type RateRampResult } from './rate-ramp.js';
-import { tcpConnect, type TcpConnectResult } from './tcp-connect.js';
-import { dnsQuery, type DnsResult } from './dns.js';
-import { icmpEcho, type IcmpEchoResult } from './icmp-echo.js';
+import { HARD_MAX_DURATION_MS, HARD_MAX_RATE_BPS, ProbeRequest } from '../api/probe-request.js';
+import { udpEcho } from './udp-echo.js';
+import { sizeSweep } from './size-sweep.js';
+import { rateRamp } from './rate-ramp.js';
+import { tcpConnect } from './tcp-connect.js';
+import { dnsQuery } from './dns.js';
+import { icmpEcho } from './icmp-echo.js';
+import type { ProbeRefusal, ProbeSuiteResult } from '../evidence/probe-run.js';
 import type { ByteBudget } from './client.js';
 
-/** Hard caps that no request can lift: a probe is a diagnosis, never a load test. */
-export const HARD_MAX_RATE_BPS = 1_000_000_000;
-export const HARD_MAX_DURATION_MS = 120_000;
+export { HARD_MAX_DURATION_MS, HARD_MAX_RATE_BPS, ProbeRequest };
 
-export const ProbeRequest = z.object({
-  host: z.string().min(1).max(255),
-  port: z.number().int().min(1).max(65535).default(7946),
-  /** Source address to send from (the underlay or overlay address of this node). */
-  source: z.string().max(255).optional(),
-  label: z.string().max(64).default('underlay'),
-  echo: z.object({ count: z.number().int().min(1).max(1000).default(20), size: z.number().int().min(44).max(65507).default(64) }).optional(),
-  sweep: z.object({ max: z.number().int().min(44).max(65507).default(9000), repeats: z.number().int().min(1).max(10).default(3) }).optional(),
-  ramp: z.object({
-    maxRateBps: z.number().int().min(100_000).max(HARD_MAX_RATE_BPS),
-    maxDurationMs: z.number().int().min(1000).max(HARD_MAX_DURATION_MS).default(30_000),
-    recoveryWatchMs: z.number().int().min(0).max(HARD_MAX_DURATION_MS).default(30_000),
-    stepMs: z.number().int().min(100).max(5000).default(500),
-  }).optional(),
-  tcp: z.object({ port: z.number().int().min(1).max(65535), attempts: z.number().int().min(1).max(10).default(3) }).optional(),
-  /** ICMP echo through the system's ping (skipped with the reason where ping may not run). */
-  icmp: z.object({ count: z.number().int().min(1).max(10).default(3) }).optional(),
-  dns: z.object({ server: z.string().max(255), name: z.string().max(255), port: z.number().int().default(53) }).optional(),
-});
-export type ProbeRequest = z.input<typeof ProbeRequest>;
-
-/** A part of a request an agent would not run (see src/agent/probe-policy.ts). */
-export interface ProbeRefusal { probe: 'all' | 'tcp' | 'icmp' | 'dns'; code: 'E_PROBE_NOT_ALLOWED'; message: string }
-
-export interface ProbeSuiteResult {
-  label: string;
-  target: string;
-  source?: string;
-  /**
-   * Set by an agent answering POST /v1/probe: true when the target proved to be a podpath agent
-   * (a signed echo came back) before anything else was sent; false when it did not, and then only
-   * that proof's echo was sent (its result is `echo`). Absent for allow-listed targets.
-   */
-  verified?: boolean;
-  refused?: ProbeRefusal[];
-  echo?: EchoResult;
-  sweep?: SizeSweepResult;
-  ramp?: RateRampResult;
-  tcp?: TcpConnectResult;
-  icmp?: IcmpEchoResult;
-  dns?: DnsResult[];
-}
+export type { ProbeRefusal, ProbeSuiteResult };
 
 export async function runProbeSuite(key: Buffer, input: ProbeRequest, opts: { budget?: ByteBudget } = {}): Promise<ProbeSuiteResult> {
   const req = ProbeRequest.parse(input);

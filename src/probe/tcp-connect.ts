@@ -1,17 +1,8 @@
 // TCP handshake timing to a port: what `curl` to a service showed the operators of seeds 001/004.
 import net from 'node:net';
 import { round } from './udp-echo.js';
-
-export interface TcpConnectResult {
-  kind: 'tcp-connect';
-  target: string;
-  attempts: number;
-  connected: number;
-  /** Handshake times of the successful attempts. */
-  connectMs: number[];
-  /** Failures by cause: ECONNREFUSED (a RST came back), TIMEOUT (no answer: SYN or SYN-ACK lost), ... */
-  failures: Record<string, number>;
-}
+import type { TcpConnectResult } from '../evidence/probe-run.js';
+export type { TcpConnectResult };
 
 export async function tcpConnect(opts: { host: string; port: number; attempts?: number; timeoutMs?: number; source?: string }): Promise<TcpConnectResult> {
   const attempts = opts.attempts ?? 3;

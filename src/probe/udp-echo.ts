@@ -1,21 +1,7 @@
 // UDP echo: loss and round-trip time to a peer's responder.
 import { ProbeClient, type ByteBudget } from './client.js';
-
-export interface EchoResult {
-  kind: 'udp-echo';
-  target: string;
-  size: number;
-  sent: number;
-  received: number;
-  lossPct: number;
-  rttMs?: { min: number; avg: number; max: number; p50: number };
-  lostSeqs: number[];
-  sendErrors: Record<string, number>;
-  /** Datagrams the responder counted: tells lost-on-the-way-there from lost-on-the-way-back. */
-  arrivedAtPeer?: number;
-  /** The probe session (hex), so the receiving responder's own tally can be looked up. */
-  session: string;
-}
+import type { EchoResult } from '../evidence/probe-run.js';
+export type { EchoResult };
 
 export async function udpEcho(opts: {
   key: Buffer; host: string; port: number; count?: number; intervalMs?: number; timeoutMs?: number; size?: number; source?: string; budget?: ByteBudget;

@@ -20,7 +20,9 @@ import { CATEGORY_WORDS, CLUSTER_HTML_WORDS, NODE_DIFF_WORDS, PROBE_HTML_WORDS, 
 import { CAPTURE_SEVERITY_TAGS, CAPTURE_TEXTS, HANDSHAKE_STATE_NAMES } from './capture-text.js';
 import { CAPTURE_DIFF_TEXTS, LOSS_RUN_KIND_NAMES } from './capture-diff-text.js';
 import { CLUSTER_DOCTOR_WORDS } from './cluster-doctor.js';
-import { MESH_FINDING_WORDS } from './mesh.js';
+import { MESH_FINDING_WORDS, MESH_TEXTS } from './mesh.js';
+import { NODE_DIFF_NOTES } from '../evidence/node-diff-notes.js';
+import { NODE_DIFF_TEXTS } from './node-diff-text.js';
 
 export interface Catalogue {
   /** The file that holds the table (relative to the repository). */
@@ -59,6 +61,9 @@ export const CATALOGUES: readonly Catalogue[] = [
   { file: 'src/report/capture-diff-text.ts', name: 'loss run kinds', entries: LOSS_RUN_KIND_NAMES },
   { file: 'src/report/cluster-doctor.ts', name: 'cluster doctor report words', entries: CLUSTER_DOCTOR_WORDS },
   { file: 'src/report/mesh.ts', name: 'podpath mesh findings words', entries: MESH_FINDING_WORDS },
+  { file: 'src/report/mesh.ts', name: 'podpath mesh progress words', entries: MESH_TEXTS },
+  { file: 'src/evidence/node-diff-notes.ts', name: 'node diff notes', entries: NODE_DIFF_NOTES },
+  { file: 'src/report/node-diff-text.ts', name: 'podpath diff words', entries: NODE_DIFF_TEXTS },
 ];
 
 /** A rule's text as catalogue entries: title, explanation, messages, reasons, fix descriptions, unconfirmed note. */

@@ -14,7 +14,7 @@ export interface MeshOutcomeView {
 }
 import { formatRate } from '../util/units.js';
 import { show } from './safe-text.js';
-import type { Localized } from '../util/i18n.js';
+import { t, type Lang, type Localized, type MessageData } from '../util/i18n.js';
 
 /** Whether a cell's numbers show anything short of complete: loss, a size limit, an error, a refusal. */
 export function cellShortfall(c: MeshCell): string[] {
@@ -29,39 +29,84 @@ export function cellShortfall(c: MeshCell): string[] {
   return out;
 }
 
-export function cellLine(c: MeshCell, color = false): string {
+/** This output's own words while `podpath mesh` runs (a catalogue: src/report/catalogue.ts). */
+export const MESH_TEXTS = {
+  'short.error': { en: 'error {code}', zh: '错误 {code}' },
+  'short.not an agent': { en: 'not an agent', zh: '不是 agent' },
+  'short.udp loss': { en: 'udp loss', zh: 'UDP 丢包' },
+  'short.tcp failed': { en: 'tcp failed', zh: 'TCP 失败' },
+  'short.icmp loss': { en: 'icmp loss', zh: 'ICMP 丢包' },
+  'short.size limit': { en: 'size limit', zh: '大小受限' },
+  'short.rate limit': { en: 'rate limit', zh: '速率受限' },
+  rampStage: { en: 'ramp ', zh: '速率爬升 ' },
+  arrived: { en: ' ({n} arrived)', zh: '（到达 {n}）' },
+  icmpSkipped: { en: 'icmp skipped', zh: 'ICMP 已跳过' },
+  sweepNone: { en: 'sweep none', zh: '尺寸扫描 无' },
+  sweep: { en: 'sweep {largest}', zh: '尺寸扫描 {largest}' },
+  sweepLost: { en: ' ({n} lost)', zh: '（{n} 丢失）' },
+  rampClean: { en: 'ramp clean to {rate}', zh: '速率爬升至 {rate} 无丢包' },
+  rampLoss: { en: 'ramp loss at {rate}', zh: '速率爬升在 {rate} 丢包' },
+  thenBlackhole: { en: ' then blackhole', zh: '，随后黑洞' },
+  probes: { en: 'probes', zh: '探测' },
+  refused: { en: '{probe} refused ({code})', zh: '{probe} 被拒绝（{code}）' },
+  asking: { en: 'asking every agent', zh: '询问每个 agent' },
+  closing: { en: 'closing', zh: '收尾' },
+  round: { en: '{stage} round {round}/{rounds}', zh: '{stage} 第 {round}/{rounds} 轮' },
+  bar: { en: '{cells}/{total} cells, {short} short', zh: '{cells}/{total} 个单元格，{short} 个不完整' },
+  summary: { en: 'mesh: {cells} cells in {rounds} rounds, {seconds} s; {short} short of complete', zh: 'mesh：{cells} 个单元格，{rounds} 轮，{seconds} 秒；{short} 个不完整' },
+  agentErrors: { en: '{n} agent errors:', zh: 'agent 错误 {n} 个：' },
+  errorRound: { en: ' round {round}', zh: ' 第 {round} 轮' },
+  moreErrors: { en: "  ... {n} more (in the matrix's errors)", zh: '  ……另有 {n} 个（见矩阵的 errors）' },
+  matrix: { en: 'matrix: {file}', zh: '矩阵：{file}' },
+} satisfies Record<string, Localized>;
+
+type MeshText = keyof typeof MESH_TEXTS;
+const say = (lang: Lang) => (k: MeshText, data?: MessageData) => t(MESH_TEXTS[k], lang, data);
+
+/** A shortfall of cellShortfall in the run's language. */
+export function sayShortfall(s: string, lang: Lang = 'en'): string {
+  if (s.startsWith('error ')) return say(lang)('short.error', { code: s.slice(6) });
+  const key = `short.${s}`;
+  return key in MESH_TEXTS ? say(lang)(key as MeshText) : s;
+}
+
+export function cellLine(c: MeshCell, color = false, lang: Lang = 'en'): string {
   const k = color ? pc : pc.createColors(false);
-  const parts: string[] = [`${c.stage === 'ramp' ? 'ramp ' : ''}${c.plane}`, `${show(c.from, 80)} -> ${show(c.to, 80)}`];
+  const w = say(lang);
+  const parts: string[] = [`${c.stage === 'ramp' ? w('rampStage') : ''}${c.plane}`, `${show(c.from, 80)} -> ${show(c.to, 80)}`];
   if (c.error) parts.push(`${show(c.error.code, 64)}: ${show(c.error.message, 200)}`);
-  if (c.udp) parts.push(`udp ${c.udp.received}/${c.udp.sent}${c.udp.arrivedAtPeer !== undefined ? ` (${c.udp.arrivedAtPeer} arrived)` : ''}${c.udp.rttMs ? ` rtt ${c.udp.rttMs.avg} ms` : ''}`);
+  if (c.udp) parts.push(`udp ${c.udp.received}/${c.udp.sent}${c.udp.arrivedAtPeer !== undefined ? w('arrived', { n: c.udp.arrivedAtPeer }) : ''}${c.udp.rttMs ? ` rtt ${c.udp.rttMs.avg} ms` : ''}`);
   if (c.tcp) parts.push(`tcp ${c.tcp.connected}/${c.tcp.attempts}`);
-  if (c.icmp) parts.push(c.icmp.skipped ? 'icmp skipped' : `icmp ${c.icmp.received}/${c.icmp.sent}`);
+  if (c.icmp) parts.push(c.icmp.skipped ? w('icmpSkipped') : `icmp ${c.icmp.received}/${c.icmp.sent}`);
   if (c.sweep) {
-    parts.push(c.sweep.largestPassing === undefined ? 'sweep none'
-      : `sweep ${c.sweep.largestPassing}${c.sweep.smallestFailing !== undefined ? ` (${c.sweep.smallestFailing} lost)` : ''}`);
+    parts.push(c.sweep.largestPassing === undefined ? w('sweepNone')
+      : `${w('sweep', { largest: c.sweep.largestPassing })}${c.sweep.smallestFailing !== undefined ? w('sweepLost', { n: c.sweep.smallestFailing }) : ''}`);
   }
-  if (c.ramp) parts.push(c.ramp.lossOnsetBps === undefined ? `ramp clean to ${formatRate(c.ramp.steps.at(-1)?.rateBps ?? 0)}` : `ramp loss at ${formatRate(c.ramp.lossOnsetBps)}${c.ramp.blackhole ? ' then blackhole' : ''}`);
-  for (const r of c.refused) parts.push(`${r.probe === 'all' ? 'probes' : show(r.probe, 16)} refused (${show(r.code, 64)})`);
+  if (c.ramp) parts.push(c.ramp.lossOnsetBps === undefined ? w('rampClean', { rate: formatRate(c.ramp.steps.at(-1)?.rateBps ?? 0) }) : `${w('rampLoss', { rate: formatRate(c.ramp.lossOnsetBps) })}${c.ramp.blackhole ? w('thenBlackhole') : ''}`);
+  for (const r of c.refused) parts.push(w('refused', { probe: r.probe === 'all' ? w('probes') : show(r.probe, 16), code: show(r.code, 64) }));
   const short = cellShortfall(c);
   const mark = short.length ? k.red('!! ') : k.green('ok ');
   return `${mark}${parts.join('  ')}`;
 }
 
-export function progressBar(p: MeshProgressView, failing: number, width = 30): string {
+export function progressBar(p: MeshProgressView, failing: number, width = 30, lang: Lang = 'en'): string {
+  const w = say(lang);
   const frac = p.totalCells ? Math.min(1, p.cells / p.totalCells) : 0;
   const filled = Math.round(frac * width);
-  const stage = p.stage === 'hello' ? 'asking every agent' : p.stage === 'close' ? 'closing' : `${p.stage} round ${p.round}/${p.rounds}`;
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.cells}/${p.totalCells} cells, ${failing} short  ${stage}`;
+  const stage = p.stage === 'hello' ? w('asking') : p.stage === 'close' ? w('closing') : w('round', { stage: p.stage, round: p.round, rounds: p.rounds });
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${w('bar', { cells: p.cells, total: p.totalCells, short: failing })}  ${stage}`;
 }
 
-export function summaryText(o: MeshOutcomeView, tally: { cells: number; short: number; byShortfall: Map<string, number> }, out?: string): string {
-  const lines = [`mesh: ${tally.cells} cells in ${o.rounds} rounds, ${(o.ms / 1000).toFixed(1)} s; ${tally.short} short of complete${tally.short ? ` (${[...tally.byShortfall].map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`];
+export function summaryText(o: MeshOutcomeView, tally: { cells: number; short: number; byShortfall: Map<string, number> }, out?: string, lang: Lang = 'en'): string {
+  const w = say(lang);
+  const list = [...tally.byShortfall].map(([k, n]) => `${sayShortfall(k, lang)} ${n}`).join(lang === 'zh' ? '，' : ', ');
+  const lines = [`${w('summary', { cells: tally.cells, rounds: o.rounds, seconds: (o.ms / 1000).toFixed(1), short: tally.short })}${tally.short ? (lang === 'zh' ? `（${list}）` : ` (${list})`) : ''}`];
   if (o.errors.length) {
-    lines.push(`${o.errors.length + o.errorsDropped} agent errors:`);
-    for (const e of o.errors.slice(0, 10)) lines.push(`  ${show(e.where, 200)}${e.round !== undefined ? ` round ${e.round}` : ''}: ${show(e.code, 64)} ${show(e.message, 300)}`);
-    if (o.errors.length + o.errorsDropped > 10) lines.push(`  ... ${o.errors.length + o.errorsDropped - 10} more (in the matrix's errors)`);
+    lines.push(w('agentErrors', { n: o.errors.length + o.errorsDropped }));
+    for (const e of o.errors.slice(0, 10)) lines.push(`  ${show(e.where, 200)}${e.round !== undefined ? w('errorRound', { round: e.round }) : ''}: ${show(e.code, 64)} ${show(e.message, 300)}`);
+    if (o.errors.length + o.errorsDropped > 10) lines.push(w('moreErrors', { n: o.errors.length + o.errorsDropped - 10 }));
   }
-  if (out) lines.push(`matrix: ${show(out)}`);
+  if (out) lines.push(w('matrix', { file: show(out) }));
   return lines.join('\n') + '\n';
 }
 

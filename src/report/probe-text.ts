@@ -4,7 +4,7 @@ import type { DropsEvidence } from '../evidence/drop-evidence.js';
 import pc from 'picocolors';
 import { SEVERITY_ORDER, type RunOutcome } from '../engine/run-rules.js';
 import type { Lang } from '../engine/types.js';
-import type { DirectionReport, PeerProbeReport } from '../probe/peer.js';
+import type { DirectionReport, PeerProbeReport } from '../evidence/probe-run.js';
 import { pushAll } from '../util/arrays.js';
 import { formatRate } from '../util/units.js';
 import { t } from '../util/i18n.js';

@@ -22,15 +22,6 @@ export interface CollectOptions {
   needs?: EvidenceKey[];
 }
 
-/**
- * Sections whose source reads other sections first (`ip route get` targets come from links and
- * routes; ethtool runs per link): asking for the first also runs the sources of the others.
- */
-const EVIDENCE_DEPENDENCIES: Partial<Record<EvidenceKey, EvidenceKey[]>> = {
-  routeGets: ['links', 'routes'],
-  nics: ['links'],
-};
-
 export async function collectNodeFacts(opts: CollectOptions = {}): Promise<NodeFacts> {
   if (opts.from && /\.json$/i.test(opts.from)) return readFactsFile(opts.from);
   const host = opts.from ? await bundleHost(opts.from) : liveHost({ root: opts.root });
@@ -51,8 +42,10 @@ export async function collectFromHost(
   const missing: MissingRef[] = [];
   for (const source of sources) {
     let got: FactsPart;
+    // Only what the source declared it reads: an undeclared read finds nothing (and fails its tests).
+    const reads = Object.fromEntries(source.reads.map((k) => [k, part[k]])) as FactsPart;
     try {
-      got = await source.read(host, part);
+      got = await source.read(host, reads);
     } catch (e) {
       const reason = because('sourceFailed', { source: source.id, error: oneLine(e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)) });
       for (const key of source.provides) pushAll(missing, missingBecause(key, reason));
@@ -95,11 +88,59 @@ export async function collectFromHost(
   });
 }
 
+/**
+ * The sources to run, in an order where each runs after the sources of the sections it reads.
+ * With `needs`, only the sources providing those sections and, transitively, what they read.
+ */
 export function selectSources(sources: EvidenceSource[], needs: EvidenceKey[] | undefined): EvidenceSource[] {
-  if (!needs || needs.length === 0) return sources;
-  const wanted = new Set<EvidenceKey>(needs);
-  for (const key of needs) for (const dep of EVIDENCE_DEPENDENCIES[key] ?? []) wanted.add(dep);
-  return sources.filter((s) => s.provides.some((k) => wanted.has(k)));
+  const ordered = orderSources(sources);
+  if (!needs || needs.length === 0) return ordered;
+  const providerOf = new Map(ordered.flatMap((s) => s.provides.map((k) => [k, s] as const)));
+  const wanted = new Set<EvidenceKey>();
+  const want = (k: EvidenceKey) => {
+    if (wanted.has(k)) return;
+    wanted.add(k);
+    for (const dep of providerOf.get(k)?.reads ?? []) want(dep);
+  };
+  for (const k of needs) want(k);
+  return ordered.filter((s) => s.provides.some((k) => wanted.has(k)));
+}
+
+/**
+ * Orders sources by what they read (`reads`): a source after the providers of its sections, the
+ * list's own order otherwise. A section read that no source (of `known`) provides, two providers of one section
+ * or sources reading each other in a cycle is a programming error: E_SOURCE_ORDER, naming them.
+ */
+export function orderSources(sources: EvidenceSource[], known: EvidenceSource[] = allSources()): EvidenceSource[] {
+  const providerOf = new Map<EvidenceKey, EvidenceSource>();
+  for (const s of sources) {
+    for (const k of s.provides) {
+      const other = providerOf.get(k);
+      if (other && other !== s) throw new PodpathError('E_SOURCE_ORDER', `sources ${other.id} and ${s.id} both provide ${k}`);
+      providerOf.set(k, s);
+    }
+  }
+  const depsOf = (s: EvidenceSource): EvidenceSource[] => s.reads.flatMap((k) => {
+    const p = providerOf.get(k);
+    // A provider left out of a chosen subset (a test's sources): the section is simply absent.
+    if (!p && !known.some((x) => x.provides.includes(k))) throw new PodpathError('E_SOURCE_ORDER', `source ${s.id} reads ${k}, which no source provides`);
+    return !p || p === s ? [] : [p];
+  });
+  const out: EvidenceSource[] = [];
+  const done = new Set<EvidenceSource>();
+  const path: EvidenceSource[] = [];
+  const visit = (s: EvidenceSource) => {
+    if (done.has(s)) return;
+    const at = path.indexOf(s);
+    if (at >= 0) throw new PodpathError('E_SOURCE_ORDER', `sources read each other in a cycle: ${[...path.slice(at), s].map((x) => x.id).join(' -> ')}`);
+    path.push(s);
+    for (const d of depsOf(s)) visit(d);
+    path.pop();
+    done.add(s);
+    out.push(s);
+  };
+  for (const s of sources) visit(s);
+  return out;
 }
 
 async function readFactsFile(file: string): Promise<NodeFacts> {

@@ -1,5 +1,4 @@
-// The network evidence sources, in the order they must run: links first (routes, fdb and ethtool
-// read the link list from `facts`), then the rest.
+// The network evidence sources (the collector orders them by their `reads`).
 import type { EvidenceSource } from './types.js';
 import { linksSource } from './links/read.js';
 import { routesSource } from './routes/read.js';

@@ -1,5 +1,4 @@
-// Every evidence source, in the order they run: host facts first, then the network sources (which
-// may use what earlier ones found, e.g. link names for ethtool).
+// Every evidence source. The collector orders them by what each declares it reads (`reads`).
 import type { EvidenceSource } from './types.js';
 import { kernelSource } from './kernel/read.js';
 import { osSource } from './os/read.js';

@@ -49,8 +49,12 @@ export interface EvidenceSource {
   commands: CommandSpec[];
   files: string[];
   /**
-   * Reads and parses. `facts` holds what sources earlier in the list produced (e.g. link names,
-   * so ethtool can be run per NIC, or peers' pod subnets for `ip route get`).
+   * The sections of other sources it reads from `facts` (ethtool runs per link: `['links']`). The one
+   * declaration of a source's dependencies: the collector runs the sources these name first (and
+   * with `needs`, runs them too), refuses a cycle or a section no source provides, and hands `read`
+   * only these sections.
    */
+  reads: EvidenceKey[];
+  /** Reads and parses. `facts` holds the sections named in `reads`, as their sources produced them. */
   read(host: HostReader, facts: FactsPart): Promise<FactsPart>;
 }

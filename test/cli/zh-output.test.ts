@@ -21,6 +21,11 @@ import { renderExplain, renderExplainText } from '../../src/report/rule-docs.js'
 import { TEXT_LABELS } from '../../src/report/text-labels.js';
 import { allRules } from '../../src/rules/index.js';
 import { findUntranslated } from '../helpers/untranslated.js';
+import { mkdirSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
+import { judgeMatrix } from '../../src/app/mesh.js';
+import { MeshMatrix } from '../../src/evidence/mesh-matrix.js';
+import { cellLine, cellShortfall, meshFindingsText, progressBar, summaryText } from '../../src/report/mesh.js';
+import { labNodeFacts, labNodeListText, NODE_A, NODE_B } from '../helpers/cluster-evidence.js';
 import { probeReport, type ProbeScenario } from '../fixtures/evidence/probes/load.js';
 import { podpathArgs } from '../helpers/podpath.js';
 
@@ -174,7 +179,78 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
       expectChinese(renderProbeText(judgeProbeReport(report, 'zh')), renderProbeText(judgeProbeReport(report, 'en')), quoted, `probe ${name}`);
     }
   });
-  it.todo('diff A B: s2-view moves the node diff\'s renderer to src/report/node-diff-*.ts; its words (and compare/sections notes) go through the catalogue there, with `diff --lang`');
+  it('diff A B (the node diff) on fixture bundles and facts, every difference with its evidence', () => {
+    // Each run is a process (a second or two): the bundles and the two facts pairs with the most differences.
+    const pairs: [string, string][] = [[BUNDLES[0]!, BUNDLES[1]!], [FACTS[0]!, FACTS[1]!], [FACTS[0]!, FACTS[2]!]];
+    for (const [a, b] of pairs) {
+      // The values and evidence lines come from the two nodes: quoted as the JSON says them.
+      const json = JSON.parse(podpath(['diff', a, b, '--json']).stdout) as { differences: { note?: string }[] };
+      const quoted = [...stringsOf(json.differences.map(({ note: _n, ...d }) => d)), a, b, path.join(ROOT, a), path.join(ROOT, b)];
+      const run = (lang: string) => podpath(['diff', a, b, '--all', '--evidence', '--lang', lang]).stdout;
+      expectChinese(run('zh'), run('en'), quoted, `diff ${a} ${b}`);
+    }
+  });
+  it('mesh: every cell line, the progress, the summary and the findings of every recorded lab matrix', () => {
+    const dir = path.join(ROOT, 'test/fixtures/evidence/mesh');
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+      const m = MeshMatrix.parse(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
+      const tally = { cells: m.cells.length, short: 0, byShortfall: new Map<string, number>() };
+      for (const c of m.cells) {
+        const short = cellShortfall(c);
+        if (short.length) tally.short++;
+        for (const x of short) tally.byShortfall.set(x, (tally.byShortfall.get(x) ?? 0) + 1);
+      }
+      const errors = [{ where: 'n1/host', round: 2, code: 'E_AGENT_STALLED', message: 'stalled' }, ...Array.from({ length: 11 }, () => ({ where: 'n2/host', code: 'E_AGENT', message: 'x' }))];
+      const text = (lang: 'en' | 'zh') => [
+        ...m.cells.map((c) => cellLine(c, false, lang)),
+        ...(['hello', 'host->host', 'close'] as const).map((stage) => progressBar({ stage, round: 1, rounds: 3, cells: 1, totalCells: 2 }, 1, 10, lang)),
+        summaryText({ rounds: 3, ms: 1200, errors, errorsDropped: 1 }, tally, 'matrix.json', lang),
+        meshFindingsText(judgeMatrix(m, lang), lang),
+      ].join('\n');
+      // The names, addresses and errors the agents reported, as the matrix holds them.
+      // Findings' evidence lines are evidence (as every rule's): the cells they quote, as the rules wrote them.
+      const evidence = judgeMatrix(m, 'en').flatMap((f) => f.evidence.flatMap((e) => [e.source, e.text]));
+      const quoted = [...stringsOf(m), ...evidence, ...errors.flatMap((e) => [e.where, e.message]), 'matrix.json', ...REFERENCES];
+      expectChinese(text('zh'), text('en'), quoted, `mesh ${file}`);
+    }
+  });
+  it('cluster doctor on the lab\'s two nodes (a stale VTEP MAC)', () => {
+    const dir = path.join(tmp, 'cluster');
+    const dump = path.join(dir, 'dump');
+    const nodes = path.join(dir, 'nodes');
+    mkdirSync(dump, { recursive: true });
+    mkdirSync(nodes, { recursive: true });
+    writeFileSync(path.join(dump, 'nodes.json'), labNodeListText());
+    copyFileSync(path.join(ROOT, 'test/fixtures/kube/api/configmap-kube-flannel-cfg.yaml'), path.join(dump, 'kube-flannel-cfg.yaml'));
+    const a = labNodeFacts('a');
+    const b = labNodeFacts('b');
+    b.links!.items = b.links!.items.map((l) => (l.name === 'flannel.1' ? { ...l, mac: 'e2:00:6c:cf:88:ff' } : l));
+    writeFileSync(path.join(nodes, `${NODE_A}.json`), JSON.stringify(a));
+    writeFileSync(path.join(nodes, `${NODE_B}.json`), JSON.stringify(b));
+    const args = ['cluster', 'doctor', '--from', dump, '--nodes-from', nodes];
+    // Findings' evidence lines quote the nodes' and the cluster's facts.
+    const evidence: string[] = [];
+    JSON.parse(podpath([...args, '-o', 'json']).stdout, (key, value: unknown) => {
+      if (key === 'evidence' && Array.isArray(value)) for (const e of value as { source?: unknown; text?: unknown }[]) for (const x of [e.source, e.text]) if (typeof x === 'string') evidence.push(...x.split('\n'));
+      return value;
+    });
+    const quoted = [...quotedFromFacts(a), ...quotedFromFacts(b), ...evidence, ...stringsOf(JSON.parse(podpath(['cluster', 'facts', '--from', dump, '-o', 'json']).stdout), new Set(['notes', 'problem', 'backendDataProblem'])), dump, nodes, ...REFERENCES];
+    // Text only: Markdown is the same words through the same catalogue (test/kube/cluster-doctor.test.ts reads it in zh).
+    expectChinese(podpath([...args, '--lang', 'zh']).stdout, podpath([...args, '--lang', 'en']).stdout, quoted, 'cluster doctor');
+  });
+  it('doctor -o json: the findings\' messages and the reasons of skipped rules', () => {
+    // A healthy node (every rule's pass or skip) and one with findings.
+    for (const file of [FACTS[0]!, FACTS[4]!]) {
+      const quoted = [...quotedFromFacts(JSON.parse(readFileSync(path.join(ROOT, file), 'utf8'))), ...REFERENCES];
+      // podpath's words in the JSON (its keys and enum values are the contract, not text). `missing` is
+      // the facts' own record (a code with data, and the English reason as recorded), not a message.
+      const said = (lang: string) => {
+        const doc = JSON.parse(podpath(['doctor', '--facts', file, '-o', 'json', '--lang', lang]).stdout) as unknown;
+        return stringsOf(doc, new Set(['schemaVersion', 'ruleId', 'id', 'severity', 'status', 'evidenceKey', 'code', 'source', 'references', 'commands', 'undo', 'origin', 'generatedAt', 'collectedAt', 'missing'])).join('\n');
+      };
+      expectChinese(said('zh'), said('en'), quoted, `doctor -o json ${file}`);
+    }
+  });
   it('pcap analyze on the fixture captures', () => {
     for (const name of ['multi-linktype.pcapng', 'sll2-any.pcap', 'vxlan-nano.pcap', 'vxlan-veth-offload.pcap', 'vxlan.pcap']) {
       const file = `test/fixtures/pcap/${name}`;

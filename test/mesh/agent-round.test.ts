@@ -4,7 +4,7 @@
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type RunningAgent } from '../../src/agent/server.js';
-import { MESH_ROUND_PATH, MeshRoundAnswer, type MeshRoundRequestInput } from '../../src/mesh/round.js';
+import { MESH_ROUND_PATH, MeshRoundAnswer, type MeshRoundRequestInput } from '../../src/api/mesh-round.js';
 import { haveTool } from '../helpers/env.js';
 
 const key = Buffer.from('mesh-round-test-key-0123456789');

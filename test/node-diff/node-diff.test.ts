@@ -1,3 +1,4 @@
+import { sayNotes } from '../../src/evidence/node-diff-notes.js';
 import { describe, expect, it } from 'vitest';
 import { nodeDiff } from '../../src/app/node-diff/node-diff.js';
 import { renderNodeDiffJson } from '../../src/report/node-diff-json.js';
@@ -20,12 +21,12 @@ describe('nodeDiff on seed 000 (healthy 52.22 vs broken 52.49, same NIC and offl
     expect(diff.differences[0]).toMatchObject({ a: '4.19.90-52.22.v2207.ky10.x86_64', b: '4.19.90-52.49.v2207.ky10.x86_64', relevance: 'high' });
     expect(relevant(diff.differences).every((d) => d.category === 'kernel')).toBe(true);
     expect(diff.relevantCount).toBe(3);
-    expect(diff.differences[0]?.note).toBe('B runs a known bad-UDP-checksum build (4.19.90-52.49.v2207.ky10; known good: 4.19.90-52.22.v2207.ky10)');
+    expect(sayNotes(diff.differences[0]!.note!, 'en')).toBe('B runs a known bad-UDP-checksum build (4.19.90-52.49.v2207.ky10; known good: 4.19.90-52.22.v2207.ky10)');
   });
 
   it('names the NAT checksum fix when only one kernel carries it', () => {
     const k = (release: string) => makeFacts({ ...healthy, kernel: { source: 'uname -a', release, uname: `Linux n ${release}` } });
-    expect(nodeDiff(k('5.4.41-1.el8.x86_64'), k('5.4.20-1.el8.x86_64')).differences[0]?.note).toBe('VXLAN/NAT checksum fix ea64d8d6c675: in A (5.4.41 >= 5.4.41), not in B (5.4.20 < 5.4.41)');
+    expect(sayNotes(nodeDiff(k('5.4.41-1.el8.x86_64'), k('5.4.20-1.el8.x86_64')).differences[0]!.note!, 'en')).toBe('VXLAN/NAT checksum fix ea64d8d6c675: in A (5.4.41 >= 5.4.41), not in B (5.4.20 < 5.4.41)');
   });
 
   it('shows how B got its kernel: the dnf history line that installed 52.49, and the boot default', () => {

@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { missingRequirement } from '../helpers/env.js';
 import { Lab, udpSchedule, setupLab } from './helpers/netns.js';
 import { tsharkCount } from './helpers/tshark.js';
-import { pcapDiff, captureDiffFindings, type DiffOutcome } from '../../src/app/pcap.js';
-import type { DiffOptions } from '../../src/pcap/diff/run.js';
+import { pcapDiff, captureDiffFindings, type CaptureDiffOutcome } from '../../src/app/pcap.js';
+import type { CaptureDiffOptions } from '../../src/pcap/diff/run.js';
 import { diffJson, diffJsonSchema } from '../../src/report/capture-diff-json.js';
 import { renderDiff } from '../../src/report/capture-diff-text.js';
 import { colors } from '../../src/report/capture-text.js';
 
-const diffCaptures = (sender: string, receiver: string, opts: DiffOptions = {}) => pcapDiff(sender, receiver, { ...opts, lang: 'en' });
+const diffCaptures = (sender: string, receiver: string, opts: CaptureDiffOptions = {}) => pcapDiff(sender, receiver, { ...opts, lang: 'en' });
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'tcpdump', 'tshark'] });
 const A = '10.98.0.1';
@@ -38,9 +38,9 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
   const dir = mkdtempSync(join(tmpdir(), 'ppb-df-'));
   const senderFile = join(dir, 'sender.pcap');
   const receiverFile = join(dir, 'receiver.pcap');
-  let out: DiffOutcome;
+  let out: CaptureDiffOutcome;
   /** The same captures the other way round: B's as SENDER, so A -> B is the reverse direction. */
-  let reversed: DiffOutcome;
+  let reversed: CaptureDiffOutcome;
   /** The human reports, shown when an assertion fails. */
   let report = '';
   let backReport = '';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { missingRequirement } from '../helpers/env.js';
 import { Lab, udpSchedule, setupLab } from './helpers/netns.js';
 import { tsharkCount } from './helpers/tshark.js';
-import { pcapDiff, type DiffOutcome } from '../../src/app/pcap.js';
+import { pcapDiff, type CaptureDiffOutcome } from '../../src/app/pcap.js';
 
 const diffCaptures = (sender: string, receiver: string) => pcapDiff(sender, receiver, { lang: 'en' });
 
@@ -24,7 +24,7 @@ describe.skipIf(skip)('pcap diff matches VXLAN packets whose outer port was rewr
   const dir = mkdtempSync(join(tmpdir(), 'ppb-dv-'));
   const senderFile = join(dir, 'sender.pcap');
   const receiverFile = join(dir, 'receiver.pcap');
-  let out: DiffOutcome;
+  let out: CaptureDiffOutcome;
 
   setupLab(lab, dir, async () => {
     lab.addNamespaces('a', 'b', 'sw');

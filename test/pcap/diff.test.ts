@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DiffEngine } from '../../src/pcap/diff/engine.js';
-import { finishDiff } from '../../src/pcap/diff/result.js';
+import { CaptureDiffEngine } from '../../src/pcap/diff/engine.js';
+import { finishCaptureDiff } from '../../src/pcap/diff/result.js';
 import { diffFindings } from './helpers/judged.js';
 import { diffJson, diffJsonSchema } from '../../src/report/capture-diff-json.js';
 import { RateMeter } from '../../src/pcap/diff/columns.js';
@@ -20,10 +20,10 @@ function both(spec: PktSpec, offset: number, recvFrame: number, arrives: boolean
 }
 
 function run(senderPkts: DecodedPacket[], receiverPkts: DecodedPacket[]) {
-  const e = new DiffEngine();
+  const e = new CaptureDiffEngine();
   for (const p of receiverPkts) e.addReceiver(p);
   for (const p of senderPkts) e.addSender(p);
-  const d = finishDiff(e, { senderFile: 'a.pcap', receiverFile: 'b.pcap' });
+  const d = finishCaptureDiff(e, { senderFile: 'a.pcap', receiverFile: 'b.pcap' });
   return { d, findings: diffFindings(d) };
 }
 

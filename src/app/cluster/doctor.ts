@@ -9,11 +9,11 @@ import type { ClusterNodeEvidence, NodeMatch } from '../../evidence/cluster-node
 import { isNodeSection } from '../../evidence/evidence.js';
 import { networkView } from '../../evidence/network-view.js';
 import type { EvidenceKey, NodeFacts } from '../../evidence/node-facts.js';
-import { parseFacts } from '../../evidence/load-facts.js';
 import { describeError, listBundleDir, mapBounded, DEFAULT_FLEET_CONCURRENCY, type FleetError } from '../fleet.js';
 import { evidenceFor, runRules, type RunOutcome } from '../../engine/run-rules.js';
 import type { Lang, Rule } from '../../engine/types.js';
-import { AgentApi, type AgentTlsOptions } from '../../probe/agent-api.js';
+import { AgentApi, type AgentTlsOptions } from '../../api/client.js';
+import { ROUTES } from '../../api/routes.js';
 import { buildReport, EXIT_INCONCLUSIVE, isInconclusive } from '../../report/model.js';
 import { buildClusterReport, type ClusterDoctorReport, type ClusterNodeEntry } from '../../report/cluster-doctor-model.js';
 import { clusterRules } from '../../rules/cluster-rules.js';
@@ -95,7 +95,7 @@ async function defaultLoad(source: NodeSource, needs: EvidenceKey[], agents: Age
   if (source.kind === 'file') return collectNodeFacts({ from: source.path, needs });
   if (!agents) throw new PodpathError('E_USAGE', 'no agent access given');
   const api = new AgentApi(source.address, agents.port, agents.token, agents.tls);
-  return parseFacts(await api.get<unknown>('/v1/facts'), `the facts of ${source.name} (${source.address})`);
+  return api.get(ROUTES.facts);
 }
 
 function sourceLabel(s: NodeSource, agents: AgentAccess | undefined): string {

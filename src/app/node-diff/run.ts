@@ -8,7 +8,7 @@ import { collectNodeFacts } from '../../sources/collect.js';
 import { PodpathError, isPodpathError } from '../../util/errors.js';
 import { COMPARED_SECTIONS, nodeDiff } from './node-diff.js';
 
-export type Side = 'A' | 'B';
+export type NodeDiffSide = 'A' | 'B';
 
 export interface NodeDiffOptions {
   /** The healthy node's evidence. */
@@ -16,7 +16,7 @@ export interface NodeDiffOptions {
   /** The broken node's evidence. */
   b: string;
   /** How a side was read (a bundle cut short, files cut at the size cap): told as soon as both are read. */
-  onNote?: (side: Side, path: string, note: ReadNote) => void;
+  onNote?: (side: NodeDiffSide, path: string, note: ReadNote) => void;
   /** Replaces reading the evidence (tests). */
   load?: (path: string) => Promise<NodeFacts>;
 }
@@ -26,7 +26,7 @@ export interface NodeDiffRun {
   exitCode: number;
 }
 
-async function load(side: Side, path: string, read: (path: string) => Promise<NodeFacts>): Promise<NodeFacts> {
+async function load(side: NodeDiffSide, path: string, read: (path: string) => Promise<NodeFacts>): Promise<NodeFacts> {
   try {
     return await read(path);
   } catch (e) {

@@ -107,7 +107,7 @@ function tcpLength(pkt: DecodedPacket): number {
 
 export type { AlteredPacket };
 
-export class DiffEngine {
+export class CaptureDiffEngine {
   readonly addrs = new AddressTable();
   readonly recv = new Receiver();
   readonly lost = new Unmatched();
@@ -214,7 +214,7 @@ export class DiffEngine {
     if (!meter && this.rates.size < MAX_RATE_SOURCES) this.rates.set(src, (meter = new RateMeter()));
     if (!meter) this.rateSourcesDropped++;
     const rate = meter ? meter.add(ts, pkt.origLen * 8) : 0;
-    const pair = DiffEngine.pair(src, dst);
+    const pair = CaptureDiffEngine.pair(src, dst);
     // Per-pair counters for the first MAX_PAIRS pairs only (every other pair map is keyed by a
     // pair of pairSent): a capture of a million flows must not grow the maps without bound.
     const sentBefore = this.pairSent.get(pair);

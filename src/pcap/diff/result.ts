@@ -1,15 +1,14 @@
-// Turns a DiffEngine's state into the measured comparison (evidence/capture-diff.ts): clock
+// Turns a CaptureDiffEngine's state into the measured comparison (evidence/capture-diff.ts): clock
 // offset, capture overlap, loss per direction, and the loss by size, by time window and by rate
 // (runs of consecutive losses). Saying what that means is the capture rules' job.
 import { FrameSet } from '../analyze/frame-set.js';
-import { DiffEngine, Unmatched } from './engine.js';
+import { CaptureDiffEngine, Unmatched } from './engine.js';
 import { RateMeter } from './columns.js';
 import type { CaptureDiff, CaptureSide, DirectionLoss, LossRun } from '../../evidence/capture-diff.js';
 
 export type { CaptureSide, LossRun };
 /** A direction judged in full: loss by size, by time and by rate. */
 export type ForwardDirection = DirectionLoss;
-export type DiffResult = CaptureDiff;
 
 export interface FinishOptions {
   senderFile: string;
@@ -25,7 +24,7 @@ export interface FinishOptions {
  * earlier: the two directions' mean deltas differ by twice the one-way delay), otherwise from
  * who sent more of the pair's packets in the sender's capture.
  */
-function hosts(e: DiffEngine, senderHost?: string, receiverHost?: string): [number | undefined, number | undefined] {
+function hosts(e: CaptureDiffEngine, senderHost?: string, receiverHost?: string): [number | undefined, number | undefined] {
   const given = (a?: string) => (a === undefined ? undefined : e.addrs.id(a));
   const a = given(senderHost);
   const b = given(receiverHost);
@@ -41,21 +40,21 @@ function hosts(e: DiffEngine, senderHost?: string, receiverHost?: string): [numb
     if (s === d) continue;
     if (a !== undefined && s !== a && d !== a) continue;
     if (b !== undefined && s !== b && d !== b) continue;
-    const total = n + (counts.get(DiffEngine.pair(d, s)) ?? 0);
+    const total = n + (counts.get(CaptureDiffEngine.pair(d, s)) ?? 0);
     if (total > bestN) [best, bestN] = [[s, d], total];
   }
   if (!best) return [a, b];
   const [x, y] = best;
   if (a !== undefined) return [a, a === x ? y : x];
   if (b !== undefined) return [b === x ? y : x, b];
-  const fwd = e.pairDelta.get(DiffEngine.pair(x, y));
-  const rev = e.pairDelta.get(DiffEngine.pair(y, x));
+  const fwd = e.pairDelta.get(CaptureDiffEngine.pair(x, y));
+  const rev = e.pairDelta.get(CaptureDiffEngine.pair(y, x));
   if (fwd && rev && fwd.n >= 5 && rev.n >= 5) {
     const diff = fwd.sum / fwd.n - rev.sum / rev.n;
     if (Math.abs(diff) > 20e-6) return diff > 0 ? [x, y] : [y, x];
   }
-  const xy = e.pairSent.get(DiffEngine.pair(x, y)) ?? 0;
-  const yx = e.pairSent.get(DiffEngine.pair(y, x)) ?? 0;
+  const xy = e.pairSent.get(CaptureDiffEngine.pair(x, y)) ?? 0;
+  const yx = e.pairSent.get(CaptureDiffEngine.pair(y, x)) ?? 0;
   return xy >= yx ? [x, y] : [y, x];
 }
 
@@ -71,7 +70,7 @@ function median(xs: number[]): number {
  */
 const EDGE = 0.2;
 
-export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
+export function finishCaptureDiff(e: CaptureDiffEngine, opts: FinishOptions): CaptureDiff {
   const a = e.senderCounts;
   const b = e.receiverCounts;
   const [hostA, hostB] = hosts(e, opts.senderHost, opts.receiverHost);
@@ -97,7 +96,7 @@ export function finishDiff(e: DiffEngine, opts: FinishOptions): DiffResult {
     judgeDirection(side, name(from), name(to), { from, to, inOverlap, gso, overlapEnd: oEnd, seconds });
 
   // Forward: the sender's unmatched packets from its host to the receiver's host.
-  const fwdPair = hostA !== undefined && hostB !== undefined ? DiffEngine.pair(hostA, hostB) : -1;
+  const fwdPair = hostA !== undefined && hostB !== undefined ? CaptureDiffEngine.pair(hostA, hostB) : -1;
   const forward = judge(
     { u: e.lost, delivered: e.pairMatched.get(fwdPair) ?? 0, maxDelivered: e.pairMaxDelivered.get(fwdPair), meter: hostA === undefined ? undefined : e.rates.get(hostA) },
     hostA,
@@ -152,7 +151,7 @@ interface DirectionLosses {
  * of its packets to the sender's host, whether the sender's capture has it. Times are moved to the
  * sender's clock.
  */
-function reverseLosses(e: DiffEngine, hostA: number | undefined, hostB: number | undefined, offset: number): DirectionLosses {
+function reverseLosses(e: CaptureDiffEngine, hostA: number | undefined, hostB: number | undefined, offset: number): DirectionLosses {
   const u = new Unmatched();
   const meter = new RateMeter();
   let delivered = 0;

@@ -3,10 +3,11 @@
 import { readCapture } from '../reader/index.js';
 import { decodeFrame } from '../decode/index.js';
 import type { DecodeOptions, ReadSummary } from '../types.js';
-import { DiffEngine } from './engine.js';
-import { finishDiff, type DiffResult } from './result.js';
+import { CaptureDiffEngine } from './engine.js';
+import { finishCaptureDiff } from './result.js';
+import type { CaptureDiff } from '../../evidence/capture-diff.js';
 
-export interface DiffOptions {
+export interface CaptureDiffOptions {
   vxlanPorts?: number[];
   /** NAT between the two capture points: leave addresses and ports of plain packets out of the key. */
   nat?: boolean;
@@ -14,20 +15,20 @@ export interface DiffOptions {
   receiverHost?: string;
 }
 
-export interface DiffOutcome {
-  result: DiffResult;
+export interface CaptureDiffMeasured {
+  result: CaptureDiff;
   errors: { file: string; error: NonNullable<ReadSummary['error']> }[];
 }
 
-export async function diffCaptures(sender: string, receiver: string, opts: DiffOptions = {}): Promise<DiffOutcome> {
-  const engine = new DiffEngine({ nat: opts.nat });
+export async function diffCaptures(sender: string, receiver: string, opts: CaptureDiffOptions = {}): Promise<CaptureDiffMeasured> {
+  const engine = new CaptureDiffEngine({ nat: opts.nat });
   const decode: DecodeOptions = { vxlanPorts: opts.vxlanPorts };
-  const errors: DiffOutcome['errors'] = [];
+  const errors: CaptureDiffMeasured['errors'] = [];
   const r = await readCapture(receiver, (frame) => engine.addReceiver(decodeFrame(frame, decode)));
   if (r.error) errors.push({ file: receiver, error: r.error });
   const s = await readCapture(sender, (frame) => engine.addSender(decodeFrame(frame, decode)));
   if (s.error) errors.push({ file: sender, error: s.error });
-  const result = finishDiff(engine, { senderFile: sender, receiverFile: receiver, senderHost: opts.senderHost, receiverHost: opts.receiverHost });
+  const result = finishCaptureDiff(engine, { senderFile: sender, receiverFile: receiver, senderHost: opts.senderHost, receiverHost: opts.receiverHost });
   if (s.error) result.sender.error = s.error;
   if (r.error) result.receiver.error = r.error;
   return { result, errors };

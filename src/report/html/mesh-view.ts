@@ -9,7 +9,7 @@ import { PLANE_PAIRS, planeView, type MeshCell, type MeshMatrix, type PlanePair 
 import { probeEvidenceOf } from '../../evidence/mesh-probe.js';
 import type { Lang, Localized } from '../../engine/types.js';
 import { placeLoss, type LossPlace } from '../../rules/shared/loss-place.js';
-import { explainMesh, type Explanation, type Side } from '../../rules/shared/mesh-pattern.js';
+import { explainMesh, type Explanation, type MatrixSide as Side } from '../../rules/shared/mesh-pattern.js';
 import { groupName } from '../../rules/shared/mesh-quote.js';
 import { LIMITS } from '../../util/limits.js';
 import { formatRate } from '../../util/units.js';

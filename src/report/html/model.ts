@@ -84,7 +84,8 @@ export interface NodeDiffPart {
   kind: 'node-diff';
   labelA: string;
   labelB: string;
-  diff: NodeDiff;
+  /** A run's diff, or one read from `podpath diff --json`, whose notes are the English line it printed. */
+  diff: Omit<NodeDiff, 'differences'> & { differences: (Omit<NodeDiff['differences'][number], 'note'> & { note?: NodeDiff['differences'][number]['note'] | string })[] };
 }
 
 /** `podpath trace`: the kernel's drops by reason and place. */

@@ -3,7 +3,8 @@
 // (high: known to break overlay traffic; medium: can; low: context, folded away), the lines behind
 // each value a click away, and what could not be compared.
 import { evidenceName } from '../../evidence/names.js';
-import { CATEGORIES, type Difference, type NodeDiff, type Relevance } from '../../evidence/node-diff.js';
+import { CATEGORIES, type Relevance } from '../../evidence/node-diff.js';
+import { sayNotes } from '../../evidence/node-diff-notes.js';
 import type { Localized } from '../../engine/types.js';
 import { minOf } from '../../util/arrays.js';
 import { show } from '../safe-text.js';
@@ -11,6 +12,8 @@ import { heading } from './doctor-view.js';
 import { html, type SafeHtml } from './html.js';
 import { fill, tr, type Text } from './i18n.js';
 import type { NodeDiffPart } from './model.js';
+
+type Row = NodeDiffPart['diff']['differences'][number];
 import { NODE_DIFF_WORDS, CATEGORY_WORDS } from './view-words.js';
 
 
@@ -24,18 +27,25 @@ function value(v: string | undefined): SafeHtml {
   return v === undefined ? html`<span class="absent">${tr(WORDS.absent)}</span>` : html`<code>${show(v)}</code>`;
 }
 
-function row(d: Difference): SafeHtml {
-  const ev = d.evidence.a.length + d.evidence.b.length === 0 ? '' : html`<details class="ev"><summary>${tr(WORDS.evidence)}</summary><ul class="evidence">${d.evidence.a.map((e) => html`<li>A <span class="src mono">${show(e.source)}:</span> <code>${show(e.text)}</code></li>`)}${d.evidence.b.map((e) => html`<li>B <span class="src mono">${show(e.source)}:</span> <code>${show(e.text)}</code></li>`)}</ul></details>`;
-  return html`<tr class="rel-${d.relevance}" data-key="${show(d.key, 200)}" data-relevance="${d.relevance}"><th scope="row" class="mono">${show(d.key, 200)}</th><td class="va">${value(d.a)}</td><td class="vb">${value(d.b)}</td><td class="rel">${tr(WORDS[d.relevance])}</td><td>${d.note ? html`<span lang="en">${show(d.note)}</span>` : ''}${ev}</td></tr>`;
+/** A run's notes in both languages; a note read from JSON is the English line it was. */
+function noteOf(note: Row['note']): SafeHtml | string {
+  if (note === undefined || note.length === 0) return '';
+  if (typeof note === 'string') return html`<span lang="en">${show(note)}</span>`;
+  return tr({ en: sayNotes(note, 'en'), zh: sayNotes(note, 'zh') }, (x) => show(x));
 }
 
-function table(title: Localized, items: readonly Difference[]): SafeHtml {
+function row(d: Row): SafeHtml {
+  const ev = d.evidence.a.length + d.evidence.b.length === 0 ? '' : html`<details class="ev"><summary>${tr(WORDS.evidence)}</summary><ul class="evidence">${d.evidence.a.map((e) => html`<li>A <span class="src mono">${show(e.source)}:</span> <code>${show(e.text)}</code></li>`)}${d.evidence.b.map((e) => html`<li>B <span class="src mono">${show(e.source)}:</span> <code>${show(e.text)}</code></li>`)}</ul></details>`;
+  return html`<tr class="rel-${d.relevance}" data-key="${show(d.key, 200)}" data-relevance="${d.relevance}"><th scope="row" class="mono">${show(d.key, 200)}</th><td class="va">${value(d.a)}</td><td class="vb">${value(d.b)}</td><td class="rel">${tr(WORDS[d.relevance])}</td><td>${noteOf(d.note)}${ev}</td></tr>`;
+}
+
+function table(title: Localized, items: readonly Row[]): SafeHtml {
   const caption = { en: WORDS.caption.en.replace('{title}', title.en), zh: WORDS.caption.zh.replace('{title}', title.zh) };
   return html`<div class="scroll"><table class="node-diff"><caption>${tr(caption)}</caption><thead><tr><th scope="col">${tr(WORDS.what)}</th><th scope="col">A</th><th scope="col">B</th><th scope="col">${tr(WORDS.relevance)}</th><th scope="col">${tr(WORDS.note)}</th></tr></thead><tbody>${items.map(row)}</tbody></table></div>`;
 }
 
 export function nodeDiffView(part: NodeDiffPart, prefix: string): { summary: SafeHtml; body: SafeHtml; subject: Text } {
-  const d: NodeDiff = part.diff;
+  const d: NodeDiffPart['diff'] = part.diff;
   const relevant = d.differences.filter((x) => x.relevance !== 'low');
   const low = d.differences.filter((x) => x.relevance === 'low');
   const high = d.differences.filter((x) => x.relevance === 'high').length;

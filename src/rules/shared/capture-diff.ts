@@ -5,7 +5,7 @@
 import type { Phrase } from '../../engine/types.js';
 import type { CaptureDiff, DirectionLoss } from '../../evidence/capture-diff.js';
 
-export interface Side {
+export interface CaptureDiffSide {
   /** The direction's loss. */
   dir: DirectionLoss;
   /** The capture the direction starts in: its frames are the ones a finding names. */
@@ -17,7 +17,7 @@ export interface Side {
 /** The phrase the reverse direction's findings end with. */
 export const RECEIVER_FRAMES = { en: " (frames of the receiver's capture)", zh: '（帧号为接收端抓包的）' };
 
-export function sides(d: CaptureDiff): Side[] {
+export function sides(d: CaptureDiff): CaptureDiffSide[] {
   return [
     { dir: d.forward, file: d.sender.file, where: [] },
     { dir: d.reverse, file: d.receiver.file, where: [{ id: 'receiverFrames' }] },

@@ -11,7 +11,7 @@ import { pushAll } from '../../util/arrays.js';
 export type Symptom = 'reach' | 'size' | 'rate';
 export const SYMPTOMS: readonly Symptom[] = ['reach', 'size', 'rate'];
 
-export type Side = 'row' | 'col' | 'both';
+export type MatrixSide = 'row' | 'col' | 'both';
 
 /** A property of a node a group shares: its subnet, or a label. */
 export interface Split {
@@ -24,8 +24,8 @@ export interface Split {
 export type Pattern =
   | { kind: 'all' }
   | { kind: 'cut'; a: Split; b: { value: string; nodes: string[] }; direction: 'both' | 'a->b' | 'b->a'; alsoShared: string[] }
-  | { kind: 'group'; group: Split; side: Side; alsoShared: string[] }
-  | { kind: 'node'; node: string; side: Side }
+  | { kind: 'group'; group: Split; side: MatrixSide; alsoShared: string[] }
+  | { kind: 'node'; node: string; side: MatrixSide }
   | { kind: 'direction' }
   | { kind: 'scattered' };
 
@@ -41,7 +41,7 @@ export interface Explanation {
   /** Cells measured on its planes for this symptom that passed. */
   passing: MeshCell[];
   /** For a node or group: which side fails on each of its planes (its pattern's `side` is the first plane's). */
-  sides: Partial<Record<PlanePair, Side>>;
+  sides: Partial<Record<PlanePair, MatrixSide>>;
 }
 
 /** Whether the cell measured the symptom, and if so whether it failed. Error cells measured nothing. */
@@ -103,7 +103,7 @@ export function matchPattern(nodes: string[], measured: Set<string>, failing: Se
     for (const f of nodes) for (const t of nodes) if (f !== t && measured.has(key(f, t)) && pred(f, t)) s.add(key(f, t));
     return s;
   };
-  const sides = (inG: (n: string) => boolean): Side | undefined => {
+  const sides = (inG: (n: string) => boolean): MatrixSide | undefined => {
     if (same(pairsWhere((f) => inG(f)))) return 'row';
     if (same(pairsWhere((_f, t) => inG(t)))) return 'col';
     if (same(pairsWhere((f, t) => inG(f) || inG(t)))) return 'both';

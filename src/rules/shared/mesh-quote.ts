@@ -6,7 +6,7 @@ import type { MeshCell, PlanePair } from '../../evidence/mesh-matrix.js';
 import { probeEvidenceOf } from '../../evidence/mesh-probe.js';
 import type { MessageData } from '../../engine/types.js';
 import { placeLoss, type LossPlace } from './loss-place.js';
-import { symptomOf, type Explanation, type Side, type Split, type Symptom } from './mesh-pattern.js';
+import { symptomOf, type Explanation, type MatrixSide, type Split, type Symptom } from './mesh-pattern.js';
 
 /** How many cells a finding quotes before it says "and N more". */
 export const QUOTED_CELLS = 6;
@@ -154,8 +154,8 @@ export function nextStepOf(e: Explanation): NextStep {
 }
 
 /** The side that fails on each plane, as phrases (`row`, `col`, `both` with their planes), one per side. */
-export function sidePhrases(e: Explanation): { id: Side; data: MessageData }[] {
-  const bySide = new Map<Side, PlanePair[]>();
+export function sidePhrases(e: Explanation): { id: MatrixSide; data: MessageData }[] {
+  const bySide = new Map<MatrixSide, PlanePair[]>();
   for (const p of e.planes) {
     const s = e.sides[p];
     if (s) bySide.set(s, [...(bySide.get(s) ?? []), p]);

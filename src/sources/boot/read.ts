@@ -16,6 +16,7 @@ const GRUBBY = { argv: ['grubby', '--default-kernel'], plugin: 'boot' };
 export const bootSource: EvidenceSource = {
   id: 'boot',
   provides: ['boot'],
+  reads: [],
   commands: [GRUBBY],
   files: [...GRUB_CFGS, `${EFI_DIR}/*/grub.cfg`, `${BLS_DIR}/*.conf`, ...GRUBENVS, `${EFI_DIR}/*/grubenv`, '/etc/default/grub'],
   async read(host): Promise<FactsPart> {

@@ -14,6 +14,7 @@ const DOCKER_PS = { argv: ['docker', 'ps', '-a'], plugin: 'docker' };
 export const cniSource: EvidenceSource = {
   id: 'cni',
   provides: ['cni'],
+  reads: [],
   commands: [PS, CRICTL_PS, CRICTL_IMAGES, DOCKER_PS],
   files: [`${CNI_DIR}/*`, SUBNET_ENV, NET_CONF],
   async read(host): Promise<FactsPart> {

@@ -14,6 +14,7 @@ const STAT = '/proc/net/stat/nf_conntrack';
 export const conntrackSource: EvidenceSource = {
   id: 'conntrack',
   provides: ['conntrack'],
+  reads: ['sysctls'],
   commands: [CONNTRACK_S],
   files: [COUNT, MAX, STAT],
   async read(host, facts): Promise<FactsPart> {

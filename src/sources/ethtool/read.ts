@@ -21,6 +21,7 @@ export function ethtoolDevices(links: Link[]): string[] {
 export const ethtoolSource: EvidenceSource = {
   id: 'ethtool',
   provides: ['nics'],
+  reads: ['links'],
   commands: [],
   files: [],
   async read(host, facts): Promise<FactsPart> {

@@ -22,6 +22,7 @@ export function vxlanEntries(entries: z.infer<typeof FdbEntry>[], links: Link[] 
 export const fdbSource: EvidenceSource = {
   id: 'fdb',
   provides: ['fdb'],
+  reads: ['links'],
   commands: [BRIDGE_FDB, BRIDGE_FDB_SOS],
   files: [],
   async read(host, facts): Promise<FactsPart> {

@@ -14,6 +14,7 @@ const ZONES: CommandSpec = { argv: ['firewall-cmd', '--list-all-zones'], plugin:
 export const firewalldSource: EvidenceSource = {
   id: 'firewalld',
   provides: ['firewalld'],
+  reads: [],
   commands: [STATE, IS_ACTIVE, ZONES],
   files: [],
   async read(host): Promise<FactsPart> {

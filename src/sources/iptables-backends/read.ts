@@ -16,6 +16,7 @@ const LEGACY_LIST = (table: string): CommandSpec => ({ argv: ['iptables-legacy',
 export const iptablesBackendsSource: EvidenceSource = {
   id: 'iptables-backends',
   provides: ['iptablesBackends'],
+  reads: [],
   commands: [VERSION, LEGACY_SAVE],
   files: [],
   async read(host): Promise<FactsPart> {

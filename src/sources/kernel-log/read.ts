@@ -14,6 +14,7 @@ const LOG_FILES = ['/var/log/messages', '/var/log/kern.log', '/var/log/dmesg'];
 export const kernelLogSource: EvidenceSource = {
   id: 'kernel-log',
   provides: ['kernelLog'],
+  reads: [],
   commands: [DMESG, JOURNAL],
   files: LOG_FILES,
   async read(host): Promise<FactsPart> {

@@ -9,6 +9,7 @@ const UNAME = { argv: ['uname', '-a'], plugin: 'kernel' };
 export const kernelSource: EvidenceSource = {
   id: 'kernel',
   provides: ['kernel'],
+  reads: [],
   commands: [UNAME],
   files: [],
   async read(host) {

@@ -14,6 +14,7 @@ const IP_ADDRESS: CommandSpec = { argv: ['ip', '-d', 'address'], plugin: 'networ
 export const linksSource: EvidenceSource = {
   id: 'links',
   provides: ['links'],
+  reads: [],
   commands: [IP_LINK_JSON, IP_LINK, IP_ADDRESS],
   files: [],
   async read(host): Promise<FactsPart> {

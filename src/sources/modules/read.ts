@@ -10,6 +10,7 @@ const LSMOD = { argv: ['lsmod'], plugin: 'kernel' };
 export const modulesSource: EvidenceSource = {
   id: 'modules',
   provides: ['modules'],
+  reads: [],
   commands: [LSMOD],
   files: [PROC_MODULES],
   async read(host): Promise<FactsPart> {

@@ -11,6 +11,7 @@ const IP_NEIGH: CommandSpec = { argv: ['ip', '-s', '-s', 'neigh', 'show'], plugi
 export const neighboursSource: EvidenceSource = {
   id: 'neighbours',
   provides: ['neighbours'],
+  reads: [],
   commands: [IP_NEIGH],
   files: [],
   async read(host): Promise<FactsPart> {

@@ -9,6 +9,7 @@ const PROC_NET_DEV = '/proc/net/dev';
 export const netdevSource: EvidenceSource = {
   id: 'netdev',
   provides: ['netdev'],
+  reads: [],
   commands: [],
   files: [PROC_NET_DEV],
   async read(host): Promise<FactsPart> {

@@ -12,6 +12,7 @@ const PROC_NET_NETSTAT = '/proc/net/netstat';
 export const netstatSource: EvidenceSource = {
   id: 'netstat',
   provides: ['netstat'],
+  reads: [],
   commands: [NSTAT],
   files: [PROC_NET_NETSTAT],
   async read(host): Promise<FactsPart> {

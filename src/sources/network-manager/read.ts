@@ -18,6 +18,7 @@ const NM_PROCESS = /(^|\/|\s)NetworkManager(\s|$)/;
 export const networkManagerSource: EvidenceSource = {
   id: 'network-manager',
   provides: ['networkManager'],
+  reads: [],
   commands: [IS_ACTIVE, NMCLI_TERSE, PS],
   files: [MAIN_CONF, ...CONF_DIRS.map((d) => `${d}/*.conf`)],
   async read(host): Promise<FactsPart> {

@@ -15,6 +15,7 @@ const KINDS: Record<string, 'network' | 'link' | 'netdev'> = { network: 'network
 export const networkdSource: EvidenceSource = {
   id: 'networkd',
   provides: ['networkd'],
+  reads: [],
   commands: [LIST, STATUS],
   files: DIRS.flatMap((d) => [`${d}/*.network`, `${d}/*.link`]),
   async read(host): Promise<FactsPart> {

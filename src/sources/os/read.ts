@@ -8,6 +8,7 @@ const FILES = ['/etc/os-release', '/usr/lib/os-release'];
 export const osSource: EvidenceSource = {
   id: 'os',
   provides: ['os'],
+  reads: [],
   commands: [],
   files: FILES,
   async read(host) {

@@ -17,6 +17,7 @@ const DPKG = { argv: ['dpkg', '-l'], plugin: 'dpkg' };
 export const packagesSource: EvidenceSource = {
   id: 'packages',
   provides: ['kernelPackages'],
+  reads: [],
   commands: [RPM, DPKG],
   files: ['/var/log/dnf.rpm.log*', '/var/log/yum.log*', '/var/log/apt/history.log*'],
   async read(host): Promise<FactsPart> {

@@ -50,6 +50,7 @@ async function runAllowingEmpty(host: HostReader, cmd: CommandSpec, bundleAltern
 export const packetFilterSource: EvidenceSource = {
   id: 'packet-filter',
   provides: ['packetFilter'],
+  reads: [],
   commands: [IPTABLES_SAVE, NFT_RULESET],
   // (IPTABLES_SAVE_NET and NFT_RULESET_NET are only looked for in bundles, never collected.)
   files: [],

@@ -47,6 +47,7 @@ export function routeGetTargets(links: Link[], routes: Route[], overlayNetwork?:
 export const routesSource: EvidenceSource = {
   id: 'routes',
   provides: ['routes', 'routeGets'],
+  reads: ['links', 'cni'],
   commands: [IP_ROUTE],
   files: [],
   async read(host, facts): Promise<FactsPart> {

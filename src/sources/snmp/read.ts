@@ -9,6 +9,7 @@ const PROC_NET_SNMP = '/proc/net/snmp';
 export const snmpSource: EvidenceSource = {
   id: 'snmp',
   provides: ['snmp'],
+  reads: [],
   commands: [],
   files: [PROC_NET_SNMP],
   async read(host): Promise<FactsPart> {

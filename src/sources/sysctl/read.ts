@@ -19,6 +19,7 @@ const SYSCTL_A = { argv: ['sysctl', '-a'], plugin: 'kernel' };
 export const sysctlSource: EvidenceSource = {
   id: 'sysctl',
   provides: ['sysctls'],
+  reads: [],
   commands: [SYSCTL_A],
   files: [...FIXED, ...PER_INTERFACE.map((k) => `${CONF_DIR}/*/${k}`)],
   async read(host): Promise<FactsPart> {

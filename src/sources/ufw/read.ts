@@ -11,6 +11,7 @@ const DEFAULTS = '/etc/default/ufw';
 export const ufwSource: EvidenceSource = {
   id: 'ufw',
   provides: ['ufw'],
+  reads: [],
   commands: [STATUS],
   files: [DEFAULTS],
   async read(host): Promise<FactsPart> {

@@ -11,7 +11,7 @@ export function compareCni(sink: NodeDiffSink, a: NodeContext, b: NodeContext): 
     sink.value('cni', 'cni.plugin', ca.plugin, cb.plugin, 'high');
     sink.value('cni', 'cni.kube-proxy-mode', ca.kubeProxyMode, cb.kubeProxyMode, 'high');
     for (const name of new Set([...Object.keys(ca.versions), ...Object.keys(cb.versions)])) {
-      sink.value('cni', `cni.version.${name}`, ca.versions[name], cb.versions[name], 'medium', { note: 'component versions differ (fixes such as kube-proxy unmarking or flannel\'s FORWARD rules depend on them)' });
+      sink.value('cni', `cni.version.${name}`, ca.versions[name], cb.versions[name], 'medium', { note: { code: 'cniVersions' } });
     }
     const ea = ca.flannelSubnetEnv;
     const eb = cb.flannelSubnetEnv;
@@ -36,7 +36,7 @@ export function compareCni(sink: NodeDiffSink, a: NodeContext, b: NodeContext): 
       const x = fa.get(file);
       const y = fb.get(file);
       if (!x || !y) {
-        sink.value('cni', `cni.config.${file}`, x ? 'present' : undefined, y ? 'present' : undefined, 'high', { note: 'the runtime uses the first config file by name: a stray file changes the network of new pods' });
+        sink.value('cni', `cni.config.${file}`, x ? 'present' : undefined, y ? 'present' : undefined, 'high', { note: { code: 'cniConfigFile' } });
         continue;
       }
       sink.value('cni', `cni.config.${file}.type`, x.type, y.type, 'high');
@@ -50,7 +50,7 @@ export function compareCni(sink: NodeDiffSink, a: NodeContext, b: NodeContext): 
   if (ma && mb) {
     sink.value('network-manager', 'nm.running', ma.running, mb.running, 'medium');
     const managed = (nm: typeof ma) => nm.devices.filter((d) => CNI_DEVICE.test(d.device) && d.state !== 'unmanaged').map((d) => `${d.device.replace(/^(veth|cali)\w+$/, '$1*')}: ${d.state}`);
-    sink.sets('network-manager', 'nm.managed-cni-devices', managed(ma), managed(mb), 'high', { note: 'NetworkManager manages a CNI interface (seed 001: it rewrote the flannel routes)', sourceA: ma.sources[0], sourceB: mb.sources[0] });
+    sink.sets('network-manager', 'nm.managed-cni-devices', managed(ma), managed(mb), 'high', { note: { code: 'nmManagesCni' }, sourceA: ma.sources[0], sourceB: mb.sources[0] });
     sink.sets('network-manager', 'nm.unmanaged-specs', ma.unmanagedSpecs.map((s) => s.spec), mb.unmanagedSpecs.map((s) => s.spec), 'medium');
   }
 }

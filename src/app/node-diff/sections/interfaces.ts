@@ -31,7 +31,7 @@ export function compareInterfaces(sink: NodeDiffSink, a: NodeContext, b: NodeCon
 function compareLinks(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void {
   const la = byRole(a);
   const lb = byRole(b);
-  if (a.underlay && b.underlay) sink.value('nic', 'underlay.name', a.underlay.name, b.underlay.name, 'low', { note: 'the NIC the overlay runs over' });
+  if (a.underlay && b.underlay) sink.value('nic', 'underlay.name', a.underlay.name, b.underlay.name, 'low', { note: { code: 'underlayNic' } });
   for (const role of new Set([...la.keys(), ...lb.keys()])) {
     const x = la.get(role);
     const y = lb.get(role);
@@ -39,7 +39,7 @@ function compareLinks(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void 
     const important = role === '<underlay>' || isOverlay || /^(cni\d*|cbr\d+)$/.test(role);
     if (!x || !y) {
       sink.value(isOverlay ? 'vxlan' : 'mtu', `link.${role}`, x ? `present (${x.kind})` : undefined, y ? `present (${y.kind})` : undefined, important ? 'high' : 'low', {
-        note: important ? 'an interface of the pod path exists on one node only' : 'interface on one node only',
+        note: { code: important ? 'podPathInterfaceOneSided' : 'interfaceOneSided' },
         evA: x ? ev(x) : [],
         evB: y ? ev(y) : [],
       });
@@ -53,7 +53,7 @@ function compareLinks(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void 
   const podMtus = (ctx: NodeContext) => new Set((ctx.facts.links?.items ?? []).filter((l) => l.kind === 'veth' && EPHEMERAL_IFACE.test(l.name)).map((l) => String(l.mtu)));
   const ma = podMtus(a);
   const mb = podMtus(b);
-  if (ma.size > 0 && mb.size > 0) sink.value('mtu', 'mtu.pod-veths', [...ma].sort().join(','), [...mb].sort().join(','), 'high', { note: 'MTUs of the host ends of pod veths' });
+  if (ma.size > 0 && mb.size > 0) sink.value('mtu', 'mtu.pod-veths', [...ma].sort().join(','), [...mb].sort().join(','), 'high', { note: { code: 'podVethMtus' } });
 }
 
 function compareVxlan(sink: NodeDiffSink, role: string, a: NodeContext, b: NodeContext, x: Link, y: Link): void {
@@ -68,18 +68,18 @@ function compareVxlan(sink: NodeDiffSink, role: string, a: NodeContext, b: NodeC
   const port = (ctx: NodeContext, l: Link) => (l.vxlan?.port === undefined ? undefined : ctx.view.vxlan.find((d) => d.link === l)?.port);
   const [pa, pb] = [port(a, x), port(b, y)];
   const shown = (p: typeof pa) => (p === undefined ? undefined : p.from === 'dstport-0' ? `${p.value} (dstport 0: kernel default)` : String(p.value));
-  if (pa?.value !== pb?.value) sink.value('vxlan', `vxlan.${role}.dstport`, ...both(shown(pa), shown(pb)), 'high', { note: 'nodes must send VXLAN to the port the others listen on', ...evs });
-  sink.value('vxlan', `vxlan.${role}.id`, vx.id, vy.id, 'high', { note: 'VNI must match', ...evs });
-  sink.value('vxlan', `vxlan.${role}.udpcsum`, ...both(vx.udpCsum, vy.udpCsum), 'high', { note: 'outer UDP checksum on/off', ...evs });
+  if (pa?.value !== pb?.value) sink.value('vxlan', `vxlan.${role}.dstport`, ...both(shown(pa), shown(pb)), 'high', { note: { code: 'vxlanPort' }, ...evs });
+  sink.value('vxlan', `vxlan.${role}.id`, vx.id, vy.id, 'high', { note: { code: 'vxlanVni' }, ...evs });
+  sink.value('vxlan', `vxlan.${role}.udpcsum`, ...both(vx.udpCsum, vy.udpCsum), 'high', { note: { code: 'vxlanUdpCsum' }, ...evs });
   sink.value('vxlan', `vxlan.${role}.learning`, ...both(vx.learning, vy.learning), 'medium', evs);
   const devRole = (ctx: NodeContext, dev: string | undefined) => (dev === undefined ? undefined : (ctx.roleOf(dev) ?? dev));
-  sink.value('vxlan', `vxlan.${role}.dev`, ...both(devRole(a, vx.dev), devRole(b, vy.dev)), 'medium', { note: 'the VXLAN device is bound to a different interface role', ...evs });
+  sink.value('vxlan', `vxlan.${role}.dev`, ...both(devRole(a, vx.dev), devRole(b, vy.dev)), 'medium', { note: { code: 'vxlanDevRole' }, ...evs });
   const localRole = (ctx: NodeContext, local: string | undefined) => {
     if (local === undefined) return undefined;
     const holder = ctx.facts.links?.items.find((l) => l.addresses.some((ad) => ad.address === local));
     return holder ? `address of ${ctx.roleOf(holder.name) ?? holder.name}` : 'an address this node does not hold';
   };
-  sink.value('vxlan', `vxlan.${role}.local`, ...both(localRole(a, vx.local), localRole(b, vy.local)), 'high', { note: 'which interface\'s address VXLAN is sent from', ...evs });
+  sink.value('vxlan', `vxlan.${role}.local`, ...both(localRole(a, vx.local), localRole(b, vy.local)), 'high', { note: { code: 'vxlanLocalRole' }, ...evs });
 }
 
 function nicsByRole(ctx: NodeContext): Map<string, Nic> {

@@ -52,7 +52,7 @@ export function comparePacketFilter(sink: NodeDiffSink, a: NodeContext, b: NodeC
         const rel = chainRelevance(table, chain);
         if (!x || !y) {
           const shown = (c: typeof x) => (c ? `present (${c.policy ? `policy ${c.policy}, ` : ''}${c.rules.length} rules)` : undefined);
-          sink.value('packet-filter', `iptables.${table}.${chain}`, shown(x), shown(y), rel, { note: 'chain on one node only' });
+          sink.value('packet-filter', `iptables.${table}.${chain}`, shown(x), shown(y), rel, { note: { code: 'chainOneSided' } });
           continue;
         }
         // The first ` (` of a policy that ends with `)`: found without a regex (/ \(.*\)$/ was quadratic).
@@ -64,10 +64,10 @@ export function comparePacketFilter(sink: NodeDiffSink, a: NodeContext, b: NodeC
         });
         sink.sets('packet-filter', `iptables.${table}.${chain}.rules`, x.rules.map((r) => maskText(a, stripCounters(r))), y.rules.map((r) => maskText(b, stripCounters(r))), rel, { sourceA: srcA, sourceB: srcB });
       }
-      sink.value('packet-filter', `iptables.${table}.per-service-chains`, serviceA || undefined, serviceB || undefined, 'low', { note: 'kube-proxy chains per Service/endpoint (counted)' });
+      sink.value('packet-filter', `iptables.${table}.per-service-chains`, serviceA || undefined, serviceB || undefined, 'low', { note: { code: 'serviceChains' } });
     }
   } else if (pa.iptables || pb.iptables) {
-    sink.value('packet-filter', 'iptables', pa.iptables ? 'collected' : undefined, pb.iptables ? 'collected' : undefined, 'low', { note: 'iptables rules collected on one node only' });
+    sink.value('packet-filter', 'iptables', pa.iptables ? 'collected' : undefined, pb.iptables ? 'collected' : undefined, 'low', { note: { code: 'iptablesOneSided' } });
   }
   if (pa.nft && pb.nft) {
     // iptables-nft tables appear in both listings: judged once, from iptables-save, when both nodes have it.
@@ -81,7 +81,7 @@ export function comparePacketFilter(sink: NodeDiffSink, a: NodeContext, b: NodeC
       if (!x || !y) {
         const hooks = (t: typeof x) => (t ? `present (${t.chains.map((c) => `${c.name}${c.hook ? `@${c.hook}` : ''}${c.policy ? ` policy ${c.policy}` : ''}`).join(', ')})` : undefined);
         const drops = [x, y].some((t) => t?.chains.some((c) => c.hook && c.policy === 'drop'));
-        sink.value('packet-filter', `nft.${name}`, hooks(x), hooks(y), drops ? 'high' : 'medium', { note: 'nftables table on one node only' });
+        sink.value('packet-filter', `nft.${name}`, hooks(x), hooks(y), drops ? 'high' : 'medium', { note: { code: 'nftTableOneSided' } });
         continue;
       }
       for (const chainName of new Set([...x.chains.map((c) => c.name), ...y.chains.map((c) => c.name)])) {
@@ -94,7 +94,7 @@ export function comparePacketFilter(sink: NodeDiffSink, a: NodeContext, b: NodeC
           sink.value('packet-filter', `nft.${name}.${chainName}`, shown(cx), shown(cy), rel);
           continue;
         }
-        sink.value('packet-filter', `nft.${name}.${chainName}.policy`, cx.policy, cy.policy, 'high', { note: cx.hook ? `hook ${cx.hook}` : undefined });
+        sink.value('packet-filter', `nft.${name}.${chainName}.policy`, cx.policy, cy.policy, 'high', { note: cx.hook ? { code: 'nftHook', data: { hook: cx.hook } } : undefined });
         sink.sets('packet-filter', `nft.${name}.${chainName}.rules`, cx.rules.map((r) => maskText(a, stripCounters(r))), cy.rules.map((r) => maskText(b, stripCounters(r))), rel === 'high' ? 'medium' : 'low', { sourceA: pa.sources.find((s) => /nft/.test(s)) ?? srcA, sourceB: pb.sources.find((s) => /nft/.test(s)) ?? srcB });
       }
     }

@@ -4,6 +4,7 @@
 // wrong public IP shows here and nowhere else. MACs and addresses are the substance, so not masked.
 import type { NodeContext } from '../context.js';
 import type { NodeDiffSink } from '../sink.js';
+import type { NodeDiffNote } from '../../../evidence/node-diff-notes.js';
 import { cidrContains } from '../../../util/ipv4.js';
 
 export function comparePeers(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void {
@@ -13,11 +14,11 @@ export function comparePeers(sink: NodeDiffSink, a: NodeContext, b: NodeContext)
 
 /** What `x` (named X) holds about `y` (named Y). */
 function view(sink: NodeDiffSink, x: NodeContext, y: NodeContext, X: 'A' | 'B', Y: 'A' | 'B'): void {
-  const put = (key: string, seen: string | undefined, real: string | undefined, note: string, evSeen: { source: string; text: string }[], evReal: { source: string; text: string }[], relevance: 'high' | 'medium' = 'high') => {
+  const put = (key: string, seen: string | undefined, real: string | undefined, note: NodeDiffNote, evSeen: { source: string; text: string }[], evReal: { source: string; text: string }[], relevance: 'high' | 'medium' = 'high') => {
     // Values go on the side they were read from: X's view on X's side, Y's truth on Y's side.
     const [va, vb] = X === 'A' ? [seen, real] : [real, seen];
     const [ea, eb] = X === 'A' ? [evSeen, evReal] : [evReal, evSeen];
-    sink.items.push({ category: 'peers', key, a: va, b: vb, relevance, note, evidence: { a: ea, b: eb } });
+    sink.items.push({ category: 'peers', key, a: va, b: vb, relevance, note: [note], evidence: { a: ea, b: eb } });
   };
   for (const vy of y.overlays) {
     const vx = x.overlays.find((o) => o.name === vy.name);
@@ -28,7 +29,7 @@ function view(sink: NodeDiffSink, x: NodeContext, y: NodeContext, X: 'A' | 'B', 
     const neighbours = x.facts.neighbours;
     const neigh = neighbours?.items.find((n) => n.dev === vx.name && n.address === overlayIp);
     if (neighbours && neigh?.lladdr && neigh.lladdr.toLowerCase() !== yMac) {
-      put(`peers.${X}-view-of-${Y}.vtep-mac`, `neighbour ${overlayIp} -> ${neigh.lladdr.toLowerCase()}`, `${vy.name} MAC ${yMac}`, `${X} sends to ${Y}'s VTEP with a MAC ${Y} no longer has (stale VtepMAC): ${Y} drops it`, [{ source: neighbours.source, text: neigh.line }], [yLine]);
+      put(`peers.${X}-view-of-${Y}.vtep-mac`, `neighbour ${overlayIp} -> ${neigh.lladdr.toLowerCase()}`, `${vy.name} MAC ${yMac}`, { code: 'staleVtepMac', data: { x: X, y: Y } }, [{ source: neighbours.source, text: neigh.line }], [yLine]);
     }
     const fdb = x.facts.fdb;
     const local = vy.vxlan?.local;
@@ -44,8 +45,8 @@ function view(sink: NodeDiffSink, x: NodeContext, y: NodeContext, X: 'A' | 'B', 
           `fdb ${mac} -> ${entries.map((f) => f.dst).join(', ')}`,
           `${vy.name} local ${local}`,
           held
-            ? `${X} encapsulates traffic for ${Y} to another of ${Y}'s addresses than its VXLAN source (flannel picked the wrong interface)`
-            : `${X} encapsulates traffic for ${Y} to an address ${Y} does not hold: stale, or a public-ip-overwrite behind NAT (check the node annotation)`,
+            ? { code: 'fdbWrongInterface', data: { x: X, y: Y } }
+            : { code: 'fdbForeignAddress', data: { x: X, y: Y } },
           entries.map((f) => ({ source: fdb.source, text: f.line })),
           [yLine],
           held ? 'high' : 'medium',
@@ -58,7 +59,7 @@ function view(sink: NodeDiffSink, x: NodeContext, y: NodeContext, X: 'A' | 'B', 
       const hasRoute = routes.items.some((r) => r.dst !== 'default' && r.table === 'main' && r.type === 'unicast' && cidrContains(r.dst, subnet));
       const hasOverlayRoutes = routes.items.some((r) => r.dev === vx.name);
       if (!hasRoute && hasOverlayRoutes) {
-        put(`peers.${X}-view-of-${Y}.route`, 'no route', `${subnet} (its pod subnet)`, `${X} has no route to ${Y}'s pod subnet: pods on ${X} cannot reach pods on ${Y}`, [], []);
+        put(`peers.${X}-view-of-${Y}.route`, 'no route', `${subnet} (its pod subnet)`, { code: 'noPeerRoute', data: { x: X, y: Y } }, [], []);
       }
     }
   }

@@ -55,14 +55,14 @@ export function compareRoutes(sink: NodeDiffSink, a: NodeContext, b: NodeContext
   if (!ra || !rb) return;
   const sa = split(a);
   const sb = split(b);
-  sink.sets('routes', 'routes.shapes', sa.shapes, sb.shapes, 'medium', { note: 'routes after masking each node\'s own addresses and pod subnet', sourceA: ra.source, sourceB: rb.source });
+  sink.sets('routes', 'routes.shapes', sa.shapes, sb.shapes, 'medium', { note: { code: 'routeShapes' }, sourceA: ra.source, sourceB: rb.source });
   sink.sets('routes', 'routes.cluster-pod-subnets', sa.clusterSubnets, sb.clusterSubnets, 'high', {
-    note: 'pod subnets each node can reach (its own + routes to peers): a subnet missing on one node is a peer it cannot reach',
+    note: { code: 'reachablePodSubnets' },
     sourceA: ra.source,
     sourceB: rb.source,
   });
-  sink.sets('routes', 'routes.peer-route-form', sa.peerVia, sb.peerVia, 'high', { note: 'how peers\' pod subnets are routed (device, onlink, via the peer VTEP)' });
-  sink.value('routes', 'routes.underlay-subnet', sa.underlaySubnet, sb.underlaySubnet, 'low', { note: 'nodes in different underlay subnets: traffic crosses a router (see seed 003)' });
+  sink.sets('routes', 'routes.peer-route-form', sa.peerVia, sb.peerVia, 'high', { note: { code: 'peerRouteForm' } });
+  sink.value('routes', 'routes.underlay-subnet', sa.underlaySubnet, sb.underlaySubnet, 'low', { note: { code: 'underlaySubnets' } });
   const ga = a.facts.routeGets;
   const gb = b.facts.routeGets;
   if (ga && gb) {
@@ -77,7 +77,7 @@ export function compareRoutes(sink: NodeDiffSink, a: NodeContext, b: NodeContext
     const xa = byRole(a, ga);
     const xb = byRole(b, gb);
     for (const role of new Set([...xa.keys(), ...xb.keys()])) {
-      if (xa.has(role) && xb.has(role)) sink.value('routes', `route-get.${role}`, xa.get(role), xb.get(role), 'high', { note: '`ip route get` answers differently (seed 001: the flannel address answered `local dev lo`)' });
+      if (xa.has(role) && xb.has(role)) sink.value('routes', `route-get.${role}`, xa.get(role), xb.get(role), 'high', { note: { code: 'routeGetDiffers' } });
     }
   }
 }

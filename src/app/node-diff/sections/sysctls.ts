@@ -50,13 +50,13 @@ export function compareSysctls(sink: NodeDiffSink, a: NodeContext, b: NodeContex
     // they exist only while br_netfilter is loaded.
     const oneSided = x === undefined || y === undefined;
     if (oneSided && !/^net\.bridge\./.test(key)) {
-      if (key.includes('<underlay>') || /\.(flannel|vxlan|cni)/.test(key)) sink.value('sysctl', key, x?.value, y?.value, 'low', { note: 'collected on one node only' });
+      if (key.includes('<underlay>') || /\.(flannel|vxlan|cni)/.test(key)) sink.value('sysctl', key, x?.value, y?.value, 'low', { note: { code: 'sysctlOneSided' } });
       continue;
     }
     const follows = followsIpForward(key, x?.value, y?.value);
     const relevance: Relevance = follows ? 'low' : HIGH.test(key) ? 'high' : MEDIUM.test(key) ? 'medium' : 'low';
     sink.value('sysctl', key, x?.value, y?.value, relevance, {
-      note: oneSided ? 'net.bridge.* exists only while br_netfilter is loaded' : follows ? 'follows net.ipv4.ip_forward' : undefined,
+      note: oneSided ? { code: 'bridgeSysctls' } : follows ? { code: 'followsIpForward' } : undefined,
       evA: x ? [{ source: srcA, text: `${x.raw} = ${x.value}` }] : [],
       evB: y ? [{ source: srcB, text: `${y.raw} = ${y.value}` }] : [],
     });

@@ -3,7 +3,7 @@
 // only and at most k peers; the coordinator reads an agent's answer as hostile input.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { HARD_MAX_DURATION_MS, HARD_MAX_RATE_BPS } from '../probe/suite.js';
+import { HARD_MAX_DURATION_MS, HARD_MAX_RATE_BPS } from './probe-request.js';
 import { LIMITS } from '../util/limits.js';
 
 export const MESH_ROUND_PATH = '/v1/mesh/round';

@@ -1,4 +1,6 @@
-// The typed client of a peer agent's API: bearer token, plain HTTP or TLS. With a pinned
+// The typed client of a peer agent's API (./routes.ts): bearer token, plain HTTP or TLS. Every
+// answer is validated with its route's schema: one that does not match is a one-line error naming
+// the route (E_AGENT_ANSWER_INVALID, or the route's own code), never a cast. With a pinned
 // fingerprint the certificate is checked before a byte of the request (the token) is written:
 // a mismatch is E_TLS_PIN and the token never leaves. Without a pin, TLS verifies the chain
 // against --tls-ca (or the system's CAs) and the address as usual.
@@ -8,6 +10,7 @@ import { isIP } from 'node:net';
 import { PodpathError } from '../util/errors.js';
 import { LIMITS } from '../util/limits.js';
 import { displayLine } from '../util/terminal-safe.js';
+import type { AgentRoute, RouteAnswer, RouteBody } from './routes.js';
 
 export interface AgentTlsOptions {
   /** SHA-256 fingerprint of the agent's certificate, 64 hex digits (normalizeFingerprint). */
@@ -45,12 +48,23 @@ export class AgentApi {
     this.base = `${tlsOptions ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
-  async get<T>(path: string, o: CallOptions = {}): Promise<T> {
-    return this.call<T>('GET', path, undefined, o.waitMs ?? LIMITS.agentAnswerWait.value * 1000);
+  /** Asks a GET route; the answer is the route's schema's output. */
+  async get<R extends AgentRoute<'GET', undefined>>(route: R, o: CallOptions = {}): Promise<RouteAnswer<R>> {
+    return this.answerOf(route, await this.call(route, undefined, o.waitMs ?? LIMITS.agentAnswerWait.value * 1000));
   }
 
-  async post<T>(path: string, body: unknown, o: CallOptions = {}): Promise<T> {
-    return this.call<T>('POST', path, body, o.waitMs ?? DEFAULT_POST_WAIT_MS);
+  /** Sends a POST route its body; the answer is the route's schema's output. */
+  async post<R extends AgentRoute<'POST'>>(route: R, body: RouteBody<R>, o: CallOptions = {}): Promise<RouteAnswer<R>> {
+    return this.answerOf(route, await this.call(route, body, o.waitMs ?? DEFAULT_POST_WAIT_MS));
+  }
+
+  private answerOf<R extends AgentRoute>(route: R, answer: unknown): RouteAnswer<R> {
+    const parsed = route.response.safeParse(answer);
+    if (parsed.success) return parsed.data as RouteAnswer<R>;
+    const issue = parsed.error.issues[0];
+    // The peer chose the keys the path is made of: shown as escapes, clipped.
+    const why = issue ? displayLine(`${issue.path.join('.') || 'answer'}: ${issue.message}`, 300) : 'invalid';
+    return failWith(new PodpathError(route.invalidCode ?? 'E_AGENT_ANSWER_INVALID', `the agent at ${this.base} (${route.method} ${route.path}): not ${route.answer}: ${why}`));
   }
 
   /** The stall that made this client stop asking, if any. */
@@ -103,7 +117,9 @@ export class AgentApi {
     });
   }
 
-  private async call<T>(method: string, path: string, body: unknown, waitMs: number): Promise<T> {
+  /** The answer's JSON (or text, for a text route) with status 2xx, or an error. */
+  private async call(route: AgentRoute, body: unknown, waitMs: number): Promise<unknown> {
+    const { method, path } = route;
     if (this.stalled) throw this.stalled;
     const socket = this.tlsOptions ? await this.connectTls(this.tlsOptions) : undefined;
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -150,6 +166,7 @@ export class AgentApi {
       req.end(payload);
     });
     if (status === 401) throw new PodpathError('E_AGENT_UNAUTHORIZED', `the agent at ${this.base} refused the token`);
+    if (route.type === 'text' && status >= 200 && status <= 299) return text;
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -162,6 +179,10 @@ export class AgentApi {
       const why = typeof err.error === 'string' ? `: ${displayLine(err.error, 64)}${typeof err.message === 'string' ? ` ${displayLine(err.message, 300)}` : ''}` : '';
       throw new AgentAnswerError(`the agent at ${this.base} answered ${status} to ${method} ${path}${why}`, status, typeof err.error === 'string' ? err.error.slice(0, 64) : undefined);
     }
-    return json as T;
+    return json;
   }
+}
+
+function failWith(e: PodpathError): never {
+  throw e;
 }
