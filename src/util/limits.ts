@@ -94,5 +94,6 @@ export const LIMITS = {
   meshAgentsFile: { code: 'E_MESH_AGENTS', value: 16 * 1024 * 1024, unit: 'bytes', what: 'a --agents file (read no further)' },
   meshNodes: { code: 'E_MESH_AGENTS', value: 20_000, unit: 'items', what: 'nodes in a --agents file or --nodes list' },
   meshRuleNodes: { code: 'E_MESH_TOO_LARGE', value: 100, unit: 'items', what: 'nodes in a mesh matrix the mesh rules judge (the cells are kept in memory for them); a larger mesh gets no findings, said in one line' },
+  meshTraceNodes: { code: 'E_MESH_TRACE_NODES', value: 100, unit: 'items', what: 'nodes `podpath mesh --trace` traces (every round starts and stops a trace on each node; the traces are kept for the matrix\'s end)' },
   backgroundPeers: { code: 'E_USAGE', value: 16, unit: 'items', what: 'peers an agent probes in the background (--background-peers): never N^2 series' },
 } as const satisfies Record<string, Limit>;
