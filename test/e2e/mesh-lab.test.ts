@@ -187,6 +187,25 @@ describe.skipIf(skip)('podpath mesh in a two-subnet lab', () => {
     }
   }, 240_000);
 
+  it("one node's MTU below the others' (n3's eth0 1400): the sweep to n3 stops at 1376 bytes from every peer, and n3 is named with the limit", async () => {
+    await injectFault(LAB, 'mtu-mismatch', { node: 'n1', peer: 'n3', options: { 'path-mtu': '1400', 'one-node': 'yes' } });
+    try {
+      const m = await mesh(['-k', String(K), '--count', '2', '--planes', 'host->host', '--no-tcp', '--no-icmp', '--sweep-max', '1500']);
+      expect(m.errors).toEqual([]);
+      for (const c of m.cells) {
+        const where = `${c.from}->${c.to}`;
+        expect(c.udp, where).toMatchObject({ sent: 2, received: 2 });
+        // n3 itself sends what its MTU allows (its own kernel fragments); what others send it above it is lost on the way in
+        if (c.to === 'n3') expect(c.sweep, where).toMatchObject({ largestPassing: 1376, smallestFailing: 1377 });
+        else expect(c.sweep, where).toMatchObject({ largestPassing: 1500 });
+      }
+      expect(m.findings[0]).toMatchObject({ ruleId: 'mesh-node', messageId: 'size' });
+      expect(m.findings[0]!.message).toMatch(/^n3 stops datagrams above 1376 bytes: the pairs it receives on fail on host->host \(3 cells\)/);
+    } finally {
+      await healFaults(LAB, 'mtu-mismatch');
+    }
+  });
+
   it('forward-drop on n4 with --trace --trace-rules: the kernel names NETFILTER_DROP and n4\'s FORWARD policy, and every change is undone', async () => {
     await injectFault(LAB, 'forward-drop', { node: 'n4' });
     try {
