@@ -1,7 +1,8 @@
 // The `podpath mesh` use case: the coordinator with real agents over their HTTP(S) API, the
 // matrix streamed to a file or stdout, and the cells handed to whoever shows them.
 import type { Writable } from 'node:stream';
-import { MESH_MATRIX_SCHEMA_VERSION, type MeshCell, type MeshMatrix } from '../evidence/mesh-matrix.js';
+import { MESH_MATRIX_SCHEMA_VERSION, type MeshCell, type MeshMatrix, type MeshTrace } from '../evidence/mesh-matrix.js';
+import type { ChangeEvent } from '../sources/tracefs/changes.js';
 import { runRules } from '../engine/run-rules.js';
 import type { Finding, Lang } from '../engine/types.js';
 import { rulesOfKind } from '../rules/index.js';
@@ -22,6 +23,10 @@ export interface MeshRunRequest {
   matrix?: Writable;
   onCell?(c: MeshCell): void;
   onProgress?(p: Progress): void;
+  /** With `coordinator.trace`: every change a tracing agent made to its host, or undid. */
+  onChange?(node: string, e: ChangeEvent): void;
+  /** With `coordinator.trace`: each node's trace of each round as it ends. */
+  onTrace?(t: MeshTrace): void;
   /** Judge the matrix with the mesh rules (default on), in this language. */
   judge?: { lang: Lang };
 }
@@ -42,11 +47,23 @@ export function judgeMatrix(m: MeshMatrix, lang: Lang = 'en'): Finding[] {
 
 /** The agents' API as the coordinator uses it (one short connection a request, TLS pinned per agent). */
 export function apiClient(token: string, tls?: AgentTlsOptions): MeshAgentClient {
+  const api = (a: AgentRef) => {
+    // Per-agent pins come normalized from the CLI (as the agent logged them, colons or not).
+    const pin = a.tlsFingerprint ?? tls?.fingerprint256;
+    return new AgentApi(a.address, a.apiPort, token, tls ? { ...tls, fingerprint256: pin } : undefined);
+  };
   return {
     round(a: AgentRef, body: MeshRoundRequestInput) {
-      // Per-agent pins come normalized from the CLI (as the agent logged them, colons or not).
-      const pin = a.tlsFingerprint ?? tls?.fingerprint256;
-      return new AgentApi(a.address, a.apiPort, token, tls ? { ...tls, fingerprint256: pin } : undefined).post(ROUTES.meshRound, body);
+      return api(a).post(ROUTES.meshRound, body);
+    },
+    traceStart(a: AgentRef, body) {
+      return api(a).post(ROUTES.traceStart, body);
+    },
+    traceMain(a: AgentRef, id: string) {
+      return api(a).post(ROUTES.traceMain, { id });
+    },
+    traceStop(a: AgentRef, id: string) {
+      return api(a).post(ROUTES.traceStop, { id });
     },
   };
 }
@@ -57,6 +74,8 @@ export async function runMeshCommand(r: MeshRunRequest, client: MeshAgentClient 
   const judging = r.judge !== undefined && r.inventory.nodes.length <= LIMITS.meshRuleNodes.value;
   let head: MatrixHeader | undefined;
   const cells: MeshCell[] = [];
+  // Kept for the tail of the document (bounded: --trace takes at most LIMITS.meshTraceNodes nodes).
+  const traces: MeshTrace[] = [];
   const outcome = await runMesh(r.inventory, r.coordinator, client, {
     header: async (h) => {
       head = h;
@@ -68,8 +87,13 @@ export async function runMeshCommand(r: MeshRunRequest, client: MeshAgentClient 
       await writer?.cell(c);
     },
     progress: r.onProgress,
+    change: r.onChange,
+    trace: async (t) => {
+      traces.push(t);
+      r.onTrace?.(t);
+    },
   });
-  const tail = { errors: outcome.errors, finishedAt: new Date().toISOString(), summary: { rounds: outcome.rounds, cells: outcome.cells, ms: outcome.ms } };
+  const tail = { errors: outcome.errors, traces, finishedAt: new Date().toISOString(), summary: { rounds: outcome.rounds, cells: outcome.cells, ms: outcome.ms } };
   const matrix: MeshMatrix | undefined = judging && head ? { schemaVersion: MESH_MATRIX_SCHEMA_VERSION, kind: 'mesh-matrix', ...head, cells, ...tail } : undefined;
   const findings = matrix ? judgeMatrix(matrix, r.judge!.lang) : undefined;
   await writer?.end({ ...tail, ...(findings ? { findings } : {}) });

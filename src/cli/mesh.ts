@@ -21,6 +21,8 @@ import { parseDuration, parseRate } from '../util/units.js';
 import { toPort } from './agent.js';
 import { tlsClientFrom } from './probe-options.js';
 import { normalizeFingerprint } from '../agent/tls.js';
+import { parsePorts } from '../sources/tracefs/rule-trace.js';
+import type { ChangeEvent } from '../sources/tracefs/changes.js';
 
 interface MeshCliOptions {
   agents?: string; nodes?: string; port: string; apiPort: string; tokenFile?: string;
@@ -29,6 +31,7 @@ interface MeshCliOptions {
   maxRate?: string; rampDuration: string; recoveryWatch: string;
   out?: string; json?: boolean; html?: string; parallel: string;
   tls?: boolean; tlsFingerprint?: string; tlsCa?: string; lang?: string;
+  trace?: boolean; traceRules?: string | boolean;
 }
 
 function int(name: string, s: string, min: number, max: number): number {
@@ -49,9 +52,36 @@ function planesFrom(spec: string | undefined, inv: Inventory): PlanePair[] {
   return out;
 }
 
+/** --trace / --trace-rules: what the agents trace around each round (nothing without --trace). */
+export function meshTraceFrom(o: Pick<MeshCliOptions, 'trace' | 'traceRules' | 'port'>, inv: Inventory): CoordinatorOptions['trace'] {
+  if (!o.trace) {
+    if (o.traceRules !== undefined) throw new PodpathError('E_USAGE', '--trace-rules needs --trace');
+    return undefined;
+  }
+  if (inv.nodes.length > LIMITS.meshTraceNodes.value) {
+    throw new PodpathError(LIMITS.meshTraceNodes.code, `--trace traces at most ${LIMITS.meshTraceNodes.value} nodes; this mesh has ${inv.nodes.length} (trace a --sample run of a part of the cluster)`);
+  }
+  if (o.traceRules === undefined) return {};
+  // The agents' probe ports (UDP echo, sweep and TCP) and the VXLAN ports the overlay cells cross.
+  const probePorts = new Set(inv.nodes.flatMap((n) => [n.host?.port, n.pod?.port]).filter((p): p is number => p !== undefined));
+  const ports = o.traceRules === true ? [...new Set([...probePorts, 8472, 4789])] : parsePorts(String(o.traceRules));
+  if (ports.length > LIMITS.ruleTracePorts.value) throw new PodpathError(LIMITS.ruleTracePorts.code, `--trace-rules takes at most ${LIMITS.ruleTracePorts.value} ports; the agents use ${ports.length}: give them as --trace-rules LIST`);
+  return { rulePorts: ports };
+}
+
+/** A tracing agent's host change, as printed (every change with its undo; every undo). */
+export function changeLine(node: string, e: ChangeEvent): string {
+  const who = oneLine(node);
+  if (e.type === 'did') return `${who}: changed: ${oneLine(e.did)}   (undo: ${oneLine(e.undo)})`;
+  if (e.type === 'undone') return `${who}: undone: ${oneLine(e.undo)}`;
+  if (e.type === 'undo-failed') return `${who}: UNDO FAILED: ${oneLine(e.undo)}: ${oneLine(e.error)} (run it by hand on ${who})`;
+  return `${who}: removed what a crashed run left: ${oneLine(e.what)}: ${oneLine(e.did)}${e.error ? ` (failed: ${oneLine(e.error)})` : ''}`;
+}
+
 export function coordinatorOptions(o: MeshCliOptions, inv: Inventory): CoordinatorOptions {
   const k = int('k', o.k, 1, LIMITS.meshPeersPerRound.value);
   const maxRateBps = o.maxRate ? parseRate(o.maxRate) : undefined;
+  const trace = meshTraceFrom(o, inv);
   return {
     k,
     sample: o.sample !== undefined ? int('sample', o.sample, 1, LIMITS.meshNodes.value) : undefined,
@@ -68,6 +98,7 @@ export function coordinatorOptions(o: MeshCliOptions, inv: Inventory): Coordinat
     },
     ...(maxRateBps ? { ramp: { maxRateBps, maxDurationMs: parseDuration(o.rampDuration), recoveryWatchMs: parseDuration(o.recoveryWatch), stepMs: 500 } } : {}),
     parallel: int('parallel', o.parallel, 1, 1024),
+    ...(trace ? { trace } : {}),
   };
 }
 
@@ -116,6 +147,8 @@ export function registerMesh(program: Command): void {
     .option('--json', 'write the matrix JSON to stdout instead of lines')
     .option('--html <file>', `also write the HTML report to this file: a map per plane and probe with the findings drawn on it, a pair's numbers on a click, both languages (at most ${LIMITS.htmlMeshNodes.value} nodes; later: podpath report MATRIX.json)`)
     .option('--parallel <n>', 'agent API requests the coordinator keeps open at once (a round waits for the slowest wave)', '256')
+    .option('--trace', "each node's agent traces its kernel's drops (skb:kfree_skb) around every round: the failing cells' losses are named by the kernel's reason and place (mesh-kernel-drop); every change to a host is printed with its undo and undone")
+    .option('--trace-rules [ports]', "with --trace: also trace each node's packet filter (a temporary nftables table, or iptables-legacy TRACE) for these ports, to name the table, chain and rule (default: the agents' probe ports, 8472, 4789)")
     .option('--lang <zh|en>', 'language of the findings (default: from LC_ALL / LANG)')
     .option('--tls', "talk to the agents' API over TLS")
     .option('--tls-fingerprint <sha256>', 'with --tls: pin this certificate for every agent (per agent: tlsFingerprint in the agents file)')
@@ -146,8 +179,17 @@ export function registerMesh(program: Command): void {
         if (!process.stdout.isTTY) process.stdout.write(cellLine(c, false, lang) + '\n');
         else if (s.length) process.stdout.write(`\r\x1b[K${cellLine(c, true, lang)}\n`);
       };
+      // Tracing changes the hosts: every change and undo is said as it happens (stderr: stdout may be the matrix).
+      const onChange = coordinator.trace ? (node: string, e: ChangeEvent) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}podpath: trace: ${changeLine(node, e)}\n`) : undefined;
+      const traceErrors = new Map<string, number>();
       const outcome = await runMeshCommand({
-        inventory, token, tls, coordinator, matrix: o.json ? process.stdout : file, onCell, judge: { lang: resolveLang(o.lang) },
+        inventory, token, tls, coordinator, matrix: o.json ? process.stdout : file, onCell, judge: { lang: resolveLang(o.lang) }, onChange,
+        onTrace: (t) => {
+          if (!t.error) return;
+          const k = `${t.node}: ${t.error.code}: ${oneLine(t.error.message)}`;
+          if (!traceErrors.has(k)) process.stderr.write(`${tty ? '\r\x1b[K' : ''}podpath: trace: no trace of ${k}\n`);
+          traceErrors.set(k, (traceErrors.get(k) ?? 0) + 1);
+        },
         onProgress: (p) => {
           if (!tty || Date.now() - lastDraw < 100) return;
           lastDraw = Date.now();

@@ -8,6 +8,7 @@
 // renderer escapes what it prints.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DropTrace } from './drop-trace.js';
 
 export const MESH_MATRIX_SCHEMA_VERSION = 1;
 
@@ -158,6 +159,11 @@ export const MeshCell = z.object({
    * loss needs (`probeEvidenceOf` in mesh-probe.ts hands a cell to src/rules/shared/loss-place.ts).
    */
   devices: z.object({ from: MeshDevices.default({}), to: MeshDevices.default({}) }).optional(),
+  /**
+   * With `mesh --trace`: the ids (`MeshTrace.id`) of the kernel drop traces taken on the sending
+   * and the receiving node over the round this cell ran in (absent: that node was not traced).
+   */
+  traces: z.object({ from: text(300).optional(), to: text(300).optional() }).optional(),
 });
 export type MeshCell = z.infer<typeof MeshCell>;
 
@@ -173,7 +179,24 @@ export const MeshOptions = z.object({
   tcp: z.boolean(),
   icmp: z.boolean(),
   maxRateBps: count.optional(),
+  /** `mesh --trace`: each node's kernel drops traced around every round (and with rule ports, its packet filter). */
+  trace: z.object({ rulePorts: z.array(port).max(16).optional() }).optional(),
 });
+
+/**
+ * One node's kernel drop trace over one round (`mesh --trace`), taken by its host agent (else its
+ * pod agent): the DropTrace the agent answered, or why there is none. A round's cells name theirs
+ * by `id`. Nodes of one kernel (lab namespaces) have one boot id: every drop shows in each trace.
+ */
+export const MeshTrace = z.object({
+  id: text(300),
+  node: name,
+  round: count,
+  bootId: text(64).optional(),
+  trace: DropTrace.optional(),
+  error: z.object({ code: text(64), message: text(600) }).optional(),
+});
+export type MeshTrace = z.infer<typeof MeshTrace>;
 
 export const MeshError = z.object({
   /** The agent (node/plane) or `coordinator`. */
@@ -193,6 +216,8 @@ export const MeshMatrix = z.object({
   /** In the order measured (round by round); each ordered pair once per plane combination. */
   cells: z.array(MeshCell),
   errors: z.array(MeshError).default([]),
+  /** `mesh --trace`: the drop traces, per node and round (the cells point at theirs). */
+  traces: z.array(MeshTrace).default([]),
   finishedAt: text(64).optional(),
   summary: z.object({ rounds: count, cells: count, ms: num }).optional(),
 });

@@ -7,8 +7,10 @@
 // the matrix.
 import { isPodpathError } from '../util/errors.js';
 import { AgentAnswerError } from '../api/client.js';
+import { DropTrace } from '../evidence/drop-trace.js';
+import type { ChangeEvent } from '../sources/tracefs/changes.js';
 import {
-  planesOf, type MeshAgent, type MeshCell, type MeshCounterDelta, type MeshError, type MeshMatrix, type MeshNode, type Plane, type PlanePair,
+  planesOf, type MeshAgent, type MeshTrace, type MeshCell, type MeshCounterDelta, type MeshError, type MeshMatrix, type MeshNode, type Plane, type PlanePair,
 } from '../evidence/mesh-matrix.js';
 import type { z } from 'zod';
 import { MeshSchedule } from './schedule.js';
@@ -22,6 +24,11 @@ type MeshErrorT = z.infer<typeof MeshError>;
 /** Sends one round plan to one agent; returns its raw answer (validated here) or throws. */
 export interface MeshAgentClient {
   round(agent: AgentRef, body: MeshRoundRequestInput): Promise<unknown>;
+  /** The agent's kernel drop trace (POST /v1/trace/start and /v1/trace/stop): only with `trace`. */
+  traceStart?(agent: AgentRef, body: { baseline: false; maxMs: number; devices: boolean; rulePorts?: number[] }): Promise<unknown>;
+  /** Opens the trace's measured window (a trace started without a baseline has none open yet). */
+  traceMain?(agent: AgentRef, id: string): Promise<unknown>;
+  traceStop?(agent: AgentRef, id: string): Promise<unknown>;
 }
 
 export interface AgentRef extends AgentEndpoint {
@@ -46,6 +53,12 @@ export interface CoordinatorOptions {
   busyRetries?: number;
   /** Wait before the one retry after a per-minute 429. */
   minuteWaitMs?: number;
+  /**
+   * `mesh --trace`: each node's agent (its host agent, else its pod agent) traces its kernel's
+   * drops around every round; with rulePorts also its packet filter for those ports. Opt-in: it
+   * changes the hosts (each change and its undo is reported through `change`).
+   */
+  trace?: { rulePorts?: number[]; maxMs?: number };
 }
 
 export interface Progress { stage: PlanePair | 'ramp' | 'hello' | 'close'; round: number; rounds: number; cells: number; totalCells: number }
@@ -54,6 +67,10 @@ export interface CoordinatorEvents {
   header(h: MatrixHeader): Promise<void>;
   cell(c: MeshCell): Promise<void>;
   progress?(p: Progress): void;
+  /** A node's drop trace over one round (with `trace`), when it ends. */
+  trace?(t: MeshTrace): Promise<void>;
+  /** A change a tracing agent made to its host, or undid: printed as it happens. */
+  change?(node: string, e: ChangeEvent): void;
 }
 
 export interface MeshOutcome {
@@ -72,6 +89,7 @@ const MAX_ERRORS = 1000;
 interface Reading { round: number; snap: CounterSnapshotAnswer }
 
 interface PendingCell {
+  traces?: { from?: string; to?: string };
   plane: PlanePair;
   stage?: 'ramp';
   from: AgentRef;
@@ -149,6 +167,7 @@ export async function runMesh(inv: Inventory, opts: CoordinatorOptions, client: 
         fromAddress: p.from.address, toAddress: p.to.address, windowMs: windowOf(p.from),
         deltas: { from: delta(p.from), to: delta(p.to), fromNode: delta(fromNode), toNode: delta(toNode) },
       }, p.answer);
+      if (p.traces && (p.traces.from || p.traces.to)) cell.traces = p.traces;
       await ev.cell(cell);
       cells++;
     }
@@ -182,6 +201,7 @@ export async function runMesh(inv: Inventory, opts: CoordinatorOptions, client: 
       ...(opts.probes.sweep ? { sweepMax: opts.probes.sweep.max ?? 9000 } : {}),
       tcp: opts.probes.tcp !== undefined, icmp: opts.probes.icmp !== undefined,
       ...(opts.ramp ? { maxRateBps: opts.ramp.maxRateBps } : {}),
+      ...(opts.trace ? { trace: opts.trace.rulePorts ? { rulePorts: opts.trace.rulePorts } : {} } : {}),
     },
     nodes,
     agents: agents.map((a): MeshAgent => ({ node: inv.nodes[a.node]!.name, plane: a.plane, address: a.address, port: a.port, apiPort: a.apiPort })),
@@ -189,6 +209,57 @@ export async function runMesh(inv: Inventory, opts: CoordinatorOptions, client: 
   await ev.header(header);
   for (const [i, r] of hello.answers) last.set(i, { round, snap: r.counters });
   round++;
+
+  // ---- tracing (opt-in): one agent a node, its host agent if it has one, around every round
+  const tracers = byNode.map((b) => b.host ?? b.pod);
+  const traceOf = (e: unknown): { code: string; message: string } => {
+    const code = e instanceof AgentAnswerError ? (e.agentCode ?? e.code) : isPodpathError(e) ? e.code : 'E_TRACE';
+    return { code: code.slice(0, 64), message: ((e as Error).message ?? String(e)).slice(0, 600) };
+  };
+  /** Starts a trace on every live tracing agent; what started (or why not), by node. */
+  const traceStart = async () => {
+    const started = new Map<number, { id?: string; bootId?: string; error?: { code: string; message: string } }>();
+    const live = tracers.map((a, node) => ({ a, node })).filter((x): x is { a: AgentRef; node: number } => x.a !== undefined && !down.has(x.a.index));
+    await mapBounded(live, parallel, async ({ a, node }) => {
+      const nodeName = inv.nodes[node]!.name;
+      try {
+        if (!client.traceStart || !client.traceMain || !client.traceStop) throw new Error('this client cannot trace');
+        const r = await client.traceStart(a, { baseline: false, maxMs: opts.trace!.maxMs ?? 300_000, devices: true, ...(opts.trace!.rulePorts ? { rulePorts: opts.trace!.rulePorts } : {}) }) as { id?: unknown; bootId?: unknown; changes?: unknown };
+        for (const c of Array.isArray(r?.changes) ? r.changes as ChangeEvent[] : []) ev.change?.(nodeName, c);
+        if (typeof r?.id !== 'string') throw new Error('the agent answered /v1/trace/start without an id');
+        started.set(node, { id: r.id, ...(typeof r.bootId === 'string' ? { bootId: r.bootId.slice(0, 64) } : {}) });
+        await client.traceMain!(a, r.id);
+      } catch (e) {
+        // A trace that started but whose window did not open is still stopped (its changes undone).
+        started.set(node, { ...started.get(node), error: traceOf(e) });
+      }
+    });
+    return started;
+  };
+  /** Stops the round's traces; hands each on as evidence; the trace ids, by node. */
+  const traceStop = async (started: Map<number, { id?: string; bootId?: string; error?: { code: string; message: string } }>) => {
+    const ids = new Map<number, string>();
+    await mapBounded([...started], parallel, async ([node, s]) => {
+      const nodeName = inv.nodes[node]!.name;
+      const t: MeshTrace = { id: `${nodeName}@${round}`, node: nodeName, round, ...(s.bootId ? { bootId: s.bootId } : {}) };
+      if (s.id) {
+        try {
+          const r = await client.traceStop!(tracers[node]!, s.id) as { trace?: unknown; bootId?: unknown };
+          // The agent is hostile input too: its trace is read through the schema.
+          const parsed = DropTrace.safeParse(r?.trace);
+          if (!parsed.success) throw new Error('the agent answered /v1/trace/stop with something that is not a DropTrace');
+          for (const c of parsed.data.changes) ev.change?.(nodeName, c.state === 'undone' ? { type: 'undone', undo: c.undo } : { type: 'undo-failed', undo: c.undo, error: c.error ?? c.state });
+          t.trace = parsed.data;
+          if (typeof r.bootId === 'string') t.bootId = r.bootId.slice(0, 64);
+        } catch (e) {
+          t.error = traceOf(e);
+        }
+      } else t.error = s.error ?? { code: 'E_TRACE', message: 'not started' };
+      ids.set(node, t.id);
+      await ev.trace?.(t);
+    });
+    return ids;
+  };
 
   // ---- the passes: each plane combination, then the ramp
   const passes: { plane: PlanePair; stage?: 'ramp'; k: number; probes: MeshProbes }[] = opts.planes.map((plane) => ({ plane, k: opts.k, probes: opts.probes }));
@@ -226,7 +297,9 @@ export async function runMesh(inv: Inventory, opts: CoordinatorOptions, client: 
         })));
         planned.set(a.index, targets.map((x) => x.to));
       }
+      const traced = opts.trace ? await traceStart() : undefined;
       const { answers, failed } = await exec(plans, pass.probes, pass.k);
+      const traceIds = traced ? await traceStop(traced) : undefined;
       await settle(answers);
       for (const [i, tos] of planned) {
         const from = agents[i]!;
@@ -234,8 +307,9 @@ export async function runMesh(inv: Inventory, opts: CoordinatorOptions, client: 
         const err = down.get(i) ?? failed.get(i);
         tos.forEach((to, j) => {
           const c = answer?.cells[j];
-          if (c && c.host === to.address) pending.push({ plane: pass.plane, stage: pass.stage, from, to, answer: c });
-          else pending.push({ plane: pass.plane, stage: pass.stage, from, to, answer: { error: err ?? { code: 'E_MESH_ANSWER', message: `the agent's answer has no cell for ${to.address}` }, ms: 0 } });
+          const traces = traceIds ? { from: traceIds.get(from.node), to: traceIds.get(to.node) } : undefined;
+          if (c && c.host === to.address) pending.push({ plane: pass.plane, stage: pass.stage, from, to, answer: c, traces });
+          else pending.push({ plane: pass.plane, stage: pass.stage, from, to, answer: { error: err ?? { code: 'E_MESH_ANSWER', message: `the agent's answer has no cell for ${to.address}` }, ms: 0 }, traces });
         });
       }
       round++;

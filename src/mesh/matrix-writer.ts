@@ -27,7 +27,7 @@ export class MatrixWriter {
   }
 
   /** `findings`: what the rules over the matrix found (a key the matrix schema does not read). */
-  async end(tail: Pick<MeshMatrix, 'errors' | 'finishedAt' | 'summary'> & { findings?: readonly unknown[] }): Promise<void> {
+  async end(tail: Pick<MeshMatrix, 'errors' | 'finishedAt' | 'summary'> & { traces?: MeshMatrix['traces']; findings?: readonly unknown[] }): Promise<void> {
     await this.write(`\n],${JSON.stringify(tail).slice(1)}\n`);
   }
 

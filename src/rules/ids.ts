@@ -47,6 +47,7 @@ export const RULE_IDS = [
   'mesh-all-fail',
   'mesh-cut',
   'mesh-group',
+  'mesh-kernel-drop',
   'mesh-node',
   'mesh-one-direction',
   'mesh-plane-only',

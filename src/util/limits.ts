@@ -96,5 +96,6 @@ export const LIMITS = {
   htmlMeshNodes: { code: 'E_REPORT_MESH_TOO_LARGE', value: 100, unit: 'items', what: 'nodes of a mesh matrix the HTML report draws (-o html, podpath report); a larger matrix: draw a --sample run or a part of the cluster' },
   htmlMeshDetails: { code: 'E_REPORT_MESH_DETAILS', value: 400, unit: 'items', what: 'short cells of a mesh whose counters and sweep tries the HTML report keeps (the rest: their numbers only, said in the page)' },
   meshRuleNodes: { code: 'E_MESH_TOO_LARGE', value: 100, unit: 'items', what: 'nodes in a mesh matrix the mesh rules judge (the cells are kept in memory for them); a larger mesh gets no findings, said in one line' },
+  meshTraceNodes: { code: 'E_MESH_TRACE_NODES', value: 100, unit: 'items', what: 'nodes `podpath mesh --trace` traces (every round starts and stops a trace on each node; the traces are kept for the matrix\'s end)' },
   backgroundPeers: { code: 'E_USAGE', value: 16, unit: 'items', what: 'peers an agent probes in the background (--background-peers): never N^2 series' },
 } as const satisfies Record<string, Limit>;

@@ -48,19 +48,19 @@ interface JudgedMatrix extends MeshMatrix {
 
 const DEFAULT_ARGS = ['-k', String(K), '--count', '5', '--sweep-max', String(SWEEP_MAX)];
 
-async function mesh(args: string[] = DEFAULT_ARGS): Promise<JudgedMatrix> {
+async function mesh(args: string[] = DEFAULT_ARGS, on = 0): Promise<JudgedMatrix & { stderr: string }> {
   const f = labAgentFiles(LAB);
-  const n1 = plan.nodes[0]!;
-  const { stdout } = await pexec('ip', [
+  const n1 = plan.nodes[on]!;
+  const { stdout, stderr } = await pexec('ip', [
     'netns', 'exec', n1.ns, process.execPath, ...podpathArgs(), 'mesh', '--agents', f.agents, '--token-file', f.token, '--json', ...args,
   ], { maxBuffer: 64 << 20, timeout: 170_000 }).catch((e: { stdout?: string; stderr?: string; code?: number }) => {
     // exit 1: some cell is short (or there are findings); exit 2: an agent could not be reached
     // (a node's fault can cut the coordinator off from its pod agent): the matrix is on stdout all the same
-    if ((e.code === 1 || e.code === 2) && e.stdout) return { stdout: e.stdout };
+    if ((e.code === 1 || e.code === 2) && e.stdout) return { stdout: e.stdout, stderr: e.stderr ?? '' };
     throw new Error(`podpath mesh failed (${e.code}): ${e.stderr ?? ''}`);
   });
   const doc = JSON.parse(stdout) as { findings?: JudgedMatrix['findings'] };
-  return { ...MeshMatrix.parse(doc), findings: doc.findings ?? [] };
+  return { ...MeshMatrix.parse(doc), findings: doc.findings ?? [], stderr };
 }
 
 /** What every agent's own responder says it served at most at once. */
@@ -202,6 +202,60 @@ describe.skipIf(skip)('podpath mesh in a two-subnet lab', () => {
       await healFaults(LAB, 'forward-drop');
     }
   }, 240_000);
+
+  it("one node's MTU below the others' (n3's eth0 1400): the sweep to n3 stops at 1376 bytes from every peer, and n3 is named with the limit", async () => {
+    await injectFault(LAB, 'mtu-mismatch', { node: 'n1', peer: 'n3', options: { 'path-mtu': '1400', 'one-node': 'yes' } });
+    try {
+      const m = await mesh(['-k', String(K), '--count', '2', '--planes', 'host->host', '--no-tcp', '--no-icmp', '--sweep-max', '1500']);
+      expect(m.errors).toEqual([]);
+      for (const c of m.cells) {
+        const where = `${c.from}->${c.to}`;
+        expect(c.udp, where).toMatchObject({ sent: 2, received: 2 });
+        // n3 itself sends what its MTU allows (its own kernel fragments); what others send it above it is lost on the way in
+        if (c.to === 'n3') expect(c.sweep, where).toMatchObject({ largestPassing: 1376, smallestFailing: 1377 });
+        else expect(c.sweep, where).toMatchObject({ largestPassing: 1500 });
+      }
+      expect(m.findings[0]).toMatchObject({ ruleId: 'mesh-node', messageId: 'size' });
+      expect(m.findings[0]!.message).toMatch(/^n3 stops datagrams above 1376 bytes: the pairs it receives on fail on host->host \(3 cells\)/);
+    } finally {
+      await healFaults(LAB, 'mtu-mismatch');
+    }
+  });
+
+  it('forward-drop on n4 with --trace --trace-rules: the kernel names NETFILTER_DROP and n4\'s FORWARD policy, and every change is undone', async () => {
+    await injectFault(LAB, 'forward-drop', { node: 'n4' });
+    try {
+      // The coordinator on n4: its own pod is reached without crossing n4's FORWARD chain.
+      const m = await mesh(['-k', String(K), '--count', '3', '--planes', 'host->pod', '--no-sweep', '--no-tcp', '--no-icmp', '--trace', '--trace-rules'], 3);
+      expect(m.errors).toEqual([]);
+      expect(m.traces.filter((t) => t.error)).toEqual([]);
+      expect(m.traces.length).toBeGreaterThanOrEqual(4);
+      expect(m.findings[0]).toMatchObject({ ruleId: 'mesh-kernel-drop', messageId: 'verdict' });
+      expect(m.findings[0]!.message).toMatch(/^n4 drops the pod-plane probes: NETFILTER_DROP in table ip filter, chain FORWARD, policy drop \(at nft_do_chain; \d+ drops while 3 failing cells ran: /);
+      // every change the agents made was printed with its undo, and undone
+      const did = m.stderr.split('\n').filter((l) => / changed: /.test(l));
+      const undone = m.stderr.split('\n').filter((l) => / undone: /.test(l));
+      expect(did.length).toBeGreaterThan(0);
+      expect(undone.length).toBe(did.length);
+      expect(m.stderr).not.toMatch(/UNDO FAILED/);
+      for (const n of plan.nodes) {
+        const { stdout } = await pexec('ip', ['netns', 'exec', n.ns, 'nft', 'list', 'tables']);
+        expect(stdout, n.name).not.toMatch(/podpath_trace/);
+      }
+      const pids = new Set((await readState(LAB))!.agents!.map((a) => String(a.pid)));
+      const { readdirSync } = await import('node:fs');
+      const instances = ['/sys/kernel/tracing/instances', '/sys/kernel/debug/tracing/instances'].flatMap((d) => {
+        try {
+          return readdirSync(d);
+        } catch {
+          return [];
+        }
+      });
+      expect(instances.filter((i) => pids.has(i.replace(/^podpath-/, '')))).toEqual([]);
+    } finally {
+      await healFaults(LAB, 'forward-drop');
+    }
+  }, 60_000);
 
   it('lab agents down ends exactly the agents it started, and only once', async () => {
     const pids = (await readState(LAB))!.agents!.map((a) => a.pid);

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MeshMatrix, type MeshCell } from '../../src/evidence/mesh-matrix.js';
 
-export type MeshFixture = 'healthy' | 'size-cut' | 'rate-blackhole' | 'bad-udp-checksum-n2' | 'rp-filter-n2' | 'forward-drop-n4';
+export type MeshFixture = 'healthy' | 'size-cut' | 'rate-blackhole' | 'bad-udp-checksum-n2' | 'rp-filter-n2' | 'forward-drop-n4'
+  | 'forward-drop-n4-trace' | 'forward-drop-n4-trace-rules' | 'rp-filter-n2-across';
 
 export function loadMesh(name: MeshFixture): MeshMatrix {
   const path = fileURLToPath(new URL(`../fixtures/evidence/mesh/${name}.json`, import.meta.url));

@@ -108,6 +108,8 @@ describe('podpath mesh (CLI)', () => {
       [['--nodes', '127.0.0.1,127.0.0.2', '-k', '33'], /^podpath: E_USAGE: --k must be an integer 1\.\.32, not "33"$/],
       [['--nodes', '127.0.0.1,127.0.0.2', '--planes', 'host->moon'], /^podpath: E_USAGE: --planes takes host->host, host->pod, pod->host, pod->pod, not "host->moon"$/],
       [['--nodes', 'a=node1,b=127.0.0.2'], /^podpath: E_MESH_AGENTS: --nodes: nodes\.0\.host\.address: not an IP address: "node1"$/],
+      [['--nodes', '127.0.0.1,127.0.0.2', '--trace-rules'], /^podpath: E_USAGE: --trace-rules needs --trace$/],
+      [['--nodes', Array.from({ length: 101 }, (_, i) => `127.0.40.${i + 1}`).join(','), '--trace'], /^podpath: E_MESH_TRACE_NODES: --trace traces at most 100 nodes; this mesh has 101 /],
     ];
     for (const [args, want] of cases) {
       const r = await mesh(args);

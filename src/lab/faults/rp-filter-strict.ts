@@ -16,17 +16,28 @@ export const rpFilterStrict: FaultDef = {
   // doctor names the asymmetric route first (peer-pod-routes-missing), rp-filter-strict after it
   doctor: { on: 'node', rule: 'peer-pod-routes-missing' },
   options: {},
-  async inject({ node, peer }, tx) {
+  async inject({ plan, node, peer }, tx) {
     const dev = node.vtep.dev;
+    // Across the router (two subnets) the way back leaves by the node's gateway, and the router
+    // learns the peer's pod subnet (as a BGP-fed or host-gw-aware router would): the plain path works.
+    const across = plan.router !== undefined && node.subnet !== peer.subnet && node.gateway !== undefined;
+    const via = across ? node.gateway! : peer.eth0Ip;
+    if (across) {
+      await tx.do(
+        { ns: plan.router!.ns, argv: ['ip', 'route', 'replace', peer.podCidr, 'via', peer.eth0Ip] },
+        { ns: plan.router!.ns, argv: ['ip', 'route', 'del', peer.podCidr] },
+      );
+    }
     await tx.do(
-      { ns: node.ns, argv: ['ip', 'route', 'replace', peer.podCidr, 'via', peer.eth0Ip, 'dev', 'eth0'] },
+      { ns: node.ns, argv: ['ip', 'route', 'replace', peer.podCidr, 'via', via, 'dev', 'eth0'] },
       { ns: node.ns, argv: ['ip', 'route', 'replace', peer.podCidr, 'via', peer.vtep.ip, 'dev', dev, 'onlink'] },
     );
     await setSysctl(tx, node.ns, 'net.ipv4.conf.all.rp_filter', '1');
     // slash form: the device name contains a dot
     await setSysctl(tx, node.ns, `net/ipv4/conf/${dev}/rp_filter`, '1');
     return [
-      `${node.name}: route to ${peer.podCidr} now via ${peer.eth0Ip} dev eth0 (asymmetric: ${peer.name} still sends through ${dev})`,
+      ...(across ? [`router ${plan.router!.ns}: route to ${peer.podCidr} via ${peer.eth0Ip}`] : []),
+      `${node.name}: route to ${peer.podCidr} now via ${via} dev eth0 (asymmetric: ${peer.name} still sends through ${dev})`,
       `${node.name}: rp_filter = 1 on all and ${dev}: packets from ${peer.podCidr} arriving on ${dev} fail the reverse-path check (IPReversePathFilter rises)`,
     ];
   },
