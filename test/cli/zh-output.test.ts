@@ -4,7 +4,7 @@
 // names and values from the bundle, the facts file or the dumps), commands, paths, addresses, ids
 // and the rules' references (titles of the sources they cite). The same command in English must
 // show English phrases to the same detector: a detector that sees nothing proves nothing.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,8 +36,13 @@ const PROBE_RECORDINGS: ProbeScenario[] = ['bad-udp-checksum', 'firewall-vxlan-p
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ppr-zh-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function podpath(args: string[]): { stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [...podpathArgs(), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', LANG: 'C', LC_ALL: '' }, maxBuffer: 64 << 20 });
+/** Runs podpath without blocking the worker's event loop (a test that blocks it for a minute makes vitest's own RPC time out). */
+async function podpath(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [...podpathArgs(), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', LANG: 'C', LC_ALL: '' }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
+    });
+  });
   // Exit 1 (findings) and 3 (incomplete evidence) still print the report.
   if (r.status !== 0 && r.status !== 1 && r.status !== 3) throw new Error(`podpath ${args.join(' ')} exited ${String(r.status)}: ${r.stderr}`);
   return { stdout: r.stdout, stderr: r.stderr };
@@ -82,40 +87,41 @@ function cutTarball(): string {
 }
 
 describe('Chinese output of every command that prints text', { timeout: 300_000 }, () => {
-  it('doctor on the fixture bundles, in text and Markdown, and over both (the fleet summary)', () => {
+  it('doctor on the fixture bundles, in text and Markdown, and over both (the fleet summary)', async () => {
     for (const bundle of BUNDLES) {
-      const quoted = [...quotedFromFacts(JSON.parse(podpath(['collect', '--from', bundle]).stdout)), ...REFERENCES, path.join(ROOT, bundle)];
+      const quoted = [...quotedFromFacts(JSON.parse((await podpath(['collect', '--from', bundle])).stdout)), ...REFERENCES, path.join(ROOT, bundle)];
       for (const format of ['text', 'markdown']) {
-        expectChinese(podpath(['doctor', '--from', bundle, '-o', format, '--lang', 'zh']).stdout, podpath(['doctor', '--from', bundle, '-o', format, '--lang', 'en']).stdout, quoted, `doctor ${bundle} ${format}`);
+        expectChinese((await podpath(['doctor', '--from', bundle, '-o', format, '--lang', 'zh'])).stdout, (await podpath(['doctor', '--from', bundle, '-o', format, '--lang', 'en'])).stdout, quoted, `doctor ${bundle} ${format}`);
       }
     }
-    const quoted = [...BUNDLES.flatMap((b) => quotedFromFacts(JSON.parse(podpath(['collect', '--from', b]).stdout))), ...REFERENCES, ...BUNDLES];
-    const fleet = (lang: string) => podpath(['doctor', ...BUNDLES.flatMap((b) => ['--from', b]), '--lang', lang]).stdout;
-    expectChinese(fleet('zh'), fleet('en'), quoted, 'doctor over two bundles');
+    const collected = await Promise.all(BUNDLES.map(async (b) => quotedFromFacts(JSON.parse((await podpath(['collect', '--from', b])).stdout))));
+    const quoted = [...collected.flat(), ...REFERENCES, ...BUNDLES];
+    const fleet = async (lang: string) => (await podpath(['doctor', ...BUNDLES.flatMap((b) => ['--from', b]), '--lang', lang])).stdout;
+    expectChinese(await fleet('zh'), await fleet('en'), quoted, 'doctor over two bundles');
   });
 
-  it('doctor --facts on every facts fixture', () => {
+  it('doctor --facts on every facts fixture', async () => {
     for (const file of FACTS) {
       const quoted = [...quotedFromFacts(JSON.parse(readFileSync(path.join(ROOT, file), 'utf8'))), ...REFERENCES];
-      expectChinese(podpath(['doctor', '--facts', file, '--lang', 'zh']).stdout, podpath(['doctor', '--facts', file, '--lang', 'en']).stdout, quoted, `doctor --facts ${file}`);
+      expectChinese((await podpath(['doctor', '--facts', file, '--lang', 'zh'])).stdout, (await podpath(['doctor', '--facts', file, '--lang', 'en'])).stdout, quoted, `doctor --facts ${file}`);
     }
   });
 
-  it('doctor and collect on a bundle cut short: the notes on how it was read', () => {
+  it('doctor and collect on a bundle cut short: the notes on how it was read', async () => {
     const cut = cutTarball();
-    const zh = podpath(['doctor', '--from', cut, '--lang', 'zh']).stdout;
+    const zh = (await podpath(['doctor', '--from', cut, '--lang', 'zh'])).stdout;
     expect(zh).toMatch(/E_BUNDLE_TRUNCATED: .*被截断/);
-    const quoted = [...quotedFromFacts(JSON.parse(podpath(['collect', '--from', cut]).stdout)), ...REFERENCES, cut];
-    expectChinese(zh, podpath(['doctor', '--from', cut, '--lang', 'en']).stdout, quoted, 'doctor on a cut tarball');
-    const collect = (lang: string) => podpath(['collect', '--from', cut, '-o', path.join(tmp, `collected-${lang}`), '--lang', lang]).stderr;
-    const zhc = collect('zh');
+    const quoted = [...quotedFromFacts(JSON.parse((await podpath(['collect', '--from', cut])).stdout)), ...REFERENCES, cut];
+    expectChinese(zh, (await podpath(['doctor', '--from', cut, '--lang', 'en'])).stdout, quoted, 'doctor on a cut tarball');
+    const collect = async (lang: string) => (await podpath(['collect', '--from', cut, '-o', path.join(tmp, `collected-${lang}`), '--lang', lang])).stderr;
+    const zhc = await collect('zh');
     expect(zhc).toMatch(/已写入 .*缺少/);
-    expectChinese(zhc, collect('en'), [cut, path.join(tmp, 'collected-zh'), path.join(tmp, 'collected-en')], 'collect on a cut tarball');
+    expectChinese(zhc, await collect('en'), [cut, path.join(tmp, 'collected-zh'), path.join(tmp, 'collected-en')], 'collect on a cut tarball');
   });
 
-  it('rules, and explain of every rule (text and Markdown)', () => {
-    expectChinese(podpath(['rules', '--lang', 'zh']).stdout, podpath(['rules', '--lang', 'en']).stdout, [], 'rules');
-    expectChinese(podpath(['explain', 'vxlan-nat-checksum', '--lang', 'zh']).stdout, podpath(['explain', 'vxlan-nat-checksum', '--lang', 'en']).stdout, REFERENCES, 'explain (the command)');
+  it('rules, and explain of every rule (text and Markdown)', async () => {
+    expectChinese((await podpath(['rules', '--lang', 'zh'])).stdout, (await podpath(['rules', '--lang', 'en'])).stdout, [], 'rules');
+    expectChinese((await podpath(['explain', 'vxlan-nat-checksum', '--lang', 'zh'])).stdout, (await podpath(['explain', 'vxlan-nat-checksum', '--lang', 'en'])).stdout, REFERENCES, 'explain (the command)');
     // Every rule through the functions `podpath explain` calls (a process each would take minutes).
     for (const rule of allRules) {
       expectChinese(renderExplainText(rule, 'zh'), renderExplainText(rule, 'en'), rule.meta.references, `explain ${rule.meta.id}`);
@@ -123,7 +129,7 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
     }
   });
 
-  it('trace\'s text from a recorded DropTrace, with every note, the firewall verdicts and changes left in place', () => {
+  it('trace\'s text from a recorded DropTrace, with every note, the firewall verdicts and changes left in place', async () => {
     const recorded = DropTrace.parse(JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/tracefs/6.18-live/droptrace-loopback.json'), 'utf8')));
     const notes = Object.keys(TEXT_LABELS).filter((k) => k.startsWith('TRACE_')).map((code) => ({ code, params: { kernel: recorded.kernel.release, limit: 'E_TRACE_LINES', events: 12, undo: 'rmdir /sys/kernel/tracing/instances/podpath-1', error: 'EBUSY' } }));
     expect(notes.length).toBeGreaterThanOrEqual(7);
@@ -142,13 +148,13 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
     expectChinese(renderDropTraceText(trace, 'zh'), renderDropTraceText(trace, 'en'), quoted, 'trace');
   });
 
-  it('cluster facts from the kube fixtures', () => {
+  it('cluster facts from the kube fixtures', async () => {
     const dumps = 'test/fixtures/kube/api';
-    const quoted = stringsOf(JSON.parse(podpath(['cluster', 'facts', '--from', dumps, '-o', 'json']).stdout), new Set(['notes', 'problem', 'backendDataProblem']));
-    expectChinese(podpath(['cluster', 'facts', '--from', dumps, '--lang', 'zh']).stdout, podpath(['cluster', 'facts', '--from', dumps, '--lang', 'en']).stdout, quoted, 'cluster facts');
+    const quoted = stringsOf(JSON.parse((await podpath(['cluster', 'facts', '--from', dumps, '-o', 'json'])).stdout), new Set(['notes', 'problem', 'backendDataProblem']));
+    expectChinese((await podpath(['cluster', 'facts', '--from', dumps, '--lang', 'zh'])).stdout, (await podpath(['cluster', 'facts', '--from', dumps, '--lang', 'en'])).stdout, quoted, 'cluster facts');
   });
 
-  it('cluster install, uninstall and status: every step and reason, the agents\' table', () => {
+  it('cluster install, uninstall and status: every step and reason, the agents\' table', async () => {
     const steps: InstallStep[] = [
       { kind: 'Namespace', name: 'podpath', action: 'kept', why: { code: 'namespaceNotOurs' } },
       { kind: 'Secret', name: 'podpath-keys', namespace: 'podpath', action: 'kept', why: { code: 'secretKept' } },
@@ -170,7 +176,7 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
   });
 
   // Renderers other slices are moving; the lead enables these when they land.
-  it('probe\'s rendering of every recorded lab result (test/fixtures/evidence/probes), findings and skipped rules included', () => {
+  it('probe\'s rendering of every recorded lab result (test/fixtures/evidence/probes), findings and skipped rules included', async () => {
     for (const name of PROBE_RECORDINGS) {
       const report = probeReport(name);
       const { probes } = probeRunEvidence(report);
@@ -179,18 +185,18 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
       expectChinese(renderProbeText(judgeProbeReport(report, 'zh')), renderProbeText(judgeProbeReport(report, 'en')), quoted, `probe ${name}`);
     }
   });
-  it('diff A B (the node diff) on fixture bundles and facts, every difference with its evidence', () => {
+  it('diff A B (the node diff) on fixture bundles and facts, every difference with its evidence', async () => {
     // Each run is a process (a second or two): the bundles and the two facts pairs with the most differences.
     const pairs: [string, string][] = [[BUNDLES[0]!, BUNDLES[1]!], [FACTS[0]!, FACTS[1]!], [FACTS[0]!, FACTS[2]!]];
     for (const [a, b] of pairs) {
       // The values and evidence lines come from the two nodes: quoted as the JSON says them.
-      const json = JSON.parse(podpath(['diff', a, b, '--json']).stdout) as { differences: { note?: string }[] };
+      const json = JSON.parse((await podpath(['diff', a, b, '--json'])).stdout) as { differences: { note?: string }[] };
       const quoted = [...stringsOf(json.differences.map(({ note: _n, ...d }) => d)), a, b, path.join(ROOT, a), path.join(ROOT, b)];
-      const run = (lang: string) => podpath(['diff', a, b, '--all', '--evidence', '--lang', lang]).stdout;
-      expectChinese(run('zh'), run('en'), quoted, `diff ${a} ${b}`);
+      const run = async (lang: string) => (await podpath(['diff', a, b, '--all', '--evidence', '--lang', lang])).stdout;
+      expectChinese(await run('zh'), await run('en'), quoted, `diff ${a} ${b}`);
     }
   });
-  it('mesh: every cell line, the progress, the summary and the findings of every recorded lab matrix', () => {
+  it('mesh: every cell line, the progress, the summary and the findings of every recorded lab matrix', async () => {
     const dir = path.join(ROOT, 'test/fixtures/evidence/mesh');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
       const m = MeshMatrix.parse(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
@@ -214,7 +220,7 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
       expectChinese(text('zh'), text('en'), quoted, `mesh ${file}`);
     }
   });
-  it('cluster doctor on the lab\'s two nodes (a stale VTEP MAC)', () => {
+  it('cluster doctor on the lab\'s two nodes (a stale VTEP MAC)', async () => {
     const dir = path.join(tmp, 'cluster');
     const dump = path.join(dir, 'dump');
     const nodes = path.join(dir, 'nodes');
@@ -230,37 +236,37 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
     const args = ['cluster', 'doctor', '--from', dump, '--nodes-from', nodes];
     // Findings' evidence lines quote the nodes' and the cluster's facts.
     const evidence: string[] = [];
-    JSON.parse(podpath([...args, '-o', 'json']).stdout, (key, value: unknown) => {
+    JSON.parse((await podpath([...args, '-o', 'json'])).stdout, (key, value: unknown) => {
       if (key === 'evidence' && Array.isArray(value)) for (const e of value as { source?: unknown; text?: unknown }[]) for (const x of [e.source, e.text]) if (typeof x === 'string') evidence.push(...x.split('\n'));
       return value;
     });
-    const quoted = [...quotedFromFacts(a), ...quotedFromFacts(b), ...evidence, ...stringsOf(JSON.parse(podpath(['cluster', 'facts', '--from', dump, '-o', 'json']).stdout), new Set(['notes', 'problem', 'backendDataProblem'])), dump, nodes, ...REFERENCES];
+    const quoted = [...quotedFromFacts(a), ...quotedFromFacts(b), ...evidence, ...stringsOf(JSON.parse((await podpath(['cluster', 'facts', '--from', dump, '-o', 'json'])).stdout), new Set(['notes', 'problem', 'backendDataProblem'])), dump, nodes, ...REFERENCES];
     // Text only: Markdown is the same words through the same catalogue (test/kube/cluster-doctor.test.ts reads it in zh).
-    expectChinese(podpath([...args, '--lang', 'zh']).stdout, podpath([...args, '--lang', 'en']).stdout, quoted, 'cluster doctor');
+    expectChinese((await podpath([...args, '--lang', 'zh'])).stdout, (await podpath([...args, '--lang', 'en'])).stdout, quoted, 'cluster doctor');
   });
-  it('doctor -o json: the findings\' messages and the reasons of skipped rules', () => {
+  it('doctor -o json: the findings\' messages and the reasons of skipped rules', async () => {
     // A healthy node (every rule's pass or skip) and one with findings.
     for (const file of [FACTS[0]!, FACTS[4]!]) {
       const quoted = [...quotedFromFacts(JSON.parse(readFileSync(path.join(ROOT, file), 'utf8'))), ...REFERENCES];
       // podpath's words in the JSON (its keys and enum values are the contract, not text). `missing` is
       // the facts' own record (a code with data, and the English reason as recorded), not a message.
-      const said = (lang: string) => {
-        const doc = JSON.parse(podpath(['doctor', '--facts', file, '-o', 'json', '--lang', lang]).stdout) as unknown;
+      const said = async (lang: string) => {
+        const doc = JSON.parse((await podpath(['doctor', '--facts', file, '-o', 'json', '--lang', lang])).stdout) as unknown;
         return stringsOf(doc, new Set(['schemaVersion', 'ruleId', 'id', 'severity', 'status', 'evidenceKey', 'code', 'source', 'references', 'commands', 'undo', 'origin', 'generatedAt', 'collectedAt', 'missing'])).join('\n');
       };
-      expectChinese(said('zh'), said('en'), quoted, `doctor -o json ${file}`);
+      expectChinese(await said('zh'), await said('en'), quoted, `doctor -o json ${file}`);
     }
   });
-  it('pcap analyze on the fixture captures', () => {
+  it('pcap analyze on the fixture captures', async () => {
     for (const name of ['multi-linktype.pcapng', 'sll2-any.pcap', 'vxlan-nano.pcap', 'vxlan-veth-offload.pcap', 'vxlan.pcap']) {
       const file = `test/fixtures/pcap/${name}`;
-      expectChinese(podpath(['pcap', 'analyze', file, '--lang', 'zh']).stdout, podpath(['pcap', 'analyze', file, '--lang', 'en']).stdout, [file, ...REFERENCES], `pcap analyze ${name}`);
+      expectChinese((await podpath(['pcap', 'analyze', file, '--lang', 'zh'])).stdout, (await podpath(['pcap', 'analyze', file, '--lang', 'en'])).stdout, [file, ...REFERENCES], `pcap analyze ${name}`);
     }
   });
-  it('pcap diff on fixture captures (a capture against itself, and two that do not overlap: the warnings)', () => {
+  it('pcap diff on fixture captures (a capture against itself, and two that do not overlap: the warnings)', async () => {
     for (const [a, b] of [['vxlan.pcap', 'vxlan.pcap'], ['vxlan.pcap', 'vxlan-nano.pcap'], ['vxlan-veth-offload.pcap', 'vxlan-veth-offload.pcap']]) {
       const files = [`test/fixtures/pcap/${a}`, `test/fixtures/pcap/${b}`];
-      expectChinese(podpath(['pcap', 'diff', ...files, '--lang', 'zh']).stdout, podpath(['pcap', 'diff', ...files, '--lang', 'en']).stdout, [...files, ...REFERENCES], `pcap diff ${a} ${b}`);
+      expectChinese((await podpath(['pcap', 'diff', ...files, '--lang', 'zh'])).stdout, (await podpath(['pcap', 'diff', ...files, '--lang', 'en'])).stdout, [...files, ...REFERENCES], `pcap diff ${a} ${b}`);
     }
   });
 });

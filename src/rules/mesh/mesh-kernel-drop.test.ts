@@ -33,10 +33,10 @@ new RuleTester().run(rule, {
       evidence: { mesh: loadMesh('forward-drop-n4-trace-rules') },
       errors: [{
         messageId: 'verdict',
-        data: { node: 'n4', reason: 'NETFILTER_DROP', symbol: 'nft_do_chain', verdict: 'table ip filter, chain FORWARD, policy drop', failing: 12, planes: 'host->pod, pod->host, pod->pod' },
-        phrases: { what: 'podPlane' },
+        data: { node: 'n4', reason: 'NETFILTER_DROP', symbol: 'nft_do_chain', failing: 12, planes: 'host->pod, pod->host, pod->pod' },
+        phrases: { what: 'podPlane', verdict: 'verdictPolicy' },
         message: /^n4 drops the pod-plane probes: NETFILTER_DROP in table ip filter, chain FORWARD, policy drop \(at nft_do_chain; \d+ drops while 12 failing cells ran: /,
-        messageZh: /^n4 丢弃了Pod 平面探测报文/,
+        messageZh: /^n4 丢弃了Pod 平面探测报文:表 ip filter,链 FORWARD,默认策略 drop 中的 NETFILTER_DROP/,
         evidence: [/host->pod n1 -> n4 \(10\.244\.4\.2\): UDP 0\/3 back/, /n4: NETFILTER_DROP at nft_do_chain\+0x[0-9a-f]+\/0x[0-9a-f]+: \d+ in the rounds of the failing cells, came in on /, /^table ip filter, chain FORWARD, policy drop: drop \d+ traced packet/, /share one kernel/],
       }],
     },

@@ -5,7 +5,7 @@
 // chain FORWARD, policy drop". Cells both kernels let pass are the underlay's.
 import { defineRule, type MessageData } from '../../engine/types.js';
 import type { MeshCell, PlanePair } from '../../evidence/mesh-matrix.js';
-import { verdictText, type TracedDrop } from '../shared/drop-place.js';
+import { VERDICT_MESSAGES, verdictPhrase, verdictText, type TracedDrop } from '../shared/drop-place.js';
 import { cellNode, placeCell } from '../shared/mesh-drops.js';
 import { cellText, QUOTED_CELLS } from '../shared/mesh-quote.js';
 import { symptomOf } from '../shared/mesh-pattern.js';
@@ -26,6 +26,7 @@ export default defineRule({
     severity: 'error',
     needs: ['mesh'],
     messages: {
+      ...VERDICT_MESSAGES,
       verdict: {
         en: '{node} drops the {what}: {reason} in {verdict} (at {symbol}; {count} drops while {failing} failing cells ran: {pairs})',
         zh: '{node} 丢弃了{what}:{verdict} 中的 {reason}(位置 {symbol};{failing} 个失败单元格运行期间丢弃 {count} 次:{pairs})',
@@ -64,8 +65,8 @@ export default defineRule({
     },
     remediation: [
       {
-        description: { en: 'Look at the node and rule the kernel named', zh: '检查内核指出的节点和规则' },
-        commands: ['nft -a list ruleset  # on the node named', 'iptables -L -n -v --line-numbers  # on the node named'],
+        description: { en: 'On the node the kernel named, look at the rule it named', zh: '在内核指出的节点上,检查它指出的规则' },
+        commands: ['nft -a list ruleset', 'iptables -L -n -v --line-numbers'],
         undo: ['# nothing to undo: read-only'],
       },
     ],
@@ -121,7 +122,7 @@ export default defineRule({
       if (d.verdict) {
         const v = d.verdict;
         ctx.report({
-          messageId: 'verdict', detailId: 'nextNode', data: { ...data, verdict: verdictText(v) }, phrases: { what },
+          messageId: 'verdict', detailId: 'nextNode', data, phrases: { what, verdict: verdictPhrase(v) },
           evidence: [...evidence, traceLine, { source: `nft/iptables trace on ${g.node}`, text: `${verdictText(v)}: ${v.verdict} ${v.packets} traced packet(s)` }, ...shared],
         });
       } else {
