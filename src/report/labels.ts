@@ -37,6 +37,7 @@ export const LABELS = {
   wantedFor: { en: 'for', zh: '用于' },
   note: { en: 'Note', zh: '说明' },
   passed: { en: 'passed', zh: '通过' },
+  finding: { en: 'finding', zh: '个问题' },
   findings: { en: 'findings', zh: '个问题' },
   rules: { en: 'rules', zh: '条规则' },
   missing: { en: 'Evidence not collected', zh: '未能采集的证据' },
@@ -62,6 +63,11 @@ export type LabelKey = keyof typeof LABELS;
 
 export function label(key: LabelKey, lang: Lang, data?: MessageData): string {
   return t(LABELS[key], lang, data);
+}
+
+/** "1 finding", "2 findings" (the summary line's count and word). */
+export function findingsCount(n: number, lang: Lang): string {
+  return `${n} ${label(n === 1 ? 'finding' : 'findings', lang)}`;
 }
 
 export const SEVERITY_LABELS: Record<Severity, Localized> = {

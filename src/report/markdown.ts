@@ -1,6 +1,6 @@
 // Markdown report: for tickets and chat; same order as the terminal report.
 import { SEVERITY_ORDER } from '../engine/run-rules.js';
-import { label, severityLabel } from './labels.js';
+import { findingsCount, label, severityLabel } from './labels.js';
 import { isInconclusive, type DoctorReport } from './model.js';
 import { demoteHeadings, mdBlock, mdCode, mdText } from './safe-text.js';
 import { pushAll } from '../util/arrays.js';
@@ -49,7 +49,7 @@ export function renderMarkdown(r: DoctorReport): string {
     for (const x of skipped) out.push(`- ${mdCode(x.ruleId)}: ${mdText(x.reason ?? '', ALL)}`);
     out.push('');
   }
-  out.push(`${label('passed', lang)}: ${r.summary.passed}/${r.summary.rules} ${label('rules', lang)}; ${r.summary.findings} ${label('findings', lang)}`, '');
+  out.push(`${label('passed', lang)}: ${r.summary.passed}/${r.summary.rules} ${label('rules', lang)}; ${findingsCount(r.summary.findings, lang)}`, '');
   if (r.peer) out.push('', `## ${label('peer', lang)} ${mdText(r.peer.address)}`, '', r.peer.report ? demoteHeadings(renderMarkdown(r.peer.report), 2) : `> ${mdText(r.peer.error ?? '?')}`);
   return out.join('\n');
 }

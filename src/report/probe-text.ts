@@ -8,7 +8,7 @@ import type { DirectionReport, PeerProbeReport } from '../evidence/probe-run.js'
 import { pushAll } from '../util/arrays.js';
 import { formatRate } from '../util/units.js';
 import { t } from '../util/i18n.js';
-import { label, severityLabel } from './labels.js';
+import { findingsCount, label, severityLabel } from './labels.js';
 import { show } from './safe-text.js';
 import { paintSeverity, renderFinding } from './text.js';
 
@@ -141,7 +141,7 @@ export function renderProbeText(run: ProbeView, opts: { color?: boolean } = {}):
     for (const x of skipped) out.push(c.dim(`  - ${show(x.ruleId)}: ${show(x.reason ?? '', Number.MAX_SAFE_INTEGER)}`));
   }
   const passed = outcome.results.filter((x) => x.status === 'pass').length;
-  out.push(`${label('passed', lang)}: ${passed}/${outcome.results.length} ${label('rules', lang)}; ${outcome.findings.length} ${label('findings', lang)}`);
+  out.push(`${label('passed', lang)}: ${passed}/${outcome.results.length} ${label('rules', lang)}; ${findingsCount(outcome.findings.length, lang)}`);
   for (const e of r.errors) out.push('', c.red(`${say('error', lang)}: ${show(e)}`));
   return out.join('\n') + '\n';
 }

@@ -4,7 +4,7 @@
 import pc from 'picocolors';
 import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import type { Finding, Lang, Severity } from '../engine/types.js';
-import { label, severityLabel } from './labels.js';
+import { findingsCount, label, severityLabel } from './labels.js';
 import { isInconclusive, type DoctorReport } from './model.js';
 import { show } from './safe-text.js';
 import { noteText } from '../evidence/read-notes.js';
@@ -79,7 +79,7 @@ export function renderText(r: DoctorReport, opts: { color?: boolean } = {}): str
     lines.push(c.dim(`${label('skipped', lang)} (${skipped.length}):`));
     for (const x of skipped) lines.push(c.dim(`  - ${show(x.ruleId)}: ${show(x.reason ?? '', Number.MAX_SAFE_INTEGER)}`));
   }
-  lines.push(`${label('passed', lang)}: ${r.summary.passed}/${r.summary.rules} ${label('rules', lang)}; ${r.summary.findings} ${label('findings', lang)}`);
+  lines.push(`${label('passed', lang)}: ${r.summary.passed}/${r.summary.rules} ${label('rules', lang)}; ${findingsCount(r.summary.findings, lang)}`);
   if (r.peer) {
     lines.push('', c.bold(`${label('peer', lang)} ${show(r.peer.address)}`));
     lines.push(r.peer.report ? renderText(r.peer.report, opts).trimEnd() : c.yellow(show(r.peer.error ?? '?')));

@@ -5,10 +5,19 @@
 // chain FORWARD, policy drop". Cells both kernels let pass are the underlay's.
 import { defineRule, type MessageData } from '../../engine/types.js';
 import type { MeshCell, PlanePair } from '../../evidence/mesh-matrix.js';
-import { VERDICT_MESSAGES, verdictPhrase, verdictText, type TracedDrop } from '../shared/drop-place.js';
+import { verdictPhrase, verdictText, type TracedDrop, type VerdictPhraseId } from '../shared/drop-place.js';
 import { cellNode, placeCell } from '../shared/mesh-drops.js';
 import { cellText, QUOTED_CELLS } from '../shared/mesh-quote.js';
 import { symptomOf } from '../shared/mesh-pattern.js';
+
+/** The words of verdictPhrase, in both languages (the same English as verdictText). */
+const VERDICT_MESSAGES: Record<VerdictPhraseId, { en: string; zh: string }> = {
+  verdictPolicy: { en: 'table {table}, chain {chain}, policy {verdict}', zh: '表 {table},链 {chain},默认策略 {verdict}' },
+  verdictReturn: { en: 'table {table}, chain {chain}, fell out of the chain ({verdict})', zh: '表 {table},链 {chain},未匹配任何规则而离开该链({verdict})' },
+  verdictHandle: { en: 'table {table}, chain {chain}, rule handle {n} ({rule})', zh: '表 {table},链 {chain},规则句柄 {n}({rule})' },
+  verdictRulenum: { en: 'table {table}, chain {chain}, rule {n} ({rule})', zh: '表 {table},链 {chain},第 {n} 条规则({rule})' },
+  verdictRule: { en: 'table {table}, chain {chain}, a rule ({rule})', zh: '表 {table},链 {chain},一条规则({rule})' },
+};
 
 interface Group { drop?: TracedDrop; node?: string; cells: MeshCell[]; planes: Set<PlanePair>; count: Map<string, number>; lost: number }
 

@@ -233,11 +233,14 @@ export function placeByTrace(evidence: Evidence, p: ProbeEvidence): DropPlacemen
 }
 
 /** How a verdict is said: `table filter, chain FORWARD, policy drop` or `... rule handle 4 (udp dport 8472 drop)`. */
+/** The message ids a rule that says verdicts defines (mesh-kernel-drop's VERDICT_MESSAGES). */
+export type VerdictPhraseId = 'verdictPolicy' | 'verdictReturn' | 'verdictHandle' | 'verdictRulenum' | 'verdictRule';
+
 /**
- * The verdict as a phrase of the rule's own catalogue (VERDICT_MESSAGES spread into its messages),
- * so the words around nft's names are said in the report's language.
+ * The verdict as a phrase of the rule's own catalogue, so the words around nft's names are said in
+ * the report's language.
  */
-export function verdictPhrase(v: RuleVerdict): { id: keyof typeof VERDICT_MESSAGES; data: Record<string, string | number> } {
+export function verdictPhrase(v: RuleVerdict): { id: VerdictPhraseId; data: Record<string, string | number> } {
   const base = { table: v.family ? `${v.family} ${v.table}` : v.table, chain: v.chain, verdict: v.verdict };
   if (v.kind === 'policy') return { id: 'verdictPolicy', data: base };
   if (v.kind === 'return') return { id: 'verdictReturn', data: base };
@@ -246,14 +249,6 @@ export function verdictPhrase(v: RuleVerdict): { id: keyof typeof VERDICT_MESSAG
   return { id: 'verdictRule', data: { ...base, rule: v.rule ?? v.verdict } };
 }
 
-/** The words of verdictPhrase, in both languages (the same English as verdictText). */
-export const VERDICT_MESSAGES = {
-  verdictPolicy: { en: 'table {table}, chain {chain}, policy {verdict}', zh: '表 {table},链 {chain},默认策略 {verdict}' },
-  verdictReturn: { en: 'table {table}, chain {chain}, fell out of the chain ({verdict})', zh: '表 {table},链 {chain},未匹配任何规则而离开该链({verdict})' },
-  verdictHandle: { en: 'table {table}, chain {chain}, rule handle {n} ({rule})', zh: '表 {table},链 {chain},规则句柄 {n}({rule})' },
-  verdictRulenum: { en: 'table {table}, chain {chain}, rule {n} ({rule})', zh: '表 {table},链 {chain},第 {n} 条规则({rule})' },
-  verdictRule: { en: 'table {table}, chain {chain}, a rule ({rule})', zh: '表 {table},链 {chain},一条规则({rule})' },
-} as const;
 
 export function verdictText(v: RuleVerdict): string {
   const table = v.family ? `${v.family} ${v.table}` : v.table;
