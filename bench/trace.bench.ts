@@ -26,6 +26,18 @@ function echoRate(ns: string, host: string): number {
   return Number(out.trim());
 }
 
+/** The rate-ramp's paced sender flat out (asked for 10 Gbit/s of 1400-byte probes): datagrams it sent per second. */
+function rampSendRate(ns: string, host: string): number {
+  const out = execFileSync('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', '-e', `
+    import { ProbeClient } from './src/probe/client.ts';
+    import { sendPaced } from './src/probe/rate-ramp.ts';
+    const c = await ProbeClient.open(Buffer.from('${KEY}'), '${host}', ${PORT});
+    const r = await sendPaced(c, 10e9, 1400, ${SECONDS * 1000});
+    c.close();
+    console.log(r.sent / (r.elapsedMs / 1000));`], { encoding: 'utf8' });
+  return Number(out.trim());
+}
+
 async function startTracer(args: string[]): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'trace', '--for', '600s', '--baseline', '0', ...args, '-o', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
@@ -57,16 +69,20 @@ async function main(): Promise<void> {
   try {
     await new Promise<void>((resolve) => responder.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); }));
     const results: Record<string, number[]> = { off: [], kfree_skb: [], 'kfree_skb + devices': [] };
+    const ramp: Record<string, number[]> = { off: [], kfree_skb: [], 'kfree_skb + devices': [] };
     for (let round = 0; round < ROUNDS; round++) {
       results.off!.push(echoRate(pair.a, pair.addrB));
+      ramp.off!.push(rampSendRate(pair.a, pair.addrB));
       for (const [name, args] of [['kfree_skb', []], ['kfree_skb + devices', ['--devices']]] as const) {
         const tracer = await startTracer([...args]);
         const rate = echoRate(pair.a, pair.addrB);
+        const sent = rampSendRate(pair.a, pair.addrB);
         const drops = await stopTracer(tracer);
         results[name]!.push(rate);
-        console.log(`round ${round + 1} ${name}: ${Math.round(rate)} echoes/s (${drops} drops traced meanwhile, host-wide)`);
+        ramp[name]!.push(sent);
+        console.log(`round ${round + 1} ${name}: ${Math.round(rate)} echoes/s, ramp sender ${Math.round(sent)} datagrams/s (${drops} drops traced meanwhile, host-wide)`);
       }
-      console.log(`round ${round + 1} off: ${Math.round(results.off!.at(-1)!)} echoes/s`);
+      console.log(`round ${round + 1} off: ${Math.round(results.off!.at(-1)!)} echoes/s, ramp sender ${Math.round(ramp.off!.at(-1)!)} datagrams/s`);
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const off = mean(results.off!);
@@ -75,6 +91,13 @@ async function main(): Promise<void> {
     for (const name of ['kfree_skb', 'kfree_skb + devices']) {
       const on = mean(results[name]!);
       console.log(`  tracer on (${name}):${' '.repeat(20 - name.length)}${Math.round(on)} echoes/s, ratio on/off ${(on / off).toFixed(3)}`);
+    }
+    const rampOff = mean(ramp.off!);
+    console.log(`Rate-ramp sender flat out (1400-byte probes, asked for 10 Gbit/s), ${SECONDS} s x ${ROUNDS} rounds each:`);
+    console.log(`  tracer off:                     ${Math.round(rampOff)} datagrams/s`);
+    for (const name of ['kfree_skb', 'kfree_skb + devices']) {
+      const on = mean(ramp[name]!);
+      console.log(`  tracer on (${name}):${' '.repeat(20 - name.length)}${Math.round(on)} datagrams/s, ratio on/off ${(on / rampOff).toFixed(3)}`);
     }
   } finally {
     responder.kill('SIGTERM');
