@@ -12,7 +12,8 @@ export function makePair(prefix: string): NsPair {
   const b = `${prefix}-b`;
   const cleanup = () => {
     for (const ns of [a, b]) {
-      try { sh(['ip', 'netns', 'del', ns]); } catch { /* already gone */ }
+      // Quietly: it runs before the pair is made (leftovers of a killed run) and again at exit.
+      try { execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' }); } catch { /* already gone */ }
     }
   };
   cleanup();
