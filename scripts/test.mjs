@@ -21,12 +21,27 @@ const started = Date.now();
 const results = await Promise.all(chosen.map((job) => new Promise((resolve) => {
   const t = Date.now();
   const child = spawn(job.argv[0], job.argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = [];
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${job.name}] ${line}\n`));
+    createInterface({ input: stream }).on('line', (line) => {
+      lines.push(line);
+      process.stdout.write(`[${job.name}] ${line}\n`);
+    });
   }
-  child.on('error', (e) => resolve({ job, code: 127, seconds: 0, error: e.message }));
-  child.on('close', (code, signal) => resolve({ job, code: code ?? (signal ? 128 : 1), seconds: Math.round((Date.now() - t) / 1000) }));
+  child.on('error', (e) => resolve({ job, lines, code: 127, seconds: 0, error: e.message }));
+  child.on('close', (code, signal) => resolve({ job, lines, code: code ?? (signal ? 128 : 1), seconds: Math.round((Date.now() - t) / 1000) }));
 })));
+
+// A failed job's own failure report is printed again at the very end: the jobs' lines interleave, and
+// a CI log is often read from its tail only.
+const DIGEST_LINES = 150;
+const plain = (line) => line.replace(/\x1b\[[0-9;]*m/g, '');
+for (const r of results.filter((x) => x.code !== 0)) {
+  const text = r.lines.map(plain);
+  const start = text.findIndex((l) => /⎯{3,} (Failed Tests|Failed Suites|Unhandled (Errors|Rejection))/.test(l));
+  const shown = start >= 0 ? text.slice(start, start + DIGEST_LINES) : text.slice(-60);
+  process.stdout.write(`\n==== ${r.job.name} failed; its report ${start >= 0 ? '' : '(last lines) '}====\n${shown.join('\n')}\n`);
+}
 
 process.stdout.write('\n');
 for (const r of results) process.stdout.write(`${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.job.name.padEnd(9)} ${r.seconds} s${r.code === 0 ? '' : ` (exit ${r.code}${r.error ? `: ${r.error}` : ''})`}\n`);
