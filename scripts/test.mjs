@@ -35,7 +35,8 @@ const results = await Promise.all(chosen.map((job) => new Promise((resolve) => {
 // A failed job's own failure report is printed again at the very end: the jobs' lines interleave, and
 // a CI log is often read from its tail only.
 const DIGEST_LINES = 150;
-const plain = (line) => line.replace(/\x1b\[[0-9;]*m/g, '');
+const ESC = String.fromCharCode(27); // the colour codes vitest writes
+const plain = (line) => line.split(ESC).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, ''))).join('');
 for (const r of results.filter((x) => x.code !== 0)) {
   const text = r.lines.map(plain);
   const start = text.findIndex((l) => /⎯{3,} (Failed Tests|Failed Suites|Unhandled (Errors|Rejection))/.test(l));

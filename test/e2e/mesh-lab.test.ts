@@ -257,6 +257,21 @@ describe.skipIf(skip)('podpath mesh in a two-subnet lab', () => {
     }
   }, 60_000);
 
+  it("one-way rp_filter on n2 (its way back to n3's pods by the router, strict rp_filter): n3 -> n2 named as one direction only, the receiver's rp_filter placed", async () => {
+    await injectFault(LAB, 'rp-filter-strict', { node: 'n2', peer: 'n3' });
+    try {
+      const m = await mesh(['-k', String(K), '--count', '3', '--planes', 'host->host,host->pod', '--no-sweep', '--no-tcp', '--no-icmp']);
+      const failing = m.cells.filter((c) => c.udp && c.udp.received < c.udp.sent).map((c) => `${c.plane} ${c.from}->${c.to}`);
+      expect(failing).toContain('host->pod n3->n2');
+      expect(failing).not.toContain('host->pod n2->n3');
+      expect(failing.filter((c) => c.startsWith('host->host'))).toEqual([]);
+      expect(m.findings[0]).toMatchObject({ ruleId: 'mesh-one-direction', messageId: 'reach' });
+      expect(m.findings[0]!.message).toMatch(/^One direction only on host->pod: n3 -> n2 /);
+    } finally {
+      await healFaults(LAB, 'rp-filter-strict');
+    }
+  }, 120_000);
+
   it('lab agents down ends exactly the agents it started, and only once', async () => {
     const pids = (await readState(LAB))!.agents!.map((a) => a.pid);
     expect(pids).toHaveLength(8);
