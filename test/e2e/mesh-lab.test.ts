@@ -267,6 +267,7 @@ describe.skipIf(skip)('podpath mesh in a two-subnet lab', () => {
       expect(failing.filter((c) => c.startsWith('host->host'))).toEqual([]);
       expect(m.findings[0]).toMatchObject({ ruleId: 'mesh-one-direction', messageId: 'reach' });
       expect(m.findings[0]!.message).toMatch(/^One direction only on host->pod: n3 -> n2 /);
+      expect(JSON.stringify(m.findings[0])).toMatch(/loss placed at receiver-rp-filter: n2: \/proc\/net\/netstat IPReversePathFilter \+\d/);
     } finally {
       await healFaults(LAB, 'rp-filter-strict');
     }
