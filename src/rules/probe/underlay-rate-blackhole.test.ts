@@ -22,7 +22,14 @@ new RuleTester().run(rule, {
       facts: {
         probes: blackholed.probes!.map((p) => (p.ramp ? { ...p, ramp: { ...p.ramp, blackhole: false, recoveredAfterMs: undefined } } : p)),
       },
-      errors: [{ messageId: 'rateLimit' }],
+      errors: [{ messageId: 'rateLimit', message: /\(clean at [\d.]+ [kM]bit\/s\)/ }],
+    },
+    {
+      name: 'loss from the first step on (no clean step): says so, not "clean at 0 bit/s" (seed 003 pasted with a ramp that started too high)',
+      facts: {
+        probes: blackholed.probes!.map((p) => (p.ramp ? { ...p, ramp: { ...p.ramp, blackhole: false, recoveredAfterMs: undefined, lastCleanBps: undefined } } : p)),
+      },
+      errors: [{ messageId: 'rateLimit', message: /is lost above [\d.]+ [kM]bit\/s \(no lower rate measured clean\): something/ }],
     },
   ],
   skipped: [{ name: 'probes without a ramp (no --max-rate)', facts: probeFacts('bad-udp-checksum'), reason: 'no rate ramp' }],

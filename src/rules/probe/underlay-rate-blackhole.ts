@@ -1,6 +1,6 @@
 // Seed 003: above ~22 Mbit/s of UDP a device cut the sending host off entirely for a while. The
 // rate ramp finds where loss starts and whether everything then stops.
-import { defineRule } from '../../engine/types.js';
+import { defineRule, type Phrase } from '../../engine/types.js';
 import { iperfRate } from '../../util/units.js';
 import { probeLine, probesOf, rate } from '../shared/probe-shared.js';
 
@@ -13,17 +13,24 @@ export default defineRule({
     needs: ['probes'],
     messages: {
       blackhole: {
-        en: 'Once {from} sent UDP to {to} faster than {onset} (clean at {clean}), everything from it was dropped, ping included; it came back after {recovery}: a policer or storm control in the underlay blackholes the host',
-        zh: '{from} 向 {to} 发送 UDP 超过 {onset}(在 {clean} 时无丢包)后,它的所有流量(包括 ping)都被丢弃;{recovery} 后恢复:底层网络中的限速或风暴抑制把该主机黑洞了',
+        en: 'Once {from} sent UDP to {to} faster than {onset} ({clean}), everything from it was dropped, ping included; {recovery}: a policer or storm control in the underlay blackholes the host',
+        zh: '{from} 向 {to} 发送 UDP 超过 {onset}({clean})后,它的所有流量(包括 ping)都被丢弃;{recovery}:底层网络中的限速或风暴抑制把该主机黑洞了',
       },
       blackholeEstimated: {
-        en: 'UDP from {from} to {to} above about {limit} (burst about {burst}) cuts {from} off entirely, ping included, for {recovery}: a policer or storm control in the underlay blackholes the host (the ramp first tripped it at {onset})',
-        zh: '{from} 到 {to} 的 UDP 超过约 {limit}(突发约 {burst})后,{from} 被完全隔断(包括 ping),持续 {recovery}:底层网络中的限速或风暴抑制把该主机黑洞了(逐级加速时在 {onset} 首次触发)',
+        en: 'UDP from {from} to {to} above about {limit} (burst about {burst}) cuts {from} off entirely, ping included ({recovery}): a policer or storm control in the underlay blackholes the host (the ramp first tripped it at {onset})',
+        zh: '{from} 到 {to} 的 UDP 超过约 {limit}(突发约 {burst})后,{from} 被完全隔断(包括 ping)({recovery}):底层网络中的限速或风暴抑制把该主机黑洞了(逐级加速时在 {onset} 首次触发)',
       },
       rateLimit: {
-        en: 'UDP from {from} to {to} is lost above {onset} (clean at {clean}): something in the path limits UDP to about that rate',
-        zh: '{from} 到 {to} 的 UDP 超过 {onset} 时出现丢包(在 {clean} 时无丢包):路径上有设备把 UDP 限制在该速率附近',
+        en: 'UDP from {from} to {to} is lost above {onset} ({clean}): something in the path limits UDP to about that rate',
+        zh: '{from} 到 {to} 的 UDP 超过 {onset} 时出现丢包({clean}):路径上有设备把 UDP 限制在该速率附近',
       },
+      // {clean}: the last step without loss, or that there was none (loss from the ramp's first step)
+      cleanAt: { en: 'clean at {rate}', zh: '在 {rate} 时无丢包' },
+      noCleanStep: { en: 'no lower rate measured clean', zh: '没有测得无丢包的更低速率' },
+      // {recovery}: how the path came back, if it was watched
+      recoveredAfter: { en: 'it came back after {seconds} s', zh: '{seconds} 秒后恢复' },
+      notRecovered: { en: 'it had not come back after {seconds} s', zh: '{seconds} 秒后仍未恢复' },
+      notWatched: { en: 'whether and when it came back was not watched', zh: '未观察是否及何时恢复' },
     },
     reasons: {
       noRateRamp: { en: 'no rate ramp among the probes (run with --max-rate)', zh: '探测结果中没有速率爬升(加 --max-rate 运行)' },
@@ -35,7 +42,7 @@ export default defineRule({
     remediation: [
       {
         description: { en: 'Give the network team the rate and the duration: the device between the nodes must not police UDP 8472/4789 between cluster nodes (storm control, UDP flood protection)', zh: '把速率和持续时间交给网络团队:节点之间的设备不得对集群节点之间的 UDP 8472/4789 限速(风暴抑制、UDP 洪泛防护)' },
-        commands: ['iperf3 -u -c {to} -b {cleanRate} -t 10  # passes', 'iperf3 -u -c {to} -b {onsetRate} -t 10  # loses, then the host is cut off'],
+        commands: ['iperf3 -u -c {to} -b {cleanRate} -t 10  # below the limit: passes', 'iperf3 -u -c {to} -b {onsetRate} -t 10  # loses, then the host is cut off'],
         undo: ['# nothing to undo: read-only checks (the second one reproduces the outage: warn the owners first)'],
       },
     ],
@@ -47,21 +54,25 @@ export default defineRule({
     for (const p of ramps) {
       const r = p.ramp!;
       if (r.lossOnsetBps === undefined) continue;
-      const data = { from: p.from, to: p.to, onset: rate(r.lossOnsetBps), clean: rate(r.lastCleanBps ?? 0) };
+      const data = { from: p.from, to: p.to, onset: rate(r.lossOnsetBps) };
+      const clean: Phrase = r.lastCleanBps ? { id: 'cleanAt', data: { rate: rate(r.lastCleanBps) } } : { id: 'noCleanStep' };
       // iperf3 reads `-b` in its own units (14.2M); `-b 0` would mean unlimited, so without a clean
-      // step the "passes" command is left out (the filler prints a note in its place).
-      const commandData = { onsetRate: iperfRate(r.lossOnsetBps), ...(r.lastCleanBps ? { cleanRate: iperfRate(r.lastCleanBps) } : {}) };
-      const evidence = [probeLine(p, `rate ramp ${p.from} -> ${p.to}: lastCleanBps ${rate(r.lastCleanBps ?? 0)}, lossOnsetBps ${rate(r.lossOnsetBps)}${r.blackhole ? `, blackhole${r.recoveredAfterMs !== undefined ? `, recoveredAfterMs ${r.recoveredAfterMs}` : `, watchedMs ${r.watchedMs ?? 0} (not recovered)`}` : ''}`)];
+      // step (one lossy iperf3 run in a transcript) the command below the limit tries half the rate.
+      const commandData = { onsetRate: iperfRate(r.lossOnsetBps), cleanRate: iperfRate(r.lastCleanBps || Math.floor(r.lossOnsetBps / 2)) };
+      const watched = r.blackhole ? (r.recoveredAfterMs !== undefined ? `, recoveredAfterMs ${r.recoveredAfterMs}` : `, watchedMs ${r.watchedMs ?? 0} (not recovered)`) : '';
+      const evidence = [probeLine(p, `rate ramp ${p.from} -> ${p.to}: ${r.lastCleanBps ? `lastCleanBps ${rate(r.lastCleanBps)}, ` : ''}lossOnsetBps ${rate(r.lossOnsetBps)}${r.blackhole ? `, blackhole${watched}` : ''}`)];
       if (r.blackhole) {
-        const recovery = r.recoveredAfterMs !== undefined ? `${(r.recoveredAfterMs / 1000).toFixed(1)} s` : `more than ${((r.watchedMs ?? 0) / 1000).toFixed(0)} s (not yet)`;
+        const recovery: Phrase = r.recoveredAfterMs !== undefined
+          ? { id: 'recoveredAfter', data: { seconds: (r.recoveredAfterMs / 1000).toFixed(1) } }
+          : r.watchedMs ? { id: 'notRecovered', data: { seconds: (r.watchedMs / 1000).toFixed(0) } } : { id: 'notWatched' };
         if (r.estimatedLimitBps !== undefined) {
           evidence.push(probeLine(p, `estimatedLimitBps ≈ ${rate(r.estimatedLimitBps)}, estimatedBurstBytes ≈ ${Math.round((r.estimatedBurstBytes ?? 0) / 1000)} kB`));
-          ctx.report({ messageId: 'blackholeEstimated', data: { ...data, recovery, limit: rate(r.estimatedLimitBps), burst: `${Math.round((r.estimatedBurstBytes ?? 0) / 1000)} kB` }, commandData, evidence });
+          ctx.report({ messageId: 'blackholeEstimated', data: { ...data, limit: rate(r.estimatedLimitBps), burst: `${Math.round((r.estimatedBurstBytes ?? 0) / 1000)} kB` }, phrases: { recovery }, commandData, evidence });
         } else {
-          ctx.report({ messageId: 'blackhole', data: { ...data, recovery }, commandData, evidence });
+          ctx.report({ messageId: 'blackhole', data, phrases: { clean, recovery }, commandData, evidence });
         }
       } else {
-        ctx.report({ messageId: 'rateLimit', severity: 'warning', data, commandData, evidence });
+        ctx.report({ messageId: 'rateLimit', severity: 'warning', data, phrases: { clean }, commandData, evidence });
       }
     }
   },
