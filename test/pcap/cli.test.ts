@@ -1,7 +1,7 @@
 // The `podpath pcap` commands run as a user runs them: a child process, real files and pipes,
 // exit codes, the one-line error on a cut capture, and `-` for standard input.
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +16,22 @@ import { podpathArgs } from '../helpers/podpath.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (name: string) => join(root, 'test/fixtures/pcap-analyze', name);
 
-function podpath(args: string[], input?: Buffer) {
+// Asynchronous on purpose: a test that runs podpath a dozen times with spawnSync blocks the worker's
+// event loop for as long, and under CI's load vitest's own RPC to the worker times out.
+function podpath(args: string[], input?: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {
   // A fixed locale: the language follows LANG when --lang is not given.
   const env = { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANG: 'C' };
-  const r = spawnSync(process.execPath, [...podpathArgs(), ...args], { cwd: root, input, env, encoding: 'buffer', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...podpathArgs(), ...args], { cwd: root, env, timeout: 60_000 });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    child.stdin.on('error', () => {}); // podpath may exit before reading all of it
+    child.stdin.end(input);
+  });
 }
 
 describe('podpath pcap (child process)', () => {
@@ -54,16 +65,16 @@ describe('podpath pcap (child process)', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('exits 0 with no findings and prints no colour codes when not on a terminal', () => {
-    const r = podpath(['pcap', 'analyze', clean]);
+  it('exits 0 with no findings and prints no colour codes when not on a terminal', async () => {
+    const r = await podpath(['pcap', 'analyze', clean]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('No findings.');
     expect(r.stdout.includes('\u001b[')).toBe(false);
   });
 
-  it('exits 1 with findings, findings first, and names the 0xffff VXLAN sum (pcapng)', () => {
-    const r = podpath(['pcap', 'analyze', ffff]);
+  it('exits 1 with findings, findings first, and names the 0xffff VXLAN sum (pcapng)', async () => {
+    const r = await podpath(['pcap', 'analyze', ffff]);
     expect(r.code).toBe(1);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^ERROR 2 outer VXLAN UDP checksums are 0xffff and wrong \(from 10\.10\.72\.11\)/);
@@ -71,8 +82,8 @@ describe('podpath pcap (child process)', () => {
     expect(lines[2]).toBe('       filter: frame.number in {1..2}');
   });
 
-  it('prints partial results, one error line with the byte offset, and exits 2 on a cut capture', () => {
-    const r = podpath(['pcap', 'analyze', cut]);
+  it('prints partial results, one error line with the byte offset, and exits 2 on a cut capture', async () => {
+    const r = await podpath(['pcap', 'analyze', cut]);
     expect(r.code).toBe(2);
     const err = r.stderr.trim().split('\n');
     expect(err).toHaveLength(1);
@@ -82,8 +93,8 @@ describe('podpath pcap (child process)', () => {
     expect(r.stdout).toMatch(/cut\.pcap: pcap, 15 frames/);
   });
 
-  it('reads standard input with -, and --json validates against the documented schema', () => {
-    const r = podpath(['pcap', 'analyze', '--json', '-'], readFileSync(fixture('syn-backoff-63s-server.pcap')));
+  it('reads standard input with -, and --json validates against the documented schema', async () => {
+    const r = await podpath(['pcap', 'analyze', '--json', '-'], readFileSync(fixture('syn-backoff-63s-server.pcap')));
     expect(r.code).toBe(1);
     const doc = analyzeJsonSchema.parse(JSON.parse(r.stdout));
     expect(doc.schemaVersion).toBe(2);
@@ -104,7 +115,7 @@ describe('podpath pcap (child process)', () => {
     expect(r.stdout).toContain('<stdin>: pcap, 16 frames');
   });
 
-  it('ends quietly with its own exit code when the reader closes the pipe early (| head)', () => {
+  it('ends quietly with its own exit code when the reader closes the pipe early (| head)', async () => {
     // 20,000 generated packets: the document is far larger than a pipe's buffer, so the write
     // meets the closed pipe.
     const big = join(dir, 'big.pcap');
@@ -114,15 +125,15 @@ describe('podpath pcap (child process)', () => {
     expect(r.stderr).toBe('podpath exit 1\n'); // findings, as without the pipe; no stack trace
   });
 
-  it('--json keeps the read error in the document', () => {
-    const r = podpath(['pcap', 'analyze', '--json', cut]);
+  it('--json keeps the read error in the document', async () => {
+    const r = await podpath(['pcap', 'analyze', '--json', cut]);
     expect(r.code).toBe(2);
     const doc = analyzeJsonSchema.parse(JSON.parse(r.stdout));
     expect(doc.files[0]!.read.error).toMatchObject({ code: 'E_PCAP_TRUNCATED' });
   });
 
-  it('diff of two captures of the same packets finds nothing lost and exits 0', () => {
-    const r = podpath(['pcap', 'diff', '--json', fixture('syn-backoff-63s-client.pcap'), fixture('syn-backoff-63s-server.pcap')]);
+  it('diff of two captures of the same packets finds nothing lost and exits 0', async () => {
+    const r = await podpath(['pcap', 'diff', '--json', fixture('syn-backoff-63s-client.pcap'), fixture('syn-backoff-63s-server.pcap')]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = diffJsonSchema.parse(JSON.parse(r.stdout));
@@ -131,8 +142,8 @@ describe('podpath pcap (child process)', () => {
     expect(doc.result.matched).toBe(doc.result.sender.ipPackets);
   });
 
-  it('diff prints its results and the error line, and exits 2, when a capture is cut', () => {
-    const r = podpath(['pcap', 'diff', fixture('synack-no-ack-client.pcap'), cut]);
+  it('diff prints its results and the error line, and exits 2, when a capture is cut', async () => {
+    const r = await podpath(['pcap', 'diff', fixture('synack-no-ack-client.pcap'), cut]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^podpath: E_PCAP_TRUNCATED: .*cut\.pcap: .* \(at byte \d+\)$/);
     expect(r.stdout).toContain('Delivery');
@@ -156,10 +167,10 @@ describe('podpath pcap (child process)', () => {
     // Every way a result shows: the verdict line, a file's summary, the diff tables.
     const RESULT = /No findings|frames|Captures|Delivery|"files"|"result"/;
 
-    it('pcap analyze, text and --json: nothing on stdout, one error line naming the file, exit 2', () => {
+    it('pcap analyze, text and --json: nothing on stdout, one error line naming the file, exit 2', async () => {
       for (const { file, code } of unreadable()) {
         for (const json of [[], ['--json']]) {
-          const r = podpath(['pcap', 'analyze', ...json, file]);
+          const r = await podpath(['pcap', 'analyze', ...json, file]);
           expect(r.code, `${file} ${json}`).toBe(2);
           expect(r.stdout, `${file} ${json}`).toBe('');
           expect(r.stderr).toMatch(new RegExp(`^podpath: ${code}: .*${file.split('/').pop()!.replace('.', '\\.')}: [^\\n]*\\n$`));
@@ -167,9 +178,9 @@ describe('podpath pcap (child process)', () => {
       }
     });
 
-    it('pcap analyze of several files: the readable ones are reported, each unreadable one named with its code, exit 2', () => {
+    it('pcap analyze of several files: the readable ones are reported, each unreadable one named with its code, exit 2', async () => {
       const bad = unreadable();
-      const r = podpath(['pcap', 'analyze', clean, bad[1]!.file, ffff, bad[0]!.file]);
+      const r = await podpath(['pcap', 'analyze', clean, bad[1]!.file, ffff, bad[0]!.file]);
       expect(r.code).toBe(2);
       expect(r.stdout).toMatch(/clean\.pcap: pcap, 4 frames/);
       expect(r.stdout).toMatch(/ffff\.pcap: pcapng, 3 frames/);
@@ -178,18 +189,18 @@ describe('podpath pcap (child process)', () => {
       expect(err).toHaveLength(2);
       expect(err[0]).toMatch(/^podpath: E_PCAP_BAD_MAGIC: .*random\.pcap: /);
       expect(err[1]).toMatch(/^podpath: E_INPUT: .*missing\.pcap: /);
-      const j = podpath(['pcap', 'analyze', '--json', clean, bad[1]!.file]);
+      const j = await podpath(['pcap', 'analyze', '--json', clean, bad[1]!.file]);
       expect(j.code).toBe(2);
       const doc = analyzeJsonSchema.parse(JSON.parse(j.stdout));
       expect(doc.exitCode).toBe(2);
       expect(doc.files.map((f) => f.file)).toEqual([clean]);
     });
 
-    it('pcap diff, text and --json, with either side unreadable: nothing on stdout, exit 2', () => {
+    it('pcap diff, text and --json, with either side unreadable: nothing on stdout, exit 2', async () => {
       for (const { file, code } of unreadable()) {
         for (const [sender, receiver] of [[file, clean], [clean, file]]) {
           for (const json of [[], ['--json']]) {
-            const r = podpath(['pcap', 'diff', ...json, sender!, receiver!]);
+            const r = await podpath(['pcap', 'diff', ...json, sender!, receiver!]);
             expect(r.code, `${sender} ${receiver} ${json}`).toBe(2);
             expect(r.stdout, `${sender} ${receiver} ${json}`).not.toMatch(RESULT);
             expect(r.stdout).toBe('');
@@ -200,16 +211,16 @@ describe('podpath pcap (child process)', () => {
       }
     });
 
-    it('a capture cut after some frames keeps its partial result, marked as cut', () => {
-      const r = podpath(['pcap', 'analyze', cut]);
+    it('a capture cut after some frames keeps its partial result, marked as cut', async () => {
+      const r = await podpath(['pcap', 'analyze', cut]);
       expect(r.stdout).toMatch(/cut short at byte \d+ \(E_PCAP_TRUNCATED\): only its first 15 frames/);
-      const d = podpath(['pcap', 'diff', fixture('synack-no-ack-client.pcap'), cut]);
+      const d = await podpath(['pcap', 'diff', fixture('synack-no-ack-client.pcap'), cut]);
       expect(d.stdout).toMatch(/the receiver's capture was cut short at byte \d+ \(E_PCAP_TRUNCATED\)/);
     });
   });
 
-  it('speaks Chinese with --lang zh, and refuses an unknown language', () => {
-    const r = podpath(['pcap', 'analyze', '--lang', 'zh', fixture('synack-no-ack-server.pcap')]);
+  it('speaks Chinese with --lang zh, and refuses an unknown language', async () => {
+    const r = await podpath(['pcap', 'analyze', '--lang', 'zh', fixture('synack-no-ack-server.pcap')]);
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')[0]).toMatch(/^错误 {2}1 个 TCP 握手始终未完成：服务端回了 SYN-ACK，但客户端的 ACK 始终没有回来；内层 10\.244\.0\.1:\d+ -> 10\.244\.0\.2:9153/);
     expect(r.stdout).toContain('帧号： 1-2, 5-16');
@@ -226,13 +237,13 @@ describe('podpath pcap (child process)', () => {
     expect(r.stdout).toContain('TCP 握手：共 1 个，完成 0 个');
     expect(r.stdout).toMatch(/（内层）10\.244\.0\.1:\d+ -> 10\.244\.0\.2:9153 +SYN-ACK 无 ACK/);
     expect(r.stdout).toContain('大小（IP 总长度，各区间的报文数）');
-    const bad = podpath(['pcap', 'analyze', '--lang', 'fr', clean]);
+    const bad = await podpath(['pcap', 'analyze', '--lang', 'fr', clean]);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe('podpath: E_BAD_LANG: unknown language "fr": use zh or en');
   });
 
-  it('rejects a bad --vxlan-port with a usage error', () => {
-    const r = podpath(['pcap', 'analyze', '--vxlan-port', '70000', clean]);
+  it('rejects a bad --vxlan-port with a usage error', async () => {
+    const r = await podpath(['pcap', 'analyze', '--vxlan-port', '70000', clean]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('a UDP port, 1-65535');
   });
