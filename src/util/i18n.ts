@@ -21,9 +21,17 @@ export interface ReasonRef { code: string; data?: MessageData; because?: ReasonR
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+// English count nouns after a placeholder ("{failing} cells") are said in the singular when the
+// count is 1 ("1 cell"), so a template needs no variant per count. Chinese has no plural.
+const COUNTED = /\{([A-Za-z_][A-Za-z0-9_]*)\} (cells|pairs|nodes|packets|drops|times|findings|rounds|echoes|probes|datagrams|segments|errors|entries|lines|rules|files|bytes|senders|peers|agents)\b/g;
+const SINGULAR: Record<string, string> = { echoes: 'echo', entries: 'entry' };
+
 /** Fills `{name}` from data; a placeholder without data stays visible, so a missing value shows. */
 export function formatMessage(template: string, data: MessageData = {}): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(data, name) ? String(data[name]) : whole));
+  const counted = template.replace(COUNTED, (whole, name: string, noun: string) => (
+    Object.hasOwn(data, name) && String(data[name]) === '1' ? `{${name}} ${SINGULAR[noun] ?? noun.slice(0, -1)}` : whole
+  ));
+  return counted.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(data, name) ? String(data[name]) : whole));
 }
 
 /** The placeholder names a template uses, in order of first use. */
