@@ -14,6 +14,7 @@ import { healFaults, injectFault, type InjectRequest } from '../../src/lab/fault
 import { labDown, labUp } from '../../src/lab/lifecycle.js';
 import { DEFAULT_OPTIONS, type LabPlan } from '../../src/lab/topology.js';
 import { podpathArgs } from '../helpers/podpath.js';
+import { netnsProcesses } from '../helpers/netns-agents.js';
 
 const skip = missingRequirement({ root: true, tools: ['ip', 'nft', 'curl', 'unshare'] });
 const pexec = promisify(execFile);
@@ -21,6 +22,7 @@ const LAB = 'ppdr';
 const KEY = 'ppdr-probe-key-0123456789';
 const TOKEN = 'ppdr-api-token-0123456789';
 const ENV = { ...process.env, PODPATH_KEY: KEY, PODPATH_TOKEN: TOKEN };
+const { startIn, agentReady, stopAll } = netnsProcesses(ENV, TOKEN);
 const PEER = '192.168.77.12';
 const cli = podpathArgs();
 
@@ -28,26 +30,7 @@ interface FindingJson { ruleId: string; severity: string; messageId: string; mes
 interface DoctorJson { findings: FindingJson[]; peer?: { report?: { findings: FindingJson[] }; error?: string } }
 
 let plan: LabPlan;
-const children: ChildProcess[] = [];
 let agent: ChildProcess;
-
-function startIn(ns: string, args: string[]): ChildProcess {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.resume();
-  child.stderr?.resume();
-  children.push(child);
-  return child;
-}
-
-async function agentReady(ns: string, address: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const ok = await pexec('ip', ['netns', 'exec', ns, 'curl', '-sf', '-H', `authorization: Bearer ${TOKEN}`, `http://${address}:7947/v1/counters`]).then(() => true, () => false);
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`agent on ${address} did not come up`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 function startN2Agent(): ChildProcess {
   const n2 = plan.nodes[1]!;
@@ -146,7 +129,7 @@ describe.skipIf(skip)('doctor --peer --trace in the lab', () => {
   });
 
   afterAll(async () => {
-    for (const c of children) c.kill('SIGKILL');
+    stopAll();
     await labDown(LAB);
   });
 
