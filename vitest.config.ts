@@ -14,7 +14,7 @@ export default defineConfig({
     projects: [
       {
         define,
-        test: { name: 'unit', globalSetup: ['test/support/bundle-setup.ts'], testTimeout: 60_000, hookTimeout: 120_000, include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**', 'node_modules/**'] },
+        test: { name: 'unit', globalSetup: ['test/support/bundle-setup.ts'], setupFiles: ['test/support/loop-watch.ts'], testTimeout: 60_000, hookTimeout: 120_000, include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**', 'node_modules/**'] },
       },
       {
         define,

@@ -8,9 +8,14 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
+// The type check and the lint run at the lowest priority: they only need to finish, while the
+// vitest main processes must answer their workers within vitest's fixed 60 s RPC timeout; starved
+// of CPU on 2 cores they did not ("Timeout calling onTaskUpdate", a failed run with every test
+// passed; the worker-side stall watch, test/support/loop-watch.ts, saw no stall over 8 s).
+const nice = (argv) => ['nice', '-n', '19', ...argv];
 const jobs = [
-  { name: 'typecheck', argv: [bin('tsc'), '--noEmit', '-p', 'tsconfig.json'] },
-  { name: 'lint', argv: [bin('eslint'), '.'] },
+  { name: 'typecheck', argv: nice([bin('tsc'), '--noEmit', '-p', 'tsconfig.json']) },
+  { name: 'lint', argv: nice([bin('eslint'), '.']) },
   { name: 'unit', argv: [bin('vitest'), 'run', '--project', 'unit'] },
   { name: 'e2e', argv: [bin('vitest'), 'run', '--project', 'e2e'] },
 ];
