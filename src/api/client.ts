@@ -45,7 +45,7 @@ export class AgentAnswerError extends PodpathError {
 
 /** E_AGENT_UNREACHABLE; `connected`: false when no connection was made, so nothing was sent. */
 export class AgentUnreachableError extends PodpathError {
-  constructor(message: string, readonly connected: boolean) {
+  constructor(message: string, readonly connected: boolean, readonly reason?: string) {
     super('E_AGENT_UNREACHABLE', message);
   }
 }
@@ -115,7 +115,8 @@ export class AgentApi {
     if (where !== `the agent at ${this.base}`) {
       return new PodpathError('E_KUBE_CONNECT', `no answer from the API server on the way to ${where.replace(/^the /, '')} (${err.cause?.code ?? err.code ?? err.message})`);
     }
-    return new AgentUnreachableError(`no answer from the agent at ${this.base} (${err.cause?.code ?? err.code ?? err.message}): is \`podpath agent\` running there?`, connected);
+    const reason = err.cause?.code ?? err.code ?? err.message;
+    return new AgentUnreachableError(`no answer from the agent at ${this.base} (${reason}): is \`podpath agent\` running there?`, connected, displayLine(reason, 120));
   }
 
   /** A TLS connection whose certificate is already checked (pinned or verified), or an error. */
@@ -171,7 +172,7 @@ export class AgentApi {
       // Only a connection never made falls back: nothing of the request reached the agent.
       const { pod, mode, memo } = this.reach;
       if (!(e instanceof AgentUnreachableError) || e.connected || mode !== 'fallback' || !pod) throw e;
-      memo?.switchToProxy(this.base, pod, e.message);
+      memo?.switchToProxy(this.base, pod, e.reason ?? e.message);
       return this.viaProxy(route, payload, waitMs);
     }
   }

@@ -2,8 +2,11 @@
 // OIDC plugins, client certificates) or the in-cluster service account and sets up TLS and
 // credentials; the requests themselves are plain node:https, so podpath controls paging, sizes,
 // time-outs and error codes. Every response is untrusted JSON.
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { LIMITS } from '../../util/limits.js';
 import { PodpathError } from '../../util/errors.js';
@@ -146,6 +149,16 @@ export class KubeClient {
     if (res.status < 200 || res.status > 299) throw statusError(res, what);
     return res.body;
   }
+}
+
+/**
+ * Whether a kubeconfig can be found the way loadKubeConfig looks ($KUBECONFIG, ~/.kube/config, the
+ * in-cluster service account): without one client-node falls back to http://localhost:8080, which
+ * is never what a user meant.
+ */
+export function kubeconfigAvailable(o: KubeConnectOptions): boolean {
+  if (o.kubeconfig || (process.env.KUBECONFIG ?? '') !== '') return true;
+  return existsSync(join(homedir(), '.kube', 'config')) || existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
 }
 
 export function loadKubeConfig(o: KubeConnectOptions): KubeConfig {
