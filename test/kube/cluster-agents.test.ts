@@ -64,7 +64,7 @@ describe.skipIf(missingRequirement({ tools: ['openssl'] }))('agents from the clu
   it('RBAC that forbids the pods or the Secret is one line with a code, naming what is needed', async () => {
     const kube = connectKube({ kubeconfig: forbidding.kubeconfig() });
     await expect(listClusterAgents(kube, 'podpath')).rejects.toMatchObject({ code: 'E_KUBE_FORBIDDEN', message: expect.stringMatching(/^cannot list podpath's agent pods in namespace podpath \(0 read before: Forbidden: .*\): RBAC needs list pods there, or give --agents FILE \/ --nodes LIST$/) });
-    const e = await tokenFromCluster(kube, 'podpath').catch((x: Error & { code: string }) => x);
+    const e = (await tokenFromCluster(kube, 'podpath').catch((x: unknown) => x)) as Error & { code: string };
     expect(e).toMatchObject({ code: 'E_KUBE_FORBIDDEN' });
     expect(e.message).toMatch(/^cannot read the agents' API token from Secret podpath\/podpath-secrets \(RBAC needs get secrets in podpath; give --token-file FILE or set PODPATH_TOKEN\): Forbidden: /);
     expect(e.message).not.toContain('\n');
