@@ -14,6 +14,7 @@ import { AgentAnswerError, AgentApi } from '../../src/api/client.js';
 import { FallbackMemo, type AgentPod } from '../../src/api/reach.js';
 import { ROUTES } from '../../src/api/routes.js';
 import { startAgent, type RunningAgent } from '../../src/agent/server.js';
+import { makeSelfSigned } from '../../src/agent/self-signed.js';
 import { connectKube } from '../../src/sources/kube/client.js';
 import { agentPod } from '../helpers/agent-pods.js';
 import { missingRequirement } from '../helpers/env.js';
@@ -116,6 +117,23 @@ describe.skipIf(missingRequirement({ tools: ['openssl'] }))('the agent API throu
     const kube = connectKube({ kubeconfig: api.kubeconfig({ token: 'expired-kube-token-0123456789' }) });
     const denied = new AgentApi('192.0.2.1', agent.apiPort, TOKEN, undefined, { pod: { kube, namespace: 'podpath', name: 'podpath-host-a1b2c' }, mode: 'proxy' });
     await expect(denied.get(ROUTES.responder)).rejects.toMatchObject({ code: 'E_KUBE_UNAUTHORIZED' });
+  });
+
+  it('an agent on TLS: the proxy path says https:, the API server talks TLS to the pod', async () => {
+    const cert = makeSelfSigned(['127.0.0.1']);
+    const tlsAgent = await startAgent({
+      key: randomBytes(32), token: TOKEN, addresses: ['127.0.0.1'], probePort: 0, apiPort: 0, tls: { cert: cert.certPem, key: cert.keyPem },
+      root: mkdtempSync(path.join(tmpdir(), 'pp-proxy-tls-')), log: () => undefined,
+    });
+    try {
+      api.put(agentPod({ plane: 'host', name: 'podpath-host-tls', node: 'node-t', hostIP: '127.0.0.1', apiPort: tlsAgent.apiPort }) as never);
+      const a = new AgentApi('192.0.2.1', tlsAgent.apiPort, TOKEN, { fingerprint256: cert.fingerprint256 }, { pod: pod('podpath-host-tls'), mode: 'proxy' });
+      expect((await a.get(ROUTES.responder)).senders.active).toBe(0);
+      expect(api.requests.at(-1)!.path).toBe(`/api/v1/namespaces/podpath/pods/https:podpath-host-tls:${tlsAgent.apiPort}/proxy/v1/responder`);
+      expect(api.proxied.at(-1)!.target).toBe(`https://127.0.0.1:${tlsAgent.apiPort}/v1/responder`);
+    } finally {
+      await tlsAgent.stop();
+    }
   });
 
   it('fallback: a direct connection that cannot be made goes through the proxy, once said, then remembered', async () => {
