@@ -193,6 +193,8 @@ export function registerMesh(program: Command): void {
       if (o.html !== undefined && inventory.nodes.length > LIMITS.htmlMeshNodes.value) throw new PodpathError(LIMITS.htmlMeshNodes.code, `--html draws at most ${LIMITS.htmlMeshNodes.value} nodes; this mesh has ${inventory.nodes.length} (draw a --sample run, or a part of the cluster)`);
       const coordinator = coordinatorOptions(o, inventory);
       const tls = tlsClientFrom(o);
+      // The API server ends the TLS connection the pod proxy takes: podpath cannot check a pin there.
+      if (reach && tls?.fingerprint256) process.stderr.write("podpath: an agent reached through the API server's pod proxy is not checked against --tls-fingerprint (the API server talks TLS to the pod, without checking its certificate)\n");
       const file = o.out ? createWriteStream(o.out) : undefined;
       const tty = process.stderr.isTTY && !o.json;
       const lang = resolveLang(o.lang);
