@@ -187,12 +187,12 @@ describe.skipIf(missingRequirement({ tools: ['openssl'] }))('podpath cluster doc
     const rep = JSON.parse(r.stdout) as ClusterDoctorReport;
     const b = rep.nodes.find((n) => n.name === NODE_B)!;
     expect(b.error).toBeUndefined();
-    expect(b.from).toBe(`pod podpath/podpath-host-b7k2p through the API server's proxy (http://127.0.0.2:${agent.apiPort} not reachable from here)/v1/facts`);
+    expect(b.from).toBe(`pod podpath/podpath-host-b7k2p /v1/facts through the API server's proxy (http://127.0.0.2:${agent.apiPort} not reachable from here)`);
     expect(r.stderr).toContain(`podpath: http://127.0.0.2:${agent.apiPort} cannot be reached from here (ECONNREFUSED): agent pod podpath/podpath-host-b7k2p through the API server's pod proxy from now on\n`);
     expect(api.proxied.map((p) => [p.target, p.headers.authorization])).toEqual([[`http://127.0.0.1:${agent.apiPort}/v1/facts`, undefined]]);
     const v = await run(['cluster', 'doctor', '--kubeconfig', api.kubeconfig({ token: TOKEN }), '--agents', '--via-apiserver', '--api-port', String(agent.apiPort), '-o', 'json', '--only', 'pod-cidr-routes', '--concurrency', '1'], { ...env, PODPATH_TOKEN: '' });
     const vb = (JSON.parse(v.stdout) as ClusterDoctorReport).nodes.find((n) => n.name === NODE_B)!;
-    expect(vb.from).toBe('pod podpath/podpath-host-b7k2p through the API server\'s proxy/v1/facts');
+    expect(vb.from).toBe('pod podpath/podpath-host-b7k2p /v1/facts through the API server\'s proxy');
     expect(vb.error).toBeUndefined();
   }, 120_000);
 });

@@ -109,7 +109,7 @@ function sourceLabel(s: NodeSource, agents: AgentAccess | undefined): string {
   const direct = `${agents?.tls ? 'https' : 'http'}://${s.address.includes(':') ? `[${s.address}]` : s.address}:${s.port ?? agents?.port ?? 0}`;
   const r = agents?.reach;
   // Said per node: which agents were reached through the API server, and why.
-  if (s.pod && r && (r.mode === 'proxy' || r.memo?.isSwitched(direct))) return `pod ${r.namespace}/${s.pod} through the API server's proxy${r.mode === 'proxy' ? '' : ` (${direct} not reachable from here)`}/v1/facts`;
+  if (s.pod && r && (r.mode === 'proxy' || r.memo?.isSwitched(direct))) return `pod ${r.namespace}/${s.pod} /v1/facts through the API server's proxy${r.mode === 'proxy' ? '' : ` (${direct} not reachable from here)`}`;
   return `${direct}/v1/facts`;
 }
 
