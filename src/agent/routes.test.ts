@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentApi, AgentAnswerError } from '../api/client.js';
-import { ROUTES, type AgentRoute, type RouteName } from '../api/routes.js';
+import { ROUTES, TOKEN_HEADER, type AgentRoute, type RouteName } from '../api/routes.js';
 import { startAgent, type RunningAgent } from './server.js';
 
 const TOKEN = 'token-routes-0123456789abcdef';
@@ -56,5 +56,17 @@ describe('the agent serves exactly the routes of the API table', () => {
     await expect(api.get(outside)).rejects.toMatchObject({ status: 404, agentCode: 'E_NOT_FOUND' });
     const wrongMethod: AgentRoute<'POST'> = { ...ROUTES.probe, method: 'POST', path: ROUTES.counters.path };
     await expect(api.post(wrongMethod, { host: '127.0.0.1' } as never)).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('the token, in Authorization or in X-Podpath-Token', () => {
+  // kube-apiserver consumes Authorization before its pod proxy forwards a request: the token then comes in X-Podpath-Token.
+  const ask = (headers: Record<string, string>) => fetch(`http://127.0.0.1:${agent.apiPort}${ROUTES.responder.path}`, { headers }).then((r) => r.status);
+  it('takes either header; a wrong X-Podpath-Token is refused even beside a right bearer token', async () => {
+    expect(await ask({ authorization: `Bearer ${TOKEN}` })).toBe(200);
+    expect(await ask({ [TOKEN_HEADER]: TOKEN })).toBe(200);
+    expect(await ask({ [TOKEN_HEADER]: `${TOKEN}x` })).toBe(401);
+    expect(await ask({ [TOKEN_HEADER]: 'x', authorization: `Bearer ${TOKEN}` })).toBe(401);
+    expect(await ask({})).toBe(401);
   });
 });

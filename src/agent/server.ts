@@ -14,7 +14,7 @@ import { AllowList, plannedBytes } from './probe-policy.js';
 import { runGuardedProbe } from './guarded-probe.js';
 import type { ProbeSuiteResult } from '../evidence/probe-run.js';
 import { MESH_ROUNDS, MinuteBudget, ProofLimiter, isRefusal } from './budget.js';
-import { ROUTES, routeOf, type RouteName } from '../api/routes.js';
+import { ROUTES, routeOf, TOKEN_HEADER, type RouteName } from '../api/routes.js';
 import type { z } from 'zod';
 import { roundPlannedBytes, runMeshRound } from './mesh-round.js';
 import { ConnectionGuard } from './connection-guard.js';
@@ -127,8 +127,11 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
   const traces = new TraceRoutes(log);
 
   const authorized = (req: http.IncomingMessage): boolean => {
+    // Through the API server's pod proxy the Authorization header never arrives (the API server
+    // consumes it when it authenticates the caller): the token then comes in X-Podpath-Token.
+    const header = req.headers[TOKEN_HEADER];
     const h = req.headers.authorization ?? '';
-    const given = Buffer.from(h.startsWith('Bearer ') ? h.slice(7) : '');
+    const given = Buffer.from(typeof header === 'string' ? header : h.startsWith('Bearer ') ? h.slice(7) : '');
     const want = Buffer.from(opts.token);
     return given.length === want.length && timingSafeEqual(given, want);
   };

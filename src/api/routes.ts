@@ -26,6 +26,13 @@ export interface AgentRoute<M extends 'GET' | 'POST' = 'GET' | 'POST', Req exten
   invalidCode?: string;
 }
 
+/**
+ * The header that carries the API token where Authorization cannot: kube-apiserver's
+ * authentication filter deletes Authorization once it has authenticated the caller, so a request
+ * through its pod proxy reaches the agent without it. Lower case: Node's name for incoming headers.
+ */
+export const TOKEN_HEADER = 'x-podpath-token';
+
 type RouteExtras = Partial<Pick<AgentRoute, 'type' | 'open' | 'invalidCode'>>;
 
 const get = <Res extends z.ZodTypeAny>(path: string, response: Res, answer: string, more: RouteExtras = {}): AgentRoute<'GET', undefined, Res> =>

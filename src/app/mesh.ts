@@ -13,11 +13,23 @@ import type { Inventory } from '../mesh/inventory.js';
 import { MatrixWriter, type MatrixHeader } from '../mesh/matrix-writer.js';
 import type { MeshRoundRequestInput } from '../api/mesh-round.js';
 import { ROUTES } from '../api/routes.js';
+import type { FallbackMemo, ReachMode } from '../api/reach.js';
+import type { KubeClient } from '../sources/kube/client.js';
+
+/** Agents listed from the cluster: how to reach the ones with a pod (direct, the pod proxy, or direct then the proxy). */
+export interface MeshReach {
+  kube: KubeClient;
+  namespace: string;
+  mode: ReachMode;
+  memo?: FallbackMemo;
+}
 
 export interface MeshRunRequest {
   inventory: Inventory;
   token: string;
   tls?: AgentTlsOptions;
+  /** With agents from the cluster: the API server's pod proxy. */
+  reach?: MeshReach;
   coordinator: CoordinatorOptions;
   /** Where the matrix JSON goes (a file stream or stdout); none: not kept. */
   matrix?: Writable;
@@ -46,11 +58,12 @@ export function judgeMatrix(m: MeshMatrix, lang: Lang = 'en'): Finding[] {
 }
 
 /** The agents' API as the coordinator uses it (one short connection a request, TLS pinned per agent). */
-export function apiClient(token: string, tls?: AgentTlsOptions): MeshAgentClient {
+export function apiClient(token: string, tls?: AgentTlsOptions, reach?: MeshReach): MeshAgentClient {
   const api = (a: AgentRef) => {
     // Per-agent pins come normalized from the CLI (as the agent logged them, colons or not).
     const pin = a.tlsFingerprint ?? tls?.fingerprint256;
-    return new AgentApi(a.address, a.apiPort, token, tls ? { ...tls, fingerprint256: pin } : undefined);
+    const pod = a.pod && reach ? { pod: { kube: reach.kube, namespace: reach.namespace, name: a.pod }, mode: reach.mode, memo: reach.memo } : {};
+    return new AgentApi(a.address, a.apiPort, token, tls ? { ...tls, fingerprint256: pin } : undefined, pod);
   };
   return {
     round(a: AgentRef, body: MeshRoundRequestInput) {
@@ -68,7 +81,7 @@ export function apiClient(token: string, tls?: AgentTlsOptions): MeshAgentClient
   };
 }
 
-export async function runMeshCommand(r: MeshRunRequest, client: MeshAgentClient = apiClient(r.token, r.tls)): Promise<MeshRunResult> {
+export async function runMeshCommand(r: MeshRunRequest, client: MeshAgentClient = apiClient(r.token, r.tls, r.reach)): Promise<MeshRunResult> {
   const writer = r.matrix ? new MatrixWriter(r.matrix) : undefined;
   // The rules need the whole matrix; the writer keeps none of it. Kept only up to the limit.
   const judging = r.judge !== undefined && r.inventory.nodes.length <= LIMITS.meshRuleNodes.value;

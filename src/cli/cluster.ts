@@ -15,6 +15,9 @@ import { loadApiToken } from '../agent/secrets.js';
 import { normalizeFingerprint } from '../agent/tls.js';
 import { renderClusterHtml } from '../report/html/cluster-view.js';
 import { PodpathError } from '../util/errors.js';
+import { listClusterAgents, tokenFromCluster, type AgentPodRef } from '../app/cluster/agents.js';
+import { FallbackMemo } from '../api/reach.js';
+import { fallbackLine, tokenGiven } from './reach-options.js';
 import { VERSION } from '../util/version.js';
 import { resolveLang } from '../util/i18n.js';
 
@@ -110,9 +113,10 @@ export function registerCluster(program: Command): void {
     .description('judge the cluster: every node\'s facts by the node rules, and the cluster\'s facts with all nodes\' facts by the cluster rules')
     .option('--from <paths...>', 'cluster facts from `kubectl get nodes,configmaps,ippools,felixconfigurations -A -o json` dumps (files or directories) instead of the API')
     .option('--nodes-from <paths...>', 'node facts: bundles, sosreports or facts .json files named by node (node-a.json, node-a.tar.xz), or directories of them')
-    .option('--agents', "also fetch each node's facts from its host-plane agent at the node's InternalIP (GET /v1/facts), for nodes --nodes-from does not cover")
-    .option('--api-port <port>', 'with --agents: the agents\' API port', '7947')
-    .option('--token-file <file>', 'with --agents: the agents\' API token (else $PODPATH_TOKEN)')
+    .option('--agents', "also fetch each node's facts from its host-plane agent (GET /v1/facts), for nodes --nodes-from does not cover: the agent pod the cluster lists on the node, else an agent at the node's InternalIP (the default when reading the API without --nodes-from)")
+    .option('--api-port <port>', 'with --agents: the API port of agents not listed as pods', '7947')
+    .option('--token-file <file>', "with --agents: the agents' API token (else $PODPATH_TOKEN, else the install's Secret)")
+    .option('--via-apiserver', "with --agents: reach every agent pod through the API server's pod proxy (default: directly, and through the proxy only where a direct connection fails)")
     .option('--tls-fingerprint <sha256>', 'with --agents: talk TLS and pin the agents\' certificate (64 hex digits)')
     .option('--concurrency <n>', 'node facts read at once', '4')
     .option('--lang <zh|en>', 'language of the report (default: from LC_ALL / LANG)')
@@ -124,15 +128,42 @@ export function registerCluster(program: Command): void {
       const format = clusterFormat(o.output);
       const cluster = await loadClusterFacts({ from: o.from, kube: o });
       const nodes = await nodeSourcesFrom(o.nodesFrom ?? []);
-      if (nodes.length === 0 && !o.agents) throw new PodpathError('E_USAGE', 'give the nodes\' facts: --nodes-from DIR|FILES, or --agents to fetch them from the agents');
-      const agents: AgentAccess | undefined = o.agents ? { port: toPort(o.apiPort), token: loadApiToken(o.tokenFile), ...(o.tlsFingerprint ? { tls: { fingerprint256: normalizeFingerprint(o.tlsFingerprint) } } : {}) } : undefined;
+      // Reading the API, the agents are where the nodes' facts come from unless files are given.
+      const useAgents = o.agents === true || (nodes.length === 0 && !o.from);
+      if (nodes.length === 0 && !useAgents) throw new PodpathError('E_USAGE', 'give the nodes\' facts: --nodes-from DIR|FILES, or --agents to fetch them from the agents');
+      if (o.viaApiserver && (!useAgents || o.from)) throw new PodpathError('E_USAGE', '--via-apiserver reaches the agents\' pods through the API server: it needs --agents and the API (not --from)');
+      const agents: AgentAccess | undefined = useAgents ? await doctorAgents(o) : undefined;
       const { report, exitCode } = await runClusterDoctor({ cluster, nodes, agents, lang: resolveLang(o.lang), only: splitIds(o.only), concurrency: toCount(o.concurrency) });
       process.stdout.write(format === 'html' ? renderClusterHtml(report) : renderClusterDoctor(report, format, { color: format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR }));
       process.exitCode = exitCode;
     });
 }
 
-interface ClusterDoctorFlags { from?: string[]; nodesFrom?: string[]; agents?: boolean; apiPort: string; tokenFile?: string; tlsFingerprint?: string; concurrency: string; lang?: string; output: string; only?: string }
+interface ClusterDoctorFlags { from?: string[]; nodesFrom?: string[]; agents?: boolean; apiPort: string; tokenFile?: string; tlsFingerprint?: string; viaApiserver?: boolean; concurrency: string; lang?: string; output: string; only?: string }
+
+/**
+ * The agents' access for cluster doctor: reading the API, the host-plane agent pods (a node's facts
+ * from its own pod, through the API server where it cannot be reached from here) and the token from
+ * the install's Secret unless one is given. From dumps: agents at the InternalIPs, as before.
+ */
+async function doctorAgents(o: KubeFlags & ClusterDoctorFlags): Promise<AgentAccess> {
+  const base = { port: toPort(o.apiPort), ...(o.tlsFingerprint ? { tls: { fingerprint256: normalizeFingerprint(o.tlsFingerprint) } } : {}) };
+  if (o.from) return { ...base, token: loadApiToken(o.tokenFile) };
+  const kube = connectKube(o);
+  const namespace = o.namespace ?? DEFAULT_NAMESPACE;
+  let pods: AgentPodRef[] = [];
+  try {
+    const listed = await listClusterAgents(kube, namespace);
+    pods = listed.pods;
+    for (const s of listed.skipped) process.stderr.write(`podpath: agent pod not used: ${s}\n`);
+  } catch (e) {
+    // Agents started by hand still answer at the InternalIPs; only the pod proxy needs the pods.
+    if (o.viaApiserver || !(e instanceof PodpathError) || !/^E_KUBE_(FORBIDDEN|NOT_FOUND)$/.test(e.code)) throw e;
+    process.stderr.write(`podpath: ${e.code}: ${e.message}; asking agents at the nodes' InternalIPs\n`);
+  }
+  const token = tokenGiven(o.tokenFile) ? loadApiToken(o.tokenFile) : await tokenFromCluster(kube, namespace);
+  return { ...base, token, pods, reach: { kube, namespace, mode: o.viaApiserver ? 'proxy' : 'fallback', memo: new FallbackMemo((e) => process.stderr.write(fallbackLine(e))) } };
+}
 
 export const CLUSTER_DOCTOR_HELP = `
 Node facts are tied to Kubernetes nodes by name (the file name, else the facts' hostname), else by an

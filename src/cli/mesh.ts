@@ -23,9 +23,16 @@ import { tlsClientFrom } from './probe-options.js';
 import { normalizeFingerprint } from '../agent/tls.js';
 import { parsePorts } from '../sources/tracefs/rule-trace.js';
 import type { ChangeEvent } from '../sources/tracefs/changes.js';
+import { connectKube, kubeconfigAvailable } from '../sources/kube/client.js';
+import { inventoryOfAgents, listClusterAgents, tokenFromCluster } from '../app/cluster/agents.js';
+import { DEFAULT_NAMESPACE } from '../app/cluster/manifests.js';
+import { FallbackMemo } from '../api/reach.js';
+import type { MeshReach } from '../app/mesh.js';
+import { fallbackLine, tokenGiven } from './reach-options.js';
 
 interface MeshCliOptions {
   agents?: string; nodes?: string; port: string; apiPort: string; tokenFile?: string;
+  kubeconfig?: string; context?: string; namespace?: string; viaApiserver?: boolean;
   k: string; sample?: string; seed: string; run?: string; jitter: string; planes?: string;
   count: string; size: string; sweep: boolean; sweepMax: string; tcp: boolean; icmp: boolean;
   maxRate?: string; rampDuration: string; recoveryWatch: string;
@@ -50,6 +57,26 @@ function planesFrom(spec: string | undefined, inv: Inventory): PlanePair[] {
   }
   if (!out.length) throw new PodpathError('E_USAGE', '--planes needs at least one plane combination');
   return out;
+}
+
+/** The agents from --agents, --nodes, or else the install's DaemonSets' pods (with the token and the pod proxy). */
+async function meshAgents(o: MeshCliOptions): Promise<{ inventory: Inventory; token: string; reach?: MeshReach }> {
+  if (o.agents || o.nodes) {
+    if (o.viaApiserver) throw new PodpathError('E_USAGE', "--via-apiserver reaches the agents by their pods: it takes the agents from the cluster (without --agents or --nodes)");
+    const inventory = o.agents ? readAgentsFile(o.agents) : inventoryFromList(o.nodes!, { port: toPort(o.port), apiPort: toPort(o.apiPort) });
+    return { inventory, token: loadApiToken(o.tokenFile) };
+  }
+  if (!kubeconfigAvailable(o)) throw new PodpathError('E_USAGE', 'give --agents FILE or --nodes LIST, or a kubeconfig (--kubeconfig, $KUBECONFIG, ~/.kube/config) to take the agents from the cluster');
+  const kube = connectKube(o);
+  const namespace = o.namespace ?? DEFAULT_NAMESPACE;
+  const agents = await listClusterAgents(kube, namespace);
+  for (const s of agents.skipped) process.stderr.write(`podpath: agent pod not used: ${s}\n`);
+  if (agents.nodesUnread) process.stderr.write(`podpath: ${agents.nodesUnread}\n`);
+  const inventory = inventoryOfAgents(agents);
+  const token = tokenGiven(o.tokenFile) ? loadApiToken(o.tokenFile) : await tokenFromCluster(kube, namespace);
+  const mode = o.viaApiserver ? 'proxy' : 'fallback';
+  process.stderr.write(`podpath: ${inventory.nodes.length} nodes' agents from namespace ${namespace} (${oneLine(kube.server)}), reached ${mode === 'proxy' ? "through the API server's pod proxy" : "directly, or through the API server's pod proxy where a direct connection fails"}\n`);
+  return { inventory, token, reach: { kube, namespace, mode, memo: new FallbackMemo((e) => process.stderr.write(fallbackLine(e))) } };
 }
 
 /** --trace / --trace-rules: what the agents trace around each round (nothing without --trace). */
@@ -123,11 +150,15 @@ export function registerMesh(program: Command): void {
   program
     .command('mesh')
     .description('probe every ordered pair of agents on the host and pod planes in rounds of bounded load; stream the cells and keep the matrix as JSON evidence')
-    .addOption(new Option('--agents <file>', 'agents file (JSON or YAML): { nodes: [{ name, labels?, subnet?, host?: { address }, pod?: { address } }] }').conflicts('nodes'))
+    .addOption(new Option('--agents <file>', 'agents file (JSON or YAML): { nodes: [{ name, labels?, subnet?, host?: { address }, pod?: { address } }] }; without --agents and --nodes: the agents `podpath cluster install` runs, from the cluster').conflicts('nodes'))
     .option('--nodes <list>', 'host-plane agents instead: 10.0.1.5,10.0.2.7 or n1=10.0.1.5,n2=10.0.2.7')
+    .option('--kubeconfig <file>', 'agents from the cluster: kubeconfig file (else $KUBECONFIG, ~/.kube/config, or the in-cluster service account)')
+    .option('--context <name>', 'agents from the cluster: kubeconfig context to use')
+    .option('-n, --namespace <name>', `agents from the cluster: namespace of podpath's agents (default ${DEFAULT_NAMESPACE})`)
+    .option('--via-apiserver', "agents from the cluster: talk to every agent through the API server's pod proxy (default: directly, and through the proxy only where a direct connection fails)")
     .option('--port <n>', 'the agents\' probe port (when the file does not say)', '7946')
     .option('--api-port <n>', 'the agents\' API port (when the file does not say)', '7947')
-    .option('--token-file <file>', 'agent API token (else $PODPATH_TOKEN)')
+    .option('--token-file <file>', "agent API token (else $PODPATH_TOKEN; agents from the cluster: else the install's Secret)")
     .option('-k, --k <n>', `peers each agent probes, and is probed by, per round (at most ${LIMITS.meshPeersPerRound.value})`, '8')
     .option('--sample <m>', 'probe m peers per node (every node still sends and is probed), not every pair; rotates with --run')
     .option('--seed <n>', 'fixes the order of the nodes in the schedule', '0')
@@ -154,16 +185,16 @@ export function registerMesh(program: Command): void {
     .option('--tls-fingerprint <sha256>', 'with --tls: pin this certificate for every agent (per agent: tlsFingerprint in the agents file)')
     .option('--tls-ca <file>', 'with --tls: the PEM CA to verify the agents with')
     .action(async (o: MeshCliOptions) => {
-      if (!o.agents && !o.nodes) throw new PodpathError('E_USAGE', 'give --agents FILE or --nodes LIST');
-      const inventory = o.agents ? readAgentsFile(o.agents) : inventoryFromList(o.nodes!, { port: toPort(o.port), apiPort: toPort(o.apiPort) });
+      const { inventory, token, reach } = await meshAgents(o);
       for (const n of inventory.nodes) {
         for (const a of [n.host, n.pod]) if (a?.tlsFingerprint) a.tlsFingerprint = normalizeFingerprint(a.tlsFingerprint);
       }
       if (inventory.nodes.length > LIMITS.meshNodes.value) throw new PodpathError(LIMITS.meshNodes.code, `more than ${LIMITS.meshNodes.value} nodes`);
       if (o.html !== undefined && inventory.nodes.length > LIMITS.htmlMeshNodes.value) throw new PodpathError(LIMITS.htmlMeshNodes.code, `--html draws at most ${LIMITS.htmlMeshNodes.value} nodes; this mesh has ${inventory.nodes.length} (draw a --sample run, or a part of the cluster)`);
       const coordinator = coordinatorOptions(o, inventory);
-      const token = loadApiToken(o.tokenFile);
       const tls = tlsClientFrom(o);
+      // The API server ends the TLS connection the pod proxy takes: podpath cannot check a pin there.
+      if (reach && tls?.fingerprint256) process.stderr.write("podpath: an agent reached through the API server's pod proxy is not checked against --tls-fingerprint (the API server talks TLS to the pod, without checking its certificate)\n");
       const file = o.out ? createWriteStream(o.out) : undefined;
       const tty = process.stderr.isTTY && !o.json;
       const lang = resolveLang(o.lang);
@@ -183,7 +214,7 @@ export function registerMesh(program: Command): void {
       const onChange = coordinator.trace ? (node: string, e: ChangeEvent) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}podpath: trace: ${changeLine(node, e)}\n`) : undefined;
       const traceErrors = new Map<string, number>();
       const outcome = await runMeshCommand({
-        inventory, token, tls, coordinator, matrix: o.json ? process.stdout : file, onCell, judge: { lang: resolveLang(o.lang) }, onChange,
+        inventory, token, tls, reach, coordinator, matrix: o.json ? process.stdout : file, onCell, judge: { lang: resolveLang(o.lang) }, onChange,
         onTrace: (t) => {
           if (!t.error) return;
           const k = `${t.node}: ${t.error.code}: ${oneLine(t.error.message)}`;

@@ -12,6 +12,9 @@ export interface UndoStep extends Step {
   removeFile?: string;
   /** when set, heal removes this directory if it is empty (one a fault created) */
   removeDir?: string;
+  /** when set, heal writes `content` back to this file (one a fault replaced) */
+  restoreFile?: string;
+  content?: string;
   /** heal goes on if this step fails (e.g. a table the user already deleted) */
   optional?: boolean;
 }

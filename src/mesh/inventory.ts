@@ -37,7 +37,11 @@ export const AgentsFile = z.object({
 }).strict();
 export type AgentsFile = z.infer<typeof AgentsFile>;
 
-export interface AgentEndpoint { address: string; port: number; apiPort: number; tlsFingerprint?: string }
+export interface AgentEndpoint {
+  address: string; port: number; apiPort: number; tlsFingerprint?: string;
+  /** The agent's pod (agents listed from the cluster): it can be reached through the API server's pod proxy. */
+  pod?: string;
+}
 
 export interface InventoryNode {
   name: string;

@@ -3,13 +3,13 @@
 // are collected inside its namespace (`podpath collect --root`), and the cluster rules judge them
 // together: nothing on a healthy lab, and the lab faults that break the cluster's view are named.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { missingRequirement } from '../helpers/env.js';
-import { injectFault } from '../../src/lab/faults/index.js';
+import { healFaults, injectFault } from '../../src/lab/faults/index.js';
 import { KUBE_OBJECTS_FILE } from '../../src/lab/kube-objects.js';
 import { labDown, labUp } from '../../src/lab/lifecycle.js';
 import { DEFAULT_OPTIONS, type LabOptions, type LabPlan } from '../../src/lab/topology.js';
@@ -55,16 +55,41 @@ async function freshLab(o: Partial<LabOptions> = {}): Promise<LabPlan> {
 const found = (r: ClusterDoctorReport) => r.findings.map((f) => `${f.ruleId}/${f.messageId}`);
 
 describe.skipIf(skip)('cluster doctor on the lab', () => {
+  /** The healthy flannel lab of the first case, reused by the fault that only rewrites its API objects. */
+  let healthy: LabPlan | undefined;
   afterAll(async () => {
     await labDown(LAB);
   });
 
   it('healthy flannel lab: every node tied by name, every cluster rule judged, no finding', async () => {
     const plan = await freshLab();
+    healthy = plan;
     const r = await clusterDoctor(plan);
     expect(r.nodes.map((n) => [n.name, n.matchedBy])).toEqual(plan.nodes.map((n) => [n.name, 'name']));
     expect(found(r)).toEqual([]);
     expect(r.results.filter((x) => x.status === 'skipped').map((x) => `${x.ruleId}: ${x.reason}`)).toEqual([]);
+  }, 240_000);
+
+  it('duplicate-public-ip: public-ip-wrong names the two nodes with one public-ip; heal writes the objects back', async () => {
+    // The fault changes only the lab's API objects: the healthy lab above serves, no second lab up.
+    const plan = healthy ?? await freshLab();
+    const file = join(plan.dir, KUBE_OBJECTS_FILE);
+    const before = readFileSync(file, 'utf8');
+    const applied = await injectFault(LAB, 'duplicate-public-ip');
+    const [n1, n3] = [plan.nodes[0]!, plan.nodes[plan.nodes.length - 1]!];
+    expect([applied.node, applied.peer]).toEqual([n1.name, n3.name]);
+    try {
+      const r = await clusterDoctor(plan);
+      // peer-vtep-stale fires too: it finds n2's FDB entry for n1 by n1's advertised public-ip, which is
+      // now n3's address, and so holds n3's VtepMAC against n1's (a consequence of the duplicate).
+      expect(found(r).sort()).toEqual(['peer-vtep-stale/staleFdb', 'public-ip-wrong/duplicate', 'public-ip-wrong/notOwn']);
+      const msg = (id: string) => r.findings.find((f) => `${f.ruleId}/${f.messageId}` === id)!.message;
+      expect(msg('public-ip-wrong/duplicate')).toContain(`Nodes ${n1.name}, ${n3.name} all advertise public-ip ${n3.eth0Ip}`);
+      expect(msg('public-ip-wrong/notOwn')).toContain(`Node ${n1.name} advertises public-ip ${n3.eth0Ip}, but no interface of ${n1.name} holds ${n3.eth0Ip}`);
+    } finally {
+      await healFaults(LAB, 'duplicate-public-ip');
+    }
+    expect(readFileSync(file, 'utf8')).toBe(before);
   }, 240_000);
 
   it('stale-vtep-mac: vtep-annotation-stale names the node whose flannel.1 MAC changed', async () => {

@@ -4,7 +4,10 @@
 // servers (test/fixtures/kube/status) for 401, 403, 404 and 410, server-side apply (PATCH
 // application/apply-patch+yaml), create, delete, label selectors. No API server can run here
 // (none is in the npm or Debian registries), so this is the server side of the tests.
+// The pod proxy (/api/v1/namespaces/NS/pods/[scheme:]NAME[:PORT]/proxy/PATH) forwards to the pod's
+// IP as kube-apiserver does; see proxyToPod for which real behaviour each step imitates.
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import https from 'node:https';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,11 +49,16 @@ export interface FakeApiOptions {
 
 export interface RecordedRequest { method: string; path: string; query: Record<string, string>; auth?: string; contentType?: string }
 
+/** A request the pod proxy sent on to a pod: where, and the headers the pod received. */
+export interface ProxiedRequest { method: string; target: string; headers: http.IncomingHttpHeaders }
+
 export interface FakeApiServer {
   url: string;
   caPem: string;
   dir: string;
   requests: RecordedRequest[];
+  /** What the pod proxy forwarded, in order. */
+  proxied: ProxiedRequest[];
   /** Expire the next n continue tokens (410 with the recorded inconsistent-continue Status). */
   expireContinues(n: number): void;
   put(obj: Obj): void;
@@ -81,6 +89,7 @@ export async function startFakeApiServer(o: FakeApiOptions): Promise<FakeApiServ
   const { key, cert, ca } = makeCerts(dir);
   const store = new Map<string, Obj>();
   const requests: RecordedRequest[] = [];
+  const proxied: ProxiedRequest[] = [];
   let rv = 1000;
   let expire = 0;
   const keyOf = (r: Resource, ns: string | undefined, name: string) => `${r.group}/${r.plural}/${ns ?? ''}/${name}`;
@@ -138,6 +147,11 @@ export async function startFakeApiServer(o: FakeApiOptions): Promise<FakeApiServ
       };
       const sendStatus = (code: number, body: Record<string, unknown>) => send(code, body);
       if (req.headers.authorization !== `Bearer ${o.token}`) return sendStatus(401, status('401-unauthorized.json'));
+      const proxy = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/proxy(\/.*)?$/.exec(url.pathname);
+      if (proxy) {
+        const pod = store.get(keyOf(RESOURCES.find((r) => r.plural === 'pods')!, decodeURIComponent(proxy[1]!), decodeURIComponent(proxy[2]!).replace(/^https?:/, '').replace(/:[^:]*$/, '')));
+        return proxyToPod(req, res, Buffer.concat(chunks), decodeURIComponent(proxy[2]!), pod, `${proxy[3] ?? '/'}${url.search}`, proxied);
+      }
       const disc = req.method === 'GET' ? discovery(url.pathname) : undefined;
       if (disc) return send(200, disc);
       const p = parsePath(url.pathname);
@@ -214,6 +228,7 @@ export async function startFakeApiServer(o: FakeApiOptions): Promise<FakeApiServ
     caPem: ca,
     dir,
     requests,
+    proxied,
     expireContinues: (n) => {
       expire = n;
     },
@@ -247,6 +262,65 @@ export async function startFakeApiServer(o: FakeApiOptions): Promise<FakeApiServ
         });
       }),
   };
+}
+
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate'];
+
+/** kube-apiserver's Status for a proxy error (apimachinery errors.NewServiceUnavailable / NewBadRequest / NewNotFound). */
+function proxyStatus(res: http.ServerResponse, code: number, reason: string, message: string, details?: Record<string, unknown>): void {
+  res.writeHead(code, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code }));
+}
+
+/**
+ * The pod proxy, step by step as kube-apiserver does it:
+ * - `[scheme:]name[:port]` is split as pkg/registry/core/pod/strategy.go ResourceLocation does
+ *   (utilnet.SplitSchemeNamePort); no port: the first container port; a missing pod is the
+ *   NotFound Status `pods "NAME" not found`; a pod without an IP is BadRequest "address not
+ *   allowed" (the real one also refuses a non-global-unicast IP such as 127.0.0.1: this server
+ *   does not, because its pods are agents on loopback).
+ * - The request reaches the proxy without Authorization: the authentication filter deletes it
+ *   after authenticating (staging/src/k8s.io/apiserver/pkg/endpoints/filters/authentication.go,
+ *   "authorization header is not required anymore in case of a successful authentication");
+ *   other headers pass, hop-by-hop ones are dropped and X-Forwarded-For is added, as
+ *   k8s.io/apimachinery/pkg/util/proxy's UpgradeAwareHandler (over httputil.ReverseProxy) does.
+ * - https: talks TLS to the pod without verifying its certificate (the API server's proxy
+ *   transport skips verification); a pod that cannot be dialled is 503 ServiceUnavailable
+ *   "error trying to reach service: dial tcp IP:PORT: connect: connection refused"
+ *   (apimachinery pkg/util/proxy/transport.go). The pod's status and body pass through unchanged.
+ */
+function proxyToPod(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, id: string, pod: Obj | undefined, path: string, log: ProxiedRequest[]): void {
+  const m = /^(?:(https?):)?([^:]+)(?::(\d+))?$/.exec(id);
+  if (!m) return proxyStatus(res, 400, 'BadRequest', `invalid pod request "${id}"`);
+  const [, scheme = 'http', name, portGiven] = m;
+  if (!pod) return proxyStatus(res, 404, 'NotFound', `pods "${name}" not found`, { name, kind: 'pods' });
+  const spec = pod.spec as { containers?: { ports?: { containerPort: number }[] }[] } | undefined;
+  const st = pod.status as { podIP?: string; podIPs?: { ip: string }[] } | undefined;
+  const port = portGiven ?? spec?.containers?.find((c) => c.ports?.length)?.ports?.[0]?.containerPort;
+  const ip = st?.podIPs?.[0]?.ip ?? st?.podIP;
+  if (!ip) return proxyStatus(res, 400, 'BadRequest', 'address not allowed');
+  const headers: http.OutgoingHttpHeaders = {};
+  for (const [k, v] of Object.entries(req.headers)) if (k !== 'authorization' && !HOP_BY_HOP.includes(k) && v !== undefined) headers[k] = v;
+  headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
+  headers.host = `${ip}:${port}`;
+  const target = `${scheme}://${ip.includes(':') ? `[${ip}]` : ip}:${port}${path}`;
+  log.push({ method: req.method ?? 'GET', target, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v])) as http.IncomingHttpHeaders });
+  const mod = scheme === 'https' ? https : http;
+  const out = mod.request(target, { method: req.method, headers, rejectUnauthorized: false, agent: false }, (up) => {
+    const back: http.OutgoingHttpHeaders = {};
+    for (const [k, v] of Object.entries(up.headers)) if (!HOP_BY_HOP.includes(k) && v !== undefined) back[k] = v;
+    res.writeHead(up.statusCode ?? 502, back);
+    up.pipe(res);
+    up.on('error', () => res.destroy());
+  });
+  out.on('error', (e: NodeJS.ErrnoException) => {
+    if (res.headersSent) return void res.destroy();
+    const why = e.code === 'ECONNREFUSED' ? 'connect: connection refused' : e.code ?? e.message;
+    proxyStatus(res, 503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${ip}:${port}: ${why}`);
+  });
+  // The client going away ends the pod's request too.
+  res.on('close', () => out.destroy());
+  out.end(body);
 }
 
 /** Loads a fixture file (JSON or YAML, object or list) into the server, items in full form. */

@@ -13,6 +13,7 @@ import { AGENT_ENV, spawnAgent, type SpawnedAgent } from '../helpers/agent.js';
 import { LAB, labNodeFacts, labNodeListText, NODE_A, NODE_B } from '../helpers/cluster-evidence.js';
 import type { ClusterDoctorReport } from '../../src/report/cluster-doctor-model.js';
 import { podpathArgs } from '../helpers/podpath.js';
+import { agentPod } from '../helpers/agent-pods.js';
 
 const root = join(__dirname, '../..');
 const TOKEN = 'cluster-doctor-token-0123456789abcdef';
@@ -171,5 +172,27 @@ describe.skipIf(missingRequirement({ tools: ['openssl'] }))('podpath cluster doc
     const b = rep.nodes.find((n) => n.name === NODE_B)!;
     expect(b.error?.code).toBe('E_AGENT_UNREACHABLE');
     expect(r.code).toBe(2);
+  }, 120_000);
+
+  it('agent pods listed by the cluster: node-b\'s facts through the API server\'s pod proxy, the token from the Secret', async () => {
+    // node-b's agent pod: its hostIP (127.0.0.2) refuses from here; its pod IP is where the agent listens.
+    const pod = agentPod({ plane: 'host', name: 'podpath-host-b7k2p', node: NODE_B, hostIP: '127.0.0.2', apiPort: agent.apiPort });
+    pod.status.podIPs = [{ ip: '127.0.0.1' }];
+    api.put(pod as never);
+    api.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'podpath-secrets', namespace: 'podpath' }, data: { 'api-token': Buffer.from(AGENT_ENV.PODPATH_TOKEN).toString('base64') } } as never);
+    const { PODPATH_TOKEN: _t, ...env } = AGENT_ENV;
+    // Both nodes' agents are the one agent here, which collects one set of facts at a time: --concurrency 1.
+    // Without --nodes-from, reading the API: the agents are where the facts come from (no --agents needed).
+    const r = await run(['cluster', 'doctor', '--kubeconfig', api.kubeconfig({ token: TOKEN }), '--api-port', String(agent.apiPort), '-o', 'json', '--only', 'pod-cidr-routes', '--concurrency', '1'], { ...env, PODPATH_TOKEN: '' });
+    const rep = JSON.parse(r.stdout) as ClusterDoctorReport;
+    const b = rep.nodes.find((n) => n.name === NODE_B)!;
+    expect(b.error).toBeUndefined();
+    expect(b.from).toBe(`pod podpath/podpath-host-b7k2p /v1/facts through the API server's proxy (http://127.0.0.2:${agent.apiPort} not reachable from here)`);
+    expect(r.stderr).toContain(`podpath: http://127.0.0.2:${agent.apiPort} cannot be reached from here (ECONNREFUSED): agent pod podpath/podpath-host-b7k2p through the API server's pod proxy from now on\n`);
+    expect(api.proxied.map((p) => [p.target, p.headers.authorization])).toEqual([[`http://127.0.0.1:${agent.apiPort}/v1/facts`, undefined]]);
+    const v = await run(['cluster', 'doctor', '--kubeconfig', api.kubeconfig({ token: TOKEN }), '--agents', '--via-apiserver', '--api-port', String(agent.apiPort), '-o', 'json', '--only', 'pod-cidr-routes', '--concurrency', '1'], { ...env, PODPATH_TOKEN: '' });
+    const vb = (JSON.parse(v.stdout) as ClusterDoctorReport).nodes.find((n) => n.name === NODE_B)!;
+    expect(vb.from).toBe('pod podpath/podpath-host-b7k2p /v1/facts through the API server\'s proxy');
+    expect(vb.error).toBeUndefined();
   }, 120_000);
 });

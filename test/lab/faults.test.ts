@@ -11,7 +11,7 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/lab/${name}`
 describe('fault registry', () => {
   it('has every fault of the brief, each documented', () => {
     expect(FAULTS.map((f) => f.name).sort()).toEqual([
-      'bad-udp-checksum', 'firewall-vxlan-port', 'forward-drop', 'ip-forward-off', 'large-packet-drop', 'mtu-mismatch', 'offload-lro',
+      'bad-udp-checksum', 'duplicate-public-ip', 'firewall-vxlan-port', 'forward-drop', 'ip-forward-off', 'large-packet-drop', 'mtu-mismatch', 'offload-lro',
       'route-hijack', 'router-rate-blackhole', 'router-size-limit', 'rp-filter-strict', 'stale-vtep-mac', 'underlay-rate-blackhole', 'underlay-size-limit', 'vxlan-nat-checksum', 'vxlan-port-mismatch',
     ]);
     for (const f of FAULTS) expect(f.summary.length && f.reproduces.length && f.nodeRole.length).toBeTruthy();

@@ -103,7 +103,8 @@ describe('podpath mesh (CLI)', () => {
 
   it('refuses bad usage with one line and exit 2', async () => {
     const cases: [string[], RegExp][] = [
-      [[], /^podpath: E_USAGE: give --agents FILE or --nodes LIST$/],
+      [[], /^podpath: E_USAGE: give --agents FILE or --nodes LIST, or a kubeconfig \(--kubeconfig, \$KUBECONFIG, ~\/\.kube\/config\) to take the agents from the cluster$/],
+      [['--nodes', '127.0.0.1,127.0.0.2', '--via-apiserver'], /^podpath: E_USAGE: --via-apiserver reaches the agents by their pods: it takes the agents from the cluster \(without --agents or --nodes\)$/],
       [['--agents', 'x', '--nodes', '127.0.0.1,127.0.0.2'], /^podpath: E_USAGE: option '--agents <file>' cannot be used with option '--nodes <list>'/],
       [['--nodes', '127.0.0.1,127.0.0.2', '-k', '33'], /^podpath: E_USAGE: --k must be an integer 1\.\.32, not "33"$/],
       [['--nodes', '127.0.0.1,127.0.0.2', '--planes', 'host->moon'], /^podpath: E_USAGE: --planes takes host->host, host->pod, pod->host, pod->pod, not "host->moon"$/],

@@ -13,6 +13,8 @@ import { describeError, listBundleDir, mapBounded, DEFAULT_FLEET_CONCURRENCY, ty
 import { evidenceFor, runRules, type RunOutcome } from '../../engine/run-rules.js';
 import type { Lang, Rule } from '../../engine/types.js';
 import { AgentApi, type AgentTlsOptions } from '../../api/client.js';
+import type { MeshReach } from '../mesh.js';
+import type { AgentPodRef } from './agents.js';
 import { ROUTES } from '../../api/routes.js';
 import { buildReport, EXIT_INCONCLUSIVE, isInconclusive } from '../../report/model.js';
 import { buildClusterReport, type ClusterDoctorReport, type ClusterNodeEntry } from '../../report/cluster-doctor-model.js';
@@ -29,12 +31,15 @@ import { VERSION } from '../../util/version.js';
 import { trimEndChar } from '../../util/strings.js';
 
 /** Where one node's facts come from: a bundle or facts file (`name`: the node it is named for), or an agent. */
-export type NodeSource = { kind: 'file'; path: string; name?: string } | { kind: 'agent'; address: string; name: string };
+export type NodeSource = { kind: 'file'; path: string; name?: string } | { kind: 'agent'; address: string; name: string; port?: number; pod?: string };
 
 export interface AgentAccess {
   port: number;
   token: string;
   tls?: AgentTlsOptions;
+  /** The host-plane agent pods listed from the cluster: their hostIP and API port, and the pod proxy. */
+  pods?: AgentPodRef[];
+  reach?: MeshReach;
 }
 
 export interface ClusterDoctorOptions {
@@ -94,12 +99,18 @@ export function matchNode(facts: NodeFacts, given: string | undefined, nodes: re
 async function defaultLoad(source: NodeSource, needs: EvidenceKey[], agents: AgentAccess | undefined): Promise<NodeFacts> {
   if (source.kind === 'file') return collectNodeFacts({ from: source.path, needs });
   if (!agents) throw new PodpathError('E_USAGE', 'no agent access given');
-  const api = new AgentApi(source.address, agents.port, agents.token, agents.tls);
+  const r = agents.reach;
+  const api = new AgentApi(source.address, source.port ?? agents.port, agents.token, agents.tls, source.pod && r ? { pod: { kube: r.kube, namespace: r.namespace, name: source.pod }, mode: r.mode, memo: r.memo } : {});
   return api.get(ROUTES.facts);
 }
 
 function sourceLabel(s: NodeSource, agents: AgentAccess | undefined): string {
-  return s.kind === 'file' ? s.path : `${agents?.tls ? 'https' : 'http'}://${s.address.includes(':') ? `[${s.address}]` : s.address}:${agents?.port ?? 0}/v1/facts`;
+  if (s.kind === 'file') return s.path;
+  const direct = `${agents?.tls ? 'https' : 'http'}://${s.address.includes(':') ? `[${s.address}]` : s.address}:${s.port ?? agents?.port ?? 0}`;
+  const r = agents?.reach;
+  // Said per node: which agents were reached through the API server, and why.
+  if (s.pod && r && (r.mode === 'proxy' || r.memo?.isSwitched(direct))) return `pod ${r.namespace}/${s.pod} /v1/facts through the API server's proxy${r.mode === 'proxy' ? '' : ` (${direct} not reachable from here)`}`;
+  return `${direct}/v1/facts`;
 }
 
 export async function runClusterDoctor(o: ClusterDoctorOptions): Promise<ClusterDoctorOutcome> {
@@ -110,9 +121,13 @@ export async function runClusterDoctor(o: ClusterDoctorOptions): Promise<Cluster
   // Agents for the cluster nodes no file is named for.
   if (o.agents) {
     const named = new Set(o.nodes.filter((s) => s.kind === 'file').map((s) => (s.kind === 'file' ? s.name ?? nameFromPath(s.path) : '')));
+    const pods = new Map((o.agents.pods ?? []).filter((p) => p.plane === 'host').map((p) => [p.node, p]));
     for (const n of clusterNodes) {
-      const address = n.internalIPs.value[0];
-      if (address && !named.has(n.name)) sources.push({ kind: 'agent', address, name: n.name });
+      if (named.has(n.name)) continue;
+      // The node's own agent pod where the cluster lists one; else an agent at its InternalIP.
+      const pod = pods.get(n.name);
+      const address = pod?.address ?? n.internalIPs.value[0];
+      if (address) sources.push({ kind: 'agent', address, name: n.name, ...(pod ? { port: pod.apiPort, pod: pod.pod } : {}) });
     }
   }
   const load = o.load ?? ((s: NodeSource, k: EvidenceKey[]) => defaultLoad(s, k, o.agents));

@@ -4,6 +4,7 @@ import { labDir } from '../names.js';
 import { readState, requireState, writeState, type AppliedFault } from '../state.js';
 import { findNode, type LabPlan, type NodePlan } from '../topology.js';
 import { badUdpChecksum } from './bad-udp-checksum.js';
+import { duplicatePublicIp } from './duplicate-public-ip.js';
 import { firewallVxlanPort } from './firewall-vxlan-port.js';
 import { forwardDrop } from './forward-drop.js';
 import { ipForwardOff } from './ip-forward-off.js';
@@ -25,7 +26,7 @@ import { vxlanPortMismatch } from './vxlan-port-mismatch.js';
 export const FAULTS: FaultDef[] = [
   badUdpChecksum, vxlanNatChecksum, routeHijack, largePacketDrop, underlaySizeLimit, underlayRateBlackhole,
   mtuMismatch, forwardDrop, ipForwardOff, rpFilterStrict, vxlanPortMismatch, staleVtepMac, firewallVxlanPort, offloadLro,
-  routerSizeLimit, routerRateBlackhole,
+  routerSizeLimit, routerRateBlackhole, duplicatePublicIp,
 ];
 
 export function getFault(name: string): FaultDef {

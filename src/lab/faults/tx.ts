@@ -1,5 +1,5 @@
 // FaultTx: runs a fault's steps and keeps the exact undo list; heal runs it.
-import { lstat, mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { PodpathError } from '../../util/errors.js';
 import { describeStep, run, runRaw } from '../run.js';
@@ -32,6 +32,14 @@ export class FaultTx implements FaultTxLike {
     for (let i = steps.length - 1; i >= 0; i--) this.undo.unshift(steps[i]!);
   }
 
+  async replaceFile(path: string, text: string): Promise<void> {
+    const st = await lstat(path).catch(() => undefined);
+    if (!st?.isFile()) throw new PodpathError('E_LAB_FAULT', `${path} is not a regular file: not replaced`);
+    const before = await readFile(path, 'utf8');
+    await writeFile(path, text);
+    this.undo.unshift({ argv: [], restoreFile: path, content: before });
+  }
+
   read(step: Step): Promise<string> {
     return run(step);
   }
@@ -60,9 +68,16 @@ export async function insideWithoutSymlinks(path: string, dir: string): Promise<
 export async function runUndo(steps: UndoStep[], within: string): Promise<void> {
   const errors: string[] = [];
   for (const s of steps) {
-    const path = s.removeFile ?? s.removeDir;
+    const path = s.removeFile ?? s.removeDir ?? s.restoreFile;
     if (path !== undefined && !(await insideWithoutSymlinks(path, within))) {
-      errors.push(`${path} is not inside ${within}: not removed`);
+      errors.push(`${path} is not inside ${within}: not ${s.restoreFile ? 'restored' : 'removed'}`);
+      continue;
+    }
+    if (s.restoreFile) {
+      // The file itself must not have become a symlink either: writeFile would follow it out of the lab.
+      const st = await lstat(s.restoreFile).catch(() => undefined);
+      if (st && !st.isFile()) errors.push(`${s.restoreFile} is no longer a regular file: not restored`);
+      else await writeFile(s.restoreFile, s.content ?? '');
       continue;
     }
     if (s.removeFile) {

@@ -45,6 +45,8 @@ export interface FaultTxLike {
   do(step: { ns?: string; argv: string[]; stdin?: string }, undo?: UndoStep | UndoStep[]): Promise<string>;
   /** Writes a file (emulated evidence); heal removes it. */
   writeFile(path: string, text: string): Promise<void>;
+  /** Replaces an existing file's content (the lab's API objects); heal writes back what it held. */
+  replaceFile(path: string, text: string): Promise<void>;
   /** Reads without recording anything. */
   read(step: { ns?: string; argv: string[] }): Promise<string>;
 }

@@ -2,8 +2,11 @@
 // OIDC plugins, client certificates) or the in-cluster service account and sets up TLS and
 // credentials; the requests themselves are plain node:https, so podpath controls paging, sizes,
 // time-outs and error codes. Every response is untrusted JSON.
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { LIMITS } from '../../util/limits.js';
 import { PodpathError } from '../../util/errors.js';
@@ -68,12 +71,19 @@ export class KubeClient {
     this.defaultNamespace = kc.getContextObject(this.context)?.namespace ?? 'default';
   }
 
-  async request(path: string, req: KubeRequest = {}): Promise<KubeResponse> {
+  /** The URL of an API path on this server (a server URL with a path prefix keeps it). */
+  url(path: string): URL {
     let base = this.server;
     while (base.endsWith('/')) base = base.slice(0, -1);
-    const url = new URL(base + path);
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-    const opts: https.RequestOptions = { method: req.method ?? 'GET', headers: { Accept: 'application/json' } };
+    return new URL(base + path);
+  }
+
+  /**
+   * TLS settings and credentials for a request to `url` on this server (for callers that make
+   * their own request, e.g. through the pod proxy with their own limits).
+   */
+  async requestOptions(url: URL, method = 'GET'): Promise<https.RequestOptions & { headers: Record<string, string> }> {
+    const opts: https.RequestOptions = { method, headers: { Accept: 'application/json' } };
     try {
       await this.kc.applyToHTTPSOptions(opts);
     } catch (e) {
@@ -81,9 +91,16 @@ export class KubeClient {
       // exec/OIDC credential plugin can fail: both are configuration problems.
       throw new PodpathError('E_KUBE_CONFIG', `${oneLine(this.server)}: ${clip(oneLine((e as Error).message), 300)}`);
     }
-    const headers = (opts.headers ?? {}) as Record<string, string>;
+    const headers = { ...(opts.headers ?? {}) } as Record<string, string>;
     // As kubectl does: credentials never go over plain http.
     if (url.protocol === 'http:') delete headers.Authorization;
+    return { ...opts, headers };
+  }
+
+  async request(path: string, req: KubeRequest = {}): Promise<KubeResponse> {
+    const url = this.url(path);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const { headers, ...opts } = await this.requestOptions(url, req.method ?? 'GET');
     const payload = req.body === undefined ? undefined : Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
     if (payload) {
       headers['Content-Type'] = req.contentType ?? 'application/json';
@@ -132,6 +149,16 @@ export class KubeClient {
     if (res.status < 200 || res.status > 299) throw statusError(res, what);
     return res.body;
   }
+}
+
+/**
+ * Whether a kubeconfig can be found the way loadKubeConfig looks ($KUBECONFIG, ~/.kube/config, the
+ * in-cluster service account): without one client-node falls back to http://localhost:8080, which
+ * is never what a user meant.
+ */
+export function kubeconfigAvailable(o: KubeConnectOptions): boolean {
+  if (o.kubeconfig || (process.env.KUBECONFIG ?? '') !== '') return true;
+  return existsSync(join(homedir(), '.kube', 'config')) || existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
 }
 
 export function loadKubeConfig(o: KubeConnectOptions): KubeConfig {
