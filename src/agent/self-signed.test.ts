@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { makeSelfSigned } from './self-signed.js';
+import { certificateSerial, makeSelfSigned } from './self-signed.js';
 import { missingRequirement } from '../../test/helpers/env.js';
 
 describe('makeSelfSigned', () => {
+  it('makes a valid certificate from random bytes that start with zeros (non-minimal DER made 1 in 512 fail)', () => {
+    for (const head of [[0x00, 0x01], [0x00, 0x00], [0x80, 0x00], [0xff, 0xff]]) {
+      const random = Buffer.alloc(16, 0x11);
+      random[0] = head[0]!; random[1] = head[1]!;
+      const serial = certificateSerial(random);
+      expect(serial[0]! & 0x80).toBe(0);
+      expect(serial[0]).not.toBe(0);
+      const made = makeSelfSigned(['127.0.0.1'], new Date(), random);
+      expect(new X509Certificate(made.certPem).serialNumber).toBe(serial.toString('hex').toUpperCase());
+    }
+  });
+
   it('makes a certificate Node parses and verifies, with the key, the addresses and the fingerprint', () => {
     const s = makeSelfSigned(['127.0.0.1', 'fd00::1:2']);
     const cert = new X509Certificate(s.certPem);

@@ -44,7 +44,15 @@ const ipBytes = (ip: string): Buffer => {
 
 export interface SelfSigned { certPem: string; keyPem: string; fingerprint256: string }
 
-export function makeSelfSigned(addresses: string[], now = new Date()): SelfSigned {
+/** A positive serial whose DER encoding is minimal: a first byte of 0x00 followed by one below 0x80 is not
+ *  valid DER, and OpenSSL refuses the certificate (1 in 512 random serials did that). */
+export function certificateSerial(random: Buffer = randomBytes(16)): Buffer {
+  const serial = Buffer.from(random);
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
+  return serial;
+}
+
+export function makeSelfSigned(addresses: string[], now = new Date(), random?: Buffer): SelfSigned {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const ecdsaSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const name = seq(set(seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from('podpath-agent')))));
@@ -53,8 +61,7 @@ export function makeSelfSigned(addresses: string[], now = new Date()): SelfSigne
     seq(oid('2.5.29.19'), tlv(0x04, seq())), // basicConstraints: not a CA
     ...(ips.length ? [seq(oid('2.5.29.17'), tlv(0x04, seq(...ips.map((ip) => tlv(0x87, ipBytes(ip))))))] : []),
   ];
-  const serial = randomBytes(16);
-  serial[0]! &= 0x7f;
+  const serial = certificateSerial(random);
   const tbs = seq(
     tlv(0xa0, posInt(Buffer.from([2]))), // v3
     posInt(serial),
