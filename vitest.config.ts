@@ -14,13 +14,13 @@ export default defineConfig({
     projects: [
       {
         define,
-        test: { name: 'unit', globalSetup: ['test/support/bundle-setup.ts'], setupFiles: ['test/support/loop-watch.ts'], testTimeout: 60_000, hookTimeout: 120_000, include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**', 'node_modules/**'] },
+        test: { name: 'unit', globalSetup: ['test/support/bundle-setup.ts'], setupFiles: ['test/support/worker-priority.ts', 'test/support/loop-watch.ts'], testTimeout: 60_000, hookTimeout: 120_000, include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**', 'node_modules/**'] },
       },
       {
         define,
         // End-to-end tests build network namespaces and nftables tables on the one host kernel:
         // they run one file at a time so they never see each other's lab.
-        test: { name: 'e2e', globalSetup: ['test/support/bundle-setup.ts'], include: ['test/e2e/**/*.test.ts'], fileParallelism: false, poolOptions: { forks: { singleFork: true } }, testTimeout: 180_000, hookTimeout: 180_000 },
+        test: { name: 'e2e', globalSetup: ['test/support/bundle-setup.ts'], setupFiles: ['test/support/worker-priority.ts'], include: ['test/e2e/**/*.test.ts'], fileParallelism: false, poolOptions: { forks: { singleFork: true } }, testTimeout: 180_000, hookTimeout: 180_000 },
       },
     ],
   },

@@ -5,7 +5,10 @@
 // mostly wait on the processes they start, so they get more workers than cores (vitest.config.ts);
 // the e2e files share one kernel and stay one at a time, in their own process, beside them.
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
+import { join } from 'node:path';
 
 const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
 // The type check and the lint run at the lowest priority: they only need to finish, while the
@@ -23,19 +26,53 @@ const only = process.argv.slice(2);
 const chosen = only.length ? jobs.filter((j) => only.includes(j.name)) : jobs;
 const started = Date.now();
 
-const results = await Promise.all(chosen.map((job) => new Promise((resolve) => {
-  const t = Date.now();
-  const child = spawn(job.argv[0], job.argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      lines.push(line);
-      process.stdout.write(`[${job.name}] ${line}\n`);
-    });
-  }
-  child.on('error', (e) => resolve({ job, lines, code: 127, seconds: 0, error: e.message }));
-  child.on('close', (code, signal) => resolve({ job, lines, code: code ?? (signal ? 128 : 1), seconds: Math.round((Date.now() - t) / 1000) }));
-})));
+// Each job writes to a file of its own, never to a pipe: a write to a full pipe blocks a Node process
+// on Linux, so a slow reader of this script's output (a CI log collector) would stall a vitest main
+// process past its workers' 60 s RPC timeout. This script reads the files as they grow.
+const logDir = mkdtempSync(join(tmpdir(), 'podpath-test-logs-'));
+const POLL_MS = 200;
+
+function runJob(job) {
+  return new Promise((resolve) => {
+    const t = Date.now();
+    const path = join(logDir, `${job.name}.log`);
+    const fd = openSync(path, 'w');
+    const lines = [];
+    let offset = 0;
+    let partial = '';
+    const decoder = new StringDecoder('utf8'); // a read may end inside a character
+    const drain = (final) => {
+      const size = statSync(path).size;
+      if (size > offset) {
+        const buf = Buffer.alloc(size - offset);
+        const rfd = openSync(path, 'r');
+        try { readSync(rfd, buf, 0, buf.length, offset); } finally { closeSync(rfd); }
+        offset = size;
+        partial += decoder.write(buf);
+      }
+      const parts = partial.split('\n');
+      partial = parts.pop() ?? '';
+      if (final && partial) parts.push(partial);
+      for (const line of parts) {
+        lines.push(line);
+        process.stdout.write(`[${job.name}] ${line}\n`);
+      }
+    };
+    const poll = setInterval(() => drain(false), POLL_MS);
+    const child = spawn(job.argv[0], job.argv.slice(1), { stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    const finish = (result) => {
+      clearInterval(poll);
+      drain(true);
+      resolve({ job, lines, seconds: Math.round((Date.now() - t) / 1000), ...result });
+    };
+    child.on('error', (e) => finish({ code: 127, error: e.message }));
+    child.on('close', (code, signal) => finish({ code: code ?? (signal ? 128 : 1) }));
+  });
+}
+
+const results = await Promise.all(chosen.map(runJob));
+rmSync(logDir, { recursive: true, force: true });
 
 // A failed job's own failure report is printed again at the very end: the jobs' lines interleave, and
 // a CI log is often read from its tail only.
