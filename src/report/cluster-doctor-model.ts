@@ -4,7 +4,7 @@ import type { ClusterFacts } from '../evidence/cluster-facts.js';
 import type { NodeMatch } from '../evidence/cluster-nodes.js';
 import { SEVERITY_ORDER, type RunOutcome } from '../engine/run-rules.js';
 import type { Finding, Lang, RuleResult, Severity } from '../engine/types.js';
-import type { DoctorReport } from './model.js';
+import { isInconclusive, type DoctorReport } from './model.js';
 
 export const CLUSTER_DOCTOR_SCHEMA = 'podpath.cluster-doctor';
 export const CLUSTER_DOCTOR_VERSION = 1;
@@ -75,4 +75,12 @@ export function buildClusterReport(o: { cluster?: ClusterFacts; nodes: ClusterNo
     results: o.outcome.results.map((r) => (r.reason === undefined ? { ruleId: r.ruleId, status: r.status } : { ruleId: r.ruleId, status: r.status, reason: r.reason })),
     nodes: o.nodes,
   };
+}
+
+/**
+ * No finding, yet not healthy: a node's evidence is incomplete, or a cluster list was cut short (its
+ * absences prove nothing). `partial` is a list: an empty one is a complete read.
+ */
+export function isClusterInconclusive(r: Pick<ClusterDoctorReport, 'nodes' | 'cluster'>): boolean {
+  return r.nodes.some((n) => n.report !== undefined && isInconclusive(n.report)) || (r.cluster?.partial.length ?? 0) > 0;
 }

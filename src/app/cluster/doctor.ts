@@ -16,8 +16,8 @@ import { AgentApi, type AgentTlsOptions } from '../../api/client.js';
 import type { MeshReach } from '../mesh.js';
 import type { AgentPodRef } from './agents.js';
 import { ROUTES } from '../../api/routes.js';
-import { buildReport, EXIT_INCONCLUSIVE, isInconclusive } from '../../report/model.js';
-import { buildClusterReport, type ClusterDoctorReport, type ClusterNodeEntry } from '../../report/cluster-doctor-model.js';
+import { buildReport, EXIT_INCONCLUSIVE } from '../../report/model.js';
+import { buildClusterReport, isClusterInconclusive, type ClusterDoctorReport, type ClusterNodeEntry } from '../../report/cluster-doctor-model.js';
 import { clusterRules } from '../../rules/cluster-rules.js';
 import { nodeRules } from '../../rules/index.js';
 import { collectNodeFacts } from '../../sources/collect.js';
@@ -178,7 +178,7 @@ export async function runClusterDoctor(o: ClusterDoctorOptions): Promise<Cluster
 export function clusterExitCode(r: ClusterDoctorReport): number {
   if (r.nodes.some((n) => n.error)) return 2;
   if (r.summary.findings > 0) return 1;
-  return r.nodes.some((n) => n.report && isInconclusive(n.report)) || r.cluster?.partial.length ? EXIT_INCONCLUSIVE : 0;
+  return isClusterInconclusive(r) ? EXIT_INCONCLUSIVE : 0;
 }
 
 /** The cluster's facts from `kubectl get -o json|yaml` dumps, or from the API server. */

@@ -4,7 +4,7 @@
 // counts the cluster's findings and every node's, as the text report does.
 import { SEVERITY_ORDER } from '../../engine/run-rules.js';
 import type { Finding, Severity } from '../../engine/types.js';
-import type { ClusterDoctorReport } from '../cluster-doctor-model.js';
+import { isClusterInconclusive, type ClusterDoctorReport } from '../cluster-doctor-model.js';
 import { show } from '../safe-text.js';
 import { doctorView, findingView, heading, idMaker, nodeTitle } from './doctor-view.js';
 import { fleetView } from './fleet-view.js';
@@ -32,7 +32,7 @@ export function renderClusterHtml(r: ClusterDoctorReport, opts: { now?: Date } =
   const s = r.summary;
   const extra = html`<p class="cluster-line" data-nodes="${s.nodes}" data-failing="${s.nodesFailing}" data-errors="${s.nodeErrors}" data-findings="${s.findings}">${tr(fill(WORDS.line, { nodes: s.nodes, failing: s.nodesFailing, errors: s.nodeErrors, passed: s.passed, skipped: s.skipped, failed: s.failed }))}</p>`;
   const data: SummaryData = {
-    verdict: s.findings > 0 ? 'findings' : s.nodeErrors > 0 ? 'unreadable' : r.cluster?.partial ? 'inconclusive' : 'healthy',
+    verdict: s.findings > 0 ? 'findings' : s.nodeErrors > 0 ? 'unreadable' : isClusterInconclusive(r) ? 'inconclusive' : 'healthy',
     bySeverity: { ...s.bySeverity },
     ...(top ? { top: { finding: top.f, node: top.about, anchor: top.anchor, lang: r.lang } } : {}),
     extra,
