@@ -15,6 +15,10 @@ import { BUNDLES, hostileReport } from '../../test/helpers/html-report.js';
 import { buildHtmlReportInput, loadReportSource, readReportSources } from './report.js';
 import { isPodpathError } from '../util/errors.js';
 import type { NodeEntry, ReportPart } from '../report/html/model.js';
+import type { AgentStatus } from '../report/cluster.js';
+import { allRules } from '../rules/index.js';
+import { collectNodeFacts } from '../sources/collect.js';
+import { clusterFacts, labNodeObjects } from '../../test/helpers/cluster-evidence.js';
 
 function doctorOf<T extends { kind: string }>(l: T): Extract<T, { kind: 'doctor' }> {
   if (l.kind !== 'doctor') throw new Error(`a ${l.kind} input, not doctor`);
@@ -93,6 +97,34 @@ describe('podpath report: inputs', () => {
     expect(codeOf(() => loadReportSource({ from: 'x', text: JSON.stringify({ ...good, findings: [{ severity: 'fatal' }] }) }))).toBe('E_REPORT_INPUT');
     expect(codeOf(() => loadReportSource({ from: 'x', text: JSON.stringify({ ...good, summary: { ...(good.summary as object), rules: -1 } }) }))).toBe('E_REPORT_INPUT');
     expect(codeOf(() => loadReportSource({ from: 'x', text: JSON.stringify([good, { schema: 'podpath.doctor', nope: 1 }]) }))).toBe('E_REPORT_INPUT');
+  });
+  it('a podpath result it does not draw is E_REPORT_UNSUPPORTED, saying what it reads; anything else stays E_REPORT_UNKNOWN', async () => {
+    // Each as its command prints it: JSON.stringify of what the command builds.
+    const facts = await collectNodeFacts({ from: BUNDLES[0]! });
+    const status: AgentStatus = { daemonSets: [{ name: 'podpath-host', desired: 2, ready: 2, updated: 2, available: 2, present: true }], pods: [{ name: 'podpath-host-x7k2p', plane: 'host', node: 'node-a', phase: 'Running', ready: true, restarts: 0, podIP: '172.31.250.1' }] };
+    const outputs = {
+      'collect --json': JSON.stringify(facts, null, 2),
+      'cluster facts -o json': JSON.stringify(clusterFacts(labNodeObjects()), null, 2),
+      'cluster status -o json': JSON.stringify(status, null, 2),
+      'rules --json': JSON.stringify(allRules.map((r) => r.meta), null, 2),
+    };
+    for (const [command, text] of Object.entries(outputs)) {
+      let message = '';
+      expect(codeOf(() => {
+        try {
+          loadReportSource({ from: 'r.json', text });
+        } catch (e) {
+          message = (e as Error).message;
+          throw e;
+        }
+      }), command).toBe('E_REPORT_UNSUPPORTED');
+      expect(message, command).toContain(`(${command})`);
+      expect(message).toMatch(/is not drawn by podpath report; it reads doctor report \(doctor -o json\), .*probe report \(podpath probe -o json\)/);
+      expect(message).not.toContain('\n');
+    }
+    // A list of something else, an object with some of those keys: not a podpath result.
+    expect(codeOf(() => loadReportSource({ from: 'x', text: '[{"id":"a"}]' }))).toBe('E_REPORT_UNKNOWN');
+    expect(codeOf(() => loadReportSource({ from: 'x', text: '{"pods":[]}' }))).toBe('E_REPORT_UNKNOWN');
   });
   it('survives input nested a million levels deep', () => {
     const deep = '['.repeat(1_000_000) + ']'.repeat(1_000_000);

@@ -248,8 +248,17 @@ export function meshPartOf(l: MeshLoaded, lang: Lang): MeshPart {
   return { ...base, findings: main, translation: other };
 }
 
-/** Results podpath writes that the HTML report cannot draw yet: said plainly rather than "unknown". */
-const NOT_YET: { test: (doc: Record<string, unknown>) => boolean; what: string }[] = [
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Results podpath writes that the HTML report does not draw: said plainly (E_REPORT_UNSUPPORTED)
+ * rather than "not a podpath result". Known by the keys each command writes.
+ */
+const NOT_DRAWN: { test: (doc: unknown) => boolean; what: string }[] = [
+  { what: 'node facts (collect --json)', test: (d) => isObj(d) && typeof d.schemaVersion === 'number' && isObj(d.origin) && typeof d.collectedAt === 'string' && Array.isArray(d.missing) },
+  { what: 'cluster facts (cluster facts -o json)', test: (d) => isObj(d) && isObj(d.source) && isObj(d.counts) && Array.isArray(d.partial) && Array.isArray(d.nodes) },
+  { what: 'agent status (cluster status -o json)', test: (d) => isObj(d) && Array.isArray(d.daemonSets) && Array.isArray(d.pods) },
+  { what: 'rule list (rules --json)', test: (d) => Array.isArray(d) && d.length > 0 && d.every((r) => isObj(r) && typeof r.id === 'string' && typeof r.severity === 'string' && Array.isArray(r.needs)) },
 ];
 
 /** Parses and validates one input: which kind it is and what it contributes. */
@@ -262,9 +271,9 @@ export function loadReportSource(src: ReportSource): Loaded {
   }
   const kind = INPUTS.find((k) => k.recognize(doc));
   if (kind) return kind.load(doc, src.from);
-  const obj = doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
-  const later = obj && NOT_YET.find((n) => n.test(obj));
-  if (later) throw new PodpathError('E_REPORT_UNSUPPORTED', `${oneLine(src.from)}: ${later.what} results are not drawn yet; podpath report reads ${INPUTS.map((k) => k.name).join(', ')}`);
+  const obj = isObj(doc) ? doc : undefined;
+  const other = NOT_DRAWN.find((n) => n.test(doc));
+  if (other) throw new PodpathError('E_REPORT_UNSUPPORTED', `${oneLine(src.from)}: ${other.what} is not drawn by podpath report; it reads ${INPUTS.map((k) => k.name).join(', ')}`);
   const schema = obj && typeof obj.schema === 'string' ? ` (schema "${oneLine(obj.schema.slice(0, 80))}")` : '';
   throw new PodpathError('E_REPORT_UNKNOWN', `${oneLine(src.from)}${schema} is not a result podpath report reads: ${INPUTS.map((k) => k.name).join(', ')}`);
 }

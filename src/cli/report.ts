@@ -45,6 +45,7 @@ fleet. The same run given in both languages (once with --lang en, once with --la
 node whose text switches language; a report in one language only keeps its words in it.
 Each file is validated first; at most 64 MiB are read in all (E_REPORT_INPUT_TOO_BIG).
 Errors: E_REPORT_READ, E_REPORT_SPECIAL_FILE, E_REPORT_JSON, E_REPORT_INPUT (not valid for its
-schema), E_REPORT_UNKNOWN (not a podpath result), E_REPORT_UNSUPPORTED (a result not drawn yet).
+schema), E_REPORT_UNKNOWN (not a podpath result), E_REPORT_UNSUPPORTED (a podpath result it does not draw: node facts,
+cluster facts, cluster status, the rule list).
 Example: podpath doctor --from-dir bundles/ -o json > fleet.json; podpath report fleet.json > fleet.html
 `;
