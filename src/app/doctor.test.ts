@@ -2,6 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runDoctor } from './doctor.js';
 import { NODE_FACTS_SCHEMA_VERSION, type NodeFacts } from '../evidence/node-facts.js';
+import { DoctorReportSchema } from '../report/doctor-schema.js';
+import { doctorProbes } from '../report/doctor-probes.js';
+import { renderJson } from '../report/json.js';
+import { AGENT_ENV, spawnAgent } from '../../test/helpers/agent.js';
+import { probeReport } from '../../test/fixtures/evidence/probes/load.js';
 
 const bundle = fileURLToPath(new URL('../../test/fixtures/bundles/sos-4.0-netns', import.meta.url));
 
@@ -43,5 +48,45 @@ describe('runDoctor', () => {
   });
   it('refuses --facts with --from', async () => {
     await expect(runDoctor({ lang: 'en', facts: 'x.json', from: 'y' })).rejects.toThrow(/cannot be combined/);
+  });
+});
+
+describe('runDoctor --peer: the probes\' sweeps and ramps in the report', () => {
+  it('keeps every size tried and every rate step as measured, through doctor -o json (a real agent on loopback)', async () => {
+    const agent = await spawnAgent(['--listen', '127.0.0.1']);
+    try {
+      // This node: no VXLAN device, so only the underlay is probed (127.0.0.3 is in lo's 127/8).
+      const collect = async (): Promise<NodeFacts> => ({ schemaVersion: NODE_FACTS_SCHEMA_VERSION, collectedAt: 'now', origin: { kind: 'live' }, missing: [] });
+      const peer = { peer: '127.0.0.1', source: '127.0.0.3', port: agent.probePort, apiPort: agent.apiPort, key: Buffer.from(AGENT_ENV.PODPATH_KEY), token: AGENT_ENV.PODPATH_TOKEN, echoCount: 3, sweepMax: 2000, maxRateBps: 2_000_000, rampDurationMs: 4000, recoveryWatchMs: 1000 };
+      const { report } = await runDoctor({ lang: 'en', only: ['probe-path-loss'], collect, peer });
+      const probes = report.probes!;
+      expect(probes.peer).toBe('127.0.0.1');
+      // Both directions swept; the ramp runs from this node.
+      const swept = probes.directions.filter((d) => d.result.sweep);
+      expect(swept.map((d) => [d.label, d.sender])).toEqual([['underlay', 'local'], ['underlay', 'peer']]);
+      for (const d of swept) {
+        expect(d.result.sweep!.largestPassing).toBe(2000);
+        expect(d.result.sweep!.tries.length).toBeGreaterThan(1);
+        expect(d.result.sweep!.tries.every((t) => t.size <= 2000 && t.arrived === t.sent)).toBe(true);
+      }
+      const ramp = probes.directions.find((d) => d.result.ramp)!.result.ramp!;
+      expect(ramp.steps.length).toBeGreaterThan(1);
+      expect(ramp.steps.every((s) => s.rateBps <= 2_000_000)).toBe(true);
+      // Only what the curves draw: no counters, sessions or send errors.
+      expect(Object.keys(swept[0]!.result.sweep!.tries[0]!).sort()).toEqual(['arrived', 'sent', 'size']);
+      // The JSON as doctor writes it reads back through the schema podpath report validates with.
+      const back = DoctorReportSchema.parse(JSON.parse(renderJson(report)));
+      expect(back.probes).toEqual(probes);
+    } finally {
+      await agent.stop();
+    }
+  });
+  it('a run without sweep or ramp keeps no probes; the lab\'s recorded runs keep each try and step', () => {
+    expect(doctorProbes({ ...probeReport('underlay-rate-blackhole'), directions: probeReport('underlay-rate-blackhole').directions.filter((d) => !d.result.ramp) })).toBeUndefined();
+    const lab = probeReport('underlay-size-limit');
+    const kept = doctorProbes(lab)!;
+    expect(kept.directions.map((d) => d.result.sweep!.tries)).toEqual(lab.directions.map((d) => d.result.sweep!.tries));
+    const ramp = probeReport('underlay-rate-blackhole');
+    expect(doctorProbes(ramp)!.directions.map((d) => d.result.ramp!.steps.map((s) => [s.rateBps, s.lossPct]))).toEqual(ramp.directions.filter((d) => d.result.ramp).map((d) => d.result.ramp!.steps.map((s) => [s.rateBps, s.lossPct])));
   });
 });

@@ -18,6 +18,7 @@ import type { DropsEvidence } from '../evidence/drop-evidence.js';
 import { commandsFor } from '../sources/commands-for.js';
 import { judgeVerdict } from '../engine/verdict.js';
 import { networkView } from '../evidence/network-view.js';
+import { doctorProbes, type DoctorProbes } from '../report/doctor-probes.js';
 
 export interface DoctorOptions {
   from?: string;
@@ -74,10 +75,12 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
   let peer: { collected: NodeFacts; judged: NodeFacts } | undefined;
   let peerError: string | undefined;
   let drops: DropsEvidence | undefined;
+  let probes: DoctorProbes | undefined;
   if (opts.peer) {
     if (opts.from || opts.facts) throw new PodpathError('E_USAGE', '--peer probes from this host: it cannot be combined with --from or --facts');
     const check = await checkPeer(facts, opts.peer);
     drops = opts.peerDrops?.(check.probes);
+    probes = doctorProbes(check.report);
     facts = { ...facts, probes: [...(facts.probes ?? []), ...check.probes], missing: facts.missing.filter((m) => m.evidence !== 'probes') };
     if (check.peerFacts) {
       // The rules that need probes stay here (they judged the probes already); the peer's other rules
@@ -105,6 +108,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
     if (opts.peer) {
       const peerReport = peer ? buildReport(peer.collected, runRules(peerRules, { node: peer.judged }, { lang, only: opts.only }), { lang, version: VERSION, now, kubernetesNode: peerKubernetesNode }) : undefined;
       report.peer = { address: opts.peer.peer, report: peerReport, error: peerError };
+      if (probes) report.probes = probes;
     }
     return report;
   };

@@ -43,6 +43,22 @@ const MissingSchema = z.object({ evidence: z.string(), code: z.string().optional
     ? { evidence: m.evidence, code: m.code, data: m.data ?? {}, reason: m.reason }
     : { evidence: m.evidence, code: 'recordedText', data: { text: m.reason }, reason: m.reason }));
 
+const num = z.number().finite();
+/** `probes` (doctor --peer): bounded as `probe -o json`'s directions are where podpath report reads them. */
+const ProbesSchema = z.object({
+  peer: z.string().max(4096),
+  directions: z.array(z.object({
+    from: z.string().max(4096),
+    to: z.string().max(4096),
+    label: z.string().max(64),
+    sender: z.string().max(16),
+    result: z.object({
+      sweep: z.object({ tries: z.array(z.object({ size: count, sent: count, arrived: count })).max(1024), largestPassing: count.optional(), smallestFailing: count.optional(), maxTried: count }).optional(),
+      ramp: z.object({ steps: z.array(z.object({ rateBps: count, sent: count, arrived: count, lossPct: num })).max(4096), lossOnsetBps: count.optional(), lastCleanBps: count.optional() }).optional(),
+    }),
+  })).max(64),
+});
+
 const ReportBase = z.object({
   schema: z.literal(DOCTOR_REPORT_SCHEMA),
   schemaVersion: z.literal(DOCTOR_REPORT_VERSION),
@@ -77,6 +93,7 @@ const ReportBase = z.object({
 
 export const DoctorReportSchema: z.ZodType<DoctorReport, z.ZodTypeDef, unknown> = ReportBase.extend({
   peer: z.object({ address: z.string(), report: ReportBase.optional(), error: z.string().optional() }).optional(),
+  probes: ProbesSchema.optional(),
 });
 
 /** A fleet's entry for a bundle that could not be read. */

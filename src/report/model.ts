@@ -5,6 +5,7 @@ import type { RunOutcome } from '../engine/run-rules.js';
 import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import type { Finding, Lang, RuleResult, Severity } from '../engine/types.js';
 import type { Verdict } from '../engine/verdict.js';
+import type { DoctorProbes } from './doctor-probes.js';
 
 export const DOCTOR_REPORT_SCHEMA = 'podpath.doctor';
 export const DOCTOR_REPORT_VERSION = 1;
@@ -51,6 +52,8 @@ export interface DoctorReport {
   verdict?: Verdict;
   /** With `doctor --peer`: the peer's own report (its evidence, judged by the same rules), or why there is none. */
   peer?: { address: string; report?: DoctorReport; error?: string };
+  /** With `doctor --peer`: the probes' size sweeps and rate ramps as measured (drawn as curves by -o html). */
+  probes?: DoctorProbes;
 }
 
 /**

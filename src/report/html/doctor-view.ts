@@ -1,6 +1,7 @@
 // One node's doctor report as HTML, in the text report's order: the node, notes, findings (what is
 // wrong, the evidence lines and where each came from, the fix and its undo with copy buttons, the
-// references), then the skipped rules with their reasons, then the peer's own report.
+// references), then the skipped rules with their reasons, the probes' sweeps and ramps as curves
+// (doctor --peer), then the peer's own report.
 // Strings from the report go through show() as in the text report (one line, clipped where the
 // text report clips), then through the html tag (escaped).
 import type { Finding, Lang, Severity } from '../../engine/types.js';
@@ -10,6 +11,8 @@ import { html, join, trusted, type HtmlValue, type SafeHtml } from './html.js';
 import { fill, paired, tr } from './i18n.js';
 import type { DoctorNode } from './model.js';
 import { lbl, sev, w } from './words.js';
+import { rampChart, sweepChart } from './probe-charts.js';
+import { PROBE_HTML_WORDS } from './view-words.js';
 
 const ALL = Number.MAX_SAFE_INTEGER;
 
@@ -114,7 +117,8 @@ export function doctorView(node: DoctorNode, prefix: string, level: number, ids:
   })}</tbody></table></details>`;
   const rules = html`<p class="rules">${tr(lbl('passed'))}: ${r.summary.passed}/${r.summary.rules} ${tr(lbl('rules'))}; ${r.summary.findings} ${tr(lbl('findings'))}</p>`;
   const peer = r.peer ? peerView(r.peer, tl?.peer, prefix, level + 1, ids) : '';
-  return html`<section class="node" id="${prefix}" aria-labelledby="${prefix}-h">${heading(level, nodeTitle(r), `${prefix}-h`)}<p class="meta">${join(facts, ' · ')}</p>${oneLangNote(node)}${notes}${notK8s}${findings.length > 0 ? heading(level + 1, html`${tr(w('findingsHeading'))} (${findings.length})`) : ''}${none}${findings}${skippedView}${rules}${peer}</section>`;
+  const probes = r.probes ? html`<section class="probes" aria-labelledby="${prefix}-pr-h">${heading(level + 1, tr(fill(PROBE_HTML_WORDS.heading, { peer: show(r.probes.peer, 120) })), `${prefix}-pr-h`)}${sweepChart(r.probes.directions, `${prefix}-sweep`, lang)}${rampChart(r.probes.directions, `${prefix}-ramp`, lang)}</section>` : '';
+  return html`<section class="node" id="${prefix}" aria-labelledby="${prefix}-h">${heading(level, nodeTitle(r), `${prefix}-h`)}<p class="meta">${join(facts, ' · ')}</p>${oneLangNote(node)}${notes}${notK8s}${findings.length > 0 ? heading(level + 1, html`${tr(w('findingsHeading'))} (${findings.length})`) : ''}${none}${findings}${skippedView}${rules}${probes}${peer}</section>`;
 }
 
 function peerView(peer: NonNullable<DoctorReport['peer']>, alt: DoctorReport['peer'], prefix: string, level: number, ids: Ids): SafeHtml {

@@ -1,26 +1,21 @@
-// `podpath probe PEER` as HTML: the findings, each direction's numbers, the DF size sweeps as
-// curves (datagram size against the share that arrived: the cliff is the largest size that
-// crosses), the rate ramps as curves (offered rate against loss: where loss begins), and with
-// --trace the kernel's drops on both nodes around each probe (trace-view.ts).
+// `podpath probe PEER` as HTML: the findings, each direction's numbers, the DF size sweeps and rate
+// ramps as curves (probe-charts.ts), and with --trace the kernel's drops on both nodes around each
+// probe (trace-view.ts).
 import { formatRate } from '../../util/units.js';
 import { show } from '../safe-text.js';
 import { findingView, heading, type Ids } from './doctor-view.js';
 import { html, type SafeHtml } from './html.js';
 import { fill, tr, type Text } from './i18n.js';
-import type { ProbeDirection, ProbePart } from './model.js';
+import type { ProbePart } from './model.js';
 import { findingsSummary, twinOf } from './part-summary.js';
 import { summaryView } from './summary.js';
-import { curve } from './svg/curve.js';
+import { dirName, rampChart, sweepChart } from './probe-charts.js';
 import { fmt } from './svg/common.js';
 import { nodeTracesView } from './trace-view.js';
 import { w } from './words.js';
 import { PROBE_HTML_WORDS } from './view-words.js';
 
 const WORDS = PROBE_HTML_WORDS;
-
-function dirName(d: ProbeDirection): string {
-  return `${show(d.from, 60)} → ${show(d.to, 60)} (${show(d.label, 16)})`;
-}
 
 export function probeView(part: ProbePart, prefix: string, ids: Ids): { summary: SafeHtml; body: SafeHtml; subject: Text } {
   const a = `${prefix}probe`;
@@ -32,23 +27,10 @@ export function probeView(part: ProbePart, prefix: string, ids: Ids): { summary:
     return html`<tr><th scope="row" class="mono">${dirName(d)}</th><td class="num">${r.echo ? `${r.echo.received}/${r.echo.sent}` : ''}</td><td class="num">${r.echo?.rttMs ? fmt(r.echo.rttMs.avg) : ''}</td><td class="num">${r.sweep ? (r.sweep.largestPassing ?? '-') : ''}</td><td class="num">${r.ramp?.lossOnsetBps !== undefined ? formatRate(r.ramp.lossOnsetBps) : ''}</td></tr>`;
   });
   const table = html`<div class="scroll"><table class="directions"><caption>${tr(WORDS.caption)}</caption><thead><tr><th scope="col">${tr(WORDS.direction)}</th><th scope="col" class="num">${tr(WORDS.echo)}</th><th scope="col" class="num">${tr(WORDS.rtt)}</th><th scope="col" class="num">${tr(WORDS.largest)}</th><th scope="col" class="num">${tr(WORDS.onset)}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
-  const sweeps = part.directions.filter((d) => (d.result.sweep?.tries.length ?? 0) > 0);
-  const sweepChart = sweeps.length === 0 ? '' : html`<figure><figcaption>${tr(WORDS.sweepChart)}</figcaption>${curve({
-    id: `${a}-sweep`, lang: part.lang, title: WORDS.sweepChart,
-    x: { label: WORDS.size, unit: 'B' }, y: { label: WORDS.arrived, unit: '%', min: 0, max: 100 },
-    series: sweeps.map((d) => ({ name: dirName(d), points: d.result.sweep!.tries.filter((t) => t.sent > 0).map((t) => [t.size, (100 * t.arrived) / t.sent] as const) })),
-    marks: sweeps.length === 1 && sweeps[0]!.result.sweep!.largestPassing !== undefined ? [{ x: sweeps[0]!.result.sweep!.largestPassing, label: WORDS.largestMark }] : [],
-    height: 300 + 18 * sweeps.length,
-  })}</figure>`;
-  const ramps = part.directions.filter((d) => (d.result.ramp?.steps.length ?? 0) > 0);
-  const rampChart = ramps.length === 0 ? '' : html`<figure><figcaption>${tr(WORDS.rampChart)}</figcaption>${curve({
-    id: `${a}-ramp`, lang: part.lang, title: WORDS.rampChart,
-    x: { label: WORDS.rate, unit: 'Mbit/s', min: 0 }, y: { label: WORDS.loss, unit: '%', min: 0, max: 100 },
-    series: ramps.map((d) => ({ name: dirName(d), points: d.result.ramp!.steps.map((s) => [s.rateBps / 1e6, s.lossPct] as const) })),
-    height: 300 + 18 * ramps.length,
-  })}</figure>`;
+  const sweep = sweepChart(part.directions, `${a}-sweep`, part.lang);
+  const ramp = rampChart(part.directions, `${a}-ramp`, part.lang);
   const drops = part.drops && part.drops.length > 0 ? html`${heading(3, tr(WORDS.drops))}${nodeTracesView(part.drops, `${a}-dr`, part.lang, 4)}` : '';
   const errors = part.errors.length === 0 ? '' : html`${heading(3, tr(WORDS.errors))}<ul class="evidence">${part.errors.map((e) => html`<li><code>${show(e, 600)}</code></li>`)}</ul>`;
-  const body = html`<section class="probe" id="${a}" aria-labelledby="${a}-h">${heading(2, tr(fill(WORDS.heading, { peer })), `${a}-h`)}${findings.length > 0 ? heading(3, html`${tr(w('findingsHeading'))} (${findings.length})`) : ''}${findings}${table}${sweepChart}${rampChart}${drops}${errors}</section>`;
+  const body = html`<section class="probe" id="${a}" aria-labelledby="${a}-h">${heading(2, tr(fill(WORDS.heading, { peer })), `${a}-h`)}${findings.length > 0 ? heading(3, html`${tr(w('findingsHeading'))} (${findings.length})`) : ''}${findings}${table}${sweep}${ramp}${drops}${errors}</section>`;
   return { summary: summaryView(summary, `${prefix}summary`), body, subject: fill(WORDS.subject, { peer }) };
 }
