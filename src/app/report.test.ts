@@ -18,7 +18,11 @@ import type { NodeEntry, ReportPart } from '../report/html/model.js';
 import type { AgentStatus } from '../report/cluster.js';
 import { allRules } from '../rules/index.js';
 import { collectNodeFacts } from '../sources/collect.js';
-import { clusterFacts, labNodeObjects } from '../../test/helpers/cluster-evidence.js';
+import { clusterFacts, labNodeFacts, labNodeObjects, NODE_A, NODE_B } from '../../test/helpers/cluster-evidence.js';
+import { runClusterDoctor } from './cluster/doctor.js';
+import type { NodeFacts } from '../evidence/node-facts.js';
+import type { ClusterPart } from '../report/html/model.js';
+import { renderHtmlReport } from '../report/html/render.js';
 
 function doctorOf<T extends { kind: string }>(l: T): Extract<T, { kind: 'doctor' }> {
   if (l.kind !== 'doctor') throw new Error(`a ${l.kind} input, not doctor`);
@@ -125,6 +129,26 @@ describe('podpath report: inputs', () => {
     // A list of something else, an object with some of those keys: not a podpath result.
     expect(codeOf(() => loadReportSource({ from: 'x', text: '[{"id":"a"}]' }))).toBe('E_REPORT_UNKNOWN');
     expect(codeOf(() => loadReportSource({ from: 'x', text: '{"pods":[]}' }))).toBe('E_REPORT_UNKNOWN');
+  });
+  it('reads cluster doctor JSON; the same run in --lang en and --lang zh becomes one part that switches language', async () => {
+    const facts: Record<string, NodeFacts> = { a: labNodeFacts('a'), b: labNodeFacts('b') };
+    const run = (lang: 'en' | 'zh') => runClusterDoctor({ cluster: clusterFacts(labNodeObjects()), nodes: [{ kind: 'file', path: 'a', name: NODE_A }, { kind: 'file', path: 'b', name: NODE_B }], lang, load: async (s) => facts[s.kind === 'file' ? s.path : '']! });
+    const [en, zh] = [(await run('en')).report, (await run('zh')).report];
+    const input = buildHtmlReportInput([{ from: 'zh.json', text: JSON.stringify(zh) }, { from: 'en.json', text: JSON.stringify(en) }], { lang: 'en' });
+    expect(input.parts.map((p) => p.kind)).toEqual(['cluster']);
+    const part = input.parts[0] as ClusterPart;
+    expect([part.report.lang, part.translation?.lang, part.from]).toEqual(['en', 'zh', 'en.json']);
+    // The recorded lab node a: a 1500-byte veth under a 1450 flannel.1, in both languages on the page.
+    const f = en.nodes[0]!.report!.findings[0]!;
+    const g = zh.nodes[0]!.report!.findings[0]!;
+    expect(f.ruleId).toBe('mtu-mismatch');
+    const page = renderHtmlReport(input);
+    expect(page).toContain(`<span class="i" lang="en">${f.title}</span><span class="i" lang="zh">${g.title}</span>`);
+    // A run in one language, or two different runs, stay apart.
+    expect(buildHtmlReportInput([{ from: 'en.json', text: JSON.stringify(en) }]).parts.map((p) => (p as ClusterPart).translation)).toEqual([undefined]);
+    const other = { ...zh, nodes: zh.nodes.slice(1) };
+    expect(buildHtmlReportInput([{ from: 'en.json', text: JSON.stringify(en) }, { from: 'o.json', text: JSON.stringify(other) }]).parts).toHaveLength(2);
+    expect(codeOf(() => loadReportSource({ from: 'x', text: JSON.stringify({ ...en, nodes: [{ name: 1 }] }) }))).toBe('E_REPORT_INPUT');
   });
   it('survives input nested a million levels deep', () => {
     const deep = '['.repeat(1_000_000) + ']'.repeat(1_000_000);

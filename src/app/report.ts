@@ -1,9 +1,8 @@
 // `podpath report RESULT.json...`: joins the JSON results of podpath commands into one HTML report.
 // Every file is hostile: read only up to a limit, parsed, validated against its schema, and only
-// then drawn. Each kind of result is recognised by INPUTS; today doctor reports (one node, or a
-// fleet's array with its error entries). A mesh, `pcap analyze --json`, `pcap diff --json` and trace
-// JSON are the extension points: each adds an entry to INPUTS (recognise + load to a report part)
-// and a view in report/html/render.ts.
+// then drawn. Each kind of result is recognised by INPUTS (doctor reports, one node or a fleet's
+// array with its error entries; cluster doctor; a mesh; probes; captures; node diffs; traces): a
+// new kind adds an entry there (recognise + load to a report part) and a view in report/html/render.ts.
 import { z } from 'zod';
 import type { Finding } from '../engine/types.js';
 import { MeshMatrix } from '../evidence/mesh-matrix.js';
@@ -13,7 +12,7 @@ import type { CaptureSummary } from '../evidence/capture-summary.js';
 import type { CaptureDiff } from '../evidence/capture-diff.js';
 import { analyzeJsonSchema } from '../report/capture-json.js';
 import { diffJsonSchema } from '../report/capture-diff-json.js';
-import type { MeshPart, NodeDiffPart, ProbePart } from '../report/html/model.js';
+import type { ClusterPart, MeshPart, NodeDiffPart, ProbePart } from '../report/html/model.js';
 import { CATEGORIES } from '../evidence/node-diff.js';
 import { DropTrace } from '../evidence/drop-trace.js';
 import { DropsEvidence } from '../evidence/drop-evidence.js';
@@ -27,10 +26,13 @@ import { FLEET_ERROR_SCHEMA } from '../report/fleet.js';
 import type { HtmlReportInput, NodeEntry, ReportPart } from '../report/html/model.js';
 import { isUnreadable } from '../report/html/model.js';
 import { PodpathError } from '../util/errors.js';
+import { CLUSTER_DOCTOR_SCHEMA, type ClusterDoctorReport } from '../report/cluster-doctor-model.js';
+import { ClusterDoctorReportSchema } from '../report/cluster-doctor-schema.js';
 import { LIMITS } from '../util/limits.js';
 import { readRegularFileCapped } from '../util/read-capped.js';
 import { oneLine } from '../util/terminal-safe.js';
 import { VERSION } from '../util/version.js';
+import { pushAll } from '../util/arrays.js';
 
 /** One input as read: where it came from and its text. */
 export interface ReportSource {
@@ -45,7 +47,8 @@ type Loaded = { kind: 'doctor'; nodes: NodeEntry[] } | MeshLoaded
   | { kind: 'capture-diff'; from: string; result: CaptureDiff; findings: Finding[] }
   | NodeDiffPart
   | { kind: 'trace'; from: string; trace: DropTrace }
-  | ProbePart;
+  | ProbePart
+  | { kind: 'cluster'; from: string; report: ClusterDoctorReport };
 
 interface MeshLoaded {
   kind: 'mesh';
@@ -135,6 +138,15 @@ export const INPUTS: InputKind[] = [
         paired = { lang: d.lang, findings: d.findings as Finding[] };
       }
       return { kind: 'probe', from, peer: d.peer, directions: d.directions, errors: d.errors, ...paired, ...(d.drops ? { drops: d.drops } : {}) };
+    },
+  },
+  {
+    name: 'cluster doctor report (cluster doctor -o json, doctor --cluster-from -o json)',
+    recognize: (doc) => schemaOf(doc) === CLUSTER_DOCTOR_SCHEMA,
+    load: (doc, from) => {
+      const r = ClusterDoctorReportSchema.safeParse(doc);
+      if (!r.success) throw new PodpathError('E_REPORT_INPUT', `${oneLine(from)}: not a valid podpath.cluster-doctor report: ${oneLine(describe(r.error))}`);
+      return { kind: 'cluster', from, report: r.data };
     },
   },
   {
@@ -311,12 +323,36 @@ export function joinNodes(nodes: readonly NodeEntry[], lang: Lang): NodeEntry[] 
   return out;
 }
 
+/** The same cluster judgement in two languages: the same nodes, and the same findings and results of every rule. */
+function sameClusterJudgement(a: ClusterDoctorReport, b: ClusterDoctorReport): boolean {
+  const sameFindings = (x: readonly Finding[], y: readonly Finding[]) => x.length === y.length && x.every((f, i) => f.ruleId === y[i]!.ruleId && f.messageId === y[i]!.messageId);
+  return a.lang !== b.lang && sameFindings(a.findings, b.findings)
+    && a.results.length === b.results.length && a.results.every((r, i) => r.ruleId === b.results[i]!.ruleId && r.status === b.results[i]!.status)
+    && a.nodes.length === b.nodes.length && a.nodes.every((n, i) => n.name === b.nodes[i]!.name && n.from === b.nodes[i]!.from && sameFindings(n.report?.findings ?? [], b.nodes[i]!.report?.findings ?? []));
+}
+
+/** Cluster reports, one given in both languages paired into one part (the one in the document's language first). */
+export function joinClusters(loaded: readonly { from: string; report: ClusterDoctorReport }[], lang: Lang): ClusterPart[] {
+  const out: ClusterPart[] = [];
+  for (const l of loaded) {
+    const i = out.findIndex((o) => o.translation === undefined && sameClusterJudgement(o.report, l.report));
+    if (i < 0) {
+      out.push({ kind: 'cluster', from: l.from, report: l.report });
+      continue;
+    }
+    const o = out[i]!;
+    out[i] = o.report.lang === lang ? { ...o, translation: l.report } : { kind: 'cluster', from: l.from, report: l.report, translation: o.report };
+  }
+  return out;
+}
+
 export function buildHtmlReportInput(sources: readonly ReportSource[], opts: { lang?: Lang; now?: Date } = {}): HtmlReportInput {
   const loaded = sources.map(loadReportSource);
   const doctorNodes = loaded.flatMap((l) => (l.kind === 'doctor' ? l.nodes : []));
   const first = doctorNodes.find((n): n is Extract<NodeEntry, { report: unknown }> => !isUnreadable(n));
-  const lang = opts.lang ?? first?.report.lang ?? loaded.map((l) => (l.kind === 'probe' ? l.lang : undefined)).find((x) => x !== undefined) ?? 'en';
+  const lang = opts.lang ?? first?.report.lang ?? loaded.map((l) => (l.kind === 'probe' ? l.lang : l.kind === 'cluster' ? l.report.lang : undefined)).find((x) => x !== undefined) ?? 'en';
   const parts: ReportPart[] = doctorNodes.length > 0 ? [{ kind: 'doctor', nodes: joinNodes(doctorNodes, lang) }] : [];
+  pushAll(parts, joinClusters(loaded.flatMap((l) => (l.kind === 'cluster' ? [l] : [])), lang));
   for (const l of loaded) {
     if (l.kind === 'mesh') parts.push(meshPartOf(l, lang));
     if (l.kind === 'capture') {

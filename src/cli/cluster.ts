@@ -13,7 +13,7 @@ import { loadClusterFacts, nodeSourcesFrom, runClusterDoctor, type AgentAccess }
 import { renderClusterDoctor } from '../report/cluster-doctor.js';
 import { loadApiToken } from '../agent/secrets.js';
 import { normalizeFingerprint } from '../agent/tls.js';
-import { renderClusterHtml } from '../report/html/cluster-view.js';
+import { renderClusterHtml } from '../report/html/render.js';
 import { PodpathError } from '../util/errors.js';
 import { listClusterAgents, tokenFromCluster, type AgentPodRef } from '../app/cluster/agents.js';
 import { FallbackMemo } from '../api/reach.js';
@@ -133,8 +133,10 @@ export function registerCluster(program: Command): void {
       if (nodes.length === 0 && !useAgents) throw new PodpathError('E_USAGE', 'give the nodes\' facts: --nodes-from DIR|FILES, or --agents to fetch them from the agents');
       if (o.viaApiserver && (!useAgents || o.from)) throw new PodpathError('E_USAGE', '--via-apiserver reaches the agents\' pods through the API server: it needs --agents and the API (not --from)');
       const agents: AgentAccess | undefined = useAgents ? await doctorAgents(o) : undefined;
-      const { report, exitCode } = await runClusterDoctor({ cluster, nodes, agents, lang: resolveLang(o.lang), only: splitIds(o.only), concurrency: toCount(o.concurrency) });
-      process.stdout.write(format === 'html' ? renderClusterHtml(report) : renderClusterDoctor(report, format, { color: format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR }));
+      const lang = resolveLang(o.lang);
+      // The HTML page carries both languages: the rules judge the same facts once more in the other.
+      const { report, translation, exitCode } = await runClusterDoctor({ cluster, nodes, agents, lang, only: splitIds(o.only), concurrency: toCount(o.concurrency), ...(format === 'html' ? { alsoIn: lang === 'en' ? 'zh' as const : 'en' as const } : {}) });
+      process.stdout.write(format === 'html' ? renderClusterHtml(report, { translation }) : renderClusterDoctor(report, format, { color: format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR }));
       process.exitCode = exitCode;
     });
 }

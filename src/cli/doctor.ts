@@ -9,7 +9,7 @@ import { ProbeTracer } from '../app/probe-trace.js';
 import { displayLine } from '../util/terminal-safe.js';
 import { DEFAULT_FLEET_CONCURRENCY, listBundleDir, runFleet } from '../app/fleet.js';
 import { renderFleet } from '../report/fleet.js';
-import { renderClusterHtml } from '../report/html/cluster-view.js';
+import { renderClusterHtml } from '../report/html/render.js';
 import { PodpathError } from '../util/errors.js';
 import { show } from '../report/safe-text.js';
 import { pushAll } from '../util/arrays.js';
@@ -149,8 +149,8 @@ async function runClusterCli(opts: DoctorCliOptions, how: { format: ReportFormat
   if (listed.length === 0) throw new PodpathError('E_USAGE', '--cluster-from judges the cluster with its nodes\' facts: give them with --from-dir DIR or --from');
   const cluster = await loadClusterFacts({ from: opts.clusterFrom });
   const nodes = [...new Set(listed)].map((p) => ({ kind: 'file' as const, path: p, name: nameFromPath(p) }));
-  const { report, exitCode } = await runClusterDoctor({ cluster, nodes, lang: how.lang, only: how.only, concurrency: toCount(opts.concurrency) });
+  const { report, translation, exitCode } = await runClusterDoctor({ cluster, nodes, lang: how.lang, only: how.only, concurrency: toCount(opts.concurrency), ...(format === 'html' ? { alsoIn: otherLang(how.lang) } : {}) });
   for (const n of report.nodes) if (n.error) process.stderr.write(`${show(`podpath: ${n.error.code}: ${n.from}: ${n.error.message}`, 2000)}\n`);
-  process.stdout.write(format === 'html' ? renderClusterHtml(report) : renderClusterDoctor(report, format, { color: how.color }));
+  process.stdout.write(format === 'html' ? renderClusterHtml(report, { translation }) : renderClusterDoctor(report, format, { color: how.color }));
   return exitCode;
 }

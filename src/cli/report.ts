@@ -36,16 +36,18 @@ export function registerReport(program: Command): void {
 }
 
 const HELP = `
-Reads doctor reports as \`podpath doctor -o json\` writes them: one node, or the array of a fleet
-(--from A --from B), unreadable bundles included; the matrix of \`podpath mesh -o FILE\` (judged again
-by the mesh rules, in both languages; at most 100 nodes: E_REPORT_MESH_TOO_LARGE); and the JSON of
-\`pcap analyze --json\` and \`pcap diff --json\` (their findings judged again in both languages); and
-\`podpath diff A B --json\` (the node diff, side by side). Reports of several files are joined into one
-fleet. The same run given in both languages (once with --lang en, once with --lang zh) becomes one
-node whose text switches language; a report in one language only keeps its words in it.
+Reads doctor reports as \`podpath doctor -o json\` writes them: one node (with --peer, its probes'
+size sweeps and rate ramps drawn as curves), or the array of a fleet (--from A --from B), unreadable
+bundles included; \`cluster doctor -o json\` (and \`doctor --cluster-from -o json\`); the matrix of
+\`podpath mesh -o FILE\` (judged again by the mesh rules, in both languages; at most 100 nodes:
+E_REPORT_MESH_TOO_LARGE); \`probe -o json\` and \`trace -o json\`; the JSON of \`pcap analyze --json\`
+and \`pcap diff --json\` (their findings judged again in both languages); and \`podpath diff A B --json\`
+(the node diff, side by side). Reports of several files are joined into one fleet. The same run given
+in both languages (once with --lang en, once with --lang zh; a node or a cluster doctor run) becomes
+one part whose text switches language; a report in one language only keeps its words in it.
 Each file is validated first; at most 64 MiB are read in all (E_REPORT_INPUT_TOO_BIG).
 Errors: E_REPORT_READ, E_REPORT_SPECIAL_FILE, E_REPORT_JSON, E_REPORT_INPUT (not valid for its
-schema), E_REPORT_UNKNOWN (not a podpath result), E_REPORT_UNSUPPORTED (a podpath result it does not draw: node facts,
-cluster facts, cluster status, the rule list).
+schema), E_REPORT_UNKNOWN (not a podpath result), E_REPORT_UNSUPPORTED (a podpath result it does
+not draw: node facts, cluster facts, cluster status, the rule list).
 Example: podpath doctor --from-dir bundles/ -o json > fleet.json; podpath report fleet.json > fleet.html
 `;

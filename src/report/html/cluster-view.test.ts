@@ -6,7 +6,7 @@ import { clusterFacts, labNodeFacts, labNodeObjects, NODE_A, NODE_B } from '../.
 import { runClusterDoctor, type NodeSource } from '../../app/cluster/doctor.js';
 import type { NodeFacts } from '../../evidence/node-facts.js';
 import { isClusterInconclusive, type ClusterDoctorReport } from '../cluster-doctor-model.js';
-import { renderClusterHtml } from './cluster-view.js';
+import { renderClusterHtml } from './render.js';
 
 let healthy: ClusterDoctorReport;
 beforeAll(async () => {

@@ -14,6 +14,7 @@ import type { NodeDiff } from '../../evidence/node-diff.js';
 import type { DropTrace } from '../../evidence/drop-trace.js';
 import type { NodeDropTrace } from '../../evidence/drop-evidence.js';
 import type { DoctorReport } from '../model.js';
+import type { ClusterDoctorReport } from '../cluster-doctor-model.js';
 
 /** One node's doctor report, and the same run's report in the other language when there is one. */
 export interface DoctorNode {
@@ -122,8 +123,16 @@ export interface ProbePart {
   drops?: NodeDropTrace[];
 }
 
+/** `cluster doctor`: the cluster rules' findings and every node's report; the same run in the other language when there. */
+export interface ClusterPart {
+  kind: 'cluster';
+  from: string;
+  report: ClusterDoctorReport;
+  translation?: ClusterDoctorReport;
+}
+
 /** A part of the report. Add a kind: see the list at the top of this file. */
-export type ReportPart = DoctorPart | MeshPart | CapturePart | CaptureDiffPart | NodeDiffPart | TracePart | ProbePart;
+export type ReportPart = DoctorPart | MeshPart | CapturePart | CaptureDiffPart | NodeDiffPart | TracePart | ProbePart | ClusterPart;
 
 export interface HtmlReportInput {
   /** The document's language (the other one is a click away). */

@@ -9,6 +9,8 @@ import { captureDiffView, captureView } from './capture-view.js';
 import { nodeDiffView } from './node-diff-view.js';
 import { traceView } from './trace-view.js';
 import { probeView } from './probe-view.js';
+import { clusterView } from './cluster-view.js';
+import type { ClusterDoctorReport } from '../cluster-doctor-model.js';
 import { html, join, type SafeHtml } from './html.js';
 import type { DoctorPart, HtmlReportInput, NodeEntry, ReportPart } from './model.js';
 import { isUnreadable } from './model.js';
@@ -34,6 +36,7 @@ const VIEWS: { [K in ReportPart['kind']]: (part: Extract<ReportPart, { kind: K }
   'node-diff': (part, ctx) => nodeDiffView(part, ctx.prefix),
   trace: (part, ctx) => traceView(part, ctx.prefix),
   probe: (part, ctx) => probeView(part, ctx.prefix, ctx.ids),
+  cluster: (part, ctx) => clusterView(part, ctx.prefix, ctx.ids),
 };
 
 function nodeAnchors(part: DoctorPart, prefix: string): string[] {
@@ -63,6 +66,7 @@ function viewOf(part: ReportPart, ctx: ViewContext): { summary: SafeHtml; body: 
     case 'node-diff': return VIEWS['node-diff'](part, ctx);
     case 'trace': return VIEWS.trace(part, ctx);
     case 'probe': return VIEWS.probe(part, ctx);
+    case 'cluster': return VIEWS.cluster(part, ctx);
   }
 }
 
@@ -90,5 +94,15 @@ export function renderFleetHtml(entries: readonly (FleetEntry & { translation?: 
     parts: [{ kind: 'doctor', nodes: [...entries] }],
     generatedAt: (opts.now ?? new Date()).toISOString(),
     version: opts.version,
+  });
+}
+
+/** `cluster doctor -o html` (and `doctor --cluster-from -o html`): with `translation`, both languages. */
+export function renderClusterHtml(r: ClusterDoctorReport, opts: { translation?: ClusterDoctorReport; from?: string; now?: Date } = {}): string {
+  return renderHtmlReport({
+    lang: r.lang,
+    parts: [{ kind: 'cluster', from: opts.from ?? 'cluster doctor', report: r, ...(opts.translation ? { translation: opts.translation } : {}) }],
+    generatedAt: (opts.now ?? new Date()).toISOString(),
+    version: r.podpathVersion,
   });
 }
