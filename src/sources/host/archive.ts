@@ -16,7 +16,7 @@ import { LIMITS } from '../../util/limits.js';
 import { oneLine } from '../../util/terminal-safe.js';
 import { startDecompressor, stopDecompressor, type Decompressor } from './decompressor.js';
 import { getExact, newDir, putNode, splitArchivePath, type MemDir, type MemFile } from './mem-tree.js';
-import { policyForPath } from './read-cap.js';
+import { policyForPath, type ReadPolicy } from './read-cap.js';
 import { sourceMayRead } from './source-paths.js';
 
 export type ArchiveKind = 'tar' | 'gzip' | 'xz' | 'bzip2';
@@ -50,6 +50,8 @@ export interface ArchiveOptions {
   limits?: Partial<ArchiveLimits>;
   /** Which regular files keep their contents (default: those a podpath source may read). */
   keepContent?: (parts: readonly string[]) => boolean;
+  /** The cap of each kept file (default: a node file's, read-cap.ts); a reader of bigger files (kube dumps) gives its own. */
+  policyFor?: (path: string) => ReadPolicy;
 }
 
 export interface Archive {
@@ -111,7 +113,7 @@ export async function readArchive(file: string, shownAs: string, opts: ArchiveOp
     await fh.close();
     throw new PodpathError('E_BUNDLE_FORMAT', `not a directory, tar, tar.gz or tar.xz: ${oneLine(shownAs)}`);
   }
-  return new ArchiveReader(fh, kind, shownAs, { ...DEFAULT_ARCHIVE_LIMITS, ...opts.limits }, opts.keepContent ?? sourceMayRead).run();
+  return new ArchiveReader(fh, kind, shownAs, { ...DEFAULT_ARCHIVE_LIMITS, ...opts.limits }, opts.keepContent ?? sourceMayRead, opts.policyFor ?? policyForPath).run();
 }
 
 type Verdict = { ok: true } | { ok: false; truncated: boolean; detail: string };
@@ -162,6 +164,7 @@ class ArchiveReader {
     private readonly shownAs: string,
     private readonly limits: ArchiveLimits,
     private readonly keepContent: (parts: readonly string[]) => boolean,
+    private readonly policyFor: (path: string) => ReadPolicy,
   ) {
     this.parser = new Parser({
       strict: false,
@@ -350,7 +353,7 @@ class ArchiveReader {
 
   private addFile(entry: ReadEntry, parts: string[], size: number, nameCost: number): boolean {
     const path = parts.join('/');
-    const policy = policyForPath(path);
+    const policy = this.policyFor(path);
     const keepLen = Math.min(size, policy.maxBytes);
     const node: MemFile = { kind: 'file', size, policy, cut: size > policy.maxBytes };
     const wanted = this.keepContent(parts);

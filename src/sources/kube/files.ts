@@ -1,9 +1,9 @@
 // Reads `kubectl get ... -o json|yaml` dumps for users who cannot give podpath API access: one
 // object or a List, JSON (several concatenated, as `>>` makes) or YAML (multi-document), plain
-// files or a directory (a bundle). kubectl writes a partial List when a later page fails (410)
+// files, a directory, or a tarball of them (a bundle). kubectl writes a partial List when a later page fails (410)
 // and an empty one on 401/403; when its error line is in the file too (`2>&1`), that is said.
 import { pushAll } from '../../util/arrays.js';
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { PartialList } from '../../evidence/cluster-facts.js';
@@ -13,8 +13,9 @@ import { oneLine, clip } from '../../util/terminal-safe.js';
 import { flattenDocument, isRecord, type KubeObject } from './objects.js';
 import type { KubeInventory } from './build.js';
 import { issue, type Issue } from '../../evidence/cluster-texts.js';
+import { sniffArchive } from '../host/archive.js';
+import { ARCHIVE_EXT, DUMP_EXT, readDumpArchive } from './archive-dumps.js';
 
-const DUMP_EXT = /\.(json|ya?ml)$/i;
 const KUBECTL_ERROR = /^(Error from server \((\w+)\): .*|error: .*)$/;
 const REASON_CODE: Record<string, string> = {
   Expired: 'E_KUBE_EXPIRED',
@@ -102,7 +103,21 @@ export function parseDumpText(text: string, name: string): ParsedDump {
   return { objects, partial, notes };
 }
 
-async function collectFiles(path: string, depth: number, out: string[], notes: Issue[]): Promise<void> {
+/** A file or directory entry to read: a plain dump, or a tarball of dumps. */
+type Found = { kind: 'dump' | 'archive'; path: string };
+
+async function isArchive(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(512);
+    const { bytesRead } = await fh.read(head, 0, 512, 0);
+    return sniffArchive(head.subarray(0, bytesRead)) !== undefined;
+  } finally {
+    await fh.close();
+  }
+}
+
+async function collectFiles(path: string, depth: number, out: Found[], notes: Issue[]): Promise<void> {
   const st = await lstat(path).catch((e: NodeJS.ErrnoException) => {
     throw new PodpathError('E_KUBE_DUMP_READ', `cannot read ${oneLine(path)}: ${e.code ?? e.message}`);
   });
@@ -117,7 +132,7 @@ async function collectFiles(path: string, depth: number, out: string[], notes: I
     for (const e of entries) {
       const p = join(path, e);
       const s = await lstat(p);
-      if (s.isDirectory() || (s.isFile() && DUMP_EXT.test(e))) await collectFiles(p, depth + 1, out, notes);
+      if (s.isDirectory() || (s.isFile() && (DUMP_EXT.test(e) || ARCHIVE_EXT.test(e)))) await collectFiles(p, depth + 1, out, notes);
       if (out.length > LIMITS.kubeDumpFiles.value) {
         throw new PodpathError(LIMITS.kubeDumpFiles.code, `more than ${LIMITS.kubeDumpFiles.value} dump files under ${oneLine(path)}`);
       }
@@ -125,30 +140,53 @@ async function collectFiles(path: string, depth: number, out: string[], notes: I
     return;
   }
   if (st.isFile()) {
+    // By content, not by name: a tarball named nodes.json is still a tarball.
+    if (await isArchive(path)) return void out.push({ kind: 'archive', path });
     if (st.size > LIMITS.kubeDumpBytes.value) {
       throw new PodpathError(LIMITS.kubeDumpBytes.code, `${oneLine(path)} is ${st.size} bytes, over the ${LIMITS.kubeDumpBytes.value}-byte limit for a dump`);
     }
-    out.push(path);
+    out.push({ kind: 'dump', path });
+    return;
   }
+  throw new PodpathError('E_KUBE_DUMP_READ', `${oneLine(path)} is not a regular file or a directory: refused`);
 }
 
-/** Reads every dump under the given files and directories into an inventory. */
+/** One dump's text and name, and whether the user named it (then it must parse). */
+interface DumpText { name: string; named: boolean; text: () => Promise<string> }
+
+/** Reads every dump under the given files, directories and tarballs into an inventory. */
 export async function readKubeDumps(paths: string[]): Promise<KubeInventory> {
-  const files: string[] = [];
+  const found: Found[] = [];
   const notes: Issue[] = [];
-  for (const p of paths) await collectFiles(p, 0, files, notes);
-  const inv: KubeInventory = { source: { kind: 'files', files }, objects: [], partial: [], notes };
-  for (const f of files) {
+  for (const p of paths) await collectFiles(p, 0, found, notes);
+  const inv: KubeInventory = { source: { kind: 'files', files: [] }, objects: [], partial: [], notes };
+  const dumps: DumpText[] = [];
+  const bundles: string[] = [];
+  for (const f of found) {
+    if (f.kind === 'dump') {
+      dumps.push({ name: f.path, named: paths.includes(f.path), text: () => readFile(f.path, 'utf8') });
+      continue;
+    }
+    const a = await readDumpArchive(f.path);
+    pushAll(inv.partial, a.partial);
+    if (a.nodeBundle && a.dumps.length === 0) bundles.push(f.path);
+    for (const d of a.dumps) dumps.push({ name: d.name, named: false, text: () => Promise.resolve(d.text) });
+  }
+  if (dumps.length === 0) {
+    throw new PodpathError('E_KUBE_DUMP_READ', `no .json or .yaml dump in ${paths.map(oneLine).join(', ')}${bundles.length ? ` (${bundles.map(oneLine).join(', ')}: a node bundle; give it to --nodes-from)` : ''}`);
+  }
+  for (const d of dumps) {
+    inv.source.files!.push(d.name);
     let parsed: ParsedDump;
     try {
-      parsed = parseDumpText(await readFile(f, 'utf8'), f);
+      parsed = parseDumpText(await d.text(), d.name);
     } catch (e) {
-      // In a directory, a JSON file that is not a dump (a NodeFacts file, a manifest with errors)
-      // is noted, not fatal; a file named on the command line must parse.
-      if (paths.includes(f)) throw e;
+      // In a directory or tarball, a JSON file that is not a dump (a NodeFacts file, a manifest with
+      // errors) is noted, not fatal; a file named on the command line must parse.
+      if (d.named) throw e;
       const message = e instanceof Error ? e.message : String(e);
-      const prefix = `${f}: not a JSON or YAML dump of Kubernetes objects: `;
-      inv.notes.push(issue('dumpNotParsed', { file: oneLine(f), error: message.startsWith(prefix) ? message.slice(prefix.length) : oneLine(message) }));
+      const prefix = `${d.name}: not a JSON or YAML dump of Kubernetes objects: `;
+      inv.notes.push(issue('dumpNotParsed', { file: oneLine(d.name), error: message.startsWith(prefix) ? message.slice(prefix.length) : oneLine(message) }));
       continue;
     }
     pushAll(inv.objects, parsed.objects);
@@ -158,6 +196,16 @@ export async function readKubeDumps(paths: string[]): Promise<KubeInventory> {
       throw new PodpathError(LIMITS.kubeObjects.code, `more than ${LIMITS.kubeObjects.value} objects in the dumps`);
     }
   }
-  if (files.length === 0) throw new PodpathError('E_KUBE_DUMP_READ', `no .json or .yaml dump under ${paths.map(oneLine).join(', ')}`);
+  if (inv.objects.length === 0) throw noObjects(paths, inv);
   return inv;
+}
+
+/**
+ * Dumps that hold no Kubernetes object at all (a node bundle's podpath.json, an empty List kubectl
+ * wrote on a 403): no cluster to judge, so no rule may pass on it. Said with what each file was.
+ */
+function noObjects(paths: string[], inv: KubeInventory): PodpathError {
+  const why = [...inv.partial.map((p) => `${p.resource}: ${p.message}`), ...inv.notes.map((n) => n.text)];
+  const files = inv.source.files ?? [];
+  return new PodpathError('E_KUBE_NO_OBJECTS', `no Kubernetes objects in ${paths.map(oneLine).join(', ')} (${files.length} file(s) read${why.length ? `; ${clip(oneLine(why.join('; ')), 400)}` : ''}): nothing to judge the cluster on`);
 }
