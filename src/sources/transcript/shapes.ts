@@ -15,6 +15,7 @@ export const KLOG = /(?:^|\s)[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} {1,12}\d{1,10} [\
 /** Calico Felix: `2020-12-19 08:41:31.677 [FATAL][846] int_dataplane.go 1018: ...`. */
 export const FELIX = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[(?:DEBUG|INFO|WARNING|ERROR|FATAL|PANIC)\]\[\d{1,10}\] /;
 const TCPDUMP_RECORD = /^(?:\d\d:\d\d:\d\d\.\d{6} )?(?:IP6?|ARP|[0-9a-f]{2}(?::[0-9a-f]{2}){5} >) /;
+const TCPDUMP_NUMBERED = /^\s{0,10}\d{1,10} {2}(?=\d\d:\d\d:\d\d\.\d{6} )/;
 const TCPDUMP_NOTE = /^(?:tcpdump: (?:listening|verbose output)|listening on \S{1,64}, link-type|dropped privs to tcpdump)/;
 
 /** `cat > FILE << EOF`, `tee FILE <<-'EOF'`: the lines below are written, not read. */
@@ -32,7 +33,8 @@ const most = (re: RegExp, share: number, min = 1): Test => (lines) => {
 
 /** Shapes in order: the first whose test holds names the block. */
 const SHAPES: { kind: OutputKind; test: Test }[] = [
-  { kind: 'tcpdump', test: (l) => some(TCPDUMP_NOTE)(l) || most(TCPDUMP_RECORD, 0.3, 1)(l.filter((x) => !/^\s/.test(x))) },
+  // Records start at column 0, or indented after their number (`-#`: `    1  12:00:00.000000 IP ...`).
+  { kind: 'tcpdump', test: (l) => some(TCPDUMP_NOTE)(l) || most(TCPDUMP_RECORD, 0.3, 1)(l.filter((x) => !/^\s/.test(x) || TCPDUMP_NUMBERED.test(x)).map((x) => x.replace(TCPDUMP_NUMBERED, ''))) },
   { kind: 'ip-link', test: (l) => some(/^\d{1,6}: [^\s:]{1,64}(?:@\S{1,64})?: <[A-Z0-9_,-]*> mtu \d+/)(l) && !some(/^\s+inet6? /)(l) },
   { kind: 'ip-addr', test: some(/^\d{1,6}: [^\s:]{1,64}(?:@\S{1,64})?: <[A-Z0-9_,-]*> mtu \d+/) },
   { kind: 'ethtool-K', test: some(/^Actual changes:$/) },
