@@ -107,3 +107,30 @@ describe('capture findings from tcpdump text cite the line of the frame that pro
     }
   });
 });
+
+describe('a transcript whose only evidence is martian-source log lines', () => {
+  // Neither thread established a cause; what podpath may say from such lines alone is pinned here.
+  for (const [name, count, dev, lines] of [
+    ['weave-3327-martian-dmesg.txt', 2, 'datapath', ['1', '3']],
+    ['kube-router-812-martian-syslog.txt', 1, 'tun-102522758', ['1']],
+  ] as const) {
+    it(`${name}: the reverse-path filter dropped packets on ${dev}, from the log lines alone, each cited`, async () => {
+      const { report, exitCode } = await runDoctorTranscriptText(piece(name));
+      expect(report.findings.map((f) => f.ruleId)).toEqual(['rp-filter-strict']);
+      const f = report.findings[0]!;
+      expect(f.messageId).toBe('martiansLogged');
+      expect(f.message).toContain(`${count} martian source line(s) on ${dev}`);
+      // The `ll header:` lines under each record are not martians of their own.
+      expect(f.evidence.map((e) => e.source)).toEqual(lines.map((n) => `stdin:${n}`));
+      expect(exitCode).toBe(1);
+      // A finding is a verdict: not "inconclusive", though almost nothing else could be judged.
+      expect(report.verdict?.status).not.toBe('inconclusive');
+      expect(report.results.find((r) => r.ruleId === 'ip-forward-off')?.status).toBe('skipped');
+    });
+  }
+
+  it('without a martian line the rule is skipped, not passed', async () => {
+    const { report } = await runDoctorTranscriptText('[13225.481477] IPv4: something else on dev datapath\n');
+    expect(report.results.find((r) => r.ruleId === 'rp-filter-strict')?.status).toBe('skipped');
+  });
+});
