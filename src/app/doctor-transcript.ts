@@ -6,9 +6,9 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { constants } from 'node:fs';
 import type { CaptureSummary } from '../evidence/capture-summary.js';
-import type { NodeFacts, ReadNote } from '../evidence/node-facts.js';
+import type { EvidenceLine, NodeFacts, ReadNote } from '../evidence/node-facts.js';
 import { runDoctor } from './doctor.js';
-import type { Lang, Rule } from '../engine/types.js';
+import type { Finding, Lang, Rule } from '../engine/types.js';
 import type { DoctorReport } from '../report/model.js';
 import { rulesOfKind } from '../rules/index.js';
 import { collectFromHost } from '../sources/collect.js';
@@ -145,6 +145,20 @@ export async function transcriptEvidence(input: TranscriptInput): Promise<Transc
   return { facts, captures, host };
 }
 
+/**
+ * An evidence line about a capture in the transcript, cited at the line of the frame that proves
+ * it (the frame the line names, `e.g. frame 12`, else the finding's first frame), not at the
+ * line the tcpdump output starts on.
+ */
+export function narrowCaptureLine(captures: readonly CaptureSummary[], f: Pick<Finding, 'location'>, e: EvidenceLine): EvidenceLine {
+  const c = captures.find((x) => x.file === e.source);
+  if (!c?.frameLines) return e;
+  const named = /\bframe (\d{1,10})\b/.exec(e.text)?.[1];
+  const frame = named !== undefined ? Number(named) : f.location?.file === c.file ? f.location.frames?.ranges[0]?.from : undefined;
+  const no = frame !== undefined ? c.frameLines[frame - 1] : undefined;
+  return no !== undefined ? { ...e, source: `${c.file.slice(0, c.file.lastIndexOf(':') + 1)}${no}` } : e;
+}
+
 export interface TranscriptDoctorOptions {
   from: string;
   lang: Lang;
@@ -177,7 +191,7 @@ export async function runDoctorTranscript(opts: TranscriptDoctorOptions): Promis
     alsoIn: opts.alsoIn,
   });
   const narrow = (r: DoctorReport): void => {
-    r.findings = r.findings.map((f) => ({ ...f, evidence: f.evidence.map((e) => narrowEvidence(ev.host, e)) }));
+    r.findings = r.findings.map((f) => ({ ...f, evidence: f.evidence.map((e) => narrowCaptureLine(ev.captures, f, narrowEvidence(ev.host, e))) }));
   };
   narrow(report);
   if (translation) narrow(translation);

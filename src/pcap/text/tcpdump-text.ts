@@ -4,10 +4,12 @@
 // them), the IP header (id, flags, length, ttl), the checksum verdict the text states (`[bad udp
 // cksum 0xffff -> 0x3af0!]`, `[udp sum ok]`, `[no cksum]`, `cksum 0x.. (correct)`, `(incorrect ->
 // 0x..)`), TCP flags, sequence numbers and window, ICMP types, and a VXLAN/OTV packet's inner
-// packet. A bad sum's cause is `unknown`: text does not show the bytes that would tell. Times
-// are seconds of the day (tcpdump prints no date); records without a time keep their order.
+// packet. A bad sum's cause is found as the pcap decoder finds it (text-causes.ts). Records may
+// be numbered (`-#`) and carry the device and direction (`-i any`). Times are seconds of the day
+// (tcpdump prints no date); records without a time keep their order.
 import type { ChecksumVerdict, DecodedPacket, L4Info, PacketLayers, TcpInfo } from '../types.js';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from '../types.js';
+import { classifyTextSums } from './text-causes.js';
 
 /** Names tcpdump prints for ports (from /etc/services) that pod and node traffic uses. */
 const SERVICES: Record<string, number> = {
@@ -35,18 +37,30 @@ const TIME = /^(\d\d):(\d\d):(\d\d)\.(\d{6}) /;
 const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5} > /;
 const LINK_TYPES: Record<string, number> = { EN10MB: 1, LINUX_SLL: 113, LINUX_SLL2: 276, RAW: 101, NULL: 0 };
 
-/** Records: a timed line with the untimed lines under it (an inner packet, a payload), joined. */
-function records(lines: Line[]): { no: number; text: string; time?: number }[] {
-  const timed = lines.some((l) => TIME.test(l.text.trim()));
-  const out: { no: number; text: string; time?: number }[] = [];
+/**
+ * `-#` numbers each record (tcpdump's `%5u  `: `    1  12:00:00.000000 IP ...`). The lines under a
+ * record (the packet inside a VXLAN one, at column 0) carry no number: they are not records.
+ */
+const NUMBERED = /^\d{1,10} {2}(?=\d\d:\d\d:\d\d\.\d{6} |IP6? |ARP|[0-9a-f]{2}(?::[0-9a-f]{2}){5} |[\w.@:-]{1,16} +(?:In|Out|M|B|P) )/;
+/** `-i any`: the device and the direction after the time (`eth0  Out IP ...`). */
+const ANY_DEVICE = /^[\w.@:-]{1,16} +(?:In|Out|M|B|P) +(?=IP6? |ARP|[0-9a-f]{2}(?::[0-9a-f]{2}){5} )/;
+
+/** Records: a numbered or timed line with the lines under it (an inner packet, a payload), joined. */
+function records(lines: Line[]): { no: number; text: string; time?: number; numbered?: boolean }[] {
+  const numbered = lines.some((l) => NUMBERED.test(l.text.trim()));
+  const timed = lines.some((l) => TIME.test(l.text.trim().replace(NUMBERED, '')));
+  const out: { no: number; text: string; time?: number; numbered?: boolean }[] = [];
   for (const l of lines) {
-    const t = l.text.trim();
+    let t = l.text.trim();
     if (t === '') continue;
+    const n = numbered ? NUMBERED.exec(t) : null;
+    if (n) t = t.slice(n[0].length);
     const m = TIME.exec(t);
-    const starts = timed ? m !== null : MAC.test(t) || /^IP6? /.test(l.text);
+    const starts = numbered ? n !== null : timed ? m !== null : MAC.test(t) || /^IP6? /.test(l.text);
     if (starts) {
       const time = m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) + Number(m[4]) / 1e6 : undefined;
-      out.push({ no: l.no, text: m ? t.slice(m[0].length) : t, ...(time !== undefined ? { time } : {}) });
+      const body = m ? t.slice(m[0].length) : t;
+      out.push({ no: l.no, text: body.replace(ANY_DEVICE, ''), ...(time !== undefined ? { time } : {}), ...(n ? { numbered: true } : {}) });
     } else if (out.length > 0) {
       const last = out[out.length - 1]!;
       // A payload printed by -vv/-X (HTTP headers, hex) is not part of the packet's description.
@@ -64,7 +78,9 @@ export function parseTcpdumpText(lines: Line[]): TextCapture {
   let day = 0;
   let last = -1;
   for (const r of records(lines)) {
-    const layers = parseLayers(r.text);
+    // A timed or numbered record that is not IP (ARP, STP) is a frame all the same: frame numbers
+    // stay those of tcpdump -# and of the capture file.
+    const layers = parseLayers(r.text) ?? (r.time !== undefined || r.numbered ? { vlanIds: [] } : undefined);
     if (!layers) continue;
     let t = r.time ?? (last < 0 ? 0 : last + 1e-6);
     // tcpdump prints no date: a time that runs back by hours is the next day.
@@ -169,6 +185,8 @@ export function parseLayers(text: string): PacketLayers | undefined {
   if (proto === 17) udpLayer(layers, payload, srcPort, dstPort, totalLength);
   else if (proto === 6) layers.l4 = tcpLayer(payload, srcPort, dstPort, totalLength);
   else if (proto === 1 || proto === 58) layers.l4 = icmpLayer(payload, proto === 58);
+  // IP options lengthen the header by an amount -v does not print: the TCP length is not known.
+  classifyTextSums(layers, /\boptions \(/.test(h?.body ?? ''));
   return layers;
 }
 
