@@ -90,13 +90,15 @@ export function toFinding(rule: Rule, r: Report, lang: Lang): Finding {
     throw new PodpathError('E_RULE_MESSAGE', `rule ${meta.id} reported unknown messageId "${r.messageId}"`);
   }
   const data = { ...clippedData(r.data), ...phraseTexts(rule, r.phrases, lang) };
+  const maxEvidence = LIMITS.findingEvidenceLines.value;
   return {
     ruleId: meta.id,
     severity: r.severity ?? meta.severity,
     title: t(meta.title, lang, data),
     messageId: r.messageId,
     message: t(template, lang, data),
-    evidence: r.evidence.map((e) => ({ ...e, source: clipped(e.source), text: clipped(e.text) })),
+    evidence: r.evidence.slice(0, maxEvidence).map((e) => ({ ...e, source: clipped(e.source), text: clipped(e.text) })),
+    ...(r.evidence.length > maxEvidence ? { evidenceOmitted: r.evidence.length - maxEvidence } : {}),
     remediation: meta.remediation.map((step) => ({
       description: t(step.description, lang, data),
       commands: step.commands.map((c) => commandLine(c, r, lang)),

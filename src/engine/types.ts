@@ -117,6 +117,8 @@ export interface Finding {
   messageId: string;
   message: string;
   evidence: EvidenceLine[];
+  /** Evidence lines left out past LIMITS.findingEvidenceLines (150,000 matching log lines print 50 and a count). */
+  evidenceOmitted?: number;
   remediation: { description: string; commands: string[]; undo: string[] }[];
   references: string[];
   /** What it means and what to do next, when the rule says more than its message. */

@@ -126,6 +126,7 @@ export function renderClusterMarkdown(r: ClusterDoctorReport): string {
       if (f.detail) out.push(`*${word('detail', lang)}*: ${mdText(f.detail, ALL)}`, '');
       out.push(`**${label('evidence', lang)}**`, '');
       for (const e of f.evidence) out.push(`- ${mdCode(e.source)}: ${mdCode(e.text)}`);
+      if (f.evidenceOmitted) out.push(`- ${label('moreEvidence', lang, { n: f.evidenceOmitted })}`);
       out.push('');
       for (const step of f.remediation) pushAll(out, [`**${label('fix', lang)}**: ${mdText(step.description, ALL)}`, '', ...mdBlock('sh', step.commands), '', `**${label('undo', lang)}**`, '', ...mdBlock('sh', step.undo), '']);
       if (f.references.length > 0) out.push(`${label('references', lang)}: ${mdText(f.references.join(', '), ALL)}`, '');

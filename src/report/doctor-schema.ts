@@ -20,6 +20,7 @@ export const FindingSchema = z.object({
   messageId: z.string(),
   message: z.string(),
   evidence: z.array(z.object({ source: z.string(), text: z.string() })),
+  evidenceOmitted: count.optional(),
   remediation: z.array(z.object({ description: z.string(), commands: z.array(z.string()), undo: z.array(z.string()) })),
   references: z.array(z.string()),
   detail: z.string().optional(),

@@ -13,6 +13,7 @@ export const LABELS = {
     zh: '本主机看起来不是 Kubernetes 节点(没有 CNI 配置,也没有 flannel/calico 设备):只有主机层面的规则可能发现问题。',
   },
   evidence: { en: 'Evidence', zh: '证据' },
+  moreEvidence: { en: '… and {n} more lines', zh: '… 另有 {n} 行' },
   fix: { en: 'Fix', zh: '修复' },
   undo: { en: 'Undo', zh: '撤销' },
   references: { en: 'References', zh: '参考' },

@@ -36,6 +36,7 @@ export function renderMarkdown(r: DoctorReport): string {
       out.push(`### ${mdCode(f.ruleId)}: ${mdText(f.title)}`, '', mdText(f.message, ALL), '');
       out.push(`**${label('evidence', lang)}**`, '');
       for (const e of f.evidence) out.push(`- ${mdCode(e.source)}: ${mdCode(e.text)}`);
+      if (f.evidenceOmitted) out.push(`- ${label('moreEvidence', lang, { n: f.evidenceOmitted })}`);
       out.push('');
       for (const step of f.remediation) {
         pushAll(out, [`**${label('fix', lang)}**: ${mdText(step.description, ALL)}`, '', ...mdBlock('sh', step.commands), '', `**${label('undo', lang)}**`, '', ...mdBlock('sh', step.undo), '']);

@@ -14,6 +14,7 @@ export interface MeshOutcomeView {
 }
 import { formatRate } from '../util/units.js';
 import { show } from './safe-text.js';
+import { label } from './labels.js';
 import { t, type Lang, type Localized, type MessageData } from '../util/i18n.js';
 
 /** Whether a cell's numbers show anything short of complete: loss, a size limit, an error, a refusal. */
@@ -118,7 +119,7 @@ export const MESH_FINDING_WORDS = {
 } satisfies Record<string, Localized>;
 
 /** The mesh rules' findings after the summary: each message, the cells that prove it, what to do next. */
-export function meshFindingsText(findings: readonly { severity: string; ruleId: string; message: string; detail?: string; evidence: { source: string; text: string }[]; remediation: { description: string; commands: string[] }[] }[], lang: 'en' | 'zh' = 'en'): string {
+export function meshFindingsText(findings: readonly { severity: string; ruleId: string; message: string; detail?: string; evidence: { source: string; text: string }[]; evidenceOmitted?: number; remediation: { description: string; commands: string[] }[] }[], lang: 'en' | 'zh' = 'en'): string {
   const w = (k: keyof typeof MESH_FINDING_WORDS) => MESH_FINDING_WORDS[k][lang];
   if (findings.length === 0) return `${w('none')}\n`;
   const lines = [w('head')];
@@ -126,6 +127,7 @@ export function meshFindingsText(findings: readonly { severity: string; ruleId: 
     lines.push(`${f.severity.toUpperCase()} [${show(f.ruleId, 64)}] ${show(f.message, 2000)}`);
     if (f.detail) lines.push(`    ${show(f.detail, 2000)}`);
     for (const e of f.evidence) lines.push(`    ${show(e.source, 200)}: ${show(e.text, 600)}`);
+    if (f.evidenceOmitted) lines.push(`    ${label('moreEvidence', lang, { n: f.evidenceOmitted })}`);
     for (const step of f.remediation) {
       lines.push(`    ${w('next')} ${show(step.description, 300)}`);
       for (const c of step.commands) lines.push(`      ${show(c, 600)}`);

@@ -25,6 +25,7 @@ export function renderFinding(f: Finding, lang: Lang, c: Colors): string[] {
   if (f.evidence.length > 0) {
     out.push(`    ${c.dim(label('evidence', lang) + ':')}`);
     for (const e of f.evidence) out.push(`      ${c.dim(show(e.source) + ':')} ${show(e.text)}`);
+    if (f.evidenceOmitted) out.push(`      ${c.dim(label('moreEvidence', lang, { n: f.evidenceOmitted }))}`);
   }
   for (const step of f.remediation) {
     out.push(`    ${c.green(label('fix', lang) + ':')} ${show(step.description, Number.MAX_SAFE_INTEGER)}`);

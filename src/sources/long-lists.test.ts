@@ -1,6 +1,7 @@
 // 150,000-line inputs for every parser that reads a long list, and the report of a finding with
 // 150,000 evidence lines (issue 9, item 7: 150,000 matching dnf lines ended in "E_INTERNAL: Maximum
-// call stack size exceeded", no report: an array spread into push() put every line on the stack).
+// call stack size exceeded", no report: an array spread into push() put every line on the stack;
+// then every one of them was printed: a report shows the first 50 and counts the rest).
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { parseIpNeigh } from './neighbours/parse.js';
 import { walkIptables, walkNft } from '../rules/shared/kb-shared.js';
 import { maxOf, minOf, pushAll } from '../util/arrays.js';
 import { podpathArgs } from '../../test/helpers/podpath.js';
+import { LIMITS } from '../util/limits.js';
 
 const N = 150_000;
 const lines = (f: (i: number) => string): string => Array.from({ length: N }, (_, i) => f(i)).join('\n');
@@ -73,7 +75,11 @@ describe('doctor on a bundle with 150,000 matching dnf lines', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('reports (the finding with its evidence), no E_INTERNAL', async () => {
+  const doctor = (bundle: string, args: string[]) => promisify(execFile)(process.execPath, [...podpathArgs(), 'doctor', '--from', bundle, '--no-color', ...args], {
+    cwd: ROOT, maxBuffer: 256 * 1024 * 1024,
+  }).then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
+
+  it('reports the finding with its first 50 evidence lines and a count of the rest (text, zh, Markdown, JSON), no E_INTERNAL', async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'podpath-h9-dnf-'));
     const bundle = path.join(dir, 'b');
     await cp(path.join(ROOT, 'test/fixtures/bundles/seed000-kylin-52.49'), bundle, { recursive: true });
@@ -81,13 +87,25 @@ describe('doctor on a bundle with 150,000 matching dnf lines', () => {
     // of them is evidence of the finding (short lines: the whole log stays under the 8 MiB read limit).
     const log = `2025-08-07T01:34:25Z SUBDEBUG Installed: kernel-4.19.90-52.49.v2207.ky10.x86_64\n${lines((i) => `2025-08-07T01:34:25Z SUBDEBUG Upgraded: kernel-${i}`)}\n`;
     await writeFile(path.join(bundle, 'var/log/dnf.rpm.log'), log);
-    const run = await promisify(execFile)(process.execPath, [...podpathArgs(), 'doctor', '--from', bundle, '--no-color'], {
-      cwd: ROOT, maxBuffer: 256 * 1024 * 1024,
-    }).then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
-    expect(run.stderr).not.toMatch(/E_INTERNAL|Maximum call stack/);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain('kernel-bad-udp-checksum');
-    expect(run.stdout).toContain('Upgraded: kernel-149999');
-    expect(run.stdout).not.toContain('E_FILE_CUT');
+
+    const json = await doctor(bundle, ['-o', 'json']);
+    expect(json.stderr).not.toMatch(/E_INTERNAL|Maximum call stack/);
+    expect(json.code).toBe(1);
+    const finding = (JSON.parse(json.stdout) as { findings: { ruleId: string; evidence: unknown[]; evidenceOmitted?: number }[] }).findings.find((f) => f.ruleId === 'kernel-bad-udp-checksum');
+    expect(finding?.evidence).toHaveLength(LIMITS.findingEvidenceLines.value);
+    // The JSON keeps the count of what it left out: every dnf line is still counted.
+    const omitted = finding?.evidenceOmitted ?? 0;
+    expect(omitted + LIMITS.findingEvidenceLines.value).toBeGreaterThan(N);
+
+    for (const [args, more] of [[[], `… and ${omitted} more lines`], [['--lang', 'zh'], `… 另有 ${omitted} 行`], [['-o', 'markdown'], `- … and ${omitted} more lines`], [['-o', 'html'], `… and ${omitted} more lines`]] as const) {
+      const run = await doctor(bundle, [...args]);
+      expect(run.stderr).not.toMatch(/E_INTERNAL|Maximum call stack/);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('kernel-bad-udp-checksum');
+      expect(run.stdout).toContain(more);
+      expect(run.stdout).not.toContain('Upgraded: kernel-149999');
+      expect(run.stdout.split('\n').filter((l) => l.includes('SUBDEBUG Upgraded: kernel-')).length).toBeLessThan(LIMITS.findingEvidenceLines.value);
+      expect(run.stdout).not.toContain('E_FILE_CUT');
+    }
   }, 120_000);
 });

@@ -20,6 +20,12 @@ export const LIMITS = {
     unit: 'characters',
     what: 'one line of evidence, or a name or value from the input, as a report shows it (the rest becomes "… (N more characters)")',
   },
+  findingEvidenceLines: {
+    code: 'E_EVIDENCE_LINES',
+    value: 50,
+    unit: 'lines',
+    what: 'evidence lines a report shows per finding (the first ones; then "… and N more lines", and the JSON\'s `evidenceOmitted` counts the rest)',
+  },
   // ---- the node agent (podpath agent): its secrets, its HTTP API, its probe requests, its responder
   agentSecretFile: { code: 'E_SECRET_FILE', value: 4096, unit: 'bytes', what: 'a --key-file / --token-file (a regular file; read no further)' },
   agentTlsFile: { code: 'E_TLS_FILE', value: 65536, unit: 'bytes', what: 'a --tls-cert / --tls-key file (a regular file; read no further)' },

@@ -13,6 +13,7 @@ import type { DoctorNode } from './model.js';
 import { lbl, sev, w } from './words.js';
 import { rampChart, sweepChart } from './probe-charts.js';
 import { PROBE_HTML_WORDS } from './view-words.js';
+import { LABELS } from '../labels.js';
 
 const ALL = Number.MAX_SAFE_INTEGER;
 
@@ -71,7 +72,7 @@ function location(f: Finding): SafeHtml | '' {
 
 export function findingView(f: Finding, other: Finding | undefined, lang: Lang, id: string, level: number, ids: Ids): SafeHtml {
   const t = (main: string, alt: string | undefined, max = ALL): SafeHtml => tr(paired(lang, main, alt), (s) => show(s, max));
-  const evidence = f.evidence.length === 0 ? '' : html`${heading(level + 1, tr(lbl('evidence')))}<ul class="evidence">${f.evidence.map((e) => html`<li><span class="src mono">${show(e.source)}:</span> <code>${show(e.text)}</code></li>`)}</ul>`;
+  const evidence = f.evidence.length === 0 ? '' : html`${heading(level + 1, tr(lbl('evidence')))}<ul class="evidence">${f.evidence.map((e) => html`<li><span class="src mono">${show(e.source)}:</span> <code>${show(e.text)}</code></li>`)}${f.evidenceOmitted ? html`<li>${tr(fill(LABELS.moreEvidence, { n: f.evidenceOmitted }))}</li>` : ''}</ul>`;
   const steps = f.remediation.map((step, k) => {
     const alt = other?.remediation[k];
     return html`<div class="step">${heading(level + 1, html`${tr(lbl('fix'))}: ${t(step.description, alt?.description)}`)}${commands(step.commands, ids.next(`${id}-fix`), 'copyFix')}<p><strong>${tr(lbl('undo'))}</strong></p>${commands(step.undo, ids.next(`${id}-undo`), 'copyUndo')}</div>`;

@@ -1,7 +1,7 @@
 // A bad checksum no offload pattern explains, on a packet nothing answered: a wire error if the
 // capture was taken on the receiving host, unknown if on the sender.
 import { defineRule } from '../../engine/types.js';
-import { captureLocation, layerPhrase, sumValue } from '../shared/capture.js';
+import { captureFileArg, captureLocation, layerPhrase, sumValue } from '../shared/capture.js';
 import { CHECKSUM_PHRASES, counterFor, countOf, fieldFilter, groupLines, groupsOf, layersWith, portsPhrase, senderPhrases, sendersOf } from '../shared/capture-checksums.js';
 import { mergeFrames } from '../../evidence/frame-set.js';
 
@@ -48,6 +48,7 @@ export default defineRule({
         const ex = groups[0]!.example;
         const { who, clean } = senderPhrases(groups, sendersOf(sum, layer));
         ctx.report({
+          commandData: { file: captureFileArg(sum) },
           messageId: count === 1 ? 'unknownOne' : 'unknown',
           detailId: 'detail',
           data: { count, counter: counterFor(layer), frame: ex.frame, value: sumValue(ex.got, ex.expected), file: sum.file },

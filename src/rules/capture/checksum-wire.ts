@@ -2,7 +2,7 @@
 // Grouped by layer, with who sent the sums and which other senders were fine (seed 000: one
 // kernel build sent every UDP datagram with a wrong sum).
 import { defineRule } from '../../engine/types.js';
-import { captureLocation, layerPhrase, sumValue } from '../shared/capture.js';
+import { captureFileArg, captureLocation, layerPhrase, sumValue } from '../shared/capture.js';
 import { CHECKSUM_PHRASES, counterFor, countOf, fieldFilter, groupLines, groupsOf, layersWith, portsPhrase, senderPhrases, sendersOf } from '../shared/capture-checksums.js';
 import { mergeFrames } from '../../evidence/frame-set.js';
 
@@ -54,6 +54,7 @@ export default defineRule({
         const ex = groups[0]!.example;
         const { who, clean } = senderPhrases(groups, sendersOf(sum, layer));
         ctx.report({
+          commandData: { file: captureFileArg(sum) },
           messageId: count === 1 ? 'wireOne' : 'wire',
           detailId: 'detail',
           data: { count, counter: counterFor(layer), frame: ex.frame, value: sumValue(ex.got, ex.expected), file: sum.file, src: groups[0]!.src },

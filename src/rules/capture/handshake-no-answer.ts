@@ -1,5 +1,6 @@
 // SYNs that nothing answered within the capture: the SYN is dropped on the way (or at the server),
 // or the answer is. The kernel's 1, 2, 4, 8... s back-off on them names the symptom.
+import { captureFileArg } from '../shared/capture.js';
 import { defineRule } from '../../engine/types.js';
 import { example, HANDSHAKE_PHRASES, handshakeLines, handshakeLocation, handshakesOf, withExample } from '../shared/capture-handshakes.js';
 
@@ -46,6 +47,7 @@ export default defineRule({
       const backoff = hs.filter((h) => h.backoff);
       const ex = example(backoff.length > 0 ? backoff : hs);
       ctx.report({
+        commandData: { file: captureFileArg(sum) },
         messageId: hs.length === 1 ? 'noAnswerOne' : 'noAnswer',
         detailId: 'detail',
         data: { count: hs.length, ...ex.data, file: sum.file },

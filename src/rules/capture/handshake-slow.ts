@@ -1,6 +1,7 @@
 // Seed 004's "63-second delay" as a capture shows it: handshakes that complete only after SYN
 // retransmissions, often with the kernel's exponential back-off, and SYNs carried in packets with
 // a bad outer checksum.
+import { captureFileArg } from '../shared/capture.js';
 import { defineRule } from '../../engine/types.js';
 import { example, HANDSHAKE_PHRASES, handshakeLines, handshakeLocation, handshakesOf, withExample } from '../shared/capture-handshakes.js';
 
@@ -50,6 +51,7 @@ export default defineRule({
       const shown = backoff.length > 0 ? backoff : hs;
       const ex = example(shown);
       ctx.report({
+        commandData: { file: captureFileArg(sum) },
         messageId: hs.length === 1 ? 'slowOne' : 'slow',
         detailId: 'detail',
         data: { count: hs.length, ...ex.data, after: shown[0]!.completedAfter?.toFixed(1) ?? '?', file: sum.file },

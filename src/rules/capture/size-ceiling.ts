@@ -2,7 +2,7 @@
 // packets are exactly that size. Something caps it: the path's MTU, the overlay's, or the sender.
 import { defineRule } from '../../engine/types.js';
 import type { FlowSizes } from '../../evidence/capture-summary.js';
-import { captureLine, captureLocation } from '../shared/capture.js';
+import { captureFileArg, captureLine, captureLocation } from '../shared/capture.js';
 
 /** IP lengths that are MTUs people meet: overlay (1450), UDP payload edge (1472), Ethernet, jumbo. */
 const NOTABLE_EDGES = [1400, 1450, 1472, 1480, 1500, 8950, 9000];
@@ -62,6 +62,7 @@ export default defineRule({
         if (f.atMax < Math.max(3, f.packets * 0.05)) continue;
         const inner = f.scope === 'inner';
         ctx.report({
+          commandData: { file: captureFileArg(sum) },
           messageId: 'ceiling',
           detailId: 'detail',
           data: { flow: f.flow, max: f.maxIpLength, atMax: f.atMax, packets: f.packets, file: sum.file },

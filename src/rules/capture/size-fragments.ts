@@ -1,7 +1,7 @@
 // IP fragments: datagrams larger than the path MTU. A device that drops fragments (or large UDP)
 // loses such datagrams whole.
 import { defineRule } from '../../engine/types.js';
-import { captureLine, captureLocation } from '../shared/capture.js';
+import { captureFileArg, captureLine, captureLocation } from '../shared/capture.js';
 
 export default defineRule({
   meta: {
@@ -39,6 +39,7 @@ export default defineRule({
       if (frames.count === 0) continue;
       const flows = sum.sizes.flows.filter((f) => f.fragments > 0);
       ctx.report({
+        commandData: { file: captureFileArg(sum) },
         messageId: 'fragments',
         detailId: 'detail',
         data: { count: frames.count, flows: flows.slice(0, 3).map((f) => f.flow).join('; '), file: sum.file },

@@ -4,6 +4,19 @@
 import type { FindingLocation, Phrase } from '../../engine/types.js';
 import type { EvidenceLine } from '../../evidence/node-facts.js';
 import type { FrameSetJson } from '../../evidence/frame-set.js';
+import type { CaptureSummary } from '../../evidence/capture-summary.js';
+import { fragment, type CommandValue } from '../../engine/shell-fill.js';
+
+/**
+ * The capture as the word a printed command reads (`podpath pcap diff {file} receiver.pcap`): its
+ * path, or, when it is no file podpath can open again (tcpdump text in a transcript is cited as
+ * `notes.txt:12`; standard input as `<stdin>`), a pcap the user supplies: without it the paste stops
+ * with the shell's message instead of running on a name that is not a path.
+ */
+export function captureFileArg(sum: Pick<CaptureSummary, 'file' | 'frameLines'>): CommandValue {
+  if (sum.frameLines === undefined && sum.file !== '<stdin>' && sum.file !== '-') return sum.file;
+  return fragment('"${CAPTURE:?set CAPTURE to a pcap file (tcpdump -w) of this traffic, taken where this capture was}"');
+}
 
 /**
  * A Wireshark (>= 4.0) display filter that shows exactly these frames:
