@@ -213,10 +213,9 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
         summaryText({ rounds: 3, ms: 1200, errors, errorsDropped: 1 }, tally, 'matrix.json', lang),
         meshFindingsText(judgeMatrix(m, lang), lang),
       ].join('\n');
-      // The names, addresses and errors the agents reported, as the matrix holds them.
-      // Findings' evidence lines are evidence (as every rule's): the cells they quote, as the rules wrote them.
-      const evidence = judgeMatrix(m, 'en').flatMap((f) => f.evidence.flatMap((e) => [e.source, e.text]));
-      const quoted = [...stringsOf(m), ...evidence, ...errors.flatMap((e) => [e.where, e.message]), 'matrix.json', ...REFERENCES];
+      // The names, addresses and errors the agents reported, as the matrix holds them. The findings'
+      // evidence lines are podpath's words around the cells' numbers (mesh-quote.ts): not quoted.
+      const quoted = [...stringsOf(m), ...errors.flatMap((e) => [e.where, e.message]), 'matrix.json', ...REFERENCES];
       expectChinese(text('zh'), text('en'), quoted, `mesh ${file}`);
     }
   });
