@@ -24,7 +24,7 @@ import { findUntranslated } from '../helpers/untranslated.js';
 import { mkdirSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { judgeMatrix } from '../../src/app/mesh.js';
 import { MeshMatrix } from '../../src/evidence/mesh-matrix.js';
-import { cellLine, cellShortfall, meshFindingsText, progressBar, summaryText } from '../../src/report/mesh.js';
+import { cellLine, cellShortfall, findingsCountText, meshFindingsText, notJudgedText, progressBar, summaryText } from '../../src/report/mesh.js';
 import { labNodeFacts, labNodeListText, NODE_A, NODE_B } from '../helpers/cluster-evidence.js';
 import { probeReport, type ProbeScenario } from '../fixtures/evidence/probes/load.js';
 import { podpathArgs } from '../helpers/podpath.js';
@@ -212,6 +212,9 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
         ...(['hello', 'host->host', 'close'] as const).map((stage) => progressBar({ stage, round: 1, rounds: 3, cells: 1, totalCells: 2 }, 1, 10, lang)),
         summaryText({ rounds: 3, ms: 1200, errors, errorsDropped: 1 }, tally, 'matrix.json', lang),
         meshFindingsText(judgeMatrix(m, lang), lang),
+        // The lines said on stderr: the findings' count with --json, a mesh too large to judge.
+        findingsCountText(judgeMatrix(m, lang).length, lang),
+        notJudgedText({ code: 'E_MESH_TOO_LARGE', limit: 100, nodes: 250 }, lang),
       ].join('\n');
       // The names, addresses and errors the agents reported, as the matrix holds them. The findings'
       // evidence lines are podpath's words around the cells' numbers (mesh-quote.ts): not quoted.
