@@ -46,8 +46,8 @@ export interface MeshRunRequest {
 export interface MeshRunResult extends MeshOutcome {
   /** The mesh rules' findings; undefined when the matrix was not judged (too large, or not asked). */
   findings?: Finding[];
-  /** Why it was not judged although asked (one line). */
-  notJudged?: string;
+  /** Why it was not judged although asked: the mesh has more nodes than the rules judge (said by report/mesh.ts). */
+  notJudged?: { code: string; limit: number; nodes: number };
   /** The whole matrix, when it was kept to be judged (for the HTML report). */
   matrix?: MeshMatrix;
 }
@@ -111,7 +111,7 @@ export async function runMeshCommand(r: MeshRunRequest, client: MeshAgentClient 
   const findings = matrix ? judgeMatrix(matrix, r.judge!.lang) : undefined;
   await writer?.end({ ...tail, ...(findings ? { findings } : {}) });
   const notJudged = r.judge !== undefined && !judging
-    ? `${LIMITS.meshRuleNodes.code}: the mesh rules judge at most ${LIMITS.meshRuleNodes.value} nodes; this mesh has ${r.inventory.nodes.length}: no findings (judge a --sample run, or a part of the cluster)`
+    ? { code: LIMITS.meshRuleNodes.code, limit: LIMITS.meshRuleNodes.value, nodes: r.inventory.nodes.length }
     : undefined;
   return { ...outcome, ...(findings ? { findings } : {}), ...(notJudged ? { notJudged } : {}), ...(matrix ? { matrix } : {}) };
 }

@@ -13,7 +13,7 @@ import { loadApiToken } from '../agent/secrets.js';
 import { PLANE_PAIRS, PlanePair, type MeshCell, type MeshMatrix } from '../evidence/mesh-matrix.js';
 import type { CoordinatorOptions } from '../mesh/coordinator.js';
 import { inventoryFromList, readAgentsFile, type Inventory } from '../mesh/inventory.js';
-import { cellLine, cellShortfall, meshFindingsText, progressBar, summaryText } from '../report/mesh.js';
+import { cellLine, cellShortfall, findingsCountText, meshFindingsText, notJudgedText, progressBar, summaryText } from '../report/mesh.js';
 import { resolveLang } from '../util/i18n.js';
 import { PodpathError } from '../util/errors.js';
 import { LIMITS } from '../util/limits.js';
@@ -231,10 +231,10 @@ export function registerMesh(program: Command): void {
       if (file) await new Promise<void>((resolve, reject) => file.end((e?: Error | null) => (e ? reject(e) : resolve())));
       process.stderr.write(summaryText(outcome, tally, o.out, lang));
       // The findings follow the summary (in JSON they are the matrix document's `findings`).
-      if (outcome.notJudged) process.stderr.write(`podpath: ${outcome.notJudged}\n`);
+      if (outcome.notJudged) process.stderr.write(notJudgedText(outcome.notJudged, lang));
       if (o.html !== undefined && outcome.matrix) writeMeshHtml(o.html, outcome.matrix, outcome.findings, resolveLang(o.lang));
       if (outcome.findings?.length && !o.json) process.stdout.write(meshFindingsText(outcome.findings, resolveLang(o.lang)));
-      else if (outcome.findings) process.stderr.write(`mesh findings: ${outcome.findings.length}\n`);
+      else if (outcome.findings) process.stderr.write(findingsCountText(outcome.findings.length, lang));
       process.exitCode = outcome.errors.length ? 2 : tally.short || outcome.findings?.length ? 1 : 0;
     });
 }

@@ -14,7 +14,8 @@ import { DropsEvidence } from '../evidence/drop-evidence.js';
 import { fileURLToPath } from 'node:url';
 import { loadFactsFile, makeFacts, type PartialFacts } from '../evidence/load-facts.js';
 import { unfilledPlaceholders, type MessageData } from './i18n.js';
-import { SEVERITY_ORDER, runRule, toFinding } from './run-rules.js';
+import { unfilledIn } from '../util/i18n.js';
+import { SEVERITY_ORDER, lineIn, runRule, toFinding } from './run-rules.js';
 import { placeholderContexts, REFUSAL_TEXTS } from './shell-fill.js';
 import type { Phrase, Report, Rule, Severity } from './types.js';
 import { validateRuleMeta } from './validate-meta.js';
@@ -181,7 +182,13 @@ export function reportProblems(rule: Rule, r: Report): string[] {
   }
   if (r.severity !== undefined && !SEVERITY_ORDER.includes(r.severity)) problems.push(`${r.messageId}: severity "${String(r.severity)}" is not one of ${SEVERITY_ORDER.join(', ')}`);
   if (r.evidence.length === 0) problems.push(`${r.messageId}: no evidence lines (a finding must show what proves it)`);
-  for (const e of r.evidence) if (e.source.trim() === '' || e.text.trim() === '') problems.push(`${r.messageId}: evidence line without source or text`);
+  for (const lang of ['en', 'zh'] as const) {
+    for (const e of r.evidence) {
+      const said = lineIn(e, lang);
+      if (said.source.trim() === '' || said.text.trim() === '') problems.push(`${r.messageId}: evidence line without source or text`);
+      for (const part of [e.source, e.text]) if (typeof part !== 'string') for (const name of unfilledIn(part, lang)) problems.push(`${r.messageId}: evidence line "${said.text}" (${lang}): no data for {${name}}`);
+    }
+  }
   return problems;
 }
 
@@ -232,7 +239,8 @@ export function checkInvalidCase(rule: Rule, c: InvalidCase): void {
       if (JSON.stringify(got) !== JSON.stringify(ids)) throw new Error(`report ${i}: phrase {${key}} is ${JSON.stringify(got)}, expected ${JSON.stringify(ids)}`);
     }
     for (const ev of want.evidence ?? []) {
-      if (!r.evidence.some((l) => matches(l.text, ev))) throw new Error(`report ${i}: no evidence line matches ${String(ev)}: ${r.evidence.map((l) => l.text).join(' | ')}`);
+      const lines = r.evidence.map((l) => lineIn(l, 'en').text);
+      if (!lines.some((l) => matches(l, ev))) throw new Error(`report ${i}: no evidence line matches ${String(ev)}: ${lines.join(' | ')}`);
     }
   });
 }

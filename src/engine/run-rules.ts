@@ -4,11 +4,12 @@ import { evidenceValue, isNodeSection, type Evidence, type NeedKey } from '../ev
 import { NODE_FACTS_SCHEMA_VERSION, type NodeFacts } from '../evidence/node-facts.js';
 import { PodpathError } from '../util/errors.js';
 import { t } from './i18n.js';
+import { sayIn } from '../util/i18n.js';
 import { fillCommand, refusalNote } from './shell-fill.js';
 import { reasonsText } from './reasons.js';
 import { LIMITS } from '../util/limits.js';
 import { clip } from '../util/terminal-safe.js';
-import type { Finding, Lang, Localized, MessageData, Phrase, ReasonRef, Report, Rule, RuleResult, Severity } from './types.js';
+import type { EvidenceLine, Finding, Lang, Localized, MessageData, Phrase, ReasonRef, Report, ReportLine, Rule, RuleResult, Said, Severity } from './types.js';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'error', 'warning', 'info'];
 
@@ -70,6 +71,12 @@ function clippedData(data: MessageData | undefined): MessageData {
   return Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [k, typeof v === 'string' ? clipped(v) : v]));
 }
 
+/** A reported evidence line in the language, as long as a report shows it. */
+export function lineIn(e: ReportLine, lang: Lang): EvidenceLine {
+  const said = (x: string | Said) => clipped(typeof x === 'string' ? x : sayIn(x, lang, (v) => (typeof v === 'string' ? clipped(v) : v)));
+  return { source: said(e.source), text: said(e.text) };
+}
+
 /** Between the phrases of a list, in each language. */
 export const PHRASE_SEPARATOR: Localized = { en: '; ', zh: '；' };
 
@@ -97,7 +104,7 @@ export function toFinding(rule: Rule, r: Report, lang: Lang): Finding {
     title: t(meta.title, lang, data),
     messageId: r.messageId,
     message: t(template, lang, data),
-    evidence: r.evidence.slice(0, maxEvidence).map((e) => ({ ...e, source: clipped(e.source), text: clipped(e.text) })),
+    evidence: r.evidence.slice(0, maxEvidence).map((e) => lineIn(e, lang)),
     ...(r.evidence.length > maxEvidence ? { evidenceOmitted: r.evidence.length - maxEvidence } : {}),
     remediation: meta.remediation.map((step) => ({
       description: t(step.description, lang, data),

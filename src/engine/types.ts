@@ -11,8 +11,14 @@ export type Severity = 'critical' | 'error' | 'warning' | 'info';
  * ReasonRef (a reason as a code with parameters, rendered through a catalogue: a rule's
  * meta.reasons, engine/reasons.ts, evidence/missing-reasons.ts) live in util/i18n.ts.
  */
-export type { Lang, Localized, MessageData, ReasonRef } from '../util/i18n.js';
-import type { Localized, MessageData, ReasonRef } from '../util/i18n.js';
+export type { Lang, Localized, MessageData, ReasonRef, Said } from '../util/i18n.js';
+import type { Localized, MessageData, ReasonRef, Said } from '../util/i18n.js';
+
+/**
+ * An evidence line as a rule reports it: quoted text as it is, or podpath's own words around the
+ * quoted numbers (a Said: a catalogue entry with its data), said in the run's language.
+ */
+export interface ReportLine { source: string | Said; text: string | Said }
 
 /**
  * A part of a message that differs by case (one sender or several, a port or none): an entry of
@@ -81,7 +87,7 @@ export interface Report {
    */
   commandData?: Record<string, CommandValue>;
   /** The lines that prove it, each with where it came from. */
-  evidence: EvidenceLine[];
+  evidence: ReportLine[];
   /** Overrides meta.severity for this finding (a rule whose cases differ in weight). */
   severity?: Severity;
   /** A second message of meta.messages, filled from the same data: what it means, what to do next. */

@@ -59,6 +59,8 @@ export const MESH_TEXTS = {
   errorRound: { en: ' round {round}', zh: ' 第 {round} 轮' },
   moreErrors: { en: "  ... {n} more (in the matrix's errors)", zh: '  ……另有 {n} 个（见矩阵的 errors）' },
   matrix: { en: 'matrix: {file}', zh: '矩阵：{file}' },
+  notJudged: { en: '{code}: the mesh rules judge at most {limit} nodes; this mesh has {nodes}: no findings (judge a --sample run, or a part of the cluster)', zh: '{code}：mesh 规则最多判断 {limit} 个节点，本次 mesh 有 {nodes} 个：没有问题结论（请判断 --sample 的运行结果，或集群的一部分）' },
+  findingsCount: { en: 'mesh findings: {n}', zh: 'mesh 发现：{n} 项' },
 } satisfies Record<string, Localized>;
 
 type MeshText = keyof typeof MESH_TEXTS;
@@ -88,6 +90,16 @@ export function cellLine(c: MeshCell, color = false, lang: Lang = 'en'): string 
   const short = cellShortfall(c);
   const mark = short.length ? k.red('!! ') : k.green('ok ');
   return `${mark}${parts.join('  ')}`;
+}
+
+/** Why the matrix was not judged (one line, for stderr). */
+export function notJudgedText(n: { code: string; limit: number; nodes: number }, lang: Lang = 'en'): string {
+  return `podpath: ${say(lang)('notJudged', n)}\n`;
+}
+
+/** How many findings, when they are in the JSON on stdout rather than printed (one line, for stderr). */
+export function findingsCountText(n: number, lang: Lang = 'en'): string {
+  return `${say(lang)('findingsCount', { n })}\n`;
 }
 
 export function progressBar(p: MeshProgressView, failing: number, width = 30, lang: Lang = 'en'): string {

@@ -51,6 +51,36 @@ export function t(entry: Localized, lang: Lang, data?: MessageData): string {
   return formatMessage(entry[lang], data);
 }
 
+/**
+ * Words of a catalogue entry with the data that fills it, said once the language is known (a rule
+ * reports before the run's language is applied). `parts` fill placeholders with further entries; a
+ * list of them is joined by the language's comma. Values in `data` are quoted as they are.
+ */
+export interface Said { entry: Localized; data?: MessageData; parts?: Record<string, Said | readonly Said[]> }
+
+/** Between the items of a list said in words (`a, b` / `a，b`). */
+export const LIST_SEPARATOR: Localized = { en: ', ', zh: '，' };
+
+/** Says a Said in a language; `data` values may be adjusted first (clipped) by `value`. */
+export function sayIn(s: Said, lang: Lang, value: (v: string | number) => string | number = (v) => v): string {
+  const data: MessageData = Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, value(v)]));
+  for (const [k, p] of Object.entries(s.parts ?? {})) {
+    data[k] = isSaidList(p) ? p.map((x) => sayIn(x, lang, value)).join(LIST_SEPARATOR[lang]) : sayIn(p, lang, value);
+  }
+  return formatMessage(s.entry[lang], data);
+}
+
+function isSaidList(p: Said | readonly Said[]): p is readonly Said[] {
+  return Array.isArray(p);
+}
+
+/** Placeholders a Said leaves unfilled in a language, its parts included. */
+export function unfilledIn(s: Said, lang: Lang): string[] {
+  const filled = { ...s.data, ...Object.fromEntries(Object.keys(s.parts ?? {}).map((k) => [k, ''])) };
+  const parts = Object.values(s.parts ?? {}).flatMap((p) => (isSaidList(p) ? [...p] : [p]));
+  return [...unfilledPlaceholders(s.entry[lang], filled), ...parts.flatMap((p) => unfilledIn(p, lang))];
+}
+
 /** What is wrong with one catalogue entry: a language missing or empty, or placeholders that differ. */
 export function entryProblems(where: string, entry: Localized | undefined): string[] {
   if (!entry || typeof entry.en !== 'string' || typeof entry.zh !== 'string') return [`${where}: needs both en and zh`];

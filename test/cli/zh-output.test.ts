@@ -24,7 +24,7 @@ import { findUntranslated } from '../helpers/untranslated.js';
 import { mkdirSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { judgeMatrix } from '../../src/app/mesh.js';
 import { MeshMatrix } from '../../src/evidence/mesh-matrix.js';
-import { cellLine, cellShortfall, meshFindingsText, progressBar, summaryText } from '../../src/report/mesh.js';
+import { cellLine, cellShortfall, findingsCountText, meshFindingsText, notJudgedText, progressBar, summaryText } from '../../src/report/mesh.js';
 import { labNodeFacts, labNodeListText, NODE_A, NODE_B } from '../helpers/cluster-evidence.js';
 import { probeReport, type ProbeScenario } from '../fixtures/evidence/probes/load.js';
 import { podpathArgs } from '../helpers/podpath.js';
@@ -212,11 +212,13 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
         ...(['hello', 'host->host', 'close'] as const).map((stage) => progressBar({ stage, round: 1, rounds: 3, cells: 1, totalCells: 2 }, 1, 10, lang)),
         summaryText({ rounds: 3, ms: 1200, errors, errorsDropped: 1 }, tally, 'matrix.json', lang),
         meshFindingsText(judgeMatrix(m, lang), lang),
+        // The lines said on stderr: the findings' count with --json, a mesh too large to judge.
+        findingsCountText(judgeMatrix(m, lang).length, lang),
+        notJudgedText({ code: 'E_MESH_TOO_LARGE', limit: 100, nodes: 250 }, lang),
       ].join('\n');
-      // The names, addresses and errors the agents reported, as the matrix holds them.
-      // Findings' evidence lines are evidence (as every rule's): the cells they quote, as the rules wrote them.
-      const evidence = judgeMatrix(m, 'en').flatMap((f) => f.evidence.flatMap((e) => [e.source, e.text]));
-      const quoted = [...stringsOf(m), ...evidence, ...errors.flatMap((e) => [e.where, e.message]), 'matrix.json', ...REFERENCES];
+      // The names, addresses and errors the agents reported, as the matrix holds them. The findings'
+      // evidence lines are podpath's words around the cells' numbers (mesh-quote.ts): not quoted.
+      const quoted = [...stringsOf(m), ...errors.flatMap((e) => [e.where, e.message]), 'matrix.json', ...REFERENCES];
       expectChinese(text('zh'), text('en'), quoted, `mesh ${file}`);
     }
   });

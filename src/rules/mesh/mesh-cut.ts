@@ -13,6 +13,9 @@ export default defineRule({
     severity: 'error',
     needs: ['mesh'],
     messages: {
+      alsoShared: { en: 'also shared: {properties}', zh: '它们还共有:{properties}' },
+      nothingElseShared: { en: 'no other shared property', zh: '没有其他共同属性' },
+      otherNodes: { en: 'the other nodes', zh: '其他节点' },
       reach: {
         en: 'A device between {a} ({aNodes}) and {b} ({bNodes}) drops the traffic: {failing} cells across them fail{direction} on {planes}, while {passing} cells within each group pass',
         zh: '{a}({aNodes})与 {b}({bNodes})之间的设备丢弃了流量:两组之间 {failing} 个单元格失败{direction}(平面 {planes}),而组内 {passing} 个单元格通过',
@@ -61,8 +64,12 @@ export default defineRule({
       ctx.report({
         messageId: e.symptom,
         detailId: 'next',
-        data: { ...baseData(e), a, b, aNodes: p.a.nodes.join(', '), bNodes: p.b.nodes.join(', '), also: p.alsoShared.length ? `also shared: ${p.alsoShared.join(', ')}` : 'no other shared property', toAddress: first.toAddress },
-        phrases: { direction: oneWay ? { id: 'oneWay', data: oneWay } : [] },
+        data: { ...baseData(e), a, b, aNodes: p.a.nodes.join(', '), bNodes: p.b.nodes.join(', '), toAddress: first.toAddress },
+        phrases: {
+          direction: oneWay ? { id: 'oneWay', data: oneWay } : [],
+          also: p.alsoShared.length ? { id: 'alsoShared', data: { properties: p.alsoShared.join(', ') } } : { id: 'nothingElseShared' },
+          ...(p.b.value ? {} : { b: { id: 'otherNodes' } }),
+        },
         evidence: [...cellEvidence(e), ...(placed?.evidence ?? [])],
       });
     }

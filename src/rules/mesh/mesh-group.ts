@@ -13,6 +13,8 @@ export default defineRule({
     severity: 'error',
     needs: ['mesh'],
     messages: {
+      theyAlsoShare: { en: 'they also share {properties}', zh: '它们还共有 {properties}' },
+      nothingSinglesOut: { en: 'no other property singles them out', zh: '没有其他属性能把它们区分出来' },
       reach: {
         en: 'The nodes with {group} ({nodes}) fail: {side} ({failing} cells) while every other pair passes ({passing} cells); {also}',
         zh: '具有 {group} 的节点({nodes})失败:{side}({failing} 个单元格),其他节点对都通过({passing} 个单元格);{also}',
@@ -50,8 +52,8 @@ export default defineRule({
       ctx.report({
         messageId: e.symptom,
         detailId: nextStepOf(e),
-        data: { ...baseData(e), group: groupName(g), nodes: g.nodes.join(', '), where: g.nodes.join(', '), also: e.pattern.alsoShared.length ? `they also share ${e.pattern.alsoShared.join(', ')}` : 'no other property singles them out' },
-        phrases: { side: sidePhrases(e) },
+        data: { ...baseData(e), group: groupName(g), nodes: g.nodes.join(', '), where: g.nodes.join(', ') },
+        phrases: { side: sidePhrases(e), also: e.pattern.alsoShared.length ? { id: 'theyAlsoShare', data: { properties: e.pattern.alsoShared.join(', ') } } : { id: 'nothingSinglesOut' } },
         evidence: [...cellEvidence(e), ...unmeasuredEvidence(ctx.evidence.mesh!.cells, g.nodes), ...(placed?.evidence ?? [])],
       });
     }

@@ -7,7 +7,8 @@ import { defineRule, type MessageData } from '../../engine/types.js';
 import type { MeshCell, PlanePair } from '../../evidence/mesh-matrix.js';
 import { verdictPhrase, verdictText, type TracedDrop, type VerdictPhraseId } from '../shared/drop-place.js';
 import { cellNode, placeCell } from '../shared/mesh-drops.js';
-import { cellText, QUOTED_CELLS } from '../shared/mesh-quote.js';
+import { cellSource, cellText, MESH_PHRASES, morePairs, pairsOf, quote, QUOTED_CELLS } from '../shared/mesh-quote.js';
+import type { ReportLine, Said } from '../../engine/types.js';
 import { symptomOf } from '../shared/mesh-pattern.js';
 
 /** The words of verdictPhrase, in both languages (the same English as verdictText). */
@@ -18,6 +19,12 @@ const VERDICT_MESSAGES: Record<VerdictPhraseId, { en: string; zh: string }> = {
   verdictRulenum: { en: 'table {table}, chain {chain}, rule {n} ({rule})', zh: '表 {table},链 {chain},第 {n} 条规则({rule})' },
   verdictRule: { en: 'table {table}, chain {chain}, a rule ({rule})', zh: '表 {table},链 {chain},一条规则({rule})' },
 };
+
+/** The verdict's place in the run's language (the words of meta.messages), for an evidence line. */
+function verdictSaid(v: Parameters<typeof verdictPhrase>[0]): Said {
+  const p = verdictPhrase(v);
+  return { entry: VERDICT_MESSAGES[p.id], data: p.data };
+}
 
 interface Group { drop?: TracedDrop; node?: string; cells: MeshCell[]; planes: Set<PlanePair>; count: Map<string, number>; lost: number }
 
@@ -35,6 +42,7 @@ export default defineRule({
     severity: 'error',
     needs: ['mesh'],
     messages: {
+      ...MESH_PHRASES,
       ...VERDICT_MESSAGES,
       verdict: {
         en: '{node} drops the {what}: {reason} in {verdict} (at {symbol}; {count} drops while {failing} failing cells ran: {pairs})',
@@ -112,12 +120,12 @@ export default defineRule({
       const pairs = [...new Set(g.cells.map((c) => `${c.from} -> ${c.to}`))];
       const data: MessageData = {
         failing: g.cells.length, lost: g.lost, planes: [...g.planes].join(', '),
-        pairs: pairs.slice(0, QUOTED_CELLS).join(', ') + (pairs.length > QUOTED_CELLS ? ` and ${pairs.length - QUOTED_CELLS} more` : ''),
+        pairs: pairsOf(pairs).pairs,
       };
       const what = { id: planesPhrase(g.planes) === 'underlay' ? 'underlayPlane' : planesPhrase(g.planes) };
-      const evidence = g.cells.slice(0, QUOTED_CELLS).map((c) => ({ source: `mesh matrix round ${c.round}`, text: cellText(c, 'reach') }));
+      const evidence: ReportLine[] = g.cells.slice(0, QUOTED_CELLS).map((c) => ({ source: cellSource(c), text: cellText(c, 'reach') }));
       if (!g.drop) {
-        ctx.report({ messageId: 'underlay', detailId: 'nextUnderlay', data, phrases: { what }, evidence: [...evidence, { source: 'kfree_skb traces', text: `neither node's kernel dropped about ${g.lost} lost echoes beyond its baseline (both traces complete)` }] });
+        ctx.report({ messageId: 'underlay', detailId: 'nextUnderlay', data, phrases: { what, ...morePairs(pairs) }, evidence: [...evidence, { source: quote('sourceTraces'), text: quote('traceUnderlay', { lost: g.lost }) }] });
         continue;
       }
       const d = g.drop;
@@ -126,16 +134,17 @@ export default defineRule({
       Object.assign(data, {
         node: g.node!, reason: r.reason ?? (r.reasonCode !== undefined ? `#${r.reasonCode}` : 'NOT_SPECIFIED'), symbol: r.symbol ?? r.location, location: r.location, count,
       });
-      const traceLine = { source: 'kfree_skb traces', text: `${g.node}: ${data.reason} at ${r.location}: ${count} in the rounds of the failing cells${r.devices.length ? `, came in on ${r.devices.slice(0, 3).map((x) => `${x.device} ${x.count}`).join(', ')}` : ''}` };
-      const shared = d.sharedKernel ? [{ source: 'kfree_skb traces', text: 'the nodes share one kernel (same boot id): the node is inferred from its own counters or its packet filter\'s trace, else from the direction of the lost packets' }] : [];
+      const traceData = { node: g.node!, reason: data.reason!, location: r.location, count };
+      const traceLine: ReportLine = { source: quote('sourceTraces'), text: r.devices.length ? quote('traceDropDevices', { ...traceData, devices: r.devices.slice(0, 3).map((x) => `${x.device} ${x.count}`).join(', ') }) : quote('traceDrop', traceData) };
+      const shared: ReportLine[] = d.sharedKernel ? [{ source: quote('sourceTraces'), text: quote('sharedKernel') }] : [];
       if (d.verdict) {
         const v = d.verdict;
         ctx.report({
-          messageId: 'verdict', detailId: 'nextNode', data, phrases: { what, verdict: verdictPhrase(v) },
-          evidence: [...evidence, traceLine, { source: `nft/iptables trace on ${g.node}`, text: `${verdictText(v)}: ${v.verdict} ${v.packets} traced packet(s)` }, ...shared],
+          messageId: 'verdict', detailId: 'nextNode', data, phrases: { what, verdict: verdictPhrase(v), ...morePairs(pairs) },
+          evidence: [...evidence, traceLine, { source: quote('sourceRuleTrace', { node: g.node! }), text: quote('traceVerdict', { verdict: v.verdict, packets: v.packets }, { verdictText: verdictSaid(v) }) }, ...shared],
         });
       } else {
-        ctx.report({ messageId: 'kernel', detailId: d.kind === 'netfilter' ? 'nextRules' : 'nextNode', data, phrases: { what }, evidence: [...evidence, traceLine, ...shared] });
+        ctx.report({ messageId: 'kernel', detailId: d.kind === 'netfilter' ? 'nextRules' : 'nextNode', data, phrases: { what, ...morePairs(pairs) }, evidence: [...evidence, traceLine, ...shared] });
       }
     }
   },

@@ -2,7 +2,7 @@
 // some planes, while every other pair passes. Named with the cells and what to check on it.
 import { defineRule } from '../../engine/types.js';
 import { explanationsOf } from '../shared/mesh-pattern.js';
-import { baseData, cellEvidence, sidePhrases, unmeasuredEvidence, NEXT_STEPS, nextStepOf, placeOf } from '../shared/mesh-quote.js';
+import { MESH_PHRASES, noPlanes, baseData, cellEvidence, sidePhrases, unmeasuredEvidence, NEXT_STEPS, nextStepOf, placeOf } from '../shared/mesh-quote.js';
 
 export default defineRule({
   meta: {
@@ -12,6 +12,7 @@ export default defineRule({
     severity: 'error',
     needs: ['mesh'],
     messages: {
+      ...MESH_PHRASES,
       reach: {
         en: '{node} is the broken node: {side} ({failing} cells) while every other pair passes ({passing} cells); planes without failures: {passingPlanes}',
         zh: '{node} 是故障节点:{side}({failing} 个单元格),其他节点对都通过({passing} 个单元格);无失败的平面:{passingPlanes}',
@@ -50,7 +51,7 @@ export default defineRule({
         messageId: e.symptom,
         detailId: nextStepOf(e),
         data: { ...baseData(e), node, where: node },
-        phrases: { side: sidePhrases(e) },
+        phrases: { side: sidePhrases(e), ...noPlanes(e) },
         evidence: [...cellEvidence(e), ...unmeasuredEvidence(ctx.evidence.mesh!.cells, [node]), ...(placed?.evidence ?? [])],
       });
     }

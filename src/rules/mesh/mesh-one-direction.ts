@@ -2,7 +2,7 @@
 // them. Return routes, reverse-path filters and stateful firewalls fail this way.
 import { defineRule } from '../../engine/types.js';
 import { explanationsOf } from '../shared/mesh-pattern.js';
-import { baseData, cellEvidence, cellText, placeOf } from '../shared/mesh-quote.js';
+import { baseData, cellEvidence, cellSource, cellText, MESH_PHRASES, morePairs, pairsOf, placeOf, quote } from '../shared/mesh-quote.js';
 
 export default defineRule({
   meta: {
@@ -12,6 +12,7 @@ export default defineRule({
     severity: 'error',
     needs: ['mesh'],
     messages: {
+      ...MESH_PHRASES,
       reach: {
         en: 'One direction only on {planes}: {pairs} ({failing} cells) fail while the way back passes',
         zh: '{pairs} 在 {planes} 上失败,而反方向通过:仅单方向({failing} 个单元格)',
@@ -51,8 +52,9 @@ export default defineRule({
       ctx.report({
         messageId: e.symptom,
         detailId: 'next',
-        data: { ...baseData(e), pairs: pairs.slice(0, 6).join(', ') + (pairs.length > 6 ? ` and ${pairs.length - 6} more` : ''), receivers: [...new Set(e.cells.map((c) => c.to))].join(', ') },
-        evidence: [...cellEvidence(e), ...mirrors.map((c) => ({ source: `mesh matrix round ${c.round}`, text: `the way back: ${cellText(c, e.symptom)}` })), ...(placed?.evidence ?? [])],
+        phrases: morePairs(pairs),
+        data: { ...baseData(e), pairs: pairsOf(pairs).pairs, receivers: [...new Set(e.cells.map((c) => c.to))].join(', ') },
+        evidence: [...cellEvidence(e), ...mirrors.map((c) => ({ source: cellSource(c), text: quote('wayBack', undefined, { cell: cellText(c, e.symptom) }) })), ...(placed?.evidence ?? [])],
       });
     }
   },

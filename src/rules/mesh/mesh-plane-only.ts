@@ -14,6 +14,7 @@ export default defineRule({
     severity: 'error',
     needs: ['mesh'],
     messages: {
+      everyNode: { en: 'every node', zh: '每个节点' },
       reach: {
         en: 'Every pair fails on {planes} ({failing} cells) while every pair passes on {passingPlanes}',
         zh: '{planes} 上每个节点对都失败({failing} 个单元格),而 {passingPlanes} 上每个节点对都通过',
@@ -45,7 +46,7 @@ export default defineRule({
     for (const e of explanationsOf(ctx.evidence.mesh!, 'all')) {
       if (e.passingPlanes.length === 0) continue; // every plane: mesh-all-fail
       const placed = e.symptom === 'reach' ? placeOf(e) : undefined;
-      ctx.report({ messageId: e.symptom, detailId: nextStepOf(e), data: { ...baseData(e), where: 'every node' }, evidence: [...cellEvidence(e), ...(placed?.evidence ?? [])] });
+      ctx.report({ messageId: e.symptom, detailId: nextStepOf(e), data: baseData(e), phrases: { where: { id: 'everyNode' } }, evidence: [...cellEvidence(e), ...(placed?.evidence ?? [])] });
     }
   },
 });

@@ -3,7 +3,8 @@
 // (ICMP has its own, the kernel checks UDP's and TCP's), or a filter on ports.
 import { defineRule } from '../../engine/types.js';
 import { icmpOnly, symptomOf } from '../shared/mesh-pattern.js';
-import { cellText, QUOTED_CELLS } from '../shared/mesh-quote.js';
+import { cellSource, cellText, quote, QUOTED_CELLS } from '../shared/mesh-quote.js';
+import type { ReportLine } from '../../engine/types.js';
 import type { PlanePair } from '../../evidence/mesh-matrix.js';
 
 export default defineRule({
@@ -40,8 +41,8 @@ export default defineRule({
     const failing = ctx.evidence.mesh!.cells.filter((c) => c.stage === undefined && symptomOf(c, 'reach') === 'fail');
     if (failing.length === 0 || !failing.every(icmpOnly)) return;
     const planes: PlanePair[] = [...new Set(failing.map((c) => c.plane))];
-    const evidence = failing.slice(0, QUOTED_CELLS).map((c) => ({ source: `mesh matrix round ${c.round}`, text: cellText(c, 'reach') }));
-    if (failing.length > QUOTED_CELLS) evidence.push({ source: 'mesh matrix', text: `... and ${failing.length - QUOTED_CELLS} more failing cells with ICMP passing` });
+    const evidence: ReportLine[] = failing.slice(0, QUOTED_CELLS).map((c) => ({ source: cellSource(c), text: cellText(c, 'reach') }));
+    if (failing.length > QUOTED_CELLS) evidence.push({ source: quote('source'), text: quote('moreIcmpPassing', { n: failing.length - QUOTED_CELLS }) });
     ctx.report({ messageId: 'icmpOnly', detailId: 'next', data: { failing: failing.length, planes: planes.join(', ') }, evidence });
   },
 });

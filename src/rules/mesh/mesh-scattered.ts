@@ -4,7 +4,7 @@ import { defineRule } from '../../engine/types.js';
 import { probeEvidenceOf } from '../../evidence/mesh-probe.js';
 import { explanationsOf } from '../shared/mesh-pattern.js';
 import { placeLoss } from '../shared/loss-place.js';
-import { baseData, cellEvidence } from '../shared/mesh-quote.js';
+import { baseData, cellEvidence, MESH_PHRASES, morePairs, pairsOf } from '../shared/mesh-quote.js';
 
 export default defineRule({
   meta: {
@@ -14,6 +14,7 @@ export default defineRule({
     severity: 'warning',
     needs: ['mesh'],
     messages: {
+      ...MESH_PHRASES,
       reach: {
         en: '{pairs} fail on {planes} ({failing} cells) with no node, group, cut or direction in common; {places}',
         zh: '{pairs} 在 {planes} 上失败({failing} 个单元格),没有共同的节点、分组、割裂或方向;{places}',
@@ -55,8 +56,8 @@ export default defineRule({
       ctx.report({
         messageId: e.symptom,
         detailId: 'next',
-        data: { ...baseData(e), pairs: pairs.slice(0, 6).join(', ') + (pairs.length > 6 ? ` and ${pairs.length - 6} more` : '') },
-        phrases: { places: e.symptom === 'reach' && places.length ? { id: 'places', data: { list: places.join(', ') } } : [] },
+        data: { ...baseData(e), pairs: pairsOf(pairs).pairs },
+        phrases: { places: e.symptom === 'reach' && places.length ? { id: 'places', data: { list: places.join(', ') } } : [], ...morePairs(pairs) },
         evidence: cellEvidence(e),
       });
     }
