@@ -6,8 +6,9 @@
 //
 //   npx tsx bench/mesh.bench.ts                       # N = 50, 100, 200; k = 8; 5 echoes a pair
 //   npx tsx bench/mesh.bench.ts --n 200 --k 8 --count 10 --workers 2
+//   npx tsx bench/mesh.bench.ts --n 200 --prof       # + V8 CPU profiles (bench/out/prof) and their top functions
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { maxOf } from '../src/util/arrays.js';
 
@@ -19,6 +20,10 @@ const SIZES = arg('n', '50,100,200').split(',').map(Number);
 const K = Number(arg('k', '8'));
 const COUNT = Number(arg('count', '5'));
 const WORKERS = Number(arg('workers', '2'));
+const PROF = process.argv.includes('--prof');
+const PROF_DIR = 'bench/out/prof';
+/** node flags for a profiled process: one .cpuprofile per thread, written when it exits, a folder per role. */
+const profFlags = (name: string) => (PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(PROF_DIR, name)}`] : []);
 const GOAL_SEC = 30;
 const KEY = 'mesh-bench-key-0123456789abcdef';
 const TOKEN = 'mesh-bench-token-0123456789abcdef';
@@ -39,7 +44,7 @@ async function startWorkers(n: number): Promise<{ agents: Ready[]; workers: Chil
   for (let w = 0; w < WORKERS; w++) {
     const addrs = Array.from({ length: Math.min(per, n - w * per) }, (_, j) => address(w * per + j));
     if (!addrs.length) continue;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/mesh-agents.ts', addrs.join(','), KEY, TOKEN], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...profFlags('agents'), '--import', 'tsx', 'bench/mesh-agents.ts', addrs.join(','), KEY, TOKEN], { stdio: ['ignore', 'pipe', 'inherit'] });
     workers.push(child);
     ready.push(new Promise((resolve, reject) => {
       let buf = '';
@@ -78,7 +83,7 @@ function runCoordinator(agentsFile: string, matrix: string): { wallSec: number; 
   let stderr = '';
   let code = 0;
   try {
-    execFileSync(TIME, ['-f', '%M %U %S', '-o', timeFile, process.execPath, ...args], { env: { ...process.env, PODPATH_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+    execFileSync(TIME, ['-f', '%M %U %S', '-o', timeFile, process.execPath, ...profFlags('coordinator'), ...args], { env: { ...process.env, PODPATH_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
   } catch (e) {
     code = (e as { status: number }).status;
     stderr = String((e as { stderr: Buffer }).stderr ?? '');
@@ -92,6 +97,10 @@ function runCoordinator(agentsFile: string, matrix: string): { wallSec: number; 
 async function main(): Promise<void> {
   if (!existsSync(TIME)) throw new Error(`${TIME} (GNU time) is needed for the peak RSS`);
   mkdirSync(OUT, { recursive: true });
+  if (PROF) {
+    rmSync(PROF_DIR, { recursive: true, force: true });
+    mkdirSync(PROF_DIR, { recursive: true });
+  }
   // The coordinator as users run it: the single-file bundle, rebuilt from this tree.
   execFileSync(process.execPath, ['scripts/bundle.mjs'], { stdio: 'inherit' });
   console.log(`mesh bench: full UDP echo matrix, k = ${K}, ${COUNT} echoes a pair (+1 proof echo and 1 tally request), agents in ${WORKERS} processes, ${process.env.HOSTNAME ?? ''} load ${execFileSync('cat', ['/proc/loadavg']).toString().split(' ').slice(0, 3).join(' ')}`);
@@ -142,6 +151,14 @@ async function main(): Promise<void> {
     console.log(`coordinator RSS from N=${first.n} to N=${lastRow.n}: x${rssRatio.toFixed(2)} for x${nRatio} agents (${rssRatio <= nRatio ? 'linear or better' : 'FASTER than linear'})`);
   }
   writeFileSync(join(OUT, 'mesh.result.json'), JSON.stringify(rows, null, 2) + '\n');
+  if (PROF) {
+    for (const who of ['coordinator', 'agents']) {
+      const dir = join(PROF_DIR, who);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
+      console.log(`\n${who}:`);
+      execFileSync(process.execPath, ['--import', 'tsx', 'bench/prof-top.ts', ...files, '--top', '20'], { stdio: 'inherit' });
+    }
+  }
 }
 
 await main();

@@ -14,8 +14,8 @@ import type { ProofLimiter } from './budget.js';
  * numbers are an echo result, so a path that loses everything is still measured (and the
  * requesting agent can tell from its own tally whether the datagrams arrived).
  */
-export async function verifyAgent(key: Buffer, r: AgentProbeRequest, budget: ByteBudget): Promise<EchoResult> {
-  const client = await ProbeClient.open(key, r.host, r.port, r.source, budget);
+export async function verifyAgent(key: Buffer, r: AgentProbeRequest, budget: ByteBudget, open?: ProbeClient): Promise<EchoResult> {
+  const client = open ?? await ProbeClient.open(key, r.host, r.port, r.source, budget);
   try {
     const firstSeq = client.nextSeq() + 1;
     const rtts: number[] = [];
@@ -35,7 +35,7 @@ export async function verifyAgent(key: Buffer, r: AgentProbeRequest, budget: Byt
       session: client.session.toString(16),
     };
   } finally {
-    client.close();
+    if (!open) client.close();
   }
 }
 
@@ -50,22 +50,37 @@ export async function runGuardedProbe(key: Buffer, r: AgentProbeRequest, allow: 
       };
     }
     let proof: EchoResult;
+    // The proof's socket carries the echo and the sweep after it (each under a new session): one
+    // socket a peer, not two.
+    let client: ProbeClient | undefined;
     try {
-      proof = await verifyAgent(key, r, budget);
+      client = await ProbeClient.open(key, r.host, r.port, r.source, budget);
+      proof = await verifyAgent(key, r, budget, client);
     } catch (e) {
+      client?.close();
       proofs?.end(false);
       throw e;
     }
     proofs?.end(proof.received > 0);
     if (proof.received === 0) {
+      client.close();
       return {
         ...base, verified: false, echo: proof,
         refused: [{ probe: 'all', code: 'E_PROBE_NOT_ALLOWED', message: `${r.host}:${r.port} did not answer as a podpath agent (no signed reply to ${proof.sent} echoes), and is not in --allow-probe: nothing else was sent` }],
       };
     }
     verified = true;
+    try {
+      return await suite(key, r, allow, verified, budget, client);
+    } finally {
+      client.close();
+    }
   }
+  return suite(key, r, allow, verified, budget);
+}
+
+async function suite(key: Buffer, r: AgentProbeRequest, allow: AllowList, verified: boolean, budget: ByteBudget, client?: ProbeClient): Promise<ProbeSuiteResult> {
   const { request, refused } = gate(r, allow, verified);
-  const result = await runProbeSuite(key, request, { budget });
+  const result = await runProbeSuite(key, request, { budget, client, parsed: true });
   return { ...result, ...(verified ? { verified } : {}), ...(refused.length ? { refused } : {}) };
 }

@@ -66,6 +66,8 @@ export function apiClient(token: string, tls?: AgentTlsOptions, reach?: MeshReac
     return new AgentApi(a.address, a.apiPort, token, tls ? { ...tls, fingerprint256: pin } : undefined, pod);
   };
   return {
+    // AgentApi.post validates every answer with the route's schema (MeshRoundAnswer, E_MESH_ANSWER).
+    validatesRounds: true,
     round(a: AgentRef, body: MeshRoundRequestInput) {
       return api(a).post(ROUTES.meshRound, body);
     },

@@ -24,6 +24,11 @@ type MeshErrorT = z.infer<typeof MeshError>;
 /** Sends one round plan to one agent; returns its raw answer (validated here) or throws. */
 export interface MeshAgentClient {
   round(agent: AgentRef, body: MeshRoundRequestInput): Promise<unknown>;
+  /**
+   * True when round() answers only what MeshRoundAnswer accepts (the typed API client validates
+   * with the route's schema): the coordinator then does not parse each answer a second time.
+   */
+  readonly validatesRounds?: boolean;
   /** The agent's kernel drop trace (POST /v1/trace/start and /v1/trace/stop): only with `trace`. */
   traceStart?(agent: AgentRef, body: { baseline: false; maxMs: number; devices: boolean; rulePorts?: number[] }): Promise<unknown>;
   /** Opens the trace's measured window (a trace started without a baseline has none open yet). */
@@ -144,21 +149,38 @@ export async function runMesh(inv: Inventory, opts: CoordinatorOptions, client: 
     return { answers, failed };
   };
 
+  /**
+   * The cells of the round before, being written while this round runs (the agents need not wait
+   * for the disk or the terminal); settle waits for it before it queues the next batch, so at most
+   * one round's cells wait, and the end waits for the last.
+   */
+  let writing: Promise<void> = Promise.resolve();
+  const write = async (batch: MeshCell[]) => {
+    for (const c of batch) await ev.cell(c);
+  };
+
   /** Closes the window of the previous round with this round's readings, and writes its cells. */
   const settle = async (answers: Map<number, MeshRoundAnswer>) => {
     const now = new Map<number, Reading>();
     for (const [i, a] of answers) now.set(i, { round, snap: a.counters });
+    // One delta an agent a round: its cells (k as sender, k as receiver, more for a host under
+    // pods) share it, so it is computed once, not once a cell and end.
+    const deltas = new Map<number, MeshCounterDelta | undefined>();
     const delta = (a: AgentRef | undefined): MeshCounterDelta | undefined => {
       if (!a) return undefined;
+      if (deltas.has(a.index)) return deltas.get(a.index);
       const before = last.get(a.index);
       const after = now.get(a.index);
-      return before && after && before.round === round - 1 ? deltaOf(before.snap, after.snap) : undefined;
+      const d = before && after && before.round === round - 1 ? deltaOf(before.snap, after.snap) : undefined;
+      deltas.set(a.index, d);
+      return d;
     };
     const windowOf = (a: AgentRef) => {
       const before = last.get(a.index);
       const after = now.get(a.index);
       return before && after && before.round === round - 1 ? Math.round(after.snap.atMs - before.snap.atMs) : 0;
     };
+    const batch: MeshCell[] = [];
     for (const p of pending) {
       const fromNode = p.from.plane === 'pod' ? byNode[p.from.node]!.host : undefined;
       const toNode = p.to.plane === 'pod' ? byNode[p.to.node]!.host : undefined;
@@ -168,9 +190,14 @@ export async function runMesh(inv: Inventory, opts: CoordinatorOptions, client: 
         deltas: { from: delta(p.from), to: delta(p.to), fromNode: delta(fromNode), toNode: delta(toNode) },
       }, p.answer);
       if (p.traces && (p.traces.from || p.traces.to)) cell.traces = p.traces;
-      await ev.cell(cell);
+      batch.push(cell);
       cells++;
     }
+    await writing;
+    writing = write(batch);
+    // A failed write (a full disk, a closed pipe) stops the mesh at the next settle or the end;
+    // until then it must not count as unhandled.
+    writing.catch(() => undefined);
     pending = [];
     for (const [i, r] of now) last.set(i, r);
     for (const i of [...last.keys()]) if (!now.has(i)) last.delete(i);
@@ -319,6 +346,7 @@ export async function runMesh(inv: Inventory, opts: CoordinatorOptions, client: 
   // ---- close the last window
   const closing = await exec(new Map(), {}, 1);
   await settle(closing.answers);
+  await writing;
   round++;
   ev.progress?.({ stage: 'close', round: 0, rounds: 0, cells, totalCells });
   return { rounds: round, cells, errors, errorsDropped, ms: Math.round(performance.now() - t0), peakRunning };
@@ -333,15 +361,20 @@ async function ask(
   for (;;) {
     try {
       const raw = await client.round(a, body);
-      const parsed = MeshRoundAnswer.safeParse(raw);
-      if (!parsed.success) {
-        const i = parsed.error.issues[0];
-        return { error: { code: 'E_MESH_ANSWER', message: `not a round answer: ${i ? `${i.path.join('.')}: ${i.message}` : 'invalid'}`.slice(0, 600) } };
+      let answer: MeshRoundAnswer;
+      if (client.validatesRounds) answer = raw as MeshRoundAnswer;
+      else {
+        const parsed = MeshRoundAnswer.safeParse(raw);
+        if (!parsed.success) {
+          const i = parsed.error.issues[0];
+          return { error: { code: 'E_MESH_ANSWER', message: `not a round answer: ${i ? `${i.path.join('.')}: ${i.message}` : 'invalid'}`.slice(0, 600) } };
+        }
+        answer = parsed.data;
       }
-      if (parsed.data.cells.length !== body.targets.length) {
-        return { error: { code: 'E_MESH_ANSWER', message: `${parsed.data.cells.length} cells for ${body.targets.length} peers` } };
+      if (answer.cells.length !== body.targets.length) {
+        return { error: { code: 'E_MESH_ANSWER', message: `${answer.cells.length} cells for ${body.targets.length} peers` } };
       }
-      return { answer: parsed.data };
+      return { answer };
     } catch (e) {
       if (e instanceof AgentAnswerError && e.status === 409 && busyLeft-- > 0) {
         await sleep(1000);

@@ -12,7 +12,7 @@ export interface ByteBudget { take(bytes: number): boolean }
 export const BUDGET_EXHAUSTED = 'E_PROBE_BUDGET';
 
 export class ProbeClient {
-  readonly session = newSessionId();
+  private sessionId = newSessionId();
   private readonly socket: dgram.Socket;
   private readonly waiting = new Map<number, { sentAt: number; resolve: (r: Reply | undefined) => void; timer: NodeJS.Timeout }>();
   private tallyWaiter?: (t: { packets: number; bytes: number }) => void;
@@ -58,6 +58,20 @@ export class ProbeClient {
     });
     try { c.socket.setSendBufferSize(4 * 1024 * 1024); } catch { /* capped by wmem_max */ }
     return c;
+  }
+
+  /** The session the responder tallies this client's datagrams under. */
+  get session(): bigint {
+    return this.sessionId;
+  }
+
+  /**
+   * A new session on the same socket: a caller that proved the peer with a few echoes measures
+   * next without a second socket, and the peer's tally of the new session counts only what
+   * follows. Late replies of the old session are ignored (they name the old session).
+   */
+  renew(): void {
+    this.sessionId = newSessionId();
   }
 
   nextSeq(): number {
@@ -153,7 +167,7 @@ export class ProbeClient {
 
   private onMessage(msg: Buffer): void {
     const d = decodeProbe(this.key, msg);
-    if (!d.ok || d.header.session !== this.session) return;
+    if (!d.ok || d.header.session !== this.sessionId) return;
     if (d.header.type === ProbeType.TallyReply) {
       this.tallyWaiter?.({ packets: d.header.seq, bytes: d.header.sentMs });
       return;

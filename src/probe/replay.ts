@@ -39,8 +39,16 @@ export class ReplayGuard {
     let s = this.sessions.get(session);
     if (!s) {
       if (sentMs <= this.floorMs) return false;
-      if (this.sessions.size >= this.maxSessions) this.forgetOldest();
-      s = { top: seq, bits: new Uint32Array(this.window / 32), newestMs: sentMs, copySeq: -1, copiesLeft: 0 };
+      // Once full, the forgotten session's window is reused: a new session allocates nothing.
+      const reused = this.sessions.size >= this.maxSessions ? this.forgetOldest() : undefined;
+      if (reused) {
+        reused.top = seq;
+        reused.bits.fill(0);
+        reused.newestMs = sentMs;
+        reused.copySeq = -1;
+        reused.copiesLeft = 0;
+        s = reused;
+      } else s = { top: seq, bits: new Uint32Array(this.window / 32), newestMs: sentMs, copySeq: -1, copiesLeft: 0 };
       this.sessions.set(session, s);
       return this.first(s, seq, copies);
     }
@@ -76,26 +84,24 @@ export class ReplayGuard {
     return true;
   }
 
-  private forgetOldest(): void {
+  private forgetOldest(): SeqWindow {
     const [id, oldest] = this.sessions.entries().next().value as [bigint, SeqWindow];
     this.sessions.delete(id);
     if (oldest.newestMs > this.floorMs) this.floorMs = oldest.newestMs;
+    return oldest;
   }
 
-  private slot(seq: number): [number, number] {
-    const i = seq % this.window;
-    return [i >>> 5, 1 << (i & 31)];
-  }
+  // Word and bit of a sequence number's slot, computed in place: no tuple per datagram.
   private isSet(s: SeqWindow, seq: number): boolean {
-    const [w, b] = this.slot(seq);
-    return (s.bits[w]! & b) !== 0;
+    const i = seq % this.window;
+    return (s.bits[i >>> 5]! & (1 << (i & 31))) !== 0;
   }
   private set(s: SeqWindow, seq: number): void {
-    const [w, b] = this.slot(seq);
-    s.bits[w]! |= b;
+    const i = seq % this.window;
+    s.bits[i >>> 5]! |= 1 << (i & 31);
   }
   private clear(s: SeqWindow, seq: number): void {
-    const [w, b] = this.slot(seq);
-    s.bits[w]! &= ~b;
+    const i = seq % this.window;
+    s.bits[i >>> 5]! &= ~(1 << (i & 31));
   }
 }

@@ -117,7 +117,8 @@ export class UdpResponder extends EventEmitter {
     // Rate ramps send the same authenticated datagram many times: a byte-equal copy of the last
     // valid one needs no second HMAC, which keeps the responder cheap at high packet rates.
     const decoded = this.last && msg.equals(this.last.buf) ? this.last.result : decodeProbe(this.opts.key, msg);
-    if (decoded.ok && this.last?.buf !== msg) this.last = { buf: Buffer.from(msg), result: decoded };
+    // Only a datagram declared to come in copies is kept (a copy of any other is a replay anyway).
+    if (decoded.ok && (decoded.header.copies ?? 1) > 1 && this.last?.buf !== msg) this.last = { buf: Buffer.from(msg), result: decoded };
     if (!decoded.ok) {
       if (decoded.reason === 'too-short') c.tooShort++;
       else if (decoded.reason === 'bad-magic') c.badMagic++;

@@ -7,12 +7,15 @@ export type { SizeSweepResult };
 
 export async function sizeSweep(opts: {
   key: Buffer; host: string; port: number; min?: number; max?: number; repeats?: number; timeoutMs?: number; source?: string; budget?: ByteBudget;
+  /** An open client to this peer (the proof's): used under a new session, left open. */
+  client?: ProbeClient;
 }): Promise<SizeSweepResult> {
   const repeats = opts.repeats ?? 3;
   const timeoutMs = opts.timeoutMs ?? 300;
   const min = Math.max(opts.min ?? MIN_PROBE_LEN, MIN_PROBE_LEN);
   const max = Math.min(opts.max ?? 9000, MAX_PROBE_LEN);
-  const client = await ProbeClient.open(opts.key, opts.host, opts.port, opts.source, opts.budget);
+  const client = opts.client ?? await ProbeClient.open(opts.key, opts.host, opts.port, opts.source, opts.budget);
+  if (opts.client) client.renew();
   const tries: SizeSweepResult['tries'] = [];
   const passes = async (size: number): Promise<boolean> => {
     // Short replies: the sweep measures the way there; the way back is the peer's own sweep.
@@ -45,6 +48,6 @@ export async function sizeSweep(opts: {
     }
     return { ...base, largestPassing: lo, smallestFailing: hi, sendErrors: Object.fromEntries(client.sendErrors) };
   } finally {
-    client.close();
+    if (!opts.client) client.close();
   }
 }

@@ -7,15 +7,20 @@ import { tcpConnect } from './tcp-connect.js';
 import { dnsQuery } from './dns.js';
 import { icmpEcho } from './icmp-echo.js';
 import type { ProbeRefusal, ProbeSuiteResult } from '../evidence/probe-run.js';
-import type { ByteBudget } from './client.js';
+import type { ByteBudget, ProbeClient } from './client.js';
+import type { z } from 'zod';
 
 export { HARD_MAX_DURATION_MS, HARD_MAX_RATE_BPS, ProbeRequest };
 
 export type { ProbeRefusal, ProbeSuiteResult };
 
-export async function runProbeSuite(key: Buffer, input: ProbeRequest, opts: { budget?: ByteBudget } = {}): Promise<ProbeSuiteResult> {
-  const req = ProbeRequest.parse(input);
-  const where = { key, host: req.host, port: req.port, source: req.source, budget: opts.budget };
+export async function runProbeSuite(
+  key: Buffer, input: ProbeRequest, opts: { budget?: ByteBudget; client?: ProbeClient; parsed?: boolean } = {},
+): Promise<ProbeSuiteResult> {
+  // `parsed`: the input is already the schema's output (the agent parsed the request once).
+  const req = opts.parsed ? input as z.output<typeof ProbeRequest> : ProbeRequest.parse(input);
+  // `client`: an open socket to this peer (the agent's proof): the sweep and echo use it.
+  const where = { key, host: req.host, port: req.port, source: req.source, budget: opts.budget, client: opts.client };
   const out: ProbeSuiteResult = { label: req.label, target: req.host, source: req.source };
   // The sweep before the echo: the echo ends with the tally request, which tells the peer's
   // responder this sender is done (its count of senders served at once stays exact).

@@ -5,10 +5,13 @@ export type { EchoResult };
 
 export async function udpEcho(opts: {
   key: Buffer; host: string; port: number; count?: number; intervalMs?: number; timeoutMs?: number; size?: number; source?: string; budget?: ByteBudget;
+  /** An open client to this peer (the proof's): measured under a new session, left open. */
+  client?: ProbeClient;
 }): Promise<EchoResult> {
   const count = opts.count ?? 20;
   const size = opts.size ?? 64;
-  const client = await ProbeClient.open(opts.key, opts.host, opts.port, opts.source, opts.budget);
+  const client = opts.client ?? await ProbeClient.open(opts.key, opts.host, opts.port, opts.source, opts.budget);
+  if (opts.client) client.renew();
   try {
     const pending: Promise<{ i: number; rtt?: number }>[] = [];
     const firstSeq = client.nextSeq() + 1;
@@ -35,7 +38,7 @@ export async function udpEcho(opts: {
       session: client.session.toString(16),
     };
   } finally {
-    client.close();
+    if (!opts.client) client.close();
   }
 }
 

@@ -39,8 +39,19 @@ export interface ProbeHeader {
   copies?: number;
 }
 
+/** Session ids drawn 256 at a time: one randomBytes call (a syscall and a buffer) per 256 clients, not per client. */
+const SESSION_POOL = 256;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
 export function newSessionId(): bigint {
-  return randomBytes(8).readBigUInt64BE(0);
+  if (poolAt >= pool.length) {
+    pool = randomBytes(8 * SESSION_POOL);
+    poolAt = 0;
+  }
+  const id = pool.readBigUInt64BE(poolAt);
+  poolAt += 8;
+  return id;
 }
 
 function mac(key: Buffer, buf: Buffer, end: number): Buffer {
