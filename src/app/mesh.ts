@@ -3,7 +3,7 @@
 import type { Writable } from 'node:stream';
 import { MESH_MATRIX_SCHEMA_VERSION, type MeshCell, type MeshMatrix, type MeshTrace } from '../evidence/mesh-matrix.js';
 import type { ChangeEvent } from '../sources/tracefs/changes.js';
-import { runRules } from '../engine/run-rules.js';
+import { judgedOf, runRules, type Judged } from '../engine/run-rules.js';
 import type { Finding, Lang } from '../engine/types.js';
 import { rulesOfKind } from '../rules/index.js';
 import { LIMITS } from '../util/limits.js';
@@ -54,7 +54,13 @@ export interface MeshRunResult extends MeshOutcome {
 
 /** The mesh rules over a measured matrix: everything they find, in order. */
 export function judgeMatrix(m: MeshMatrix, lang: Lang = 'en'): Finding[] {
-  return runRules(rulesOfKind('mesh'), { mesh: m }, { lang }).findings;
+  return judgeMatrixRun(m, lang).findings;
+}
+
+/** The mesh rules over a matrix: their findings and how many could judge it (for the HTML summary). */
+export function judgeMatrixRun(m: MeshMatrix, lang: Lang = 'en'): { findings: Finding[]; judged: Judged } {
+  const outcome = runRules(rulesOfKind('mesh'), { mesh: m }, { lang });
+  return { findings: outcome.findings, judged: judgedOf(outcome.results) };
 }
 
 /** The agents' API as the coordinator uses it (one short connection a request, TLS pinned per agent). */

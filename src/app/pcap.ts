@@ -3,7 +3,7 @@
 // 0 no finding of warning or worse, 1 such a finding, 2 a capture could not be read to its end.
 import { analyzeCapture } from '../pcap/analyze/run.js';
 import { diffCaptures, type CaptureDiffOptions } from '../pcap/diff/run.js';
-import { runRules, severityRank } from '../engine/run-rules.js';
+import { judgedOf, runRules, severityRank, type Judged } from '../engine/run-rules.js';
 import type { Finding, Lang } from '../engine/types.js';
 import type { CaptureSummary, ReadError } from '../evidence/capture-summary.js';
 import type { CaptureDiff } from '../evidence/capture-diff.js';
@@ -20,6 +20,11 @@ const CAPTURE_RULES = captureRules.filter((r) => r.meta.kind === 'capture');
 /** The findings of the capture rules about what the evidence holds (captures or capture diffs). */
 export function judgeCaptures(evidence: Pick<Evidence, 'captures' | 'captureDiffs'>, lang: Lang = 'en'): Finding[] {
   return runRules(CAPTURE_RULES, evidence, { lang }).findings;
+}
+
+/** How many capture rules could judge this evidence (for the HTML summary: the words do not matter). */
+export function capturesJudged(evidence: Pick<Evidence, 'captures' | 'captureDiffs'>): Judged {
+  return judgedOf(runRules(CAPTURE_RULES, evidence, { lang: 'en' }).results);
 }
 
 /** One capture's findings. */

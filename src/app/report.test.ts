@@ -89,7 +89,7 @@ describe('podpath report: inputs', () => {
   it('accepts a hostile report that fits the schema (the page escapes it)', () => {
     expect(doctorOf(loadReportSource({ from: 'h.json', text: JSON.stringify(hostileReport()) })).nodes).toHaveLength(1);
   });
-  it('refuses what is not JSON, not a podpath result, not drawn yet, or not valid for its schema', () => {
+  it('refuses what is not JSON, not a podpath result, or not valid for its schema', () => {
     const good = JSON.parse(renderJson(reportOf(en[1]!))) as Record<string, unknown>;
     expect(codeOf(() => loadReportSource({ from: 'x', text: '{"schema":' }))).toBe('E_REPORT_JSON');
     expect(codeOf(() => loadReportSource({ from: 'x', text: '{"hello":1}' }))).toBe('E_REPORT_UNKNOWN');

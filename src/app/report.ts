@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import type { Finding } from '../engine/types.js';
 import { MeshMatrix } from '../evidence/mesh-matrix.js';
-import { judgeMatrix } from './mesh.js';
-import { captureDiffFindings, captureFindings } from './pcap.js';
+import { judgeMatrixRun } from './mesh.js';
+import { captureDiffFindings, captureFindings, capturesJudged } from './pcap.js';
 import type { CaptureSummary } from '../evidence/capture-summary.js';
 import type { CaptureDiff } from '../evidence/capture-diff.js';
 import { analyzeJsonSchema } from '../report/capture-json.js';
@@ -26,6 +26,7 @@ import { FLEET_ERROR_SCHEMA } from '../report/fleet.js';
 import type { HtmlReportInput, NodeEntry, ReportPart } from '../report/html/model.js';
 import { isUnreadable } from '../report/html/model.js';
 import { PodpathError } from '../util/errors.js';
+import { judgedOf } from '../engine/run-rules.js';
 import { CLUSTER_DOCTOR_SCHEMA, type ClusterDoctorReport } from '../report/cluster-doctor-model.js';
 import { ClusterDoctorReportSchema } from '../report/cluster-doctor-schema.js';
 import { LIMITS } from '../util/limits.js';
@@ -137,7 +138,7 @@ export const INPUTS: InputKind[] = [
       } catch {
         paired = { lang: d.lang, findings: d.findings as Finding[] };
       }
-      return { kind: 'probe', from, peer: d.peer, directions: d.directions, errors: d.errors, ...paired, ...(d.drops ? { drops: d.drops } : {}) };
+      return { kind: 'probe', from, peer: d.peer, directions: d.directions, errors: d.errors, ...paired, ...(d.drops ? { drops: d.drops } : {}), ...(d.results ? { judged: judgedOf(d.results) } : {}) };
     },
   },
   {
@@ -208,6 +209,7 @@ const ProbeDocument = z.object({
   errors: z.array(z.string().max(4096)).max(256),
   drops: DropsEvidence.optional(),
   findings: z.array(FindingSchema).max(1000),
+  results: z.array(z.object({ ruleId: z.string().max(200), status: z.enum(['pass', 'fail', 'skipped']) })).max(1000).optional(),
 });
 
 function schemaFree(doc: unknown): Record<string, unknown> | undefined {
@@ -253,11 +255,11 @@ function loadMesh(doc: unknown, from: string): MeshLoaded {
 export function meshPartOf(l: MeshLoaded, lang: Lang): MeshPart {
   const base = { kind: 'mesh' as const, from: l.from, matrix: l.matrix, lang };
   if (l.matrix.nodes.length > LIMITS.meshRuleNodes.value) return { ...base, ...(l.findings ? { findings: l.findings } : {}) };
-  const main = judgeMatrix(l.matrix, lang);
-  const other = judgeMatrix(l.matrix, lang === 'en' ? 'zh' : 'en');
+  const { findings: main, judged } = judgeMatrixRun(l.matrix, lang);
+  const other = judgeMatrixRun(l.matrix, lang === 'en' ? 'zh' : 'en').findings;
   const same = (a: readonly Finding[], b: readonly Finding[]) => a.length === b.length && a.every((f, i) => f.ruleId === b[i]!.ruleId && f.messageId === b[i]!.messageId && f.evidence.length === b[i]!.evidence.length);
   if (l.findings && !same(l.findings, main)) return { ...base, lang: langOfFindings(l.findings, lang), findings: l.findings };
-  return { ...base, findings: main, translation: other };
+  return { ...base, findings: main, translation: other, judged };
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -357,12 +359,13 @@ export function buildHtmlReportInput(sources: readonly ReportSource[], opts: { l
     if (l.kind === 'mesh') parts.push(meshPartOf(l, lang));
     if (l.kind === 'capture') {
       const files = l.files.map((f) => ({ summary: f.summary, ...pairFindings(f.findings, (x) => captureFindings(f.summary, x), lang) }));
-      parts.push({ kind: 'capture', from: l.from, lang: files[0]?.lang ?? lang, files });
+      const judged = l.files.reduce((j, f) => { const k = capturesJudged({ captures: [f.summary] }); return { judged: j.judged + k.judged, total: j.total + k.total }; }, { judged: 0, total: 0 });
+      parts.push({ kind: 'capture', from: l.from, lang: files[0]?.lang ?? lang, files, judged });
     }
     if (l.kind === 'node-diff') parts.push(l);
     if (l.kind === 'probe') parts.push(l);
     if (l.kind === 'trace') parts.push({ kind: 'trace', from: l.from, lang, trace: l.trace });
-    if (l.kind === 'capture-diff') parts.push({ kind: 'capture-diff', from: l.from, result: l.result, ...pairFindings(l.findings, (x) => captureDiffFindings(l.result, x), lang) });
+    if (l.kind === 'capture-diff') parts.push({ kind: 'capture-diff', from: l.from, result: l.result, ...pairFindings(l.findings, (x) => captureDiffFindings(l.result, x), lang), judged: capturesJudged({ captureDiffs: [l.result] }) });
   }
   return { lang, parts, generatedAt: (opts.now ?? new Date()).toISOString(), version: VERSION };
 }

@@ -3,7 +3,7 @@
 import { createWriteStream, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { judgeMatrix, runMeshCommand } from '../app/mesh.js';
+import { judgeMatrixRun, runMeshCommand } from '../app/mesh.js';
 import type { Finding, Lang } from '../engine/types.js';
 import { renderHtmlReport } from '../report/html/render.js';
 import { show } from '../report/safe-text.js';
@@ -132,9 +132,11 @@ export function coordinatorOptions(o: MeshCliOptions, inv: Inventory): Coordinat
 /** The HTML report of a run: its findings, and the same rules' findings in the other language. */
 function writeMeshHtml(file: string, matrix: MeshMatrix, findings: Finding[] | undefined, lang: Lang): void {
   const other: Lang = lang === 'en' ? 'zh' : 'en';
+  // The rules again in the other language: its findings are the translation, its results the tally.
+  const again = findings ? judgeMatrixRun(matrix, other) : undefined;
   const page = renderHtmlReport({
     lang,
-    parts: [{ kind: 'mesh', from: 'podpath mesh', matrix, lang, ...(findings ? { findings, translation: judgeMatrix(matrix, other) } : {}) }],
+    parts: [{ kind: 'mesh', from: 'podpath mesh', matrix, lang, ...(findings && again ? { findings, translation: again.findings, judged: again.judged } : {}) }],
     generatedAt: new Date().toISOString(),
     version: VERSION,
   });

@@ -1,7 +1,7 @@
 // `podpath pcap analyze FILE...` and `podpath pcap diff SENDER RECEIVER`: wiring only (the use
 // cases are src/app/pcap.ts, the renderers src/report/capture-*.ts).
 import { Command, InvalidArgumentError } from 'commander';
-import { captureDiffFindings, captureFindings, pcapAnalyze, pcapDiff, type ReadFailure } from '../app/pcap.js';
+import { captureDiffFindings, captureFindings, capturesJudged, pcapAnalyze, pcapDiff, type ReadFailure } from '../app/pcap.js';
 import { analyzeJsonText, type AnalyzedCapture } from '../report/capture-json.js';
 import type { CaptureDiff } from '../evidence/capture-diff.js';
 import type { Finding, Lang } from '../engine/types.js';
@@ -40,7 +40,10 @@ const other = (lang: Lang): Lang => (lang === 'en' ? 'zh' : 'en');
 function renderCaptureHtml(files: readonly AnalyzedCapture[], lang: Lang): string {
   return renderHtmlReport({
     lang,
-    parts: [{ kind: 'capture', from: 'pcap analyze', lang, files: files.map((f) => ({ summary: f.summary, findings: f.findings, translation: captureFindings(f.summary, other(lang)) })) }],
+    parts: [{
+      kind: 'capture', from: 'pcap analyze', lang, files: files.map((f) => ({ summary: f.summary, findings: f.findings, translation: captureFindings(f.summary, other(lang)) })),
+      judged: files.map((f) => capturesJudged({ captures: [f.summary] })).reduce((a, b) => ({ judged: a.judged + b.judged, total: a.total + b.total }), { judged: 0, total: 0 }),
+    }],
     generatedAt: new Date().toISOString(),
     version: VERSION,
   });
@@ -49,7 +52,7 @@ function renderCaptureHtml(files: readonly AnalyzedCapture[], lang: Lang): strin
 function renderCaptureDiffHtml(result: CaptureDiff, findings: Finding[], lang: Lang): string {
   return renderHtmlReport({
     lang,
-    parts: [{ kind: 'capture-diff', from: 'pcap diff', lang, result, findings, translation: captureDiffFindings(result, other(lang)) }],
+    parts: [{ kind: 'capture-diff', from: 'pcap diff', lang, result, findings, translation: captureDiffFindings(result, other(lang)), judged: capturesJudged({ captureDiffs: [result] }) }],
     generatedAt: new Date().toISOString(),
     version: VERSION,
   });

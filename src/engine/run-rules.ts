@@ -185,3 +185,13 @@ export function evidenceFor(rules: readonly Rule[]): NeedKey[] {
   for (const r of rules) for (const k of [...r.meta.needs, ...(r.meta.sufficient ?? []).flat(), ...(r.meta.uses ?? [])]) keys.add(k);
   return [...keys].sort();
 }
+
+/** How many of the rules that ran could judge (passed or failed) rather than skip. */
+export interface Judged {
+  judged: number;
+  total: number;
+}
+
+export function judgedOf(results: readonly Pick<RuleResult, 'status'>[]): Judged {
+  return { judged: results.filter((r) => r.status !== 'skipped').length, total: results.length };
+}

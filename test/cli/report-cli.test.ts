@@ -39,6 +39,10 @@ describe('podpath report (child process)', () => {
       [['--out', path.join(dir, 'no/such/dir/r.html'), f('ok.json', JSON.stringify(hostileReport()))], /^podpath: E_REPORT_WRITE: /],
       [[], /^podpath: E_USAGE: missing required argument/],
     ];
+    // podpath's own rule list, as `podpath rules --json` prints it: a result the report does not draw.
+    const rules = await runCli(['rules', '--json'], { dir });
+    expect(rules.code).toBe(0);
+    cases.push([[f('rules.json', rules.stdout)], /^podpath: E_REPORT_UNSUPPORTED: .*rules\.json: rule list \(rules --json\) is not drawn by podpath report; it reads doctor report \(doctor -o json\), /]);
     for (const [args, re] of cases) {
       const r = await runCli(['report', ...args], { dir });
       expect(r.code, args.join(' ')).toBe(2);

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { missingRequirement } from '../helpers/env.js';
@@ -27,10 +27,9 @@ import { probeEvidenceOf } from '../../src/evidence/mesh-probe.js';
 import { PLACE_WORDS } from '../../src/report/html/mesh-words.js';
 import { placeLoss } from '../../src/rules/shared/loss-place.js';
 import { loadMesh } from '../helpers/mesh-fixtures.js';
+import { ARTIFACTS, axeViolations, CHROMIUM, offlineBrowser, type OfflineBrowser } from '../helpers/html-browser.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts/html');
-const CHROMIUM = '/usr/bin/chromium';
 /** A matrix `podpath mesh` recorded in the lab with forward-drop on n4 (test/fixtures/evidence/mesh/README.md). */
 const MESH_FIXTURE = path.join(ROOT, 'test/fixtures/evidence/mesh/forward-drop-n4.json');
 /** Captures recorded in namespaces (test/fixtures/pcap-analyze/record.sh): seed 004's SYN back-off. */
@@ -55,9 +54,9 @@ let pages: Pages;
 let oneEn: DoctorReport;
 let oneZh: DoctorReport;
 let fleetJson: DoctorReport[];
-let context: BrowserContext;
-/** Every request the browser tried, besides opening the report file itself. */
-const requests: string[] = [];
+let browser: OfflineBrowser;
+/** Every request the browser tried, besides opening the report files themselves. */
+let requests: string[] = [];
 
 async function cli(args: string[], out: string): Promise<void> {
   const r = await runCli(args, { dir: tmp, timeoutMs: 120_000 });
@@ -94,39 +93,19 @@ beforeAll(async () => {
   oneZh = JSON.parse(readFileSync(file('one-zh.json'), 'utf8')) as DoctorReport;
   fleetJson = JSON.parse(readFileSync(file('fleet.json'), 'utf8')) as DoctorReport[];
 
-  const { chromium } = await import('playwright-core');
-  context = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'pp-chromium-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    viewport: { width: 1280, height: 900 },
-    offline: true,
-  });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  const opened = new Set(Object.values(pages).map((p) => pathToFileURL(p).href));
-  context.on('request', (r) => {
-    if (!opened.has(r.url())) requests.push(r.url());
-  });
-  // Anything that still reaches the network layer is stopped here (and recorded above).
-  await context.route('**/*', (route) => (opened.has(route.request().url()) ? route.continue() : route.abort()));
+  browser = await offlineBrowser(Object.values(pages));
+  requests = browser.requests;
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
 }, 300_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
 /** Opens a report; collects console errors and uncaught exceptions. */
-async function open(p: string, lang?: 'en' | 'zh'): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(pathToFileURL(p).href);
-  if (lang) await page.click(`button[data-lang="${lang}"]`);
-  return { page, errors };
+function open(p: string, lang?: 'en' | 'zh'): Promise<{ page: Page; errors: string[] }> {
+  return browser.open(p, lang);
 }
 
 const severities = ['critical', 'error', 'warning', 'info'] as const;
@@ -147,13 +126,6 @@ async function summaryCounts(page: Page): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const s of severities) out[s] = Number(await page.locator(`#summary li[data-severity="${s}"] .n`).textContent());
   return out;
-}
-
-async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
-  // Injected from node_modules through the debugging protocol: the page's CSP is not asked.
-  await page.evaluate(readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
-  const result = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.html.slice(0, 160)) })))`)) as { id: string; impact: string; nodes: string[] }[];
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
 describe.skipIf(skip)('HTML report in chromium', () => {
@@ -220,7 +192,7 @@ describe.skipIf(skip)('HTML report in chromium', () => {
   });
 
   it('without a clipboard the copy button selects the commands for Ctrl+C', async () => {
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     await page.addInitScript('Object.defineProperty(Navigator.prototype, "clipboard", { get: () => undefined })');
     await page.goto(pathToFileURL(pages.one).href);
     await page.locator('#n0-f0 button[data-copy]').first().click();

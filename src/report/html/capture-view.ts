@@ -82,6 +82,7 @@ export function captureView(part: CapturePart, prefix: string, ids: Ids): { summ
     anchor: (i) => all[i]!.anchor,
     about: part.files.length === 1 ? show(part.files[0]!.summary.file) : `${part.files.length}`,
     verdict: all.length > 0 ? 'findings' : readErrors ? 'inconclusive' : 'healthy',
+    judged: part.judged,
   });
   const body = part.files.map((f, i) => {
     const s = f.summary;
@@ -117,6 +118,7 @@ export function captureDiffView(part: CaptureDiffPart, prefix: string, ids: Ids)
     anchor: (i) => `${a}-f${i}`,
     about: 'pcap diff',
     verdict: part.findings.length > 0 ? 'findings' : r.sender.error || r.receiver.error ? 'inconclusive' : 'healthy',
+    judged: part.judged,
   });
   const meta = html`<p class="meta">${tr(fill(cw('diffMeta'), { matched: r.matched, seconds: fmt(r.overlap.seconds), offset: fmt(r.clock.offset) }))}</p>`;
   const table = html`<div class="scroll"><table class="directions"><caption>${tr(cw('directionsCaption'))}</caption><thead><tr><th scope="col">${tr(cw('direction'))}</th><th scope="col" class="num">${tr(cw('sent'))}</th><th scope="col" class="num">${tr(cw('delivered'))}</th><th scope="col" class="num">${tr(cw('lost'))}</th><th scope="col" class="num">${tr(cw('sizeLimit'))}</th><th scope="col" class="num">${tr(cw('peakRate'))}</th></tr></thead><tbody>${directionRow(r.forward)}${directionRow(r.reverse)}</tbody></table></div>`;

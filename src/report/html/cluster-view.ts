@@ -13,7 +13,7 @@ import { html, join, type SafeHtml } from './html.js';
 import { fill, paired, tr, type Text } from './i18n.js';
 import { isUnreadable, type ClusterPart, type NodeEntry } from './model.js';
 import { twinOf } from './part-summary.js';
-import { summaryView, type SummaryData } from './summary.js';
+import { judgedOf, summaryView, type SummaryData } from './summary.js';
 import { w } from './words.js';
 import { CLUSTER_HTML_WORDS } from './view-words.js';
 
@@ -49,6 +49,7 @@ export function clusterView(part: ClusterPart, prefix: string, ids: Ids): { summ
     bySeverity: { ...s.bySeverity },
     ...(top ? { top: { finding: top.f, ...(top.other ? { other: top.other } : {}), node: top.about, anchor: top.anchor, lang: r.lang } } : {}),
     extra,
+    judged: nodes.reduce((j, e) => (isUnreadable(e) ? j : { judged: j.judged + e.report.summary.rules - e.report.summary.skipped, total: j.total + e.report.summary.rules }), judgedOf(r.results)),
   };
   const findings = r.findings.map((f, i) => findingView(f, twinOf(f, i, t?.findings), r.lang, `${cl}-f${i}`, 3, ids));
   const skipped = r.results.map((x, i) => ({ x, alt: t?.results[i]?.ruleId === x.ruleId ? t.results[i]!.reason : undefined })).filter(({ x }) => x.status === 'skipped');

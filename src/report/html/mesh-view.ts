@@ -302,7 +302,7 @@ export function meshSummary(part: MeshPart, anchor: string, short: number, cells
   const verdict: SummaryData['verdict'] = findings.length > 0 ? 'findings' : part.findings === undefined || part.matrix.errors.length > 0 ? 'inconclusive' : 'healthy';
   const n = part.matrix.nodes.length;
   const extra = html`<p class="mesh-line" data-nodes="${n}" data-cells="${cells}" data-short="${short}" data-findings="${findings.length}">${tr(fill(mw('meshLine'), { nodes: n, cells, planes, short }))}</p>`;
-  return findingsSummary({ findings, translation: part.translation, lang: part.lang, anchor: (i) => `${anchor}-f${i}`, about: 'mesh', verdict, extra });
+  return findingsSummary({ findings, translation: part.translation, lang: part.lang, anchor: (i) => `${anchor}-f${i}`, about: 'mesh', verdict, extra, judged: part.judged });
 }
 
 export function meshView(part: MeshPart, prefix: string, ids: Ids): { summary: SafeHtml; body: SafeHtml; subject: Text } {

@@ -14,6 +14,7 @@ import type { NodeDiff } from '../../evidence/node-diff.js';
 import type { DropTrace } from '../../evidence/drop-trace.js';
 import type { NodeDropTrace } from '../../evidence/drop-evidence.js';
 import type { DoctorReport } from '../model.js';
+import type { Judged } from '../../engine/run-rules.js';
 import type { ClusterDoctorReport } from '../cluster-doctor-model.js';
 
 /** One node's doctor report, and the same run's report in the other language when there is one. */
@@ -53,6 +54,8 @@ export interface MeshPart {
   findings?: Finding[];
   /** The same findings in the other language, when there. */
   translation?: Finding[];
+  /** How many of the mesh rules could judge the matrix. */
+  judged?: Judged;
 }
 
 /** One capture of `pcap analyze`, its findings, and them in the other language when there. */
@@ -68,6 +71,8 @@ export interface CapturePart {
   from: string;
   lang: Lang;
   files: CaptureFile[];
+  /** The capture rules judged, summed over the files. */
+  judged?: Judged;
 }
 
 /** `pcap diff`: the two captures compared, and the findings about it. */
@@ -78,6 +83,7 @@ export interface CaptureDiffPart {
   result: CaptureDiff;
   findings: Finding[];
   translation?: Finding[];
+  judged?: Judged;
 }
 
 /** `podpath diff A B`: the differences between a healthy node (A) and a broken one (B). */
@@ -121,6 +127,7 @@ export interface ProbePart {
   findings: Finding[];
   translation?: Finding[];
   drops?: NodeDropTrace[];
+  judged?: Judged;
 }
 
 /** `cluster doctor`: the cluster rules' findings and every node's report; the same run in the other language when there. */

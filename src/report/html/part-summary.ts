@@ -3,7 +3,7 @@
 import { SEVERITY_ORDER } from '../../engine/run-rules.js';
 import type { Finding, Lang, Severity } from '../../engine/types.js';
 import type { SafeHtml } from './html.js';
-import type { SummaryData } from './summary.js';
+import type { Judged, SummaryData } from './summary.js';
 
 /** The same finding in the other language, when it is there and is the same finding. */
 export function twinOf(f: Finding, i: number, t?: readonly Finding[]): Finding | undefined {
@@ -21,6 +21,7 @@ export function findingsSummary(o: {
   about: string;
   verdict?: SummaryData['verdict'];
   extra?: SafeHtml;
+  judged?: Judged;
 }): SummaryData {
   const bySeverity = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of o.findings) bySeverity[f.severity]++;
@@ -29,5 +30,5 @@ export function findingsSummary(o: {
   o.findings.forEach((f, i) => {
     if (!top || rank(f.severity) < rank(top.finding.severity)) top = { finding: f, other: twinOf(f, i, o.translation), node: o.about, anchor: o.anchor(i), lang: o.lang };
   });
-  return { verdict: o.verdict ?? (o.findings.length > 0 ? 'findings' : 'healthy'), bySeverity, ...(top ? { top } : {}), ...(o.extra ? { extra: o.extra } : {}) };
+  return { verdict: o.verdict ?? (o.findings.length > 0 ? 'findings' : 'healthy'), bySeverity, ...(top ? { top } : {}), ...(o.extra ? { extra: o.extra } : {}), ...(o.judged ? { judged: o.judged } : {}) };
 }

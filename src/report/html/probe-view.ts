@@ -20,7 +20,7 @@ const WORDS = PROBE_HTML_WORDS;
 export function probeView(part: ProbePart, prefix: string, ids: Ids): { summary: SafeHtml; body: SafeHtml; subject: Text } {
   const a = `${prefix}probe`;
   const peer = show(part.peer, 120);
-  const summary = findingsSummary({ findings: part.findings, translation: part.translation, lang: part.lang, anchor: (i) => `${a}-f${i}`, about: peer });
+  const summary = findingsSummary({ findings: part.findings, translation: part.translation, lang: part.lang, anchor: (i) => `${a}-f${i}`, about: peer, judged: part.judged });
   const findings = part.findings.map((f, i) => findingView(f, twinOf(f, i, part.translation), part.lang, `${a}-f${i}`, 4, ids));
   const rows = part.directions.map((d) => {
     const r = d.result;

@@ -17,6 +17,7 @@ export const HTML_WORDS = {
   topFinding: { en: 'Top finding', zh: '最严重的问题' },
   none: { en: 'none', zh: '无' },
   rulesLine: { en: '{passed} of {rules} rules passed, {skipped} skipped, {findings} findings', zh: '{rules} 条规则中 {passed} 条通过,{skipped} 条跳过,{findings} 个问题' },
+  judgedLine: { en: '{judged} of {total} rules judged', zh: '{total} 条规则中已判断 {judged} 条' },
   nodesLine: { en: '{n} nodes: {healthy} healthy, {findings} with findings, {incomplete} incomplete, {unreadable} unreadable', zh: '{n} 个节点:{healthy} 个正常,{findings} 个有问题,{incomplete} 个证据不完整,{unreadable} 个无法读取' },
   findingsHeading: { en: 'Findings', zh: '问题' },
   where: { en: 'Where', zh: '位置' },
