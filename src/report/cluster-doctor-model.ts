@@ -76,3 +76,15 @@ export function buildClusterReport(o: { cluster?: ClusterFacts; nodes: ClusterNo
     nodes: o.nodes,
   };
 }
+
+/**
+ * What the cluster rules' outcome says when they found nothing: `healthy` only when every rule was
+ * judged; `partlyJudged` when some were skipped; `notJudged` when none was, or when the cluster
+ * facts hold no Node object (fleet-split may still pass on the nodes' own facts, but nothing was
+ * said about the cluster): nothing then says the cluster is fine.
+ */
+export function clusterRulesVerdict(r: Pick<ClusterDoctorReport, 'findings' | 'summary' | 'cluster'>): 'findings' | 'healthy' | 'partlyJudged' | 'notJudged' {
+  if (r.findings.length > 0) return 'findings';
+  if ((r.summary.rules > 0 && r.summary.passed === 0) || r.cluster?.nodes === 0) return 'notJudged';
+  return r.summary.skipped > 0 ? 'partlyJudged' : 'healthy';
+}

@@ -17,7 +17,7 @@ import type { MeshReach } from '../mesh.js';
 import type { AgentPodRef } from './agents.js';
 import { ROUTES } from '../../api/routes.js';
 import { buildReport, EXIT_INCONCLUSIVE, isInconclusive } from '../../report/model.js';
-import { buildClusterReport, type ClusterDoctorReport, type ClusterNodeEntry } from '../../report/cluster-doctor-model.js';
+import { buildClusterReport, clusterRulesVerdict, type ClusterDoctorReport, type ClusterNodeEntry } from '../../report/cluster-doctor-model.js';
 import { clusterRules } from '../../rules/cluster-rules.js';
 import { nodeRules } from '../../rules/index.js';
 import { collectNodeFacts } from '../../sources/collect.js';
@@ -178,6 +178,8 @@ export async function runClusterDoctor(o: ClusterDoctorOptions): Promise<Cluster
 export function clusterExitCode(r: ClusterDoctorReport): number {
   if (r.nodes.some((n) => n.error)) return 2;
   if (r.summary.findings > 0) return 1;
+  // No cluster rule judged (no Node objects, no node's facts): nothing says the cluster is fine.
+  if (clusterRulesVerdict(r) === 'notJudged') return EXIT_INCONCLUSIVE;
   return r.nodes.some((n) => n.report && isInconclusive(n.report)) || r.cluster?.partial.length ? EXIT_INCONCLUSIVE : 0;
 }
 

@@ -4,7 +4,7 @@
 // counts the cluster's findings and every node's, as the text report does.
 import { SEVERITY_ORDER } from '../../engine/run-rules.js';
 import type { Finding, Severity } from '../../engine/types.js';
-import type { ClusterDoctorReport } from '../cluster-doctor-model.js';
+import { clusterRulesVerdict, type ClusterDoctorReport } from '../cluster-doctor-model.js';
 import { show } from '../safe-text.js';
 import { doctorView, findingView, heading, idMaker, nodeTitle } from './doctor-view.js';
 import { fleetView } from './fleet-view.js';
@@ -17,6 +17,14 @@ import { w } from './words.js';
 import { CLUSTER_HTML_WORDS } from './view-words.js';
 
 const WORDS = CLUSTER_HTML_WORDS;
+
+/** Healthy only when every cluster rule was judged (cluster-doctor-model.ts clusterRulesVerdict). */
+function noFindingsView(r: ClusterDoctorReport): ReturnType<typeof html> {
+  const v = clusterRulesVerdict(r);
+  if (v === 'notJudged') return html`<p class="verdict v-inconclusive">${tr(WORDS.notJudged)}</p>`;
+  if (v === 'partlyJudged') return html`<p class="verdict v-healthy">${tr(fill(WORDS.noFindingsPartly, { passed: r.summary.passed, skipped: r.summary.skipped }))}</p>`;
+  return html`<p class="verdict v-healthy">${tr(WORDS.noFindings)}</p>`;
+}
 
 export function renderClusterHtml(r: ClusterDoctorReport, opts: { now?: Date } = {}): string {
   const ids = idMaker();
@@ -42,7 +50,7 @@ export function renderClusterHtml(r: ClusterDoctorReport, opts: { now?: Date } =
   const skippedView = skipped.length === 0 ? '' : html`<details class="skipped"><summary>${tr(fill(WORDS.skipped, { n: skipped.length }))}</summary><table><thead><tr><th scope="col">${tr(w('rule'))}</th><th scope="col">${tr(w('reason'))}</th></tr></thead><tbody>${skipped.map((x) => html`<tr><th scope="row" class="mono">${show(x.ruleId)}</th><td><span lang="${r.lang}">${show(x.reason ?? '')}</span></td></tr>`)}</tbody></table></details>`;
   const source = r.cluster ? html`<p class="meta">${tr(fill(WORDS.source, { source: show(JSON.stringify(r.cluster.source), 300) }))}</p>` : '';
   const without = r.withoutFacts.length === 0 ? '' : html`<p class="note">${tr(fill(WORDS.withoutFacts, { list: r.withoutFacts.slice(0, 200).map((x) => show(x, 120)).join(', ') }))}</p>`;
-  const cluster = html`<section class="cluster" id="cluster" aria-labelledby="cluster-h">${heading(2, tr(WORDS.heading), 'cluster-h')}${source}${without}${findings.length > 0 ? heading(3, html`${tr(w('findingsHeading'))} (${findings.length})`) : html`<p class="verdict v-healthy">${tr(WORDS.noFindings)}</p>`}${findings}${skippedView}</section>`;
+  const cluster = html`<section class="cluster" id="cluster" aria-labelledby="cluster-h">${heading(2, tr(WORDS.heading), 'cluster-h')}${source}${without}${findings.length > 0 ? heading(3, html`${tr(w('findingsHeading'))} (${findings.length})`) : noFindingsView(r)}${findings}${skippedView}</section>`;
   const fleet = nodes.length > 1 ? fleetView(nodes, anchors, r.lang) : undefined;
   const nodeViews = nodes.map((e, i) => (isUnreadable(e)
     ? html`<section class="node" id="${anchors[i]!}" aria-labelledby="${anchors[i]!}-h"><h2 id="${anchors[i]!}-h">${show(e.from)}</h2><p class="error-box">${tr(w('unreadableBundle'))}: <code>podpath: ${show(e.error.code)}: ${show(e.error.message)}</code></p></section>`
