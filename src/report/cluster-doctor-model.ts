@@ -78,9 +78,23 @@ export function buildClusterReport(o: { cluster?: ClusterFacts; nodes: ClusterNo
 }
 
 /**
- * No finding, yet not healthy: a node's evidence is incomplete, or a cluster list was cut short (its
- * absences prove nothing). `partial` is a list: an empty one is a complete read.
+ * What the cluster rules' outcome says when they found nothing: `healthy` only when every rule was
+ * judged; `partlyJudged` when some were skipped; `notJudged` when none was, or when the cluster
+ * facts hold no Node object (fleet-split may still pass on the nodes' own facts, but nothing was
+ * said about the cluster): nothing then says the cluster is fine.
  */
-export function isClusterInconclusive(r: Pick<ClusterDoctorReport, 'nodes' | 'cluster'>): boolean {
+export function clusterRulesVerdict(r: Pick<ClusterDoctorReport, 'findings' | 'summary' | 'cluster'>): 'findings' | 'healthy' | 'partlyJudged' | 'notJudged' {
+  if (r.findings.length > 0) return 'findings';
+  if ((r.summary.rules > 0 && r.summary.passed === 0) || r.cluster?.nodes === 0) return 'notJudged';
+  return r.summary.skipped > 0 ? 'partlyJudged' : 'healthy';
+}
+
+/**
+ * No finding, yet not healthy: a node's evidence is incomplete, a cluster list was cut short (its
+ * absences prove nothing; `partial` is a list: an empty one is a complete read), or no cluster rule
+ * could judge.
+ */
+export function isClusterInconclusive(r: Pick<ClusterDoctorReport, 'nodes' | 'cluster' | 'findings' | 'summary'>): boolean {
+  if (clusterRulesVerdict(r) === 'notJudged') return true;
   return r.nodes.some((n) => n.report !== undefined && isInconclusive(n.report)) || (r.cluster?.partial.length ?? 0) > 0;
 }

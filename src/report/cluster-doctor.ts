@@ -7,7 +7,7 @@ import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import type { Finding, Lang } from '../engine/types.js';
 import { maxOf, pushAll } from '../util/arrays.js';
 import { displayWidth, padEndDisplay } from '../util/display-width.js';
-import type { ClusterDoctorReport, ClusterNodeEntry } from './cluster-doctor-model.js';
+import { clusterRulesVerdict, type ClusterDoctorReport, type ClusterNodeEntry } from './cluster-doctor-model.js';
 import { label, severityLabel } from './labels.js';
 import { renderMarkdown } from './markdown.js';
 import { demoteHeadings, jsonText, mdBlock, mdCell, mdCode, mdText, show } from './safe-text.js';
@@ -37,6 +37,8 @@ export const CLUSTER_DOCTOR_WORDS = {
   nodeFindings: { en: 'Findings on node {node}', zh: '节点 {node} 上的问题' },
   totals: { en: '{nodes} node(s), {failing} with findings, {errors} unreadable; cluster rules: {passed}/{rules} passed, {skipped} skipped; {findings} finding(s) in all', zh: '{nodes} 个节点,{failing} 个有问题,{errors} 个无法读取;集群规则:{passed}/{rules} 通过,{skipped} 跳过;共 {findings} 个问题' },
   noClusterFindings: { en: 'No cluster problems found.', zh: '未发现集群问题。' },
+  noClusterFindingsPartly: { en: 'No problems found by the {passed} cluster rule(s) judged; {skipped} could not be judged (below).', zh: '已判断的 {passed} 条集群规则未发现问题;{skipped} 条无法判断(见下)。' },
+  noClusterJudged: { en: 'The cluster could not be judged (reasons below): nothing here says it is healthy.', zh: '无法判断集群(原因见下):这里没有任何信息表明集群正常。' },
   detail: { en: 'Next', zh: '下一步' },
 } satisfies Record<string, Record<Lang, string>>;
 
@@ -74,6 +76,15 @@ function grouped(findings: Finding[]): [(typeof SEVERITY_ORDER)[number], Finding
   return SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s)] as [(typeof SEVERITY_ORDER)[number], Finding[]]).filter(([, g]) => g.length > 0);
 }
 
+/** The line said when the cluster rules found nothing: healthy only when every one was judged. */
+function noFindingsLine(r: ClusterDoctorReport, c?: ReturnType<typeof pc.createColors>): string {
+  const v = clusterRulesVerdict(r);
+  const vars = { passed: r.summary.passed, skipped: r.summary.skipped };
+  if (v === 'notJudged') return c ? c.yellow(word('noClusterJudged', r.lang)) : word('noClusterJudged', r.lang);
+  if (v === 'partlyJudged') return word('noClusterFindingsPartly', r.lang, vars);
+  return c ? c.green(word('noClusterFindings', r.lang)) : word('noClusterFindings', r.lang);
+}
+
 export function renderClusterText(r: ClusterDoctorReport, opts: { color?: boolean } = {}): string {
   const c = pc.createColors(opts.color ?? false);
   const { lang } = r;
@@ -81,7 +92,7 @@ export function renderClusterText(r: ClusterDoctorReport, opts: { color?: boolea
   out.push(r.cluster ? show(word('clusterFrom', lang, { src: sourceWords(r), counts: countsWords(r) }), ALL) : c.yellow(word('noCluster', lang)));
   for (const p of r.cluster?.partial ?? []) out.push(c.yellow(show(word('partial', lang, { code: p.code, resource: p.resource, message: p.message }), ALL)));
   out.push('', c.bold(word('clusterFindings', lang)));
-  if (r.findings.length === 0) out.push(c.green(word('noClusterFindings', lang)));
+  if (r.findings.length === 0) out.push(noFindingsLine(r, c));
   for (const [s, group] of grouped(r.findings)) {
     out.push(paintSeverity(c, s, `${severityLabel(s, lang)} (${group.length})`));
     for (const f of group) {
@@ -119,7 +130,7 @@ export function renderClusterMarkdown(r: ClusterDoctorReport): string {
   out.push(r.cluster ? mdText(word('clusterFrom', lang, { src: sourceWords(r), counts: countsWords(r) }), ALL) : word('noCluster', lang), '');
   for (const p of r.cluster?.partial ?? []) out.push(`> ${mdText(word('partial', lang, { code: p.code, resource: p.resource, message: p.message }), ALL)}`, '');
   out.push(`## ${word('clusterFindings', lang)}`, '');
-  if (r.findings.length === 0) out.push(word('noClusterFindings', lang), '');
+  if (r.findings.length === 0) out.push(noFindingsLine(r), '');
   for (const [s, group] of grouped(r.findings)) {
     for (const f of group) {
       out.push(`### ${severityLabel(s, lang)}: ${mdCode(f.ruleId)}: ${mdText(f.title)}`, '', mdText(f.message, ALL), '');

@@ -67,7 +67,8 @@ describe.skipIf(skip)('cluster doctor on the lab', () => {
     const r = await clusterDoctor(plan);
     expect(r.nodes.map((n) => [n.name, n.matchedBy])).toEqual(plan.nodes.map((n) => [n.name, 'name']));
     expect(found(r)).toEqual([]);
-    expect(r.results.filter((x) => x.status === 'skipped').map((x) => `${x.ruleId}: ${x.reason}`)).toEqual([]);
+    // flannel writes no Calico IPPool: that rule says so rather than passing.
+    expect(r.results.filter((x) => x.status === 'skipped').map((x) => `${x.ruleId}: ${x.reason}`)).toEqual(['calico-crosssubnet-underlay: no Calico IPPool in the cluster facts']);
   }, 240_000);
 
   it('duplicate-public-ip: public-ip-wrong names the two nodes with one public-ip; heal writes the objects back', async () => {

@@ -92,3 +92,13 @@ export function labEvidence(o: { nodes?: NodeObject[]; a?: NodeFacts; b?: NodeFa
     nodes: [nodeEvidence(NODE_A, o.a ?? labNodeFacts('a')), nodeEvidence(NODE_B, o.b ?? labNodeFacts('b'))],
   };
 }
+
+/** The lab pair's own facts with cluster facts that hold no object at all (a node bundle given as dumps). */
+export function emptyClusterEvidence(): Evidence {
+  return { cluster: clusterFacts([], []), nodes: labEvidence().nodes };
+}
+
+/** The lab's Node objects with the annotations under `prefix` removed (a cluster whose CNI wrote none). */
+export function labNodesWithout(prefix: string, file?: string): NodeObject[] {
+  return labNodeObjects(file).map((n) => ({ ...n, metadata: { ...n.metadata, annotations: Object.fromEntries(Object.entries(n.metadata.annotations ?? {}).filter(([k]) => !k.startsWith(prefix))) } }));
+}

@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { NodeFacts } from '../../evidence/node-facts.js';
 import { clusterFacts, labNodeFacts, labNodeObjects, LAB, NODE_A, NODE_B } from '../../../test/helpers/cluster-evidence.js';
 import { matchNode, nameFromPath, runClusterDoctor, type NodeSource } from './doctor.js';
+import { renderClusterDoctor } from '../../report/cluster-doctor.js';
+import { EXIT_INCONCLUSIVE } from '../../report/model.js';
+import { clusterRules } from '../../rules/cluster-rules.js';
 
 const cluster = clusterFacts(labNodeObjects());
 const withHost = (f: NodeFacts, hostname: string): NodeFacts => ({ ...f, kernel: { ...f.kernel!, hostname } });
@@ -39,5 +42,32 @@ describe('runClusterDoctor', () => {
     // The recorded lab node a carries a 1500-byte veth under a 1450 flannel.1: found, in Chinese.
     expect(report.nodes[0]!.report!.findings[0]!.message).toMatch(/veth1a2b3c4d/);
     expect(report.lang).toBe('zh');
+  });
+  // The audit's case: cluster facts with no object (before the fix every rule that loops over nodes
+  // "passed" on none, and the report said "No cluster problems found", exit 0).
+  it('cluster facts with no Node object: every cluster rule skipped with its reason, not passed; exit 3, never "no problems"', async () => {
+    const empty = clusterFacts([], []);
+    const nodes: NodeSource[] = [{ kind: 'file', path: 'a', name: NODE_A }, { kind: 'file', path: 'b', name: NODE_B }];
+    // The cluster rules only: the lab's node a has a node finding of its own (an MTU), which would set exit 1.
+    const out = await runClusterDoctor({ cluster: empty, nodes, lang: 'en', load, only: clusterRules.map((r) => r.meta.id) });
+    const byStatus = (st: string) => out.report.results.filter((r) => r.status === st).map((r) => r.ruleId);
+    // Only fleet-split judges (the two nodes' own facts, no split between them): the cluster was not.
+    expect(byStatus('pass')).toEqual(['fleet-split']);
+    expect(out.report.results.length).toBe(8);
+    for (const r of out.report.results.filter((x) => x.ruleId !== 'fleet-split')) expect(r.reason).toBe('the cluster facts list no Node objects');
+    expect(out.exitCode).toBe(EXIT_INCONCLUSIVE);
+    const text = renderClusterDoctor(out.report, 'text');
+    expect(text).not.toContain('No cluster problems found');
+    expect(text).toContain('The cluster could not be judged (reasons below)');
+  });
+  it('the lab cluster with no node\'s own facts: the rules that compare with them skip, saying so', async () => {
+    const out = await runClusterDoctor({ cluster, nodes: [], lang: 'en', load });
+    const skipped = Object.fromEntries(out.report.results.filter((r) => r.status === 'skipped').map((r) => [r.ruleId, r.reason]));
+    for (const id of ['overlay-settings-mismatch', 'peer-vtep-stale', 'pod-cidr-routes', 'vtep-annotation-stale']) expect(skipped[id]).toMatch(/^no cluster node has its own facts here/);
+    expect(skipped['fleet-split']).toMatch(/fewer than 2 nodes/);
+    expect(out.report.results.find((r) => r.ruleId === 'public-ip-wrong')?.status).toBe('pass');
+    const two = await runClusterDoctor({ cluster, nodes: [], lang: 'en', load, only: ['public-ip-wrong', 'pod-cidr-routes'] });
+    expect(renderClusterDoctor(two.report, 'text')).toContain('No problems found by the 1 cluster rule(s) judged; 1 could not be judged (below).');
+    expect(two.exitCode).toBe(0);
   });
 });

@@ -5,7 +5,7 @@
 // does. With the same run's report in the other language, every text of it switches language.
 import { SEVERITY_ORDER } from '../../engine/run-rules.js';
 import type { Finding, Severity } from '../../engine/types.js';
-import { isClusterInconclusive, type ClusterDoctorReport } from '../cluster-doctor-model.js';
+import { clusterRulesVerdict, isClusterInconclusive, type ClusterDoctorReport } from '../cluster-doctor-model.js';
 import { show } from '../safe-text.js';
 import { doctorView, findingView, heading, nodeTitle, type Ids } from './doctor-view.js';
 import { fleetView } from './fleet-view.js';
@@ -18,6 +18,14 @@ import { w } from './words.js';
 import { CLUSTER_HTML_WORDS } from './view-words.js';
 
 const WORDS = CLUSTER_HTML_WORDS;
+
+/** Healthy only when every cluster rule was judged (cluster-doctor-model.ts clusterRulesVerdict). */
+function noFindingsView(r: ClusterDoctorReport): ReturnType<typeof html> {
+  const v = clusterRulesVerdict(r);
+  if (v === 'notJudged') return html`<p class="verdict v-inconclusive">${tr(WORDS.notJudged)}</p>`;
+  if (v === 'partlyJudged') return html`<p class="verdict v-healthy">${tr(fill(WORDS.noFindingsPartly, { passed: r.summary.passed, skipped: r.summary.skipped }))}</p>`;
+  return html`<p class="verdict v-healthy">${tr(WORDS.noFindings)}</p>`;
+}
 
 /** A node's report and, when it is the same judgement, the translation's. */
 function nodeEntries(r: ClusterDoctorReport, t?: ClusterDoctorReport): NodeEntry[] {
@@ -56,7 +64,7 @@ export function clusterView(part: ClusterPart, prefix: string, ids: Ids): { summ
   const skippedView = skipped.length === 0 ? '' : html`<details class="skipped"><summary>${tr(fill(WORDS.skipped, { n: skipped.length }))}</summary><table><thead><tr><th scope="col">${tr(w('rule'))}</th><th scope="col">${tr(w('reason'))}</th></tr></thead><tbody>${skipped.map(({ x, alt }) => html`<tr><th scope="row" class="mono">${show(x.ruleId)}</th><td>${tr(paired(r.lang, x.reason ?? '', alt), (v) => show(v))}</td></tr>`)}</tbody></table></details>`;
   const source = r.cluster ? html`<p class="meta">${tr(fill(WORDS.source, { source: show(JSON.stringify(r.cluster.source), 300) }))}</p>` : '';
   const without = r.withoutFacts.length === 0 ? '' : html`<p class="note">${tr(fill(WORDS.withoutFacts, { list: r.withoutFacts.slice(0, 200).map((x) => show(x, 120)).join(', ') }))}</p>`;
-  const cluster = html`<section class="cluster" id="${prefix}cluster" aria-labelledby="${prefix}cluster-h">${heading(2, tr(WORDS.heading), `${prefix}cluster-h`)}${source}${without}${findings.length > 0 ? heading(3, html`${tr(w('findingsHeading'))} (${findings.length})`) : html`<p class="verdict v-healthy">${tr(WORDS.noFindings)}</p>`}${findings}${skippedView}</section>`;
+  const cluster = html`<section class="cluster" id="${prefix}cluster" aria-labelledby="${prefix}cluster-h">${heading(2, tr(WORDS.heading), `${prefix}cluster-h`)}${source}${without}${findings.length > 0 ? heading(3, html`${tr(w('findingsHeading'))} (${findings.length})`) : noFindingsView(r)}${findings}${skippedView}</section>`;
   const fleet = nodes.length > 1 ? fleetView(nodes, anchors, r.lang) : undefined;
   const nodeViews = nodes.map((e, i) => (isUnreadable(e)
     ? html`<section class="node" id="${anchors[i]!}" aria-labelledby="${anchors[i]!}-h"><h2 id="${anchors[i]!}-h">${show(e.from)}</h2><p class="error-box">${tr(w('unreadableBundle'))}: <code>podpath: ${show(e.error.code)}: ${show(e.error.message)}</code></p></section>`

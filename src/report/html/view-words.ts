@@ -102,4 +102,6 @@ export const CLUSTER_HTML_WORDS = {
   withoutFacts: { en: 'Nodes without facts (the cluster rules could not look at them): {list}', zh: '没有事实的节点(集群规则无法检查它们):{list}' },
   skipped: { en: 'Cluster rules skipped ({n})', zh: '跳过的集群规则({n})' },
   noFindings: { en: 'No finding of the cluster rules.', zh: '集群规则没有发现问题。' },
+  noFindingsPartly: { en: 'No finding of the {passed} cluster rule(s) judged; {skipped} could not be judged (below).', zh: '已判断的 {passed} 条集群规则没有发现问题;{skipped} 条无法判断(见下)。' },
+  notJudged: { en: 'The cluster could not be judged (reasons below): nothing here says it is healthy.', zh: '无法判断集群(原因见下):这里没有任何信息表明集群正常。' },
 } satisfies Record<string, Localized>;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { RuleTester } from '../../engine/rule-tester.js';
 import { parseDumpText } from '../../sources/kube/files.js';
 import type { KubeObject } from '../../sources/kube/objects.js';
-import { clusterFacts, labEvidence, labNodeFacts, labNodeObjects, LAB, NODE_A, NODE_B } from '../../../test/helpers/cluster-evidence.js';
+import { clusterFacts, labEvidence, labNodeFacts, labNodeObjects, LAB, NODE_A, NODE_B, emptyClusterEvidence } from '../../../test/helpers/cluster-evidence.js';
 import rule from './calico-crosssubnet-underlay.js';
 
 const KUBE = join(__dirname, '../../../test/fixtures/kube/api');
@@ -40,5 +40,9 @@ new RuleTester().run(rule, {
       evidence: labEvidence({ nodes: offCloud(), extraFiles: [CROSS], a: aViaGateway }),
       errors: [{ messageId: 'viaGateway', data: { node: NODE_A, peer: NODE_B, subnet: '172.31.250.1/19', peerIp: LAB.b.ip, gw: '172.31.250.254' } }],
     },
+  ],
+  skipped: [
+    { name: 'cluster facts with no object', evidence: emptyClusterEvidence(), reason: 'the cluster facts list no Node objects' },
+    { name: 'a flannel cluster: no IPPool to judge', evidence: labEvidence(), reason: 'no Calico IPPool in the cluster facts' },
   ],
 });

@@ -6,7 +6,7 @@
 import { defineRule } from '../../engine/types.js';
 import type { ClusterNode } from '../../evidence/cluster-facts.js';
 import { networkAddress, cidrContains } from '../../util/ipv4.js';
-import { bareAddress, factLine, nodePairs, nodeSource, routeFor } from '../shared/cluster-shared.js';
+import { bareAddress, factLine, nodePairs, nodeSource, routeFor, CLUSTER_REASONS, clusterGap } from '../shared/cluster-shared.js';
 
 /** Peers in the same subnet whose route is looked up per node. */
 const PEERS_SAMPLED = 32;
@@ -30,6 +30,11 @@ export default defineRule({
     severity: 'error',
     needs: ['cluster'],
     uses: ['nodes'],
+    reasons: {
+      ...CLUSTER_REASONS,
+      noIPPools: { en: 'no Calico IPPool in the cluster facts', zh: '集群数据中没有 Calico IPPool' },
+      noCalicoAddress: { en: 'no node carries projectcalico.org/IPv4Address with its prefix length', zh: '没有任何节点带有含前缀长度的 projectcalico.org/IPv4Address' },
+    },
     messages: {
       viaGateway: {
         en: 'IPPool {pool} has vxlanMode CrossSubnet and Calico takes {node} and {peer} for one subnet ({subnet}, {node}\'s IPv4Address), so pod traffic from {node} to {peer} leaves unencapsulated; but {node} routes {peerIp} via gateway {gw}: the router receives packets with pod addresses it has no route for and drops them',
@@ -55,9 +60,13 @@ export default defineRule({
   },
   check(ctx) {
     const cluster = ctx.evidence.cluster!;
+    const gap = clusterGap(ctx.evidence, { own: false });
+    if (gap) return ctx.skip(gap);
+    if (cluster.calico.ippools.length === 0) return ctx.skip('noIPPools');
     const pools = cluster.calico.ippools.filter((p) => p.vxlanMode === 'CrossSubnet' && p.disabled !== true);
     if (pools.length === 0) return;
     const pairs = nodePairs(ctx.evidence).filter((p) => p.node.calico?.ipv4Address?.value.includes('/'));
+    if (pairs.length === 0) return ctx.skip('noCalicoAddress');
     for (const pool of pools) {
       const resource = pool.apiVersion.startsWith('crd.') ? 'ippools.crd.projectcalico.org' : 'ippools.projectcalico.org';
       const poolLine = { source: `IPPool/${pool.name} spec.vxlanMode`, text: `vxlanMode: CrossSubnet (cidr ${pool.cidr ?? '?'})` };

@@ -43,4 +43,7 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'splits', data: { attribute: 'kernel build', value: '6.1.0-18-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.69-1 (2023-12-30)', failing: NODE_A }, evidence: [/Debian 6\.1\.69-1/, /Debian 6\.1\.76-1/] }],
     },
   ],
+  skipped: [
+    { name: 'one node\'s facts: nothing to split', evidence: { nodes: [labEvidence().nodes![0]!] }, reason: /fewer than 2 nodes/ },
+  ],
 });

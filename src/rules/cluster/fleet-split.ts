@@ -59,6 +59,9 @@ export default defineRule({
     title: { en: 'A node fact splits the failing nodes from the healthy ones, or nodes run a known-bad kernel build', zh: '某项节点属性把故障节点与正常节点分开,或有节点运行已知有问题的内核构建' },
     severity: 'warning',
     needs: ['nodes'],
+    reasons: {
+      tooFewNodes: { en: 'fewer than 2 nodes\' facts judged: no split between failing and healthy nodes to look for', zh: '经判断的节点数据少于 2 份:无从寻找故障节点与健康节点的差异' },
+    },
     sufficient: [['cluster']],
     uses: ['cluster'],
     messages: {
@@ -103,6 +106,7 @@ export default defineRule({
     const judged = fleet.filter((p) => p.own?.health !== undefined);
     const failing = judged.filter((p) => p.own!.health!.failing);
     const healthy = judged.filter((p) => !p.own!.health!.failing);
+    if (judged.length < 2) return ctx.skip('tooFewNodes');
     if (failing.length === 0 || healthy.length === 0) return;
     const rules = [...new Set(failing.flatMap((p) => p.own!.health!.ruleIds))].sort();
     for (const attr of ATTRIBUTES) {

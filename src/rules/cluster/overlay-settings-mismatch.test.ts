@@ -1,6 +1,6 @@
 import { RuleTester } from '../../engine/rule-tester.js';
 import type { NodeFacts } from '../../evidence/node-facts.js';
-import { labEvidence, labNodeFacts, labNodeObjects, LAB, NODE_A, NODE_B } from '../../../test/helpers/cluster-evidence.js';
+import { labEvidence, labNodeFacts, labNodeObjects, LAB, NODE_A, NODE_B, emptyClusterEvidence } from '../../../test/helpers/cluster-evidence.js';
 import rule from './overlay-settings-mismatch.js';
 
 function withDevice(f: NodeFacts, name: string, change: { mtu?: number; port?: number; id?: number }): NodeFacts {
@@ -51,5 +51,9 @@ new RuleTester().run(rule, {
       evidence: labEvidence({ nodes: calicoNodes, extraFiles: ['felixconfiguration-v3-vxlan.yaml'], a: calicoFacts('a', 4789, 4097), b: calicoFacts('b', 4789, 4096) }),
       errors: [{ messageId: 'notConfigured', data: { setting: 'vxlan id', value: 4097, nodes: NODE_A } }],
     },
+  ],
+  skipped: [
+    { name: 'cluster facts with no object', evidence: emptyClusterEvidence(), reason: 'the cluster facts list no Node objects' },
+    { name: 'no node has a VXLAN device', evidence: { ...labEvidence(), nodes: labEvidence().nodes!.map((n) => ({ ...n, facts: { ...n.facts, links: { ...n.facts.links!, items: n.facts.links!.items.filter((l) => !l.name.startsWith('flannel')) } } })) }, reason: /no cluster node with its own facts has a flannel or Calico VXLAN device/ },
   ],
 });

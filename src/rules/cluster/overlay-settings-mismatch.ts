@@ -6,7 +6,7 @@ import { defineRule } from '../../engine/types.js';
 import type { ClusterFacts, ClusterNode } from '../../evidence/cluster-facts.js';
 import type { EvidenceLine, Link } from '../../evidence/node-facts.js';
 import { networkView } from '../../evidence/network-view.js';
-import { agentPod, flannelDeviceName, linkLine, linkOf, listShort, nodePairs } from '../shared/cluster-shared.js';
+import { agentPod, flannelDeviceName, linkLine, linkOf, listShort, nodePairs, CLUSTER_REASONS, clusterGap } from '../shared/cluster-shared.js';
 
 type Setting = 'mtu' | 'port' | 'vni' | 'underlayMtu';
 /** flannel leaves Port 0 to the kernel, which uses 8472 (Linux's historic VXLAN port); VNI 1 (defaultVNI). */
@@ -54,6 +54,10 @@ export default defineRule({
     title: { en: 'VXLAN MTU, port or VNI (or the underlay MTU) differs between nodes, or from the CNI configuration', zh: 'VXLAN 的 MTU、端口或 VNI(或底层接口 MTU)在节点间不同,或与 CNI 配置不符' },
     severity: 'error',
     needs: ['cluster', 'nodes'],
+    reasons: {
+      ...CLUSTER_REASONS,
+      noVxlanDevice: { en: 'no cluster node with its own facts has a flannel or Calico VXLAN device', zh: '没有任何附带自身数据的集群节点有 flannel 或 Calico 的 VXLAN 设备' },
+    },
     messages: {
       differs: {
         en: '{dev} {setting} is {value} on {nodes}, but {others} on the other {otherCount} node(s) ({otherNodes})',
@@ -83,7 +87,10 @@ export default defineRule({
   },
   check(ctx) {
     const cluster = ctx.evidence.cluster!;
+    const gap = clusterGap(ctx.evidence, { own: true });
+    if (gap) return ctx.skip(gap);
     const pairs = nodePairs(ctx.evidence);
+    let devices = 0;
     for (const cni of ['flannel', 'calico'] as const) {
       const seen: Seen[] = [];
       for (const { node, own } of pairs) {
@@ -94,6 +101,7 @@ export default defineRule({
         seen.push({ node: node.name, link, line: linkLine(node.name, own.facts, link), ...(under ? { under: { link: under.link, line: linkLine(node.name, own.facts, under.link) } } : {}) });
       }
       if (seen.length === 0) continue;
+      devices += seen.length;
       const agent = agentPod(cluster, cni);
       for (const setting of ['port', 'vni', 'mtu', 'underlayMtu'] as const) {
         const groups = new Map<number, Seen[]>();
@@ -130,6 +138,7 @@ export default defineRule({
         }
       }
     }
+    if (devices === 0) ctx.skip('noVxlanDevice');
   },
 });
 

@@ -1,5 +1,5 @@
 import { RuleTester } from '../../engine/rule-tester.js';
-import { LAB, labEvidence, labNodeFacts, labNodeObjects, NODE_A, NODE_B } from '../../../test/helpers/cluster-evidence.js';
+import { LAB, labEvidence, labNodeFacts, labNodeObjects, NODE_A, NODE_B, emptyClusterEvidence, labNodesWithout } from '../../../test/helpers/cluster-evidence.js';
 import rule from './peer-vtep-stale.js';
 
 // Node b re-created flannel.1 (new MAC) and flannel rewrote its annotation, but node a kept the old
@@ -32,5 +32,10 @@ new RuleTester().run(rule, {
       evidence: labEvidence({ a: aForgot }),
       errors: [{ messageId: 'missing', severity: 'warning', data: { peer: NODE_A, node: NODE_B } }],
     },
+  ],
+  skipped: [
+    { name: 'cluster facts with no object', evidence: emptyClusterEvidence(), reason: 'the cluster facts list no Node objects' },
+    { name: 'no node facts', evidence: { cluster: labEvidence().cluster, nodes: [] }, reason: /no cluster node has its own facts/ },
+    { name: 'nodes without flannel annotations', evidence: labEvidence({ nodes: labNodesWithout('flannel.alpha.coreos.com/') }), reason: /no node advertises a VTEP/ },
   ],
 });

@@ -7,7 +7,7 @@ import { defineRule } from '../../engine/types.js';
 import type { ClusterNode } from '../../evidence/cluster-facts.js';
 import type { EvidenceLine } from '../../evidence/node-facts.js';
 import { networkAddress, parseCidr } from '../../util/ipv4.js';
-import { agentPod, bareAddress, factLine, flannelDeviceName, listShort, nodePairs, nodeSource, normMac } from '../shared/cluster-shared.js';
+import { agentPod, bareAddress, factLine, flannelDeviceName, listShort, nodePairs, nodeSource, normMac, CLUSTER_REASONS, clusterGap } from '../shared/cluster-shared.js';
 
 interface Vtep { cni: 'flannel' | 'calico'; dev: string; mac: string; overlay?: string; underlay?: string; proof: EvidenceLine[] }
 
@@ -40,6 +40,10 @@ export default defineRule({
     title: { en: 'Another node\'s neighbour or FDB entry for a node carries an old VTEP MAC', zh: '其他节点为某节点保存的邻居或 FDB 条目是旧的 VTEP MAC' },
     severity: 'error',
     needs: ['cluster', 'nodes'],
+    reasons: {
+      ...CLUSTER_REASONS,
+      noPeerEntries: { en: 'no node advertises a VTEP that another node, with its own FDB and neighbour tables here, has the VXLAN device for', zh: '没有任何节点通告的 VTEP 能与另一附带自身 FDB 和邻居表且有对应 VXLAN 设备的节点相比较' },
+    },
     messages: {
       staleFdb: {
         en: 'On {peer}, {dev} sends to {node} ({underlay}) with FDB entry {stale}, but {node} advertises VTEP MAC {mac}: {node}\'s pod traffic from {peer} goes to a MAC no device there has',
@@ -74,7 +78,10 @@ export default defineRule({
   },
   check(ctx) {
     const cluster = ctx.evidence.cluster!;
+    const gap = clusterGap(ctx.evidence, { own: true });
+    if (gap) return ctx.skip(gap);
     const pairs = nodePairs(ctx.evidence);
+    let compared = 0;
     const advertisedBy = pairs.map(({ node }) => ({ node, vteps: advertised(node, flannelDeviceName(cluster, node)) }));
     // Per peer, its entries indexed once (a 5,000-node cluster: 5,000 peers x 5,000 entries, not cubed).
     for (const other of pairs) {
@@ -94,6 +101,7 @@ export default defineRule({
         for (const v of vteps) {
           // A peer without the device does not run this CNI's VXLAN (or it is down): the node rules say so.
           if (!devs.has(v.dev)) continue;
+          compared++;
           const fdb = v.underlay !== undefined ? fdbByDst.get(`${v.dev}|${v.underlay}`) ?? [] : [];
           const neigh = v.overlay !== undefined ? neighByAddr.get(`${v.dev}|${v.overlay}`) ?? [] : [];
           const data = { peer, node: node.name, dev: v.dev, mac: v.mac, underlay: v.underlay ?? '?', overlay: v.overlay ?? '?', ...agentPod(cluster, v.cni) };
@@ -145,5 +153,6 @@ export default defineRule({
         });
       }
     }
+    if (compared === 0) ctx.skip('noPeerEntries');
   },
 });

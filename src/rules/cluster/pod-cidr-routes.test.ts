@@ -1,5 +1,5 @@
 import { RuleTester } from '../../engine/rule-tester.js';
-import { labEvidence, labNodeFacts, labNodeObjects, NODE_A, NODE_B } from '../../../test/helpers/cluster-evidence.js';
+import { labEvidence, labNodeFacts, labNodeObjects, NODE_A, NODE_B, emptyClusterEvidence } from '../../../test/helpers/cluster-evidence.js';
 import rule from './pod-cidr-routes.js';
 
 // Node a lost its route to node b's podCIDR (flannel there never saw b's lease).
@@ -30,5 +30,10 @@ new RuleTester().run(rule, {
     { name: 'node a lacks routes to five nodes\' podCIDRs: one finding', evidence: labEvidence({ nodes: manyNodes(), b: labNodeFacts('b', { routes: undefined }) }), errors: [{ messageId: 'missingRoutes', data: { peer: NODE_A, count: 5 } }] },
     { name: 'node a routes a CIDR no node owns', evidence: labEvidence({ a: aOrphan }), errors: [{ messageId: 'orphanRoute', data: { peer: NODE_A, cidr: '10.244.9.0/24' }, commands: ['ip route del 10.244.9.0/24 dev flannel.1', 'ip route replace 10.244.9.0/24 via 10.244.9.0 dev flannel.1 onlink'] }] },
   ],
-  skipped: [{ name: 'a Calico cluster', evidence: { ...calico, cluster: { ...calico.cluster!, flannelNetConf: undefined } }, reason: /no flannel/ }],
+  skipped: [
+    { name: 'a Calico cluster', evidence: { ...calico, cluster: { ...calico.cluster!, flannelNetConf: undefined } }, reason: /no flannel/ },
+    { name: 'cluster facts with no object', evidence: emptyClusterEvidence(), reason: 'the cluster facts list no Node objects' },
+    { name: 'no node lists a podCIDR (every flannel route would look orphaned)', evidence: labEvidence({ nodes: labNodeObjects().map((n) => ({ ...n, raw: { ...n.raw, spec: {} } })) }), reason: /no node lists spec.podCIDRs/ },
+    { name: 'no node\'s routing table', evidence: { ...labEvidence(), nodes: labEvidence().nodes!.map((n) => ({ ...n, facts: { ...n.facts, routes: undefined } })) }, reason: /no cluster node has its routing table/ },
+  ],
 });

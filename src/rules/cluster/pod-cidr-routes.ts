@@ -4,7 +4,7 @@
 import { fragment } from '../../engine/shell-fill.js';
 import { defineRule } from '../../engine/types.js';
 import { networkAddress, parseCidr } from '../../util/ipv4.js';
-import { agentPod, factLine, flannelDeviceName, listShort, nodePairs, nodeSource } from '../shared/cluster-shared.js';
+import { agentPod, factLine, flannelDeviceName, listShort, nodePairs, nodeSource, CLUSTER_REASONS, clusterGap } from '../shared/cluster-shared.js';
 
 /** `10.244.1.0/24` in one spelling (host bits cleared), so route and podCIDR compare. */
 function canonical(cidr: string): string | undefined {
@@ -39,6 +39,9 @@ export default defineRule({
       },
     },
     reasons: {
+      ...CLUSTER_REASONS,
+      noPodCidrs: { en: 'no node lists spec.podCIDRs', zh: '没有任何节点列出 spec.podCIDRs' },
+      noRoutes: { en: 'no cluster node has its routing table here', zh: '没有任何集群节点附带其路由表' },
       notFlannel: { en: 'no flannel in the cluster facts (Calico routes per IPAM block, not per podCIDR)', zh: '集群数据中没有 flannel(Calico 按 IPAM 块路由,而不是按 podCIDR)' },
     },
     explanation: {
@@ -61,16 +64,22 @@ export default defineRule({
   },
   check(ctx) {
     const cluster = ctx.evidence.cluster!;
+    const gap = clusterGap(ctx.evidence, { own: true });
+    if (gap) return ctx.skip(gap);
     const pairs = nodePairs(ctx.evidence);
     if (!cluster.flannelNetConf && !pairs.some((p) => p.node.flannel)) return ctx.skip('notFlannel');
     const agent = agentPod(cluster, 'flannel');
     const owned = new Map<string, string>();
     for (const { node } of pairs) for (const c of node.podCIDRs.value) { const k = canonical(c); if (k) owned.set(k, node.name); }
+    // Without any podCIDR every route on the flannel device would look orphaned.
+    if (owned.size === 0) return ctx.skip('noPodCidrs');
+    let judged = 0;
     // A node list cut short proves nothing about who owns what: no orphan then.
     const listComplete = !cluster.partial.some((p) => /nodes/.test(p.resource));
     for (const peer of pairs) {
       const facts = peer.own?.facts;
       if (!facts?.routes) continue;
+      judged++;
       const dev = flannelDeviceName(cluster, peer.node);
       const src = nodeSource(peer.node.name, facts.routes.source, 'ip route');
       const main = facts.routes.items.filter((r) => r.table === 'main' && r.dst !== 'default');
@@ -117,5 +126,6 @@ export default defineRule({
         });
       }
     }
+    if (judged === 0) ctx.skip('noRoutes');
   },
 });

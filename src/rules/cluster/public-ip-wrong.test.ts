@@ -1,5 +1,5 @@
 import { RuleTester } from '../../engine/rule-tester.js';
-import { LAB, labEvidence, labNodeFacts, labNodeObjects, NODE_A, NODE_B } from '../../../test/helpers/cluster-evidence.js';
+import { LAB, labEvidence, labNodeFacts, labNodeObjects, NODE_A, NODE_B, emptyClusterEvidence, labNodesWithout } from '../../../test/helpers/cluster-evidence.js';
 import rule from './public-ip-wrong.js';
 
 const PUB = 'flannel.alpha.coreos.com/public-ip';
@@ -23,5 +23,9 @@ new RuleTester().run(rule, {
     { name: 'two nodes advertise one public-ip (cluster facts alone)', evidence: { cluster: labEvidence({ nodes: dup }).cluster }, errors: [{ messageId: 'duplicate', data: { ip: LAB.a.ip, node: NODE_B, internalIP: LAB.b.ip }, commands: [`kubectl annotate node node-b flannel.alpha.coreos.com/public-ip-overwrite=${LAB.b.ip} --overwrite`] }] },
     { name: 'node a advertises an address it does not hold', evidence: labEvidence({ nodes: foreign }), errors: [{ messageId: 'notOwn', data: { node: NODE_A, ip: '172.31.251.1' }, evidence: [/172\.31\.250\.1\/24 eth0/] }] },
     { name: 'node a routes to node b through eth1, its public-ip is on eth0', evidence: labEvidence({ a: twoNics }), errors: [{ messageId: 'notRoutingNic', data: { ipDev: 'eth0', routeDev: 'eth1' } }] },
+  ],
+  skipped: [
+    { name: 'cluster facts with no object', evidence: emptyClusterEvidence(), reason: 'the cluster facts list no Node objects' },
+    { name: 'nodes without flannel annotations', evidence: labEvidence({ nodes: labNodesWithout('flannel.alpha.coreos.com/') }), reason: /no node carries flannel's public-ip/ },
   ],
 });

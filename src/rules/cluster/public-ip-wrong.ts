@@ -2,7 +2,7 @@
 // (the FDB dst). Two nodes with one public-ip, an address the node does not have, or one on a NIC
 // that does not route to the peers, all mean the tunnel ends somewhere else.
 import { defineRule } from '../../engine/types.js';
-import { agentPod, factLine, listShort, nodePairs, nodeSource, ownAddresses, routeFor } from '../shared/cluster-shared.js';
+import { agentPod, factLine, listShort, nodePairs, nodeSource, ownAddresses, routeFor, CLUSTER_REASONS, clusterGap } from '../shared/cluster-shared.js';
 
 const OVERWRITE = 'flannel.alpha.coreos.com/public-ip-overwrite';
 /** Peers whose route is looked up per node. */
@@ -16,6 +16,10 @@ export default defineRule({
     severity: 'error',
     needs: ['cluster'],
     uses: ['nodes'],
+    reasons: {
+      ...CLUSTER_REASONS,
+      noPublicIp: { en: 'no node carries flannel\'s public-ip annotation', zh: '没有任何节点带有 flannel 的 public-ip 注解' },
+    },
     messages: {
       duplicate: {
         en: 'Nodes {nodes} all advertise public-ip {ip}: the others send the VXLAN traffic of all of them to one host, so pods on all but one are unreachable (flannel picked an address every node has, e.g. a VPN or docker bridge address)',
@@ -45,10 +49,13 @@ export default defineRule({
   },
   check(ctx) {
     const cluster = ctx.evidence.cluster!;
+    const gap = clusterGap(ctx.evidence, { own: false });
+    if (gap) return ctx.skip(gap);
     const pairs = nodePairs(ctx.evidence);
     const agent = agentPod(cluster, 'flannel');
     const pub = (n: (typeof pairs)[number]['node']) => n.flannel?.publicIPOverwrite ?? n.flannel?.publicIP;
     const internal = (n: (typeof pairs)[number]['node']) => n.internalIPs.value.find((a) => !a.includes(':')) ?? n.internalIPs.value[0] ?? '';
+    if (!pairs.some((p) => pub(p.node))) return ctx.skip('noPublicIp');
     // Several nodes, one address.
     const byIp = new Map<string, typeof pairs>();
     for (const p of pairs) {

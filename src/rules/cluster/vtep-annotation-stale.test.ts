@@ -1,5 +1,5 @@
 import { RuleTester } from '../../engine/rule-tester.js';
-import { LAB, labEvidence, labNodeFacts, labNodeObjects, NODE_A } from '../../../test/helpers/cluster-evidence.js';
+import { LAB, labEvidence, labNodeFacts, labNodeObjects, NODE_A, emptyClusterEvidence, labNodesWithout } from '../../../test/helpers/cluster-evidence.js';
 import rule from './vtep-annotation-stale.js';
 
 // Node a's flannel.1 re-created with a new MAC: its own facts change, the annotation does not.
@@ -32,5 +32,9 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'calicoMac', data: { annotated: '66:1f:5d:42:c9:80', actual: '66:1f:5d:42:c9:81' } }, { messageId: 'calicoAddr', data: { annotated: '10.244.19.0', actual: '10.244.19.64' } }],
     },
   ],
-  skipped: [{ name: 'no node facts: cannot compare', evidence: { cluster: labEvidence().cluster }, reason: /nodes/ }],
+  skipped: [
+    { name: 'no node facts: cannot compare', evidence: { cluster: labEvidence().cluster }, reason: /nodes/ },
+    { name: 'cluster facts with no object (a node bundle given as dumps)', evidence: emptyClusterEvidence(), reason: 'the cluster facts list no Node objects' },
+    { name: 'nodes without flannel annotations: nothing advertised to compare', evidence: labEvidence({ nodes: labNodesWithout('flannel.alpha.coreos.com/') }), reason: /no node with its own facts both advertises a VTEP/ },
+  ],
 });

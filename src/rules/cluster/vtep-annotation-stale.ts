@@ -3,7 +3,7 @@
 // neighbour and FDB entries from the annotation, so a stale one sends that node's traffic to a MAC
 // no device answers for.
 import { defineRule } from '../../engine/types.js';
-import { agentPod, factLine, flannelDeviceName, linkLine, linkOf, nodePairs, normMac } from '../shared/cluster-shared.js';
+import { agentPod, factLine, flannelDeviceName, linkLine, linkOf, nodePairs, normMac, CLUSTER_REASONS, clusterGap } from '../shared/cluster-shared.js';
 
 export default defineRule({
   meta: {
@@ -12,6 +12,10 @@ export default defineRule({
     title: { en: 'A node\'s VTEP annotation does not match its VXLAN device', zh: '节点的 VTEP 注解与其 VXLAN 设备不符' },
     severity: 'error',
     needs: ['cluster', 'nodes'],
+    reasons: {
+      ...CLUSTER_REASONS,
+      noVtepAnnotation: { en: 'no node with its own facts both advertises a VTEP (flannel backend-data VtepMAC, Calico VXLANTunnelMACAddr or IPv4VXLANTunnelAddr) and has that VXLAN device', zh: '没有任何附带自身数据的节点既通告了 VTEP(flannel backend-data 的 VtepMAC、Calico 的 VXLANTunnelMACAddr 或 IPv4VXLANTunnelAddr)又有对应的 VXLAN 设备' },
+    },
     messages: {
       flannelMac: {
         en: 'Node {node} advertises VtepMAC {annotated} (flannel.alpha.coreos.com/backend-data), but its {dev} has MAC {actual}: every other node sends {node}\'s pod traffic to {annotated}, which no device there answers for (the device was re-created, or the node rebooted with a new MAC, and flannel did not rewrite the annotation)',
@@ -41,6 +45,10 @@ export default defineRule({
   },
   check(ctx) {
     const cluster = ctx.evidence.cluster;
+    const gap = clusterGap(ctx.evidence, { own: true });
+    if (gap) return ctx.skip(gap);
+    // Nodes where an annotation met its device: none, and nothing was compared.
+    let compared = 0;
     for (const { node, own } of nodePairs(ctx.evidence)) {
       if (!own) continue;
       const facts = own.facts;
@@ -48,6 +56,7 @@ export default defineRule({
       if (fl?.vtepMAC) {
         const dev = flannelDeviceName(cluster!, node);
         const link = linkOf(facts, dev);
+        if (link?.mac) compared++;
         if (link?.mac && normMac(link.mac) !== normMac(fl.vtepMAC.value)) {
           ctx.report({
             messageId: 'flannelMac',
@@ -58,6 +67,7 @@ export default defineRule({
       }
       const ca = node.calico;
       const link = linkOf(facts, 'vxlan.calico');
+      if (ca && link && (ca.vxlanTunnelMACAddr || ca.ipv4VXLANTunnelAddr)) compared++;
       if (ca && link) {
         if (ca.vxlanTunnelMACAddr && link.mac && normMac(link.mac) !== normMac(ca.vxlanTunnelMACAddr.value)) {
           ctx.report({
@@ -76,5 +86,6 @@ export default defineRule({
         }
       }
     }
+    if (compared === 0) ctx.skip('noVtepAnnotation');
   },
 });

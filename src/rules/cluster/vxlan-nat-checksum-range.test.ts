@@ -1,5 +1,5 @@
 import { RuleTester } from '../../engine/rule-tester.js';
-import { clusterFacts, labEvidence, labNodeFacts, labNodeObjects, nodeInfo } from '../../../test/helpers/cluster-evidence.js';
+import { clusterFacts, labEvidence, labNodeFacts, labNodeObjects, nodeInfo, emptyClusterEvidence } from '../../../test/helpers/cluster-evidence.js';
 import rule from './vxlan-nat-checksum-range.js';
 
 // The recorded EKS nodes run kernel 4.14.154-128.181.amzn2 and kube-proxy v1.14.8-eks: both before the fixes.
@@ -28,5 +28,8 @@ new RuleTester().run(rule, {
       evidence: { cluster: clusterFacts(calicoOld, ['ippoollist-default-crosssubnet-crd-v1.json']) },
       errors: [{ messageId: 'calico', severity: 'warning', data: { count: 2, dev: 'vxlan.calico' } }],
     },
+  ],
+  skipped: [
+    { name: 'cluster facts with no object', evidence: emptyClusterEvidence(), reason: 'the cluster facts list no Node objects' },
   ],
 });

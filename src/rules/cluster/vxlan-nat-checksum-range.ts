@@ -7,7 +7,7 @@ import type { ClusterNode } from '../../evidence/cluster-facts.js';
 import type { EvidenceLine } from '../../evidence/node-facts.js';
 import { natChecksumFix } from '../data/kernel-builds.js';
 import { kubeProxyUnmarks } from '../data/kube-proxy.js';
-import { factLine, listShort, nodePairs } from '../shared/cluster-shared.js';
+import { factLine, listShort, nodePairs, CLUSTER_REASONS, clusterGap } from '../shared/cluster-shared.js';
 
 export default defineRule({
   meta: {
@@ -17,6 +17,10 @@ export default defineRule({
     severity: 'error',
     needs: ['cluster'],
     uses: ['nodes'],
+    reasons: {
+      ...CLUSTER_REASONS,
+      noKernel: { en: 'no node\'s kernel version is known (status.nodeInfo.kernelVersion, or uname in its own facts)', zh: '不知道任何节点的内核版本(status.nodeInfo.kernelVersion,或其自身数据中的 uname)' },
+    },
     messages: {
       kubeProxy: {
         en: '{count} node(s) ({nodes}) run kernel {kernel} ({kernelBasis}) with kube-proxy {kubeProxy} ({proxyBasis}): kube-proxy\'s mark 0x4000 survives VXLAN encapsulation, the outer packet is masqueraded, and with tx checksum offload on the overlay device its UDP checksum goes out wrong; node-to-Service traffic to another node hangs ~63 s (seed 004)',
@@ -53,6 +57,9 @@ export default defineRule({
   },
   check(ctx) {
     const cluster = ctx.evidence.cluster!;
+    const gap = clusterGap(ctx.evidence, { own: false });
+    if (gap) return ctx.skip(gap);
+    let kernels = 0;
     const calico = cluster.calico.ippools.some((p) => p.vxlanMode !== 'Never' && p.vxlanMode !== 'unset' && p.disabled !== true) || cluster.nodes.some((n) => n.calico?.ipv4VXLANTunnelAddr);
     const overridden = cluster.calico.felixConfigurations.find((f) => /ChecksumOffloadBroken=true/i.test(Object.entries(f.featureDetectOverride ?? {}).map(([k, v]) => `${k}=${v}`).join(',')));
     const groups = new Map<string, { kernel: string; kernelBasis: string; kubeProxy?: string; proxyBasis?: string; nodes: ClusterNode[] }>();
@@ -60,6 +67,7 @@ export default defineRule({
       // The node's own uname wins over what the kubelet reported at its last start.
       const kernel = own?.facts.kernel?.release ?? node.kernelVersion?.value;
       if (!kernel) continue;
+      kernels++;
       const k = natChecksumFix(kernel);
       if (k.fixed !== false) continue;
       const proxy = node.kubeProxyVersion?.value;
@@ -79,5 +87,6 @@ export default defineRule({
       if (g.kubeProxy) ctx.report({ messageId: 'kubeProxy', data: { ...data, kubeProxy: g.kubeProxy, proxyBasis: g.proxyBasis! }, evidence });
       else ctx.report({ messageId: 'calico', severity: 'warning', data, evidence: [...evidence, { source: 'FelixConfiguration', text: `featureDetectOverride ChecksumOffloadBroken=true: not set (${cluster.calico.felixConfigurations.length} FelixConfiguration(s) read)` }] });
     }
+    if (kernels === 0) ctx.skip('noKernel');
   },
 });

@@ -110,3 +110,20 @@ export function agentPod(cluster: ClusterFacts | undefined, cni: 'flannel' | 'ca
 export function bareAddress(s: string): string {
   return s.split('/')[0] ?? s;
 }
+
+/**
+ * Why a cluster rule cannot judge: each rule spreads these into its meta.reasons and skips with
+ * one, so a run with nothing to compare (no Node objects, no node's own facts) never "passes".
+ */
+export const CLUSTER_REASONS = {
+  noClusterNodes: { en: 'the cluster facts list no Node objects', zh: '集群数据中没有 Node 对象' },
+  noNodeFacts: { en: 'no cluster node has its own facts here (give them with --nodes-from or --agents)', zh: '没有任何集群节点附带其自身的数据(用 --nodes-from 或 --agents 提供)' },
+} as const;
+
+/** The first gap of the bag for a rule that compares the cluster's nodes (and, with `own`, their facts). */
+export function clusterGap(evidence: Evidence, o: { own: boolean }): keyof typeof CLUSTER_REASONS | undefined {
+  const pairs = nodePairs(evidence);
+  if (pairs.length === 0) return 'noClusterNodes';
+  if (o.own && !pairs.some((p) => p.own)) return 'noNodeFacts';
+  return undefined;
+}
