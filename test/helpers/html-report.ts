@@ -64,5 +64,10 @@ export function hostileReport(lang: 'en' | 'zh' = 'en'): DoctorReport {
     missing: [{ evidence: EVIL.script, code: EVIL.svg, data: { path: EVIL.script }, reason: EVIL.img }],
     notes: [{ code: EVIL.script, message: ALL_EVIL }],
   };
-  return { ...base, peer: { address: EVIL.img, error: ALL_EVIL } };
+  // The probes' curves (doctor --peer): names in the legend, the heading and every point's title.
+  const probes = {
+    peer: EVIL.img,
+    directions: [{ from: EVIL.script, to: EVIL.svg, label: EVIL.attr, sender: 'local\u0007\u202e', result: { sweep: { tries: [{ size: 64, sent: 3, arrived: 3 }, { size: 1473, sent: 3, arrived: 0 }], largestPassing: 64, maxTried: 1473 }, ramp: { steps: [{ rateBps: 1_000_000, sent: 10, arrived: 10, lossPct: 0 }] } } }],
+  };
+  return { ...base, peer: { address: EVIL.img, error: ALL_EVIL }, probes };
 }

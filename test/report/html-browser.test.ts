@@ -361,6 +361,9 @@ describe.skipIf(skip)('HTML report in chromium', () => {
     // A javascript: reference is text, not a link; hovering and clicking everything runs nothing.
     expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
     for (const el of await page.locator('#n0 a:visible, #n0 .refs span:visible, #n0 h4:visible').all()) await el.hover();
+    // The probes' curves (doctor --peer): the direction's names are text in every point's title.
+    expect(await page.locator('#n0-sweep circle > title').first().textContent()).toContain('<script>window.__pwned');
+    for (const el of await page.locator('#n0-sweep circle, #n0-ramp circle').all()) await el.hover();
     await page.locator('#n0-f0 button[data-copy]').first().click();
     await page.click('button[data-lang="zh"]');
     expect(await page.evaluate('window.__pwned')).toBeUndefined();

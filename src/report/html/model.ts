@@ -1,11 +1,7 @@
-// What the HTML report is made of: parts, each of one kind of result. Today: doctor reports (one
-// node, or many: a fleet). Extension points for the slices to come, each adding a kind here, a
-// view in render.ts (VIEWS) and a loader in app/report.ts (INPUTS) for its JSON:
-//   'mesh'        the all-pairs matrix (podpath mesh JSON): heatmaps per plane and probe, cell -> pair;
-//   'pcap-analyze' a capture (pcap analyze --json): checksum table, handshakes on a time axis, sizes;
-//   'pcap-diff'   two captures (pcap diff --json): loss over time;
-//   'trace'       kernel drops (podpath trace JSON): drops by reason and place over time;
-//   'node-diff'   two nodes' facts (podpath diff JSON): the differences side by side.
+// What the HTML report is made of: parts, each of one kind of result: doctor reports (one node, or
+// a fleet; a node's probe curves with --peer), a cluster doctor run, a mesh matrix, captures, a
+// capture diff, a node diff, a kernel drop trace, a probe run. A new kind adds its part here, a view
+// in render.ts (VIEWS) and a loader in app/report.ts (INPUTS) for its JSON.
 import type { Finding, Lang } from '../../engine/types.js';
 import type { MeshMatrix } from '../../evidence/mesh-matrix.js';
 import type { CaptureSummary } from '../../evidence/capture-summary.js';
