@@ -4,7 +4,8 @@
 // output is recorded under test/fixtures/sources/net/flannel-{a,b}; each node's facts are that
 // output run through podpath's own parsers. A test breaks one thing on top of that healthy pair.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ClusterFacts } from '../../src/evidence/cluster-facts.js';
 import type { ClusterNodeEvidence } from '../../src/evidence/cluster-nodes.js';
 import type { Evidence } from '../../src/evidence/evidence.js';
@@ -18,8 +19,10 @@ import { parseIpRoutes } from '../../src/sources/routes/parse.js';
 import { parseIpNeigh } from '../../src/sources/neighbours/parse.js';
 import { parseBridgeFdb } from '../../src/sources/fdb/parse.js';
 
-const KUBE = join(__dirname, '../fixtures/kube/api');
-const NET = join(__dirname, '../fixtures/sources/net');
+// import.meta.url, not __dirname: test/helpers/cluster-scale-run.ts loads this under plain node + tsx.
+const HERE = dirname(fileURLToPath(import.meta.url));
+const KUBE = join(HERE, '../fixtures/kube/api');
+const NET = join(HERE, '../fixtures/sources/net');
 
 /** The lab pair as the recorded files show it. */
 export const LAB = {

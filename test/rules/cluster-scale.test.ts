@@ -1,56 +1,20 @@
-// The cluster rules on the issue's upper size: 5,000 nodes in the cluster's facts, 40 of them with
-// full facts (each holding a route, a neighbour and an FDB entry for every other node), all in one
-// subnet. Every rule must finish (no pairwise work cubed) and report what is there, once: the
-// bound is the requirement here, so it is generous.
+// The cluster rules on the issue's upper size (5,000 nodes, 40 with full facts): see
+// test/helpers/cluster-scale-run.ts, which builds the cluster and runs the rules in a process of its
+// own, so that this worker's event loop stays free to answer vitest (a minute of synchronous work here
+// failed whole runs with "Timeout calling onTaskUpdate"). The bound is the requirement: generous.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runRules } from '../../src/engine/run-rules.js';
-import { clusterRules } from '../../src/rules/cluster-rules.js';
-import type { Evidence } from '../../src/evidence/evidence.js';
-import { clusterFacts, labNodeFacts, labNodeObjects } from '../helpers/cluster-evidence.js';
 
-const N = 5000;
-const WITH_FACTS = 40;
-const ip = (i: number) => `10.${(i >> 8) & 255}.${i & 255}.${10}`;
-const cidr = (i: number) => `10.${64 + (i >> 8)}.${i & 255}.0/24`;
-const mac = (i: number) => `0e:00:00:00:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
-
-function bigCluster(): Evidence {
-  const template = labNodeObjects()[0]!;
-  const objects = Array.from({ length: N }, (_, i) => {
-    const n = structuredClone(template);
-    n.metadata.name = `node-${i}`;
-    n.metadata.annotations['flannel.alpha.coreos.com/public-ip'] = ip(i);
-    n.metadata.annotations['flannel.alpha.coreos.com/backend-data'] = `{"VNI":1,"VtepMAC":"${mac(i)}"}`;
-    (n.raw.spec as Record<string, unknown>).podCIDRs = [cidr(i)];
-    ((n.raw.status as Record<string, unknown>).addresses as { type: string; address: string }[])[0]!.address = ip(i);
-    return n;
-  });
-  const cluster = clusterFacts(objects);
-  const nodes = Array.from({ length: WITH_FACTS }, (_, i) => {
-    const f = labNodeFacts('a');
-    f.links!.items = f.links!.items.map((l) => (l.name === 'flannel.1' ? { ...l, mac: mac(i), vxlan: { ...l.vxlan!, local: ip(i) } } : l.name === 'eth0' ? { ...l, addresses: [{ family: 'inet' as const, address: ip(i), prefixLen: 8 }] } : l));
-    const others = Array.from({ length: N }, (_, j) => j).filter((j) => j !== i);
-    f.routes!.items = [
-      { dst: '10.0.0.0/8', type: 'unicast', dev: 'eth0', table: 'main', proto: 'kernel', scope: 'link', onlink: false, line: '10.0.0.0/8 dev eth0 proto kernel scope link' },
-      { dst: cidr(i), type: 'unicast', dev: 'cni0', table: 'main', onlink: false, line: `${cidr(i)} dev cni0` },
-      ...others.map((j) => ({ dst: cidr(j), type: 'unicast', via: cidr(j).split('/')[0], dev: 'flannel.1', table: 'main', onlink: true, line: `${cidr(j)} via ${cidr(j).split('/')[0]} dev flannel.1 onlink` })),
-    ];
-    f.fdb!.items = others.map((j) => ({ mac: mac(j), dev: 'flannel.1', dst: ip(j), self: true, permanent: true, line: `${mac(j)} dev flannel.1 dst ${ip(j)} self permanent` }));
-    f.neighbours!.items = others.map((j) => ({ address: cidr(j).split('/')[0]!, dev: 'flannel.1', lladdr: mac(j), states: ['PERMANENT'], line: `${cidr(j).split('/')[0]} dev flannel.1 lladdr ${mac(j)} PERMANENT` }));
-    return { name: `node-${i}`, matchedBy: 'name' as const, from: `bundles/node-${i}.json`, facts: f, health: { failing: false, ruleIds: [] } };
-  });
-  // One stale entry on node-1 for node-2, one missing route on node-3: each found once.
-  nodes[1]!.facts.fdb!.items.find((e) => e.dst === ip(2))!.mac = '0e:ff:ff:ff:ff:ff';
-  nodes[3]!.facts.routes!.items = nodes[3]!.facts.routes!.items.filter((r) => r.dst !== cidr(4));
-  return { cluster, nodes };
-}
+const RUNNER = fileURLToPath(new URL('../helpers/cluster-scale-run.ts', import.meta.url));
 
 describe('cluster rules at 5,000 nodes', () => {
-  it('finish and report each broken entry once', () => {
-    const ev = bigCluster();
-    const { findings, results } = runRules(clusterRules, ev);
+  it('finish and report each broken entry once', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', RUNNER], { maxBuffer: 1 << 20, timeout: 170_000 });
+    const out = JSON.parse(stdout) as { skipped: string[]; findings: string[] };
     // A flannel cluster: only the Calico IPPool rule has nothing to judge (said, not passed).
-    expect(results.filter((r) => r.status === 'skipped').map((r) => `${r.ruleId}: ${r.reason}`)).toEqual(['calico-crosssubnet-underlay: no Calico IPPool in the cluster facts']);
-    expect(findings.map((f) => `${f.ruleId}/${f.messageId}`).sort()).toEqual(['peer-vtep-stale/staleFdb', 'pod-cidr-routes/missingRoute', 'vxlan-nat-checksum-range/kubeProxy']);
-  }, 120_000);
+    expect(out.skipped).toEqual(['calico-crosssubnet-underlay: no Calico IPPool in the cluster facts']);
+    expect(out.findings).toEqual(['peer-vtep-stale/staleFdb', 'pod-cidr-routes/missingRoute', 'vxlan-nat-checksum-range/kubeProxy']);
+  }, 180_000);
 });
