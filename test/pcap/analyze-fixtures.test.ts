@@ -2,7 +2,6 @@
 // nftables dropping inner SYNs or SYN-ACKs): the handshake verdicts of seeds 001 and 004.
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { judged } from './helpers/judged.js';
 
 const analyzeCapture = async (file: string, label: string) => judged(await measure(file, label));
 import { missingRequirement } from '../helpers/env.js';
-import { tsharkCount } from './helpers/tshark.js';
+import { tshark, tsharkCount } from './helpers/tshark.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/pcap-analyze/${name}`, import.meta.url));
 
@@ -40,7 +39,7 @@ describe('analyze on recorded captures', () => {
       const f = a.findings.find((x) => x.ruleId === 'size-ceiling' && x.message.startsWith('inner '))!;
       expect(f.message).toMatch(/^inner 10\.244\.1\.5 > 10\.244\.2\.7 udp\/5000: nothing above 1450 bytes \(IP\) ever appears/);
       expect(f.location?.filter).toBe('ip.src#2 == 10.244.1.5 && ip.dst#2 == 10.244.2.7 && ip.len#2 == 1450');
-      expect(tsharkCount(file, f.location!.filter!)).toBe(20);
+      expect(await tsharkCount(file, f.location!.filter!)).toBe(20);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -56,7 +55,7 @@ describe('analyze on recorded captures', () => {
     const pod = inner.find((f) => f.src === '10.244.0.1' && f.dst === '10.244.0.2')!;
     expect(pod).toMatchObject({ proto: 'tcp', port: 8080 });
     // tshark: frames whose second IP layer is this pod pair, and that layer's largest length.
-    const rows = execFileSync('tshark', ['-r', file, '-n', '-d', 'udp.port==8472,vxlan', '-Y', 'ip.src#2 == 10.244.0.1 && ip.dst#2 == 10.244.0.2 && tcp', '-T', 'fields', '-e', 'ip.len'], { encoding: 'utf8' })
+    const rows = (await tshark(['-r', file, '-n', '-d', 'udp.port==8472,vxlan', '-Y', 'ip.src#2 == 10.244.0.1 && ip.dst#2 == 10.244.0.2 && tcp', '-T', 'fields', '-e', 'ip.len']))
       .split('\n')
       .filter((l) => l.trim() !== '');
     expect(pod.packets).toBe(rows.length);
@@ -110,7 +109,7 @@ describe('analyze on recorded captures', () => {
       const a = await analyzeCapture(fixture(name), name);
       for (const f of a.findings) {
         if (!f.location?.filter || !f.location.frames) continue;
-        expect(tsharkCount(fixture(name), f.location.filter), `${name}: ${f.ruleId}: ${f.location.filter}`).toBe(f.location.frames.count);
+        expect(await tsharkCount(fixture(name), f.location.filter), `${name}: ${f.ruleId}: ${f.location.filter}`).toBe(f.location.frames.count);
         checked++;
       }
     }

@@ -74,7 +74,7 @@ describe.skipIf(skip)('pcap analyze on a real capture of wrong outer UDP checksu
     expect(a.packets.tunnel).toBeGreaterThanOrEqual(2 * N); // and B's own IPv6 ND/MLD
   });
 
-  it('calls them wire errors, from A only, C being fine, with exact frames', () => {
+  it('calls them wire errors, from A only, C being fine, with exact frames', async () => {
     const f = a.findings.find((x) => x.ruleId === 'checksum-wire')!;
     expect(f.severity).toBe('error');
     expect(f.message).toContain(`${N} outer UDP checksums to port 8472 are wrong on the wire`);
@@ -84,6 +84,6 @@ describe.skipIf(skip)('pcap analyze on a real capture of wrong outer UDP checksu
     expect(f.message).toContain(': 0x1234 -> 0x');
     expect(f.location!.frames!.count).toBe(N);
     expect(f.location?.filter).toMatch(/^frame\.number in \{/);
-    expect(tsharkCount(file, f.location!.filter!)).toBe(N);
+    expect(await tsharkCount(file, f.location!.filter!)).toBe(N);
   });
 });

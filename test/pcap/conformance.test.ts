@@ -10,7 +10,7 @@
 // source for counts: filtered and `-c` runs print fewer frames.
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { tshark } from './helpers/tshark.js';
 import { join, resolve } from 'node:path';
 import { readCapture } from '../../src/pcap/reader/index.js';
 import { decodeFrame } from '../../src/pcap/decode/index.js';
@@ -135,11 +135,9 @@ describe('tshark agrees', () => {
     let compared = 0;
     const disagreements: string[] = [];
     for (const capture of captures) {
-      const text = execFileSync(
-        'tshark',
+      const text = await tshark(
         ['-r', capture, '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE',
           '-T', 'fields', '-E', 'separator=|', '-e', 'frame.number', ...kinds.flatMap((k) => ['-e', `${k}.checksum.status`])],
-        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
       );
       const { packets } = await decodeAll(capture);
       for (const row of text.trim().split('\n')) {

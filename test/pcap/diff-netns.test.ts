@@ -95,7 +95,7 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
     expect(out.findings.map((f) => f.ruleId)).not.toContain('diff-capture-overlap');
   });
 
-  it('says every datagram above 1500 bytes (UDP payload 1472) was lost, none below', () => {
+  it('says every datagram above 1500 bytes (UDP payload 1472) was lost, none below', async () => {
     const d = out.result;
     expect(d.forward.maxDeliveredSize, report).toBe(1500);
     // 1473 x2, 1500 and 2000-byte payloads: at least their first fragments (the UDP header is
@@ -106,11 +106,11 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
     expect(f.severity).toBe('error');
     expect(f.location!.frames!.count).toBe(d.forward.size!.lostAbove);
     expect(f.location?.filter).toMatch(/^frame\.number in \{\d+/);
-    expect(tsharkCount(senderFile, f.location!.filter!)).toBe(f.location!.frames!.count);
+    expect(await tsharkCount(senderFile, f.location!.filter!)).toBe(f.location!.frames!.count);
     expect(f.message).toMatch(/^every datagram 10\.98\.0\.1 -> 10\.98\.0\.2 larger than 1500 bytes \(IP; UDP payload 1472\) was lost: \d packets of 1501-2028 bytes; /);
   });
 
-  it('names the rate-triggered blackhole with its rate and duration', () => {
+  it('names the rate-triggered blackhole with its rate and duration', async () => {
     const runs = out.result.forward.runs.filter((r) => r.kind === 'blackhole');
     expect(runs, report).toHaveLength(1);
     const r = runs[0]!;
@@ -124,7 +124,7 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
     expect(f.message).toContain('a rate-triggered blackhole');
     expect(f.location?.filter).toMatch(/^ip\.src == 10\.98\.0\.1 && ip\.dst == 10\.98\.0\.2 && frame\.number >= \d+ && frame\.number <= \d+$/);
     // The filter shows exactly the lost packets of the run in the sender's capture.
-    expect(tsharkCount(senderFile, f.location!.filter!)).toBe(r.packets);
+    expect(await tsharkCount(senderFile, f.location!.filter!)).toBe(r.packets);
   });
 
   it('sees that the other way lost nothing, nothing was altered, and all loss is explained', () => {
@@ -138,7 +138,7 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
     expect(() => diffJsonSchema.parse(diffJson(d, out.findings, 1, 'test'))).not.toThrow();
   });
 
-  it('judges the other direction as fully: the same size limit and blackhole seen as reverse loss, frames of the receiver capture', () => {
+  it('judges the other direction as fully: the same size limit and blackhole seen as reverse loss, frames of the receiver capture', async () => {
     const d = reversed.result;
     expect(d.sender.host).toBe(B);
     expect(d.forward.lost, backReport).toBe(0);
@@ -160,11 +160,11 @@ describe.skipIf(skip)('pcap diff on captures of real traffic through a lossy swi
     const size = reversed.findings.find((f) => f.ruleId === 'diff-loss-size')!;
     expect(size.location?.file).toBe(senderFile); // A's capture: the receiver's in this diff
     expect(size.message).toMatch(/^every datagram 10\.98\.0\.1 -> 10\.98\.0\.2 larger than 1500 bytes .*\(frames of the receiver's capture\)$/);
-    expect(tsharkCount(senderFile, size.location!.filter!)).toBe(size.location!.frames!.count);
+    expect(await tsharkCount(senderFile, size.location!.filter!)).toBe(size.location!.frames!.count);
     const rate = reversed.findings.find((f) => f.ruleId === 'diff-loss-rate')!;
     expect(rate.location?.file).toBe(senderFile);
     expect(rate.message).toContain('starting when the rate of 10.98.0.1 over 1 s reached');
-    expect(tsharkCount(senderFile, rate.location!.filter!)).toBe(holes[0]!.packets);
+    expect(await tsharkCount(senderFile, rate.location!.filter!)).toBe(holes[0]!.packets);
     // All of the reverse loss is explained: no generic "lost too" line, and no forward loss line.
     const ids = reversed.findings.map((f) => f.ruleId);
     expect(ids, backReport).not.toContain('diff-reverse-direction');
