@@ -145,6 +145,8 @@ export const Nic = z.object({
   busInfo: z.string().optional(),
   /** `ethtool -k` features by their long name (`large-receive-offload`, `tx-checksum-ip-generic`). */
   features: z.record(z.string(), Feature).default({}),
+  /** `ethtool -S` counters by the driver's own names (rx_crc_errors, rx_missed_errors, rx_csum_offload_errors...). */
+  stats: z.record(z.string(), z.number()).optional(),
   sources: z.array(SourceRef),
 });
 

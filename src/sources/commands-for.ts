@@ -13,7 +13,7 @@ export const COMMANDS_FOR: Partial<Record<NeedKey, string[]>> = {
   routeGets: ['ip route get <overlay address, e.g. the flannel.1 inet>', 'ip route get <a pod IP on another node>'],
   neighbours: ['ip neigh show'],
   fdb: ['bridge fdb show'],
-  nics: ['ethtool -k <each NIC and the VXLAN device>', 'ethtool -i <each NIC>'],
+  nics: ['ethtool -k <each NIC and the VXLAN device>', 'ethtool -i <each NIC>', 'ethtool -S <each NIC>'],
   snmp: ['cat /proc/net/snmp'],
   netstat: ['nstat -zas'],
   netdev: ['cat /proc/net/dev'],

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBlsEntry, parseGrubCfg, parseGrubDefault, parseGrubenv, parseGrubbyDefaultKernel, compareVersions } from './boot/parse.js';
 import { parseCniConfig, parseFlannelNetConf, parseFlannelSubnetEnv, scanWorkloads } from './cni/parse.js';
 import { parseConntrackStats, parseIntFile, parseProcConntrackStat } from './conntrack/parse.js';
-import { parseEthtoolDriver, parseEthtoolFeatures } from './ethtool/parse.js';
+import { parseEthtoolDriver, parseEthtoolFeatures, parseEthtoolStats } from './ethtool/parse.js';
 import { parseBridgeFdb } from './fdb/parse.js';
 import { scanKernelLog } from './kernel-log/parse.js';
 import { parseUname } from './kernel/parse.js';
@@ -84,10 +84,12 @@ const CASES: Case[] = [
   { name: 'count file', prefixes: [''], tokens: [], parse: parseIntFile, perLine: true },
   { name: 'ethtool -k', prefixes: ['', 'Features for eth0:\n', 'rx-checksumming: '], tokens: ['on ', '[fixed] '], parse: parseEthtoolFeatures },
   { name: 'ethtool -i', prefixes: ['', 'driver: '], tokens: [], parse: parseEthtoolDriver },
+  { name: 'ethtool -S', prefixes: ['', 'NIC statistics:\n     rx_crc_errors: ', '     rxq0: '], tokens: [': ', ': 0', ' '], parse: parseEthtoolStats },
   { name: 'bridge fdb', prefixes: ['', 'e2:00:6c:cf:88:7a dev flannel.1 dst '], tokens: ['dev ', 'dst '], parse: (t) => parseBridgeFdb(t) },
   { name: 'uname -a', prefixes: ['', 'Linux host '], tokens: [], parse: parseUname },
   { name: 'ip link', prefixes: ['', '1: lo: <', '2: eth0@if3: <UP> mtu 1500 ', '    link/ether ', '    vxlan id 1 '], tokens: ['mtu ', '@', 'link/ether ', 'dstport '], parse: (t) => parseIpLinkText(t, 's') },
   { name: 'ip address', prefixes: ['', '2: eth0: <UP> mtu 1500\n    inet '], tokens: ['inet ', '/'], parse: (t) => parseIpAddressText(t, 's') },
+  { name: 'ip -o addr', prefixes: ['2: eth0    inet ', '2: eth0 ', '2: '], tokens: ['\\ ', ' ', 'inet ', '/'], parse: (t) => parseIpAddressText(t, 's') },
   { name: 'ip -j link', prefixes: ['', '['], tokens: ['[', '{"a":'], parse: (t) => parseIpLinkJson(t, 's') },
   { name: '/proc/modules', prefixes: [''], tokens: [], parse: parseProcModules },
   { name: 'ip neigh', prefixes: ['', '10.0.0.1 dev eth0 lladdr '], tokens: ['dev ', '0.0.'], parse: (t) => parseIpNeigh(t) },

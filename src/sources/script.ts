@@ -12,6 +12,7 @@ import { commandLine, mangleCommand } from './host/sos-names.js';
 const PER_INTERFACE: { argv: (iface: string) => string[]; plugin: string }[] = [
   { argv: (i) => ['ethtool', '-k', i], plugin: 'networking' },
   { argv: (i) => ['ethtool', '-i', i], plugin: 'networking' },
+  { argv: (i) => ['ethtool', '-S', i], plugin: 'networking' },
 ];
 
 export function collectScript(sources: EvidenceSource[] = allSources()): string {

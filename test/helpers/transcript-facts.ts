@@ -11,3 +11,9 @@ export async function factsOfTranscript(fixture: string): Promise<{ facts: NodeF
   const ev = await transcriptEvidence({ text: readFileSync(name, 'utf8'), name: 'transcript.txt', notes: [] });
   return ev.captures.length > 0 ? { facts: ev.facts, parts: { captures: ev.captures } } : { facts: ev.facts };
 }
+
+/** The same for a transcript piece (test/fixtures/transcript-pieces/NAME), cited as NAME. */
+export async function factsOfPiece(name: string): Promise<{ facts: NodeFacts; parts?: Partial<EvidenceParts> }> {
+  const ev = await transcriptEvidence({ text: readFileSync(join('test/fixtures/transcript-pieces', name), 'utf8'), name, notes: [] });
+  return ev.captures.length > 0 ? { facts: ev.facts, parts: { captures: ev.captures } } : { facts: ev.facts };
+}

@@ -134,3 +134,34 @@ describe('a transcript whose only evidence is martian-source log lines', () => {
     expect(report.results.find((r) => r.ruleId === 'rp-filter-strict')?.status).toBe('skipped');
   });
 });
+
+describe('ethtool -S and ip -o addr give facts', () => {
+  it('ethq#7: ethtool -S counters of eth0 (checksum errors, drops) beside its driver, cited', async () => {
+    const text = piece('ethq-7-be2net-ethtool-S.txt');
+    const ev = await evidenceOf(text);
+    const nic = ev.facts.nics?.find((n) => n.name === 'eth0');
+    expect(nic?.driver).toBe('be2net');
+    expect(nic?.stats).toMatchObject({ rx_crc_errors: 0, rx_ip_checksum_errs: 12655, rx_udp_checksum_errs: 8890, rx_dropped_too_short: 5710 });
+    expect(Object.keys(nic?.stats ?? {})).toHaveLength(37);
+    expect(nic?.sources).toEqual(['t.txt:2', 't.txt:14']);
+  });
+
+  it('ethtool -S pasted without its command is recognised by its "NIC statistics:" line', () => {
+    const text = piece('ethq-7-be2net-ethtool-S.txt').split('\n').slice(13).join('\n');
+    expect(splitTranscript(text, 't.txt').segments.map((s) => s.kind)).toEqual(['ethtool-S']);
+  });
+
+  it('sos 4.0: ip -o addr puts its addresses on the links ip -s -d link lists', async () => {
+    const ev = await evidenceOf(piece('sos-ip-o-addr.txt'));
+    const links = ev.facts.links?.items ?? [];
+    expect(links.find((l) => l.name === 'eth0')?.addresses).toEqual([{ family: 'inet', address: '192.168.77.2', prefixLen: 24, scope: 'global' }]);
+    expect(links.find((l) => l.name === 'flannel.1')?.addresses.map((a) => a.address)).toEqual(['10.244.0.0', 'fe80::ccd7:2bff:fe34:1c8f']);
+    expect(ev.facts.missing.map((m) => m.evidence)).not.toContain('links.addresses');
+  });
+
+  it('ip -o addr pasted without its command is recognised by its shape', () => {
+    const lines = piece('sos-ip-o-addr.txt').split('\n');
+    const text = lines.slice(lines.indexOf('[root@vm ~]# ip -o addr') + 1).join('\n');
+    expect(splitTranscript(text, 't.txt').segments.map((s) => s.kind)).toEqual(['ip-addr']);
+  });
+});

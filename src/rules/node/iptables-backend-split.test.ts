@@ -1,12 +1,15 @@
 // Judged on real pastes from the threads that established each cause (test/fixtures/transcripts).
 import { RuleTester, loadFixture } from '../../engine/rule-tester.js';
-import { factsOfTranscript } from '../../../test/helpers/transcript-facts.js';
+import { factsOfPiece, factsOfTranscript } from '../../../test/helpers/transcript-facts.js';
 import rule from './iptables-backend-split.js';
 
 const healthy = loadFixture('healthy-flannel-node.json');
 const case0 = await factsOfTranscript('k3s-1114-debian10-nft-forward-drop');
 const case1 = await factsOfTranscript('k8s-71305-iptables18-nft-kube-proxy');
 const case2 = await factsOfTranscript('dramble-156-buster-iptables-nft');
+// Staged in a namespace on the build host with iptables 1.8.9 (test/fixtures/transcript-pieces/make-iptables-two-backends.sh).
+const duplicated = await factsOfPiece('iptables-kube-duplicated.txt');
+const twoBackends = await factsOfPiece('iptables-both-backends.txt');
 
 new RuleTester().run(rule, {
   valid: [
@@ -19,6 +22,16 @@ new RuleTester().run(rule, {
     { name: 'k3s#1114: FORWARD DROP in nf_tables, accepts in legacy', ...case0, errors: [{ messageId: 'forwardSplit' }] },
     { name: 'kubernetes#71305: kube-proxy legacy iptables vs host nf_tables', ...case1, errors: [{ messageId: 'legacyClient' }] },
     { name: 'dramble#156: iptables 1.8.2 (nf_tables) on Raspbian 10', ...case2, errors: [{ messageId: 'earlyNft' }] },
+    {
+      name: 'KUBE-FORWARD in both backends (iptables-save and iptables-legacy-save of one node)',
+      ...duplicated,
+      errors: [{ messageId: 'kubeDuplicated', data: { both: 'KUBE-FORWARD' }, evidence: [/KUBE-FORWARD \(iptables\)/, /KUBE-FORWARD \(iptables-legacy\)/] }],
+    },
+    {
+      name: 'rules in both backends, same FORWARD policy, no chain in common: a warning',
+      ...twoBackends,
+      errors: [{ messageId: 'bothBackends', severity: 'warning' }],
+    },
   ],
   skipped: [{ name: 'nothing it reads', facts: {}, reason: /./ }],
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseIpLinkText } from '../links/parse.js';
-import { parseEthtoolDriver, parseEthtoolFeatures } from './parse.js';
+import { parseEthtoolDriver, parseEthtoolFeatures, parseEthtoolStats } from './parse.js';
 import { ethtoolDevices } from './read.js';
 
 const fixture = (p: string): string => readFileSync(new URL(`../../../test/fixtures/sources/net/${p}`, import.meta.url), 'utf8');
@@ -48,5 +48,14 @@ describe('ethtoolDevices', () => {
     expect(ethtoolDevices(parseIpLinkText(fixture('host/ip_-s_-d_link'), 's'))).toEqual(['eth0']); // not lo, not ifb
     const stacked = '5: bond0: <UP> mtu 1500\n    bond mode 802.3ad\n6: bond0.100@bond0: <UP> mtu 1500\n    vlan protocol 802.1Q id 100\n';
     expect(ethtoolDevices(parseIpLinkText(stacked, 's'))).toEqual(['bond0', 'bond0.100']);
+  });
+});
+
+describe('parseEthtoolStats (ethtool -S)', () => {
+  it('reads the counters under "NIC statistics:", a queue prefix in the name included', () => {
+    // The build host's virtio_net (`ethtool -S eth0`, its first lines), then two per-queue lines of a
+    // be2net NIC quoted in strizhechenko/netutils-linux#208.
+    const text = 'NIC statistics:\n     rx_drops: 0\n     rx_kicks: 2259\n     rxq0: rx_bytes: 176801946854589\n     rxq0: rx_drops_no_frags: 3885606854\nno counter here\n';
+    expect(parseEthtoolStats(text)).toEqual({ rx_drops: 0, rx_kicks: 2259, 'rxq0: rx_bytes': 176801946854589, 'rxq0: rx_drops_no_frags': 3885606854 });
   });
 });

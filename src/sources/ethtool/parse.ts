@@ -1,4 +1,5 @@
-// Parsers for `ethtool -k DEV` (features) and `ethtool -i DEV` (driver info). Pure.
+// Parsers for `ethtool -k DEV` (features), `ethtool -i DEV` (driver info) and `ethtool -S DEV`
+// (the driver's counters). Pure.
 import type { z } from 'zod';
 import type { Feature } from '../../evidence/node-facts.js';
 
@@ -52,4 +53,20 @@ export function parseEthtoolDriver(text: string): DriverInfo {
   set('firmwareVersion', 'firmware-version');
   set('busInfo', 'bus-info');
   return info;
+}
+
+/**
+ * `ethtool -S`: `NIC statistics:` then `     rx_crc_errors: 0` lines. Names are the driver's own and
+ * may hold spaces, dots or a queue prefix (`rxq0: rx_bytes`, vmxnet3's `TSO pkts tx`): everything
+ * before the last `: ` of a line ending in a number.
+ */
+export function parseEthtoolStats(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const raw of text.split('\n')) {
+    const m = /^\s*(\S[^\n]{0,127}?):\s+(\d{1,20})\s*$/.exec(raw);
+    if (!m || /^NIC statistics$/.test(m[1]!)) continue;
+    const name = m[1]!.trim();
+    if (!(name in out)) out[name] = Number(m[2]);
+  }
+  return out;
 }

@@ -1,15 +1,16 @@
-// ethtool: offload features and driver of every physical NIC and every VXLAN device, the devices
-// whose offloads break overlays (LRO on a forwarding NIC, tx checksum offload on flannel.1/vxlan.calico).
+// ethtool: offload features, driver and counters of every physical NIC and every VXLAN device, the
+// devices whose offloads break overlays (LRO on a forwarding NIC, tx checksum offload on flannel.1/vxlan.calico).
 import type { CommandSpec, EvidenceSource, FactsPart } from '../types.js';
 import type { Link, Nic } from '../../evidence/node-facts.js';
 import { whyMissing } from '../host/types.js';
 import { commandLine } from '../host/sos-names.js';
-import { parseEthtoolDriver, parseEthtoolFeatures } from './parse.js';
+import { parseEthtoolDriver, parseEthtoolFeatures, parseEthtoolStats } from './parse.js';
 import { because, missingBecause, type MissingRef } from '../../evidence/missing-reasons.js';
 import { pushAll } from '../../util/arrays.js';
 
 export const ethtoolFeaturesCommand = (dev: string): CommandSpec => ({ argv: ['ethtool', '-k', dev], plugin: 'networking' });
 export const ethtoolDriverCommand = (dev: string): CommandSpec => ({ argv: ['ethtool', '-i', dev], plugin: 'networking' });
+export const ethtoolStatsCommand = (dev: string): CommandSpec => ({ argv: ['ethtool', '-S', dev], plugin: 'networking' });
 
 /** Link kinds whose offloads matter: plain NICs (real hardware, a VM's virtio/vmxnet3), what is stacked on them, and VXLAN. */
 const ETHTOOL_KINDS = new Set(['device', 'bond', 'team', 'vlan', 'vxlan']);
@@ -41,7 +42,11 @@ export const ethtoolSource: EvidenceSource = {
         continue;
       }
       if (Object.keys(features).length === 0) pushAll(missing, missingBecause('nics.partial', noFeatures()));
-      nics.push({ name: dev, ...driver, features, sources: [k?.source, i?.source].filter((s): s is string => s !== undefined) });
+      // The driver's counters, when it has any (a VXLAN device has none): optional, never missing.
+      const s = await host.run(ethtoolStatsCommand(dev));
+      const stats = s ? parseEthtoolStats(s.stdout) : {};
+      const withStats = Object.keys(stats).length > 0;
+      nics.push({ name: dev, ...driver, features, ...(withStats ? { stats } : {}), sources: [k?.source, i?.source, withStats ? s?.source : undefined].filter((x): x is string => x !== undefined) });
     }
     const part: FactsPart = {};
     if (nics.length > 0) part.nics = nics;

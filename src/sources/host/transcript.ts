@@ -138,10 +138,11 @@ export function transcriptHost(transcript: Transcript, notes: ReadNote[] = []): 
       default:
         break;
     }
-    const ethtool = /^ethtool -([ki]) (\S+)$/.exec(line);
+    const ethtool = /^ethtool -([kiS]) (\S+)$/.exec(line);
     if (ethtool) {
       const dev = ethtool[2]!;
       if (ethtool[1] === 'k') return joined(first(ofKind(['ethtool-k'], (s) => s.args.dev === dev)));
+      if (ethtool[1] === 'S') return joined(first(ofKind(['ethtool-S'], (s) => s.args.dev === dev)));
       const info = first(ofKind(['ethtool-i'], (s) => s.args.dev === dev));
       if (info.length > 0) return joined(info);
       return joined(first(ofKind(['readlink-driver'], (s) => s.args.dev === dev)), (s) => driverFromReadlink(s));

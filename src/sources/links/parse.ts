@@ -1,4 +1,5 @@
-// Parsers for `ip -s -d link`, `ip -d address` (text, iproute2 3.10 to 6.x) and `ip -j -s -d link`.
+// Parsers for `ip -s -d link`, `ip -d address` (text, iproute2 3.10 to 6.x, also their one-line `-o`
+// forms) and `ip -j -s -d link`.
 // Pure text -> value; unknown lines are skipped, never thrown on.
 import type { z } from 'zod';
 import type { Address, Link, LinkStats, VxlanInfo } from '../../evidence/node-facts.js';
@@ -25,7 +26,7 @@ export function parseIpLinkText(text: string, source: string): Link[] {
   let pendingStats: { dir: 'rx' | 'tx'; names: string[] } | undefined;
   let skipNextValues = false;
 
-  for (const raw of text.split('\n')) {
+  for (const raw of oneLineBreaks(text)) {
     const line = raw.trim();
     if (line === '') continue;
     const h = HEADER.exec(raw);
@@ -155,10 +156,26 @@ export function parseAddressLine(tokens: string[]): AddressT | undefined {
   return a;
 }
 
-/** Addresses of `ip -d address` by interface name, to merge into the links. */
+/** `ip -o` prints each link or address on one line, its line breaks as `\` (and spaces): undone. */
+function oneLineBreaks(text: string): string[] {
+  return text.split('\n').flatMap((l) => (l.includes('\\') ? l.split(/\\(?=\s)/) : [l]));
+}
+
+/** `ip -o addr`: `2: eth0    inet 192.168.77.2/24 scope global eth0` (no link header, no flags). */
+const ONE_LINE_ADDRESS = /^\s*\d{1,6}:\s+([^\s:@]{1,64})(?:@\S{1,64})?\s+(inet6?\s.*)$/;
+
+/** Addresses of `ip -d address` (or `ip -o addr`) by interface name, to merge into the links. */
 export function parseIpAddressText(text: string, source: string): Map<string, AddressT[]> {
   const byName = new Map<string, AddressT[]>();
   for (const l of parseIpLinkText(text, source)) byName.set(l.name, l.addresses);
+  for (const raw of oneLineBreaks(text)) {
+    const m = ONE_LINE_ADDRESS.exec(raw);
+    const a = m ? parseAddressLine(m[2]!.trim().split(/\s+/)) : undefined;
+    if (!m || !a) continue;
+    const list = byName.get(m[1]!) ?? [];
+    list.push(a);
+    byName.set(m[1]!, list);
+  }
   return byName;
 }
 

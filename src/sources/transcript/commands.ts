@@ -201,6 +201,7 @@ export function commandKind(command: string): CommandKind {
       if (opt === '-k' || opt === '--show-offload' || opt === '--show-features') return k('ethtool-k', dev ? { dev } : {});
       if (opt === '-K' || opt === '--offload' || opt === '--features') return k('ethtool-K', dev ? { dev } : {});
       if (opt === '-i' || opt === '--driver') return k('ethtool-i', dev ? { dev } : {});
+      if (opt === '-S' || opt === '--statistics') return k('ethtool-S', dev ? { dev } : {});
       return k('unknown');
     }
     case 'readlink':

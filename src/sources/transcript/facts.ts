@@ -6,7 +6,7 @@
 // is narrowed to the transcript line it came from.
 import { NodeFacts, type EvidenceKey, type EvidenceLine } from '../../evidence/node-facts.js';
 import type { ProbeEvidence } from '../../evidence/probe-evidence.js';
-import { parseEthtoolDriver, parseEthtoolFeatures } from '../ethtool/parse.js';
+import { parseEthtoolDriver, parseEthtoolFeatures, parseEthtoolStats } from '../ethtool/parse.js';
 import { parseUname } from '../kernel/parse.js';
 import { parseIpRouteGet } from '../routes/parse.js';
 import { parseNetstatI } from '../netdev/netstat-i.js';
@@ -82,11 +82,18 @@ export function transcriptFacts(host: TranscriptHost, collected: Facts): Facts {
     return n;
   };
   const before = (a: Segment, b: Segment): number => Number(host.beforeChange(b)) - Number(host.beforeChange(a)) || a.id - b.id;
-  for (const s of segs(['ethtool-k', 'ethtool-K', 'ethtool-i', 'readlink-driver']).sort(before)) {
+  for (const s of segs(['ethtool-k', 'ethtool-K', 'ethtool-i', 'ethtool-S', 'readlink-driver']).sort(before)) {
     const dev = s.args.dev;
     if (!dev) continue;
     const n = nic(dev);
-    if (s.kind === 'ethtool-k' || s.kind === 'ethtool-K') {
+    if (s.kind === 'ethtool-S') {
+      // The first output per device (before any fix): counters are not merged across outputs.
+      const stats = parseEthtoolStats(text(s.lines));
+      if (!n.stats && Object.keys(stats).length > 0) {
+        n.stats = stats;
+        n.sources.push(at(lineIn(s)));
+      }
+    } else if (s.kind === 'ethtool-k' || s.kind === 'ethtool-K') {
       const parsed = parseEthtoolFeatures(text(s.lines));
       for (const [name, feat] of Object.entries(parsed)) {
         if (n.features[name]) continue;
@@ -102,7 +109,7 @@ export function transcriptFacts(host: TranscriptHost, collected: Facts): Facts {
       }
     }
   }
-  const usable = nics.filter((n) => Object.keys(n.features).length > 0 || n.driver);
+  const usable = nics.filter((n) => Object.keys(n.features).length > 0 || n.driver || n.stats);
   if (usable.length > (f.nics?.length ?? 0) || usable.some((n, i) => n !== f.nics?.[i])) set('nics', usable);
 
   // netstat -i: names as printed (cut to 8 characters), packets per interface.

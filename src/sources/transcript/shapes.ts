@@ -37,8 +37,11 @@ const SHAPES: { kind: OutputKind; test: Test }[] = [
   { kind: 'tcpdump', test: (l) => some(TCPDUMP_NOTE)(l) || most(TCPDUMP_RECORD, 0.3, 1)(l.filter((x) => !/^\s/.test(x) || TCPDUMP_NUMBERED.test(x)).map((x) => x.replace(TCPDUMP_NUMBERED, ''))) },
   { kind: 'ip-link', test: (l) => some(/^\d{1,6}: [^\s:]{1,64}(?:@\S{1,64})?: <[A-Z0-9_,-]*> mtu \d+/)(l) && !some(/^\s+inet6? /)(l) },
   { kind: 'ip-addr', test: some(/^\d{1,6}: [^\s:]{1,64}(?:@\S{1,64})?: <[A-Z0-9_,-]*> mtu \d+/) },
+  // `ip -o addr`: one line per address, `N: dev    inet ADDR/LEN ...` (no flags in <>).
+  { kind: 'ip-addr', test: most(/^\d{1,6}: [^\s:]{1,64}(?:@\S{1,64})? {1,8}inet6? [0-9a-f:.]{2,45}\/\d{1,3} /, 0.6) },
   { kind: 'ethtool-K', test: some(/^Actual changes:$/) },
   { kind: 'ethtool-k', test: (l) => some(/^Features for \S{1,64}:$/)(l) || most(/^\s*[a-z0-9][a-z0-9-]{1,64}: (?:on|off)(?: \[(?:fixed|requested on|requested off)\])?$/, 0.6, 3)(l) },
+  { kind: 'ethtool-S', test: some(/^NIC statistics:$/) },
   { kind: 'ethtool-i', test: (l) => some(/^driver: \S/)(l) && some(/^(?:version|bus-info|firmware-version): /)(l) },
   { kind: 'route-n', test: some(/^(?:Kernel IP routing table|Destination +Gateway +Genmask +Flags)/) },
   { kind: 'netstat-i', test: some(/^(?:Kernel Interface table|Iface +MTU +(?:Met +)?RX-OK)/) },

@@ -25,6 +25,7 @@ export type OutputKind =
   | 'ethtool-k'
   | 'ethtool-K'
   | 'ethtool-i'
+  | 'ethtool-S'
   | 'readlink-driver'
   | 'snmp'
   | 'netstat-s'
