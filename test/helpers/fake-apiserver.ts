@@ -172,6 +172,13 @@ export async function startFakeApiServer(o: FakeApiOptions): Promise<FakeApiServ
           .map(([, v]) => v)
           .filter((v) => matchesSelector(v.metadata.labels, query.labelSelector))
           .sort((a, b) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`));
+        // kube-apiserver (etcd3 store): "specifying resource version is not allowed when using continue".
+        if (query.continue && query.resourceVersion && query.resourceVersion !== '0') {
+          return sendStatus(400, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'specifying resource version is not allowed when using continue', reason: 'BadRequest', code: 400 });
+        }
+        // resourceVersion=0 without continue is served by the watch cache, whole: limit ignored, no
+        // continue token (kubernetes/kubernetes#70735, v1.14).
+        const fromCache = query.resourceVersion === '0' && !query.continue;
         let start = 0;
         if (query.continue) {
           if (expire > 0) {
@@ -181,7 +188,7 @@ export async function startFakeApiServer(o: FakeApiOptions): Promise<FakeApiServ
           const tok = JSON.parse(Buffer.from(query.continue, 'base64url').toString()) as { start: number };
           start = tok.start;
         }
-        const limit = query.limit ? Number(query.limit) : all.length;
+        const limit = query.limit && !fromCache ? Number(query.limit) : all.length;
         const page = all.slice(start, start + limit);
         const more = start + limit < all.length;
         // Items in server form: no apiVersion/kind (the list carries them).
