@@ -45,6 +45,8 @@ export interface FakeApiOptions {
   disabledGroups?: string[];
   /** Paths (collection paths) that answer the recorded 403. */
   forbidden?: string[];
+  /** The server's certificate (a self-signed one is its own CA); default: a CA and a certificate made by openssl. */
+  tls?: { key: string; cert: string };
 }
 
 export interface RecordedRequest { method: string; path: string; query: Record<string, string>; auth?: string; contentType?: string }
@@ -86,7 +88,7 @@ function matchesSelector(labels: Record<string, string> | undefined, selector: s
 
 export async function startFakeApiServer(o: FakeApiOptions): Promise<FakeApiServer> {
   const dir = mkdtempSync(join(tmpdir(), 'podpath-fakeapi-'));
-  const { key, cert, ca } = makeCerts(dir);
+  const { key, cert, ca } = o.tls ? { ...o.tls, ca: o.tls.cert } : makeCerts(dir);
   const store = new Map<string, Obj>();
   const requests: RecordedRequest[] = [];
   const proxied: ProxiedRequest[] = [];
