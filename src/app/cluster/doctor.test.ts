@@ -61,7 +61,7 @@ describe('runClusterDoctor', () => {
     expect(text).not.toContain('No cluster problems found');
     expect(text).toContain('The cluster could not be judged (reasons below)');
     const page = renderClusterHtml(out.report);
-    expect(page).toMatch(/class="verdict v-inconclusive">The cluster could not be judged \(reasons below\): nothing here says it is healthy\./);
+    expect(page).toMatch(/class="verdict v-inconclusive"><span class="i" lang="en">The cluster could not be judged \(reasons below\): nothing here says it is healthy\.</);
     expect(page).not.toContain('No finding of the cluster rules.');
     expect(renderClusterDoctor({ ...out.report, lang: 'zh' }, 'markdown')).toContain('无法判断集群(原因见下)');
   });
