@@ -167,7 +167,16 @@ export async function readKubeDumps(paths: string[]): Promise<KubeInventory> {
       dumps.push({ name: f.path, named: paths.includes(f.path), text: () => readFile(f.path, 'utf8') });
       continue;
     }
-    const a = await readDumpArchive(f.path);
+    let a: Awaited<ReturnType<typeof readDumpArchive>>;
+    try {
+      a = await readDumpArchive(f.path);
+    } catch (e) {
+      // As for a dump: a tarball named on the command line must read; one found in a directory
+      // (a sosreport's own archives) is noted with its code, and the rest is read.
+      if (paths.includes(f.path) || !(e instanceof PodpathError)) throw e;
+      inv.notes.push(issue('dumpNotParsed', { file: oneLine(f.path), error: `${e.code}: ${oneLine(e.message)}` }));
+      continue;
+    }
     pushAll(inv.partial, a.partial);
     if (a.nodeBundle && a.dumps.length === 0) bundles.push(f.path);
     for (const d of a.dumps) dumps.push({ name: d.name, named: false, text: () => Promise.resolve(d.text) });
