@@ -1,7 +1,8 @@
 // Reads `kubectl get ... -o json|yaml` dumps for users who cannot give podpath API access: one
 // object or a List, JSON (several concatenated, as `>>` makes) or YAML (multi-document), plain
-// files, a directory, or a tarball of them (a bundle). kubectl writes a partial List when a later page fails (410)
-// and an empty one on 401/403; when its error line is in the file too (`2>&1`), that is said.
+// files, directories, or tarballs of them (archive-dumps.ts). kubectl writes a partial List when a
+// later page fails (410) and an empty one on 401/403; when its error line is in the file too
+// (`2>&1`), that is said. Dumps holding no object at all are an error, never an empty cluster.
 import { pushAll } from '../../util/arrays.js';
 import { lstat, open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
