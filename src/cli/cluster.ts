@@ -98,7 +98,7 @@ export function registerCluster(program: Command): void {
 
   kubeOptions(cluster.command('facts'))
     .description('what the cluster says about itself (nodes, flannel/Calico settings, kube-proxy, DNS), from the API or from kubectl dumps')
-    .option('--from <paths...>', '`kubectl get ... -o json|yaml` dumps (files or directories) instead of the API')
+    .option('--from <paths...>', '`kubectl get ... -o json|yaml` dumps (files, directories or .tar/.tar.gz/.tgz/.tar.xz of them) instead of the API')
     .option('-o, --output <format>', 'text or json', 'text')
     .option('--lang <zh|en>', 'language of the text (default: from LC_ALL / LANG)')
     .action(async (o: KubeFlags & { from?: string[]; output: string; lang?: string }) => {
@@ -111,7 +111,7 @@ export function registerCluster(program: Command): void {
 
   kubeOptions(cluster.command('doctor'))
     .description('judge the cluster: every node\'s facts by the node rules, and the cluster\'s facts with all nodes\' facts by the cluster rules')
-    .option('--from <paths...>', 'cluster facts from `kubectl get nodes,configmaps,ippools,felixconfigurations -A -o json` dumps (files or directories) instead of the API')
+    .option('--from <paths...>', 'cluster facts from `kubectl get nodes,configmaps,ippools,felixconfigurations -A -o json` dumps (files, directories or .tar/.tar.gz/.tgz/.tar.xz of them) instead of the API')
     .option('--nodes-from <paths...>', 'node facts: bundles, sosreports or facts .json files named by node (node-a.json, node-a.tar.xz), or directories of them')
     .option('--agents', "also fetch each node's facts from its host-plane agent (GET /v1/facts), for nodes --nodes-from does not cover: the agent pod the cluster lists on the node, else an agent at the node's InternalIP (the default when reading the API without --nodes-from)")
     .option('--api-port <port>', 'with --agents: the API port of agents not listed as pods', '7947')

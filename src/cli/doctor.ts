@@ -45,7 +45,7 @@ export function registerDoctor(program: Command): void {
     .option('-o, --output <format>', 'text, json, markdown or html (one self-contained file, both languages; redirect it: > report.html)', 'text')
     .option('--only <ids>', 'run only these rules (comma-separated ids, see `podpath rules`)')
     .option('--no-color', 'plain text even on a terminal')
-    .option('--cluster-from <dump>', 'fleet mode: also judge the cluster: its facts from this `kubectl get ... -o json` dump (file or directory; repeatable), with the cluster rules over every node (as `podpath cluster doctor`)', collectValues, [])
+    .option('--cluster-from <dump>', 'fleet mode: also judge the cluster: its facts from this `kubectl get ... -o json` dump (file, directory or tarball; repeatable), with the cluster rules over every node (as `podpath cluster doctor`)', collectValues, [])
     .option('--peer <address>', "also probe this peer (running `podpath agent`) both ways over the underlay and the overlay, and judge the peer's own evidence; the probe options below apply")
 )
     .addHelpText('after', EXIT_HELP + FLEET_HELP)

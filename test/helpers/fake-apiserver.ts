@@ -45,6 +45,8 @@ export interface FakeApiOptions {
   disabledGroups?: string[];
   /** Paths (collection paths) that answer the recorded 403. */
   forbidden?: string[];
+  /** The server's certificate (a self-signed one is its own CA); default: a CA and a certificate made by openssl. */
+  tls?: { key: string; cert: string };
 }
 
 export interface RecordedRequest { method: string; path: string; query: Record<string, string>; auth?: string; contentType?: string }
@@ -86,7 +88,7 @@ function matchesSelector(labels: Record<string, string> | undefined, selector: s
 
 export async function startFakeApiServer(o: FakeApiOptions): Promise<FakeApiServer> {
   const dir = mkdtempSync(join(tmpdir(), 'podpath-fakeapi-'));
-  const { key, cert, ca } = makeCerts(dir);
+  const { key, cert, ca } = o.tls ? { ...o.tls, ca: o.tls.cert } : makeCerts(dir);
   const store = new Map<string, Obj>();
   const requests: RecordedRequest[] = [];
   const proxied: ProxiedRequest[] = [];
@@ -172,6 +174,13 @@ export async function startFakeApiServer(o: FakeApiOptions): Promise<FakeApiServ
           .map(([, v]) => v)
           .filter((v) => matchesSelector(v.metadata.labels, query.labelSelector))
           .sort((a, b) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`));
+        // kube-apiserver (etcd3 store): "specifying resource version is not allowed when using continue".
+        if (query.continue && query.resourceVersion && query.resourceVersion !== '0') {
+          return sendStatus(400, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'specifying resource version is not allowed when using continue', reason: 'BadRequest', code: 400 });
+        }
+        // resourceVersion=0 without continue is served by the watch cache, whole: limit ignored, no
+        // continue token (kubernetes/kubernetes#70735, v1.14).
+        const fromCache = query.resourceVersion === '0' && !query.continue;
         let start = 0;
         if (query.continue) {
           if (expire > 0) {
@@ -181,7 +190,7 @@ export async function startFakeApiServer(o: FakeApiOptions): Promise<FakeApiServ
           const tok = JSON.parse(Buffer.from(query.continue, 'base64url').toString()) as { start: number };
           start = tok.start;
         }
-        const limit = query.limit ? Number(query.limit) : all.length;
+        const limit = query.limit && !fromCache ? Number(query.limit) : all.length;
         const page = all.slice(start, start + limit);
         const more = start + limit < all.length;
         // Items in server form: no apiVersion/kind (the list carries them).

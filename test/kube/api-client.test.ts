@@ -48,22 +48,43 @@ describe.skipIf(skip)('kube client against a recorded-object API server', () => 
     expect(api.requests.some((r) => 'watch' in r.query)).toBe(false);
   });
 
-  it('pages with limit/continue until the server stops giving a token', async () => {
+  it('every list of the facts asks for resourceVersion=0 (the watch cache, not a quorum read of etcd); gets do not', async () => {
+    const client = connectKube({ kubeconfig: api.kubeconfig() });
+    const before = api.requests.length;
+    await collectFromApi(client);
+    const reqs = api.requests.slice(before);
+    const lists = reqs.filter((r) => 'limit' in r.query);
+    expect(lists.map((r) => r.path)).toEqual(expect.arrayContaining(['/api/v1/nodes', '/api/v1/services', '/apis/crd.projectcalico.org/v1/ippools', '/apis/crd.projectcalico.org/v1/felixconfigurations']));
+    expect(lists.filter((r) => r.query.resourceVersion !== '0').map((r) => r.path)).toEqual([]);
+    expect(reqs.filter((r) => !('limit' in r.query)).every((r) => r.query.resourceVersion === undefined)).toBe(true);
+  });
+
+  it('resourceVersion=0 with a small limit: the cache answers whole, in one request, as kube-apiserver does since v1.14', async () => {
     const client = connectKube({ kubeconfig: api.kubeconfig() });
     const before = api.requests.length;
     const r = await listAll(client, '/api/v1/nodes', { kind: 'Node', apiVersion: 'v1', limit: 1 });
+    expect(r.objects).toHaveLength(2);
+    expect(api.requests.slice(before).map((q) => q.query)).toEqual([{ limit: '1', resourceVersion: '0' }]);
+  });
+
+  it('pages with limit/continue until the server stops giving a token', async () => {
+    const client = connectKube({ kubeconfig: api.kubeconfig() });
+    const before = api.requests.length;
+    // A consistent read pages (the cache would answer whole); no resourceVersion on either page.
+    const r = await listAll(client, '/api/v1/nodes', { kind: 'Node', apiVersion: 'v1', limit: 1, consistent: true });
     expect(r.objects.map((o) => o.metadata.name)).toHaveLength(2);
     const reqs = api.requests.slice(before);
     expect(reqs).toHaveLength(2);
     expect(reqs[0]!.query.continue).toBeUndefined();
     expect(reqs[1]!.query.continue).toBeDefined();
+    expect(reqs.map((q) => q.query.resourceVersion)).toEqual([undefined, undefined]);
   });
 
   it('a 410 mid-pagination restarts the list from scratch, once', async () => {
     const client = connectKube({ kubeconfig: api.kubeconfig() });
     api.expireContinues(1);
     const before = api.requests.length;
-    const r = await listAll(client, '/api/v1/nodes', { kind: 'Node', apiVersion: 'v1', limit: 1 });
+    const r = await listAll(client, '/api/v1/nodes', { kind: 'Node', apiVersion: 'v1', limit: 1, consistent: true });
     expect(r.partial).toBeUndefined();
     expect(r.objects.map((o) => o.metadata.name).sort()).toEqual(['ip-192-168-4-135.eu-central-1.compute.internal', 'ip-192-168-47-102.eu-central-1.compute.internal']);
     expect(api.requests.slice(before).map((q) => q.query.continue === undefined ? 'first' : 'next')).toEqual(['first', 'next', 'first', 'next']);
@@ -72,7 +93,7 @@ describe.skipIf(skip)('kube client against a recorded-object API server', () => 
   it('a second 410 gives a partial list that says so', async () => {
     const client = connectKube({ kubeconfig: api.kubeconfig() });
     api.expireContinues(2);
-    const r = await listAll(client, '/api/v1/nodes', { kind: 'Node', apiVersion: 'v1', limit: 1 });
+    const r = await listAll(client, '/api/v1/nodes', { kind: 'Node', apiVersion: 'v1', limit: 1, consistent: true });
     expect(r.objects).toHaveLength(1);
     expect(r.partial).toMatchObject({ resource: '/api/v1/nodes', code: 'E_KUBE_EXPIRED' });
     expect(r.partial!.message).toMatch(/1 read before: Expired: The provided continue parameter is too old/);

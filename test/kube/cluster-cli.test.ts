@@ -97,7 +97,13 @@ describe.skipIf(missingRequirement({ tools: ['openssl'] }))('podpath cluster (CL
   });
 
   it('uninstall deletes exactly what install made: not the look-alikes, not a namespace holding things of others', async () => {
+    const before = api.requests.length;
     const r = await run(['cluster', 'uninstall', '--kubeconfig', api.kubeconfig()]);
+    // Whether the namespace holds others' objects is a consistent read: the watch cache
+    // (resourceVersion=0) may not have an object made a moment ago.
+    const nsLists = api.requests.slice(before).filter((q) => q.method === 'GET' && 'limit' in q.query && q.path.includes('/namespaces/podpath/'));
+    expect(nsLists.length).toBeGreaterThan(5);
+    expect(nsLists.filter((q) => q.query.resourceVersion !== undefined).map((q) => q.path)).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter((l) => l.startsWith('deleted')).length).toBe(5);
     expect(r.stdout).toMatch(/kept\s+Namespace\/podpath\s+\(it holds objects podpath did not make: configmaps\/podpath-notes/);

@@ -6,6 +6,7 @@ import type { NodeFacts } from '../../evidence/node-facts.js';
 import { clusterFacts, labNodeFacts, labNodeObjects, LAB, NODE_A, NODE_B } from '../../../test/helpers/cluster-evidence.js';
 import { matchNode, nameFromPath, runClusterDoctor, type NodeSource } from './doctor.js';
 import { renderClusterDoctor } from '../../report/cluster-doctor.js';
+import { renderClusterHtml } from '../../report/html/cluster-view.js';
 import { EXIT_INCONCLUSIVE } from '../../report/model.js';
 import { clusterRules } from '../../rules/cluster-rules.js';
 
@@ -59,6 +60,10 @@ describe('runClusterDoctor', () => {
     const text = renderClusterDoctor(out.report, 'text');
     expect(text).not.toContain('No cluster problems found');
     expect(text).toContain('The cluster could not be judged (reasons below)');
+    const page = renderClusterHtml(out.report);
+    expect(page).toMatch(/class="verdict v-inconclusive"><span class="i" lang="en">The cluster could not be judged \(reasons below\): nothing here says it is healthy\.</);
+    expect(page).not.toContain('No finding of the cluster rules.');
+    expect(renderClusterDoctor({ ...out.report, lang: 'zh' }, 'markdown')).toContain('无法判断集群(原因见下)');
   });
   it('the lab cluster with no node\'s own facts: the rules that compare with them skip, saying so', async () => {
     const out = await runClusterDoctor({ cluster, nodes: [], lang: 'en', load });

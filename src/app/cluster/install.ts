@@ -114,7 +114,9 @@ const NAMESPACE_CONTENTS: [string, string, string[]][] = [
 async function foreignObjects(client: KubeClient, ns: string): Promise<string[]> {
   const out: string[] = [];
   for (const [base, plural, builtin] of NAMESPACE_CONTENTS) {
-    const r = await listAll(client, `${base}/namespaces/${encodeURIComponent(ns)}/${plural}`, { kind: plural, apiVersion: base });
+    // A consistent read: the watch cache may lag behind an object made a moment ago, and missing
+    // it here would delete a namespace that holds someone else's object.
+    const r = await listAll(client, `${base}/namespaces/${encodeURIComponent(ns)}/${plural}`, { kind: plural, apiVersion: base, consistent: true });
     if (r.partial) out.push(`${plural} (cannot list: ${r.partial.code})`);
     for (const o of r.objects) if (!builtin.includes(o.metadata.name) && o.metadata.labels['app.kubernetes.io/managed-by'] !== 'podpath') out.push(`${plural}/${o.metadata.name}`);
   }

@@ -17,6 +17,15 @@ export interface KubeConnectOptions {
   /** A kubeconfig file; absent: $KUBECONFIG, ~/.kube/config, then the in-cluster service account. */
   kubeconfig?: string;
   context?: string;
+  /** Prefixed to the service account's paths (/var/run/secrets/kubernetes.io/serviceaccount/...): '' in a pod, a directory in tests. */
+  serviceAccountRoot?: string;
+}
+
+const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** A kubeconfig the user has: $KUBECONFIG or ~/.kube/config (client-node's order: these before the service account). */
+function userKubeconfig(): boolean {
+  return (process.env.KUBECONFIG ?? '') !== '' || existsSync(join(homedir(), '.kube', 'config'));
 }
 
 export interface KubeResponse {
@@ -157,14 +166,21 @@ export class KubeClient {
  * is never what a user meant.
  */
 export function kubeconfigAvailable(o: KubeConnectOptions): boolean {
-  if (o.kubeconfig || (process.env.KUBECONFIG ?? '') !== '') return true;
-  return existsSync(join(homedir(), '.kube', 'config')) || existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
+  return Boolean(o.kubeconfig) || userKubeconfig() || existsSync(`${o.serviceAccountRoot ?? ''}${SERVICE_ACCOUNT}/token`);
 }
 
 export function loadKubeConfig(o: KubeConnectOptions): KubeConfig {
   const kc = new KubeConfig();
+  const root = o.serviceAccountRoot ?? '';
+  // In a pod: the service account's token, ca.crt and namespace with KUBERNETES_SERVICE_HOST/PORT,
+  // after $KUBECONFIG and ~/.kube/config (loadFromDefault's order, with the root movable for tests).
+  const inCluster = !o.kubeconfig && !userKubeconfig() && existsSync(`${root}${SERVICE_ACCOUNT}/token`);
+  if (inCluster && (!process.env.KUBERNETES_SERVICE_HOST || !process.env.KUBERNETES_SERVICE_PORT)) {
+    throw new PodpathError('E_KUBE_CONFIG', `a service account token is at ${SERVICE_ACCOUNT}, but KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set: no API server to reach (give --kubeconfig)`);
+  }
   try {
     if (o.kubeconfig) kc.loadFromFile(o.kubeconfig);
+    else if (inCluster) kc.loadFromCluster(root);
     else kc.loadFromDefault();
   } catch (e) {
     throw new PodpathError('E_KUBE_CONFIG', `cannot load the kubeconfig${o.kubeconfig ? ` ${oneLine(o.kubeconfig)}` : ''}: ${clip(oneLine((e as Error).message), 200)}`);

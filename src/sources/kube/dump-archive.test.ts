@@ -66,6 +66,16 @@ describe('kubectl dumps in a tarball', () => {
     expect(inv.source.files).toEqual([`${join(tmp, 'climb.tar.gz')}:ok/nodes.json`]);
     await expect(readKubeDumps([write('junk.tar.gz', gzip(Buffer.from('not a tar at all, just gzip')))])).rejects.toMatchObject({ code: 'E_BUNDLE_FORMAT' });
   });
+
+  it('in a directory, a tarball that cannot be read is noted with its code and the dumps beside it are read', async () => {
+    const dir = join(tmp, 'with-junk');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'nodes.json'), read('api/nodelist-eks-server.json'));
+    writeFileSync(join(dir, 'old-logs.tar.gz'), gzip(Buffer.from('not a tar at all, just gzip')));
+    const inv = await readKubeDumps([dir]);
+    expect(buildClusterFacts(inv).nodes).toHaveLength(2);
+    expect(inv.notes.map((n) => n.text)).toEqual([expect.stringMatching(/old-logs\.tar\.gz: not a JSON or YAML dump of Kubernetes objects: `E_BUNDLE_FORMAT: /)]);
+  });
 });
 
 describe('dumps with no Kubernetes object: an error, never an empty cluster', () => {

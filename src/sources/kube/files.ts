@@ -1,7 +1,8 @@
 // Reads `kubectl get ... -o json|yaml` dumps for users who cannot give podpath API access: one
 // object or a List, JSON (several concatenated, as `>>` makes) or YAML (multi-document), plain
-// files, a directory, or a tarball of them (a bundle). kubectl writes a partial List when a later page fails (410)
-// and an empty one on 401/403; when its error line is in the file too (`2>&1`), that is said.
+// files, directories, or tarballs of them (archive-dumps.ts). kubectl writes a partial List when a
+// later page fails (410) and an empty one on 401/403; when its error line is in the file too
+// (`2>&1`), that is said. Dumps holding no object at all are an error, never an empty cluster.
 import { pushAll } from '../../util/arrays.js';
 import { lstat, open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -167,7 +168,16 @@ export async function readKubeDumps(paths: string[]): Promise<KubeInventory> {
       dumps.push({ name: f.path, named: paths.includes(f.path), text: () => readFile(f.path, 'utf8') });
       continue;
     }
-    const a = await readDumpArchive(f.path);
+    let a: Awaited<ReturnType<typeof readDumpArchive>>;
+    try {
+      a = await readDumpArchive(f.path);
+    } catch (e) {
+      // As for a dump: a tarball named on the command line must read; one found in a directory
+      // (a sosreport's own archives) is noted with its code, and the rest is read.
+      if (paths.includes(f.path) || !(e instanceof PodpathError)) throw e;
+      inv.notes.push(issue('dumpNotParsed', { file: oneLine(f.path), error: `${e.code}: ${oneLine(e.message)}` }));
+      continue;
+    }
     pushAll(inv.partial, a.partial);
     if (a.nodeBundle && a.dumps.length === 0) bundles.push(f.path);
     for (const d of a.dumps) dumps.push({ name: d.name, named: false, text: () => Promise.resolve(d.text) });
