@@ -26,7 +26,7 @@ describe('counters', () => {
     // each (`ip addr show kube-ipvs0` in weaveworks/weave#3327 and aerospike-server#16 lists dozens to
     // hundreds); 300 Services here, the node's own address on ens5 as in SSSD/sssd#6395. With all
     // of them the answer was refused (E_MESH_ANSWER: more than 64 addresses on one interface).
-    const vips = Array.from({ length: 300 }, (_, i) => `10.96.${i >> 8}.${(i & 255) + 1}`);
+    const vips = Array.from({ length: 300 }, (_, i) => `10.96.${(i + 1) >> 8}.${(i + 1) & 255}`);
     const snap = {
       atMs: 1, udp: {}, netstat: {},
       interfaces: { lo: dev(), ens5: dev(), 'kube-ipvs0': dev(), 'vxlan.calico': dev() },
@@ -42,7 +42,7 @@ describe('counters', () => {
     expect(devicesOf(counters, '10.242.53.195')).toEqual({ nic: 'ens5', overlay: 'vxlan.calico' });
   });
   it("keeps the agent's own addresses when it cuts an interface's list", () => {
-    const many = Array.from({ length: 200 }, (_, i) => `10.0.${i >> 8}.${(i & 255) + 1}`);
+    const many = Array.from({ length: 200 }, (_, i) => `10.0.${(i + 1) >> 8}.${(i + 1) & 255}`);
     const snap = { atMs: 1, udp: {}, netstat: {}, interfaces: { eth0: dev() }, addresses: { eth0: many }, cidrs: { eth0: many.map((a) => `${a}/16`) } };
     const c = compactSnapshot(snap, ['10.0.0.150']);
     expect(c.addresses?.eth0).toHaveLength(64);
@@ -51,7 +51,7 @@ describe('counters', () => {
     expect(c.cidrs?.eth0).toHaveLength(64);
   });
   it('reads an answer of an agent that sent every address (before the cut): valid, the lists cut to 64', () => {
-    const vips = Array.from({ length: 500 }, (_, i) => `10.96.${i >> 8}.${(i & 255) + 1}`);
+    const vips = Array.from({ length: 500 }, (_, i) => `10.96.${(i + 1) >> 8}.${(i + 1) & 255}`);
     const counters = { atMs: 1, udp: {}, netstat: {}, interfaces: { 'kube-ipvs0': dev() }, addresses: { 'kube-ipvs0': vips }, cidrs: { 'kube-ipvs0': vips.map((a) => `${a}/32`) } };
     const parsed = MeshRoundAnswer.parse({ round: 0, counters, cells: [], peakRunning: 0 });
     expect(parsed.counters.addresses?.['kube-ipvs0']).toEqual(vips.slice(0, 64));
