@@ -38,9 +38,14 @@ export function cellRequest(r: MeshRoundRequest, t: MeshRoundRequest['targets'][
   });
 }
 
+/** Every target's probe request, parsed once a round (the budget check and the probes share them). */
+export function cellRequests(r: MeshRoundRequest): AgentProbeRequest[] {
+  return r.targets.map((t) => cellRequest(r, t));
+}
+
 /** The most bytes a round can make this agent send: the budgets are checked against it first. */
-export function roundPlannedBytes(r: MeshRoundRequest): number {
-  return r.targets.reduce((sum, t) => sum + plannedBytes(cellRequest(r, t)), 0);
+export function roundPlannedBytes(r: MeshRoundRequest, requests: AgentProbeRequest[] = cellRequests(r)): number {
+  return requests.reduce((sum, q) => sum + plannedBytes(q), 0);
 }
 
 /** A counting semaphore: at most `limit` holders at once. */
@@ -65,13 +70,15 @@ class Slots {
 }
 
 export async function runMeshRound(
-  key: Buffer, r: MeshRoundRequest, allow: AllowList, budget: ByteBudget, opts: { procRoot?: string; proofs?: ProofLimiter } = {},
+  key: Buffer, r: MeshRoundRequest, allow: AllowList, budget: ByteBudget,
+  opts: { procRoot?: string; proofs?: ProofLimiter; requests?: AgentProbeRequest[]; ownAddresses?: readonly string[] } = {},
 ): Promise<MeshRoundResult> {
-  const counters = compactSnapshot(await readCounters(opts.procRoot));
+  const counters = compactSnapshot(await readCounters(opts.procRoot), opts.ownAddresses);
+  const requests = opts.requests ?? cellRequests(r);
   const slots = new Slots(r.concurrency);
   let running = 0;
   let peakRunning = 0;
-  const cells = await Promise.all(r.targets.map(async (t): Promise<MeshCellResult> => {
+  const cells = await Promise.all(r.targets.map(async (t, i): Promise<MeshCellResult> => {
     await slots.take();
     running++;
     peakRunning = Math.max(peakRunning, running);
@@ -80,7 +87,7 @@ export async function runMeshRound(
     const ms = () => Math.round((performance.now() - started) * 10) / 10;
     try {
       if (t.delayMs > 0) await new Promise((res) => setTimeout(res, t.delayMs));
-      const result = await runGuardedProbe(key, cellRequest(r, t), allow, budget, opts.proofs);
+      const result = await runGuardedProbe(key, requests[i]!, allow, budget, opts.proofs);
       return { ...base, ms: ms(), result };
     } catch (e) {
       // One peer's failure (a source this host lacks, a target the kernel refuses) is that cell's.

@@ -16,7 +16,7 @@ import type { ProbeSuiteResult } from '../evidence/probe-run.js';
 import { MESH_ROUNDS, MinuteBudget, ProofLimiter, isRefusal } from './budget.js';
 import { ROUTES, routeOf, TOKEN_HEADER, type RouteName } from '../api/routes.js';
 import type { z } from 'zod';
-import { roundPlannedBytes, runMeshRound } from './mesh-round.js';
+import { cellRequests, roundPlannedBytes, runMeshRound } from './mesh-round.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { BackgroundProber, type BackgroundOptions } from './background.js';
 import { LimitedLog } from './log-limit.js';
@@ -202,7 +202,8 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
         meshCounts.busy++;
         return send(409, { error: 'E_BUSY', message: busy === 'mesh' ? 'a mesh round is already running on this agent' : 'a probe is already running from this agent' });
       }
-      const charge = budgets.start(roundPlannedBytes(parsed.data), MESH_ROUNDS);
+      const requests = cellRequests(parsed.data);
+      const charge = budgets.start(roundPlannedBytes(parsed.data, requests), MESH_ROUNDS);
       if (isRefusal(charge)) {
         meshCounts.budget++;
         return send(429, { error: charge.code, message: charge.message });
@@ -210,7 +211,7 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
       busy = 'mesh';
       meshCounts.started++;
       try {
-        const r = await runMeshRound(opts.key, parsed.data, allow, charge.budget, { procRoot: opts.procRoot, proofs });
+        const r = await runMeshRound(opts.key, parsed.data, allow, charge.budget, { procRoot: opts.procRoot, proofs, requests, ownAddresses: opts.addresses });
         const notAgent = r.cells.filter((c) => c.result?.verified === false).length;
         const failed = r.cells.filter((c) => c.error).length;
         meshCounts.cells += r.cells.length;

@@ -58,13 +58,23 @@ const rec = <T extends z.ZodTypeAny>(v: T, max: number) => z.record(z.string().m
 const rtt = z.object({ min: num, avg: num, max: num, p50: num.optional() });
 const devCounters = z.object({ rxPackets: num, rxDropped: num, rxErrors: num, txPackets: num, txDropped: num });
 
+/**
+ * Addresses of one interface a round answer carries: an agent sends at most this many (its own
+ * first, probe/counters.ts compactSnapshot). kube-proxy's IPVS mode puts every Service's ClusterIP
+ * on kube-ipvs0; agents before that cut sent them all, and made the whole answer invalid
+ * (E_MESH_ANSWER) past 64: their lists are read up to ADDRESSES_READ and cut to this many.
+ */
+export const MESH_ADDRESSES_PER_INTERFACE = 64;
+const ADDRESSES_READ = 16_384;
+const addressList = z.array(text(64)).max(ADDRESSES_READ).transform((l) => l.slice(0, MESH_ADDRESSES_PER_INTERFACE));
+
 export const CounterSnapshotAnswer = z.object({
   atMs: num,
   udp: rec(num, 256),
   netstat: rec(num, 1024),
   interfaces: rec(devCounters, 1024),
-  addresses: rec(z.array(text(64)).max(64), 1024).optional(),
-  cidrs: rec(z.array(text(64)).max(64), 1024).optional(),
+  addresses: rec(addressList, 1024).optional(),
+  cidrs: rec(addressList, 1024).optional(),
 });
 export type CounterSnapshotAnswer = z.infer<typeof CounterSnapshotAnswer>;
 

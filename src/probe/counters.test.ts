@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { diffCounters, interfaceOf } from './counters.js';
+import { compactSnapshot, diffCounters, interfaceOf } from './counters.js';
+import { MeshRoundAnswer } from '../api/mesh-round.js';
+import { devicesOf, subnetOf } from '../mesh/cells.js';
 import { parseProcNetPairs } from '../sources/snmp/parse.js';
 import { parseProcNetDev } from '../sources/netdev/parse.js';
 
@@ -19,4 +21,43 @@ describe('counters', () => {
     expect(interfaceOf(snap, '10.244.1.0')).toBe('flannel.1');
     expect(interfaceOf(snap, '10.244.2.2')).toBeUndefined();
   });
+  it('a node running kube-proxy in IPVS mode: its round answer is valid and names its NIC and subnet', () => {
+    // kube-proxy (IPVS mode) puts every Service's ClusterIP on the dummy device kube-ipvs0, one /32
+    // each (`ip addr show kube-ipvs0` in weaveworks/weave#3327 and aerospike-server#16 lists dozens to
+    // hundreds); 300 Services here, the node's own address on ens5 as in SSSD/sssd#6395. With all
+    // of them the answer was refused (E_MESH_ANSWER: more than 64 addresses on one interface).
+    const vips = Array.from({ length: 300 }, (_, i) => `10.96.${(i + 1) >> 8}.${(i + 1) & 255}`);
+    const snap = {
+      atMs: 1, udp: {}, netstat: {},
+      interfaces: { lo: dev(), ens5: dev(), 'kube-ipvs0': dev(), 'vxlan.calico': dev() },
+      addresses: { lo: ['127.0.0.1'], ens5: ['10.242.53.195'], 'kube-ipvs0': vips, 'vxlan.calico': ['192.168.20.0'] },
+      cidrs: { lo: ['127.0.0.1/8'], ens5: ['10.242.53.195/22'], 'kube-ipvs0': vips.map((a) => `${a}/32`), 'vxlan.calico': ['192.168.20.0/32'] },
+    };
+    const answer = { round: 0, counters: compactSnapshot(snap, ['10.242.53.195']), cells: [], peakRunning: 0 };
+    const parsed = MeshRoundAnswer.safeParse(JSON.parse(JSON.stringify(answer)));
+    expect(parsed.success ? 'valid' : parsed.error.issues[0]?.message).toBe('valid');
+    const counters = parsed.success ? parsed.data.counters : snap;
+    expect(counters.addresses?.['kube-ipvs0']).toHaveLength(64);
+    expect(subnetOf(counters, '10.242.53.195')).toBe('10.242.52.0/22');
+    expect(devicesOf(counters, '10.242.53.195')).toEqual({ nic: 'ens5', overlay: 'vxlan.calico' });
+  });
+  it("keeps the agent's own addresses when it cuts an interface's list", () => {
+    const many = Array.from({ length: 200 }, (_, i) => `10.0.${(i + 1) >> 8}.${(i + 1) & 255}`);
+    const snap = { atMs: 1, udp: {}, netstat: {}, interfaces: { eth0: dev() }, addresses: { eth0: many }, cidrs: { eth0: many.map((a) => `${a}/16`) } };
+    const c = compactSnapshot(snap, ['10.0.0.150']);
+    expect(c.addresses?.eth0).toHaveLength(64);
+    expect(c.addresses?.eth0?.[0]).toBe('10.0.0.150');
+    expect(c.cidrs?.eth0?.[0]).toBe('10.0.0.150/16');
+    expect(c.cidrs?.eth0).toHaveLength(64);
+  });
+  it('reads an answer of an agent that sent every address (before the cut): valid, the lists cut to 64', () => {
+    const vips = Array.from({ length: 500 }, (_, i) => `10.96.${(i + 1) >> 8}.${(i + 1) & 255}`);
+    const counters = { atMs: 1, udp: {}, netstat: {}, interfaces: { 'kube-ipvs0': dev() }, addresses: { 'kube-ipvs0': vips }, cidrs: { 'kube-ipvs0': vips.map((a) => `${a}/32`) } };
+    const parsed = MeshRoundAnswer.parse({ round: 0, counters, cells: [], peakRunning: 0 });
+    expect(parsed.counters.addresses?.['kube-ipvs0']).toEqual(vips.slice(0, 64));
+  });
 });
+
+function dev() {
+  return { rxPackets: 0, rxDropped: 0, rxErrors: 0, txPackets: 0, txDropped: 0 };
+}

@@ -1,10 +1,11 @@
 // Kernel counters read before and after a probe, to say where a packet died.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { networkInterfaces } from 'node:os';
 import { parseProcNetPairs } from '../sources/snmp/parse.js';
 import { parseProcNetDev } from '../sources/netdev/parse.js';
 import type { CounterSnapshot, CounterDelta } from '../evidence/probe-run.js';
+import { MESH_ADDRESSES_PER_INTERFACE } from '../api/mesh-round.js';
 export type { CounterSnapshot, CounterDelta };
 
 export function interfaceAddresses(): Record<string, string[]> {
@@ -27,11 +28,19 @@ function addressesAndCidrs(): { addresses: Record<string, string[]>; cidrs: Reco
 /**
  * A snapshot cut down to the interfaces that hold an address (the NIC, the VXLAN device, the
  * bridge, a pod's eth0): on a node with thousands of veths, what a mesh round carries stays small.
+ * Each interface keeps at most MESH_ADDRESSES_PER_INTERFACE addresses (what the coordinator reads),
+ * `own` first (the agent's: the coordinator looks up their interface and subnet): kube-proxy's
+ * IPVS mode puts every Service's ClusterIP on kube-ipvs0, hundreds to thousands of /32s.
  */
-export function compactSnapshot(s: CounterSnapshot): CounterSnapshot {
+export function compactSnapshot(s: CounterSnapshot, own: readonly string[] = []): CounterSnapshot {
   const keep = (name: string) => (s.addresses?.[name]?.length ?? 0) > 0;
   const pick = <T>(r: Record<string, T> | undefined) => r && Object.fromEntries(Object.entries(r).filter(([name]) => keep(name)));
-  return { ...s, interfaces: pick(s.interfaces) ?? {}, addresses: pick(s.addresses), cidrs: pick(s.cidrs) };
+  const cap = (r: Record<string, string[]> | undefined, addressOf: (x: string) => string) => r && Object.fromEntries(Object.entries(r).filter(([name]) => keep(name)).map(([name, list]) => {
+    if (list.length <= MESH_ADDRESSES_PER_INTERFACE) return [name, list];
+    const mine = list.filter((x) => own.includes(addressOf(x)));
+    return [name, [...mine, ...list.filter((x) => !own.includes(addressOf(x))).slice(0, MESH_ADDRESSES_PER_INTERFACE - mine.length)]];
+  }));
+  return { ...s, interfaces: pick(s.interfaces) ?? {}, addresses: cap(s.addresses, (a) => a), cidrs: cap(s.cidrs, (c) => c.slice(0, c.lastIndexOf('/'))) };
 }
 
 export function interfaceOf(snapshot: CounterSnapshot | undefined, address: string): string | undefined {
@@ -40,11 +49,26 @@ export function interfaceOf(snapshot: CounterSnapshot | undefined, address: stri
 }
 
 export async function readCounters(procRoot = '/proc'): Promise<CounterSnapshot> {
-  const read = (p: string) => readFile(join(procRoot, p), 'utf8').catch(() => '');
-  const [snmp, netstat, dev, ctCount, ctMax] = await Promise.all([
+  return readCountersSync(procRoot);
+}
+
+/**
+ * Read synchronously: these are small files the kernel writes on demand (no disk), and five
+ * asynchronous reads cost an open, a stat, reads and a close through the thread pool each, for
+ * every round of every agent.
+ */
+export function readCountersSync(procRoot = '/proc'): CounterSnapshot {
+  const read = (p: string) => {
+    try {
+      return readFileSync(join(procRoot, p), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const [snmp, netstat, dev, ctCount, ctMax] = [
     read('net/snmp'), read('net/netstat'), read('net/dev'),
     read('sys/net/netfilter/nf_conntrack_count'), read('sys/net/netfilter/nf_conntrack_max'),
-  ]);
+  ];
   const ns = parseProcNetPairs(netstat);
   return {
     atMs: Date.now(),

@@ -17,7 +17,8 @@ export async function udpEcho(opts: {
     const firstSeq = client.nextSeq() + 1;
     for (let i = 0; i < count; i++) {
       pending.push(client.echo(size, opts.timeoutMs ?? 1000).then((r) => ({ i, rtt: r?.rttMs })));
-      if (opts.intervalMs ?? 20) await new Promise((r) => setTimeout(r, opts.intervalMs ?? 20));
+      // Spaced between echoes, not after the last one (that wait only delayed the tally).
+      if ((opts.intervalMs ?? 20) && i < count - 1) await new Promise((r) => setTimeout(r, opts.intervalMs ?? 20));
     }
     const results = await Promise.all(pending);
     const rtts = results.filter((r) => r.rtt !== undefined).map((r) => r.rtt as number).sort((a, b) => a - b);

@@ -17,8 +17,10 @@ export interface SpawnedAgent {
   stop(): Promise<number | null>;
 }
 
-export async function spawnAgent(args: string[], env: NodeJS.ProcessEnv = AGENT_ENV): Promise<SpawnedAgent> {
-  const child = spawn(process.execPath, [...CLI, 'agent', '--port', '0', '--api-port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `wrap`: a command that runs the agent, as `ip netns exec NS` runs it in a namespace. */
+export async function spawnAgent(args: string[], env: NodeJS.ProcessEnv = AGENT_ENV, wrap: string[] = []): Promise<SpawnedAgent> {
+  const [command, ...argv] = [...wrap, process.execPath, ...CLI, 'agent', '--port', '0', '--api-port', '0', ...args];
+  const child = spawn(command!, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   let err = '';
   let partial = '';
