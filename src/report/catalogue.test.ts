@@ -36,6 +36,7 @@ const NOT_CATALOGUES: Record<string, string> = {
   'src/rules/shared/capture-diff.ts': 'phrase tables the capture rules spread into their meta.messages (checked there, rule by rule)',
   'src/rules/shared/capture-handshakes.ts': 'phrase tables the capture rules spread into their meta.messages (checked there, rule by rule)',
   'src/rules/shared/capture-icmp.ts': 'phrase tables the capture rules spread into their meta.messages (checked there, rule by rule)',
+  'src/rules/shared/cluster-shared.ts': 'skip reasons the cluster rules spread into their meta.reasons (checked there, rule by rule)',
   'src/rules/shared/mesh-quote.ts': 'the next steps the mesh rules spread into their meta.messages (checked there, rule by rule); its evidence words are a catalogue',
 };
 

@@ -6,7 +6,7 @@ import type { NodeFacts } from '../../evidence/node-facts.js';
 import { clusterFacts, labNodeFacts, labNodeObjects, LAB, NODE_A, NODE_B } from '../../../test/helpers/cluster-evidence.js';
 import { matchNode, nameFromPath, runClusterDoctor, type NodeSource } from './doctor.js';
 import { renderClusterDoctor } from '../../report/cluster-doctor.js';
-import { renderClusterHtml } from '../../report/html/cluster-view.js';
+import { renderClusterHtml } from '../../report/html/render.js';
 import { EXIT_INCONCLUSIVE } from '../../report/model.js';
 import { clusterRules } from '../../rules/cluster-rules.js';
 
