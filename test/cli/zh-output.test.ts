@@ -246,17 +246,27 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
     // Text only: Markdown is the same words through the same catalogue (test/kube/cluster-doctor.test.ts reads it in zh).
     expectChinese((await podpath([...args, '--lang', 'zh'])).stdout, (await podpath([...args, '--lang', 'en'])).stdout, quoted, 'cluster doctor');
   });
-  it('doctor -o json: the findings\' messages and the reasons of skipped rules', async () => {
-    // A healthy node (every rule's pass or skip) and one with findings.
-    for (const file of [FACTS[0]!, FACTS[4]!]) {
-      const quoted = [...quotedFromFacts(JSON.parse(readFileSync(path.join(ROOT, file), 'utf8'))), ...REFERENCES];
-      // podpath's words in the JSON (its keys and enum values are the contract, not text). `missing` is
-      // the facts' own record (a code with data, and the English reason as recorded), not a message.
-      const said = async (lang: string) => {
-        const doc = JSON.parse((await podpath(['doctor', '--facts', file, '-o', 'json', '--lang', lang])).stdout) as unknown;
-        return stringsOf(doc, new Set(['schemaVersion', 'ruleId', 'id', 'severity', 'status', 'evidenceKey', 'code', 'source', 'references', 'commands', 'undo', 'origin', 'generatedAt', 'collectedAt', 'missing'])).join('\n');
+  it('doctor -o json: the findings\' messages, the reasons of skipped rules and of missing evidence', async () => {
+    // A healthy node (every rule's pass or skip), one with findings, and a bundle with evidence missing.
+    const inputs: [string[], string][] = [[['--facts', FACTS[0]!], FACTS[0]!], [['--facts', FACTS[4]!], FACTS[4]!], [['--from', BUNDLES[1]!], BUNDLES[1]!]];
+    for (const [args, what] of inputs) {
+      const facts = args[0] === '--facts' ? JSON.parse(readFileSync(path.join(ROOT, what), 'utf8')) as unknown : JSON.parse((await podpath(['collect', '--from', what])).stdout) as unknown;
+      const docs = { en: undefined as unknown, zh: undefined as unknown };
+      // podpath's words in the JSON (its keys and enum values are the contract, not text). In
+      // `missing`, `reason` is the English record kept for scripts and `data` the values it quotes
+      // (paths, commands): `text` is what is said.
+      const said = async (lang: 'en' | 'zh') => {
+        const doc = JSON.parse((await podpath(['doctor', ...args, '-o', 'json', '--lang', lang])).stdout) as { missing: { reason?: string; data?: unknown; text?: string }[] };
+        docs[lang] = doc;
+        const missing = doc.missing.map(({ reason: _r, data: _d, ...m }) => m);
+        return stringsOf({ ...doc, missing }, new Set(['schemaVersion', 'ruleId', 'id', 'severity', 'status', 'evidenceKey', 'code', 'source', 'references', 'commands', 'undo', 'origin', 'generatedAt', 'collectedAt'])).join('\n');
       };
-      expectChinese(await said('zh'), await said('en'), quoted, `doctor -o json ${file}`);
+      const zh = await said('zh');
+      const quoted = [...quotedFromFacts(facts), ...stringsOf((facts as { missing?: { data?: unknown }[] }).missing?.map((m) => m.data) ?? []), ...REFERENCES, path.join(ROOT, what)];
+      expectChinese(zh, await said('en'), quoted, `doctor -o json ${what}`);
+      // Every missing entry says its reason in the chosen language.
+      const zhMissing = (docs.zh as { missing: { text?: string }[] }).missing;
+      expect(zhMissing.every((m) => typeof m.text === 'string' && m.text !== ''), `${what}: missing[].text`).toBe(true);
     }
   });
   it('pcap analyze on the fixture captures', async () => {
