@@ -20,7 +20,9 @@ import type { AgentStatus, InstallStep } from '../../src/app/cluster/install.js'
 import { renderExplain, renderExplainText } from '../../src/report/rule-docs.js';
 import { TEXT_LABELS } from '../../src/report/text-labels.js';
 import { allRules } from '../../src/rules/index.js';
-import { findUntranslated } from '../helpers/untranslated.js';
+import { findCatalogueEnglish, findUntranslated } from '../helpers/untranslated.js';
+import { NODE_DIFF_NOTES } from '../../src/evidence/node-diff-notes.js';
+import { NODE_DIFF_TEXTS } from '../../src/report/node-diff-text.js';
 import { mkdirSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { judgeMatrix } from '../../src/app/mesh.js';
 import { MeshMatrix } from '../../src/evidence/mesh-matrix.js';
@@ -185,15 +187,29 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
       expectChinese(renderProbeText(judgeProbeReport(report, 'zh')), renderProbeText(judgeProbeReport(report, 'en')), quoted, `probe ${name}`);
     }
   });
-  it('diff A B (the node diff) on fixture bundles and facts, every difference with its evidence', async () => {
+  it('diff A B (the node diff) on fixture bundles and facts, every difference with its evidence, in text and JSON', async () => {
     // Each run is a process (a second or two): the bundles and the two facts pairs with the most differences.
-    const pairs: [string, string][] = [[BUNDLES[0]!, BUNDLES[1]!], [FACTS[0]!, FACTS[1]!], [FACTS[0]!, FACTS[2]!]];
+    const pairs: [string, string][] = [[BUNDLES[0]!, BUNDLES[1]!], [FACTS[0]!, FACTS[1]!], [FACTS[0]!, FACTS[2]!], [FACTS[0]!, FACTS[4]!]];
+    const words = [...Object.values(NODE_DIFF_NOTES), ...Object.values(NODE_DIFF_TEXTS)];
     for (const [a, b] of pairs) {
-      // The values and evidence lines come from the two nodes: quoted as the JSON says them.
-      const json = JSON.parse((await podpath(['diff', a, b, '--json'])).stdout) as { differences: { note?: string }[] };
-      const quoted = [...stringsOf(json.differences.map(({ note: _n, ...d }) => d)), a, b, path.join(ROOT, a), path.join(ROOT, b)];
+      type Json = { differences: { key: string; a?: string; b?: string; words?: { a?: { data?: object }; b?: { data?: object } }; said: { a?: string; b?: string; note?: string }; evidence: { a: { source: string; text: string }[]; b: { source: string; text: string }[] } }[] };
+      const json = async (lang: string) => JSON.parse((await podpath(['diff', a, b, '--json', '--lang', lang])).stdout) as Json;
+      const [zhJson, enJson] = [await json('zh'), await json('en')];
+      // Quoted from the two nodes: the keys, the evidence lines, the values as read, and the names and
+      // numbers inside values said in podpath's words. Not the words around them, nor the notes.
+      const quoted = [...zhJson.differences.flatMap((d) => [
+        d.key,
+        ...[...d.evidence.a, ...d.evidence.b].flatMap((e) => [e.source, e.text]),
+        ...(['a', 'b'] as const).flatMap((side) => (d.words?.[side] ? stringsOf(d.words[side].data ?? {}) : [d[side] ?? ''])),
+      ]), a, b, path.join(ROOT, a), path.join(ROOT, b)];
       const run = async (lang: string) => (await podpath(['diff', a, b, '--all', '--evidence', '--lang', lang])).stdout;
-      expectChinese(await run('zh'), await run('en'), quoted, `diff ${a} ${b}`);
+      const zh = await run('zh');
+      expectChinese(zh, await run('en'), quoted, `diff ${a} ${b}`);
+      expect(findCatalogueEnglish(zh, words, { quoted }).map((u) => `${u.phrase}  <-  ${u.line}`), `diff ${a} ${b}: catalogue English`).toEqual([]);
+      // The JSON says each value and note in the chosen language too (\`said\`); a, b and note stay English.
+      const said = (j: Json) => j.differences.flatMap((d) => [d.said.a, d.said.b, d.said.note].filter((x): x is string => x !== undefined)).join('\n');
+      expectChinese(said(zhJson), said(enJson), quoted, `diff --json ${a} ${b}: said`);
+      expect(findCatalogueEnglish(said(zhJson), words, { quoted }), `diff --json ${a} ${b}: said, catalogue English`).toEqual([]);
     }
   });
   it('mesh: every cell line, the progress, the summary and the findings of every recorded lab matrix', async () => {

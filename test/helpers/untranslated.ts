@@ -66,3 +66,23 @@ export function findUntranslated(text: string, opts: { quoted?: readonly string[
   }
   return found;
 }
+
+/**
+ * The English of catalogue entries left in a text that should be Chinese: each entry's English cut
+ * at its placeholders, every piece with a word of four letters or more, found as whole words
+ * outside what is quoted (and not in the entry's Chinese too). Catches the one- and two-word phrases (`only here:`, `present`) that
+ * findUntranslated lets pass as names.
+ */
+export function findCatalogueEnglish(text: string, entries: readonly { en: string; zh: string }[], opts: { quoted?: readonly string[] } = {}): Untranslated[] {
+  const masked = maskQuoted(text, opts.quoted).split('\n');
+  // A piece the Chinese says too (NetworkManager, dstport) is a name, not English.
+  const pieces = new Set(entries.flatMap((e) => e.en.split(/\{[A-Za-z_][A-Za-z0-9_]*\}/)
+    .map((p) => p.replace(/^[^A-Za-z]+|[^A-Za-z]+$/g, ''))
+    .filter((p) => /[A-Za-z]{4,}/.test(p) && !e.zh.includes(p))));
+  const found: Untranslated[] = [];
+  for (const piece of pieces) {
+    const re = new RegExp(`(?<![A-Za-z])${escapeRe(piece)}(?![A-Za-z])`);
+    for (const line of masked) if (re.test(line)) found.push({ phrase: piece, line: line.trim() });
+  }
+  return found;
+}
