@@ -23,6 +23,7 @@ import { allRules } from '../../src/rules/index.js';
 import { findCatalogueEnglish, findUntranslated } from '../helpers/untranslated.js';
 import { NODE_DIFF_NOTES } from '../../src/evidence/node-diff-notes.js';
 import { NODE_DIFF_TEXTS } from '../../src/report/node-diff-text.js';
+import { allCatalogues } from '../../src/report/catalogue.js';
 import { mkdirSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { judgeMatrix } from '../../src/app/mesh.js';
 import { MeshMatrix } from '../../src/evidence/mesh-matrix.js';
@@ -72,10 +73,15 @@ function quotedFromFacts(facts: unknown): string[] {
 
 const REFERENCES = allRules.flatMap((r) => r.meta.references);
 
+/** Every catalogue entry podpath says anything through (report words, reasons, every rule's messages). */
+const CATALOGUE_ENTRIES = allCatalogues().flatMap((c) => Object.values(c.entries));
+
 function expectChinese(zh: string, en: string, quoted: readonly string[], what: string): void {
   expect(zh.trim(), what).not.toBe('');
   expect(zh, what).toMatch(/[\u4e00-\u9fff]/);
   expect(findUntranslated(zh, { quoted }).map((u) => `${u.phrase}  <-  ${u.line}`), what).toEqual([]);
+  // Shorter than three words too: the English of any catalogue entry, outside what is quoted.
+  expect(findCatalogueEnglish(zh, CATALOGUE_ENTRIES, { quoted, minWords: 2 }).map((u) => `${u.phrase}  <-  ${u.line}`), `${what}: catalogue English`).toEqual([]);
   // Not blind: the same text in English is seen as English.
   expect(findUntranslated(en, { quoted }).length, `${what}: the detector finds no English in the English output`).toBeGreaterThan(0);
 }
