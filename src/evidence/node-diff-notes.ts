@@ -52,6 +52,8 @@ export const NODE_DIFF_NOTES = {
   presentHook: { en: 'present (hook {hook})', zh: '存在（钩子 {hook}）' },
   presentHookPolicy: { en: 'present (hook {hook}, policy {policy})', zh: '存在（钩子 {hook}，策略 {policy}）' },
   collected: { en: 'collected', zh: '已采集' },
+  noRoute: { en: 'no route', zh: '无路由' },
+  itsPodSubnet: { en: '{subnet} (its pod subnet)', zh: '{subnet}（其 Pod 子网）' },
   dstportDefault: { en: '{port} (dstport 0: kernel default)', zh: '{port}（dstport 0：内核默认值）' },
   addressOf: { en: 'address of {role}', zh: '{role} 的地址' },
   addressNotHeld: { en: 'an address this node does not hold', zh: '不属于本节点的地址' },
