@@ -14,6 +14,7 @@ import { analyzeJsonSchema } from '../report/capture-json.js';
 import { diffJsonSchema } from '../report/capture-diff-json.js';
 import type { ClusterPart, MeshPart, NodeDiffPart, ProbePart } from '../report/html/model.js';
 import { CATEGORIES } from '../evidence/node-diff.js';
+import { NODE_DIFF_NOTES, type NodeDiffNoteCode } from '../evidence/node-diff-notes.js';
 import { DropTrace } from '../evidence/drop-trace.js';
 import { DropsEvidence } from '../evidence/drop-evidence.js';
 import { PROBE_REPORT_SCHEMA } from '../report/probe-json.js';
@@ -171,6 +172,11 @@ export const INPUTS: InputKind[] = [
 ];
 
 const Line = z.object({ source: z.string().max(4096), text: z.string().max(65536) });
+/** A value of a node diff in podpath's words: a code of node-diff-notes.ts and what it quotes. */
+const WordedValue = z.object({
+  code: z.string().refine((c): c is NodeDiffNoteCode => Object.hasOwn(NODE_DIFF_NOTES, c), 'not a node diff code of this version'),
+  data: z.record(z.string().max(200), z.union([z.string().max(65536), z.number()])).optional(),
+}).transform((w) => ({ code: w.code as NodeDiffNoteCode, ...(w.data ? { data: w.data } : {}) }));
 /** `podpath diff --json` (renderNodeDiffJson): no schema name of its own; known by its keys. */
 const NodeDiffDocument = z.object({
   schemaVersion: z.literal(1),
@@ -184,6 +190,8 @@ const NodeDiffDocument = z.object({
     b: z.string().max(65536).optional(),
     relevance: z.enum(['high', 'medium', 'low']),
     note: z.string().max(4096).optional(),
+    // Values in podpath's words (documents of this version): said in both languages again.
+    words: z.object({ a: WordedValue.optional(), b: WordedValue.optional() }).optional(),
     evidence: z.object({ a: z.array(Line).max(1000), b: z.array(Line).max(1000) }),
   })).max(100_000),
   notCompared: z.array(z.object({ section: z.string().max(200), missingOn: z.array(z.enum(['a', 'b'])).max(2) })).max(1000),

@@ -41,7 +41,7 @@ export function registerNodeDiff(program: Command): void {
       const lang = resolveLang(opts.lang);
       if (format === 'html') {
         process.stdout.write(renderHtmlReport({ lang, parts: [{ kind: 'node-diff', labelA: a, labelB: b, diff }], generatedAt: new Date().toISOString(), version: VERSION }));
-      } else if (format === 'json') process.stdout.write(renderNodeDiffJson(diff, { labelA: a, labelB: b }));
+      } else if (format === 'json') process.stdout.write(renderNodeDiffJson(diff, { labelA: a, labelB: b, lang }));
       else process.stdout.write(renderNodeDiffText(diff, { labelA: a, labelB: b, all: opts.all, evidence: opts.evidence, lang, colors: process.stdout.isTTY === true && !process.env.NO_COLOR }));
       process.exitCode = exitCode;
     });

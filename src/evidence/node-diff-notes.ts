@@ -41,6 +41,22 @@ export const NODE_DIFF_NOTES = {
   kernelPackages: { en: 'kernel packages installed (the older builds a node can boot back into)', zh: '已安装的内核软件包（节点可以回退启动的旧版本）' },
   bootDefault: { en: 'the kernel each node boots next', zh: '各节点下次启动的内核' },
   networkModules: { en: 'network modules loaded on one node only', zh: '只在一个节点上加载的网络模块' },
+  // Values in podpath's own words (the names and numbers in them are data, quoted as read).
+  onlyHere: { en: 'only here: {list}', zh: '仅此处有：{list}' },
+  onlyHereMore: { en: 'only here: {list}; ... ({more} more)', zh: '仅此处有：{list}；……（另有 {more} 项）' },
+  present: { en: 'present', zh: '存在' },
+  presentKind: { en: 'present ({kind})', zh: '存在（{kind}）' },
+  presentRules: { en: 'present ({rules} rules)', zh: '存在（{rules} 条规则）' },
+  presentPolicyRules: { en: 'present (policy {policy}, {rules} rules)', zh: '存在（策略 {policy}，{rules} 条规则）' },
+  presentChains: { en: 'present ({chains})', zh: '存在（{chains}）' },
+  presentHook: { en: 'present (hook {hook})', zh: '存在（钩子 {hook}）' },
+  presentHookPolicy: { en: 'present (hook {hook}, policy {policy})', zh: '存在（钩子 {hook}，策略 {policy}）' },
+  collected: { en: 'collected', zh: '已采集' },
+  noRoute: { en: 'no route', zh: '无路由' },
+  itsPodSubnet: { en: '{subnet} (its pod subnet)', zh: '{subnet}（其 Pod 子网）' },
+  dstportDefault: { en: '{port} (dstport 0: kernel default)', zh: '{port}（dstport 0：内核默认值）' },
+  addressOf: { en: 'address of {role}', zh: '{role} 的地址' },
+  addressNotHeld: { en: 'an address this node does not hold', zh: '不属于本节点的地址' },
   // Words inside notes' parameters.
   fixIn: { en: 'in', zh: '已包含' },
   fixNotIn: { en: 'not in', zh: '未包含' },
@@ -51,6 +67,20 @@ export type NodeDiffNoteCode = keyof typeof NODE_DIFF_NOTES;
 
 /** One remark on a difference; parameters whose value is itself a note code are said in the same language. */
 export interface NodeDiffNote { code: NodeDiffNoteCode; data?: MessageData; words?: Record<string, NodeDiffNoteCode> }
+
+/** A value of a difference: as read (a string) or in podpath's words (a code with the values it quotes). */
+export type DiffValue = string | number | boolean | NodeDiffNote;
+
+/** A value in podpath's words. */
+export function worded(code: NodeDiffNoteCode, data?: MessageData): NodeDiffNote {
+  return data === undefined ? { code } : { code, data };
+}
+
+/** A side's value in a language: its words when it has them, else the value as read. */
+export function sayValue(d: { a?: string; b?: string; words?: { a?: NodeDiffNote; b?: NodeDiffNote } }, side: 'a' | 'b', lang: Lang): string | undefined {
+  const w = d.words?.[side];
+  return w ? sayNotes([w], lang) : d[side];
+}
 
 /** The remarks of a difference, in one line ("; " between them). */
 export function sayNotes(notes: readonly NodeDiffNote[], lang: Lang): string {

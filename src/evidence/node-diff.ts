@@ -22,6 +22,11 @@ export interface Difference {
   a?: string;
   b?: string;
   relevance: Relevance;
+  /**
+   * A value in podpath's own words ("only here: ...", "present (vxlan)"): the code that says it in
+   * each language; `a`/`b` hold it in English. Absent for a value as read from the node.
+   */
+  words?: { a?: NodeDiffNote; b?: NodeDiffNote };
   /** Why it matters, or what the values mean: codes of src/evidence/node-diff-notes.ts, said in one line. */
   note?: NodeDiffNote[];
   /** The lines behind each side's value, with where they came from. */

@@ -24,6 +24,7 @@ import { MESH_FINDING_WORDS, MESH_TEXTS } from './mesh.js';
 import { NODE_DIFF_NOTES } from '../evidence/node-diff-notes.js';
 import { NODE_DIFF_TEXTS } from './node-diff-text.js';
 import { MESH_QUOTES } from '../rules/shared/mesh-quote.js';
+import { PROBE_QUOTES } from '../rules/shared/probe-shared.js';
 
 export interface Catalogue {
   /** The file that holds the table (relative to the repository). */
@@ -64,6 +65,7 @@ export const CATALOGUES: readonly Catalogue[] = [
   { file: 'src/report/mesh.ts', name: 'podpath mesh findings words', entries: MESH_FINDING_WORDS },
   { file: 'src/report/mesh.ts', name: 'podpath mesh progress words', entries: MESH_TEXTS },
   { file: 'src/rules/shared/mesh-quote.ts', name: 'mesh rules\' evidence lines', entries: MESH_QUOTES },
+  { file: 'src/rules/shared/probe-shared.ts', name: 'probe rules\' evidence lines', entries: PROBE_QUOTES },
   { file: 'src/evidence/node-diff-notes.ts', name: 'node diff notes', entries: NODE_DIFF_NOTES },
   { file: 'src/report/node-diff-text.ts', name: 'podpath diff words', entries: NODE_DIFF_TEXTS },
 ];

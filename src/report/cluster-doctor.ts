@@ -19,6 +19,7 @@ const ALL = Number.MAX_SAFE_INTEGER;
 export const CLUSTER_DOCTOR_WORDS = {
   title: { en: 'podpath cluster doctor', zh: 'podpath 集群诊断' },
   clusterFrom: { en: 'cluster facts: {src}; {counts}', zh: '集群数据:{src};{counts}' },
+  dumpFiles: { en: '{n} dump file(s)', zh: '{n} 个导出文件' },
   noCluster: { en: 'no cluster facts: only the rules over the nodes\' facts could judge', zh: '没有集群数据:只有基于节点数据的规则能做判断' },
   partial: { en: 'PARTIAL {code}: {resource}: {message} (what is absent there is unknown, not missing)', zh: '不完整 {code}:{resource}:{message}(那里缺少的内容是未知,而非不存在)' },
   clusterFindings: { en: 'Cluster findings', zh: '集群问题' },
@@ -63,9 +64,9 @@ function statusWords(n: ClusterNodeEntry, lang: Lang): string {
   return k === 0 ? word('ok', lang) : word('nFindings', lang, { n: k });
 }
 
-function sourceWords(r: ClusterDoctorReport): string {
+function sourceWords(r: ClusterDoctorReport, lang: Lang): string {
   const c = r.cluster!;
-  return c.source.kind === 'api' ? `API ${c.source.server ?? ''}${c.source.context ? ` (${c.source.context})` : ''}` : `${c.source.files?.length ?? 0} dump file(s)`;
+  return c.source.kind === 'api' ? `API ${c.source.server ?? ''}${c.source.context ? ` (${c.source.context})` : ''}` : word('dumpFiles', lang, { n: c.source.files?.length ?? 0 });
 }
 
 function countsWords(r: ClusterDoctorReport): string {
@@ -89,7 +90,7 @@ export function renderClusterText(r: ClusterDoctorReport, opts: { color?: boolea
   const c = pc.createColors(opts.color ?? false);
   const { lang } = r;
   const out: string[] = [c.bold(word('title', lang))];
-  out.push(r.cluster ? show(word('clusterFrom', lang, { src: sourceWords(r), counts: countsWords(r) }), ALL) : c.yellow(word('noCluster', lang)));
+  out.push(r.cluster ? show(word('clusterFrom', lang, { src: sourceWords(r, lang), counts: countsWords(r) }), ALL) : c.yellow(word('noCluster', lang)));
   for (const p of r.cluster?.partial ?? []) out.push(c.yellow(show(word('partial', lang, { code: p.code, resource: p.resource, message: p.message }), ALL)));
   out.push('', c.bold(word('clusterFindings', lang)));
   if (r.findings.length === 0) out.push(noFindingsLine(r, c));
@@ -127,7 +128,7 @@ export function renderClusterText(r: ClusterDoctorReport, opts: { color?: boolea
 export function renderClusterMarkdown(r: ClusterDoctorReport): string {
   const { lang } = r;
   const out: string[] = [`# ${word('title', lang)}`, ''];
-  out.push(r.cluster ? mdText(word('clusterFrom', lang, { src: sourceWords(r), counts: countsWords(r) }), ALL) : word('noCluster', lang), '');
+  out.push(r.cluster ? mdText(word('clusterFrom', lang, { src: sourceWords(r, lang), counts: countsWords(r) }), ALL) : word('noCluster', lang), '');
   for (const p of r.cluster?.partial ?? []) out.push(`> ${mdText(word('partial', lang, { code: p.code, resource: p.resource, message: p.message }), ALL)}`, '');
   out.push(`## ${word('clusterFindings', lang)}`, '');
   if (r.findings.length === 0) out.push(noFindingsLine(r), '');

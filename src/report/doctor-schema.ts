@@ -39,10 +39,13 @@ const ReasonRefSchema = ReasonLeaf.extend({ because: z.array(ReasonLeaf).optiona
  * A missing-evidence entry. Reports written before reasons were codes carry only `reason`
  * (English text): read as `recordedText`, as node facts of schema 1 and 2 are.
  */
-const MissingSchema = z.object({ evidence: z.string(), code: z.string().optional(), data: Data.optional(), reason: z.string() })
-  .transform((m) => (m.code !== undefined
-    ? { evidence: m.evidence, code: m.code, data: m.data ?? {}, reason: m.reason }
-    : { evidence: m.evidence, code: 'recordedText', data: { text: m.reason }, reason: m.reason }));
+const MissingSchema = z.object({ evidence: z.string(), code: z.string().optional(), data: Data.optional(), reason: z.string(), text: z.string().optional() })
+  .transform((m) => ({
+    ...(m.code !== undefined
+      ? { evidence: m.evidence, code: m.code, data: m.data ?? {}, reason: m.reason }
+      : { evidence: m.evidence, code: 'recordedText', data: { text: m.reason }, reason: m.reason }),
+    ...(m.text !== undefined ? { text: m.text } : {}),
+  }));
 
 const num = z.number().finite();
 /** `probes` (doctor --peer): bounded as `probe -o json`'s directions are where podpath report reads them. */

@@ -1,6 +1,7 @@
 // The doctor report: what every reporter (text, json, markdown) renders. Versioned: the JSON form
 // is a contract for scripts (`schema` + `schemaVersion`; fields are only ever added).
 import type { NodeFacts, ReadNote } from '../evidence/node-facts.js';
+import { missingReasonText } from '../evidence/missing-reasons.js';
 import type { RunOutcome } from '../engine/run-rules.js';
 import { SEVERITY_ORDER } from '../engine/run-rules.js';
 import type { Finding, Lang, RuleResult, Severity } from '../engine/types.js';
@@ -37,8 +38,8 @@ export interface DoctorReport {
   findings: Finding[];
   /** `reason` in the report's language; `reasons`, the same as codes with data (stable for scripts). */
   results: Pick<RuleResult, 'ruleId' | 'status' | 'reason' | 'reasons'>[];
-  /** Evidence the sources could not get, and why. */
-  missing: NodeFacts['missing'];
+  /** Evidence the sources could not get, and why: `reason` the English record, `text` in the report's language. */
+  missing: (NodeFacts['missing'][number] & { text?: string })[];
   /**
    * How the evidence was read, when it matters (absent otherwise): files cut at a size limit, a
    * bundle cut short (E_BUNDLE_TRUNCATED), damaged (E_BUNDLE_DAMAGED) or empty (E_BUNDLE_EMPTY).
@@ -81,7 +82,7 @@ export function buildReport(facts: NodeFacts, outcome: RunOutcome, opts: { lang:
     summary: { rules: outcome.results.length, failed: count('fail'), passed: count('pass'), skipped: count('skipped'), findings: outcome.findings.length, bySeverity },
     findings: outcome.findings,
     results: outcome.results.map((r) => ({ ruleId: r.ruleId, status: r.status, ...(r.reason !== undefined ? { reason: r.reason } : {}), ...(r.reasons !== undefined ? { reasons: r.reasons } : {}) })),
-    missing: facts.missing,
+    missing: facts.missing.map((m) => ({ ...m, text: missingReasonText(m, opts.lang) })),
     ...(facts.notes && facts.notes.length > 0 ? { notes: facts.notes } : {}),
   };
 }

@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import { show } from './safe-text.js';
 import { evidenceName } from '../evidence/names.js';
 import { CATEGORIES, type NodeDiff } from '../evidence/node-diff.js';
-import { sayNotes } from '../evidence/node-diff-notes.js';
+import { sayNotes, sayValue } from '../evidence/node-diff-notes.js';
 import { t, type Lang, type Localized, type MessageData } from '../util/i18n.js';
 import { minOf } from '../util/arrays.js';
 
@@ -67,8 +67,8 @@ export function renderNodeDiffText(diff: NodeDiff, opts: NodeDiffTextOptions): s
     for (const d of items) {
       const mark = d.relevance === 'high' ? c.red('!!') : d.relevance === 'medium' ? c.yellow(' !') : c.dim(' .');
       out.push(`${mark} ${show(d.key)}`);
-      out.push(`     A: ${d.a === undefined ? c.dim(w('absent')) : show(d.a)}`);
-      out.push(`     B: ${d.b === undefined ? c.dim(w('absent')) : show(d.b)}`);
+      out.push(`     A: ${d.a === undefined ? c.dim(w('absent')) : show(sayValue(d, 'a', lang) ?? '')}`);
+      out.push(`     B: ${d.b === undefined ? c.dim(w('absent')) : show(sayValue(d, 'b', lang) ?? '')}`);
       if (d.note) out.push(c.dim(`     ${show(sayNotes(d.note, lang))}`));
       if (opts.evidence) {
         for (const e of d.evidence.a) out.push(c.dim(`       A ${show(e.source)}: ${show(e.text)}`));

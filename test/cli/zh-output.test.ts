@@ -20,7 +20,10 @@ import type { AgentStatus, InstallStep } from '../../src/app/cluster/install.js'
 import { renderExplain, renderExplainText } from '../../src/report/rule-docs.js';
 import { TEXT_LABELS } from '../../src/report/text-labels.js';
 import { allRules } from '../../src/rules/index.js';
-import { findUntranslated } from '../helpers/untranslated.js';
+import { findCatalogueEnglish, findUntranslated } from '../helpers/untranslated.js';
+import { NODE_DIFF_NOTES } from '../../src/evidence/node-diff-notes.js';
+import { NODE_DIFF_TEXTS } from '../../src/report/node-diff-text.js';
+import { allCatalogues } from '../../src/report/catalogue.js';
 import { mkdirSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { judgeMatrix } from '../../src/app/mesh.js';
 import { MeshMatrix } from '../../src/evidence/mesh-matrix.js';
@@ -70,10 +73,15 @@ function quotedFromFacts(facts: unknown): string[] {
 
 const REFERENCES = allRules.flatMap((r) => r.meta.references);
 
+/** Every catalogue entry podpath says anything through (report words, reasons, every rule's messages). */
+const CATALOGUE_ENTRIES = allCatalogues().flatMap((c) => Object.values(c.entries));
+
 function expectChinese(zh: string, en: string, quoted: readonly string[], what: string): void {
   expect(zh.trim(), what).not.toBe('');
   expect(zh, what).toMatch(/[\u4e00-\u9fff]/);
   expect(findUntranslated(zh, { quoted }).map((u) => `${u.phrase}  <-  ${u.line}`), what).toEqual([]);
+  // Shorter than three words too: the English of any catalogue entry, outside what is quoted.
+  expect(findCatalogueEnglish(zh, CATALOGUE_ENTRIES, { quoted, minWords: 2 }).map((u) => `${u.phrase}  <-  ${u.line}`), `${what}: catalogue English`).toEqual([]);
   // Not blind: the same text in English is seen as English.
   expect(findUntranslated(en, { quoted }).length, `${what}: the detector finds no English in the English output`).toBeGreaterThan(0);
 }
@@ -185,15 +193,29 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
       expectChinese(renderProbeText(judgeProbeReport(report, 'zh')), renderProbeText(judgeProbeReport(report, 'en')), quoted, `probe ${name}`);
     }
   });
-  it('diff A B (the node diff) on fixture bundles and facts, every difference with its evidence', async () => {
+  it('diff A B (the node diff) on fixture bundles and facts, every difference with its evidence, in text and JSON', async () => {
     // Each run is a process (a second or two): the bundles and the two facts pairs with the most differences.
-    const pairs: [string, string][] = [[BUNDLES[0]!, BUNDLES[1]!], [FACTS[0]!, FACTS[1]!], [FACTS[0]!, FACTS[2]!]];
+    const pairs: [string, string][] = [[BUNDLES[0]!, BUNDLES[1]!], [FACTS[0]!, FACTS[1]!], [FACTS[0]!, FACTS[2]!], [FACTS[0]!, FACTS[4]!]];
+    const words = [...Object.values(NODE_DIFF_NOTES), ...Object.values(NODE_DIFF_TEXTS)];
     for (const [a, b] of pairs) {
-      // The values and evidence lines come from the two nodes: quoted as the JSON says them.
-      const json = JSON.parse((await podpath(['diff', a, b, '--json'])).stdout) as { differences: { note?: string }[] };
-      const quoted = [...stringsOf(json.differences.map(({ note: _n, ...d }) => d)), a, b, path.join(ROOT, a), path.join(ROOT, b)];
+      type Json = { differences: { key: string; a?: string; b?: string; words?: { a?: { data?: object }; b?: { data?: object } }; said: { a?: string; b?: string; note?: string }; evidence: { a: { source: string; text: string }[]; b: { source: string; text: string }[] } }[] };
+      const json = async (lang: string) => JSON.parse((await podpath(['diff', a, b, '--json', '--lang', lang])).stdout) as Json;
+      const [zhJson, enJson] = [await json('zh'), await json('en')];
+      // Quoted from the two nodes: the keys, the evidence lines, the values as read, and the names and
+      // numbers inside values said in podpath's words. Not the words around them, nor the notes.
+      const quoted = [...zhJson.differences.flatMap((d) => [
+        d.key,
+        ...[...d.evidence.a, ...d.evidence.b].flatMap((e) => [e.source, e.text]),
+        ...(['a', 'b'] as const).flatMap((side) => (d.words?.[side] ? stringsOf(d.words[side].data ?? {}) : [d[side] ?? ''])),
+      ]), a, b, path.join(ROOT, a), path.join(ROOT, b)];
       const run = async (lang: string) => (await podpath(['diff', a, b, '--all', '--evidence', '--lang', lang])).stdout;
-      expectChinese(await run('zh'), await run('en'), quoted, `diff ${a} ${b}`);
+      const zh = await run('zh');
+      expectChinese(zh, await run('en'), quoted, `diff ${a} ${b}`);
+      expect(findCatalogueEnglish(zh, words, { quoted }).map((u) => `${u.phrase}  <-  ${u.line}`), `diff ${a} ${b}: catalogue English`).toEqual([]);
+      // The JSON says each value and note in the chosen language too (\`said\`); a, b and note stay English.
+      const said = (j: Json) => j.differences.flatMap((d) => [d.said.a, d.said.b, d.said.note].filter((x): x is string => x !== undefined)).join('\n');
+      expectChinese(said(zhJson), said(enJson), quoted, `diff --json ${a} ${b}: said`);
+      expect(findCatalogueEnglish(said(zhJson), words, { quoted }), `diff --json ${a} ${b}: said, catalogue English`).toEqual([]);
     }
   });
   it('mesh: every cell line, the progress, the summary and the findings of every recorded lab matrix', async () => {
@@ -246,17 +268,27 @@ describe('Chinese output of every command that prints text', { timeout: 300_000 
     // Text only: Markdown is the same words through the same catalogue (test/kube/cluster-doctor.test.ts reads it in zh).
     expectChinese((await podpath([...args, '--lang', 'zh'])).stdout, (await podpath([...args, '--lang', 'en'])).stdout, quoted, 'cluster doctor');
   });
-  it('doctor -o json: the findings\' messages and the reasons of skipped rules', async () => {
-    // A healthy node (every rule's pass or skip) and one with findings.
-    for (const file of [FACTS[0]!, FACTS[4]!]) {
-      const quoted = [...quotedFromFacts(JSON.parse(readFileSync(path.join(ROOT, file), 'utf8'))), ...REFERENCES];
-      // podpath's words in the JSON (its keys and enum values are the contract, not text). `missing` is
-      // the facts' own record (a code with data, and the English reason as recorded), not a message.
-      const said = async (lang: string) => {
-        const doc = JSON.parse((await podpath(['doctor', '--facts', file, '-o', 'json', '--lang', lang])).stdout) as unknown;
-        return stringsOf(doc, new Set(['schemaVersion', 'ruleId', 'id', 'severity', 'status', 'evidenceKey', 'code', 'source', 'references', 'commands', 'undo', 'origin', 'generatedAt', 'collectedAt', 'missing'])).join('\n');
+  it('doctor -o json: the findings\' messages, the reasons of skipped rules and of missing evidence', async () => {
+    // A healthy node (every rule's pass or skip), one with findings, and a bundle with evidence missing.
+    const inputs: [string[], string][] = [[['--facts', FACTS[0]!], FACTS[0]!], [['--facts', FACTS[4]!], FACTS[4]!], [['--from', BUNDLES[1]!], BUNDLES[1]!]];
+    for (const [args, what] of inputs) {
+      const facts = args[0] === '--facts' ? JSON.parse(readFileSync(path.join(ROOT, what), 'utf8')) as unknown : JSON.parse((await podpath(['collect', '--from', what])).stdout) as unknown;
+      const docs = { en: undefined as unknown, zh: undefined as unknown };
+      // podpath's words in the JSON (its keys and enum values are the contract, not text). In
+      // `missing`, `reason` is the English record kept for scripts and `data` the values it quotes
+      // (paths, commands): `text` is what is said.
+      const said = async (lang: 'en' | 'zh') => {
+        const doc = JSON.parse((await podpath(['doctor', ...args, '-o', 'json', '--lang', lang])).stdout) as { missing: { reason?: string; data?: unknown; text?: string }[] };
+        docs[lang] = doc;
+        const missing = doc.missing.map(({ reason: _r, data: _d, ...m }) => m);
+        return stringsOf({ ...doc, missing }, new Set(['schemaVersion', 'ruleId', 'id', 'severity', 'status', 'evidenceKey', 'code', 'source', 'references', 'commands', 'undo', 'origin', 'generatedAt', 'collectedAt'])).join('\n');
       };
-      expectChinese(await said('zh'), await said('en'), quoted, `doctor -o json ${file}`);
+      const zh = await said('zh');
+      const quoted = [...quotedFromFacts(facts), ...stringsOf((facts as { missing?: { data?: unknown }[] }).missing?.map((m) => m.data) ?? []), ...REFERENCES, path.join(ROOT, what)];
+      expectChinese(zh, await said('en'), quoted, `doctor -o json ${what}`);
+      // Every missing entry says its reason in the chosen language.
+      const zhMissing = (docs.zh as { missing: { text?: string }[] }).missing;
+      expect(zhMissing.every((m) => typeof m.text === 'string' && m.text !== ''), `${what}: missing[].text`).toBe(true);
     }
   });
   it('pcap analyze on the fixture captures', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findUntranslated } from './untranslated.js';
+import { findCatalogueEnglish, findUntranslated } from './untranslated.js';
 
 describe('the untranslated-English detector', () => {
   it('catches an English sentence in Chinese output, whole or in part', () => {
@@ -26,5 +26,25 @@ describe('the untranslated-English detector', () => {
 
   it('two English words are a name or a term, not a sentence', () => {
     expect(findUntranslated('关闭 Checksum Offload 后重试')).toEqual([]);
+  });
+});
+
+describe('the catalogue-English detector', () => {
+  const entries = [
+    { en: 'only here: {list}', zh: '仅此处有：{list}' },
+    { en: 'present ({kind})', zh: '存在（{kind}）' },
+    { en: 'NetworkManager', zh: 'NetworkManager' },
+    { en: 'run `podpath doctor` on {where}', zh: '在 {where} 上运行 `podpath doctor`' },
+  ];
+  it('finds the English of an entry, however short, in a Chinese text', () => {
+    expect(findCatalogueEnglish('     A: only here: eth0; eth1', entries).map((u) => u.phrase)).toEqual(['only here']);
+    expect(findCatalogueEnglish('     B: present (vxlan)', entries).map((u) => u.phrase)).toEqual(['present']);
+    // Two words and more only, when asked (one word over every catalogue is too often a name).
+    expect(findCatalogueEnglish('     B: present (vxlan)', entries, { minWords: 2 })).toEqual([]);
+  });
+  it('passes names the Chinese says too, words inside identifiers, and what is quoted', () => {
+    expect(findCatalogueEnglish('A 上的 NetworkManager 状态；运行 podpath doctor', entries)).toEqual([]);
+    expect(findCatalogueEnglish('● node-present-check  存在', entries)).toEqual([]);
+    expect(findCatalogueEnglish('证据: only here: x', entries, { quoted: ['only here: x'] })).toEqual([]);
   });
 });

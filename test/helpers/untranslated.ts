@@ -66,3 +66,26 @@ export function findUntranslated(text: string, opts: { quoted?: readonly string[
   }
   return found;
 }
+
+/**
+ * The English of catalogue entries left in a text that should be Chinese: each entry's English cut
+ * at its placeholders, every piece with a word of four letters or more, found as whole words
+ * outside what is quoted (and not in the entry's Chinese too). Catches the one- and two-word phrases (`only here:`, `present`) that
+ * findUntranslated lets pass as names; `minWords: 2` over every catalogue (one word is too often a name).
+ */
+export function findCatalogueEnglish(text: string, entries: readonly { en: string; zh: string }[], opts: { quoted?: readonly string[]; minWords?: number } = {}): Untranslated[] {
+  const min = opts.minWords ?? 1;
+  const masked = maskQuoted(text, opts.quoted).split('\n');
+  // A piece the Chinese says too (NetworkManager, dstport, `podpath doctor`) is a name, not English.
+  const chinese = entries.map((e) => e.zh).join('\n');
+  const pieces = new Set(entries.flatMap((e) => e.en.split(/\{[A-Za-z_][A-Za-z0-9_]*\}/)
+    .map((p) => p.replace(/^[^A-Za-z]+|[^A-Za-z]+$/g, ''))
+    .filter((p) => /[A-Za-z]{4,}/.test(p) && p.split(/\s+/).length >= min && !chinese.includes(p))));
+  const found: Untranslated[] = [];
+  for (const piece of pieces) {
+    // Whole words, not a part of an identifier (`kernel-bad-udp-checksum`, `ip_forward`).
+    const re = new RegExp(`(?<![A-Za-z0-9_.-])${escapeRe(piece)}(?![A-Za-z0-9_-])`);
+    for (const line of masked) if (re.test(line)) found.push({ phrase: piece, line: line.trim() });
+  }
+  return found;
+}

@@ -1,7 +1,11 @@
 // Collects differences: a value compared on both nodes becomes a Difference only when it differs.
 import type { EvidenceLine } from '../../evidence/node-facts.js';
 import type { Category, Difference, Relevance } from '../../evidence/node-diff.js';
-import type { NodeDiffNote } from '../../evidence/node-diff-notes.js';
+import { sayNotes, worded, type DiffValue, type NodeDiffNote } from '../../evidence/node-diff-notes.js';
+
+const isWorded = (v: DiffValue | undefined): v is NodeDiffNote => typeof v === 'object';
+/** A value as the JSON has always said it: English. */
+const english = (v: DiffValue | undefined): string | undefined => (v === undefined ? undefined : isWorded(v) ? sayNotes([v], 'en') : String(v));
 
 /** One remark or several (said in one line). */
 type Notes = NodeDiffNote | NodeDiffNote[] | undefined;
@@ -14,15 +18,16 @@ export class NodeDiffSink {
   value(
     category: Category,
     key: string,
-    a: string | number | boolean | undefined,
-    b: string | number | boolean | undefined,
+    a: DiffValue | undefined,
+    b: DiffValue | undefined,
     relevance: Relevance,
     opts: { note?: Notes; evA?: EvidenceLine[]; evB?: EvidenceLine[] } = {},
   ): void {
-    const sa = a === undefined ? undefined : String(a);
-    const sb = b === undefined ? undefined : String(b);
+    const sa = english(a);
+    const sb = english(b);
     if (sa === sb) return;
-    this.items.push({ category, key, a: sa, b: sb, relevance, note: listOf(opts.note), evidence: { a: opts.evA ?? [], b: opts.evB ?? [] } });
+    const words = { ...(isWorded(a) ? { a } : {}), ...(isWorded(b) ? { b } : {}) };
+    this.items.push({ category, key, a: sa, b: sb, ...(words.a || words.b ? { words } : {}), relevance, note: listOf(opts.note), evidence: { a: opts.evA ?? [], b: opts.evB ?? [] } });
   }
 
   /** Records the members of two sets that are on one side only (`key` names the set). */
@@ -40,12 +45,15 @@ export class NodeDiffSink {
     const onlyB = [...setB].filter((x) => !setA.has(x)).sort();
     if (onlyA.length === 0 && onlyB.length === 0) return;
     const max = opts.max ?? 8;
-    const show = (xs: string[]) => (xs.length === 0 ? undefined : xs.length <= max ? xs.join('; ') : `${xs.slice(0, max).join('; ')}; ... (${xs.length - max} more)`);
+    const only = (xs: string[]): NodeDiffNote | undefined => (xs.length === 0 ? undefined
+      : xs.length <= max ? worded('onlyHere', { list: xs.join('; ') }) : worded('onlyHereMore', { list: xs.slice(0, max).join('; '), more: xs.length - max }));
+    const [wa, wb] = [only(onlyA), only(onlyB)];
     this.items.push({
       category,
       key,
-      a: show(onlyA) === undefined ? undefined : `only here: ${show(onlyA)}`,
-      b: show(onlyB) === undefined ? undefined : `only here: ${show(onlyB)}`,
+      a: english(wa),
+      b: english(wb),
+      words: { ...(wa ? { a: wa } : {}), ...(wb ? { b: wb } : {}) },
       relevance,
       note: listOf(opts.note),
       evidence: {

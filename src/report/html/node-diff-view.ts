@@ -23,8 +23,12 @@ function rankOf(r: Relevance): number {
   return ['high', 'medium', 'low'].indexOf(r);
 }
 
-function value(v: string | undefined): SafeHtml {
-  return v === undefined ? html`<span class="absent">${tr(WORDS.absent)}</span>` : html`<code>${show(v)}</code>`;
+/** A side's value; one in podpath's words (a run's, not read from JSON) in both languages. */
+function value(d: Row, side: 'a' | 'b'): SafeHtml {
+  const v = d[side];
+  if (v === undefined) return html`<span class="absent">${tr(WORDS.absent)}</span>`;
+  const words = 'words' in d ? d.words?.[side] : undefined;
+  return words ? html`<code>${tr({ en: sayNotes([words], 'en'), zh: sayNotes([words], 'zh') }, (x) => show(x))}</code>` : html`<code>${show(v)}</code>`;
 }
 
 /** A run's notes in both languages; a note read from JSON is the English line it was. */
@@ -36,7 +40,7 @@ function noteOf(note: Row['note']): SafeHtml | string {
 
 function row(d: Row): SafeHtml {
   const ev = d.evidence.a.length + d.evidence.b.length === 0 ? '' : html`<details class="ev"><summary>${tr(WORDS.evidence)}</summary><ul class="evidence">${d.evidence.a.map((e) => html`<li>A <span class="src mono">${show(e.source)}:</span> <code>${show(e.text)}</code></li>`)}${d.evidence.b.map((e) => html`<li>B <span class="src mono">${show(e.source)}:</span> <code>${show(e.text)}</code></li>`)}</ul></details>`;
-  return html`<tr class="rel-${d.relevance}" data-key="${show(d.key, 200)}" data-relevance="${d.relevance}"><th scope="row" class="mono">${show(d.key, 200)}</th><td class="va">${value(d.a)}</td><td class="vb">${value(d.b)}</td><td class="rel">${tr(WORDS[d.relevance])}</td><td>${noteOf(d.note)}${ev}</td></tr>`;
+  return html`<tr class="rel-${d.relevance}" data-key="${show(d.key, 200)}" data-relevance="${d.relevance}"><th scope="row" class="mono">${show(d.key, 200)}</th><td class="va">${value(d, 'a')}</td><td class="vb">${value(d, 'b')}</td><td class="rel">${tr(WORDS[d.relevance])}</td><td>${noteOf(d.note)}${ev}</td></tr>`;
 }
 
 function table(title: Localized, items: readonly Row[]): SafeHtml {

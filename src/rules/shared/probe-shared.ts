@@ -4,6 +4,7 @@ import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import { formatRate } from '../../util/units.js';
 import { networkView } from '../../evidence/network-view.js';
 import type { LossPlacement } from './loss-place.js';
+import type { Localized, ReportLine, Said } from '../../engine/types.js';
 
 /** The probe entries of a node's facts. */
 export function probesOf(facts: NodeFacts): ProbeEvidence[] {
@@ -14,13 +15,21 @@ export function probeLine(p: ProbeEvidence, text: string): EvidenceLine {
   return { source: p.source, text };
 }
 
+/** The words of the probe rules' evidence lines, in both languages (a catalogue: src/report/catalogue.ts). */
+export const PROBE_QUOTES = {
+  echo: { en: 'UDP echo {from} -> {to} ({label}): {received}/{sent} came back', zh: 'UDP 回显 {from} -> {to}（{label}）：返回 {received}/{sent}' },
+  echoArrived: { en: 'UDP echo {from} -> {to} ({label}): {received}/{sent} came back, arrivedAtPeer {arrived}', zh: 'UDP 回显 {from} -> {to}（{label}）：返回 {received}/{sent}，arrivedAtPeer {arrived}' },
+} satisfies Record<string, Localized>;
+
 /**
  * The counted numbers of a probe's UDP echo, as one evidence line: numbers and the evidence's own
- * field names (`arrivedAtPeer`), said alike in every language, as counter lines are.
+ * field names (`arrivedAtPeer`) in the words of the run's language.
  */
-export function echoLine(p: ProbeEvidence): EvidenceLine[] {
+export function echoLine(p: ProbeEvidence): ReportLine[] {
   if (!p.echo) return [];
-  return [probeLine(p, `UDP echo ${p.from} -> ${p.to} (${p.label}): ${p.echo.received}/${p.echo.sent} came back${p.echo.arrivedAtPeer !== undefined ? `, arrivedAtPeer ${p.echo.arrivedAtPeer}` : ''}`)];
+  const data = { from: p.from, to: p.to, label: p.label, received: p.echo.received, sent: p.echo.sent };
+  const text: Said = p.echo.arrivedAtPeer !== undefined ? { entry: PROBE_QUOTES.echoArrived, data: { ...data, arrived: p.echo.arrivedAtPeer } } : { entry: PROBE_QUOTES.echo, data };
+  return [{ source: p.source, text }];
 }
 
 /**
@@ -38,7 +47,7 @@ export function sweepLine(p: ProbeEvidence, to: string = p.to): EvidenceLine {
 }
 
 /** The echo evidence of a placed loss: the counted numbers, then the counter lines that place it. */
-export function echoLines(p: ProbeEvidence, placed: LossPlacement): EvidenceLine[] {
+export function echoLines(p: ProbeEvidence, placed: LossPlacement): ReportLine[] {
   return [...echoLine(p), ...placed.evidence];
 }
 

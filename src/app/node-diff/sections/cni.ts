@@ -1,4 +1,5 @@
 // CNI (plugin, versions, flannel config, CNI config files, kube-proxy mode) and NetworkManager.
+import { worded } from '../../../evidence/node-diff-notes.js';
 import { type NodeContext } from '../context.js';
 import type { NodeDiffSink } from '../sink.js';
 
@@ -36,7 +37,7 @@ export function compareCni(sink: NodeDiffSink, a: NodeContext, b: NodeContext): 
       const x = fa.get(file);
       const y = fb.get(file);
       if (!x || !y) {
-        sink.value('cni', `cni.config.${file}`, x ? 'present' : undefined, y ? 'present' : undefined, 'high', { note: { code: 'cniConfigFile' } });
+        sink.value('cni', `cni.config.${file}`, x ? worded('present') : undefined, y ? worded('present') : undefined, 'high', { note: { code: 'cniConfigFile' } });
         continue;
       }
       sink.value('cni', `cni.config.${file}.type`, x.type, y.type, 'high');

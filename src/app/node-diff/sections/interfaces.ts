@@ -1,5 +1,6 @@
 // NIC drivers and offloads, MTUs, VXLAN device settings: compared by role (the underlay NIC, each
 // overlay device, the CNI bridge, the pod veths as a group), never by ifindex or MAC.
+import { worded } from '../../../evidence/node-diff-notes.js';
 import type { EvidenceLine, Link, Nic } from '../../../evidence/node-facts.js';
 import { describeLink } from '../../../evidence/links.js';
 import { EPHEMERAL_IFACE, type NodeContext } from '../context.js';
@@ -38,7 +39,7 @@ function compareLinks(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void 
     const isOverlay = a.view.vxlan.some((d) => d.link === x) || b.view.vxlan.some((d) => d.link === y);
     const important = role === '<underlay>' || isOverlay || /^(cni\d*|cbr\d+)$/.test(role);
     if (!x || !y) {
-      sink.value(isOverlay ? 'vxlan' : 'mtu', `link.${role}`, x ? `present (${x.kind})` : undefined, y ? `present (${y.kind})` : undefined, important ? 'high' : 'low', {
+      sink.value(isOverlay ? 'vxlan' : 'mtu', `link.${role}`, x ? worded('presentKind', { kind: x.kind }) : undefined, y ? worded('presentKind', { kind: y.kind }) : undefined, important ? 'high' : 'low', {
         note: { code: important ? 'podPathInterfaceOneSided' : 'interfaceOneSided' },
         evA: x ? ev(x) : [],
         evB: y ? ev(y) : [],
@@ -67,7 +68,7 @@ function compareVxlan(sink: NodeDiffSink, role: string, a: NodeContext, b: NodeC
   // port as a shown 8472); compared only when both devices show one.
   const port = (ctx: NodeContext, l: Link) => (l.vxlan?.port === undefined ? undefined : ctx.view.vxlan.find((d) => d.link === l)?.port);
   const [pa, pb] = [port(a, x), port(b, y)];
-  const shown = (p: typeof pa) => (p === undefined ? undefined : p.from === 'dstport-0' ? `${p.value} (dstport 0: kernel default)` : String(p.value));
+  const shown = (p: typeof pa) => (p === undefined ? undefined : p.from === 'dstport-0' ? worded('dstportDefault', { port: p.value }) : String(p.value));
   if (pa?.value !== pb?.value) sink.value('vxlan', `vxlan.${role}.dstport`, ...both(shown(pa), shown(pb)), 'high', { note: { code: 'vxlanPort' }, ...evs });
   sink.value('vxlan', `vxlan.${role}.id`, vx.id, vy.id, 'high', { note: { code: 'vxlanVni' }, ...evs });
   sink.value('vxlan', `vxlan.${role}.udpcsum`, ...both(vx.udpCsum, vy.udpCsum), 'high', { note: { code: 'vxlanUdpCsum' }, ...evs });
@@ -77,7 +78,7 @@ function compareVxlan(sink: NodeDiffSink, role: string, a: NodeContext, b: NodeC
   const localRole = (ctx: NodeContext, local: string | undefined) => {
     if (local === undefined) return undefined;
     const holder = ctx.facts.links?.items.find((l) => l.addresses.some((ad) => ad.address === local));
-    return holder ? `address of ${ctx.roleOf(holder.name) ?? holder.name}` : 'an address this node does not hold';
+    return holder ? worded('addressOf', { role: ctx.roleOf(holder.name) ?? holder.name }) : worded('addressNotHeld');
   };
   sink.value('vxlan', `vxlan.${role}.local`, ...both(localRole(a, vx.local), localRole(b, vy.local)), 'high', { note: { code: 'vxlanLocalRole' }, ...evs });
 }

@@ -1,5 +1,6 @@
 // Packet filter: chain policies (decisive) and rule sets with node-specific addresses masked and
 // counters stripped; kube-proxy's per-service chains are compared as a count (they follow Services).
+import { worded } from '../../../evidence/node-diff-notes.js';
 import { isIptablesCompatTable } from '../../../evidence/packet-filter.js';
 import { maskText, type NodeContext } from '../context.js';
 import type { NodeDiffSink } from '../sink.js';
@@ -51,7 +52,7 @@ export function comparePacketFilter(sink: NodeDiffSink, a: NodeContext, b: NodeC
         const y = cb[chain] ?? (builtin && !pb.iptables[table] ? implicit : undefined);
         const rel = chainRelevance(table, chain);
         if (!x || !y) {
-          const shown = (c: typeof x) => (c ? `present (${c.policy ? `policy ${c.policy}, ` : ''}${c.rules.length} rules)` : undefined);
+          const shown = (c: typeof x) => (c ? (c.policy ? worded('presentPolicyRules', { policy: c.policy, rules: c.rules.length }) : worded('presentRules', { rules: c.rules.length })) : undefined);
           sink.value('packet-filter', `iptables.${table}.${chain}`, shown(x), shown(y), rel, { note: { code: 'chainOneSided' } });
           continue;
         }
@@ -67,7 +68,7 @@ export function comparePacketFilter(sink: NodeDiffSink, a: NodeContext, b: NodeC
       sink.value('packet-filter', `iptables.${table}.per-service-chains`, serviceA || undefined, serviceB || undefined, 'low', { note: { code: 'serviceChains' } });
     }
   } else if (pa.iptables || pb.iptables) {
-    sink.value('packet-filter', 'iptables', pa.iptables ? 'collected' : undefined, pb.iptables ? 'collected' : undefined, 'low', { note: { code: 'iptablesOneSided' } });
+    sink.value('packet-filter', 'iptables', pa.iptables ? worded('collected') : undefined, pb.iptables ? worded('collected') : undefined, 'low', { note: { code: 'iptablesOneSided' } });
   }
   if (pa.nft && pb.nft) {
     // iptables-nft tables appear in both listings: judged once, from iptables-save, when both nodes have it.
@@ -79,7 +80,7 @@ export function comparePacketFilter(sink: NodeDiffSink, a: NodeContext, b: NodeC
       const x = ta.get(name);
       const y = tb.get(name);
       if (!x || !y) {
-        const hooks = (t: typeof x) => (t ? `present (${t.chains.map((c) => `${c.name}${c.hook ? `@${c.hook}` : ''}${c.policy ? ` policy ${c.policy}` : ''}`).join(', ')})` : undefined);
+        const hooks = (t: typeof x) => (t ? worded('presentChains', { chains: t.chains.map((c) => `${c.name}${c.hook ? `@${c.hook}` : ''}${c.policy ? ` policy ${c.policy}` : ''}`).join(', ') }) : undefined);
         const drops = [x, y].some((t) => t?.chains.some((c) => c.hook && c.policy === 'drop'));
         sink.value('packet-filter', `nft.${name}`, hooks(x), hooks(y), drops ? 'high' : 'medium', { note: { code: 'nftTableOneSided' } });
         continue;
@@ -90,7 +91,7 @@ export function comparePacketFilter(sink: NodeDiffSink, a: NodeContext, b: NodeC
         if (PER_SERVICE.test(chainName)) continue;
         const rel: Relevance = (cx ?? cy)?.hook ? 'high' : 'medium';
         if (!cx || !cy) {
-          const shown = (c: typeof cx) => (c ? `present${c.hook ? ` (hook ${c.hook}${c.policy ? `, policy ${c.policy}` : ''})` : ''}` : undefined);
+          const shown = (c: typeof cx) => (c ? (!c.hook ? worded('present') : c.policy ? worded('presentHookPolicy', { hook: c.hook, policy: c.policy }) : worded('presentHook', { hook: c.hook })) : undefined);
           sink.value('packet-filter', `nft.${name}.${chainName}`, shown(cx), shown(cy), rel);
           continue;
         }

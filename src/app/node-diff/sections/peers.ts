@@ -4,7 +4,7 @@
 // wrong public IP shows here and nowhere else. MACs and addresses are the substance, so not masked.
 import type { NodeContext } from '../context.js';
 import type { NodeDiffSink } from '../sink.js';
-import type { NodeDiffNote } from '../../../evidence/node-diff-notes.js';
+import { worded, type DiffValue, type NodeDiffNote } from '../../../evidence/node-diff-notes.js';
 import { cidrContains } from '../../../util/ipv4.js';
 
 export function comparePeers(sink: NodeDiffSink, a: NodeContext, b: NodeContext): void {
@@ -14,11 +14,12 @@ export function comparePeers(sink: NodeDiffSink, a: NodeContext, b: NodeContext)
 
 /** What `x` (named X) holds about `y` (named Y). */
 function view(sink: NodeDiffSink, x: NodeContext, y: NodeContext, X: 'A' | 'B', Y: 'A' | 'B'): void {
-  const put = (key: string, seen: string | undefined, real: string | undefined, note: NodeDiffNote, evSeen: { source: string; text: string }[], evReal: { source: string; text: string }[], relevance: 'high' | 'medium' = 'high') => {
+  const put = (key: string, seen: DiffValue, real: DiffValue, note: NodeDiffNote, evSeen: { source: string; text: string }[], evReal: { source: string; text: string }[], relevance: 'high' | 'medium' = 'high') => {
     // Values go on the side they were read from: X's view on X's side, Y's truth on Y's side.
     const [va, vb] = X === 'A' ? [seen, real] : [real, seen];
     const [ea, eb] = X === 'A' ? [evSeen, evReal] : [evReal, evSeen];
-    sink.items.push({ category: 'peers', key, a: va, b: vb, relevance, note: [note], evidence: { a: ea, b: eb } });
+    // The two always differ (what X holds against what Y is).
+    sink.value('peers', key, va, vb, relevance, { note, evA: ea, evB: eb });
   };
   for (const vy of y.overlays) {
     const vx = x.overlays.find((o) => o.name === vy.name);
@@ -59,7 +60,7 @@ function view(sink: NodeDiffSink, x: NodeContext, y: NodeContext, X: 'A' | 'B', 
       const hasRoute = routes.items.some((r) => r.dst !== 'default' && r.table === 'main' && r.type === 'unicast' && cidrContains(r.dst, subnet));
       const hasOverlayRoutes = routes.items.some((r) => r.dev === vx.name);
       if (!hasRoute && hasOverlayRoutes) {
-        put(`peers.${X}-view-of-${Y}.route`, 'no route', `${subnet} (its pod subnet)`, { code: 'noPeerRoute', data: { x: X, y: Y } }, [], []);
+        put(`peers.${X}-view-of-${Y}.route`, worded('noRoute'), worded('itsPodSubnet', { subnet }), { code: 'noPeerRoute', data: { x: X, y: Y } }, [], []);
       }
     }
   }
