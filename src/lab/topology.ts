@@ -159,7 +159,7 @@ export function planLab(input: LabOptions): LabPlan {
     plan.subnets = [0, 1].map((s) => `${segmentPrefix(s)}.0/24`);
     plan.router = {
       ns: routerNs(o.name),
-      legs: [0, 1].map((s) => ({ dev: `eth${s}`, ip: `${segmentPrefix(s)}.1`, cidr: `${segmentPrefix(s)}.0/24`, bridge: `br${s}`, switchPort: `portrt${s}` })),
+      legs: [0, 1].map((s) => ({ dev: `rt${s}`, ip: `${segmentPrefix(s)}.1`, cidr: `${segmentPrefix(s)}.0/24`, bridge: `br${s}`, switchPort: `portrt${s}` })),
     };
   }
   if (o.service) {

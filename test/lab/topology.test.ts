@@ -129,11 +129,11 @@ describe('lab plan with two subnets (--subnets 2)', () => {
     expect(sw).toEqual(expect.arrayContaining([
       'link add br0 type bridge', 'link add br1 type bridge',
       'link set portn2 master br0', 'link set portn3 master br1',
-      'link add portrt0 mtu 1500 type veth peer name eth0 mtu 1500 netns pplab-s-rt', 'link set portrt0 master br0',
-      'link add portrt1 mtu 1500 type veth peer name eth1 mtu 1500 netns pplab-s-rt', 'link set portrt1 master br1',
+      'link add portrt0 mtu 1500 type veth peer name rt0 mtu 1500 netns pplab-s-rt', 'link set portrt0 master br0',
+      'link add portrt1 mtu 1500 type veth peer name rt1 mtu 1500 netns pplab-s-rt', 'link set portrt1 master br1',
     ]));
     const router = phases[3]!.find((s) => s.ns === 'pplab-s-rt')!;
-    expect(router.stdin!.trim().split('\n')).toEqual(['link set lo up', 'addr add 192.168.77.1/24 dev eth0', 'link set eth0 up', 'addr add 192.168.78.1/24 dev eth1', 'link set eth1 up']);
+    expect(router.stdin!.trim().split('\n')).toEqual(['link set lo up', 'addr add 192.168.77.1/24 dev rt0', 'link set rt0 up', 'addr add 192.168.78.1/24 dev rt1', 'link set rt1 up']);
     // one subnet: no router, the old single bridge, the absent gateway
     expect(flannel.router).toBeUndefined();
     expect(buildPhases(flannel)[2]![0]!.stdin).not.toContain('br1');

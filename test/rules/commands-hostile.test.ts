@@ -2,7 +2,8 @@
 // Every template of every rule is filled with hostile values (as an interface name, an address, a
 // version: whatever the placeholder is) and with ordinary ones, then each printed line is checked
 // by `sh -n` and `bash -n` and run under both with every tool replaced by a stub that records its
-// argv. The payloads must never run, and a value must reach the tool as exactly one argument.
+// argv. The payloads must never run, and a value must reach the tool as exactly one argument, each
+// tool called with the argv meant (the one an ordinary value gives, the value in its place).
 // The same harness is first run on the old unquoted filler and must catch it: it cannot pass blind.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,9 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMessage } from '../../src/engine/i18n.js';
 import { refusalNote } from '../../src/engine/shell-fill.js';
 import { oneLine } from '../../src/util/terminal-safe.js';
-import { COMPOSITE, allTemplates, contextsOf, dataFor, fill, makeSandbox, type Sandbox } from './command-harness.js';
+import { COMPOSITE, allTemplates, contextsOf, dataFor, fill, makeSandbox, type Call, type Sandbox } from './command-harness.js';
 
 const SHELLS = ['/bin/sh', '/bin/bash'];
+/** An ordinary value no template holds itself: where it lands in an argv is where a value belongs. */
+const MARK = 'ppmark0';
 let box: Sandbox;
 let pwned: string;
 
@@ -68,6 +71,14 @@ describe('the harness catches the old filler', () => {
     }
     rmSync(pwned, { force: true });
   });
+
+  it('an unquoted fill splits a value with spaces: the argv is not the one meant (so the argv check below means something)', async () => {
+    const template = 'ethtool -K {nic} lro off';
+    const value = 'eth0 lro on';
+    const meant = (await box.run(formatMessage(template, { nic: MARK }))).calls.map((c) => ({ tool: c.tool, argv: c.argv.map((a) => (a === MARK ? value : a)) }));
+    expect(meant).toEqual([{ tool: 'ethtool', argv: ['-K', value, 'lro', 'off'] }]);
+    expect((await box.run(formatMessage(template, { nic: value }))).calls).not.toEqual(meant);
+  });
 });
 
 describe('printed fix and undo commands under hostile values', () => {
@@ -97,6 +108,11 @@ describe('printed fix and undo commands under hostile values', () => {
           expect(r.calls.flatMap((c) => c.argv), `${sh}: ${normal.text}`).toContain('flannel.1');
         }
       }
+      // What each tool is meant to get: its argv with a plain marker as the value; under a hostile
+      // value the same calls, the marker replaced by the value whole (nothing split off, added or lost).
+      const meant = new Map<string, Call[]>();
+      const marked = fill(template, MARK);
+      if (marked.ok) for (const sh of SHELLS) meant.set(sh, (await box.run(marked.text, sh)).calls);
       for (const { label, value } of hostileValues(pwned)) {
         const data = dataFor(template, value);
         const filled = fill(template, value);
@@ -123,6 +139,8 @@ describe('printed fix and undo commands under hostile values', () => {
             // Exactly one argument: the value whole, never split, globbed or expanded.
             expect(r.calls.flatMap((c) => c.argv), `${sh}: ${where}`).toContain(value);
           }
+          const expected = meant.get(sh)?.map((c) => ({ tool: c.tool, argv: c.argv.map((a) => (a === MARK ? value : a)) }));
+          if (expected) expect(r.calls, `${sh}: the argv meant: ${where}`).toEqual(expected);
         }
       }
     });
