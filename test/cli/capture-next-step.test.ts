@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { podpathArgs } from '../helpers/podpath.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-// tcpdump -vv text of VXLAN with bad UDP checksums (rke2#1541): a checksum-unknown finding.
+// tcpdump -vv text of VXLAN with bad UDP checksums (rke2#1541): a checksum-wire finding (its step: capture
+// on the sender with `tcpdump -w sender.pcap`, then diff that with this capture).
 const TRANSCRIPT = join(root, 'test/fixtures/transcripts/rke2-1541-calico-clusterip-bad-cksum/transcript.txt');
 // tcpdump -vv text of a SYN retried for 63 s (calico#3145): a handshake-no-answer finding.
 const TRANSCRIPT_SYN = join(root, 'test/fixtures/transcripts/calico-3145-vxlan-63s-bad-cksum-ffff/transcript.txt');
@@ -28,7 +29,7 @@ beforeAll(() => {
   writeFileSync(shim, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${podpathArgs().map((a) => JSON.stringify(a)).join(' ')} "$@"\n`);
   chmodSync(shim, 0o755);
   // The captures the steps name, as the user would have taken them (`tcpdump -w`).
-  for (const name of ['receiver.pcap', 'server.pcap', 'mine.pcap']) copyFileSync(PCAP, join(dir, name));
+  for (const name of ['receiver.pcap', 'server.pcap', 'sender.pcap', 'mine.pcap']) copyFileSync(PCAP, join(dir, name));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -51,7 +52,7 @@ function runLine(line: string, env: Record<string, string> = {}): Promise<{ code
 
 describe('the next step a capture finding prints from a transcript runs as printed', () => {
   it.each([
-    ['checksum-unknown', TRANSCRIPT, 'podpath pcap diff '],
+    ['checksum-wire', TRANSCRIPT, 'podpath pcap diff '],
     ['handshake-no-answer', TRANSCRIPT_SYN, 'podpath pcap diff '],
   ])('%s: the pcap diff line names no transcript line, and runs once the capture is given', async (_rule, transcript, prefix) => {
     const steps = (await printedSteps(transcript)).filter((l) => l.startsWith(prefix));
@@ -67,7 +68,7 @@ describe('the next step a capture finding prints from a transcript runs as print
       const r = await runLine(line, { CAPTURE: 'mine.pcap' });
       expect(r.stderr, line).not.toMatch(/E_[A-Z_]+/);
       expect([0, 1], `${line}\n${r.stderr}`).toContain(r.code);
-      expect(r.stdout).toMatch(/^sender +mine\.pcap /m);
+      expect(r.stdout).toMatch(/^(sender|receiver) +mine\.pcap /m);
       expect(r.stdout).toMatch(/^Delivery$/m);
     }
   }, 60_000);
