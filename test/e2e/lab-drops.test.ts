@@ -157,6 +157,9 @@ async function checkCase(lab: string, labPlan: LabPlan, c: Case): Promise<void> 
   }
 }
 
+/** Tries after the first for a case whose window other tests' drops can reach (see below). */
+const TRACE_RETRIES = 2;
+
 describe.skipIf(skip)('doctor --peer --trace in the lab', () => {
   beforeAll(async () => {
     await labDown(LAB);
@@ -188,7 +191,11 @@ describe.skipIf(skip)('doctor --peer --trace in the lab', () => {
     expect(stderr).not.toMatch(/UNDO FAILED/);
   }, 180_000);
 
-  it.each(cases)('$fault: $rule names the place', (c) => checkCase(LAB, plan, c), 180_000);
+  // The kfree_skb tracepoint is kernel-wide and names no device or namespace: the unit tests that run
+  // beside these on the same kernel (npm test runs both projects at once) drop UDP to closed ports on
+  // loopback, and a burst of their NO_SOCKET drops inside a probe's window reads as this node's. A
+  // retry measures again; a real misplacement fails all three tries.
+  it.each(cases)('$fault: $rule names the place', (c) => checkCase(LAB, plan, c), { timeout: 180_000, retry: TRACE_RETRIES });
 
   it('podpath probe --trace: the same rules, the same words (bad-udp-checksum), in the JSON with both nodes\' traces', async () => {
     const n1 = plan.nodes[0]!;
@@ -271,5 +278,5 @@ describe.skipIf(skip)('doctor --peer --trace in a lab of two subnets (the router
     await labDown(LAB2);
   });
 
-  it.each(routerCases)('$fault: $rule names the place', (c) => checkCase(LAB2, plan2, c), 180_000);
+  it.each(routerCases)('$fault: $rule names the place', (c) => checkCase(LAB2, plan2, c), { timeout: 180_000, retry: TRACE_RETRIES });
 });
