@@ -9,6 +9,9 @@ export default defineConfig({
     // files mostly wait on the processes and sockets they open. The e2e project stays one file at a
     // time whatever this says (singleFork below); scripts/test.mjs runs it as a process of its own.
     maxWorkers: 3,
+    // Every worker process first loads test/support/rpc-timeout.mjs: vitest's fixed 60 s worker->main
+    // RPC timeout, raised (the file says why).
+    poolOptions: { forks: { execArgv: ['--import', new URL('./test/support/rpc-timeout.mjs', import.meta.url).pathname] } },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [
@@ -20,7 +23,7 @@ export default defineConfig({
         define,
         // End-to-end tests build network namespaces and nftables tables on the one host kernel:
         // they run one file at a time so they never see each other's lab.
-        test: { name: 'e2e', globalSetup: ['test/support/bundle-setup.ts'], setupFiles: ['test/support/worker-priority.ts'], include: ['test/e2e/**/*.test.ts'], fileParallelism: false, poolOptions: { forks: { singleFork: true } }, testTimeout: 180_000, hookTimeout: 180_000 },
+        test: { name: 'e2e', globalSetup: ['test/support/bundle-setup.ts'], setupFiles: ['test/support/worker-priority.ts'], include: ['test/e2e/**/*.test.ts'], fileParallelism: false, poolOptions: { forks: { singleFork: true, execArgv: ['--import', new URL('./test/support/rpc-timeout.mjs', import.meta.url).pathname] } }, testTimeout: 180_000, hookTimeout: 180_000 },
       },
     ],
   },
