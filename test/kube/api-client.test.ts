@@ -1,7 +1,7 @@
 // podpath's Kubernetes client against a loopback HTTPS API server serving the recorded objects,
 // with the real server's list, get and error behaviour (see test/helpers/fake-apiserver.ts).
 import http from 'node:http';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -140,9 +140,15 @@ describe('kube client: no credentials over plain http (as kubectl)', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  // The kubeconfigs written below are removed with the server: a test leaves nothing in /tmp.
+  const written: string[] = [];
+  afterAll(() => {
+    for (const f of written) rmSync(f, { force: true });
+    return new Promise<void>((r) => server.close(() => r()));
+  });
   const kubeconfig = (skipVerify: boolean) => {
     const file = join(tmpdir(), `podpath-kc-http-${process.pid}-${skipVerify}`);
+    written.push(file);
     writeFileSync(file, `apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: k\n  cluster: {server: "http://127.0.0.1:${(server.address() as AddressInfo).port}", insecure-skip-tls-verify: ${skipVerify}}\nusers:\n- name: u\n  user: {token: secret-token-123456789}\ncontexts:\n- name: c\n  context: {cluster: k, user: u}\n`);
     return file;
   };
