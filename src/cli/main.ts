@@ -45,6 +45,8 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
     .configureOutput({ outputError: () => undefined })
     .exitOverride();
   const name = argv[2];
+  // `--version` needs no command; anything else that names none (--help, a typo) lists them all.
+  if (name === '--version' || name === '-V') return program;
   const chosen = COMMANDS.filter((c) => name !== undefined && c.names.includes(name));
   for (const c of chosen.length > 0 ? chosen : COMMANDS) (await c.load())(program);
   return program;
