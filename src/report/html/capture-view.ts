@@ -38,7 +38,7 @@ function checksumView(s: CaptureSummary): SafeHtml {
     const healthy = x.healthy > 0 ? html`<p class="meta">${tr(fill(cw('healthySenders'), { n: x.healthy }))}</p>` : '';
     return html`<div class="scroll"><table class="senders" data-layer="${show(x.layer)}"><caption>${tr(fill(cw('sendersCaption'), { layer: show(x.layer) }))}</caption><thead><tr><th scope="col">${tr(cw('sender'))}</th><th scope="col" class="num">${tr(cw('ok'))}</th><th scope="col" class="num">${tr(cw('bad'))}</th></tr></thead><tbody>${rows}</tbody></table></div>${healthy}`;
   });
-  const groups = c.badGroups.slice(0, MAX_ROWS).map((g) => html`<tr><td class="mono">${show(g.layer)}</td><td>${show(g.cause)}${g.answered ? html` (${tr(cw('answered'))})` : ''}</td><td class="mono">${show(g.src, 80)} → ${show(g.dst, 80)}${g.dstPort !== undefined ? `:${g.dstPort}` : ''}</td><td class="num">${g.count}</td><td class="mono">#${g.example.frame}: 0x${g.example.got.toString(16)}${g.example.expected !== undefined ? ` / 0x${g.example.expected.toString(16)}` : ''}</td></tr>`);
+  const groups = c.badGroups.slice(0, MAX_ROWS).map((g) => html`<tr><td class="mono">${show(g.layer)}</td><td>${show(g.cause)}${g.answered ? html` (${tr(cw('answered'))})` : ''}</td><td class="mono">${show(g.src, 80)} ${'→'} ${show(g.dst, 80)}${g.dstPort !== undefined ? `:${g.dstPort}` : ''}</td><td class="num">${g.count}</td><td class="mono">#${g.example.frame}: 0x${g.example.got.toString(16)}${g.example.expected !== undefined ? ` / 0x${g.example.expected.toString(16)}` : ''}</td></tr>`);
   const groupTable = groups.length === 0 ? '' : html`<div class="scroll"><table class="bad-groups"><caption>${tr(cw('badGroupsCaption'))}</caption><thead><tr><th scope="col">${tr(cw('layer'))}</th><th scope="col">${tr(cw('cause'))}</th><th scope="col">${tr(cw('flow'))}</th><th scope="col" class="num">${tr(cw('count'))}</th><th scope="col">${tr(cw('example'))}</th></tr></thead><tbody>${groups}</tbody></table></div>`;
   const ffff = c.tunnelFfff.count > 0 ? html`<p class="ffff" data-count="${c.tunnelFfff.count}">${tr(fill(cw('ffff'), { n: c.tunnelFfff.count, srcs: c.tunnelFfff.srcs.slice(0, 10).map((x) => show(x, 80)).join(', ') }))}</p>` : '';
   return html`${heading(3, tr(cw('checksums')))}${layerTable}${ffff}${senders}${groupTable}`;
@@ -96,7 +96,7 @@ export function captureView(part: CapturePart, prefix: string, ids: Ids): { summ
 }
 
 function directionRow(d: DirectionLoss): SafeHtml {
-  return html`<tr${d.lost > 0 ? html` class="differs"` : ''} data-lost="${d.lost}"><th scope="row" class="mono">${show(d.from, 80)} → ${show(d.to, 80)}</th><td class="num">${d.sent}</td><td class="num">${d.delivered}</td><td class="num">${d.lost}</td><td class="num">${d.size ? d.size.threshold : ''}</td><td class="num">${formatRate(d.peakRate)}</td></tr>`;
+  return html`<tr${d.lost > 0 ? html` class="differs"` : ''} data-lost="${d.lost}"><th scope="row" class="mono">${show(d.from, 80)} ${'→'} ${show(d.to, 80)}</th><td class="num">${d.sent}</td><td class="num">${d.delivered}</td><td class="num">${d.lost}</td><td class="num">${d.size ? d.size.threshold : ''}</td><td class="num">${formatRate(d.peakRate)}</td></tr>`;
 }
 
 function lossLane(d: DirectionLoss, start: number, lang: Lang): TimelineLane {

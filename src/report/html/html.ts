@@ -43,6 +43,9 @@ function piece(v: HtmlValue): string {
 /**
  * The template tag: literal parts are markup (written in this code base), values are escaped.
  * Attributes must be double-quoted in the literal (`class="${x}"`): an escaped value cannot close them.
+ * Literal parts are ASCII: a non-ASCII character goes in as a value (`${'→'}`), because esbuild
+ * cannot escape a tagged template's text and one such character makes V8 hold and scan the whole
+ * bundle as two-byte text (test/cli/bundle-startup.test.ts).
  */
 export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
   let out = strings[0]!;

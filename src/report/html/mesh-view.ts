@@ -243,7 +243,7 @@ const FIELDS: [string, MeshWordKey][] = [['udp', 'fUdp'], ['arr', 'fArr'], ['rtt
 function template(): SafeHtml {
   const rows = FIELDS.map(([k, word]) => html`<div data-k="${k}"><dt>${tr(mw(word))}</dt><dd data-f="${k}"></dd></div>`);
   const places = PLACES.map((p, i) => html`<span data-p="${i}" hidden>${tr(PLACE_WORDS[p])}</span>`);
-  return html`<div class="mesh-tpl" hidden><div class="pair"><p class="pair-h"><strong><span data-f="from"></span> → <span data-f="to"></span></strong> (<span data-f="plane"></span>)</p><p data-k="none">${tr(mw('noCell'))}</p><dl class="pair-dl">${rows}<div data-k="place"><dt>${tr(mw('fPlace'))}</dt><dd>${places}</dd></div></dl><div class="pair-more"></div></div></div>`;
+  return html`<div class="mesh-tpl" hidden><div class="pair"><p class="pair-h"><strong><span data-f="from"></span> ${'→'} <span data-f="to"></span></strong> (<span data-f="plane"></span>)</p><p data-k="none">${tr(mw('noCell'))}</p><dl class="pair-dl">${rows}<div data-k="place"><dt>${tr(mw('fPlace'))}</dt><dd>${places}</dd></div></dl><div class="pair-more"></div></div></div>`;
 }
 
 interface Detail {

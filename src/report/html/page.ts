@@ -18,7 +18,7 @@ export interface PageOptions {
 export function page(o: PageOptions): SafeHtml {
   const subject = o.subject === undefined ? undefined : typeof o.subject === 'string' ? { en: o.subject, zh: o.subject } : isLocalized(o.subject) ? o.subject : { en: o.subject.text, zh: o.subject.text };
   const title = { en: `${w('pageTitle').en}${subject ? `: ${subject.en}` : ''}`, zh: `${w('pageTitle').zh}${subject ? `:${subject.zh}` : ''}` };
-  const switcher = html`<div class="switch js-only" role="group" aria-label="Language / 语言"><button type="button" data-lang="en" lang="en" aria-pressed="${String(o.lang === 'en')}">English</button><button type="button" data-lang="zh" lang="zh" aria-pressed="${String(o.lang === 'zh')}">中文</button></div>`;
+  const switcher = html`<div class="switch js-only" role="group" aria-label="Language / ${'语言'}"><button type="button" data-lang="en" lang="en" aria-pressed="${String(o.lang === 'en')}">English</button><button type="button" data-lang="zh" lang="zh" aria-pressed="${String(o.lang === 'zh')}">${'中文'}</button></div>`;
   return html`<!DOCTYPE html>
 <html lang="${o.lang}">
 <head>

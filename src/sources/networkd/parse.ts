@@ -34,7 +34,8 @@ export function parseNetworkctlStatus(text: string): NetworkdLink[] {
   const out: NetworkdLink[] = [];
   let cur: NetworkdLink | undefined;
   for (const raw of text.split('\n')) {
-    const head = /^\s*(?:[●*]\s*)?\d{1,7}: (\S{1,64})\s*$/.exec(raw);
+    // \u25cf is systemd's ● (an escape: the bundle stays ASCII, test/cli/bundle-startup.test.ts).
+    const head = /^\s*(?:[\u25cf*]\s*)?\d{1,7}: (\S{1,64})\s*$/.exec(raw);
     if (head) {
       cur = { name: head[1]!, line: raw.trim() };
       out.push(cur);

@@ -18,7 +18,9 @@ const USER_HOST_PATH = /^([\w.-]{1,64})@([\w.-]{1,253}):([^\s#$%]{0,256})([#$%])
 const USER_HOST_DIR = /^([\w.-]{1,64})@([\w.-]{1,253}) (\S{1,256}) ([#$%]) ?(.*)$/;
 const HOST_DIR = /^([\w.-]{1,253}) (~\S{0,256}|\/\S{0,256}) ([#$]) ?(.*)$/;
 const SH_VERSION = /^(?:ba|z|da|k)?sh-\d[\d.]{0,8}([#$]) ?(.*)$/;
-const ZSH_ARROW = /^(?:➜|❯|λ) {1,4}(?:\S{1,256} {1,4})?(?:git:\(\S{1,256}\) {1,4})?(?:✗ {1,4})?(.*)$/;
+// Prompt marks as \u escapes (➜ ❯ λ, ✗): regular expressions keep non-ASCII characters in the bundle, which
+// makes V8 hold and scan all of it as two-byte text (test/cli/bundle-startup.test.ts).
+const ZSH_ARROW = /^(?:\u279c|\u276f|\u03bb) {1,4}(?:\S{1,256} {1,4})?(?:git:\(\S{1,256}\) {1,4})?(?:\u2717 {1,4})?(.*)$/;
 const BARE_SIGN = /^([$#%]) (.*)$/;
 const EMPTY_SIGN = /^[$#%]$/;
 

@@ -9,8 +9,11 @@ import { maxOf, minOf } from '../../util/arrays.js';
 /** How far from the command the sentence stating the outcome may be. */
 const NEAR = 6;
 
-const FAILED = /收不到|不通|丢|失败|不可达|lost|never arriv|not (?:be )?received|no (?:reply|response)|didn'?t arrive|does not arrive|timed? ?out|unreachable|blocked|cut off|stops?\b|stopped|no longer/i;
-const MAXIMUM = /最大|上限|最多|max(?:imum)?|largest|limit/i;
+// The Chinese words as \u escapes (收不到 不通 丢 失败 不可达; 最大 上限 最多; 在 … 上; 超过): regular
+// expressions keep non-ASCII characters in the bundle, which makes V8 hold and scan all of it as
+// two-byte text (test/cli/bundle-startup.test.ts).
+const FAILED = /\u6536\u4e0d\u5230|\u4e0d\u901a|\u4e22|\u5931\u8d25|\u4e0d\u53ef\u8fbe|lost|never arriv|not (?:be )?received|no (?:reply|response)|didn'?t arrive|does not arrive|timed? ?out|unreachable|blocked|cut off|stops?\b|stopped|no longer/i;
+const MAXIMUM = /\u6700\u5927|\u4e0a\u9650|\u6700\u591a|max(?:imum)?|largest|limit/i;
 const HOST = /^[A-Za-z0-9][\w.-]{0,252}$/;
 
 /** Bits per second of an iperf `-b` value (`22100K`, `1.5M`, `100m`). */
@@ -25,7 +28,7 @@ export function iperfRate(value: string): number | undefined {
 function runFrom(lines: TLine[], i: number, host: string | undefined): string {
   if (host) return host;
   for (let j = i; j >= Math.max(0, i - 3); j--) {
-    const m = /在\s{0,2}([A-Za-z0-9][\w.-]{0,62})\s{0,2}上/.exec(lines[j]!.text) ?? /\bon ([a-z][\w.-]{0,62}[0-9])\b/i.exec(lines[j]!.text);
+    const m = /\u5728\s{0,2}([A-Za-z0-9][\w.-]{0,62})\s{0,2}\u4e0a/.exec(lines[j]!.text) ?? /\bon ([a-z][\w.-]{0,62}[0-9])\b/i.exec(lines[j]!.text);
     if (m) return m[1]!;
   }
   return 'this node';
@@ -48,7 +51,7 @@ export function manualTests(lines: ManualLine[], cite: (no: number) => string): 
       if (Number.isFinite(n) && n >= 100 && n <= 65507) {
         const around = near(i);
         const maxLine = around.find((l) => MAXIMUM.test(l.text) && new RegExp(`(?:^|\\D)${n - 1}(?:\\D|$)`).test(l.text));
-        const failLine = around.find((l) => FAILED.test(l.text) && (new RegExp(`(?:^|\\D)${n}(?:\\D|$)`).test(l.text) || l === maxLine || /超过|above|larger|bigger|more than/i.test(l.text)));
+        const failLine = around.find((l) => FAILED.test(l.text) && (new RegExp(`(?:^|\\D)${n}(?:\\D|$)`).test(l.text) || l === maxLine || /\u8d85\u8fc7|above|larger|bigger|more than/i.test(l.text)));
         if (maxLine || failLine) {
           const lines2 = [maxLine, failLine].filter((l): l is TLine => l !== undefined);
           out.push({

@@ -44,7 +44,7 @@ export function curve(o: CurveOptions): SafeHtml {
     const dash = DASHES[i % DASHES.length]!;
     const sorted = [...s.kept].sort((a, b) => a[0] - b[0]);
     const path = sorted.map(([x, y], k) => `${k === 0 ? 'M' : 'L'}${num(X(x))} ${num(Y(y))}`).join('');
-    const dots = sorted.map(([x, y]) => html`<circle cx="${num(X(x))}" cy="${num(Y(y))}" r="3" fill="${color}"><title>${inLang(s.name, o.lang)}: ${fmt(x)}${xu} → ${fmt(y)}${yu}</title></circle>`);
+    const dots = sorted.map(([x, y]) => html`<circle cx="${num(X(x))}" cy="${num(Y(y))}" r="3" fill="${color}"><title>${inLang(s.name, o.lang)}: ${fmt(x)}${xu} ${'→'} ${fmt(y)}${yu}</title></circle>`);
     return html`<g class="series" data-series="${i}"><path d="${path}" fill="none" stroke="${color}" stroke-width="2"${dash ? html` stroke-dasharray="${dash}"` : ''}/>${dots}</g>`;
   });
   const legend = o.series.length > 1

@@ -49,7 +49,7 @@ export function histogram(o: HistogramOptions): SafeHtml {
   const bars = bins.map((b) => {
     const x = X(b.from);
     const w = Math.max(1, X(b.to) - x - 1);
-    return html`<rect class="bar" x="${num(x)}" y="${num(Y(b.count))}" width="${num(w)}" height="${num(Y(0) - Y(b.count))}" fill="${PALETTE[0]}" data-count="${b.count}"><title>${fmt(b.from)}–${fmt(b.to)}${xu}: ${fmt(b.count)}</title></rect>`;
+    return html`<rect class="bar" x="${num(x)}" y="${num(Y(b.count))}" width="${num(w)}" height="${num(Y(0) - Y(b.count))}" fill="${PALETTE[0]}" data-count="${b.count}"><title>${fmt(b.from)}${'–'}${fmt(b.to)}${xu}: ${fmt(b.count)}</title></rect>`;
   });
   return svgRoot(o, width, height, join([axes(p, { ticks: xt.filter((t) => t >= x0 && t <= x1), at: X, title: axisTitle(o.x) }, { ticks: yt, at: Y, title: axisTitle(o.y) }), ...bars]));
 }
