@@ -2,7 +2,7 @@
 // measurements with the capture rules through the one engine, in the run's language. Exit codes:
 // 0 no finding of warning or worse, 1 such a finding, 2 a capture could not be read to its end.
 import { analyzeCapture } from '../pcap/analyze/run.js';
-import { diffCaptures, type CaptureDiffOptions } from '../pcap/diff/run.js';
+import type { CaptureDiffOptions } from '../pcap/diff/run.js';
 import { judgedOf, runRules, severityRank, type Judged } from '../engine/run-rules.js';
 import type { Finding, Lang } from '../engine/types.js';
 import type { CaptureSummary, ReadError } from '../evidence/capture-summary.js';
@@ -91,6 +91,8 @@ export interface CaptureDiffOutcome {
 export async function pcapDiff(sender: string, receiver: string, opts: CaptureDiffOptions & { lang: Lang }): Promise<CaptureDiffOutcome> {
   if (sender === '-' && receiver === '-') throw new PodpathError('E_USAGE', 'standard input (-) can be read only once');
   const { lang, ...measure } = opts;
+  // Imported here: `pcap analyze` does not evaluate the diff engine at start-up.
+  const { diffCaptures } = await import('../pcap/diff/run.js');
   const out = await diffCaptures(sender, receiver, measure);
   const findings = captureDiffFindings(out.result, lang);
   const exitCode = out.errors.length > 0 ? 2 : exitCodeFor(findings);

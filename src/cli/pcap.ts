@@ -1,14 +1,13 @@
 // `podpath pcap analyze FILE...` and `podpath pcap diff SENDER RECEIVER`: wiring only (the use
-// cases are src/app/pcap.ts, the renderers src/report/capture-*.ts).
+// cases are src/app/pcap.ts, the renderers src/report/capture-*.ts). The use case and the
+// renderers are imported when an action runs, and only the one its format needs: the bundle then
+// evaluates neither the HTML report nor the other subcommand's code for `pcap analyze` (start-up
+// CPU is part of every run; test/cli/bundle-startup.test.ts).
 import { Command, InvalidArgumentError } from 'commander';
-import { captureDiffFindings, captureFindings, capturesJudged, pcapAnalyze, pcapDiff, type ReadFailure } from '../app/pcap.js';
-import { analyzeJsonText, type AnalyzedCapture } from '../report/capture-json.js';
+import type { ReadFailure } from '../app/pcap.js';
+import type { AnalyzedCapture } from '../report/capture-json.js';
 import type { CaptureDiff } from '../evidence/capture-diff.js';
 import type { Finding, Lang } from '../engine/types.js';
-import { renderHtmlReport } from '../report/html/render.js';
-import { renderAnalyze, colors } from '../report/capture-text.js';
-import { diffJson } from '../report/capture-diff-json.js';
-import { renderDiff } from '../report/capture-diff-text.js';
 import { formatError, PodpathError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
 import { resolveLang } from '../engine/i18n.js';
@@ -37,7 +36,8 @@ function outputFormat(opts: { json?: boolean; output: string }): 'text' | 'json'
 const other = (lang: Lang): Lang => (lang === 'en' ? 'zh' : 'en');
 
 /** `pcap analyze -o html`: the captures, their findings in both languages (the rules run again in the other). */
-function renderCaptureHtml(files: readonly AnalyzedCapture[], lang: Lang): string {
+async function renderCaptureHtml(files: readonly AnalyzedCapture[], lang: Lang): Promise<string> {
+  const [{ captureFindings, capturesJudged }, { renderHtmlReport }] = await Promise.all([import('../app/pcap.js'), import('../report/html/render.js')]);
   return renderHtmlReport({
     lang,
     parts: [{
@@ -49,7 +49,8 @@ function renderCaptureHtml(files: readonly AnalyzedCapture[], lang: Lang): strin
   });
 }
 
-function renderCaptureDiffHtml(result: CaptureDiff, findings: Finding[], lang: Lang): string {
+async function renderCaptureDiffHtml(result: CaptureDiff, findings: Finding[], lang: Lang): Promise<string> {
+  const [{ captureDiffFindings, capturesJudged }, { renderHtmlReport }] = await Promise.all([import('../app/pcap.js'), import('../report/html/render.js')]);
   return renderHtmlReport({
     lang,
     parts: [{ kind: 'capture-diff', from: 'pcap diff', lang, result, findings, translation: captureDiffFindings(result, other(lang)), judged: capturesJudged({ captureDiffs: [result] }) }],
@@ -72,17 +73,22 @@ export function registerPcap(program: Command): void {
     .action(async (files: string[], opts: { vxlanPort: number[]; json?: boolean; output: string; lang?: string }) => {
       const lang = resolveLang(opts.lang);
       const format = outputFormat(opts);
+      const { pcapAnalyze } = await import('../app/pcap.js');
       const out = await pcapAnalyze({ inputs: files, vxlanPorts: opts.vxlanPort, lang });
       // Set before writing: a reader that closes the pipe early (| head) ends us in the write.
       process.exitCode = out.exitCode;
       // A capture that could not be opened has no result and is left out; any read error makes the exit 2.
       if (out.files.length > 0) {
-        if (format === 'html') process.stdout.write(renderCaptureHtml(out.files, lang));
+        if (format === 'html') process.stdout.write(await renderCaptureHtml(out.files, lang));
         else if (format === 'json') {
+          const { analyzeJsonText } = await import('../report/capture-json.js');
           // Two writes: appending the newline would copy the whole (multi-megabyte) text once more.
           process.stdout.write(analyzeJsonText(out.files, out.exitCode, VERSION));
           process.stdout.write('\n');
-        } else process.stdout.write(renderAnalyze(out.files, colors(useColor()), lang));
+        } else {
+          const { renderAnalyze, colors } = await import('../report/capture-text.js');
+          process.stdout.write(renderAnalyze(out.files, colors(useColor()), lang));
+        }
       }
       for (const e of out.errors) process.stderr.write(readErrorLine(e) + '\n');
       process.exitCode = out.exitCode;
@@ -103,14 +109,20 @@ export function registerPcap(program: Command): void {
     .action(async (sender: string, receiver: string, opts: { vxlanPort: number[]; nat?: boolean; senderHost?: string; receiverHost?: string; json?: boolean; output: string; lang?: string }) => {
       const lang = resolveLang(opts.lang);
       const format = outputFormat(opts);
+      const { pcapDiff } = await import('../app/pcap.js');
       const out = await pcapDiff(sender, receiver, { vxlanPorts: opts.vxlanPort, nat: opts.nat, senderHost: opts.senderHost, receiverHost: opts.receiverHost, lang });
       process.exitCode = out.exitCode;
       // A diff needs both captures: when either could not be opened there is no result to print
       // (one cut short still gives a diff of what was read, its side marked with the error).
       if (out.hasResult) {
-        if (format === 'html') process.stdout.write(renderCaptureDiffHtml(out.result, out.findings, lang));
-        else if (format === 'json') process.stdout.write(JSON.stringify(diffJson(out.result, out.findings, out.exitCode, VERSION), null, 2) + '\n');
-        else process.stdout.write(renderDiff(out.result, out.findings, colors(useColor()), lang));
+        if (format === 'html') process.stdout.write(await renderCaptureDiffHtml(out.result, out.findings, lang));
+        else if (format === 'json') {
+          const { diffJson } = await import('../report/capture-diff-json.js');
+          process.stdout.write(JSON.stringify(diffJson(out.result, out.findings, out.exitCode, VERSION), null, 2) + '\n');
+        } else {
+          const [{ renderDiff }, { colors }] = await Promise.all([import('../report/capture-diff-text.js'), import('../report/capture-text.js')]);
+          process.stdout.write(renderDiff(out.result, out.findings, colors(useColor()), lang));
+        }
       }
       for (const e of out.errors) process.stderr.write(readErrorLine(e) + '\n');
       process.exitCode = out.exitCode;

@@ -1,7 +1,8 @@
 // Runs rules over the evidence of a run: a rule whose evidence is absent (or listed in the node's
 // `missing`) is skipped with the reason, never passed; reports become findings in the chosen language.
 import { evidenceValue, isNodeSection, type Evidence, type NeedKey } from '../evidence/evidence.js';
-import { NODE_FACTS_SCHEMA_VERSION, type NodeFacts } from '../evidence/node-facts.js';
+import type { NodeFacts } from '../evidence/node-facts.js';
+import { NODE_FACTS_SCHEMA_VERSION } from '../evidence/node-facts-version.js';
 import { PodpathError } from '../util/errors.js';
 import { t } from './i18n.js';
 import { sayIn } from '../util/i18n.js';
@@ -9,6 +10,7 @@ import { fillCommand, refusalNote } from './shell-fill.js';
 import { reasonsText } from './reasons.js';
 import { LIMITS } from '../util/limits.js';
 import { clip } from '../util/terminal-safe.js';
+import { compareIds } from '../util/arrays.js';
 import type { EvidenceLine, Finding, Lang, Localized, MessageData, Phrase, ReasonRef, Report, ReportLine, Rule, RuleResult, Said, Severity } from './types.js';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'error', 'warning', 'info'];
@@ -168,14 +170,14 @@ export function runRules(rules: readonly Rule[], evidence: Evidence, opts: RunOp
     if (unknown.length > 0) throw new PodpathError('E_UNKNOWN_RULE', `unknown rule id: ${unknown.join(', ')} (see \`podpath rules\`)`);
     chosen = chosen.filter((r) => opts.only?.includes(r.meta.id));
   }
-  chosen.sort((a, b) => a.meta.id.localeCompare(b.meta.id));
+  chosen.sort((a, b) => compareIds(a.meta.id, b.meta.id));
   const results = chosen.map((r) => runRule(r, evidence, lang).result);
   // A rule that names the cause comes before the rules that name its symptoms (same severity).
   const fired = new Set(results.filter((r) => r.status === 'fail').map((r) => r.ruleId));
   const outranked = new Set(chosen.filter((r) => fired.has(r.meta.id)).flatMap((r) => r.meta.outranks ?? []).filter((id) => fired.has(id)));
   const findings = results
     .flatMap((r) => r.findings)
-    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || Number(outranked.has(a.ruleId)) - Number(outranked.has(b.ruleId)) || a.ruleId.localeCompare(b.ruleId));
+    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || Number(outranked.has(a.ruleId)) - Number(outranked.has(b.ruleId)) || compareIds(a.ruleId, b.ruleId));
   return { results, findings };
 }
 

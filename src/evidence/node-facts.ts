@@ -3,21 +3,13 @@
 import { z } from 'zod';
 import { ProbeEvidence } from './probe-evidence.js';
 import { MissingEvidence } from './missing-reasons.js';
+import { NODE_FACTS_SCHEMA_VERSION } from './node-facts-version.js';
+import { SourceRef, EvidenceLine } from './evidence-line.js';
 
-/**
- * 3: `missing[]` entries carry a code and data (see missing-reasons.ts).
- * 2: probe entries hold measurements only (sender, devices, send errors; no verdict).
- * Facts of schema 1 and 2 are read through the upgrades (`upgradeNodeFacts` for `missing`,
- * ProbeEvidence for probes): see CHANGELOG.md.
- */
-export const NODE_FACTS_SCHEMA_VERSION = 3;
-
-/** Where a piece of evidence came from: a bundle-relative path (`sos_commands/networking/ip_-s_-d_link`) or a file path. */
-export const SourceRef = z.string();
-
-/** A quoted line of evidence, with where it came from: what a finding shows the user. */
-export const EvidenceLine = z.object({ source: SourceRef, text: z.string() });
-export type EvidenceLine = z.infer<typeof EvidenceLine>;
+// The version and the quoted line live in small modules of their own: code that only needs them
+// (the rule engine, the capture JSON) then does not build every schema below at start-up.
+export { NODE_FACTS_SCHEMA_VERSION } from './node-facts-version.js';
+export { SourceRef, EvidenceLine } from './evidence-line.js';
 
 const Counters = z.record(z.string(), z.number());
 

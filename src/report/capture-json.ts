@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CaptureSummary, ReadError } from '../evidence/capture-summary.js';
 import { FrameSetJson } from '../evidence/frame-set.js';
-import { EvidenceLine } from '../evidence/node-facts.js';
+import { EvidenceLine } from '../evidence/evidence-line.js';
 import type { Finding } from '../engine/types.js';
 
 /** 2: findings have the one Finding shape of every podpath rule (docs/pcap-json.md gives the map from 1). */
