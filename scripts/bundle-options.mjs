@@ -1,6 +1,7 @@
 // esbuild options of the single-file bundle, shared by scripts/bundle.mjs, scripts/build-sea.mjs
 // and the test that keeps the bundle ConfigMap under the API's 1 MiB object limit.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -31,10 +32,30 @@ const kubeConfigOnly = {
   },
 };
 
+/**
+ * Node's built-in modules, imported where a module needs them rather than at start-up. esbuild
+ * hoists every `import ... from 'node:x'` of the bundle to its top, so node loaded all of them
+ * (https, tls, child_process, dgram, readline, ...: ~20 ms of CPU) before `pcap analyze` read a
+ * byte. As CommonJS requires, they load inside the lazily run init of the first module that uses
+ * them (a command's code runs only when that command does; src/cli/main.ts).
+ */
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const builtin = new Set(builtinModules);
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (args.kind !== 'import-statement' || !builtin.has(name)) return undefined;
+      return { path: `node:${name}`, namespace: 'pp-builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'pp-builtin' }, (args) => ({ loader: 'js', contents: `module.exports = require(${JSON.stringify(args.path)});` }));
+  },
+};
+
 /** The ESM bundle `node podpath.mjs` runs (the first way to run podpath). */
 export function esmBundleOptions(outfile) {
   return {
-    plugins: [kubeConfigOnly],
+    plugins: [kubeConfigOnly, lazyBuiltins],
     entryPoints: ['src/cli/main.ts'],
     bundle: true,
     platform: 'node',
