@@ -1,6 +1,7 @@
 // The rule registry: the seed rules (one file each), the knowledge-base rules (kb-rules.ts), the
 // probe and capture rules, sorted by id. `doctor`, `rules`, the docs generator and the docs test all read this list.
 import type { Rule, RuleKind } from '../engine/types.js';
+import { compareIds } from '../util/arrays.js';
 import { kbRules } from './kb-rules.js';
 import { probeRules } from './probe-rules.js';
 import { clusterRules } from './cluster-rules.js';
@@ -36,7 +37,7 @@ function sortedUnique(rules: Rule[]): Rule[] {
     if (seen.has(r.meta.id)) throw new Error(`two rules share the id ${r.meta.id}`);
     seen.add(r.meta.id);
   }
-  return [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
+  return [...rules].sort((a, b) => compareIds(a.meta.id, b.meta.id));
 }
 
 export const allRules: readonly Rule[] = sortedUnique([...seedRules, ...kbRules, ...probeRules, ...captureRules, ...clusterRules, ...dropRules, ...meshRules]);

@@ -32,3 +32,11 @@ export function minOf(xs: Iterable<number>, empty = Infinity): number {
   }
   return any ? m : empty;
 }
+
+/**
+ * Ids ([a-z0-9-], such as rule ids) in code-unit order, which for them is localeCompare's order:
+ * localeCompare sets up ICU's collator on its first call, ~10 ms of a command's start-up.
+ */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
