@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ProbeEvidence } from './probe-evidence.js';
 import { MissingEvidence } from './missing-reasons.js';
 import { NODE_FACTS_SCHEMA_VERSION } from './node-facts-version.js';
-import { SourceRef, EvidenceLine } from './evidence-line.js';
+import { SourceRef } from './evidence-line.js';
 
 // The version and the quoted line live in small modules of their own: code that only needs them
 // (the rule engine, the capture JSON) then does not build every schema below at start-up.
