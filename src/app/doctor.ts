@@ -13,7 +13,7 @@ import { loadFactsFile } from '../evidence/load-facts.js';
 import { evidenceFor, runRules } from '../engine/run-rules.js';
 import type { Lang, Rule } from '../engine/types.js';
 import { PodpathError } from '../util/errors.js';
-import { checkPeer, type PeerCheckOptions } from '../probe/doctor-peer.js';
+import type { PeerCheckOptions } from '../probe/doctor-peer.js';
 import type { DropsEvidence } from '../evidence/drop-evidence.js';
 import { commandsFor } from '../sources/commands-for.js';
 import { judgeVerdict } from '../engine/verdict.js';
@@ -78,6 +78,9 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: DoctorRe
   let probes: DoctorProbes | undefined;
   if (opts.peer) {
     if (opts.from || opts.facts) throw new PodpathError('E_USAGE', '--peer probes from this host: it cannot be combined with --from or --facts');
+    // Imported here: the probes and the agent API client (with the kube client it uses for
+    // proxied agents) are evaluated only by `doctor --peer`.
+    const { checkPeer } = await import('../probe/doctor-peer.js');
     const check = await checkPeer(facts, opts.peer);
     drops = opts.peerDrops?.(check.probes);
     probes = doctorProbes(check.report);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { startAgent, DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../agent/server.js';
+import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../probe/ports.js';
+import { toPort } from './port-arg.js';
 import { assertDistinctSecrets, loadApiToken, loadProbeKey } from '../agent/secrets.js';
 import { PodpathError } from '../util/errors.js';
 import { LIMITS } from '../util/limits.js';
@@ -66,6 +67,9 @@ export function registerAgent(program: Command): void {
       const peers = parseBackgroundPeers(o.backgroundPeers ?? [], probePort || DEFAULT_PROBE_PORT);
       const intervalMs = parseDuration(o.backgroundInterval);
       if (peers.length && intervalMs < MIN_BACKGROUND_INTERVAL_MS) throw new PodpathError('E_USAGE', `--background-interval is at least ${MIN_BACKGROUND_INTERVAL_MS / 1000}s`);
+      // Imported here: doctor, probe and mesh share this file's option parsing (toPort) and do not
+      // evaluate the agent's server (and prom-client) at start-up.
+      const { startAgent } = await import('../agent/server.js');
       const agent = await startAgent({
         key, token, addresses, log, tls,
         probePort, apiPort: toPort(o.apiPort), root: o.root, allowProbe: AllowList.parse(o.allowProbe ?? []),
@@ -84,11 +88,6 @@ export function registerAgent(program: Command): void {
     });
 }
 
-export function toPort(s: string): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new PodpathError('E_USAGE', `not a port: ${s}`);
-  return n;
-}
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];

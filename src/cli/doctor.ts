@@ -1,22 +1,19 @@
 // `podpath doctor`: collects what the rules need, runs them, prints findings by severity.
+// The use cases and renderers are imported when the action runs, each only on the path that needs
+// it: one node from a bundle evaluates neither the fleet, the cluster (kube client, yaml), the
+// peer probes nor the HTML report at start-up (test/cli/bundle-startup.test.ts).
 import type { Command } from 'commander';
-import { runDoctor } from '../app/doctor.js';
 import type { Lang } from '../engine/types.js';
 import { resolveLang } from '../engine/i18n.js';
-import { parseFormat, render, type ReportFormat } from '../report/index.js';
+import { parseFormat, renderReport, type ReportFormat } from '../report/index.js';
 import { addProbeOptions, probeOptionsFrom, probeTraceFrom, type ProbeCliOptions } from './probe-options.js';
-import { ProbeTracer } from '../app/probe-trace.js';
 import { displayLine } from '../util/terminal-safe.js';
-import { DEFAULT_FLEET_CONCURRENCY, listBundleDir, runFleet } from '../app/fleet.js';
-import { renderFleet } from '../report/fleet.js';
-import { renderClusterHtml } from '../report/html/render.js';
 import { PodpathError } from '../util/errors.js';
 import { show } from '../report/safe-text.js';
 import { pushAll } from '../util/arrays.js';
-import { loadClusterFacts, nameFromPath, runClusterDoctor } from '../app/cluster/doctor.js';
-import { renderClusterDoctor } from '../report/cluster-doctor.js';
-import { clusterFormat, toCount } from './cluster.js';
-import { isTranscriptSource, runDoctorTranscript } from '../app/doctor-transcript.js';
+
+/** app/fleet.ts's DEFAULT_FLEET_CONCURRENCY, for the option's default without importing the fleet. */
+const FLEET_CONCURRENCY = 4;
 
 interface DoctorCliOptions extends ProbeCliOptions {
   from: string[];
@@ -38,7 +35,7 @@ export function registerDoctor(program: Command): void {
     .description('Diagnose this node (or a bundle / facts file): findings with evidence, fix and undo')
     .option('--from <path>', 'read a bundle, sosreport (directory or tarball), facts .json, or a transcript (.txt/.log/.md: pasted command outputs; - for standard input) instead of this host; repeat it to judge several nodes (fleet mode)', collectValues, [])
     .option('--from-dir <dir>', 'fleet mode: judge every bundle in this directory (each subdirectory and .tar/.tar.gz/.tgz/.tar.xz/.json file), by name; repeatable', collectValues, [])
-    .option('--concurrency <n>', 'fleet mode: bundles read at once', String(DEFAULT_FLEET_CONCURRENCY))
+    .option('--concurrency <n>', 'fleet mode: bundles read at once', String(FLEET_CONCURRENCY))
     .option('--root <dir>', 'live only: read files under this root directory (a lab node)')
     .option('--facts <file.json>', 'judge a NodeFacts JSON file (as `podpath collect --json` prints it)')
     .option('--lang <zh|en>', 'language of the report (default: from LC_ALL / LANG)')
@@ -63,20 +60,22 @@ export function registerDoctor(program: Command): void {
         return;
       }
       const from = opts.from[0];
+      const { isTranscriptSource, runDoctorTranscript } = await import('../app/doctor-transcript.js');
       if (from !== undefined && isTranscriptSource(from)) {
         for (const [flag, set] of [['--peer', opts.peer], ['--root', opts.root], ['--facts', opts.facts]] as const) {
           if (set !== undefined) throw new PodpathError('E_USAGE', `${flag} cannot be combined with a transcript (--from ${from})`);
         }
         const { report, exitCode, translation } = await runDoctorTranscript({ from, lang, only, stdin: process.stdin, alsoIn: format === 'html' ? otherLang(lang) : undefined });
-        process.stdout.write(render(report, format, { color, translation }));
+        process.stdout.write(await renderReport(report, format, { color, translation }));
         process.exitCode = exitCode;
         return;
       }
       const traceOpts = probeTraceFrom(opts, (line) => process.stderr.write(`podpath: ${displayLine(line, 2000)}\n`));
       if (traceOpts && !opts.peer) throw new PodpathError('E_USAGE', '--trace traces around the peer probes: it needs --peer');
-      const tracer = traceOpts ? new ProbeTracer(traceOpts) : undefined;
+      const tracer = traceOpts ? new (await import('../app/probe-trace.js')).ProbeTracer(traceOpts) : undefined;
       const release = tracer?.undoOnSignal();
       const peer = opts.peer ? { ...probeOptionsFrom(opts.peer, opts), ...(tracer ? { window: tracer } : {}) } : undefined;
+      const { runDoctor } = await import('../app/doctor.js');
       const { report, exitCode, translation } = await runDoctor({
         from, root: opts.root, facts: opts.facts, lang, only, peer, alsoIn: format === 'html' ? otherLang(lang) : undefined,
         ...(tracer ? { peerDrops: (probes) => tracer.dropsFor(probes) } : {}),
@@ -84,7 +83,7 @@ export function registerDoctor(program: Command): void {
         tracer?.abandon();
         release?.();
       });
-      process.stdout.write(render(report, format, { color, translation }));
+      process.stdout.write(await renderReport(report, format, { color, translation }));
       process.exitCode = exitCode;
     });
 }
@@ -124,6 +123,9 @@ async function runFleetCli(opts: DoctorCliOptions, how: { format: ReportFormat; 
   for (const [flag, set] of [['--peer', opts.peer], ['--root', opts.root], ['--facts', opts.facts]] as const) {
     if (set !== undefined) throw new PodpathError('E_USAGE', `${flag} judges one node: it cannot be combined with several --from or --from-dir`);
   }
+  const [{ listBundleDir, runFleet }, { runDoctor }, { isTranscriptSource, runDoctorTranscript }, { renderFleet }] = await Promise.all([
+    import('../app/fleet.js'), import('../app/doctor.js'), import('../app/doctor-transcript.js'), import('../report/fleet.js'),
+  ]);
   const concurrency = Number(opts.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new PodpathError('E_USAGE', `--concurrency takes a whole number >= 1, got "${opts.concurrency}"`);
   const listed = [...opts.from];
@@ -143,6 +145,9 @@ async function runClusterCli(opts: DoctorCliOptions, how: { format: ReportFormat
   for (const [flag, set] of [['--peer', opts.peer], ['--root', opts.root], ['--facts', opts.facts]] as const) {
     if (set !== undefined) throw new PodpathError('E_USAGE', `${flag} judges one node: it cannot be combined with --cluster-from`);
   }
+  const [{ clusterFormat, toCount }, { listBundleDir }, { loadClusterFacts, nameFromPath, runClusterDoctor }, { renderClusterDoctor }, { renderClusterHtml }] = await Promise.all([
+    import('./cluster.js'), import('../app/fleet.js'), import('../app/cluster/doctor.js'), import('../report/cluster-doctor.js'), import('../report/html/render.js'),
+  ]);
   const format = clusterFormat(how.format);
   const listed = [...opts.from];
   for (const dir of opts.fromDir) pushAll(listed, await listBundleDir(dir));

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import readline from 'node:readline';
 import { parseEchoTarget, runEchoClient, runEchoServer } from '../app/echo.js';
-import { toPort } from './agent.js';
+import { toPort } from './port-arg.js';
 
 export function registerEcho(program: Command): void {
   const echo = program.command('echo').description('plain UDP echo server and interactive client (the seed 000 test)');

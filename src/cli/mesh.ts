@@ -18,7 +18,7 @@ import { resolveLang } from '../util/i18n.js';
 import { PodpathError } from '../util/errors.js';
 import { LIMITS } from '../util/limits.js';
 import { parseDuration, parseRate } from '../util/units.js';
-import { toPort } from './agent.js';
+import { toPort } from './port-arg.js';
 import { tlsClientFrom } from './probe-options.js';
 import { normalizeFingerprint } from '../agent/tls.js';
 import { parsePorts } from '../sources/tracefs/rule-trace.js';

@@ -1,10 +1,10 @@
 // The probe options `podpath probe` and `podpath doctor --peer` share: one definition, one reading.
 import type { Command } from 'commander';
 import { assertDistinctSecrets, loadApiToken, loadProbeKey } from '../agent/secrets.js';
-import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../agent/server.js';
+import { DEFAULT_API_PORT, DEFAULT_PROBE_PORT } from '../probe/ports.js';
 import type { PeerProbeOptions } from '../probe/peer.js';
 import { parseDuration, parseRate } from '../util/units.js';
-import { toPort } from './agent.js';
+import { toPort } from './port-arg.js';
 import type { AgentTlsOptions } from '../api/client.js';
 import { normalizeFingerprint } from '../agent/tls.js';
 import { readSmallFile } from '../agent/small-file.js';

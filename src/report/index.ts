@@ -4,7 +4,6 @@ import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import type { DoctorReport } from './model.js';
 import { renderText } from './text.js';
-import { renderDoctorHtml } from './html/render.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -15,10 +14,18 @@ export function parseFormat(value: string): ReportFormat {
   throw new PodpathError('E_BAD_FORMAT', `unknown output format "${value}": use ${REPORT_FORMATS.join(', ')}`);
 }
 
-/** `translation`: the same run in the other language, which the HTML report carries beside it. */
-export function render(report: DoctorReport, format: ReportFormat, opts: { color?: boolean; translation?: DoctorReport } = {}): string {
+/**
+ * Any format. `translation`: the same run in the other language, which the HTML report carries
+ * beside it. The HTML renderer is imported only for -o html: the other formats do not evaluate it.
+ */
+export async function renderReport(report: DoctorReport, format: ReportFormat, opts: { color?: boolean; translation?: DoctorReport } = {}): Promise<string> {
+  if (format === 'html') return (await import('./html/render.js')).renderDoctorHtml(report, { translation: opts.translation });
+  return render(report, format, opts);
+}
+
+/** The text formats. */
+export function render(report: DoctorReport, format: Exclude<ReportFormat, 'html'>, opts: { color?: boolean } = {}): string {
   if (format === 'json') return renderJson(report);
-  if (format === 'html') return renderDoctorHtml(report, { translation: opts.translation });
   if (format === 'markdown') return renderMarkdown(report);
   return renderText(report, opts);
 }
