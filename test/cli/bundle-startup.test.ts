@@ -102,4 +102,12 @@ describe('the bundle at start-up', () => {
     expect(doctor.code, doctor.stderr).toBe(1);
     expect(heavyIn(doctor.modules)).toEqual(expect.arrayContaining(['the node sources', 'the node rules', 'the node facts schemas']));
   });
+
+  it('doctor --from a bundle runs none of the cluster, agent server, metrics, HTML or mesh code', async () => {
+    const doctor = await run(['doctor', '--from', join(ROOT, 'test/fixtures/bundles/seed000-kylin-52.49'), '-o', 'json']);
+    expect(doctor.code, doctor.stderr).toBe(1);
+    const unused = ['@kubernetes/client-node', 'prom-client', 'yaml', 'the HTML report', 'the mesh', 'the lab'];
+    expect(heavyIn(doctor.modules).filter((h) => unused.includes(h))).toEqual([]);
+    expect(doctor.modules.filter((m) => /^src\/(agent\/server|probe\/doctor-peer|app\/fleet|app\/cluster\/)/.test(m))).toEqual([]);
+  });
 });
