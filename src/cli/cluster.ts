@@ -17,9 +17,10 @@ import { renderClusterHtml } from '../report/html/render.js';
 import { PodpathError } from '../util/errors.js';
 import { listClusterAgents, tokenFromCluster, type AgentPodRef } from '../app/cluster/agents.js';
 import { FallbackMemo } from '../api/reach.js';
-import { fallbackLine, tokenGiven } from './reach-options.js';
+import { tokenGiven } from './reach-options.js';
+import { agentLine, skippedLines } from '../report/agents-text.js';
 import { VERSION } from '../util/version.js';
-import { resolveLang } from '../util/i18n.js';
+import { resolveLang, type Lang } from '../util/i18n.js';
 
 interface KubeFlags { kubeconfig?: string; context?: string; namespace?: string }
 interface InstallFlags extends KubeFlags { image?: string; toleration?: string[]; bundle?: string; dryRun?: boolean; hostPorts?: string; podPorts?: string }
@@ -132,8 +133,8 @@ export function registerCluster(program: Command): void {
       const useAgents = o.agents === true || (nodes.length === 0 && !o.from);
       if (nodes.length === 0 && !useAgents) throw new PodpathError('E_USAGE', 'give the nodes\' facts: --nodes-from DIR|FILES, or --agents to fetch them from the agents');
       if (o.viaApiserver && (!useAgents || o.from)) throw new PodpathError('E_USAGE', '--via-apiserver reaches the agents\' pods through the API server: it needs --agents and the API (not --from)');
-      const agents: AgentAccess | undefined = useAgents ? await doctorAgents(o) : undefined;
       const lang = resolveLang(o.lang);
+      const agents: AgentAccess | undefined = useAgents ? await doctorAgents(o, lang) : undefined;
       // The HTML page carries both languages: the rules judge the same facts once more in the other.
       const { report, translation, exitCode } = await runClusterDoctor({ cluster, nodes, agents, lang, only: splitIds(o.only), concurrency: toCount(o.concurrency), ...(format === 'html' ? { alsoIn: lang === 'en' ? 'zh' as const : 'en' as const } : {}) });
       process.stdout.write(format === 'html' ? renderClusterHtml(report, { translation }) : renderClusterDoctor(report, format, { color: format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR }));
@@ -148,7 +149,7 @@ interface ClusterDoctorFlags { from?: string[]; nodesFrom?: string[]; agents?: b
  * from its own pod, through the API server where it cannot be reached from here) and the token from
  * the install's Secret unless one is given. From dumps: agents at the InternalIPs, as before.
  */
-async function doctorAgents(o: KubeFlags & ClusterDoctorFlags): Promise<AgentAccess> {
+async function doctorAgents(o: KubeFlags & ClusterDoctorFlags, lang: Lang): Promise<AgentAccess> {
   const base = { port: toPort(o.apiPort), ...(o.tlsFingerprint ? { tls: { fingerprint256: normalizeFingerprint(o.tlsFingerprint) } } : {}) };
   if (o.from) return { ...base, token: loadApiToken(o.tokenFile) };
   const kube = connectKube(o);
@@ -157,14 +158,14 @@ async function doctorAgents(o: KubeFlags & ClusterDoctorFlags): Promise<AgentAcc
   try {
     const listed = await listClusterAgents(kube, namespace);
     pods = listed.pods;
-    for (const s of listed.skipped) process.stderr.write(`podpath: agent pod not used: ${s}\n`);
+    process.stderr.write(skippedLines(listed.skipped, lang));
   } catch (e) {
     // Agents started by hand still answer at the InternalIPs; only the pod proxy needs the pods.
     if (o.viaApiserver || !(e instanceof PodpathError) || !/^E_KUBE_(FORBIDDEN|NOT_FOUND)$/.test(e.code)) throw e;
-    process.stderr.write(`podpath: ${e.code}: ${e.message}; asking agents at the nodes' InternalIPs\n`);
+    process.stderr.write(agentLine('listFailed', lang, { code: e.code, message: e.message }));
   }
   const token = tokenGiven(o.tokenFile) ? loadApiToken(o.tokenFile) : await tokenFromCluster(kube, namespace);
-  return { ...base, token, pods, reach: { kube, namespace, mode: o.viaApiserver ? 'proxy' : 'fallback', memo: new FallbackMemo((e) => process.stderr.write(fallbackLine(e))) } };
+  return { ...base, token, pods, reach: { kube, namespace, mode: o.viaApiserver ? 'proxy' : 'fallback', memo: new FallbackMemo((e) => process.stderr.write(agentLine('fallback', lang, { ...e }))) } };
 }
 
 export const CLUSTER_DOCTOR_HELP = `

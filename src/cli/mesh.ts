@@ -6,15 +6,16 @@ import { Option } from 'commander';
 import { judgeMatrixRun, runMeshCommand } from '../app/mesh.js';
 import type { Finding, Lang } from '../engine/types.js';
 import { renderHtmlReport } from '../report/html/render.js';
-import { show } from '../report/safe-text.js';
 import { oneLine } from '../util/terminal-safe.js';
 import { VERSION } from '../util/version.js';
 import { loadApiToken } from '../agent/secrets.js';
 import { PLANE_PAIRS, PlanePair, type MeshCell, type MeshMatrix } from '../evidence/mesh-matrix.js';
 import type { CoordinatorOptions } from '../mesh/coordinator.js';
 import { inventoryFromList, readAgentsFile, type Inventory } from '../mesh/inventory.js';
-import { cellLine, cellShortfall, findingsCountText, meshFindingsText, notJudgedText, progressBar, summaryText } from '../report/mesh.js';
-import { resolveLang } from '../util/i18n.js';
+import { cellLine, cellShortfall, findingsCountText, htmlWroteText, meshFindingsText, noTraceText, notJudgedText, progressBar, summaryText, traceChangeText } from '../report/mesh.js';
+import { agentLine, skippedLines } from '../report/agents-text.js';
+import { TEXT_LABELS } from '../report/text-labels.js';
+import { resolveLang, t } from '../util/i18n.js';
 import { PodpathError } from '../util/errors.js';
 import { LIMITS } from '../util/limits.js';
 import { parseDuration, parseRate } from '../util/units.js';
@@ -28,7 +29,7 @@ import { inventoryOfAgents, listClusterAgents, tokenFromCluster } from '../app/c
 import { DEFAULT_NAMESPACE } from '../app/cluster/manifests.js';
 import { FallbackMemo } from '../api/reach.js';
 import type { MeshReach } from '../app/mesh.js';
-import { fallbackLine, tokenGiven } from './reach-options.js';
+import { tokenGiven } from './reach-options.js';
 
 interface MeshCliOptions {
   agents?: string; nodes?: string; port: string; apiPort: string; tokenFile?: string;
@@ -60,7 +61,7 @@ function planesFrom(spec: string | undefined, inv: Inventory): PlanePair[] {
 }
 
 /** The agents from --agents, --nodes, or else the install's DaemonSets' pods (with the token and the pod proxy). */
-async function meshAgents(o: MeshCliOptions): Promise<{ inventory: Inventory; token: string; reach?: MeshReach }> {
+async function meshAgents(o: MeshCliOptions, lang: Lang): Promise<{ inventory: Inventory; token: string; reach?: MeshReach }> {
   if (o.agents || o.nodes) {
     if (o.viaApiserver) throw new PodpathError('E_USAGE', "--via-apiserver reaches the agents by their pods: it takes the agents from the cluster (without --agents or --nodes)");
     const inventory = o.agents ? readAgentsFile(o.agents) : inventoryFromList(o.nodes!, { port: toPort(o.port), apiPort: toPort(o.apiPort) });
@@ -70,13 +71,13 @@ async function meshAgents(o: MeshCliOptions): Promise<{ inventory: Inventory; to
   const kube = connectKube(o);
   const namespace = o.namespace ?? DEFAULT_NAMESPACE;
   const agents = await listClusterAgents(kube, namespace);
-  for (const s of agents.skipped) process.stderr.write(`podpath: agent pod not used: ${s}\n`);
-  if (agents.nodesUnread) process.stderr.write(`podpath: ${agents.nodesUnread}\n`);
+  process.stderr.write(skippedLines(agents.skipped, lang));
+  if (agents.nodesUnread) process.stderr.write(agentLine('nodesUnread', lang, agents.nodesUnread));
   const inventory = inventoryOfAgents(agents);
   const token = tokenGiven(o.tokenFile) ? loadApiToken(o.tokenFile) : await tokenFromCluster(kube, namespace);
   const mode = o.viaApiserver ? 'proxy' : 'fallback';
-  process.stderr.write(`podpath: ${inventory.nodes.length} nodes' agents from namespace ${namespace} (${oneLine(kube.server)}), reached ${mode === 'proxy' ? "through the API server's pod proxy" : "directly, or through the API server's pod proxy where a direct connection fails"}\n`);
-  return { inventory, token, reach: { kube, namespace, mode, memo: new FallbackMemo((e) => process.stderr.write(fallbackLine(e))) } };
+  process.stderr.write(agentLine(mode === 'proxy' ? 'agentsProxy' : 'agentsFallback', lang, { n: inventory.nodes.length, namespace, server: kube.server }));
+  return { inventory, token, reach: { kube, namespace, mode, memo: new FallbackMemo((e) => process.stderr.write(agentLine('fallback', lang, { ...e }))) } };
 }
 
 /** --trace / --trace-rules: what the agents trace around each round (nothing without --trace). */
@@ -96,13 +97,14 @@ export function meshTraceFrom(o: Pick<MeshCliOptions, 'trace' | 'traceRules' | '
   return { rulePorts: ports };
 }
 
-/** A tracing agent's host change, as printed (every change with its undo; every undo). */
-export function changeLine(node: string, e: ChangeEvent): string {
-  const who = oneLine(node);
-  if (e.type === 'did') return `${who}: changed: ${oneLine(e.did)}   (undo: ${oneLine(e.undo)})`;
-  if (e.type === 'undone') return `${who}: undone: ${oneLine(e.undo)}`;
-  if (e.type === 'undo-failed') return `${who}: UNDO FAILED: ${oneLine(e.undo)}: ${oneLine(e.error)} (run it by hand on ${who})`;
-  return `${who}: removed what a crashed run left: ${oneLine(e.what)}: ${oneLine(e.did)}${e.error ? ` (failed: ${oneLine(e.error)})` : ''}`;
+/** A tracing agent's host change, as printed (every change with its undo; every undo): the words of `podpath trace`'s. */
+export function changeLine(node: string, e: ChangeEvent, lang: Lang = 'en'): string {
+  const say = (k: keyof typeof TEXT_LABELS, data: Record<string, string>) => t(TEXT_LABELS[k], lang, Object.fromEntries(Object.entries(data).map(([key, v]) => [key, oneLine(v)])));
+  const change = e.type === 'did' ? say('traceChanged', { did: e.did, undo: e.undo })
+    : e.type === 'undone' ? say('traceUndoneLine', { undo: e.undo })
+      : e.type === 'undo-failed' ? say('traceUndoFailed', { undo: e.undo, error: e.error })
+        : e.error ? say('traceLeftoverFailed', { what: e.what, did: e.did, error: e.error }) : say('traceLeftover', { what: e.what, did: e.did });
+  return traceChangeText(node, change, lang);
 }
 
 export function coordinatorOptions(o: MeshCliOptions, inv: Inventory): CoordinatorOptions {
@@ -145,7 +147,7 @@ function writeMeshHtml(file: string, matrix: MeshMatrix, findings: Finding[] | u
   } catch (e) {
     throw new PodpathError('E_REPORT_WRITE', `cannot write ${oneLine(file)}: ${(e as NodeJS.ErrnoException).code ?? 'EIO'}`);
   }
-  process.stderr.write(`html: ${show(file)} (${page.length} bytes)\n`);
+  process.stderr.write(htmlWroteText(file, page.length, lang));
 }
 
 export function registerMesh(program: Command): void {
@@ -187,7 +189,8 @@ export function registerMesh(program: Command): void {
     .option('--tls-fingerprint <sha256>', 'with --tls: pin this certificate for every agent (per agent: tlsFingerprint in the agents file)')
     .option('--tls-ca <file>', 'with --tls: the PEM CA to verify the agents with')
     .action(async (o: MeshCliOptions) => {
-      const { inventory, token, reach } = await meshAgents(o);
+      const lang = resolveLang(o.lang);
+      const { inventory, token, reach } = await meshAgents(o, lang);
       for (const n of inventory.nodes) {
         for (const a of [n.host, n.pod]) if (a?.tlsFingerprint) a.tlsFingerprint = normalizeFingerprint(a.tlsFingerprint);
       }
@@ -196,10 +199,9 @@ export function registerMesh(program: Command): void {
       const coordinator = coordinatorOptions(o, inventory);
       const tls = tlsClientFrom(o);
       // The API server ends the TLS connection the pod proxy takes: podpath cannot check a pin there.
-      if (reach && tls?.fingerprint256) process.stderr.write("podpath: an agent reached through the API server's pod proxy is not checked against --tls-fingerprint (the API server talks TLS to the pod, without checking its certificate)\n");
+      if (reach && tls?.fingerprint256) process.stderr.write(agentLine('tlsPinProxy', lang));
       const file = o.out ? createWriteStream(o.out) : undefined;
       const tty = process.stderr.isTTY && !o.json;
-      const lang = resolveLang(o.lang);
       const tally = { cells: 0, short: 0, byShortfall: new Map<string, number>() };
       let lastDraw = 0;
       const onCell = (c: MeshCell) => {
@@ -213,14 +215,14 @@ export function registerMesh(program: Command): void {
         else if (s.length) process.stdout.write(`\r\x1b[K${cellLine(c, true, lang)}\n`);
       };
       // Tracing changes the hosts: every change and undo is said as it happens (stderr: stdout may be the matrix).
-      const onChange = coordinator.trace ? (node: string, e: ChangeEvent) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}podpath: trace: ${changeLine(node, e)}\n`) : undefined;
+      const onChange = coordinator.trace ? (node: string, e: ChangeEvent) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${changeLine(node, e, lang)}`) : undefined;
       const traceErrors = new Map<string, number>();
       const outcome = await runMeshCommand({
         inventory, token, tls, reach, coordinator, matrix: o.json ? process.stdout : file, onCell, judge: { lang: resolveLang(o.lang) }, onChange,
         onTrace: (t) => {
           if (!t.error) return;
           const k = `${t.node}: ${t.error.code}: ${oneLine(t.error.message)}`;
-          if (!traceErrors.has(k)) process.stderr.write(`${tty ? '\r\x1b[K' : ''}podpath: trace: no trace of ${k}\n`);
+          if (!traceErrors.has(k)) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${noTraceText({ node: t.node, code: t.error.code, message: t.error.message }, lang)}`);
           traceErrors.set(k, (traceErrors.get(k) ?? 0) + 1);
         },
         onProgress: (p) => {

@@ -71,6 +71,15 @@ describe('runRules', () => {
     const broken = defineRule({ ...probe, meta: { ...probe.meta, id: 'broken' }, check: () => { throw new Error('boom'); } });
     expect(runRules([broken], { node: makeFacts(snmp(1)) }).results[0]).toMatchObject({ status: 'skipped', reason: 'internal error: `boom`' });
   });
+  it('says an evidence line once when a rule quotes it twice (the same frame as the bad sum and as the retry)', () => {
+    const twice = defineRule({ ...probe, meta: { ...probe.meta, id: 'twice' }, check: (ctx) => ctx.report({ messageId: 'nonZero', data: { n: 1 }, evidence: [
+      { source: 'transcript.txt:8', text: 'frame 8' }, { source: 'transcript.txt:4', text: 'frame 4' }, { source: 'transcript.txt:8', text: 'frame 8' },
+      { source: 'transcript.txt:9', text: 'frame 8' },
+    ] }) });
+    expect(runRules([twice], { node: makeFacts(snmp(1)) }).findings[0]?.evidence).toEqual([
+      { source: 'transcript.txt:8', text: 'frame 8' }, { source: 'transcript.txt:4', text: 'frame 4' }, { source: 'transcript.txt:9', text: 'frame 8' },
+    ]);
+  });
   it('refuses an unknown --only id, and lists what the rules need', () => {
     expect(() => runRules([probe], { node: makeFacts({}) }, { only: ['nope'] })).toThrow(/unknown rule id: nope/);
     expect(evidenceFor([probe])).toEqual(['kernel', 'snmp']);

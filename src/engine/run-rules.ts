@@ -79,6 +79,24 @@ export function lineIn(e: ReportLine, lang: Lang): EvidenceLine {
   return { source: said(e.source), text: said(e.text) };
 }
 
+/**
+ * The reported lines in the language, each said once: a rule that quotes a frame both as the first
+ * bad checksum and as a retry (calico#3145's paste) would print the same line twice.
+ */
+function uniqueLines(lines: readonly ReportLine[], lang: Lang): EvidenceLine[] {
+  const seen = new Set<string>();
+  const out: EvidenceLine[] = [];
+  for (const e of lines) {
+    const line = lineIn(e, lang);
+    const key = `${line.source}\n${line.text}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(line);
+    }
+  }
+  return out;
+}
+
 /** Between the phrases of a list, in each language. */
 export const PHRASE_SEPARATOR: Localized = { en: '; ', zh: '；' };
 
@@ -100,14 +118,15 @@ export function toFinding(rule: Rule, r: Report, lang: Lang): Finding {
   }
   const data = { ...clippedData(r.data), ...phraseTexts(rule, r.phrases, lang) };
   const maxEvidence = LIMITS.findingEvidenceLines.value;
+  const evidence = uniqueLines(r.evidence, lang);
   return {
     ruleId: meta.id,
     severity: r.severity ?? meta.severity,
     title: t(meta.title, lang, data),
     messageId: r.messageId,
     message: t(template, lang, data),
-    evidence: r.evidence.slice(0, maxEvidence).map((e) => lineIn(e, lang)),
-    ...(r.evidence.length > maxEvidence ? { evidenceOmitted: r.evidence.length - maxEvidence } : {}),
+    evidence: evidence.slice(0, maxEvidence),
+    ...(evidence.length > maxEvidence ? { evidenceOmitted: evidence.length - maxEvidence } : {}),
     remediation: meta.remediation.map((step) => ({
       description: t(step.description, lang, data),
       commands: step.commands.map((c) => commandLine(c, r, lang)),

@@ -25,6 +25,8 @@ import { NODE_DIFF_NOTES } from '../evidence/node-diff-notes.js';
 import { NODE_DIFF_TEXTS } from './node-diff-text.js';
 import { MESH_QUOTES } from '../rules/shared/mesh-quote.js';
 import { PROBE_QUOTES } from '../rules/shared/probe-shared.js';
+import { DROP_QUOTES, VERDICT_WORDS } from '../rules/shared/drop-place.js';
+import { AGENT_TEXTS } from './agents-text.js';
 
 export interface Catalogue {
   /** The file that holds the table (relative to the repository). */
@@ -66,6 +68,9 @@ export const CATALOGUES: readonly Catalogue[] = [
   { file: 'src/report/mesh.ts', name: 'podpath mesh progress words', entries: MESH_TEXTS },
   { file: 'src/rules/shared/mesh-quote.ts', name: 'mesh rules\' evidence lines', entries: MESH_QUOTES },
   { file: 'src/rules/shared/probe-shared.ts', name: 'probe rules\' evidence lines', entries: PROBE_QUOTES },
+  { file: 'src/rules/shared/drop-place.ts', name: 'drops rules\' evidence lines', entries: DROP_QUOTES },
+  { file: 'src/rules/shared/drop-place.ts', name: 'packet filter verdicts', entries: VERDICT_WORDS },
+  { file: 'src/report/agents-text.ts', name: 'agents found in the cluster and how they are reached', entries: AGENT_TEXTS },
   { file: 'src/evidence/node-diff-notes.ts', name: 'node diff notes', entries: NODE_DIFF_NOTES },
   { file: 'src/report/node-diff-text.ts', name: 'podpath diff words', entries: NODE_DIFF_TEXTS },
 ];

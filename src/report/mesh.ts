@@ -61,6 +61,9 @@ export const MESH_TEXTS = {
   matrix: { en: 'matrix: {file}', zh: '矩阵：{file}' },
   notJudged: { en: '{code}: the mesh rules judge at most {limit} nodes; this mesh has {nodes}: no findings (judge a --sample run, or a part of the cluster)', zh: '{code}：mesh 规则最多判断 {limit} 个节点，本次 mesh 有 {nodes} 个：没有问题结论（请判断 --sample 的运行结果，或集群的一部分）' },
   findingsCount: { en: 'mesh findings: {n}', zh: 'mesh 发现：{n} 项' },
+  noTrace: { en: 'trace: no trace of {node}: {code}: {message}', zh: 'trace：没有 {node} 的跟踪：{code}：{message}' },
+  traceChange: { en: 'trace: {node}: {change}', zh: 'trace：{node}：{change}' },
+  htmlWrote: { en: 'html: {file} ({bytes} bytes)', zh: 'html：{file}（{bytes} 字节）' },
 } satisfies Record<string, Localized>;
 
 type MeshText = keyof typeof MESH_TEXTS;
@@ -95,6 +98,21 @@ export function cellLine(c: MeshCell, color = false, lang: Lang = 'en'): string 
 /** Why the matrix was not judged (one line, for stderr). */
 export function notJudgedText(n: { code: string; limit: number; nodes: number }, lang: Lang = 'en'): string {
   return `podpath: ${say(lang)('notJudged', n)}\n`;
+}
+
+/** A node whose kernel could not be traced around a round (said once per node and error, for stderr). */
+export function noTraceText(e: { node: string; code: string; message: string }, lang: Lang = 'en'): string {
+  return `podpath: ${say(lang)('noTrace', { node: show(e.node, 253), code: show(e.code, 64), message: show(e.message, 300) })}\n`;
+}
+
+/** A tracing agent's host change (the words of TEXT_LABELS' trace lines, said by the caller), for stderr. */
+export function traceChangeText(node: string, change: string, lang: Lang = 'en'): string {
+  return `podpath: ${say(lang)('traceChange', { node: show(node, 253), change })}\n`;
+}
+
+/** Where the HTML report went (stderr). */
+export function htmlWroteText(file: string, bytes: number, lang: Lang = 'en'): string {
+  return `${say(lang)('htmlWrote', { file: show(file), bytes })}\n`;
 }
 
 /** How many findings, when they are in the JSON on stdout rather than printed (one line, for stderr). */

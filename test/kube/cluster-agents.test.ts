@@ -8,6 +8,7 @@ import { agentPod } from '../helpers/agent-pods.js';
 import { LAB, labNodeListText, NODE_A, NODE_B } from '../helpers/cluster-evidence.js';
 import { missingRequirement } from '../helpers/env.js';
 import { putFixture, startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.js';
+import { skippedLines } from '../../src/report/agents-text.js';
 
 const KUBE_TOKEN = 'kube-token-agents-0123456789abcdef';
 const AGENT_TOKEN = 'agent-token-from-secret-0123456789';
@@ -44,7 +45,9 @@ describe.skipIf(missingRequirement({ tools: ['openssl'] }))('agents from the clu
     const kube = connectKube({ kubeconfig: api.kubeconfig() });
     const agents = await listClusterAgents(kube, 'podpath');
     expect(api.requests.find((q) => q.path === '/api/v1/namespaces/podpath/pods')?.query.labelSelector).toBe('app.kubernetes.io/name=podpath');
-    expect(agents.skipped).toEqual([`podpath-pod-z5r1t on ${NODE_B}: Pending, no address yet`]);
+    expect(agents.skipped).toEqual([{ pod: 'podpath-pod-z5r1t', node: NODE_B, why: 'noAddress', phase: 'Pending' }]);
+    expect(skippedLines(agents.skipped, 'en')).toBe(`podpath: agent pod not used: podpath-pod-z5r1t on ${NODE_B}: Pending, no address yet\n`);
+    expect(skippedLines(agents.skipped, 'zh')).toBe(`podpath: 未使用的 agent Pod:${NODE_B} 上的 podpath-pod-z5r1t:Pending,尚无地址\n`);
     const inv = inventoryOfAgents(agents);
     expect(inv.nodes.map((n) => [n.name, n.subnet, n.host, n.pod])).toEqual([
       [NODE_A, '172.31.224.0/19', { address: LAB.a.ip, port: 17946, apiPort: 17947, pod: 'podpath-host-7x2kq' }, { address: '10.244.1.7', port: 7946, apiPort: 7947, pod: 'podpath-pod-m4n8d' }],
@@ -71,7 +74,7 @@ describe.skipIf(missingRequirement({ tools: ['openssl'] }))('agents from the clu
   });
 
   it('fewer than two nodes with a running agent is refused with the pods that are not running', () => {
-    expect(() => inventoryOfAgents({ namespace: 'podpath', pods: [{ node: 'n1', plane: 'host', pod: 'p1', address: '10.0.0.1', port: 7946, apiPort: 7947 }], skipped: ['p2 on n2: Pending, no address yet'], nodes: new Map() }))
+    expect(() => inventoryOfAgents({ namespace: 'podpath', pods: [{ node: 'n1', plane: 'host', pod: 'p1', address: '10.0.0.1', port: 7946, apiPort: 7947 }], skipped: [{ pod: 'p2', node: 'n2', why: 'noAddress', phase: 'Pending' }], nodes: new Map() }))
       .toThrow('the cluster has 1 node(s) with a running podpath agent in namespace podpath; a mesh needs at least two (not running: p2 on n2: Pending, no address yet): `podpath cluster status`');
   });
 });

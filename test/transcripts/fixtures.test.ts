@@ -96,4 +96,12 @@ describe('the five seed reports, as they are', () => {
     expect(f.messageId).toBe('seenInCaptureRetried');
     expect(f.message).toMatch(/1, 2, 4, 8 s apart/);
   });
+
+  it('calico#3145: each frame quoted once, though it is both a bad outer sum and the retried SYN', async () => {
+    const { report } = await judge(join(DIR, 'calico-3145-vxlan-63s-bad-cksum-ffff', 'transcript.txt'));
+    const f = report.findings.find((x) => x.ruleId === 'vxlan-nat-checksum')!;
+    const lines = f.evidence.map((e) => `${e.source} ${e.text}`);
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines).toEqual([...new Set(lines)]);
+  });
 });

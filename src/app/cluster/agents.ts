@@ -15,6 +15,7 @@ import { PodpathError } from '../../util/errors.js';
 import { LIMITS } from '../../util/limits.js';
 import { displayLine } from '../../util/terminal-safe.js';
 import { NAMES, SECRET_KEYS } from './manifests.js';
+import { skippedText, type SkippedAgent } from '../../report/agents-text.js';
 
 /** The pods of both agent DaemonSets (manifests.ts labels(); the component says the plane). */
 export const AGENT_SELECTOR = 'app.kubernetes.io/name=podpath';
@@ -32,10 +33,10 @@ export interface AgentPodRef {
 export interface ClusterAgents {
   namespace: string;
   pods: AgentPodRef[];
-  /** Pods not used, one line each: not running, no address, no node, a second pod of a plane on a node. */
-  skipped: string[];
+  /** Pods not used, each with why: not running, no address, no node, a second pod of a plane on a node. */
+  skipped: SkippedAgent[];
   /** Node labels and subnets could not be read (RBAC): said once. */
-  nodesUnread?: string;
+  nodesUnread?: { code: string; message: string };
   /** Per node: its labels, and the subnet of Calico's IPv4Address annotation. */
   nodes: Map<string, { labels: Record<string, string>; subnet?: string }>;
 }
@@ -81,23 +82,23 @@ export async function listClusterAgents(client: KubeClient, namespace: string): 
     const phase = str(get(p.raw, 'status', 'phase')) ?? 'Unknown';
     const address = str(get(p.raw, 'status', plane === 'host' ? 'hostIP' : 'podIP'));
     if (!node) {
-      out.skipped.push(`${name}: not scheduled on a node`);
+      out.skipped.push({ pod: name, why: 'unscheduled' });
       continue;
     }
     if (phase !== 'Running' || !address || isIP(address) === 0) {
-      out.skipped.push(`${name} on ${displayLine(node, 253)}: ${phase}${address ? '' : ', no address yet'}`);
+      out.skipped.push({ pod: name, node: displayLine(node, 253), why: address ? 'notRunning' : 'noAddress', phase: displayLine(phase, 64) });
       continue;
     }
     const key = `${node}/${plane}`;
     if (seen.has(key)) {
-      out.skipped.push(`${name} on ${displayLine(node, 253)}: a second ${plane}-plane agent on this node`);
+      out.skipped.push({ pod: name, node: displayLine(node, 253), why: 'secondAgent', plane });
       continue;
     }
     seen.add(key);
     out.pods.push({ node, plane, pod: p.metadata.name, address, port: containerPort(p, 'probe-udp', DEFAULT_PROBE_PORT), apiPort: containerPort(p, 'api', DEFAULT_API_PORT) });
   }
   const nodes = await listAll(client, '/api/v1/nodes', { kind: 'Node', apiVersion: 'v1' });
-  if (nodes.partial) out.nodesUnread = `node labels and subnets not read (${nodes.partial.code}: ${nodes.partial.message})`;
+  if (nodes.partial) out.nodesUnread = { code: nodes.partial.code, message: nodes.partial.message };
   for (const n of nodes.objects) out.nodes.set(n.metadata.name, { labels: labelsOf(n), subnet: subnetOf(n) });
   out.pods.sort((a, b) => a.node.localeCompare(b.node) || a.plane.localeCompare(b.plane));
   return out;
@@ -109,7 +110,7 @@ export function inventoryOfAgents(a: ClusterAgents): Inventory {
   for (const p of a.pods) byNode.set(p.node, { ...byNode.get(p.node), [p.plane]: p });
   const names = [...byNode.keys()].sort();
   if (names.length < 2) {
-    throw new PodpathError(LIMITS.meshAgentsFile.code, `the cluster has ${names.length} node(s) with a running podpath agent in namespace ${a.namespace}; a mesh needs at least two${a.skipped.length ? ` (not running: ${a.skipped.slice(0, 3).join('; ')})` : ''}: \`podpath cluster status\``);
+    throw new PodpathError(LIMITS.meshAgentsFile.code, `the cluster has ${names.length} node(s) with a running podpath agent in namespace ${a.namespace}; a mesh needs at least two${a.skipped.length ? ` (not running: ${a.skipped.slice(0, 3).map((x) => skippedText(x, 'en')).join('; ')})` : ''}: \`podpath cluster status\``);
   }
   const endpoint = (p: AgentPodRef | undefined) => p && { address: p.address, port: p.port, apiPort: p.apiPort };
   const inv = inventoryFrom({

@@ -3,7 +3,7 @@
 // and rule handle or policy.
 import { defineRule } from '../../engine/types.js';
 import { checkDrops, dropData, nodeName } from '../shared/drop-rule.js';
-import { verdictText } from '../shared/drop-place.js';
+import { VERDICT_WORDS, verdictPhrase } from '../shared/drop-place.js';
 
 export default defineRule({
   meta: {
@@ -13,6 +13,7 @@ export default defineRule({
     severity: 'error',
     needs: ['probes', 'drops'],
     messages: {
+      ...VERDICT_WORDS,
       rule: {
         en: '{lost} of {sent} UDP probes from {from} to {to} ({label}) were dropped by {filterNode}\'s packet filter: {verdict} ({reason} in {symbol}, {count} times during the probe, {baseline} in the baseline). The kernel\'s trace names the place; it outranks the placement by counters',
         zh: '{from} 到 {to}({label})的 {sent} 个 UDP 探测中有 {lost} 个被 {filterNode} 的包过滤规则丢弃:{verdict}({symbol} 中的 {reason},探测期间 {count} 次,基线期间 {baseline} 次)。内核跟踪给出了确切位置,优先于按计数器的定位',
@@ -50,7 +51,7 @@ export default defineRule({
       const data = dropData(p, placed);
       const v = placed.drop.verdict;
       if (!v) return { messageId: 'noRule', data };
-      return { messageId: 'rule', data: { ...data, filterNode: nodeName(p, v.node), verdict: verdictText(v) } };
+      return { messageId: 'rule', data: { ...data, filterNode: nodeName(p, v.node) }, phrases: { verdict: verdictPhrase(v) } };
     });
   },
 });

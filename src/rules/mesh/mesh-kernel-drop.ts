@@ -5,26 +5,11 @@
 // chain FORWARD, policy drop". Cells both kernels let pass are the underlay's.
 import { defineRule, type MessageData } from '../../engine/types.js';
 import type { MeshCell, PlanePair } from '../../evidence/mesh-matrix.js';
-import { verdictPhrase, verdictText, type TracedDrop, type VerdictPhraseId } from '../shared/drop-place.js';
+import { VERDICT_WORDS, verdictPhrase, verdictSaid, type TracedDrop } from '../shared/drop-place.js';
 import { cellNode, placeCell } from '../shared/mesh-drops.js';
 import { cellSource, cellText, MESH_PHRASES, morePairs, pairsOf, quote, QUOTED_CELLS } from '../shared/mesh-quote.js';
-import type { ReportLine, Said } from '../../engine/types.js';
+import type { ReportLine } from '../../engine/types.js';
 import { symptomOf } from '../shared/mesh-pattern.js';
-
-/** The words of verdictPhrase, in both languages (the same English as verdictText). */
-const VERDICT_MESSAGES: Record<VerdictPhraseId, { en: string; zh: string }> = {
-  verdictPolicy: { en: 'table {table}, chain {chain}, policy {verdict}', zh: '表 {table},链 {chain},默认策略 {verdict}' },
-  verdictReturn: { en: 'table {table}, chain {chain}, fell out of the chain ({verdict})', zh: '表 {table},链 {chain},未匹配任何规则而离开该链({verdict})' },
-  verdictHandle: { en: 'table {table}, chain {chain}, rule handle {n} ({rule})', zh: '表 {table},链 {chain},规则句柄 {n}({rule})' },
-  verdictRulenum: { en: 'table {table}, chain {chain}, rule {n} ({rule})', zh: '表 {table},链 {chain},第 {n} 条规则({rule})' },
-  verdictRule: { en: 'table {table}, chain {chain}, a rule ({rule})', zh: '表 {table},链 {chain},一条规则({rule})' },
-};
-
-/** The verdict's place in the run's language (the words of meta.messages), for an evidence line. */
-function verdictSaid(v: Parameters<typeof verdictPhrase>[0]): Said {
-  const p = verdictPhrase(v);
-  return { entry: VERDICT_MESSAGES[p.id], data: p.data };
-}
 
 interface Group { drop?: TracedDrop; node?: string; cells: MeshCell[]; planes: Set<PlanePair>; count: Map<string, number>; lost: number }
 
@@ -43,7 +28,7 @@ export default defineRule({
     needs: ['mesh'],
     messages: {
       ...MESH_PHRASES,
-      ...VERDICT_MESSAGES,
+      ...VERDICT_WORDS,
       verdict: {
         en: '{node} drops the {what}: {reason} in {verdict} (at {symbol}; {count} drops while {failing} failing cells ran: {pairs})',
         zh: '{node} 丢弃了{what}:{verdict} 中的 {reason}(位置 {symbol};{failing} 个失败单元格运行期间丢弃 {count} 次:{pairs})',
@@ -106,7 +91,7 @@ export default defineRule({
       judged++;
       const d = placed.place === 'kernel' ? placed.drop : undefined;
       const node = d ? cellNode(c, d.verdict?.node ?? d.node) : undefined;
-      const key = d ? `${node}|${d.row.reason ?? d.kind}|${d.row.symbol ?? d.row.location}|${d.verdict ? verdictText(d.verdict) : ''}` : 'underlay';
+      const key = d ? `${node}|${d.row.reason ?? d.kind}|${d.row.symbol ?? d.row.location}|${d.verdict ? JSON.stringify(verdictPhrase(d.verdict)) : ''}` : 'underlay';
       const g = groups.get(key) ?? { drop: d, node, cells: [], planes: new Set<PlanePair>(), count: new Map<string, number>(), lost: 0 };
       groups.set(key, g);
       g.cells.push(c);

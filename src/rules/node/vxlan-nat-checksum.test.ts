@@ -74,7 +74,8 @@ new RuleTester().run(rule, {
       name: 'probes (lab, kernel 6.18): service DNS times out, pod-IP echo passes, peer InCsumErrors +2: measured, and the version does not explain it',
       facts: probed(healthy, [overlayEcho(20), serviceDns(2)]),
       errors: [{
-        messageId: 'seenByProbes', severity: 'critical', data: { failures: 'DNS udp to 10.96.0.10:53: TIMEOUT', csum: 2, peer: '192.168.77.12' },
+        messageId: 'seenByProbes', severity: 'critical', data: { csum: 2, peer: '192.168.77.12' }, phrases: { failures: ['failureDns'] },
+        message: /fails \(DNS udp to 10\.96\.0\.10:53: TIMEOUT\)/, messageZh: /访问 Service 失败\(DNS udp 到 10\.96\.0\.10:53:TIMEOUT\)/,
         evidence: ['20/20 came back', 'DNS udp 10.96.0.10:53', 'InCsumErrors +2'],
       }],
     },

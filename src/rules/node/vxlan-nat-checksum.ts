@@ -2,12 +2,16 @@
 // UDP header with tx checksum offload on the VXLAN device puts a wrong checksum (0xffff) on the wire.
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import type { CaptureSummary } from '../../evidence/capture-summary.js';
-import { defineRule, type RuleContext } from '../../engine/types.js';
+import { defineRule, type MessageData, type Phrase, type ReportLine, type RuleContext, type Said } from '../../engine/types.js';
 import { cidrContains } from '../../util/ipv4.js';
 import { natChecksumFix } from '../data/kernel-builds.js';
 import { isCniVxlanName, networkView } from '../../evidence/network-view.js';
 import { pushAll } from '../../util/arrays.js';
 import { isDelivered } from '../shared/loss-place.js';
+import { PROBE_QUOTES } from '../shared/probe-shared.js';
+
+/** A line of the probe quotes with its numbers (said in the run's language). */
+const said = (k: keyof typeof PROBE_QUOTES, data: MessageData): Said => ({ entry: PROBE_QUOTES[k], data });
 
 const MARK = /(?:--mark|mark match)\s+0x4000\/0x4000/;
 const NEGATED_MARK = /(?:!\s+--mark|mark match\s+!)\s*0x4000\/0x4000/;
@@ -81,6 +85,10 @@ export default defineRule({
         en: 'Kernel {release} lacks the NAT checksum fix ({basis}) and {dev} has tx-checksum-ip-generic on: if anything NATs the outer VXLAN header (kube-proxy before v1.18.6/v1.17.9, Calico NAT), the outer UDP checksum on the wire is wrong. iptables rules were not collected.',
         zh: '内核 {release} 不含 NAT 校验和修复({basis}),且 {dev} 开启了 tx-checksum-ip-generic:只要外层 VXLAN 头被 NAT(v1.18.6/v1.17.9 之前的 kube-proxy、Calico 的 NAT),线上的外层 UDP 校验和就是错的。未采集到 iptables 规则。',
       },
+      // {failures} of seenByProbes: phrases, one per failing service probe.
+      failureDns: { en: 'DNS {transport} to {server}: {error}', zh: 'DNS {transport} 到 {server}:{error}' },
+      failureDnsRcode: { en: 'DNS {transport} to {server}: rcode {rcode}', zh: 'DNS {transport} 到 {server}:rcode {rcode}' },
+      failureTcp: { en: 'TCP to {target}: {failed}/{attempts} handshakes failed', zh: 'TCP 到 {target}:{failed}/{attempts} 次握手失败' },
     },
     reasons: {
       notEnough: { en: 'no kernel version with NIC offloads, no capture of VXLAN packets and no bad-checksum log line', zh: '没有内核版本与网卡卸载信息,没有 VXLAN 抓包,也没有校验和错误的日志' },
@@ -172,8 +180,9 @@ function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>
   const mine = (facts.probes ?? []).filter((p) => p.sender === 'local');
   const podOk = mine.filter((p) => p.label === 'overlay' && isDelivered(p));
   if (podOk.length === 0) return false;
-  const evidence: EvidenceLine[] = [];
-  const failures: string[] = [];
+  const evidence: ReportLine[] = [];
+  const failures = new Map<string, Phrase>();
+  const fail = (p: Phrase) => failures.set(JSON.stringify(p), p);
   let csum = 0;
   for (const p of mine) {
     const dns = (p.dns ?? []).filter((q) => !q.ok && !isPodAddress(q.server) && q.server !== p.peer);
@@ -183,18 +192,20 @@ function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>
     if (rise <= 0) continue;
     csum = Math.max(csum, rise);
     for (const q of dns) {
-      failures.push(`DNS ${q.transport} to ${q.server}: ${q.error ?? `rcode ${q.rcode}`}`);
-      evidence.push({ source: p.source, text: `DNS ${q.transport} ${q.server} ${q.name}: ${q.error ?? `rcode ${q.rcode}`}` });
+      const query = { transport: q.transport, server: q.server };
+      if (q.error !== undefined) fail({ id: 'failureDns', data: { ...query, error: q.error } });
+      else fail({ id: 'failureDnsRcode', data: { ...query, rcode: q.rcode ?? '?' } });
+      evidence.push({ source: p.source, text: q.error !== undefined ? said('dnsError', { ...query, name: q.name, error: q.error }) : said('dnsRcode', { ...query, name: q.name, rcode: q.rcode ?? '?' }) });
     }
     if (tcp) {
-      failures.push(`TCP to ${tcp.target}: ${tcp.attempts - tcp.connected}/${tcp.attempts} handshakes failed`);
-      evidence.push({ source: p.source, text: `TCP ${tcp.target}: ${tcp.connected}/${tcp.attempts} handshakes completed` });
+      fail({ id: 'failureTcp', data: { target: tcp.target, failed: tcp.attempts - tcp.connected, attempts: tcp.attempts } });
+      evidence.push({ source: p.source, text: said('tcpHandshakes', { target: tcp.target, connected: tcp.connected, attempts: tcp.attempts }) });
     }
-    evidence.push({ source: p.source, text: `${p.peer}: Udp InCsumErrors +${rise} while probing` });
+    evidence.push({ source: p.source, text: said('csumRise', { peer: p.peer, rise }) });
   }
-  if (failures.length === 0) return false;
+  if (failures.size === 0) return false;
   const ok = podOk[0]!;
-  evidence.unshift({ source: ok.source, text: `UDP echo this node -> ${ok.target} (overlay): ${ok.echo!.received}/${ok.echo!.sent} came back` });
+  evidence.unshift({ source: ok.source, text: said('echoOverlay', { target: ok.target, received: ok.echo!.received, sent: ok.echo!.sent }) });
   const trigger = kubePostroutingForm(facts);
   const pfSource = facts.packetFilter?.sources[0] ?? 'iptables-save';
   if (trigger.kind === 'prefix') pushAll(evidence, trigger.lines.map((l) => ({ source: pfSource, text: l })));
@@ -203,7 +214,8 @@ function seenByProbes(ctx: RuleContext, kernel: NonNullable<NodeFacts['kernel']>
   const nat = { prefix: 'KUBE-POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE', fixed: 'KUBE-POSTROUTING -j RETURN, MARK, MASQUERADE', absent: 'KUBE-POSTROUTING -', unknown: 'iptables-save -' }[trigger.kind];
   ctx.report({
     messageId: verdict.fixed ? 'seenByProbes' : 'seenByProbesOldKernel', severity: 'critical',
-    data: { failures: [...new Set(failures)].join('; '), peer: ok.peer, csum, nat, release: kernel.release, basis: verdict.basis, dev: networkView(facts).vxlan.find((d) => d.cniName)?.name ?? 'flannel.1' },
+    phrases: { failures: [...failures.values()] },
+    data: { peer: ok.peer, csum, nat, release: kernel.release, basis: verdict.basis, dev: networkView(facts).vxlan.find((d) => d.cniName)?.name ?? 'flannel.1' },
     evidence,
   });
   return true;

@@ -5,7 +5,7 @@
 import type { NodeDropTrace } from '../../evidence/drop-evidence.js';
 import type { DropRow, DropTrace, RuleVerdict } from '../../evidence/drop-trace.js';
 import type { Evidence } from '../../evidence/evidence.js';
-import type { EvidenceLine } from '../../evidence/node-facts.js';
+import type { Localized, MessageData, ReportLine, Said } from '../../engine/types.js';
 import type { ProbeEvidence, ProbeNode } from '../../evidence/probe-evidence.js';
 import { placeLoss } from './loss-place.js';
 
@@ -251,31 +251,57 @@ export function verdictPhrase(v: RuleVerdict): { id: VerdictPhraseId; data: Reco
   return { id: 'verdictRule', data: { ...base, rule: v.rule ?? v.verdict } };
 }
 
+/** The words of verdictPhrase, in both languages: rules that name a verdict spread these into their meta.messages. */
+export const VERDICT_WORDS = {
+  verdictPolicy: { en: 'table {table}, chain {chain}, policy {verdict}', zh: '表 {table},链 {chain},默认策略 {verdict}' },
+  verdictReturn: { en: 'table {table}, chain {chain}, fell out of the chain ({verdict})', zh: '表 {table},链 {chain},未匹配任何规则而离开该链({verdict})' },
+  verdictHandle: { en: 'table {table}, chain {chain}, rule handle {n} ({rule})', zh: '表 {table},链 {chain},规则句柄 {n}({rule})' },
+  verdictRulenum: { en: 'table {table}, chain {chain}, rule {n} ({rule})', zh: '表 {table},链 {chain},第 {n} 条规则({rule})' },
+  verdictRule: { en: 'table {table}, chain {chain}, a rule ({rule})', zh: '表 {table},链 {chain},一条规则({rule})' },
+} satisfies Record<VerdictPhraseId, Localized>;
 
-export function verdictText(v: RuleVerdict): string {
-  const table = v.family ? `${v.family} ${v.table}` : v.table;
-  const which = v.kind === 'policy' ? `policy ${v.verdict}`
-    : v.kind === 'return' ? `fell out of the chain (${v.verdict})`
-      : `${v.handle !== undefined ? `rule handle ${v.handle}` : v.rulenum !== undefined ? `rule ${v.rulenum}` : 'a rule'} (${v.rule ?? v.verdict})`;
-  return `table ${table}, chain ${v.chain}, ${which}`;
+/** The verdict's place in the run's language, for an evidence line. */
+export function verdictSaid(v: RuleVerdict): Said {
+  const p = verdictPhrase(v);
+  return { entry: VERDICT_WORDS[p.id], data: p.data };
 }
 
+/** The words of the drops rules' evidence lines, in both languages (a catalogue: src/report/catalogue.ts). */
+export const DROP_QUOTES = {
+  source: { en: 'kfree_skb trace around {probe}', zh: '{probe} 期间的 kfree_skb 跟踪' },
+  sourceRuleTrace: { en: 'nft/iptables trace on {node}', zh: '{node} 上的 nft/iptables 跟踪' },
+  drop: { en: '{node}: {reason} at {location}: {during} in {seconds} s during the probe, {baseline} in the {baselineSeconds} s baseline', zh: '{node}：{location} 处的 {reason}：探测期间 {seconds} 秒内 {during} 次，基线 {baselineSeconds} 秒内 {baseline} 次' },
+  dropDevices: { en: '{node}: {reason} at {location}: {during} in {seconds} s during the probe, {baseline} in the {baselineSeconds} s baseline, came in on {devices}', zh: '{node}：{location} 处的 {reason}：探测期间 {seconds} 秒内 {during} 次，基线 {baselineSeconds} 秒内 {baseline} 次，入口 {devices}' },
+  noReason: { en: 'no reason', zh: '无原因' },
+  verdict: { en: '{verdictText}: {verdict} {packets} traced packet(s)', zh: '{verdictText}：{verdict}，跟踪到 {packets} 个数据包' },
+  sharedKernel: { en: 'both nodes share one kernel (same boot id): the node is inferred from its own counters, else from the direction of the lost packets', zh: '两个节点共用一个内核（boot id 相同）：节点由其自身计数器推断，否则由丢失数据包的方向推断' },
+  underlay: { en: "neither node's kernel dropped about {lost} packets beyond its baseline (both traces complete)", zh: '两个节点的内核都没有在基线之外丢弃约 {lost} 个数据包（两端跟踪完整）' },
+  counters: { en: 'the counters alone placed it: {place}', zh: '仅凭计数器的定位：{place}' },
+} satisfies Record<string, Localized>;
+
+const quote = (k: keyof typeof DROP_QUOTES, data?: MessageData, parts?: Said['parts']): Said => ({ entry: DROP_QUOTES[k], ...(data ? { data } : {}), ...(parts ? { parts } : {}) });
+
 /** The measured lines behind a traced placement: the drop row in both windows, the verdict, and what the counters alone said. */
-export function traceLines(p: ProbeEvidence, placed: DropPlacement, nodeName: (n: ProbeNode) => string): EvidenceLine[] {
-  const lines: EvidenceLine[] = [];
-  const source = `kfree_skb trace around ${p.source}`;
+export function traceLines(p: ProbeEvidence, placed: DropPlacement, nodeName: (n: ProbeNode) => string): ReportLine[] {
+  const lines: ReportLine[] = [];
+  const source = quote('source', { probe: p.source });
   if (placed.place === 'kernel') {
     const d = placed.drop;
     const r = d.row;
-    const devs = r.devices.length > 0 ? `, came in on ${r.devices.slice(0, 3).map((x) => `${x.device} ${x.count}`).join(', ')}` : '';
-    lines.push({ source, text: `${nodeName(d.node)}: ${r.reason ?? 'no reason'} at ${r.location}: ${d.during} in ${d.seconds.toFixed(1)} s during the probe, ${d.baseline} in the ${d.baselineSeconds.toFixed(1)} s baseline${devs}` });
-    if (d.verdict) lines.push({ source: `nft/iptables trace on ${nodeName(d.verdict.node)}`, text: `${verdictText(d.verdict)}: ${d.verdict.verdict} ${d.verdict.packets} traced packet(s)` });
-    if (d.sharedKernel) lines.push({ source, text: 'both nodes share one kernel (same boot id): the node is inferred from its own counters, else from the direction of the lost packets' });
+    const data = { node: nodeName(d.node), location: r.location, during: d.during, seconds: d.seconds.toFixed(1), baseline: d.baseline, baselineSeconds: d.baselineSeconds.toFixed(1) };
+    const reason: MessageData = r.reason !== undefined ? { reason: r.reason } : {};
+    const parts = r.reason !== undefined ? undefined : { reason: quote('noReason') };
+    const text = r.devices.length > 0
+      ? quote('dropDevices', { ...data, ...reason, devices: r.devices.slice(0, 3).map((x) => `${x.device} ${x.count}`).join(', ') }, parts)
+      : quote('drop', { ...data, ...reason }, parts);
+    lines.push({ source, text });
+    if (d.verdict) lines.push({ source: quote('sourceRuleTrace', { node: nodeName(d.verdict.node) }), text: quote('verdict', { verdict: d.verdict.verdict, packets: d.verdict.packets }, { verdictText: verdictSaid(d.verdict) }) });
+    if (d.sharedKernel) lines.push({ source, text: quote('sharedKernel') });
   } else if (placed.place === 'underlay') {
-    lines.push({ source, text: `neither node's kernel dropped about ${placed.lost} packets beyond its baseline (both traces complete)` });
+    lines.push({ source, text: quote('underlay', { lost: placed.lost }) });
   }
   const counters = placeLoss(p);
-  if (counters && counters.place !== 'delivered') lines.push({ source: p.source, text: `the counters alone placed it: ${counters.place}` });
+  if (counters && counters.place !== 'delivered') lines.push({ source: p.source, text: quote('counters', { place: counters.place }) });
   return lines;
 }
 

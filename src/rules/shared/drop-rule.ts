@@ -1,7 +1,7 @@
 // The check every drops rule shares: for each probe that lost echoes, place the loss by the drop
 // traces (drop-place.ts) and let the rule say it when the place is its own. Skipped, with the
 // reason, when no lossy probe could be judged by its traces.
-import type { MessageData, RuleContext } from '../../engine/types.js';
+import type { MessageData, Report, RuleContext } from '../../engine/types.js';
 import type { ProbeEvidence, ProbeNode } from '../../evidence/probe-evidence.js';
 import { placeByTrace, traceLines, type DropPlacement, type TracedDrop } from './drop-place.js';
 import { probesOf, echoLine } from './probe-shared.js';
@@ -30,7 +30,7 @@ export function dropData(p: ProbeEvidence, placed: DropPlacement & { place: 'ker
  * Runs `judge` on each lossy probe's traced placement; it returns the report's message and data
  * (or undefined when the place is another rule's).
  */
-export function checkDrops(ctx: RuleContext, judge: (p: ProbeEvidence, placed: DropPlacement) => { messageId: string; data: MessageData } | undefined): void {
+export function checkDrops(ctx: RuleContext, judge: (p: ProbeEvidence, placed: DropPlacement) => Pick<Report, 'messageId' | 'data' | 'phrases'> | undefined): void {
   const probes = probesOf(ctx.facts).filter((p) => p.echo);
   if (probes.length === 0) return ctx.skip('noUdpEcho');
   let judged = 0;

@@ -18,6 +18,9 @@ export const MESH_QUOTES = {
   source: { en: 'mesh matrix', zh: 'mesh 矩阵' },
   sourceRound: { en: 'mesh matrix round {round}', zh: 'mesh 矩阵第 {round} 轮' },
   sourceTraces: { en: 'kfree_skb traces', zh: 'kfree_skb 跟踪' },
+  // The same place as the probe evidence's `source` (evidence/mesh-probe.ts), said in the run's language.
+  sourceProbe: { en: 'mesh round {round} {plane} {from} -> {to}', zh: 'mesh 第 {round} 轮 {plane} {from} -> {to}' },
+  sourceProbeStage: { en: 'mesh round {round} {plane} {from} -> {to} ({stage})', zh: 'mesh 第 {round} 轮 {plane} {from} -> {to}（{stage}）' },
   sourceRuleTrace: { en: 'nft/iptables trace on {node}', zh: '{node} 上的 nft/iptables 跟踪' },
   none: { en: 'none', zh: '无' },
   value: { en: '{value}', zh: '{value}' },
@@ -63,6 +66,12 @@ export function cellSource(c: Pick<MeshCell, 'round'>): Said {
 
 const SOURCE = quote('source');
 
+/** Where a cell's probe numbers come from: its round, plane and ends (the probe evidence's `source`). */
+export function probeSource(c: Pick<MeshCell, 'round' | 'plane' | 'from' | 'to' | 'stage'>): Said {
+  const data = { round: c.round, plane: c.plane, from: c.from, to: c.to };
+  return c.stage ? quote('sourceProbeStage', { ...data, stage: c.stage }) : quote('sourceProbe', data);
+}
+
 /** One cell's numbers for one symptom: `host->host n1 -> n3 (10.0.0.3): UDP 0/5 back (0 arrived at the peer), TCP 0/3 connected, ICMP 3/3`. */
 export function cellText(c: MeshCell, s: Symptom): Said {
   const cell = (numbers: Said | Said[]) => quote('cell', { plane: c.plane, from: c.from, to: c.to, toAddress: c.toAddress }, { numbers });
@@ -99,7 +108,7 @@ export function placeOf(e: Explanation): { place: LossPlace; evidence: ReportLin
   for (const c of e.cells) {
     const p = probeEvidenceOf(c);
     const placed = p ? placeLoss(p) : undefined;
-    if (placed && placed.place !== 'delivered') return { place: placed.place, evidence: placed.evidence.map((l) => ({ source: l.source, text: quote('placed', { place: placed.place, line: l.text }) })) };
+    if (placed && placed.place !== 'delivered') return { place: placed.place, evidence: placed.evidence.map((l) => ({ source: l.source === p!.source ? probeSource(c) : l.source, text: quote('placed', { place: placed.place, line: l.text }) })) };
   }
   return undefined;
 }

@@ -19,6 +19,12 @@ export function probeLine(p: ProbeEvidence, text: string): EvidenceLine {
 export const PROBE_QUOTES = {
   echo: { en: 'UDP echo {from} -> {to} ({label}): {received}/{sent} came back', zh: 'UDP 回显 {from} -> {to}（{label}）：返回 {received}/{sent}' },
   echoArrived: { en: 'UDP echo {from} -> {to} ({label}): {received}/{sent} came back, arrivedAtPeer {arrived}', zh: 'UDP 回显 {from} -> {to}（{label}）：返回 {received}/{sent}，arrivedAtPeer {arrived}' },
+  // vxlan-nat-checksum's probe evidence: the overlay echo that passed, the service traffic that failed.
+  echoOverlay: { en: 'UDP echo this node -> {target} (overlay): {received}/{sent} came back', zh: 'UDP 回显 本节点 -> {target}（overlay）：返回 {received}/{sent}' },
+  dnsError: { en: 'DNS {transport} {server} {name}: {error}', zh: 'DNS {transport} {server} {name}：{error}' },
+  dnsRcode: { en: 'DNS {transport} {server} {name}: rcode {rcode}', zh: 'DNS {transport} {server} {name}：rcode {rcode}' },
+  tcpHandshakes: { en: 'TCP {target}: {connected}/{attempts} handshakes completed', zh: 'TCP {target}：{connected}/{attempts} 次握手完成' },
+  csumRise: { en: '{peer}: Udp InCsumErrors +{rise} while probing', zh: '{peer}：探测期间 Udp InCsumErrors +{rise}' },
 } satisfies Record<string, Localized>;
 
 /**
