@@ -13,6 +13,7 @@ import { NODE_FACTS_SCHEMA_VERSION, type NodeFacts } from '../../evidence/node-f
 import { fixtureFleet } from '../../../test/helpers/html-report.js';
 import { clusterFacts, labNodeFacts, labNodeObjects, NODE_A, NODE_B } from '../../../test/helpers/cluster-evidence.js';
 import { largeMesh } from '../../../test/helpers/mesh-large.js';
+import { anatomyTable } from '../../../test/helpers/html-anatomy.js';
 import { probeReport } from '../../../test/fixtures/evidence/probes/load.js';
 import { doctorProbes } from '../doctor-probes.js';
 import type { DoctorReport } from '../model.js';
@@ -47,7 +48,9 @@ describe('page sizes', () => {
     const input = buildHtmlReportInput(sources, { lang: 'en' });
     expect(input.parts.map((p) => p.kind)).toEqual(['doctor', 'mesh']);
     const bytes = (parts: typeof input.parts) => Buffer.byteLength(renderHtmlReport({ ...input, parts }));
-    const all = bytes(input.parts);
+    const whole = renderHtmlReport(input);
+    const all = Buffer.byteLength(whole);
+    console.log(`where the bytes of the whole page go:\n${anatomyTable(whole)}`);
     const mesh = bytes(input.parts.filter((p) => p.kind === 'mesh'));
     const doctors = bytes(input.parts.filter((p) => p.kind === 'doctor'));
     const findings = nodes.reduce((n, e) => n + e.report.findings.length, 0);
