@@ -331,6 +331,10 @@ describe.skipIf(skip)('HTML report in chromium', () => {
     await page.emulateMedia({ media: 'print' });
     expect(await skippedCell.isVisible()).toBe(true);
     expect(await page.locator('button:visible').count()).toBe(0);
+    // The rule heatmap is drawn by the script from its data: in print too, every cell of it.
+    const cells = fleetJson.reduce((n, r) => n + r.results.length, 0);
+    expect(await page.locator('#rule-heatmap .cell').count()).toBe(cells);
+    expect(await page.locator('#rule-heatmap .cell rect').first().isVisible()).toBe(true);
     await page.pdf({ path: path.join(ARTIFACTS, 'fleet.pdf'), format: 'A4', printBackground: true });
     await page.close();
   });

@@ -122,8 +122,8 @@ h2,h3,h4{break-after:avoid}
 }
 `;
 
-// Language switch, copy buttons (clipboard, else the text selected for Ctrl+C), heatmap cell
-// details, and every <details> opened for printing.
+// Language switch, copy buttons (clipboard, else the text selected for Ctrl+C), the heatmaps drawn
+// from their data at load (svg/heatmap.ts), heatmap cell details, and every <details> opened for printing.
 export const SCRIPT = `
 (function(){
 var d=document,h=d.documentElement;h.classList.add('js');
@@ -170,6 +170,29 @@ function cell(c){
  var href=c.getAttribute('href')||c.getAttribute('data-goto'),g=fig.querySelector('a.go');
  if(href&&g){var a=g.cloneNode(true);a.setAttribute('href',href);a.hidden=false;out.appendChild(a);}
 }
+var NS='http://www.w3.org/2000/svg';
+function el(p,n,a,t){var e=d.createElementNS(NS,n);for(var k in a)e.setAttribute(k,a[k]);if(t!==undefined)e.textContent=t;return p.appendChild(e);}
+function cut(s,n){var c=Array.from(s);return c.length<=n?s:c.slice(0,Math.max(1,n-1)).join('')+'\u2026';}
+function titled(p,t){
+ if(typeof t==='string')return el(p,'title',{},t);
+ var z=h.lang==='zh'?1:0,e=el(p,'title',{},t[z]);e.setAttribute(z?'data-en':'data-zh',t[1-z]);return e;
+}
+function heat(svg){
+ var src=d.getElementById(svg.getAttribute('data-hm'));if(!src)return;
+ var D=JSON.parse(src.textContent),z=D.s,L=D.x0,T=D.y0;
+ D.r.forEach(function(r,i){var t=el(svg,'text',{'class':'rl','data-r':r[1],x:L-6,y:T+i*z+z*0.7,'text-anchor':'end'});el(t,'title',{},r[0]);t.appendChild(d.createTextNode(cut(r[0],D.lc)));});
+ D.c.forEach(function(c,j){var t=el(svg,'text',{'class':'cl','data-c':c[1],transform:'translate('+(L+j*z+z*0.6)+' '+(T-4)+') rotate(-45)'});el(t,'title',{},c[0]);t.appendChild(d.createTextNode(cut(c[0],D.lc)));});
+ D.k.forEach(function(k){
+  var x=L+k[1]*z,y=T+k[0]*z,v=k[2],to=k[5]>=0?D.a[k[5]]:null,kind=k.length>6?k[6]:-1,e;
+  var at={'class':'cell','data-r':D.r[k[0]][1],'data-c':D.c[k[1]][1]};if(v!==null)at['data-v']=v;
+  if(to&&kind===0){at.href=to;e=el(svg,'a',at);}
+  else{if(to)at[kind===1?'data-goto':'data-detail']=to;if(kind===2){at.tabindex='0';at.role='button';}e=el(svg,'g',at);}
+  titled(e,D.t[k[3]]);
+  el(e,'rect',{x:x,y:y,width:z-1,height:z-1,fill:v===null?'url(#'+svg.id+'-na)':D.f[String(v)]});
+  if(k.length>4&&k[4]>=0)el(e,'text',{'class':'mk',x:x+z/2,y:y+z*0.7,'text-anchor':'middle','aria-hidden':'true'},D.m[k[4]]);
+ });
+}
+all('svg[data-hm]').forEach(heat);
 function num(e,a){return Number(e.getAttribute(a));}
 function meshShow(svg,row,col){
  var n=num(svg,'data-n');if(!(row>=0&&col>=0&&row<n&&col<n))return;
