@@ -61,8 +61,7 @@ export function anatomy(page: string): Part[] {
     const pieces: [string, RegExp][] = [
       ['svg charts', /<svg\b[^>]*class="chart[\s\S]*?<\/svg>/g],
       ['data blocks (JSON)', /<script type="application\/json"[\s\S]*?<\/script>/g],
-      ['mesh-plane tags (cell records)', /<section class="mesh-plane"[^>]*>/g],
-      ['hidden pair details', /<div class="mesh-details"[\s\S]*?<\/div><\/section>$/g],
+      ['the pair panel template', /<div class="mesh-tpl"[\s\S]*?<\/div><\/div><\/div>/g],
       ['findings', /<article class="finding[\s\S]*?<\/article>/g],
     ];
     for (const [label, re] of pieces) {

@@ -202,8 +202,8 @@ function meshShow(svg,row,col){
  var sel=svg.querySelector('.sel');if(sel){sel.setAttribute('x',x0+col*s);sel.setAttribute('y',y0+row*s);sel.setAttribute('visibility','visible');}
  var mesh=svg.closest('.mesh'),sec=svg.closest('.mesh-plane'),fig=svg.closest('figure'),out=fig&&fig.querySelector('.cell-detail');
  if(!mesh||!sec||!out)return;
- if(!sec.ppCells)sec.ppCells=(sec.getAttribute('data-cells')||'').split(';');
- var rec=sec.ppCells[i*n+j]||'',f=rec?rec.split('|'):[];
+ if(!mesh.ppData){var src=d.getElementById(mesh.id+'-data');mesh.ppData=src?JSON.parse(src.textContent):{r:[''],p:[],d:[],s:[]};}
+ var D=mesh.ppData,g=D.p[num(sec,'data-g')]||[],rec=D.r[g[i*n+j]]||'',f=rec?rec.split('|'):[];
  var names=all('.mesh-names li',mesh),tpl=mesh.querySelector('.mesh-tpl .pair');if(!tpl)return;
  var p=tpl.cloneNode(true);
  function set(k,v){var e=p.querySelector('[data-f="'+k+'"]');if(e)e.textContent=v;}
@@ -212,10 +212,23 @@ function meshShow(svg,row,col){
  ['udp','arr','rtt','size','sfail','tcp','icmp','onset','bh','err'].forEach(function(k,x){var v=f[x]||'';if(!v)drop(k);else set(k,k==='bh'?'\u2713':v);});
  if(rec)drop('none');
  var pl=p.querySelector('[data-p="'+(f[10]||'x')+'"]');if(pl)pl.hidden=false;else drop('place');
- var det=f[11]?d.getElementById(mesh.id+'-d'+f[11]):null,more=p.querySelector('.pair-more');
- if(det&&more){var c=det.cloneNode(true);c.removeAttribute('id');c.hidden=false;more.appendChild(c);}
+ var det=f[11]?D.d[Number(f[11])]:null,more=p.querySelector('.pair-more'),dt=mesh.querySelector('.mesh-tpl .pair-detail');
+ if(det&&more&&dt)more.appendChild(meshDetail(dt.cloneNode(true),det,D.s));
  p.setAttribute('data-from',String(i));p.setAttribute('data-to',String(j));
  out.textContent='';out.appendChild(p);
+}
+function meshDetail(p,x,S){
+ function part(k,have,fill){var e=p.querySelector('[data-d="'+k+'"]');if(!e)return;if(have)fill(e);else e.parentNode.removeChild(e);}
+ function val(e,i){e.querySelector('[data-v]').textContent=S[i];}
+ function codes(ul,list){list.forEach(function(i){var li=d.createElement('li'),c=d.createElement('code');c.textContent=S[i];li.appendChild(c);ul.appendChild(li);});}
+ part('e',x.e!==undefined,function(e){val(e,x.e);});
+ part('x',x.x,function(e){codes(e,x.x);});
+ part('p',x.p,function(e){codes(e.querySelector('ul'),x.p);});
+ part('t',x.t!==undefined,function(e){val(e,x.t);});
+ part('s',x.s!==undefined,function(e){val(e,x.s);});
+ part('c',x.c,function(e){val(e,x.w);var ul=e.querySelector('ul');
+  for(var k=0;k+1<x.c.length;k+=2){var li=d.createElement('li'),b=d.createElement('strong'),c=d.createElement('code');b.textContent=S[x.c[k]];c.textContent=S[x.c[k+1]];li.appendChild(b);li.appendChild(d.createTextNode(': '));li.appendChild(c);ul.appendChild(li);}});
+ return p;
 }
 function meshClick(svg,ev){
  var m=svg.getScreenCTM();if(!m)return;
