@@ -386,6 +386,7 @@ export function meshView(part: MeshPart, prefix: string, ids: Ids): { summary: S
   // Each plane gets its share of the details, so every map has short cells to click.
   const perPlane = Math.max(1, Math.floor(limit / Math.max(1, layout.grids.length)));
   const cellsOf: number[][] = [];
+  let firstMap: string | undefined;
   const planes = layout.grids.map((g, gi) => {
     const records = Array.from(g.cells, (c) => {
       if (!c) return 0;
@@ -409,7 +410,10 @@ export function meshView(part: MeshPart, prefix: string, ids: Ids): { summary: S
       const sym = SYMPTOM[pr];
       const marks = sym === undefined ? [] : explanations.filter((e) => e.symptom === sym && e.planes.includes(g.plane)).map((e) => markOf(e, g.plane, layout));
       const title = { en: `${g.plane}: ${mw(PROBE_WORD[pr]).en}`, zh: `${g.plane}:${mw(PROBE_WORD[pr]).zh}` };
-      const map = meshMap({ id: `${anchor}-p${gi}-${pr}`, lang: part.lang, title, desc: mw('mapDesc'), names: layout.names, order: layout.order, groupStarts: layout.groupStarts, marks, fill: (i, j) => FILLS[pr](g.cells[i * n + j]) });
+      const id = `${anchor}-p${gi}-${pr}`;
+      // Every map of the mesh has the same names in the same order: the first one's labels serve all.
+      const map = meshMap({ id, lang: part.lang, title, desc: mw('mapDesc'), names: layout.names, order: layout.order, groupStarts: layout.groupStarts, marks, fill: (i, j) => FILLS[pr](g.cells[i * n + j]), ...(firstMap === undefined ? {} : { labelsOf: firstMap }) });
+      firstMap ??= id;
       const drawn = marks.length === 0 ? '' : html`<ul class="drawn">${marks.map((mk) => html`<li>${tr(mk.label)}</li>`)}</ul>`;
       return html`<figure class="mesh-fig" data-probe="${pr}"><figcaption>${tr(title)}</figcaption><div class="scroll">${map}</div>${legend(pr)}${drawn}<div class="cell-detail" aria-live="polite"><p class="hint">${tr(w('cellHint'))}</p></div></figure>`;
     });
