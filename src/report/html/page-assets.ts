@@ -122,7 +122,8 @@ h2,h3,h4{break-after:avoid}
 }
 `;
 
-// Language switch, copy buttons (clipboard, else the text selected for Ctrl+C), the heatmaps drawn
+// Language switch, copy buttons (made at load from the page's templates; clipboard, else the text
+// selected for Ctrl+C), the heatmaps drawn
 // from their data at load (svg/heatmap.ts), heatmap cell details, and every <details> opened for printing.
 export const SCRIPT = `
 (function(){
@@ -178,8 +179,8 @@ function titled(p,t){
  var z=h.lang==='zh'?1:0,e=el(p,'title',{},t[z]);e.setAttribute(z?'data-en':'data-zh',t[1-z]);return e;
 }
 function heat(svg){
- var src=d.getElementById(svg.getAttribute('data-hm'));if(!src)return;
- var D=JSON.parse(src.textContent),z=D.s,L=D.x0,T=D.y0;
+ var blk=d.getElementById(svg.getAttribute('data-hm'));if(!blk)return;
+ var D=JSON.parse(blk.textContent),z=D.s,L=D.x0,T=D.y0;
  D.r.forEach(function(r,i){var t=el(svg,'text',{'class':'rl','data-r':r[1],x:L-6,y:T+i*z+z*0.7,'text-anchor':'end'});el(t,'title',{},r[0]);t.appendChild(d.createTextNode(cut(r[0],D.lc)));});
  D.c.forEach(function(c,j){var t=el(svg,'text',{'class':'cl','data-c':c[1],transform:'translate('+(L+j*z+z*0.6)+' '+(T-4)+') rotate(-45)'});el(t,'title',{},c[0]);t.appendChild(d.createTextNode(cut(c[0],D.lc)));});
  D.k.forEach(function(k){
@@ -193,6 +194,10 @@ function heat(svg){
  });
 }
 all('svg[data-hm]').forEach(heat);
+all('.cmds[data-c]').forEach(function(c){
+ var t=d.getElementById('copy-'+c.getAttribute('data-c')),code=c.querySelector('code');if(!t||!code||!t.content)return;
+ var f=t.content.cloneNode(true),b=f.querySelector('button');if(b)b.setAttribute('data-copy',code.id);c.appendChild(f);
+});
 function num(e,a){return Number(e.getAttribute(a));}
 function meshShow(svg,row,col){
  var n=num(svg,'data-n');if(!(row>=0&&col>=0&&row<n&&col<n))return;
@@ -202,7 +207,7 @@ function meshShow(svg,row,col){
  var sel=svg.querySelector('.sel');if(sel){sel.setAttribute('x',x0+col*s);sel.setAttribute('y',y0+row*s);sel.setAttribute('visibility','visible');}
  var mesh=svg.closest('.mesh'),sec=svg.closest('.mesh-plane'),fig=svg.closest('figure'),out=fig&&fig.querySelector('.cell-detail');
  if(!mesh||!sec||!out)return;
- if(!mesh.ppData){var src=d.getElementById(mesh.id+'-data');mesh.ppData=src?JSON.parse(src.textContent):{r:[''],p:[],d:[],s:[]};}
+ if(!mesh.ppData){var blk=d.getElementById(mesh.id+'-data');mesh.ppData=blk?JSON.parse(blk.textContent):{r:[''],p:[],d:[],s:[]};}
  var D=mesh.ppData,g=D.p[num(sec,'data-g')]||[],rec=D.r[g[i*n+j]]||'',f=rec?rec.split('|'):[];
  var names=all('.mesh-names li',mesh),tpl=mesh.querySelector('.mesh-tpl .pair');if(!tpl)return;
  var p=tpl.cloneNode(true);
