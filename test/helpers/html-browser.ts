@@ -1,11 +1,13 @@
 // HTML reports in a real browser: Debian's chromium through playwright-core, offline, with every
 // request but the report files recorded and stopped; pages opened with their console errors
 // collected; axe-core's serious and critical violations. Shared by the browser tests in test/report/.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { runCli } from './cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -64,4 +66,15 @@ export async function axeViolations(page: Page): Promise<{ id: string; impact: s
   await page.evaluate(readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
   const result = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.html.slice(0, 160)) })))`)) as { id: string; impact: string; nodes: string[] }[];
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * Runs podpath's CLI in `dir` and writes what it printed to `out` (a report page or its JSON):
+ * nothing on stderr, and an exit code the run may end with (0 healthy, 1 findings; `codes` for more).
+ */
+export async function cliToFile(args: string[], out: string, dir: string, codes: readonly number[] = [0, 1]): Promise<void> {
+  const r = await runCli(args, { dir, timeoutMs: 120_000 });
+  expect(r.stderr).toBe('');
+  expect(codes).toContain(r.code);
+  writeFileSync(out, r.stdout);
 }

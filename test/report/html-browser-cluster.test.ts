@@ -8,10 +8,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
 import { missingRequirement } from '../helpers/env.js';
 import { labNodeFacts, labNodeListText, NODE_A, NODE_B } from '../helpers/cluster-evidence.js';
-import { ARTIFACTS, axeViolations, CHROMIUM, offlineBrowser, type OfflineBrowser } from '../helpers/html-browser.js';
+import { ARTIFACTS, axeViolations, CHROMIUM, cliToFile, offlineBrowser, type OfflineBrowser } from '../helpers/html-browser.js';
 import type { ClusterDoctorReport } from '../../src/report/cluster-doctor-model.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -24,12 +23,7 @@ let browser: OfflineBrowser;
 let en: ClusterDoctorReport;
 let zh: ClusterDoctorReport;
 
-async function cli(args: string[], out: string): Promise<void> {
-  const r = await runCli(args, { dir: tmp, timeoutMs: 120_000 });
-  expect(r.stderr).toBe('');
-  expect([0, 1]).toContain(r.code);
-  writeFileSync(out, r.stdout);
-}
+const cli = (args: string[], out: string) => cliToFile(args, out, tmp);
 
 beforeAll(async () => {
   if (skip) return;

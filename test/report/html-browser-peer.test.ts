@@ -7,10 +7,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
 import { missingRequirement } from '../helpers/env.js';
 import { AGENT_ENV, spawnAgent, type SpawnedAgent } from '../helpers/agent.js';
-import { ARTIFACTS, axeViolations, CHROMIUM, offlineBrowser, type OfflineBrowser } from '../helpers/html-browser.js';
+import { ARTIFACTS, axeViolations, CHROMIUM, cliToFile, offlineBrowser, type OfflineBrowser } from '../helpers/html-browser.js';
 import type { DoctorReport } from '../../src/report/model.js';
 import { fmt } from '../../src/report/html/svg/common.js';
 
@@ -22,13 +21,8 @@ let agent: SpawnedAgent | undefined;
 let browser: OfflineBrowser;
 let report: DoctorReport;
 
-async function cli(args: string[], out: string): Promise<void> {
-  const r = await runCli(args, { dir: tmp, timeoutMs: 120_000 });
-  expect(r.stderr).toBe('');
-  // 3: only the one probe rule judged is too few to call the node healthy.
-  expect([0, 1, 3]).toContain(r.code);
-  writeFileSync(out, r.stdout);
-}
+/** 3: only the one probe rule judged is too few to call the node healthy. */
+const cli = (args: string[], out: string) => cliToFile(args, out, tmp, [0, 1, 3]);
 
 beforeAll(async () => {
   if (skip) return;

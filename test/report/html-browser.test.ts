@@ -12,7 +12,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
 import { missingRequirement } from '../helpers/env.js';
 import { BUNDLES, hostileReport } from '../helpers/html-report.js';
 import type { DoctorReport } from '../../src/report/model.js';
@@ -27,7 +26,7 @@ import { probeEvidenceOf } from '../../src/evidence/mesh-probe.js';
 import { PLACE_WORDS } from '../../src/report/html/mesh-words.js';
 import { placeLoss } from '../../src/rules/shared/loss-place.js';
 import { loadMesh } from '../helpers/mesh-fixtures.js';
-import { ARTIFACTS, axeViolations, CHROMIUM, offlineBrowser, type OfflineBrowser } from '../helpers/html-browser.js';
+import { ARTIFACTS, axeViolations, CHROMIUM, cliToFile, offlineBrowser, type OfflineBrowser } from '../helpers/html-browser.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** A matrix `podpath mesh` recorded in the lab with forward-drop on n4 (test/fixtures/evidence/mesh/README.md). */
@@ -58,12 +57,7 @@ let browser: OfflineBrowser;
 /** Every request the browser tried, besides opening the report files themselves. */
 let requests: string[] = [];
 
-async function cli(args: string[], out: string): Promise<void> {
-  const r = await runCli(args, { dir: tmp, timeoutMs: 120_000 });
-  expect(r.stderr).toBe('');
-  expect([0, 1]).toContain(r.code);
-  writeFileSync(out, r.stdout);
-}
+const cli = (args: string[], out: string) => cliToFile(args, out, tmp);
 
 beforeAll(async () => {
   if (skip) return;
@@ -331,6 +325,10 @@ describe.skipIf(skip)('HTML report in chromium', () => {
     await page.emulateMedia({ media: 'print' });
     expect(await skippedCell.isVisible()).toBe(true);
     expect(await page.locator('button:visible').count()).toBe(0);
+    // The rule heatmap is drawn by the script from its data: in print too, every cell of it.
+    const cells = fleetJson.reduce((n, r) => n + r.results.length, 0);
+    expect(await page.locator('#rule-heatmap .cell').count()).toBe(cells);
+    expect(await page.locator('#rule-heatmap .cell rect').first().isVisible()).toBe(true);
     await page.pdf({ path: path.join(ARTIFACTS, 'fleet.pdf'), format: 'A4', printBackground: true });
     await page.close();
   });

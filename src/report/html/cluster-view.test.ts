@@ -44,3 +44,21 @@ describe('cluster doctor -o html: the verdict', () => {
     }
   });
 });
+
+describe('cluster doctor -o html: where the cluster facts came from', () => {
+  const line = (page: string) => /<p class="meta cluster-source">([\s\S]*?)<\/p>/.exec(page)?.[1] ?? '';
+  it('says it in words, in both languages: the dump files or the API server, and what was read (not the source as JSON)', () => {
+    const files = { ...healthy, cluster: { ...healthy.cluster!, source: { kind: 'files' as const, files: ['dump/nodes.json', 'dump/kube-flannel-cfg.yaml'] } } };
+    const page = renderClusterHtml(files);
+    expect(line(page)).not.toMatch(/[{}]|&quot;/);
+    expect(line(page)).toContain('<span class="i" lang="en">Cluster facts from 2 dump file(s): dump/nodes.json, dump/kube-flannel-cfg.yaml; read: ');
+    expect(line(page)).toContain('<span class="i" lang="zh">集群事实来自 2 个导出文件:dump/nodes.json, dump/kube-flannel-cfg.yaml;读取:');
+    for (const [k, n] of Object.entries(healthy.cluster!.counts)) expect(line(page)).toContain(`${n} ${k}`);
+    const api = { ...healthy, cluster: { ...healthy.cluster!, source: { kind: 'api' as const, server: 'https://10.0.0.1:6443', context: 'lab<b>' } } };
+    expect(line(renderClusterHtml(api))).toContain('Cluster facts from the API server https://10.0.0.1:6443 (context lab&lt;b&gt;); read: ');
+  });
+  it('says which lists were cut short', () => {
+    const cut = { ...healthy, cluster: { ...healthy.cluster!, partial: [{ resource: 'nodes.json', code: 'E_KUBE_FORBIDDEN', message: 'nodes is forbidden' }] } };
+    expect(renderClusterHtml(cut)).toContain('PARTIAL E_KUBE_FORBIDDEN: nodes.json: nodes is forbidden (what is absent there is unknown, not missing)');
+  });
+});

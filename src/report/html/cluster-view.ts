@@ -16,6 +16,7 @@ import { twinOf } from './part-summary.js';
 import { judgedOf, summaryView, type SummaryData } from './summary.js';
 import { w } from './words.js';
 import { CLUSTER_HTML_WORDS } from './view-words.js';
+import { CLUSTER_DOCTOR_WORDS } from '../cluster-doctor.js';
 
 const WORDS = CLUSTER_HTML_WORDS;
 
@@ -35,6 +36,20 @@ function nodeEntries(r: ClusterDoctorReport, t?: ClusterDoctorReport): NodeEntry
     const same = o && o.findings.length === n.report.findings.length && o.findings.every((f, k) => f.ruleId === n.report!.findings[k]!.ruleId && f.messageId === n.report!.findings[k]!.messageId);
     return { from: n.from, report: n.report, ...(same ? { translation: o } : {}) };
   });
+}
+
+/** Where the cluster facts came from, in words (the server and context, or the dump's files), what was read, and what was cut short. */
+function sourceView(c: NonNullable<ClusterDoctorReport['cluster']>): SafeHtml {
+  const src = c.source;
+  const files = src.files ?? [];
+  const shown = files.slice(0, 20).map((f) => show(f, 200)).join(', ') + (files.length > 20 ? ', …' : '');
+  const from = src.kind === 'api'
+    ? (src.context ? fill(WORDS.sourceApiContext, { server: show(src.server ?? '?', 200), context: show(src.context, 120) }) : fill(WORDS.sourceApi, { server: show(src.server ?? '?', 200) }))
+    : fill(WORDS.sourceFiles, { n: files.length, files: shown || '-' });
+  const counts = Object.entries(c.counts).map(([k, n]) => `${n} ${show(k, 64)}`).join(', ') || '-';
+  const line = { en: fill(WORDS.source, { source: from.en, counts }).en, zh: fill(WORDS.source, { source: from.zh, counts }).zh };
+  const partial = c.partial.map((p) => html`<p class="note" role="note">${tr(fill(CLUSTER_DOCTOR_WORDS.partial, { code: show(p.code, 64), resource: show(p.resource, 120), message: show(p.message, 300) }))}</p>`);
+  return html`<p class="meta cluster-source">${tr(line)}</p>${partial}`;
 }
 
 export function clusterView(part: ClusterPart, prefix: string, ids: Ids): { summary: SafeHtml; body: SafeHtml; subject: Text } {
@@ -62,7 +77,7 @@ export function clusterView(part: ClusterPart, prefix: string, ids: Ids): { summ
   const findings = r.findings.map((f, i) => findingView(f, twinOf(f, i, t?.findings), r.lang, `${cl}-f${i}`, 3, ids));
   const skipped = r.results.map((x, i) => ({ x, alt: t?.results[i]?.ruleId === x.ruleId ? t.results[i]!.reason : undefined })).filter(({ x }) => x.status === 'skipped');
   const skippedView = skipped.length === 0 ? '' : html`<details class="skipped"><summary>${tr(fill(WORDS.skipped, { n: skipped.length }))}</summary><table><thead><tr><th scope="col">${tr(w('rule'))}</th><th scope="col">${tr(w('reason'))}</th></tr></thead><tbody>${skipped.map(({ x, alt }) => html`<tr><th scope="row" class="mono">${show(x.ruleId)}</th><td>${tr(paired(r.lang, x.reason ?? '', alt), (v) => show(v))}</td></tr>`)}</tbody></table></details>`;
-  const source = r.cluster ? html`<p class="meta">${tr(fill(WORDS.source, { source: show(JSON.stringify(r.cluster.source), 300) }))}</p>` : '';
+  const source = r.cluster ? sourceView(r.cluster) : '';
   const without = r.withoutFacts.length === 0 ? '' : html`<p class="note">${tr(fill(WORDS.withoutFacts, { list: r.withoutFacts.slice(0, 200).map((x) => show(x, 120)).join(', ') }))}</p>`;
   const cluster = html`<section class="cluster" id="${prefix}cluster" aria-labelledby="${prefix}cluster-h">${heading(2, tr(WORDS.heading), `${prefix}cluster-h`)}${source}${without}${findings.length > 0 ? heading(3, html`${tr(w('findingsHeading'))} (${findings.length})`) : noFindingsView(r)}${findings}${skippedView}</section>`;
   const fleet = nodes.length > 1 ? fleetView(nodes, anchors, r.lang) : undefined;

@@ -48,10 +48,23 @@ function twin(f: Finding, i: number, t?: DoctorReport): Finding | undefined {
   return g && g.ruleId === f.ruleId && g.messageId === f.messageId ? g : undefined;
 }
 
-/** A command block with its copy button: the copy is the commands exactly as the text report prints them (after `$ `). */
-export function commands(cmds: readonly string[], id: string, what: 'copyFix' | 'copyUndo'): SafeHtml {
+/**
+ * A command block; the page's script gives it its copy button (page.ts copyTemplates: the
+ * button's words in both languages are in the page once, not in each of a fleet's hundreds of
+ * blocks; without script there is nothing to press anyway). The copy is the commands exactly as the
+ * text report prints them (after `$ `).
+ */
+export function commands(cmds: readonly string[], id: string, what: CopyWhat): SafeHtml {
   const lines = cmds.map((c) => html`<span class="cmd">${show(c, ALL)}</span>`);
-  return html`<div class="cmds"><pre><code id="${id}">${join(lines, trusted('\n'))}</code></pre><button type="button" class="js-only" data-copy="${id}">${tr(w('copy'))}<span class="vh"> ${tr(w(what))}</span></button><span class="copied" role="status"></span></div>`;
+  return html`<div class="cmds" data-c="${what}"><pre><code id="${id}">${join(lines, trusted('\n'))}</code></pre></div>`;
+}
+
+export type CopyWhat = 'fix' | 'undo';
+
+/** The copy buttons the script clones into each command block, by what the block holds. */
+export function copyTemplates(): SafeHtml {
+  const words: Record<CopyWhat, 'copyFix' | 'copyUndo'> = { fix: 'copyFix', undo: 'copyUndo' };
+  return join((Object.keys(words) as CopyWhat[]).map((k) => html`<template id="copy-${k}"><button type="button" class="js-only">${tr(w('copy'))}<span class="vh"> ${tr(w(words[k]))}</span></button><span class="copied" role="status"></span></template>`));
 }
 
 /** References: a web address is a link (http and https only: a `javascript:` one stays text). */
@@ -75,7 +88,7 @@ export function findingView(f: Finding, other: Finding | undefined, lang: Lang, 
   const evidence = f.evidence.length === 0 ? '' : html`${heading(level + 1, tr(lbl('evidence')))}<ul class="evidence">${f.evidence.map((e) => html`<li><span class="src mono">${show(e.source)}:</span> <code>${show(e.text)}</code></li>`)}${f.evidenceOmitted ? html`<li>${tr(fill(LABELS.moreEvidence, { n: f.evidenceOmitted }))}</li>` : ''}</ul>`;
   const steps = f.remediation.map((step, k) => {
     const alt = other?.remediation[k];
-    return html`<div class="step">${heading(level + 1, html`${tr(lbl('fix'))}: ${t(step.description, alt?.description)}`)}${commands(step.commands, ids.next(`${id}-fix`), 'copyFix')}<p><strong>${tr(lbl('undo'))}</strong></p>${commands(step.undo, ids.next(`${id}-undo`), 'copyUndo')}</div>`;
+    return html`<div class="step">${heading(level + 1, html`${tr(lbl('fix'))}: ${t(step.description, alt?.description)}`)}${commands(step.commands, ids.next(`${id}-fix`), 'fix')}<p><strong>${tr(lbl('undo'))}</strong></p>${commands(step.undo, ids.next(`${id}-undo`), 'undo')}</div>`;
   });
   const refs = f.references.length === 0 ? '' : html`<p class="refs">${tr(lbl('references'))}: ${join(f.references.map(reference), ', ')}</p>`;
   return html`<article class="finding f-${f.severity}" id="${id}" data-rule="${show(f.ruleId)}" data-severity="${f.severity}">${heading(level, html`${sevBadge(f.severity)} ${t(f.title, other?.title, undefined)} <span class="rule-id">${show(f.ruleId)}</span>`)}<p>${t(f.message, other?.message)}</p>${f.detail ? html`<p class="detail">${t(f.detail, other?.detail)}</p>` : ''}${location(f)}${evidence}${steps}${refs}</article>`;

@@ -25,10 +25,28 @@ const INVISIBLE = /[\u061c\u200b-\u200f\u2060\ufeff]/g;
  * escapes, then the five characters that mean something in markup as entities.
  */
 export function escapeText(text: string | number): string {
+  return plainText(text).replace(/[&<>"']/g, (c) => ENTITY[c]!);
+}
+
+/** Text made visible as escapeText makes it, without the entities: for text the page's script sets as textContent. */
+export function plainText(text: string | number): string {
   return oneLine(String(text))
     .replace(LONE_SURROGATE, '\ufffd')
-    .replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/[&<>"']/g, (c) => ENTITY[c]!);
+    .replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/**
+ * Data the page's script draws from (a heatmap's cells), once, as compact JSON in a
+ * `<script type="application/json">` the browser never runs. `<`, `>`, `&` and the line separators
+ * are \u escapes, so no string in it can close the element; the script reads it as textContent and
+ * writes what it draws as text, never as markup. Strings in it must have been through plainText().
+ */
+export function dataBlock(id: string, data: unknown): SafeHtml {
+  if (!ID.test(id)) throw new Error(`data block id must match ${ID}: ${JSON.stringify(id)}`);
+  const json = JSON.stringify(data).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return new SafeHtml(`<script type="application/json" id="${id}">${json}</script>`);
 }
 
 export type HtmlValue = SafeHtml | string | number | undefined | null | false | readonly HtmlValue[];

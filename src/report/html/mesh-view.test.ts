@@ -11,6 +11,7 @@ import { LIMITS } from '../../util/limits.js';
 import { editCells, loadMesh, type MeshFixture } from '../../../test/helpers/mesh-fixtures.js';
 import { largeMesh } from '../../../test/helpers/mesh-large.js';
 import type { MeshPart } from './model.js';
+import type { MeshData } from './mesh-view.js';
 import { renderHtmlReport } from './render.js';
 
 function report(m: MeshMatrix | MeshFixture, lang: 'en' | 'zh' = 'en'): { page: string; part: MeshPart } {
@@ -20,13 +21,20 @@ function report(m: MeshMatrix | MeshFixture, lang: 'en' | 'zh' = 'en'): { page: 
   return { page: renderHtmlReport(input), part };
 }
 
-/** The records of a plane (`data-cells`), by the node index pair. */
+/** The mesh's data block (what a click shows), as the page's script reads it. */
+function meshData(page: string): MeshData {
+  const m = /<script type="application\/json" id="[^"]*mesh-data">([^<]*)<\/script>/.exec(page);
+  expect(m).not.toBeNull();
+  return JSON.parse(m![1]!) as MeshData;
+}
+
+/** The records of a plane, by the node index pair. */
 function records(page: string, plane: string): string[] {
   const esc = plane.replace('>', '&gt;');
-  const m = new RegExp(`<section class="mesh-plane" data-plane="${esc}" data-cells="([^"]*)"`).exec(page);
+  const m = new RegExp(`<section class="mesh-plane" data-plane="${esc}" data-g="(\\d+)"`).exec(page);
   expect(m, plane).not.toBeNull();
-  // The attribute as the browser reads it: the entities the escaping made are not separators.
-  return m![1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').split(';');
+  const d = meshData(page);
+  return d.p[Number(m![1])]!.map((k) => d.r[k]!);
 }
 
 function order(page: string): string[] {
@@ -62,7 +70,12 @@ describe('mesh -o html / podpath report MESH.json', () => {
     expect(rec.slice(0, 7)).toEqual([`${c.udp!.received}/${c.udp!.sent}`, String(c.udp!.arrivedAtPeer), expect.any(String), String(c.sweep!.largestPassing), String(c.sweep!.smallestFailing), `${c.tcp!.connected}/${c.tcp!.attempts}`, `${c.icmp!.received}/${c.icmp!.sent}`]);
     // A short cell's details: its sweep tries and counters, hidden until clicked.
     const det = rec[11]!;
-    expect(page).toMatch(new RegExp(`<div id="mesh-d${det}" class="pair-detail" hidden>.*?DF sweep tries.*?1473: 0/3`));
+    const d = meshData(page);
+    const detail = d.d[Number(det)]!;
+    expect(d.s[detail.t!]).toMatch(/1473: 0\/3/);
+    expect(d.s[detail.c![0]!]).toBe('n1');
+    // The words around it are in the page once, in the template.
+    expect(page.match(/DF sweep tries/g)).toHaveLength(1);
     expect(records(page, 'host->host')[0]).toBe('');
   });
 

@@ -2,9 +2,11 @@
 // combination one map per probe (UDP loss, the largest size the DF sweep got across, the round
 // trip, the rate ramp). Nodes are grouped by the cut a finding names, then by subnet, the nodes with
 // the most short cells first, so a cut is a block and a bad node a line. What the findings name is
-// outlined on the maps (explainMesh: the same analysis the mesh rules ran). A cell's numbers are one
-// compact record per pair in the plane's `data-cells`; the counters and the place of each loss of
-// the short cells (up to LIMITS.htmlMeshDetails) are hidden blocks the page's script shows on a click.
+// outlined on the maps (explainMesh: the same analysis the mesh rules ran). What a click shows is
+// data, once per mesh, in a JSON block (meshData): a cell's numbers are one compact record, each
+// distinct record written once and a plane a list of their indexes; the counters, sweep tries and
+// the place of each loss of the short cells (up to LIMITS.htmlMeshDetails) are strings, each
+// written once, that the page's script puts into the template's words.
 import { PLANE_PAIRS, planeView, type MeshCell, type MeshMatrix, type PlanePair } from '../../evidence/mesh-matrix.js';
 import { probeEvidenceOf } from '../../evidence/mesh-probe.js';
 import type { Lang, Localized } from '../../engine/types.js';
@@ -16,7 +18,7 @@ import { formatRate } from '../../util/units.js';
 import { cellShortfall } from '../mesh.js';
 import { show } from '../safe-text.js';
 import { findingView, heading, type Ids } from './doctor-view.js';
-import { html, type SafeHtml } from './html.js';
+import { dataBlock, html, plainText, type SafeHtml } from './html.js';
 import { fill, tr, type Text } from './i18n.js';
 import type { MeshPart } from './model.js';
 import { w } from './words.js';
@@ -243,7 +245,7 @@ const FIELDS: [string, MeshWordKey][] = [['udp', 'fUdp'], ['arr', 'fArr'], ['rtt
 function template(): SafeHtml {
   const rows = FIELDS.map(([k, word]) => html`<div data-k="${k}"><dt>${tr(mw(word))}</dt><dd data-f="${k}"></dd></div>`);
   const places = PLACES.map((p, i) => html`<span data-p="${i}" hidden>${tr(PLACE_WORDS[p])}</span>`);
-  return html`<div class="mesh-tpl" hidden><div class="pair"><p class="pair-h"><strong><span data-f="from"></span> ${'→'} <span data-f="to"></span></strong> (<span data-f="plane"></span>)</p><p data-k="none">${tr(mw('noCell'))}</p><dl class="pair-dl">${rows}<div data-k="place"><dt>${tr(mw('fPlace'))}</dt><dd>${places}</dd></div></dl><div class="pair-more"></div></div></div>`;
+  return html`<div class="mesh-tpl" hidden><div class="pair"><p class="pair-h"><strong><span data-f="from"></span> ${'→'} <span data-f="to"></span></strong> (<span data-f="plane"></span>)</p><p data-k="none">${tr(mw('noCell'))}</p><dl class="pair-dl">${rows}<div data-k="place"><dt>${tr(mw('fPlace'))}</dt><dd>${places}</dd></div></dl><div class="pair-more"></div></div>${detailTemplate()}</div>`;
 }
 
 interface Detail {
@@ -254,8 +256,30 @@ interface Detail {
 /** The counters that say where a packet went: UDP's, the drops and errors, and the devices on the path. */
 const NETSTAT_KEPT = /ReversePath|Csum|Drop|Err|Fail|Overflow|Prune|Retrans|Reset|Timeout/i;
 
-function countersTable(c: MeshCell): SafeHtml | '' {
-  const ends: SafeHtml[] = [];
+/** Strings written once in the mesh's data (a node's counters repeat across its pairs): a detail holds indexes. */
+interface Strings {
+  index(s: string): number;
+}
+
+/** What a short cell's click adds, as indexes into the strings (see MeshData). */
+interface DetailData {
+  /** The cell's error: `code: message`. */
+  e?: number;
+  /** The probes the agent refused: `probe: code: message`. */
+  x?: number[];
+  /** Why the loss is placed where it is: evidence lines. */
+  p?: number[];
+  /** The DF sweep's tries. */
+  t?: number;
+  /** The rate ramp's steps. */
+  s?: number;
+  /** The counters' window (ms) and, per end, its name and the counters that moved. */
+  w?: number;
+  c?: number[];
+}
+
+function countersData(c: MeshCell, str: Strings): number[] {
+  const ends: number[] = [];
   const end = (name: string, own: MeshCell['counters']['from'], node: MeshCell['counters']['fromNode'], devs: { nic?: string; overlay?: string } | undefined) => {
     const items: [string, number][] = [];
     for (const d of [own, node]) {
@@ -271,24 +295,63 @@ function countersTable(c: MeshCell): SafeHtml | '' {
       if (x?.rxErrors) items.push([`${dev} rx_errors`, x.rxErrors]);
     }
     if (items.length === 0) return;
-    ends.push(html`<li><strong>${show(name, 64)}</strong>: <code>${items.slice(0, 40).map(([k, v]) => `${show(k, 80)} ${v > 0 ? '+' : ''}${v}`).join(', ')}</code></li>`);
+    ends.push(str.index(show(name, 64)), str.index(items.slice(0, 40).map(([k, v]) => `${show(k, 80)} ${v > 0 ? '+' : ''}${v}`).join(', ')));
   };
   end(c.from, c.counters.from, c.counters.fromNode, c.devices?.from);
   end(c.to, c.counters.to, c.counters.toNode, c.devices?.to);
-  if (ends.length === 0) return '';
-  return html`<p>${tr(mw('counters'))} (${fmt(c.counters.windowMs)} ms):</p><ul class="counters">${ends}</ul>`;
+  return ends;
 }
 
-function detailView(d: Detail, id: string): SafeHtml {
+function detailData(d: Detail, str: Strings): DetailData {
   const c = d.cell;
-  const tries = c.sweep && c.sweep.tries.length > 0 ? html`<p class="mono">${tr(mw('sweepTries'))}: ${c.sweep.tries.map((t) => `${t.size}: ${t.arrived}/${t.sent}`).join(', ')}</p>` : '';
-  const steps = c.ramp && c.ramp.steps.length > 0 ? html`<p class="mono">${tr(mw('rampSteps'))}: ${c.ramp.steps.slice(0, 64).map((t) => `${formatRate(t.rateBps)}: ${t.arrived}/${t.sent}`).join(', ')}</p>` : '';
-  const why = d.place && d.place.place !== 'delivered' && d.place.evidence.length > 0
-    ? html`<p>${tr(mw('placeEvidence'))}:</p><ul class="evidence">${d.place.evidence.map((l) => html`<li><code>${show(l.text)}</code></li>`)}</ul>`
-    : '';
-  const err = c.error ? html`<p><code>${show(c.error.code, 64)}: ${show(c.error.message)}</code></p>` : '';
-  const refused = c.refused.length === 0 ? '' : html`<ul class="evidence">${c.refused.map((r) => html`<li><code>${show(r.probe, 16)}: ${show(r.code, 64)}: ${show(r.message)}</code></li>`)}</ul>`;
-  return html`<div id="${id}" class="pair-detail" hidden>${err}${refused}${why}${tries}${steps}${countersTable(c)}</div>`;
+  const out: DetailData = {};
+  if (c.error) out.e = str.index(`${show(c.error.code, 64)}: ${show(c.error.message)}`);
+  if (c.refused.length > 0) out.x = c.refused.map((r) => str.index(`${show(r.probe, 16)}: ${show(r.code, 64)}: ${show(r.message)}`));
+  if (d.place && d.place.place !== 'delivered' && d.place.evidence.length > 0) out.p = d.place.evidence.map((l) => str.index(show(l.text)));
+  if (c.sweep && c.sweep.tries.length > 0) out.t = str.index(c.sweep.tries.map((t) => `${t.size}: ${t.arrived}/${t.sent}`).join(', '));
+  if (c.ramp && c.ramp.steps.length > 0) out.s = str.index(c.ramp.steps.slice(0, 64).map((t) => `${formatRate(t.rateBps)}: ${t.arrived}/${t.sent}`).join(', '));
+  const counters = countersData(c, str);
+  if (counters.length > 0) {
+    out.w = str.index(fmt(c.counters.windowMs));
+    out.c = counters;
+  }
+  return out;
+}
+
+/**
+ * What the page's script shows on a click, in the mesh's JSON block: `r` the distinct cell
+ * records ('' first: no cell), `p` per plane (in the page's order) the record index of each pair
+ * (node i to node j at i * n + j), `d` the short cells' details, `s` their strings.
+ */
+export interface MeshData {
+  r: string[];
+  p: number[][];
+  d: DetailData[];
+  s: string[];
+}
+
+/** A list where each string is kept once. */
+function stringList(): { list: string[]; index(s: string): number } {
+  const list: string[] = [];
+  const at = new Map<string, number>();
+  return {
+    list,
+    index(s) {
+      const clean = plainText(s);
+      let i = at.get(clean);
+      if (i === undefined) {
+        i = list.length;
+        list.push(clean);
+        at.set(clean, i);
+      }
+      return i;
+    },
+  };
+}
+
+/** The words around a short cell's details; the script fills the marked places and drops the parts a cell lacks. */
+function detailTemplate(): SafeHtml {
+  return html`<div class="pair-detail"><p data-d="e"><code data-v></code></p><ul data-d="x" class="evidence"></ul><div data-d="p"><p>${tr(mw('placeEvidence'))}:</p><ul class="evidence"></ul></div><p data-d="t" class="mono">${tr(mw('sweepTries'))}: <span data-v></span></p><p data-d="s" class="mono">${tr(mw('rampSteps'))}: <span data-v></span></p><div data-d="c"><p>${tr(mw('counters'))} (<span data-v></span> ms):</p><ul class="counters"></ul></div></div>`;
 }
 
 function legend(probe: Probe): SafeHtml {
@@ -314,14 +377,19 @@ export function meshView(part: MeshPart, prefix: string, ids: Ids): { summary: S
   const anchor = `${prefix}mesh`;
   let short = 0;
   let total = 0;
-  const details: SafeHtml[] = [];
+  const details: DetailData[] = [];
+  const strings = stringList();
+  const recs = stringList();
+  recs.index('');
   let dropped = 0;
   const limit = LIMITS.htmlMeshDetails.value;
   // Each plane gets its share of the details, so every map has short cells to click.
   const perPlane = Math.max(1, Math.floor(limit / Math.max(1, layout.grids.length)));
+  const cellsOf: number[][] = [];
+  let firstMap: string | undefined;
   const planes = layout.grids.map((g, gi) => {
-    const records = g.cells.map((c) => {
-      if (!c) return '';
+    const records = Array.from(g.cells, (c) => {
+      if (!c) return 0;
       total++;
       const isShort = cellShortfall(c).length > 0;
       const p = probeEvidenceOf(c);
@@ -331,21 +399,25 @@ export function meshView(part: MeshPart, prefix: string, ids: Ids): { summary: S
         short++;
         if (details.length < limit && details.length < perPlane * (gi + 1)) {
           det = details.length;
-          details.push(detailView({ cell: c, place: placed }, `${anchor}-d${det}`));
+          details.push(detailData({ cell: c, place: placed }, strings));
         } else dropped++;
       }
-      return record(c, placed?.place, det);
+      return recs.index(record(c, placed?.place, det));
     });
+    cellsOf.push(records);
     const probes = (['loss', 'size', 'rtt', 'rate'] as Probe[]).filter((pr) => g.cells.some((c) => FILLS[pr](c) !== undefined && (c?.error === undefined || pr === 'loss')));
     const figures = probes.map((pr) => {
       const sym = SYMPTOM[pr];
       const marks = sym === undefined ? [] : explanations.filter((e) => e.symptom === sym && e.planes.includes(g.plane)).map((e) => markOf(e, g.plane, layout));
       const title = { en: `${g.plane}: ${mw(PROBE_WORD[pr]).en}`, zh: `${g.plane}:${mw(PROBE_WORD[pr]).zh}` };
-      const map = meshMap({ id: `${anchor}-p${gi}-${pr}`, lang: part.lang, title, desc: mw('mapDesc'), names: layout.names, order: layout.order, groupStarts: layout.groupStarts, marks, fill: (i, j) => FILLS[pr](g.cells[i * n + j]) });
+      const id = `${anchor}-p${gi}-${pr}`;
+      // Every map of the mesh has the same names in the same order: the first one's labels serve all.
+      const map = meshMap({ id, lang: part.lang, title, desc: mw('mapDesc'), names: layout.names, order: layout.order, groupStarts: layout.groupStarts, marks, fill: (i, j) => FILLS[pr](g.cells[i * n + j]), ...(firstMap === undefined ? {} : { labelsOf: firstMap }) });
+      firstMap ??= id;
       const drawn = marks.length === 0 ? '' : html`<ul class="drawn">${marks.map((mk) => html`<li>${tr(mk.label)}</li>`)}</ul>`;
       return html`<figure class="mesh-fig" data-probe="${pr}"><figcaption>${tr(title)}</figcaption><div class="scroll">${map}</div>${legend(pr)}${drawn}<div class="cell-detail" aria-live="polite"><p class="hint">${tr(w('cellHint'))}</p></div></figure>`;
     });
-    return html`<section class="mesh-plane" data-plane="${g.plane}" data-cells="${records.join(';')}" aria-labelledby="${anchor}-pl${gi}">${heading(3, tr(fill(mw('planeHeading'), { plane: g.plane })), `${anchor}-pl${gi}`)}<div class="mesh-figs">${figures}</div></section>`;
+    return html`<section class="mesh-plane" data-plane="${g.plane}" data-g="${gi}" aria-labelledby="${anchor}-pl${gi}">${heading(3, tr(fill(mw('planeHeading'), { plane: g.plane })), `${anchor}-pl${gi}`)}<div class="mesh-figs">${figures}</div></section>`;
   });
   const summary = meshSummary(part, anchor, short, total, layout.grids.length);
   const findings = (part.findings ?? []).map((f, i) => findingView(f, twinOf(f, i, part.translation), part.lang, `${anchor}-f${i}`, 3, ids));
@@ -353,6 +425,6 @@ export function meshView(part: MeshPart, prefix: string, ids: Ids): { summary: S
   const capped = dropped === 0 ? '' : html`<p class="note" role="note">${tr(fill(mw('detailsCapped'), { shown: details.length, left: dropped, limit }))}</p>`;
   const names = html`<ol class="mesh-names" hidden>${layout.names.map((x) => html`<li>${show(x, 253)}</li>`)}</ol>`;
   const meta = html`<p class="meta">${tr(fill(mw('meshFrom'), { from: show(part.from), at: show(m.startedAt) }))}</p>`;
-  const body = html`<section class="mesh" id="${anchor}" aria-labelledby="${anchor}-h" data-size="${cellSizeFor(n)}">${heading(2, tr(mw('meshHeading')), `${anchor}-h`)}${meta}${notJudged}${findings.length > 0 ? heading(3, html`${tr(w('findingsHeading'))} (${findings.length})`) : ''}${findings}${planes}${capped}${names}${template()}<div class="mesh-details" hidden>${details}</div></section>`;
+  const body = html`<section class="mesh" id="${anchor}" aria-labelledby="${anchor}-h" data-size="${cellSizeFor(n)}">${heading(2, tr(mw('meshHeading')), `${anchor}-h`)}${meta}${notJudged}${findings.length > 0 ? heading(3, html`${tr(w('findingsHeading'))} (${findings.length})`) : ''}${findings}${planes}${capped}${names}${template()}${dataBlock(`${anchor}-data`, { r: recs.list, p: cellsOf, d: details, s: strings.list } satisfies MeshData)}</section>`;
   return { summary: summaryView(summary, `${prefix}summary`), body, subject: fill(mw('meshSubject'), { n }) };
 }

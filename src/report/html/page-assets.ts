@@ -122,8 +122,9 @@ h2,h3,h4{break-after:avoid}
 }
 `;
 
-// Language switch, copy buttons (clipboard, else the text selected for Ctrl+C), heatmap cell
-// details, and every <details> opened for printing.
+// Language switch, copy buttons (made at load from the page's templates; clipboard, else the text
+// selected for Ctrl+C), the heatmaps drawn
+// from their data at load (svg/heatmap.ts), heatmap cell details, and every <details> opened for printing.
 export const SCRIPT = `
 (function(){
 var d=document,h=d.documentElement;h.classList.add('js');
@@ -170,6 +171,33 @@ function cell(c){
  var href=c.getAttribute('href')||c.getAttribute('data-goto'),g=fig.querySelector('a.go');
  if(href&&g){var a=g.cloneNode(true);a.setAttribute('href',href);a.hidden=false;out.appendChild(a);}
 }
+var NS='http://www.w3.org/2000/svg';
+function el(p,n,a,t){var e=d.createElementNS(NS,n);for(var k in a)e.setAttribute(k,a[k]);if(t!==undefined)e.textContent=t;return p.appendChild(e);}
+function cut(s,n){var c=Array.from(s);return c.length<=n?s:c.slice(0,Math.max(1,n-1)).join('')+'\u2026';}
+function titled(p,t){
+ if(typeof t==='string')return el(p,'title',{},t);
+ var z=h.lang==='zh'?1:0,e=el(p,'title',{},t[z]);e.setAttribute(z?'data-en':'data-zh',t[1-z]);return e;
+}
+function heat(svg){
+ var blk=d.getElementById(svg.getAttribute('data-hm'));if(!blk)return;
+ var D=JSON.parse(blk.textContent),z=D.s,L=D.x0,T=D.y0;
+ D.r.forEach(function(r,i){var t=el(svg,'text',{'class':'rl','data-r':r[1],x:L-6,y:T+i*z+z*0.7,'text-anchor':'end'});el(t,'title',{},r[0]);t.appendChild(d.createTextNode(cut(r[0],D.lc)));});
+ D.c.forEach(function(c,j){var t=el(svg,'text',{'class':'cl','data-c':c[1],transform:'translate('+(L+j*z+z*0.6)+' '+(T-4)+') rotate(-45)'});el(t,'title',{},c[0]);t.appendChild(d.createTextNode(cut(c[0],D.lc)));});
+ D.k.forEach(function(k){
+  var x=L+k[1]*z,y=T+k[0]*z,v=k[2],to=k[5]>=0?D.a[k[5]]:null,kind=k.length>6?k[6]:-1,e;
+  var at={'class':'cell','data-r':D.r[k[0]][1],'data-c':D.c[k[1]][1]};if(v!==null)at['data-v']=v;
+  if(to&&kind===0){at.href=to;e=el(svg,'a',at);}
+  else{if(to)at[kind===1?'data-goto':'data-detail']=to;if(kind===2){at.tabindex='0';at.role='button';}e=el(svg,'g',at);}
+  titled(e,D.t[k[3]]);
+  el(e,'rect',{x:x,y:y,width:z-1,height:z-1,fill:v===null?'url(#'+svg.id+'-na)':D.f[String(v)]});
+  if(k.length>4&&k[4]>=0)el(e,'text',{'class':'mk',x:x+z/2,y:y+z*0.7,'text-anchor':'middle','aria-hidden':'true'},D.m[k[4]]);
+ });
+}
+all('svg[data-hm]').forEach(heat);
+all('.cmds[data-c]').forEach(function(c){
+ var t=d.getElementById('copy-'+c.getAttribute('data-c')),code=c.querySelector('code');if(!t||!code||!t.content)return;
+ var f=t.content.cloneNode(true),b=f.querySelector('button');if(b)b.setAttribute('data-copy',code.id);c.appendChild(f);
+});
 function num(e,a){return Number(e.getAttribute(a));}
 function meshShow(svg,row,col){
  var n=num(svg,'data-n');if(!(row>=0&&col>=0&&row<n&&col<n))return;
@@ -179,8 +207,8 @@ function meshShow(svg,row,col){
  var sel=svg.querySelector('.sel');if(sel){sel.setAttribute('x',x0+col*s);sel.setAttribute('y',y0+row*s);sel.setAttribute('visibility','visible');}
  var mesh=svg.closest('.mesh'),sec=svg.closest('.mesh-plane'),fig=svg.closest('figure'),out=fig&&fig.querySelector('.cell-detail');
  if(!mesh||!sec||!out)return;
- if(!sec.ppCells)sec.ppCells=(sec.getAttribute('data-cells')||'').split(';');
- var rec=sec.ppCells[i*n+j]||'',f=rec?rec.split('|'):[];
+ if(!mesh.ppData){var blk=d.getElementById(mesh.id+'-data');mesh.ppData=blk?JSON.parse(blk.textContent):{r:[''],p:[],d:[],s:[]};}
+ var D=mesh.ppData,g=D.p[num(sec,'data-g')]||[],rec=D.r[g[i*n+j]]||'',f=rec?rec.split('|'):[];
  var names=all('.mesh-names li',mesh),tpl=mesh.querySelector('.mesh-tpl .pair');if(!tpl)return;
  var p=tpl.cloneNode(true);
  function set(k,v){var e=p.querySelector('[data-f="'+k+'"]');if(e)e.textContent=v;}
@@ -189,10 +217,23 @@ function meshShow(svg,row,col){
  ['udp','arr','rtt','size','sfail','tcp','icmp','onset','bh','err'].forEach(function(k,x){var v=f[x]||'';if(!v)drop(k);else set(k,k==='bh'?'\u2713':v);});
  if(rec)drop('none');
  var pl=p.querySelector('[data-p="'+(f[10]||'x')+'"]');if(pl)pl.hidden=false;else drop('place');
- var det=f[11]?d.getElementById(mesh.id+'-d'+f[11]):null,more=p.querySelector('.pair-more');
- if(det&&more){var c=det.cloneNode(true);c.removeAttribute('id');c.hidden=false;more.appendChild(c);}
+ var det=f[11]?D.d[Number(f[11])]:null,more=p.querySelector('.pair-more'),dt=mesh.querySelector('.mesh-tpl .pair-detail');
+ if(det&&more&&dt)more.appendChild(meshDetail(dt.cloneNode(true),det,D.s));
  p.setAttribute('data-from',String(i));p.setAttribute('data-to',String(j));
  out.textContent='';out.appendChild(p);
+}
+function meshDetail(p,x,S){
+ function part(k,have,fill){var e=p.querySelector('[data-d="'+k+'"]');if(!e)return;if(have)fill(e);else e.parentNode.removeChild(e);}
+ function val(e,i){e.querySelector('[data-v]').textContent=S[i];}
+ function codes(ul,list){list.forEach(function(i){var li=d.createElement('li'),c=d.createElement('code');c.textContent=S[i];li.appendChild(c);ul.appendChild(li);});}
+ part('e',x.e!==undefined,function(e){val(e,x.e);});
+ part('x',x.x,function(e){codes(e,x.x);});
+ part('p',x.p,function(e){codes(e.querySelector('ul'),x.p);});
+ part('t',x.t!==undefined,function(e){val(e,x.t);});
+ part('s',x.s!==undefined,function(e){val(e,x.s);});
+ part('c',x.c,function(e){val(e,x.w);var ul=e.querySelector('ul');
+  for(var k=0;k+1<x.c.length;k+=2){var li=d.createElement('li'),b=d.createElement('strong'),c=d.createElement('code');b.textContent=S[x.c[k]];c.textContent=S[x.c[k+1]];li.appendChild(b);li.appendChild(d.createTextNode(': '));li.appendChild(c);ul.appendChild(li);}});
+ return p;
 }
 function meshClick(svg,ev){
  var m=svg.getScreenCTM();if(!m)return;

@@ -13,6 +13,7 @@ import { NODE_FACTS_SCHEMA_VERSION, type NodeFacts } from '../../evidence/node-f
 import { fixtureFleet } from '../../../test/helpers/html-report.js';
 import { clusterFacts, labNodeFacts, labNodeObjects, NODE_A, NODE_B } from '../../../test/helpers/cluster-evidence.js';
 import { largeMesh } from '../../../test/helpers/mesh-large.js';
+import { anatomyTable } from '../../../test/helpers/html-anatomy.js';
 import { probeReport } from '../../../test/fixtures/evidence/probes/load.js';
 import { doctorProbes } from '../doctor-probes.js';
 import type { DoctorReport } from '../model.js';
@@ -25,6 +26,8 @@ beforeAll(async () => {
 }, 120_000);
 
 const MB = 1024 * 1024;
+/** Issue 15's budget for the whole page, in bytes. */
+const BUDGET = 1_000_000;
 const kB = (n: number) => `${(n / 1000).toFixed(0)} kB`;
 
 /** 50 nodes, each a fixture report renamed, with its Chinese translation. */
@@ -37,7 +40,7 @@ function fiftyNodes(): Readable[] {
 }
 
 describe('page sizes', () => {
-  it('a 50-node mesh: with its findings under 1 MB; with every node\'s doctor report too, both languages, over it (measured, kept from growing)', () => {
+  it('a 50-node mesh with every node\'s doctor report, both languages, in one page: under the issue\'s 1,000,000 bytes with a 30% margin', () => {
     const nodes = fiftyNodes();
     const sources = [
       { from: 'mesh.json', text: JSON.stringify(largeMesh(50, { brokenNode: 6 })) },
@@ -47,16 +50,23 @@ describe('page sizes', () => {
     const input = buildHtmlReportInput(sources, { lang: 'en' });
     expect(input.parts.map((p) => p.kind)).toEqual(['doctor', 'mesh']);
     const bytes = (parts: typeof input.parts) => Buffer.byteLength(renderHtmlReport({ ...input, parts }));
-    const all = bytes(input.parts);
+    const whole = renderHtmlReport(input);
+    const all = Buffer.byteLength(whole);
+    console.log(`where the bytes of the whole page go:\n${anatomyTable(whole)}`);
     const mesh = bytes(input.parts.filter((p) => p.kind === 'mesh'));
     const doctors = bytes(input.parts.filter((p) => p.kind === 'doctor'));
     const findings = nodes.reduce((n, e) => n + e.report.findings.length, 0);
     console.log(`html bytes: 50-node mesh with its findings ${mesh} (${kB(mesh)}); the 50 nodes' doctor reports (${findings} findings, en + zh) ${doctors} (${kB(doctors)}); both in one podpath report page ${all} (${kB(all)})`);
-    expect(mesh).toBeLessThan(MB);
-    expect(doctors).toBeLessThan(MB);
-    // Over the issue's 1 MB: the fleet's rule heatmap (1,500 cells, ~170 bytes each), the facts side by
-    // side and 50 node sections come on top of the mesh's 2,500 cells per map. Measured 1,461,597.
-    expect(all).toBeLessThan(1.5 * MB);
+    // Issue 15: "a 50-node mesh with every node's findings under 1 MB". Held at 70% of 1,000,000 bytes
+    // so that growth shows here before the budget is spent. Measured 584,529 (1,461,597 before the
+    // heatmaps, the mesh's click data and the copy buttons became data and templates: issue 15).
+    expect(all).toBeLessThan(BUDGET * 0.7);
+    // Smaller by writing things once, not by leaving them out: every finding is on the page, and
+    // every cell of the mesh (the four planes' 2,500 pairs each) is there to click.
+    const meshFindings = input.parts.find((p) => p.kind === 'mesh')!.findings!.length;
+    expect(whole.match(/<article class="finding /g)).toHaveLength(findings + meshFindings);
+    const data = JSON.parse(/<script type="application\/json" id="p1mesh-data">([^<]*)<\/script>/.exec(whole)![1]!) as { p: number[][] };
+    expect(data.p.map((p) => p.length)).toEqual([2500, 2500, 2500, 2500]);
   }, 180_000);
 
   it('doctor --peer, a cluster, a fleet: printed', async () => {

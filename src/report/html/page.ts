@@ -5,6 +5,7 @@ import { html, trusted, type HtmlValue, type SafeHtml } from './html.js';
 import { fill, isLocalized, swapped, tr, type Text } from './i18n.js';
 import { CSP, CSS, SCRIPT } from './page-assets.js';
 import { w } from './words.js';
+import { copyTemplates } from './doctor-view.js';
 
 export interface PageOptions {
   lang: Lang;
@@ -35,6 +36,7 @@ ${swapped('title', title, o.lang)}
 <main id="main">
 ${o.body}
 </main>
+${copyTemplates()}
 <script>${trusted(SCRIPT)}</script>
 </body>
 </html>

@@ -73,6 +73,7 @@ export const HTML_WORDS = {
   },
   cellHint: { en: 'Select a cell to see its result here.', zh: '选择一个单元格,在此查看其结果。' },
   goToFinding: { en: 'Go to the finding', zh: '查看该问题' },
+  chartNeedsScript: { en: 'This chart is drawn by the page\'s script: open the file with JavaScript on.', zh: '此图由页面脚本绘制:请在启用 JavaScript 的浏览器中打开。' },
   oneLangOnly: {
     en: 'This part exists in one language only: run podpath with --lang en as well and give both JSON files to podpath report.',
     zh: '这部分只有一种语言的版本:再用 --lang zh 运行一次 podpath,把两个 JSON 文件一起交给 podpath report。',

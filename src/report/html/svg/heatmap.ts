@@ -2,11 +2,12 @@
 // fails together lines up (a bad node is a dark row, a bad peer a dark column, a cut a dark block).
 // Each cell has a <title> (its tooltip and accessible name), may carry a mark (a symbol, so the
 // colour is not the only cue), an in-page link, and the id of a detail element the page's script
-// shows when the cell is clicked: the click hook the mesh view uses for a pair's probes.
-import { html, join, type SafeHtml } from '../html.js';
-import { swapped, type Text } from '../i18n.js';
+// shows when the cell is clicked. The cells travel as data the page's script draws (see heatmap()).
+import { dataBlock, html, plainText, SafeHtml } from '../html.js';
+import { inLang, isLocalized, tr, type Text } from '../i18n.js';
+import { w } from '../words.js';
 import { maxOf } from '../../../util/arrays.js';
-import { checkAnchor, checkId, num, shorten, svgRoot, type ChartFrame } from './common.js';
+import { checkAnchor, checkId, num, svgRoot, type ChartFrame } from './common.js';
 
 export interface HeatmapAxis {
   /** Shown beside the row or above the column (cut to fit; whole in the title). */
@@ -71,6 +72,45 @@ export function badnessOrder(nRows: number, nCols: number, value: (r: number, c:
 const CHAR_W = 6.6;
 const LABEL_CHARS = 28;
 
+/** A label in the data: one string, or [en, zh] when the languages differ. */
+type DataText = string | [string, string];
+
+function dataText(t: Text): DataText {
+  if (isLocalized(t) && t.en !== t.zh) return [plainText(t.en), plainText(t.zh)];
+  return plainText(inLang(t, 'en'));
+}
+
+/** Strings used by many cells (a thousand "pass"), each kept once: a cell holds its index. */
+function dictionary<T>(key: (v: T) => string = (v) => JSON.stringify(v)) {
+  const list: T[] = [];
+  const at = new Map<string, number>();
+  return {
+    list,
+    index(v: T): number {
+      const k = key(v);
+      let i = at.get(k);
+      if (i === undefined) {
+        i = list.length;
+        list.push(v);
+        at.set(k, i);
+      }
+      return i;
+    },
+  };
+}
+
+/** How a cell leads on: a link, a link the click panel shows, an element the click panel shows. */
+const KIND = { href: 0, goto: 1, detail: 2 } as const;
+
+/**
+ * The SVG frame (its size, name and description, the hatching) and, beside it, the cells as
+ * compact JSON (`dataBlock`) the page's script draws at load: a 50 x 30 matrix is 1,500 cells, at
+ * ~170 bytes each as markup, ~15 as data. Rows and columns are listed once in the drawn order, each
+ * with its index in the input (the cells' `data-r`/`data-c`); a cell is
+ * `[row position, column position, value, label, mark, link, kind]`, the last three -1 or left off
+ * when absent, labels, marks and links indexes into lists where each is written once. The page
+ * needs its script for a heatmap (as for the language switch): without it a note says so.
+ */
 export function heatmap(o: HeatmapOptions): SafeHtml {
   const id = checkId(o.id);
   const size = o.cellSize ?? 18;
@@ -85,32 +125,40 @@ export function heatmap(o: HeatmapOptions): SafeHtml {
   const top = Math.max(24, Math.ceil(colChars * CHAR_W * 0.71) + 10);
   const width = left + cols.length * size + Math.ceil(colChars * CHAR_W * 0.71) + 4;
   const height = top + rows.length * size + 4;
-  const rowLabels = rows.map((r, i) => html`<text class="rl" data-r="${r}" x="${left - 6}" y="${num(top + i * size + size * 0.7)}" text-anchor="end"><title>${o.rows[r]!.label}</title>${shorten(o.rows[r]!.label, LABEL_CHARS)}</text>`);
-  const colLabels = cols.map((c, j) => {
-    const x = left + j * size + size * 0.6;
-    return html`<text class="cl" data-c="${c}" transform="translate(${num(x)} ${top - 4}) rotate(-45)"><title>${o.cols[c]!.label}</title>${shorten(o.cols[c]!.label, LABEL_CHARS)}</text>`;
-  });
-  const body: SafeHtml[] = [];
+  const labels = dictionary<DataText>();
+  const marks = dictionary<string>((m) => m);
+  const links = dictionary<string>((l) => l);
+  const fills: Record<string, string> = {};
+  const data: (number | null)[][] = [];
   rows.forEach((r, i) => {
     cols.forEach((c, j) => {
       const cell = cells[r]![c];
       if (!cell) return;
-      const x = left + j * size;
-      const y = top + i * size;
-      const fill = cell.value === null ? `url(#${id}-na)` : checkColor(o.color(cell.value));
-      const mark = cell.mark ? html`<text class="mk" x="${num(x + size / 2)}" y="${num(y + size * 0.7)}" text-anchor="middle" aria-hidden="true">${cell.mark}</text>` : '';
-      const attrs = html` class="cell" data-r="${r}" data-c="${c}"${cell.value === null ? '' : html` data-v="${num(cell.value)}"`}${cell.detail ? html` data-detail="${checkId(cell.detail)}"` : ''}${cell.goto ? html` data-goto="${checkAnchor(cell.goto)}"` : ''}`;
-      const shape = html`${swapped('title', cell.label, o.lang)}<rect x="${x}" y="${y}" width="${size - 1}" height="${size - 1}" fill="${fill}"/>${mark}`;
-      body.push(cell.href
-        ? html`<a href="${checkAnchor(cell.href)}"${attrs}>${shape}</a>`
-        : cell.detail
-          ? html`<g${attrs} tabindex="0" role="button">${shape}</g>`
-          // Nothing more to show than its title: no tab stop (a 50 x 50 matrix is not 2,500 of them).
-          : html`<g${attrs}>${shape}</g>`);
+      const v = cell.value === null ? null : Number(num(cell.value));
+      if (v !== null) fills[String(v)] ??= checkColor(o.color(cell.value!));
+      const link = cell.href !== undefined ? { to: checkAnchor(cell.href), kind: KIND.href } : cell.goto !== undefined ? { to: checkAnchor(cell.goto), kind: KIND.goto } : cell.detail !== undefined ? { to: checkId(cell.detail), kind: KIND.detail } : undefined;
+      const entry: (number | null)[] = [i, j, v, labels.index(dataText(cell.label)), cell.mark ? marks.index(plainText(cell.mark)) : -1, link ? links.index(link.to) : -1, link?.kind ?? -1];
+      while (entry.length > 4 && entry[entry.length - 1] === -1) entry.pop();
+      data.push(entry);
     });
   });
+  const block = {
+    s: size,
+    x0: left,
+    y0: top,
+    lc: LABEL_CHARS,
+    r: rows.map((r) => [plainText(o.rows[r]!.label), r]),
+    c: cols.map((c) => [plainText(o.cols[c]!.label), c]),
+    f: fills,
+    t: labels.list,
+    m: marks.list,
+    a: links.list,
+    k: data,
+  };
   const defs = html`<defs><pattern id="${id}-na" width="4" height="4" patternUnits="userSpaceOnUse"><rect width="4" height="4" fill="#f2f2f2"/><path d="M0 4L4 0" stroke="#9a9a9a" stroke-width="1"/></pattern></defs>`;
-  return svgRoot(o, width, height, join([defs, ...colLabels, ...rowLabels, ...body]), 'group');
+  const svg = svgRoot(o, width, height, defs, 'group').toString()// The script finds the data of each heatmap from its root.
+    .replace(' class="chart"', ` class="chart" data-hm="${id}-data"`);
+  return html`${new SafeHtml(svg)}${dataBlock(`${id}-data`, block)}<noscript><p class="note">${tr(w('chartNeedsScript'))}</p></noscript>`;
 }
 
 /** A fill goes in an attribute: it must be a colour (#hex), whatever the caller's `color` returned. */

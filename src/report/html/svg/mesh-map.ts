@@ -28,6 +28,16 @@ export interface MeshMapOptions extends ChartFrame {
   /** Display positions where a new group starts (a faint line before each). */
   groupStarts?: readonly number[];
   marks?: readonly MapMark[];
+  /**
+   * The id of an earlier map of the same names and order whose labels this one shows (an SVG
+   * <use>): the maps of one mesh share their 2 x n labels, drawn once.
+   */
+  labelsOf?: string;
+}
+
+/** The id of a map's label group (what `labelsOf` of a later map points at). */
+export function labelsId(mapId: string): string {
+  return `${checkId(mapId)}-l`;
 }
 
 const LABEL_CHARS = 20;
@@ -86,7 +96,8 @@ export function meshMap(o: MeshMapOptions): SafeHtml {
     return html`<g class="fmark" data-mark="${k}"><title>${inLang(m.label, o.lang)}</title>${boxes}${cut}</g>`;
   });
   const defs = html`<defs><pattern id="${id}-na" width="4" height="4" patternUnits="userSpaceOnUse"><rect width="4" height="4" fill="#f2f2f2"/><path d="M0 4L4 0" stroke="#8a8a8a" stroke-width="1"/></pattern></defs>`;
-  const body = join([defs, html`<g class="lbl" font-size="${font}">${rowLabels}${colLabels}</g>`, ...cells, ...groups, ...marks, html`<rect class="sel" x="0" y="0" width="${s - 1}" height="${s - 1}" visibility="hidden"/>`]);
+  const labels = o.labelsOf === undefined ? html`<g class="lbl" id="${labelsId(id)}" font-size="${font}">${rowLabels}${colLabels}</g>` : html`<use href="#${labelsId(o.labelsOf)}"/>`;
+  const body = join([defs, labels, ...cells, ...groups, ...marks, html`<rect class="sel" x="0" y="0" width="${s - 1}" height="${s - 1}" visibility="hidden"/>`]);
   const root = svgRoot(o, width, height, body).toString();
   // The geometry the page's script reads to find the cell under a click, and a tab stop.
   const geometry = html` class="chart mesh-map" tabindex="0" data-x0="${left}" data-y0="${top}" data-s="${s}" data-n="${n}" data-order="${o.order.join(',')}"`.toString();

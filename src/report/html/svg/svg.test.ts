@@ -45,28 +45,47 @@ describe('heatmap', () => {
   }).toString();
   sizes.heatmap = Buffer.byteLength(svg);
 
-  it('is well-formed SVG with an accessible name and a description', () => {
-    wellFormed(svg);
-    expect(svg).toMatch(/^<svg [^>]*role="group" aria-labelledby="hm-t hm-d"/);
+  /** The cells' data beside the frame (what the page's script draws from). */
+  const data = (markup: string) => JSON.parse(/<script type="application\/json" id="[^"]*">([^<]*)<\/script>/.exec(markup)![1]!) as {
+    s: number; x0: number; y0: number; r: [string, number][]; c: [string, number][]; f: Record<string, string>;
+    t: (string | [string, string])[]; m: string[]; a: string[]; k: (number | null)[][];
+  };
+  const d = data(svg);
+  const cellAt = (r: number, c: number) => d.k.find((k) => d.r[k[0]!]![1] === r && d.c[k[1]!]![1] === c)!;
+
+  it('is a well-formed SVG frame with an accessible name and a description, its cells as data beside it', () => {
+    const frame = svg.slice(0, svg.indexOf('</svg>') + 6);
+    wellFormed(frame);
+    expect(svg).toMatch(/^<svg [^>]*data-hm="hm-data"[^>]*role="group" aria-labelledby="hm-t hm-d"/);
     expect(svg).toContain('<title id="hm-t" data-zh="结果">Results</title>');
     expect(svg).toContain('<title id="hm-d" class="desc">rows are nodes</title>');
+    expect(svg).toContain('<noscript>');
   });
   it('sorts rows and columns worst first, stable otherwise', () => {
     expect(badnessOrder(3, 4, (r, c) => values[r]![c]!)).toEqual({ rows: [1, 2, 0], cols: [3, 2, 0, 1] });
-    const rowOrder = [...svg.matchAll(/<text class="rl"[^>]*><title>([^<]*)<\/title>/g)].map((m) => m[1]);
-    expect(rowOrder).toEqual(['node-b', 'node-c', 'node-a']);
-    const colOrder = [...svg.matchAll(/<text class="cl"[^>]*><title>([^<]*)<\/title>/g)].map((m) => m[1]);
-    expect(colOrder).toEqual(['r4', 'r3', 'r1', 'r2']);
+    expect(d.r.map(([label]) => label)).toEqual(['node-b', 'node-c', 'node-a']);
+    expect(d.c.map(([label]) => label)).toEqual(['r4', 'r3', 'r1', 'r2']);
+    expect(d.r.map(([, i]) => i)).toEqual([1, 2, 0]);
   });
-  it('gives every cell a title, its row, column and value; links, marks and the click hook where asked', () => {
-    expect(count(svg, /class="cell"/g)).toBe(12);
-    expect(count(svg, /<title data-zh="node-[abc] r\d zh">node-[abc] r\d en<\/title>/g)).toBe(12);
-    expect(svg).toContain('<a href="#f-1-3" class="cell" data-r="1" data-c="3" data-v="4">');
-    expect(svg).toContain('<g class="cell" data-r="0" data-c="0" data-v="0" data-detail="pair-0-0" tabindex="0" role="button">');
-    // Not measured: hatched, no value.
-    expect(svg).toMatch(/<g class="cell" data-r="1" data-c="1"><title[^>]*>[^<]*<\/title><rect [^>]*fill="url\(#hm-na\)"/);
-    expect(svg).toContain('<g class="cell" data-r="2" data-c="0" data-v="0"><title');
-    expect(count(svg, />✗<\/text>/g)).toBe(3);
+  it('gives every cell a title, its row, column and value; links, marks and the click hook where asked; shared strings once', () => {
+    expect(d.k).toHaveLength(12);
+    expect(d.t).toHaveLength(12);
+    expect(d.t).toContainEqual(['node-b r4 en', 'node-b r4 zh']);
+    // node-b (row 1), r4 (column 3): value 4, a mark, a link.
+    const c13 = cellAt(1, 3);
+    expect(c13[2]).toBe(4);
+    expect(d.f['4']).toBe('#6e0000');
+    expect(d.t[c13[3]!]).toEqual(['node-b r4 en', 'node-b r4 zh']);
+    expect(d.m[c13[4]!]).toBe('✗');
+    expect([d.a[c13[5]!], c13[6]]).toEqual(['#f-1-3', 0]);
+    // The click hook: a detail element's id.
+    const c00 = cellAt(0, 0);
+    expect([c00[2], d.a[c00[5]!], c00[6]]).toEqual([0, 'pair-0-0', 2]);
+    // Not measured: no value (drawn hatched); nothing more: three numbers and its label.
+    expect(cellAt(1, 1)[2]).toBeNull();
+    expect(cellAt(2, 0)).toHaveLength(4);
+    expect(d.m).toEqual(['✗']);
+    expect(d.k.filter((k) => k[4] === 0)).toHaveLength(3);
   });
   it('refuses ids, links and colours that did not come from podpath', () => {
     const base = { lang: 'en' as const, title: 't', rows: [{ label: 'a' }], cols: [{ label: 'b' }], color: () => '#000' };
@@ -74,11 +93,16 @@ describe('heatmap', () => {
     expect(() => heatmap({ ...base, id: 'ok', cell: () => ({ value: 1, label: 'l', href: 'javascript:alert(1)' }) })).toThrow(/anchors/);
     expect(() => heatmap({ ...base, id: 'ok', color: () => 'red" onclick="x', cell: () => ({ value: 1, label: 'l' }) })).toThrow(/colour/);
   });
-  it('escapes labels from the input', () => {
-    const evil = '</title></svg><script>alert(1)</script>';
+  it('keeps labels from the input text: nothing closes the data block, control characters made visible', () => {
+    const evil = '</title></svg></script><script>alert(1)</script>\u202e\u0007&';
     const s = heatmap({ id: 'ev', lang: 'en', title: evil, rows: [{ label: evil }], cols: [{ label: evil }], color: () => '#000', cell: () => ({ value: 1, label: evil, mark: evil }) }).toString();
-    wellFormed(s);
+    wellFormed(s.slice(0, s.indexOf('</svg>') + 6));
     expect(s).not.toContain('<script>');
+    const block = /<script type="application\/json" id="ev-data">([^<]*)<\/script>/.exec(s)![1]!;
+    expect(block).not.toMatch(/[<>&]/);
+    const back = data(s);
+    expect(back.t[0]).toBe('</title></svg></script><script>alert(1)</script>\\u202e\\x07&');
+    expect(back.r[0]![0]).toBe(back.t[0]);
   });
 });
 
