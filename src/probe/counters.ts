@@ -48,6 +48,9 @@ export function interfaceOf(snapshot: CounterSnapshot | undefined, address: stri
   return undefined;
 }
 
+const SNMP_TABLES = ['Udp'];
+const NETSTAT_TABLES = ['TcpExt', 'IpExt'];
+
 export async function readCounters(procRoot = '/proc'): Promise<CounterSnapshot> {
   return readCountersSync(procRoot);
 }
@@ -69,10 +72,11 @@ export function readCountersSync(procRoot = '/proc'): CounterSnapshot {
     read('net/snmp'), read('net/netstat'), read('net/dev'),
     read('sys/net/netfilter/nf_conntrack_count'), read('sys/net/netfilter/nf_conntrack_max'),
   ];
-  const ns = parseProcNetPairs(netstat);
+  // Only the tables kept: /proc/net/snmp's Ip, Icmp, Tcp... rows are never split.
+  const ns = parseProcNetPairs(netstat, NETSTAT_TABLES);
   return {
     atMs: Date.now(),
-    udp: parseProcNetPairs(snmp).Udp ?? {},
+    udp: parseProcNetPairs(snmp, SNMP_TABLES).Udp ?? {},
     netstat: { ...(ns.TcpExt ?? {}), ...(ns.IpExt ?? {}) },
     interfaces: parseProcNetDev(dev),
     ...addressesAndCidrs(),
