@@ -8,7 +8,7 @@ import { UdpResponder } from '../probe/responder.js';
 import { TcpResponder } from './tcp-responder.js';
 import { createMetrics, type MeshRoundCounters, type ProbeRequestCounters } from './metrics.js';
 import { jsonLogger, type LogFn } from './log.js';
-import { readCounters } from '../probe/counters.js';
+import { countersAnswer, readCounters } from '../probe/counters.js';
 import { collectNodeFacts } from '../sources/collect.js';
 import { AllowList, plannedBytes } from './probe-policy.js';
 import { runGuardedProbe } from './guarded-probe.js';
@@ -173,7 +173,8 @@ async function startApi(opts: AgentOptions, udp: UdpResponder, log: LogFn): Prom
   const handlers: Record<RouteName, Handler> = {
     health: async (_req, send) => send(200, 'ok\n', 'text/plain', true),
     metrics: async (_req, send) => send(200, await registry.metrics(), registry.contentType),
-    counters: async (_req, send) => send(200, await readCounters(opts.procRoot)),
+    // Cut to what its schema reads (a node with thousands of Service IPs or veths): said in `dropped`.
+    counters: async (_req, send) => send(200, countersAnswer(await readCounters(opts.procRoot), opts.addresses)),
     facts: async (_req, send) => {
       // The peer's own evidence, so `doctor --peer` can judge both ends (a firewall on the
       // receiver shows only there). One collection at a time.

@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { HARD_MAX_DURATION_MS, HARD_MAX_RATE_BPS } from './probe-request.js';
 import { LIMITS } from '../util/limits.js';
+import { CutCounts } from '../evidence/probe-run.js';
 
 export const MESH_ROUND_PATH = '/v1/mesh/round';
 
@@ -68,13 +69,18 @@ export const MESH_ADDRESSES_PER_INTERFACE = 64;
 const ADDRESSES_READ = 16_384;
 const addressList = z.array(text(64)).max(ADDRESSES_READ).transform((l) => l.slice(0, MESH_ADDRESSES_PER_INTERFACE));
 
+/** Interfaces a round answer carries (LIMITS.meshAnswerInterfaces): the agent keeps what matters. */
+export const MESH_INTERFACES = LIMITS.meshAnswerInterfaces.value;
+
 export const CounterSnapshotAnswer = z.object({
   atMs: num,
   udp: rec(num, 256),
   netstat: rec(num, 1024),
-  interfaces: rec(devCounters, 1024),
-  addresses: rec(addressList, 1024).optional(),
-  cidrs: rec(addressList, 1024).optional(),
+  interfaces: rec(devCounters, MESH_INTERFACES),
+  addresses: rec(addressList, MESH_INTERFACES).optional(),
+  cidrs: rec(addressList, MESH_INTERFACES).optional(),
+  /** Interfaces (and addresses) the agent left out (probe/counters.ts compactSnapshot). */
+  dropped: CutCounts.optional(),
 });
 export type CounterSnapshotAnswer = z.infer<typeof CounterSnapshotAnswer>;
 

@@ -52,6 +52,11 @@ export const MeshNode = z.object({
   addresses: z.object({ host: ip.optional(), pod: ip.optional() }),
   /** Devices read from the host agent's counters: the NIC holding the host address, the VXLAN device. */
   devices: z.object({ nic: text(64).optional(), overlay: text(64).optional() }).default({}),
+  /**
+   * Interfaces the host agent left out of its round answers (E_MESH_INTERFACES_CUT: past 1,024,
+   * link-local-only veths first): their counters are not in this node's cells.
+   */
+  interfacesDropped: count.optional(),
 });
 export type MeshNode = z.infer<typeof MeshNode>;
 

@@ -5,6 +5,7 @@
 // verdict: where a loss happened is for the rules.
 import { z } from 'zod';
 import type { ProbeDevices } from './probe-evidence.js';
+import { LIMITS } from '../util/limits.js';
 
 const count = z.number().int().min(0).max(1e15);
 const num = z.number().finite();
@@ -128,6 +129,17 @@ export const ProbeSuiteResult = z.object({
 });
 export type ProbeSuiteResult = z.infer<typeof ProbeSuiteResult>;
 
+/** Interfaces and addresses an agent left out of a counter reading (src/util/limits.ts). */
+export const CutCounts = z.object({ interfaces: count.optional(), addresses: count.optional() });
+export type CutCounts = z.infer<typeof CutCounts>;
+
+const INTERFACES = LIMITS.agentCounterInterfaces.value;
+/**
+ * An agent sends at most agentCounterAddresses addresses an interface (its own first); one from
+ * before that cut sent them all and made the whole answer invalid: read up to 16,384, cut here.
+ */
+const addressList = z.array(text(64)).max(16_384).transform((l) => l.slice(0, LIMITS.agentCounterAddresses.value));
+
 const DeviceCounters = z.object({ rxPackets: num, rxDropped: num, rxErrors: num, txPackets: num, txDropped: num });
 
 export const CounterSnapshot = z.object({
@@ -137,12 +149,14 @@ export const CounterSnapshot = z.object({
   /** /proc/net/netstat IpExt/TcpExt counters that explain drops (IPReversePathFilter is in TcpExt). */
   netstat: rec(num, 1024),
   /** /proc/net/dev rx/tx packets and drops by interface. */
-  interfaces: rec(DeviceCounters, 4096),
+  interfaces: rec(DeviceCounters, INTERFACES),
   conntrack: z.object({ count: num, max: num.optional() }).optional(),
   /** IPv4/IPv6 addresses by interface: tells which interface a probe's target address lives on. */
-  addresses: rec(z.array(text(64)).max(256), 4096).optional(),
+  addresses: rec(addressList, INTERFACES).optional(),
   /** The same addresses with their prefix length (10.0.1.5/24): the subnet a node sits in. */
-  cidrs: rec(z.array(text(64)).max(256), 4096).optional(),
+  cidrs: rec(addressList, INTERFACES).optional(),
+  /** What the agent left out to stay within the limits above (E_COUNTERS_CUT): a partial reading, said. */
+  dropped: CutCounts.optional(),
 });
 export type CounterSnapshot = z.infer<typeof CounterSnapshot>;
 

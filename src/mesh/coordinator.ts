@@ -215,6 +215,7 @@ export async function runMesh(inv: Inventory, opts: CoordinatorOptions, client: 
       name: n.name, labels: n.labels,
       addresses: { ...(host ? { host: host.address } : {}), ...(pod ? { pod: pod.address } : {}) },
       devices: snap ? devicesOf(snap, host?.address) : {},
+      ...(snap?.dropped?.interfaces ? { interfacesDropped: snap.dropped.interfaces } : {}),
     };
     if (n.subnet) Object.assign(node, { subnet: n.subnet, subnetFrom: 'given' });
     else if (measured) Object.assign(node, { subnet: measured, subnetFrom: 'measured' });

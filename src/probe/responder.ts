@@ -1,6 +1,8 @@
 // The UDP side of the agent: answers valid, fresh probes, counts everything else, and keeps
 // per-session arrival tallies so a sender can learn what reached this node.
 import dgram from 'node:dgram';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
+import { isIP } from 'node:net';
 import { EventEmitter } from 'node:events';
 import {
   decodeProbe, encodeProbe, type DecodeResult, FLAG_NO_REPLY, FLAG_SHORT_REPLY, MIN_PROBE_LEN, ProbeType,
@@ -57,6 +59,21 @@ export interface SenderCounts {
   idleMs: number;
 }
 
+/**
+ * An unconnected socket looks up the address of every send (each reply goes to rinfo.address, an
+ * IP literal): dns.lookup answers a literal a tick later; this answers it at once (names still
+ * go to dns.lookup). Only where bind's callback is registered before bind: 'listening' may come
+ * synchronously.
+ */
+function literalLookup(
+  address: string, options: LookupOneOptions | number, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const f = isIP(address);
+  if (f !== 0) callback(null, address, f);
+  // node 20 passes the family as a number, its types say options.
+  else dnsLookup(address, typeof options === 'number' ? { family: options } : options, callback);
+}
+
 export class UdpResponder extends EventEmitter {
   readonly counters: ResponderCounters = {
     received: 0, answered: 0, tallied: 0, tooShort: 0, badMagic: 0, badType: 0, badMac: 0, stale: 0, replayed: 0, rateLimited: 0, sendErrors: 0,
@@ -80,7 +97,7 @@ export class UdpResponder extends EventEmitter {
 
   async start(): Promise<void> {
     for (const address of this.opts.addresses) {
-      const socket = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
+      const socket = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false, lookup: literalLookup });
       socket.on('message', (msg, rinfo) => this.onMessage(socket, msg, rinfo));
       // A bind failure rejects start() (and closes this socket); errors after it are emitted.
       await new Promise<void>((resolve, reject) => {

@@ -8,7 +8,7 @@
 // a (session, seq) it has seen (replay.ts). `copies` says how many identical copies the sender
 // sends (a rate ramp's batch; 0 or 1 for one). Replies are never longer than the request: the
 // responder cannot be used to amplify traffic.
-import { createHmac, timingSafeEqual, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, randomBytes, type KeyObject } from 'node:crypto';
 
 export const MAGIC = 0x50507631; // "PPv1"
 export const HEADER_LEN = 28;
@@ -54,8 +54,22 @@ export function newSessionId(): bigint {
   return id;
 }
 
+/**
+ * The key as a KeyObject, made once per key Buffer: createHmac imports a Buffer key anew on every
+ * call, and a mesh pair costs 28 HMACs (both ends sign and check each datagram).
+ */
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+function keyObjectOf(key: Buffer): KeyObject {
+  let k = keyObjects.get(key);
+  if (!k) {
+    k = createSecretKey(key);
+    keyObjects.set(key, k);
+  }
+  return k;
+}
+
 function mac(key: Buffer, buf: Buffer, end: number): Buffer {
-  return createHmac('sha256', key).update(buf.subarray(0, end)).digest().subarray(0, MAC_LEN);
+  return createHmac('sha256', keyObjectOf(key)).update(buf.subarray(0, end)).digest().subarray(0, MAC_LEN);
 }
 
 /** Builds a probe of exactly `length` bytes (the UDP payload size), padded with a fixed pattern. */

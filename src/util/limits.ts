@@ -93,10 +93,13 @@ export const LIMITS = {
   kallsyms: { code: 'E_KALLSYMS_SIZE', value: 64 * 1024 * 1024, unit: 'bytes', what: '/proc/kallsyms read to name raw drop locations' },
   ruleTraceLines: { code: 'E_RULE_TRACE_LINES', value: 200_000, unit: 'lines', what: 'nft monitor or kernel log lines read by `--trace-rules` (reading stops, the result says so)' },
   ruleTracePorts: { code: 'E_RULE_TRACE_PORTS', value: 16, unit: 'items', what: 'ports given to `--trace-rules`' },
+  agentCounterAddresses: { code: 'E_COUNTERS_CUT', value: 256, unit: 'items', what: "addresses per interface GET /v1/counters answers (kube-proxy's IPVS mode puts every Service's ClusterIP on kube-ipvs0): the agent's own first, the rest counted in `dropped.addresses`; a reader cuts an older agent's longer list to this many" },
+  agentCounterInterfaces: { code: 'E_COUNTERS_CUT', value: 4096, unit: 'items', what: 'interfaces GET /v1/counters answers: the overlay, uplink and bridge devices and those with a routable address first, the rest counted in `dropped.interfaces`' },
   // ---- the mesh (podpath mesh): round plans an agent takes, the coordinator's inputs
   meshRoundsPerMinute: { code: 'E_MESH_RATE', value: 600, unit: 'requests', what: 'POST /v1/mesh/round requests that may start in any 60 s (429); their bytes count in the same per-minute budget as /v1/probe' },
   meshFailedProofsPerMinute: { code: 'E_PROBE_NOT_ALLOWED', value: 120, unit: 'items', what: 'mesh or background targets per 60 s that may fail to prove to be an agent; beyond it an unproven target gets no datagram at all (a round cannot sweep addresses)' },
   meshPeersPerRound: { code: 'E_BAD_REQUEST', value: 32, unit: 'items', what: 'peers one agent probes in one mesh round, and probes it runs at once (k): a larger plan is answered 400 (podpath mesh -k: E_USAGE)' },
+  meshAnswerInterfaces: { code: 'E_MESH_INTERFACES_CUT', value: 1024, unit: 'items', what: "interfaces an agent's mesh round answer carries (those with an address: a node with 1,500 pods has a veth with an IPv6 link-local address each); the overlay, uplink and bridge devices and any with a routable address first, the rest counted in the answer's `dropped.interfaces` (the node's `interfacesDropped` in the matrix)" },
   meshAgentsFile: { code: 'E_MESH_AGENTS', value: 16 * 1024 * 1024, unit: 'bytes', what: 'a --agents file (read no further)' },
   meshNodes: { code: 'E_MESH_AGENTS', value: 20_000, unit: 'items', what: 'nodes in a --agents file or --nodes list' },
   htmlMeshNodes: { code: 'E_REPORT_MESH_TOO_LARGE', value: 100, unit: 'items', what: 'nodes of a mesh matrix the HTML report draws (-o html, podpath report); a larger matrix: draw a --sample run or a part of the cluster' },

@@ -25,6 +25,14 @@ describe('parseProcNetPairs on /proc/net/snmp', () => {
     expect(t.Ip?.Forwarding).toBe(1);
   });
 
+  it('with `only`, reads those tables as the full parse does, and pairs the other rows the same', () => {
+    expect(parseProcNetPairs(text, ['Udp'])).toEqual({ Udp: t.Udp });
+    // A broken row before the wanted one shifts the pairing alike in both.
+    const shifted = 'Ip: A B\nIp: 1 2\nTcp: A\nUdp: X Y\nUdp: 3 4\n';
+    expect(parseProcNetPairs(shifted, ['Udp'])).toEqual({ Udp: parseProcNetPairs(shifted).Udp });
+    expect(parseProcNetPairs('Tcp: A\nTcp: 1\nUdp: B\nUdp: 2\n', ['Udp'])).toEqual({ Udp: { B: 2 } });
+  });
+
   it('skips unpaired and broken rows', () => {
     expect(parseProcNetPairs('Udp: InErrors NoPorts\nUdp: 1\nTcp: A\nTcp: x\nIp: A B\nIp: 1 2\n')).toEqual({ Ip: { A: 1, B: 2 } });
     expect(parseProcNetPairs('')).toEqual({});
