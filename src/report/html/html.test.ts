@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeText, html, join, trusted } from './html.js';
+import { dataBlock, escapeText, html, join, plainText, trusted } from './html.js';
 import { paired, swapped, tr } from './i18n.js';
 
 const HOSTILE = [
@@ -37,6 +37,21 @@ describe('html template tag', () => {
     expect(html`<div>${inner}${[html`<br>`, 'x&y']}${undefined}${null}${false}${0}</div>`.toString()).toBe('<div><b>&lt;i&gt;</b><br>x&amp;y0</div>');
     expect(join(['a', 'b'], trusted('\n')).toString()).toBe('a\nb');
     expect(join(['a', 'b'], '\n').toString()).toBe('a\\nb');
+  });
+});
+
+describe('data blocks (what the page script draws from)', () => {
+  it('hold any string as JSON no HTML parser ends early, and give it back whole', () => {
+    const strings = [...HOSTILE, '<!--', '<script>', ']]>', '\u2028\u2029', 'x</SCRIPT >y'].map(plainText);
+    const out = dataBlock('d-1', { s: strings }).toString();
+    const m = /^<script type="application\/json" id="d-1">([^<>&]*)<\/script>$/.exec(out);
+    expect(m, out).not.toBeNull();
+    expect((JSON.parse(m![1]!) as { s: string[] }).s).toEqual(strings);
+    expect(() => dataBlock('x" onload="y', {})).toThrow(/id/);
+  });
+  it('plainText makes control and bidi characters visible as escapeText does, without entities', () => {
+    for (const s of HOSTILE) expect(escapeText(s)).toBe(escapeText(plainText(s)));
+    expect(plainText('a\u202eb<')).toBe('a\\u202eb<');
   });
 });
 

@@ -77,6 +77,15 @@ describe('mesh -o html / podpath report MESH.json', () => {
     // The words around it are in the page once, in the template.
     expect(page.match(/DF sweep tries/g)).toHaveLength(1);
     expect(records(page, 'host->host')[0]).toBe('');
+    // The maps after the first show its node labels: an in-page <use>, nothing fetched.
+    const maps = page.match(/<svg [^>]*class="chart mesh-map"/g)!.length;
+    const uses = [...page.matchAll(/<use\b[^>]*>/g)].map((u) => u[0]);
+    expect(uses).toHaveLength(maps - 1);
+    for (const u of uses) {
+      const id = /^<use href="#([A-Za-z][\w-]*)"\/>$/.exec(u)?.[1];
+      expect(id, u).toBeDefined();
+      expect(page).toContain(`<g class="lbl" id="${id}"`);
+    }
   });
 
   it('marks the broken node and says where its losses happened (forward-drop on n4, recorded)', () => {
