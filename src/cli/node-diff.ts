@@ -5,7 +5,6 @@ import { runNodeDiff } from '../app/node-diff/run.js';
 import { renderNodeDiffJson } from '../report/node-diff-json.js';
 import { renderNodeDiffText } from '../report/node-diff-text.js';
 import { oneLine } from '../util/terminal-safe.js';
-import { renderHtmlReport } from '../report/html/render.js';
 import { resolveLang } from '../util/i18n.js';
 import { PodpathError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
@@ -40,6 +39,8 @@ export function registerNodeDiff(program: Command): void {
       });
       const lang = resolveLang(opts.lang);
       if (format === 'html') {
+        // Imported for -o html only: the other formats do not evaluate the HTML report at start-up.
+        const { renderHtmlReport } = await import('../report/html/render.js');
         process.stdout.write(renderHtmlReport({ lang, parts: [{ kind: 'node-diff', labelA: a, labelB: b, diff }], generatedAt: new Date().toISOString(), version: VERSION }));
       } else if (format === 'json') process.stdout.write(renderNodeDiffJson(diff, { labelA: a, labelB: b, lang }));
       else process.stdout.write(renderNodeDiffText(diff, { labelA: a, labelB: b, all: opts.all, evidence: opts.evidence, lang, colors: process.stdout.isTTY === true && !process.env.NO_COLOR }));

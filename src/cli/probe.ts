@@ -3,8 +3,6 @@ import { runProbe } from '../app/probe.js';
 import { ProbeTracer } from '../app/probe-trace.js';
 import { resolveLang } from '../engine/i18n.js';
 import { renderProbeJson } from '../report/probe-json.js';
-import { renderHtmlReport } from '../report/html/render.js';
-import { buildHtmlReportInput } from '../app/report.js';
 import { renderProbeText } from '../report/probe-text.js';
 import { PodpathError } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
@@ -36,6 +34,8 @@ export function registerProbe(program: Command): void {
       const color = o.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
       if (format === 'html') {
         // The page draws what the JSON holds: one document, read back as podpath report reads it.
+        // Imported for -o html only: the other formats do not evaluate the HTML report at start-up.
+        const [{ renderHtmlReport }, { buildHtmlReportInput }] = await Promise.all([import('../report/html/render.js'), import('../app/report.js')]);
         process.stdout.write(renderHtmlReport(buildHtmlReportInput([{ from: `podpath probe ${peer}`, text: renderProbeJson(run, VERSION) }], { lang })));
       } else process.stdout.write(format === 'json' ? renderProbeJson(run, VERSION) : renderProbeText(run, { color }));
       process.exitCode = run.exitCode;
