@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findCatalogueEnglish, findUntranslated } from './untranslated.js';
+import { findCatalogueEnglish, findSharedEnglish, findUntranslated } from './untranslated.js';
 
 describe('the untranslated-English detector', () => {
   it('catches an English sentence in Chinese output, whole or in part', () => {
@@ -46,5 +46,18 @@ describe('the catalogue-English detector', () => {
     expect(findCatalogueEnglish('A 上的 NetworkManager 状态；运行 podpath doctor', entries)).toEqual([]);
     expect(findCatalogueEnglish('● node-present-check  存在', entries)).toEqual([]);
     expect(findCatalogueEnglish('证据: only here: x', entries, { quoted: ['only here: x'] })).toEqual([]);
+  });
+});
+
+describe('the shared-English detector', () => {
+  it('finds two English words the Chinese output says as the English one does', () => {
+    const en = '  probe 10.244.2.0 overlay: UDP echo this node -> 10.244.2.0 (overlay): 20/20 came back\n  TCP 10.96.0.1:443: 0/3 handshakes completed';
+    const zh = '  probe 10.244.2.0 overlay: UDP echo this node -> 10.244.2.0 (overlay): 20/20 came back\n  TCP 10.96.0.1:443：0/3 次握手完成';
+    expect(findSharedEnglish(zh, en, { quoted: ['probe 10.244.2.0 overlay'] }).map((u) => u.phrase)).toEqual(['echo this node', 'came back']);
+  });
+  it('passes names, columns, commands and what is quoted', () => {
+    const en = 'ok host->host  n1 -> n4  udp 5/5 rtt 2.13 ms  tcp 3/3\npcap diff found 2 losses\nnft -a list ruleset\nthe node flannel-a said: link is down';
+    const zh = 'ok host->host  n1 -> n4  udp 5/5（到达 5） rtt 2.13 ms  tcp 3/3\npcap diff 发现 2 处丢包\nnft -a list ruleset\n节点 flannel-a 说：link is down';
+    expect(findSharedEnglish(zh, en, { quoted: ['link is down'] })).toEqual([]);
   });
 });

@@ -120,6 +120,10 @@ describe('a transcript whose only evidence is martian-source log lines', () => {
       const f = report.findings[0]!;
       expect(f.messageId).toBe('martiansLogged');
       expect(f.message).toContain(`${count} martian source line(s) on ${dev}`);
+      // No `ip link` and no sysctls in the text: neither the device's kind nor the values before are guessed.
+      expect(f.message).not.toMatch(/overlay/);
+      expect(f.remediation[0]!.undo[0]).toMatch(/^sysctl -w net\.ipv4\.conf\.all\.rp_filter="\$\{RP_FILTER_ALL:\?/);
+      expect(f.remediation[0]!.undo[0]).not.toMatch(/rp_filter=1\b/);
       // The `ll header:` lines under each record are not martians of their own.
       expect(f.evidence.map((e) => e.source)).toEqual(lines.map((n) => `stdin:${n}`));
       expect(exitCode).toBe(1);

@@ -7,6 +7,12 @@ const good = loadKbNode('good');
 const bad = loadKbNode('bad');
 const withSysctl = (f: NodeFacts, extra: Record<string, string>): NodeFacts => ({ ...f, sysctls: { values: { ...f.sysctls?.values, ...extra }, sources: ['sysctl -a'] } });
 
+/** `martian source` kernel log lines on these devices, as dmesg prints them (weave#3327's form). */
+const martianLog = (devs: string[]): NodeFacts['kernelLog'] => ({
+  matches: devs.map((d, i) => ({ pattern: 'martian-source', line: `[13225.48147${i}] IPv4: martian source 10.244.2.5 from 10.244.1.3, on dev ${d}`, source: `dmesg:${i + 1}` })),
+  linesScanned: 100, sources: ['dmesg'],
+});
+
 new RuleTester().run(rule, {
   valid: [
     { name: 'healthy node (real): all = 2, eth0 = 2', facts: good },
@@ -47,6 +53,32 @@ new RuleTester().run(rule, {
         kernelLog: { matches: [{ pattern: 'martian-source', line: 'IPv4: martian source 10.244.2.5 from 10.244.1.3, on dev flannel.1', source: 'dmesg' }], linesScanned: 100, sources: ['dmesg'] },
       },
       errors: [{ messageId: 'strictAndDropping', severity: 'error', data: { drops: 'IPReversePathFilter 42, 1 martian source log line(s)' }, evidence: ['IPReversePathFilter 42', /martian source/] }],
+    },
+    {
+      // The martians alone (no sysctls read): the undo cannot know what rp_filter was, so it asks.
+      name: 'martians only, with `ip link` facts: flannel.1 is named the VXLAN device, cni0 the CNI bridge; the undo asks for the values before',
+      facts: { links: good.links, kernelLog: martianLog(['flannel.1', 'cni0']) },
+      errors: [{
+        messageId: 'martiansLogged', phrases: { ifaces: ['ifaceOverlay', 'ifaceBridge'] },
+        message: /on flannel\.1 \(the VXLAN device: overlay traffic\); cni0 \(the CNI bridge: pod traffic\) \(e\.g\./,
+        commands: [
+          'sysctl -w net.ipv4.conf.all.rp_filter="${RP_FILTER_ALL:?set RP_FILTER_ALL to what sysctl net.ipv4.conf.all.rp_filter printed before the change}" net/ipv4/conf/flannel.1/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to what sysctl printed for this device\'s rp_filter before the change}" net/ipv4/conf/cni0/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to what sysctl printed for this device\'s rp_filter before the change}"',
+        ],
+      }],
+    },
+    {
+      name: 'martians only, without `ip link` facts: the device is named, its kind is not guessed',
+      facts: { kernelLog: martianLog(['flannel.1']) },
+      errors: [{ messageId: 'martiansLogged', phrases: { ifaces: ['iface'] }, message: /on flannel\.1 \(e\.g\..*dropped packets there$/ }],
+    },
+    {
+      name: 'all = 1 read, eth0\'s own rp_filter not read: the undo sets all back and asks for eth0\'s',
+      facts: { ...good, sysctls: { values: { 'net.ipv4.conf.all.rp_filter': '1' }, sources: ['sysctl -a'] } },
+      errors: [{
+        messageId: 'strict',
+        commands: ['sysctl -w net.ipv4.conf.all.rp_filter=1 net/ipv4/conf/flannel.1/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to what sysctl printed for this device\'s rp_filter before the change}" net/ipv4/conf/eth0/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to what sysctl printed for this device\'s rp_filter before the change}" net/ipv4/conf/cni0/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to what sysctl printed for this device\'s rp_filter before the change}"'],
+        evidence: ['net.ipv4.conf.all.rp_filter = 1'],
+      }],
     },
     {
       name: 'without links: judged on every interface the sysctls name',

@@ -1,7 +1,7 @@
 // Strict reverse-path filtering on the interfaces overlay traffic uses: with asymmetric paths
 // (several NICs, policy routing) the kernel drops packets whose source it would not route back there.
 import { fragment } from '../../engine/shell-fill.js';
-import { defineRule, type RuleContext } from '../../engine/types.js';
+import { defineRule, type Phrase, type RuleContext } from '../../engine/types.js';
 import { cidrContains } from '../../util/ipv4.js';
 import type { EvidenceLine, NodeFacts } from '../../evidence/node-facts.js';
 import { ifaceSysctl, line, sysctlSource } from '../shared/kb-shared.js';
@@ -21,9 +21,14 @@ export default defineRule({
     uses: ['links', 'routes', 'netstat', 'kernelLog', 'probes', 'cni'],
     messages: {
       martiansLogged: {
-        en: 'The kernel logged {count} martian source line(s) on {ifaces} (e.g. `{example}`): the reverse-path filter dropped packets there, overlay traffic among them',
-        zh: '内核在 {ifaces} 上记录了 {count} 行 martian source(例如 `{example}`):反向路径过滤在那里丢弃了报文,其中包括 overlay 流量',
+        en: 'The kernel logged {count} martian source line(s) on {ifaces} (e.g. `{example}`): the reverse-path filter dropped packets there',
+        zh: '内核在 {ifaces} 上记录了 {count} 行 martian source(例如 `{example}`):反向路径过滤在那里丢弃了报文',
       },
+      // {ifaces} of martiansLogged: each device, with what it is only when `ip link` facts say (a name alone is no proof).
+      iface: { en: '{dev}', zh: '{dev}' },
+      ifaceOverlay: { en: '{dev} (the VXLAN device: overlay traffic)', zh: '{dev}(VXLAN 设备:overlay 流量)' },
+      ifaceUnderlay: { en: '{dev} (the NIC the VXLAN device runs over)', zh: '{dev}(VXLAN 设备所经的网卡)' },
+      ifaceBridge: { en: '{dev} (the CNI bridge: pod traffic)', zh: '{dev}(CNI 网桥:Pod 流量)' },
       strict: {
         en: 'rp_filter is strict (1) on {ifaces}: packets arriving on an interface other than the one the reply would leave by are dropped (asymmetric routes, several NICs)',
         zh: '{ifaces} 上 rp_filter 为严格模式(1):从“回程不会经过的接口”进入的报文会被丢弃(非对称路由、多网卡)',
@@ -48,7 +53,7 @@ export default defineRule({
           'sysctl -w net.ipv4.conf.all.rp_filter=2 {sysctlArgs}',
           "echo 'net.ipv4.conf.all.rp_filter = 2' > /etc/sysctl.d/90-podpath-rp-filter.conf",
         ],
-        undo: ['sysctl -w net.ipv4.conf.all.rp_filter={allBefore} {sysctlUndoArgs}', 'rm -f /etc/sysctl.d/90-podpath-rp-filter.conf'],
+        undo: ['sysctl -w {allUndoArg} {sysctlUndoArgs}', 'rm -f /etc/sysctl.d/90-podpath-rp-filter.conf'],
       },
     ],
     reasons: {
@@ -61,19 +66,21 @@ export default defineRule({
     if (!facts.sysctls) return martiansOnly(ctx);
     const source = sysctlSource(facts);
     const values = facts.sysctls?.values ?? {};
-    const all = Number(values['net.ipv4.conf.all.rp_filter'] ?? 0);
-    const strict: { iface: string; value: number; name: string }[] = [];
+    const allSeen = values['net.ipv4.conf.all.rp_filter'];
+    const all = Number(allSeen ?? 0);
+    const strict: { iface: string; value: number; seen: boolean; name: string }[] = [];
     for (const iface of candidateIfaces(facts)) {
       const own = ifaceSysctl(facts, 'ipv4', iface, 'rp_filter');
       if (own === undefined && facts.links === undefined) continue;
       const effective = Math.max(all, Number(own?.value ?? 0));
-      if (effective === 1) strict.push({ iface, value: Number(own?.value ?? 0), name: own?.name ?? `net.ipv4.conf.${iface}.rp_filter` });
+      if (effective === 1) strict.push({ iface, value: Number(own?.value ?? 0), seen: own !== undefined, name: own?.name ?? `net.ipv4.conf.${iface}.rp_filter` });
     }
     if (strict.length === 0) return;
-    const evidence: EvidenceLine[] = [line(source, `net.ipv4.conf.all.rp_filter = ${all}`), ...strict.map((s) => line(source, `${s.name} = ${s.value}`))];
+    const evidence: EvidenceLine[] = [...(allSeen !== undefined ? [line(source, `net.ipv4.conf.all.rp_filter = ${all}`)] : []), ...strict.filter((s) => s.seen).map((s) => line(source, `${s.name} = ${s.value}`))];
     const ifaces = strict.map((s) => `${s.iface} (max(all=${all}, ${s.iface}=${s.value}) = 1)`).join(', ');
     const sysctlArgs = strict.map((s) => sysctlSetting(s.iface, 2));
-    const sysctlUndoArgs = strict.map((s) => sysctlSetting(s.iface, s.value));
+    // The undo sets back what was read; a value not read is the user's to give, never a guess.
+    const sysctlUndoArgs = strict.map((s) => (s.seen ? sysctlSetting(s.iface, s.value) : unreadSetting(s.iface)));
     const drops: string[] = [];
     const rpf = facts.netstat?.counters.IPReversePathFilter ?? facts.netstat?.counters.TcpExtIPReversePathFilter;
     if (rpf !== undefined && rpf > 0) {
@@ -85,8 +92,8 @@ export default defineRule({
       drops.push(`${martians.length} martian source log line(s)`);
       pushAll(evidence, martians.slice(0, 3).map((m) => line(m.source, m.line)));
     }
-    const data = { ifaces, allBefore: all, drops: drops.join(', ') };
-    const commandData = { sysctlArgs, sysctlUndoArgs };
+    const data = { ifaces, drops: drops.join(', ') };
+    const commandData = { sysctlArgs, sysctlUndoArgs, allUndoArg: allSeen !== undefined ? fragment('net.ipv4.conf.all.rp_filter={all}', { all }) : UNREAD_ALL };
     // Measured: this node's reverse-path filter dropped probe traffic while the probes ran.
     const probed = (facts.probes ?? []).flatMap((p) => p.counters.filter((c) => c.node === 'local' && c.counter === 'Netstat.IPReversePathFilter' && c.delta > 0).map((c) => ({ p, c })));
     if (probed.length > 0) {
@@ -122,10 +129,30 @@ function martiansOnly(ctx: RuleContext): void {
   ctx.report({
     messageId: 'martiansLogged',
     severity: 'error',
-    data: { count: overlay.length, ifaces: ifaces.join(', '), example: overlay[0]!.line, allBefore: 1 },
-    commandData: { sysctlArgs: ifaces.map((i) => sysctlSetting(i, 2)), sysctlUndoArgs: ifaces.map((i) => sysctlSetting(i, 1)) },
+    data: { count: overlay.length, example: overlay[0]!.line },
+    phrases: { ifaces: ifaces.map((dev) => deviceKind(facts, dev)) },
+    // No sysctls were read: the values before the change are the user's to give.
+    commandData: { sysctlArgs: ifaces.map((i) => sysctlSetting(i, 2)), sysctlUndoArgs: ifaces.map(unreadSetting), allUndoArg: UNREAD_ALL },
     evidence: overlay.slice(0, 4).map((m) => line(m.source, m.line)),
   });
+}
+
+/** What a martian's device is, from `ip link` facts only: the VXLAN device, the NIC under it, the CNI bridge. */
+function deviceKind(facts: NodeFacts, dev: string): Phrase {
+  const link = facts.links?.items.find((l) => l.name === dev);
+  const vxlan = link ? networkView(facts).vxlan : [];
+  if (vxlan.some((v) => v.name === dev)) return { id: 'ifaceOverlay', data: { dev } };
+  if (vxlan.some((v) => v.underlay?.link.name === dev)) return { id: 'ifaceUnderlay', data: { dev } };
+  if (link?.kind === 'bridge' && /^(cni\d*|cbr\d+)$/.test(dev)) return { id: 'ifaceBridge', data: { dev } };
+  return { id: 'iface', data: { dev } };
+}
+
+/** The value net.ipv4.conf.all.rp_filter had, when it was not read. */
+const UNREAD_ALL = fragment('net.ipv4.conf.all.rp_filter="${RP_FILTER_ALL:?set RP_FILTER_ALL to what sysctl net.ipv4.conf.all.rp_filter printed before the change}"');
+
+/** An interface's rp_filter back to the value it had, when it was not read. */
+function unreadSetting(iface: string) {
+  return fragment('net/ipv4/conf/{iface}/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to what sysctl printed for this device\'s rp_filter before the change}"', { iface });
 }
 
 /**

@@ -1,8 +1,8 @@
 // Seed 003: above ~22 Mbit/s of UDP a device cut the sending host off entirely for a while. The
 // rate ramp finds where loss starts and whether everything then stops.
-import { defineRule, type Phrase } from '../../engine/types.js';
+import { defineRule, type Phrase, type ReportLine, type Said } from '../../engine/types.js';
 import { iperfRate } from '../../util/units.js';
-import { probeLine, probesOf, rate } from '../shared/probe-shared.js';
+import { PROBE_QUOTES, probeLine, probesOf, rate } from '../shared/probe-shared.js';
 
 export default defineRule({
   meta: {
@@ -59,8 +59,11 @@ export default defineRule({
       // iperf3 reads `-b` in its own units (14.2M); `-b 0` would mean unlimited, so without a clean
       // step (one lossy iperf3 run in a transcript) the command below the limit tries half the rate.
       const commandData = { onsetRate: iperfRate(r.lossOnsetBps), cleanRate: iperfRate(r.lastCleanBps || Math.floor(r.lossOnsetBps / 2)) };
-      const watched = r.blackhole ? (r.recoveredAfterMs !== undefined ? `, recoveredAfterMs ${r.recoveredAfterMs}` : `, watchedMs ${r.watchedMs ?? 0} (not recovered)`) : '';
-      const evidence = [probeLine(p, `rate ramp ${p.from} -> ${p.to}: ${r.lastCleanBps ? `lastCleanBps ${rate(r.lastCleanBps)}, ` : ''}lossOnsetBps ${rate(r.lossOnsetBps)}${r.blackhole ? `, blackhole${watched}` : ''}`)];
+      // The evidence's own field names (the same in every language), the words around them said through PROBE_QUOTES.
+      const watched = r.blackhole ? (r.recoveredAfterMs !== undefined ? `, recoveredAfterMs ${r.recoveredAfterMs}` : `, watchedMs ${r.watchedMs ?? 0}`) : '';
+      const fields = `${r.lastCleanBps ? `lastCleanBps ${rate(r.lastCleanBps)}, ` : ''}lossOnsetBps ${rate(r.lossOnsetBps)}${r.blackhole ? `, blackhole${watched}` : ''}`;
+      const notRecovered: Said[] = r.blackhole && r.recoveredAfterMs === undefined ? [{ entry: PROBE_QUOTES.notRecovered }] : [];
+      const evidence: ReportLine[] = [{ source: p.source, text: { entry: PROBE_QUOTES.ramp, data: { from: p.from, to: p.to, fields }, parts: { notRecovered } } }];
       if (r.blackhole) {
         const recovery: Phrase = r.recoveredAfterMs !== undefined
           ? { id: 'recoveredAfter', data: { seconds: (r.recoveredAfterMs / 1000).toFixed(1) } }

@@ -2,7 +2,7 @@
 // finds the largest payload that crosses; set against the NIC MTU it tells a fragment-dropping
 // device from a path MTU smaller than the NIC's.
 import { defineRule } from '../../engine/types.js';
-import { probesOf, sweepLine, underlayMtu } from '../shared/probe-shared.js';
+import { PROBE_QUOTES, probesOf, sweepLine, underlayMtu } from '../shared/probe-shared.js';
 
 export default defineRule({
   meta: {
@@ -61,7 +61,7 @@ export default defineRule({
       const data = { from: p.from, to: p.to, target: p.target, label: p.label, largest: s.largestPassing, smallest: s.smallestFailing, overlayMtu: s.largestPassing + 28 - 50 };
       const evidence = [sweepLine(p)];
       if (mtu !== undefined && p.label === 'underlay') {
-        evidence.push({ source: ctx.facts.links?.source ?? 'ip link', text: `underlay MTU ${mtu}` });
+        evidence.push({ source: ctx.facts.links?.source ?? 'ip link', text: { entry: PROBE_QUOTES.underlayMtu, data: { mtu } } });
         if (s.largestPassing >= mtu - 28) ctx.report({ messageId: 'fragmentsDropped', data: { ...data, mtu }, evidence });
         else ctx.report({ messageId: 'pathMtuSmaller', data: { ...data, mtu, mtuPayload: mtu - 28 }, evidence });
       } else {

@@ -19,6 +19,10 @@ export function probeLine(p: ProbeEvidence, text: string): EvidenceLine {
 export const PROBE_QUOTES = {
   echo: { en: 'UDP echo {from} -> {to} ({label}): {received}/{sent} came back', zh: 'UDP 回显 {from} -> {to}（{label}）：返回 {received}/{sent}' },
   echoArrived: { en: 'UDP echo {from} -> {to} ({label}): {received}/{sent} came back, arrivedAtPeer {arrived}', zh: 'UDP 回显 {from} -> {to}（{label}）：返回 {received}/{sent}，arrivedAtPeer {arrived}' },
+  sweep: { en: 'size sweep {from} -> {to} ({label}): {fields}', zh: '尺寸扫描 {from} -> {to}（{label}）：{fields}' },
+  underlayMtu: { en: 'underlay MTU {mtu}', zh: '底层网络 MTU {mtu}' },
+  ramp: { en: 'rate ramp {from} -> {to}: {fields}{notRecovered}', zh: '速率爬升 {from} -> {to}：{fields}{notRecovered}' },
+  notRecovered: { en: ' (not recovered)', zh: '（未恢复）' },
   // vxlan-nat-checksum's probe evidence: the overlay echo that passed, the service traffic that failed.
   echoOverlay: { en: 'UDP echo this node -> {target} (overlay): {received}/{sent} came back', zh: 'UDP 回显 本节点 -> {target}（overlay）：返回 {received}/{sent}' },
   dnsError: { en: 'DNS {transport} {server} {name}: {error}', zh: 'DNS {transport} {server} {name}：{error}' },
@@ -42,14 +46,14 @@ export function echoLine(p: ProbeEvidence): ReportLine[] {
  * A probe's size sweep as one evidence line, in the evidence's own field names (the same in every
  * language): `size sweep A -> B (overlay): largestPassing 972, smallestFailing 973, maxTried 9000`.
  */
-export function sweepLine(p: ProbeEvidence, to: string = p.to): EvidenceLine {
+export function sweepLine(p: ProbeEvidence, to: string = p.to): ReportLine {
   const s = p.sweep;
   const fields = s === undefined ? [] : [
     ...(s.largestPassing !== undefined ? [`largestPassing ${s.largestPassing}`] : []),
     ...(s.smallestFailing !== undefined ? [`smallestFailing ${s.smallestFailing}`] : []),
     `maxTried ${s.maxTried}`,
   ];
-  return probeLine(p, `size sweep ${p.from} -> ${to} (${p.label}): ${fields.join(', ')}`);
+  return { source: p.source, text: { entry: PROBE_QUOTES.sweep, data: { from: p.from, to, label: p.label, fields: fields.join(', ') } } };
 }
 
 /** The echo evidence of a placed loss: the counted numbers, then the counter lines that place it. */
