@@ -7,7 +7,7 @@ import { compactSnapshot, readCounters, type CounterSnapshot } from '../probe/co
 import type { ByteBudget } from '../probe/client.js';
 import type { ProbeSuiteResult } from '../evidence/probe-run.js';
 import type { MeshRoundRequest } from '../api/mesh-round.js';
-import { AgentProbeRequest } from '../api/probe-request.js';
+import type { AgentProbeRequest } from '../api/probe-request.js';
 import { plannedBytes, type AllowList } from './probe-policy.js';
 import { runGuardedProbe } from './guarded-probe.js';
 import type { ProofLimiter } from './budget.js';
@@ -28,14 +28,21 @@ export interface MeshRoundResult {
   peakRunning: number;
 }
 
-/** The probe request one target of the round stands for (TCP to the peer agent's own probe port). */
+/**
+ * The probe request one target of the round stands for (TCP to the peer agent's own probe port).
+ * Built, not parsed: the round was read with MeshRoundRequest (IP literals, defaults filled, every
+ * bound within AgentProbeRequest's), and a zod parse per target cost every agent 8 a round.
+ */
 export function cellRequest(r: MeshRoundRequest, t: MeshRoundRequest['targets'][number]): AgentProbeRequest {
   const p = r.probes;
-  return AgentProbeRequest.parse({
-    host: t.host, port: t.port, source: t.source, label: 'mesh',
-    echo: p.echo, sweep: p.sweep, icmp: p.icmp, ramp: p.ramp,
-    tcp: p.tcp ? { port: t.port, attempts: p.tcp.attempts } : undefined,
-  });
+  return {
+    host: t.host, port: t.port, ...(t.source !== undefined ? { source: t.source } : {}), label: 'mesh',
+    ...(p.echo ? { echo: { count: p.echo.count, size: p.echo.size } } : {}),
+    ...(p.sweep ? { sweep: { max: p.sweep.max, repeats: p.sweep.repeats } } : {}),
+    ...(p.icmp ? { icmp: { count: p.icmp.count } } : {}),
+    ...(p.ramp ? { ramp: { maxRateBps: p.ramp.maxRateBps, maxDurationMs: p.ramp.maxDurationMs, recoveryWatchMs: p.ramp.recoveryWatchMs, stepMs: p.ramp.stepMs } } : {}),
+    ...(p.tcp ? { tcp: { port: t.port, attempts: p.tcp.attempts } } : {}),
+  };
 }
 
 /** Every target's probe request, parsed once a round (the budget check and the probes share them). */

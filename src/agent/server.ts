@@ -9,6 +9,7 @@ import { TcpResponder } from './tcp-responder.js';
 import { createMetrics, type MeshRoundCounters, type ProbeRequestCounters } from './metrics.js';
 import { jsonLogger, type LogFn } from './log.js';
 import { countersAnswer, readCounters } from '../probe/counters.js';
+import { closeIdleProbeSockets } from '../probe/client.js';
 import { collectNodeFacts } from '../sources/collect.js';
 import { AllowList, plannedBytes } from './probe-policy.js';
 import { runGuardedProbe } from './guarded-probe.js';
@@ -85,6 +86,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       udp,
       async stop() {
         await stopAll();
+        // The probe sockets kept for the next peer (probe/client.ts) go with the agent.
+        closeIdleProbeSockets();
         log('agent.stopped');
       },
     };
