@@ -80,7 +80,7 @@ export function clusterView(part: ClusterPart, prefix: string, ids: Ids): { summ
   const source = r.cluster ? sourceView(r.cluster) : '';
   const without = r.withoutFacts.length === 0 ? '' : html`<p class="note">${tr(fill(WORDS.withoutFacts, { list: r.withoutFacts.slice(0, 200).map((x) => show(x, 120)).join(', ') }))}</p>`;
   const cluster = html`<section class="cluster" id="${prefix}cluster" aria-labelledby="${prefix}cluster-h">${heading(2, tr(WORDS.heading), `${prefix}cluster-h`)}${source}${without}${findings.length > 0 ? heading(3, html`${tr(w('findingsHeading'))} (${findings.length})`) : noFindingsView(r)}${findings}${skippedView}</section>`;
-  const fleet = nodes.length > 1 ? fleetView(nodes, anchors, r.lang) : undefined;
+  const fleet = nodes.length > 1 ? fleetView(nodes, anchors, r.lang, prefix) : undefined;
   const nodeViews = nodes.map((e, i) => (isUnreadable(e)
     ? html`<section class="node" id="${anchors[i]!}" aria-labelledby="${anchors[i]!}-h"><h2 id="${anchors[i]!}-h">${show(e.from)}</h2><p class="error-box">${tr(w('unreadableBundle'))}: <code>podpath: ${show(e.error.code)}: ${show(e.error.message)}</code></p></section>`
     : doctorView(e, anchors[i]!, 2, ids, { skippedAt: fleet?.skippedAt })));

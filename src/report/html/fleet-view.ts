@@ -81,7 +81,7 @@ export interface SkipGroup {
   nodes: number[];
 }
 
-export function skipGroups(readable: readonly Readable[]): SkipGroup[] {
+export function skipGroups(readable: readonly Readable[], prefix = ''): SkipGroup[] {
   const groups = new Map<string, SkipGroup>();
   for (const { e, i } of readable) {
     e.report.results.forEach((x, k) => {
@@ -89,7 +89,7 @@ export function skipGroups(readable: readonly Readable[]): SkipGroup[] {
       const alt = e.translation?.results[k]?.ruleId === x.ruleId ? e.translation.results[k]?.reason : undefined;
       const reason = paired(e.report.lang, x.reason ?? '', alt);
       const key = JSON.stringify([x.ruleId, reason]);
-      const g = groups.get(key) ?? { id: `sk${groups.size}`, ruleId: x.ruleId, reason, nodes: [] };
+      const g = groups.get(key) ?? { id: `${prefix}sk${groups.size}`, ruleId: x.ruleId, reason, nodes: [] };
       g.nodes.push(i);
       groups.set(key, g);
     });
@@ -98,12 +98,12 @@ export function skipGroups(readable: readonly Readable[]): SkipGroup[] {
 }
 
 /** The rules' results of every readable node as a heatmap, cells linking to the finding or the skip reason. */
-function ruleHeatmap(readable: readonly Readable[], cells: readonly Map<string, RuleCell>[], lang: 'en' | 'zh'): SafeHtml | '' {
+function ruleHeatmap(readable: readonly Readable[], cells: readonly Map<string, RuleCell>[], lang: 'en' | 'zh', prefix: string): SafeHtml | '' {
   if (readable.length === 0) return '';
   const ruleIds = [...new Set(cells.flatMap((m) => [...m.keys()]))].sort();
   const statusWord: Record<RuleResult['status'], Localized> = { pass: w('pass'), fail: w('fail'), skipped: w('skip') };
   const chart = heatmap({
-    id: 'rule-heatmap',
+    id: `${prefix}rule-heatmap`,
     lang,
     title: w('heatmapTitle'),
     desc: w('heatmapDesc'),
@@ -201,14 +201,15 @@ export interface FleetViews {
   skippedAt?: string;
 }
 
-export function fleetView(nodes: readonly NodeEntry[], anchors: readonly string[], lang: 'en' | 'zh'): FleetViews {
+/** `prefix`: the part's, for its element ids (a page may hold several fleets: a fleet and a cluster's nodes). */
+export function fleetView(nodes: readonly NodeEntry[], anchors: readonly string[], lang: 'en' | 'zh', prefix = ''): FleetViews {
   const readable: Readable[] = nodes.map((e, i) => ({ e, i })).filter((x): x is Readable => !isUnreadable(x.e));
-  const groups = skipGroups(readable);
+  const groups = skipGroups(readable, prefix);
   const groupOf = new Map<string, string>();
   for (const g of groups) for (const i of g.nodes) groupOf.set(`${i}\u0000${g.ruleId}`, g.id);
   const cells = readable.map(({ e, i }) => ruleCells(e, anchors[i]!, (ruleId) => groupOf.get(`${i}\u0000${ruleId}`)));
-  const table = html`<section class="fleet" aria-labelledby="fleet-h"><h2 id="fleet-h">${tr(w('fleetHeading'))} (${nodes.length})</h2>${fleetTable(nodes, anchors)}${ruleHeatmap(readable, cells, lang)}</section>`;
-  const facts = readable.length >= 2 ? html`<section class="facts" aria-labelledby="facts-h"><h2 id="facts-h">${tr(w('factsHeading'))}</h2>${factsTable(readable, cells)}</section>` : '';
-  const skipped = groups.length > 0 ? html`<section class="fleet-skipped" id="skipped" aria-labelledby="skipped-h"><h2 id="skipped-h">${tr(w('fleetSkippedHeading'))}</h2>${skippedTable(groups, nodes)}</section>` : '';
-  return { body: html`${table}${facts}${skipped}`, ...(groups.length > 0 ? { skippedAt: 'skipped' } : {}) };
+  const table = html`<section class="fleet" aria-labelledby="${prefix}fleet-h"><h2 id="${prefix}fleet-h">${tr(w('fleetHeading'))} (${nodes.length})</h2>${fleetTable(nodes, anchors)}${ruleHeatmap(readable, cells, lang, prefix)}</section>`;
+  const facts = readable.length >= 2 ? html`<section class="facts" aria-labelledby="${prefix}facts-h"><h2 id="${prefix}facts-h">${tr(w('factsHeading'))}</h2>${factsTable(readable, cells)}</section>` : '';
+  const skipped = groups.length > 0 ? html`<section class="fleet-skipped" id="${prefix}skipped" aria-labelledby="${prefix}skipped-h"><h2 id="${prefix}skipped-h">${tr(w('fleetSkippedHeading'))}</h2>${skippedTable(groups, nodes)}</section>` : '';
+  return { body: html`${table}${facts}${skipped}`, ...(groups.length > 0 ? { skippedAt: `${prefix}skipped` } : {}) };
 }

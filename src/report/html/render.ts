@@ -50,7 +50,7 @@ function unreadableView(e: Extract<NodeEntry, { error: unknown }>, anchor: strin
 function doctorPartView(part: DoctorPart, ctx: ViewContext): { summary: SafeHtml; body: SafeHtml; subject: Text } {
   const anchors = nodeAnchors(part, ctx.prefix);
   const summary = summaryView(summarize(part.nodes, anchors), `${ctx.prefix}summary`);
-  const fleet = part.nodes.length > 1 ? fleetView(part.nodes, anchors, ctx.lang) : undefined;
+  const fleet = part.nodes.length > 1 ? fleetView(part.nodes, anchors, ctx.lang, ctx.prefix) : undefined;
   const nodes = part.nodes.map((e, i) => (isUnreadable(e) ? unreadableView(e, anchors[i]!) : doctorView(e, anchors[i]!, 2, ctx.ids, { skippedAt: fleet?.skippedAt })));
   const only = part.nodes.length === 1 ? part.nodes[0]! : undefined;
   const subject: Text = only ? (isUnreadable(only) ? show(only.from) : nodeTitle(only.report)) : fill(w('nNodes'), { n: part.nodes.length });
