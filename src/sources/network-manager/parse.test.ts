@@ -37,7 +37,25 @@ describe('NetworkManager', () => {
     expect(parseIsActive('active\n')).toBe(true);
     expect(parseIsActive('inactive\n')).toBe(false);
     expect(parseIsActive('')).toBeUndefined();
-    expect(processListHas(fx('cni/ps-auxwww-kube-proxy'), /(^|\/|\s)NetworkManager(\s|$)/)).toBe(true);
-    expect(processListHas(fx('../bundles/sos-4.0-netns/sos_commands/process/ps_auxwww'), /(^|\/|\s)NetworkManager(\s|$)/)).toBe(false);
+    expect(processListHas(fx('cni/ps-auxwww-kube-proxy'), 'NetworkManager')).toBe(true);
+    expect(processListHas(fx('../bundles/sos-4.0-netns/sos_commands/process/ps_auxwww'), 'NetworkManager')).toBe(false);
+  });
+
+  it('counts a process\'s program, never its arguments: grep NetworkManager or tail -F .../NetworkManager is not NetworkManager running', () => {
+    // Real ps output with two such processes (a lab's nodes share the host's process list, and in the
+    // e2e run a test's `systemctl reload NetworkManager` made the NetworkManager rule fire on lab nodes).
+    for (const f of ['ps-auxwww-nm-in-args', 'ps-ef-nm-in-args', 'ps-eo-args-nm-in-args']) {
+      const text = fx(`network-manager/${f}`);
+      expect(text, f).toMatch(/NetworkManager/);
+      expect(processListHas(text, 'NetworkManager'), f).toBe(false);
+      expect(processListHas(text, 'grep'), f).toBe(true);
+      expect(processListHas(text, 'tail'), f).toBe(true);
+    }
+    // The same lines pasted without their header: the command still starts after the TIME column.
+    const noHeader = fx('network-manager/ps-auxwww-nm-in-args').split('\n').slice(1).join('\n');
+    expect(processListHas(noHeader, 'NetworkManager')).toBe(false);
+    expect(processListHas(noHeader, 'tail')).toBe(true);
+    const running = fx('cni/ps-auxwww-kube-proxy').split('\n').filter((l) => /NetworkManager/.test(l)).join('\n');
+    expect(processListHas(running, 'NetworkManager')).toBe(true);
   });
 });

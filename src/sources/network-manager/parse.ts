@@ -85,7 +85,30 @@ export function parseIsActive(text: string): boolean | undefined {
   return undefined;
 }
 
-/** A process list (`ps auxwww`, `ps -eo args`): is NetworkManager among them? */
-export function processListHas(text: string, exe: RegExp): boolean {
-  return text.split('\n').some((line) => exe.test(line));
+const TIME_LIKE = /^(\d+-)?\d+:\d\d(:\d\d)?$/;
+
+/** The program a `ps` line runs: the first word of its command column. */
+function programOf(tokens: string[], commandColumn: number | undefined): string | undefined {
+  if (commandColumn !== undefined) return tokens[commandColumn];
+  // No header (a pasted excerpt): the command follows the last of the START/TIME columns.
+  for (let i = 1; i + 1 < tokens.length; i++) if (TIME_LIKE.test(tokens[i]!) && !TIME_LIKE.test(tokens[i + 1]!)) return tokens[i + 1];
+  return tokens.length === 1 ? tokens[0] : undefined;
+}
+
+/**
+ * A process list (`ps auxwww`, `ps -ef`, `ps -eo args`): does some process run the program `exe`?
+ * Only each command's program counts, never its arguments: `systemctl reload NetworkManager`,
+ * `grep NetworkManager` or `journalctl -u NetworkManager` is not NetworkManager running (a lab's
+ * nodes share the host's process list, and an engineer's own commands show in a sosreport's).
+ */
+export function processListHas(text: string, exe: string): boolean {
+  const lines = text.split('\n');
+  const header = lines.findIndex((l) => /(^|\s)(COMMAND|CMD|ARGS)$/.test(l.trim()) && /(^|\s)(PID|USER|UID|COMMAND|CMD|ARGS)(\s|$)/.test(l));
+  const commandColumn = header >= 0 ? lines[header]!.trim().split(/\s+/).length - 1 : undefined;
+  return lines.some((line, i) => {
+    if (i === header) return false;
+    const tokens = line.trim().split(/\s+/).filter(Boolean);
+    const program = programOf(tokens, commandColumn);
+    return program !== undefined && program.slice(program.lastIndexOf('/') + 1).replace(/:$/, '') === exe;
+  });
 }

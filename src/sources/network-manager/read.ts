@@ -13,7 +13,7 @@ const PS = { argv: ['ps', 'auxwww'], plugin: 'process' };
 const MAIN_CONF = '/etc/NetworkManager/NetworkManager.conf';
 /** conf.d directories in NetworkManager's order: /usr/lib first, /run, then /etc overrides. */
 const CONF_DIRS = ['/usr/lib/NetworkManager/conf.d', '/run/NetworkManager/conf.d', '/etc/NetworkManager/conf.d'];
-const NM_PROCESS = /(^|\/|\s)NetworkManager(\s|$)/;
+const NM_PROCESS = 'NetworkManager';
 
 export const networkManagerSource: EvidenceSource = {
   id: 'network-manager',
