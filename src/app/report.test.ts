@@ -23,6 +23,10 @@ import { runClusterDoctor } from './cluster/doctor.js';
 import type { NodeFacts } from '../evidence/node-facts.js';
 import type { ClusterPart } from '../report/html/model.js';
 import { renderHtmlReport } from '../report/html/render.js';
+import { judgeProbeReport } from './probe.js';
+import { renderProbeJson } from '../report/probe-json.js';
+import { doctorProbes } from '../report/doctor-probes.js';
+import { probeReport } from '../../test/fixtures/evidence/probes/load.js';
 
 function doctorOf<T extends { kind: string }>(l: T): Extract<T, { kind: 'doctor' }> {
   if (l.kind !== 'doctor') throw new Error(`a ${l.kind} input, not doctor`);
@@ -149,6 +153,27 @@ describe('podpath report: inputs', () => {
     const other = { ...zh, nodes: zh.nodes.slice(1) };
     expect(buildHtmlReportInput([{ from: 'en.json', text: JSON.stringify(en) }, { from: 'o.json', text: JSON.stringify(other) }]).parts).toHaveLength(2);
     expect(codeOf(() => loadReportSource({ from: 'x', text: JSON.stringify({ ...en, nodes: [{ name: 1 }] }) }))).toBe('E_REPORT_INPUT');
+  });
+  it('reads probe directions through one schema, at the limits of util/limits.ts, in probe -o json and in doctor --peer -o json', () => {
+    const run = judgeProbeReport(probeReport('underlay-size-limit'), 'en');
+    const probeDoc = JSON.parse(renderProbeJson(run, '0')) as { directions: { result: { sweep?: { tries: unknown[] } } }[] };
+    const curves = doctorProbes(run.report)!;
+    const doctorDoc = { ...(JSON.parse(renderJson(reportOf(en[1]!))) as object), probes: curves };
+    // A direction's sweep padded with tries (a real one: the first repeated) up to n.
+    const withTries = <T extends { directions: { result: { sweep?: { tries: unknown[] } } }[] }>(doc: T, n: number): T => {
+      const d = structuredClone(doc);
+      const sweep = d.directions.find((x) => x.result.sweep)!.result.sweep!;
+      sweep.tries = Array.from({ length: n }, (_, i) => sweep.tries[i % sweep.tries.length]);
+      return d;
+    };
+    const max = LIMITS.reportSweepTries.value;
+    for (const [what, load] of [
+      ['probe', (n: number) => loadReportSource({ from: 'p.json', text: JSON.stringify(withTries(probeDoc, n)) })],
+      ['doctor --peer', (n: number) => loadReportSource({ from: 'd.json', text: JSON.stringify({ ...doctorDoc, probes: withTries(curves, n) }) })],
+    ] as const) {
+      expect(codeOf(() => load(max)), what).toBeUndefined();
+      expect(codeOf(() => load(max + 1)), what).toBe('E_REPORT_INPUT');
+    }
   });
   it('survives input nested a million levels deep', () => {
     const deep = '['.repeat(1_000_000) + ']'.repeat(1_000_000);

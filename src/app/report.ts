@@ -30,6 +30,7 @@ import { PodpathError } from '../util/errors.js';
 import { judgedOf } from '../engine/run-rules.js';
 import { CLUSTER_DOCTOR_SCHEMA, type ClusterDoctorReport } from '../report/cluster-doctor-model.js';
 import { ClusterDoctorReportSchema } from '../report/cluster-doctor-schema.js';
+import { ProbeDirectionsSchema } from '../report/probe-directions-schema.js';
 import { LIMITS } from '../util/limits.js';
 import { readRegularFileCapped } from '../util/read-capped.js';
 import { oneLine } from '../util/terminal-safe.js';
@@ -197,23 +198,12 @@ const NodeDiffDocument = z.object({
   notCompared: z.array(z.object({ section: z.string().max(200), missingOn: z.array(z.enum(['a', 'b'])).max(2) })).max(1000),
 });
 
-const n = z.number().finite();
 /** What the HTML report draws of `podpath probe -o json` (the rest of the document is not read). */
 const ProbeDocument = z.object({
   schema: z.literal(PROBE_REPORT_SCHEMA),
   lang: z.enum(['en', 'zh']),
   peer: z.string().max(4096),
-  directions: z.array(z.object({
-    from: z.string().max(4096),
-    to: z.string().max(4096),
-    label: z.string().max(64),
-    sender: z.string().max(16),
-    result: z.object({
-      echo: z.object({ sent: n, received: n, rttMs: z.object({ avg: n }).optional() }).optional(),
-      sweep: z.object({ tries: z.array(z.object({ size: n, sent: n, arrived: n })).max(256), largestPassing: n.optional(), smallestFailing: n.optional(), maxTried: n }).optional(),
-      ramp: z.object({ steps: z.array(z.object({ rateBps: n, sent: n, arrived: n, lossPct: n })).max(1024), lossOnsetBps: n.optional(), blackhole: z.unknown().optional() }).optional(),
-    }),
-  })).max(64),
+  directions: ProbeDirectionsSchema,
   errors: z.array(z.string().max(4096)).max(256),
   drops: DropsEvidence.optional(),
   findings: z.array(FindingSchema).max(1000),

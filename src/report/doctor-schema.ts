@@ -8,6 +8,7 @@ import type { NeedKey } from '../evidence/evidence.js';
 import type { DoctorReport } from './model.js';
 import { DOCTOR_REPORT_SCHEMA, DOCTOR_REPORT_VERSION } from './model.js';
 import { FLEET_ERROR_SCHEMA } from './fleet.js';
+import { ProbeDirectionsSchema } from './probe-directions-schema.js';
 
 const count = z.number().int().nonnegative();
 const Severity = z.enum(['critical', 'error', 'warning', 'info']);
@@ -47,20 +48,10 @@ const MissingSchema = z.object({ evidence: z.string(), code: z.string().optional
     ...(m.text !== undefined ? { text: m.text } : {}),
   }));
 
-const num = z.number().finite();
-/** `probes` (doctor --peer): bounded as `probe -o json`'s directions are where podpath report reads them. */
+/** `probes` (doctor --peer): its directions read as `probe -o json`'s are (one schema: probe-directions-schema.ts). */
 const ProbesSchema = z.object({
   peer: z.string().max(4096),
-  directions: z.array(z.object({
-    from: z.string().max(4096),
-    to: z.string().max(4096),
-    label: z.string().max(64),
-    sender: z.string().max(16),
-    result: z.object({
-      sweep: z.object({ tries: z.array(z.object({ size: count, sent: count, arrived: count })).max(1024), largestPassing: count.optional(), smallestFailing: count.optional(), maxTried: count }).optional(),
-      ramp: z.object({ steps: z.array(z.object({ rateBps: count, sent: count, arrived: count, lossPct: num })).max(4096), lossOnsetBps: count.optional(), lastCleanBps: count.optional() }).optional(),
-    }),
-  })).max(64),
+  directions: ProbeDirectionsSchema,
 });
 
 const ReportBase = z.object({

@@ -102,6 +102,10 @@ export const LIMITS = {
   meshAnswerInterfaces: { code: 'E_MESH_INTERFACES_CUT', value: 1024, unit: 'items', what: "interfaces an agent's mesh round answer carries (those with an address: a node with 1,500 pods has a veth with an IPv6 link-local address each); the overlay, uplink and bridge devices and any with a routable address first, the rest counted in the answer's `dropped.interfaces` (the node's `interfacesDropped` in the matrix)" },
   meshAgentsFile: { code: 'E_MESH_AGENTS', value: 16 * 1024 * 1024, unit: 'bytes', what: 'a --agents file (read no further)' },
   meshNodes: { code: 'E_MESH_AGENTS', value: 20_000, unit: 'items', what: 'nodes in a --agents file or --nodes list' },
+  // The probe directions a report reads back (probe -o json, doctor --peer -o json): one schema, these bounds.
+  reportProbeDirections: { code: 'E_REPORT_INPUT', value: 64, unit: 'items', what: 'probe directions of one probe or doctor --peer result read by `podpath report` (a run has 2 to 4)' },
+  reportSweepTries: { code: 'E_REPORT_INPUT', value: 256, unit: 'items', what: 'size sweep tries of one probe direction read by `podpath report` (halving 44 to 65507 bytes takes about 40)' },
+  reportRampSteps: { code: 'E_REPORT_INPUT', value: 1024, unit: 'items', what: 'rate ramp steps of one probe direction read by `podpath report` (the longest ramp, 120 s of 0.5 s steps, takes 240)' },
   htmlMeshNodes: { code: 'E_REPORT_MESH_TOO_LARGE', value: 100, unit: 'items', what: 'nodes of a mesh matrix the HTML report draws (-o html, podpath report); a larger matrix: draw a --sample run or a part of the cluster' },
   htmlMeshDetails: { code: 'E_REPORT_MESH_DETAILS', value: 400, unit: 'items', what: 'short cells of a mesh whose counters and sweep tries the HTML report keeps (the rest: their numbers only, said in the page)' },
   meshRuleNodes: { code: 'E_MESH_TOO_LARGE', value: 100, unit: 'items', what: 'nodes in a mesh matrix the mesh rules judge (the cells are kept in memory for them); a larger mesh gets no findings, said in one line' },

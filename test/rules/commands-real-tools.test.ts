@@ -36,7 +36,7 @@ const VALUES: Record<string, CommandValue> = {
   nic: 'eth0', dev: 'flannel.1', vxlan: 'flannel.1', bridge: 'cni0', addr: '10.244.1.0', port: 8472, network: '10.244.0.0/16',
   to: PEER_IP, target: PEER_IP, targetHost: PEER_IP, from: NODE_IP, largest: 1472, smallest: 1473, overlayMtu: 1450,
   cleanRate: iperfRate(14_200_000), onsetRate: iperfRate(22_100_000), goodIndex: 2, currentIndex: 0, goodKernel: '4.19.90-52.22.v2207.ky10',
-  suggestedMax: 262144, max: 131072, allBefore: 0,
+  suggestedMax: 262144, max: 131072, allUndoArg: fragment('net.ipv4.conf.all.rp_filter={all}', { all: 0 }),
   sysctlArgs: [sysctlSetting('flannel.1', 2), sysctlSetting('eth0', 2)], sysctlUndoArgs: [sysctlSetting('flannel.1', 1), sysctlSetting('eth0', 0)],
   fixCommand: byHand('append', '0e:00:00:00:03:03', 'flannel.1', PEER_IP).fixCommand,
   undoCommand: byHand('append', '0e:00:00:00:03:03', 'flannel.1', PEER_IP).undoCommand,

@@ -62,7 +62,7 @@ new RuleTester().run(rule, {
         messageId: 'martiansLogged', phrases: { ifaces: ['ifaceOverlay', 'ifaceBridge'] },
         message: /on flannel\.1 \(the VXLAN device: overlay traffic\); cni0 \(the CNI bridge: pod traffic\) \(e\.g\./,
         commands: [
-          'sysctl -w net.ipv4.conf.all.rp_filter="${RP_FILTER_ALL:?set RP_FILTER_ALL to what sysctl net.ipv4.conf.all.rp_filter printed before the change}" net/ipv4/conf/flannel.1/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to what sysctl printed for this device\'s rp_filter before the change}" net/ipv4/conf/cni0/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to what sysctl printed for this device\'s rp_filter before the change}"',
+          'sysctl -w net.ipv4.conf.all.rp_filter="${RP_FILTER_ALL:?set RP_FILTER_ALL to what sysctl net.ipv4.conf.all.rp_filter printed before the change}" net/ipv4/conf/flannel.1/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to the rp_filter value sysctl printed for this device before the change}" net/ipv4/conf/cni0/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to the rp_filter value sysctl printed for this device before the change}"',
         ],
       }],
     },
@@ -76,7 +76,7 @@ new RuleTester().run(rule, {
       facts: { ...good, sysctls: { values: { 'net.ipv4.conf.all.rp_filter': '1' }, sources: ['sysctl -a'] } },
       errors: [{
         messageId: 'strict',
-        commands: ['sysctl -w net.ipv4.conf.all.rp_filter=1 net/ipv4/conf/flannel.1/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to what sysctl printed for this device\'s rp_filter before the change}" net/ipv4/conf/eth0/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to what sysctl printed for this device\'s rp_filter before the change}" net/ipv4/conf/cni0/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to what sysctl printed for this device\'s rp_filter before the change}"'],
+        commands: ['sysctl -w net.ipv4.conf.all.rp_filter=1 net/ipv4/conf/flannel.1/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to the rp_filter value sysctl printed for this device before the change}" net/ipv4/conf/eth0/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to the rp_filter value sysctl printed for this device before the change}" net/ipv4/conf/cni0/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to the rp_filter value sysctl printed for this device before the change}"'],
         evidence: ['net.ipv4.conf.all.rp_filter = 1'],
       }],
     },

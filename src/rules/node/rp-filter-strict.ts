@@ -152,7 +152,7 @@ const UNREAD_ALL = fragment('net.ipv4.conf.all.rp_filter="${RP_FILTER_ALL:?set R
 
 /** An interface's rp_filter back to the value it had, when it was not read. */
 function unreadSetting(iface: string) {
-  return fragment('net/ipv4/conf/{iface}/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to what sysctl printed for this device\'s rp_filter before the change}"', { iface });
+  return fragment('net/ipv4/conf/{iface}/rp_filter="${RP_FILTER_DEV:?set RP_FILTER_DEV to the rp_filter value sysctl printed for this device before the change}"', { iface });
 }
 
 /**
